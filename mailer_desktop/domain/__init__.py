@@ -1,0 +1,1 @@
+"""Pure rules and data: no Qt, no database, no network."""

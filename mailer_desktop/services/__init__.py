@@ -1,0 +1,1 @@
+"""Use cases joining domain, storage and I/O. No Qt."""

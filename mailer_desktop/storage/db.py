@@ -1,0 +1,280 @@
+"""Opening, checking and upgrading the database file.
+
+Rules:
+- The file is created with mode 0600 (where the OS has modes), in WAL mode, foreign keys on.
+- Our files carry ``PRAGMA application_id`` = :data:`APPLICATION_ID` and a ``schema_migrations``
+  table. A file that is not SQLite, is SQLite but not ours, or fails the integrity check is
+  refused with a clear message and never written to.
+- Migrations are the numbered ``migrations/NNNN_name.sql`` files, applied in order, each in
+  its own transaction, at start-up. Old migrations are never edited; changes get a new file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+APPLICATION_ID = 0x4D4C4452  # "MLDR"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+
+class DatabaseError(Exception):
+    """A database file we cannot use. The message is meant for the user."""
+
+
+class ForeignDatabaseError(DatabaseError):
+    pass
+
+
+class CorruptDatabaseError(DatabaseError):
+    pass
+
+
+class NewerDatabaseError(DatabaseError):
+    pass
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def load_migrations() -> list[Migration]:
+    found = []
+    folder = resources.files("mailer_desktop.storage") / "migrations"
+    for entry in folder.iterdir():
+        m = _MIGRATION_NAME.match(entry.name)
+        if m:
+            found.append(Migration(int(m.group(1)), m.group(2), entry.read_text(encoding="utf-8")))
+    found.sort(key=lambda mig: mig.version)
+    versions = [mig.version for mig in found]
+    if versions != list(range(1, len(found) + 1)):
+        raise RuntimeError(f"migration numbers must be 1..N without gaps, found {versions}")
+    return found
+
+
+def now_iso() -> str:
+    """UTC timestamp as stored in every *_at column (ISO 8601, seconds, 'Z')."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _configure(conn: sqlite3.Connection) -> sqlite3.Connection:
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
+
+
+class Database:
+    """One SQLite file. ``conn`` gives each thread its own connection (sqlite3 needs that).
+
+    Connections are in autocommit mode; write with ``with db.transaction() as conn:`` which
+    wraps ``BEGIN IMMEDIATE`` … ``COMMIT`` (rolled back on any exception).
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    # -- opening -------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path, *, migrate: bool = True) -> Database:
+        """Check the file (creating it if absent) and bring its schema up to date."""
+        db = cls(path)
+        db._check_and_create()
+        if migrate:
+            db.migrate()
+        return db
+
+    def _check_and_create(self) -> None:
+        path = self.path
+        if path.exists() and path.stat().st_size > 0:
+            with path.open("rb") as fh:
+                head = fh.read(16)
+            if head != SQLITE_MAGIC:
+                raise ForeignDatabaseError(
+                    f"{path} is not a Mailer Desktop database (it is not an SQLite file). "
+                    "It was left untouched; move it away or choose another data folder."
+                )
+            conn = self._raw_connect()
+            try:
+                app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+                tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            except sqlite3.DatabaseError as exc:
+                raise CorruptDatabaseError(
+                    f"{path} cannot be read ({exc}). It was left untouched; restore a backup."
+                ) from exc
+            finally:
+                conn.close()
+            if app_id != APPLICATION_ID and tables:
+                raise ForeignDatabaseError(
+                    f"{path} is an SQLite database of another program (application id {app_id:#x}). "
+                    "It was left untouched; move it away or choose another data folder."
+                )
+            problem = self.quick_check()
+            if problem:
+                raise CorruptDatabaseError(
+                    f"{path} is damaged ({problem}). It was left untouched; restore a backup."
+                )
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            os.close(fd)
+        self._restrict_mode()
+        conn = self._raw_connect()
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        finally:
+            conn.close()
+        self._restrict_mode()
+
+    def _restrict_mode(self) -> None:
+        if os.name != "posix":
+            return
+        for suffix in ("", "-wal", "-shm"):
+            p = Path(str(self.path) + suffix)
+            if p.exists():
+                p.chmod(0o600)
+
+    def _raw_connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
+
+    def quick_check(self) -> str | None:
+        """None when ``PRAGMA quick_check`` says ok, else its first complaint."""
+        conn = self._raw_connect()
+        try:
+            rows = [r[0] for r in conn.execute("PRAGMA quick_check")]
+        except sqlite3.DatabaseError as exc:
+            return str(exc)
+        finally:
+            conn.close()
+        return None if rows == ["ok"] else "; ".join(rows[:3])
+
+    def integrity_check(self) -> str | None:
+        """The full check (slower); None when ok."""
+        try:
+            rows = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
+        except sqlite3.DatabaseError as exc:
+            return str(exc)
+        return None if rows == ["ok"] else "; ".join(rows[:3])
+
+    # -- connections ---------------------------------------------------------------------
+    def connect(self) -> sqlite3.Connection:
+        """A new connection of our own configuration (caller closes it)."""
+        return _configure(self._raw_connect())
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """This thread's connection."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self.connect()
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+            self._restrict_mode()
+        return conn
+
+    @contextlib.contextmanager
+    def transaction(self, conn: sqlite3.Connection | None = None) -> Iterator[sqlite3.Connection]:
+        conn = conn or self.conn
+        if conn.in_transaction:  # nested use joins the outer transaction
+            yield conn
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            conns, self._all = self._all, []
+        for c in conns:
+            with contextlib.suppress(sqlite3.Error):
+                c.close()
+        self._local = threading.local()
+
+    # -- schema --------------------------------------------------------------------------
+    def schema_version(self) -> int:
+        conn = self.conn
+        has = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_migrations'"
+        ).fetchone()
+        if not has:
+            return 0
+        return conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetchone()[0]
+
+    def migrate(self) -> list[int]:
+        """Apply pending migrations; returns the versions applied."""
+        migrations = load_migrations()
+        current = self.schema_version()
+        latest = migrations[-1].version if migrations else 0
+        if current > latest:
+            raise NewerDatabaseError(
+                f"{self.path} was written by a newer version of Mailer Desktop (schema {current}, "
+                f"this version knows {latest}). Please update the program; the file was left untouched."
+            )
+        applied = []
+        conn = self.conn
+        for mig in migrations:
+            if mig.version <= current:
+                continue
+            # executescript() commits first; run statements inside one explicit transaction.
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for stmt in _split_sql(mig.sql):
+                    conn.execute(stmt)
+                conn.execute(
+                    "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)",
+                    (mig.version, mig.name, now_iso()),
+                )
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+            applied.append(mig.version)
+        return applied
+
+    def vacuum(self) -> None:
+        """Rewrite the file so that deleted rows leave no bytes behind (used by erasure)."""
+        conn = self.conn
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("VACUUM")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration script into statements (handles triggers' BEGIN … END bodies)."""
+    statements, buf = [], []
+    for line in script.splitlines():
+        buf.append(line)
+        candidate = "\n".join(buf).strip()
+        if candidate and sqlite3.complete_statement(candidate):
+            body = "\n".join(ln for ln in buf if not ln.strip().startswith("--")).strip()
+            if body:
+                statements.append(candidate)
+            buf = []
+    rest = "\n".join(ln for ln in buf if not ln.strip().startswith("--")).strip()
+    if rest:
+        raise ValueError(f"incomplete SQL statement at end of migration: {rest[:80]!r}")
+    return statements
