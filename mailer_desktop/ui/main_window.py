@@ -1,0 +1,163 @@
+"""The main window: wiring only. Builds the pages, the sidebar and the menus, connects signals."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from .. import APP_NAME
+from ..services.app import App
+from .context import Events, UiContext
+from .dialogs.about import AboutDialog
+from .tasks import JobRunner
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str
+    target: str  # "module:Class" inside mailer_desktop.ui.pages
+    shortcut: str
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("contacts", "Contacts", "contacts:ContactsPage", "Ctrl+1"),
+    PageSpec("suppression", "Suppression list", "suppression:SuppressionPage", "Ctrl+2"),
+    PageSpec("templates", "Templates", "templates:TemplatesPage", "Ctrl+3"),
+    PageSpec("campaigns", "Campaigns", "campaigns:CampaignsPage", "Ctrl+4"),
+    PageSpec("sandbox", "Sandbox", "sandbox:SandboxPage", "Ctrl+5"),
+    PageSpec("inbox", "Inbox", "inbox:InboxPage", "Ctrl+6"),
+    PageSpec("settings", "Settings", "settings:SettingsPage", "Ctrl+,"),
+)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, app: App, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.app = app
+        self.events = Events(self)
+        self.jobs = JobRunner(self)
+        self.ctx = UiContext(app=app, jobs=self.jobs, events=self.events)
+        self.setWindowTitle(APP_NAME)
+        self.setMinimumSize(QSize(900, 600))
+
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setAccessibleName(self.tr("Sections"))
+        self.sidebar.setFixedWidth(190)
+        self.sidebar.setFrameShape(QListWidget.Shape.NoFrame)
+        self.stack = QStackedWidget()
+        self.pages: dict[str, QWidget] = {}
+        for spec in PAGES:
+            page = self._build_page(spec)
+            self.pages[spec.key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(self.tr(spec.title))
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            item.setSizeHint(QSize(170, 36))
+            item.setToolTip(f"{self.tr(spec.title)} ({QKeySequence(spec.shortcut).toString()})")
+            self.sidebar.addItem(item)
+        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.sidebar)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self._build_menus()
+        self.status_label = QLabel("")
+        self.statusBar().addPermanentWidget(self.status_label)
+        self.events.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.events.navigate.connect(self.show_page)
+        self._style()
+        self._restore_geometry()
+        self.sidebar.setCurrentRow(0)
+
+    # -- building ------------------------------------------------------------------------
+    def _build_page(self, spec: PageSpec) -> QWidget:
+        module, _, cls = spec.target.partition(":")
+        page_class = getattr(importlib.import_module(f"{__package__}.pages.{module}"), cls)
+        page = page_class(self.ctx)
+        page.setObjectName(f"page:{spec.key}")
+        return page
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        quit_action = QAction(self.tr("&Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        go_menu = self.menuBar().addMenu(self.tr("&Go"))
+        for index, spec in enumerate(PAGES):
+            action = QAction(self.tr(spec.title), self)
+            action.setShortcut(QKeySequence(spec.shortcut))
+            action.triggered.connect(lambda _=False, i=index: self.sidebar.setCurrentRow(i))
+            go_menu.addAction(action)
+            self.addAction(action)
+
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        about = QAction(self.tr("&About {name}").format(name=APP_NAME), self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    def _style(self) -> None:
+        # Palette-based colours follow the system's light or dark theme.
+        self.sidebar.setStyleSheet(
+            "QListWidget#sidebar { background: palette(alternate-base); padding-top: 8px; font-size: 11pt; }"
+            "QListWidget#sidebar::item { padding-left: 14px; border-radius: 6px; margin: 1px 8px; }"
+            "QListWidget#sidebar::item:selected { background: palette(highlight); color: palette(highlighted-text); }"
+        )
+
+    # -- navigation ----------------------------------------------------------------------
+    def show_page(self, key: str) -> QWidget:
+        for row, spec in enumerate(PAGES):
+            if spec.key == key:
+                self.sidebar.setCurrentRow(row)
+                return self.pages[key]
+        raise KeyError(key)
+
+    def current_page_key(self) -> str:
+        return PAGES[self.stack.currentIndex()].key
+
+    def show_about(self) -> None:
+        AboutDialog(self.app, self).exec()
+
+    # -- geometry (kept per data folder) --------------------------------------------------
+    def _window_settings(self) -> QSettings:
+        return QSettings(str(self.app.paths.home / "window.ini"), QSettings.Format.IniFormat)
+
+    def _restore_geometry(self) -> None:
+        geometry = self._window_settings().value("geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1180, 760)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        if self.jobs.active:
+            answer = QMessageBox.question(
+                self,
+                self.tr("Work in progress"),
+                self.tr("Background work is still running. Cancel it and quit?"),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+            self.jobs.cancel_all()
+            self.jobs.wait_all()
+        self._window_settings().setValue("geometry", self.saveGeometry())
+        super().closeEvent(event)

@@ -1,0 +1,53 @@
+"""The Settings page: one tab per group of settings.
+
+Groups with a richer editor of their own (sender identity, accounts, backups) register it in
+:data:`RICH_TABS`; every other group gets a form generated from config.SETTINGS.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QScrollArea, QTabWidget, QVBoxLayout, QWidget
+
+from ...config import SETTINGS
+from ..context import UiContext
+from ..widgets.settings_form import SettingsForm
+
+# group name -> "module:Class" of a QWidget(ctx) that edits that group.
+RICH_TABS: dict[str, str] = {}
+# Extra tabs that are not groups of settings (title -> "module:Class").
+EXTRA_TABS: dict[str, str] = {}
+
+
+def _factory(spec: str) -> Callable[[UiContext], QWidget]:
+    module, _, cls = spec.partition(":")
+    return getattr(importlib.import_module(module, __package__), cls)
+
+
+class SettingsPage(QWidget):
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        layout.addWidget(self.tabs)
+        groups: list[str] = []
+        for decl in SETTINGS.values():
+            if decl.group not in groups:
+                groups.append(decl.group)
+        for group in groups:
+            widget = _factory(RICH_TABS[group])(ctx) if group in RICH_TABS else SettingsForm(ctx, group)
+            self.tabs.addTab(_scrolled(widget), self.tr(group))
+        for title, spec in EXTRA_TABS.items():
+            self.tabs.addTab(_scrolled(_factory(spec)(ctx)), self.tr(title))
+
+
+def _scrolled(widget: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setWidget(widget)
+    return area

@@ -1,0 +1,44 @@
+"""The friendly panel a page shows while it has nothing to show yet."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+
+class EmptyState(QWidget):
+    """A title, a few sentences on what to do first, and optional buttons."""
+
+    def __init__(self, title: str, text: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("emptyState")
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        self.title_label = QLabel(title)
+        self.title_label.setObjectName("emptyTitle")
+        self.title_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = self.title_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.text_label = QLabel(text)
+        self.text_label.setObjectName("emptyText")
+        self.text_label.setWordWrap(True)
+        self.text_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.text_label.setMaximumWidth(560)
+        self.text_label.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.title_label, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addSpacing(8)
+        layout.addWidget(self.text_label, 0, Qt.AlignmentFlag.AlignHCenter)
+        self._buttons = QVBoxLayout()
+        layout.addSpacing(12)
+        layout.addLayout(self._buttons)
+        layout.addStretch(2)
+
+    def add_button(self, text: str, slot, *, primary: bool = False) -> QPushButton:
+        button = QPushButton(text)
+        button.setDefault(primary)
+        button.setMinimumWidth(220)
+        button.clicked.connect(slot)
+        self._buttons.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+        return button

@@ -1,0 +1,96 @@
+"""A form generated from config.SETTINGS for one group: every setting declared once, shown here."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...config import SETTINGS, Setting
+from ..context import UiContext
+
+
+class SettingsForm(QWidget):
+    def __init__(self, ctx: UiContext, group: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.group = group
+        self.editors: dict[str, QWidget] = {}
+        outer = QVBoxLayout(self)
+        form = QFormLayout()
+        outer.addLayout(form)
+        for decl in SETTINGS.values():
+            if decl.group != group:
+                continue
+            editor = self._editor(decl)
+            editor.setObjectName(f"setting:{decl.key}")
+            editor.setAccessibleName(decl.label)
+            if decl.help:
+                editor.setToolTip(decl.help)
+            self.editors[decl.key] = editor
+            label = QLabel(decl.label)
+            label.setBuddy(editor)
+            form.addRow(label, editor)
+            if decl.help:
+                hint = QLabel(decl.help)
+                hint.setWordWrap(True)
+                hint.setProperty("hint", True)
+                hint.setStyleSheet("color: palette(mid);")
+                form.addRow("", hint)
+        self.save_button = QPushButton(self.tr("Save"))
+        self.save_button.clicked.connect(self.save)
+        self.status = QLabel("")
+        outer.addWidget(self.save_button)
+        outer.addWidget(self.status)
+        outer.addStretch(1)
+        self.load()
+
+    def _editor(self, decl: Setting) -> QWidget:
+        if isinstance(decl.default, bool):
+            return QCheckBox()
+        if isinstance(decl.default, int):
+            box = QSpinBox()
+            box.setRange(0, 1_000_000)
+            return box
+        if isinstance(decl.default, float):
+            box = QDoubleSpinBox()
+            box.setRange(0, 1_000_000)
+            return box
+        return QLineEdit()
+
+    def load(self) -> None:
+        for key, editor in self.editors.items():
+            value = self.ctx.app.settings.get(key)
+            if isinstance(editor, QCheckBox):
+                editor.setChecked(bool(value))
+            elif isinstance(editor, (QSpinBox, QDoubleSpinBox)):
+                editor.setValue(value)
+            else:
+                editor.setText(str(value))
+
+    def values(self) -> dict:
+        out = {}
+        for key, editor in self.editors.items():
+            if isinstance(editor, QCheckBox):
+                out[key] = editor.isChecked()
+            elif isinstance(editor, (QSpinBox, QDoubleSpinBox)):
+                out[key] = editor.value()
+            else:
+                out[key] = editor.text().strip()
+        return out
+
+    def save(self) -> None:
+        app = self.ctx.app
+        with app.db.transaction():
+            for key, value in self.values().items():
+                app.settings.set(key, value)
+        self.status.setText(self.tr("Saved."))
+        self.ctx.events.settings_changed.emit()
