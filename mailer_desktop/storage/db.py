@@ -224,8 +224,8 @@ class Database:
             return 0
         return conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetchone()[0]
 
-    def migrate(self) -> list[int]:
-        """Apply pending migrations; returns the versions applied."""
+    def migrate(self, upto: int | None = None) -> list[int]:
+        """Apply pending migrations (all, or up to version ``upto``); returns the versions applied."""
         migrations = load_migrations()
         current = self.schema_version()
         latest = migrations[-1].version if migrations else 0
@@ -237,7 +237,7 @@ class Database:
         applied = []
         conn = self.conn
         for mig in migrations:
-            if mig.version <= current:
+            if mig.version <= current or (upto is not None and mig.version > upto):
                 continue
             # executescript() commits first; run statements inside one explicit transaction.
             conn.execute("BEGIN IMMEDIATE")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 
 class EmptyState(QWidget):
@@ -25,11 +25,16 @@ class EmptyState(QWidget):
         self.text_label.setObjectName("emptyText")
         self.text_label.setWordWrap(True)
         self.text_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.text_label.setMaximumWidth(560)
+        self.text_label.setFixedWidth(520)
         self.text_label.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.title_label, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addSpacing(8)
-        layout.addWidget(self.text_label, 0, Qt.AlignmentFlag.AlignHCenter)
+        # A word-wrapped label only gets its full height-for-width without an alignment flag.
+        centered = QHBoxLayout()
+        centered.addStretch(1)
+        centered.addWidget(self.text_label)
+        centered.addStretch(1)
+        layout.addLayout(centered)
         self._buttons = QVBoxLayout()
         layout.addSpacing(12)
         layout.addLayout(self._buttons)

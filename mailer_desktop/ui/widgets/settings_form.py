@@ -25,8 +25,11 @@ class SettingsForm(QWidget):
         self.group = group
         self.editors: dict[str, QWidget] = {}
         outer = QVBoxLayout(self)
-        form = QFormLayout()
-        outer.addLayout(form)
+        body = QWidget()
+        body.setMaximumWidth(820)
+        form = QFormLayout(body)
+        form.setVerticalSpacing(4)
+        outer.addWidget(body)
         for decl in SETTINGS.values():
             if decl.group != group:
                 continue
@@ -43,7 +46,10 @@ class SettingsForm(QWidget):
                 hint = QLabel(decl.help)
                 hint.setWordWrap(True)
                 hint.setProperty("hint", True)
-                hint.setStyleSheet("color: palette(mid);")
+                font = hint.font()
+                font.setPointSizeF(font.pointSizeF() * 0.9)
+                hint.setFont(font)
+                hint.setStyleSheet("color: palette(placeholder-text); margin-bottom: 8px;")
                 form.addRow("", hint)
         self.save_button = QPushButton(self.tr("Save"))
         self.save_button.clicked.connect(self.save)
