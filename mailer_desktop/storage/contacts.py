@@ -1,0 +1,268 @@
+"""SQL for contacts, lists, list members and the consent trail. No rules here: services decide."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+CONTACT_COLUMNS = (
+    "id, email, email_key, name, fields, status, consent_basis, consent_expires_at, source, "
+    "created_at, updated_at, status_changed_at, confirm_sent_at, confirm_sent_count"
+)
+_EDITABLE = {"email", "email_key", "name", "fields", "source", "consent_basis", "consent_expires_at",
+             "confirm_sent_at", "confirm_sent_count"}
+
+# Sort keys the contact table offers; each is backed by an index (see 0001 and the search migration).
+SORTS = {
+    "email": "c.email_key",
+    "name": "c.name COLLATE NOCASE",
+    "status": "c.status",
+    "created": "c.created_at",
+    "updated": "c.updated_at",
+}
+
+
+# -- contacts ------------------------------------------------------------------------------
+def insert_contact(conn: sqlite3.Connection, *, email: str, email_key: str, name: str, fields: str,
+                   status: str, basis: str | None, expires: str | None, source: str, now: str) -> int:
+    cur = conn.execute(
+        "INSERT INTO contacts (email, email_key, name, fields, status, consent_basis, consent_expires_at,"
+        " source, created_at, updated_at, status_changed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        (email, email_key, name, fields, status, basis, expires, source, now, now, now),
+    )
+    return int(cur.lastrowid)
+
+
+def contact_by_id(conn: sqlite3.Connection, contact_id: int) -> sqlite3.Row | None:
+    return conn.execute(f"SELECT {CONTACT_COLUMNS} FROM contacts WHERE id = ?", (contact_id,)).fetchone()
+
+
+def contact_by_key(conn: sqlite3.Connection, email_key: str) -> sqlite3.Row | None:
+    return conn.execute(f"SELECT {CONTACT_COLUMNS} FROM contacts WHERE email_key = ?", (email_key,)).fetchone()
+
+
+def contacts_by_ids(conn: sqlite3.Connection, ids: Sequence[int]) -> list[sqlite3.Row]:
+    out: list[sqlite3.Row] = []
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start:start + 500])
+        marks = ",".join("?" * len(chunk))
+        out.extend(conn.execute(f"SELECT {CONTACT_COLUMNS} FROM contacts WHERE id IN ({marks})", chunk))
+    return out
+
+
+def update_contact(conn: sqlite3.Connection, contact_id: int, now: str, **columns) -> None:
+    bad = set(columns) - _EDITABLE
+    if bad:
+        raise ValueError(f"not editable: {sorted(bad)}")
+    if not columns:
+        return
+    sets = ", ".join(f"{k} = ?" for k in columns)
+    conn.execute(f"UPDATE contacts SET {sets}, updated_at = ? WHERE id = ?",
+                 (*columns.values(), now, contact_id))
+
+
+def set_status(conn: sqlite3.Connection, contact_id: int, status: str, now: str, **columns) -> None:
+    extra = "".join(f", {k} = ?" for k in columns)
+    conn.execute(
+        f"UPDATE contacts SET status = ?, status_changed_at = ?, updated_at = ?{extra} WHERE id = ?",
+        (status, now, now, *columns.values(), contact_id),
+    )
+
+
+def delete_contact(conn: sqlite3.Connection, contact_id: int) -> None:
+    conn.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
+
+
+def pending_created_before(conn: sqlite3.Connection, cutoff: str, limit: int = 1000) -> list[int]:
+    rows = conn.execute(
+        "SELECT id FROM contacts WHERE status = 'pending' AND created_at < ? ORDER BY id LIMIT ?",
+        (cutoff, limit),
+    )
+    return [r[0] for r in rows]
+
+
+def confirmed_ids(conn: sqlite3.Connection, list_id: int | None = None) -> list[int]:
+    if list_id is None:
+        rows = conn.execute("SELECT id FROM contacts WHERE status = 'confirmed' ORDER BY id")
+    else:
+        rows = conn.execute(
+            "SELECT c.id FROM contacts c JOIN list_members m ON m.contact_id = c.id"
+            " WHERE m.list_id = ? AND c.status = 'confirmed' ORDER BY c.id", (list_id,))
+    return [r[0] for r in rows]
+
+
+# -- windowed queries for the contact table ----------------------------------------------
+@dataclass(frozen=True)
+class ContactQuery:
+    """What the contact table shows: search text, status and list filters, sort order."""
+
+    search: str = ""
+    status: str | None = None
+    list_id: int | None = None
+    sort: str = "email"
+    descending: bool = False
+
+
+def _where(q: ContactQuery) -> tuple[str, list]:
+    clauses, params = [], []
+    if q.status:
+        clauses.append("c.status = ?")
+        params.append(q.status)
+    if q.list_id is not None:
+        clauses.append("c.id IN (SELECT contact_id FROM list_members WHERE list_id = ?)")
+        params.append(q.list_id)
+    match = fts_query(q.search)
+    if match:
+        clauses.append("c.id IN (SELECT rowid FROM contacts_search WHERE contacts_search MATCH ?)")
+        params.append(match)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def fts_query(text: str) -> str:
+    """Turn what the user typed into an FTS5 query: every word must start a word of the
+    address or the name (``anna ex`` finds ``anna.smith@example.com``)."""
+    words = []
+    for raw in text.replace("@", " ").replace(".", " ").replace("+", " ").replace("-", " ").split():
+        word = "".join(ch for ch in raw if ch.isalnum() or ch == "_")
+        if word:
+            words.append('"' + word.replace('"', "") + '"*')
+    return " ".join(words)
+
+
+def _order(q: ContactQuery) -> str:
+    col = SORTS.get(q.sort, SORTS["email"])
+    direction = "DESC" if q.descending else "ASC"
+    return f" ORDER BY {col} {direction}, c.id {direction}"
+
+
+def query_contact_ids(conn: sqlite3.Connection, q: ContactQuery, offset: int, limit: int) -> list[int]:
+    """Ids of one window of the table (a covering-index scan, so deep offsets stay cheap)."""
+    where, params = _where(q)
+    sql = f"SELECT c.id FROM contacts c{where}{_order(q)} LIMIT ? OFFSET ?"
+    return [r[0] for r in conn.execute(sql, (*params, limit, offset))]
+
+
+def count_contacts(conn: sqlite3.Connection, q: ContactQuery) -> int:
+    where, params = _where(q)
+    return conn.execute(f"SELECT count(*) FROM contacts c{where}", params).fetchone()[0]
+
+
+def status_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    return {r[0]: r[1] for r in conn.execute("SELECT status, count(*) FROM contacts GROUP BY status")}
+
+
+# -- consent trail ---------------------------------------------------------------------------
+def insert_event(conn: sqlite3.Connection, contact_id: int | None, kind: str, at: str, channel: str,
+                 wording: str = "", evidence: str = "", before: str | None = None,
+                 after: str | None = None) -> int:
+    cur = conn.execute(
+        "INSERT INTO consent_events (contact_id, kind, at, channel, wording, evidence, status_before,"
+        " status_after) VALUES (?,?,?,?,?,?,?,?)",
+        (contact_id, kind, at, channel, wording, evidence, before, after),
+    )
+    return int(cur.lastrowid)
+
+
+def insert_events(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
+    """rows: (contact_id, kind, at, channel, wording, evidence, before, after)."""
+    conn.executemany(
+        "INSERT INTO consent_events (contact_id, kind, at, channel, wording, evidence, status_before,"
+        " status_after) VALUES (?,?,?,?,?,?,?,?)", rows)
+
+
+def events_of(conn: sqlite3.Connection, contact_id: int) -> list[sqlite3.Row]:
+    return conn.execute(
+        "SELECT id, contact_id, kind, at, channel, wording, evidence, status_before, status_after"
+        " FROM consent_events WHERE contact_id = ? ORDER BY id", (contact_id,)).fetchall()
+
+
+# -- lists ---------------------------------------------------------------------------------
+def insert_list(conn: sqlite3.Connection, name: str, description: str, now: str) -> int:
+    cur = conn.execute("INSERT INTO lists (name, description, created_at) VALUES (?,?,?)",
+                       (name, description, now))
+    return int(cur.lastrowid)
+
+
+def list_by_id(conn: sqlite3.Connection, list_id: int) -> sqlite3.Row | None:
+    return conn.execute("SELECT id, name, description, created_at FROM lists WHERE id = ?",
+                        (list_id,)).fetchone()
+
+
+def list_by_name(conn: sqlite3.Connection, name: str) -> sqlite3.Row | None:
+    return conn.execute("SELECT id, name, description, created_at FROM lists WHERE name = ?",
+                        (name,)).fetchone()
+
+
+def all_lists(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    return conn.execute(
+        "SELECT l.id, l.name, l.description, l.created_at,"
+        " (SELECT count(*) FROM list_members m WHERE m.list_id = l.id) AS members"
+        " FROM lists l ORDER BY l.name COLLATE NOCASE").fetchall()
+
+
+def rename_list(conn: sqlite3.Connection, list_id: int, name: str, description: str | None) -> None:
+    if description is None:
+        conn.execute("UPDATE lists SET name = ? WHERE id = ?", (name, list_id))
+    else:
+        conn.execute("UPDATE lists SET name = ?, description = ? WHERE id = ?", (name, description, list_id))
+
+
+def delete_list(conn: sqlite3.Connection, list_id: int) -> None:
+    conn.execute("DELETE FROM lists WHERE id = ?", (list_id,))
+
+
+def add_member(conn: sqlite3.Connection, list_id: int, contact_id: int, now: str) -> bool:
+    cur = conn.execute("INSERT OR IGNORE INTO list_members (list_id, contact_id, added_at) VALUES (?,?,?)",
+                       (list_id, contact_id, now))
+    return cur.rowcount > 0
+
+
+def remove_member(conn: sqlite3.Connection, list_id: int, contact_id: int) -> bool:
+    cur = conn.execute("DELETE FROM list_members WHERE list_id = ? AND contact_id = ?", (list_id, contact_id))
+    return cur.rowcount > 0
+
+
+def list_names_of(conn: sqlite3.Connection, contact_id: int) -> list[str]:
+    rows = conn.execute(
+        "SELECT l.name FROM list_members m JOIN lists l ON l.id = m.list_id WHERE m.contact_id = ?"
+        " ORDER BY l.name COLLATE NOCASE", (contact_id,))
+    return [r[0] for r in rows]
+
+
+def list_names_for(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {i: [] for i in ids}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start:start + 500])
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT m.contact_id, l.name FROM list_members m JOIN lists l ON l.id = m.list_id"
+            f" WHERE m.contact_id IN ({marks}) ORDER BY l.name COLLATE NOCASE", chunk)
+        for cid, name in rows:
+            out[cid].append(name)
+    return out
+
+
+# -- what else is held about a contact (rights export) ----------------------------------
+def deliveries_of(conn: sqlite3.Connection, contact_id: int) -> list[sqlite3.Row]:
+    return conn.execute(
+        "SELECT d.*, c.name AS campaign_name, c.subject AS campaign_subject FROM deliveries d"
+        " LEFT JOIN campaigns c ON c.id = d.campaign_id WHERE d.contact_id = ? ORDER BY d.id",
+        (contact_id,)).fetchall()
+
+
+def bounce_events_of(conn: sqlite3.Connection, contact_id: int) -> list[sqlite3.Row]:
+    return conn.execute("SELECT * FROM bounce_events WHERE contact_id = ? ORDER BY id", (contact_id,)).fetchall()
+
+
+def inbox_messages_of(conn: sqlite3.Connection, contact_id: int) -> list[sqlite3.Row]:
+    return conn.execute("SELECT * FROM inbox_messages WHERE contact_id = ? ORDER BY id", (contact_id,)).fetchall()
+
+
+def delete_unlinked_inbox_mentions(conn: sqlite3.Connection, needle: str) -> int:
+    """Inbox rows not linked to any contact that still name the address (sender, subject, snippet)."""
+    pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    cur = conn.execute(
+        "DELETE FROM inbox_messages WHERE contact_id IS NULL AND (sender LIKE ? ESCAPE '\\'"
+        " OR subject LIKE ? ESCAPE '\\' OR snippet LIKE ? ESCAPE '\\')", (pattern, pattern, pattern))
+    return cur.rowcount
