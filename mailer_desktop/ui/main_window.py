@@ -52,7 +52,7 @@ class MainWindow(QMainWindow):
         self.jobs = JobRunner(self)
         self.ctx = UiContext(app=app, jobs=self.jobs, events=self.events)
         self.setWindowTitle(APP_NAME)
-        self.setMinimumSize(QSize(900, 600))
+        self.setMinimumSize(QSize(760, 520))
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")

@@ -1,0 +1,75 @@
+"""The main window: pages, navigation, About, geometry."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from mailer_desktop.ui.dialogs.about import AboutDialog, about_facts
+from mailer_desktop.ui.main_window import PAGES, MainWindow
+
+
+def test_every_sidebar_entry_shows_its_page(qtbot, app):
+    window = MainWindow(app)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.sidebar.count() == len(PAGES)
+    for row, spec in enumerate(PAGES):
+        item = window.sidebar.item(row)
+        rect = window.sidebar.visualItemRect(item)
+        qtbot.mouseClick(window.sidebar.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        assert window.stack.currentWidget() is window.pages[spec.key]
+        assert window.current_page_key() == spec.key
+        assert window.pages[spec.key].isVisible()
+
+
+def test_keyboard_shortcut_switches_page(qtbot, app):
+    window = MainWindow(app)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    target = next(i for i, s in enumerate(PAGES) if s.key == "templates")
+    action = next(a for a in window.actions() if a.text() == "Templates")
+    action.trigger()
+    assert window.sidebar.currentRow() == target
+
+
+def test_about_shows_version_data_folder_and_keyring(qtbot, app):
+    from mailer_desktop import __version__
+
+    facts = dict(about_facts(app))
+    assert facts["Version"] == __version__
+    assert facts["Data folder"] == str(app.paths.home)
+    assert "MemoryKeyring" in facts["Keyring"]
+    dialog = AboutDialog(app)
+    qtbot.addWidget(dialog)
+    assert str(app.paths.home) in dialog.facts.text()
+
+
+def test_geometry_is_remembered(qtbot, app):
+    window = MainWindow(app)
+    qtbot.addWidget(window)
+    window.show()
+    window.resize(790, 560)
+    qtbot.waitUntil(lambda: window.width() == 790)
+    window.close()
+    again = MainWindow(app)
+    qtbot.addWidget(again)
+    again.show()
+    assert (again.width(), again.height()) == (790, 560)
+
+
+def test_settings_form_saves_to_the_database(qtbot, app):
+    window = MainWindow(app)
+    qtbot.addWidget(window)
+    page = window.show_page("settings")
+    from mailer_desktop.ui.widgets.settings_form import SettingsForm
+
+    forms = [f for f in page.findChildren(SettingsForm) if "consent.pending_retention_days" in f.editors]
+    assert forms, "the Consent settings form is missing"
+    form = forms[0]
+    spin = form.editors["consent.pending_retention_days"]
+    spin.setValue(14)
+    with qtbot.waitSignal(window.events.settings_changed, timeout=2000):
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert app.settings.get("consent.pending_retention_days") == 14

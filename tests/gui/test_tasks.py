@@ -1,0 +1,73 @@
+"""The background-job helper: progress, result, cancel, errors — all back on the GUI thread."""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QThread
+from PySide6.QtWidgets import QApplication
+
+from mailer_desktop.ui.tasks import JobRunner
+
+
+def test_result_and_progress_arrive_on_the_gui_thread(qtbot):
+    runner = JobRunner()
+    seen_progress, seen_threads = [], []
+    worker_thread = []
+
+    def work(progress):
+        worker_thread.append(threading.get_ident())
+        for i in range(1, 6):
+            progress.update(i, 5, f"step {i}")
+        return "done!"
+
+    def on_progress(done, total, text):
+        seen_progress.append((done, total, text))
+        seen_threads.append(QThread.currentThread() is QApplication.instance().thread())
+
+    results = []
+    job = runner.run(work, on_result=results.append, on_progress=on_progress)
+    with qtbot.waitSignal(job.ended, timeout=5000):
+        pass
+    qtbot.waitUntil(lambda: results == ["done!"], timeout=2000)
+    assert seen_progress[-1] == (5, 5, "step 5")  # the final report is never throttled away
+    assert all(seen_threads)
+    assert worker_thread[0] != threading.get_ident()
+    qtbot.waitUntil(lambda: runner.active == [], timeout=2000)
+
+
+def test_cancel_is_honoured(qtbot):
+    runner = JobRunner()
+    started = threading.Event()
+    steps = []
+
+    def work(progress):
+        started.set()
+        for i in range(10_000):
+            progress.check()
+            steps.append(i)
+            threading.Event().wait(0.001)
+        return "finished anyway"
+
+    results, cancelled = [], []
+    job = runner.run(work, on_result=results.append, on_cancelled=lambda: cancelled.append(True))
+    assert started.wait(5)
+    job.cancel()
+    with qtbot.waitSignal(job.ended, timeout=5000):
+        pass
+    qtbot.waitUntil(lambda: cancelled == [True], timeout=2000)
+    assert results == [] and len(steps) < 10_000
+
+
+def test_errors_come_back_as_messages(qtbot):
+    runner = JobRunner()
+
+    def work(progress):
+        raise ValueError("row 7 of contacts.csv has no address")
+
+    errors = []
+    job = runner.run(work, on_error=errors.append)
+    with qtbot.waitSignal(job.ended, timeout=5000):
+        pass
+    qtbot.waitUntil(lambda: errors == ["row 7 of contacts.csv has no address"], timeout=2000)
+    assert isinstance(job.error, ValueError)
