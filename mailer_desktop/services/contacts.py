@@ -31,6 +31,7 @@ Contacts
 - ``mailable_contact_ids(app, list_id=None, today=None, conn=None) -> list[int]`` (confirmed,
   implied consent not expired; the sender still checks the suppression list per address)
 - ``contact_page(app, query, offset, limit) -> list[Contact]``, ``count(app, query) -> int``,
+  ``iter_contacts(app, query) -> Iterator[Contact]`` (streams all matches),
   ``status_counts(app)`` — windowed reads for tables (query: storage.contacts.ContactQuery)
 
 Lists (services/contact_lists.py, re-exported here)
@@ -71,7 +72,7 @@ __all__ = [
     "Contact", "ConsentEvent", "ContactQuery", "ContactError", "ContactNotFound", "DuplicateContactError",
     "SuppressedError", "ContactList", "ListError", "add_contact", "get_contact", "find_by_email",
     "require_contact", "update_contact", "change_status", "record_event", "mark_confirmation_requested",
-    "consent_trail", "mailable_contact_ids", "contact_page", "count", "status_counts", "create_list",
+    "consent_trail", "mailable_contact_ids", "contact_page", "iter_contacts", "count", "status_counts", "create_list",
     "ensure_list", "rename_list", "delete_list", "get_list", "find_list", "all_lists", "add_to_list",
     "remove_from_list",
 ]
@@ -219,6 +220,19 @@ def contact_page(app, query: ContactQuery, offset: int, limit: int,
     rows = {r["id"]: r for r in store.contacts_by_ids(c, ids)}
     lists = store.list_names_for(c, ids)
     return [Contact.from_row(rows[i], lists[i]) for i in ids if i in rows]
+
+
+def iter_contacts(app, query: ContactQuery = ContactQuery(), conn: sqlite3.Connection | None = None):
+    """Every contact matching ``query`` (with its lists), streamed in batches."""
+    c = app.db.connect() if conn is None else conn  # own connection: callers may write meanwhile
+    try:
+        for rows in store.iter_contact_rows(c, query):
+            lists = store.list_names_for(c, [r["id"] for r in rows])
+            for r in rows:
+                yield Contact.from_row(r, lists[r["id"]])
+    finally:
+        if conn is None:
+            c.close()
 
 
 def count(app, query: ContactQuery = ContactQuery(), conn: sqlite3.Connection | None = None) -> int:

@@ -266,3 +266,15 @@ def delete_unlinked_inbox_mentions(conn: sqlite3.Connection, needle: str) -> int
         "DELETE FROM inbox_messages WHERE contact_id IS NULL AND (sender LIKE ? ESCAPE '\\'"
         " OR subject LIKE ? ESCAPE '\\' OR snippet LIKE ? ESCAPE '\\')", (pattern, pattern, pattern))
     return cur.rowcount
+
+
+def iter_contact_rows(conn: sqlite3.Connection, q: ContactQuery, batch: int = 1000):
+    """Every contact matching ``q`` in the query's order, fetched in batches (CLI listing)."""
+    where, params = _where(q)
+    cur = conn.execute(f"SELECT {', '.join('c.' + c.strip() for c in CONTACT_COLUMNS.split(','))}"
+                       f" FROM contacts c{where}{_order(q)}", params)
+    while True:
+        rows = cur.fetchmany(batch)
+        if not rows:
+            return
+        yield rows
