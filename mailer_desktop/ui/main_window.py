@@ -34,12 +34,13 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("contacts", "Contacts", "contacts:ContactsPage", "Ctrl+1"),
-    PageSpec("suppression", "Suppression list", "suppression:SuppressionPage", "Ctrl+2"),
-    PageSpec("templates", "Templates", "templates:TemplatesPage", "Ctrl+3"),
-    PageSpec("campaigns", "Campaigns", "campaigns:CampaignsPage", "Ctrl+4"),
-    PageSpec("sandbox", "Sandbox", "sandbox:SandboxPage", "Ctrl+5"),
-    PageSpec("inbox", "Inbox", "inbox:InboxPage", "Ctrl+6"),
+    PageSpec("dashboard", "Overview", "dashboard:DashboardPage", "Ctrl+1"),
+    PageSpec("contacts", "Contacts", "contacts:ContactsPage", "Ctrl+2"),
+    PageSpec("suppression", "Suppression list", "suppression:SuppressionPage", "Ctrl+3"),
+    PageSpec("templates", "Templates", "templates:TemplatesPage", "Ctrl+4"),
+    PageSpec("campaigns", "Campaigns", "campaigns:CampaignsPage", "Ctrl+5"),
+    PageSpec("sandbox", "Sandbox", "sandbox:SandboxPage", "Ctrl+6"),
+    PageSpec("inbox", "Inbox", "inbox:InboxPage", "Ctrl+7"),
     PageSpec("settings", "Settings", "settings:SettingsPage", "Ctrl+,"),
 )
 

@@ -1,0 +1,163 @@
+"""The dashboard: how the lists are doing and what needs attention."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...services import dashboard
+from ..context import UiContext
+from ..widgets.charts import STATUS_COLOURS, BarChart, StackedBar
+
+STATUS_LABELS = {
+    "confirmed": "Confirmed",
+    "pending": "Waiting for confirmation",
+    "unsubscribed": "Unsubscribed",
+    "bounced": "Bounced",
+    "complained": "Complained",
+}
+CAMPAIGN_COLUMNS = ("Campaign", "Sent", "Failed", "Hard bounces", "Soft bounces", "Unsubscribed", "Complaints")
+
+
+def _card(title: str) -> tuple[QFrame, QLabel]:
+    frame = QFrame()
+    frame.setObjectName("card")
+    frame.setFrameShape(QFrame.Shape.StyledPanel)
+    layout = QVBoxLayout(frame)
+    caption = QLabel(title)
+    caption.setStyleSheet("color: palette(placeholder-text);")
+    value = QLabel("–")
+    font = value.font()
+    font.setPointSizeF(font.pointSizeF() * 1.8)
+    font.setBold(True)
+    value.setFont(font)
+    layout.addWidget(caption)
+    layout.addWidget(value)
+    return frame, value
+
+
+def _section(title: str) -> QLabel:
+    label = QLabel(title)
+    font = label.font()
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * 1.15)
+    label.setFont(font)
+    return label
+
+
+class DashboardPage(QWidget):
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 14, 18, 14)
+        layout.setSpacing(10)
+
+        cards = QGridLayout()
+        self.cards: dict[str, QLabel] = {}
+        for col, (key, title) in enumerate((
+            ("total", self.tr("Contacts")),
+            ("confirmed", self.tr("Confirmed (receive campaigns)")),
+            ("pending", self.tr("Waiting for confirmation")),
+            ("review", self.tr("Replies to review")),
+        )):
+            frame, value = _card(title)
+            value.setObjectName(f"card:{key}")
+            self.cards[key] = value
+            cards.addWidget(frame, 0, col)
+        layout.addLayout(cards)
+
+        self.warnings = QLabel("")
+        self.warnings.setObjectName("warnings")
+        self.warnings.setWordWrap(True)
+        self.warnings.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.warnings)
+
+        layout.addWidget(_section(self.tr("Contacts by consent state")))
+        self.status_bar = StackedBar()
+        self.status_bar.setAccessibleName(self.tr("Contacts by consent state"))
+        layout.addWidget(self.status_bar)
+
+        row = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addWidget(_section(self.tr("Messages sent per campaign")))
+        self.chart = BarChart()
+        self.chart.setAccessibleName(self.tr("Messages sent per campaign; red: bounced or complained"))
+        self.chart.setToolTip(self.tr("Blue: delivered to the server. Red: bounced or reported as spam."))
+        left.addWidget(self.chart)
+        row.addLayout(left, 2)
+        layout.addLayout(row, 1)
+
+        layout.addWidget(_section(self.tr("Campaign results")))
+        self.table = QTableWidget(0, len(CAMPAIGN_COLUMNS))
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in CAMPAIGN_COLUMNS])
+        self.table.setAccessibleName(self.tr("Campaign results"))
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setAlternatingRowColors(True)
+        layout.addWidget(self.table, 1)
+
+        self.inbox_label = QLabel("")
+        layout.addWidget(self.inbox_label)
+
+        for signal in (ctx.events.contacts_changed, ctx.events.campaigns_changed, ctx.events.inbox_changed):
+            signal.connect(self.refresh)
+        self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        self.refresh()
+        super().showEvent(event)
+
+    def refresh(self) -> None:
+        ov = dashboard.overview(self.ctx.app)
+        self.overview = ov
+        self.cards["total"].setText(f"{ov.total_contacts:,}")
+        self.cards["confirmed"].setText(f"{ov.by_status.get('confirmed', 0):,}")
+        self.cards["pending"].setText(f"{ov.by_status.get('pending', 0):,}")
+        self.cards["review"].setText(f"{ov.review_count:,}")
+        self.status_bar.set_parts([
+            (self.tr(STATUS_LABELS[s]), ov.by_status.get(s, 0), STATUS_COLOURS[s]) for s in STATUS_LABELS
+        ])
+        self.chart.set_bars([
+            (c.name, c.sent, c.hard_bounced + c.soft_bounced + c.complained) for c in reversed(ov.campaigns)
+        ])
+        self.table.setRowCount(len(ov.campaigns))
+        for r, c in enumerate(ov.campaigns):
+            values = [
+                c.name, f"{c.sent:,}", f"{c.failed:,}",
+                f"{c.hard_bounced:,} ({c.hard_bounce_rate:.1%})", f"{c.soft_bounced:,}",
+                f"{c.unsubscribed:,} ({c.rate(c.unsubscribed):.1%})",
+                f"{c.complained:,} ({c.complaint_rate:.2%})",
+            ]
+            for col, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                if col:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(r, col, item)
+        if ov.warnings:
+            items = "".join(
+                f"<p style='margin:2px'>{'⚠️' if w.level == 'warning' else 'ℹ️'} {w.text}</p>" for w in ov.warnings
+            )
+            self.warnings.setText(items)
+            self.warnings.show()
+        else:
+            self.warnings.hide()
+        hours = dashboard.age_hours(ov.oldest_unprocessed_at)
+        if hours is not None:
+            text = self.tr("Oldest unprocessed reply: {h:.0f} hours old.").format(h=hours)
+        elif ov.last_processed_at:
+            text = self.tr("Inbox last processed {at}.").format(at=ov.last_processed_at.replace("T", " ")[:16])
+        else:
+            text = self.tr("The inbox has not been processed yet.")
+        self.inbox_label.setText(text)
