@@ -24,6 +24,8 @@ Contacts
   (confirmed, unsubscribed, bounced, complained); goes through consent.TRANSITIONS. Opt-outs
   also put the address on the suppression list; a confirmation (evidence required) lifts the
   person's own opt-out entry and sets basis ``express``.
+- ``bulk_change_status(app, contact_ids, event_kind, channel, wording="", evidence="",
+  progress=NO_PROGRESS) -> int`` — the same for many contacts (GUI bulk actions), in chunks.
 - ``record_event(app, contact_id, kind, channel, wording="", evidence="", conn=None)`` — events
   that change no status (consent.RECORD_EVENTS).
 - ``mark_confirmation_requested(app, contact_id, wording, channel="send", evidence="", conn=None)``
@@ -32,6 +34,7 @@ Contacts
   implied consent not expired; the sender still checks the suppression list per address)
 - ``contact_page(app, query, offset, limit) -> list[Contact]``, ``count(app, query) -> int``,
   ``iter_contacts(app, query) -> Iterator[Contact]`` (streams all matches),
+  ``contact_ids_in_range(app, query, offset, limit) -> list[int]``,
   ``status_counts(app)`` — windowed reads for tables (query: storage.contacts.ContactQuery)
 
 Lists (services/contact_lists.py, re-exported here)
@@ -67,12 +70,13 @@ from .contact_lists import (  # noqa: F401  (re-exported API)
     remove_from_list,
     rename_list,
 )
+from .progress import NO_PROGRESS, Progress
 
 __all__ = [
     "Contact", "ConsentEvent", "ContactQuery", "ContactError", "ContactNotFound", "DuplicateContactError",
     "SuppressedError", "ContactList", "ListError", "add_contact", "get_contact", "find_by_email",
-    "require_contact", "update_contact", "change_status", "record_event", "mark_confirmation_requested",
-    "consent_trail", "mailable_contact_ids", "contact_page", "iter_contacts", "count", "status_counts", "create_list",
+    "require_contact", "update_contact", "change_status", "bulk_change_status", "record_event", "mark_confirmation_requested",
+    "consent_trail", "mailable_contact_ids", "contact_page", "contact_ids_in_range", "iter_contacts", "count", "status_counts", "create_list",
     "ensure_list", "rename_list", "delete_list", "get_list", "find_list", "all_lists", "add_to_list",
     "remove_from_list",
 ]
@@ -220,6 +224,12 @@ def contact_page(app, query: ContactQuery, offset: int, limit: int,
     rows = {r["id"]: r for r in store.contacts_by_ids(c, ids)}
     lists = store.list_names_for(c, ids)
     return [Contact.from_row(rows[i], lists[i]) for i in ids if i in rows]
+
+
+def contact_ids_in_range(app, query: ContactQuery, offset: int, limit: int,
+                         conn: sqlite3.Connection | None = None) -> list[int]:
+    """Ids of rows offset..offset+limit-1 of the query (bulk actions on a selection)."""
+    return store.query_contact_ids(_c(app, conn), query, offset, limit)
 
 
 def iter_contacts(app, query: ContactQuery = ContactQuery(), conn: sqlite3.Connection | None = None):
@@ -401,3 +411,24 @@ def mark_confirmation_requested(app, contact_id: int, wording: str, channel: str
                              confirm_sent_count=current.confirm_sent_count + 1)
         store.insert_event(c, contact_id, consent.EV_CONFIRMATION_REQUESTED, now, channel, wording, evidence,
                            current.status, current.status)
+
+
+def bulk_change_status(app, contact_ids: Iterable[int], event_kind: str, channel: str, wording: str = "",
+                       evidence: str = "", progress: Progress = NO_PROGRESS) -> int:
+    """Apply one status event to many contacts, 500 per transaction; returns how many changed status.
+    Cancelling keeps what was done so far (each chunk is complete)."""
+    ids = list(contact_ids)
+    changed = 0
+    conn = app.db.conn
+    for start in range(0, len(ids), 500):
+        progress.check()
+        progress.update(start, len(ids), "Updating contacts")
+        with app.db.transaction(conn):
+            for cid in ids[start:start + 500]:
+                before = store.contact_by_id(conn, cid)
+                if before is None:
+                    continue
+                after = change_status(app, cid, event_kind, channel, wording, evidence, conn=conn)
+                changed += after.status != before["status"]
+    progress.update(len(ids), len(ids), "Done")
+    return changed

@@ -1,5 +1,6 @@
 """Personal-data rights: export one person, erase one person, retention purge (GDPR Art. 15/17/20, 5(1)(e)).
 
+- ``person_history(app, contact_id) -> {"deliveries", "bounce_events", "inbox_messages"}``
 - ``export_person(app, contact, channel="gui") -> dict``: everything held about one person
   (fields, lists, consent trail, deliveries, bounce events, inbox messages linked to them) as
   a JSON-ready dict; writes an ``exported`` consent event (the export itself is in the trail).
@@ -47,6 +48,16 @@ def _rows(rows: list[sqlite3.Row]) -> list[dict]:
     return [dict(r) for r in rows]
 
 
+def person_history(app, contact_id: int, conn: sqlite3.Connection | None = None) -> dict[str, list[dict]]:
+    """Send and bounce history of one contact (detail panel, export)."""
+    c = conn if conn is not None else app.db.conn
+    return {
+        "deliveries": _rows(store.deliveries_of(c, contact_id)),
+        "bounce_events": _rows(store.bounce_events_of(c, contact_id)),
+        "inbox_messages": _rows(store.inbox_messages_of(c, contact_id)),
+    }
+
+
 def export_person(app, contact: int | str, channel: str = "gui") -> dict:
     """Everything held about one person; the export is recorded in their trail."""
     with app.db.transaction() as conn:
@@ -59,9 +70,7 @@ def export_person(app, contact: int | str, channel: str = "gui") -> dict:
             "contact": person.as_dict(),
             "lists": list(person.lists),
             "consent_trail": [e.as_dict() for e in trail],
-            "deliveries": _rows(store.deliveries_of(conn, person.id)),
-            "bounce_events": _rows(store.bounce_events_of(conn, person.id)),
-            "inbox_messages": _rows(store.inbox_messages_of(conn, person.id)),
+            **person_history(app, person.id, conn),
         }
     return json.loads(json.dumps(data, ensure_ascii=False, default=str))
 
