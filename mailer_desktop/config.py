@@ -131,6 +131,7 @@ SETTINGS: dict[str, Setting] = _settings(
     Setting("backup.folder", "", "Backup folder", "Empty: the 'backups' folder inside the data folder.", "Backups"),
     Setting("backup.keep", 10, "Backups to keep", "", "Backups"),
     Setting("backup.daily", True, "Back up daily while the app runs", "", "Backups"),
+    Setting("backup.after_campaign", True, "Back up after each campaign", "Needs a stored backup passphrase.", "Backups"),
 )
 
 

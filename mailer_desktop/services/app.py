@@ -16,6 +16,7 @@ from ..logging_setup import configure as configure_logging
 from ..secrets import SUPPRESSION_KEY, TOKEN_KEY, SecretStore
 from ..storage import Database
 from ..storage.meta import SettingsStore, ensure_install_id
+from .keys_guard import guarded_key
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +32,14 @@ class App:
     def __post_init__(self) -> None:
         self.settings = SettingsStore(lambda: self.db.conn)
 
-    # Keys used by the domain: created on first use for a new data folder. The guard against
-    # silently replacing lost keys of an existing folder lives in services/keys_guard.
+    # Keys used by the domain: created on first use for a new data folder. A key this folder
+    # used before that is now missing or different raises keys_guard.KeysMissing instead of
+    # being silently replaced (see services/keys_guard).
     def token_key(self) -> bytes:
-        return self.secrets.ensure_key(TOKEN_KEY)
+        return guarded_key(self, TOKEN_KEY)
 
     def suppression_key(self) -> bytes:
-        return self.secrets.ensure_key(SUPPRESSION_KEY)
+        return guarded_key(self, SUPPRESSION_KEY)
 
     def close(self) -> None:
         self.db.close()
