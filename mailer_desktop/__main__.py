@@ -9,6 +9,8 @@ import sys
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="mailer-desktop", description="Mailer Desktop")
     parser.add_argument("--home", metavar="DIR", help="data folder (default: the platform's data folder)")
+    parser.add_argument("--smoke-test", action="store_true",
+                        help="open the window, print 'started' and quit (used to check builds)")
     args, _qt_args = parser.parse_known_args(argv)
     return args
 
@@ -17,29 +19,49 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from . import APP_NAME, __version__
+    from . import APP_ID, APP_NAME, __version__
     from .services.app import open_app
     from .storage import DatabaseError
+    from .ui.icons import app_icon
 
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
     qt_app.setApplicationName(APP_NAME)
     qt_app.setApplicationVersion(__version__)
     qt_app.setOrganizationName(APP_NAME)
+    qt_app.setDesktopFileName(APP_ID)
+    qt_app.setWindowIcon(app_icon())
+    def tell(kind: str, text: str) -> None:
+        if args.smoke_test:  # no modal dialogs in unattended start checks
+            print(f"{kind}: {text}", file=sys.stderr)
+        elif kind == "error":
+            QMessageBox.critical(None, APP_NAME, text)
+        else:
+            QMessageBox.warning(None, APP_NAME, text)
+
     try:
         app = open_app(args.home)
     except DatabaseError as exc:
-        QMessageBox.critical(None, APP_NAME, str(exc))
+        tell("error", str(exc))
         return 1
     if not app.secrets.available():
         try:
             app.secrets.check()
-        except Exception as exc:  # KeyringUnavailable: tell the user plainly, keep going read-only-ish
-            QMessageBox.warning(None, APP_NAME, str(exc))
+        except Exception as exc:  # KeyringUnavailable: say it plainly; nothing secret is stored meanwhile
+            tell("warning", str(exc))
 
     from .ui.main_window import MainWindow
 
     window = MainWindow(app)
+    window.setWindowIcon(app_icon())
     window.show()
+    if args.smoke_test:
+        from PySide6.QtCore import QTimer
+
+        def _done() -> None:
+            print(f"started: {window.windowTitle()} with {len(window.pages)} pages")
+            window.close()
+
+        QTimer.singleShot(300, _done)
     code = qt_app.exec()
     app.close()
     return code
