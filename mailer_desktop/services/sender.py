@@ -1,0 +1,483 @@
+"""The send engine (asyncio + aiosmtplib, no Qt): one campaign through one account.
+
+One run:
+1. Under the campaign's send lock, rows left ``sending`` by an earlier run become ``uncertain``
+   (shown to the user, resent only on request: :func:`resend_uncertain`). A draft campaign gets
+   its recipients fixed in the log (confirmed ∩ list − suppressed; the excluded as ``skipped``
+   with their reason); ``deferred`` rows go back in the queue.
+2. ``pool_size`` connections work through the queue, each reusing its SMTP session. Before a
+   message: the rate limiter and daily budget, a fresh eligibility check of its batch
+   (suppression list, consent), then the durable claim. After: the outcome (see
+   :mod:`.sender_outcome`). Temporary failures are retried with exponential backoff, then left
+   ``deferred``; hard bounces suppress the contact.
+3. Authentication refused, the sender refused, a burst of 5.7.x rejections, connection
+   failures that do not go away, or the daily limit end the run with the campaign ``paused``
+   and the reason in ``state_reason``.
+
+The same run resumes a paused or crashed campaign: nobody marked sent is sent again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+import logging
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import aiosmtplib
+
+from ..domain import consent
+from ..storage import accounts as account_store
+from ..storage import deliveries as store
+from ..storage.accounts import AccountRow
+from .accounts import AccountError, endpoint_for, get_account
+from .app import App
+from .contacts import Contact
+from .progress import NO_PROGRESS, Cancelled, Progress
+from .sandbox import SandboxServer, port_open
+from .sender_control import SendControl, SendStats
+from .sender_lock import CampaignBusy, CampaignLock
+from .sender_log import SendLog, utc_day
+from .sender_outcome import Outcome, from_exception
+from .sender_rate import DailyBudget, RateLimiter
+from .sender_recipients import Eligibility, select
+from .sender_smtp import Endpoint, SmtpSetupError, open_session
+
+log = logging.getLogger(__name__)
+
+# Setup failures that will not fix themselves: pause at once.
+FATAL_SETUP = {"auth", "auth_unavailable", "certificate", "insecure", "wrong_port", "tls", "unknown_host"}
+
+
+class SendError(RuntimeError):
+    """The campaign cannot be sent as asked; the message says why."""
+
+
+@dataclass
+class SendOptions:
+    max_attempts: int = 4           # per run, before a row is left 'deferred'
+    retry_base: float = 2.0         # seconds; doubled after each attempt
+    command_timeout: float = 60.0
+    policy_burst: int = 5           # this many 5.7.x among the last policy_window outcomes pause
+    policy_window: int = 20
+    max_connect_failures: int = 6   # consecutive, over all connections
+    batch_size: int = 500
+    flush_interval: float = 0.25
+    tls_context: Any = None         # tests: trust a local test CA
+    envelope_from: str | None = None
+
+
+@dataclass
+class _Item:
+    delivery_id: int
+    contact: Contact
+    attempts: int
+
+
+Renderer = Any  # has bytes_for(contact) -> (bytes, message_id)
+RendererFactory = Callable[[App, int], Renderer]
+
+
+def _default_renderer(app: App, campaign_id: int) -> Renderer:
+    from .compose import CampaignRenderer
+
+    return CampaignRenderer(app, campaign_id)
+
+
+class _WorkQueue:
+    """Queued rows in id order (fetched in batches), plus retries waiting for their time."""
+
+    def __init__(self, run: _Run):
+        self.run = run
+        self.pending: deque[_Item] = deque()
+        self.retries: list[tuple[float, int, _Item]] = []
+        self.in_flight = 0
+        self.after_id = 0
+        self.exhausted = False
+        self.changed = asyncio.Event()
+        self._seq = itertools.count()
+
+    def _refill(self) -> None:
+        r = self.run
+        rows = store.queued_batch(r.app.db.conn, r.campaign_id, self.after_id, r.options.batch_size)
+        if not rows:
+            self.exhausted = True
+            return
+        self.after_id = rows[-1]["delivery_id"]
+        for row, reason in zip(rows, r.eligibility.reasons(rows), strict=True):
+            if reason is not None:
+                r.log.skip(row["delivery_id"], reason)
+                r.control.count("skipped")
+                continue
+            self.pending.append(_Item(row["delivery_id"], Contact.from_row(row), row["attempts"]))
+
+    async def get(self) -> _Item | None:
+        ctl = self.run.control
+        while True:
+            if ctl.ending:
+                return None
+            now = time.monotonic()
+            if self.retries and self.retries[0][0] <= now:
+                item = heapq.heappop(self.retries)[2]
+                self.in_flight += 1
+                return item
+            if not self.pending and not self.exhausted:
+                self._refill()
+            if self.pending:
+                self.in_flight += 1
+                return self.pending.popleft()
+            if not self.retries and self.in_flight == 0:
+                return None
+            timeout = max(0.0, self.retries[0][0] - now) if self.retries else None
+            self.changed.clear()
+            try:
+                await asyncio.wait_for(self.changed.wait(), timeout)
+            except TimeoutError:
+                pass
+
+    def done(self) -> None:
+        self.in_flight -= 1
+        self.changed.set()
+
+    def put_back(self, item: _Item) -> None:
+        self.in_flight -= 1
+        self.pending.appendleft(item)
+        self.changed.set()
+
+    def retry(self, item: _Item, delay: float) -> None:
+        self.in_flight -= 1
+        heapq.heappush(self.retries, (time.monotonic() + delay, next(self._seq), item))
+        self.changed.set()
+
+
+class _Run:
+    def __init__(self, app: App, campaign: Any, account: AccountRow, endpoint: Endpoint, renderer: Renderer,
+                 control: SendControl, options: SendOptions, envelope_from: str):
+        self.app = app
+        self.campaign_id = campaign["id"]
+        self.kind = campaign["kind"]
+        self.account = account
+        self.endpoint = endpoint
+        self.renderer = renderer
+        self.control = control
+        self.options = options
+        self.envelope_from = envelope_from
+        self.required = consent.PENDING if self.kind == "confirmation" else consent.CONFIRMED
+        wording = app.settings.get("consent.confirmation_wording") if self.kind == "confirmation" else None
+        self.log = SendLog(app, self.campaign_id, account.id, confirmation_wording=wording)
+        self.eligibility = Eligibility(app, app.db.conn, self.required)
+        self.limiter = RateLimiter(account.rate_per_second, account.rate_per_hour)
+        self.budget = DailyBudget(account.rate_per_day,
+                                  account_store.usage_today(app.db.conn, account.id, utc_day()))
+        self.queue = _WorkQueue(self)
+        self.recent_policy: deque[bool] = deque(maxlen=options.policy_window)
+        self.policy_failed: list[int] = []
+        self.connect_failures = 0
+
+    # -- one connection ------------------------------------------------------------------------
+    async def worker(self) -> None:
+        smtp: aiosmtplib.SMTP | None = None
+        ctl = self.control
+        try:
+            while True:
+                await ctl.wait_running()
+                item = await self.queue.get()
+                if item is None:
+                    return
+                if not self.budget.take():
+                    self.queue.put_back(item)
+                    ctl.stop(f"The daily limit of {self.budget.limit:,} messages for account "
+                             f"'{self.account.name}' is reached. Send again tomorrow (or raise the limit in "
+                             "Settings > Accounts if your provider allows more).")
+                    return
+                await self.limiter.acquire()
+                if ctl.ending or ctl.paused:
+                    self.budget.give_back()
+                    self.queue.put_back(item)
+                    continue
+                if smtp is None or not smtp.is_connected:
+                    smtp = await self._connect(item)
+                    if smtp is None:
+                        continue
+                data, message_id = self.renderer.bytes_for(item.contact)
+                if not self.log.claim(item.delivery_id, item.contact.id, message_id, self.required):
+                    self.budget.give_back()
+                    ctl.count("skipped")
+                    self.queue.done()
+                    continue
+                item.attempts += 1
+                try:
+                    _, message = await smtp.sendmail(self.envelope_from, [item.contact.email], data)
+                    outcome = Outcome("sent", f"250 {' '.join(message.split())}".strip())
+                except Exception as exc:
+                    outcome = from_exception(exc)
+                    if outcome.reconnect or not smtp.is_connected:
+                        smtp.close()
+                        smtp = None
+                    else:
+                        try:
+                            await asyncio.wait_for(smtp.rset(), self.options.command_timeout)
+                        except Exception:
+                            smtp.close()
+                            smtp = None
+                self._settle(item, outcome, message_id)
+        finally:
+            if smtp is not None:
+                try:
+                    await asyncio.wait_for(smtp.quit(), 5)
+                except Exception:
+                    smtp.close()
+
+    async def _connect(self, item: _Item) -> aiosmtplib.SMTP | None:
+        try:
+            smtp = await open_session(self.endpoint)
+        except SmtpSetupError as exc:
+            self.budget.give_back()
+            self.queue.put_back(item)
+            self.connect_failures += 1
+            if exc.kind in FATAL_SETUP:
+                self.control.stop(f"Sending paused: {exc}")
+            elif self.connect_failures >= self.options.max_connect_failures:
+                self.control.stop(f"Sending paused: the server could not be reached {self.connect_failures} times "
+                                  f"in a row. Last problem: {exc}")
+            else:
+                await asyncio.sleep(min(30.0, self.options.retry_base * 2 ** (self.connect_failures - 1)))
+            return None
+        self.connect_failures = 0
+        return smtp
+
+    def _settle(self, item: _Item, out: Outcome, message_id: str) -> None:
+        ctl, lg, q = self.control, self.log, self.queue
+        self.recent_policy.append(out.kind == "policy")
+        if out.kind == "sent":
+            lg.result(item.delivery_id, "sent", out.reply)
+            if self.kind == "confirmation":
+                lg.confirmation_sent(item.contact.id, message_id)
+            ctl.count("sent")
+            q.done()
+            return
+        self.budget.give_back()  # providers count accepted messages
+        if out.kind == "temporary":
+            if item.attempts < self.options.max_attempts:
+                delay = self.options.retry_base * 2 ** (item.attempts - 1)
+                when = (datetime.now(UTC) + timedelta(seconds=delay)).strftime("%Y-%m-%dT%H:%M:%SZ")
+                lg.result(item.delivery_id, "queued", out.reply, retry_at=when)
+                ctl.count("retries")
+                q.retry(item, delay)
+            else:
+                lg.result(item.delivery_id, "deferred", out.reply)
+                ctl.count("deferred")
+                q.done()
+            return
+        if out.kind in ("auth", "sender_refused"):
+            lg.result(item.delivery_id, "queued", out.reply)
+            q.done()
+            what = ("refused the login or asks for one" if out.kind == "auth"
+                    else "refuses the sender address")
+            ctl.stop(f"Sending paused: the server {what} ({out.reply}). Check the account in Settings > "
+                     "Accounts and the From address, then resume.")
+            return
+        lg.result(item.delivery_id, "failed", out.reply)
+        ctl.count("failed")
+        if out.kind == "hard_bounce":
+            lg.hard_bounce(item.contact.id, out.status, out.reply)
+            ctl.count("bounced")
+        elif out.kind == "policy":
+            self.policy_failed.append(item.delivery_id)
+            if sum(self.recent_policy) >= self.options.policy_burst:
+                ctl.stop(f"Sending paused: {sum(self.recent_policy)} of the last {len(self.recent_policy)} "
+                         f"messages were refused for policy reasons (last: {out.reply}). Such 5.7.x rejections "
+                         "are about the sender (reputation, SPF/DKIM/DMARC, content), not the recipients; "
+                         "fix the cause, then resume. Those recipients will be tried again.")
+        q.done()
+
+    async def monitor(self, progress: Progress, workers: list[asyncio.Task]) -> None:
+        ctl = self.control
+        user_paused = False
+        while not all(w.done() for w in workers):
+            if progress.cancelled and not ctl.cancelled:
+                ctl.cancel()
+            if ctl.paused != user_paused:
+                user_paused = ctl.paused
+                self.log.flush()
+                with self.app.db.transaction():
+                    store.set_campaign_state(self.app.db.conn, self.campaign_id,
+                                             "paused" if user_paused else "sending",
+                                             "Paused by you" if user_paused else "")
+                ctl.update(state="paused" if user_paused else "sending")
+            self.log.flush()
+            ctl.measure()
+            st = ctl.snapshot()
+            progress.update(st.done, st.total, st.text())
+            await asyncio.wait([asyncio.ensure_future(asyncio.sleep(self.options.flush_interval))] +
+                               [w for w in workers if not w.done()], return_when=asyncio.FIRST_COMPLETED)
+
+
+def _prepare(app: App, campaign: Any, account: AccountRow, control: SendControl) -> None:
+    """The run's first transaction: recover interrupted rows, fix recipients of a draft, requeue deferred."""
+    conn = app.db.conn
+    cid = campaign["id"]
+    with app.db.transaction():
+        uncertain = store.mark_interrupted_uncertain(conn, cid)
+        if campaign["state"] == "draft" and campaign["kind"] == "campaign":
+            eligible, skipped = select(app, campaign["list_id"], conn)
+            store.insert_recipients(conn, cid, eligible, skipped)
+        store.requeue_deferred(conn, cid)
+        store.set_campaign_account(conn, cid, account.id)
+        store.set_campaign_state(conn, cid, "sending", "", started=True)
+        counts = store.state_counts(conn, cid)
+    control.update(uncertain=uncertain, total=sum(counts.values()) - counts["skipped"],
+                   done_before=counts["sent"] + counts["failed"] + counts["uncertain"], state="sending")
+
+
+def _finish(app: App, campaign_id: int, control: SendControl) -> dict:
+    conn = app.db.conn
+    with app.db.transaction():
+        counts = store.state_counts(conn, campaign_id)
+        left = counts["queued"] + counts["sending"]
+        if control.cancelled:
+            state, reason = "cancelled", "Cancelled by you"
+        elif control.stop_reason:
+            state, reason = "paused", control.stop_reason
+        elif left:
+            state, reason = "paused", f"{left:,} messages not sent yet; send again to continue"
+        elif counts["deferred"]:
+            state, reason = "paused", (f"{counts['deferred']:,} messages met temporary failures and were "
+                                       "deferred; send again later to retry them")
+        else:
+            state, reason = "done", (f"{counts['uncertain']:,} were cut off mid-send and may not have "
+                                     "arrived; resend them if you choose" if counts["uncertain"] else "")
+        store.set_campaign_state(conn, campaign_id, state, reason, finished=state in ("done", "cancelled"))
+    control.update(state="finished", note=reason)
+    return campaign_status(app, campaign_id)
+
+
+class _Releasing:
+    def __init__(self, lock: CampaignLock):
+        self.lock = lock
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc) -> None:
+        self.lock.__exit__(*exc)
+
+
+def _sandbox_needed(account: AccountRow) -> bool:
+    return account.is_sandbox and not port_open(account.host, account.port)
+
+
+async def send_campaign_async(app: App, campaign_id: int, account: str | int | AccountRow | None = None, *,
+                              control: SendControl | None = None, progress: Progress = NO_PROGRESS,
+                              options: SendOptions | None = None,
+                              renderer_factory: RendererFactory | None = None) -> dict:
+    control = control or SendControl()
+    options = options or SendOptions()
+    campaign = store.campaign(app.db.conn, campaign_id)
+    if campaign is None:
+        raise SendError(f"there is no campaign {campaign_id}")
+    if campaign["state"] == "cancelled":
+        raise SendError(f"campaign {campaign_id} was cancelled; create a new one to send it again")
+    if campaign["kind"] == "test":
+        raise SendError("test messages are sent with send_test(), not as a campaign")
+    try:
+        if isinstance(account, AccountRow):
+            acc = account
+        elif account is not None:
+            acc = get_account(app, account)
+        elif campaign["account_id"] is not None:
+            acc = get_account(app, int(campaign["account_id"]))
+        else:
+            raise SendError("choose the account to send with (--account NAME)")
+        endpoint = endpoint_for(app, acc, timeout=options.command_timeout, tls_context=options.tls_context)
+    except AccountError as exc:
+        raise SendError(str(exc)) from None
+    envelope_from = options.envelope_from or app.settings.get("sender.from_address") or ""
+    if not envelope_from:
+        raise SendError("set the sender's From address first (Settings > Sender, or `sender set --from`)")
+    renderer = (renderer_factory or _default_renderer)(app, campaign_id)
+    lock = CampaignLock(app.paths.home, campaign_id)
+    try:
+        lock.__enter__()
+    except CampaignBusy as exc:
+        raise SendError(str(exc)) from None
+    with _Releasing(lock):
+        _prepare(app, campaign, acc, control)
+        run = _Run(app, campaign, acc, endpoint, renderer, control, options, envelope_from)
+        control.bind(asyncio.get_running_loop())
+        sandbox = SandboxServer.for_app(app, acc.port).start() if _sandbox_needed(acc) else None
+        try:
+            queued = store.state_counts(app.db.conn, campaign_id)["queued"]
+            workers = [asyncio.create_task(run.worker()) for _ in range(max(1, min(acc.pool_size, queued or 1)))]
+            monitor = asyncio.create_task(run.monitor(progress, workers))
+            try:
+                await asyncio.gather(*workers)
+            finally:
+                for w in workers:
+                    w.cancel()
+                await asyncio.gather(*workers, return_exceptions=True)
+                await monitor
+                run.log.flush()
+            if run.policy_failed and control.stop_reason and "policy" in control.stop_reason:
+                with app.db.transaction():
+                    store.requeue(app.db.conn, campaign_id, run.policy_failed, states=("failed",))
+        finally:
+            if sandbox is not None:
+                sandbox.stop()
+        result = _finish(app, campaign_id, control)
+    st = control.snapshot()
+    progress.update(st.done, st.total, st.text())
+    if control.cancelled and progress.cancelled:
+        raise Cancelled()
+    return result
+
+
+def send_campaign(app: App, campaign_id: int, account: str | int | AccountRow | None = None, **kwargs) -> dict:
+    """Blocking send (CLI, GUI worker thread). Returns :func:`campaign_status`."""
+    return asyncio.run(send_campaign_async(app, campaign_id, account, **kwargs))
+
+
+def campaign_status(app: App, campaign_id: int) -> dict:
+    """``{"id", "state", "sent", "failed", "deferred", "uncertain", "skipped": {REASON: COUNT}, ...}``.
+    For a draft the skipped counts are what a send would leave out now."""
+    conn = app.db.conn
+    campaign = store.campaign(conn, campaign_id)
+    if campaign is None:
+        raise SendError(f"there is no campaign {campaign_id}")
+    counts = store.state_counts(conn, campaign_id)
+    skipped = store.skipped_counts(conn, campaign_id)
+    queued = counts["queued"] + counts["sending"]
+    if campaign["state"] == "draft" and campaign["kind"] == "campaign" and not any(counts.values()):
+        from .sender_recipients import summary
+
+        s = summary(app, campaign["list_id"])
+        skipped, queued = s.skipped, s.eligible
+    return {"id": campaign_id, "name": campaign["name"], "kind": campaign["kind"], "state": campaign["state"],
+            "reason": campaign["state_reason"], "sent": counts["sent"], "failed": counts["failed"],
+            "deferred": counts["deferred"], "uncertain": counts["uncertain"], "queued": queued,
+            "skipped": skipped, "bounced": _bounces(conn, campaign_id)}
+
+
+def _bounces(conn, campaign_id: int) -> int:
+    return conn.execute("SELECT COUNT(*) FROM bounce_events WHERE campaign_id = ? AND kind = 'hard'",
+                        (campaign_id,)).fetchone()[0]
+
+
+def resend_uncertain(app: App, campaign_id: int, delivery_ids: list[int] | None = None) -> int:
+    """Put 'uncertain' rows (all, or the given ones) back in the queue; the next send sends them."""
+    with app.db.transaction():
+        n = store.requeue(app.db.conn, campaign_id, delivery_ids, states=("uncertain",))
+        campaign = store.campaign(app.db.conn, campaign_id)
+        if n and campaign is not None and campaign["state"] == "done":
+            store.set_campaign_state(app.db.conn, campaign_id, "paused", f"{n} uncertain messages to resend")
+    return n
+
+
+__all__ = ["SendControl", "SendError", "SendOptions", "SendStats", "campaign_status", "resend_uncertain",
+           "send_campaign", "send_campaign_async"]

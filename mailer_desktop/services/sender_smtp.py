@@ -1,0 +1,165 @@
+"""Opening one SMTP session for an account, and explaining failures in words a user can act on.
+
+Rules kept here, for every connection the program makes:
+- certificates are always verified (the system's trust store);
+- security ``none`` is only allowed to a loopback host (the sandbox, a local relay);
+- a password is never sent over an unencrypted connection unless the host is loopback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+import ssl
+from dataclasses import dataclass
+
+import aiosmtplib
+
+from .account_presets import USUAL_PORTS
+
+
+def is_loopback(host: str) -> bool:
+    host = (host or "").strip().strip("[]").lower()
+    if host in ("localhost", "localhost.localdomain") or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """What is needed to open a session (independent of the database row)."""
+
+    host: str
+    port: int
+    security: str
+    username: str = ""
+    password: str | None = None
+    timeout: float = 30.0
+    tls_context: ssl.SSLContext | None = None   # tests: a context trusting a local test CA
+
+
+class SmtpSetupError(Exception):
+    """Connecting, TLS or AUTH failed. ``kind`` names the failure, the message explains it.
+
+    kinds: unknown_host, refused, timeout, wrong_port, certificate, tls, auth, auth_unavailable,
+    relay_denied, insecure, disconnected, other.
+    """
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+
+
+def check_policy(host: str, security: str, username: str) -> None:
+    """Refuse the combinations that would expose mail or passwords; raises SmtpSetupError."""
+    if security not in ("starttls", "tls", "none"):
+        raise SmtpSetupError("insecure", f"unknown security mode {security!r}: use starttls, tls or none")
+    if security == "none" and not is_loopback(host):
+        raise SmtpSetupError(
+            "insecure",
+            f"security 'none' sends everything unencrypted, so it is only allowed to this computer "
+            f"(127.0.0.1 or localhost), not to {host}. Use starttls (usually port 587) or tls (port 465).")
+    if security == "none" and username and not is_loopback(host):
+        raise SmtpSetupError("insecure", "a password is never sent over an unencrypted connection")
+
+
+async def open_session(ep: Endpoint) -> aiosmtplib.SMTP:
+    """Connect, EHLO, STARTTLS (or implicit TLS) and AUTH; returns a ready session."""
+    check_policy(ep.host, ep.security, ep.username)
+    context = ep.tls_context or ssl.create_default_context()
+    smtp = aiosmtplib.SMTP(hostname=ep.host, port=ep.port, use_tls=ep.security == "tls", start_tls=False,
+                           timeout=ep.timeout, tls_context=context if ep.security != "none" else None,
+                           local_hostname="localhost" if is_loopback(ep.host) else None)
+    try:
+        await smtp.connect()
+        await smtp.ehlo()
+        if ep.security == "starttls":
+            if not smtp.supports_extension("starttls"):
+                raise SmtpSetupError(
+                    "tls", f"{ep.host}:{ep.port} does not offer STARTTLS, so the connection would stay "
+                    "unencrypted. Choose security 'tls' (port 465) or ask your provider for the right port.")
+            await smtp.starttls(tls_context=context)
+            await smtp.ehlo()
+        if ep.username:
+            if ep.security == "none" and not is_loopback(ep.host):
+                raise SmtpSetupError("insecure", "a password is never sent over an unencrypted connection")
+            if not smtp.supports_extension("auth"):
+                raise SmtpSetupError(
+                    "auth_unavailable", f"{ep.host} does not offer authentication on port {ep.port}. "
+                    "Check the port (submission is usually 587 or 465) or leave the user name empty.")
+            await smtp.login(ep.username, ep.password or "")
+        return smtp
+    except BaseException as exc:
+        smtp.close()
+        if isinstance(exc, SmtpSetupError):
+            raise
+        if isinstance(exc, Exception):
+            raise SmtpSetupError(*classify(exc, ep)) from exc
+        raise
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    while exc is not None and exc not in seen:
+        seen.append(exc)
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return seen
+
+
+def _port_hint(ep: Endpoint) -> str:
+    if ep.security == "tls" and ep.port in USUAL_PORTS["starttls"]:
+        return (f" Port {ep.port} usually expects STARTTLS (plain connection upgraded to TLS), not implicit "
+                "TLS: choose security 'starttls' or port 465.")
+    if ep.security == "starttls" and ep.port in USUAL_PORTS["tls"]:
+        return (f" Port {ep.port} usually expects implicit TLS from the first byte: choose security 'tls' "
+                "or port 587.")
+    return ""
+
+
+def classify(exc: BaseException, ep: Endpoint) -> tuple[str, str]:
+    """(kind, message) for a failure while setting up a session."""
+    where = f"{ep.host}:{ep.port}"
+    chain = _chain(exc)
+    for e in chain:
+        if isinstance(e, ssl.SSLCertVerificationError):
+            return "certificate", (
+                f"The certificate of {ep.host} could not be verified ({e.verify_message or e}). The server may "
+                "be misconfigured or someone may be intercepting the connection; the password was not sent. "
+                "Check the host name (it must match the certificate, e.g. smtp.example.com, not an IP address).")
+    for e in chain:
+        if isinstance(e, socket.gaierror):
+            return "unknown_host", f"The server name {ep.host!r} is unknown (DNS found nothing). Check the spelling."
+        if isinstance(e, ssl.SSLError):
+            reason = getattr(e, "reason", "") or str(e)
+            if "WRONG_VERSION_NUMBER" in reason.upper() or "wrong version" in str(e).lower():
+                return "wrong_port", (f"{where} does not speak implicit TLS." + (_port_hint(ep) or
+                                      " Choose security 'starttls' (usually port 587)."))
+            return "tls", f"The TLS handshake with {where} failed ({reason})."
+        if isinstance(e, ConnectionRefusedError):
+            return "refused", (f"Nothing accepts connections on {where}. Check the host and port"
+                               f"{' (is the sandbox running?)' if is_loopback(ep.host) else ''}.")
+    if isinstance(exc, aiosmtplib.SMTPAuthenticationError):
+        return "auth", (f"{ep.host} refused the user name or password ({exc.code} {exc.message.strip()}). "
+                        "Check both; Gmail, Outlook, Zoho and Fastmail need an app password, not your "
+                        "normal one.")
+    if isinstance(exc, aiosmtplib.SMTPResponseException) and exc.code in (530, 534, 535, 538):
+        return "auth", f"{ep.host} refused authentication ({exc.code} {exc.message.strip()})."
+    if isinstance(exc, aiosmtplib.SMTPResponseException) and exc.code in (550, 551, 553, 554) and \
+            "relay" in exc.message.lower():
+        return "relay_denied", (f"{ep.host} refuses to relay mail for you ({exc.code} {exc.message.strip()}). "
+                                "Usually this means you must log in (enter the user name and password) or "
+                                "the From address is not allowed for this account.")
+    if isinstance(exc, (asyncio.TimeoutError, TimeoutError, aiosmtplib.SMTPTimeoutError)):
+        return "timeout", (f"{where} did not answer in time." + (_port_hint(ep) or
+                           " A firewall may block the port, or the port is wrong."))
+    if isinstance(exc, aiosmtplib.SMTPServerDisconnected):
+        return "disconnected", (f"{where} closed the connection." + (_port_hint(ep) or ""))
+    if isinstance(exc, aiosmtplib.SMTPConnectError):
+        return "refused", f"Could not connect to {where}: {exc}"
+    if isinstance(exc, aiosmtplib.SMTPResponseException):
+        return "other", f"{ep.host} answered {exc.code} {exc.message.strip()}"
+    return "other", f"{type(exc).__name__}: {exc}"
