@@ -4,7 +4,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 . scripts/_venv.sh ""
-"$VENV/bin/python" -m pip install --quiet pyinstaller
+"$VENV/bin/python" -c "import PyInstaller" 2>/dev/null || "$VENV/bin/python" -m pip install --quiet pyinstaller
 "$VENV/bin/pyinstaller" --noconfirm --log-level WARN --distpath build/dist --workpath build/pyinstaller \
     packaging/mailer-desktop.spec
 HOME_DIR="$(mktemp -d)"
