@@ -14,7 +14,8 @@
 - ``erase_many(app, contact_ids, channel, progress) -> int``: bulk erasure, one compaction.
 - ``purge_pending(app, days=None, now=None, compact=False, progress=...) -> int``: deletes
   ``pending`` contacts created more than ``days`` (setting ``consent.pending_retention_days``)
-  ago; one ``purged`` event records how many. Callable at start-up and on demand.
+  ago; one ``purged`` event records how many. Callable at start-up and on demand;
+  ``pending_due_for_purge(app) -> bool`` is the cheap check before starting it.
 """
 
 from __future__ import annotations
@@ -151,13 +152,25 @@ def erase_many(app, contact_ids, channel: str = "gui", progress: Progress = NO_P
     return erased
 
 
+def _cutoff(days: int, now: datetime | None) -> str:
+    return ((now or datetime.now(UTC)) - timedelta(days=int(days))).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def pending_due_for_purge(app, days: int | None = None, now: datetime | None = None) -> bool:
+    """Is there at least one pending contact past the retention period? (cheap start-up check)"""
+    days = app.settings.get("consent.pending_retention_days") if days is None else days
+    if days is None or int(days) <= 0:
+        return False
+    return bool(store.pending_created_before(app.db.conn, _cutoff(days, now), 1))
+
+
 def purge_pending(app, days: int | None = None, now: datetime | None = None, compact_file: bool = False,
                   progress: Progress = NO_PROGRESS) -> int:
     """Delete pending contacts older than the retention period; returns how many."""
     days = app.settings.get("consent.pending_retention_days") if days is None else days
     if days is None or int(days) <= 0:
         return 0
-    cutoff = ((now or datetime.now(UTC)) - timedelta(days=int(days))).strftime("%Y-%m-%dT%H:%M:%SZ")
+    cutoff = _cutoff(days, now)
     conn = app.db.conn
     purged = 0
     with _secure_delete(conn):

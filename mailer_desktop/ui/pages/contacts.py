@@ -1,22 +1,383 @@
-"""The Contacts page."""
+"""The Contacts page: a windowed table over all contacts with search, status and list filters,
+sortable columns, bulk actions on the selection, the Lists panel and a detail panel with the
+consent trail, Export and Erase. Every change goes through the services; long work (bulk
+actions, export, erasure, retention) runs as a background job with progress and Cancel.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+import json
+from pathlib import Path
 
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain import consent
+from ...services import contacts as contact_service
+from ...services import rights
 from ..context import UiContext
+from ..dialogs.contact_dialog import ContactDialog
+from ..models.contacts_model import STATUS_LABELS, ContactsModel
 from ..widgets.empty_state import EmptyState
+from .contacts_panels import DetailPanel, JobBar, ListsPanel, Prompts
+
+SEARCH_DELAY_MS = 250
 
 
 class ContactsPage(QWidget):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        layout = QVBoxLayout(self)
+        self.app = ctx.app
+        self.prompts = Prompts()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(12, 10, 12, 10)
+        self.stack = QStackedWidget()
+        outer.addWidget(self.stack)
+
         self.empty = EmptyState(
             self.tr('No contacts yet'),
             self.tr(
-                'Start by importing the people who asked to hear from you: a CSV or Excel export of your shop, Mailchimp or Google Contacts, or a vCard file. New contacts stay <b>pending</b> until they confirm by replying to a short confirmation request (double opt-in).'
+                'Start by importing the people who asked to hear from you: a CSV or Excel export of your shop, '
+                'Mailchimp or Google Contacts, or a vCard file. New contacts stay <b>pending</b> until they '
+                'confirm by replying to a short confirmation request (double opt-in).'
             ),
         )
-        layout.addWidget(self.empty)
+        self.empty.add_button(self.tr("Add a contact…"), self.add_contact, primary=True)
+        self.stack.addWidget(self.empty)
+
+        main = QWidget()
+        layout = QVBoxLayout(main)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.stack.addWidget(main)
+
+        top = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setObjectName("contactSearch")
+        self.search.setAccessibleName(self.tr("Search contacts"))
+        self.search.setPlaceholderText(self.tr("Search address or name…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setToolTip(self.tr("Finds words of the address or name that start with what you type."))
+        self.status_filter = QComboBox()
+        self.status_filter.setAccessibleName(self.tr("Filter by status"))
+        self.status_filter.addItem(self.tr("All statuses"), None)
+        for status in consent.STATUSES:
+            self.status_filter.addItem(self.tr(STATUS_LABELS[status]), status)
+        self.add_button = QPushButton(self.tr("Add contact…"))
+        self.add_button.setAccessibleName(self.tr("Add contact"))
+        self.purge_button = QPushButton(self.tr("Remove old unconfirmed…"))
+        self.purge_button.setToolTip(self.tr(
+            "Deletes pending contacts older than the retention period set in Settings (GDPR: unconfirmed "
+            "addresses are not kept forever). This also runs when the program starts."))
+        top.addWidget(self.search, 2)
+        top.addWidget(self.status_filter)
+        top.addWidget(self.add_button)
+        top.addWidget(self.purge_button)
+        layout.addLayout(top)
+
+        bulk = QHBoxLayout()
+        self.count_label = QLabel("")
+        self.count_label.setObjectName("contactCount")
+        self.bulk_add = QPushButton(self.tr("Add to list…"))
+        self.bulk_remove = QPushButton(self.tr("Remove from list…"))
+        self.bulk_unsubscribe = QPushButton(self.tr("Unsubscribe"))
+        self.bulk_unsubscribe.setToolTip(self.tr("Stops all mail to the selected contacts (global unsubscribe)."))
+        self.bulk_erase = QPushButton(self.tr("Erase…"))
+        self.bulk_erase.setToolTip(self.tr("Deletes every personal datum of the selected contacts."))
+        bulk.addWidget(self.count_label, 1)
+        for b in (self.bulk_add, self.bulk_remove, self.bulk_unsubscribe, self.bulk_erase):
+            b.setAccessibleName(self.tr("Selected contacts: {action}").format(action=b.text().rstrip("…")))
+            bulk.addWidget(b)
+        layout.addLayout(bulk)
+
+        self.model = ContactsModel(self.app, self)
+        self.table = QTableView()
+        self.table.setObjectName("contactTable")
+        self.table.setAccessibleName(self.tr("Contacts"))
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in enumerate((260, 180, 110, 160)):
+            header.resizeSection(col, width)
+
+        self.lists_panel = ListsPanel(self.app, self.prompts)
+        self.detail = DetailPanel(self.app)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.lists_panel)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([180, 640, 360])
+        layout.addWidget(splitter, 1)
+        self.job_bar = JobBar()
+        layout.addWidget(self.job_bar)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.search.returnPressed.connect(self.apply_filters)
+        self.status_filter.currentIndexChanged.connect(self.apply_filters)
+        self.lists_panel.list_selected.connect(lambda _id: self.apply_filters())
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.model.modelReset.connect(self._selection_changed)
+        self.model.query_changed.connect(self._update_count)
+        self.add_button.clicked.connect(self.add_contact)
+        self.purge_button.clicked.connect(lambda: self.purge_unconfirmed(ask=True))
+        self.bulk_add.clicked.connect(self.add_selection_to_list)
+        self.bulk_remove.clicked.connect(self.remove_selection_from_list)
+        self.bulk_unsubscribe.clicked.connect(self.unsubscribe_selection)
+        self.bulk_erase.clicked.connect(self.erase_selection)
+        self.detail.edit_button.clicked.connect(self.edit_current)
+        self.detail.confirm_button.clicked.connect(self.confirm_current)
+        self.detail.unsubscribe_button.clicked.connect(self.unsubscribe_current)
+        self.detail.export_button.clicked.connect(self.export_current)
+        self.detail.erase_button.clicked.connect(self.erase_current)
+        self.table.doubleClicked.connect(lambda _i: self.edit_current())
+        ctx.events.contacts_changed.connect(self.reload)
+        ctx.events.lists_changed.connect(self.lists_panel.reload)
+
+        self.model.refresh()
+        self._update_empty()
+        if rights.pending_due_for_purge(self.app):
+            self.purge_unconfirmed(ask=False)
+
+    # -- filters ---------------------------------------------------------------------------
+    def apply_filters(self) -> None:
+        self._search_timer.stop()
+        self.model.update_query(search=self.search.text().strip(), status=self.status_filter.currentData(),
+                                list_id=self.lists_panel.current_list_id())
+
+    def reload(self) -> None:
+        """Data changed (here or elsewhere): re-read counts, lists and the shown contact."""
+        shown = self.detail.contact
+        self.lists_panel.reload()
+        self.model.refresh()
+        self._update_empty()
+        if shown is not None:  # keep showing the contact that was just changed (if it still exists)
+            self.detail.show_contact(contact_service.get_contact(self.app, shown.id))
+
+    def _update_empty(self) -> None:
+        self.stack.setCurrentIndex(0 if contact_service.count(self.app) == 0 else 1)
+
+    def _update_count(self) -> None:
+        selected = self.selected_count()
+        text = self.tr("{n} contacts").format(n=f"{self.model.total:,}")
+        if selected:
+            text += " " + self.tr("({n} selected)").format(n=f"{selected:,}")
+        self.count_label.setText(text)
+
+    # -- selection -------------------------------------------------------------------------
+    def _selected_ranges(self) -> list[tuple[int, int]]:
+        spans = sorted((r.top(), r.bottom()) for r in self.table.selectionModel().selection())
+        merged: list[tuple[int, int]] = []
+        for top, bottom in spans:
+            if merged and top <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], bottom))
+            else:
+                merged.append((top, bottom))
+        return merged
+
+    def selected_count(self) -> int:
+        return sum(b - t + 1 for t, b in self._selected_ranges())
+
+    def selected_ids(self) -> list[int]:
+        ids: list[int] = []
+        for top, bottom in self._selected_ranges():
+            ids.extend(contact_service.contact_ids_in_range(self.app, self.model.query, top, bottom - top + 1))
+        return ids
+
+    def select_rows(self, rows: list[int]) -> None:
+        sel = self.table.selectionModel()
+        sel.clearSelection()
+        for row in rows:
+            sel.select(self.model.index(row, 0), QItemSelectionModel.SelectionFlag.Select
+                       | QItemSelectionModel.SelectionFlag.Rows)
+
+    def _selection_changed(self, *_) -> None:
+        n = self.selected_count()
+        busy = self.job_bar.busy
+        for b in (self.bulk_add, self.bulk_remove, self.bulk_unsubscribe, self.bulk_erase):
+            b.setEnabled(n > 0 and not busy)
+        current = None
+        if n == 1:
+            current = self.model.contact_at(self._selected_ranges()[0][0])
+        self.detail.show_contact(current)
+        self._update_count()
+
+    # -- jobs ------------------------------------------------------------------------------
+    def _run(self, title: str, fn, done_message) -> None:
+        def finished(result):
+            self.ctx.events.status_message.emit(done_message(result))
+
+        def failed(message: str):
+            self.prompts.error(self, title, message)
+
+        job = self.ctx.jobs.run(fn, name=title, on_result=finished, on_error=failed,
+                                on_ended=self._job_ended)
+        self.job_bar.track(job, title)
+        self._selection_changed()
+
+    def _job_ended(self) -> None:
+        self.ctx.events.contacts_changed.emit()
+        self.ctx.events.lists_changed.emit()
+
+    # -- actions on one contact -------------------------------------------------------------
+    def add_contact(self) -> None:
+        dialog = ContactDialog(self.app, None, self)
+        if self.prompts.run_dialog(dialog) and dialog.saved is not None:
+            self.ctx.events.contacts_changed.emit()
+            self.ctx.events.status_message.emit(self.tr("Added {email}.").format(email=dialog.saved.email))
+
+    def edit_current(self) -> None:
+        contact = self.detail.contact
+        if contact is None:
+            return
+        dialog = ContactDialog(self.app, contact_service.get_contact(self.app, contact.id), self)
+        if self.prompts.run_dialog(dialog) and dialog.saved is not None:
+            self.ctx.events.contacts_changed.emit()
+
+    def _change_one(self, kind: str, evidence: str = "") -> None:
+        contact = self.detail.contact
+        try:
+            contact_service.change_status(self.app, contact.id, kind, "gui", evidence=evidence)
+        except (consent.ConsentError, contact_service.ContactError) as exc:
+            self.prompts.error(self, self.tr("Consent"), str(exc))
+            return
+        self.ctx.events.contacts_changed.emit()
+
+    def confirm_current(self) -> None:
+        if self.detail.contact is None:
+            return
+        evidence = self.prompts.text(self, self.tr("Record confirmation"), self.tr(
+            "How and when did {email} confirm? (kept as evidence)").format(email=self.detail.contact.email))
+        if evidence is not None:
+            self._change_one(consent.EV_CONFIRMED, evidence.strip())
+
+    def unsubscribe_current(self) -> None:
+        if self.detail.contact is not None:
+            self._change_one(consent.EV_UNSUBSCRIBED, self.tr("marked unsubscribed by the user"))
+
+    def export_current(self) -> None:
+        contact = self.detail.contact
+        if contact is None:
+            return
+        suggested = str(Path.home() / f"{contact.email_key.replace('@', '_at_')}.json")
+        path = self.prompts.save_path(self, self.tr("Export personal data"), suggested, self.tr("JSON (*.json)"))
+        if not path:
+            return
+        app, cid = self.app, contact.id
+
+        def work(progress):
+            data = rights.export_person(app, cid, channel="gui")
+            Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            return path
+
+        self._run(self.tr("Exporting"), work, lambda p: self.tr("Exported to {path}.").format(path=p))
+
+    def erase_current(self) -> None:
+        contact = self.detail.contact
+        if contact is None:
+            return
+        if not self.prompts.confirm(self, self.tr("Erase contact"), self.tr(
+                "Erase {email}? All personal data (fields, lists, consent trail, send and bounce history) is "
+                "deleted and cannot be restored. The address is kept only as a keyed hash on the suppression "
+                "list, so it is never added or mailed again.").format(email=contact.email)):
+            return
+        self._erase([contact.id])
+
+    # -- bulk actions ------------------------------------------------------------------------
+    def _choose_list(self, title: str, create: bool) -> int | None:
+        names = [lst.name for lst in contact_service.all_lists(self.app)]
+        if not names and not create:
+            self.prompts.error(self, title, self.tr("There are no lists yet."))
+            return None
+        name = self.prompts.item(self, title, self.tr("List:"), names, editable=create)
+        if name is None:
+            return None
+        try:
+            found = contact_service.ensure_list(self.app, name) if create else contact_service.find_list(self.app, name)
+        except contact_service.ListError as exc:
+            self.prompts.error(self, title, str(exc))
+            return None
+        return found.id if found else None
+
+    def add_selection_to_list(self) -> None:
+        ids = self.selected_ids()
+        list_id = self._choose_list(self.tr("Add to list"), create=True) if ids else None
+        if list_id is None:
+            return
+        app = self.app
+        self._run(self.tr("Adding to list"),
+                  lambda progress: contact_service.add_to_list(app, list_id, ids, progress=progress),
+                  lambda n: self.tr("Added {n} contacts to the list.").format(n=n))
+
+    def remove_selection_from_list(self) -> None:
+        ids = self.selected_ids()
+        list_id = self._choose_list(self.tr("Remove from list"), create=False) if ids else None
+        if list_id is None:
+            return
+        app = self.app
+        self._run(self.tr("Removing from list"),
+                  lambda progress: contact_service.remove_from_list(app, list_id, ids, progress=progress),
+                  lambda n: self.tr("Removed {n} contacts from the list.").format(n=n))
+
+    def unsubscribe_selection(self) -> None:
+        n = self.selected_count()
+        if not n or not self.prompts.confirm(self, self.tr("Unsubscribe"), self.tr(
+                "Unsubscribe {n} contacts? They receive no campaigns again unless they confirm anew.")
+                .format(n=f"{n:,}")):
+            return
+        ids = self.selected_ids()
+        app = self.app
+        evidence = self.tr("marked unsubscribed by the user")
+        self._run(self.tr("Unsubscribing"),
+                  lambda progress: contact_service.bulk_change_status(
+                      app, ids, consent.EV_UNSUBSCRIBED, "gui", evidence=evidence, progress=progress),
+                  lambda k: self.tr("Unsubscribed {n} contacts.").format(n=k))
+
+    def erase_selection(self) -> None:
+        n = self.selected_count()
+        if not n or not self.prompts.confirm(self, self.tr("Erase contacts"), self.tr(
+                "Erase {n} contacts? All their personal data is deleted and cannot be restored. Their "
+                "addresses stay only as keyed hashes on the suppression list.").format(n=f"{n:,}")):
+            return
+        self._erase(self.selected_ids())
+
+    def _erase(self, ids: list[int]) -> None:
+        app = self.app
+        self._run(self.tr("Erasing"), lambda progress: rights.erase_many(app, ids, "gui", progress),
+                  lambda k: self.tr("Erased {n} contacts.").format(n=k))
+
+    def purge_unconfirmed(self, ask: bool = True) -> None:
+        days = self.app.settings.get("consent.pending_retention_days")
+        if ask and not self.prompts.confirm(self, self.tr("Remove old unconfirmed contacts"), self.tr(
+                "Delete pending contacts added more than {days} days ago who never confirmed?").format(days=days)):
+            return
+        app = self.app
+        self._run(self.tr("Removing old unconfirmed contacts"),
+                  lambda progress: rights.purge_pending(app, progress=progress),
+                  lambda k: self.tr("Removed {n} unconfirmed contacts.").format(n=k))

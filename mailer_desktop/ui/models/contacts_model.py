@@ -1,0 +1,169 @@
+"""The contact table model: windowed reads from SQLite, so a million contacts stay smooth.
+
+The model knows the total row count of the current query and loads rows in pages of
+:data:`PAGE_SIZE` only when the view asks for them, keeping at most :data:`MAX_PAGES` pages in
+memory (least recently used pages are dropped). Search, filters and sorting replace the query
+and reset the model. All reads go through services.contacts (the GUI writes no SQL).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
+
+from ...services import contacts as contact_service
+from ...services.contacts import Contact, ContactQuery
+from ..widgets.charts import STATUS_COLOURS
+
+PAGE_SIZE = 200
+MAX_PAGES = 30
+
+COLUMNS = ("email", "name", "status", "lists", "created")
+SORTABLE = {"email": "email", "name": "name", "status": "status", "created": "created"}
+STATUS_LABELS = {
+    "pending": "Pending",
+    "confirmed": "Confirmed",
+    "unsubscribed": "Unsubscribed",
+    "bounced": "Bounced",
+    "complained": "Complained",
+}
+STATUS_HELP = {
+    "pending": "Added without proof of consent: receives only the confirmation request, never campaigns.",
+    "confirmed": "Confirmed their subscription: receives campaigns.",
+    "unsubscribed": "Withdrew consent: never mailed again unless they confirm anew.",
+    "bounced": "The address does not take mail: never mailed again unless they confirm anew.",
+    "complained": "Reported a message as spam: never mailed again unless they confirm anew.",
+}
+
+
+class ContactsModel(QAbstractTableModel):
+    query_changed = Signal()  # after every reset (count and first rows are ready)
+
+    def __init__(self, app, parent: QObject | None = None):
+        super().__init__(parent)
+        self._app = app
+        self._query = ContactQuery()
+        self._count = 0
+        self._pages: OrderedDict[int, list[Contact]] = OrderedDict()
+        self._headers = {
+            "email": self.tr("Email"), "name": self.tr("Name"), "status": self.tr("Status"),
+            "lists": self.tr("Lists"), "created": self.tr("Added"),
+        }
+
+    # -- query -----------------------------------------------------------------------------
+    @property
+    def query(self) -> ContactQuery:
+        return self._query
+
+    def set_query(self, query: ContactQuery) -> None:
+        self._query = query
+        self.refresh()
+
+    def update_query(self, **changes: Any) -> None:
+        values = {f: getattr(self._query, f) for f in ("search", "status", "list_id", "sort", "descending")}
+        values.update(changes)
+        self.set_query(ContactQuery(**values))
+
+    def refresh(self) -> None:
+        """Re-read the count and drop cached rows (after data changed)."""
+        self.beginResetModel()
+        self._pages.clear()
+        self._count = contact_service.count(self._app, self._query)
+        self.endResetModel()
+        self.query_changed.emit()
+
+    @property
+    def total(self) -> int:
+        return self._count
+
+    # -- rows ------------------------------------------------------------------------------
+    def _page(self, number: int) -> list[Contact]:
+        page = self._pages.get(number)
+        if page is None:
+            page = contact_service.contact_page(self._app, self._query, number * PAGE_SIZE, PAGE_SIZE)
+            self._pages[number] = page
+            while len(self._pages) > MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(number)
+        return page
+
+    def contact_at(self, row: int) -> Contact | None:
+        if not 0 <= row < self._count:
+            return None
+        page = self._page(row // PAGE_SIZE)
+        offset = row % PAGE_SIZE
+        return page[offset] if offset < len(page) else None
+
+    def cached_rows(self) -> int:
+        return sum(len(p) for p in self._pages.values())
+
+    def ids_for_rows(self, rows: list[int]) -> list[int]:
+        """Contact ids of the given rows, fetched in contiguous ranges (select-all on a
+        million rows costs a few range queries, not a million lookups)."""
+        ids: list[int] = []
+        for start, end in _ranges(sorted(set(rows))):
+            ids.extend(contact_service.contact_ids_in_range(self._app, self._query, start, end - start + 1))
+        return ids
+
+    # -- Qt API ----------------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[COLUMNS[section]]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            if COLUMNS[section] == "status":
+                return self.tr("Only confirmed contacts receive campaigns.")
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        contact = self.contact_at(index.row())
+        if contact is None:
+            return None
+        column = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == "email":
+                return contact.email
+            if column == "name":
+                return contact.name
+            if column == "status":
+                return self.tr(STATUS_LABELS.get(contact.status, contact.status))
+            if column == "lists":
+                return ", ".join(contact.lists)
+            if column == "created":
+                return contact.created_at[:10]
+        elif role == Qt.ItemDataRole.ToolTipRole and column == "status":
+            return self.tr(STATUS_HELP.get(contact.status, ""))
+        elif role == Qt.ItemDataRole.ForegroundRole and column == "status":
+            return STATUS_COLOURS.get(contact.status)
+        elif role == Qt.ItemDataRole.UserRole:
+            return contact.id
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = SORTABLE.get(COLUMNS[column])
+        if key is None:
+            return
+        self.update_query(sort=key, descending=order == Qt.SortOrder.DescendingOrder)
+
+
+def _ranges(rows: list[int]):
+    """Contiguous (first, last) runs of sorted row numbers."""
+    if not rows:
+        return
+    first = prev = rows[0]
+    for r in rows[1:]:
+        if r != prev + 1:
+            yield first, prev
+            first = r
+        prev = r
+    yield first, prev

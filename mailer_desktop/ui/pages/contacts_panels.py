@@ -1,0 +1,344 @@
+"""Parts of the Contacts page: the Lists panel, the detail panel, the job bar and the prompts seam."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain import consent
+from ...services import contacts as contact_service
+from ...services import rights
+from ...services.contacts import Contact
+from ..models.contacts_model import STATUS_HELP, STATUS_LABELS
+
+
+class Prompts:
+    """Every modal question the page asks, in one place (tests replace it with scripted answers)."""
+
+    def text(self, parent: QWidget, title: str, label: str, default: str = "") -> str | None:
+        value, ok = QInputDialog.getText(parent, title, label, text=default)
+        return value if ok else None
+
+    def item(self, parent: QWidget, title: str, label: str, items: list[str], editable: bool = True) -> str | None:
+        value, ok = QInputDialog.getItem(parent, title, label, items, 0, editable)
+        return value if ok and value.strip() else None
+
+    def confirm(self, parent: QWidget, title: str, text: str) -> bool:
+        answer = QMessageBox.question(parent, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def error(self, parent: QWidget, title: str, text: str) -> None:
+        QMessageBox.warning(parent, title, text)
+
+    def save_path(self, parent: QWidget, title: str, suggested: str, filters: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+        return path or None
+
+    def open_path(self, parent: QWidget, title: str, filters: str) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
+        return path or None
+
+    def run_dialog(self, dialog) -> bool:
+        return bool(dialog.exec())
+
+
+class JobBar(QWidget):
+    """Progress of the page's background job with a Cancel button; hidden while idle."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.label = QLabel("")
+        self.bar = QProgressBar()
+        self.bar.setAccessibleName(self.tr("Progress"))
+        self.cancel = QPushButton(self.tr("Cancel"))
+        self.cancel.setAccessibleName(self.tr("Cancel the running task"))
+        row.addWidget(self.label)
+        row.addWidget(self.bar, 1)
+        row.addWidget(self.cancel)
+        self.job = None
+        self.cancel.clicked.connect(self._cancel)
+        self.hide()
+
+    def track(self, job, title: str) -> None:
+        self.job = job
+        self.label.setText(title)
+        self.bar.setRange(0, 0)
+        self.cancel.setEnabled(True)
+        job.progress.connect(self._progress)
+        job.ended.connect(self._ended)
+        self.show()
+
+    def _progress(self, done: int, total: int, text: str) -> None:
+        if total > 0:
+            self.bar.setRange(0, total)
+            self.bar.setValue(min(done, total))
+        if text:
+            self.bar.setFormat(f"{text} %p%")
+
+    def _cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.cancel.setEnabled(False)
+
+    def _ended(self) -> None:
+        self.job = None
+        self.hide()
+
+    @property
+    def busy(self) -> bool:
+        return self.job is not None
+
+
+class ListsPanel(QWidget):
+    """The lists (with member counts); choosing one filters the table. New, rename, delete."""
+
+    list_selected = Signal(object)  # list id or None for all contacts
+
+    def __init__(self, app, prompts: Prompts, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.app = app
+        self.prompts = prompts
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        title = QLabel(self.tr("<b>Lists</b>"))
+        self.view = QListWidget()
+        self.view.setAccessibleName(self.tr("Lists"))
+        self.view.setToolTip(self.tr("Choose a list to show only its members. Unsubscribing is global: it "
+                                     "stops all lists."))
+        self.new_button = QPushButton(self.tr("New…"))
+        self.rename_button = QPushButton(self.tr("Rename…"))
+        self.delete_button = QPushButton(self.tr("Delete…"))
+        self.delete_button.setToolTip(self.tr("Deletes the list only; its contacts stay."))
+        buttons = QHBoxLayout()
+        for b in (self.new_button, self.rename_button, self.delete_button):
+            buttons.addWidget(b)
+        layout.addWidget(title)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        self.new_button.clicked.connect(self.new_list)
+        self.rename_button.clicked.connect(self.rename_current)
+        self.delete_button.clicked.connect(self.delete_current)
+        self.view.currentItemChanged.connect(self._changed)
+        self.reload()
+
+    def current_list_id(self) -> int | None:
+        item = self.view.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def reload(self) -> None:
+        keep = self.current_list_id()
+        self.view.blockSignals(True)
+        self.view.clear()
+        total = contact_service.count(self.app)
+        everyone = QListWidgetItem(self.tr("All contacts ({n})").format(n=total))
+        everyone.setData(Qt.ItemDataRole.UserRole, None)
+        self.view.addItem(everyone)
+        self.view.setCurrentItem(everyone)
+        for lst in contact_service.all_lists(self.app):
+            item = QListWidgetItem(f"{lst.name} ({lst.members})")
+            item.setData(Qt.ItemDataRole.UserRole, lst.id)
+            item.setToolTip(lst.description)
+            self.view.addItem(item)
+            if lst.id == keep:
+                self.view.setCurrentItem(item)
+        self.view.blockSignals(False)
+        self._update_buttons()
+        if keep is not None and self.current_list_id() != keep:
+            self.list_selected.emit(None)  # the list was deleted
+
+    def select_list(self, list_id: int | None) -> None:
+        for row in range(self.view.count()):
+            if self.view.item(row).data(Qt.ItemDataRole.UserRole) == list_id:
+                self.view.setCurrentRow(row)
+                return
+
+    def _changed(self, *_):
+        self._update_buttons()
+        self.list_selected.emit(self.current_list_id())
+
+    def _update_buttons(self) -> None:
+        chosen = self.current_list_id() is not None
+        self.rename_button.setEnabled(chosen)
+        self.delete_button.setEnabled(chosen)
+
+    def _report(self, exc: Exception) -> None:
+        self.prompts.error(self, self.tr("Lists"), str(exc))
+
+    def new_list(self) -> None:
+        name = self.prompts.text(self, self.tr("New list"), self.tr("Name of the new list:"))
+        if name is None:
+            return
+        try:
+            created = contact_service.create_list(self.app, name)
+        except contact_service.ListError as exc:
+            self._report(exc)
+            return
+        self.reload()
+        self.select_list(created.id)
+
+    def rename_current(self) -> None:
+        list_id = self.current_list_id()
+        current = contact_service.get_list(self.app, list_id) if list_id is not None else None
+        if current is None:
+            return
+        name = self.prompts.text(self, self.tr("Rename list"), self.tr("New name:"), current.name)
+        if name is None:
+            return
+        try:
+            contact_service.rename_list(self.app, current.id, name)
+        except contact_service.ListError as exc:
+            self._report(exc)
+            return
+        self.reload()
+
+    def delete_current(self) -> None:
+        list_id = self.current_list_id()
+        current = contact_service.get_list(self.app, list_id) if list_id is not None else None
+        if current is None:
+            return
+        if not self.prompts.confirm(self, self.tr("Delete list"), self.tr(
+                "Delete the list “{name}”? Its contacts stay in your contacts.").format(name=current.name)):
+            return
+        contact_service.delete_list(self.app, current.id)
+        self.reload()
+
+
+def _table(headers: list[str], name: str) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setAccessibleName(name)
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+    table.setRowCount(len(rows))
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            item = QTableWidgetItem(value)
+            item.setToolTip(value)
+            table.setItem(r, c, item)
+
+
+class DetailPanel(QWidget):
+    """One contact: fields, consent trail and send/bounce history, with its actions."""
+
+    def __init__(self, app, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.app = app
+        self.contact: Contact | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.title = QLabel(self.tr("Choose a contact to see its details."))
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.title)
+        form = QFormLayout()
+        self.facts: dict[str, QLabel] = {}
+        for key, label in (("status", self.tr("Status")), ("basis", self.tr("Consent")),
+                           ("lists", self.tr("Lists")), ("source", self.tr("Source")),
+                           ("added", self.tr("Added")), ("fields", self.tr("Fields"))):
+            value = QLabel("")
+            value.setWordWrap(True)
+            value.setObjectName(f"fact:{key}")
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.facts[key] = value
+            form.addRow(label + ":", value)
+        layout.addLayout(form)
+
+        self.edit_button = QPushButton(self.tr("Edit…"))
+        self.confirm_button = QPushButton(self.tr("Record confirmation…"))
+        self.confirm_button.setToolTip(self.tr("Only a new, recorded confirmation makes an unsubscribed, bounced "
+                                               "or complained contact mailable again."))
+        self.unsubscribe_button = QPushButton(self.tr("Unsubscribe"))
+        self.export_button = QPushButton(self.tr("Export…"))
+        self.export_button.setToolTip(self.tr("Everything held about this person, as a JSON file (GDPR access "
+                                              "and portability)."))
+        self.erase_button = QPushButton(self.tr("Erase…"))
+        self.erase_button.setToolTip(self.tr("Delete all personal data of this person. Their address stays only "
+                                             "as a keyed hash on the suppression list so it is never added again."))
+        rows = (QHBoxLayout(), QHBoxLayout())
+        for b in (self.edit_button, self.confirm_button, self.unsubscribe_button):
+            rows[0].addWidget(b)
+        for b in (self.export_button, self.erase_button):
+            rows[1].addWidget(b)
+        rows[1].addStretch(1)
+        for r in rows:
+            layout.addLayout(r)
+
+        self.tabs = QTabWidget()
+        self.trail = _table([self.tr("When"), self.tr("Event"), self.tr("Channel"), self.tr("Status"),
+                             self.tr("Evidence"), self.tr("Wording shown")], self.tr("Consent trail"))
+        self.history = _table([self.tr("When"), self.tr("What"), self.tr("Detail")], self.tr("History"))
+        self.tabs.addTab(self.trail, self.tr("Consent trail"))
+        self.tabs.addTab(self.history, self.tr("History"))
+        layout.addWidget(self.tabs, 1)
+        self.show_contact(None)
+
+    def show_contact(self, contact: Contact | None) -> None:
+        self.contact = contact
+        for b in (self.edit_button, self.confirm_button, self.unsubscribe_button, self.export_button,
+                  self.erase_button):
+            b.setEnabled(contact is not None)
+        if contact is None:
+            self.title.setText(self.tr("Choose a contact to see its details."))
+            for label in self.facts.values():
+                label.setText("")
+            _fill(self.trail, [])
+            _fill(self.history, [])
+            return
+        self.unsubscribe_button.setEnabled(contact.status not in consent.OPTED_OUT)
+        self.title.setText(f"<b>{_esc(contact.email)}</b><br>{_esc(contact.name)}")
+        self.facts["status"].setText(self.tr(STATUS_LABELS.get(contact.status, contact.status)))
+        self.facts["status"].setToolTip(self.tr(STATUS_HELP.get(contact.status, "")))
+        basis = contact.consent_basis or self.tr("none recorded yet")
+        if contact.consent_expires_at:
+            basis += " " + self.tr("(until {day})").format(day=contact.consent_expires_at)
+        self.facts["basis"].setText(basis)
+        self.facts["lists"].setText(", ".join(contact.lists) or "–")
+        self.facts["source"].setText(contact.source or "–")
+        self.facts["added"].setText(contact.created_at.replace("T", " ").rstrip("Z"))
+        self.facts["fields"].setText("; ".join(f"{k}: {v}" for k, v in contact.fields.items()) or "–")
+        events = contact_service.consent_trail(self.app, contact.id)
+        _fill(self.trail, [[e.at.replace("T", " ").rstrip("Z"), e.kind, e.channel,
+                            f"{e.status_before or '–'} → {e.status_after or '–'}", e.evidence, e.wording]
+                           for e in reversed(events)])
+        history = rights.person_history(self.app, contact.id)
+        rows = [[d.get("finished_at") or d.get("queued_at") or "", self.tr("Campaign “{c}”: {s}").format(
+                 c=d.get("campaign_name") or d.get("campaign_id"), s=d.get("state")), d.get("last_reply") or ""]
+                for d in history["deliveries"]]
+        rows += [[b.get("at") or "", self.tr("Bounce ({kind})").format(kind=b.get("kind")),
+                  f"{b.get('status') or ''} {b.get('reason') or ''}".strip()] for b in history["bounce_events"]]
+        rows += [[m.get("processed_at") or "", self.tr("Mail received ({kind})").format(kind=m.get("kind")),
+                  m.get("outcome") or m.get("subject") or ""] for m in history["inbox_messages"]]
+        rows.sort(key=lambda r: r[0], reverse=True)
+        _fill(self.history, [[r[0].replace("T", " ").rstrip("Z"), r[1], r[2]] for r in rows])
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,278 @@
+"""The Contacts page driven as a user would (pytest-qt), and its table model without a view."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from mailer_desktop.services import contacts, suppression
+from mailer_desktop.storage.contacts import ContactQuery
+from mailer_desktop.ui.context import Events, UiContext
+from mailer_desktop.ui.models.contacts_model import PAGE_SIZE, ContactsModel
+from mailer_desktop.ui.pages.contacts import ContactsPage
+from mailer_desktop.ui.tasks import JobRunner
+
+
+class ScriptedPrompts:
+    """Answers the page's questions from a script instead of modal dialogs."""
+
+    def __init__(self):
+        self.answers: dict[str, list] = {"text": [], "item": [], "confirm": [], "save_path": [], "open_path": []}
+        self.asked: list[tuple[str, str]] = []
+        self.errors: list[str] = []
+        self.dialog_script = None
+
+    def _next(self, kind, title):
+        self.asked.append((kind, title))
+        return self.answers[kind].pop(0)
+
+    def text(self, parent, title, label, default=""):
+        return self._next("text", title)
+
+    def item(self, parent, title, label, items, editable=True):
+        return self._next("item", title)
+
+    def confirm(self, parent, title, text):
+        return self._next("confirm", title)
+
+    def save_path(self, parent, title, suggested, filters):
+        return self._next("save_path", title)
+
+    def open_path(self, parent, title, filters):
+        return self._next("open_path", title)
+
+    def error(self, parent, title, text):
+        self.errors.append(text)
+
+    def run_dialog(self, dialog):
+        dialog.show()
+        self.dialog_script(dialog)
+        return dialog.result() == 1
+
+
+@pytest.fixture
+def make_page(qtbot, app):
+    def build():
+        ctx = UiContext(app=app, jobs=JobRunner(), events=Events())
+        page = ContactsPage(ctx)
+        page.prompts = page.lists_panel.prompts = ScriptedPrompts()
+        qtbot.addWidget(page)
+        page.resize(1300, 700)
+        page.show()
+        qtbot.waitExposed(page)
+        return page
+    return build
+
+
+def _fill(app, n: int = 40) -> None:
+    with app.db.transaction() as conn:
+        for i in range(n):
+            contacts.add_contact(app, f"user{i:03d}@example.com", f"Person {i:03d}", conn=conn)
+        contacts.add_contact(app, "anna.smith@shop.example", "Anna Smith", confirmed=True, evidence="form",
+                             conn=conn)
+        contacts.add_contact(app, "jo@other.example", "Jo Smithers", conn=conn)
+
+
+def _click_row(qtbot, page, row: int, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    rect = page.table.visualRect(page.model.index(row, 0))
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, modifier, rect.center())
+
+
+def _wait_idle(qtbot, page):
+    qtbot.waitUntil(lambda: not page.job_bar.busy and page.ctx.jobs.active == [], timeout=10000)
+
+
+def test_model_windows_rows_and_sorts_without_a_view(app):
+    _fill(app, 3 * PAGE_SIZE)
+    model = ContactsModel(app)
+    model.refresh()
+    assert model.rowCount() == 3 * PAGE_SIZE + 2
+    assert model.cached_rows() == 0  # nothing read before a row is asked for
+    assert model.data(model.index(0, 0)) == "anna.smith@shop.example"
+    assert model.cached_rows() == PAGE_SIZE
+    last = model.rowCount() - 1
+    assert model.data(model.index(last, 0)) == f"user{3 * PAGE_SIZE - 1:03d}@example.com"
+    assert model.cached_rows() <= 2 * PAGE_SIZE
+    assert model.data(model.index(0, 2)) == "Confirmed"
+    assert "campaigns" in model.data(model.index(0, 2), Qt.ItemDataRole.ToolTipRole)
+    model.sort(1, Qt.SortOrder.DescendingOrder)
+    assert model.data(model.index(0, 1)) == f"Person {3 * PAGE_SIZE - 1:03d}"
+    model.update_query(search="smith")
+    assert model.rowCount() == 2
+    model.update_query(search="", status="confirmed")
+    assert [model.data(model.index(r, 0)) for r in range(model.rowCount())] == ["anna.smith@shop.example"]
+    assert model.ids_for_rows([0]) == [contacts.find_by_email(app, "anna.smith@shop.example").id]
+
+
+def test_typing_a_search_filters_the_table(qtbot, app, make_page):
+    _fill(app)
+    page = make_page()
+    assert page.stack.currentIndex() == 1 and page.model.total == 42
+    qtbot.keyClicks(page.search, "smi")
+    qtbot.waitUntil(lambda: page.model.total == 2, timeout=3000)
+    assert "2 contacts" in page.count_label.text()
+    qtbot.keyClicks(page.search, "th anna")
+    qtbot.waitUntil(lambda: page.model.total == 1, timeout=3000)
+    page.search.clear()
+    qtbot.waitUntil(lambda: page.model.total == 42, timeout=3000)
+
+
+def test_status_filter_and_sort_by_header(qtbot, app, make_page):
+    _fill(app)
+    page = make_page()
+    page.status_filter.setFocus()
+    page.status_filter.setCurrentIndex(page.status_filter.findData("confirmed"))
+    assert page.model.total == 1
+    page.status_filter.setCurrentIndex(0)
+    header = page.table.horizontalHeader()
+    x = header.sectionViewportPosition(1) + header.sectionSize(1) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+    first = page.model.data(page.model.index(0, 1))
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+    assert {first, page.model.data(page.model.index(0, 1))} == {"Anna Smith", "Person 039"}
+
+
+def test_empty_page_then_add_contact_through_the_dialog(qtbot, app, make_page):
+    page = make_page()
+    assert page.stack.currentIndex() == 0
+
+    def script(dialog):
+        qtbot.keyClicks(dialog.email, "not an address")
+        assert not dialog.ok_button.isEnabled() and "not valid" in dialog.error.text()
+        dialog.email.clear()
+        qtbot.keyClicks(dialog.email, "new.person@example.com")
+        qtbot.keyClicks(dialog.name, "New Person")
+        dialog.confirmed.setChecked(True)
+        assert not dialog.ok_button.isEnabled()  # proof required
+        qtbot.keyClicks(dialog.proof, "signed form at the shop, 3 May")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    page.prompts.dialog_script = script
+    page.add_contact()
+    qtbot.waitUntil(lambda: page.model.total == 1, timeout=3000)
+    assert page.stack.currentIndex() == 1
+    c = contacts.find_by_email(app, "new.person@example.com")
+    assert c.status == "confirmed" and contacts.consent_trail(app, c.id)[0].evidence.startswith("signed form")
+
+
+def test_dialog_refuses_a_suppressed_address_and_stays_open(qtbot, app, make_page):
+    suppression.suppress(app, "blocked.example")
+    page = make_page()
+
+    def script(dialog):
+        qtbot.keyClicks(dialog.email, "x@blocked.example")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        assert dialog.isVisible() and "suppression list" in dialog.error.text()
+        dialog.reject()
+
+    page.prompts.dialog_script = script
+    page.add_contact()
+    assert contacts.count(app) == 0
+
+
+def test_select_edit_shows_trail_in_detail_panel(qtbot, app, make_page):
+    _fill(app)
+    page = make_page()
+    _click_row(qtbot, page, 0)
+    assert page.detail.contact.email == "anna.smith@shop.example"
+    assert page.detail.trail.rowCount() == 1
+
+    def script(dialog):
+        dialog.name.clear()
+        qtbot.keyClicks(dialog.name, "Anna Smith-Berg")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    page.prompts.dialog_script = script
+    qtbot.mouseClick(page.detail.edit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.detail.contact is not None and page.detail.contact.name == "Anna Smith-Berg",
+                    timeout=3000)
+    assert page.detail.trail.item(0, 1).text() == "edited"
+    assert page.model.data(page.model.index(0, 1)) == "Anna Smith-Berg"
+
+
+def test_bulk_unsubscribe_with_confirmation(qtbot, app, make_page):
+    _fill(app)
+    page = make_page()
+    _click_row(qtbot, page, 1)
+    _click_row(qtbot, page, 3, Qt.KeyboardModifier.ShiftModifier)
+    assert page.selected_count() == 3 and "3 selected" in page.count_label.text()
+    chosen = page.selected_ids()
+    page.prompts.answers["confirm"] = [False]
+    qtbot.mouseClick(page.bulk_unsubscribe, Qt.MouseButton.LeftButton)
+    assert all(contacts.get_contact(app, i).status == "pending" for i in chosen)
+    _click_row(qtbot, page, 1)
+    _click_row(qtbot, page, 3, Qt.KeyboardModifier.ShiftModifier)
+    page.prompts.answers["confirm"] = [True]
+    qtbot.mouseClick(page.bulk_unsubscribe, Qt.MouseButton.LeftButton)
+    _wait_idle(qtbot, page)
+    assert all(contacts.get_contact(app, i).status == "unsubscribed" for i in chosen)
+    assert all(suppression.is_suppressed(app, contacts.get_contact(app, i).email) for i in chosen)
+    page.status_filter.setCurrentIndex(page.status_filter.findData("unsubscribed"))
+    assert page.model.total == 3
+
+
+def test_bulk_add_to_new_list_and_filter_by_list_panel(qtbot, app, make_page):
+    _fill(app)
+    page = make_page()
+    _click_row(qtbot, page, 0)
+    _click_row(qtbot, page, 1, Qt.KeyboardModifier.ControlModifier)
+    page.prompts.answers["item"] = ["VIP"]
+    qtbot.mouseClick(page.bulk_add, Qt.MouseButton.LeftButton)
+    _wait_idle(qtbot, page)
+    vip = contacts.find_list(app, "VIP")
+    assert vip is not None and contacts.count(app, ContactQuery(list_id=vip.id)) == 2
+    page.lists_panel.select_list(vip.id)
+    assert page.model.total == 2
+    assert page.lists_panel.view.currentItem().text() == "VIP (2)"
+    page.prompts.answers["text"] = ["Friends"]
+    qtbot.mouseClick(page.lists_panel.rename_button, Qt.MouseButton.LeftButton)
+    assert contacts.get_list(app, vip.id).name == "Friends"
+    page.prompts.answers["confirm"] = [True]
+    qtbot.mouseClick(page.lists_panel.delete_button, Qt.MouseButton.LeftButton)
+    assert contacts.all_lists(app) == [] and page.model.total == 42
+
+
+def test_erase_from_detail_panel_after_confirmation(qtbot, app, make_page):
+    _fill(app)
+    page = make_page()
+    _click_row(qtbot, page, 0)
+    email = page.detail.contact.email
+    page.prompts.answers["confirm"] = [True]
+    qtbot.mouseClick(page.detail.erase_button, Qt.MouseButton.LeftButton)
+    _wait_idle(qtbot, page)
+    qtbot.waitUntil(lambda: page.model.total == 41, timeout=3000)
+    assert contacts.find_by_email(app, email) is None
+    assert suppression.suppression_of(app, email).reason == "erased"
+    assert page.detail.contact is None
+
+
+def test_bulk_erase_and_export(qtbot, app, make_page, tmp_path):
+    _fill(app)
+    page = make_page()
+    _click_row(qtbot, page, 2)
+    target = tmp_path / "person.json"
+    page.prompts.answers["save_path"] = [str(target)]
+    qtbot.mouseClick(page.detail.export_button, Qt.MouseButton.LeftButton)
+    _wait_idle(qtbot, page)
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert data["contact"]["email"] == "user000@example.com"
+    assert data["consent_trail"][-1]["kind"] == "exported"
+    _click_row(qtbot, page, 2)
+    _click_row(qtbot, page, 5, Qt.KeyboardModifier.ShiftModifier)
+    page.prompts.answers["confirm"] = [True]
+    qtbot.mouseClick(page.bulk_erase, Qt.MouseButton.LeftButton)
+    _wait_idle(qtbot, page)
+    qtbot.waitUntil(lambda: page.model.total == 38, timeout=3000)
+    assert suppression.count_suppressions(app, reason="erased") == 4
+
+
+def test_old_pending_contacts_are_purged_when_the_page_opens(qtbot, app, make_page):
+    c = contacts.add_contact(app, "old@example.com")
+    contacts.add_contact(app, "new@example.com")
+    app.db.conn.execute("UPDATE contacts SET created_at = '2020-01-01T00:00:00Z' WHERE id = ?", (c.id,))
+    page = make_page()
+    _wait_idle(qtbot, page)
+    qtbot.waitUntil(lambda: page.model.total == 1, timeout=3000)
+    assert contacts.find_by_email(app, "old@example.com") is None
