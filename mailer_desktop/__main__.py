@@ -62,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
             window.close()
 
         QTimer.singleShot(300, _done)
+    elif window.needs_setup():
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, window.open_setup_assistant)
     code = qt_app.exec()
     app.close()
     return code

@@ -114,6 +114,9 @@ SETTINGS: dict[str, Setting] = _settings(
             "Why people receive your mail", "One sentence shown in every footer.", "Sender"),
     Setting("sender.ad_disclosure", True, "Mark messages as advertisement",
             "Adds 'This message is an advertisement.' to the footer (CAN-SPAM).", "Sender"),
+    Setting("sending.default_account", "sandbox", "Sending account",
+            "The account new campaigns use. 'sandbox' keeps every message on this computer.", "Sending"),
+    Setting("setup.completed", False, "The setup assistant has been completed", "", "Internal"),
     # Consent and retention (GDPR Art. 5(1)(e))
     Setting("consent.pending_retention_days", 30, "Purge unconfirmed contacts after (days)",
             "Pending contacts who never confirmed are deleted after this many days.", "Consent"),

@@ -99,6 +99,10 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
+        setup = QAction(self.tr("Setup &assistant…"), self)
+        setup.triggered.connect(self.open_setup_assistant)
+        file_menu.addAction(setup)
+        file_menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -135,6 +139,14 @@ class MainWindow(QMainWindow):
 
     def current_page_key(self) -> str:
         return PAGES[self.stack.currentIndex()].key
+
+    def open_setup_assistant(self) -> int:
+        from .dialogs.setup_assistant import SetupAssistant
+
+        return SetupAssistant(self.ctx, self).exec()
+
+    def needs_setup(self) -> bool:
+        return not self.app.settings.get("setup.completed")
 
     def show_about(self) -> None:
         AboutDialog(self.app, self).exec()

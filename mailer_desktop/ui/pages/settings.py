@@ -19,6 +19,8 @@ from ..widgets.settings_form import SettingsForm
 RICH_TABS: dict[str, str] = {}
 # Extra tabs that are not groups of settings (title -> "module:Class").
 EXTRA_TABS: dict[str, str] = {}
+# Groups of settings that are not edited by hand.
+HIDDEN_GROUPS = {"Internal"}
 
 
 def _factory(spec: str) -> Callable[[UiContext], QWidget]:
@@ -36,7 +38,7 @@ class SettingsPage(QWidget):
         layout.addWidget(self.tabs)
         groups: list[str] = []
         for decl in SETTINGS.values():
-            if decl.group not in groups:
+            if decl.group not in groups and decl.group not in HIDDEN_GROUPS:
                 groups.append(decl.group)
         for group in groups:
             widget = _factory(RICH_TABS[group])(ctx) if group in RICH_TABS else SettingsForm(ctx, group)

@@ -1,0 +1,253 @@
+"""The first-run setup assistant: who you are, how you send, where replies go.
+
+Shown at the first start (until completed) and reopened from Settings. Everything it saves
+goes through the settings registry and the accounts service.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from ...domain.addresses import AddressError, validate
+from ...services import accounts
+from ...services.account_presets import PRESETS
+from ...services.sender_smtp import Endpoint
+from ..context import UiContext
+
+
+def _hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: palette(placeholder-text);")
+    return label
+
+
+class BusinessPage(QWizardPage):
+    def __init__(self, ctx: UiContext):
+        super().__init__()
+        self.setTitle(self.tr("Who is sending?"))
+        self.setSubTitle(self.tr("Every newsletter names your business and where it can be found."))
+        form = QFormLayout(self)
+        self.name = QLineEdit(ctx.app.settings.get("sender.business_name"))
+        self.name.setAccessibleName(self.tr("Business name"))
+        self.postal = QPlainTextEdit(ctx.app.settings.get("sender.postal_address"))
+        self.postal.setAccessibleName(self.tr("Postal address"))
+        self.postal.setFixedHeight(80)
+        self.postal.setPlaceholderText(self.tr("Street and number, postcode and town, country"))
+        form.addRow(self.tr("Business name"), self.name)
+        form.addRow(self.tr("Postal address"), self.postal)
+        form.addRow("", _hint(self.tr(
+            "Why the address? The law in the US (CAN-SPAM) and Canada (CASL) requires a valid postal address "
+            "— a street address, a registered PO box or a private mailbox — in every marketing email, so "
+            "people know who writes to them. Mailer Desktop puts it in every footer and sends nothing without it."
+        )))
+        self.name.textChanged.connect(self.completeChanged)
+        self.postal.textChanged.connect(self.completeChanged)
+
+    def isComplete(self) -> bool:  # noqa: N802 (Qt API)
+        return bool(self.name.text().strip()) and len(self.postal.toPlainText().strip()) >= 8
+
+
+class SendingPage(QWizardPage):
+    def __init__(self, ctx: UiContext):
+        super().__init__()
+        self.ctx = ctx
+        self.setTitle(self.tr("How do you send?"))
+        self.setSubTitle(self.tr("Your newsletters go out through your own mail account."))
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        layout.addLayout(form)
+        self.from_address = QLineEdit(ctx.app.settings.get("sender.from_address"))
+        self.from_address.setAccessibleName(self.tr("From address"))
+        self.from_address.setPlaceholderText("news@your-shop.example")
+        form.addRow(self.tr("From address"), self.from_address)
+
+        self.use_sandbox = QRadioButton(self.tr("Use the sandbox for now (nothing leaves this computer)"))
+        self.use_account = QRadioButton(self.tr("Send through my mail account"))
+        self.use_sandbox.setChecked(True)
+        layout.addWidget(self.use_sandbox)
+        layout.addWidget(self.use_account)
+
+        self.account_box = QWidget()
+        account_form = QFormLayout(self.account_box)
+        self.preset = QComboBox()
+        for key, p in PRESETS.items():
+            self.preset.addItem(p.label, key)
+        self.preset.setAccessibleName(self.tr("Mail provider"))
+        self.host = QLineEdit()
+        self.host.setAccessibleName(self.tr("SMTP server"))
+        self.port = QSpinBox()
+        self.port.setRange(1, 65535)
+        self.port.setAccessibleName(self.tr("Port"))
+        self.security = QComboBox()
+        for value, label in (("starttls", "STARTTLS"), ("tls", "TLS (SSL)"), ("none", "None (local servers only)")):
+            self.security.addItem(label, value)
+        self.security.setAccessibleName(self.tr("Encryption"))
+        self.username = QLineEdit()
+        self.username.setAccessibleName(self.tr("User name"))
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName(self.tr("Password"))
+        self.password_hint = _hint("")
+        self.test_button = QPushButton(self.tr("Test connection"))
+        self.test_result = QLabel("")
+        self.test_result.setWordWrap(True)
+        account_form.addRow(self.tr("Provider"), self.preset)
+        account_form.addRow(self.tr("SMTP server"), self.host)
+        account_form.addRow(self.tr("Port"), self.port)
+        account_form.addRow(self.tr("Encryption"), self.security)
+        account_form.addRow(self.tr("User name"), self.username)
+        account_form.addRow(self.tr("Password"), self.password)
+        account_form.addRow("", self.password_hint)
+        account_form.addRow(self.test_button, self.test_result)
+        layout.addWidget(self.account_box)
+        layout.addWidget(_hint(self.tr("The password is kept in your system's keyring, never in a file.")))
+
+        self.preset.currentIndexChanged.connect(self._apply_preset)
+        self.use_account.toggled.connect(self.account_box.setEnabled)
+        self.use_account.toggled.connect(self.completeChanged)
+        self.from_address.textChanged.connect(self.completeChanged)
+        self.test_button.clicked.connect(self.test_connection)
+        self.account_box.setEnabled(False)
+        self._apply_preset()
+
+    def _apply_preset(self) -> None:
+        p = PRESETS[self.preset.currentData()]
+        self.host.setText(p.host)
+        self.port.setValue(p.port)
+        self.security.setCurrentIndex(self.security.findData(p.security))
+        self.username.setPlaceholderText(p.username_hint)
+        self.password_hint.setText(p.password_hint)
+
+    def endpoint(self) -> Endpoint:
+        return Endpoint(self.host.text().strip(), self.port.value(), self.security.currentData(),
+                        self.username.text().strip(), self.password.text() or None, 15.0)
+
+    def test_connection(self) -> None:
+        ep = self.endpoint()
+        sender = self.from_address.text().strip()
+        self.test_button.setEnabled(False)
+        self.test_result.setText(self.tr("Testing…"))
+
+        def work(progress):
+            return asyncio.run(accounts.test_endpoint(ep, check_sender=sender))
+
+        def done(report) -> None:
+            self.test_result.setText(("✔ " if report.ok else "✖ ") + report.message)
+
+        self.ctx.jobs.run(work, name="test connection", on_result=done,
+                          on_error=lambda msg: self.test_result.setText("✖ " + msg),
+                          on_ended=lambda: self.test_button.setEnabled(True))
+
+    def from_valid(self) -> bool:
+        try:
+            validate(self.from_address.text())
+        except AddressError:
+            return False
+        return True
+
+    def isComplete(self) -> bool:  # noqa: N802 (Qt API)
+        if not self.from_valid():
+            return False
+        return self.use_sandbox.isChecked() or bool(self.host.text().strip())
+
+
+class RepliesPage(QWizardPage):
+    def __init__(self, ctx: UiContext):
+        super().__init__()
+        self.setTitle(self.tr("Where do replies go?"))
+        self.setSubTitle(self.tr("Unsubscribe requests, confirmations and bounces come back by email."))
+        form = QFormLayout(self)
+        self.mailbox = QLineEdit(ctx.app.settings.get("sender.unsubscribe_mailbox"))
+        self.mailbox.setAccessibleName(self.tr("Unsubscribe mailbox"))
+        self.plus = QCheckBox(self.tr("My mailbox accepts name+anything@ addresses (plus-addressing)"))
+        self.plus.setChecked(ctx.app.settings.get("sender.plus_addressing"))
+        form.addRow(self.tr("Reply mailbox"), self.mailbox)
+        form.addRow("", self.plus)
+        form.addRow("", _hint(self.tr(
+            "Every message carries an unsubscribe link that opens a pre-filled email to this mailbox, with a "
+            "code that says who wants to leave. Every new contact gets a short request to confirm their "
+            "subscription by replying (double opt-in: it proves consent, as GDPR and CASL ask).<br><br>"
+            "To apply what comes back, open the Inbox page and click <b>Process inbox</b>: it reads this "
+            "mailbox over IMAP (set it up on the Accounts tab of Settings) or mail files you drop on the "
+            "window. Opt-outs must be honoured within 2 days; Mailer Desktop reminds you when mail waits "
+            "longer than a day. Keep this mailbox working for at least 60 days after every send."
+        )))
+        for child in self.findChildren(QLabel):
+            child.setTextFormat(Qt.TextFormat.RichText)
+        self.mailbox.textChanged.connect(self.completeChanged)
+
+    def isComplete(self) -> bool:  # noqa: N802 (Qt API)
+        try:
+            validate(self.mailbox.text())
+        except AddressError:
+            return False
+        return True
+
+    def initializePage(self) -> None:  # noqa: N802 (Qt API)
+        if not self.mailbox.text().strip():
+            self.mailbox.setText(self.wizard().sending.from_address.text().strip())
+
+
+class SetupAssistant(QWizard):
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(self.tr("Set up Mailer Desktop"))
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setMinimumSize(640, 520)
+        self.business = BusinessPage(ctx)
+        self.sending = SendingPage(ctx)
+        self.replies = RepliesPage(ctx)
+        for page in (self.business, self.sending, self.replies):
+            self.addPage(page)
+
+    def accept(self) -> None:
+        try:
+            self.save()
+        except (accounts.AccountError, ValueError) as exc:
+            self.replies.setSubTitle(f"⚠ {exc}")
+            return
+        super().accept()
+
+    def save(self) -> None:
+        app = self.ctx.app
+        s = self.sending
+        account_name = "sandbox"
+        if s.use_account.isChecked():
+            account_name = PRESETS[s.preset.currentData()].label
+            existing = {a.name.lower() for a in accounts.list_accounts(app)}
+            if account_name.lower() in existing:
+                accounts.edit_account(app, account_name, host=s.host.text().strip(), port=s.port.value(),
+                                      security=s.security.currentData(), username=s.username.text().strip(),
+                                      password=s.password.text() or None)
+            else:
+                accounts.add_account(app, account_name, host=s.host.text().strip(), port=s.port.value(),
+                                     security=s.security.currentData(), username=s.username.text().strip(),
+                                     password=s.password.text() or None, preset_key=s.preset.currentData())
+        with app.db.transaction():
+            app.settings.set("sender.business_name", self.business.name.text().strip())
+            app.settings.set("sender.postal_address", self.business.postal.toPlainText().strip())
+            app.settings.set("sender.from_address", s.from_address.text().strip())
+            app.settings.set("sender.unsubscribe_mailbox", self.replies.mailbox.text().strip())
+            app.settings.set("sender.plus_addressing", self.replies.plus.isChecked())
+            app.settings.set("sending.default_account", account_name)
+            app.settings.set("setup.completed", True)
+        self.ctx.events.settings_changed.emit()

@@ -1,0 +1,66 @@
+"""The first-run assistant saves the sender identity and the sending choice."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWizard
+
+from mailer_desktop.services import accounts
+from mailer_desktop.ui.context import Events, UiContext
+from mailer_desktop.ui.dialogs.setup_assistant import SetupAssistant
+from mailer_desktop.ui.tasks import JobRunner
+
+
+def _ctx(app) -> UiContext:
+    return UiContext(app=app, jobs=JobRunner(), events=Events())
+
+
+def test_sandbox_setup_saves_identity(qtbot, app):
+    wizard = SetupAssistant(_ctx(app))
+    qtbot.addWidget(wizard)
+    wizard.show()
+    next_button = wizard.button(QWizard.WizardButton.NextButton)
+    assert not wizard.business.isComplete()
+    qtbot.keyClicks(wizard.business.name, "Corner Bakery")
+    qtbot.keyClicks(wizard.business.postal, "12 Baker Street, 1010 Springfield")
+    assert wizard.business.isComplete()
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+    assert wizard.currentPage() is wizard.sending
+    qtbot.keyClicks(wizard.sending.from_address, "not an address")
+    assert not wizard.sending.isComplete()
+    wizard.sending.from_address.clear()
+    qtbot.keyClicks(wizard.sending.from_address, "news@bakery.example")
+    assert wizard.sending.use_sandbox.isChecked() and wizard.sending.isComplete()
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+    assert wizard.replies.mailbox.text() == "news@bakery.example"  # proposed from the From address
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    assert wizard.result() == QWizard.DialogCode.Accepted
+    s = app.settings
+    assert s.get("sender.business_name") == "Corner Bakery"
+    assert s.get("sender.postal_address") == "12 Baker Street, 1010 Springfield"
+    assert s.get("sender.from_address") == "news@bakery.example"
+    assert s.get("sender.unsubscribe_mailbox") == "news@bakery.example"
+    assert s.get("sending.default_account") == "sandbox"
+    assert s.get("setup.completed") is True
+
+
+def test_account_setup_stores_password_in_keyring_only(qtbot, app, keyring_backend):
+    wizard = SetupAssistant(_ctx(app))
+    qtbot.addWidget(wizard)
+    wizard.business.name.setText("Shop")
+    wizard.business.postal.setPlainText("PO Box 42, Springfield")
+    wizard.sending.from_address.setText("hello@shop.example")
+    wizard.sending.use_account.setChecked(True)
+    wizard.sending.preset.setCurrentIndex(wizard.sending.preset.findData("fastmail"))
+    assert (wizard.sending.host.text(), wizard.sending.port.value()) == ("smtp.fastmail.com", 465)
+    assert "app password" in wizard.sending.password_hint.text()
+    wizard.sending.username.setText("hello@shop.example")
+    wizard.sending.password.setText("app-pass-123")
+    wizard.replies.mailbox.setText("replies@shop.example")
+    wizard.save()
+    account = accounts.get_account(app, "Fastmail")
+    assert (account.host, account.port, account.security) == ("smtp.fastmail.com", 465, "tls")
+    assert accounts.password_of(app, account) == "app-pass-123"
+    assert app.settings.get("sending.default_account") == "Fastmail"
+    raw = app.paths.database.read_bytes()
+    assert b"app-pass-123" not in raw
