@@ -1,0 +1,269 @@
+"""Classify one raw mail that came back to the business: bounces, complaints, replies.
+
+``classify(raw) -> list[Result]`` gives one result per recipient the mail reports on, with a
+kind among :data:`KINDS`. The order of checks follows how sure each signal is:
+
+1. ARF complaint reports (RFC 5965) and feedback-loop mails → ``complaint``;
+2. RFC 3464 delivery-status reports, per recipient (``Action: delayed`` is *not* a bounce and
+   comes back as ``unknown`` with ``action='delayed'``; ``delivered`` is a success);
+3. other bounces (mailer-daemon senders, bounce subjects, ``X-Failed-Recipients``) read with
+   the layouts real servers use (:mod:`.heuristics`), the reason from :mod:`.phrases`;
+4. replies carrying one of our tokens in the address, subject or own words → ``unsubscribe`` /
+   ``confirmation`` (the token is verified later by the processor, which holds the key);
+5. auto-replies (RFC 3834 ``Auto-Submitted``, vacation headers and subjects) → ``auto_reply``;
+6. free-text opt-out requests → ``unsubscribe`` (the processor applies them only when the
+   sender is the contact itself; vague ones are flagged ``review``);
+7. anything else → ``unknown`` (listed for the user, never dropped).
+
+It never raises: a mail that cannot be read is ``unknown`` with the reason why.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+from ..tokens import TOKEN_RE
+from . import arf, dsn, heuristics, phrases, replies, ses
+from .message import Mail, all_addresses, read
+
+__all__ = ["KINDS", "REFERENCE_HEADER", "Result", "classify"]
+
+KINDS = ("hard", "soft", "complaint", "auto_reply", "delivered", "unsubscribe", "confirmation", "unknown")
+# Our outgoing mail names campaign and contact in this header (a reference token).
+REFERENCE_HEADER = "X-Mailer-Desktop-Ref"
+
+_BOUNCE_SENDER = re.compile(r"(?i)mailer[-_ ]?daemon|post_?master|mail delivery|mail administrator|"
+                            r"delivery (?:status|subsystem|system)|bounce|mailer\b|nobody@|mmdf|smtp gateway")
+_BOUNCE_SUBJECT = re.compile(
+    r"(?i)undeliver|undelivered|delivery (?:status|failure|failed|has failed|report|problem|notification|error)|"
+    r"returned (?:mail|message)|failure notice|failed delivery|mail delivery failed|could not be delivered|"
+    r"non[- ]?remis|unzustellbar|nicht zustellbar|zustellung|no se puede entregar|non recapitabile|"
+    r"delivery failure|mail system error|rejected|nondeliverable|non-deliverable|bounced? mail|"
+    r"message not delivered|warning: could not send|mail failure|error sending|delivery notification|"
+    r"returned to sender|notice of delivery|permanent error|sending failed"
+)
+
+
+@dataclass(frozen=True)
+class Result:
+    recipient: str | None
+    kind: str
+    status: str = ""
+    reason: str = ""
+    category: str = ""              # finer reason: userunknown, mailboxfull, blocked, vacation, token ...
+    action: str = ""                # RFC 3464 Action where known: failed, delayed, delivered ...
+    policy: bool = False            # the block is about the sender (reputation, authentication, content)
+    review: bool = False            # a person should decide (vague wording, no token)
+    sender: str | None = None       # From address of this mail
+    message_id: str = ""            # Message-ID of this mail
+    original_message_id: str = ""   # Message-ID of the returned message (ours), where present
+    reference: str = ""             # the X-Mailer-Desktop-Ref token of the returned message
+    tokens: tuple[str, ...] = field(default_factory=tuple)  # token-shaped strings, most telling first
+
+    def to_json(self) -> dict:
+        out = asdict(self)
+        out["tokens"] = list(self.tokens)
+        return out
+
+
+def classify(raw: bytes) -> list[Result]:
+    """One result per recipient the mail speaks about. Never raises."""
+    try:
+        return _classify(raw if isinstance(raw, bytes) else bytes(raw))
+    except Exception as exc:  # malformed input of any kind must not stop a batch
+        return [Result(None, "unknown", reason=f"the message could not be read ({type(exc).__name__})",
+                       category="unreadable")]
+
+
+def _strip_addr(value: str) -> str:
+    return value.strip().strip("<>").strip()
+
+
+def _common(mail: Mail) -> dict:
+    ret = mail.returned
+    reference = ""
+    ref_value = ret.get(REFERENCE_HEADER) or ""
+    if not ref_value and REFERENCE_HEADER.lower() in ret.text.lower():
+        m = re.search(rf"(?im)^{REFERENCE_HEADER}:\s*(\S+)", ret.text)
+        ref_value = m.group(1) if m else ""
+    m = TOKEN_RE.search(ref_value)
+    if m:
+        reference = m.group(0).lower()
+    tokens: list[str] = [reference] if reference else []
+    for source in (ret.get("list-unsubscribe"), ret.get("subject"), ret.text[:100000], mail.notice[:50000]):
+        for t in TOKEN_RE.finditer(source or ""):
+            tok = t.group(0).lower()
+            if tok not in tokens:
+                tokens.append(tok)
+    return {
+        "sender": mail.from_addr or None,
+        "message_id": _strip_addr(mail.header("Message-ID")),
+        "original_message_id": _strip_addr(ret.get("message-id")),
+        "reference": reference,
+        "tokens": tuple(tokens),
+    }
+
+
+def _reason_text(*texts: str) -> str:
+    for t in texts:
+        t = " ".join((t or "").split())
+        if t:
+            return t[:300]
+    return ""
+
+
+def _excluded(mail: Mail) -> set[str]:
+    out = set()
+    for value in (mail.header("From"), mail.header("To"), mail.header("Return-Path"), mail.header("Sender"),
+                  mail.returned.get("from"), mail.returned.get("return-path"), mail.returned.get("sender"),
+                  mail.returned.get("reply-to")):
+        out.update(a.lower() for a in all_addresses(value))
+    return out
+
+
+def _failure(recipient, status, texts, hint, common, action="failed", vendor_reason="") -> Result:
+    kind, category, code = phrases.decide(status, texts, hint, vendor_reason)
+    return Result(recipient, kind, code, _reason_text(*texts) or category, category, action,
+                  category in phrases.SENDER_REASONS, **common)
+
+
+def _from_status(mail: Mail, status_text: str, common: dict) -> list[Result]:
+    out: list[Result] = []
+    blocks = dsn.recipient_blocks(status_text)
+    failed = [a for v in mail.header_all("X-Failed-Recipients") for a in all_addresses(v)]
+    listed = heuristics.find(mail.notice, _excluded(mail), failed) if blocks else []
+    found = {f.recipient.lower(): f for f in listed}
+    # A block whose Final-Recipient is not an address (a file, a program) takes the next
+    # recipient the text or X-Failed-Recipients names that no other block claims.
+    spare = [f for f in listed if f.recipient.lower() not in {(b.recipient or "").lower() for b in blocks}]
+    for b in blocks:
+        if b.recipient is None and spare:
+            b.recipient = spare.pop(0).recipient
+        near = found.get((b.recipient or "").lower())
+        tight, local = (near.tight, near.text) if near else ("", "")
+        if b.action.startswith("delay"):
+            out.append(Result(b.recipient, "unknown", b.status, _reason_text(b.diagnostic, local) or
+                              "delivery delayed; the server keeps trying", "delayed", "delayed", **common))
+        elif b.action in ("delivered", "relayed", "expanded"):
+            out.append(Result(b.recipient, "delivered", b.status, _reason_text(b.diagnostic) or b.action,
+                              b.action, b.action, **common))
+        else:
+            permanent = None if b.action != "failed" else not b.status.startswith("4")
+            out.append(_failure(b.recipient, b.status, [b.diagnostic, tight, local, mail.subject], permanent, common,
+                                b.action or "failed", b.vendor_reason))
+    return out
+
+
+_BOUNCE_OPENING = re.compile(
+    r"(?i)could not be delivered|undeliverable|delivery (?:has )?failed|permanent (?:fatal )?error|"
+    r"error message below|unable to deliver|was not delivered|wasn'?t delivered|delivery to the following|"
+    r"following (?:address|recipient)(?:es|s|\(es\)|\(s\))? (?:had|failed|could not)|returned mail|"
+    r"failure notice|did not reach|couldn'?t be delivered|message you sent|delivery status notification|"
+    r"invalid (?:user|recipient) address"
+)
+
+
+def looks_like_bounce(mail: Mail) -> bool:
+    if mail.report_type == "delivery-status" or mail.status_text or mail.header("X-Failed-Recipients"):
+        return True
+    sender = mail.header("From")
+    if _BOUNCE_SENDER.search(sender) or _BOUNCE_SUBJECT.search(mail.subject):
+        return True
+    if not mail.returned.headers:
+        return False
+    # A returned copy of a message plus delivery-failure wording near the top.
+    return not sender.strip() or bool(_BOUNCE_OPENING.search(mail.notice[:3000]))
+
+
+def _bounce(mail: Mail, common: dict) -> list[Result]:
+    status_text = mail.status_text or dsn.embedded_status_text(mail.notice)
+    if status_text:
+        results = _from_status(mail, status_text, common)
+        if results:
+            return results
+    failed = [a for v in mail.header_all("X-Failed-Recipients") for a in all_addresses(v)]
+    found = heuristics.find(mail.notice, _excluded(mail), failed)
+    if not found:
+        to = all_addresses(mail.returned.get("to"))
+        if len(to) == 1 and to[0].lower() not in _excluded(mail) - {to[0].lower()}:
+            found = [heuristics.Found(to[0], mail.notice)]
+    if found:
+        return [_failure(f.recipient, "", [f.tight, f.text, mail.notice, mail.subject], True, common) for f in found]
+    return [_failure(None, "", [mail.notice, mail.subject], True, common)]
+
+
+def _complaint(mail: Mail, common: dict) -> list[Result]:
+    ftype = arf.feedback_type(mail)
+    out = []
+    for rcpt in arf.recipients(mail):
+        out.append(Result(rcpt, "complaint", "", f"feedback report ({ftype})", ftype, "", False,
+                          arf.is_redacted(rcpt), **common))
+    return out
+
+
+def _reply(mail: Mail, common: dict) -> list[Result]:
+    sender = common["sender"]
+    request = replies.token_in_request(mail)
+    mine = dict(common)
+    if request:
+        token, where = request
+        action = token[2]
+        rest = [t for t in mine["tokens"] if t != token]
+        mine["tokens"] = (token, *rest)
+        if action == "u":
+            return [Result(sender, "unsubscribe", "", f"unsubscribe token in the {where}", "token", **mine)]
+        if action == "c":
+            return [Result(sender, "confirmation", "", f"confirmation token in the {where}", "token", **mine)]
+    if replies.auto_reply(mail):
+        return [Result(sender, "auto_reply", "", _reason_text(mail.subject) or "automatic reply", "vacation",
+                       **common)]
+    wording = replies.unsubscribe_wording(mail)
+    if wording:
+        quoted = replies.quoted_tokens(mail)
+        mine["tokens"] = tuple(dict.fromkeys([*mine["tokens"], *quoted]))
+        return [Result(sender, "unsubscribe", "", f"asks to be removed ({wording} wording, no token)",
+                       "text", review=wording != "clear", **mine)]
+    if replies.confirmation_wording(mail) and _REPLY_SUBJECT.match(mail.subject):
+        return [Result(sender, "confirmation", "", "reads like a confirmation but carries no token", "text",
+                       review=True, **common)]
+    return [Result(sender, "unknown", "", _reason_text(mail.subject) or "not a bounce, complaint or request",
+                   "other", review=True, **common)]
+
+
+_REPLY_SUBJECT = re.compile(r"(?i)^\s*(?:re|aw|sv|antw)\s*:")
+
+
+def _from_ses(obj: dict, common: dict) -> list[Result]:
+    mine = dict(common)
+    m = TOKEN_RE.search(ses.original_header(obj, REFERENCE_HEADER))
+    if m:
+        mine["reference"] = m.group(0).lower()
+        mine["tokens"] = tuple(dict.fromkeys([mine["reference"], *mine["tokens"]]))
+    mine["original_message_id"] = _strip_addr(ses.original_header(obj, "Message-ID")) or mine["original_message_id"]
+    out = []
+    for r in ses.recipients(obj):
+        if r.kind_hint == "complaint":
+            out.append(Result(r.address, "complaint", "", f"feedback report ({r.subtype})", r.subtype, **mine))
+        elif r.kind_hint == "delivery":
+            out.append(Result(r.address, "delivered", "", "delivered", "delivered", "delivered", **mine))
+        else:
+            vendor = "userunknown" if r.subtype == "NoEmail" else ""
+            out.append(_failure(r.address, r.status, [r.diagnostic, r.subtype], r.permanent, mine, "failed", vendor))
+    return out
+
+
+def _classify(raw: bytes) -> list[Result]:
+    mail = read(raw)
+    common = _common(mail)
+    notice = ses.notification(mail.notice) if "{" in mail.notice[:5000] else None
+    if notice is not None:
+        results = _from_ses(notice, common)
+        if results:
+            return results
+    if arf.is_complaint(mail):
+        return _complaint(mail, common)
+    if looks_like_bounce(mail):
+        return _bounce(mail, common)
+    return _reply(mail, common)
+

@@ -1,0 +1,61 @@
+"""Complaints: ARF feedback reports (RFC 5965) and the older feedback-loop layouts.
+
+The complaining recipient is often redacted, so what matters most for matching is what the
+returned copy of our own message still carries: the ``X-Mailer-Desktop-Ref`` header and the
+tokens in ``List-Unsubscribe`` and the footer.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .message import ADDRESS_RE, Mail, field_blocks
+
+_COMPLAINT_SUBJECT = re.compile(
+    r"(?i)complaint about message|abuse report|feedback report|spam report|email feedback|fbl report|"
+    r"complaint notification|scomp|tos notification"
+)
+_REDACTED = re.compile(r"(?i)redacted|^x+@|\*{3,}|undisclosed")
+_RECIPIENT_HEADERS = ("x-hmxmroriginalrecipient", "x-original-to", "delivered-to", "to")
+
+
+def is_complaint(mail: Mail) -> bool:
+    if mail.report_type == "feedback-report" or mail.feedback_text:
+        return True
+    if mail.returned.get("x-hmxmroriginalrecipient"):
+        return True
+    return bool(_COMPLAINT_SUBJECT.search(mail.subject)) and bool(mail.returned.headers)
+
+
+def fields(mail: Mail) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for block in field_blocks(mail.feedback_text):
+        for k, v in block.items():
+            merged.setdefault(k, v)
+    return merged
+
+
+def recipients(mail: Mail) -> list[str | None]:
+    """The complaining recipients; [None] when they are redacted or unknown."""
+    report = fields(mail)
+    out: list[str] = []
+    for name in ("original-rcpt-to", "removal-recipient"):
+        for addr in ADDRESS_RE.findall(report.get(name, "")):
+            if addr.lower() not in {o.lower() for o in out}:
+                out.append(addr)
+    if not out:
+        for name in _RECIPIENT_HEADERS:
+            value = mail.returned.get(name)
+            addrs = ADDRESS_RE.findall(value)
+            if len(addrs) == 1:
+                out.append(addrs[0])
+                break
+    return list(out) or [None]
+
+
+def feedback_type(mail: Mail) -> str:
+    return fields(mail).get("feedback-type", "abuse").strip().lower() or "abuse"
+
+
+def is_redacted(address: str | None) -> bool:
+    return address is None or bool(_REDACTED.search(address))

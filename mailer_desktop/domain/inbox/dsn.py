@@ -1,0 +1,72 @@
+"""RFC 3464 delivery-status notifications: one result per recipient block.
+
+The per-recipient fields are Final-Recipient (Original-Recipient as fallback), Action, Status,
+Diagnostic-Code and Remote-MTA. ``Action: delayed`` is a progress notice, not a bounce;
+``delivered``/``relayed``/``expanded`` are successes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import phrases
+from .message import ADDRESS_RE, field_blocks
+
+_TYPE_PREFIX_RE = re.compile(r"^\s*(?:rfc822|utf-8|x-[\w.-]+|smtp|x400|unknown)\s*;\s*", re.IGNORECASE)
+_FIELD_HINT_RE = re.compile(r"(?im)^(?:final|original)-recipient\s*:")
+
+
+@dataclass
+class RecipientStatus:
+    recipient: str | None
+    action: str
+    status: str
+    diagnostic: str
+    remote_mta: str = ""
+    vendor_reason: str = ""  # the reporting server's own classification, where it gives one
+
+
+def clean_address(value: str) -> str | None:
+    """The address in a ``rfc822; <addr>`` style field, or None."""
+    if not value:
+        return None
+    value = _TYPE_PREFIX_RE.sub("", value.strip())
+    m = ADDRESS_RE.search(value)
+    if m:
+        return m.group(0)
+    value = value.strip().strip("<>").strip()
+    return value if "@" in value and " " not in value else None
+
+
+def _strip_type(value: str) -> str:
+    return _TYPE_PREFIX_RE.sub("", value or "").strip()
+
+
+def recipient_blocks(status_text: str) -> list[RecipientStatus]:
+    out: list[RecipientStatus] = []
+    for block in field_blocks(status_text):
+        if "final-recipient" not in block and "original-recipient" not in block:
+            continue
+        rcpt = clean_address(block.get("final-recipient", "")) or clean_address(block.get("original-recipient", ""))
+        if rcpt is None and "x-actual-recipient" in block:
+            rcpt = clean_address(block["x-actual-recipient"])
+        out.append(RecipientStatus(
+            recipient=rcpt,
+            action=(block.get("action", "").strip().split() or [""])[0].lower().rstrip(";"),
+            status=phrases.find_status(block.get("status", "")),
+            diagnostic=_strip_type(block.get("diagnostic-code", "")),
+            remote_mta=_strip_type(block.get("remote-mta", "")),
+            vendor_reason=phrases.VENDOR_CATEGORIES.get(block.get("x-powermta-bouncecategory", "").strip().lower(), ""),
+        ))
+    return out
+
+
+def embedded_status_text(text: str) -> str:
+    """Delivery-status fields that a broken report left in a text part ('' when none)."""
+    m = _FIELD_HINT_RE.search(text or "")
+    if not m:
+        return ""
+    # Start at the paragraph that holds the first recipient field.
+    start = text.rfind("\n\n", 0, m.start())
+    return text[start + 2 if start >= 0 else 0:]

@@ -1,0 +1,158 @@
+"""Bounces that are not RFC 3464 reports: find the failed recipients and their error text.
+
+Real servers write the failed address in a handful of layouts, which cover Postfix, Sendmail,
+Exim, qmail, Exchange, Gmail, Yahoo, Courier and most others:
+
+- ``<addr>:`` or ``"addr":`` at the start of a line, the error below (qmail, Postfix, GMX);
+- the address alone on an indented line, the error below (Exim, Gmail);
+- ``<addr>... error`` (Sendmail), with or without a leading SMTP reply code;
+- ``addr on DATE`` with the error indented below (Exchange 2003);
+- ``RCPT TO:<addr>`` in a session transcript, the server's reply below;
+- ``Recipient: addr`` style key/value lines;
+- a sentence naming it (``delivering your mail to <addr>``, ``message to addr could not``).
+
+The ``X-Failed-Recipients`` header, where present, names the recipients authoritatively.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .message import ADDRESS_RE
+
+_A = ADDRESS_RE.pattern
+_ANCHORS: list[re.Pattern[str]] = [
+    # <addr>: / "addr": / addr: at line start (qmail, Postfix plain text, GMX, X2)
+    re.compile(rf'^[ \t]*(?:\d{{3}}[ -](?:[245]\.\d{{1,3}}\.\d{{1,3}} )?)?[<"]?(?P<a>{_A})[>"]?[ \t]*:(?!\S)[ \t]*(.*)$', re.M),
+    # Sendmail: [550 [5.1.1]] <addr>... reason
+    re.compile(rf"^[ \t]*(?:\d{{3}}[ -](?:[245]\.\d{{1,3}}\.\d{{1,3}} )?)?<?(?P<a>{_A})>?\.\.\.[ \t]*(.*)$", re.M),
+    # >>> kijitora@example <kijitora@example> (Active!Hunter and friends)
+    re.compile(rf"^[ \t]*>>>[ \t]*<?(?P<a>{_A})>?(?:[ \t]+<[^>]*>)?[ \t]*()$", re.M),
+    # the address alone on its line (Exim, Gmail, Yahoo), optionally followed by a comment
+    re.compile(rf"^[ \t]*<?(?P<a>{_A})>?[ \t]*(?:\((?:unrecoverable error|generated from [^)]*|expanded from [^)]*)\))?[ \t]*,?()$", re.M),
+    # Exchange 2003: addr on DATE
+    re.compile(rf"^[ \t]*<?(?P<a>{_A})>?[ \t]+on[ \t]+\S.*$()", re.M),
+    # transcript: RCPT TO:<addr>
+    re.compile(rf"^[ \t]*(?:>>>|->)?[ \t]*RCPT TO:[ \t]*<?(?P<a>{_A})>?(.*)$", re.M | re.I),
+    # a sentence ending in the address: "Could not be delivered to: <addr>", "mailbox is full: addr"
+    re.compile(rf"^[ \t]*([^\n<>@]{{3,120}}?:)[ \t]*<?(?P<a>{_A})>?[ \t.]*$", re.M),
+    # addr followed by its error on the same line (Zoho: "addr Invalid Address, ERROR_CODE :550")
+    re.compile(rf"^[ \t]*<?(?P<a>{_A})>?[ \t]+(?!on[ \t])(\S.*)$", re.M),
+    # key/value lines naming the recipient
+    re.compile(
+        rf"^[ \t]*(?:original[- ]recipient|final[- ]recipient|recipient(?:'s)?(?: address| e-?mail)?|failed recipient|"
+        rf"to address|rcpt|address|e-?mail(?: address)?|empf\u00e4nger|destinataire|destinatario|adresse|"
+        rf"invalid recipient|unknown recipient|bad recipient|user)[ \t]*:[ \t]*(?:rfc822;[ \t]*)?<?(?P<a>{_A})>?(.*)$",
+        re.M | re.I),
+]
+_SENTENCES = re.compile(
+    rf"(?:deliver(?:ing|ed|y)?|send(?:ing)?|sent|message|mail|e-?mail|reach|addressed|recipient|mailbox|account|user|"
+    rf"address|destination)\s+(?:\w+\s+){{0,4}}(?:to|for|of|at|is|:)?\s*:?\s*[<\"'(]?({_A})",
+    re.I,
+)
+_NOT_RECIPIENT_LOCALS = ("mailer-daemon", "postmaster", "mail-daemon", "maildaemon", "daemon", "noreply",
+                         "no-reply", "bounce", "bounces", "abuse")
+_SENDER_CONTEXT = re.compile(r"(?i)(?:mail from|envelope-from|envelope from|sender|from)\s*:?\s*<?\s*$")
+# Header lines quoted from the returned message that hold addresses which are not recipients.
+_HEADER_CONTEXT = re.compile(r"(?i)^[ \t]*(?:message-id|in-reply-to|references|x-[\w-]+|received|return-path|"
+                             r"reply-to|sender|cc|bcc|to|subject|errors-to|resent-[\w-]+|list-[\w-]+|"
+                             r"content-id|dkim-signature|authentication-results)[ \t]*:")
+
+
+@dataclass
+class Found:
+    recipient: str
+    text: str  # the server's words about this recipient, up to the next recipient
+    tight: str = ""  # the recipient's own line and the lines right below it
+
+
+def _is_daemon(addr: str) -> bool:
+    local = addr.rpartition("@")[0].lower()
+    return local in _NOT_RECIPIENT_LOCALS or local.startswith(("mailer-daemon", "postmaster"))
+
+
+def _blocks(notice: str, excluded: set[str]) -> list[tuple[int, int, str]]:
+    """(start, end-of-anchor-line, address) for every anchored address, in text order."""
+    hits: dict[int, tuple[int, int, str]] = {}
+    for pattern in _ANCHORS:
+        for m in pattern.finditer(notice):
+            addr = m.group("a")
+            if addr.lower() in excluded or _is_daemon(addr):
+                continue
+            line_start = notice.rfind("\n", 0, m.start("a")) + 1
+            before = notice[line_start:m.start("a")]
+            if _SENDER_CONTEXT.search(before) or _HEADER_CONTEXT.match(before):
+                continue
+            hits.setdefault(line_start, (line_start, m.end(), addr))
+    return sorted(hits.values())
+
+
+def _text_after(notice: str, start: int, limit: int) -> str:
+    return notice[start:limit]
+
+
+def find(notice: str, excluded: set[str], failed_header: list[str] | None = None) -> list[Found]:
+    """Failed recipients and their text, in order; ``excluded`` holds lowercased addresses that
+    are certainly not recipients (the bounce's own sender and addressee, our sender)."""
+    blocks = _blocks(notice, excluded)
+    found: list[Found] = []
+    seen: dict[str, int] = {}
+    for i, (start, _end, addr) in enumerate(blocks):
+        nxt = blocks[i + 1][0] if i + 1 < len(blocks) else len(notice)
+        # The error text runs to the next recipient; a lone recipient owns the rest of the notice.
+        text = notice[start:nxt]
+        key = addr.lower()
+        if key in seen:
+            found[seen[key]].text += "\n" + text
+            continue
+        seen[key] = len(found)
+        found.append(Found(addr, text, _paragraph(text)))
+    if failed_header:
+        wanted = []
+        for addr in failed_header:
+            if addr.lower() not in {w.lower() for w in wanted}:
+                wanted.append(addr)
+        by_key = {f.recipient.lower(): f for f in found}
+        return [by_key.get(a.lower()) or Found(a, _near(notice, a), _paragraph(_near(notice, a))) for a in wanted]
+    if found:
+        return found
+    for m in _SENTENCES.finditer(notice):
+        addr = m.group(1)
+        if addr.lower() in excluded or _is_daemon(addr):
+            continue
+        before = notice[max(0, m.start() - 20):m.start()]
+        if _SENDER_CONTEXT.search(before + m.group(0)[: m.start(1) - m.start()]):
+            continue
+        return [Found(addr, notice[m.start():], _paragraph(notice[m.start():]))]
+    return []
+
+
+def _paragraph(text: str) -> str:
+    """The anchor line and the lines that belong to it.
+
+    When the error is on the anchor line itself (``<addr>... User unknown``) only indented
+    continuation lines belong to it; otherwise everything up to the first blank line after
+    some text (Exim and Gmail put a blank line between the address and the error)."""
+    lines = text.split("\n")
+    first = lines[0]
+    rest_of_line = ADDRESS_RE.split(first, maxsplit=1)[-1].strip(" \t<>\"':.,")
+    out = [first]
+    if len(rest_of_line) >= 12:
+        for line in lines[1:]:
+            if not line[:1].isspace() or not line.strip():
+                break
+            out.append(line)
+        return "\n".join(out)
+    for line in lines[1:]:
+        if not line.strip():
+            if len(out) > 1:
+                break
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
+def _near(notice: str, addr: str) -> str:
+    i = notice.lower().find(addr.lower())
+    return notice[i:] if i >= 0 else notice

@@ -1,0 +1,312 @@
+"""Lenient reading of one raw mail into the pieces the classifier looks at.
+
+Returned mail is often broken (missing boundaries, wrong charsets, bodies cut off), so every
+step here tolerates garbage and falls back to the raw text rather than raising.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+from dataclasses import dataclass, field
+from email.header import decode_header, make_header
+from email.message import Message
+
+ADDRESS_RE = re.compile(
+    r"""(?:"[^"\r\n<>@]{1,64}"|[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-](?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\-]{0,126}[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-])?)"""
+    r"""@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}(?![A-Za-z0-9\-])"""
+)
+_FOLD_RE = re.compile(r"\r?\n[ \t]+")
+_BLANK_SPLIT_RE = re.compile(r"\n[ \t]*\n")
+_FIELD_RE = re.compile(r"^([A-Za-z][A-Za-z0-9\-]*)[ \t]*:[ \t]*(.*)$")
+_TAG_RE = re.compile(r"<[^>]*>")
+_HTML_SKIP_RE = re.compile(r"(?is)<(style|script|head)\b.*?</\1\s*>")
+
+# Lines after which a non-MIME bounce quotes the message it returns.
+RETURNED_MARKERS = re.compile(
+    r"(?im)^[ \t>]*(?:"
+    r"-+ ?this is a copy of (?:the|your) message"
+    r"|-*\s*below this line is a copy of the message"
+    r"|-+ ?(?:the )?original message(?: header| headers)?(?: follows| is attached)?"
+    r"|(?:-+ ?)?original message (?:follows|headers?)"
+    r"|-+ ?(?:returned|undelivered|unsent) (?:mail|message)(?: follows| below| header)?"
+    r"|-* ?(?:message|original) headers? follow"
+    r"|-+ ?(?:the )?headers? of (?:the |your )?(?:original |returned )?message"
+    r"|-+ ?(?:the )?(?:message|mail) (?:you sent|that you sent)"
+    r"|original message headers:"
+    r"|-* ?(?:a copy of )?(?:the )?(?:original|your|returned) message (?:is )?(?:below|attached|follows|included)"
+    r"|-+ ?begin (?:of )?(?:returned|original) message"
+    r"|-+ ?copy of (?:the|your) (?:original )?message"
+    r"|-+ ?(?:this is the |here is the )?(?:original|returned) (?:message|text)"
+    r"|content-type: (?:message/rfc822|text/rfc822-headers)"
+    r"|received: ?from \S+ .*(?:\n[ \t].*)*\n(?:[\w-]+: ?.*\n)"
+    r")"
+)
+
+
+def decode_words(value: str | None) -> str:
+    """An RFC 2047 header value as text; undecodable parts are kept as they are."""
+    if not value:
+        return ""
+    value = _FOLD_RE.sub(" ", str(value))
+    if "=?" not in value:
+        return value.strip()
+    try:
+        return str(make_header(decode_header(value))).strip()
+    except Exception:
+        return value.strip()
+
+
+def part_text(part: Message) -> str:
+    """The decoded text of a leaf part (charset errors replaced, unknown charsets as Latin-1)."""
+    try:
+        payload = part.get_payload(decode=True)
+    except Exception:
+        payload = None
+    if payload is None:
+        raw = part.get_payload()
+        if isinstance(raw, list):
+            return "\n\n".join(_as_string(p) for p in raw if isinstance(p, Message))
+        return raw if isinstance(raw, str) else ""
+    if isinstance(payload, str):
+        return payload
+    charset = "utf-8"
+    try:
+        charset = part.get_content_charset() or "utf-8"
+    except Exception:
+        pass
+    try:
+        return payload.decode(charset, errors="replace")
+    except (LookupError, ValueError):
+        return payload.decode("latin-1")
+
+
+def _as_string(msg: Message) -> str:
+    try:
+        return msg.as_string()
+    except Exception:
+        try:
+            return "\n".join(f"{k}: {v}" for k, v in msg.items())
+        except Exception:
+            return ""
+
+
+def html_to_text(html: str) -> str:
+    import html as html_lib
+
+    text = _HTML_SKIP_RE.sub(" ", html)
+    text = re.sub(r"(?i)<br\s*/?>|</p>|</div>|</tr>|</li>|</h\d>", "\n", text)
+    text = _TAG_RE.sub(" ", text)
+    return html_lib.unescape(text)
+
+
+_RECIPIENT_FIELDS = ("final-recipient", "original-recipient")
+
+
+def field_blocks(text: str) -> list[dict[str, str]]:
+    """``Name: value`` blocks separated by blank lines (delivery-status, feedback-report).
+
+    Names are lowercased; continuation lines are unfolded; the first occurrence of a name wins.
+    """
+    blocks: list[dict[str, str]] = []
+    for chunk in _BLANK_SPLIT_RE.split(text.replace("\r\n", "\n").replace("\r", "\n")):
+        fields: dict[str, str] = {}
+        last = None
+        for line in chunk.split("\n"):
+            if not line.strip():
+                continue
+            if line[0] in " \t" and last is not None:
+                fields[last] += " " + line.strip()
+                continue
+            m = _FIELD_RE.match(line)
+            if m:
+                last = m.group(1).lower()
+                if last in _RECIPIENT_FIELDS and last in fields:
+                    # Some servers forget the blank line between two recipients' blocks.
+                    blocks.append(fields)
+                    fields = {}
+                fields.setdefault(last, m.group(2).strip())
+                if fields[last] != m.group(2).strip():
+                    last = None  # a repeated name: keep the first value, ignore its continuation
+            else:
+                last = None
+        if fields:
+            blocks.append(fields)
+    return blocks
+
+
+@dataclass
+class Returned:
+    """What we could recover of the message that was returned to us (headers, text)."""
+
+    headers: dict[str, str] = field(default_factory=dict)  # lowercased names, first value
+    text: str = ""
+
+    def get(self, name: str) -> str:
+        return self.headers.get(name.lower(), "")
+
+
+@dataclass
+class Mail:
+    top: Message
+    subject: str = ""
+    from_addr: str = ""
+    notice: str = ""                 # the human-readable part written by the reporting server
+    status_text: str = ""            # message/delivery-status contents
+    feedback_text: str = ""          # message/feedback-report contents
+    returned: Returned = field(default_factory=Returned)
+    body_text: str = ""              # all text of the top message (for replies)
+    content_type: str = ""
+    report_type: str = ""
+
+    def header(self, name: str) -> str:
+        try:
+            return decode_words(self.top.get(name))
+        except Exception:
+            return ""
+
+    def header_all(self, name: str) -> list[str]:
+        try:
+            return [decode_words(v) for v in (self.top.get_all(name) or [])]
+        except Exception:
+            return []
+
+
+def parse_headers_text(text: str) -> dict[str, str]:
+    """Header block at the start of ``text`` (after leading blank/marker lines)."""
+    headers: dict[str, str] = {}
+    last = None
+    started = False
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if not line.strip():
+            if started:
+                break
+            continue
+        if line[0] in " \t" and last is not None:
+            headers[last] += " " + line.strip()
+            continue
+        m = _FIELD_RE.match(line)
+        if m:
+            started = True
+            last = m.group(1).lower()
+            if last not in headers:
+                headers[last] = m.group(2).strip()
+            else:
+                last = None
+        elif started:
+            break
+    return headers
+
+
+def _returned_from_message(msg: Message) -> Returned:
+    headers: dict[str, str] = {}
+    try:
+        for k, v in msg.items():
+            headers.setdefault(k.lower(), _FOLD_RE.sub(" ", str(v)).strip())
+    except Exception:
+        pass
+    texts: list[str] = []
+    try:
+        for sub in msg.walk():
+            if sub.get_content_maintype() == "text":
+                texts.append(part_text(sub))
+    except Exception:
+        pass
+    return Returned(headers, "\n".join(texts))
+
+
+def read(raw: bytes) -> Mail:
+    top = email.message_from_bytes(raw, policy=email.policy.compat32)
+    mail = Mail(top=top)
+    mail.subject = mail.header("Subject")
+    mail.from_addr = first_address(mail.header("From")) or ""
+    try:
+        mail.content_type = top.get_content_type()
+        mail.report_type = (top.get_param("report-type") or "").lower() if top.get("Content-Type") else ""
+    except Exception:
+        mail.content_type = "text/plain"
+    if isinstance(mail.report_type, tuple):  # RFC 2231 encoded parameter
+        mail.report_type = str(mail.report_type[2]).lower()
+
+    notices: list[str] = []
+    htmls: list[str] = []
+    status: list[str] = []
+    feedback: list[str] = []
+    returned: Returned | None = None
+
+    def visit(part: Message, depth: int) -> None:
+        nonlocal returned
+        if depth > 20:
+            return
+        ctype = part.get_content_type()
+        payload = part.get_payload()
+        if ctype in ("message/rfc822", "message/global") or (
+                ctype.startswith("message/") and isinstance(payload, list) and ctype not in (
+                "message/delivery-status", "message/global-delivery-status", "message/feedback-report")):
+            inner = payload[0] if isinstance(payload, list) and payload and isinstance(payload[0], Message) else None
+            if inner is not None and inner.get_content_type() == "multipart/report" and not status and not feedback:
+                # A report forwarded as an attachment (gateways, users forwarding a bounce): read it.
+                visit(inner, depth + 1)
+                return
+            if returned is None and inner is not None:
+                returned = _returned_from_message(inner)
+            elif returned is None:
+                text = part_text(part)
+                returned = Returned(parse_headers_text(text), text)
+            return
+        if ctype in ("text/rfc822-headers", "message/rfc822-headers", "text/rfc822-header",
+                     "message/global-headers"):
+            if returned is None:
+                text = part_text(part)
+                returned = Returned(parse_headers_text(text), text)
+            return
+        if ctype in ("message/delivery-status", "message/global-delivery-status"):
+            status.append(part_text(part))
+            return
+        if ctype == "message/feedback-report":
+            feedback.append(part_text(part))
+            return
+        if part.is_multipart() and isinstance(payload, list):
+            if not payload and isinstance(part.preamble, str):
+                notices.append(part.preamble)
+            for sub in payload:
+                if isinstance(sub, Message):
+                    visit(sub, depth + 1)
+            return
+        if ctype == "text/html":
+            htmls.append(part_text(part))
+        elif part.get_content_maintype() in ("text", "multipart") or ctype == "application/octet-stream" \
+                and not part.get_filename():
+            notices.append(part_text(part))
+
+    visit(top, 0)
+    text = "\n".join(notices)
+    if not text.strip() and htmls:
+        text = "\n".join(html_to_text(h) for h in htmls)
+    mail.body_text = text
+    # A bounce without MIME structure quotes the returned message inline: split it off.
+    m = RETURNED_MARKERS.search(text)
+    if m:
+        mail.notice = text[: m.start()]
+        if returned is None:
+            rest = text[m.end():]
+            rest = rest.split("\n", 1)[1] if "\n" in rest else ""
+            returned = Returned(parse_headers_text(rest), rest)
+    else:
+        mail.notice = text
+    mail.status_text = "\n\n".join(status)
+    mail.feedback_text = "\n\n".join(feedback)
+    mail.returned = returned or Returned()
+    return mail
+
+
+def first_address(text: str | None) -> str | None:
+    if not text:
+        return None
+    m = ADDRESS_RE.search(text)
+    return m.group(0) if m else None
+
+
+def all_addresses(text: str | None) -> list[str]:
+    return ADDRESS_RE.findall(text or "")

@@ -1,0 +1,331 @@
+"""From a server's error text and status code to a reason and a kind (hard or soft).
+
+Only a few reasons make a bounce *hard* — the address itself is dead: the user is unknown, the
+host or domain does not exist, the mailbox has moved, or the domain accepts no mail at all.
+Everything else that failed is *soft*: a full mailbox, a disabled account, a block or filter
+(even with a 5xx code — those are about the sender, its reputation or its content), an expired
+queue entry, network trouble. Suppressing a person by mistake is worse than missing a bounce,
+so sender-side and transient phrases are checked before the "user unknown" family.
+
+Status codes follow RFC 3463 (class.subject.detail); the text wins over the code, because
+many servers send 5.0.0 or a misleading code with a precise sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+HARD_REASONS = frozenset({"userunknown", "hostunknown", "hasmoved", "notaccept"})
+# Reasons that say something about the *sender* (IP, domain, authentication, content) rather
+# than the recipient: the user is warned, the contact is not blamed.
+SENDER_REASONS = frozenset({
+    "blocked", "badreputation", "authfailure", "requireptr", "spamdetected", "virusdetected",
+    "policyviolation", "speeding", "toomanyconn", "norelaying", "rejected", "securityerror",
+    "notcompliantrfc", "contenterror",
+})
+
+STATUS_RE = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]*\d)")
+REPLY_CODE_RE = re.compile(r"(?<![\d.\-])([245]\d\d)(?:[ \-]|$)")
+
+
+def _rx(*phrases: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in phrases))
+
+
+# Ordered: the first family whose pattern matches names the reason.
+FAMILIES: list[tuple[str, re.Pattern[str]]] = [
+    ("mailererror", _rx(
+        r"pipe to \S+ (?:failed|returned)", r"command (?:died|failed|output)", r"mailer error",
+        r"\bprocmail\b", r"unknown mailer error", r"local delivery (?:failed|agent)",
+        r"returned error status", r"exit(?:ed)? (?:code|status|with)", r"temporary local problem",
+        r"mail forwarding loop", r"mail loop", r"too many hops", r"loops? back to myself",
+        r"loop detected", r"routing loop", r"hop count exceeded",
+    )),
+    ("norelaying", _rx(
+        r"relay(?:ing)? (?:access )?(?:is )?(?:denied|not (?:permitted|allowed|authori[sz]ed)|prohibited|refused)",
+        r"unable to relay", r"(?:not|isn'?t) (?:permitted|allowed|authori[sz]ed) to relay", r"we do not relay",
+        r"no relaying", r"cannot relay", r"relay not permitted", r"not a gateway", r"relaying mail to .* not allowed",
+        r"open relay", r"relay host",
+    )),
+    ("authfailure", _rx(
+        r"\bspf\b", r"\bdkim\b", r"\bdmarc\b", r"sender policy framework",
+        r"authentication (?:checks|information|results?)", r"unauthenticated (?:e-?mail|mail|message)",
+        r"not authori[sz]ed to send", r"5\.7\.2[3-6]\b", r"fails? (?:to pass )?(?:the )?authentication",
+    )),
+    ("requireptr", _rx(
+        r"reverse (?:dns|lookup|hostname|dns lookup|resolution)", r"\bptr\b", r"\brdns\b",
+        r"(?:hostname|helo|ehlo)[^.;]{0,40}(?:does not|doesn'?t|did not|not) (?:match|resolve)",
+        r"cannot find your (?:hostname|reverse)", r"(?:client|your) host[^.;]{0,60}(?:unknown|has no|not found|rejected: cannot)",
+        r"ip name (?:lookup|possibly) (?:failed|forged)", r"5\.7\.25\b", r"no (?:reverse|ptr)",
+        r"unresolvable (?:ip|client|address|host name)", r"needs? a (?:valid )?(?:reverse|ptr|fqdn)",
+    )),
+    ("speeding", _rx(
+        r"rate limit", r"ratelimit", r"rate of (?:unsolicited|mail|e-?mail|messages)", r"sending rate",
+        r"too many (?:messages|mails|e-?mails|connections|concurrent|sessions|errors|recipients|invalid)",
+        r"throttl", r"(?:exceeded|reached) (?:the |its |your )?(?:rate|sending|message|connection)s? (?:limit|quota)",
+        r"connection limit", r"please (?:try|retry) (?:again )?later", r"try again later", r"temporarily deferred",
+        r"4\.7\.28\b", r"(?:sending|daily) (?:limit|quota)", r"too fast", r"slow down",
+        r"receiving mail at a rate",
+    )),
+    ("blocked", _rx(
+        r"\bblocked\b", r"blacklist", r"block ?list", r"deny ?list", r"spamhaus", r"spamcop", r"barracuda",
+        r"\bsorbs\b", r"\brbl\b", r"\bdnsbl\b", r"reputation", r"listed (?:at|in|on|by)", r"\bbanned\b",
+        r"unsolicited", r"bulk (?:e-?mail|mail)", r"junk mail", r"access denied", r"not allowed to send",
+        r"refused to talk", r"(?:your|sender|sending|client) (?:ip|ip address|host|server|network)[^.;]{0,40}"
+        r"(?:blocked|rejected|refused|denied|not allowed|listed)",
+        r"service (?:refused|denied)", r"connection (?:refused|rejected|denied) (?:by|from|due)",
+        r"envelope blocked", r"\bblock(?:ed)? for\b", r"has been (?:temporarily )?(?:rate )?limited",
+        r"poor reputation", r"sender (?:ip )?rejected", r"ip (?:address )?(?:rejected|not allowed|denied)",
+        r"mail from your (?:ip|domain|server)", r"dynamic (?:ip|address|pool)", r"residential",
+        r"our system has detected", r"suspicious (?:activity|mail)",
+    )),
+    ("spamdetected", _rx(
+        r"\bspam\b", r"\buce\b", r"message content rejected", r"content (?:rejected|filter)",
+        r"rejected by (?:the )?(?:content|spam|mail) filter", r"junk", r"phishing",
+        r"classified as", r"scored? (?:too high|as)", r"looks like", r"high probability",
+    )),
+    ("virusdetected", _rx(r"\bvirus", r"malware", r"infected", r"\bworm\b", r"dangerous attachment",
+                           r"executable attachment", r"banned attachment")),
+    ("rejected", _rx(
+        r"sender (?:address |domain )?(?:rejected|denied|refused|unknown|not allowed|invalid|verify failed|is not)",
+        r"(?:domain of sender|sender domain|sender's domain)", r"sender verification", r"sender address",
+        r"(?:mail from|envelope sender|envelope from|from address|return[- ]path|reverse[- ]path)[^.;]{0,60}"
+        r"(?:rejected|refused|invalid|unknown|not allowed|does not exist|denied)",
+        r"5\.1\.[78]\b", r"bad sender", r"invalid sender", r"unknown sender", r"not (?:a )?registered",
+        r"you are not allowed", r"\bdomain (?:of|in) (?:the )?(?:sender|from)",
+        r"only accepts? (?:mail|messages) from", r"not accepting mail from", r"not permitted to send",
+        r"refuse(?:s|d)? to receive", r"recipient's policy", r"recipient policy", r"distribution list",
+        r"group (?:accepts|only)", r"members? only", r"not authori[sz]ed to (?:post|send)",
+        r"permission to post", r"moderat",
+    )),
+    ("policyviolation", _rx(
+        r"\bpolicy\b", r"policies", r"administrative(?:ly)? prohibit", r"prohibited", r"not (?:permitted|allowed)",
+        r"5\.7\.9\b", r"violat", r"\bdenied\b", r"\brefused\b", r"filtered", r"\bfilter\b",
+        r"message (?:was )?(?:rejected|refused) (?:by|due|because)", r"security (?:policy|reasons)",
+        r"encryption|\btls\b|starttls|certificate", r"greylist", r"gray ?list",
+    )),
+    ("mailboxfull", _rx(
+        r"mail ?box (?:is )?(?:full|over)", r"over ?quota", r"quota (?:exceeded|exceed|full|limit)",
+        r"exceed(?:ed|s)? (?:the |his |her |its |their )?(?:storage|quota|mailbox|disk)",
+        r"insufficient (?:disk|storage|system storage|space)", r"disk quota", r"not enough (?:space|storage|disk)",
+        r"full mailbox", r"is full", r"mailfolder is full", r"too much mail", r"storage (?:limit|quota|full)",
+        r"out of (?:disk )?space", r"(?:mailbox|account) (?:size|storage) (?:limit|exceeded)", r"5\.2\.2\b",
+        r"user has exceeded", r"mailbox exceeded", r"maildir over", r"would exceed",
+    )),
+    ("mesgtoobig", _rx(
+        r"message (?:is |was )?too (?:big|large|long)", r"message size", r"size limit", r"too large",
+        r"mail too big", r"message length exceeds", r"exceeds? (?:the )?(?:maximum|max)(?: allowed)? (?:message )?size",
+        r"5\.3\.4\b", r"size exceeds", r"message exceeds",
+    )),
+    ("exceedlimit", _rx(r"5\.2\.3\b", r"exceeds? (?:the |a )?(?:fixed )?(?:limit|maximum)", r"limit exceeded")),
+    ("suspend", _rx(
+        r"\bdisabled\b", r"suspended", r"\binactive\b", r"deactivated", r"not active", r"inactivity",
+        r"account (?:has been |is |was )?(?:closed|locked|expired|discontinued|terminated|frozen|cancell?ed|blocked|on hold)",
+        r"mailbox (?:has been |is |was )?(?:closed|locked|frozen|disabled|suspended|blocked)",
+        r"is frozen", r"temporarily (?:unavailable|disabled|suspended)", r"expired account", r"account expired",
+        r"5\.7\.13\b", r"\bdormant\b", r"no longer active",
+    )),
+    ("hasmoved", _rx(r"has moved", r"moved (?:permanently|to)", r"address (?:has )?changed", r"5\.1\.6\b",
+                      r"no longer (?:at|with|valid at)", r"changed (?:his|her|their|the) (?:e-?mail )?address")),
+    ("notaccept", _rx(
+        r"does not accept (?:any )?(?:e-?)?mail", r"accepts? no (?:e-?)?mail", r"null mx", r"\bnullmx\b",
+        r"not accepting (?:any )?(?:e-?)?mail", r"does not receive (?:e-?)?mail", r"5\.7\.27\b", r"5\.1\.10\b",
+        r"no mail (?:is )?accepted", r"mail (?:is )?not accepted", r"domain .{0,40}does not (?:accept|receive)",
+    )),
+    ("hostunknown", _rx(
+        r"host (?:or domain name )?not found", r"host unknown", r"unknown host", r"no such host",
+        r"domain (?:name )?(?:not found|does not exist|doesn'?t exist|unknown|not exist|is invalid|invalid|lookup failed)",
+        r"(?:unknown|invalid|nonexistent|non-existent) (?:domain|host|mail domain)", r"no such domain", r"name service error",
+        r"nxdomain", r"unrouteable", r"unroutable", r"no mx", r"mx (?:record )?(?:not found|lookup failed)",
+        r"unable to resolve", r"could not resolve", r"couldn'?t find any host", r"host name lookup fail",
+        r"no valid (?:mx|host|domain)", r"5\.1\.2\b", r"5\.4\.4\b", r"address domain", r"name or service not known",
+        r"cannot find (?:the )?(?:mx|domain|host)", r"dns (?:lookup|resolution) fail", r"domain name system",
+        r"mail for \S+ loops back", r"the domain is not reachable",
+    )),
+    ("userunknown", _rx(
+        r"user(?:name)? (?:\S+ )?(?:is )?(?:unknown|not found|does not exist|doesn'?t exist|not exist|not known|invalid)",
+        r"unknown (?:user|recipient|local ?-?part|address|mailbox|e-?mail|account|alias|addressee|local user|or illegal)",
+        r"no such (?:user|mailbox|recipient|address|account|person|local user|e-?mail)",
+        r"(?:mail ?box|recipient|address|account|e-?mail|user|addressee|alias)(?: name)? (?:\S+ )?(?:does not|doesn'?t|did not|do not|not) exist",
+        r"(?:mail ?box|recipient|address|account|addressee)(?: \S+)? (?:not found|unknown|is invalid|invalid|not valid|is not valid|unavailable|not available|is not available)",
+        r"invalid (?:recipient|mailbox|address|user|account|e-?mail|destination)",
+        r"recipnotfound", r"recipientnotfound", r"recipient not found", r"not (?:listed in|found in) (?:the )?(?:public |domino )?(?:directory|name)",
+        r"no mailbox", r"bad destination mailbox", r"not our customer", r"no one (?:at|with) this address",
+        r"isn'?t a valid", r"is not a valid (?:mailbox|address|user|recipient|e-?mail)", r"not a known user", r"not our user",
+        r"doesn'?t have a \S+ account", r"does not have an? (?:\S+ )?account", r"mailbox unavailable",
+        r"undeliverable address", r"address (?:couldn'?t|could not|cannot|can'?t) be found", r"user not in",
+        r"cannot find (?:the|this|that) (?:user|recipient|mailbox)", r"no account", r"there is no (?:such )?user",
+        r"unknown in (?:local|virtual|relay) recipient table", r"5\.1\.[013]\b",
+        r"5\.1\.351\b", r"(?:the|this) (?:e-?mail )?(?:address|account) (?:you|that you) .{0,40}(?:not|isn'?t|doesn'?t|was not) (?:exist|found|valid)",
+        r"verify the recipient", r"no (?:such )?(?:local|valid) (?:user|recipient|mailbox)", r"not a valid recipient",
+        r"mailbox not found", r"account not found", r"addressee unknown", r"destination address",
+        r"email account that you tried to reach does not exist", r"invalid mailbox",
+    )),
+    ("expired", _rx(
+        r"retry time", r"too long", r"\bexpired\b", r"timed? ?out", r"could not be delivered (?:within|for)",
+        r"delivery time", r"not (?:been )?delivered (?:for|within|after)", r"giving up", r"gave up", r"maximum time",
+        r"retry (?:timeout|period)", r"delivery (?:has )?failed after", r"no answer from host", r"queue", r"4\.4\.7\b",
+        r"undeliverable for", r"retried for", r"was delayed", r"\bdays\b", r"\bhours\b",
+    )),
+    ("networkerror", _rx(
+        r"connection (?:refused|reset|timed out|closed|lost|dropped|failure|failed)", r"network", r"lost connection",
+        r"no route", r"could not connect", r"unable to connect", r"can'?t connect", r"connect to .* failed",
+        r"host (?:is )?(?:down|unreachable)", r"dns (?:error|failure)", r"lookup (?:failure|failed|error)",
+        r"tls (?:handshake|negotiation)", r"4\.4\.\d\b",
+    )),
+    ("systemerror", _rx(
+        r"system (?:error|problem|failure|config)", r"internal (?:server )?error", r"local error", r"resources",
+        r"out of memory", r"i/o error", r"misconfigur", r"configuration error", r"server (?:error|failure)",
+        r"service (?:not available|unavailable|is unavailable)", r"temporar", r"try again", r"technical",
+        r"system (?:is )?(?:busy|full|overloaded)", r"insufficient system", r"processing error",
+    )),
+    ("syntaxerror", _rx(r"syntax error", r"command unrecognized", r"unrecognized command", r"bad sequence",
+                         r"line too long", r"protocol error", r"invalid command", r"not implemented")),
+]
+
+# When the text names nothing: the RFC 3463 code alone.
+_CODE_REASONS: dict[str, str] = {
+    "1.0": "userunknown", "1.1": "userunknown", "1.3": "userunknown", "1.4": "userunknown",
+    "1.2": "hostunknown", "1.6": "hasmoved", "1.7": "rejected", "1.8": "rejected", "1.9": "systemerror",
+    "1.10": "notaccept", "1.351": "userunknown",
+    "2.0": "filtered", "2.1": "suspend", "2.2": "mailboxfull", "2.3": "exceedlimit", "2.4": "systemerror",
+    "3.0": "systemerror", "3.1": "systemfull", "3.2": "notaccept", "3.3": "systemerror",
+    "3.4": "mesgtoobig", "3.5": "systemerror",
+    "4.0": "networkerror", "4.1": "networkerror", "4.2": "networkerror", "4.3": "systemerror",
+    "4.4": "hostunknown", "4.5": "networkerror", "4.6": "networkerror", "4.7": "expired",
+    "5.0": "syntaxerror", "5.1": "syntaxerror", "5.2": "syntaxerror", "5.3": "exceedlimit",
+    "5.4": "syntaxerror", "5.5": "syntaxerror",
+    "6.0": "contenterror", "6.1": "contenterror", "6.2": "contenterror", "6.3": "contenterror",
+    "6.4": "contenterror", "6.5": "contenterror",
+    "7.0": "securityerror", "7.1": "securityerror", "7.2": "rejected", "7.3": "securityerror",
+    "7.4": "securityerror", "7.5": "securityerror", "7.6": "securityerror", "7.7": "securityerror",
+    "7.8": "securityerror", "7.9": "policyviolation", "7.13": "suspend", "7.14": "securityerror",
+    "7.25": "requireptr", "7.26": "authfailure", "7.23": "authfailure", "7.24": "authfailure",
+    "7.27": "notaccept",
+}
+
+
+_URL_RE = re.compile(r"(?:https?|ftp)://\S+|www\.\S+")
+_ADDR_RE = re.compile(r"[^\s<>()\[\]\"',;:]+@[a-z0-9.\-]+")
+
+
+def find_status(text: str) -> str:
+    """The first RFC 3463 status code (``5.1.1``) in ``text``, or ''."""
+    if not text:
+        return ""
+    m = STATUS_RE.search(text)
+    return f"{m.group(1)}.{m.group(2)}.{m.group(3)}" if m else ""
+
+
+def find_reply_code(text: str) -> str:
+    m = REPLY_CODE_RE.search(text or "")
+    return m.group(1) if m else ""
+
+
+_COMMAND_RE = re.compile(
+    r"(?:in reply to|after|did not like our|error (?:from remote (?:mail )?server )?after|during)\s+(?:the\s+)?"
+    r"(?:end of |final |initial )?(rcpt(?: to)?|mail(?: from)?|data|helo|ehlo|connect(?:ion)?|starttls|auth)\b"
+)
+_SENT_RE = re.compile(r"(?:>>>|->)\s*(rcpt to|mail from|data|helo|ehlo|starttls|auth)\b")
+_REPLY_RE = re.compile(r"(?:<<<|<-)\s*[45]\d\d")
+_COMMANDS = {"rcpt": "RCPT", "mail": "MAIL", "data": "DATA", "helo": "HELO", "ehlo": "HELO", "connect": "CONN",
+             "connection": "CONN", "starttls": "STARTTLS", "auth": "AUTH"}
+
+
+def smtp_command(low: str) -> str:
+    """The SMTP command a failure answered ('RCPT', 'MAIL', 'DATA', ...) or '' (lowercased text)."""
+    reply = _REPLY_RE.search(low)
+    if reply:
+        # In a session transcript the failing reply follows the last command we sent.
+        sent = [m for m in _SENT_RE.finditer(low, 0, reply.start())]
+        if sent:
+            return _COMMANDS.get(sent[-1].group(1).split()[0], "")
+    m = _COMMAND_RE.search(low)
+    return _COMMANDS.get(m.group(1).split()[0], "") if m else ""
+
+
+# Wordings that only recipient lookups produce, whatever stage they were reported at.
+STRONG_UNKNOWN = re.compile(r"recipient name is not recognized|recipnotfound|recipientnotfound|"
+                            r"no mailbox here by that name|bad destination mailbox address|"
+                            r"email account that you tried to reach does not exist|"
+                            r"the recipient'?s? (?:e-?mail )?address (?:was not found|does not exist)")
+
+
+def reason_of_text(text: str) -> str:
+    """The first reason family whose phrases occur in ``text`` (lowercased), or ''."""
+    for name, pattern in FAMILIES:
+        if pattern.search(text):
+            return name
+    return ""
+
+
+def reason_of_status(status: str) -> str:
+    if not status or status[0] not in "45":
+        return ""
+    sub = status[2:]
+    return _CODE_REASONS.get(sub, "")
+
+
+# Servers that classify their own bounces (PowerMTA's X-PowerMTA-BounceCategory and similar).
+VENDOR_CATEGORIES = {
+    "bad-mailbox": "userunknown", "bad-domain": "hostunknown", "inactive-mailbox": "suspend",
+    "quota-issues": "mailboxfull", "message-expired": "expired", "no-answer-from-host": "networkerror",
+    "routing-errors": "systemerror", "spam-related": "spamdetected", "policy-related": "policyviolation",
+    "content-related": "contenterror", "virus-related": "virusdetected", "relaying-issues": "norelaying",
+    "protocol-errors": "syntaxerror", "invalid-sender": "rejected", "bad-configuration": "systemerror",
+    "bad-connection": "networkerror", "other": "",
+}
+
+
+def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
+           vendor_reason: str = "") -> tuple[str, str, str]:
+    """(kind, reason, status) for one failed recipient.
+
+    ``status`` is the RFC 3463 code given by the report (may be '' or a vague x.0.0);
+    ``texts`` are the server's words about this recipient, most specific first (the first text
+    with a known phrase decides). ``permanent_hint`` says whether the report marks the failure
+    as permanent when there is no code at all.
+    """
+    # URLs and addresses are names, not words: "filtered@x" or ".../reason/#filtered" say nothing.
+    lows = [" ".join(_ADDR_RE.sub(" <addr> ", _URL_RE.sub(" ", t.lower())).split()) for t in texts if t]
+    code = status if status[:1] in ("4", "5") else ""
+    for low in lows:
+        embedded = find_status(low)
+        if embedded[:1] == "2":
+            embedded = ""  # a success code inside a failure text is a size or a version, not a status
+        # A precise code in the server's own words beats a vague one in the report fields.
+        if embedded and (not code or code.endswith(".0.0") and embedded[0] == code[0]):
+            code = embedded
+            break
+        if embedded:
+            break
+    if not code:
+        reply = next((r for r in (find_reply_code(low) for low in lows) if r), "")
+        if reply:
+            code = f"{reply[0]}.0.0"
+        elif permanent_hint is not None:
+            code = "5.0.0" if permanent_hint else "4.0.0"
+    reason, said = "", ""
+    for low in lows:
+        reason = reason_of_text(low)
+        if reason:
+            said = low
+            break
+    # "User unknown" answered to the message *content* (after DATA) is a filter at work, not a
+    # dead address: the recipient was accepted at RCPT time.
+    by_code = reason_of_status(code)
+    if vendor_reason:
+        reason = vendor_reason
+    elif reason == "userunknown" and by_code in HARD_REASONS:
+        reason = by_code  # a precise code (5.1.6 moved, 5.1.2 no such host) names the kind of death
+    elif reason == "userunknown" and not STRONG_UNKNOWN.search(said):
+        # "User unknown" is hard only where the code says so or the server said it in answer to
+        # RCPT TO. Said after DATA, or with no code and no stage, it is most often a content or
+        # recipient filter wearing the words (sisimai's "filtered"): never suppress on that.
+        command = next((c for c in (smtp_command(low) for low in lows) if c), "")
+        if command != "RCPT" or by_code == "filtered":
+            reason = "filtered"
+    if not reason:
+        reason = reason_of_status(code) or ("onhold" if not code else "undefined")
+    kind = "hard" if reason in HARD_REASONS and code[:1] in ("5", "") else "soft"
+    return kind, reason, code
