@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QSettings, QSize, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -31,6 +32,22 @@ class PageSpec:
     title: str
     target: str  # "module:Class" inside mailer_desktop.ui.pages
     shortcut: str
+
+
+CONTACT_FILE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".vcf", ".vcard"}
+MAIL_FILE_SUFFIXES = {".eml", ".msg", ".mbox", ".mbx", ".mail"}
+
+
+def dropped_kind(path: Path) -> str | None:
+    """'contacts', 'mail' or None for a path dropped on the window."""
+    if path.is_dir():
+        return "mail"  # a Maildir (or a folder of .eml files)
+    suffix = path.suffix.lower()
+    if suffix in CONTACT_FILE_SUFFIXES:
+        return "contacts"
+    if suffix in MAIL_FILE_SUFFIXES or path.name.lower() in ("mbox", "inbox"):
+        return "mail"
+    return None
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -85,6 +102,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status_label)
         self.events.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.events.navigate.connect(self.show_page)
+        self.setAcceptDrops(True)
         self._style()
         self._restore_geometry()
         self.sidebar.setCurrentRow(0)
@@ -128,6 +146,43 @@ class MainWindow(QMainWindow):
             "QListWidget#sidebar::item { padding-left: 14px; border-radius: 6px; margin: 1px 8px; }"
             "QListWidget#sidebar::item:selected { background: palette(highlight); color: palette(highlighted-text); }"
         )
+
+    # -- drag and drop anywhere on the window ------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt API)
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if any(dropped_kind(p) for p in paths):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt API)
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        event.acceptProposedAction()
+        self.open_paths(paths)
+
+    def open_paths(self, paths: list[Path]) -> None:
+        """Contact files open the import wizard; mail files and folders go to the inbox."""
+        contacts = [p for p in paths if dropped_kind(p) == "contacts"]
+        mail = [p for p in paths if dropped_kind(p) == "mail"]
+        ignored = [p.name for p in paths if dropped_kind(p) is None]
+        if ignored:
+            self.events.status_message.emit(
+                self.tr("Not a contact list or mail file: {names}").format(names=", ".join(ignored)))
+        if mail:
+            inbox = self.show_page("inbox")
+            handler = getattr(inbox, "process_paths", None)
+            if handler is not None:
+                handler(mail)
+        for path in contacts:
+            self.open_import_wizard(path)
+
+    def open_import_wizard(self, path: Path | None = None):
+        from .dialogs.import_wizard import ImportWizard
+
+        self.show_page("contacts")
+        wizard = ImportWizard(self.ctx, path=path, parent=self)
+        wizard.open()
+        return wizard
 
     # -- navigation ----------------------------------------------------------------------
     def show_page(self, key: str) -> QWidget:

@@ -73,3 +73,15 @@ def test_settings_form_saves_to_the_database(qtbot, app):
     with qtbot.waitSignal(window.events.settings_changed, timeout=2000):
         qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     assert app.settings.get("consent.pending_retention_days") == 14
+
+
+def test_dropped_files_are_sorted_by_kind(tmp_path):
+    from mailer_desktop.ui.main_window import dropped_kind
+
+    maildir = tmp_path / "Maildir"
+    (maildir / "cur").mkdir(parents=True)
+    for name, kind in (("list.csv", "contacts"), ("Export.XLSX", "contacts"), ("cards.vcf", "contacts"),
+                       ("bounce.eml", "mail"), ("archive.mbox", "mail"), ("photo.jpg", None)):
+        (tmp_path / name).write_bytes(b"x")
+        assert dropped_kind(tmp_path / name) == kind, name
+    assert dropped_kind(maildir) == "mail"
