@@ -1,0 +1,99 @@
+"""The suppression list as a windowed table model (the list can hold hundreds of thousands)."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+
+from ...services import suppression
+from ...services.suppression import Suppression
+
+PAGE_SIZE = 200
+MAX_PAGES = 20
+COLUMNS = ("display", "scope", "reason", "created", "note")
+REASON_LABELS = {
+    "unsubscribed": "Unsubscribed",
+    "hard_bounce": "Hard bounce",
+    "soft_bounce": "Repeated soft bounces",
+    "complaint": "Spam complaint",
+    "erased": "Erased person",
+    "manual": "Added by hand",
+}
+
+
+class SuppressionModel(QAbstractTableModel):
+    def __init__(self, app, parent: QObject | None = None):
+        super().__init__(parent)
+        self._app = app
+        self.search = ""
+        self.reason: str | None = None
+        self._count = 0
+        self._pages: OrderedDict[int, list[Suppression]] = OrderedDict()
+        self._headers = [self.tr("Address or domain"), self.tr("Scope"), self.tr("Reason"), self.tr("Since"),
+                         self.tr("Note")]
+
+    def set_filter(self, search: str, reason: str | None) -> None:
+        self.search, self.reason = search, reason
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self._pages.clear()
+        self._count = suppression.count_suppressions(self._app, self.search, self.reason)
+        self.endResetModel()
+
+    @property
+    def total(self) -> int:
+        return self._count
+
+    def entry_at(self, row: int) -> Suppression | None:
+        if not 0 <= row < self._count:
+            return None
+        number = row // PAGE_SIZE
+        page = self._pages.get(number)
+        if page is None:
+            page = suppression.list_suppressions(self._app, number * PAGE_SIZE, PAGE_SIZE, self.search, self.reason)
+            self._pages[number] = page
+            while len(self._pages) > MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(number)
+        offset = row % PAGE_SIZE
+        return page[offset] if offset < len(page) else None
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        entry = self.entry_at(index.row())
+        if entry is None:
+            return None
+        column = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == "display":
+                return entry.display or self.tr("(erased — kept only as a keyed hash)")
+            if column == "scope":
+                return self.tr("Whole domain") if entry.scope == "domain" else self.tr("Address")
+            if column == "reason":
+                return self.tr(REASON_LABELS.get(entry.reason, entry.reason))
+            if column == "created":
+                return entry.created_at[:10]
+            if column == "note":
+                return entry.note
+        elif role == Qt.ItemDataRole.ToolTipRole and column == "display" and entry.display is None:
+            return self.tr("This person was erased. Their address is not stored, only a keyed hash that still "
+                           "blocks it from every import and send.")
+        elif role == Qt.ItemDataRole.UserRole:
+            return entry.hash
+        return None
