@@ -15,6 +15,10 @@ COMMAND_MODULES = (
     "doctor",
     "backup",
     "contacts",
+    "account",
+    "campaign_send",
+    "sandbox",
+    "confirmations",
 )
 
 

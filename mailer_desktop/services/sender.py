@@ -401,7 +401,10 @@ async def send_campaign_async(app: App, campaign_id: int, account: str | int | A
     envelope_from = options.envelope_from or app.settings.get("sender.from_address") or ""
     if not envelope_from:
         raise SendError("set the sender's From address first (Settings > Sender, or `sender set --from`)")
-    renderer = (renderer_factory or _default_renderer)(app, campaign_id)
+    try:
+        renderer = (renderer_factory or _default_renderer)(app, campaign_id)
+    except ValueError as exc:  # sender identity or content not ready: the message says what
+        raise SendError(str(exc)) from None
     lock = CampaignLock(app.paths.home, campaign_id)
     try:
         lock.__enter__()

@@ -1,0 +1,83 @@
+"""``campaign send`` and ``campaign status`` (DESIGN.md §4).
+
+``campaign send`` exits 0 when the campaign is done, 3 when it stopped short (paused: the
+reason is printed; deferred messages; the daily limit), 1 on bad input. Run it again to resume:
+nobody marked sent is sent again.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from ..services.progress import Progress
+from ..services.sender import SendError, campaign_status, resend_uncertain, send_campaign
+from .base import Cli, CliError, Context
+
+INCOMPLETE = 3
+
+
+def register(cli: Cli) -> None:
+    p = cli.add("campaign", "send", send, help="send (or resume) a campaign through an account")
+    p.add_argument("id", type=int)
+    p.add_argument("--account", metavar="NAME", help="the account to send with (default: the campaign's last one)")
+    p.add_argument("--resend-uncertain", action="store_true",
+                   help="also resend messages cut off mid-send by a crash (they may arrive twice)")
+    p.add_argument("--quiet", action="store_true", help="no progress on standard error")
+    p = cli.add("campaign", "status", status, help="how far a campaign got: sent, failed, deferred, skipped")
+    p.add_argument("id", type=int)
+
+
+class _StderrProgress(Progress):
+    def __init__(self, stream):
+        super().__init__()
+        self.stream = stream
+        self._last = ""
+
+    def update(self, done, total=None, text=""):
+        line = f"\r{done:,}/{total or 0:,} {text}"
+        if line != self._last:
+            self._last = line
+            self.stream.write(line[:160].ljust(len(self._last)))
+            self.stream.flush()
+
+
+def _human(st: dict) -> str:
+    skipped = ", ".join(f"{k} {v}" for k, v in st["skipped"].items()) or "none"
+    line = (f"campaign {st['id']} {st['state']}: {st['sent']} sent, {st['failed']} failed, "
+            f"{st['deferred']} deferred, {st['uncertain']} uncertain, {st['queued']} queued; skipped: {skipped}")
+    return line + (f"\n{st['reason']}" if st.get("reason") else "")
+
+
+def send(args, ctx: Context) -> int:
+    app = ctx.app
+    try:
+        if args.resend_uncertain:
+            resend_uncertain(app, args.id)
+        quiet = args.quiet or ctx.json or not sys.stderr.isatty()
+        progress = Progress() if quiet else _StderrProgress(ctx.err)
+        st = send_campaign(app, args.id, args.account, progress=progress)
+    except SendError as exc:
+        raise CliError(str(exc)) from None
+    if not quiet:
+        ctx.err.write("\n")
+    if ctx.json:
+        ctx.emit(st)
+    else:
+        ctx.say(_human(st))
+    if st["state"] != "done":
+        if ctx.json and st.get("reason"):
+            ctx.err.write(st["reason"] + "\n")
+        return INCOMPLETE
+    return 0
+
+
+def status(args, ctx: Context) -> int:
+    try:
+        st = campaign_status(ctx.app, args.id)
+    except SendError as exc:
+        raise CliError(str(exc)) from None
+    if ctx.json:
+        ctx.emit(st)
+    else:
+        ctx.say(_human(st))
+    return 0

@@ -1,0 +1,38 @@
+"""``confirmations send [--list L] --account NAME``: double opt-in requests to pending contacts."""
+
+from __future__ import annotations
+
+from ..services.confirmations import due_contacts, send_confirmations
+from ..services.sender import SendError
+from .base import Cli, CliError, Context
+
+
+def register(cli: Cli) -> None:
+    p = cli.add("confirmations", "send", send, help="mail a confirmation request to each pending contact "
+                "(once, and one reminder after the configured days)")
+    p.add_argument("--list", dest="list_name", metavar="L", help="only pending members of this list")
+    p.add_argument("--account", required=True, metavar="NAME")
+    p = cli.add("confirmations", "due", due, help="how many pending contacts would get a request now")
+    p.add_argument("--list", dest="list_name", metavar="L")
+
+
+def send(args, ctx: Context) -> int:
+    try:
+        st = send_confirmations(ctx.app, args.account, args.list_name)
+    except SendError as exc:
+        raise CliError(str(exc)) from None
+    if ctx.json:
+        ctx.emit(st)
+    else:
+        ctx.say(f"{st['sent']} confirmation requests sent ({st['requested']} were due), {st['failed']} failed, "
+                f"{st['deferred']} deferred" + (f"\n{st['reason']}" if st.get("reason") else ""))
+    return 0 if st["state"] == "done" else 3
+
+
+def due(args, ctx: Context) -> int:
+    try:
+        n = len(due_contacts(ctx.app, args.list_name))
+    except SendError as exc:
+        raise CliError(str(exc)) from None
+    ctx.emit({"due": n}) if ctx.json else ctx.say(f"{n} pending contacts are due for a confirmation request")
+    return 0

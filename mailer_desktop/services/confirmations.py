@@ -1,0 +1,82 @@
+"""Double opt-in requests: a short confirmation request to each pending contact, through the
+same engine as campaigns (a campaign of kind ``confirmation``).
+
+Each pending contact gets the request once; a single reminder goes out when they have not
+confirmed ``consent.reminder_after_days`` days after the first; after that they are left alone
+(and the retention rule purges them). Every request sent is recorded as a
+``confirmation_requested`` consent event with the exact wording, and counted in
+``contacts.confirm_sent_count`` / ``confirm_sent_at`` (see :mod:`.sender_log`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from ..domain import consent
+from ..storage import deliveries as store
+from .app import App
+from .campaigns import create_campaign
+from .contact_lists import find_list
+from .progress import NO_PROGRESS, Progress
+from .sender import SendError, send_campaign
+from .sender_recipients import Eligibility
+
+MAX_REQUESTS = 2  # the request and one reminder
+
+
+def _cutoff(app: App, now: datetime | None = None) -> str:
+    days = int(app.settings.get("consent.reminder_after_days"))
+    return ((now or datetime.now(UTC)) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def due_contacts(app: App, list_name: str | None = None, *, now: datetime | None = None) -> list[int]:
+    """Pending contacts (of the list, if given) who should get a request or their one reminder now,
+    minus suppressed addresses."""
+    conn = app.db.conn
+    params: list = [MAX_REQUESTS, _cutoff(app, now)]
+    join = ""
+    if list_name:
+        lst = find_list(app, list_name)
+        if lst is None:
+            raise SendError(f"there is no list named {list_name!r}")
+        join = "JOIN list_members m ON m.contact_id = c.id AND m.list_id = ?"
+        params.insert(0, lst.id)
+    rows = conn.execute(
+        f"SELECT c.id, c.email, c.email_key, c.status, c.consent_basis, c.consent_expires_at FROM contacts c "
+        f"{join} WHERE c.status = 'pending' AND c.confirm_sent_count < ? "
+        f"AND (c.confirm_sent_count = 0 OR c.confirm_sent_at <= ?) AND NOT EXISTS (SELECT 1 FROM deliveries d "
+        f"JOIN campaigns k ON k.id = d.campaign_id WHERE d.contact_id = c.id AND k.kind = 'confirmation' "
+        f"AND d.state IN ('queued', 'sending', 'deferred', 'uncertain')) ORDER BY c.id", params).fetchall()
+    decide = Eligibility(app, conn, consent.PENDING)
+    return [r["id"] for r, reason in zip(rows, decide.reasons(rows), strict=True) if reason is None]
+
+
+def prepare_requests(app: App, list_name: str | None = None) -> tuple[int | None, int]:
+    """A confirmation campaign holding the due contacts: (campaign id or None, how many)."""
+    ids = due_contacts(app, list_name)
+    if not ids:
+        return None, 0
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
+    name = f"Confirmation requests {stamp}" + (f" ({list_name})" if list_name else "")
+    campaign_id = create_campaign(app, name, "", list_name, kind="confirmation")
+    with app.db.transaction():
+        store.insert_recipients(app.db.conn, campaign_id, ids, [])
+    return campaign_id, len(ids)
+
+
+def send_confirmations(app: App, account, list_name: str | None = None, *, progress: Progress = NO_PROGRESS,
+                       **engine_kwargs) -> dict:
+    """Send the due requests now; returns the engine's status plus ``requested`` (how many were due)
+    and ``campaign`` (the id, None when nobody was due). Pending confirmation campaigns left over
+    from an interrupted run are finished first."""
+    leftovers = [r["id"] for r in app.db.conn.execute(
+        "SELECT id FROM campaigns WHERE kind = 'confirmation' AND state IN ('draft', 'sending', 'paused') "
+        "ORDER BY id")]
+    for cid in leftovers:
+        send_campaign(app, cid, account, progress=progress, **engine_kwargs)
+    campaign_id, due = prepare_requests(app, list_name)
+    if campaign_id is None:
+        return {"campaign": None, "requested": 0, "sent": 0, "failed": 0, "deferred": 0, "uncertain": 0,
+                "skipped": {}, "state": "done"}
+    status = send_campaign(app, campaign_id, account, progress=progress, **engine_kwargs)
+    return {"campaign": campaign_id, "requested": due, **status}
