@@ -373,6 +373,14 @@ def backup_due_text(app) -> str:
     return f"Last backup: {last:%Y-%m-%d %H:%M} UTC" if last else "No backup has been made yet."
 
 
-from .backup_restore import RestoreReport, restore_backup, verify_backup  # noqa: E402
+from .backup_restore import (  # noqa: E402
+    BackupTooNewError,
+    RestoreReport,
+    RestoreWouldOverwriteError,
+    restore_backup,
+    restore_into_app,
+    verify_backup,
+)
 
-__all__ += ["RestoreReport", "restore_backup", "verify_backup"]
+__all__ += ["BackupTooNewError", "RestoreReport", "RestoreWouldOverwriteError", "restore_backup",
+            "restore_into_app", "verify_backup"]

@@ -328,3 +328,27 @@ def _restore(paths, path: Path, passphrase: str, keyring_backend, force: bool,
         contacts=contacts, secrets_restored=sorted(secrets), replaced_existing=state in ("data", "damaged"),
         damaged_kept=damaged_kept,
     )
+
+
+def restore_into_app(app, path: str | Path, passphrase: str, *,
+                     progress: Progress = NO_PROGRESS) -> RestoreReport:
+    """Restore over the data folder that ``app`` has open, then point ``app`` at the result.
+
+    For the GUI, whose pages all hold the same App: its connections are closed (every thread
+    opens a fresh one on next use), the folder is restored with ``force`` (the caller warned
+    the user), and the App takes the restored install id and keyring name. On failure nothing
+    changed and the App simply reconnects to the old file.
+    """
+    from . import keys_guard
+
+    backend = app.secrets.backend
+    app.db.close()
+    try:
+        report = restore_backup(app.paths.home, path, passphrase, keyring_backend=backend, force=True,
+                                progress=progress)
+    finally:
+        app.db.close()  # drop any connection opened meanwhile to the file that was replaced
+    app.install_id = report.install_id
+    app.secrets = SecretStore(report.install_id, backend)
+    keys_guard.forget(app)
+    return report

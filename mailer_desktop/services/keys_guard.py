@@ -149,6 +149,12 @@ def current_problem(app: App) -> KeysProblem | None:
     return getattr(app, _FLAG, None)
 
 
+def forget(app: App) -> None:
+    """Drop cached keys and flags (after a restore replaced the folder under this App)."""
+    setattr(app, _FLAG, None)
+    app.__dict__.setdefault(_CACHE, {}).clear()
+
+
 def guarded_key(app: App, name: str) -> bytes:
     """The key ``name``, created on first use of a new folder; KeysMissing if it was lost."""
     cache = app.__dict__.setdefault(_CACHE, {})

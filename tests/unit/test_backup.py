@@ -301,3 +301,22 @@ def test_automatic_backups_use_the_stored_passphrase(app):
     assert len(backup.list_backups(app.paths.backups)) == 3
     backup.set_auto_passphrase(app, None)
     assert backup.auto_passphrase(app) is None
+
+
+def test_restore_into_the_open_app(app, populated):
+    """The GUI's path: the same App object sees the restored folder afterwards."""
+    key = app.token_key()
+    info = backup.create_backup(app, PASS)
+    contacts_service.add_contact(app, "later@example.com")
+    seen_in_thread = []
+    thread = threading.Thread(target=lambda: seen_in_thread.append(contacts_service.count(app)))
+    thread.start()
+    thread.join()
+    report = backup.restore_into_app(app, info.path, PASS)
+    assert report.replaced_existing and report.contacts == 2
+    assert contacts_service.find_by_email(app, "later@example.com") is None
+    assert contacts_service.count(app) == 2 and seen_in_thread == [3]
+    assert app.token_key() == key
+    with pytest.raises(backup.WrongPassphraseError):
+        backup.restore_into_app(app, info.path, "wrong passphrase")
+    assert contacts_service.count(app) == 2  # still usable after a refused restore

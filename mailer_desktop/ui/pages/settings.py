@@ -16,7 +16,9 @@ from ..context import UiContext
 from ..widgets.settings_form import SettingsForm
 
 # group name -> "module:Class" of a QWidget(ctx) that edits that group.
-RICH_TABS: dict[str, str] = {}
+RICH_TABS: dict[str, str] = {
+    "Backups": "..widgets.settings_backups:BackupSettings",
+}
 # Extra tabs that are not groups of settings (title -> "module:Class").
 EXTRA_TABS: dict[str, str] = {}
 # Groups of settings that are not edited by hand.

@@ -1,0 +1,186 @@
+"""Settings → Backups and the missing-keys start-up dialog, driven like a user would."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from mailer_desktop.secrets import TOKEN_KEY
+from mailer_desktop.services import backup, keys_guard
+from mailer_desktop.services import contacts as contacts_service
+from mailer_desktop.services.app import open_app
+from mailer_desktop.ui.context import Events, UiContext
+from mailer_desktop.ui.dialogs.missing_keys import MissingKeysDialog
+from mailer_desktop.ui.pages.settings import SettingsPage
+from mailer_desktop.ui.tasks import JobRunner
+from mailer_desktop.ui.widgets.settings_backups import BackupSettings
+
+PASS = "correct horse battery"
+
+
+def _ctx(app) -> UiContext:
+    return UiContext(app=app, jobs=JobRunner(), events=Events())
+
+
+def _click(qtbot, button) -> None:
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+@pytest.fixture
+def widget(qtbot, app):
+    w = BackupSettings(_ctx(app), schedule=False)
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.ctx.jobs.wait_all()
+
+
+def test_settings_page_hosts_the_backups_tab(qtbot, app):
+    page = SettingsPage(_ctx(app))
+    qtbot.addWidget(page)
+    titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]
+    tab = page.tabs.widget(titles.index("Backups")).widget()
+    assert isinstance(tab, BackupSettings)
+    if tab.scheduler is not None:
+        tab.scheduler.timer.stop()
+
+
+def test_save_folder_schedule_and_remembered_passphrase(qtbot, widget, app, tmp_path):
+    folder = tmp_path / "cloud"
+    widget.folder_edit.clear()
+    qtbot.keyClicks(widget.folder_edit, str(folder))
+    widget.keep_spin.setValue(3)
+    widget.daily_check.setChecked(False)
+    qtbot.keyClicks(widget.passphrase_edit, PASS)
+    qtbot.keyClicks(widget.repeat_edit, PASS + "x")
+    widget.remember_check.setChecked(True)
+    _click(qtbot, widget.save_button)
+    assert "differ" in widget.status.text() and backup.auto_passphrase(app) is None
+    widget.repeat_edit.clear()
+    qtbot.keyClicks(widget.repeat_edit, PASS)
+    with qtbot.waitSignal(widget.ctx.events.settings_changed, timeout=5000):
+        _click(qtbot, widget.save_button)
+    assert backup.auto_passphrase(app) == PASS  # in the keyring, not in a file
+    assert app.settings.get("backup.folder") == str(folder)
+    assert app.settings.get("backup.keep") == 3 and app.settings.get("backup.daily") is False
+    assert "is stored" in widget.stored_label.text() and widget.forget_button.isEnabled()
+    assert PASS not in str(app.settings.all())
+    _click(qtbot, widget.forget_button)
+    assert backup.auto_passphrase(app) is None and not widget.forget_button.isEnabled()
+
+
+def test_back_up_now_lists_the_backup(qtbot, widget, app):
+    _click(qtbot, widget.backup_button)
+    assert "Type a passphrase first" in widget.status.text()  # none typed, none stored
+    qtbot.keyClicks(widget.passphrase_edit, PASS)
+    _click(qtbot, widget.backup_button)
+    qtbot.waitUntil(lambda: widget.table.rowCount() == 1 and widget.job is None, timeout=20000)
+    info = backup.list_backups(app.paths.backups)[0]
+    assert widget.table.item(0, 2).text() == info.path.name
+    assert widget.table.item(0, 1).text().endswith("KB")
+    assert info.path.name in widget.status.text()
+    assert "Last backup" in widget.last_label.text()
+
+
+def test_restore_replaces_data_after_the_warning(qtbot, widget, app, monkeypatch):
+    contacts_service.add_contact(app, "alice@example.com", confirmed=True, evidence="form")
+    backup.create_backup(app, PASS)
+    contacts_service.add_contact(app, "later@example.com")
+    widget.refresh_list()
+    widget.table.selectRow(0)
+    qtbot.keyClicks(widget.passphrase_edit, PASS)
+    asked = []
+    monkeypatch.setattr(widget, "confirm_restore", lambda path: asked.append(path) or False)
+    _click(qtbot, widget.restore_button)
+    assert len(asked) == 1 and widget.job is None  # declined: nothing happens
+    assert contacts_service.find_by_email(app, "later@example.com") is not None
+    monkeypatch.setattr(widget, "confirm_restore", lambda path: True)
+    with qtbot.waitSignal(widget.ctx.events.contacts_changed, timeout=20000):
+        _click(qtbot, widget.restore_button)
+    qtbot.waitUntil(lambda: widget.job is None)
+    assert "Restored" in widget.status.text()
+    assert contacts_service.find_by_email(app, "later@example.com") is None
+    assert contacts_service.find_by_email(app, "alice@example.com") is not None
+
+
+def test_restore_with_wrong_passphrase_says_so_and_changes_nothing(qtbot, widget, app, monkeypatch):
+    backup.create_backup(app, PASS)
+    contacts_service.add_contact(app, "later@example.com")
+    widget.refresh_list()
+    widget.table.selectRow(0)
+    qtbot.keyClicks(widget.passphrase_edit, "not the passphrase")
+    monkeypatch.setattr(widget, "confirm_restore", lambda path: True)
+    _click(qtbot, widget.restore_button)
+    qtbot.waitUntil(lambda: widget.job is None and "passphrase does not open" in widget.status.text(),
+                    timeout=20000)
+    assert contacts_service.find_by_email(app, "later@example.com") is not None
+    assert widget.restore_button.isEnabled()
+
+
+def test_scheduler_makes_the_daily_backup_with_the_stored_passphrase(qtbot, app):
+    backup.set_auto_passphrase(app, PASS)
+    w = BackupSettings(_ctx(app))
+    qtbot.addWidget(w)
+    w.scheduler.timer.stop()
+    with qtbot.waitSignal(w.scheduler.backed_up, timeout=20000):
+        w.scheduler.run_now()
+    qtbot.waitUntil(lambda: w.table.rowCount() == 1)
+    w.ctx.jobs.wait_all()
+
+
+@pytest.fixture
+def lost_keys(app, keyring_backend):
+    """A folder with contacts and a backup whose keyring was wiped, reopened."""
+    contacts_service.add_contact(app, "alice@example.com", confirmed=True, evidence="form")
+    old_key = app.token_key()
+    backup.create_backup(app, PASS)
+    keyring_backend.store.clear()
+    home = app.paths.home
+    app.close()
+    reopened = open_app(home, keyring_backend=keyring_backend, log_to_file=False)
+    yield reopened, old_key
+    reopened.close()
+
+
+def test_startup_opens_the_missing_keys_dialog(qtbot, lost_keys):
+    app, _ = lost_keys
+    w = BackupSettings(_ctx(app))
+    qtbot.addWidget(w)
+    w.scheduler.timer.stop()
+    qtbot.waitUntil(lambda: any(isinstance(t, MissingKeysDialog) and t.isVisible()
+                                for t in QApplication.topLevelWidgets()), timeout=5000)
+    dialog = next(t for t in QApplication.topLevelWidgets() if isinstance(t, MissingKeysDialog))
+    with pytest.raises(keys_guard.KeysMissing):  # sending is blocked while the dialog waits
+        app.token_key()
+    dialog.reject()
+
+
+def test_dialog_restores_the_newest_backup(qtbot, lost_keys):
+    app, old_key = lost_keys
+    problem = keys_guard.check_keys(app)
+    dialog = MissingKeysDialog(_ctx(app), problem)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.selected_path() == backup.newest_good_backup(app.paths.backups, app.install_id).path
+    _click(qtbot, dialog.restore_button)
+    assert "passphrase" in dialog.status.text()
+    qtbot.keyClicks(dialog.passphrase_edit, PASS)
+    with qtbot.waitSignal(dialog.accepted, timeout=20000):
+        _click(qtbot, dialog.restore_button)
+    assert app.token_key() == old_key
+    assert keys_guard.check_keys(app) is None
+    dialog.ctx.jobs.wait_all()
+
+
+def test_dialog_new_keys_only_after_the_warning_is_acknowledged(qtbot, lost_keys):
+    app, old_key = lost_keys
+    dialog = MissingKeysDialog(_ctx(app), keys_guard.check_keys(app))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.new_keys_button.isEnabled()
+    dialog.understand_check.setChecked(True)
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        _click(qtbot, dialog.new_keys_button)
+    new_key = app.secrets.get_key(TOKEN_KEY)
+    assert new_key is not None and new_key != old_key and app.token_key() == new_key
