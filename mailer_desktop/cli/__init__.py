@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "campaign_send",
     "sandbox",
     "confirmations",
+    "inbox",
 )
 
 

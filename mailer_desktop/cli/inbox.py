@@ -1,0 +1,112 @@
+"""``inbox classify`` / ``inbox import`` / ``inbox imap-set`` (DESIGN.md §4).
+
+``classify`` needs no data folder: it reads mail files (an .eml, an mbox, a Maildir or a
+folder of .eml files) and prints what each message is. ``import`` also applies the results to
+the contacts (see :mod:`mailer_desktop.services.inbox_processor`).
+"""
+
+from __future__ import annotations
+
+import sys
+
+from ..domain.inbox import classify as classify_message
+from ..services.inbox_sources import SourceError, iter_paths
+from .base import Cli, CliError, Context
+
+
+def register(cli: Cli) -> None:
+    p = cli.add("inbox", "classify", classify, help="say what returned mail is (bounce, complaint, unsubscribe ...);"
+                " needs no data folder")
+    p.add_argument("files", nargs="+", metavar="FILE", help=".eml file, mbox file, Maildir or folder of .eml files")
+
+    p = cli.add("inbox", "import", import_mail, help="process returned mail: bounces, complaints, unsubscribes,"
+                " confirmations")
+    p.add_argument("files", nargs="*", metavar="FILE", help=".eml file, mbox file, Maildir or folder")
+    p.add_argument("--imap", metavar="ACCOUNT", help="fetch from the IMAP folder of this account instead")
+    p.add_argument("--folder", metavar="NAME", help="IMAP folder (default: the account's inbox folder)")
+
+    p = cli.add("inbox", "imap-set", imap_set, help="set the IMAP mailbox of an account (where replies and bounces"
+                " arrive)")
+    p.add_argument("account", metavar="ACCOUNT")
+    p.add_argument("--host", metavar="H")
+    p.add_argument("--port", type=int, metavar="P")
+    p.add_argument("--security", choices=("tls", "starttls", "none"))
+    p.add_argument("--user", metavar="U")
+    p.add_argument("--password-stdin", action="store_true", help="read the IMAP password from standard input")
+    p.add_argument("--folder", metavar="NAME", help="folder to read (default INBOX)")
+    p.add_argument("--done-folder", metavar="NAME", help="move processed mail here ('' flags it instead)")
+
+
+def _result_json(r) -> dict:
+    return {"recipient": r.recipient, "kind": r.kind, "status": r.status, "reason": r.reason,
+            "category": r.category, "policy": r.policy, "review": r.review, "tokens": list(r.tokens),
+            "reference": r.reference, "original_message_id": r.original_message_id}
+
+
+def classify(args, ctx: Context) -> int:
+    try:
+        for message in iter_paths(args.files):
+            results = classify_message(message.raw)
+            if ctx.json:
+                ctx.emit({"file": message.name, "results": [_result_json(r) for r in results]})
+            else:
+                ctx.say(message.name)
+                for r in results:
+                    extra = " [about the sender]" if r.policy else ""
+                    ctx.say(f"  {r.kind:<12} {r.recipient or '(unknown recipient)'} {r.status} {r.reason[:100]}{extra}")
+    except SourceError as exc:
+        raise CliError(str(exc)) from None
+    return 0
+
+
+def import_mail(args, ctx: Context) -> int:
+    from ..services import inbox_processor as processor
+
+    if bool(args.files) == bool(args.imap):
+        raise CliError("give either mail files/folders or --imap ACCOUNT (not both, not neither)")
+    if args.folder and not args.imap:
+        raise CliError("--folder only applies with --imap ACCOUNT")
+    try:
+        if args.imap:
+            report = processor.import_imap(ctx.app, args.imap, folder=args.folder)
+        else:
+            report = processor.import_paths(ctx.app, args.files)
+    except (SourceError, processor.InboxError) as exc:
+        raise CliError(str(exc)) from None
+    summary = report.summary()
+    if ctx.json:
+        ctx.emit(summary)
+    else:
+        kinds = ", ".join(f"{k} {n}" for k, n in sorted(summary["by_kind"].items())) or "nothing"
+        ctx.say(f"Processed {summary['processed']} message(s), {summary['unchanged']} already seen; {kinds}.")
+        if summary["review"]:
+            ctx.say(f"{summary['review']} message(s) need your decision (Inbox page, review list).")
+        for line in report.warnings:
+            ctx.say(f"Warning: {line}")
+    return 0
+
+
+def imap_set(args, ctx: Context) -> int:
+    from ..services import inbox_processor as processor
+
+    password = None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise CliError("--password-stdin was given but standard input had no password")
+    try:
+        settings = processor.configure_imap(ctx.app, args.account, host=args.host, port=args.port,
+                                            security=args.security, username=args.user, folder=args.folder,
+                                            done_folder=args.done_folder, password=password)
+    except (SourceError, processor.InboxError) as exc:
+        raise CliError(str(exc)) from None
+    out = {"account": settings.account_name, "host": settings.host, "port": settings.port,
+           "security": settings.security, "user": settings.username, "folder": settings.folder,
+           "done_folder": settings.done_folder}
+    if ctx.json:
+        ctx.emit(out)
+    else:
+        ctx.say(f"IMAP for {settings.account_name}: {settings.host}:{settings.port} ({settings.security}), "
+                f"folder {settings.folder}" + (f", processed mail moved to {settings.done_folder}"
+                                               if settings.done_folder else ", processed mail flagged"))
+    return 0

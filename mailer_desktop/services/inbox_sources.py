@@ -1,0 +1,297 @@
+"""Where returned mail comes from: .eml files, mbox files, Maildir folders, IMAP folders.
+
+Every source yields :class:`SourceMessage` objects (the raw bytes, a label naming where the
+mail is, and ``mark_processed()``). Marking never deletes anything:
+
+- files and mbox archives are left untouched (re-importing them is harmless: the processor
+  remembers every mail it has seen);
+- a Maildir message moves from ``new/`` to ``cur/`` and gets the standard ``S`` (seen) flag;
+- an IMAP message gets ``\\Seen`` plus the keyword :data:`PROCESSED_KEYWORD`, or is moved to
+  the account's ``imap_done_folder`` when one is set (IMAP MOVE; without MOVE support it is
+  copied there and flagged, never expunged).
+
+IMAP uses implicit TLS by default (STARTTLS or plain text on request; plain text only to a
+loopback address) with certificate checks; the password comes from the keyring.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import imaplib
+import os
+import re
+import socket
+import ssl
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .progress import NO_PROGRESS, Progress
+
+PROCESSED_KEYWORD = "MailerDesktopProcessed"
+_MBOX_SEPARATOR = re.compile(rb"^From .*$", re.M)
+_MBOXRD_ESCAPE = re.compile(rb"^>(>*From )", re.M)
+_HEADER_DATE = re.compile(rb"(?im)^Date:[ \t]*(.+(?:\r?\n[ \t].+)*)")
+
+
+class SourceError(Exception):
+    """A source that cannot be read; the message names it and says why."""
+
+
+@dataclass
+class SourceMessage:
+    raw: bytes
+    label: str            # where it is: "bounces/x.eml", "archive.mbox#12", "imap:shop/INBOX#UID 42"
+    name: str             # short name for reports (a file's base name)
+    _mark: Callable[[], None] | None = field(default=None, repr=False)
+
+    def mark_processed(self) -> None:
+        if self._mark is not None:
+            self._mark()
+            self._mark = None
+
+    @property
+    def date(self) -> datetime | None:
+        """The mail's Date header (UTC), for the age of the oldest unprocessed mail."""
+        m = _HEADER_DATE.search(self.raw[:65536].split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0])
+        if not m:
+            return None
+        try:
+            parsed = email.utils.parsedate_to_datetime(m.group(1).decode("ascii", "replace").strip())
+        except (TypeError, ValueError, IndexError):
+            return None
+        if parsed is None:
+            return None
+        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+# --- files, mbox, Maildir ---------------------------------------------------------------------------
+
+def is_maildir(path: Path) -> bool:
+    return path.is_dir() and (path / "cur").is_dir() and (path / "new").is_dir()
+
+
+def is_mbox(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(5)
+    except OSError:
+        return False
+    return head == b"From "
+
+
+def iter_mbox(path: Path, label: str | None = None) -> Iterator[SourceMessage]:
+    """Messages of an mbox file (mboxo/mboxrd; ``>From`` lines are unescaped)."""
+    data = _read(path)
+    label = label or path.name
+    # A "From " line separates messages only at the start of the file or after a blank line.
+    starts = [m.start() for m in _MBOX_SEPARATOR.finditer(data)
+              if m.start() == 0 or data.endswith(b"\n\n", 0, m.start()) or data.endswith(b"\n\r\n", 0, m.start())]
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(data)
+        chunk = data[start:end]
+        nl = chunk.find(b"\n")
+        body = chunk[nl + 1:] if nl >= 0 else b""
+        if b">From " in body:
+            body = _MBOXRD_ESCAPE.sub(rb"\1", body)
+        yield SourceMessage(body, f"{label}#{i + 1}", f"{path.name}#{i + 1}")
+
+
+def iter_maildir(path: Path) -> Iterator[SourceMessage]:
+    """Messages in ``new/`` and ``cur/``; processed ones are moved to ``cur/`` with the S flag."""
+    for sub in ("new", "cur"):
+        folder = path / sub
+        for entry in sorted(folder.iterdir()) if folder.is_dir() else []:
+            if not entry.is_file() or entry.name.startswith("."):
+                continue
+            yield SourceMessage(_read(entry), f"{path.name}/{sub}/{entry.name}", entry.name,
+                                _maildir_marker(path, entry))
+
+
+def _maildir_marker(root: Path, entry: Path) -> Callable[[], None]:
+    def mark() -> None:
+        name = entry.name
+        base, sep, info = name.partition(":2,")
+        flags = set(info) if sep else set()
+        if "S" in flags and entry.parent.name == "cur":
+            return
+        flags.add("S")
+        target = root / "cur" / f"{base}:2,{''.join(sorted(flags))}"
+        try:
+            os.replace(entry, target)
+        except OSError as exc:
+            raise SourceError(f"{entry}: could not mark the message as seen ({exc.strerror or exc})") from exc
+    return mark
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+
+
+def iter_paths(paths: Iterable[str | os.PathLike[str]], progress: Progress = NO_PROGRESS) -> Iterator[SourceMessage]:
+    """Messages from files and folders: a Maildir, a folder of .eml files (searched recursively),
+    an mbox file, or a single message file."""
+    for given in paths:
+        path = Path(given)
+        progress.check()
+        if not path.exists():
+            raise SourceError(f"{path}: no such file or folder")
+        if is_maildir(path):
+            yield from iter_maildir(path)
+        elif path.is_dir():
+            for entry in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
+                yield from _file_messages(entry)
+        else:
+            yield from _file_messages(path)
+
+
+def _file_messages(path: Path) -> Iterator[SourceMessage]:
+    if is_mbox(path) and path.suffix.lower() != ".eml":
+        yield from iter_mbox(path)
+    else:
+        yield SourceMessage(_read(path), str(path), path.name)
+
+
+# --- IMAP -------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ImapSettings:
+    account_id: int
+    account_name: str
+    host: str
+    port: int
+    security: str        # tls | starttls | none
+    username: str
+    folder: str
+    done_folder: str     # '' → flag instead of moving
+
+
+def _loopback(host: str) -> bool:
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except OSError:
+        return False
+    return bool(infos) and all(i[4][0].startswith("127.") or i[4][0] == "::1" for i in infos)
+
+
+def connect_imap(settings: ImapSettings, password: str | None, *, timeout: float = 30.0,
+                 tls_context: ssl.SSLContext | None = None) -> imaplib.IMAP4:
+    """A logged-in IMAP connection (TLS by default); SourceError with the reason otherwise."""
+    where = f"IMAP {settings.host}:{settings.port} ({settings.account_name})"
+    if not settings.host:
+        raise SourceError(f"account {settings.account_name!r} has no IMAP server configured")
+    if settings.security == "none" and not _loopback(settings.host):
+        raise SourceError(f"{where}: refusing a plain-text connection to a non-loopback server; use tls or starttls")
+    context = tls_context or ssl.create_default_context()
+    try:
+        if settings.security == "tls":
+            conn: imaplib.IMAP4 = imaplib.IMAP4_SSL(settings.host, settings.port, ssl_context=context,
+                                                   timeout=timeout)
+        else:
+            conn = imaplib.IMAP4(settings.host, settings.port, timeout=timeout)
+            if settings.security == "starttls":
+                conn.starttls(ssl_context=context)
+    except (OSError, imaplib.IMAP4.error, ssl.SSLError) as exc:
+        raise SourceError(f"{where}: cannot connect ({exc})") from exc
+    try:
+        if settings.username:
+            if password is None:
+                raise SourceError(f"{where}: no password stored in the keyring for {settings.username!r}")
+            conn.login(settings.username, password)
+    except imaplib.IMAP4.error as exc:
+        _quiet_logout(conn)
+        raise SourceError(f"{where}: login refused for {settings.username!r} ({_text(exc)})") from exc
+    return conn
+
+
+def _text(exc: Exception) -> str:
+    arg = exc.args[0] if exc.args else exc
+    return arg.decode("utf-8", "replace") if isinstance(arg, bytes) else str(arg)
+
+
+def _quiet_logout(conn: imaplib.IMAP4) -> None:
+    try:
+        conn.logout()
+    except Exception:
+        pass
+
+
+def _quote(folder: str) -> str:
+    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def iter_imap(conn: imaplib.IMAP4, settings: ImapSettings, folder: str | None = None,
+              progress: Progress = NO_PROGRESS) -> Iterator[SourceMessage]:
+    """Messages of one folder not yet marked processed (fetched with PEEK: reading them does
+    not mark them seen; only ``mark_processed()`` does)."""
+    folder = folder or settings.folder or "INBOX"
+    typ, data = conn.select(_quote(folder))
+    if typ != "OK":
+        raise SourceError(f"IMAP folder {folder!r} of {settings.account_name!r} cannot be opened ({_text(Exception(*data))})")
+    typ, data = conn.uid("SEARCH", None, "NOT", "KEYWORD", PROCESSED_KEYWORD)
+    if typ != "OK":
+        raise SourceError(f"IMAP search in {folder!r} failed")
+    uids = [u for u in (data[0] or b"").split() if u]
+    capabilities = {c.upper() for c in getattr(conn, "capabilities", ())}
+    for i, uid in enumerate(uids):
+        progress.check()
+        progress.update(i, len(uids), f"Fetching {i + 1} of {len(uids)} from {folder}")
+        typ, fetched = conn.uid("FETCH", uid, "(BODY.PEEK[])")
+        raw = next((item[1] for item in fetched or [] if isinstance(item, tuple) and len(item) > 1), None)
+        if typ != "OK" or raw is None:
+            continue
+        label = f"imap:{settings.account_name}/{folder}#UID {uid.decode()}"
+        yield SourceMessage(raw, label, f"{folder} UID {uid.decode()}", _imap_marker(conn, uid, settings, capabilities))
+
+
+def _imap_marker(conn: imaplib.IMAP4, uid: bytes, settings: ImapSettings, capabilities: set[str]):
+    def mark() -> None:
+        typ, _ = conn.uid("STORE", uid, "+FLAGS", f"(\\Seen {PROCESSED_KEYWORD})")
+        if typ != "OK":
+            raise SourceError(f"IMAP: could not flag message UID {uid.decode()} as processed")
+        if settings.done_folder:
+            if "MOVE" in capabilities:
+                typ, _ = conn.uid("MOVE", uid, _quote(settings.done_folder))
+            else:
+                typ, _ = conn.uid("COPY", uid, _quote(settings.done_folder))
+            if typ != "OK":
+                raise SourceError(f"IMAP: could not move message UID {uid.decode()} to {settings.done_folder!r}")
+    return mark
+
+
+def imap_settings(app, account: str | int) -> ImapSettings:
+    """The IMAP side of an account (by name or id); SourceError when it has none."""
+    from ..storage import inbox as store
+
+    row = store.imap_account(app.db.conn, account)
+    if row is None:
+        raise SourceError(f"there is no account {account!r}")
+    return ImapSettings(**row)
+
+
+def open_imap(app, account: str | int, *, timeout: float = 30.0,
+              tls_context: ssl.SSLContext | None = None) -> tuple[imaplib.IMAP4, ImapSettings]:
+    from ..secrets import SecretStore
+
+    settings = imap_settings(app, account)
+    password = app.secrets.get(SecretStore.imap_name(settings.account_id)) if settings.username else None
+    return connect_imap(settings, password, timeout=timeout, tls_context=tls_context), settings
+
+
+def close_imap(conn: imaplib.IMAP4) -> None:
+    """Leave the folder without expunging anything, then log out."""
+    # CLOSE would expunge messages other programs flagged \Deleted; UNSELECT or LOGOUT do not.
+    try:
+        if conn.state == "SELECTED" and "UNSELECT" in {c.upper() for c in conn.capabilities}:
+            conn.unselect()
+    except Exception:
+        pass
+    _quiet_logout(conn)
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,83 @@
+"""SQL for inbox processing: IMAP settings of accounts, processed mail, bounce events."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from .db import now_iso
+
+
+def imap_account(conn: sqlite3.Connection, ref: str | int) -> dict[str, Any] | None:
+    """The IMAP columns of an account by id or case-insensitive name."""
+    sql = ("SELECT id AS account_id, name AS account_name, imap_host AS host, imap_port AS port, "
+           "imap_security AS security, imap_username AS username, imap_folder AS folder, "
+           "imap_done_folder AS done_folder FROM accounts WHERE ")
+    if isinstance(ref, int) or str(ref).isdigit() and not conn.execute(
+            "SELECT 1 FROM accounts WHERE name = ? COLLATE NOCASE", (str(ref),)).fetchone():
+        row = conn.execute(sql + "id = ?", (int(ref),)).fetchone()
+    else:
+        row = conn.execute(sql + "name = ? COLLATE NOCASE", (str(ref),)).fetchone()
+    return dict(row) if row is not None else None
+
+
+def set_imap(conn: sqlite3.Connection, account_id: int, **values: Any) -> None:
+    allowed = {"imap_host", "imap_port", "imap_security", "imap_username", "imap_folder", "imap_done_folder"}
+    bad = set(values) - allowed
+    if bad:
+        raise ValueError(f"not IMAP settings: {sorted(bad)}")
+    if values:
+        cols = ", ".join(f"{k} = ?" for k in values)
+        conn.execute(f"UPDATE accounts SET {cols} WHERE id = ?", (*values.values(), account_id))
+
+
+def seen(conn: sqlite3.Connection, message_key: str) -> bool:
+    return conn.execute("SELECT 1 FROM inbox_messages WHERE message_key = ?", (message_key,)).fetchone() is not None
+
+
+def record_message(conn: sqlite3.Connection, *, message_key: str, source: str, sender: str, subject: str,
+                   received_at: str | None, kind: str, outcome: str, contact_id: int | None,
+                   needs_review: bool, snippet: str) -> int:
+    cur = conn.execute(
+        "INSERT INTO inbox_messages (message_key, source, sender, subject, received_at, processed_at, kind,"
+        " outcome, contact_id, needs_review, snippet) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (message_key, source, sender, subject, received_at, now_iso(), kind, outcome, contact_id,
+         1 if needs_review else 0, snippet))
+    return int(cur.lastrowid)
+
+
+def add_bounce_event(conn: sqlite3.Connection, *, contact_id: int | None, campaign_id: int | None,
+                     inbox_message_id: int, kind: str, status: str, reason: str, at: str | None = None) -> int:
+    if campaign_id is not None and conn.execute("SELECT 1 FROM campaigns WHERE id = ?", (campaign_id,)).fetchone() is None:
+        campaign_id = None  # a reference to a campaign deleted since
+    cur = conn.execute(
+        "INSERT INTO bounce_events (contact_id, campaign_id, inbox_message_id, kind, status, reason, at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (contact_id, campaign_id, inbox_message_id, kind, status, reason[:500], at or now_iso()))
+    return int(cur.lastrowid)
+
+
+def soft_bounces_since(conn: sqlite3.Connection, contact_id: int, since_iso: str) -> int:
+    row = conn.execute("SELECT COUNT(*) FROM bounce_events WHERE contact_id = ? AND kind = 'soft' AND at >= ?",
+                       (contact_id, since_iso)).fetchone()
+    return int(row[0])
+
+
+def review_items(conn: sqlite3.Connection, limit: int = 500) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        "SELECT id, source, sender, subject, received_at, processed_at, kind, outcome, contact_id, snippet"
+        " FROM inbox_messages WHERE needs_review = 1 AND decision IS NULL ORDER BY id LIMIT ?", (limit,))
+    return [dict(r) for r in rows]
+
+
+def decide_review(conn: sqlite3.Connection, inbox_message_id: int, decision: str) -> bool:
+    cur = conn.execute("UPDATE inbox_messages SET decision = ?, needs_review = 0 WHERE id = ? AND needs_review = 1",
+                       (decision, inbox_message_id))
+    return cur.rowcount == 1
+
+
+def recent_messages(conn: sqlite3.Connection, limit: int = 200) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        "SELECT id, source, sender, subject, received_at, processed_at, kind, outcome, contact_id, needs_review,"
+        " decision FROM inbox_messages ORDER BY id DESC LIMIT ?", (limit,))
+    return [dict(r) for r in rows]
