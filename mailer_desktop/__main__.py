@@ -9,6 +9,8 @@ import sys
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="mailer-desktop", description="Mailer Desktop")
     parser.add_argument("--home", metavar="DIR", help="data folder (default: the platform's data folder)")
+    parser.add_argument("--demo", action="store_true",
+                        help="open a throw-away data folder with sample contacts, templates and a sent campaign")
     parser.add_argument("--smoke-test", action="store_true",
                         help="open the window, print 'started' and quit (used to check builds)")
     args, _qt_args = parser.parse_known_args(argv)
@@ -39,7 +41,12 @@ def main(argv: list[str] | None = None) -> int:
             QMessageBox.warning(None, APP_NAME, text)
 
     try:
-        app = open_app(args.home)
+        if args.demo:
+            from .services.demo import open_demo
+
+            app = open_demo(args.home)
+        else:
+            app = open_app(args.home)
     except DatabaseError as exc:
         tell("error", str(exc))
         return 1
@@ -68,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
         QTimer.singleShot(0, window.open_setup_assistant)
     code = qt_app.exec()
     app.close()
+    if args.demo and not args.home:
+        import shutil
+
+        shutil.rmtree(app.paths.home, ignore_errors=True)
     return code
 
 

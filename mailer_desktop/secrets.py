@@ -101,6 +101,28 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class EphemeralKeyring(keyring.backend.KeyringBackend):
+    """Keeps secrets in this process's memory only, for throw-away data folders (``--demo``).
+
+    Never chosen automatically: a real data folder always uses the OS keyring."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._values: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self._values.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self._values[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self._values.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError(username)
+
+
 class SecretStore:
     """Secrets of one data folder.
 

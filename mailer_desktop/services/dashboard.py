@@ -80,7 +80,7 @@ def overview(app: App, *, campaign_limit: int = 12, now: datetime | None = None)
         by_status[status] = n
 
     rows = conn.execute(
-        """SELECT id, name, state, finished_at FROM campaigns WHERE kind = 'campaign'
+        """SELECT id, name, state, finished_at FROM campaigns WHERE kind = 'campaign' AND started_at IS NOT NULL
            ORDER BY COALESCE(started_at, created_at) DESC, id DESC LIMIT ?""",
         (campaign_limit,),
     ).fetchall()

@@ -8,7 +8,7 @@ from mailer_desktop.services import contacts, dashboard
 from mailer_desktop.storage.db import now_iso
 
 
-def _campaign(conn, name: str, started: str) -> int:
+def _campaign(conn, name: str, started: str | None) -> int:
     cur = conn.execute(
         "INSERT INTO campaigns(name, kind, state, created_at, started_at, finished_at) "
         "VALUES (?, 'campaign', 'done', ?, ?, ?)",
@@ -84,3 +84,9 @@ def test_unprocessed_mail_reminder_after_a_day(app):
     warning = [w.text for w in dashboard.overview(app).warnings if "unprocessed" in w.text]
     assert warning and "30 hours" in warning[0]
     assert dashboard.age_hours(now_iso()) < 0.01
+
+
+def test_drafts_are_not_results(app):
+    conn = app.db.conn
+    conn.execute("INSERT INTO campaigns(name, kind, state, created_at) VALUES ('Draft', 'campaign', 'draft', 'x')")
+    assert dashboard.overview(app).campaigns == []

@@ -81,6 +81,9 @@ class DashboardPage(QWidget):
         self.warnings.setObjectName("warnings")
         self.warnings.setWordWrap(True)
         self.warnings.setTextFormat(Qt.TextFormat.RichText)
+        self.warnings.setStyleSheet(
+            "QLabel#warnings { background: #fff4d6; color: #4a3b00; border: 1px solid #e8c96a;"
+            " border-radius: 6px; padding: 6px 10px; }")
         layout.addWidget(self.warnings)
 
         layout.addWidget(_section(self.tr("Contacts by consent state")))

@@ -1,0 +1,166 @@
+"""``--demo``: a throw-away data folder with a living program in it.
+
+Sample contacts in every consent state (with their consent trails), two lists, two
+templates, and one campaign already sent into the sandbox, so a newcomer sees every page with
+something on it. The demo keeps its keys in memory (EphemeralKeyring): nothing is written to
+the system keyring, and the folder can simply be deleted.
+"""
+
+from __future__ import annotations
+
+import socket
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+from ..secrets import EphemeralKeyring
+from ..storage.db import now_iso
+from . import campaigns, contacts
+from .app import App, open_app
+from .progress import NO_PROGRESS, Progress
+
+BUSINESS = {
+    "sender.business_name": "Corner Bakery",
+    "sender.from_address": "news@corner-bakery.example",
+    "sender.postal_address": "12 Baker Street, Springfield, IL 62701, USA",
+    "sender.unsubscribe_mailbox": "news@corner-bakery.example",
+    "sender.footer_reason": "You receive this because you joined the Corner Bakery newsletter in our shop or on our website.",
+    "setup.completed": True,
+}
+
+PEOPLE = [
+    ("Anna Schmidt", "anna.schmidt@example.com"), ("Ben Carter", "ben.carter@example.org"),
+    ("Chloé Dubois", "chloe.dubois@example.fr"), ("David Kim", "david.kim@example.com"),
+    ("Eva Novak", "eva.novak@example.cz"), ("Farid Haddad", "farid@example.net"),
+    ("Grace Lee", "grace.lee@example.com"), ("Hiro Tanaka", "hiro.tanaka@example.jp"),
+    ("Isabel García", "isabel.garcia@example.es"), ("Jonas Berg", "jonas.berg@example.se"),
+    ("Karin Muller", "karin@example.de"), ("Liam O'Brien", "liam.obrien@example.ie"),
+    ("Maya Patel", "maya.patel@example.com"), ("Noah Wilson", "noah.wilson@example.com"),
+    ("Olivia Rossi", "olivia.rossi@example.it"), ("Pavel Ivanov", "pavel@example.net"),
+    ("Quinn Taylor", "quinn.taylor@example.com"), ("Rosa Silva", "rosa.silva@example.pt"),
+    ("Sam Johnson", "sam.johnson@example.com"), ("Tara Singh", "tara.singh@example.in"),
+    ("Uma Rao", "uma.rao@example.com"), ("Victor Lind", "victor.lind@example.no"),
+    ("Wen Zhang", "wen.zhang@example.cn"), ("Xavier Martin", "xavier.martin@example.fr"),
+    ("Yara Haddad", "yara@example.net"), ("Zoe Clark", "zoe.clark@example.com"),
+    ("Alan Brooks", "alan.brooks@example.com"), ("Bea Fischer", "bea.fischer@example.at"),
+    ("Carl Jensen", "carl.jensen@example.dk"), ("Dana White", "dana.white@example.com"),
+    ("Emil Kowalski", "emil.k@example.pl"), ("Fatima Zahra", "fatima.zahra@example.ma"),
+    ("Gus Moreno", "gus.moreno@example.mx"), ("Hana Sato", "hana.sato@example.jp"),
+    ("Ivo Petrov", "ivo.petrov@example.bg"), ("Julia Costa", "julia.costa@example.br"),
+]
+# Index ranges of PEOPLE by the state they end in.
+PENDING = range(26, 33)
+UNSUBSCRIBED = (3, 11)
+BOUNCED = (7,)
+COMPLAINED = (15,)
+
+PROOF = "Signed up with the newsletter form at the shop counter on 2026-05-02 (paper form kept in the shop)."
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def starter_template(name: str) -> str:
+    path = resources.files("mailer_desktop") / "resources" / "templates" / name
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+SPRING_MARKDOWN = """# Fresh from the oven this week
+
+Hello {{ contact.first_name | default("there") }},
+
+Our **autumn bread week** starts on Monday: rye with walnuts, pumpkin rolls and the
+cinnamon buns you asked for. Come early — the buns sell out by ten.
+
+* Walnut rye — $6.50
+* Pumpkin rolls (4) — $5.00
+* Cinnamon buns — $2.80 each
+
+See you at the counter,
+Marta from the Corner Bakery
+"""
+
+WINTER_HTML = """<h1 style="font-family:Georgia,serif;color:#6b3e26">Christmas orders are open</h1>
+<p>Hello {{ contact.first_name | default("there") }},</p>
+<p>Stollen, gingerbread and our butter cookies can be ordered until <b>December 18</b>.
+Reply to this message or call us at (217) 555-0142.</p>
+<p>Warmly,<br>Marta</p>
+"""
+
+
+def populate(app: App, progress: Progress = NO_PROGRESS) -> dict:
+    """Fill an empty data folder with the demo; returns what was made."""
+    with app.db.transaction():
+        for key, value in BUSINESS.items():
+            app.settings.set(key, value)
+        app.db.conn.execute("UPDATE accounts SET port = ? WHERE name = 'sandbox'", (_free_port(),))
+    newsletter = contacts.ensure_list(app, "Newsletter", "Everyone who signed up in the shop or online")
+    club = contacts.ensure_list(app, "Loyalty club", "Customers with a loyalty card")
+    ids = []
+    for i, (name, email) in enumerate(PEOPLE):
+        confirmed = i not in PENDING
+        person = contacts.add_contact(
+            app, email, name, source="shop sign-up form", lists=[newsletter.id] + ([club.id] if i % 3 == 0 else []),
+            confirmed=confirmed, evidence=PROOF if confirmed else "",
+            wording=app.settings.get("consent.confirmation_wording") if confirmed else "",
+        )
+        ids.append(person.id)
+        progress.update(i + 1, len(PEOPLE) + 3, "contacts")
+
+    templates_made = _templates(app)
+    campaign_id = campaigns.create_campaign(
+        app, "Autumn bread week", "Autumn bread week starts Monday", "Newsletter", markdown=SPRING_MARKDOWN,
+        preheader="Walnut rye, pumpkin rolls and cinnamon buns",
+    )
+    from .sender import send_campaign
+
+    result = send_campaign(app, campaign_id, "sandbox")
+    progress.update(len(PEOPLE) + 2, len(PEOPLE) + 3, "campaign sent")
+
+    # What came back after the campaign: opt-outs, a dead address, a spam complaint.
+    for i in UNSUBSCRIBED:
+        contacts.change_status(app, ids[i], "unsubscribed", "email_reply",
+                               evidence="Reply to the List-Unsubscribe address (demo)")
+    for i in BOUNCED:
+        contacts.change_status(app, ids[i], "bounced", "inbox", evidence="550 5.1.1 user unknown (demo)",
+                               suppress_reason="hard_bounce")
+        app.db.conn.execute(
+            "INSERT INTO bounce_events(contact_id, campaign_id, kind, status, reason, at) "
+            "VALUES (?, ?, 'hard', '5.1.1', 'user unknown', ?)", (ids[i], campaign_id, now_iso()))
+    for i in COMPLAINED:
+        contacts.change_status(app, ids[i], "complained", "inbox", evidence="ARF feedback report (demo)")
+        app.db.conn.execute(
+            "INSERT INTO bounce_events(contact_id, campaign_id, kind, reason, at) "
+            "VALUES (?, ?, 'complaint', 'abuse report', ?)", (ids[i], campaign_id, now_iso()))
+    draft = campaigns.create_campaign(app, "Christmas orders", "Christmas orders are open", "Newsletter",
+                                      html=WINTER_HTML)
+    progress.update(len(PEOPLE) + 3, len(PEOPLE) + 3, "done")
+    return {"contacts": len(ids), "templates": templates_made, "sent_campaign": campaign_id,
+            "draft_campaign": draft, "send_result": result}
+
+
+def _templates(app: App) -> int:
+    """Two templates for the Templates page (through the templates service when available)."""
+    try:
+        from . import templates as template_service
+    except ImportError:
+        return 0
+    made = 0
+    for name, subject, fmt, body in (
+        ("Weekly specials", "This week at the Corner Bakery", "markdown", SPRING_MARKDOWN),
+        ("Seasonal announcement", "News from the Corner Bakery", "html", WINTER_HTML),
+    ):
+        template_service.create_template(app, name=name, subject=subject, source_format=fmt, source=body)
+        made += 1
+    return made
+
+
+def open_demo(folder: Path | None = None) -> App:
+    """A new throw-away data folder with the demo in it (keys in memory only)."""
+    home = Path(folder) if folder else Path(tempfile.mkdtemp(prefix="mailer-desktop-demo-"))
+    app = open_app(home, keyring_backend=EphemeralKeyring())
+    populate(app)
+    return app
