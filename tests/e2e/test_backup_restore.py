@@ -1,0 +1,143 @@
+"""Backup during a real send over SMTP, restore on "a new computer", and the links still work.
+
+A loopback SMTP server (aiosmtpd) receives the campaign. It holds its answers after the first
+messages so the backup is taken while the send is provably in flight. The backup is restored
+into a fresh data folder with a fresh keyring; then a reply to a message received before the
+backup unsubscribes the right person, and an erased address is refused again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import io
+import json
+import threading
+import time
+
+import pytest
+from memkeyring import MemoryKeyring
+from send_fixtures import loopback_account
+from smtp_servers import CountingHandler, Server
+
+from mailer_desktop.cli import main as cli_main
+from mailer_desktop.domain import tokens
+from mailer_desktop.services import backup, keys_guard, suppression
+from mailer_desktop.services import contacts as contacts_service
+from mailer_desktop.services.app import open_app
+from mailer_desktop.services.campaigns import create_campaign
+from mailer_desktop.services.contact_errors import SuppressedError
+from mailer_desktop.services.rights import erase_person
+from mailer_desktop.services.sender import send_campaign
+from mailer_desktop.services.sender_identity import save_sender
+
+PASS = "correct horse battery staple"
+N = 40
+PASS_FIRST = 10
+
+
+class HoldingHandler(CountingHandler):
+    """Accepts the first messages at once, then holds every answer until released."""
+
+    def __init__(self, pass_first: int):
+        super().__init__()
+        self.pass_first = pass_first
+        self.release = threading.Event()
+        self.holding = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.total >= self.pass_first:
+            self.holding.set()
+            while not self.release.is_set():  # waiting on a condition, not a fixed time
+                await asyncio.sleep(0.005)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def _wait(cond, timeout: float, what: str) -> None:
+    end = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.005)
+
+
+def _unsubscribe_token(raw: bytes) -> tuple[str, str]:
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    header = str(msg["List-Unsubscribe"])
+    found = [t for t in tokens.candidates(header) if t.startswith("mdu")]
+    assert found, f"no unsubscribe token in {header!r}"
+    return msg["To"].addresses[0].addr_spec, found[0]
+
+
+@pytest.fixture
+def shop(app):
+    save_sender(app, name="Corner Shop", from_address="news@shop.example",
+                postal_address="1 Main Street, Springfield 12345", unsubscribe_mailbox="leave@shop.example")
+    for i in range(N):
+        contacts_service.add_contact(app, f"reader{i}@example.org", f"Reader {i}", lists=["News"],
+                                     confirmed=True, evidence=f"signup form #{i}")
+    contacts_service.add_contact(app, "erased@example.org", "Gone", confirmed=True, evidence="form")
+    erase_person(app, "erased@example.org", channel="cli")
+    return app
+
+
+@pytest.mark.slow
+def test_backup_during_send_then_restore_on_a_new_computer(shop, tmp_path, capsys, monkeypatch):
+    app = shop
+    campaign_id = create_campaign(app, "Spring", "News for {{ name }}", "News", html="<p>Hi {{ name }}</p>")
+    handler = HoldingHandler(PASS_FIRST)
+    result: dict = {}
+    with Server(handler) as srv:
+        loopback_account(app, srv.port, pool_size=2)
+        sender = threading.Thread(target=lambda: result.update(send_campaign(app, campaign_id, "local")))
+        sender.start()
+        try:
+            _wait(handler.holding.is_set, 60, "the send to be in flight")
+            delivered_before = list(handler.messages)
+            info = backup.create_backup(app, PASS)
+        finally:
+            handler.release.set()
+            sender.join(120)
+    assert result["sent"] == N and result["state"] == "done"
+    assert len(delivered_before) >= PASS_FIRST
+    to_address, token = _unsubscribe_token(delivered_before[0])
+
+    # The new computer: an empty data folder and a keyring that has never seen this business.
+    new_home, new_keyring = tmp_path / "new-laptop", MemoryKeyring()
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASS + "\n"))
+    code = cli_main(["--home", str(new_home), "backup", "restore", str(info.path), "--passphrase-stdin",
+                     "--json"], keyring_backend=new_keyring)
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    report = json.loads(out)
+    restored = open_app(new_home, keyring_backend=new_keyring, log_to_file=False)
+    try:
+        assert keys_guard.check_keys(restored) is None
+        conn = restored.db.conn
+        assert restored.db.integrity_check() is None
+        states = dict(conn.execute("SELECT state, COUNT(*) FROM deliveries WHERE campaign_id = ? GROUP BY state",
+                                   (campaign_id,)).fetchall())
+        assert sum(states.values()) == N  # the send log came along whole ...
+        assert states.get("sent", 0) < N  # ... as it was in the middle of the send
+        assert report["contacts"] == N and report["install_id"] == app.install_id
+
+        # A reply to a message sent before the backup, from another address (forwarded mail).
+        parsed = tokens.parse(restored.token_key(), f"Subject: unsubscribe {token}")
+        assert parsed is not None and parsed.action == tokens.UNSUBSCRIBE
+        person = contacts_service.get_contact(restored, parsed.contact_id)
+        assert person.email == to_address
+        contacts_service.change_status(restored, person.id, "unsubscribed", "email_reply",
+                                       evidence=f"reply with token {token}")
+        assert contacts_service.get_contact(restored, person.id).status == "unsubscribed"
+        assert suppression.is_suppressed(restored, to_address)
+
+        # The erased address cannot come back.
+        with pytest.raises(SuppressedError):
+            contacts_service.add_contact(restored, "erased@example.org")
+    finally:
+        restored.close()
+    code = cli_main(["--home", str(new_home), "contacts", "add", "erased@example.org"],
+                    keyring_backend=new_keyring)
+    err = capsys.readouterr().err
+    assert code == 1 and "suppression list" in err
