@@ -141,3 +141,39 @@ def test_backup_during_send_then_restore_on_a_new_computer(shop, tmp_path, capsy
                     keyring_backend=new_keyring)
     err = capsys.readouterr().err
     assert code == 1 and "suppression list" in err
+
+
+def test_missing_keys_block_sending_until_restored(shop, keyring_backend, capsys, monkeypatch):
+    """A wiped keyring: `campaign send` refuses with a clear line, nothing reaches the server,
+    no key is minted; after restoring the backup the same command sends."""
+    app = shop
+    campaign_id = create_campaign(app, "Spring", "News", "News", html="<p>Hi</p>")
+    app.token_key()
+    info = backup.create_backup(app, PASS)
+    handler = CountingHandler()
+    with Server(handler) as srv:
+        loopback_account(app, srv.port, pool_size=2)
+        home = app.paths.home
+        app.close()
+        keyring_backend.store.clear()
+        argv = ["--home", str(home), "campaign", "send", str(campaign_id), "--account", "local", "--json"]
+        code = cli_main(argv, keyring_backend=keyring_backend)
+        err = capsys.readouterr().err
+        assert code == 1 and "keys" in err and "Restore a backup" in err and err.count("\n") == 1
+        assert handler.total == 0 and keyring_backend.store == {}
+
+        monkeypatch.setattr("sys.stdin", io.StringIO(PASS + "\n"))
+        code = cli_main(["--home", str(home), "backup", "restore", str(info.path), "--passphrase-stdin",
+                         "--force"], keyring_backend=keyring_backend)
+        out, err = capsys.readouterr()
+        assert code == 0 and "Restored" in out, err
+        # The account was added after the backup: add it again, then send.
+        again = open_app(home, keyring_backend=keyring_backend, log_to_file=False)
+        try:
+            loopback_account(again, srv.port, pool_size=2)
+        finally:
+            again.close()
+        code = cli_main(argv, keyring_backend=keyring_backend)
+        out, err = capsys.readouterr()
+        assert code == 0, err
+        assert json.loads(out)["sent"] == N and handler.total == N
