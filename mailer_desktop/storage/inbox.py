@@ -57,10 +57,18 @@ def add_bounce_event(conn: sqlite3.Connection, *, contact_id: int | None, campai
     return int(cur.lastrowid)
 
 
-def soft_bounces_since(conn: sqlite3.Connection, contact_id: int, since_iso: str) -> int:
-    row = conn.execute("SELECT COUNT(*) FROM bounce_events WHERE contact_id = ? AND kind = 'soft' AND at >= ?",
-                       (contact_id, since_iso)).fetchone()
+def soft_bounces_since(conn: sqlite3.Connection, contact_id: int, since_iso: str, exclude_prefix: str = "") -> int:
+    row = conn.execute(
+        "SELECT COUNT(*) FROM bounce_events WHERE contact_id = ? AND kind = 'soft' AND at >= ?"
+        " AND (? = '' OR substr(reason, 1, length(?)) <> ?)",
+        (contact_id, since_iso, exclude_prefix, exclude_prefix, exclude_prefix)).fetchone()
     return int(row[0])
+
+
+def finish_message(conn: sqlite3.Connection, inbox_message_id: int, *, outcome: str, contact_id: int | None,
+                   needs_review: bool) -> None:
+    conn.execute("UPDATE inbox_messages SET outcome = ?, contact_id = ?, needs_review = ? WHERE id = ?",
+                 (outcome, contact_id, 1 if needs_review else 0, inbox_message_id))
 
 
 def review_items(conn: sqlite3.Connection, limit: int = 500) -> list[dict[str, Any]]:

@@ -168,12 +168,14 @@ def looks_like_bounce(mail: Mail) -> bool:
     if mail.report_type == "delivery-status" or mail.status_text or mail.header("X-Failed-Recipients"):
         return True
     sender = mail.header("From")
-    if _BOUNCE_SENDER.search(sender) or _BOUNCE_SUBJECT.search(mail.subject):
+    if _BOUNCE_SENDER.search(sender):
         return True
-    if not mail.returned.headers:
-        return False
+    opening = bool(_BOUNCE_OPENING.search(mail.notice[:3000]))
+    null_path = mail.header("Return-Path").strip() in ("<>", "") and "Return-Path" in mail.top
+    if _BOUNCE_SUBJECT.search(mail.subject) and (mail.returned.headers or opening or null_path):
+        return True
     # A returned copy of a message plus delivery-failure wording near the top.
-    return not sender.strip() or bool(_BOUNCE_OPENING.search(mail.notice[:3000]))
+    return bool(mail.returned.headers) and (not sender.strip() or opening)
 
 
 def _bounce(mail: Mail, common: dict) -> list[Result]:
@@ -206,16 +208,20 @@ def _reply(mail: Mail, common: dict) -> list[Result]:
     sender = common["sender"]
     request = replies.token_in_request(mail)
     mine = dict(common)
+    is_auto = replies.auto_reply(mail)
     if request:
         token, where = request
         action = token[2]
         rest = [t for t in mine["tokens"] if t != token]
         mine["tokens"] = (token, *rest)
+        # An opt-out token is a request even when a mail program generated the message; a
+        # confirmation must come from a person, never from a vacation responder answering
+        # the confirmation request (whose subject and Reply-To carry the token).
         if action == "u":
             return [Result(sender, "unsubscribe", "", f"unsubscribe token in the {where}", "token", **mine)]
-        if action == "c":
+        if action == "c" and not is_auto:
             return [Result(sender, "confirmation", "", f"confirmation token in the {where}", "token", **mine)]
-    if replies.auto_reply(mail):
+    if is_auto:
         return [Result(sender, "auto_reply", "", _reason_text(mail.subject) or "automatic reply", "vacation",
                        **common)]
     wording = replies.unsubscribe_wording(mail)

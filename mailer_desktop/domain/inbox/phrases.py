@@ -158,7 +158,7 @@ FAMILIES: list[tuple[str, re.Pattern[str]]] = [
         r"unknown in (?:local|virtual|relay) recipient table", r"5\.1\.[013]\b",
         r"5\.1\.351\b", r"(?:the|this) (?:e-?mail )?(?:address|account) (?:you|that you) .{0,40}(?:not|isn'?t|doesn'?t|was not) (?:exist|found|valid)",
         r"verify the recipient", r"no (?:such )?(?:local|valid) (?:user|recipient|mailbox)", r"not a valid recipient",
-        r"mailbox not found", r"account not found", r"addressee unknown", r"destination address",
+        r"mailbox not found", r"account not found", r"invalid final delivery userid", r"addressee unknown", r"destination address",
         r"email account that you tried to reach does not exist", r"invalid mailbox",
     )),
     ("expired", _rx(
@@ -246,6 +246,8 @@ def smtp_command(low: str) -> str:
 
 # Wordings that only recipient lookups produce, whatever stage they were reported at.
 STRONG_UNKNOWN = re.compile(r"recipient name is not recognized|recipnotfound|recipientnotfound|"
+                            # the final (local) delivery agent itself found no such mailbox
+                            r"mail\.local: unknown user|invalid final delivery userid|"
                             r"no mailbox here by that name|bad destination mailbox address|"
                             r"email account that you tried to reach does not exist|"
                             r"the recipient'?s? (?:e-?mail )?address (?:was not found|does not exist)")

@@ -1,0 +1,356 @@
+"""Process returned mail: classify each message, find its contact, apply the rules, record it.
+
+Rules (COMPLIANCE.md, "Inbox processing"):
+- hard bounce → ``bounced`` and suppressed at once;
+- soft bounce → a bounce event; ``bounced`` once the contact has ``inbox.soft_bounce_limit``
+  soft bounces within ``inbox.soft_bounce_window_days``. Blocks about the *sender* (reputation,
+  authentication, content: the classifier's ``policy`` flag) are recorded and reported as a
+  warning but never count against the recipient;
+- complaint → ``complained`` and suppressed;
+- unsubscribe → ``unsubscribed`` at once (global);
+- confirmation → ``confirmed``, with the reply's Message-ID, date and sender as evidence;
+- auto-reply, delivery notices, delay notices → nothing.
+
+Matching, most reliable first: a token verified with the token key (in the reply's address or
+subject, or our ``X-Mailer-Desktop-Ref``/``List-Unsubscribe`` in the returned message), then
+the address the bounce names, or for replies the sender's own address. A free-text opt-out
+counts only from the contact's own address; vague wording, requests nobody can be matched
+to, and mail the classifier does not understand go to the review list — never dropped.
+
+Idempotent: every message is remembered in ``inbox_messages`` by its Message-ID (or the
+SHA-256 of its bytes when it has none); importing it again changes nothing. Each message is
+applied in one transaction together with its record, so a crash halfway leaves no half-done
+message behind. Only after the commit is the source message marked processed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from ..domain import consent, tokens
+from ..domain.inbox import Result, classify
+from ..storage import inbox as store
+from . import contacts
+from .inbox_sources import (
+    ImapSettings,
+    SourceError,
+    SourceMessage,
+    close_imap,
+    iter_imap,
+    iter_paths,
+    open_imap,
+)
+from .progress import NO_PROGRESS, Progress
+
+__all__ = ["InboxError", "Outcome", "ImportReport", "process_messages", "import_paths", "import_imap",
+           "configure_imap", "review_items", "decide_review"]
+
+CHANNEL_REPLY = "email_reply"
+CHANNEL_INBOX = "inbox"
+POLICY_PREFIX = "sender-side: "
+
+
+class InboxError(Exception):
+    """Inbox input that cannot be processed; the message says why."""
+
+
+@dataclass
+class Outcome:
+    source: str
+    kind: str
+    action: str                  # what was done, in words
+    contact_id: int | None = None
+    contact_email: str = ""
+    review: bool = False
+    why: str = ""
+
+
+@dataclass
+class ImportReport:
+    processed: int = 0
+    unchanged: int = 0
+    by_kind: Counter = field(default_factory=Counter)
+    review: int = 0
+    outcomes: list[Outcome] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        return {"processed": self.processed, "unchanged": self.unchanged, "by_kind": dict(self.by_kind),
+                "review": self.review, "warnings": list(self.warnings),
+                "outcomes": [o.__dict__ for o in self.outcomes]}
+
+
+def message_key(raw: bytes, message_id: str) -> str:
+    message_id = (message_id or "").strip().strip("<>").strip()
+    if message_id:
+        return "mid:" + message_id[:500]
+    return "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
+def _verified(app, result: Result) -> list[tokens.Token]:
+    if not result.tokens:
+        return []
+    return tokens.find_all(app.token_key(), " ".join(result.tokens))
+
+
+def _contact_for_token(app, found: list[tokens.Token], actions: str, conn):
+    for tok in found:
+        if tok.action in actions:
+            c = contacts.get_contact(app, tok.contact_id, conn)
+            if c is not None:
+                return c, tok
+    return None, None
+
+
+def _by_address(app, address: str | None, conn):
+    if not address:
+        return None
+    try:
+        return contacts.find_by_email(app, address, conn)
+    except Exception:  # an unusable address is simply no match
+        return None
+
+
+def _soft_limit_reached(app, contact_id: int, conn) -> bool:
+    limit = int(app.settings.get("inbox.soft_bounce_limit") or 3)
+    days = int(app.settings.get("inbox.soft_bounce_window_days") or 30)
+    since = (datetime.now(UTC) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return store.soft_bounces_since(conn, contact_id, since, exclude_prefix=POLICY_PREFIX) >= limit
+
+
+def _evidence(result: Result, date: datetime | None) -> str:
+    parts = [f"reply Message-ID <{result.message_id}>" if result.message_id else "reply without Message-ID"]
+    if date is not None:
+        parts.append(f"dated {date.strftime('%Y-%m-%dT%H:%M:%SZ')}")
+    if result.sender:
+        parts.append(f"from {result.sender}")
+    return ", ".join(parts)
+
+
+def _change(app, contact, event: str, channel: str, wording: str, evidence: str, conn,
+            suppress_reason: str | None = None) -> str:
+    before = contact.status
+    try:
+        after = contacts.change_status(app, contact.id, event, channel, wording, evidence,
+                                       suppress_reason=suppress_reason, conn=conn).status
+    except consent.ConsentError as exc:
+        return f"no change ({exc})"
+    return f"{before} → {after}" if before != after else f"already {after}"
+
+
+def _apply(app, result: Result, msg: SourceMessage, inbox_id_holder: list, conn) -> Outcome:
+    """Apply one classifier result; returns what happened."""
+    found = _verified(app, result)
+    kind = result.kind
+    out = Outcome(msg.label, kind, "nothing to do", why=result.reason)
+
+    if kind in ("hard", "soft", "complaint"):
+        contact, tok = _contact_for_token(app, found, "ru", conn)
+        if contact is None:
+            contact = _by_address(app, result.recipient, conn)
+        if contact is None:
+            out.action = "no matching contact"
+            out.review = kind == "complaint"  # a complaint must be acted on: let the user look
+            return out
+        out.contact_id, out.contact_email = contact.id, contact.email
+        campaign_id = tok.campaign_id if tok is not None else None
+        reason = (POLICY_PREFIX if result.policy else "") + (result.reason or result.category)
+        store.add_bounce_event(conn, contact_id=contact.id, campaign_id=campaign_id,
+                               inbox_message_id=inbox_id_holder[0], kind=kind, status=result.status, reason=reason)
+        evidence = f"returned mail Message-ID <{result.message_id}>: {result.status} {result.reason}"[:500]
+        if kind == "hard":
+            out.action = _change(app, contact, consent.EV_BOUNCED, CHANNEL_INBOX, "hard bounce", evidence, conn,
+                                 "hard_bounce")
+        elif kind == "complaint":
+            out.action = _change(app, contact, consent.EV_COMPLAINED, CHANNEL_INBOX, "spam complaint (feedback report)",
+                                 evidence, conn)
+        elif result.policy:
+            out.action = "soft bounce about the sender (not counted against the contact)"
+        elif _soft_limit_reached(app, contact.id, conn):
+            out.action = _change(app, contact, consent.EV_BOUNCED, CHANNEL_INBOX, "repeated soft bounces", evidence,
+                                 conn, "soft_bounce")
+        else:
+            out.action = "soft bounce recorded"
+        return out
+
+    if kind in ("unsubscribe", "confirmation"):
+        action = tokens.UNSUBSCRIBE if kind == "unsubscribe" else tokens.CONFIRM
+        contact, _tok = _contact_for_token(app, found, action, conn)
+        by_token = contact is not None
+        if contact is None and kind == "unsubscribe" and not result.review:
+            contact = _by_address(app, result.sender, conn)  # opt-out by reply from the own address
+        if contact is None or (kind == "confirmation" and not by_token):
+            out.review = True
+            out.action = "needs your decision: " + ("no contact found" if contact is None else "no token")
+            if contact is not None:
+                out.contact_id, out.contact_email = contact.id, contact.email
+            return out
+        out.contact_id, out.contact_email = contact.id, contact.email
+        evidence = _evidence(result, msg.date)
+        if kind == "unsubscribe":
+            how = "unsubscribe by email (token)" if by_token else "unsubscribe request by reply from own address"
+            out.action = _change(app, contact, consent.EV_UNSUBSCRIBED, CHANNEL_REPLY, how, evidence, conn)
+        else:
+            out.action = _change(app, contact, consent.EV_CONFIRMED, CHANNEL_REPLY, "confirmation reply (token)",
+                                 evidence, conn)
+        return out
+
+    if kind == "unknown" and result.action != "delayed":
+        out.review = True
+        out.action = "needs your decision: not recognised"
+        contact = _by_address(app, result.sender, conn)
+        if contact is not None:
+            out.contact_id, out.contact_email = contact.id, contact.email
+    elif result.action == "delayed":
+        out.action = "delivery delayed; nothing to do"
+    return out
+
+
+def _snippet(raw: bytes) -> str:
+    _head, _, body = raw[:8192].replace(b"\r\n", b"\n").partition(b"\n\n")
+    text = body.decode("utf-8", "replace")
+    return " ".join(text.split())[:300]
+
+
+def process_messages(app, messages: Iterable[SourceMessage], progress: Progress = NO_PROGRESS,
+                     total: int | None = None) -> ImportReport:
+    report = ImportReport()
+    warned: set[str] = set()
+    for n, msg in enumerate(messages, 1):
+        progress.check()
+        progress.update(n - 1, total, f"Processing {msg.name}")
+        results = classify(msg.raw)
+        key = message_key(msg.raw, results[0].message_id if results else "")
+        with app.db.transaction() as conn:
+            if store.seen(conn, key):
+                report.unchanged += 1
+                outcomes = None
+            else:
+                holder = [store.record_message(
+                    conn, message_key=key, source=msg.label, sender=(results[0].sender or "") if results else "",
+                    subject=_subject(msg.raw), received_at=_iso(msg.date), kind=results[0].kind if results else "unknown",
+                    outcome="", contact_id=None, needs_review=False, snippet=_snippet(msg.raw))]
+                outcomes = [_apply(app, r, msg, holder, conn) for r in results]
+                review = any(o.review for o in outcomes)
+                first = next((o.contact_id for o in outcomes if o.contact_id), None)
+                summary = "; ".join(dict.fromkeys(
+                    f"{o.contact_email + ': ' if o.contact_email else ''}{o.action}" for o in outcomes))
+                store.finish_message(conn, holder[0], outcome=summary[:1000], contact_id=first, needs_review=review)
+        if outcomes is not None:
+            report.processed += 1
+            report.by_kind.update(r.kind for r in results)
+            report.review += 1 if any(o.review for o in outcomes) else 0
+            report.outcomes.extend(outcomes)
+            for r in results:
+                if r.policy and r.category not in warned:
+                    warned.add(r.category)
+                    report.warnings.append(
+                        f"a receiving server blocked our mail because of the sender ({r.category}: {r.reason[:160]});"
+                        " check the sending domain's SPF/DKIM/DMARC and reputation")
+        try:
+            msg.mark_processed()
+        except SourceError as exc:
+            report.warnings.append(str(exc))
+    progress.update(report.processed + report.unchanged, total, "Done")
+    return report
+
+
+def _subject(raw: bytes) -> str:
+    from ..domain.inbox.message import decode_words
+
+    head = raw[:65536].replace(b"\r\n", b"\n").split(b"\n\n", 1)[0].decode("utf-8", "replace")
+    for i, line in enumerate(head.split("\n")):
+        if line.lower().startswith("subject:"):
+            value = line[8:]
+            for cont in head.split("\n")[i + 1:]:
+                if not cont[:1].isspace():
+                    break
+                value += " " + cont.strip()
+            return decode_words(value)[:300]
+    return ""
+
+
+def _iso(when: datetime | None) -> str | None:
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ") if when else None
+
+
+def import_paths(app, paths: Iterable[str], progress: Progress = NO_PROGRESS) -> ImportReport:
+    """Process .eml files, mbox files, Maildir folders and folders of .eml files."""
+    return process_messages(app, iter_paths(list(paths), progress), progress)
+
+
+def import_imap(app, account: str | int, folder: str | None = None, progress: Progress = NO_PROGRESS,
+                tls_context=None) -> ImportReport:
+    """Fetch the unprocessed mail of an account's IMAP folder and process it."""
+    conn, settings = open_imap(app, account, tls_context=tls_context)
+    try:
+        return process_messages(app, iter_imap(conn, settings, folder, progress), progress)
+    finally:
+        close_imap(conn)
+
+
+def configure_imap(app, account: str | int, *, host: str | None = None, port: int | None = None,
+                   security: str | None = None, username: str | None = None, folder: str | None = None,
+                   done_folder: str | None = None, password: str | None = None) -> ImapSettings:
+    """Set the IMAP side of an existing account (only the values given); the password goes to the keyring."""
+    from ..secrets import SecretStore
+    from .inbox_sources import imap_settings
+
+    current = imap_settings(app, account)
+    values = {}
+    if host is not None:
+        host = host.strip()
+        if not host or any(c.isspace() for c in host) or "/" in host:
+            raise InboxError(f"{host!r} is not a host name (just imap.example.com)")
+        values["imap_host"] = host
+    if port is not None:
+        if not 1 <= int(port) <= 65535:
+            raise InboxError(f"IMAP port {port} is outside 1-65535")
+        values["imap_port"] = int(port)
+    if security is not None:
+        if security not in ("tls", "starttls", "none"):
+            raise InboxError(f"IMAP security must be tls, starttls or none, not {security!r}")
+        values["imap_security"] = security
+    if username is not None:
+        values["imap_username"] = username.strip()
+    if folder is not None:
+        if not folder.strip():
+            raise InboxError("the IMAP folder name cannot be empty")
+        values["imap_folder"] = folder.strip()
+    if done_folder is not None:
+        values["imap_done_folder"] = done_folder.strip()
+    with app.db.transaction() as conn:
+        store.set_imap(conn, current.account_id, **values)
+    if password is not None:
+        app.secrets.set(SecretStore.imap_name(current.account_id), password)
+    return imap_settings(app, current.account_id)
+
+
+def review_items(app, limit: int = 500) -> list[dict]:
+    return store.review_items(app.db.conn, limit)
+
+
+def decide_review(app, inbox_message_id: int, decision: str, contact: int | str | None = None) -> str:
+    """The user's decision on a review item: 'unsubscribe', 'confirm' (needs a contact) or 'ignore'."""
+    if decision not in ("unsubscribe", "confirm", "ignore"):
+        raise InboxError(f"decision must be unsubscribe, confirm or ignore, not {decision!r}")
+    with app.db.transaction() as conn:
+        item = next((i for i in store.review_items(conn, 100000) if i["id"] == inbox_message_id), None)
+        if item is None:
+            raise InboxError(f"inbox message {inbox_message_id} is not waiting for a decision")
+        done = "ignored"
+        if decision != "ignore":
+            target = contact if contact is not None else item["contact_id"]
+            if target is None:
+                raise InboxError("this message names no contact; choose one")
+            person = contacts.require_contact(app, target, conn)
+            evidence = f"user decision on inbox message {inbox_message_id} ({item['source']}, from {item['sender']})"
+            event = consent.EV_UNSUBSCRIBED if decision == "unsubscribe" else consent.EV_CONFIRMED
+            done = _change(app, person, event, "gui", f"{decision} decided by the user from the review list",
+                           evidence, conn)
+        store.decide_review(conn, inbox_message_id, f"{decision}: {done}")
+    return done
