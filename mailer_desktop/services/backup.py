@@ -58,7 +58,7 @@ log = logging.getLogger(__name__)
 __all__ = [
     "AUTO_PASSPHRASE", "BackupDamagedError", "BackupError", "BackupInfo", "BackupTruncatedError",
     "DatabaseDamagedError", "NotABackupError", "WrongPassphraseError", "after_campaign",
-    "auto_passphrase", "backup_folder", "create_backup", "list_backups", "maybe_backup_daily",
+    "auto_passphrase", "backup_folder", "campaign_awaiting_backup", "create_backup", "list_backups", "maybe_backup_daily",
     "newest_good_backup", "prune_backups", "set_auto_passphrase",
 ]
 
@@ -365,6 +365,15 @@ def after_campaign(app, campaign_id: int | None = None, passphrase: str | None =
     if not app.settings.get("backup.after_campaign"):
         return None
     return _auto(app, passphrase, f"after campaign {campaign_id}", progress)
+
+
+def campaign_awaiting_backup(app) -> int | None:
+    """The newest campaign that finished after the last backup, if any (for the GUI's hook)."""
+    last = get_meta(app.db.conn, "last_backup_at") or ""
+    row = app.db.conn.execute(
+        "SELECT id FROM campaigns WHERE kind = 'campaign' AND state = 'done' AND finished_at > ? "
+        "ORDER BY finished_at DESC, id DESC LIMIT 1", (last,)).fetchone()
+    return int(row[0]) if row else None
 
 
 def backup_due_text(app) -> str:

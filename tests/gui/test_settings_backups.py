@@ -184,3 +184,23 @@ def test_dialog_new_keys_only_after_the_warning_is_acknowledged(qtbot, lost_keys
         _click(qtbot, dialog.new_keys_button)
     new_key = app.secrets.get_key(TOKEN_KEY)
     assert new_key is not None and new_key != old_key and app.token_key() == new_key
+
+
+def test_a_finished_campaign_triggers_a_backup(qtbot, app):
+    from mailer_desktop.storage.db import now_iso
+
+    backup.set_auto_passphrase(app, PASS)
+    w = BackupSettings(_ctx(app))
+    qtbot.addWidget(w)
+    w.scheduler.timer.stop()
+    w.ctx.events.campaigns_changed.emit()  # nothing finished yet: no backup
+    assert w.scheduler._job is None
+    with app.db.transaction() as conn:
+        conn.execute("INSERT INTO campaigns(name, state, created_at, finished_at) VALUES ('May', 'done', ?, ?)",
+                     (now_iso(), now_iso()))
+    assert backup.campaign_awaiting_backup(app) is not None
+    with qtbot.waitSignal(w.scheduler.backed_up, timeout=20000):
+        w.ctx.events.campaigns_changed.emit()
+    w.ctx.jobs.wait_all()
+    assert len(backup.list_backups(app.paths.backups)) == 1
+    assert backup.campaign_awaiting_backup(app) is None  # this campaign is now covered

@@ -57,7 +57,8 @@ def refresh_all(ctx: UiContext) -> None:
 
 
 class BackupScheduler(QObject):
-    """Runs ``maybe_backup_daily`` in the background now and then while the app runs."""
+    """Runs ``maybe_backup_daily`` now and then while the app runs, and ``after_campaign`` when a
+    campaign has finished since the last backup (noticed through ``campaigns_changed``)."""
 
     backed_up = Signal(object)  # BackupInfo
 
@@ -69,22 +70,35 @@ class BackupScheduler(QObject):
         self.timer.timeout.connect(self.run_now)
         QTimer.singleShot(FIRST_CHECK_MS, self, self.run_now)
         self.timer.start(SCHEDULE_INTERVAL_MS)
+        ctx.events.campaigns_changed.connect(self.campaign_check)
 
-    def run_now(self) -> None:
+    def _start(self, fn, name: str) -> None:
         if self._job is not None or keys_guard.current_problem(self.ctx.app) is not None:
             return
+        self._job = self.ctx.jobs.run(fn, name=name, on_result=self._done, on_error=self._failed,
+                                      on_ended=self._ended)
+
+    def run_now(self) -> None:
         app = self.ctx.app
-        self._job = self.ctx.jobs.run(
-            lambda progress: backup.maybe_backup_daily(app, progress=progress), name="daily backup",
-            on_result=self._done, on_error=self._failed, on_ended=self._ended)
+        self._start(lambda progress: backup.maybe_backup_daily(app, progress=progress), "daily backup")
+
+    def campaign_check(self) -> None:
+        app = self.ctx.app
+        try:
+            campaign_id = backup.campaign_awaiting_backup(app)
+        except Exception:  # a page mid-restore: the next change looks again
+            return
+        if campaign_id is not None and app.settings.get("backup.after_campaign"):
+            self._start(lambda progress: backup.after_campaign(app, campaign_id, progress=progress),
+                        "backup after campaign")
 
     def _done(self, info) -> None:
         if info is not None:
-            self.ctx.events.status_message.emit(self.tr("Daily backup written: %s") % info.path.name)
+            self.ctx.events.status_message.emit(self.tr("Automatic backup written: %s") % info.path.name)
             self.backed_up.emit(info)
 
     def _failed(self, message: str) -> None:
-        self.ctx.events.status_message.emit(self.tr("Daily backup failed: %s") % message)
+        self.ctx.events.status_message.emit(self.tr("Automatic backup failed: %s") % message)
 
     def _ended(self) -> None:
         self._job = None
