@@ -320,3 +320,27 @@ def test_restore_into_the_open_app(app, populated):
     with pytest.raises(backup.WrongPassphraseError):
         backup.restore_into_app(app, info.path, "wrong passphrase")
     assert contacts_service.count(app) == 2  # still usable after a refused restore
+
+
+@pytest.mark.real_keyring
+def test_restore_puts_keys_into_the_real_os_keyring(tmp_path):
+    import os
+
+    if os.environ.get("MAILER_DESKTOP_REAL_KEYRING") != "1":
+        pytest.skip("no real keyring session (./scripts/test starts gnome-keyring under dbus-run-session)")
+    source = open_app(tmp_path / "old", log_to_file=False)  # the system's keyring
+    try:
+        token_key, suppression_key = source.token_key(), source.suppression_key()
+        info = backup.create_backup(source, PASS)
+        install_id = source.install_id
+        for name in (TOKEN_KEY, SUPPRESSION_KEY):
+            source.secrets.delete(name)  # the old laptop is gone
+    finally:
+        source.close()
+    backup.restore_backup(tmp_path / "new", info.path, PASS)
+    store = SecretStore(install_id)
+    try:
+        assert store.get_key(TOKEN_KEY) == token_key and store.get_key(SUPPRESSION_KEY) == suppression_key
+    finally:
+        for name in (TOKEN_KEY, SUPPRESSION_KEY):
+            store.delete(name)
