@@ -260,6 +260,16 @@ def create_backup(
     written) with a message for the user; a failed or cancelled backup leaves no file behind.
     """
     check_passphrase_rules(passphrase)
+    from .keys_guard import check_keys
+
+    try:
+        problem = check_keys(app)
+    except sqlite3.DatabaseError:  # a damaged file: the integrity check below says so properly
+        problem = None
+    if problem is not None:
+        # Such a backup could not bring the keys back, yet it would push older backups that
+        # can out of the kept set.
+        raise BackupError("No backup was made: " + problem.message)
     now = datetime.now(UTC)
     folder = Path(to).expanduser().parent if to else backup_folder(app)
     try:

@@ -164,3 +164,10 @@ def test_structure_check_without_passphrase(small_chunks, tmp_path):
     cut.write_bytes(good.read_bytes()[:-20])
     with pytest.raises(BackupTruncatedError):
         fmt.check_structure(cut)
+
+
+def test_passphrase_is_unicode_normalised(small_chunks):
+    """The same passphrase typed on macOS (decomposed) and Windows (composed) opens the file."""
+    composed, decomposed = "Grüße aus Köln", "Gru\u0308ße aus Ko\u0308ln"
+    assert composed != decomposed
+    assert _read(_write(b"data" * 10, composed), decomposed) == b"data" * 10

@@ -115,3 +115,17 @@ def test_accepting_new_keys_unblocks_and_is_recorded(app, keyring_backend):
         assert keys_guard.accept_new_keys(app) == []
     finally:
         app.close()
+
+
+def test_no_backup_without_the_keys_so_good_backups_are_kept(app, keyring_backend):
+    app.token_key()
+    good = backup.create_backup(app, PASS)
+    app.settings.set("backup.keep", 1)
+    keyring_backend.store.clear()
+    app = _reopen(app, keyring_backend)
+    try:
+        with pytest.raises(backup.BackupError, match="No backup was made"):
+            backup.create_backup(app, PASS)
+        assert [i.path for i in backup.list_backups(app.paths.backups)] == [good.path]
+    finally:
+        app.close()
