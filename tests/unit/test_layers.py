@@ -30,20 +30,35 @@ def test_no_qt_outside_ui():
     assert offenders == [], f"PySide6 imported outside mailer_desktop/ui: {offenders}"
 
 
+def _absolute(path: Path, node: ast.ImportFrom) -> str:
+    """The absolute module an import names (relative imports resolved against the file's package)."""
+    if node.level == 0:
+        return node.module or ""
+    package = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)[:-1]
+    base = package[: len(package) - (node.level - 1)]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
 def test_domain_imports_nothing_of_ours_outside_domain():
     offenders = []
     for path in (PACKAGE / "domain").rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.level >= 2:
-                offenders.append(f"{path.name}: from {'.' * node.level}{node.module or ''}")
-            if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("mailer_desktop"):
-                if not node.module.startswith("mailer_desktop.domain"):
-                    offenders.append(f"{path.name}: from {node.module}")
+            if isinstance(node, ast.ImportFrom):
+                target = _absolute(path, node)
+                if target.startswith("mailer_desktop") and not target.startswith("mailer_desktop.domain"):
+                    offenders.append(f"{path.name}: from {target}")
             for mod in ("sqlite3", "PySide6", "smtplib", "aiosmtplib", "imaplib"):
                 if isinstance(node, ast.Import) and any(a.name.split(".")[0] == mod for a in node.names):
                     offenders.append(f"{path.name}: import {mod}")
     assert offenders == [], f"domain/ must stay pure: {offenders}"
+
+
+def test_relative_imports_resolve_to_their_package():
+    node = ast.parse("from ..tokens import make").body[0]
+    assert _absolute(PACKAGE / "domain" / "inbox" / "replies.py", node) == "mailer_desktop.domain.tokens"
+    node = ast.parse("from ..storage import db").body[0]
+    assert _absolute(PACKAGE / "domain" / "x.py", node) == "mailer_desktop.storage"
 
 
 def test_checker_sees_a_violation(tmp_path):
