@@ -33,6 +33,15 @@ from mailer_desktop.services.sender import send_campaign
 from mailer_desktop.services.sender_identity import save_sender
 
 PASS = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _cheap_key_derivation(monkeypatch):
+    # The scrypt cost is stored in each file's header; a lower one keeps these tests quick.
+    from mailer_desktop.services import backup_format
+
+    monkeypatch.setattr(backup_format, "SCRYPT_N", 1 << 12)
+
 N = 40
 PASS_FIRST = 10
 

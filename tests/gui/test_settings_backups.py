@@ -19,6 +19,15 @@ from mailer_desktop.ui.widgets.settings_backups import BackupSettings
 PASS = "correct horse battery"
 
 
+@pytest.fixture(autouse=True)
+def _cheap_key_derivation(monkeypatch):
+    # The scrypt cost is stored in each file's header; a lower one keeps these tests quick.
+    from mailer_desktop.services import backup_format
+
+    monkeypatch.setattr(backup_format, "SCRYPT_N", 1 << 12)
+
+
+
 def _ctx(app) -> UiContext:
     return UiContext(app=app, jobs=JobRunner(), events=Events())
 

@@ -21,6 +21,15 @@ from mailer_desktop.services.rights import erase_person
 PASS = "correct horse battery"
 
 
+@pytest.fixture(autouse=True)
+def _cheap_key_derivation(monkeypatch):
+    # The scrypt cost is stored in each file's header; a lower one keeps these tests quick.
+    from mailer_desktop.services import backup_format
+
+    monkeypatch.setattr(backup_format, "SCRYPT_N", 1 << 12)
+
+
+
 def _file_digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

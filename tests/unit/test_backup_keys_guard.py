@@ -14,6 +14,15 @@ from mailer_desktop.storage.meta import get_meta
 PASS = "correct horse battery"
 
 
+@pytest.fixture(autouse=True)
+def _cheap_key_derivation(monkeypatch):
+    # The scrypt cost is stored in each file's header; a lower one keeps these tests quick.
+    from mailer_desktop.services import backup_format
+
+    monkeypatch.setattr(backup_format, "SCRYPT_N", 1 << 12)
+
+
+
 def _reopen(app, keyring_backend):
     home = app.paths.home
     app.close()
