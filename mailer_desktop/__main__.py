@@ -11,6 +11,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--home", metavar="DIR", help="data folder (default: the platform's data folder)")
     parser.add_argument("--demo", action="store_true",
                         help="open a throw-away data folder with sample contacts, templates and a sent campaign")
+    parser.add_argument("--theme", choices=("system", "light", "dark"), help="override the appearance setting")
     parser.add_argument("--smoke-test", action="store_true",
                         help="open the window, print 'started' and quit (used to check builds)")
     args, _qt_args = parser.parse_known_args(argv)
@@ -57,6 +58,13 @@ def main(argv: list[str] | None = None) -> int:
             tell("warning", str(exc))
 
     from .ui.main_window import MainWindow
+    from .ui.theme import apply_theme, follow_system
+
+    def theme_choice() -> str:
+        return args.theme or app.settings.get("appearance.theme")
+
+    apply_theme(qt_app, theme_choice())
+    follow_system(qt_app, theme_choice)
 
     window = MainWindow(app)
     window.setWindowIcon(app_icon())

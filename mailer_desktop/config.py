@@ -78,6 +78,7 @@ class Setting:
     label: str
     help: str = ""
     group: str = "General"
+    choices: tuple[str, ...] = ()  # for text settings with a fixed set of values
 
     @property
     def kind(self) -> type:
@@ -116,6 +117,9 @@ SETTINGS: dict[str, Setting] = _settings(
             "Adds 'This message is an advertisement.' to the footer (CAN-SPAM).", "Sender"),
     Setting("sending.default_account", "sandbox", "Sending account",
             "The account new campaigns use. 'sandbox' keeps every message on this computer.", "Sending"),
+    Setting("appearance.theme", "system", "Appearance",
+            "Follow the computer's light or dark mode, or choose one.", "Appearance",
+            choices=("system", "light", "dark")),
     Setting("setup.completed", False, "The setup assistant has been completed", "", "Internal"),
     # Consent and retention (GDPR Art. 5(1)(e))
     Setting("consent.pending_retention_days", 30, "Purge unconfirmed contacts after (days)",

@@ -50,6 +50,8 @@ class SettingsStore:
     def set(self, key: str, value: Any) -> None:
         decl = setting(key)
         value = coerce(decl.default, value, key)
+        if decl.choices and value not in decl.choices:
+            raise ValueError(f"setting {key}: {value!r} is not one of {', '.join(decl.choices)}")
         self._conn().execute(
             "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, json.dumps(value)),

@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status_label)
         self.events.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.events.navigate.connect(self.show_page)
+        self.events.settings_changed.connect(self._apply_appearance)
         self.setAcceptDrops(True)
         self._style()
         self._restore_geometry()
@@ -146,6 +147,15 @@ class MainWindow(QMainWindow):
             "QListWidget#sidebar::item { padding-left: 14px; border-radius: 6px; margin: 1px 8px; }"
             "QListWidget#sidebar::item:selected { background: palette(highlight); color: palette(highlighted-text); }"
         )
+
+    def _apply_appearance(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        from .theme import apply_theme
+
+        app = QApplication.instance()
+        if app is not None and app.property("mailerDarkTheme") is not None:  # themed at start-up
+            apply_theme(app, self.app.settings.get("appearance.theme"))
 
     # -- drag and drop anywhere on the window ------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt API)

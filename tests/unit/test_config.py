@@ -32,3 +32,10 @@ def test_settings_default_set_and_type_checked(app):
     with pytest.raises(KeyError, match="unknown setting"):
         app.settings.get("no.such.setting")
     assert app.settings.all()["consent.pending_retention_days"] == 45
+
+
+def test_choice_settings_refuse_other_values(app):
+    app.settings.set("appearance.theme", "dark")
+    assert app.settings.get("appearance.theme") == "dark"
+    with pytest.raises(ValueError, match="not one of system, light, dark"):
+        app.settings.set("appearance.theme", "purple")

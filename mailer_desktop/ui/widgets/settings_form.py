@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QLabel,
@@ -60,6 +61,11 @@ class SettingsForm(QWidget):
         self.load()
 
     def _editor(self, decl: Setting) -> QWidget:
+        if decl.choices:
+            combo = QComboBox()
+            for choice in decl.choices:
+                combo.addItem(self.tr(choice.capitalize()), choice)
+            return combo
         if isinstance(decl.default, bool):
             return QCheckBox()
         if isinstance(decl.default, int):
@@ -75,7 +81,9 @@ class SettingsForm(QWidget):
     def load(self) -> None:
         for key, editor in self.editors.items():
             value = self.ctx.app.settings.get(key)
-            if isinstance(editor, QCheckBox):
+            if isinstance(editor, QComboBox):
+                editor.setCurrentIndex(max(0, editor.findData(value)))
+            elif isinstance(editor, QCheckBox):
                 editor.setChecked(bool(value))
             elif isinstance(editor, (QSpinBox, QDoubleSpinBox)):
                 editor.setValue(value)
@@ -85,7 +93,9 @@ class SettingsForm(QWidget):
     def values(self) -> dict:
         out = {}
         for key, editor in self.editors.items():
-            if isinstance(editor, QCheckBox):
+            if isinstance(editor, QComboBox):
+                out[key] = editor.currentData()
+            elif isinstance(editor, QCheckBox):
                 out[key] = editor.isChecked()
             elif isinstance(editor, (QSpinBox, QDoubleSpinBox)):
                 out[key] = editor.value()

@@ -1,0 +1,78 @@
+"""Light and dark appearance that follows the system (or the user's choice in Settings).
+
+Fusion style everywhere, so the program looks the same on Windows, macOS and Linux, with a
+palette picked from the system's colour scheme. Widgets use palette roles (``palette(base)``
+and friends) in their style sheets, never fixed colours, so both themes read well.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory
+
+ACCENT = QColor("#2f7fd8")
+
+
+def system_is_dark() -> bool:
+    hints = QGuiApplication.styleHints()
+    scheme = hints.colorScheme() if hasattr(hints, "colorScheme") else Qt.ColorScheme.Unknown
+    if scheme == Qt.ColorScheme.Dark:
+        return True
+    if scheme == Qt.ColorScheme.Light:
+        return False
+    window = QGuiApplication.palette().color(QPalette.ColorRole.Window)
+    return window.lightness() < 128
+
+
+def light_palette() -> QPalette:
+    p = QPalette()
+    colours = {
+        QPalette.ColorRole.Window: "#f3f4f6", QPalette.ColorRole.WindowText: "#1d2330",
+        QPalette.ColorRole.Base: "#ffffff", QPalette.ColorRole.AlternateBase: "#eceef2",
+        QPalette.ColorRole.Text: "#1d2330", QPalette.ColorRole.Button: "#f7f8fa",
+        QPalette.ColorRole.ButtonText: "#1d2330", QPalette.ColorRole.ToolTipBase: "#fffbe6",
+        QPalette.ColorRole.ToolTipText: "#1d2330", QPalette.ColorRole.PlaceholderText: "#6b7280",
+        QPalette.ColorRole.Mid: "#c9ced6", QPalette.ColorRole.Highlight: ACCENT.name(),
+        QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.Link: "#1f63b5",
+    }
+    for role, colour in colours.items():
+        p.setColor(role, QColor(colour))
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#9aa1ad"))
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#9aa1ad"))
+    return p
+
+
+def dark_palette() -> QPalette:
+    p = QPalette()
+    colours = {
+        QPalette.ColorRole.Window: "#1f2228", QPalette.ColorRole.WindowText: "#e6e8ec",
+        QPalette.ColorRole.Base: "#16181d", QPalette.ColorRole.AlternateBase: "#262a31",
+        QPalette.ColorRole.Text: "#e6e8ec", QPalette.ColorRole.Button: "#2a2e36",
+        QPalette.ColorRole.ButtonText: "#e6e8ec", QPalette.ColorRole.ToolTipBase: "#2a2e36",
+        QPalette.ColorRole.ToolTipText: "#e6e8ec", QPalette.ColorRole.PlaceholderText: "#8b93a1",
+        QPalette.ColorRole.Mid: "#3a3f48", QPalette.ColorRole.Highlight: ACCENT.name(),
+        QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.Link: "#7fb2ff",
+        QPalette.ColorRole.BrightText: "#ff7b7b",
+    }
+    for role, colour in colours.items():
+        p.setColor(role, QColor(colour))
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#6b7280"))
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#6b7280"))
+    return p
+
+
+def apply_theme(app: QApplication, choice: str = "system") -> bool:
+    """Apply 'light', 'dark' or 'system'; returns True when the dark palette is in use."""
+    app.setStyle(QStyleFactory.create("Fusion"))
+    dark = system_is_dark() if choice == "system" else choice == "dark"
+    app.setPalette(dark_palette() if dark else light_palette())
+    app.setProperty("mailerDarkTheme", dark)
+    return dark
+
+
+def follow_system(app: QApplication, choice_provider) -> None:
+    """Re-apply the theme when the system switches between light and dark."""
+    hints = QGuiApplication.styleHints()
+    if hasattr(hints, "colorSchemeChanged"):
+        hints.colorSchemeChanged.connect(lambda *_: apply_theme(app, choice_provider()))
