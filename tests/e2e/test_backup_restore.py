@@ -79,6 +79,16 @@ def _unsubscribe_token(raw: bytes) -> tuple[str, str]:
     return msg["To"].addresses[0].addr_spec, found[0]
 
 
+def _reply(token: str) -> bytes:
+    return (f"From: Someone Else <someone.else@forwarded.example>\r\n"
+            f"To: leave@shop.example\r\n"
+            f"Subject: unsubscribe {token}\r\n"
+            f"Date: Mon, 23 Nov 2026 12:00:00 +0000\r\n"
+            f"Message-ID: <reply-1@forwarded.example>\r\n"
+            f"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+            f"unsubscribe\r\n").encode("ascii")
+
+
 @pytest.fixture
 def shop(app):
     save_sender(app, name="Corner Shop", from_address="news@shop.example",
@@ -131,19 +141,31 @@ def test_backup_during_send_then_restore_on_a_new_computer(shop, tmp_path, capsy
         assert states.get("sent", 0) < N  # ... as it was in the middle of the send
         assert report["contacts"] == N and report["install_id"] == app.install_id
 
-        # A reply to a message sent before the backup, from another address (forwarded mail).
         parsed = tokens.parse(restored.token_key(), f"Subject: unsubscribe {token}")
         assert parsed is not None and parsed.action == tokens.UNSUBSCRIBE
         person = contacts_service.get_contact(restored, parsed.contact_id)
-        assert person.email == to_address
-        contacts_service.change_status(restored, person.id, "unsubscribed", "email_reply",
-                                       evidence=f"reply with token {token}")
-        assert contacts_service.get_contact(restored, person.id).status == "unsubscribed"
-        assert suppression.is_suppressed(restored, to_address)
-
+        assert person.email == to_address and person.status == "confirmed"
         # The erased address cannot come back.
         with pytest.raises(SuppressedError):
             contacts_service.add_contact(restored, "erased@example.org")
+    finally:
+        restored.close()
+
+    # The unsubscribe reply to a message sent before the backup arrives from another address
+    # (the reader forwarded it from a second mailbox); "Process inbox" on the new computer.
+    reply = tmp_path / "reply.eml"
+    reply.write_bytes(_reply(token))
+    code = cli_main(["--home", str(new_home), "inbox", "import", str(reply), "--json"], keyring_backend=new_keyring)
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["processed"] == 1 and summary["by_kind"] == {"unsubscribe": 1}
+    restored = open_app(new_home, keyring_backend=new_keyring, log_to_file=False)
+    try:
+        assert contacts_service.get_contact(restored, person.id).status == "unsubscribed"
+        assert suppression.is_suppressed(restored, to_address)
+        others = contacts_service.status_counts(restored)
+        assert others.get("unsubscribed") == 1 and others.get("confirmed") == N - 1
     finally:
         restored.close()
     code = cli_main(["--home", str(new_home), "contacts", "add", "erased@example.org"],
