@@ -1,0 +1,105 @@
+"""``contacts import FILE`` and ``contacts export-csv FILE`` (DESIGN.md §4).
+
+``contacts import FILE [--list NAME] [--consent pending|confirmed|implied --proof TEXT
+[--purchase-date YYYY-MM-DD]] [--policy fill|overwrite|keep] [--map HEADER=TARGET ...]
+[--unknown skip|field] [--encoding E] [--delimiter D] [--report-csv FILE] [--json]``
+prints the counts ``{"added", "updated", "unchanged", "duplicates", "invalid", "suppressed",
+"flagged"}`` (and more: rows, skipped, flags, encoding, delimiter, mapping …). FILE ``-``
+reads pasted text from standard input.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..services import importing
+from ..services.contact_errors import ContactError
+from ..services.progress import Cancelled
+from .base import Cli, CliError, Context
+
+_DELIMITERS = {"comma": ",", ",": ",", "semicolon": ";", ";": ";", "tab": "\t", "\\t": "\t", "\t": "\t",
+               "pipe": "|", "|": "|"}
+
+
+def register(cli: Cli) -> None:
+    p = cli.add("contacts", "import", import_contacts,
+                help="import contacts from CSV/TSV, Excel .xlsx, vCard .vcf or text ('-' = stdin)")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--list", dest="list_name", metavar="NAME", help="add everyone imported to this list")
+    p.add_argument("--consent", choices=importing.CONSENT_CHOICES, default="pending",
+                   help="pending (default: they are asked to confirm), confirmed (needs --proof) or "
+                        "implied (CASL, needs --purchase-date)")
+    p.add_argument("--proof", default="", metavar="TEXT", help="where and when these people agreed")
+    p.add_argument("--purchase-date", "--implied-purchase-date", dest="purchase_date", metavar="YYYY-MM-DD",
+                   help="purchase date for implied consent (valid two years)")
+    p.add_argument("--policy", choices=importing.POLICIES, default="fill",
+                   help="existing contacts and duplicates: fill empty fields (default), overwrite, keep")
+    p.add_argument("--map", dest="maps", action="append", default=[], metavar="HEADER=TARGET",
+                   help="map a column: email, name, first_name, last_name, optout, skip or field:NAME")
+    p.add_argument("--unknown", choices=("skip", "field"), default="skip",
+                   help="columns nothing recognises: skip (default) or keep as custom fields")
+    p.add_argument("--encoding", metavar="NAME", help="the file's encoding (default: detected)")
+    p.add_argument("--delimiter", metavar="D", help="comma, semicolon, tab or pipe (default: detected)")
+    p.add_argument("--source", default="", metavar="TEXT", help="where the list comes from (stored)")
+    p.add_argument("--report-csv", metavar="FILE", help="write every row's issue to FILE (CSV)")
+
+    p = cli.add("contacts", "export-csv", export_csv, help="export contacts to CSV (imports back unchanged)")
+    p.add_argument("file", metavar="FILE")
+
+
+def _options(args) -> importing.ImportOptions:
+    overrides = {}
+    for item in args.maps:
+        header, eq, target = item.partition("=")
+        if not eq or not header.strip() or not target.strip():
+            raise CliError(f"--map needs HEADER=TARGET, got {item!r}")
+        overrides[header.strip()] = target.strip()
+    return importing.ImportOptions(list_name=args.list_name, consent=args.consent, proof=args.proof,
+                                   purchase_date=args.purchase_date, policy=args.policy, overrides=overrides,
+                                   unknown=args.unknown, source=args.source)
+
+
+def import_contacts(args, ctx: Context) -> int:
+    options = _options(args)
+    delimiter = None
+    if args.delimiter:
+        delimiter = _DELIMITERS.get(args.delimiter.lower() if len(args.delimiter) > 1 else args.delimiter)
+        if delimiter is None:
+            raise CliError("--delimiter must be comma, semicolon, tab or pipe")
+    try:
+        importing.check_options(options)
+        if args.file == "-":
+            report = importing.import_text(ctx.app, sys.stdin.read(), options)
+        else:
+            path = Path(args.file)
+            if not path.is_file():
+                raise CliError(f"{path}: no such file")
+            report = importing.import_file(ctx.app, path, options, encoding=args.encoding, delimiter=delimiter)
+    except (importing.ImportInputError, ContactError) as exc:
+        raise CliError(str(exc)) from None
+    except Cancelled:
+        raise CliError("import cancelled; nothing was changed") from None
+    if args.report_csv:
+        report.write_csv(args.report_csv)
+    if ctx.json:
+        ctx.emit(report.as_dict())
+    else:
+        ctx.say(report.summary())
+        for issue in report.issues[:20]:
+            if issue.kind in ("invalid", "typo"):
+                hint = f" (did you mean {issue.suggestion}?)" if issue.suggestion else ""
+                ctx.say(f"  row {issue.row}: {issue.kind}: {issue.value!r}: {issue.reason}{hint}")
+    return 0
+
+
+def export_csv(args, ctx: Context) -> int:
+    try:
+        n = importing.export_contacts_csv(ctx.app, args.file)
+    except OSError as exc:
+        raise CliError(f"{args.file}: cannot write ({exc.strerror or exc})") from None
+    if ctx.json:
+        ctx.emit({"exported": n, "file": str(args.file)})
+    else:
+        ctx.say(f"{n} contacts written to {args.file}")
+    return 0

@@ -1,0 +1,131 @@
+"""vCard 3.0 / 4.0 (RFC 2426, RFC 6350) read as a table, one row per card.
+
+Folded lines are unfolded, ``group.`` prefixes dropped, ``\\,`` ``\\;`` ``\\n`` unescaped.
+The preferred EMAIL (``PREF=1`` or ``TYPE=pref``, else the first) becomes the address; the
+others go to the ``other_emails`` column. FN gives the name; N gives first and last name.
+vCard 2.1 quoted-printable values are decoded as well, since old phones still write them.
+"""
+
+from __future__ import annotations
+
+import quopri
+from collections.abc import Iterable, Iterator
+
+HEADER = ["email", "name", "first_name", "last_name", "company", "phone", "other_emails"]
+
+
+def unfold(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
+    """(line number where the logical line starts, logical line)."""
+    current, start = None, 0
+    for number, raw in enumerate(lines, start=1):
+        line = raw.rstrip("\r\n")
+        if line[:1] in (" ", "\t") and current is not None:
+            current += line[1:]
+            continue
+        if current is not None and current.endswith("=") and "QUOTED-PRINTABLE" in current.upper().split(":", 1)[0]:
+            current = current[:-1] + line  # vCard 2.1 soft line break
+            continue
+        if current is not None:
+            yield start, current
+        current, start = line, number
+    if current is not None:
+        yield start, current
+
+
+def _unescape(value: str) -> str:
+    out, i = [], 0
+    while i < len(value):
+        ch = value[i]
+        if ch == "\\" and i + 1 < len(value):
+            nxt = value[i + 1]
+            out.append("\n" if nxt in "nN" else nxt)
+            i += 2
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _split_unescaped(value: str, sep: str) -> list[str]:
+    parts, buf, i = [], [], 0
+    while i < len(value):
+        if value[i] == "\\" and i + 1 < len(value):
+            buf.append(value[i:i + 2])
+            i += 2
+            continue
+        if value[i] == sep:
+            parts.append("".join(buf))
+            buf = []
+        else:
+            buf.append(value[i])
+        i += 1
+    parts.append("".join(buf))
+    return parts
+
+
+def _parse(line: str) -> tuple[str, dict[str, str], str]:
+    head, _, value = line.partition(":")
+    parts = head.split(";")
+    name = parts[0].rpartition(".")[2].upper()
+    params: dict[str, str] = {}
+    for p in parts[1:]:
+        k, eq, v = p.partition("=")
+        if eq:
+            params[k.upper()] = (params.get(k.upper(), "") + "," + v).strip(",")
+        else:  # vCard 2.1 bare parameters: EMAIL;INTERNET;PREF
+            params.setdefault("TYPE", "")
+            params["TYPE"] = (params["TYPE"] + "," + k).strip(",")
+    if params.get("ENCODING", "").upper() == "QUOTED-PRINTABLE":
+        charset = params.get("CHARSET", "utf-8")
+        try:
+            value = quopri.decodestring(value.encode("latin-1", "replace")).decode(charset, "replace")
+        except LookupError:
+            value = quopri.decodestring(value.encode("latin-1", "replace")).decode("utf-8", "replace")
+    return name, params, value
+
+
+def _preferred(params: dict[str, str]) -> bool:
+    types = params.get("TYPE", "").lower().replace('"', "").split(",")
+    return params.get("PREF", "") == "1" or "pref" in types
+
+
+def cards(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
+    """(line number of BEGIN:VCARD, row in :data:`HEADER` order) for every card."""
+    card: dict | None = None
+    for number, line in unfold(lines):
+        if not line.strip():
+            continue
+        name, params, value = _parse(line.lstrip("\ufeff"))
+        if name == "BEGIN" and value.strip().upper() == "VCARD":
+            card = {"start": number, "emails": [], "fn": "", "n": None, "org": "", "tel": ""}
+            continue
+        if card is None:
+            continue
+        if name == "END" and value.strip().upper() == "VCARD":
+            yield card["start"], _row(card)
+            card = None
+        elif name == "EMAIL":
+            address = _unescape(value).strip()
+            if address:
+                card["emails"].append((_preferred(params), address))
+        elif name == "FN":
+            card["fn"] = _unescape(value).strip()
+        elif name == "N":
+            card["n"] = [_unescape(p).strip() for p in _split_unescaped(value, ";")]
+        elif name == "ORG" and not card["org"]:
+            card["org"] = " ".join(_unescape(p).strip() for p in _split_unescaped(value, ";") if p.strip())
+        elif name == "TEL" and not card["tel"]:
+            card["tel"] = _unescape(value).strip().removeprefix("tel:")
+    if card is not None:  # a last card without END: still read what it has
+        yield card["start"], _row(card)
+
+
+def _row(card: dict) -> list[str]:
+    emails = card["emails"]
+    ordered = [a for p, a in emails if p] + [a for p, a in emails if not p]
+    last = first = ""
+    if card["n"]:
+        n = card["n"] + ["", ""]
+        last, first = n[0], n[1]
+    name = card["fn"] or " ".join(x for x in (first, last) if x)
+    return [ordered[0] if ordered else "", name, first, last, card["org"], card["tel"], ", ".join(ordered[1:])]

@@ -1,0 +1,374 @@
+"""Importing a contact table: clean every row, check suppressions, merge, write in one transaction.
+
+Phase 1 reads the table and stages the cleaned rows in a TEMP table of this connection (the
+database file is not touched, other writers are not blocked). Phase 2 applies them in ONE
+``BEGIN IMMEDIATE`` transaction; a crash, a kill or a cancel anywhere leaves the database
+exactly as it was (a cancel raises :class:`Cancelled` after the rollback).
+
+Rules the import keeps:
+- Consent is never changed for an existing contact (status, basis and expiry stay); new
+  contacts get ``pending`` (default), ``confirmed`` with the proof text as evidence (basis
+  express), or CASL ``implied`` (status confirmed, basis implied, expiry = purchase + 2 years).
+  Every new contact gets an ``imported`` consent event carrying that evidence; with a proof,
+  existing contacts get a ``note`` event with it (their status unchanged).
+- Suppressed addresses (address or whole domain), contacts already unsubscribed, bounced or
+  complained, and rows a source system marks as opted out are skipped and counted, never revived.
+- Duplicates inside the file and matches in the database are merged by the chosen policy
+  (domain/importing/merge.py); role, disposable and typo flags are reported, never applied.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from ...domain import consent
+from ...domain.addresses import AddressError
+from ...domain.importing.cleaning import AddressCleaner
+from ...domain.importing.mapping import SKIP, Mapping, auto_map, valid_target
+from ...domain.importing.merge import KEEP, POLICIES, merge
+from ...domain.importing.report import ImportReport, Issue
+from ...domain.importing.sniff import DELIMITER_NAMES
+from ...storage import contacts as contact_store
+from ...storage import importing as sql
+from ...storage.db import now_iso
+from ..contact_lists import ensure_list
+from ..progress import NO_PROGRESS, Progress
+from .readers import ImportInputError, Table, open_table
+from .rows import RowPlan, RowProblem
+
+PENDING, CONFIRMED, IMPLIED = "pending", "confirmed", "implied"
+CONSENT_CHOICES = (PENDING, CONFIRMED, IMPLIED)
+BATCH = 20_000
+
+
+@dataclass
+class ImportOptions:
+    list_name: str | None = None
+    consent: str = PENDING
+    proof: str = ""                       # required for confirmed: where and when they agreed
+    purchase_date: date | str | None = None   # required for implied (CASL)
+    policy: str = "fill"
+    targets: list[str] | None = None      # a full mapping (one target per column); None: automatic
+    overrides: dict[str, str] = field(default_factory=dict)   # header name -> target
+    unknown: str = SKIP                   # SKIP or "field" for columns nothing recognises
+    source: str = ""                      # stored on new contacts; default "import: FILE"
+
+
+def check_options(options: ImportOptions, today: date | None = None) -> tuple[str, str | None, str | None, str]:
+    """(status, basis, expiry, evidence) for new contacts; ImportInputError on bad choices."""
+    if options.policy not in POLICIES:
+        raise ImportInputError(f"unknown merge policy {options.policy!r} (one of {', '.join(POLICIES)})")
+    proof = " ".join(options.proof.split())
+    if options.consent == PENDING:
+        return consent.PENDING, None, None, proof
+    if options.consent == CONFIRMED:
+        if not proof:
+            raise ImportInputError("importing contacts as confirmed needs a proof of consent: "
+                                   "where and when these people agreed (e.g. 'signup form on shop.example, 2024')")
+        return consent.CONFIRMED, consent.EXPRESS, None, proof
+    if options.consent == IMPLIED:
+        if not options.purchase_date:
+            raise ImportInputError("implied consent (CASL) needs the purchase date (YYYY-MM-DD)")
+        try:
+            purchase = consent.parse_day(options.purchase_date)
+        except ValueError:
+            raise ImportInputError(f"not a date (YYYY-MM-DD): {options.purchase_date}") from None
+        today = today or datetime.now(UTC).date()
+        if purchase > today:
+            raise ImportInputError(f"the purchase date {purchase} is in the future")
+        expiry = consent.implied_expiry(purchase)
+        if expiry <= today:
+            raise ImportInputError(f"implied consent from a purchase on {purchase} expired on {expiry}")
+        evidence = f"implied consent (CASL): purchase on {purchase.isoformat()}" + (f"; {proof}" if proof else "")
+        return consent.CONFIRMED, consent.IMPLIED, expiry.isoformat(), evidence
+    raise ImportInputError(f"unknown consent choice {options.consent!r} (pending, confirmed or implied)")
+
+
+def resolve_mapping(table: Table, options: ImportOptions) -> Mapping:
+    header = table.header
+    if options.targets is not None:
+        targets = list(options.targets) + [SKIP] * (len(header) - len(options.targets))
+        mapping = Mapping(targets[: len(header)], None)
+    else:
+        mapping = auto_map(header, options.unknown, [r for _, r in table.preview])
+    lowered = {h.strip().lower(): i for i, h in enumerate(header)}
+    for name, target in options.overrides.items():
+        i = lowered.get(name.strip().lower())
+        if i is None:
+            raise ImportInputError(f"{table.name}: no column named {name!r} (columns: {', '.join(header)})")
+        mapping.targets[i] = target
+    bad = [t for t in mapping.targets if not valid_target(t) and t != "field:*json"]
+    if bad:
+        raise ImportInputError(f"unknown column target {bad[0]!r} (email, name, first_name, last_name, "
+                               "optout, skip or field:NAME)")
+    if mapping.targets.count("email") != 1:
+        raise ImportInputError(f"{table.name}: no column is mapped to the email address"
+                               if "email" not in mapping.targets else
+                               f"{table.name}: more than one column is mapped to the email address")
+    return mapping
+
+
+class _Hasher:
+    """Suppression hashes (domain/suppression.py) with the per-domain hash cached."""
+
+    def __init__(self, key: bytes, hashes: set[str]):
+        self.key, self.hashes, self._domains = key, hashes, {}
+
+    def hit(self, addr_key: str, domain: str) -> bool:
+        if not self.hashes:
+            return False
+        d = self._domains.get(domain)
+        if d is None:
+            d = hmac.digest(self.key, b"d:" + domain.encode("ascii", "replace"), "sha256").hex()
+            self._domains[domain] = d
+        if d in self.hashes:
+            return True
+        return hmac.digest(self.key, b"a:" + addr_key.encode("utf-8"), "sha256").hex() in self.hashes
+
+
+def import_file(app, path: str | Path, options: ImportOptions | None = None, progress: Progress = NO_PROGRESS,
+                *, encoding: str | None = None, delimiter: str | None = None) -> ImportReport:
+    table = open_table(path, encoding=encoding, delimiter=delimiter)
+    return import_table(app, table, options, progress, size_hint=Path(path).stat().st_size)
+
+
+def import_text(app, text: str, options: ImportOptions | None = None, progress: Progress = NO_PROGRESS,
+                ) -> ImportReport:
+    from .readers import table_from_text
+
+    return import_table(app, table_from_text(text), options, progress)
+
+
+def _estimate_rows(table: Table, size_hint: int | None) -> int | None:
+    if not size_hint or not table.preview:
+        return None
+    sample_bytes = sum(len(",".join(r)) + 2 for _, r in table.preview)
+    return max(len(table.preview), int(size_hint / max(1, sample_bytes / len(table.preview))))
+
+
+def import_table(app, table: Table, options: ImportOptions | None = None, progress: Progress = NO_PROGRESS,
+                 *, size_hint: int | None = None) -> ImportReport:
+    options = options or ImportOptions()
+    status, basis, expires, evidence = check_options(options)
+    mapping = resolve_mapping(table, options)
+    plan = RowPlan.of(table.header, mapping)
+    started = time.perf_counter()
+    report = ImportReport(source=table.name, file_format=table.file_format, encoding=table.encoding,
+                          delimiter=DELIMITER_NAMES.get(table.delimiter, table.delimiter),
+                          header_row=table.header_row, preset=mapping.preset,
+                          mapping=mapping.describe(table.header), list_name=options.list_name,
+                          policy=options.policy, consent=options.consent)
+    conn = app.db.conn
+    hasher = _Hasher(app.suppression_key(), sql.suppression_hashes(conn))
+    supp_state = sql.suppression_state(conn)
+    sql.create_stage(conn)
+    try:
+        merges = _stage(conn, table, plan, options.policy, report, hasher, progress,
+                        _estimate_rows(table, size_hint))
+        progress.check()
+        progress.update(report.rows, None, "Saving contacts")
+        with app.db.transaction(conn):
+            if sql.suppression_state(conn) != supp_state:  # entries added while the file was read
+                _recheck_suppressions(conn, _Hasher(hasher.key, sql.suppression_hashes(conn)), plan, report)
+            if merges:
+                _merge_duplicates(conn, merges, options.policy)
+            _apply(app, conn, report, options, status, basis, expires, evidence, table.name, progress)
+    finally:
+        sql.drop_stage(conn)
+    report.seconds = time.perf_counter() - started
+    progress.update(report.rows, report.rows, "Done")
+    return report
+
+
+def _stage(conn, table: Table, plan: RowPlan, policy: str, report: ImportReport, hasher: _Hasher,
+           progress: Progress, estimate: int | None) -> dict[int, list]:
+    """Read, clean and stage every row; returns seq -> [(name, fields)] of in-file duplicates."""
+    cleaner = AddressCleaner()
+    email_i = plan.email
+    email_col = plan.column_name(email_i)
+    header_cells = [h.strip().lower() for h in table.header]
+    seen: dict[str, int] = {}
+    first_row: dict[int, int] = {}
+    merges: dict[int, list] = {}
+    batch: list[tuple] = []
+    add_issue = report.add_issue
+    rows = invalid = duplicates = suppressed = skipped = flagged = 0
+    seq = 0
+    conn.execute("BEGIN")  # only the TEMP table is written here: no lock on the database file
+    try:
+        for number, row in table.rows():
+            rows += 1
+            if rows % 5000 == 0:
+                progress.check()
+                progress.update(rows, max(estimate, rows + 1) if estimate else None, "Reading and checking rows")
+            raw = row[email_i] if email_i < len(row) else ""
+            if not raw.strip():
+                if not any(c.strip() for c in row):
+                    skipped += 1
+                    add_issue(Issue(number, "skipped", "", "", "blank row"))
+                else:
+                    invalid += 1
+                    add_issue(Issue(number, "invalid", email_col, "", "no email address"))
+                continue
+            if raw.strip().lower() == header_cells[email_i] and [c.strip().lower() for c in row] == header_cells:
+                skipped += 1
+                add_issue(Issue(number, "skipped", "", "", "repeated header row"))
+                continue
+            try:
+                c = cleaner(raw)
+            except AddressError as exc:
+                invalid += 1
+                add_issue(Issue(number, "invalid", email_col, raw.strip(), str(exc)))
+                continue
+            source_optout = plan.opted_out(row)
+            if source_optout is not None:
+                suppressed += 1
+                report.suppressed_by["source_optout"] += 1
+                add_issue(Issue(number, "suppressed", plan.column_name(plan.optout), c.email,
+                                f"opted out in the source file ({source_optout})"))
+                continue
+            if hasher.hit(c.key, c.domain):
+                suppressed += 1
+                report.suppressed_by["suppression_list"] += 1
+                add_issue(Issue(number, "suppressed", email_col, c.email, "on the suppression list"))
+                continue
+            try:
+                name, fields = plan.values(row, c.name)
+            except RowProblem as exc:
+                invalid += 1
+                add_issue(Issue(number, "invalid", exc.column, exc.value, exc.reason))
+                continue
+            earlier = seen.get(c.key)
+            if earlier is not None:
+                duplicates += 1
+                add_issue(Issue(number, "duplicate", email_col, c.email,
+                                f"same address as row {first_row.get(earlier, '?')}"))
+                if policy != KEEP and (name or fields):
+                    merges.setdefault(earlier, []).append((name, fields))
+                continue
+            seq += 1
+            seen[c.key] = seq
+            if len(first_row) < 200_000:
+                first_row[seq] = number
+            if c.flags:
+                flagged += 1
+                for flag in c.flags:
+                    report.flags[flag] += 1
+                    add_issue(Issue(number, flag, email_col, c.email, _FLAG_TEXT[flag],
+                                    c.suggestion if flag == "typo" else ""))
+            batch.append((seq, number, c.email, c.key, name,
+                          json.dumps(fields, ensure_ascii=False) if fields else "{}"))
+            if len(batch) >= BATCH:
+                sql.stage_rows(conn, batch)
+                batch = []
+        if batch:
+            sql.stage_rows(conn, batch)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    report.rows, report.invalid, report.duplicates = rows, invalid, duplicates
+    report.suppressed, report.skipped, report.flagged = suppressed, skipped, flagged
+    return merges
+
+
+_FLAG_TEXT = {"role": "role account (a function, not a person)", "disposable": "disposable mailbox service",
+              "typo": "the domain looks misspelt"}
+
+
+def _recheck_suppressions(conn, hasher: _Hasher, plan: RowPlan, report: ImportReport) -> None:
+    gone = []
+    for rows in sql.iter_staged_keys(conn):
+        for seq, row_no, key in rows:
+            if hasher.hit(key, key.rpartition("@")[2]):
+                gone.append(seq)
+                report.suppressed += 1
+                report.suppressed_by["suppression_list"] += 1
+                report.add_issue(Issue(row_no, "suppressed", plan.column_name(plan.email), key,
+                                       "on the suppression list"))
+    sql.unstage(conn, gone)
+
+
+def _merge_duplicates(conn, merges: dict[int, list], policy: str) -> None:
+    current = sql.staged(conn, list(merges))
+    out = []
+    for seq, extra in merges.items():
+        if seq not in current:
+            continue
+        name, fields_json = current[seq]
+        fields = json.loads(fields_json)
+        for new_name, new_fields in extra:
+            name, fields, _ = merge(policy, name, fields, new_name, new_fields)
+        out.append((name, json.dumps(fields, ensure_ascii=False) if fields else "{}", seq))
+    sql.restage(conn, out)
+
+
+def _apply(app, conn, report: ImportReport, options: ImportOptions, status: str, basis: str | None,
+           expires: str | None, evidence: str, file_name: str, progress: Progress) -> None:
+    now = now_iso()
+    source = options.source or f"import: {file_name}"
+    list_id = ensure_list(app, options.list_name, conn=conn).id if options.list_name else None
+    list_note = f"list: {options.list_name}" if options.list_name else ""
+    sql.link_existing(conn)
+    updates, keep_ids, note_events = [], [], []
+    statuses: dict[int, str] = {}
+    for rows in sql.iter_matches(conn):
+        progress.check()
+        for _seq, row_no, new_name, new_fields, cid, cstatus, name, fields_json, email in rows:
+            if cstatus in consent.OPTED_OUT:
+                report.suppressed += 1
+                report.suppressed_by[cstatus] += 1
+                report.add_issue(Issue(row_no, "suppressed", "", email, f"the contact is {cstatus}"))
+                continue
+            keep_ids.append(cid)
+            statuses[cid] = cstatus
+            fields = json.loads(fields_json or "{}")
+            merged_name, merged_fields, changed = merge(options.policy, name, fields, new_name,
+                                                        json.loads(new_fields))
+            if changed:
+                report.updated += 1
+                updates.append((merged_name, json.dumps(merged_fields, ensure_ascii=False), now, cid))
+                note_events.append((cid, consent.EV_EDITED, now, "import", "",
+                                    f"{source}: {_changed_names(name, fields, merged_name, merged_fields)}",
+                                    cstatus, cstatus))
+            else:
+                report.unchanged += 1
+            if evidence and status != consent.PENDING:
+                note_events.append((cid, consent.EV_NOTE, now, "import", "",
+                                    f"{source}: stated consent proof: {evidence} (status not changed by import)",
+                                    cstatus, cstatus))
+    sql.update_contacts(conn, updates)
+    progress.check()
+    progress.update(report.rows, None, "Adding new contacts")
+    after_id, added = sql.insert_new(conn, status=status, basis=basis, expires=expires, source=source, now=now)
+    report.added = added
+    progress.check()
+    creation_evidence = "; ".join(x for x in (source, evidence, list_note) if x)
+    sql.insert_creation_events(conn, after_id, consent.EV_IMPORTED, now, "import", "", creation_evidence)
+    if list_id is not None:
+        sql.add_new_to_list(conn, list_id, after_id, now)
+        for cid in sql.add_existing_to_list(conn, list_id, keep_ids, now):
+            note_events.append((cid, consent.EV_LIST_ADDED, now, "import", "", list_note,
+                                statuses[cid], statuses[cid]))
+    contact_store.insert_events(conn, note_events)
+    progress.check()
+
+
+def _changed_names(name: str, fields: dict, new_name: str, new_fields: dict) -> str:
+    changed = (["name"] if name != new_name else []) + sorted(k for k in new_fields if fields.get(k) != new_fields[k])
+    return "changed " + ", ".join(changed)
+
+
+def preview_table(path: str | Path, *, encoding: str | None = None, delimiter: str | None = None,
+                  unknown: str = SKIP) -> tuple[Table, Mapping | None]:
+    """The opened table and the suggested mapping (None when no email column was found)."""
+    table = open_table(path, encoding=encoding, delimiter=delimiter)
+    mapping = auto_map(table.header, unknown, [r for _, r in table.preview])
+    return table, (mapping if mapping.email_column is not None else None)
+
+

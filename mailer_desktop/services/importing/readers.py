@@ -1,0 +1,273 @@
+"""Opening a contact file (or pasted text) as a table: header, preview, and a row stream.
+
+Formats: CSV/TSV/text tables (encoding and delimiter detected, see domain/importing/sniff),
+Excel ``.xlsx`` (openpyxl read-only, formulas read as their cached values, blank rows
+dropped), vCard ``.vcf``, and text pasted from the clipboard (a table copied from a
+spreadsheet, or any blob of addresses such as ``Anna <anna@example.com>, bob@example.org``).
+
+Rows are streamed: ``Table.rows()`` opens the file again and yields ``(row number, cells)``
+for every record after the header, so a million-row file never sits in memory. Row numbers
+are the record's position in the file counted from 1, as a spreadsheet program shows them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import itertools
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from email.utils import getaddresses
+from pathlib import Path
+
+from ...domain.importing import vcard
+from ...domain.importing.mapping import guess_target
+from ...domain.importing.sniff import DELIMITERS, detect_delimiter, detect_encoding, find_header, has_address
+
+SAMPLE_BYTES = 256 * 1024
+PREVIEW_ROWS = 50
+HEADER_SCAN_ROWS = 40
+FIELD_LIMIT = 1024 * 1024
+csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
+
+FORMAT_TITLES = {"csv": "CSV / text table", "xlsx": "Excel workbook", "vcf": "vCard", "text": "Pasted text"}
+
+
+class ImportInputError(ValueError):
+    """The file cannot be read as a contact table; the message names the file and the problem."""
+
+
+@dataclass
+class Table:
+    name: str
+    file_format: str
+    header: list[str]
+    header_row: int | None            # row number of the header (None: the table has none)
+    preview: list[tuple[int, list[str]]]
+    open_rows: Callable[[], Iterator[tuple[int, list[str]]]]
+    encoding: str = ""
+    delimiter: str = ""
+    first_data_row: int = 1           # rows before this (junk, header) are not data
+    notes: list[str] = field(default_factory=list)
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """(row number, cells) of every data row (blank rows included for CSV/text)."""
+        for number, row in self.open_rows():
+            if number >= self.first_data_row:
+                yield number, row
+
+
+def _header_of(rows: list[tuple[int, list[str]]]) -> tuple[list[str], int | None, int]:
+    """(header cells, header row number or None, first data row number)."""
+    cells = [r for _, r in rows]
+    index = find_header(cells, guess_target)
+    if index is None:
+        first = next((n for n, r in rows if any(c.strip() for c in r)), 1)
+        width = max((len(r) for r in cells), default=1)
+        return [f"Column {i + 1}" for i in range(width)], None, first
+    number, header = rows[index]
+    header = [h.strip().lstrip("\ufeff") for h in header]
+    while header and not header[-1]:
+        header.pop()
+    header = [h or f"Column {i + 1}" for i, h in enumerate(header)]
+    return header, number, number + 1
+
+
+def _finish(table: Table) -> Table:
+    table.preview = list(itertools.islice(table.rows(), PREVIEW_ROWS))
+    widest = max((len(r) for _, r in table.preview), default=0)
+    for i in range(len(table.header), widest):
+        table.header.append(f"Column {i + 1}")
+    return table
+
+
+# -- CSV and text tables ------------------------------------------------------------------
+def _check_utf8(path: Path, encoding: str) -> str:
+    """UTF-8 guessed from the sample: verify the whole file (cheap) before trusting it."""
+    if encoding not in ("utf-8", "utf-8-sig"):
+        return encoding
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as fh:
+        offset = 0
+        while chunk := fh.read(4 * 1024 * 1024):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                fh.seek(max(0, offset + exc.start - 1000))
+                return detect_encoding(fh.read(200_000))
+            offset += len(chunk)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return encoding
+
+
+def _csv_stream(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    try:
+        with path.open(encoding=encoding, newline="", errors="strict") as fh:
+            reader = csv.reader(fh, delimiter=delimiter)
+            number = 0
+            try:
+                for number, row in enumerate(reader, start=1):
+                    yield number, row
+            except csv.Error as exc:
+                raise ImportInputError(f"{path.name}, row {number + 1}: {exc}") from None
+            except UnicodeDecodeError as exc:
+                raise ImportInputError(f"{path.name}, after row {number}: the file is not valid {encoding} "
+                                       f"({exc.reason}); choose its encoding") from None
+    except UnicodeDecodeError as exc:
+        raise ImportInputError(f"{path.name}: the file is not valid {encoding} ({exc.reason})") from None
+
+
+def open_csv(path: Path, encoding: str | None = None, delimiter: str | None = None) -> Table:
+    try:
+        with path.open("rb") as fh:
+            sample = fh.read(SAMPLE_BYTES)
+            complete = len(sample) < SAMPLE_BYTES
+    except OSError as exc:
+        raise ImportInputError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    if encoding is None:
+        encoding = _check_utf8(path, detect_encoding(sample, complete=complete))
+    else:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise ImportInputError(f"unknown encoding {encoding!r}") from None
+    text = sample.decode(encoding, errors="replace")
+    if delimiter is None:
+        delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") and "\t" in text else detect_delimiter(text)
+    elif delimiter not in DELIMITERS:
+        raise ImportInputError("the delimiter must be one of , ; | or tab")
+    table = Table(path.name, "csv", [], None, [], lambda: _csv_stream(path, encoding, delimiter),
+                  encoding=encoding, delimiter=delimiter)
+    head = list(itertools.islice(_csv_stream(path, encoding, delimiter), HEADER_SCAN_ROWS))
+    table.header, table.header_row, table.first_data_row = _header_of(head)
+    return _finish(table)
+
+
+# -- Excel ---------------------------------------------------------------------------------
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _xlsx_stream(path: Path) -> Iterator[tuple[int, list[str]]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise ImportInputError(f"{path.name}: not a readable Excel workbook ({exc})") from None
+    try:
+        sheet = book.worksheets[0] if book.worksheets else None
+        if sheet is None:
+            return
+        for row in sheet.iter_rows():
+            cells = [_cell_text(getattr(c, "value", None)) for c in row]
+            number = next((c.row for c in row if getattr(c, "row", None)), None)
+            if number is None or not any(cells):
+                continue  # blank rows are dropped
+            while cells and not cells[-1]:
+                cells.pop()
+            yield number, cells
+    finally:
+        book.close()
+
+
+def open_xlsx(path: Path) -> Table:
+    table = Table(path.name, "xlsx", [], None, [], lambda: _xlsx_stream(path))
+    head = list(itertools.islice(_xlsx_stream(path), HEADER_SCAN_ROWS))
+    table.header, table.header_row, table.first_data_row = _header_of(head)
+    return _finish(table)
+
+
+# -- vCard ---------------------------------------------------------------------------------
+def _vcf_stream(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
+    with path.open(encoding=encoding, errors="replace", newline="") as fh:
+        yield from vcard.cards(fh)
+
+
+def open_vcf(path: Path, encoding: str | None = None) -> Table:
+    with path.open("rb") as fh:
+        sample = fh.read(SAMPLE_BYTES)
+    encoding = encoding or _check_utf8(path, detect_encoding(sample, complete=len(sample) < SAMPLE_BYTES))
+    if b"BEGIN:VCARD" not in sample.decode(encoding, errors="replace").upper().encode():
+        raise ImportInputError(f"{path.name}: no vCard (BEGIN:VCARD) found in the file")
+    table = Table(path.name, "vcf", list(vcard.HEADER), None, [], lambda: _vcf_stream(path, encoding),
+                  encoding=encoding)
+    return _finish(table)
+
+
+# -- pasted text ---------------------------------------------------------------------------
+_SPLIT = re.compile(r"[\n;,]+")
+
+
+def _blob_rows(text: str) -> list[tuple[int, list[str]]]:
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        pieces = [p for p in _SPLIT.split(line) if p.strip()]
+        for name, address in getaddresses(pieces):
+            if address and "@" in address:
+                rows.append((number, [address.strip(), name.strip()]))
+            elif name.strip() or address.strip():
+                rows.append((number, [(address or name).strip(), ""]))
+    return rows
+
+
+def table_from_text(text: str, name: str = "pasted text") -> Table:
+    """A table from pasted text: a copied table (tabs, or a consistent delimiter with a header),
+    else every address in the text, one per row (``Name <addr>`` keeps the name)."""
+    text = text.lstrip("\ufeff")
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    delimiter = "\t" if any("\t" in ln for ln in lines[:20]) else detect_delimiter(text[:SAMPLE_BYTES])
+    parsed = list(enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1))
+    head = parsed[:HEADER_SCAN_ROWS]
+    header, header_row, first = _header_of(head)
+    widths = {len(r) for _, r in parsed if any(c.strip() for c in r)}
+    tabular = delimiter == "\t" or (header_row is not None and len(header) >= 2)
+    if tabular and max(widths, default=0) >= 2:
+        table = Table(name, "text", header, header_row, [], lambda: iter(parsed), delimiter=delimiter,
+                      first_data_row=first)
+        return _finish(table)
+    rows = _blob_rows(text)
+    table = Table(name, "text", ["email", "name"], None, [], lambda: iter(rows), first_data_row=1)
+    table.notes.append("addresses taken from free text")
+    return _finish(table)
+
+
+def open_table(path: str | Path, *, encoding: str | None = None, delimiter: str | None = None) -> Table:
+    """Open a contact file by its extension (``.xlsx``, ``.vcf``; anything else as a text table)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ImportInputError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return open_xlsx(path)
+    if suffix == ".xls":
+        raise ImportInputError(f"{path.name}: old Excel .xls files cannot be read; save it as .xlsx or CSV")
+    if suffix in (".vcf", ".vcard"):
+        return open_vcf(path, encoding)
+    with path.open("rb") as fh:
+        start = fh.read(4096)
+    if start.startswith(b"PK\x03\x04"):
+        return open_xlsx(path)
+    if b"BEGIN:VCARD" in start.upper() and b"," not in start.split(b"BEGIN:VCARD")[0]:
+        return open_vcf(path, encoding)
+    return open_csv(path, encoding, delimiter)
+
+
+def looks_like_address(cell: str) -> bool:
+    return has_address(cell)

@@ -1,0 +1,106 @@
+"""Turning one mapped row into the values of a contact (name, custom fields, opt-out mark)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ...domain.importing.mapping import EMAIL, FIELD_PREFIX, FIRST, LAST, NAME, OPTOUT, OPTOUT_VALUES, Mapping
+
+MAX_NAME = 200    # the same limits as services/contacts
+MAX_FIELD = 2000
+JSON_FIELDS = FIELD_PREFIX + "*json"   # a column of JSON objects spread into custom fields (listmonk)
+
+
+class RowProblem(ValueError):
+    def __init__(self, column: str, value: str, reason: str):
+        super().__init__(reason)
+        self.column, self.value, self.reason = column, value, reason
+
+
+@dataclass
+class RowPlan:
+    """Column positions for one mapping, so the hot loop does no lookups by name."""
+
+    header: list[str]
+    email: int
+    name: int | None
+    first: int | None
+    last: int | None
+    optout: int | None
+    fields: list[tuple[int, str]]
+    json_fields: int | None
+
+    @classmethod
+    def of(cls, header: Sequence[str], mapping: Mapping) -> RowPlan:
+        pos: dict[str, int] = {}
+        fields: list[tuple[int, str]] = []
+        json_col = None
+        for i, target in enumerate(mapping.targets):
+            if target == JSON_FIELDS:
+                json_col = i
+            elif target.startswith(FIELD_PREFIX):
+                fields.append((i, target[len(FIELD_PREFIX):]))
+            elif target in (EMAIL, NAME, FIRST, LAST, OPTOUT) and target not in pos:
+                pos[target] = i
+        return cls(list(header), pos[EMAIL], pos.get(NAME), pos.get(FIRST), pos.get(LAST), pos.get(OPTOUT),
+                   fields, json_col)
+
+    def column_name(self, index: int | None) -> str:
+        if index is None:
+            return ""
+        return self.header[index] if index < len(self.header) else f"Column {index + 1}"
+
+    def opted_out(self, row: Sequence[str]) -> str | None:
+        """The source's opt-out value when the row is marked as opted out there."""
+        i = self.optout
+        if i is None or i >= len(row):
+            return None
+        value = row[i].strip()
+        return value if value.lower() in OPTOUT_VALUES else None
+
+    def values(self, row: Sequence[str], name_hint: str = "") -> tuple[str, dict[str, str]]:
+        """(name, custom fields) of one row; raises RowProblem when a value breaks a limit."""
+        n = len(row)
+        name = " ".join(row[self.name].split()) if self.name is not None and self.name < n else ""
+        first = " ".join(row[self.first].split()) if self.first is not None and self.first < n else ""
+        last = " ".join(row[self.last].split()) if self.last is not None and self.last < n else ""
+        if not name:
+            name = f"{first} {last}".strip() if (first or last) else " ".join(name_hint.split())
+        if len(name) > MAX_NAME:
+            raise RowProblem(self.column_name(self.name if self.name is not None else self.first), name[:60] + "…",
+                             f"the name is longer than {MAX_NAME} characters")
+        fields: dict[str, str] = {}
+        if first:
+            fields["first_name"] = first
+        if last:
+            fields["last_name"] = last
+        if self.json_fields is not None and self.json_fields < n and row[self.json_fields].strip():
+            fields.update(self._json(row[self.json_fields]))
+        for i, key in self.fields:
+            if i < n:
+                value = row[i].strip()
+                if value:
+                    if len(value) > MAX_FIELD:
+                        raise RowProblem(self.column_name(i), value[:60] + "…",
+                                         f"longer than {MAX_FIELD} characters")
+                    fields[key] = value
+        return name, fields
+
+    def _json(self, text: str) -> dict[str, str]:
+        try:
+            data = json.loads(text)
+        except ValueError:
+            raise RowProblem(self.column_name(self.json_fields), text[:60], "not a JSON object") from None
+        if not isinstance(data, dict):
+            raise RowProblem(self.column_name(self.json_fields), text[:60], "not a JSON object")
+        out = {}
+        for k, v in data.items():
+            value = v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+            if value and str(k).strip():
+                if len(value) > MAX_FIELD:
+                    raise RowProblem(self.column_name(self.json_fields), value[:60] + "…",
+                                     f"attribute {k!r} is longer than {MAX_FIELD} characters")
+                out[str(k).strip()] = value
+        return out

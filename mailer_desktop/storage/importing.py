@@ -1,0 +1,165 @@
+"""Bulk SQL of contact imports.
+
+An import stages the cleaned rows in a TEMP table of its own connection (nothing in the
+database file changes while the file is read), then applies them in one ``BEGIN IMMEDIATE``
+transaction with set-based statements: match staged rows to existing contacts, insert the new
+ones in key order, write their consent events and list memberships.
+
+Bulk inserts bypass the per-row search-index trigger (``contacts_search_ai``) and fill the
+FTS index with one ``INSERT … SELECT`` instead, which is many times faster; the trigger is
+dropped and re-created inside the same transaction, so a crash or kill leaves it as it was.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+
+STAGE = "temp.import_stage"
+_SEARCH_TRIGGER = "contacts_search_ai"
+# Below this many new rows the trigger is cheaper than re-creating it.
+BULK_SEARCH_THRESHOLD = 2000
+
+
+def create_stage(conn: sqlite3.Connection) -> None:
+    conn.execute("DROP TABLE IF EXISTS temp.import_stage")
+    conn.execute(
+        "CREATE TEMP TABLE import_stage (seq INTEGER PRIMARY KEY, row_no INTEGER NOT NULL, email TEXT NOT NULL,"
+        " email_key TEXT NOT NULL, name TEXT NOT NULL, fields TEXT NOT NULL, contact_id INTEGER)")
+
+
+def drop_stage(conn: sqlite3.Connection) -> None:
+    conn.execute("DROP TABLE IF EXISTS temp.import_stage")
+
+
+def stage_rows(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
+    """rows: (seq, row_no, email, email_key, name, fields_json)."""
+    conn.executemany("INSERT INTO temp.import_stage (seq, row_no, email, email_key, name, fields)"
+                     " VALUES (?,?,?,?,?,?)", rows)
+
+
+def staged(conn: sqlite3.Connection, seqs: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """seq -> (name, fields JSON) of some staged rows."""
+    out: dict[int, tuple[str, str]] = {}
+    for start in range(0, len(seqs), 500):
+        chunk = list(seqs[start:start + 500])
+        marks = ",".join("?" * len(chunk))
+        for seq, name, fields in conn.execute(
+                f"SELECT seq, name, fields FROM temp.import_stage WHERE seq IN ({marks})", chunk):
+            out[seq] = (name, fields)
+    return out
+
+
+def restage(conn: sqlite3.Connection, rows: Iterable[tuple[str, str, int]]) -> None:
+    """rows: (name, fields_json, seq) — merged values of rows that had duplicates in the file."""
+    conn.executemany("UPDATE temp.import_stage SET name = ?, fields = ? WHERE seq = ?", rows)
+
+
+def iter_staged_keys(conn: sqlite3.Connection, batch: int = 5000) -> Iterator[list[tuple[int, int, str]]]:
+    """(seq, row_no, email_key) of all staged rows, in batches."""
+    cur = conn.execute("SELECT seq, row_no, email_key FROM temp.import_stage ORDER BY seq")
+    while rows := cur.fetchmany(batch):
+        yield rows
+
+
+def unstage(conn: sqlite3.Connection, seqs: Sequence[int]) -> None:
+    conn.executemany("DELETE FROM temp.import_stage WHERE seq = ?", [(s,) for s in seqs])
+
+
+def suppression_hashes(conn: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT hash FROM suppressions")}
+
+
+def suppression_state(conn: sqlite3.Connection) -> tuple[int, str | None]:
+    return tuple(conn.execute("SELECT count(*), max(created_at) FROM suppressions").fetchone())
+
+
+def link_existing(conn: sqlite3.Connection) -> int:
+    """Fill contact_id of staged rows whose key is already a contact; returns how many."""
+    cur = conn.execute(
+        "UPDATE temp.import_stage SET contact_id = c.id FROM main.contacts AS c"
+        " WHERE c.email_key = temp.import_stage.email_key")
+    return cur.rowcount
+
+
+def iter_matches(conn: sqlite3.Connection, batch: int = 5000) -> Iterator[list[tuple]]:
+    """(seq, row_no, staged name, staged fields, contact id, status, name, fields) of staged rows
+    that match existing contacts, in batches."""
+    cur = conn.execute(
+        "SELECT s.seq, s.row_no, s.name, s.fields, c.id, c.status, c.name, c.fields, s.email"
+        " FROM temp.import_stage s JOIN main.contacts c ON c.id = s.contact_id ORDER BY s.seq")
+    while rows := cur.fetchmany(batch):
+        yield rows
+
+
+def update_contacts(conn: sqlite3.Connection, rows: Iterable[tuple[str, str, str, int]]) -> None:
+    """rows: (name, fields_json, now, contact_id)."""
+    conn.executemany("UPDATE contacts SET name = ?, fields = ?, updated_at = ? WHERE id = ?", rows)
+
+
+def max_contact_id(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT COALESCE(MAX(id), 0) FROM contacts").fetchone()[0]
+
+
+def count_new(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM temp.import_stage WHERE contact_id IS NULL").fetchone()[0]
+
+
+def _search_trigger_sql(conn: sqlite3.Connection) -> str | None:
+    row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                       (_SEARCH_TRIGGER,)).fetchone()
+    return row[0] if row else None
+
+
+def insert_new(conn: sqlite3.Connection, *, status: str, basis: str | None, expires: str | None,
+               source: str, now: str) -> tuple[int, int]:
+    """Insert the staged rows that match no contact (in key order, which keeps the unique
+    index appending). Returns (first new id - 1, number inserted)."""
+    before = max_contact_id(conn)
+    new = count_new(conn)
+    trigger_sql = _search_trigger_sql(conn) if new >= BULK_SEARCH_THRESHOLD else None
+    if trigger_sql:
+        conn.execute(f"DROP TRIGGER {_SEARCH_TRIGGER}")
+    cur = conn.execute(
+        "INSERT INTO contacts (email, email_key, name, fields, status, consent_basis, consent_expires_at,"
+        " source, created_at, updated_at, status_changed_at)"
+        " SELECT email, email_key, name, fields, ?, ?, ?, ?, ?, ?, ? FROM temp.import_stage"
+        " WHERE contact_id IS NULL ORDER BY email_key",
+        (status, basis, expires, source, now, now, now))
+    inserted = cur.rowcount
+    if trigger_sql:
+        conn.execute("INSERT INTO contacts_search(rowid, email, name) SELECT id, email, name FROM contacts"
+                     " WHERE id > ?", (before,))
+        conn.execute(trigger_sql)
+    return before, inserted
+
+
+def insert_creation_events(conn: sqlite3.Connection, after_id: int, kind: str, now: str, channel: str,
+                           wording: str, evidence: str) -> None:
+    conn.execute(
+        "INSERT INTO consent_events (contact_id, kind, at, channel, wording, evidence, status_before,"
+        " status_after) SELECT id, ?, ?, ?, ?, ?, NULL, status FROM contacts WHERE id > ? ORDER BY id",
+        (kind, now, channel, wording, evidence, after_id))
+
+
+def add_new_to_list(conn: sqlite3.Connection, list_id: int, after_id: int, now: str) -> None:
+    conn.execute("INSERT OR IGNORE INTO list_members (list_id, contact_id, added_at)"
+                 " SELECT ?, id, ? FROM contacts WHERE id > ?", (list_id, now, after_id))
+
+
+def add_existing_to_list(conn: sqlite3.Connection, list_id: int, contact_ids: Sequence[int],
+                         now: str) -> list[int]:
+    """Add existing contacts to a list; returns the ids that were not members before."""
+    added = []
+    for cid in contact_ids:
+        cur = conn.execute("INSERT OR IGNORE INTO list_members (list_id, contact_id, added_at) VALUES (?,?,?)",
+                           (list_id, cid, now))
+        if cur.rowcount:
+            added.append(cid)
+    return added
+
+
+def custom_field_keys(conn: sqlite3.Connection) -> list[str]:
+    """Every custom-field key in use, sorted (the columns of a CSV export)."""
+    rows = conn.execute("SELECT DISTINCT j.key FROM contacts, json_each(contacts.fields) AS j ORDER BY j.key")
+    return [r[0] for r in rows]
