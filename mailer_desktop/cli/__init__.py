@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "sandbox",
     "confirmations",
     "inbox",
+    "contacts_import",
 )
 
 
