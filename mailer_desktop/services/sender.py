@@ -36,6 +36,7 @@ from ..domain import consent
 from ..storage import accounts as account_store
 from ..storage import deliveries as store
 from ..storage.accounts import AccountRow
+from . import sender_wire as wire
 from .accounts import AccountError, endpoint_for, get_account
 from .app import App
 from .contacts import Contact
@@ -206,14 +207,27 @@ class _Run:
                     if smtp is None:
                         continue
                 data, message_id = self.renderer.bytes_for(item.contact)
-                if not self.log.claim(item.delivery_id, item.contact.id, message_id, self.required):
+                email = item.contact.email
+                timeout = self.options.command_timeout
+                # The envelope goes out while the claim is committed; the content only after.
+                claim = asyncio.ensure_future(
+                    self.log.claim(item.delivery_id, item.contact.id, message_id, self.required))
+                try:
+                    await wire.envelope(smtp, self.envelope_from, email, timeout)
+                    failure: BaseException | None = None
+                except Exception as exc:
+                    failure = exc
+                if not await claim:
                     self.budget.give_back()
                     ctl.count("skipped")
                     self.queue.done()
+                    smtp = await self._reset(smtp)
                     continue
                 item.attempts += 1
                 try:
-                    _, message = await smtp.sendmail(self.envelope_from, [item.contact.email], data)
+                    if failure is not None:
+                        raise failure
+                    message = await wire.content(smtp, self.envelope_from, email, data, timeout)
                     outcome = Outcome("sent", f"250 {' '.join(message.split())}".strip())
                 except Exception as exc:
                     outcome = from_exception(exc)
@@ -221,11 +235,7 @@ class _Run:
                         smtp.close()
                         smtp = None
                     else:
-                        try:
-                            await asyncio.wait_for(smtp.rset(), self.options.command_timeout)
-                        except Exception:
-                            smtp.close()
-                            smtp = None
+                        smtp = await self._reset(smtp)
                 self._settle(item, outcome, message_id)
         finally:
             if smtp is not None:
@@ -233,6 +243,17 @@ class _Run:
                     await asyncio.wait_for(smtp.quit(), 5)
                 except Exception:
                     smtp.close()
+
+    async def _reset(self, smtp: aiosmtplib.SMTP | None) -> aiosmtplib.SMTP | None:
+        """RSET after a refused envelope; a session that does not answer is dropped."""
+        if smtp is None or not smtp.is_connected:
+            return None
+        try:
+            await asyncio.wait_for(smtp.rset(), self.options.command_timeout)
+            return smtp
+        except Exception:
+            smtp.close()
+            return None
 
     async def _connect(self, item: _Item) -> aiosmtplib.SMTP | None:
         try:
@@ -305,13 +326,13 @@ class _Run:
                 ctl.cancel()
             if ctl.paused != user_paused:
                 user_paused = ctl.paused
-                self.log.flush()
+                await self.log.flush_async()
                 with self.app.db.transaction():
                     store.set_campaign_state(self.app.db.conn, self.campaign_id,
                                              "paused" if user_paused else "sending",
                                              "Paused by you" if user_paused else "")
                 ctl.update(state="paused" if user_paused else "sending")
-            self.log.flush()
+            await self.log.flush_async()
             ctl.measure()
             st = ctl.snapshot()
             progress.update(st.done, st.total, st.text())
@@ -413,9 +434,14 @@ async def send_campaign_async(app: App, campaign_id: int, account: str | int | A
     with _Releasing(lock):
         _prepare(app, campaign, acc, control)
         run = _Run(app, campaign, acc, endpoint, renderer, control, options, envelope_from)
-        control.bind(asyncio.get_running_loop())
-        sandbox = SandboxServer.for_app(app, acc.port).start() if _sandbox_needed(acc) else None
+        loop = asyncio.get_running_loop()
+        control.bind(loop)
+        sandbox: SandboxServer | None = None
+        error: Exception | None = None
+        run.log.start(loop)
         try:
+            if _sandbox_needed(acc):
+                sandbox = SandboxServer.for_app(app, acc.port).start()
             queued = store.state_counts(app.db.conn, campaign_id)["queued"]
             workers = [asyncio.create_task(run.worker()) for _ in range(max(1, min(acc.pool_size, queued or 1)))]
             monitor = asyncio.create_task(run.monitor(progress, workers))
@@ -424,16 +450,21 @@ async def send_campaign_async(app: App, campaign_id: int, account: str | int | A
             finally:
                 for w in workers:
                     w.cancel()
-                await asyncio.gather(*workers, return_exceptions=True)
-                await monitor
-                run.log.flush()
-            if run.policy_failed and control.stop_reason and "policy" in control.stop_reason:
-                with app.db.transaction():
-                    store.requeue(app.db.conn, campaign_id, run.policy_failed, states=("failed",))
+                await asyncio.gather(*workers, monitor, return_exceptions=True)
+        except Exception as exc:  # recorded as the pause reason, then reported to the caller
+            log.exception("send run of campaign %s failed", campaign_id)
+            error = exc
+            control.stop(f"Sending stopped by an unexpected error: {exc}")
         finally:
+            run.log.stop()
             if sandbox is not None:
                 sandbox.stop()
+        if run.policy_failed and control.stop_reason and "policy" in control.stop_reason:
+            with app.db.transaction():
+                store.requeue(app.db.conn, campaign_id, run.policy_failed, states=("failed",))
         result = _finish(app, campaign_id, control)
+    if error is not None:
+        raise SendError(str(control.stop_reason)) from error
     st = control.snapshot()
     progress.update(st.done, st.total, st.text())
     if control.cancelled and progress.cancelled:

@@ -9,6 +9,7 @@ Rules kept here, for every connection the program makes:
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import socket
 import ssl
@@ -67,10 +68,16 @@ def check_policy(host: str, security: str, username: str) -> None:
         raise SmtpSetupError("insecure", "a password is never sent over an unencrypted connection")
 
 
+@functools.lru_cache(maxsize=1)
+def _system_context() -> ssl.SSLContext:
+    """The system trust store, loaded once (loading it costs about 0.1 s per context)."""
+    return ssl.create_default_context()
+
+
 async def open_session(ep: Endpoint) -> aiosmtplib.SMTP:
     """Connect, EHLO, STARTTLS (or implicit TLS) and AUTH; returns a ready session."""
     check_policy(ep.host, ep.security, ep.username)
-    context = ep.tls_context or ssl.create_default_context()
+    context = ep.tls_context or (_system_context() if ep.security != "none" else None)
     smtp = aiosmtplib.SMTP(hostname=ep.host, port=ep.port, use_tls=ep.security == "tls", start_tls=False,
                            timeout=ep.timeout, tls_context=context if ep.security != "none" else None,
                            local_hostname="localhost" if is_loopback(ep.host) else None)

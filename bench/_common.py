@@ -1,0 +1,107 @@
+"""Shared set-up for the send benchmarks: a throw-away data folder with N confirmed contacts, a
+configured sender, a personalised campaign and a loopback account; Postfix's smtp-sink/-source."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "support"))
+
+from memkeyring import MemoryKeyring  # noqa: E402
+
+from mailer_desktop.domain.addresses import normalize  # noqa: E402
+from mailer_desktop.services.accounts import add_account  # noqa: E402
+from mailer_desktop.services.app import open_app  # noqa: E402
+from mailer_desktop.services.campaigns import create_campaign  # noqa: E402
+from mailer_desktop.services.sender_identity import save_sender  # noqa: E402
+from mailer_desktop.storage.db import now_iso  # noqa: E402
+
+SMTP_SINK = shutil.which("smtp-sink") or "/usr/sbin/smtp-sink"
+SMTP_SOURCE = shutil.which("smtp-source") or "/usr/sbin/smtp-source"
+
+HTML = """<h1>Spring news for {{ name }}</h1>
+<p>Dear {{ name }}, thank you for reading our newsletter. This month we have new opening hours,
+a workshop on Saturday and ten percent off everything in the garden section.</p>
+<ul><li>Opening hours: Monday to Saturday, 9 to 18</li><li>Workshop: pruning roses</li></ul>
+<p>See you soon!</p>"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port: int, timeout: float = 10.0) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.02)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port}")
+
+
+class Sink:
+    """``smtp-sink`` on loopback (extra args, e.g. ['-w', '1'] for one second per DATA)."""
+
+    def __init__(self, *extra: str, backlog: int = 256):
+        self.port = free_port()
+        user = ["-u", "nobody"] if os.geteuid() == 0 else []
+        self.proc = subprocess.Popen([SMTP_SINK, *user, *extra, f"127.0.0.1:{self.port}", str(backlog)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        wait_port(self.port)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(10)
+
+    def __enter__(self) -> Sink:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def data_folder(n: int, *, pool: int, rate: float = 0, tmp: Path | None = None):
+    """(app, campaign id, account name) in a fresh temporary data folder."""
+    home = Path(tempfile.mkdtemp(prefix="mailer-bench-", dir=tmp)) / "data"
+    app = open_app(home, keyring_backend=MemoryKeyring(), log_to_file=False)
+    save_sender(app, name="Corner Garden Shop", from_address="news@garden.example",
+                postal_address="1 Main Street, Springfield 12345", unsubscribe_mailbox="leave@garden.example",
+                unsubscribe_url="https://garden.example/unsubscribe?t={token}")
+    now = now_iso()
+    with app.db.transaction() as conn:
+        conn.execute("INSERT INTO lists(name, created_at) VALUES ('Readers', ?)", (now,))
+        list_id = conn.execute("SELECT id FROM lists WHERE name = 'Readers'").fetchone()[0]
+        for i in range(n):
+            addr = normalize(f"reader{i}@example.org")
+            cur = conn.execute(
+                "INSERT INTO contacts(email, email_key, name, fields, status, consent_basis, source, created_at, "
+                "updated_at, status_changed_at) VALUES (?, ?, ?, ?, 'confirmed', 'express', 'bench', ?, ?, ?)",
+                (addr.email, addr.key, f"Reader {i}", json.dumps({"city": "Springfield"}), now, now, now))
+            conn.execute("INSERT INTO list_members VALUES (?, ?, ?)", (list_id, cur.lastrowid, now))
+    campaign_id = create_campaign(app, "Spring news", "Spring news for {{ name }}", "Readers", html=HTML)
+    return app, campaign_id
+
+
+def loopback_account(app, port: int, pool: int, rate: float = 0) -> str:
+    add_account(app, "bench", host="127.0.0.1", port=port, security="none", pool_size=pool, rate_per_second=rate)
+    return "bench"
+
+
+def cleanup(app) -> None:
+    home = app.paths.home
+    app.close()
+    shutil.rmtree(home.parent, ignore_errors=True)
