@@ -33,20 +33,13 @@ def due_contacts(app: App, list_name: str | None = None, *, now: datetime | None
     """Pending contacts (of the list, if given) who should get a request or their one reminder now,
     minus suppressed addresses."""
     conn = app.db.conn
-    params: list = [MAX_REQUESTS, _cutoff(app, now)]
-    join = ""
+    list_id = None
     if list_name:
         lst = find_list(app, list_name)
         if lst is None:
             raise SendError(f"there is no list named {list_name!r}")
-        join = "JOIN list_members m ON m.contact_id = c.id AND m.list_id = ?"
-        params.insert(0, lst.id)
-    rows = conn.execute(
-        f"SELECT c.id, c.email, c.email_key, c.status, c.consent_basis, c.consent_expires_at FROM contacts c "
-        f"{join} WHERE c.status = 'pending' AND c.confirm_sent_count < ? "
-        f"AND (c.confirm_sent_count = 0 OR c.confirm_sent_at <= ?) AND NOT EXISTS (SELECT 1 FROM deliveries d "
-        f"JOIN campaigns k ON k.id = d.campaign_id WHERE d.contact_id = c.id AND k.kind = 'confirmation' "
-        f"AND d.state IN ('queued', 'sending', 'deferred', 'uncertain')) ORDER BY c.id", params).fetchall()
+        list_id = lst.id
+    rows = store.pending_due(conn, list_id, MAX_REQUESTS, _cutoff(app, now))
     decide = Eligibility(app, conn, consent.PENDING)
     return [r["id"] for r, reason in zip(rows, decide.reasons(rows), strict=True) if reason is None]
 
@@ -69,9 +62,7 @@ def send_confirmations(app: App, account, list_name: str | None = None, *, progr
     """Send the due requests now; returns the engine's status plus ``requested`` (how many were due)
     and ``campaign`` (the id, None when nobody was due). Pending confirmation campaigns left over
     from an interrupted run are finished first."""
-    leftovers = [r["id"] for r in app.db.conn.execute(
-        "SELECT id FROM campaigns WHERE kind = 'confirmation' AND state IN ('draft', 'sending', 'paused') "
-        "ORDER BY id")]
+    leftovers = store.unfinished_confirmation_campaigns(app.db.conn)
     for cid in leftovers:
         send_campaign(app, cid, account, progress=progress, **engine_kwargs)
     campaign_id, due = prepare_requests(app, list_name)

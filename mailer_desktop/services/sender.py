@@ -495,12 +495,7 @@ def campaign_status(app: App, campaign_id: int) -> dict:
     return {"id": campaign_id, "name": campaign["name"], "kind": campaign["kind"], "state": campaign["state"],
             "reason": campaign["state_reason"], "sent": counts["sent"], "failed": counts["failed"],
             "deferred": counts["deferred"], "uncertain": counts["uncertain"], "queued": queued,
-            "skipped": skipped, "bounced": _bounces(conn, campaign_id)}
-
-
-def _bounces(conn, campaign_id: int) -> int:
-    return conn.execute("SELECT COUNT(*) FROM bounce_events WHERE campaign_id = ? AND kind = 'hard'",
-                        (campaign_id,)).fetchone()[0]
+            "skipped": skipped, "bounced": store.hard_bounce_count(conn, campaign_id)}
 
 
 def resend_uncertain(app: App, campaign_id: int, delivery_ids: list[int] | None = None) -> int:

@@ -137,14 +137,7 @@ class SendLog:
 
     @staticmethod
     def _claim(conn, delivery_id: int, contact_id: int, message_id: str, required_status: str) -> bool:
-        if required_status == consent.CONFIRMED:
-            ok = store.claim(conn, delivery_id, contact_id, message_id)
-        else:
-            ok = conn.execute(
-                "UPDATE deliveries SET state = 'sending', attempts = attempts + 1, claimed_at = ?, "
-                "message_id = ? WHERE id = ? AND state = 'queued' AND EXISTS "
-                "(SELECT 1 FROM contacts WHERE id = ? AND status = ?)",
-                (now_iso(), message_id, delivery_id, contact_id, required_status)).rowcount == 1
+        ok = store.claim(conn, delivery_id, contact_id, message_id, required_status)
         if not ok:
             store.skip(conn, [("status_changed", delivery_id)])
         return ok

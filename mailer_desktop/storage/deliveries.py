@@ -38,6 +38,13 @@ def set_campaign_account(conn: sqlite3.Connection, campaign_id: int, account_id:
     conn.execute("UPDATE campaigns SET account_id = ? WHERE id = ?", (account_id, campaign_id))
 
 
+def counts_by_campaign(conn: sqlite3.Connection) -> dict[int, dict[str, int]]:
+    out: dict[int, dict[str, int]] = {}
+    for cid, state, n in conn.execute("SELECT campaign_id, state, COUNT(*) FROM deliveries GROUP BY campaign_id, state"):
+        out.setdefault(cid, dict.fromkeys(STATES, 0))[state] = n
+    return out
+
+
 def campaigns_page(conn: sqlite3.Connection, kinds: Sequence[str] = ("campaign",), limit: int = 500):
     marks = ",".join("?" for _ in kinds)
     return conn.execute(
@@ -125,13 +132,14 @@ def queued_batch(conn: sqlite3.Connection, campaign_id: int, after_id: int, limi
         (campaign_id, after_id, limit)).fetchall()
 
 
-def claim(conn: sqlite3.Connection, delivery_id: int, contact_id: int, message_id: str) -> bool:
-    """queued → sending, only while the contact is still confirmed. False: not claimable."""
+def claim(conn: sqlite3.Connection, delivery_id: int, contact_id: int, message_id: str,
+          required_status: str = "confirmed") -> bool:
+    """queued → sending, only while the contact still has ``required_status``. False: not claimable."""
     cur = conn.execute(
         "UPDATE deliveries SET state = 'sending', attempts = attempts + 1, claimed_at = ?, message_id = ? "
         "WHERE id = ? AND state = 'queued' AND EXISTS "
-        "(SELECT 1 FROM contacts WHERE id = ? AND status = 'confirmed')",
-        (now_iso(), message_id, delivery_id, contact_id))
+        "(SELECT 1 FROM contacts WHERE id = ? AND status = ?)",
+        (now_iso(), message_id, delivery_id, contact_id, required_status))
     return cur.rowcount == 1
 
 
@@ -181,3 +189,37 @@ def deliveries_count(conn: sqlite3.Connection, campaign_id: int, state: str | No
 def insert_bounce(conn: sqlite3.Connection, contact_id: int, campaign_id: int, status: str, reason: str) -> None:
     conn.execute("INSERT INTO bounce_events(contact_id, campaign_id, kind, status, reason, at) "
                  "VALUES (?, ?, 'hard', ?, ?, ?)", (contact_id, campaign_id, status, reason, now_iso()))
+
+
+def hard_bounce_count(conn: sqlite3.Connection, campaign_id: int) -> int:
+    return conn.execute("SELECT COUNT(*) FROM bounce_events WHERE campaign_id = ? AND kind = 'hard'",
+                        (campaign_id,)).fetchone()[0]
+
+
+def first_list_member(conn: sqlite3.Connection, list_id: int):
+    return conn.execute(
+        "SELECT c.id, c.name, c.fields FROM list_members m JOIN contacts c ON c.id = m.contact_id "
+        "WHERE m.list_id = ? ORDER BY c.id LIMIT 1", (list_id,)).fetchone()
+
+
+# -- confirmation requests -----------------------------------------------------------------------
+def pending_due(conn: sqlite3.Connection, list_id: int | None, max_requests: int, cutoff: str):
+    """Pending contacts with fewer than ``max_requests`` requests, the last one before ``cutoff``
+    (or none yet), and not waiting in an unfinished confirmation campaign."""
+    params: list = [max_requests, cutoff]
+    join = ""
+    if list_id is not None:
+        join = "JOIN list_members m ON m.contact_id = c.id AND m.list_id = ?"
+        params.insert(0, list_id)
+    return conn.execute(
+        f"SELECT c.id, c.email, c.email_key, c.status, c.consent_basis, c.consent_expires_at FROM contacts c "
+        f"{join} WHERE c.status = 'pending' AND c.confirm_sent_count < ? "
+        f"AND (c.confirm_sent_count = 0 OR c.confirm_sent_at <= ?) AND NOT EXISTS (SELECT 1 FROM deliveries d "
+        f"JOIN campaigns k ON k.id = d.campaign_id WHERE d.contact_id = c.id AND k.kind = 'confirmation' "
+        f"AND d.state IN ('queued', 'sending', 'deferred', 'uncertain')) ORDER BY c.id", params).fetchall()
+
+
+def unfinished_confirmation_campaigns(conn: sqlite3.Connection) -> list[int]:
+    return [r[0] for r in conn.execute(
+        "SELECT id FROM campaigns WHERE kind = 'confirmation' AND state IN ('draft', 'sending', 'paused') "
+        "ORDER BY id")]

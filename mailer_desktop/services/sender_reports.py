@@ -1,0 +1,71 @@
+"""Read-only views of sending for the GUI and reports: campaign history with counts, the
+per-recipient log page by page, and the choices the new-campaign dialog offers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..storage import deliveries as store
+from ..storage import templates as template_store
+from .app import App
+
+
+@dataclass(frozen=True)
+class CampaignLine:
+    id: int
+    name: str
+    kind: str
+    state: str
+    reason: str
+    list_name: str
+    account_name: str
+    created_at: str
+    started_at: str | None
+    finished_at: str | None
+    sent: int
+    failed: int
+    deferred: int
+    uncertain: int
+    queued: int
+    skipped: int
+
+
+def campaign_lines(app: App, kinds: tuple[str, ...] = ("campaign", "confirmation")) -> list[CampaignLine]:
+    conn = app.db.conn
+    counts = store.counts_by_campaign(conn)
+    out = []
+    for r in store.campaigns_page(conn, kinds):
+        c = counts.get(r["id"], dict.fromkeys(store.STATES, 0))
+        out.append(CampaignLine(
+            id=r["id"], name=r["name"], kind=r["kind"], state=r["state"], reason=r["state_reason"],
+            list_name=r["list_name"] or "", account_name=r["account_name"] or "", created_at=r["created_at"],
+            started_at=r["started_at"], finished_at=r["finished_at"], sent=c["sent"], failed=c["failed"],
+            deferred=c["deferred"], uncertain=c["uncertain"], queued=c["queued"] + c["sending"],
+            skipped=c["skipped"]))
+    return out
+
+
+@dataclass(frozen=True)
+class DeliveryLine:
+    id: int
+    contact_id: int | None
+    email: str
+    state: str
+    attempts: int
+    reply: str
+    message_id: str
+    finished_at: str
+
+
+def delivery_page(app: App, campaign_id: int, offset: int, limit: int, state: str | None = None) -> list[DeliveryLine]:
+    return [DeliveryLine(r["id"], r["contact_id"], r["email"] or "(erased)", r["state"], r["attempts"],
+                         r["last_reply"] or "", r["message_id"] or "", r["finished_at"] or r["claimed_at"] or "")
+            for r in store.deliveries_page(app.db.conn, campaign_id, offset, limit, state)]
+
+
+def delivery_count(app: App, campaign_id: int, state: str | None = None) -> int:
+    return store.deliveries_count(app.db.conn, campaign_id, state)
+
+
+def template_choices(app: App) -> list[tuple[int, str]]:
+    return [(r["id"], r["name"]) for r in template_store.all_templates(app.db.conn)]

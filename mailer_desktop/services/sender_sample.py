@@ -1,0 +1,74 @@
+"""'Send a test to me': one copy of a campaign's message to the user's own address.
+
+The copy is rendered for a sample recipient (the first member of the campaign's list, shown
+with that person's merge fields, else a blank one) but addressed to the given address; it is
+not written to the send log and does not count against anyone's consent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from ..domain.addresses import AddressError, validate
+from ..storage import deliveries as store
+from .accounts import AccountError, endpoint_for, get_account
+from .app import App
+from .sandbox import SandboxServer, port_open
+from .sender import SendError, _default_renderer
+from .sender_outcome import from_exception
+from .sender_smtp import SmtpSetupError, open_session
+from .sender_wire import content, envelope
+
+
+def _sample(app: App, campaign, to_address: str) -> dict:
+    row = None
+    if campaign["list_id"] is not None:
+        row = store.first_list_member(app.db.conn, campaign["list_id"])
+    if row is None:
+        return {"id": 0, "email": to_address, "name": "", "fields": "{}"}
+    return {"id": row["id"], "email": to_address, "name": row["name"], "fields": row["fields"]}
+
+
+def send_test_message(app: App, campaign_id: int, account, to_address: str, *, renderer_factory=None,
+                      tls_context=None) -> str:
+    """Send one test copy; returns the server's reply. Raises SendError with a clear message."""
+    try:
+        to = validate(to_address).email
+    except AddressError as exc:
+        raise SendError(f"{to_address!r} is not a usable address: {exc}") from None
+    campaign = store.campaign(app.db.conn, campaign_id)
+    if campaign is None:
+        raise SendError(f"there is no campaign {campaign_id}")
+    try:
+        acc = get_account(app, account) if not hasattr(account, "host") else account
+        ep = endpoint_for(app, acc, timeout=30, tls_context=tls_context)
+        renderer = (renderer_factory or _default_renderer)(app, campaign_id)
+    except (AccountError, ValueError) as exc:
+        raise SendError(str(exc)) from None
+    data, _ = renderer.bytes_for(_sample(app, campaign, to))
+    sender = app.settings.get("sender.from_address") or ""
+    if not sender:
+        raise SendError("set the sender's From address first (Settings > Sender)")
+
+    async def run() -> str:
+        smtp = await open_session(ep)
+        try:
+            await envelope(smtp, sender, to, ep.timeout)
+            reply = await content(smtp, sender, to, data, ep.timeout)
+            await smtp.quit()
+            return reply
+        finally:
+            smtp.close()
+
+    sandbox = None
+    if acc.is_sandbox and not port_open(acc.host, acc.port):
+        sandbox = SandboxServer.for_app(app, acc.port).start()
+    try:
+        return asyncio.run(run())
+    except SmtpSetupError as exc:
+        raise SendError(str(exc)) from None
+    except Exception as exc:
+        raise SendError(f"the server did not take the test message: {from_exception(exc).reply}") from None
+    finally:
+        if sandbox is not None:
+            sandbox.stop()
