@@ -32,7 +32,8 @@ Contacts
 - ``consent_trail(app, contact_id, conn=None) -> list[ConsentEvent]``
 - ``mailable_contact_ids(app, list_id=None, today=None, conn=None) -> list[int]`` (confirmed,
   implied consent not expired; the sender still checks the suppression list per address)
-- ``contact_page(app, query, offset, limit) -> list[Contact]``, ``count(app, query) -> int``,
+- ``contact_page(app, query, offset, limit, hits=None) -> list[Contact]``,
+  ``count(app, query, hits=None) -> int``, ``search_hits(app, query) -> int | None``, ``has_contacts(app)``,
   ``iter_contacts(app, query) -> Iterator[Contact]`` (streams all matches),
   ``contact_ids_in_range(app, query, offset, limit) -> list[int]``,
   ``status_counts(app)`` — windowed reads for tables (query: storage.contacts.ContactQuery)
@@ -76,7 +77,7 @@ __all__ = [
     "Contact", "ConsentEvent", "ContactQuery", "ContactError", "ContactNotFound", "DuplicateContactError",
     "SuppressedError", "ContactList", "ListError", "add_contact", "get_contact", "find_by_email",
     "require_contact", "update_contact", "change_status", "bulk_change_status", "record_event", "mark_confirmation_requested",
-    "consent_trail", "mailable_contact_ids", "contact_page", "contact_ids_in_range", "iter_contacts", "count", "status_counts", "create_list",
+    "consent_trail", "mailable_contact_ids", "contact_page", "search_hits", "has_contacts", "contact_ids_in_range", "iter_contacts", "count", "status_counts", "create_list",
     "ensure_list", "rename_list", "delete_list", "get_list", "find_list", "all_lists", "add_to_list",
     "remove_from_list",
 ]
@@ -216,20 +217,26 @@ def consent_trail(app, contact_id: int, conn: sqlite3.Connection | None = None) 
     return [ConsentEvent.from_row(r) for r in store.events_of(_c(app, conn), contact_id)]
 
 
-def contact_page(app, query: ContactQuery, offset: int, limit: int,
+def search_hits(app, query: ContactQuery, conn: sqlite3.Connection | None = None) -> int | None:
+    """How many contacts the search words alone match (None without a word search); pass it as
+    ``hits`` to the windowed reads so they need not count again."""
+    return store.search_hits(_c(app, conn), query)
+
+
+def contact_page(app, query: ContactQuery, offset: int, limit: int, hits: int | None = None,
                  conn: sqlite3.Connection | None = None) -> list[Contact]:
     """One window of the contact table, in the query's order."""
     c = _c(app, conn)
-    ids = store.query_contact_ids(c, query, offset, limit)
+    ids = store.query_contact_ids(c, query, offset, limit, hits)
     rows = {r["id"]: r for r in store.contacts_by_ids(c, ids)}
     lists = store.list_names_for(c, ids)
     return [Contact.from_row(rows[i], lists[i]) for i in ids if i in rows]
 
 
-def contact_ids_in_range(app, query: ContactQuery, offset: int, limit: int,
+def contact_ids_in_range(app, query: ContactQuery, offset: int, limit: int, hits: int | None = None,
                          conn: sqlite3.Connection | None = None) -> list[int]:
     """Ids of rows offset..offset+limit-1 of the query (bulk actions on a selection)."""
-    return store.query_contact_ids(_c(app, conn), query, offset, limit)
+    return store.query_contact_ids(_c(app, conn), query, offset, limit, hits)
 
 
 def iter_contacts(app, query: ContactQuery = ContactQuery(), conn: sqlite3.Connection | None = None):
@@ -245,8 +252,13 @@ def iter_contacts(app, query: ContactQuery = ContactQuery(), conn: sqlite3.Conne
             c.close()
 
 
-def count(app, query: ContactQuery = ContactQuery(), conn: sqlite3.Connection | None = None) -> int:
-    return store.count_contacts(_c(app, conn), query)
+def count(app, query: ContactQuery = ContactQuery(), hits: int | None = None,
+          conn: sqlite3.Connection | None = None) -> int:
+    return store.count_contacts(_c(app, conn), query, hits)
+
+
+def has_contacts(app, conn: sqlite3.Connection | None = None) -> bool:
+    return store.has_contacts(_c(app, conn))
 
 
 def status_counts(app, conn: sqlite3.Connection | None = None) -> dict[str, int]:

@@ -93,6 +93,9 @@ def compact(app) -> bool:
     segments go), VACUUM, truncate the WAL. False when another connection blocked it."""
     conn = app.db.conn
     conn.execute("INSERT INTO contacts_search(contacts_search) VALUES ('optimize')")
+    # SQLite builds with STAT4 keep sample index keys (addresses) after ANALYZE; drop them.
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat4'").fetchone():
+        conn.execute("DELETE FROM sqlite_stat4")
     try:
         app.db.vacuum()
     except sqlite3.OperationalError:

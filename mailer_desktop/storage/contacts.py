@@ -104,7 +104,22 @@ class ContactQuery:
     descending: bool = False
 
 
-def _where(q: ContactQuery) -> tuple[str, list]:
+# Above this many search hits, walking the sort index and probing the hit set beats looking up
+# every hit and sorting them all.
+BIG_SEARCH = 5000
+
+
+def address_prefix(text: str) -> str | None:
+    """Search text with an ``@`` after some characters is the start of an address: it is matched
+    against the start of the de-duplication key through its index (instant even for full addresses)."""
+    t = text.strip().lower()
+    local, at, _domain = t.partition("@")
+    if not at or not local or " " in t:
+        return None
+    return t
+
+
+def _where(q: ContactQuery, hits: int | None = None) -> tuple[str, list]:
     clauses, params = [], []
     if q.status:
         clauses.append("c.status = ?")
@@ -112,11 +127,27 @@ def _where(q: ContactQuery) -> tuple[str, list]:
     if q.list_id is not None:
         clauses.append("c.id IN (SELECT contact_id FROM list_members WHERE list_id = ?)")
         params.append(q.list_id)
-    match = fts_query(q.search)
-    if match:
-        clauses.append("c.id IN (SELECT rowid FROM contacts_search WHERE contacts_search MATCH ?)")
-        params.append(match)
+    prefix = address_prefix(q.search)
+    if prefix:
+        clauses.append("c.email_key >= ? AND c.email_key < ?")
+        params += [prefix, prefix + "\U0010ffff"]
+    else:
+        match = fts_query(q.search)
+        if match:
+            probe = "+c.id" if hits is not None and hits > BIG_SEARCH else "c.id"
+            clauses.append(f"{probe} IN (SELECT rowid FROM contacts_search WHERE contacts_search MATCH ?)")
+            params.append(match)
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def search_hits(conn: sqlite3.Connection, q: ContactQuery) -> int | None:
+    """How many contacts the search text alone matches (None: no full-text search in ``q``)."""
+    if address_prefix(q.search):
+        return None
+    match = fts_query(q.search)
+    if not match:
+        return None
+    return conn.execute("SELECT count(*) FROM contacts_search WHERE contacts_search MATCH ?", (match,)).fetchone()[0]
 
 
 def fts_query(text: str) -> str:
@@ -136,16 +167,28 @@ def _order(q: ContactQuery) -> str:
     return f" ORDER BY {col} {direction}, c.id {direction}"
 
 
-def query_contact_ids(conn: sqlite3.Connection, q: ContactQuery, offset: int, limit: int) -> list[int]:
-    """Ids of one window of the table (a covering-index scan, so deep offsets stay cheap)."""
-    where, params = _where(q)
+def query_contact_ids(conn: sqlite3.Connection, q: ContactQuery, offset: int, limit: int,
+                      hits: int | None = None) -> list[int]:
+    """Ids of one window of the table (a covering-index scan, so deep offsets stay cheap).
+    ``hits`` (from :func:`search_hits`) lets a search pick the faster plan."""
+    if hits is None:
+        hits = search_hits(conn, q)
+    where, params = _where(q, hits)
     sql = f"SELECT c.id FROM contacts c{where}{_order(q)} LIMIT ? OFFSET ?"
     return [r[0] for r in conn.execute(sql, (*params, limit, offset))]
 
 
-def count_contacts(conn: sqlite3.Connection, q: ContactQuery) -> int:
-    where, params = _where(q)
+def count_contacts(conn: sqlite3.Connection, q: ContactQuery, hits: int | None = None) -> int:
+    if hits is None:
+        hits = search_hits(conn, q)
+    if hits is not None and not q.status and q.list_id is None:
+        return hits  # every indexed row is a contact
+    where, params = _where(q, hits)
     return conn.execute(f"SELECT count(*) FROM contacts c{where}", params).fetchone()[0]
+
+
+def has_contacts(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM contacts LIMIT 1").fetchone() is not None
 
 
 def status_counts(conn: sqlite3.Connection) -> dict[str, int]:
@@ -270,7 +313,7 @@ def delete_unlinked_inbox_mentions(conn: sqlite3.Connection, needle: str) -> int
 
 def iter_contact_rows(conn: sqlite3.Connection, q: ContactQuery, batch: int = 1000):
     """Every contact matching ``q`` in the query's order, fetched in batches (CLI listing)."""
-    where, params = _where(q)
+    where, params = _where(q, search_hits(conn, q))
     cur = conn.execute(f"SELECT {', '.join('c.' + c.strip() for c in CONTACT_COLUMNS.split(','))}"
                        f" FROM contacts c{where}{_order(q)}", params)
     while True:

@@ -210,3 +210,24 @@ def test_mailable_ids_respect_status_list_and_expiry(app):
     lst = contacts.find_list(app, "L")
     assert contacts.mailable_contact_ids(app, lst.id) == [a.id]
     assert contacts.mailable_contact_ids(app, lst.id, today=date(2021, 6, 1)) == [a.id, old.id]
+
+
+def test_address_prefix_search_and_both_search_plans_agree(app, monkeypatch):
+    from mailer_desktop.storage import contacts as store
+
+    with app.db.transaction() as conn:
+        for i in range(60):
+            contacts.add_contact(app, f"smith{i:02d}@example.com", f"Kim Smith {i}", conn=conn,
+                                 confirmed=i % 2 == 0, evidence="form")
+        contacts.add_contact(app, "Zed.Smith@Other.example", "Zed", conn=conn)
+    assert [c.email for c in contacts.contact_page(app, ContactQuery(search="zed.smith@oth"), 0, 10)] == [
+        "Zed.Smith@other.example"]
+    assert contacts.count(app, ContactQuery(search="SMITH1")) == 10  # smith1x@ via the search index
+    assert contacts.count(app, ContactQuery(search="smith1@")) == 0  # an address start: exact prefix
+    assert contacts.search_hits(app, ContactQuery(search="kim")) == 60
+    small = ContactQuery(search="smith", status="confirmed", sort="name", descending=True)
+    expected = [c.id for c in contacts.contact_page(app, small, 5, 20)]
+    expected_count = contacts.count(app, small)
+    monkeypatch.setattr(store, "BIG_SEARCH", 3)  # force the index-walk plan
+    assert [c.id for c in contacts.contact_page(app, small, 5, 20)] == expected
+    assert contacts.count(app, small) == expected_count == 30

@@ -46,6 +46,7 @@ class ContactsModel(QAbstractTableModel):
         self._app = app
         self._query = ContactQuery()
         self._count = 0
+        self._hits: int | None = None
         self._pages: OrderedDict[int, list[Contact]] = OrderedDict()
         self._headers = {
             "email": self.tr("Email"), "name": self.tr("Name"), "status": self.tr("Status"),
@@ -70,7 +71,8 @@ class ContactsModel(QAbstractTableModel):
         """Re-read the count and drop cached rows (after data changed)."""
         self.beginResetModel()
         self._pages.clear()
-        self._count = contact_service.count(self._app, self._query)
+        self._hits = contact_service.search_hits(self._app, self._query)
+        self._count = contact_service.count(self._app, self._query, self._hits)
         self.endResetModel()
         self.query_changed.emit()
 
@@ -78,11 +80,15 @@ class ContactsModel(QAbstractTableModel):
     def total(self) -> int:
         return self._count
 
+    @property
+    def search_hits(self) -> int | None:
+        return self._hits
+
     # -- rows ------------------------------------------------------------------------------
     def _page(self, number: int) -> list[Contact]:
         page = self._pages.get(number)
         if page is None:
-            page = contact_service.contact_page(self._app, self._query, number * PAGE_SIZE, PAGE_SIZE)
+            page = contact_service.contact_page(self._app, self._query, number * PAGE_SIZE, PAGE_SIZE, self._hits)
             self._pages[number] = page
             while len(self._pages) > MAX_PAGES:
                 self._pages.popitem(last=False)
@@ -105,7 +111,8 @@ class ContactsModel(QAbstractTableModel):
         million rows costs a few range queries, not a million lookups)."""
         ids: list[int] = []
         for start, end in _ranges(sorted(set(rows))):
-            ids.extend(contact_service.contact_ids_in_range(self._app, self._query, start, end - start + 1))
+            ids.extend(contact_service.contact_ids_in_range(self._app, self._query, start, end - start + 1,
+                                                            self._hits))
         return ids
 
     # -- Qt API ----------------------------------------------------------------------------

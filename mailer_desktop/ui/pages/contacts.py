@@ -181,7 +181,7 @@ class ContactsPage(QWidget):
             self.detail.show_contact(contact_service.get_contact(self.app, shown.id))
 
     def _update_empty(self) -> None:
-        self.stack.setCurrentIndex(0 if contact_service.count(self.app) == 0 else 1)
+        self.stack.setCurrentIndex(1 if contact_service.has_contacts(self.app) else 0)
 
     def _update_count(self) -> None:
         selected = self.selected_count()
@@ -207,7 +207,8 @@ class ContactsPage(QWidget):
     def selected_ids(self) -> list[int]:
         ids: list[int] = []
         for top, bottom in self._selected_ranges():
-            ids.extend(contact_service.contact_ids_in_range(self.app, self.model.query, top, bottom - top + 1))
+            ids.extend(contact_service.contact_ids_in_range(self.app, self.model.query, top, bottom - top + 1,
+                                                            self.model.search_hits))
         return ids
 
     def select_rows(self, rows: list[int]) -> None:
