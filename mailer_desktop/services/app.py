@@ -16,6 +16,7 @@ from ..logging_setup import configure as configure_logging
 from ..secrets import SUPPRESSION_KEY, TOKEN_KEY, SecretStore
 from ..storage import Database
 from ..storage.meta import SettingsStore, ensure_install_id
+from .backup_restore import recover_interrupted_restore
 from .keys_guard import guarded_key
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ def open_app(
     paths = resolve_paths(home).ensure()
     if log_to_file:
         configure_logging(paths.logs)
+    recover_interrupted_restore(paths.database)
     db = Database.open(paths.database)
     with db.transaction() as conn:
         install_id = ensure_install_id(conn)

@@ -188,6 +188,30 @@ def _move_aside(db_path: Path, label: str) -> list[tuple[Path, Path]]:
     return moved
 
 
+def recover_interrupted_restore(db_path: Path) -> str | None:
+    """Finish what a restore cut off by a crash or power loss left behind; call before opening.
+
+    The database is moved aside and the restored file moved in by two renames. Between them
+    the database is missing: the moved-aside file goes back. After them only the deletion of
+    the old copy is missing: it is deleted as the restore would have. Returns what was done.
+    """
+    aside = Path(f"{db_path}.before-restore")
+    if not aside.exists():
+        return None
+    if not db_path.exists():
+        for suffix in _SIDE_FILES:
+            src = Path(f"{aside}{suffix}")
+            if src.exists():
+                os.replace(src, Path(str(db_path) + suffix))
+        log.warning("an interrupted restore was undone: %s is back", db_path)
+        return "undone"
+    for suffix in _SIDE_FILES:
+        with contextlib.suppress(OSError):
+            Path(f"{aside}{suffix}").unlink()
+    log.warning("an interrupted restore was completed: removed the old copy of %s", db_path)
+    return "completed"
+
+
 def _checkpoint(db_path: Path) -> None:
     """Fold the -wal file into the database so that moving the main file moves everything."""
     with contextlib.suppress(sqlite3.Error):

@@ -353,3 +353,52 @@ def test_restore_puts_keys_into_the_real_os_keyring(tmp_path):
     finally:
         for name in (TOKEN_KEY, SUPPRESSION_KEY):
             store.delete(name)
+
+
+def test_a_restore_cut_off_between_its_renames_is_undone_at_next_start(app, populated, keyring_backend):
+    """Power lost after the database was moved aside but before the restored one moved in."""
+    home, db_path = app.paths.home, app.paths.database
+    app.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    app.close()
+    db_path.rename(f"{db_path}.before-restore")
+    again = open_app(home, keyring_backend=keyring_backend, log_to_file=False)
+    try:
+        assert contacts_service.find_by_email(again, "alice@example.com") is not None
+        assert not list(home.glob("*.before-restore*"))
+    finally:
+        again.close()
+
+
+def test_a_failure_while_swapping_files_puts_everything_back(app, populated, keyring_backend, monkeypatch):
+    import os as real_os
+
+    from mailer_desktop.services import backup_restore
+
+    info = backup.create_backup(app, PASS)
+    contacts_service.add_contact(app, "later@example.com")
+    app.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    home = app.paths.home
+    app.close()
+    keyring_backend.store[("mailer-desktop/" + app.install_id, TOKEN_KEY)] = "bmV3ZXIga2V5"
+    before_keys = dict(keyring_backend.store)
+    calls = []
+    original_replace = real_os.replace
+
+    def failing_replace(src, dst):
+        calls.append((src, dst))
+        if str(src).endswith("restored.sqlite3"):
+            raise OSError(28, "No space left on device")
+        return original_replace(src, dst)
+
+    monkeypatch.setattr(backup_restore.os, "replace", failing_replace)
+    with pytest.raises(backup.BackupError, match="No space left on device.*Nothing was changed"):
+        backup.restore_backup(home, info.path, PASS, keyring_backend=keyring_backend, force=True)
+    monkeypatch.undo()
+    assert any(str(dst).endswith(".before-restore") for _src, dst in calls)  # it got that far
+    assert keyring_backend.store == before_keys
+    assert not list(home.glob("*.before-restore*"))
+    again = open_app(home, keyring_backend=keyring_backend, log_to_file=False)
+    try:
+        assert contacts_service.find_by_email(again, "later@example.com") is not None
+    finally:
+        again.close()
