@@ -104,33 +104,37 @@ def measure(home: Path) -> dict[str, float]:
         qt.processEvents()
         assert page.model.data(page.model.index(0, 0)) is not None or page.model.total == 0
 
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     page = ContactsPage(UiContext(app=app, jobs=JobRunner(), events=Events()))
     page.resize(1300, 800)
     page.show()
     shown(page)
     figures["open_s"] = time.perf_counter() - t
+    figures["open_cpu_s"] = time.process_time() - cpu
     figures["contacts"] = page.model.total
 
     from mailer_desktop.services.contacts import get_contact
 
     one = get_contact(app, max(1, int(figures["contacts"]) // 2))
-    for label, text in (("search_ms", "smith"), ("search_two_words_ms", "anna berg"),
+    for label, text in (("search_ms", "smith"), ("search_clustered_ms", "walter"),
+                        ("search_two_words_ms", "anna berg"),
                         ("search_address_ms", one.email if one else "nobody@example.com")):
         page.search.setText(text)
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         page.apply_filters()
         shown(page)
         figures[label] = (time.perf_counter() - t) * 1000
+        figures[label.replace("_ms", "_cpu_ms")] = (time.process_time() - cpu) * 1000
         figures[label.replace("_ms", "_hits")] = page.model.total
     page.search.setText("")
     page.apply_filters()
 
     for label, status in (("filter_bounced_ms", "bounced"), ("filter_confirmed_ms", "confirmed")):
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         page.status_filter.setCurrentIndex(page.status_filter.findData(status))
         shown(page)
         figures[label] = (time.perf_counter() - t) * 1000
+        figures[label.replace("_ms", "_cpu_ms")] = (time.process_time() - cpu) * 1000
     page.status_filter.setCurrentIndex(0)
     shown(page)
 
@@ -166,16 +170,19 @@ def main() -> None:
         subprocess.run([sys.executable, __file__, "--fill-only", "--contacts", str(args.contacts),
                         "--home", str(home)], check=True)
     figures = measure(home)
-    print(f"contacts:               {figures['contacts']:,}")
-    print(f"open page, first rows:  {figures['open_s']:.3f} s   (target <= 1 s)")
-    print(f"search 'smith':         {figures['search_ms']:.0f} ms  ({figures['search_hits']:,} hits; target <= 150 ms)")
-    print(f"search 'anna berg':     {figures['search_two_words_ms']:.0f} ms  ({figures['search_two_words_hits']:,} hits)")
-    print(f"search one address:     {figures['search_address_ms']:.0f} ms  ({figures['search_address_hits']:,} hits)")
-    print(f"filter status bounced:  {figures['filter_bounced_ms']:.0f} ms  (target <= 150 ms)")
-    print(f"filter status confirmed:{figures['filter_confirmed_ms']:.0f} ms")
-    print(f"scroll to the end:      {figures['scroll_to_end_ms']:.0f} ms")
-    print(f"sort by name:           {figures['sort_by_name_ms']:.0f} ms")
-    print(f"peak RSS:               {figures['peak_rss_mb']:.0f} MB  (target <= 300 MB)")
+    print(f"contacts: {figures['contacts']:,}   (wall time; CPU time of this process in brackets —"
+          " on a busy machine the CPU time is the steadier figure)")
+    print(f"open page, first rows:   {figures['open_s']:.3f} s  [{figures['open_cpu_s']:.3f} s]  (target <= 1 s)")
+    for key, title in (("search", "search 'smith'"), ("search_clustered", "search 'walter'"),
+                       ("search_two_words", "search 'anna berg'"), ("search_address", "search one address")):
+        print(f"{title + ':':<24} {figures[key + '_ms']:5.0f} ms [{figures[key + '_cpu_ms']:4.0f} ms]"
+              f"  ({figures[key + '_hits']:,} hits; target <= 150 ms)")
+    for key, title in (("filter_bounced", "filter status bounced"), ("filter_confirmed", "filter status confirmed")):
+        print(f"{title + ':':<24} {figures[key + '_ms']:5.0f} ms [{figures[key + '_cpu_ms']:4.0f} ms]"
+              "  (target <= 150 ms)")
+    print(f"{'scroll to the end:':<24} {figures['scroll_to_end_ms']:5.0f} ms")
+    print(f"{'sort by name:':<24} {figures['sort_by_name_ms']:5.0f} ms")
+    print(f"{'peak RSS:':<24} {figures['peak_rss_mb']:5.0f} MB  (target <= 300 MB)")
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ Contacts
   implied consent not expired; the sender still checks the suppression list per address)
 - ``contact_page(app, query, offset, limit, hits=None) -> list[Contact]``,
   ``count(app, query, hits=None) -> int``, ``search_hits(app, query) -> int | None``, ``has_contacts(app)``,
+  ``prepare_for_browsing(app)`` (a larger page cache for the GUI thread's connection),
   ``iter_contacts(app, query) -> Iterator[Contact]`` (streams all matches),
   ``contact_ids_in_range(app, query, offset, limit) -> list[int]``,
   ``status_counts(app)`` — windowed reads for tables (query: storage.contacts.ContactQuery)
@@ -77,7 +78,7 @@ __all__ = [
     "Contact", "ConsentEvent", "ContactQuery", "ContactError", "ContactNotFound", "DuplicateContactError",
     "SuppressedError", "ContactList", "ListError", "add_contact", "get_contact", "find_by_email",
     "require_contact", "update_contact", "change_status", "bulk_change_status", "record_event", "mark_confirmation_requested",
-    "consent_trail", "mailable_contact_ids", "contact_page", "search_hits", "has_contacts", "contact_ids_in_range", "iter_contacts", "count", "status_counts", "create_list",
+    "consent_trail", "mailable_contact_ids", "contact_page", "search_hits", "has_contacts", "prepare_for_browsing", "contact_ids_in_range", "iter_contacts", "count", "status_counts", "create_list",
     "ensure_list", "rename_list", "delete_list", "get_list", "find_list", "all_lists", "add_to_list",
     "remove_from_list",
 ]
@@ -255,6 +256,12 @@ def iter_contacts(app, query: ContactQuery = ContactQuery(), conn: sqlite3.Conne
 def count(app, query: ContactQuery = ContactQuery(), hits: int | None = None,
           conn: sqlite3.Connection | None = None) -> int:
     return store.count_contacts(_c(app, conn), query, hits)
+
+
+def prepare_for_browsing(app, cache_mb: int = 64) -> None:
+    """Give this thread's connection a page cache big enough to keep the contact indexes warm
+    while the user searches and scrolls a large table (the default is only 2 MB)."""
+    store.set_cache_size(app.db.conn, cache_mb)
 
 
 def has_contacts(app, conn: sqlite3.Connection | None = None) -> bool:

@@ -104,9 +104,15 @@ class ContactQuery:
     descending: bool = False
 
 
-# Above this many search hits, walking the sort index and probing the hit set beats looking up
-# every hit and sorting them all.
-BIG_SEARCH = 5000
+# How a word search is joined to the table (both give the same rows):
+# - "lookup": every hit is looked up and the hits are sorted; cost grows with the hits.
+# - "walk": the sort index is walked and each row probed against the hit set; cheap when hits
+#   are spread through the sort order, slow when they cluster late in it (a first name near
+#   the end of the alphabet). Windows of large hit sets try the walk within an instruction
+#   budget a little below what the lookup would cost, and fall back to the lookup.
+SMALL_SEARCH = 5000
+BIG_SEARCH = 100_000  # counts with other filters use the walk above this many hits
+WALK_OPS_PER_HIT = 10
 
 
 def address_prefix(text: str) -> str | None:
@@ -119,7 +125,7 @@ def address_prefix(text: str) -> str | None:
     return t
 
 
-def _where(q: ContactQuery, hits: int | None = None) -> tuple[str, list]:
+def _where(q: ContactQuery, walk: bool = False) -> tuple[str, list]:
     clauses, params = [], []
     if q.status:
         clauses.append("c.status = ?")
@@ -134,7 +140,7 @@ def _where(q: ContactQuery, hits: int | None = None) -> tuple[str, list]:
     else:
         match = fts_query(q.search)
         if match:
-            probe = "+c.id" if hits is not None and hits > BIG_SEARCH else "c.id"
+            probe = "+c.id" if walk else "c.id"
             clauses.append(f"{probe} IN (SELECT rowid FROM contacts_search WHERE contacts_search MATCH ?)")
             params.append(match)
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
@@ -167,15 +173,47 @@ def _order(q: ContactQuery) -> str:
     return f" ORDER BY {col} {direction}, c.id {direction}"
 
 
+class _Budget:
+    """Interrupts the connection's running statement after about ``ops`` VM instructions."""
+
+    STEP = 1000
+
+    def __init__(self, conn: sqlite3.Connection, ops: int):
+        self.conn, self.left = conn, max(1, ops // self.STEP)
+
+    def _tick(self) -> int:
+        self.left -= 1
+        return 1 if self.left < 0 else 0
+
+    def __enter__(self):
+        self.conn.set_progress_handler(self._tick, self.STEP)
+        return self
+
+    def __exit__(self, *exc):
+        self.conn.set_progress_handler(None, 0)
+        return False
+
+
 def query_contact_ids(conn: sqlite3.Connection, q: ContactQuery, offset: int, limit: int,
                       hits: int | None = None) -> list[int]:
     """Ids of one window of the table (a covering-index scan, so deep offsets stay cheap).
-    ``hits`` (from :func:`search_hits`) lets a search pick the faster plan."""
+    ``hits`` (from :func:`search_hits`) lets a word search pick its plan without counting again."""
     if hits is None:
         hits = search_hits(conn, q)
-    where, params = _where(q, hits)
-    sql = f"SELECT c.id FROM contacts c{where}{_order(q)} LIMIT ? OFFSET ?"
-    return [r[0] for r in conn.execute(sql, (*params, limit, offset))]
+    order = _order(q)
+    if hits is not None and hits > SMALL_SEARCH:
+        where, params = _where(q, walk=True)
+        try:
+            with _Budget(conn, WALK_OPS_PER_HIT * hits):
+                rows = conn.execute(f"SELECT c.id FROM contacts c{where}{order} LIMIT ? OFFSET ?",
+                                    (*params, limit, offset)).fetchall()
+            return [r[0] for r in rows]
+        except sqlite3.OperationalError as exc:
+            if "interrupt" not in str(exc):
+                raise
+    where, params = _where(q)
+    return [r[0] for r in conn.execute(f"SELECT c.id FROM contacts c{where}{order} LIMIT ? OFFSET ?",
+                                       (*params, limit, offset))]
 
 
 def count_contacts(conn: sqlite3.Connection, q: ContactQuery, hits: int | None = None) -> int:
@@ -183,8 +221,12 @@ def count_contacts(conn: sqlite3.Connection, q: ContactQuery, hits: int | None =
         hits = search_hits(conn, q)
     if hits is not None and not q.status and q.list_id is None:
         return hits  # every indexed row is a contact
-    where, params = _where(q, hits)
+    where, params = _where(q, walk=hits is not None and hits > BIG_SEARCH)
     return conn.execute(f"SELECT count(*) FROM contacts c{where}", params).fetchone()[0]
+
+
+def set_cache_size(conn: sqlite3.Connection, megabytes: int) -> None:
+    conn.execute(f"PRAGMA cache_size = -{int(megabytes) * 1024}")
 
 
 def has_contacts(conn: sqlite3.Connection) -> bool:
@@ -313,7 +355,7 @@ def delete_unlinked_inbox_mentions(conn: sqlite3.Connection, needle: str) -> int
 
 def iter_contact_rows(conn: sqlite3.Connection, q: ContactQuery, batch: int = 1000):
     """Every contact matching ``q`` in the query's order, fetched in batches (CLI listing)."""
-    where, params = _where(q, search_hits(conn, q))
+    where, params = _where(q)
     cur = conn.execute(f"SELECT {', '.join('c.' + c.strip() for c in CONTACT_COLUMNS.split(','))}"
                        f" FROM contacts c{where}{_order(q)}", params)
     while True:

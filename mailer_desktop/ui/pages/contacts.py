@@ -43,6 +43,7 @@ class ContactsPage(QWidget):
         self.ctx = ctx
         self.app = ctx.app
         self.prompts = Prompts()
+        contact_service.prepare_for_browsing(self.app)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(12, 10, 12, 10)
         self.stack = QStackedWidget()
