@@ -49,8 +49,15 @@ def main(argv: list[str] | None = None) -> int:
         else:
             app = open_app(args.home)
     except DatabaseError as exc:
-        tell("error", str(exc))
-        return 1
+        from .storage.db import CorruptDatabaseError
+        from .ui.dialogs.damaged_database import offer_restore
+
+        # A damaged file is never written to; the newest good backup is offered instead.
+        if not isinstance(exc, CorruptDatabaseError) or args.smoke_test or args.demo \
+                or not offer_restore(args.home, str(exc)):
+            tell("error", str(exc))
+            return 1
+        app = open_app(args.home)
     if not app.secrets.available():
         try:
             app.secrets.check()

@@ -58,7 +58,7 @@ log = logging.getLogger(__name__)
 __all__ = [
     "AUTO_PASSPHRASE", "BackupDamagedError", "BackupError", "BackupInfo", "BackupTruncatedError",
     "DatabaseDamagedError", "NotABackupError", "WrongPassphraseError", "after_campaign",
-    "auto_passphrase", "backup_folder", "campaign_awaiting_backup", "create_backup", "list_backups", "maybe_backup_daily",
+    "auto_passphrase", "backup_folder", "campaign_awaiting_backup", "create_backup", "folder_of", "list_backups", "maybe_backup_daily",
     "newest_good_backup", "prune_backups", "set_auto_passphrase",
 ]
 
@@ -138,6 +138,22 @@ def list_backups(folder: Path, install_id: str | None = None) -> list[BackupInfo
         infos = [i for i in infos if i.install_id == install_id]
     infos.sort(key=lambda i: (i.created_at, i.modified, i.path.name), reverse=True)
     return infos
+
+
+def folder_of(paths) -> Path:
+    """The backup folder of a data folder whose database may not open (damaged): the setting is
+    read through a read-only connection when that still works, else the default folder."""
+    uri = f"{Path(paths.database).resolve().as_uri()}?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            row = conn.execute("SELECT value FROM settings WHERE key = 'backup.folder'").fetchone()
+        finally:
+            conn.close()
+        chosen = str(json.loads(row[0])).strip() if row else ""
+    except (sqlite3.Error, ValueError, TypeError):
+        chosen = ""
+    return Path(chosen).expanduser() if chosen else paths.backups
 
 
 def newest_good_backup(folder: Path, install_id: str | None = None,

@@ -213,3 +213,49 @@ def test_a_finished_campaign_triggers_a_backup(qtbot, app):
     w.ctx.jobs.wait_all()
     assert len(backup.list_backups(app.paths.backups)) == 1
     assert backup.campaign_awaiting_backup(app) is None  # this campaign is now covered
+
+
+def test_damaged_database_at_startup_offers_the_newest_good_backup(qtbot, app, keyring_backend, tmp_path):
+    import sqlite3
+
+    from mailer_desktop.storage.db import CorruptDatabaseError
+    from mailer_desktop.ui.dialogs.damaged_database import DamagedDatabaseDialog
+
+    folder = tmp_path / "cloud"
+    app.settings.set("backup.folder", str(folder))  # read back from the damaged file
+    contacts_service.add_contact(app, "alice@example.com", confirmed=True, evidence="form")
+    older = backup.create_backup(app, PASS)
+    newest = backup.create_backup(app, PASS)
+    for i in range(30):
+        contacts_service.add_contact(app, f"more{i}@example.com", "x" * 200)
+    app.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    home, db_path = app.paths.home, app.paths.database
+    app.close()
+    conn = sqlite3.connect(db_path)
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'contacts'").fetchone()[0]
+    conn.close()
+    data = bytearray(db_path.read_bytes())
+    data[(root - 1) * 4096:(root - 1) * 4096 + 12] = b"\xff" * 12
+    db_path.write_bytes(bytes(data))
+    with pytest.raises(CorruptDatabaseError) as caught:
+        open_app(home, keyring_backend=keyring_backend, log_to_file=False)
+
+    dialog = DamagedDatabaseDialog(home, str(caught.value), keyring_backend=keyring_backend)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.backup_list.count() == 2 and dialog.selected_path() == newest.path != older.path
+    qtbot.keyClicks(dialog.passphrase_edit, "wrong passphrase")
+    _click(qtbot, dialog.restore_button)
+    qtbot.waitUntil(lambda: dialog.job is None and "passphrase does not open" in dialog.status.text(),
+                    timeout=20000)
+    assert dialog.isVisible()
+    dialog.passphrase_edit.clear()
+    qtbot.keyClicks(dialog.passphrase_edit, PASS)
+    with qtbot.waitSignal(dialog.accepted, timeout=20000):
+        _click(qtbot, dialog.restore_button)
+    assert dialog.report.damaged_kept is not None and dialog.report.damaged_kept.exists()
+    again = open_app(home, keyring_backend=keyring_backend, log_to_file=False)
+    try:
+        assert contacts_service.find_by_email(again, "alice@example.com") is not None
+    finally:
+        again.close()
