@@ -20,7 +20,7 @@ from mailer_desktop.services.contact_errors import ContactError
 ADDRESSES = ["anna@example.com", "Anna@Example.com", "bob@example.org"]
 
 event = st.one_of(
-    st.tuples(st.just("import"), st.sampled_from(ADDRESSES), st.booleans()),
+    st.tuples(st.sampled_from(["import", "file_import"]), st.sampled_from(ADDRESSES), st.booleans()),
     st.tuples(st.sampled_from(["confirm", "confirm_no_evidence", "unsubscribe", "bounce", "complain",
                                "erase", "edit", "list"]), st.sampled_from(ADDRESSES), st.just(False)),
 )
@@ -32,6 +32,12 @@ def _apply(app, action: str, address: str, with_proof: bool) -> None:
         if action == "import":
             contacts.add_contact(app, address, "Someone", channel="import", confirmed=with_proof,
                                  evidence="imported proof" if with_proof else "", lists=["Imported"])
+        elif action == "file_import":  # the importer's path (CSV text, merge with existing contacts)
+            from mailer_desktop.services.importing.importer import ImportOptions, import_text
+
+            options = ImportOptions(consent="confirmed" if with_proof else "pending",
+                                    proof="signup sheet at the fair" if with_proof else "", list_name="Fair")
+            import_text(app, f"email,name\n{address},Someone Else\n", options)
         elif found is None:
             return
         elif action == "erase":
