@@ -37,6 +37,13 @@ from .contacts_panels import DetailPanel, JobBar, ListsPanel, Prompts
 SEARCH_DELAY_MS = 250
 
 
+def _import_wizard_available() -> bool:
+    """The import wizard is its own module (dialogs/import_wizard.py)."""
+    from importlib.util import find_spec
+
+    return find_spec(f"{__package__.rpartition('.')[0]}.dialogs.import_wizard") is not None
+
+
 class ContactsPage(QWidget):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -57,7 +64,9 @@ class ContactsPage(QWidget):
                 'confirm by replying to a short confirmation request (double opt-in).'
             ),
         )
-        self.empty.add_button(self.tr("Add a contact…"), self.add_contact, primary=True)
+        if _import_wizard_available():
+            self.empty.add_button(self.tr("Import a contact file…"), self.open_import, primary=True)
+        self.empty.add_button(self.tr("Add a contact…"), self.add_contact)
         self.stack.addWidget(self.empty)
 
         main = QWidget()
@@ -79,6 +88,10 @@ class ContactsPage(QWidget):
             self.status_filter.addItem(self.tr(STATUS_LABELS[status]), status)
         self.add_button = QPushButton(self.tr("Add contact…"))
         self.add_button.setAccessibleName(self.tr("Add contact"))
+        self.import_button = QPushButton(self.tr("Import…"))
+        self.import_button.setToolTip(self.tr("Import contacts from a CSV, Excel or vCard file."))
+        self.import_button.setVisible(_import_wizard_available())
+        self.import_button.clicked.connect(self.open_import)
         self.purge_button = QPushButton(self.tr("Remove old unconfirmed…"))
         self.purge_button.setToolTip(self.tr(
             "Deletes pending contacts older than the retention period set in Settings (GDPR: unconfirmed "
@@ -86,6 +99,7 @@ class ContactsPage(QWidget):
         top.addWidget(self.search, 2)
         top.addWidget(self.status_filter)
         top.addWidget(self.add_button)
+        top.addWidget(self.import_button)
         top.addWidget(self.purge_button)
         layout.addLayout(top)
 
@@ -253,6 +267,12 @@ class ContactsPage(QWidget):
         if self.prompts.run_dialog(dialog) and dialog.saved is not None:
             self.ctx.events.contacts_changed.emit()
             self.ctx.events.status_message.emit(self.tr("Added {email}.").format(email=dialog.saved.email))
+
+    def open_import(self) -> None:
+        from ..dialogs.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.ctx, path=None, parent=self)
+        wizard.open()
 
     def edit_current(self) -> None:
         contact = self.detail.contact
