@@ -32,6 +32,7 @@ import shutil
 import sqlite3
 import struct
 import tempfile
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -69,6 +70,7 @@ AUTO_PASSPHRASE = "backup-passphrase"
 DKIM_PREFIX = "dkim-key"
 _NAME_RE = re.compile(r"^mailer-desktop-(\d{8})-(\d{6})(?:-\d+)?\.mdbackup$")
 _COPY_BLOCK = 1 << 20
+_name_lock = threading.Lock()
 
 
 class DatabaseDamagedError(BackupError):
@@ -296,7 +298,8 @@ def create_backup(
     if target.suffix != SUFFIX:
         target = target.with_name(target.name + SUFFIX)
     workdir = Path(tempfile.mkdtemp(prefix=".backup-", dir=app.paths.home))
-    partial = target.with_name(f".{target.name}.partial")
+    # A private partial name per run: two backups started in the same second never share a file.
+    partial = folder / f".{target.stem}.{os.urandom(4).hex()}.partial"
     try:
         snapshot_path = workdir / "snapshot.sqlite3"
         _snapshot(app, snapshot_path, progress)
@@ -333,7 +336,10 @@ def create_backup(
             writer.close()
             out.flush()
             os.fsync(out.fileno())
-        os.replace(partial, target)
+        with _name_lock:
+            if not to and target.exists():  # another backup took this name meanwhile
+                target = _unique_name(folder, now)
+            os.replace(partial, target)
     except OSError as exc:
         raise BackupError(f"The backup could not be written to {folder}: {exc.strerror or exc}.") from exc
     finally:

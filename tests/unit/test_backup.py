@@ -402,3 +402,24 @@ def test_a_failure_while_swapping_files_puts_everything_back(app, populated, key
         assert contacts_service.find_by_email(again, "later@example.com") is not None
     finally:
         again.close()
+
+
+def test_backups_started_together_get_their_own_files(app):
+    results, errors = [], []
+
+    def run():
+        try:
+            results.append(backup.create_backup(app, PASS, prune=False))
+        except Exception as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors
+    assert len({r.path for r in results}) == 3
+    for info in results:
+        assert backup.verify_backup(info.path, PASS)["install_id"] == app.install_id
+    assert not list(app.paths.backups.glob(".*.partial"))
