@@ -173,6 +173,16 @@ def test_backup_during_send_then_restore_on_a_new_computer(shop, tmp_path, capsy
     err = capsys.readouterr().err
     assert code == 1 and "suppression list" in err
 
+    # Re-importing an old export that still lists the erased person: refused, the others added.
+    old_export = tmp_path / "old-export.csv"
+    old_export.write_text("email,name\nErased@Example.org,Gone\nnewcomer@example.org,New\n", encoding="utf-8")
+    code = cli_main(["--home", str(new_home), "contacts", "import", str(old_export), "--json"],
+                    keyring_backend=new_keyring)
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    imported = json.loads(out)
+    assert imported["suppressed"] == 1 and imported["added"] == 1
+
 
 def test_missing_keys_block_sending_until_restored(shop, keyring_backend, capsys, monkeypatch):
     """A wiped keyring: `campaign send` refuses with a clear line, nothing reaches the server,
