@@ -132,6 +132,9 @@ def test_status_filter_and_sort_by_header(qtbot, app, make_page):
     first = page.model.data(page.model.index(0, 1))
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
     assert {first, page.model.data(page.model.index(0, 1))} == {"Anna Smith", "Person 039"}
+    x = header.sectionViewportPosition(3) + header.sectionSize(3) // 2  # Lists: not sortable
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+    assert header.sortIndicatorSection() == 1 and page.model.query.sort == "name"
 
 
 def test_empty_page_then_add_contact_through_the_dialog(qtbot, app, make_page):

@@ -30,7 +30,7 @@ from ...services import contacts as contact_service
 from ...services import rights
 from ..context import UiContext
 from ..dialogs.contact_dialog import ContactDialog
-from ..models.contacts_model import STATUS_LABELS, ContactsModel
+from ..models.contacts_model import COLUMNS, SORTABLE, STATUS_LABELS, ContactsModel
 from ..widgets.empty_state import EmptyState
 from .contacts_panels import DetailPanel, JobBar, ListsPanel, Prompts
 
@@ -132,6 +132,8 @@ class ContactsPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
+        self._sort_indicator = (0, Qt.SortOrder.AscendingOrder)
+        header.sortIndicatorChanged.connect(self._sort_indicator_changed)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         for col, width in enumerate((260, 180, 110, 160)):
@@ -179,6 +181,16 @@ class ContactsPage(QWidget):
         self._update_empty()
         if rights.pending_due_for_purge(self.app):
             self.purge_unconfirmed(ask=False)
+
+    def _sort_indicator_changed(self, column: int, order: Qt.SortOrder) -> None:
+        """Columns the model cannot sort (lists) keep the indicator where the order really is."""
+        if COLUMNS[column] in SORTABLE:
+            self._sort_indicator = (column, order)
+        else:
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(*self._sort_indicator)
+            header.blockSignals(False)
 
     # -- filters ---------------------------------------------------------------------------
     def apply_filters(self) -> None:
@@ -246,6 +258,10 @@ class ContactsPage(QWidget):
 
     # -- jobs ------------------------------------------------------------------------------
     def _run(self, title: str, fn, done_message) -> None:
+        if self.job_bar.busy:  # one change at a time keeps the table and the counts truthful
+            self.prompts.error(self, title, self.tr("Please wait until “{task}” has finished.")
+                               .format(task=self.job_bar.label.text()))
+            return
         def finished(result):
             self.ctx.events.status_message.emit(done_message(result))
 
