@@ -1,22 +1,357 @@
-"""The Campaigns page."""
+"""The Campaigns page: history on the left; the chosen campaign on the right with who will
+receive it, a test copy, Send (after a confirmation that says how many people), live progress
+with Pause / Resume / Cancel, and the per-recipient log with the servers' replies.
+
+Sending runs in a background job (``ctx.jobs``) through the same engine as the CLI.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
+from ...services.accounts import list_accounts
+from ...services.confirmations import send_confirmations
+from ...services.sender import SendControl, campaign_status, resend_uncertain, send_campaign
+from ...services.sender_sample import send_test_message
 from ..context import UiContext
-from ..widgets.empty_state import EmptyState
+from ..models.deliveries_model import STATE_LABELS, CampaignsModel, DeliveriesModel
+from ..widgets.send_progress import SendProgress
+from .campaigns_dialogs import NewCampaignDialog
+
+REASON_LABELS = {
+    "pending": "not confirmed yet", "unsubscribed": "unsubscribed", "bounced": "bounced",
+    "complained": "complained", "consent_expired": "implied consent expired", "suppressed": "on the suppression list",
+    "status_changed": "opted out meanwhile", "invalid_address": "unusable address",
+}
+
+
+def describe_skipped(skipped: dict[str, int]) -> str:
+    return ", ".join(f"{n:,} {REASON_LABELS.get(reason, reason)}" for reason, n in skipped.items())
 
 
 class CampaignsPage(QWidget):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        layout = QVBoxLayout(self)
-        self.empty = EmptyState(
-            self.tr('No campaigns yet'),
-            self.tr(
-                'A campaign sends one template to one list. Only contacts who confirmed their subscription receive it; everyone who unsubscribed, bounced or complained is left out automatically.'
-            ),
-        )
-        layout.addWidget(self.empty)
+        self.app = ctx.app
+        self.campaign_id: int | None = None
+        self.control: SendControl | None = None
+        self.job = None
+        self.last_result: dict | None = None
+        self.last_error = ""
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        QVBoxLayout(self).addWidget(splitter)
+        splitter.addWidget(self._build_history())
+        splitter.addWidget(self._build_detail())
+        splitter.setStretchFactor(1, 2)
+        ctx.events.campaigns_changed.connect(self.refresh)
+        ctx.events.contacts_changed.connect(self._show_summary)
+        ctx.events.settings_changed.connect(self._fill_accounts)
+        self.refresh()
+
+    # -- building -----------------------------------------------------------------------------
+    def _build_history(self) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        buttons = QHBoxLayout()
+        self.new_button = QPushButton(self.tr("New campaign…"))
+        self.new_button.setAccessibleName(self.tr("New campaign"))
+        self.new_button.clicked.connect(self.new_campaign)
+        self.confirm_button = QPushButton(self.tr("Send confirmation requests"))
+        self.confirm_button.setToolTip(self.tr(
+            "Mail each pending contact a short request to confirm (double opt-in): once, and one reminder "
+            "after the days set in Settings > Consent."))
+        self.confirm_button.clicked.connect(self.send_confirmation_requests)
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.confirm_button)
+        layout.addLayout(buttons)
+        self.history_model = CampaignsModel(self.app, self)
+        self.history = QTableView()
+        self.history.setAccessibleName(self.tr("Campaign history"))
+        self.history.setModel(self.history_model)
+        self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.history.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.history.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.history.verticalHeader().hide()
+        self.history.selectionModel().currentRowChanged.connect(self._row_chosen)
+        layout.addWidget(self.history)
+        return box
+
+    def _build_detail(self) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        self.title = QLabel(self.tr("Choose a campaign, or create one."))
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.state_label = QLabel()
+        self.state_label.setWordWrap(True)
+        self.state_label.setAccessibleName(self.tr("Campaign state"))
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName(self.tr("Recipients"))
+        layout.addWidget(self.title)
+        layout.addWidget(self.state_label)
+        layout.addWidget(self.summary)
+
+        send_box = QGroupBox(self.tr("Send"))
+        send_layout = QVBoxLayout(send_box)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Account:")))
+        self.account = QComboBox()
+        self.account.setAccessibleName(self.tr("Sending account"))
+        self.account.setToolTip(self.tr("The built-in sandbox keeps everything on this computer; add your own "
+                                        "mail account in Settings > Accounts."))
+        row.addWidget(self.account, 1)
+        self.send_button = QPushButton(self.tr("Send…"))
+        self.send_button.setAccessibleName(self.tr("Send campaign"))
+        self.send_button.clicked.connect(self.send)
+        row.addWidget(self.send_button)
+        send_layout.addLayout(row)
+        row = QHBoxLayout()
+        self.test_address = QLineEdit()
+        self.test_address.setAccessibleName(self.tr("Test address"))
+        self.test_address.setPlaceholderText(self.tr("your own address"))
+        self.test_button = QPushButton(self.tr("Send a test to me"))
+        self.test_button.clicked.connect(self.send_test)
+        row.addWidget(self.test_address, 1)
+        row.addWidget(self.test_button)
+        send_layout.addLayout(row)
+        self.progress = SendProgress()
+        send_layout.addWidget(self.progress)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(self.tr("Send message"))
+        send_layout.addWidget(self.message)
+        layout.addWidget(send_box)
+
+        log_box = QGroupBox(self.tr("Recipients and server replies"))
+        log_layout = QVBoxLayout(log_box)
+        row = QHBoxLayout()
+        self.state_filter = QComboBox()
+        self.state_filter.setAccessibleName(self.tr("Show recipients"))
+        self.state_filter.addItem(self.tr("Everyone"), None)
+        for state, label in STATE_LABELS.items():
+            self.state_filter.addItem(self.tr(label), state)
+        self.state_filter.currentIndexChanged.connect(self._filter_log)
+        self.resend_button = QPushButton(self.tr("Resend uncertain"))
+        self.resend_button.setToolTip(self.tr(
+            "Messages cut off mid-send (the program stopped) may or may not have arrived. Resending them "
+            "may give some people a second copy."))
+        self.resend_button.clicked.connect(self.resend)
+        row.addWidget(self.state_filter)
+        row.addStretch(1)
+        row.addWidget(self.resend_button)
+        log_layout.addLayout(row)
+        self.log_model = DeliveriesModel(self.app, self)
+        self.log_view = QTableView()
+        self.log_view.setAccessibleName(self.tr("Per-recipient log"))
+        self.log_view.setModel(self.log_model)
+        self.log_view.verticalHeader().hide()
+        self.log_view.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        log_layout.addWidget(self.log_view)
+        layout.addWidget(log_box, 1)
+        self._fill_accounts()
+        return box
+
+    # -- state ---------------------------------------------------------------------------------
+    def _fill_accounts(self) -> None:
+        current = self.account.currentData()
+        self.account.clear()
+        for acc in list_accounts(self.app):
+            label = self.tr("Sandbox (this computer only)") if acc.is_sandbox else acc.name
+            self.account.addItem(label, acc.name)
+        if current is not None and self.account.findData(current) >= 0:
+            self.account.setCurrentIndex(self.account.findData(current))
+        if not self.test_address.text():
+            self.test_address.setText(self.app.settings.get("sender.from_address") or "")
+
+    def refresh(self) -> None:
+        self.history_model.refresh()
+        if self.campaign_id is not None:
+            row = self.history_model.row_of(self.campaign_id)
+            if row >= 0:
+                self.history.selectRow(row)
+        self._show_campaign()
+
+    def select_campaign(self, campaign_id: int) -> None:
+        self.campaign_id = campaign_id
+        self.refresh()
+
+    def _row_chosen(self, current, _previous) -> None:
+        line = self.history_model.line_at(current.row())
+        if line is not None and line.id != self.campaign_id:
+            self.campaign_id = line.id
+            self._show_campaign()
+
+    def _show_campaign(self, *, counts: bool = True) -> None:
+        """Show the chosen campaign; ``counts`` also refreshes its figures (a background job)."""
+        cid = self.campaign_id
+        sending = self.job is not None
+        if cid is None or self.history_model.row_of(cid) < 0:
+            self.title.setText(self.tr("Choose a campaign, or create one."))
+            self.state_label.clear()
+            self.summary.clear()
+            self.log_model.show_campaign(None)
+            for w in (self.send_button, self.test_button, self.resend_button):
+                w.setEnabled(False)
+            return
+        line = self.history_model.line_at(self.history_model.row_of(cid))
+        self.title.setText(line.name)
+        state = self.tr({"draft": "Draft: not sent yet.", "sending": "Sending (or cut off: send again to resume).",
+                         "paused": "Paused.", "cancelled": "Cancelled.", "done": "Done."}.get(line.state, line.state))
+        self.state_label.setText(state + (f" {line.reason}" if line.reason else ""))
+        if counts:
+            self._show_summary()
+        self.send_button.setEnabled(not sending and line.state != "cancelled")
+        self.send_button.setText(self.tr("Send…") if line.state == "draft" else self.tr("Resume sending…"))
+        self.test_button.setEnabled(not sending and line.kind == "campaign")
+        self.resend_button.setEnabled(not sending and line.uncertain > 0)
+        self.log_model.show_campaign(cid, self.state_filter.currentData())
+
+    def _show_summary(self) -> None:
+        """Counts come from a background job: for a draft they mean checking every list member."""
+        if self.campaign_id is None:
+            return
+        cid, app = self.campaign_id, self.app
+        self.ctx.jobs.run(lambda progress: campaign_status(app, cid), name="campaign status",
+                          on_result=lambda st: self._summary_ready(cid, st))
+
+    def _summary_ready(self, campaign_id: int, st: dict) -> None:
+        if campaign_id != self.campaign_id:
+            return
+        self.status = st
+        text = self.tr("{sent:,} sent, {failed:,} failed, {deferred:,} deferred, {uncertain:,} uncertain, "
+                       "{queued:,} still to send.").format(**st)
+        if st["state"] == "draft":
+            text = self.tr("{queued:,} people will receive it.").format(**st)
+        if st["skipped"]:
+            text += " " + self.tr("Left out: {}.").format(describe_skipped(st["skipped"]))
+        self.summary.setText(text)
+
+    def _filter_log(self) -> None:
+        if self.campaign_id is not None:
+            self.log_model.show_campaign(self.campaign_id, self.state_filter.currentData())
+
+    # -- actions -------------------------------------------------------------------------------
+    def new_campaign(self) -> None:
+        dialog = NewCampaignDialog(self.app, self)
+        if dialog.exec() and dialog.campaign_id is not None:
+            self.campaign_id = dialog.campaign_id
+            self.ctx.events.campaigns_changed.emit()
+
+    def confirm_text(self, st: dict) -> str:
+        n = st["queued"]
+        text = self.tr("Send “{name}” to {n:,} people now?").format(name=st["name"], n=n)
+        if st["skipped"]:
+            text += "\n\n" + self.tr("Left out: {}.").format(describe_skipped(st["skipped"]))
+        if self.account.currentData() == "sandbox":
+            text += "\n\n" + self.tr("Account: the sandbox. Nothing leaves this computer; the messages appear "
+                                     "on the Sandbox page.")
+        return text
+
+    def send(self) -> None:
+        """Count who would receive it (in the background), ask, then send."""
+        if self.campaign_id is None or self.job is not None:
+            return
+        cid, app = self.campaign_id, self.app
+        self.send_button.setEnabled(False)
+        self.ctx.jobs.run(lambda progress: campaign_status(app, cid), name="count recipients",
+                          on_result=lambda st: self._confirm_and_send(cid, st),
+                          on_error=self._failed, on_ended=lambda: self._show_campaign(counts=False))
+
+    def _confirm_and_send(self, campaign_id: int, st: dict) -> None:
+        if campaign_id != self.campaign_id or self.job is not None:
+            return
+        answer = QMessageBox.question(self, self.tr("Send campaign"), self.confirm_text(st),
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self._start_job(lambda app, control, progress, acc=self.account.currentData():
+                        send_campaign(app, campaign_id, acc, control=control, progress=progress))
+
+    def send_confirmation_requests(self) -> None:
+        if self.job is not None:
+            return
+        self._start_job(lambda app, control, progress, acc=self.account.currentData():
+                        send_confirmations(app, acc, control=control, progress=progress))
+
+    def _start_job(self, fn) -> None:
+        control = SendControl()
+        self.control = control
+        self.progress.attach(control)
+        self.message.clear()
+        self.last_result, self.last_error = None, ""
+        app = self.app
+        self.job = self.ctx.jobs.run(lambda progress: fn(app, control, progress), name="send",
+                                     on_result=self._sent, on_error=self._failed,
+                                     on_progress=self.progress.show_progress, on_ended=self._ended)
+        self._show_campaign(counts=False)
+
+    def _sent(self, result: dict) -> None:
+        self.last_result = result
+        if result.get("campaign") and result.get("kind", "confirmation") == "confirmation":
+            self.campaign_id = result["campaign"]
+        text = self.tr("{sent:,} sent, {failed:,} failed, {deferred:,} deferred.").format(**result)
+        if result.get("reason"):
+            text += " " + result["reason"]
+        self.message.setText(text)
+
+    def _failed(self, message: str) -> None:
+        self.last_error = message
+        self.message.setText(self.tr("Sending stopped: {}").format(message))
+
+    def _ended(self) -> None:
+        self.job = None
+        self.progress.attach(None)
+        self.control = None
+        self.ctx.events.campaigns_changed.emit()
+        self.ctx.events.contacts_changed.emit()  # hard bounces and confirmation requests change contacts
+
+    def send_test(self) -> None:
+        if self.campaign_id is None:
+            return
+        cid, acc, to = self.campaign_id, self.account.currentData(), self.test_address.text().strip()
+        app = self.app
+        self.test_button.setEnabled(False)
+        self.message.setText(self.tr("Sending a test to {}…").format(to))
+
+        def done(reply: str) -> None:
+            self.message.setText(self.tr("Test sent to {to}. The server said: {reply}").format(to=to, reply=reply))
+
+        def failed(message: str) -> None:
+            self.message.setText(self.tr("The test was not sent: {}").format(message))
+
+        self.ctx.jobs.run(lambda progress: send_test_message(app, cid, acc, to), name="send test",
+                          on_result=done, on_error=failed, on_ended=lambda: self.test_button.setEnabled(True))
+
+    def resend(self) -> None:
+        if self.campaign_id is None:
+            return
+        answer = QMessageBox.question(
+            self, self.tr("Resend uncertain messages"),
+            self.tr("These messages were cut off mid-send; some may have arrived. Put them back in the queue? "
+                    "They go out with the next Send."),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer == QMessageBox.StandardButton.Yes:
+            n = resend_uncertain(self.app, self.campaign_id)
+            self.message.setText(self.tr("{n} messages will be sent again with the next Send.").format(n=n))
+            self.ctx.events.campaigns_changed.emit()

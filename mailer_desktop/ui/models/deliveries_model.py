@@ -1,0 +1,140 @@
+"""Models of the Campaigns page: campaign history, and one campaign's per-recipient send log
+(windowed: a campaign can have hundreds of thousands of recipients)."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+
+from ...services import sender_reports
+from ...services.sender_reports import CampaignLine, DeliveryLine
+
+PAGE_SIZE = 200
+MAX_PAGES = 20
+
+STATE_LABELS = {
+    "queued": "Waiting", "sending": "Sending", "sent": "Sent", "deferred": "Deferred (temporary failure)",
+    "failed": "Failed", "uncertain": "Uncertain (cut off)", "skipped": "Left out",
+}
+CAMPAIGN_STATE_LABELS = {"draft": "Draft", "sending": "Sending", "paused": "Paused", "cancelled": "Cancelled",
+                         "done": "Done"}
+
+
+class DeliveriesModel(QAbstractTableModel):
+    def __init__(self, app, parent: QObject | None = None):
+        super().__init__(parent)
+        self._app = app
+        self.campaign_id: int | None = None
+        self.state: str | None = None
+        self._count = 0
+        self._pages: OrderedDict[int, list[DeliveryLine]] = OrderedDict()
+        self._headers = [self.tr("Recipient"), self.tr("Result"), self.tr("Attempts"), self.tr("Server reply"),
+                         self.tr("When")]
+
+    def show_campaign(self, campaign_id: int | None, state: str | None = None) -> None:
+        self.campaign_id, self.state = campaign_id, state
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self._pages.clear()
+        self._count = (sender_reports.delivery_count(self._app, self.campaign_id, self.state)
+                       if self.campaign_id is not None else 0)
+        self.endResetModel()
+
+    @property
+    def total(self) -> int:
+        return self._count
+
+    def line_at(self, row: int) -> DeliveryLine | None:
+        if self.campaign_id is None or not 0 <= row < self._count:
+            return None
+        number = row // PAGE_SIZE
+        page = self._pages.get(number)
+        if page is None:
+            page = sender_reports.delivery_page(self._app, self.campaign_id, number * PAGE_SIZE, PAGE_SIZE,
+                                                self.state)
+            self._pages[number] = page
+            while len(self._pages) > MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(number)
+        offset = row % PAGE_SIZE
+        return page[offset] if offset < len(page) else None
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        line = self.line_at(index.row())
+        if line is None:
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            col = index.column()
+            if col == 0:
+                return line.email
+            if col == 1:
+                return self.tr(STATE_LABELS.get(line.state, line.state))
+            if col == 2:
+                return str(line.attempts)
+            if col == 3:
+                return line.reply
+            return line.finished_at.replace("T", " ").rstrip("Z")
+        return None
+
+
+class CampaignsModel(QAbstractTableModel):
+    """The campaign history (campaigns and confirmation-request runs), newest first."""
+
+    def __init__(self, app, parent: QObject | None = None):
+        super().__init__(parent)
+        self._app = app
+        self.lines: list[CampaignLine] = []
+        self._headers = [self.tr("Campaign"), self.tr("List"), self.tr("State"), self.tr("Sent"), self.tr("Failed"),
+                         self.tr("Deferred"), self.tr("Created")]
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self.lines = sender_reports.campaign_lines(self._app)
+        self.endResetModel()
+
+    def line_at(self, row: int) -> CampaignLine | None:
+        return self.lines[row] if 0 <= row < len(self.lines) else None
+
+    def row_of(self, campaign_id: int) -> int:
+        return next((i for i, line in enumerate(self.lines) if line.id == campaign_id), -1)
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.lines)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        line = self.line_at(index.row()) if index.isValid() else None
+        if line is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            name = line.name if line.kind == "campaign" else f"{line.name} ({self.tr('confirmation requests')})"
+            values = (name, line.list_name, self.tr(CAMPAIGN_STATE_LABELS.get(line.state, line.state)),
+                      f"{line.sent:,}", f"{line.failed:,}", f"{line.deferred:,}", line.created_at[:10])
+            return values[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return line.reason or None
+        return None
