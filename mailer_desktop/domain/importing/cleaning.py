@@ -15,18 +15,16 @@ Flags never stop an import; they are listed in the report:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from email.utils import parseaddr
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 from ..addresses import Address, AddressError, validate
 
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-_FAST = re.compile(
-    rf"({_ATOM}(?:\.{_ATOM})*)@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?\.)+"
-    r"[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)"
-)
+# A plain ASCII dot-atom local part; the domain is checked by email-validator once per domain.
+_FAST = re.compile(rf"({_ATOM}(?:\.{_ATOM})*)@([^\s@<>()\[\]\\,;:\"]+)")
 
 FLAG_ROLE = "role"
 FLAG_DISPOSABLE = "disposable"
@@ -110,8 +108,7 @@ def is_role(local: str) -> bool:
     return local.lower().partition("+")[0] in role_locals()
 
 
-@dataclass(frozen=True)
-class Cleaned:
+class Cleaned(NamedTuple):
     """A valid address: display form, de-duplication key, ASCII domain, the name found in a
     ``Name <addr>`` cell, and its flags (with a typo suggestion when there is one)."""
 
@@ -130,59 +127,53 @@ class AddressCleaner:
     """
 
     def __init__(self) -> None:
-        self._domain_ok: dict[str, str | None] = {}   # lowercased domain -> None (ok) or error text
-        self._domain_flags: dict[str, tuple[tuple[str, ...], str | None]] = {}
+        # domain as written -> (error or None, display domain, ASCII domain, flags, typo suggestion)
+        self._domains: dict[str, tuple] = {}
         self._roles = role_locals()
 
-    def _domain_error(self, domain: str) -> str | None:
+    def _domain_info(self, domain: str) -> tuple:
         try:
-            return self._domain_ok[domain]
-        except KeyError:
-            pass
-        try:
-            validate("a@" + domain)
-            verdict = None
+            probe = validate("a@" + domain)
         except AddressError as exc:
-            verdict = str(exc)
-        if len(self._domain_ok) < 200_000:
-            self._domain_ok[domain] = verdict
-        return verdict
-
-    def _flags_of(self, ascii_domain: str) -> tuple[tuple[str, ...], str | None]:
-        try:
-            return self._domain_flags[ascii_domain]
-        except KeyError:
-            pass
-        flags: list[str] = []
-        if is_disposable(ascii_domain):
-            flags.append(FLAG_DISPOSABLE)
-        suggestion = typo_suggestion(ascii_domain)
-        if suggestion:
-            flags.append(FLAG_TYPO)
-        result = (tuple(flags), suggestion)
-        if len(self._domain_flags) < 200_000:
-            self._domain_flags[ascii_domain] = result
-        return result
+            info: tuple = (str(exc), "", "", (), None)
+        else:
+            ascii_domain = probe.ascii_domain
+            flags: list[str] = []
+            if is_disposable(ascii_domain):
+                flags.append(FLAG_DISPOSABLE)
+            suggestion = typo_suggestion(ascii_domain)
+            if suggestion:
+                flags.append(FLAG_TYPO)
+            info = (None, probe.domain, ascii_domain, tuple(flags), suggestion)
+        if len(self._domains) < 200_000:
+            self._domains[domain] = info
+        return info
 
     def __call__(self, text: str) -> Cleaned:
         raw = text.strip()
-        name = ""
         m = _FAST.fullmatch(raw) if len(raw) <= 254 else None
-        if m is not None and len(m.group(1)) <= 64 and "xn--" not in raw and "XN--" not in raw.upper():
-            local, domain = m.group(1), m.group(2).lower()
-            error = self._domain_error(domain)
-            if error is not None:
-                raise AddressError(error)
-            email = f"{local}@{domain}"
-            addr_key, ascii_domain = f"{local.lower()}@{domain}", domain
-        else:
-            if "<" in raw and raw.endswith(">") and not raw.startswith("<"):
-                name, inner = parseaddr(raw)
-                raw = inner or raw
-            addr: Address = validate(raw)
-            email, addr_key, ascii_domain = addr.email, addr.key, addr.ascii_domain
-            local = addr.local
-        flags, suggestion = self._flags_of(ascii_domain)
-        if local.lower().partition("+")[0] in self._roles:
+        if m is not None and len(m.group(1)) <= 64:
+            local, domain = m.group(1), m.group(2)
+            info = self._domains.get(domain) or self._domain_info(domain)
+            if info[0] is not None:
+                raise AddressError(info[0])
+            ascii_domain = info[2]
+            if len(local) + len(ascii_domain) < 254:
+                flags = info[3]
+                if local.lower().partition("+")[0] in self._roles:
+                    flags = (FLAG_ROLE, *flags)
+                return Cleaned(f"{local}@{info[1]}", f"{local.lower()}@{ascii_domain}", ascii_domain, "",
+                               flags, info[4])
+        name = ""
+        if ":::" in raw:  # Google Contacts puts several addresses in one cell: the first is primary
+            return self(raw.split(":::", 1)[0])
+        if "<" in raw and raw.endswith(">") and not raw.startswith("<"):
+            name, inner = parseaddr(raw)
+            raw = inner or raw
+        addr: Address = validate(raw)
+        domain = addr.ascii_domain
+        info = self._domains.get(domain) or self._domain_info(domain)
+        flags = info[3]
+        if addr.local.lower().partition("+")[0] in self._roles:
             flags = (FLAG_ROLE, *flags)
-        return Cleaned(email, addr_key, ascii_domain, name.strip(), flags, suggestion)
+        return Cleaned(addr.email, addr.key, domain, " ".join(name.split()), flags, info[4])

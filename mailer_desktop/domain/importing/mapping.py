@@ -72,13 +72,13 @@ def _p(key, title, signature, columns, unknown=SKIP) -> Preset:
 
 
 PRESETS: tuple[Preset, ...] = (
-    _p("mailer_desktop", "Mailer Desktop export", ["email", "name", "status", "consent_basis", "lists"],
+    _p("mailer_desktop", "Mailer Desktop export", ["consent_basis", "consent_expires_at", "lists", "created_at"],
        {"email": EMAIL, "name": NAME, "status": SKIP, "consent_basis": SKIP, "consent_expires_at": SKIP,
         "lists": SKIP, "source": SKIP, "created_at": SKIP, "updated_at": SKIP}, unknown="field"),
     _p("mailchimp", "Mailchimp", ["Email Address", "MEMBER_RATING", "OPTIN_TIME", "LEID", "EUID", "CONFIRM_TIME"],
        {"Email Address": EMAIL, "First Name": FIRST, "Last Name": LAST, "Phone Number": "field:phone",
         "Address": "field:address", "Birthday": "field:birthday", "TAGS": "field:tags"}),
-    _p("listmonk", "listmonk", ["uuid", "email", "name", "attributes", "status"],
+    _p("listmonk", "listmonk", ["uuid", "attributes"],
        {"email": EMAIL, "name": NAME, "attributes": "field:*json", "status": OPTOUT}),
     _p("google", "Google Contacts", ["E-mail 1 - Value", "E-mail 1 - Type", "E-mail 1 - Label", "Given Name",
                                       "Family Name", "Group Membership", "Name Prefix"],
@@ -121,7 +121,7 @@ def detect_preset(header: Sequence[str]) -> Preset | None:
     best, best_hits = None, 0
     for preset in PRESETS:
         hits = sum(1 for s in preset.signature if s in names)
-        if hits > best_hits and hits >= 2:
+        if hits > best_hits and hits >= min(2, len(preset.signature)):
             best, best_hits = preset, hits
     return best
 

@@ -22,6 +22,8 @@ from collections.abc import Sequence
 
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+_SINGLE_BYTE = ("cp1252", "iso8859_15", "latin_1", "cp1250", "iso8859_2", "cp1257", "cp1251", "koi8_r",
+                "cp850", "mac_roman")
 _ADDRESS_LIKE = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+")
 
 
@@ -54,16 +56,28 @@ def detect_encoding(sample: bytes, *, complete: bool = False) -> str:
     try:
         from charset_normalizer import from_bytes
 
-        best = from_bytes(sample[:200_000], cp_isolation=["cp1252", "iso8859_15", "latin_1", "cp850",
-                                                          "iso8859_2", "cp1250", "mac_roman"]).best()
+        matches = list(from_bytes(sample[:200_000], cp_isolation=list(_SINGLE_BYTE)))
     except Exception:  # a detector failure must not stop the import: fall back below
-        best = None
-    if best is not None and best.encoding:
+        matches = []
+    if matches:
+        best = matches[0]
+        # Windows-1252 wins every tie: it is what Western spreadsheet programs write.
+        for m in matches:
+            if (codecs.lookup(m.encoding).name == "cp1252" and m.chaos <= best.chaos + 0.01
+                    and m.coherence >= best.coherence - 0.01):
+                return "cp1252"
         name = codecs.lookup(best.encoding).name
-        if name in ("latin-1", "iso8859-1"):
+        if name in ("latin-1", "iso8859-1") or _same_text(sample, name, "cp1252"):
             return "cp1252"
         return name
     return "cp1252"
+
+
+def _same_text(sample: bytes, a: str, b: str) -> bool:
+    try:
+        return sample.decode(a, errors="strict") == sample.decode(b, errors="strict")
+    except UnicodeDecodeError:
+        return False
 
 
 def _rows(sample: str, delimiter: str, limit: int = 200) -> list[list[str]]:

@@ -39,7 +39,7 @@ from ...storage.db import now_iso
 from ..contact_lists import ensure_list
 from ..progress import NO_PROGRESS, Progress
 from .readers import ImportInputError, Table, open_table
-from .rows import RowPlan, RowProblem
+from .rows import RowPlan, RowProblem, fields_json
 
 PENDING, CONFIRMED, IMPLIED = "pending", "confirmed", "implied"
 CONSENT_CHOICES = (PENDING, CONFIRMED, IMPLIED)
@@ -199,6 +199,7 @@ def _stage(conn, table: Table, plan: RowPlan, policy: str, report: ImportReport,
     add_issue = report.add_issue
     rows = invalid = duplicates = suppressed = skipped = flagged = 0
     seq = 0
+    has_optout = plan.optout is not None
     conn.execute("BEGIN")  # only the TEMP table is written here: no lock on the database file
     try:
         for number, row in table.rows():
@@ -207,25 +208,24 @@ def _stage(conn, table: Table, plan: RowPlan, policy: str, report: ImportReport,
                 progress.check()
                 progress.update(rows, max(estimate, rows + 1) if estimate else None, "Reading and checking rows")
             raw = row[email_i] if email_i < len(row) else ""
-            if not raw.strip():
-                if not any(c.strip() for c in row):
-                    skipped += 1
-                    add_issue(Issue(number, "skipped", "", "", "blank row"))
-                else:
-                    invalid += 1
-                    add_issue(Issue(number, "invalid", email_col, "", "no email address"))
-                continue
-            if raw.strip().lower() == header_cells[email_i] and [c.strip().lower() for c in row] == header_cells:
-                skipped += 1
-                add_issue(Issue(number, "skipped", "", "", "repeated header row"))
-                continue
             try:
                 c = cleaner(raw)
             except AddressError as exc:
-                invalid += 1
-                add_issue(Issue(number, "invalid", email_col, raw.strip(), str(exc)))
+                if not raw or raw.isspace():
+                    if not any(c.strip() for c in row):
+                        skipped += 1
+                        add_issue(Issue(number, "skipped", "", "", "blank row"))
+                    else:
+                        invalid += 1
+                        add_issue(Issue(number, "invalid", email_col, "", "no email address"))
+                elif _is_header_again(row, header_cells):
+                    skipped += 1
+                    add_issue(Issue(number, "skipped", "", "", "repeated header row"))
+                else:
+                    invalid += 1
+                    add_issue(Issue(number, "invalid", email_col, raw.strip(), str(exc)))
                 continue
-            source_optout = plan.opted_out(row)
+            source_optout = plan.opted_out(row) if has_optout else None
             if source_optout is not None:
                 suppressed += 1
                 report.suppressed_by["source_optout"] += 1
@@ -261,8 +261,7 @@ def _stage(conn, table: Table, plan: RowPlan, policy: str, report: ImportReport,
                     report.flags[flag] += 1
                     add_issue(Issue(number, flag, email_col, c.email, _FLAG_TEXT[flag],
                                     c.suggestion if flag == "typo" else ""))
-            batch.append((seq, number, c.email, c.key, name,
-                          json.dumps(fields, ensure_ascii=False) if fields else "{}"))
+            batch.append((seq, number, c.email, c.key, name, fields_json(fields)))
             if len(batch) >= BATCH:
                 sql.stage_rows(conn, batch)
                 batch = []
@@ -275,6 +274,13 @@ def _stage(conn, table: Table, plan: RowPlan, policy: str, report: ImportReport,
     report.rows, report.invalid, report.duplicates = rows, invalid, duplicates
     report.suppressed, report.skipped, report.flagged = suppressed, skipped, flagged
     return merges
+
+
+def _is_header_again(row: list[str], header_cells: list[str]) -> bool:
+    cells = [c.strip().lower() for c in row]
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells == header_cells[: len(cells)] and len(cells) >= min(2, len(header_cells))
 
 
 _FLAG_TEXT = {"role": "role account (a function, not a person)", "disposable": "disposable mailbox service",
@@ -319,7 +325,7 @@ def _apply(app, conn, report: ImportReport, options: ImportOptions, status: str,
     statuses: dict[int, str] = {}
     for rows in sql.iter_matches(conn):
         progress.check()
-        for _seq, row_no, new_name, new_fields, cid, cstatus, name, fields_json, email in rows:
+        for _seq, row_no, new_name, new_fields, cid, cstatus, name, cur_fields, email in rows:
             if cstatus in consent.OPTED_OUT:
                 report.suppressed += 1
                 report.suppressed_by[cstatus] += 1
@@ -327,7 +333,7 @@ def _apply(app, conn, report: ImportReport, options: ImportOptions, status: str,
                 continue
             keep_ids.append(cid)
             statuses[cid] = cstatus
-            fields = json.loads(fields_json or "{}")
+            fields = json.loads(cur_fields or "{}")
             merged_name, merged_fields, changed = merge(options.policy, name, fields, new_name,
                                                         json.loads(new_fields))
             if changed:

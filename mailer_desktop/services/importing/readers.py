@@ -16,7 +16,6 @@ import codecs
 import csv
 import io
 import itertools
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -31,6 +30,7 @@ SAMPLE_BYTES = 256 * 1024
 PREVIEW_ROWS = 50
 HEADER_SCAN_ROWS = 40
 FIELD_LIMIT = 1024 * 1024
+TEXT_LIMIT = 20 * 1024 * 1024  # .txt files below this without a table header are read as free text
 csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
 
 FORMAT_TITLES = {"csv": "CSV / text table", "xlsx": "Excel workbook", "vcf": "vCard", "text": "Pasted text"}
@@ -212,19 +212,33 @@ def open_vcf(path: Path, encoding: str | None = None) -> Table:
 
 
 # -- pasted text ---------------------------------------------------------------------------
-_SPLIT = re.compile(r"[\n;,]+")
 
 
 def _blob_rows(text: str) -> list[tuple[int, list[str]]]:
     rows = []
     for number, line in enumerate(text.splitlines(), start=1):
-        pieces = [p for p in _SPLIT.split(line) if p.strip()]
-        for name, address in getaddresses(pieces):
-            if address and "@" in address:
-                rows.append((number, [address.strip(), name.strip()]))
-            elif name.strip() or address.strip():
-                rows.append((number, [(address or name).strip(), ""]))
+        for piece in _split_pieces(line):
+            if "@" not in piece:
+                rows.append((number, [piece.strip(), ""]))
+                continue
+            for name, address in getaddresses([piece]):
+                rows.append((number, [(address or piece).strip(), name.strip()]))
     return rows
+
+
+def _split_pieces(line: str) -> list[str]:
+    """Split a line at commas/semicolons that are outside double quotes."""
+    pieces, buf, quoted = [], [], False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        if ch in ",;" and not quoted:
+            pieces.append("".join(buf))
+            buf = []
+        else:
+            buf.append(ch)
+    pieces.append("".join(buf))
+    return [p for p in pieces if p.strip()]
 
 
 def table_from_text(text: str, name: str = "pasted text") -> Table:
@@ -266,7 +280,14 @@ def open_table(path: str | Path, *, encoding: str | None = None, delimiter: str 
         return open_xlsx(path)
     if b"BEGIN:VCARD" in start.upper() and b"," not in start.split(b"BEGIN:VCARD")[0]:
         return open_vcf(path, encoding)
-    return open_csv(path, encoding, delimiter)
+    table = open_csv(path, encoding, delimiter)
+    if suffix == ".txt" and table.header_row is None and delimiter is None and path.stat().st_size < TEXT_LIMIT:
+        # Not a table: a text file of addresses, read like pasted text.
+        text = path.read_bytes().decode(table.encoding, errors="replace")
+        blob = table_from_text(text, path.name)
+        blob.encoding = table.encoding
+        return blob
+    return table
 
 
 def looks_like_address(cell: str) -> bool:

@@ -5,12 +5,20 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring as _quote  # the C version when available
 
 from ...domain.importing.mapping import EMAIL, FIELD_PREFIX, FIRST, LAST, NAME, OPTOUT, OPTOUT_VALUES, Mapping
 
 MAX_NAME = 200    # the same limits as services/contacts
 MAX_FIELD = 2000
 JSON_FIELDS = FIELD_PREFIX + "*json"   # a column of JSON objects spread into custom fields (listmonk)
+
+
+def fields_json(fields: dict[str, str]) -> str:
+    """Compact JSON of a str -> str dict (json.dumps is several times slower per row)."""
+    if not fields:
+        return "{}"
+    return "{" + ",".join([_quote(k) + ":" + _quote(v) for k, v in fields.items()]) + "}"
 
 
 class RowProblem(ValueError):

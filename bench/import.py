@@ -1,0 +1,106 @@
+"""Import speed and memory: a generated 1,000,000-row CSV into a fresh database.
+
+Prints the wall time of the import, the peak RSS of the process, and the ratio to a plain
+``csv.reader`` pass over the same file measured in the same run (which factors out how fast
+the machine is at the moment). Targets: <= 8 s, <= 400 MB, ratio <= 18.
+
+    .venv/bin/python bench/import.py [--rows N] [--keep DIR]
+
+The file mixes what real lists hold: ~3% invalid addresses, ~5% duplicates (other case,
+spaces), non-ASCII names, IDN domains, role accounts and typo domains, plus a few entries on
+the suppression list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
+
+FIRST = ["Anna", "Jörg", "Zoë", "François", "Łukasz", "Søren", "José", "Mia", "Noah", "Ælfrida", "李", "Дмитрий"]
+LAST = ["Müller", "Smith", "Øvergaard", "Núñez", "García", "Kowalski", "Dubois", "Nakamura", "O'Brien", "Иванов"]
+DOMAINS = ["example.com", "example.org", "mail.example.net", "bücher.example", "exämple.de", "shop.example.co.uk",
+           "gmial.com", "gmail.com", "web.de", "firma.example"]
+BAD = ["not an address", "anna@", "@example.com", "a..b@example.com", "anna@@example.com", "x@-bad-.com", ""]
+
+
+def generate(path: Path, rows: int, seed: int = 7) -> None:
+    rnd = random.Random(seed)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Email", "First Name", "Last Name", "Company", "City"])
+        for i in range(rows):
+            r = rnd.random()
+            first, last = rnd.choice(FIRST), rnd.choice(LAST)
+            if r < 0.03:
+                email = rnd.choice(BAD)
+            elif r < 0.08 and i > 10:
+                j = rnd.randrange(i)
+                email = f"  User.{j}@{DOMAINS[j % len(DOMAINS)].upper()} "
+            elif r < 0.09:
+                email = f"info{i}@{rnd.choice(DOMAINS)}" if r < 0.085 else f"info@d{i}.example.com"
+            else:
+                email = f"user.{i}@{DOMAINS[i % len(DOMAINS)]}"
+            w.writerow([email, first, last, f"Firma {i % 997}" if r < 0.5 else "", "Zürich" if r < 0.2 else ""])
+
+
+def plain_pass(path: Path) -> float:
+    start = time.perf_counter()
+    with path.open(encoding="utf-8", newline="") as fh:
+        for _row in csv.reader(fh):
+            pass
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--keep", metavar="DIR", help="keep the data folder and the CSV in DIR")
+    args = ap.parse_args()
+
+    from memkeyring import MemoryKeyring
+
+    from mailer_desktop.services import importing, suppression
+    from mailer_desktop.services.app import open_app
+
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="import-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        csv_path = work / "contacts.csv"
+        t = time.perf_counter()
+        generate(csv_path, args.rows)
+        print(f"generated {args.rows:,} rows ({csv_path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t:.1f} s")
+        home = work / "data"
+        shutil.rmtree(home, ignore_errors=True)
+        app = open_app(home, keyring_backend=MemoryKeyring(), log_to_file=False)
+        for entry in ("user.5@example.org", "user.17@mail.example.net", "blocked.example"):
+            suppression.suppress(app, entry, reason="manual")
+        baseline = plain_pass(csv_path)
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        start = time.perf_counter()
+        report = importing.import_file(app, csv_path, importing.ImportOptions(list_name="Bench"))
+        wall = time.perf_counter() - start
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        app.close()
+        print(report.summary())
+        print(f"import wall time  {wall:8.2f} s   (target <= 8 s)")
+        print(f"peak RSS          {peak:8.1f} MB  (target <= 400 MB; {rss_before:.0f} MB before the import)")
+        print(f"csv.reader pass   {baseline:8.2f} s")
+        print(f"ratio             {wall / baseline:8.1f}     (target <= 18)")
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

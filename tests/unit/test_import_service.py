@@ -1,0 +1,236 @@
+"""The import service: outcomes, consent rules, suppression, merge policies, cancel, export round trip."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from mailer_desktop.domain import consent
+from mailer_desktop.services import contacts, importing, suppression
+from mailer_desktop.services.importing import ImportInputError, ImportOptions, import_file, import_text
+from mailer_desktop.services.progress import Cancelled, Progress
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "import"
+
+
+def dump(app) -> list[str]:
+    return list(app.db.conn.iterdump())
+
+
+def by_email(app) -> dict[str, contacts.Contact]:
+    return {c.email: c for c in contacts.iter_contacts(app)}
+
+
+def write(tmp_path: Path, text: str, name: str = "list.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.iterdir()))
+def test_every_fixture_imports_and_every_row_is_accounted_for(app, name):
+    report = import_file(app, FIXTURES / name)
+    assert report.rows > 0
+    assert report.accounted == report.rows
+    assert report.added == contacts.count(app)
+    assert report.added > 0
+
+
+def test_outcomes_of_a_messy_file(app, tmp_path):
+    path = write(tmp_path, "Email,Name\nanna@example.com,Anna\nnot-an-address,X\n\n ANNA@Example.com ,Anna B\n"
+                           "info@gmial.com,Info\nEmail,Name\n,No Address\n")
+    report = import_file(app, path)
+    assert report.counts() == {"added": 2, "updated": 0, "unchanged": 0, "duplicates": 1, "invalid": 2,
+                               "suppressed": 0, "flagged": 1}
+    assert report.skipped == 2 and report.rows == 7
+    invalid = [(i.row, i.column, i.value) for i in report.issues if i.kind == "invalid"]
+    assert invalid == [(3, "Email", "not-an-address"), (8, "Email", "")]
+    typo = next(i for i in report.issues if i.kind == "typo")
+    assert (typo.row, typo.suggestion) == (6, "gmail.com")
+    assert "info@gmial.com" in by_email(app)  # suggested, never applied
+
+
+def test_new_contacts_are_pending_with_an_imported_event(app, tmp_path):
+    import_file(app, write(tmp_path, "email\nnew@example.com\n"), ImportOptions(list_name="Shop"))
+    c = by_email(app)["new@example.com"]
+    assert c.status == consent.PENDING and c.consent_basis is None and c.lists == ("Shop",)
+    trail = contacts.consent_trail(app, c.id)
+    assert [e.kind for e in trail] == ["imported"]
+    assert trail[0].status_after == "pending" and "list: Shop" in trail[0].evidence
+
+
+def test_confirmed_needs_proof_and_records_it(app, tmp_path):
+    path = write(tmp_path, "email\nyes@example.com\n")
+    with pytest.raises(ImportInputError, match="proof"):
+        import_file(app, path, ImportOptions(consent="confirmed"))
+    assert contacts.count(app) == 0
+    import_file(app, path, ImportOptions(consent="confirmed", proof="Signup form at the fair, 2024-05-04"))
+    c = by_email(app)["yes@example.com"]
+    assert (c.status, c.consent_basis) == ("confirmed", "express")
+    assert "Signup form at the fair" in contacts.consent_trail(app, c.id)[0].evidence
+
+
+def test_implied_consent_expires_two_years_after_purchase(app, tmp_path):
+    path = write(tmp_path, "email\nbuyer@example.com\n")
+    purchase = date.today().replace(day=1)
+    import_file(app, path, ImportOptions(consent="implied", purchase_date=purchase.isoformat()))
+    c = by_email(app)["buyer@example.com"]
+    assert c.consent_basis == "implied"
+    assert c.consent_expires_at == consent.implied_expiry(purchase).isoformat()
+    with pytest.raises(ImportInputError, match="expired"):
+        import_file(app, path, ImportOptions(consent="implied", purchase_date="2001-01-01"))
+    with pytest.raises(ImportInputError, match="purchase date"):
+        import_file(app, path, ImportOptions(consent="implied"))
+
+
+def test_import_never_changes_consent_of_existing_contacts(app, tmp_path):
+    contacts.add_contact(app, "pending@example.com")
+    gone = contacts.add_contact(app, "gone@example.com", "Gone")
+    contacts.change_status(app, gone.id, consent.EV_UNSUBSCRIBED, "gui")
+    path = write(tmp_path, "email,name\npending@example.com,P\ngone@example.com,New Name\n")
+    report = import_file(app, path, ImportOptions(consent="confirmed", proof="form", policy="overwrite",
+                                                  list_name="L"))
+    after = by_email(app)
+    assert after["pending@example.com"].status == "pending"  # no upgrade by import
+    assert after["gone@example.com"].status == "unsubscribed"  # never revived
+    assert after["gone@example.com"].name == "Gone" and after["gone@example.com"].lists == ()
+    assert report.suppressed == 1 and report.updated == 1
+    kinds = [e.kind for e in contacts.consent_trail(app, after["pending@example.com"].id)]
+    assert kinds == ["created", "edited", "note", "list_added"]
+
+
+def test_suppressed_addresses_and_domains_are_skipped(app, tmp_path):
+    suppression.suppress(app, "blocked@example.com", reason="complaint")
+    suppression.suppress(app, "spam.example", reason="manual")
+    path = write(tmp_path, "email\nBlocked@Example.com\nanyone@spam.example\nok@example.com\n")
+    report = import_file(app, path)
+    assert (report.added, report.suppressed) == (1, 2)
+    assert set(by_email(app)) == {"ok@example.com"}
+
+
+def test_source_opt_outs_are_skipped(app):
+    report = import_file(app, FIXTURES / "shopify.csv")
+    assert report.suppressed == 1 and report.suppressed_by["source_optout"] == 1
+    assert set(by_email(app)) == {"sam@example.com"}
+
+
+@pytest.mark.parametrize("policy, name, city, company", [
+    ("fill", "Old Name", "Old City", "New Co"),
+    ("overwrite", "New Name", "New City", "New Co"),
+    ("keep", "Old Name", "Old City", ""),
+])
+def test_merge_policies(app, tmp_path, policy, name, city, company):
+    contacts.add_contact(app, "m@example.com", "Old Name", {"city": "Old City"})
+    path = write(tmp_path, "email,name,city,company\nm@example.com,New Name,New City,New Co\n")
+    report = import_file(app, path, ImportOptions(policy=policy))
+    c = by_email(app)["m@example.com"]
+    assert (c.name, c.fields.get("city"), c.fields.get("company", "")) == (name, city, company)
+    assert (report.updated, report.unchanged) == ((0, 1) if policy == "keep" else (1, 0))
+
+
+def test_duplicates_in_the_file_merge_by_policy(app, tmp_path):
+    path = write(tmp_path, "email,name,city\nd@example.com,,Paris\nD@example.com,Dora,Lyon\n")
+    import_file(app, path, ImportOptions(policy="fill"))
+    c = by_email(app)["d@example.com"]
+    assert (c.name, c.fields["city"]) == ("Dora", "Paris")
+
+
+def test_cancel_leaves_the_database_unchanged(app, tmp_path):
+    contacts.add_contact(app, "before@example.com")
+    lines = "\n".join(f"user{i}@example.com" for i in range(12_000))
+    path = write(tmp_path, "email\n" + lines + "\n")
+    before = dump(app)
+
+    class CancelLate(Progress):
+        def update(self, done, total=None, text=""):
+            if text == "Saving contacts":
+                self.cancel()
+
+    with pytest.raises(Cancelled):
+        import_file(app, path, ImportOptions(list_name="Big"), CancelLate())
+    assert dump(app) == before
+    progress = Progress()
+    progress.cancel()
+    with pytest.raises(Cancelled):
+        import_file(app, path, progress=progress)
+    assert dump(app) == before
+
+
+def test_a_failure_inside_the_transaction_rolls_everything_back(app, tmp_path, monkeypatch):
+    from mailer_desktop.storage import importing as sql
+
+    path = write(tmp_path, "email\n" + "\n".join(f"u{i}@example.com" for i in range(3000)) + "\n")
+    app.suppression_key()  # created (and its fingerprint noted) on first use, outside any import
+    before = dump(app)
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(sql, "insert_creation_events", boom)
+    with pytest.raises(RuntimeError):
+        import_file(app, path, ImportOptions(list_name="X"))
+    assert dump(app) == before
+    assert app.db.conn.execute("SELECT count(*) FROM sqlite_master WHERE name='contacts_search_ai'").fetchone()[0] == 1
+
+
+def test_bulk_import_keeps_the_search_index(app, tmp_path):
+    path = write(tmp_path, "email,name\n" + "\n".join(f"p{i}@example.com,Person{i} Zyx" for i in range(2500)) + "\n")
+    import_file(app, path)
+    from mailer_desktop.storage.contacts import ContactQuery
+
+    assert contacts.count(app, ContactQuery(search="Person2499")) == 1
+    contacts.add_contact(app, "later@example.com", "Laterthan Import")
+    assert contacts.count(app, ContactQuery(search="Laterthan")) == 1  # the trigger is back
+
+
+def test_export_imports_back_unchanged(app, tmp_path, home, keyring_backend):
+    import_file(app, FIXTURES / "bom_semicolon.csv", ImportOptions(list_name="A"))
+    import_file(app, FIXTURES / "contacts.vcf")
+    out = tmp_path / "export.csv"
+    assert importing.export_contacts_csv(app, out) == contacts.count(app)
+    original = {e: (c.name, c.fields) for e, c in by_email(app).items()}
+
+    again = import_file(app, out)
+    assert again.unchanged == len(original) and again.added == again.updated == 0
+
+    from mailer_desktop.services.app import open_app
+
+    other = open_app(tmp_path / "other", keyring_backend=keyring_backend, log_to_file=False)
+    try:
+        fresh = import_file(other, out)
+        assert fresh.added == len(original)
+        assert {e: (c.name, c.fields) for e, c in by_email(other).items()} == original
+        assert all(c.status == "pending" for c in by_email(other).values())
+    finally:
+        other.close()
+
+
+def test_report_csv(app, tmp_path):
+    report = import_file(app, write(tmp_path, "email\n=cmd|' /C calc'!A0\nsales@example.com\n"))
+    out = tmp_path / "report.csv"
+    report.write_csv(out)
+    rows = list(csv.reader(out.open(encoding="utf-8-sig")))
+    assert rows[0] == ["row", "issue", "column", "value", "reason", "suggestion"]
+    assert rows[1][:2] == ["2", "invalid"] and rows[1][3].startswith("'=")  # no formula injection
+    assert rows[2][:2] == ["3", "role"]
+
+
+def test_pasted_text_import(app):
+    report = import_text(app, "Anna <anna@example.com>; ben@example.org, broken@\n")
+    assert (report.added, report.invalid) == (2, 1)
+    assert by_email(app)["anna@example.com"].name == "Anna"
+
+
+def test_mapping_overrides_and_errors(app, tmp_path):
+    path = write(tmp_path, "Kontakt,Wer\nk@example.com,Kim\n")
+    with pytest.raises(ImportInputError, match="no column is mapped"):
+        import_file(app, write(tmp_path, "a,b\n1,2\n", "nothing.csv"))
+    import_file(app, path, ImportOptions(overrides={"Wer": "name", "Kontakt": "email"}))
+    assert by_email(app)["k@example.com"].name == "Kim"
+    with pytest.raises(ImportInputError, match="no column named"):
+        import_file(app, path, ImportOptions(overrides={"Nope": "name"}))
+    with pytest.raises(ImportInputError, match="unknown column target"):
+        import_file(app, path, ImportOptions(overrides={"Wer": "phone"}))
