@@ -332,7 +332,10 @@ def _basis(basis, purchase_date, expires, confirmed) -> tuple[str | None, str | 
         if expires is not None:
             end = consent.parse_day(expires)
         elif purchase_date is not None:
-            end = consent.implied_expiry(consent.parse_day(purchase_date))
+            bought = consent.parse_day(purchase_date)
+            if bought > datetime.now(UTC).date():
+                raise ContactError(f"the purchase date {bought.isoformat()} is in the future")
+            end = consent.implied_expiry(bought)
         else:
             raise ContactError("implied consent (CASL) needs the date of the purchase")
     except ValueError as exc:

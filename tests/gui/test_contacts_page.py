@@ -160,6 +160,32 @@ def test_empty_page_then_add_contact_through_the_dialog(qtbot, app, make_page):
     assert c.status == "confirmed" and contacts.consent_trail(app, c.id)[0].evidence.startswith("signed form")
 
 
+def test_dialog_checks_implied_consent_dates(qtbot, app, make_page):
+    from PySide6.QtCore import QDate
+
+    page = make_page()
+    bought = QDate.currentDate().addMonths(-2)
+
+    def script(dialog):
+        qtbot.keyClicks(dialog.email, "buyer@example.com")
+        dialog.confirmed.setChecked(True)
+        qtbot.keyClicks(dialog.proof, "invoice 2231")
+        dialog.basis.setCurrentIndex(dialog.basis.findData("implied"))
+        dialog.purchase.setDate(QDate.currentDate().addYears(-3))
+        assert not dialog.ok_button.isEnabled() and "ended two years later" in dialog.error.text()
+        dialog.purchase.setDate(QDate.currentDate().addDays(3))
+        assert "future" in dialog.error.text()
+        dialog.purchase.setDate(bought)
+        assert dialog.ok_button.isEnabled()
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    page.prompts.dialog_script = script
+    page.add_contact()
+    c = contacts.find_by_email(app, "buyer@example.com")
+    expected = bought.addYears(2).toString("yyyy-MM-dd")
+    assert (c.status, c.consent_basis, c.consent_expires_at) == ("confirmed", "implied", expected)
+
+
 def test_dialog_refuses_a_suppressed_address_and_stays_open(qtbot, app, make_page):
     suppression.suppress(app, "blocked.example")
     page = make_page()

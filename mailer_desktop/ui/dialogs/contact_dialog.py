@@ -130,7 +130,7 @@ class ContactDialog(QDialog):
         layout.addWidget(self.buttons)
 
         for signal in (self.email.textChanged, self.proof.textChanged, self.confirmed.toggled,
-                       self.basis.currentIndexChanged):
+                       self.basis.currentIndexChanged, self.purchase.dateChanged):
             signal.connect(self.validate)
         self.validate()
 
@@ -168,8 +168,17 @@ class ContactDialog(QDialog):
             validate(text)
         except AddressError as exc:
             return self.tr("The email address is not valid: {why}").format(why=str(exc))
-        if self.contact is None and self.confirmed.isChecked() and not self.proof.text().strip():
-            return self.tr("Describe the proof of consent, or leave the contact pending.")
+        if self.contact is None and self.confirmed.isChecked():
+            if not self.proof.text().strip():
+                return self.tr("Describe the proof of consent, or leave the contact pending.")
+            if self.basis.currentData() == consent.IMPLIED:
+                bought = self.purchase.date().toPython()
+                today = QDate.currentDate().toPython()
+                if bought > today:
+                    return self.tr("The purchase date is in the future.")
+                if consent.implied_expiry(bought) <= today:
+                    return self.tr("Implied consent from a purchase on {day} ended two years later (CASL). "
+                                   "Ask this person for express consent instead.").format(day=bought.isoformat())
         return ""
 
     def validate(self) -> bool:

@@ -411,11 +411,13 @@ class ContactsPage(QWidget):
                   lambda k: self.tr("Erased {n} contacts.").format(n=k))
 
     def purge_unconfirmed(self, ask: bool = True) -> None:
+        """On demand (ask=True) the file is compacted afterwards; the automatic run at start-up
+        skips the compaction so it never holds the database while mail is being sent."""
         days = self.app.settings.get("consent.pending_retention_days")
         if ask and not self.prompts.confirm(self, self.tr("Remove old unconfirmed contacts"), self.tr(
                 "Delete pending contacts added more than {days} days ago who never confirmed?").format(days=days)):
             return
         app = self.app
         self._run(self.tr("Removing old unconfirmed contacts"),
-                  lambda progress: rights.purge_pending(app, progress=progress),
+                  lambda progress: rights.purge_pending(app, progress=progress, compact_file=ask),
                   lambda k: self.tr("Removed {n} unconfirmed contacts.").format(n=k))
