@@ -52,6 +52,9 @@ def test_implied_consent_gets_casl_expiry(app):
     with pytest.raises(ContactError, match="date"):
         contacts.add_contact(app, "y@example.com", confirmed=True, evidence="e", basis="implied",
                              purchase_date="last tuesday")
+    with pytest.raises(ContactError, match="in the future"):
+        contacts.add_contact(app, "z@example.com", confirmed=True, evidence="e", basis="implied",
+                             purchase_date="2999-01-01")
     # a confirmation turns implied consent into express consent with no expiry
     c = contacts.change_status(app, c.id, "confirmed", "email_reply", evidence="<r@x>")
     assert (c.consent_basis, c.consent_expires_at) == ("express", None)
