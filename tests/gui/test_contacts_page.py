@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -275,6 +276,11 @@ def test_erase_from_detail_panel_after_confirmation(qtbot, app, make_page):
     assert contacts.find_by_email(app, email) is None
     assert suppression.suppression_of(app, email).reason == "erased"
     assert page.detail.contact is None
+    # compacted from the worker thread while the window's own connection stayed open
+    for suffix in ("", "-wal"):
+        path = Path(str(app.paths.database) + suffix)
+        raw = path.read_bytes().lower() if path.exists() else b""
+        assert b"anna.smith" not in raw and b"anna smith" not in raw
 
 
 def test_bulk_erase_and_export(qtbot, app, make_page, tmp_path):
