@@ -1,0 +1,102 @@
+"""Kill-mid-import: a `contacts import` subprocess is SIGKILLed while it reads the file and
+again while its transaction is writing; each time the database must equal its state before."""
+
+from __future__ import annotations
+
+import csv
+import json
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from send_env import CLI, shared_keyring
+
+from mailer_desktop.config import DB_FILENAME
+from mailer_desktop.domain import consent
+from mailer_desktop.services import contacts
+from mailer_desktop.services.app import open_app
+from mailer_desktop.services.suppression import suppress
+
+ROWS = 120_000
+
+
+def _wait_until(cond, timeout: float, what: str) -> None:
+    end = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.005)
+
+
+def _snapshot(home: Path, backend) -> list[str]:
+    app = open_app(home, keyring_backend=backend, log_to_file=False)
+    try:
+        assert app.db.integrity_check() is None
+        return list(app.db.conn.iterdump())
+    finally:
+        app.close()
+
+
+def _write_list(path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Email", "First Name", "Last Name", "City"])
+        for i in range(ROWS):
+            w.writerow([f"person.{i}@example.org", f"Zoë{i}", "Müller", "Köln" if i % 3 else ""])
+        w.writerow(["keep@example.com", "Changed", "Name", "Bonn"])
+        w.writerow(["gone@example.com", "Gone", "Again", ""])
+
+
+@pytest.mark.slow
+def test_sigkill_mid_import_leaves_the_database_as_before(tmp_path):
+    backend, env = shared_keyring(tmp_path)
+    home = tmp_path / "data"
+    app = open_app(home, keyring_backend=backend, log_to_file=False)
+    contacts.add_contact(app, "keep@example.com", "Kept Name", lists=["Customers"])
+    gone = contacts.add_contact(app, "gone@example.com", "Gone")
+    contacts.change_status(app, gone.id, consent.EV_UNSUBSCRIBED, "gui")
+    suppress(app, "person.7@example.org", reason="manual")
+    app.close()
+    before = _snapshot(home, backend)
+
+    source = tmp_path / "big.csv"
+    _write_list(source)
+    wal = home / (DB_FILENAME + "-wal")
+    argv = [*CLI, "--home", str(home), "contacts", "import", str(source), "--list", "Fair 2024",
+            "--policy", "overwrite", "--json"]
+
+    # 1) while the file is being read and staged (nothing written to the database file yet)
+    started = time.monotonic()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _wait_until(lambda: proc.poll() is not None or time.monotonic() > started + 1.5, 30, "the import to start")
+    assert proc.poll() is None, "the import finished before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=30)
+    assert _snapshot(home, backend) == before
+
+    # 2) inside the write transaction: the WAL grows with uncommitted pages
+    wal_start = wal.stat().st_size if wal.exists() else 0
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _wait_until(lambda: proc.poll() is not None or (wal.exists() and wal.stat().st_size > wal_start + 2_000_000),
+                300, "the import transaction to write")
+    assert proc.poll() is None, "the import committed before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=30)
+    assert _snapshot(home, backend) == before
+
+    # 3) the same import, left alone, does the whole job once
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["added"] == ROWS - 1 and report["updated"] == 1 and report["suppressed"] == 2
+    app = open_app(home, keyring_backend=backend, log_to_file=False)
+    try:
+        assert contacts.find_by_email(app, "gone@example.com").status == "unsubscribed"
+        assert contacts.find_by_email(app, "keep@example.com").name == "Changed Name"
+        assert contacts.find_by_email(app, "person.7@example.org") is None
+        assert contacts.count(app) == ROWS - 1 + 2
+    finally:
+        app.close()
+
