@@ -27,6 +27,7 @@ import shutil
 import sqlite3
 import struct
 import tempfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -96,6 +97,13 @@ def _check_header_compatible(path: Path) -> dict[str, Any]:
     return header.fields
 
 
+def _inflate(unpacker, data: bytes, path: Path) -> bytes:
+    try:
+        return unpacker.decompress(data)
+    except zlib.error as exc:
+        raise BackupDamagedError(f"{path.name} is damaged: its compressed database is unreadable ({exc}).") from exc
+
+
 def _decrypt(path: Path, passphrase: str, db_out: BinaryIO | None,
              progress: Progress = NO_PROGRESS) -> tuple[dict[str, Any], dict[str, Any]]:
     """Decrypt and verify all of ``path``; the database bytes go to ``db_out`` (if given).
@@ -109,6 +117,10 @@ def _decrypt(path: Path, passphrase: str, db_out: BinaryIO | None,
         manifest: dict[str, Any] | None = None
         digest = hashlib.sha256()
         written = 0
+        compression = reader.header.get("compression")
+        if compression not in (None, "zlib"):
+            raise BackupDamagedError(f"{path.name} uses a compression this version does not know ({compression}).")
+        unpacker = zlib.decompressobj() if compression == "zlib" else None
         for plain in reader:
             if manifest is None:
                 pending += plain
@@ -123,6 +135,8 @@ def _decrypt(path: Path, passphrase: str, db_out: BinaryIO | None,
                     raise BackupDamagedError(f"{path.name} is damaged: its contents list is unreadable.") from exc
                 plain = bytes(pending[4 + length:])
                 pending.clear()
+            if unpacker is not None:
+                plain = _inflate(unpacker, plain, path)
             digest.update(plain)
             written += len(plain)
             if db_out is not None:
@@ -131,6 +145,8 @@ def _decrypt(path: Path, passphrase: str, db_out: BinaryIO | None,
             progress.check()
         if manifest is None:
             raise BackupTruncatedError(f"{path.name} is incomplete: it ends before its contents list.")
+        if unpacker is not None and not unpacker.eof:
+            raise BackupDamagedError(f"{path.name} is damaged: its compressed database ends early.")
     expected = manifest.get("database") or {}
     if written != expected.get("size") or digest.hexdigest() != expected.get("sha256"):
         raise BackupDamagedError(f"{path.name} is damaged: the database inside does not match its checksum.")

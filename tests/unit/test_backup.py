@@ -51,6 +51,7 @@ def test_backup_and_restore_into_a_new_computer(app, populated, tmp_path):
     assert info.ok and info.path.parent == app.paths.backups and info.size > 0
     assert info.install_id == app.install_id
     assert b"alice@example.com" not in info.path.read_bytes()
+    assert info.size < app.paths.database.stat().st_size / 2  # compressed before encryption
 
     new_home, new_keyring = tmp_path / "new-laptop", MemoryKeyring()
     report = backup.restore_backup(new_home, info.path, PASS, keyring_backend=new_keyring)
