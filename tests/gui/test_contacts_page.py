@@ -283,6 +283,23 @@ def test_erase_from_detail_panel_after_confirmation(qtbot, app, make_page):
         assert b"anna.smith" not in raw and b"anna smith" not in raw
 
 
+def test_delete_key_erases_the_selection_after_asking(qtbot, app, make_page):
+    _fill(app)
+    page = make_page()
+    _click_row(qtbot, page, 5)
+    email = page.detail.contact.email
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow, timeout=3000)
+    page.table.setFocus()
+    page.prompts.answers["confirm"] = [False]
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    assert page.prompts.asked[-1] == ("confirm", "Erase contacts") and contacts.find_by_email(app, email)
+    page.prompts.answers["confirm"] = [True]
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    _wait_idle(qtbot, page)
+    assert contacts.find_by_email(app, email) is None
+
+
 def test_bulk_erase_and_export(qtbot, app, make_page, tmp_path):
     _fill(app)
     page = make_page()

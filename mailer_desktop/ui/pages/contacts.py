@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -179,6 +180,7 @@ class ContactsPage(QWidget):
         self.detail.export_button.clicked.connect(self.export_current)
         self.detail.erase_button.clicked.connect(self.erase_current)
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
+        self._table_actions()
         ctx.events.contacts_changed.connect(self.reload)
         ctx.events.lists_changed.connect(self.lists_panel.reload)
 
@@ -186,6 +188,20 @@ class ContactsPage(QWidget):
         self._update_empty()
         if rights.pending_due_for_purge(self.app):
             self.purge_unconfirmed(ask=False)
+
+    def _table_actions(self) -> None:
+        """The bulk actions also sit in the table's context menu; Delete erases (after asking)."""
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        for text, slot, key in ((self.tr("Add to list…"), self.add_selection_to_list, None),
+                                (self.tr("Remove from list…"), self.remove_selection_from_list, None),
+                                (self.tr("Unsubscribe"), self.unsubscribe_selection, None),
+                                (self.tr("Erase…"), self.erase_selection, QKeySequence.StandardKey.Delete)):
+            action = QAction(text, self.table)
+            if key is not None:
+                action.setShortcut(QKeySequence(key))
+                action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            action.triggered.connect(slot)
+            self.table.addAction(action)
 
     def _sort_indicator_changed(self, column: int, order: Qt.SortOrder) -> None:
         """Columns the model cannot sort (lists) keep the indicator where the order really is."""
