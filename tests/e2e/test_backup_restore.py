@@ -202,6 +202,18 @@ def test_missing_keys_block_sending_until_restored(shop, keyring_backend, capsys
         err = capsys.readouterr().err
         assert code == 1 and "keys" in err and "Restore a backup" in err and err.count("\n") == 1
         assert handler.total == 0 and keyring_backend.store == {}
+        # Inbox processing is blocked too, and the reply is not marked as seen meanwhile.
+        reply = home / "reply.eml"
+        reply.write_bytes(_reply("mdu1xaaaaaaaaaaaaaaaa"))
+        code = cli_main(["--home", str(home), "inbox", "import", str(reply), "--json"],
+                        keyring_backend=keyring_backend)
+        err = capsys.readouterr().err
+        assert code == 1 and "keys" in err
+        check = open_app(home, keyring_backend=keyring_backend, log_to_file=False)
+        try:
+            assert check.db.conn.execute("SELECT COUNT(*) FROM inbox_messages").fetchone()[0] == 0
+        finally:
+            check.close()
 
         monkeypatch.setattr("sys.stdin", io.StringIO(PASS + "\n"))
         code = cli_main(["--home", str(home), "backup", "restore", str(info.path), "--passphrase-stdin",
