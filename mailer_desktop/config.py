@@ -115,6 +115,8 @@ SETTINGS: dict[str, Setting] = _settings(
             "Why people receive your mail", "One sentence shown in every footer.", "Sender"),
     Setting("sender.ad_disclosure", True, "Mark messages as advertisement",
             "Adds 'This message is an advertisement.' to the footer (CAN-SPAM).", "Sender"),
+    Setting("sender.dkim_selector", "", "DKIM selector", "The DNS selector of your DKIM key (selector._domainkey.your-domain); also used to check your provider's key.", "Sender"),
+    Setting("sender.dkim_sign", False, "Sign messages with DKIM", "Sign with the key Mailer Desktop generated and keeps in the keyring; publish its DNS record first.", "Sender"),
     Setting("sending.default_account", "sandbox", "Sending account",
             "The account new campaigns use. 'sandbox' keeps every message on this computer.", "Sending"),
     Setting("appearance.theme", "system", "Appearance",

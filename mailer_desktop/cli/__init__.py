@@ -13,6 +13,8 @@ __all__ = ["build", "main", "Cli", "CliError", "Context"]
 # Each module here has register(cli). Add new command modules to this tuple.
 COMMAND_MODULES = (
     "doctor",
+    "sender",
+    "campaign",
     "backup",
     "contacts",
     "account",

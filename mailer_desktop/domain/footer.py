@@ -23,37 +23,127 @@ from dataclasses import dataclass
 from html import escape
 
 _VOID = frozenset("area base br col embed hr img input keygen link meta param source track wbr".split())
+# Element categories of the HTML parsing algorithm (WHATWG HTML §13.2.4.2).
 _SCOPE = frozenset("applet caption html table td th marquee object template".split())
+_FORMATTING = frozenset("a b big code em font i nobr s small strike strong tt u".split())
+_SPECIAL = frozenset(
+    "address applet area article aside base basefont bgsound blockquote body br button caption center col "
+    "colgroup dd details dir div dl dt embed fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 "
+    "h5 h6 head header hgroup hr html iframe img input keygen li link listing main marquee menu meta nav "
+    "noembed noframes noscript object ol p param plaintext pre script search section select source style "
+    "summary table tbody td template textarea tfoot th thead title tr track ul wbr xmp".split()
+)
+_LIST_ITEM_STOP = _SPECIAL - {"address", "div", "p", "li", "dd", "dt"}
+_HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+_TABLE_PARTS = frozenset("caption col colgroup tbody td tfoot th thead tr".split())
+_TABLE_SCOPE = frozenset({"html", "table", "template"})
 _CLOSES_P = frozenset(
     "address article aside blockquote center details dialog dir div dl fieldset figcaption figure footer form "
     "h1 h2 h3 h4 h5 h6 header hgroup hr main menu nav ol p pre section table ul li dd dt".split()
 )
+# The tokenizer's view of a tag's attributes: names, optional values (quoted or bare), slashes.
+_ATTRS = r"""(?:[\s/]++|=?[^\s/>=]++(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*+))?|=)*+"""
 _MARKUP = re.compile(
     r"(?P<cond_open><!--\[if[^\]]*\]>(?:<!-->)?)"
     r"|(?P<cond_close>(?:<!--)?<!\[endif\]-->)"
-    r"|(?P<comment><!--.*?-->)"
+    r"|(?P<comment><!---?>|<!--.*?--!?>)"
     r"|(?P<open_comment><!--)"
-    r"|<(?P<end>/?)(?P<tag>[a-zA-Z][a-zA-Z0-9:-]*)(?P<attrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
+    r"|(?P<bogus></(?![a-zA-Z])[^>]*>|<\?[^>]*>|<!(?!--)[^>]*>)"
+    r"|<(?P<end>/?)(?P<tag>[a-zA-Z][^\s/>]*)" + _ATTRS + ">",
     re.DOTALL,
 )
 
 
-def _pop_to(stack: list[str], name: str, stop: frozenset[str] = _SCOPE) -> None:
-    for i in range(len(stack) - 1, -1, -1):
-        if stack[i] == name:
-            del stack[i:]
-            return
-        if stack[i] in stop:
-            return
+# Written before the end tags: it ends whatever the tokenizer is in the middle of — a tag left
+# without its '>', a quoted attribute value, a comment, a bogus comment — and is an invisible
+# comment when nothing is open. (The leading space ends a bare tag name such as '<div'.)
+TOKENIZER_RESET = " <!--\"'><!-- -->"
+_DANGLING = re.compile(r"<([a-zA-Z][^\s/>]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*(?:\"[^\"]*|'[^']*)?\Z")
+
+
+class _OpenElements:
+    """A model of the HTML parser's stack of open elements that may over-count (harmless: a
+    stray end tag is ignored) but never under-counts (a footer inside an open element is the
+    failure). Formatting elements the parser closes implicitly stay in its "active formatting
+    elements" list and would be re-created around later text, so they are remembered too."""
+
+    def __init__(self) -> None:
+        self.stack: list[str] = []
+        self.leftover_formatting: list[str] = []
+
+    def _pop_from(self, index: int) -> None:
+        for name in self.stack[index + 1:]:
+            if name in _FORMATTING:
+                self.leftover_formatting.append(name)
+        del self.stack[index:]
+
+    def _find(self, name: str, stop: frozenset[str]) -> int | None:
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i] == name:
+                return i
+            if self.stack[i] in stop:
+                return None
+        return None
+
+    def start(self, tag: str) -> None:
+        if tag in _VOID or (tag in _TABLE_PARTS and "table" not in self.stack):
+            return  # table parts outside a table are dropped by the parser
+        if tag in _CLOSES_P:
+            self._close("p", _SCOPE | {"button"})
+        if tag == "li":  # closes an open li unless a special element other than address/div/p is above it
+            self._close("li", _LIST_ITEM_STOP)
+        elif tag in ("dd", "dt"):
+            self._close("dd", _LIST_ITEM_STOP)
+            self._close("dt", _LIST_ITEM_STOP)
+        elif tag in ("td", "th"):
+            self._close("td", (_SCOPE - {"td"}) | {"tr"})
+            self._close("th", (_SCOPE - {"th"}) | {"tr"})
+        elif tag == "tr":
+            self._close("tr", _SCOPE - {"td", "th"})
+        self.stack.append(tag)
+
+    def _close(self, name: str, stop: frozenset[str]) -> None:
+        i = self._find(name, stop)
+        if i is not None:
+            self._pop_from(i)
+
+    def end(self, tag: str) -> None:
+        if tag in _TABLE_PARTS or tag == "table":
+            self._close(tag, _TABLE_SCOPE - {"table"} if tag == "table" else _TABLE_SCOPE)
+        elif tag in _FORMATTING:
+            i = self._find(tag, _SCOPE)
+            if i is None:
+                return
+            if any(name in _SPECIAL for name in self.stack[i + 1:]):
+                del self.stack[i]  # the adoption agency keeps the block above it open
+            else:
+                self._pop_from(i)
+        elif tag == "form":  # only the form element itself leaves the stack
+            i = self._find("form", _SCOPE)
+            if i is not None:
+                del self.stack[i]
+        elif tag in _HEADINGS:  # any heading level closes the innermost heading
+            for i in range(len(self.stack) - 1, -1, -1):
+                if self.stack[i] in _HEADINGS:
+                    self._pop_from(i)
+                    return
+                if self.stack[i] in _SCOPE:
+                    return
+        elif tag in ("li", "dd", "dt", "p"):
+            self._close(tag, _SCOPE | {"ul", "ol"} if tag == "li" else _SCOPE | {"button"})
+        elif tag in _SPECIAL:
+            self._close(tag, _SCOPE)
+        else:
+            self._close(tag, _SPECIAL)  # "any other end tag": ignored past a special element
+
+    def closers(self) -> str:
+        return ("".join(f"</{t}>" for t in reversed(self.stack))
+                + "".join(f"</{t}>" for t in reversed(self.leftover_formatting)))
 
 
 def closing_markup(html: str) -> str:
-    """The markup that ends every comment and element ``html`` leaves open.
-
-    Over-closing is harmless (a stray end tag is ignored by HTML parsers), so when in doubt
-    an element is counted as open: a footer inside a hidden element would be the failure.
-    """
-    stack: list[str] = []
+    """The markup that ends every comment and element ``html`` leaves open."""
+    elements = _OpenElements()
     open_conditionals = 0
     unclosed_comment = False
     for m in _MARKUP.finditer(html):
@@ -65,30 +155,18 @@ def closing_markup(html: str) -> str:
         elif kind == "open_comment":
             unclosed_comment = True
             break
-        elif kind in ("tag", "end", "attrs"):
+        elif kind in ("tag", "end"):
             tag = m.group("tag").lower()
             if m.group("end"):
-                if tag == "p" and "p" not in stack:
-                    continue
-                _pop_to(stack, tag)
-            elif tag not in _VOID:
-                if tag in _CLOSES_P:
-                    _pop_to(stack, "p")
-                if tag == "li":
-                    _pop_to(stack, "li", _SCOPE | {"ul", "ol"})
-                elif tag in ("td", "th"):
-                    _pop_to(stack, "td", _SCOPE - {"td"} | {"tr"})
-                    _pop_to(stack, "th", _SCOPE - {"th"} | {"tr"})
-                elif tag == "tr":
-                    _pop_to(stack, "tr", _SCOPE - {"td", "th"})
-                stack.append(tag)
-    out = []
-    if unclosed_comment:
-        out.append("-->")
-    out.extend(f"</{tag}>" for tag in reversed(stack))
-    if open_conditionals:
-        out.append("<![endif]-->" * open_conditionals)
-    return "".join(out)
+                elements.end(tag)
+            else:
+                elements.start(tag)
+    if not unclosed_comment:
+        dangling = _DANGLING.search(html)
+        if dangling:  # '<div style="display:none"' without '>': the reset below completes it
+            elements.start(dangling.group(1).lower())
+    # The reset first: an end tag written inside a still-open comment or tag would close nothing.
+    return TOKENIZER_RESET + "<![endif]-->" * open_conditionals + elements.closers()
 
 
 @dataclass(frozen=True)

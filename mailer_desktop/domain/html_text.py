@@ -22,8 +22,9 @@ _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 
 
 class _TextBuilder(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, keep: re.Pattern[str] | None = None) -> None:
         super().__init__(convert_charrefs=True)
+        self.keep = keep
         self.out: list[str] = []
         self.skip_depth = 0
         self.hidden_stack: list[str] = []
@@ -38,8 +39,22 @@ class _TextBuilder(HTMLParser):
         return self.skip_depth > 0 or bool(self.hidden_stack)
 
     # -- parser callbacks ---------------------------------------------------------------------
+    def _kept(self, *texts: str | None) -> None:
+        """Markers that must survive even where their text is dropped (see ``keep``)."""
+        if self.keep is None:
+            return
+        for text in texts:
+            if text:
+                self.out.extend(m.group(0) for m in self.keep.finditer(text))
+
+    def handle_comment(self, data: str) -> None:
+        self._kept(data)
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attr = {k: (v or "") for k, v in attrs}
+        if self.keep is not None:
+            for k, v in attrs:
+                self._kept(k, v)
         if tag in _SKIP:
             self.skip_depth += 1
             return
@@ -100,13 +115,14 @@ class _TextBuilder(HTMLParser):
                     self.out.append(f" ({shown})")
         elif tag in ("h1", "h2", "h3", "h4", "h5", "h6", "p", "blockquote", "table"):
             self._newline(2)
-        elif tag in _BLOCK:
+        elif tag in _BLOCK and tag != "li":  # the next item (or the list's end) breaks the line
             self._newline()
         if tag == "pre":
             self.pre_depth = max(0, self.pre_depth - 1)
 
     def handle_data(self, data: str) -> None:
         if self._skipping():
+            self._kept(data)
             return
         if self.pre_depth:
             self.out.append(data.replace("\r\n", "\n"))
@@ -114,9 +130,13 @@ class _TextBuilder(HTMLParser):
             self.out.append(_SPACES.sub(" ", data.replace("\r", " ").replace("\n", " ")))
 
 
-def html_to_text(html: str) -> str:
-    """Plain text for ``html``: paragraphs separated by one blank line, no trailing spaces."""
-    builder = _TextBuilder()
+def html_to_text(html: str, keep: re.Pattern[str] | None = None) -> str:
+    """Plain text for ``html``: paragraphs separated by one blank line, no trailing spaces.
+
+    ``keep`` matches markers that are kept even inside dropped parts (hidden elements,
+    attributes, comments): the template code uses it so that no ``{% if %}`` or
+    ``{% endif %}`` is lost when the text part is made from an HTML template."""
+    builder = _TextBuilder(keep)
     builder.feed(html or "")
     builder.close()
     raw = "".join(builder.out)

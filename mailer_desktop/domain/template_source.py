@@ -155,4 +155,6 @@ def prepare_html(source: str, source_format: str) -> str:
 def text_source_from_html(html_source: str) -> str:
     """A plain-text Jinja template made from an HTML Jinja template (merge fields kept)."""
     masked = mask_jinja(html_source, comments=False)
-    return masked.restore(html_to_text(masked.text))
+    statements = [str(i) for i, piece in enumerate(masked.pieces) if not piece.startswith("{{")]
+    keep = re.compile(r"mdjp(?:" + "|".join(statements) + r")x") if statements else None
+    return masked.restore(html_to_text(masked.text, keep))

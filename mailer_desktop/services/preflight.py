@@ -1,0 +1,98 @@
+"""Running the preflight for a campaign: gather the facts, ask the rules in domain/compliance.
+
+Call :func:`run_preflight` before sending (the send engine, ``campaign preflight``, the
+composer). ``report.ok`` is False while any error remains.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from ..domain.compliance import ERROR, Finding, PreflightInput, preflight
+from ..domain.templates import TemplateError
+from ..storage import campaigns as store
+from . import campaigns as campaigns_service
+from .sender_identity import load_sender
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PreflightReport:
+    campaign_id: int
+    items: list[Finding]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.items if f.level == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.items if f.level == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict:
+        return {"id": self.campaign_id, "ok": self.ok,
+                "errors": [f.__dict__ for f in self.errors],
+                "warnings": [f.__dict__ for f in self.warnings],
+                "info": [f.__dict__ for f in self.items if f.level == "info"]}
+
+
+def account_domain(account) -> str | None:
+    """The domain an SMTP account sends for: its user name's domain, else its host's last two labels."""
+    if account is None or getattr(account, "is_sandbox", False):
+        return None
+    if "@" in (account.username or ""):
+        return account.username.rpartition("@")[2].lower()
+    labels = account.host.lower().rstrip(".").split(".")
+    if len(labels) < 2 or all(p.isdigit() for p in labels):
+        return None
+    return ".".join(labels[-2:])
+
+
+def recipient_count(app, campaign) -> int:
+    if campaign.kind == "confirmation":
+        return store.count_status(app.db.conn, campaign.list_id, "pending")
+    from .contacts import mailable_contact_ids
+    return len(mailable_contact_ids(app, campaign.list_id))
+
+
+def run_preflight(app, campaign_id: int, *, account_name: str | int | None = None, check_dns: bool = True,
+                  resolver=None) -> PreflightReport:
+    from .compose import CampaignRenderer
+    from .preview import preview_contact
+
+    campaign = campaigns_service.require_campaign(app, campaign_id)
+    sender = load_sender(app)
+    inp = PreflightInput(sender=sender, kind=campaign.kind, recipients=recipient_count(app, campaign),
+                         dns_skipped=not check_dns)
+    try:
+        renderer = CampaignRenderer(app, campaign_id)
+        usage = renderer.template.usage
+        known = store.field_names(app.db.conn, campaign.list_id)
+        inp.unknown_fields = usage.unknown_fields(known)
+        inp.unknown_names = sorted(usage.unknown_names - {"wording", "confirm_token", "confirm_mailto",
+                                                          "confirm_address", "confirm_url"})
+        parts = renderer.render(preview_contact(app, campaign))
+        inp.subject, inp.html, inp.text = parts.subject, parts.html, parts.text
+    except TemplateError as exc:
+        inp.template_error = str(exc)
+    except ValueError as exc:  # a From address that cannot go into a header, etc.
+        inp.template_error = str(exc)
+    account = None
+    ref = account_name if account_name is not None else campaign.account_id
+    if ref is not None:
+        from .accounts import get_account
+        account = get_account(app, ref)
+    inp.account_domain = account_domain(account)
+    if check_dns and sender.from_domain:
+        from .dkim import dkim_settings
+        from .dns_checks import check_domain
+        selector, public_key = dkim_settings(app)
+        inp.dns = check_domain(sender.from_domain, dkim_selector=selector, expected_dkim_key=public_key,
+                               resolver=resolver)
+    return PreflightReport(campaign_id=campaign.id, items=preflight(inp))

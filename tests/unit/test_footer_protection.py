@@ -1,0 +1,145 @@
+"""No template can remove or hide the compliance footer (checked with a WHATWG HTML parser)."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import re
+
+import html5lib
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mailer_desktop.domain.footer import TOKENIZER_RESET, closing_markup
+from mailer_desktop.domain.templates import TemplateError
+from mailer_desktop.services import campaigns, contacts
+from mailer_desktop.services.compose import CampaignRenderer
+from mailer_desktop.services.sender_identity import save_sender
+
+NS = "{http://www.w3.org/1999/xhtml}"
+HIDING = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(?![.\d]*[1-9])|font-size\s*:\s*0"
+                    r"|max-height\s*:\s*0|height\s*:\s*0", re.IGNORECASE)
+
+
+def footer_is_visible(html: str, postal_line: str) -> None:
+    """The footer div is an element of <body> itself, nothing hides it, and it shows the address."""
+    tree = html5lib.parse(html, namespaceHTMLElements=True)
+    parents = {child: parent for parent in tree.iter() for child in parent}
+    footers = [el for el in tree.iter(f"{NS}div") if "md-footer" in (el.get("class") or "")]
+    assert len(footers) == 1, "exactly one footer element"
+    footer = footers[0]
+    assert "".join(footer.itertext()).count(postal_line) == 1
+    chain, node = [], parents.get(footer)
+    while node is not None:
+        chain.append(node.tag.replace(NS, ""))
+        style = node.get("style") or ""
+        assert not HIDING.sub("", style.replace("!important", "")) != style.replace("!important", "") or \
+            "!important" in style, f"ancestor <{chain[-1]}> hides the footer: {style}"
+        assert node.get("hidden") is None
+        node = parents.get(node)
+    assert chain == ["body", "html"], f"the footer is nested in {chain}"
+    for el in footer.iter():
+        style = el.get("style") or ""
+        assert "display:block!important" in style or "display:inline!important" in style or el.tag.endswith("br") \
+            or "visibility:visible!important" in style
+
+
+@pytest.fixture
+def shop(app):
+    save_sender(app, name="Shop", from_address="news@shop.example", postal_address="1 Main Street\nSpringfield")
+    anna = contacts.add_contact(app, "anna@example.com", "Anna", lists=["News"], confirmed=True, evidence="t")
+    return app, anna
+
+
+def rendered(app, contact, html, text=None):
+    cid = campaigns.create_campaign(app, "N", "S", "News", html=html, text=text)
+    msg = CampaignRenderer(app, cid).message_for(contact)
+    return (msg.get_body(("html",)).get_content(), msg.get_body(("plain",)).get_content())
+
+
+HOSTILE = [
+    "<p>unclosed comment <!-- the rest is a comment",
+    "<div style='display:none'>wrapper never closed",
+    "<div hidden><span style='font-size:0'>",
+    "<table><tr><td><div style='display:none'></td>",       # </td> cannot close the div from outside
+    "<!--[if mso]><div style='display:none'><![endif]-->",
+    "<!--[if mso]><div>",                                  # conditional comment never closed
+    "<a href='https://evil.example'>everything after is a link",
+    "<details><summary>x</summary>collapsed",
+    "<style>.md-footer{display:none!important} body{display:none}</style><p>x</p>",
+    "<html><body style='display:none'><p>x</p></body></html>",
+    "<ul><li><p>deep<div><table><tr><td><b><i>",
+    "</div></div></body></html><div style='display:none'>",
+    "<p>{% if contact.name %}<div style='display:none'>{% endif %}</p>",
+    "<font color=white style='font-size:1px'>",
+    "<title>swallow",
+    "<div style='display:none' title='unterminated",
+    "<p><b style='font-size:0'><div>x</div>",
+    "<span style='display:none'><div></span>",
+]
+
+
+@pytest.mark.parametrize("html", HOSTILE)
+def test_hostile_templates_cannot_hide_the_footer(shop, html):
+    app, anna = shop
+    body_html, body_text = rendered(app, anna, html)
+    footer_is_visible(body_html, "1 Main Street")
+    assert "1 Main Street" in body_text and "Unsubscribe: mailto:" in body_text
+
+
+def test_footer_cannot_be_removed_from_an_explicit_text_part(shop):
+    app, anna = shop
+    _, text = rendered(app, anna, "<p>x</p>", text="Only this, {{ contact.name }}")
+    assert text.startswith("Only this, Anna")
+    assert "1 Main Street" in text and "Unsubscribe: mailto:" in text
+
+
+def test_closing_markup_closes_only_what_is_open():
+    reset = TOKENIZER_RESET
+    assert closing_markup("<div><p>x</p><br><img src=x></div>") == reset
+    assert closing_markup("<div><span>x") == reset + "</span></div>"
+    assert closing_markup("<p>x<!-- y") == reset + "</p>"
+    assert closing_markup("<!--[if mso]><table>") == reset + "<![endif]--></table>"
+    assert closing_markup("<div><!--[if mso]>") == reset + "<![endif]--></div>"
+    assert closing_markup("<span><div hidden></span>") == reset + "</div></span>"
+    assert closing_markup("<p><b style='font-size:0'><div>x</div>") == reset + "</b>"
+    assert closing_markup('<p>x</p><div title="a>b" style="display:none"') == reset + "</div>"
+
+
+def test_plaintext_cannot_be_smuggled_in(shop):
+    app, _ = shop
+    with pytest.raises(campaigns.CampaignError, match="plaintext"):
+        campaigns.create_campaign(app, "N", "S", "News", html="<PLAINTEXT>")
+    with pytest.raises(TemplateError):
+        from mailer_desktop.domain.templates import TemplateSource, compile_template
+        compile_template(TemplateSource(subject="s", html="<p>{{ contact.name|safe }}</p>"))
+
+
+_TAGS = ["div", "p", "span", "table", "tr", "td", "a", "b", "ul", "li", "center", "font", "h1", "h2", "blockquote",
+         "form", "button", "dl", "dd", "tbody", "nobr", "i", "ol", "th", "caption", "address"]
+_ATTRS = ["", " style='display:none'", " hidden", " style='font-size:0;color:#fff'", " class='x'"]
+_fragment = st.one_of(
+    st.sampled_from(_TAGS).flatmap(lambda t: st.sampled_from(_ATTRS).map(lambda a: f"<{t}{a}>")),
+    st.sampled_from(_TAGS).map(lambda t: f"</{t}>"),
+    st.sampled_from(["<!--", "-->", "<!--[if mso]>", "<![endif]-->", "<br>", "<img src='x.png'>", "&amp;",
+                     "{{ contact.name }}", "{% if contact.name %}", "{% endif %}", "<", ">", "'", '"']),
+    st.text(alphabet="abc <>/=\"'-!", max_size=8),
+)
+
+
+@settings(max_examples=int(os.environ.get("FOOTER_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(_fragment, max_size=25), name=st.text(max_size=20))
+def test_random_templates_always_carry_a_visible_footer_in_both_parts(shop, parts, name):
+    app, _ = shop
+    html = "".join(parts)
+    try:
+        cid = campaigns.create_campaign(app, "N", "S", "News", html=html)
+    except campaigns.CampaignError:
+        return  # e.g. an {% if %} without {% endif %}: refused before anything is sent
+    contact = {"id": 1, "email": "r@example.com", "name": name, "fields": {}}
+    msg = email.message_from_bytes(CampaignRenderer(app, cid).bytes_for(contact)[0], policy=email.policy.default)
+    footer_is_visible(msg.get_body(("html",)).get_content(), "1 Main Street")
+    text = msg.get_body(("plain",)).get_content()
+    assert "1 Main Street" in text and "Springfield" in text and "Unsubscribe: mailto:" in text
