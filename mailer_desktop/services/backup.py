@@ -421,6 +421,7 @@ def backup_due_text(app) -> str:
 
 from .backup_restore import (  # noqa: E402
     BackupTooNewError,
+    RestoreBusyError,
     RestoreReport,
     RestoreWouldOverwriteError,
     restore_backup,
@@ -428,5 +429,5 @@ from .backup_restore import (  # noqa: E402
     verify_backup,
 )
 
-__all__ += ["BackupTooNewError", "RestoreReport", "RestoreWouldOverwriteError", "restore_backup",
+__all__ += ["BackupTooNewError", "RestoreBusyError", "RestoreReport", "RestoreWouldOverwriteError", "restore_backup",
             "restore_into_app", "verify_backup"]

@@ -41,6 +41,7 @@ from ..storage.db import Database, DatabaseError, load_migrations, now_iso
 from ..storage.meta import set_meta
 from .backup_format import BackupDamagedError, BackupError, BackupReader, BackupTruncatedError, read_header
 from .progress import NO_PROGRESS, Progress
+from .sender_lock import CampaignBusy, CampaignLock
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,10 @@ _SIDE_FILES = ("", "-wal", "-shm")
 
 class BackupTooNewError(BackupError):
     pass
+
+
+class RestoreBusyError(BackupError):
+    """A send is running in this data folder."""
 
 
 class RestoreWouldOverwriteError(BackupError):
@@ -228,6 +233,25 @@ def recover_interrupted_restore(db_path: Path) -> str | None:
     return "completed"
 
 
+def _hold_send_locks(home: Path) -> contextlib.ExitStack:
+    """Take every campaign's send lock, so no send (another window, a `campaign send`) runs
+    while the database is swapped; refuse while one does."""
+    stack = contextlib.ExitStack()
+    for lock_file in sorted((Path(home) / "locks").glob("campaign-*.lock")):
+        try:
+            campaign_id = int(lock_file.stem.split("-", 1)[1])
+        except ValueError:
+            continue
+        try:
+            stack.enter_context(CampaignLock(Path(home), campaign_id))
+        except CampaignBusy:
+            stack.close()
+            raise RestoreBusyError(
+                f"Campaign {campaign_id} is being sent right now (in this or another window, or a command). "
+                "Wait until it finishes or pause it, then restore. Nothing was changed.") from None
+    return stack
+
+
 def _checkpoint(db_path: Path) -> None:
     """Fold the -wal file into the database so that moving the main file moves everything."""
     with contextlib.suppress(sqlite3.Error):
@@ -319,6 +343,7 @@ def _restore(paths, path: Path, passphrase: str, keyring_backend, force: bool,
             f"The data folder {paths.home} {what}. Restoring replaces it with the backup; confirm to go "
             "ahead (command line: --force). Nothing was changed."
         )
+    locks = _hold_send_locks(paths.home)
     workdir = Path(tempfile.mkdtemp(prefix=".restore-", dir=paths.home))
     try:
         restored, header, manifest, schema_now, install_id, contacts = _prepare_copy(
@@ -352,6 +377,7 @@ def _restore(paths, path: Path, passphrase: str, keyring_backend, force: bool,
                           "Nothing was changed.") from exc
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+        locks.close()
     damaged_kept = None
     for _original, aside in moved:
         if state == "damaged":

@@ -424,3 +424,18 @@ def test_backups_started_together_get_their_own_files(app):
     for info in results:
         assert backup.verify_backup(info.path, PASS)["install_id"] == app.install_id
     assert not list(app.paths.backups.glob(".*.partial"))
+
+
+def test_no_restore_while_a_campaign_is_being_sent(app, populated, keyring_backend):
+    from mailer_desktop.services.backup_restore import RestoreBusyError
+    from mailer_desktop.services.sender_lock import CampaignLock
+
+    info = backup.create_backup(app, PASS)
+    home = app.paths.home
+    app.close()
+    before = _file_digest(app.paths.database)
+    with CampaignLock(home, 3):  # what a running `campaign send 3` holds
+        with pytest.raises(RestoreBusyError, match="Campaign 3 is being sent"):
+            backup.restore_backup(home, info.path, PASS, keyring_backend=keyring_backend, force=True)
+    assert _file_digest(app.paths.database) == before
+    backup.restore_backup(home, info.path, PASS, keyring_backend=keyring_backend, force=True)
