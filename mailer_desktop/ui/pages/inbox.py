@@ -1,22 +1,291 @@
-"""The Inbox page."""
+"""The Inbox page: process returned mail with one click, see what was done, decide on the rest."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from email.utils import parseaddr
+from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...services import contacts, inbox_processor, inbox_status
 from ..context import UiContext
 from ..widgets.empty_state import EmptyState
+
+KIND_LABELS = {
+    "hard": "Hard bounce", "soft": "Soft bounce", "complaint": "Spam complaint", "auto_reply": "Auto-reply",
+    "delivered": "Delivered notice", "unsubscribe": "Unsubscribe", "confirmation": "Confirmation",
+    "unknown": "Not recognised",
+}
+HISTORY_COLUMNS = ("Processed", "From", "Subject", "Kind", "What was done")
+REVIEW_COLUMNS = ("From", "Subject", "Text")
+
+
+def _table(columns: tuple[str, ...], name: str) -> QTableWidget:
+    table = QTableWidget(0, len(columns))
+    table.setHorizontalHeaderLabels(columns)
+    table.setAccessibleName(name)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    table.setAlternatingRowColors(True)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    return table
 
 
 class InboxPage(QWidget):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
+        self.job = None
+        self.last_report = None
         layout = QVBoxLayout(self)
+
+        bar = QHBoxLayout()
+        self.process_button = QPushButton(self.tr("Process inbox"))
+        self.process_button.setDefault(True)
+        self.process_button.setShortcut("Ctrl+R")
+        self.process_button.setToolTip(self.tr(
+            "Fetch the unprocessed mail of your reply mailbox (IMAP) and apply it: unsubscribes and complaints "
+            "at once, bounces by the rules in Settings, confirmations with the reply kept as proof. (Ctrl+R)"))
+        self.account = QComboBox()
+        self.account.setAccessibleName(self.tr("Mailbox to process"))
+        self.files_button = QPushButton(self.tr("Process mail files…"))
+        self.files_button.setToolTip(self.tr(".eml files, an mbox archive or a Maildir folder (or drop them here)"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName(self.tr("Processing progress"))
+        bar.addWidget(self.process_button)
+        bar.addWidget(self.account)
+        bar.addWidget(self.files_button)
+        bar.addStretch(1)
+        bar.addWidget(self.progress, 1)
+        bar.addWidget(self.cancel_button)
+        layout.addLayout(bar)
+
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        self.summary.setObjectName("inboxSummary")
+        layout.addWidget(self.summary)
+
         self.empty = EmptyState(
-            self.tr('Nothing processed yet'),
-            self.tr(
-                'Bounces, spam complaints, unsubscribe requests and confirmation replies come back to your mailbox. Process them here with one click, so people who asked to leave are removed within two days, as Gmail and Yahoo require.'
-            ),
+            self.tr("Nothing processed yet"),
+            self.tr("Bounces, spam complaints, unsubscribe requests and confirmation replies come back to your "
+                    "mailbox. Process them here with one click, so people who asked to leave are removed within "
+                    "two days, as Gmail and Yahoo require. Set up the mailbox on the Accounts tab of Settings, "
+                    "or drop .eml files, an mbox or a Maildir folder on this window."),
         )
-        layout.addWidget(self.empty)
+        layout.addWidget(self.empty, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        review_box = QWidget()
+        review_layout = QVBoxLayout(review_box)
+        review_layout.setContentsMargins(0, 0, 0, 0)
+        self.review_label = QLabel("")
+        review_layout.addWidget(self.review_label)
+        self.review = _table(REVIEW_COLUMNS, self.tr("Replies waiting for your decision"))
+        review_layout.addWidget(self.review)
+        buttons = QHBoxLayout()
+        self.contact_edit = QLineEdit()
+        self.contact_edit.setPlaceholderText(self.tr("Contact's address"))
+        self.contact_edit.setAccessibleName(self.tr("Contact the decision applies to"))
+        self.contact_edit.setToolTip(self.tr("Filled with the sender; change it when the reply came from "
+                                             "another address than the contact's."))
+        buttons.addWidget(QLabel(self.tr("Contact:")))
+        buttons.addWidget(self.contact_edit, 1)
+        self.unsubscribe_button = QPushButton(self.tr("Unsubscribe sender"))
+        self.confirm_button = QPushButton(self.tr("Confirm subscription"))
+        self.ignore_button = QPushButton(self.tr("Nothing to do"))
+        for b in (self.unsubscribe_button, self.confirm_button, self.ignore_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        review_layout.addLayout(buttons)
+        self.history = _table(HISTORY_COLUMNS, self.tr("Processed mail"))
+        self.splitter.addWidget(review_box)
+        self.splitter.addWidget(self.history)
+        layout.addWidget(self.splitter, 1)
+
+        self.process_button.clicked.connect(self.process_inbox)
+        self.files_button.clicked.connect(self.choose_files)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.unsubscribe_button.clicked.connect(lambda: self.decide("unsubscribe"))
+        self.confirm_button.clicked.connect(lambda: self.decide("confirm"))
+        self.ignore_button.clicked.connect(lambda: self.decide("ignore"))
+        self.review.itemSelectionChanged.connect(self._review_selected)
+        ctx.events.settings_changed.connect(self.refresh_accounts)
+        self._set_busy(False)
+        self.refresh_accounts()
+        self.refresh()
+
+    # -- state ---------------------------------------------------------------------------
+    def refresh_accounts(self) -> None:
+        self.account.clear()
+        for name in inbox_status.imap_accounts(self.ctx.app):
+            self.account.addItem(name)
+        self.account.setVisible(self.account.count() > 1)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        self.process_button.setEnabled(not busy)
+        self.files_button.setEnabled(not busy)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        chosen = bool(self.review.selectedItems()) and self.job is None
+        for b in (self.unsubscribe_button, self.confirm_button, self.ignore_button):
+            b.setEnabled(chosen)
+
+    def _review_selected(self) -> None:
+        item_id = self.selected_review_id()
+        item = next((i for i in self.review_items if i["id"] == item_id), None)
+        address = ""
+        if item is not None:
+            person = contacts.get_contact(self.ctx.app, item["contact_id"]) if item["contact_id"] else None
+            address = person.email if person is not None else parseaddr(item["sender"] or "")[1]
+        self.contact_edit.setText(address)
+        self._update_buttons()
+
+    def refresh(self) -> None:
+        app = self.ctx.app
+        self.review_items = inbox_processor.review_items(app)
+        self.review.setRowCount(len(self.review_items))
+        for r, item in enumerate(self.review_items):
+            for c, text in enumerate((item["sender"], item["subject"], item["snippet"])):
+                cell = QTableWidgetItem(text or "")
+                cell.setData(Qt.ItemDataRole.UserRole, item["id"])
+                cell.setToolTip(item["snippet"] or "")
+                self.review.setItem(r, c, cell)
+        self.review_label.setText(
+            self.tr("{n} replies need your decision: they may be opt-outs, but the program cannot be sure.")
+            .format(n=len(self.review_items)) if self.review_items else self.tr("No replies wait for a decision."))
+        rows = inbox_status.recent(app)
+        self.history.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            values = ((row["processed_at"] or "").replace("T", " ")[:16], row["sender"], row["subject"],
+                      self.tr(KIND_LABELS.get(row["kind"], row["kind"])), row["outcome"])
+            for c, text in enumerate(values):
+                self.history.setItem(r, c, QTableWidgetItem(text or ""))
+        has_any = bool(rows) or bool(self.review_items)
+        self.empty.setVisible(not has_any)
+        self.splitter.setVisible(has_any)
+        text, _urgent = inbox_status.reminder(app)
+        if self.last_report is None:
+            self.summary.setText(text)
+
+    # -- processing ------------------------------------------------------------------------
+    def process_inbox(self) -> None:
+        if self.account.count() == 0:
+            self.choose_files()
+            return
+        account = self.account.currentText()
+        app = self.ctx.app
+
+        def work(progress):
+            report = inbox_processor.import_imap(app, account, progress=progress)
+            inbox_status.record_run(app, whole_mailbox=True)
+            return report
+
+        self._start(work, self.tr("Fetching from {account}…").format(account=account))
+
+    def choose_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("Mail files to process"), str(Path.home()),
+            self.tr("Mail (*.eml *.mbox *.mbx *.msg);;All files (*)"))
+        if files:
+            self.process_paths([Path(f) for f in files])
+
+    def process_paths(self, paths: list[Path]) -> None:
+        """Process dropped or chosen .eml files, mbox archives and Maildir folders."""
+        if self.job is not None:
+            self.ctx.events.status_message.emit(self.tr("The inbox is being processed already."))
+            return
+        app = self.ctx.app
+        names = [str(p) for p in paths]
+
+        def work(progress):
+            report = inbox_processor.import_paths(app, names, progress=progress)
+            inbox_status.record_run(app, whole_mailbox=False)
+            return report
+
+        self._start(work, self.tr("Processing {n} item(s)…").format(n=len(paths)))
+
+    def _start(self, work, text: str) -> None:
+        self.summary.setText(text)
+        self.progress.setRange(0, 0)
+        self.job = self.ctx.jobs.run(work, name="process inbox", on_result=self._done, on_error=self._failed,
+                                     on_progress=self._progress, on_cancelled=self._cancelled,
+                                     on_ended=self._ended)
+        self._set_busy(True)
+
+    def _progress(self, done: int, total: int, text: str) -> None:
+        if total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+        self.progress.setFormat(text or "%v / %m")
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+
+    def _done(self, report) -> None:
+        self.last_report = report
+        kinds = ", ".join(f"{self.tr(KIND_LABELS.get(k, k))}: {n}" for k, n in sorted(report.by_kind.items()))
+        parts = [self.tr("{n} processed").format(n=report.processed)]
+        if report.unchanged:
+            parts.append(self.tr("{n} seen before (nothing changed)").format(n=report.unchanged))
+        if report.review:
+            parts.append(self.tr("{n} need your decision").format(n=report.review))
+        text = "; ".join(parts) + (f" — {kinds}" if kinds else "") + "."
+        if report.warnings:
+            text += "<br>⚠ " + "<br>⚠ ".join(report.warnings)
+        self.summary.setText(text)
+
+    def _failed(self, message: str) -> None:
+        self.summary.setText("✖ " + message)
+
+    def _cancelled(self) -> None:
+        self.summary.setText(self.tr("Cancelled. Mail processed before the cancel stays processed."))
+
+    def _ended(self) -> None:
+        self.job = None
+        self._set_busy(False)
+        self.refresh()
+        self.ctx.events.contacts_changed.emit()
+        self.ctx.events.inbox_changed.emit()
+
+    # -- review ------------------------------------------------------------------------------
+    def selected_review_id(self) -> int | None:
+        items = self.review.selectedItems()
+        return items[0].data(Qt.ItemDataRole.UserRole) if items else None
+
+    def decide(self, decision: str) -> None:
+        item_id = self.selected_review_id()
+        if item_id is None:
+            return
+        try:
+            contact = self.contact_edit.text().strip() or None
+            result = inbox_processor.decide_review(self.ctx.app, item_id, decision,
+                                                   contact if decision != "ignore" else None)
+        except Exception as exc:  # InboxError or a contact/consent error: say it, change nothing else
+            self.summary.setText("✖ " + str(exc))
+            return
+        self.summary.setText(result)
+        self.refresh()
+        self.ctx.events.contacts_changed.emit()
+        self.ctx.events.inbox_changed.emit()
