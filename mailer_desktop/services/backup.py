@@ -5,9 +5,13 @@ What a backup holds (format: services/backup_format.py):
   the copy is one read transaction: safe while the app runs and while a send writes its log),
   checked with ``PRAGMA integrity_check`` before anything is written — a damaged database is
   never backed up, so it can never push a good backup out of the kept set;
-- the token key, the suppression key and DKIM keys from the keyring; SMTP/IMAP passwords only
-  when asked (``include_passwords=True``); never the backup passphrase itself;
+- the token key, the suppression key and the DKIM key of the From domain from the keyring;
+  SMTP/IMAP passwords only when asked (``include_passwords=True``); never the backup
+  passphrase itself. While the folder's keys are missing (services/keys_guard) no backup is
+  made: it could not restore them, yet it would push older backups that can out of the set;
 - the install id (the keyring name of the folder's secrets) and the schema version.
+
+The database is compressed (zlib) and then encrypted (backup_format.py).
 
 Files are named ``mailer-desktop-YYYYMMDD-HHMMSS.mdbackup`` (UTC) in the backup folder
 (setting ``backup.folder``; empty = the data folder's ``backups/``). After each automatic or
@@ -60,15 +64,12 @@ log = logging.getLogger(__name__)
 __all__ = [
     "AUTO_PASSPHRASE", "BackupDamagedError", "BackupError", "BackupInfo", "BackupTruncatedError",
     "DatabaseDamagedError", "NotABackupError", "WrongPassphraseError", "after_campaign",
-    "auto_passphrase", "backup_folder", "campaign_awaiting_backup", "create_backup", "folder_of", "list_backups", "maybe_backup_daily",
-    "newest_good_backup", "prune_backups", "set_auto_passphrase",
+    "auto_passphrase", "backup_folder", "campaign_awaiting_backup", "create_backup", "folder_of",
+    "list_backups", "maybe_backup_daily", "newest_good_backup", "prune_backups", "set_auto_passphrase",
 ]
 
 SUFFIX = ".mdbackup"
 AUTO_PASSPHRASE = "backup-passphrase"
-# Keyring names of DKIM signing keys (one per selector) are "dkim-key:<selector>"; the
-# selectors in use are listed in the settings table under keys starting with "dkim.".
-DKIM_PREFIX = "dkim-key"
 _NAME_RE = re.compile(r"^mailer-desktop-(\d{8})-(\d{6})(?:-\d+)?\.mdbackup$")
 _COPY_BLOCK = 1 << 20
 _name_lock = threading.Lock()
@@ -206,12 +207,15 @@ def set_auto_passphrase(app, passphrase: str | None) -> None:
 
 
 def _secret_names(snapshot: sqlite3.Connection, include_passwords: bool) -> list[str]:
-    names = [TOKEN_KEY, SUPPRESSION_KEY, DKIM_PREFIX]
-    for key, value in snapshot.execute("SELECT key, value FROM settings WHERE key LIKE 'dkim.%'"):
-        with contextlib.suppress(ValueError, TypeError):
-            selector = json.loads(value)
-            if isinstance(selector, str) and selector and "selector" in key:
-                names.append(f"{DKIM_PREFIX}:{selector}")
+    from .dkim import secret_name as dkim_secret_name
+
+    names = [TOKEN_KEY, SUPPRESSION_KEY]
+    # The DKIM key belongs to the From address's domain (services/dkim.py).
+    row = snapshot.execute("SELECT value FROM settings WHERE key = 'sender.from_address'").fetchone()
+    with contextlib.suppress(ValueError, TypeError):
+        domain = str(json.loads(row[0])).rpartition("@")[2].strip() if row else ""
+        if domain:
+            names.append(dkim_secret_name(domain))
     if include_passwords:
         for (account_id,) in snapshot.execute("SELECT id FROM accounts ORDER BY id"):
             names += [SecretStore.smtp_name(account_id), SecretStore.imap_name(account_id)]

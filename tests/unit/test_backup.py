@@ -439,3 +439,19 @@ def test_no_restore_while_a_campaign_is_being_sent(app, populated, keyring_backe
             backup.restore_backup(home, info.path, PASS, keyring_backend=keyring_backend, force=True)
     assert _file_digest(app.paths.database) == before
     backup.restore_backup(home, info.path, PASS, keyring_backend=keyring_backend, force=True)
+
+
+def test_the_dkim_key_of_the_from_domain_travels_along(app, tmp_path):
+    from mailer_desktop.services import dkim
+
+    app.settings.set("sender.from_address", "news@Shop.example")
+    record = dkim.generate_key(app, "mail2026", bits=1024)
+    info = backup.create_backup(app, PASS)
+    assert dkim.secret_name("shop.example") in backup.verify_backup(info.path, PASS)["secrets"]
+    kr = MemoryKeyring()
+    backup.restore_backup(tmp_path / "n", info.path, PASS, keyring_backend=kr)
+    restored = open_app(tmp_path / "n", keyring_backend=kr, log_to_file=False)
+    try:
+        assert dkim.current_record(restored) == record  # same key, same DNS record to keep published
+    finally:
+        restored.close()
