@@ -329,8 +329,8 @@ class BackupSettings(QWidget):
     def backup_now(self) -> None:
         app = self.ctx.app
         if self.passphrase_edit.text():
-            passphrase = self._typed_passphrase(repeat=not self.remember_check.isChecked()
-                                                and bool(self.repeat_edit.text()))
+            # The repeat field is checked when filled; restoring later needs exactly this text.
+            passphrase = self._typed_passphrase(repeat=bool(self.repeat_edit.text()))
         else:
             passphrase = backup.auto_passphrase(app)
             if passphrase is None:
