@@ -34,7 +34,7 @@ _ANCHORS: list[re.Pattern[str]] = [
     # Exchange 2003: addr on DATE
     re.compile(rf"^[ \t]*<?(?P<a>{_A})>?[ \t]+on[ \t]+\S.*$()", re.M),
     # transcript: RCPT TO:<addr>
-    re.compile(rf"^[ \t]*(?:>>>|->)?[ \t]*RCPT TO:[ \t]*<?(?P<a>{_A})>?(.*)$", re.M | re.I),
+    re.compile(rf"^[ \t]*(?:(?:>>>|->)[ \t]*)?RCPT TO:[ \t]*<?(?P<a>{_A})>?(.*)$", re.M | re.I),
     # a sentence ending in the address: "Could not be delivered to: <addr>", "mailbox is full: addr"
     re.compile(rf"^[ \t]*([^\n<>@]{{3,120}}?:)[ \t]*<?(?P<a>{_A})>?[ \t.]*$", re.M),
     # addr followed by its error on the same line (Zoho: "addr Invalid Address, ERROR_CODE :550")

@@ -14,7 +14,7 @@ from email.header import decode_header, make_header
 from email.message import Message
 
 ADDRESS_RE = re.compile(
-    r"""(?:"[^"\r\n<>@]{1,64}"|[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-](?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\-]{0,126}[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-])?)"""
+    r"""(?<![A-Za-z0-9!#$%&'*+/=?^_`{|}~.\-])(?:"[^"\r\n<>@]{1,64}"|[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-](?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\-]{0,126}[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-])?)"""
     r"""@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}(?![A-Za-z0-9\-])"""
 )
 _FOLD_RE = re.compile(r"\r?\n[ \t]+")
@@ -27,7 +27,7 @@ _HTML_SKIP_RE = re.compile(r"(?is)<(style|script|head)\b.*?</\1\s*>")
 RETURNED_MARKERS = re.compile(
     r"(?im)^[ \t>]*(?:"
     r"-+ ?this is a copy of (?:the|your) message"
-    r"|-*\s*below this line is a copy of the message"
+    r"|-* ?below this line is a copy of the message"
     r"|-+ ?(?:the )?original message(?: header| headers)?(?: follows| is attached)?"
     r"|(?:-+ ?)?original message (?:follows|headers?)"
     r"|-+ ?(?:returned|undelivered|unsent) (?:mail|message)(?: follows| below| header)?"

@@ -206,7 +206,7 @@ _CODE_REASONS: dict[str, str] = {
 
 
 _URL_RE = re.compile(r"(?:https?|ftp)://\S+|www\.\S+")
-_ADDR_RE = re.compile(r"[^\s<>()\[\]\"',;:]+@[a-z0-9.\-]+")
+_ADDR_RE = re.compile(r"(?<![^\s<>()\[\]\"',;:])[^\s<>()\[\]\"',;:@]{1,128}@[a-z0-9.\-]{1,255}")
 
 
 def find_status(text: str) -> str:

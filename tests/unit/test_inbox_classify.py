@@ -1,0 +1,124 @@
+"""The classifier on hand-written mails: replies, tokens, complaints, delays, policy blocks."""
+
+from __future__ import annotations
+
+import pytest
+from inbox_fixtures import FAKE, fixture
+
+from mailer_desktop.domain.inbox import KINDS, classify
+
+
+def one(raw: bytes):
+    results = classify(raw)
+    assert len(results) == 1, results
+    return results[0]
+
+
+def test_unsubscribe_token_in_subject_and_address():
+    r = one(fixture("unsubscribe_token_subject.eml"))
+    assert r.kind == "unsubscribe"
+    assert r.tokens[0] == FAKE["u"]
+    assert r.sender == "anna@example.org"
+    assert not r.review
+
+
+def test_unsubscribe_without_token_is_a_request_from_the_sender():
+    r = one(fixture("unsubscribe_no_token.eml"))
+    assert r.kind == "unsubscribe"
+    assert r.category == "text"
+    assert r.sender == "anna@example.org"
+    assert not r.review  # "Please remove me" is clear wording
+
+
+def test_unsubscribe_from_another_address_keeps_the_token():
+    r = one(fixture("unsubscribe_other_address.eml"))
+    assert (r.kind, r.sender, r.tokens[0]) == ("unsubscribe", "bob@office.example.net", FAKE["u"])
+
+
+def test_forwarded_unsubscribe_request():
+    r = one(fixture("unsubscribe_forwarded.eml"))
+    assert r.kind == "unsubscribe"
+    assert r.tokens[0] == FAKE["u"]
+    assert r.sender == "anna.example@work.example.com"
+
+
+def test_confirmation_with_token():
+    r = one(fixture("confirmation_token.eml"))
+    assert r.kind == "confirmation"
+    assert r.tokens[0] == FAKE["c"]
+    assert r.message_id == "confirm-1@example.org"
+
+
+def test_confirmation_without_token_goes_to_review():
+    r = one(fixture("confirmation_no_token.eml"))
+    assert r.kind == "confirmation"
+    assert r.review
+
+
+def test_thanks_reply_quoting_the_footer_token_is_not_an_unsubscribe():
+    r = one(fixture("thanks_reply_quoted_footer.eml"))
+    assert r.kind == "unknown"
+    assert r.review
+
+
+def test_vacation_reply_to_a_confirmation_request_confirms_nobody():
+    r = one(fixture("vacation_reply_to_confirmation.eml"))
+    assert r.kind == "auto_reply"
+
+
+def test_complaint_with_redacted_recipient_carries_our_reference():
+    r = one(fixture("complaint_redacted.eml"))
+    assert r.kind == "complaint"
+    assert r.review  # redacted: only the token can match it
+    assert r.reference == FAKE["r"]
+    assert FAKE["u"] in r.tokens
+    assert r.original_message_id == "campaign-7-42@shop.example"
+
+
+def test_delayed_notice_is_not_a_bounce():
+    r = one(fixture("delayed.eml"))
+    assert r.kind not in ("hard", "soft")
+    assert r.action == "delayed"
+    assert r.recipient == "anna@example.org"
+
+
+def test_hard_bounce_names_recipient_status_and_reference():
+    r = one(fixture("hard_bounce_reference.eml"))
+    assert (r.kind, r.recipient, r.status, r.category) == ("hard", "forwarded-old@example.org", "5.1.1", "userunknown")
+    assert r.reference == FAKE["r"]
+    assert r.original_message_id == "campaign-7-44@shop.example"
+
+
+def test_mailbox_full_is_soft():
+    r = one(fixture("soft_bounce_mailbox_full.eml"))
+    assert (r.kind, r.recipient, r.category) == ("soft", "anna@example.org", "mailboxfull")
+    assert not r.policy
+
+
+def test_authentication_block_is_soft_and_about_the_sender():
+    r = one(fixture("policy_block.eml"))
+    assert (r.kind, r.recipient, r.status) == ("soft", "anna@example.org", "5.7.26")
+    assert r.policy
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("550 5.1.1 <x@example.org>: Recipient address rejected: User unknown (in reply to RCPT TO command)", "hard"),
+    ("550 5.1.2 Host or domain name not found. Name service error for name=example.invalid", "hard"),
+    ("552 5.2.2 <x@example.org>: Mailbox full (in reply to RCPT TO command)", "soft"),
+    ("554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org", "soft"),
+    ("550 5.7.1 Message rejected as spam by Content Filtering", "soft"),
+    ("421 4.7.0 Try again later, closing connection", "soft"),
+    ("550 Unknown user (in reply to end of DATA command)", "soft"),
+])
+def test_common_server_sentences(text, kind):
+    raw = ("From: MAILER-DAEMON@mx.example.net\r\nTo: news@shop.example\r\nSubject: Undelivered Mail Returned "
+           f"to Sender\r\n\r\n<x@example.org>: host mx.example.org said:\r\n    {text}\r\n").encode()
+    r = one(raw)
+    assert (r.recipient, r.kind) == ("x@example.org", kind)
+
+
+def test_unreadable_input_never_raises():
+    for raw in (b"", b"\x00\xff" * 100, b"Content-Type: multipart/report; boundary=\r\n\r\n--\r\n",
+                b"From: x\r\nContent-Type: message/delivery-status\r\n\r\nFinal-Recipient:\r\n"):
+        results = classify(raw)
+        assert results and all(r.kind in KINDS for r in results)
