@@ -128,30 +128,50 @@ def _failure(recipient, status, texts, hint, common, action="failed", vendor_rea
                   category in phrases.SENDER_REASONS, **common)
 
 
+_VAGUE = frozenset({"", "undefined", "onhold", "filtered"})
+
+
 def _from_status(mail: Mail, status_text: str, common: dict) -> list[Result]:
     out: list[Result] = []
     blocks = dsn.recipient_blocks(status_text)
-    failed = [a for v in mail.header_all("X-Failed-Recipients") for a in all_addresses(v)]
-    listed = heuristics.find(mail.notice, _excluded(mail), failed) if blocks else []
-    found = {f.recipient.lower(): f for f in listed}
-    # A block whose Final-Recipient is not an address (a file, a program) takes the next
-    # recipient the text or X-Failed-Recipients names that no other block claims.
-    spare = [f for f in listed if f.recipient.lower() not in {(b.recipient or "").lower() for b in blocks}]
+    listed: list[heuristics.Found] | None = None
+
+    def local_texts() -> dict[str, heuristics.Found]:
+        # The human-readable part, read only when the status fields alone are not enough.
+        nonlocal listed
+        if listed is None:
+            failed = [a for v in mail.header_all("X-Failed-Recipients") for a in all_addresses(v)]
+            listed = heuristics.find(mail.notice, _excluded(mail), failed)
+            # A block whose Final-Recipient is not an address (a file, a program) takes the next
+            # recipient the text or X-Failed-Recipients names that no other block claims.
+            claimed = {(b.recipient or "").lower() for b in blocks}
+            spare = [f for f in listed if f.recipient.lower() not in claimed]
+            for b in blocks:
+                if b.recipient is None and spare:
+                    b.recipient = spare.pop(0).recipient
+        return {f.recipient.lower(): f for f in listed}
+
+    if any(b.recipient is None for b in blocks):
+        local_texts()
     for b in blocks:
-        if b.recipient is None and spare:
-            b.recipient = spare.pop(0).recipient
-        near = found.get((b.recipient or "").lower())
-        tight, local = (near.tight, near.text) if near else ("", "")
         if b.action.startswith("delay"):
-            out.append(Result(b.recipient, "unknown", b.status, _reason_text(b.diagnostic, local) or
+            out.append(Result(b.recipient, "unknown", b.status, _reason_text(b.diagnostic) or
                               "delivery delayed; the server keeps trying", "delayed", "delayed", **common))
-        elif b.action in ("delivered", "relayed", "expanded"):
+            continue
+        if b.action in ("delivered", "relayed", "expanded"):
             out.append(Result(b.recipient, "delivered", b.status, _reason_text(b.diagnostic) or b.action,
                               b.action, b.action, **common))
-        else:
-            permanent = None if b.action != "failed" else not b.status.startswith("4")
-            out.append(_failure(b.recipient, b.status, [b.diagnostic, tight, local, mail.subject], permanent, common,
-                                b.action or "failed", b.vendor_reason))
+            continue
+        permanent = None if b.action != "failed" else not b.status.startswith("4")
+        action = b.action or "failed"
+        quick = _failure(b.recipient, b.status, [b.diagnostic], permanent, common, action, b.vendor_reason)
+        if quick.category not in _VAGUE and b.diagnostic:
+            out.append(quick)
+            continue
+        near = local_texts().get((b.recipient or "").lower())
+        tight, local = (near.tight, near.text) if near else ("", "")
+        out.append(_failure(b.recipient, b.status, [b.diagnostic, tight, local, mail.subject], permanent, common,
+                            action, b.vendor_reason))
     return out
 
 

@@ -83,13 +83,13 @@ def part_text(part: Message) -> str:
 
 
 def _as_string(msg: Message) -> str:
+    """Header fields and body of a sub-message as text (no re-folding: that is slow and lossy)."""
     try:
-        return msg.as_string()
+        head = "\n".join(f"{k}: {v}" for k, v in msg.items())
+        body = msg.get_payload()
+        return head + ("\n\n" + body if isinstance(body, str) and body else "")
     except Exception:
-        try:
-            return "\n".join(f"{k}: {v}" for k, v in msg.items())
-        except Exception:
-            return ""
+        return ""
 
 
 def html_to_text(html: str) -> str:

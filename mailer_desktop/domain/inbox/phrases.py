@@ -205,6 +205,7 @@ _CODE_REASONS: dict[str, str] = {
 }
 
 
+MAX_TEXT = 2500
 _URL_RE = re.compile(r"(?:https?|ftp)://\S+|www\.\S+")
 _ADDR_RE = re.compile(r"(?<![^\s<>()\[\]\"',;:])[^\s<>()\[\]\"',;:@]{1,128}@[a-z0-9.\-]{1,255}")
 
@@ -289,7 +290,8 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
     as permanent when there is no code at all.
     """
     # URLs and addresses are names, not words: "filtered@x" or ".../reason/#filtered" say nothing.
-    lows = [" ".join(_ADDR_RE.sub(" <addr> ", _URL_RE.sub(" ", t.lower())).split()) for t in texts if t]
+    # Only the start of a long text is read: the server's sentence comes first, boilerplate later.
+    lows = [" ".join(_ADDR_RE.sub(" <addr> ", _URL_RE.sub(" ", t[:MAX_TEXT].lower())).split()) for t in texts if t]
     code = status if status[:1] in ("4", "5") else ""
     for low in lows:
         embedded = find_status(low)
