@@ -181,9 +181,11 @@ def _apply(app, result: Result, msg: SourceMessage, inbox_id_holder: list, conn)
         action = tokens.UNSUBSCRIBE if kind == "unsubscribe" else tokens.CONFIRM
         contact, _tok = _contact_for_token(app, found, action, conn)
         by_token = contact is not None
-        if contact is None and kind == "unsubscribe" and not result.review:
-            contact = _by_address(app, result.sender, conn)  # opt-out by reply from the own address
-        if contact is None or (kind == "confirmation" and not by_token):
+        if contact is None:
+            contact = _by_address(app, result.sender, conn)  # the sender's own contact, if any
+        # Without a token only a clear opt-out from the contact's own address acts by itself;
+        # a confirmation always needs the token (or the user's decision).
+        if contact is None or not by_token and (kind == "confirmation" or result.review):
             out.review = True
             out.action = "needs your decision: " + ("no contact found" if contact is None else "no token")
             if contact is not None:

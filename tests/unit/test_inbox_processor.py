@@ -1,0 +1,185 @@
+"""Processing returned mail against real contacts in a real data folder."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from inbox_fixtures import fixture
+
+from mailer_desktop.domain import tokens
+from mailer_desktop.services import contacts, inbox_processor
+from mailer_desktop.services.inbox_sources import SourceMessage
+from mailer_desktop.services.suppression import is_suppressed
+
+
+@pytest.fixture
+def anna(app):
+    return contacts.add_contact(app, "anna@example.org", "Anna", confirmed=True, evidence="signed up at the shop",
+                                channel="cli")
+
+
+@pytest.fixture
+def pending_anna(app):
+    return contacts.add_contact(app, "anna@example.org", "Anna", channel="cli")
+
+
+def toks(app, contact, campaign=7):
+    key = app.token_key()
+    return {"u": tokens.unsubscribe_token(key, contact.id), "c": tokens.confirm_token(key, contact.id),
+            "r": tokens.reference_token(key, campaign, contact.id)}
+
+
+def process(app, *raws: bytes):
+    messages = [SourceMessage(raw, f"test#{i}", f"test#{i}") for i, raw in enumerate(raws)]
+    return inbox_processor.process_messages(app, messages)
+
+
+def status(app, contact):
+    return contacts.get_contact(app, contact.id).status
+
+
+def test_hard_bounce_matched_by_reference_token_suppresses(app, anna):
+    report = process(app, fixture("hard_bounce_reference.eml", **toks(app, anna)))
+    assert (report.processed, report.unchanged, dict(report.by_kind)) == (1, 0, {"hard": 1})
+    assert status(app, anna) == "bounced"
+    assert is_suppressed(app, "anna@example.org")
+    trail = contacts.consent_trail(app, anna.id)
+    assert trail[-1].kind == "bounced" and trail[-1].channel == "inbox"
+    events = app.db.conn.execute("SELECT kind, status, campaign_id FROM bounce_events").fetchall()
+    assert [tuple(e) for e in events] == [("hard", "5.1.1", None)]  # campaign 7 does not exist here
+
+
+def test_importing_the_same_mail_again_changes_nothing(app, anna):
+    raw = fixture("hard_bounce_reference.eml", **toks(app, anna))
+    process(app, raw)
+    before = app.db.conn.execute("SELECT COUNT(*) FROM consent_events").fetchone()[0]
+    again = process(app, raw)
+    assert (again.processed, again.unchanged) == (0, 1)
+    assert app.db.conn.execute("SELECT COUNT(*) FROM consent_events").fetchone()[0] == before
+    assert app.db.conn.execute("SELECT COUNT(*) FROM bounce_events").fetchone()[0] == 1
+
+
+def test_soft_bounces_suppress_only_after_the_limit(app, anna):
+    app.settings.set("inbox.soft_bounce_limit", 3)
+    for n in (1, 2):
+        process(app, fixture("soft_bounce_mailbox_full.eml", id=f"s{n}"))
+        assert status(app, anna) == "confirmed"
+    report = process(app, fixture("soft_bounce_mailbox_full.eml", id="s3"))
+    assert report.by_kind == {"soft": 1}
+    assert status(app, anna) == "bounced"
+    assert is_suppressed(app, "anna@example.org")
+
+
+def test_sender_side_blocks_never_count_against_the_contact(app, anna):
+    app.settings.set("inbox.soft_bounce_limit", 1)
+    report = process(app, fixture("policy_block.eml"))
+    assert status(app, anna) == "confirmed"
+    assert report.warnings and "sender" in report.warnings[0]
+
+
+def test_complaint_with_redacted_recipient_matched_by_token(app, anna):
+    report = process(app, fixture("complaint_redacted.eml", **toks(app, anna)))
+    assert report.by_kind == {"complaint": 1}
+    assert status(app, anna) == "complained"
+    assert report.review == 0
+
+
+def test_complaint_nobody_can_be_matched_to_goes_to_review(app, anna):
+    report = process(app, fixture("complaint_redacted.eml"))  # forged tokens: no key made them
+    assert status(app, anna) == "confirmed"
+    assert report.review == 1
+    assert [i["kind"] for i in inbox_processor.review_items(app)] == ["complaint"]
+
+
+def test_unsubscribe_by_token(app, anna):
+    report = process(app, fixture("unsubscribe_token_subject.eml", **toks(app, anna)))
+    assert report.by_kind == {"unsubscribe": 1}
+    assert status(app, anna) == "unsubscribed"
+    assert contacts.consent_trail(app, anna.id)[-1].channel == "email_reply"
+
+
+def test_unsubscribe_from_another_address_uses_the_token(app, anna):
+    process(app, fixture("unsubscribe_other_address.eml", **toks(app, anna)))
+    assert status(app, anna) == "unsubscribed"
+
+
+def test_forwarded_unsubscribe(app, anna):
+    process(app, fixture("unsubscribe_forwarded.eml", **toks(app, anna)))
+    assert status(app, anna) == "unsubscribed"
+
+
+def test_free_text_opt_out_from_the_contacts_own_address(app, anna):
+    process(app, fixture("unsubscribe_no_token.eml"))  # quoted footer tokens are fake: the address decides
+    assert status(app, anna) == "unsubscribed"
+
+
+def test_free_text_opt_out_from_a_stranger_goes_to_review(app, anna):
+    raw = fixture("unsubscribe_no_token.eml").replace(b"anna@example.org", b"stranger@example.net")
+    report = process(app, raw)
+    assert status(app, anna) == "confirmed"
+    assert report.review == 1
+
+
+def test_a_thank_you_reply_quoting_the_footer_unsubscribes_nobody(app, anna):
+    report = process(app, fixture("thanks_reply_quoted_footer.eml", **toks(app, anna)))
+    assert status(app, anna) == "confirmed"
+    assert report.review == 1  # a person's message: listed, never dropped
+
+
+def test_confirmation_reply_confirms_with_evidence(app, pending_anna):
+    report = process(app, fixture("confirmation_token.eml", **toks(app, pending_anna)))
+    assert report.by_kind == {"confirmation": 1}
+    assert status(app, pending_anna) == "confirmed"
+    event = contacts.consent_trail(app, pending_anna.id)[-1]
+    assert event.kind == "confirmed"
+    assert "confirm-1@example.org" in event.evidence and "2026-11-02T08:30:00Z" in event.evidence
+
+
+def test_confirmation_without_token_waits_for_a_decision(app, pending_anna):
+    report = process(app, fixture("confirmation_no_token.eml"))
+    assert status(app, pending_anna) == "pending"
+    item = inbox_processor.review_items(app)[0]
+    assert report.review == 1 and item["contact_id"] == pending_anna.id
+    inbox_processor.decide_review(app, item["id"], "confirm")
+    assert status(app, pending_anna) == "confirmed"
+    assert inbox_processor.review_items(app) == []
+
+
+def test_vacation_reply_to_the_confirmation_request_confirms_nobody(app, pending_anna):
+    report = process(app, fixture("vacation_reply_to_confirmation.eml", **toks(app, pending_anna)))
+    assert report.by_kind == {"auto_reply": 1}
+    assert status(app, pending_anna) == "pending"
+
+
+def test_delay_notice_changes_nothing(app, anna):
+    report = process(app, fixture("delayed.eml", **toks(app, anna)))
+    assert status(app, anna) == "confirmed"
+    assert report.review == 0
+    assert app.db.conn.execute("SELECT COUNT(*) FROM bounce_events").fetchone()[0] == 0
+
+
+def test_cli_import_json_contract(cli, app, anna, tmp_path):
+    t = toks(app, anna)
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    (folder / "a.eml").write_bytes(fixture("hard_bounce_reference.eml", **t))
+    (folder / "b.eml").write_bytes(fixture("vacation_reply_to_confirmation.eml", **t))
+    (folder / "c.eml").write_bytes(fixture("thanks_reply_quoted_footer.eml", **t))
+    app.close()
+    code, out, err = cli("inbox", "import", "--json", str(folder))
+    assert code == 0, err
+    summary = json.loads(out)
+    assert {k: summary[k] for k in ("processed", "unchanged", "by_kind", "review")} == {
+        "processed": 3, "unchanged": 0, "by_kind": {"hard": 1, "auto_reply": 1, "unknown": 1}, "review": 1}
+    code, out, err = cli("inbox", "import", "--json", str(folder))
+    assert json.loads(out)["unchanged"] == 3 and json.loads(out)["processed"] == 0
+
+
+def test_cli_import_refuses_bad_input(cli, tmp_path):
+    code, out, err = cli("inbox", "import", "--json")
+    assert code == 1 and "either mail files" in err
+    code, out, err = cli("inbox", "import", str(tmp_path / "missing.mbox"))
+    assert code == 1 and "missing.mbox: no such file or folder" in err
+    code, out, err = cli("inbox", "import", "--imap", "nosuchaccount")
+    assert code == 1 and "nosuchaccount" in err
