@@ -205,6 +205,13 @@ def connect_imap(settings: ImapSettings, password: str | None, *, timeout: float
     except imaplib.IMAP4.error as exc:
         _quiet_logout(conn)
         raise SourceError(f"{where}: login refused for {settings.username!r} ({_text(exc)})") from exc
+    try:
+        # Servers announce extensions such as MOVE only after login.
+        typ, data = conn.capability()
+        if typ == "OK" and data and data[-1]:
+            conn.capabilities = tuple(data[-1].decode("ascii", "replace").upper().split())
+    except (imaplib.IMAP4.error, OSError):
+        pass
     return conn
 
 

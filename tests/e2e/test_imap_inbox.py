@@ -1,0 +1,218 @@
+"""Inbox processing against a real IMAP server (dovecot) started on loopback by the test.
+
+Dovecot runs from a throw-away configuration in tmp_path: plain-text login allowed on
+127.0.0.1 only, one user from a passwd-file, mail in a Maildir under tmp_path.
+"""
+
+from __future__ import annotations
+
+import imaplib
+import os
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from inbox_fixtures import fixture
+
+from mailer_desktop.domain import tokens
+from mailer_desktop.services import accounts, contacts, inbox_processor
+from mailer_desktop.services.inbox_sources import PROCESSED_KEYWORD
+
+DOVECOT = shutil.which("dovecot") or ("/usr/sbin/dovecot" if os.path.exists("/usr/sbin/dovecot") else None)
+pytestmark = pytest.mark.skipif(DOVECOT is None, reason="dovecot is not installed (Debian package dovecot-imapd)")
+
+USER, PASSWORD = "shop", "imap-secret-1"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_port(port: int, proc: subprocess.Popen, log: Path, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"dovecot exited with {proc.returncode}: {log.read_text(errors='replace')[-2000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
+                if s.recv(100).startswith(b"* OK"):
+                    return
+        except OSError:
+            time.sleep(0.05)  # polling for the server to come up, bounded by the deadline
+    raise RuntimeError(f"dovecot did not answer on port {port}: {log.read_text(errors='replace')[-2000:]}")
+
+
+@pytest.fixture
+def dovecot(tmp_path):
+    uid, gid = os.getuid(), os.getgid()
+    cleanup = None
+    root = tmp_path / "dovecot"
+    if uid == 0:
+        # Dovecot never runs a mailbox as root and its helper processes drop privileges, so as
+        # root everything lives in a folder those processes can reach (pytest's temporary
+        # folders are private to root), and the mail belongs to dovecot's own account.
+        import pwd
+        import tempfile
+
+        root = Path(tempfile.mkdtemp(prefix="mailer-desktop-imap-"))
+        root.chmod(0o755)
+        cleanup = root
+        account = pwd.getpwnam("dovecot")
+        uid, gid = account.pw_uid, account.pw_gid
+    (root / "run").mkdir(parents=True)
+    homes = root / "home"
+    homes.mkdir()
+    if cleanup is not None:
+        os.chown(homes, uid, gid)
+    port = _free_port()
+    (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}::::::\n")
+    (root / "passwd").chmod(0o644)
+    # As root, the auth processes stay root so they can read the passwd-file in tmp_path
+    # (pytest's temporary folders are private to their owner).
+    users = ("default_internal_user = dovecot\ndefault_login_user = dovenull\n"
+             "service auth {\n  user = root\n}\nservice auth-worker {\n  user = root\n}\n" if uid == 0 else
+             f"default_internal_user = {os.environ.get('USER', 'nobody')}\n"
+             f"default_login_user = {os.environ.get('USER', 'nobody')}\n")
+    conf = root / "dovecot.conf"
+    conf.write_text(f"""
+base_dir = {root}/run
+state_dir = {root}/state
+log_path = {root}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+first_valid_uid = {uid}
+first_valid_gid = {gid}
+auth_mechanisms = plain login
+{users}
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {root}/passwd
+}}
+userdb {{
+  driver = static
+  args = uid={uid} gid={gid} home={homes}/%u
+}}
+mail_location = maildir:~/Maildir
+namespace inbox {{
+  inbox = yes
+  mailbox Done {{
+    auto = create
+  }}
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service anvil {{
+  chroot =
+}}
+service imap-login {{
+  chroot =
+}}
+service pop3-login {{
+  chroot =
+}}
+""")
+    log = root / "dovecot.log"
+    log.touch()
+    proc = subprocess.Popen([DOVECOT, "-F", "-c", str(conf)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        _wait_for_port(port, proc, log)
+        yield port
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        if cleanup is not None:
+            shutil.copy(log, tmp_path / "dovecot.log")  # kept for a look after a failure
+            shutil.rmtree(cleanup, ignore_errors=True)
+
+
+def _append(port: int, *messages: bytes) -> None:
+    conn = imaplib.IMAP4("127.0.0.1", port, timeout=10)
+    conn.login(USER, PASSWORD)
+    for raw in messages:
+        typ, _ = conn.append("INBOX", None, None, raw)
+        assert typ == "OK"
+    conn.logout()
+
+
+def _flags_and_counts(port: int) -> tuple[list[bytes], int, int]:
+    conn = imaplib.IMAP4("127.0.0.1", port, timeout=10)
+    conn.login(USER, PASSWORD)
+    conn.select("INBOX", readonly=True)
+    _, found = conn.search(None, "ALL")
+    inbox_count = len(found[0].split())
+    flags = []
+    if inbox_count:
+        _, data = conn.fetch("1:*", "(FLAGS)")
+        flags = [d for d in data if d]
+    conn.select("Done", readonly=True)
+    _, done = conn.search(None, "ALL")
+    conn.logout()
+    return flags, inbox_count, len(done[0].split())
+
+
+def _setup_account(app, port: int, done_folder: str = "") -> None:
+    accounts.add_account(app, "shop", host="127.0.0.1", port=2525, security="none")
+    inbox_processor.configure_imap(app, "shop", host="127.0.0.1", port=port, security="none", username=USER,
+                                   folder="INBOX", done_folder=done_folder, password=PASSWORD)
+
+
+def test_imap_import_flags_processed_mail_and_is_idempotent(app, dovecot):
+    anna = contacts.add_contact(app, "anna@example.org", confirmed=True, evidence="shop sign-up", channel="cli")
+    key = app.token_key()
+    t = {"u": tokens.unsubscribe_token(key, anna.id), "r": tokens.reference_token(key, 7, anna.id)}
+    _append(dovecot, fixture("unsubscribe_token_subject.eml", **t), fixture("delayed.eml", **t))
+    _setup_account(app, dovecot)
+
+    report = inbox_processor.import_imap(app, "shop")
+    assert (report.processed, report.unchanged) == (2, 0)
+    assert report.by_kind == {"unsubscribe": 1, "unknown": 1}
+    assert contacts.get_contact(app, anna.id).status == "unsubscribed"
+
+    flags, inbox_count, done_count = _flags_and_counts(dovecot)
+    assert inbox_count == 2 and done_count == 0  # flagged, never deleted or moved
+    assert all(b"\\Seen" in f and PROCESSED_KEYWORD.encode() in f for f in flags)
+
+    again = inbox_processor.import_imap(app, "shop")
+    assert (again.processed, again.unchanged) == (0, 0)  # flagged mail is not fetched again
+
+
+def test_imap_import_moves_processed_mail_to_the_done_folder(app, dovecot, cli):
+    anna = contacts.add_contact(app, "anna@example.org", confirmed=True, evidence="shop sign-up", channel="cli")
+    key = app.token_key()
+    _append(dovecot, fixture("hard_bounce_reference.eml", r=tokens.reference_token(key, 3, anna.id)))
+    _setup_account(app, dovecot, done_folder="Done")
+    app.close()
+
+    import json
+    code, out, err = cli("inbox", "import", "--imap", "shop", "--json")
+    assert code == 0, err
+    summary = json.loads(out)
+    assert (summary["processed"], summary["by_kind"]) == (1, {"hard": 1})
+    flags, inbox_count, done_count = _flags_and_counts(dovecot)
+    assert (inbox_count, done_count) == (0, 1)
+
+
+def test_imap_wrong_password_is_a_clear_error(app, dovecot):
+    _setup_account(app, dovecot)
+    inbox_processor.configure_imap(app, "shop", password="wrong")
+    with pytest.raises(Exception) as info:
+        inbox_processor.import_imap(app, "shop")
+    assert "login refused" in str(info.value) and USER in str(info.value)
