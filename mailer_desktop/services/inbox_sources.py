@@ -30,7 +30,8 @@ from pathlib import Path
 from .progress import NO_PROGRESS, Progress
 
 PROCESSED_KEYWORD = "MailerDesktopProcessed"
-_MBOX_SEPARATOR = re.compile(rb"^From .*$", re.M)
+# "From <sender> <date>": a body line starting "From " without a time of day is no separator.
+_MBOX_SEPARATOR = re.compile(rb"^From \S* .*\d\d?:\d\d.*$", re.M)
 _MBOXRD_ESCAPE = re.compile(rb"^>(>*From )", re.M)
 _HEADER_DATE = re.compile(rb"(?im)^Date:[ \t]*(.+(?:\r?\n[ \t].+)*)")
 
