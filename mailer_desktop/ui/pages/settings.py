@@ -17,10 +17,11 @@ from ..widgets.settings_form import SettingsForm
 
 # group name -> "module:Class" of a QWidget(ctx) that edits that group.
 RICH_TABS: dict[str, str] = {
+    "Sender": "..widgets.settings_sender:SenderSettings",
     "Backups": "..widgets.settings_backups:BackupSettings",
 }
 # Extra tabs that are not groups of settings (title -> "module:Class").
-EXTRA_TABS: dict[str, str] = {}
+EXTRA_TABS: dict[str, str] = {"Accounts": "..widgets.settings_accounts:AccountSettings"}
 # Groups of settings that are not edited by hand.
 HIDDEN_GROUPS = {"Internal"}
 
