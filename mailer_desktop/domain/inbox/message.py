@@ -6,12 +6,12 @@ step here tolerates garbage and falls back to the raw text rather than raising.
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
 from dataclasses import dataclass, field
 from email.header import decode_header, make_header
-from email.message import Message
+
+from . import mime
+from .mime import Part
 
 ADDRESS_RE = re.compile(
     r"""(?<![A-Za-z0-9!#$%&'*+/=?^_`{|}~.\-])(?:"[^"\r\n<>@]{1,64}"|[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-](?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\-]{0,126}[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-])?)"""
@@ -56,40 +56,6 @@ def decode_words(value: str | None) -> str:
         return str(make_header(decode_header(value))).strip()
     except Exception:
         return value.strip()
-
-
-def part_text(part: Message) -> str:
-    """The decoded text of a leaf part (charset errors replaced, unknown charsets as Latin-1)."""
-    try:
-        payload = part.get_payload(decode=True)
-    except Exception:
-        payload = None
-    if payload is None:
-        raw = part.get_payload()
-        if isinstance(raw, list):
-            return "\n\n".join(_as_string(p) for p in raw if isinstance(p, Message))
-        return raw if isinstance(raw, str) else ""
-    if isinstance(payload, str):
-        return payload
-    charset = "utf-8"
-    try:
-        charset = part.get_content_charset() or "utf-8"
-    except Exception:
-        pass
-    try:
-        return payload.decode(charset, errors="replace")
-    except (LookupError, ValueError):
-        return payload.decode("latin-1")
-
-
-def _as_string(msg: Message) -> str:
-    """Header fields and body of a sub-message as text (no re-folding: that is slow and lossy)."""
-    try:
-        head = "\n".join(f"{k}: {v}" for k, v in msg.items())
-        body = msg.get_payload()
-        return head + ("\n\n" + body if isinstance(body, str) and body else "")
-    except Exception:
-        return ""
 
 
 def html_to_text(html: str) -> str:
@@ -149,7 +115,7 @@ class Returned:
 
 @dataclass
 class Mail:
-    top: Message
+    top: Part
     subject: str = ""
     from_addr: str = ""
     notice: str = ""                 # the human-readable part written by the reporting server
@@ -199,35 +165,33 @@ def parse_headers_text(text: str) -> dict[str, str]:
     return headers
 
 
-def _returned_from_message(msg: Message) -> Returned:
+def _returned_from_part(msg: Part) -> Returned:
     headers: dict[str, str] = {}
-    try:
-        for k, v in msg.items():
-            headers.setdefault(k.lower(), _FOLD_RE.sub(" ", str(v)).strip())
-    except Exception:
-        pass
+    for k, v in msg.headers:
+        headers.setdefault(k, v)
     texts: list[str] = []
-    try:
-        for sub in msg.walk():
-            if sub.get_content_maintype() == "text":
-                texts.append(part_text(sub))
-    except Exception:
-        pass
+    stack = [msg]
+    while stack and len(texts) < 20:
+        sub = stack.pop(0)
+        if sub.parts:
+            stack[:0] = sub.parts
+        elif sub.main_type == "text":
+            texts.append(sub.text())
     return Returned(headers, "\n".join(texts))
 
 
+_RETURNED_TYPES = ("message/rfc822", "message/global")
+_HEADER_TYPES = ("text/rfc822-headers", "message/rfc822-headers", "text/rfc822-header", "message/global-headers")
+_STATUS_TYPES = ("message/delivery-status", "message/global-delivery-status")
+
+
 def read(raw: bytes) -> Mail:
-    top = email.message_from_bytes(raw, policy=email.policy.compat32)
+    top = mime.parse(raw)
     mail = Mail(top=top)
     mail.subject = mail.header("Subject")
     mail.from_addr = first_address(mail.header("From")) or ""
-    try:
-        mail.content_type = top.get_content_type()
-        mail.report_type = (top.get_param("report-type") or "").lower() if top.get("Content-Type") else ""
-    except Exception:
-        mail.content_type = "text/plain"
-    if isinstance(mail.report_type, tuple):  # RFC 2231 encoded parameter
-        mail.report_type = str(mail.report_type[2]).lower()
+    mail.content_type = top.content_type
+    mail.report_type = top.params.get("report-type", "").strip().lower()
 
     notices: list[str] = []
     htmls: list[str] = []
@@ -235,50 +199,41 @@ def read(raw: bytes) -> Mail:
     feedback: list[str] = []
     returned: Returned | None = None
 
-    def visit(part: Message, depth: int) -> None:
+    def visit(part: Part, depth: int) -> None:
         nonlocal returned
-        if depth > 20:
+        if depth > mime.MAX_DEPTH:
             return
-        ctype = part.get_content_type()
-        payload = part.get_payload()
-        if ctype in ("message/rfc822", "message/global") or (
-                ctype.startswith("message/") and isinstance(payload, list) and ctype not in (
-                "message/delivery-status", "message/global-delivery-status", "message/feedback-report")):
-            inner = payload[0] if isinstance(payload, list) and payload and isinstance(payload[0], Message) else None
-            if inner is not None and inner.get_content_type() == "multipart/report" and not status and not feedback:
+        ctype = part.content_type
+        if ctype in _RETURNED_TYPES:
+            inner = part.parts[0] if part.parts else None
+            if inner is not None and inner.content_type == "multipart/report" and not status and not feedback:
                 # A report forwarded as an attachment (gateways, users forwarding a bounce): read it.
                 visit(inner, depth + 1)
                 return
             if returned is None and inner is not None:
-                returned = _returned_from_message(inner)
-            elif returned is None:
-                text = part_text(part)
-                returned = Returned(parse_headers_text(text), text)
+                returned = _returned_from_part(inner)
             return
-        if ctype in ("text/rfc822-headers", "message/rfc822-headers", "text/rfc822-header",
-                     "message/global-headers"):
+        if ctype in _HEADER_TYPES:
             if returned is None:
-                text = part_text(part)
+                text = part.text()
                 returned = Returned(parse_headers_text(text), text)
             return
-        if ctype in ("message/delivery-status", "message/global-delivery-status"):
-            status.append(part_text(part))
+        if ctype in _STATUS_TYPES:
+            status.append(part.text())
             return
         if ctype == "message/feedback-report":
-            feedback.append(part_text(part))
+            feedback.append(part.text())
             return
-        if part.is_multipart() and isinstance(payload, list):
-            if not payload and isinstance(part.preamble, str):
-                notices.append(part.preamble)
-            for sub in payload:
-                if isinstance(sub, Message):
-                    visit(sub, depth + 1)
+        if part.is_multipart:
+            if part.preamble.strip() and not any(p.main_type == "text" for p in part.parts):
+                notices.append(part.preamble.decode("utf-8", "replace"))
+            for sub in part.parts:
+                visit(sub, depth + 1)
             return
         if ctype == "text/html":
-            htmls.append(part_text(part))
-        elif part.get_content_maintype() in ("text", "multipart") or ctype == "application/octet-stream" \
-                and not part.get_filename():
-            notices.append(part_text(part))
+            htmls.append(part.text())
+        elif part.main_type in ("text", "multipart") or ctype == "application/octet-stream" and not part.has_filename:
+            notices.append(part.text())
 
     visit(top, 0)
     text = "\n".join(notices)

@@ -205,7 +205,7 @@ _CODE_REASONS: dict[str, str] = {
 }
 
 
-MAX_TEXT = 2500
+MAX_TEXT = 1500
 _URL_RE = re.compile(r"(?:https?|ftp)://\S+|www\.\S+")
 _ADDR_RE = re.compile(r"(?<![^\s<>()\[\]\"',;:])[^\s<>()\[\]\"',;:@]{1,128}@[a-z0-9.\-]{1,255}")
 

@@ -1,0 +1,164 @@
+"""A small, forgiving MIME reader: just what the classifier needs, several times faster than
+the standard library's feed parser on returned mail.
+
+It never raises on bad input: a part without a usable boundary is text, an undecodable
+transfer encoding leaves the bytes as they are, an unknown charset reads as Latin-1.
+"""
+
+from __future__ import annotations
+
+import binascii
+import re
+
+MAX_DEPTH = 12
+_HEAD_END = re.compile(rb"\r?\n\r?\n")
+_FOLD = re.compile(r"\r?\n[ \t]+")
+_FIELD = re.compile(r"^([!-9;-~]+)[ \t]*:[ \t]*(.*)$")
+_PARAM = re.compile(r';\s*([\w\-.*]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;\s]*)')
+_B64_JUNK = re.compile(rb"[^A-Za-z0-9+/]")
+
+
+class Part:
+    __slots__ = ("headers", "body", "parts", "content_type", "params", "preamble")
+
+    def __init__(self, headers: list[tuple[str, str]], body: bytes):
+        self.headers = headers
+        self.body = body
+        self.parts: list[Part] = []
+        self.preamble = b""
+        ctype_value = self.get("content-type") or ""
+        main, _, rest = ctype_value.partition(";")
+        main = main.strip().lower()
+        self.content_type = main if "/" in main and " " not in main else "text/plain"
+        self.params = _params(";" + rest) if rest else {}
+
+    def get(self, name: str) -> str | None:
+        name = name.lower()
+        for k, v in self.headers:
+            if k == name:
+                return v
+        return None
+
+    def get_all(self, name: str) -> list[str]:
+        name = name.lower()
+        return [v for k, v in self.headers if k == name]
+
+    def __contains__(self, name: str) -> bool:
+        return self.get(name) is not None
+
+    @property
+    def main_type(self) -> str:
+        return self.content_type.partition("/")[0]
+
+    @property
+    def is_multipart(self) -> bool:
+        return bool(self.parts) and self.main_type == "multipart"
+
+    @property
+    def has_filename(self) -> bool:
+        disposition = (self.get("content-disposition") or "").lower()
+        return "filename" in disposition or "name" in self.params
+
+    def payload(self) -> bytes:
+        """The body with its transfer encoding undone."""
+        cte = (self.get("content-transfer-encoding") or "").strip().lower()
+        body = self.body
+        try:
+            if cte == "base64":
+                clean = _B64_JUNK.sub(b"", body)
+                clean = clean[: len(clean) - len(clean) % 4]
+                return binascii.a2b_base64(clean)
+            if cte == "quoted-printable":
+                return binascii.a2b_qp(body)
+        except (binascii.Error, ValueError):
+            return body
+        return body
+
+    def text(self) -> str:
+        data = self.payload()
+        charset = (self.params.get("charset") or "utf-8").strip().lower() or "utf-8"
+        try:
+            return data.decode(charset, errors="replace")
+        except (LookupError, ValueError):
+            return data.decode("latin-1")
+
+
+def _params(text: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, value in _PARAM.findall(text):
+        name = name.lower()
+        if value.startswith('"') and value.endswith('"') and len(value) >= 2:
+            value = value[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+        if name.endswith("*"):  # RFC 2231: charset'lang'value
+            name = name.rstrip("*").split("*")[0]
+            value = value.split("'", 2)[-1]
+        out.setdefault(name, value)
+    return out
+
+
+def parse_headers(head: bytes) -> list[tuple[str, str]]:
+    text = head.decode("utf-8", errors="replace")
+    text = _FOLD.sub(" ", text)
+    out: list[tuple[str, str]] = []
+    for line in text.split("\n"):
+        m = _FIELD.match(line.rstrip("\r"))
+        if m:
+            out.append((m.group(1).lower(), m.group(2).strip()))
+    return out
+
+
+def _split_head(raw: bytes) -> tuple[bytes, bytes]:
+    if raw.startswith(b"\r\n"):  # a part that starts with a blank line has no headers at all
+        return b"", raw[2:]
+    if raw.startswith(b"\n"):
+        return b"", raw[1:]
+    first_line = raw[:200].split(b"\n", 1)[0]
+    if b":" not in first_line and not first_line.startswith(b"From "):
+        return b"", raw
+    m = _HEAD_END.search(raw)
+    if not m:
+        return raw, b""
+    return raw[: m.start()], raw[m.end():]
+
+
+def parse(raw: bytes, depth: int = 0) -> Part:
+    head, body = _split_head(raw)
+    if head.startswith(b"From ") and b"\n" in head:  # an mbox "From " line before the headers
+        head = head.split(b"\n", 1)[1]
+    part = Part(parse_headers(head), body)
+    if depth >= MAX_DEPTH:
+        return part
+    ctype = part.content_type
+    if ctype.startswith("multipart/"):
+        boundary = part.params.get("boundary", "")
+        if boundary:
+            _split_multipart(part, boundary.encode("utf-8", "replace"), depth)
+    elif ctype in ("message/rfc822", "message/global"):
+        inner_raw = part.payload() if (part.get("content-transfer-encoding") or "").lower() in (
+            "base64", "quoted-printable") else body
+        part.parts = [parse(inner_raw.lstrip(b"\r\n"), depth + 1)]
+    return part
+
+
+def _split_multipart(part: Part, boundary: bytes, depth: int) -> None:
+    delimiter = re.compile(rb"(?m)^--" + re.escape(boundary) + rb"(--)?[ \t]*\r?$")
+    body = part.body
+    matches = list(delimiter.finditer(body))
+    if not matches:
+        return
+    part.preamble = body[: matches[0].start()]
+    for i, m in enumerate(matches):
+        if m.group(1):  # the closing delimiter
+            break
+        start = m.end()
+        if body[start:start + 2] == b"\r\n":
+            start += 2
+        elif body[start:start + 1] == b"\n":
+            start += 1
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(body)
+        chunk = body[start:end]
+        if chunk.endswith(b"\r\n"):
+            chunk = chunk[:-2]
+        elif chunk.endswith(b"\n"):
+            chunk = chunk[:-1]
+        part.parts.append(parse(chunk, depth + 1))
