@@ -123,8 +123,8 @@ def _excluded(mail: Mail) -> set[str]:
 
 
 def _failure(recipient, status, texts, hint, common, action="failed", vendor_reason="") -> Result:
-    kind, category, code = phrases.decide(status, texts, hint, vendor_reason)
-    return Result(recipient, kind, code, _reason_text(*texts) or category, category, action,
+    kind, category, code, said = phrases.decide(status, texts, hint, vendor_reason)
+    return Result(recipient, kind, code, said or _reason_text(*texts) or category, category, action,
                   category in phrases.SENDER_REASONS, **common)
 
 

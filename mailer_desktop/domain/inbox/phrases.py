@@ -69,7 +69,7 @@ FAMILIES: list[tuple[str, re.Pattern[str]]] = [
     )),
     ("blocked", _rx(
         r"\bblocked\b", r"blacklist", r"block ?list", r"deny ?list", r"spamhaus", r"spamcop", r"barracuda",
-        r"\bsorbs\b", r"\brbl\b", r"\bdnsbl\b", r"reputation", r"listed (?:at|in|on|by)", r"\bbanned\b",
+        r"\bsorbs\b", r"\brbl\b", r"\bdnsbl\b", r"reputation", r"(?<!not )listed (?:at|in|on|by)", r"\bbanned\b",
         r"unsolicited", r"bulk (?:e-?mail|mail)", r"junk mail", r"access denied", r"not allowed to send",
         r"refused to talk", r"(?:your|sender|sending|client) (?:ip|ip address|host|server|network)[^.;]{0,40}"
         r"(?:blocked|rejected|refused|denied|not allowed|listed)",
@@ -111,6 +111,8 @@ FAMILIES: list[tuple[str, re.Pattern[str]]] = [
         r"full mailbox", r"is full", r"mailfolder is full", r"too much mail", r"storage (?:limit|quota|full)",
         r"out of (?:disk )?space", r"(?:mailbox|account) (?:size|storage) (?:limit|exceeded)", r"5\.2\.2\b",
         r"user has exceeded", r"mailbox exceeded", r"maildir over", r"would exceed",
+        r"postfach (?:ist )?voll", r"speicherplatz", r"bo\u00eete (?:aux lettres )?pleine", r"buz\u00f3n (?:est\u00e1 )?lleno",
+        r"casella (?:piena|di posta piena)", r"\u5bb9\u91cf", r"\u6e80\u676f",
     )),
     ("mesgtoobig", _rx(
         r"message (?:is |was )?too (?:big|large|long)", r"message size", r"size limit", r"too large",
@@ -158,7 +160,11 @@ FAMILIES: list[tuple[str, re.Pattern[str]]] = [
         r"unknown in (?:local|virtual|relay) recipient table", r"5\.1\.[013]\b",
         r"5\.1\.351\b", r"(?:the|this) (?:e-?mail )?(?:address|account) (?:you|that you) .{0,40}(?:not|isn'?t|doesn'?t|was not) (?:exist|found|valid)",
         r"verify the recipient", r"no (?:such )?(?:local|valid) (?:user|recipient|mailbox)", r"not a valid recipient",
-        r"mailbox not found", r"account not found", r"invalid final delivery userid", r"addressee unknown", r"destination address",
+        r"mailbox not found", r"account not found", r"invalid final delivery userid",
+        r"(?:benutzer|empf\u00e4nger|adresse|user) (?:ist )?unbekannt", r"unbekannte?r? (?:benutzer|empf\u00e4nger)",
+        r"utilisateur inconnu", r"destinataire inconnu", r"adresse (?:introuvable|inconnue)",
+        r"usuario (?:desconocido|no existe)", r"utente (?:sconosciuto|inesistente)",
+        r"\u5b58\u5728\u3057\u307e\u305b\u3093", r"\u5b9b\u5148\u4e0d\u660e", r"addressee unknown", r"destination address",
         r"email account that you tried to reach does not exist", r"invalid mailbox",
     )),
     ("expired", _rx(
@@ -249,6 +255,10 @@ def smtp_command(low: str) -> str:
 STRONG_UNKNOWN = re.compile(r"recipient name is not recognized|recipnotfound|recipientnotfound|"
                             # the final (local) delivery agent itself found no such mailbox
                             r"mail\.local: unknown user|invalid final delivery userid|"
+                            # directory lookups of Domino/Notes and Exchange/Office 365
+                            r"not listed in (?:the )?(?:domino directory|public name (?:&|and) address book)|"
+                            r"recipient not found by smtp address lookup|"
+                            r"e-?mail address you entered couldn'?t be found|"
                             r"no mailbox here by that name|bad destination mailbox address|"
                             r"email account that you tried to reach does not exist|"
                             r"the recipient'?s? (?:e-?mail )?address (?:was not found|does not exist)")
@@ -256,10 +266,29 @@ STRONG_UNKNOWN = re.compile(r"recipient name is not recognized|recipnotfound|rec
 
 def reason_of_text(text: str) -> str:
     """The first reason family whose phrases occur in ``text`` (lowercased), or ''."""
+    return _family_match(text)[0]
+
+
+def _family_match(text: str) -> tuple[str, str]:
     for name, pattern in FAMILIES:
-        if pattern.search(text):
-            return name
-    return ""
+        m = pattern.search(text)
+        if m:
+            return name, m.group(0)
+    return "", ""
+
+
+def excerpt(text: str, phrase: str, width: int = 300) -> str:
+    """The part of ``text`` around ``phrase`` (whitespace collapsed), for showing the user why."""
+    flat = " ".join(text[:MAX_TEXT].split())
+    at = flat.lower().find(phrase) if phrase else -1
+    if at < 0:
+        return flat[:width]
+    start = max(0, at - width // 3)
+    # Start at a word boundary so the excerpt reads as words.
+    if start:
+        space = flat.find(" ", start)
+        start = space + 1 if 0 <= space < at else start
+    return flat[start:start + width]
 
 
 def reason_of_status(status: str) -> str:
@@ -281,8 +310,8 @@ VENDOR_CATEGORIES = {
 
 
 def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
-           vendor_reason: str = "") -> tuple[str, str, str]:
-    """(kind, reason, status) for one failed recipient.
+           vendor_reason: str = "") -> tuple[str, str, str, str]:
+    """(kind, reason, status, excerpt) for one failed recipient.
 
     ``status`` is the RFC 3463 code given by the report (may be '' or a vague x.0.0);
     ``texts`` are the server's words about this recipient, most specific first (the first text
@@ -309,11 +338,11 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
             code = f"{reply[0]}.0.0"
         elif permanent_hint is not None:
             code = "5.0.0" if permanent_hint else "4.0.0"
-    reason, said = "", ""
-    for low in lows:
-        reason = reason_of_text(low)
+    reason, said, phrase, source = "", "", "", next((t for t in texts if t), "")
+    for low, original in zip(lows, [t for t in texts if t], strict=False):
+        reason, phrase = _family_match(low)
         if reason:
-            said = low
+            said, source = low, original
             break
     # "User unknown" answered to the message *content* (after DATA) is a filter at work, not a
     # dead address: the recipient was accepted at RCPT time.
@@ -332,4 +361,4 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
     if not reason:
         reason = reason_of_status(code) or ("onhold" if not code else "undefined")
     kind = "hard" if reason in HARD_REASONS and code[:1] in ("5", "") else "soft"
-    return kind, reason, code
+    return kind, reason, code, excerpt(source, phrase)
