@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
+from ..messages import REF_HEADER
 from ..tokens import TOKEN_RE
 from . import arf, dsn, heuristics, phrases, replies, ses
 from .message import Mail, all_addresses, read
@@ -31,10 +32,10 @@ __all__ = ["KINDS", "REFERENCE_HEADER", "Result", "classify"]
 
 KINDS = ("hard", "soft", "complaint", "auto_reply", "delivered", "unsubscribe", "confirmation", "unknown")
 # Our outgoing mail names campaign and contact in this header (a reference token).
-REFERENCE_HEADER = "X-Mailer-Desktop-Ref"
+REFERENCE_HEADER = REF_HEADER
 
 _BOUNCE_SENDER = re.compile(r"(?i)mailer[-_ ]?daemon|post_?master|mail delivery|mail administrator|"
-                            r"delivery (?:status|subsystem|system)|bounce|mailer\b|nobody@|mmdf|smtp gateway")
+                            r"delivery (?:status|subsystem|system)|bounce|nobody@|mmdf|smtp gateway")
 _BOUNCE_SUBJECT = re.compile(
     r"(?i)undeliver|undelivered|delivery (?:status|failure|failed|has failed|report|problem|notification|error)|"
     r"returned (?:mail|message)|failure notice|failed delivery|mail delivery failed|could not be delivered|"
