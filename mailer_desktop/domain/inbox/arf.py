@@ -19,8 +19,15 @@ _REDACTED = re.compile(r"(?i)redacted|^x+@|\*{3,}|undisclosed")
 _RECIPIENT_HEADERS = ("x-hmxmroriginalrecipient", "x-original-to", "delivered-to", "to")
 
 
+_FEEDBACK_FIELD = re.compile(r"(?im)^feedback-type:[ \t]*[\w-]+[ \t]*$")
+
+
 def is_complaint(mail: Mail) -> bool:
     if mail.report_type == "feedback-report" or mail.feedback_text:
+        return True
+    if mail.returned.headers and _FEEDBACK_FIELD.search(mail.notice[:20000]):
+        # A feedback report whose fields arrived in a text part (older feedback loops).
+        mail.feedback_text = mail.notice
         return True
     if mail.returned.get("x-hmxmroriginalrecipient"):
         return True
