@@ -225,6 +225,9 @@ def process_messages(app, messages: Iterable[SourceMessage], progress: Progress 
     for n, msg in enumerate(messages, 1):
         progress.check()
         progress.update(n - 1, total, f"Processing {msg.name}")
+        if msg.known:
+            report.unchanged += 1
+            continue
         results = classify(msg.raw)
         key = message_key(msg.raw, results[0].message_id if results else "")
         with app.db.transaction() as conn:
@@ -253,6 +256,10 @@ def process_messages(app, messages: Iterable[SourceMessage], progress: Progress 
                     report.warnings.append(
                         f"a receiving server blocked our mail because of the sender ({r.category}: {r.reason[:160]});"
                         " check the sending domain's SPF/DKIM/DMARC and reputation")
+        # Mail nobody recognised may be a customer's letter: it stays unread and in place in the
+        # mailbox (it is on the review list here); everything else is flagged or moved.
+        if all(r.kind == "unknown" and r.action != "delayed" for r in results):
+            continue
         try:
             msg.mark_processed()
         except SourceError as exc:
@@ -289,8 +296,12 @@ def import_imap(app, account: str | int, folder: str | None = None, progress: Pr
                 tls_context=None) -> ImportReport:
     """Fetch the unprocessed mail of an account's IMAP folder and process it."""
     conn, settings = open_imap(app, account, tls_context=tls_context)
+
+    def known(message_id: str) -> bool:
+        return store.seen(app.db.conn, message_key(b"", message_id))
+
     try:
-        return process_messages(app, iter_imap(conn, settings, folder, progress), progress)
+        return process_messages(app, iter_imap(conn, settings, folder, progress, known), progress)
     finally:
         close_imap(conn)
 

@@ -46,6 +46,7 @@ class SourceMessage:
     label: str            # where it is: "bounces/x.eml", "archive.mbox#12", "imap:shop/INBOX#UID 42"
     name: str             # short name for reports (a file's base name)
     _mark: Callable[[], None] | None = field(default=None, repr=False)
+    known: bool = False   # already processed earlier (only its Message-ID was fetched; raw is empty)
 
     def mark_processed(self) -> None:
         if self._mark is not None:
@@ -232,10 +233,36 @@ def _quote(folder: str) -> str:
     return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+_MESSAGE_ID_LINE = re.compile(rb"(?im)^message-id:[ \t]*(?:\r?\n[ \t]+)?<?([^>\s]+)>?")
+_UID_ITEM = re.compile(rb"UID (\d+)")
+
+
+def _known_uids(conn: imaplib.IMAP4, uids: list[bytes], known: Callable[[str], bool]) -> set[bytes]:
+    """UIDs whose Message-ID was processed before (headers only are fetched, in chunks)."""
+    out: set[bytes] = set()
+    for start in range(0, len(uids), 500):
+        chunk = b",".join(uids[start:start + 500]).decode()
+        typ, data = conn.uid("FETCH", chunk, "(UID BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
+        if typ != "OK":
+            continue
+        for item in data or []:
+            if not isinstance(item, tuple) or len(item) < 2:
+                continue
+            uid = _UID_ITEM.search(item[0])
+            mid = _MESSAGE_ID_LINE.search(item[1] or b"")
+            if uid and mid and known(mid.group(1).decode("utf-8", "replace")):
+                out.add(uid.group(1))
+    return out
+
+
 def iter_imap(conn: imaplib.IMAP4, settings: ImapSettings, folder: str | None = None,
-              progress: Progress = NO_PROGRESS) -> Iterator[SourceMessage]:
+              progress: Progress = NO_PROGRESS, known: Callable[[str], bool] | None = None) -> Iterator[SourceMessage]:
     """Messages of one folder not yet marked processed (fetched with PEEK: reading them does
-    not mark them seen; only ``mark_processed()`` does)."""
+    not mark them seen; only ``mark_processed()`` does).
+
+    ``known(message_id)`` says whether a message was processed before; those are not fetched
+    again but yielded with ``known=True`` (mail nobody recognised is left unflagged in the
+    mailbox for the user, so it comes up in every search)."""
     folder = folder or settings.folder or "INBOX"
     typ, data = conn.select(_quote(folder))
     if typ != "OK":
@@ -245,9 +272,14 @@ def iter_imap(conn: imaplib.IMAP4, settings: ImapSettings, folder: str | None = 
         raise SourceError(f"IMAP search in {folder!r} failed")
     uids = [u for u in (data[0] or b"").split() if u]
     capabilities = {c.upper() for c in getattr(conn, "capabilities", ())}
+    skip = _known_uids(conn, uids, known) if known is not None and uids else set()
     for i, uid in enumerate(uids):
         progress.check()
         progress.update(i, len(uids), f"Fetching {i + 1} of {len(uids)} from {folder}")
+        if uid in skip:
+            yield SourceMessage(b"", f"imap:{settings.account_name}/{folder}#UID {uid.decode()}",
+                                f"{folder} UID {uid.decode()}", known=True)
+            continue
         typ, fetched = conn.uid("FETCH", uid, "(BODY.PEEK[])")
         raw = next((item[1] for item in fetched or [] if isinstance(item, tuple) and len(item) > 1), None)
         if typ != "OK" or raw is None:

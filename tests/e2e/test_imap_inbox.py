@@ -178,20 +178,24 @@ def test_imap_import_flags_processed_mail_and_is_idempotent(app, dovecot):
     anna = contacts.add_contact(app, "anna@example.org", confirmed=True, evidence="shop sign-up", channel="cli")
     key = app.token_key()
     t = {"u": tokens.unsubscribe_token(key, anna.id), "r": tokens.reference_token(key, 7, anna.id)}
-    _append(dovecot, fixture("unsubscribe_token_subject.eml", **t), fixture("delayed.eml", **t))
+    _append(dovecot, fixture("unsubscribe_token_subject.eml", **t), fixture("delayed.eml", **t),
+            fixture("thanks_reply_quoted_footer.eml", **t))
     _setup_account(app, dovecot)
 
     report = inbox_processor.import_imap(app, "shop")
-    assert (report.processed, report.unchanged) == (2, 0)
-    assert report.by_kind == {"unsubscribe": 1, "unknown": 1}
+    assert (report.processed, report.unchanged, report.review) == (3, 0, 1)
+    assert report.by_kind == {"unsubscribe": 1, "unknown": 2}
     assert contacts.get_contact(app, anna.id).status == "unsubscribed"
 
     flags, inbox_count, done_count = _flags_and_counts(dovecot)
-    assert inbox_count == 2 and done_count == 0  # flagged, never deleted or moved
-    assert all(b"\\Seen" in f and PROCESSED_KEYWORD.encode() in f for f in flags)
+    assert inbox_count == 3 and done_count == 0  # flagged, never deleted or moved
+    processed = [f for f in flags if PROCESSED_KEYWORD.encode() in f]
+    assert len(processed) == 2 and all(b"\\Seen" in f for f in processed)
+    # The customer's letter nobody recognised stays unread for the user's own mail program.
+    assert [b"\\Seen" in f for f in flags if PROCESSED_KEYWORD.encode() not in f] == [False]
 
     again = inbox_processor.import_imap(app, "shop")
-    assert (again.processed, again.unchanged) == (0, 0)  # flagged mail is not fetched again
+    assert (again.processed, again.unchanged) == (0, 1)  # flagged mail is not even fetched again
 
 
 def test_imap_import_moves_processed_mail_to_the_done_folder(app, dovecot, cli):
