@@ -47,7 +47,7 @@ from .inbox_sources import (
 from .progress import NO_PROGRESS, Progress
 
 __all__ = ["InboxError", "Outcome", "ImportReport", "process_messages", "import_paths", "import_imap",
-           "configure_imap", "review_items", "decide_review"]
+           "configure_imap", "review_items", "decide_review", "oldest_waiting"]
 
 CHANNEL_REPLY = "email_reply"
 CHANNEL_INBOX = "inbox"
@@ -302,6 +302,18 @@ def import_imap(app, account: str | int, folder: str | None = None, progress: Pr
 
     try:
         return process_messages(app, iter_imap(conn, settings, folder, progress, known), progress)
+    finally:
+        close_imap(conn)
+
+
+def oldest_waiting(app, account: str | int, folder: str | None = None, tls_context=None) -> datetime | None:
+    """Arrival time (UTC) of the oldest mail in the account's IMAP folder that still waits for
+    processing, for the reminder that opt-outs must be honoured quickly; None when none waits."""
+    from .inbox_sources import oldest_waiting as imap_oldest
+
+    conn, settings = open_imap(app, account, tls_context=tls_context)
+    try:
+        return imap_oldest(conn, settings, folder, lambda mid: store.seen(app.db.conn, message_key(b"", mid)))
     finally:
         close_imap(conn)
 

@@ -255,6 +255,40 @@ def _known_uids(conn: imaplib.IMAP4, uids: list[bytes], known: Callable[[str], b
     return out
 
 
+_INTERNALDATE = re.compile(rb'INTERNALDATE "([^"]+)"')
+
+
+def oldest_waiting(conn: imaplib.IMAP4, settings: ImapSettings, folder: str | None = None,
+                   known: Callable[[str], bool] | None = None) -> datetime | None:
+    """When the oldest message still waiting for processing arrived (IMAP INTERNALDATE), or None.
+
+    Messages flagged processed, and those ``known(message_id)`` says were processed, do not
+    count (unrecognised mail stays unflagged for the user but is not waiting any more)."""
+    folder = folder or settings.folder or "INBOX"
+    typ, _ = conn.select(_quote(folder), readonly=True)
+    if typ != "OK":
+        raise SourceError(f"IMAP folder {folder!r} of {settings.account_name!r} cannot be opened")
+    typ, data = conn.uid("SEARCH", None, "NOT", "KEYWORD", PROCESSED_KEYWORD)
+    uids = [u for u in (data[0] or b"").split() if u] if typ == "OK" else []
+    skip = _known_uids(conn, uids, known) if known is not None and uids else set()
+    oldest: datetime | None = None
+    waiting = [u for u in uids if u not in skip]
+    for start in range(0, len(waiting), 500):
+        typ, items = conn.uid("FETCH", b",".join(waiting[start:start + 500]).decode(), "(UID INTERNALDATE)")
+        for item in items or []:
+            line = item[0] if isinstance(item, tuple) else item
+            m = _INTERNALDATE.search(line or b"")
+            if not m:
+                continue
+            try:
+                when = email.utils.parsedate_to_datetime(m.group(1).decode().replace("-", " ", 2))
+            except (TypeError, ValueError):
+                continue
+            when = when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+            oldest = when if oldest is None or when < oldest else oldest
+    return oldest
+
+
 def iter_imap(conn: imaplib.IMAP4, settings: ImapSettings, folder: str | None = None,
               progress: Progress = NO_PROGRESS, known: Callable[[str], bool] | None = None) -> Iterator[SourceMessage]:
     """Messages of one folder not yet marked processed (fetched with PEEK: reading them does

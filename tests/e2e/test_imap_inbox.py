@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -182,8 +183,12 @@ def test_imap_import_flags_processed_mail_and_is_idempotent(app, dovecot):
             fixture("thanks_reply_quoted_footer.eml", **t))
     _setup_account(app, dovecot)
 
+    waiting = inbox_processor.oldest_waiting(app, "shop")
+    assert waiting is not None and abs((datetime.now(UTC) - waiting).total_seconds()) < 3600
+
     report = inbox_processor.import_imap(app, "shop")
     assert (report.processed, report.unchanged, report.review) == (3, 0, 1)
+    assert inbox_processor.oldest_waiting(app, "shop") is None  # the unread letter is on the review list
     assert report.by_kind == {"unsubscribe": 1, "unknown": 2}
     assert contacts.get_contact(app, anna.id).status == "unsubscribed"
 
