@@ -1,7 +1,7 @@
 """Inbox processing against a real IMAP server (dovecot) started on loopback by the test.
 
-Dovecot runs from a throw-away configuration in tmp_path: plain-text login allowed on
-127.0.0.1 only, one user from a passwd-file, mail in a Maildir under tmp_path.
+Dovecot runs from a throw-away configuration: plain-text login allowed on 127.0.0.1 and
+implicit TLS with a self-signed certificate, one user from a passwd-file, mail in a Maildir.
 """
 
 from __future__ import annotations
@@ -26,6 +26,36 @@ DOVECOT = shutil.which("dovecot") or ("/usr/sbin/dovecot" if os.path.exists("/us
 pytestmark = pytest.mark.skipif(DOVECOT is None, reason="dovecot is not installed (Debian package dovecot-imapd)")
 
 USER, PASSWORD = "shop", "imap-secret-1"
+
+
+DH_PARAMS = "/usr/share/dovecot/dh.pem"
+
+
+def _self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 that a test can trust explicitly."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    key_path.chmod(0o600)
+    return cert_path, key_path
 
 
 def _free_port() -> int:
@@ -70,7 +100,8 @@ def dovecot(tmp_path):
     homes.mkdir()
     if cleanup is not None:
         os.chown(homes, uid, gid)
-    port = _free_port()
+    port, tls_port = _free_port(), _free_port()
+    cert, key = _self_signed(root)
     (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}::::::\n")
     (root / "passwd").chmod(0o644)
     # As root, the auth processes stay root so they can read the passwd-file in tmp_path
@@ -86,7 +117,10 @@ state_dir = {root}/state
 log_path = {root}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+ssl = yes
+ssl_cert = <{cert}
+ssl_key = <{key}
+ssl_dh = <{DH_PARAMS}
 disable_plaintext_auth = no
 first_valid_uid = {uid}
 first_valid_gid = {gid}
@@ -113,7 +147,9 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
+    ssl = yes
   }}
 }}
 service anvil {{
@@ -131,7 +167,7 @@ service pop3-login {{
     proc = subprocess.Popen([DOVECOT, "-F", "-c", str(conf)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         _wait_for_port(port, proc, log)
-        yield port
+        yield port, tls_port, cert
     finally:
         proc.terminate()
         try:
@@ -176,6 +212,7 @@ def _setup_account(app, port: int, done_folder: str = "") -> None:
 
 
 def test_imap_import_flags_processed_mail_and_is_idempotent(app, dovecot):
+    dovecot, _tls_port, _cert = dovecot
     anna = contacts.add_contact(app, "anna@example.org", confirmed=True, evidence="shop sign-up", channel="cli")
     key = app.token_key()
     t = {"u": tokens.unsubscribe_token(key, anna.id), "r": tokens.reference_token(key, 7, anna.id)}
@@ -204,6 +241,7 @@ def test_imap_import_flags_processed_mail_and_is_idempotent(app, dovecot):
 
 
 def test_imap_import_moves_processed_mail_to_the_done_folder(app, dovecot, cli):
+    dovecot, _tls_port, _cert = dovecot
     anna = contacts.add_contact(app, "anna@example.org", confirmed=True, evidence="shop sign-up", channel="cli")
     key = app.token_key()
     _append(dovecot, fixture("hard_bounce_reference.eml", r=tokens.reference_token(key, 3, anna.id)))
@@ -220,8 +258,27 @@ def test_imap_import_moves_processed_mail_to_the_done_folder(app, dovecot, cli):
 
 
 def test_imap_wrong_password_is_a_clear_error(app, dovecot):
+    dovecot, _tls_port, _cert = dovecot
     _setup_account(app, dovecot)
     inbox_processor.configure_imap(app, "shop", password="wrong")
     with pytest.raises(Exception) as info:
         inbox_processor.import_imap(app, "shop")
     assert "login refused" in str(info.value) and USER in str(info.value)
+
+
+def test_imap_over_tls_checks_the_certificate(app, dovecot):
+    import ssl
+
+    plain_port, tls_port, cert = dovecot
+    anna = contacts.add_contact(app, "anna@example.org", confirmed=True, evidence="shop sign-up", channel="cli")
+    _append(plain_port, fixture("unsubscribe_token_subject.eml", u=tokens.unsubscribe_token(app.token_key(), anna.id)))
+    accounts.add_account(app, "shop", host="127.0.0.1", port=2525, security="none")
+    inbox_processor.configure_imap(app, "shop", host="127.0.0.1", port=tls_port, security="tls", username=USER,
+                                   password=PASSWORD)
+    # The default context does not know the self-signed certificate: refused, nothing read.
+    with pytest.raises(Exception, match="cannot connect"):
+        inbox_processor.import_imap(app, "shop")
+    trusted = ssl.create_default_context(cafile=str(cert))
+    report = inbox_processor.import_imap(app, "shop", tls_context=trusted)
+    assert report.by_kind == {"unsubscribe": 1}
+    assert contacts.get_contact(app, anna.id).status == "unsubscribed"
