@@ -3,13 +3,15 @@
 ``classify(raw) -> list[Result]`` gives one result per recipient the mail reports on, with a
 kind among :data:`KINDS`. The order of checks follows how sure each signal is:
 
+0. Amazon SES notifications (JSON, possibly inside an SNS envelope), per recipient;
 1. ARF complaint reports (RFC 5965) and feedback-loop mails → ``complaint``;
 2. RFC 3464 delivery-status reports, per recipient (``Action: delayed`` is *not* a bounce and
    comes back as ``unknown`` with ``action='delayed'``; ``delivered`` is a success);
 3. other bounces (mailer-daemon senders, bounce subjects, ``X-Failed-Recipients``) read with
    the layouts real servers use (:mod:`.heuristics`), the reason from :mod:`.phrases`;
 4. replies carrying one of our tokens in the address, subject or own words → ``unsubscribe`` /
-   ``confirmation`` (the token is verified later by the processor, which holds the key);
+   ``confirmation`` (the token is verified later by the processor, which holds the key; a
+   confirmation token in an auto-reply confirms nothing);
 5. auto-replies (RFC 3834 ``Auto-Submitted``, vacation headers and subjects) → ``auto_reply``;
 6. free-text opt-out requests → ``unsubscribe`` (the processor applies them only when the
    sender is the contact itself; vague ones are flagged ``review``);
