@@ -125,13 +125,23 @@ def _excluded(mail: Mail) -> set[str]:
     return out
 
 
-def _failure(recipient, status, texts, hint, common, action="failed", vendor_reason="") -> Result:
-    kind, category, code, said = phrases.decide(status, texts, hint, vendor_reason)
+# Providers whose bounces quote the remote server's reply verbatim (see phrases.decide).
+_QUOTING_PROVIDERS = re.compile(r"(?i)@(?:[\w-]+\.)*(?:googlemail|google|gmail|yahoo|yahoo-inc|ymail)\.[a-z.]+$")
+
+
+def _failure(recipient, status, texts, hint, common, action="failed", vendor_reason="", gateway=False) -> Result:
+    echo = bool(_QUOTING_PROVIDERS.search(common.get("sender") or ""))
+    kind, category, code, said = phrases.decide(status, texts, hint, vendor_reason, echo, gateway)
     return Result(recipient, kind, code, said or _reason_text(*texts) or category, category, action,
                   category in phrases.SENDER_REASONS, **common)
 
 
 _VAGUE = frozenset({"", "undefined", "onhold", "filtered"})
+
+
+def _validating_gateway(mail: Mail) -> bool:
+    """Mail gateways that validate recipients themselves and say so in their reports."""
+    return "x-nai-header" in mail.top  # McAfee Email Gateway
 
 
 def _from_status(mail: Mail, status_text: str, common: dict) -> list[Result]:
@@ -154,6 +164,7 @@ def _from_status(mail: Mail, status_text: str, common: dict) -> list[Result]:
                     b.recipient = spare.pop(0).recipient
         return {f.recipient.lower(): f for f in listed}
 
+    gateway = _validating_gateway(mail)
     if any(b.recipient is None for b in blocks):
         local_texts()
     for b in blocks:
@@ -167,14 +178,15 @@ def _from_status(mail: Mail, status_text: str, common: dict) -> list[Result]:
             continue
         permanent = None if b.action != "failed" else not b.status.startswith("4")
         action = b.action or "failed"
-        quick = _failure(b.recipient, b.status, [b.diagnostic], permanent, common, action, b.vendor_reason)
+        quick = _failure(b.recipient, b.status, [b.diagnostic], permanent, common, action, b.vendor_reason,
+                         gateway)
         if quick.category not in _VAGUE and b.diagnostic:
             out.append(quick)
             continue
         near = local_texts().get((b.recipient or "").lower())
         tight, local = (near.tight, near.text) if near else ("", "")
         out.append(_failure(b.recipient, b.status, [b.diagnostic, tight, local, mail.subject], permanent, common,
-                            action, b.vendor_reason))
+                            action, b.vendor_reason, gateway))
     return out
 
 
@@ -213,9 +225,11 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
         to = all_addresses(mail.returned.get("to"))
         if len(to) == 1 and to[0].lower() not in _excluded(mail) - {to[0].lower()}:
             found = [heuristics.Found(to[0], mail.notice)]
+    gateway = _validating_gateway(mail)
     if found:
-        return [_failure(f.recipient, "", [f.tight, f.text, mail.notice, mail.subject], True, common) for f in found]
-    return [_failure(None, "", [mail.notice, mail.subject], True, common)]
+        return [_failure(f.recipient, "", [f.tight, f.text, mail.notice, mail.subject], True, common, gateway=gateway)
+                for f in found]
+    return [_failure(None, "", [mail.notice, mail.subject], True, common, gateway=gateway)]
 
 
 def _complaint(mail: Mail, common: dict) -> list[Result]:

@@ -309,14 +309,22 @@ VENDOR_CATEGORIES = {
 }
 
 
+_ECHOED_ADDRESS = re.compile(r"<[^<>@\s]+@[^<>\s]+>")
+
+
 def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
-           vendor_reason: str = "") -> tuple[str, str, str, str]:
+           vendor_reason: str = "", echo_means_rcpt: bool = False,
+           checks_recipients: bool = False) -> tuple[str, str, str, str]:
     """(kind, reason, status, excerpt) for one failed recipient.
 
     ``status`` is the RFC 3463 code given by the report (may be '' or a vague x.0.0);
     ``texts`` are the server's words about this recipient, most specific first (the first text
     with a known phrase decides). ``permanent_hint`` says whether the report marks the failure
-    as permanent when there is no code at all.
+    as permanent when there is no code at all. ``echo_means_rcpt``: the report comes from a
+    provider (Gmail, Yahoo) that quotes the remote reply verbatim; a reply that echoes the
+    recipient as ``<addr>`` answered RCPT TO. ``checks_recipients``: the report comes from a
+    gateway that validates recipients itself (McAfee Email Gateway), so "unknown user" is its
+    own recipient check.
     """
     # URLs and addresses are names, not words: "filtered@x" or ".../reason/#filtered" say nothing.
     # Only the start of a long text is read: the server's sentence comes first, boilerplate later.
@@ -356,6 +364,8 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
         # RCPT TO. Said after DATA, or with no code and no stage, it is most often a content or
         # recipient filter wearing the words (sisimai's "filtered"): never suppress on that.
         command = next((c for c in (smtp_command(low) for low in lows) if c), "")
+        if not command and (checks_recipients or echo_means_rcpt and _ECHOED_ADDRESS.search(source)):
+            command = "RCPT"
         if command != "RCPT" or by_code == "filtered":
             reason = "filtered"
     if not reason:
