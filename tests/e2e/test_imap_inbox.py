@@ -23,12 +23,13 @@ from mailer_desktop.services import accounts, contacts, inbox_processor
 from mailer_desktop.services.inbox_sources import PROCESSED_KEYWORD
 
 DOVECOT = shutil.which("dovecot") or ("/usr/sbin/dovecot" if os.path.exists("/usr/sbin/dovecot") else None)
-pytestmark = pytest.mark.skipif(DOVECOT is None, reason="dovecot is not installed (Debian package dovecot-imapd)")
+DH_PARAMS = "/usr/share/dovecot/dh.pem"  # shipped with Debian's dovecot-core
+pytestmark = [
+    pytest.mark.skipif(DOVECOT is None, reason="dovecot is not installed (Debian package dovecot-imapd)"),
+    pytest.mark.skipif(not os.path.exists(DH_PARAMS), reason=f"dovecot's DH parameters {DH_PARAMS} are missing"),
+]
 
 USER, PASSWORD = "shop", "imap-secret-1"
-
-
-DH_PARAMS = "/usr/share/dovecot/dh.pem"
 
 
 def _self_signed(folder: Path) -> tuple[Path, Path]:
