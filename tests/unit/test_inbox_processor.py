@@ -183,3 +183,29 @@ def test_cli_import_refuses_bad_input(cli, tmp_path):
     assert code == 1 and "missing.mbox: no such file or folder" in err
     code, out, err = cli("inbox", "import", "--imap", "nosuchaccount")
     assert code == 1 and "nosuchaccount" in err
+
+
+def test_cli_imap_set_stores_settings_and_password_in_the_keyring(cli, app, keyring_backend, monkeypatch):
+    import io
+
+    from mailer_desktop.secrets import SecretStore
+    from mailer_desktop.services import accounts
+
+    account = accounts.add_account(app, "shop", host="127.0.0.1", port=2525, security="none")
+    app.close()
+    monkeypatch.setattr("sys.stdin", io.StringIO("imap-pass\n"))
+    code, out, err = cli("inbox", "imap-set", "shop", "--host", "imap.example.com", "--port", "993", "--security",
+                         "tls", "--user", "news@shop.example", "--password-stdin", "--done-folder", "Processed",
+                         "--json")
+    assert code == 0, err
+    assert json.loads(out) == {"account": "shop", "host": "imap.example.com", "port": 993, "security": "tls",
+                               "user": "news@shop.example", "folder": "INBOX", "done_folder": "Processed"}
+    assert "imap-pass" not in out
+    code, out, err = cli("inbox", "imap-set", "shop", "--host", "https://imap.example.com")
+    assert code == 1 and "not a host name" in err
+    from mailer_desktop.services.app import open_app
+    again = open_app(app.paths.home, keyring_backend=keyring_backend, log_to_file=False)
+    try:
+        assert again.secrets.get(SecretStore.imap_name(account.id)) == "imap-pass"
+    finally:
+        again.close()
