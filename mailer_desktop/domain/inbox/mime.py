@@ -140,22 +140,34 @@ def parse(raw: bytes, depth: int = 0) -> Part:
     return part
 
 
+def _delimiters(body: bytes, boundary: bytes) -> list[tuple[int, int, bool]]:
+    """(start, end of line, closing?) of every ``--boundary`` line (no regex: every bounce has
+    its own boundary, and compiling a pattern per message costs more than this scan)."""
+    marker = b"--" + boundary
+    out: list[tuple[int, int, bool]] = []
+    pos = body.find(marker)
+    while pos >= 0:
+        if pos == 0 or body[pos - 1:pos] == b"\n":
+            eol = body.find(b"\n", pos)
+            eol = len(body) if eol < 0 else eol
+            rest = body[pos + len(marker):eol].rstrip(b" \t\r")
+            if rest in (b"", b"--"):
+                out.append((pos, eol, rest == b"--"))
+        pos = body.find(marker, pos + len(marker))
+    return out
+
+
 def _split_multipart(part: Part, boundary: bytes, depth: int) -> None:
-    delimiter = re.compile(rb"(?m)^--" + re.escape(boundary) + rb"(--)?[ \t]*\r?$")
     body = part.body
-    matches = list(delimiter.finditer(body))
-    if not matches:
+    found = _delimiters(body, boundary)
+    if not found:
         return
-    part.preamble = body[: matches[0].start()]
-    for i, m in enumerate(matches):
-        if m.group(1):  # the closing delimiter
+    part.preamble = body[: found[0][0]]
+    for i, (_start, eol, closing) in enumerate(found):
+        if closing:
             break
-        start = m.end()
-        if body[start:start + 2] == b"\r\n":
-            start += 2
-        elif body[start:start + 1] == b"\n":
-            start += 1
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(body)
+        start = eol + 1
+        end = found[i + 1][0] if i + 1 < len(found) else len(body)
         chunk = body[start:end]
         if chunk.endswith(b"\r\n"):
             chunk = chunk[:-2]
