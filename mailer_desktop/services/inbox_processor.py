@@ -364,7 +364,7 @@ def decide_review(app, inbox_message_id: int, decision: str, contact: int | str 
     if decision not in ("unsubscribe", "confirm", "ignore"):
         raise InboxError(f"decision must be unsubscribe, confirm or ignore, not {decision!r}")
     with app.db.transaction() as conn:
-        item = next((i for i in store.review_items(conn, 100000) if i["id"] == inbox_message_id), None)
+        item = store.review_item(conn, inbox_message_id)
         if item is None:
             raise InboxError(f"inbox message {inbox_message_id} is not waiting for a decision")
         done = "ignored"

@@ -78,6 +78,13 @@ def review_items(conn: sqlite3.Connection, limit: int = 500) -> list[dict[str, A
     return [dict(r) for r in rows]
 
 
+def review_item(conn: sqlite3.Connection, inbox_message_id: int) -> dict[str, Any] | None:
+    row = conn.execute(
+        "SELECT id, source, sender, subject, received_at, processed_at, kind, outcome, contact_id, snippet"
+        " FROM inbox_messages WHERE id = ? AND needs_review = 1 AND decision IS NULL", (inbox_message_id,)).fetchone()
+    return dict(row) if row is not None else None
+
+
 def decide_review(conn: sqlite3.Connection, inbox_message_id: int, decision: str) -> bool:
     cur = conn.execute("UPDATE inbox_messages SET decision = ?, needs_review = 0 WHERE id = ? AND needs_review = 1",
                        (decision, inbox_message_id))
