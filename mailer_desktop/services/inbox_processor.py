@@ -373,7 +373,9 @@ def decide_review(app, inbox_message_id: int, decision: str, contact: int | str 
             if target is None:
                 raise InboxError("this message names no contact; choose one")
             person = contacts.require_contact(app, target, conn)
-            evidence = f"user decision on inbox message {inbox_message_id} ({item['source']}, from {item['sender']})"
+            mid = item["message_key"][4:] if item["message_key"].startswith("mid:") else item["message_key"]
+            evidence = (f"user decision on the reply <{mid}> dated {item['received_at'] or 'unknown'} from "
+                        f"{item['sender'] or 'unknown sender'} ({item['source']})")
             event = consent.EV_UNSUBSCRIBED if decision == "unsubscribe" else consent.EV_CONFIRMED
             done = _change(app, person, event, "gui", f"{decision} decided by the user from the review list",
                            evidence, conn)

@@ -80,8 +80,9 @@ def review_items(conn: sqlite3.Connection, limit: int = 500) -> list[dict[str, A
 
 def review_item(conn: sqlite3.Connection, inbox_message_id: int) -> dict[str, Any] | None:
     row = conn.execute(
-        "SELECT id, source, sender, subject, received_at, processed_at, kind, outcome, contact_id, snippet"
-        " FROM inbox_messages WHERE id = ? AND needs_review = 1 AND decision IS NULL", (inbox_message_id,)).fetchone()
+        "SELECT id, message_key, source, sender, subject, received_at, processed_at, kind, outcome, contact_id,"
+        " snippet FROM inbox_messages WHERE id = ? AND needs_review = 1 AND decision IS NULL",
+        (inbox_message_id,)).fetchone()
     return dict(row) if row is not None else None
 
 

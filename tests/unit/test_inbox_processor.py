@@ -143,6 +143,7 @@ def test_confirmation_without_token_waits_for_a_decision(app, pending_anna):
     assert report.review == 1 and item["contact_id"] == pending_anna.id
     inbox_processor.decide_review(app, item["id"], "confirm")
     assert status(app, pending_anna) == "confirmed"
+    assert "confirm-text-1@example.org" in contacts.consent_trail(app, pending_anna.id)[-1].evidence
     assert inbox_processor.review_items(app) == []
 
 
