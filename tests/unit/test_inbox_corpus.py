@@ -95,6 +95,49 @@ def test_malformed_mime_never_raises(headers, body):
     assert all(r.kind in KINDS for r in results)
 
 
+_ctypes = st.sampled_from(["text/plain", "text/html", "message/delivery-status", "message/rfc822",
+                           "message/feedback-report", "text/rfc822-headers", "application/octet-stream",
+                           "multipart/report; report-type=delivery-status", "multipart/mixed", "message/global"])
+_leaf_bodies = st.one_of(st.binary(max_size=120), st.sampled_from([
+    b"Final-Recipient: rfc822; a@b.cc\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 no",
+    b"Feedback-Type: abuse\r\nOriginal-Rcpt-To: <x@y.zz>", b"From: a@b.cc\r\nX-Mailer-Desktop-Ref: mdr1y2x",
+    b"<a@b.cc>: host x said: 550 5.1.1 User unknown (in reply to RCPT TO command)", b"=E9=\r\n=ZZ", b"////====",
+]))
+
+
+def _mime_tree():
+    leaf = st.builds(lambda ctype, cte, charset, body: (ctype, cte, charset, body), _ctypes,
+                     st.sampled_from(["", "base64", "quoted-printable", "7bit", "x-uuencode"]),
+                     st.sampled_from(["", "utf-8", "iso-2022-jp", "x-bogus", "utf-7"]), _leaf_bodies)
+    return st.recursive(leaf, lambda children: st.lists(children, min_size=0, max_size=4), max_leaves=12)
+
+
+def _render(node, depth=0) -> bytes:
+    if isinstance(node, list):
+        boundary = f"b{depth}x".encode()
+        out = b"Content-Type: multipart/mixed; boundary=\"" + boundary + b"\"\r\n\r\npreamble\r\n"
+        for child in node:
+            out += b"--" + boundary + b"\r\n" + _render(child, depth + 1) + b"\r\n"
+        return out + b"--" + boundary + b"--\r\n"
+    ctype, cte, charset, body = node
+    head = f"Content-Type: {ctype}" + (f"; charset={charset}" if charset else "") + "\r\n"
+    if cte:
+        head += f"Content-Transfer-Encoding: {cte}\r\n"
+    return head.encode() + b"\r\n" + body
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tree=_mime_tree(), cut=st.integers(min_value=0, max_value=4000),
+       top=st.sampled_from([b"From: MAILER-DAEMON@x.example\r\nSubject: Undelivered\r\n",
+                            b"From: anna@example.org\r\nSubject: Re: unsubscribe\r\nAuto-Submitted: auto-replied\r\n",
+                            b""]))
+def test_random_mime_trees_and_truncations_never_raise(tree, cut, top):
+    raw = top + b"MIME-Version: 1.0\r\n" + _render(tree)
+    for candidate in (raw, raw[:cut]):
+        results = classify(candidate)
+        assert results and all(r.kind in KINDS for r in results)
+
+
 @pytest.mark.parametrize("raw", [b"\n" * 100000, b"From: a\r\n" * 20000, b"Content-Type: multipart/mixed; boundary=a\r\n\r\n"
                                  + b"--a\r\nContent-Type: multipart/mixed; boundary=a\r\n\r\n" * 500])
 def test_pathological_mail_is_classified(raw):
