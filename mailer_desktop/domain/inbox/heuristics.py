@@ -24,15 +24,15 @@ from .message import ADDRESS_RE
 _A = ADDRESS_RE.pattern
 _ANCHORS: list[re.Pattern[str]] = [
     # <addr>: / "addr": / addr: at line start (qmail, Postfix plain text, GMX, X2)
-    re.compile(rf'^[ \t]*(?:\d{{3}}[ -](?:[245]\.\d{{1,3}}\.\d{{1,3}} )?)?[<"]?(?P<a>{_A})[>"]?[ \t]*:(?!\S)[ \t]*(.*)$', re.M),
+    re.compile(rf'^[ \t]*(?:\d{{3}}[ -](?:[245]\.\d{{1,3}}\.\d{{1,3}} )?)?[<"\']?(?P<a>{_A})[>"\']?[ \t]*:(?!\S)[ \t]*(.*)$', re.M),
     # Sendmail: [550 [5.1.1]] <addr>... reason
     re.compile(rf"^[ \t]*(?:\d{{3}}[ -](?:[245]\.\d{{1,3}}\.\d{{1,3}} )?)?<?(?P<a>{_A})>?\.\.\.[ \t]*(.*)$", re.M),
     # >>> kijitora@example <kijitora@example> (Active!Hunter and friends)
     re.compile(rf"^[ \t]*>>>[ \t]*<?(?P<a>{_A})>?(?:[ \t]+<[^>]*>)?[ \t]*()$", re.M),
     # the address alone on its line (Exim, Gmail, Yahoo), optionally followed by a comment
-    re.compile(rf"^[ \t]*<?(?P<a>{_A})>?[ \t]*(?:\((?:unrecoverable error|generated from [^)]*|expanded from [^)]*)\))?[ \t]*,?()$", re.M),
+    re.compile(rf"^[ \t]*[<'\"]?(?P<a>{_A})[>'\"]?[ \t]*(?:\((?:unrecoverable error|generated from [^)]*|expanded from [^)]*)\))?[ \t]*,?()$", re.M),
     # Exchange 2003: addr on DATE
-    re.compile(rf"^[ \t]*<?(?P<a>{_A})>?[ \t]+on[ \t]+\S.*$()", re.M),
+    re.compile(rf"^[ \t]*[<'\"]?(?P<a>{_A})[>'\"]?[ \t]+on[ \t]+\S.*$()", re.M),
     # transcript: RCPT TO:<addr>
     re.compile(rf"^[ \t]*(?:(?:>>>|->)[ \t]*)?RCPT TO:[ \t]*<?(?P<a>{_A})>?(.*)$", re.M | re.I),
     # a sentence ending in the address: "Could not be delivered to: <addr>", "mailbox is full: addr"

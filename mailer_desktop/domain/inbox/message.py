@@ -14,7 +14,8 @@ from . import mime
 from .mime import Part
 
 ADDRESS_RE = re.compile(
-    r"""(?<![A-Za-z0-9!#$%&'*+/=?^_`{|}~.\-])(?:"[^"\r\n<>@]{1,64}"|[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-](?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\-]{0,126}[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-])?)"""
+    # A quote may sit inside a local part but not at its ends: 'anna@x' is a quoted address.
+    r"""(?<![A-Za-z0-9!#$%&*+/=?^_`{|}~.\-])(?:"[^"\r\n<>@]{1,64}"|[A-Za-z0-9!#$%&*+/=?^_`{|}~\-](?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\-]{0,126}[A-Za-z0-9!#$%&*+/=?^_`{|}~\-])?)"""
     r"""@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}(?![A-Za-z0-9\-])"""
 )
 _FOLD_RE = re.compile(r"\r?\n[ \t]+")
