@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from inbox_fixtures import FAKE, fixture
+from inbox_fixtures import FAKE, FIXTURES, fixture
 
 from mailer_desktop.domain.inbox import KINDS, classify
 
@@ -122,3 +122,20 @@ def test_unreadable_input_never_raises():
                 b"From: x\r\nContent-Type: message/delivery-status\r\n\r\nFinal-Recipient:\r\n"):
         results = classify(raw)
         assert results and all(r.kind in KINDS for r in results)
+
+
+SERVERS = FIXTURES / "servers"
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("domino.eml", [("kijitora@example.com", "hard")]),
+    ("office365_text.eml", [("neko@contoso.com", "hard")]),
+    ("qmail_two_recipients.eml", [("nekochan@example.org", "hard"), ("mikeneko@example.org", "soft")]),
+    ("postfix_german.eml", [("hans@example.de", "hard")]),
+    ("gmail_no_such_user.eml", [("tora@gmail.com", "hard")]),
+    ("exchange2007_text.eml", [("kijitora@example.jp", "hard")]),
+    ("aol_feedback_text.eml", [("cat@aol.example", "complaint")]),
+])
+def test_layouts_of_common_servers(name, expected):
+    results = classify((SERVERS / name).read_bytes())
+    assert [(r.recipient, r.kind) for r in results] == expected
