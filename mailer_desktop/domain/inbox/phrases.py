@@ -9,6 +9,16 @@ so sender-side and transient phrases are checked before the "user unknown" famil
 
 Status codes follow RFC 3463 (class.subject.detail); the text wins over the code, because
 many servers send 5.0.0 or a misleading code with a precise sentence.
+
+Decisions worth knowing:
+- "User unknown" is hard only when the code says so (5.1.x), when the server said it in
+  answer to RCPT TO, or in wordings only a recipient lookup produces. The same words after
+  DATA, or with neither code nor stage, are very often a recipient's filter (``filtered``,
+  soft). Measured on real bounces this keeps hard-bounce precision near 1.0.
+- A disabled or suspended account (5.2.1, "account disabled") is soft: such mailboxes come
+  back, and the soft-bounce limit suppresses the ones that do not.
+- Blocks about the sender (reputation, SPF/DKIM/DMARC, PTR, spam, rate limits) are soft and
+  flagged ``policy`` so the user is warned instead of the contact being blamed.
 """
 
 from __future__ import annotations
