@@ -9,9 +9,10 @@ the inbox found one, otherwise to the latest campaign the person was sent before
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from ..domain.consent import STATUSES
+from . import inbox_status
 from .app import App
 
 COMPLAINT_WARN_RATE = 0.001
@@ -135,16 +136,6 @@ def overview(app: App, *, campaign_limit: int = 12, now: datetime | None = None)
     return result
 
 
-def age_hours(iso: str | None, now: datetime | None = None) -> float | None:
-    if not iso:
-        return None
-    try:
-        then = datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-    except ValueError:
-        return None
-    return ((now or datetime.now(UTC)) - then).total_seconds() / 3600
-
-
 def warnings_for(app: App, ov: Overview, *, now: datetime | None = None) -> list[Warning]:
     out: list[Warning] = []
     for c in ov.campaigns:
@@ -158,12 +149,9 @@ def warnings_for(app: App, ov: Overview, *, now: datetime | None = None) -> list
                 f"“{c.name}”: {c.hard_bounce_rate:.1%} of addresses do not exist (hard bounces). Above 2 % "
                 "mailbox providers treat you as a sender of old or bought lists. Those addresses are now "
                 "suppressed; clean other old lists before sending to them.")))
-    hours = age_hours(ov.oldest_unprocessed_at, now)
-    limit = app.settings.get("inbox.reminder_hours")
-    if hours is not None and hours > limit:
-        out.append(Warning("warning", (
-            f"The oldest unprocessed reply is {hours:.0f} hours old. Opt-outs must be honoured within 2 days "
-            "(Gmail, Yahoo): process the inbox now.")))
+    text, urgent = inbox_status.reminder(app, now)
+    if urgent:
+        out.append(Warning("warning", text))
     if ov.review_count:
         out.append(Warning("info", f"{ov.review_count} replies wait for your decision on the Inbox page."))
     return out

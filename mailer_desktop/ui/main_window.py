@@ -6,7 +6,7 @@ import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -103,6 +103,16 @@ class MainWindow(QMainWindow):
         self.events.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.events.navigate.connect(self.show_page)
         self.events.settings_changed.connect(self._apply_appearance)
+        self.events.inbox_changed.connect(self.update_inbox_status)
+        self.inbox_timer = QTimer(self)
+        self.inbox_timer.setInterval(5 * 60 * 1000)
+        self.inbox_timer.timeout.connect(self.update_inbox_status)
+        self.inbox_timer.start()
+        self.peek_timer = QTimer(self)
+        self.peek_timer.setInterval(30 * 60 * 1000)
+        self.peek_timer.timeout.connect(self.peek_mailboxes)
+        self.peek_timer.start()
+        self.update_inbox_status()
         self.setAcceptDrops(True)
         self._style()
         self._restore_geometry()
@@ -147,6 +157,38 @@ class MainWindow(QMainWindow):
             "QListWidget#sidebar::item { padding-left: 14px; border-radius: 6px; margin: 1px 8px; }"
             "QListWidget#sidebar::item:selected { background: palette(highlight); color: palette(highlighted-text); }"
         )
+
+    # -- inbox freshness in the status bar --------------------------------------------------
+    def update_inbox_status(self) -> None:
+        from ..services import inbox_status
+
+        text, urgent = inbox_status.reminder(self.app)
+        self.status_label.setText(("⚠ " if urgent else "") + text)
+        self.status_label.setStyleSheet("color: #b3261e; font-weight: bold;" if urgent else "")
+
+    def peek_mailboxes(self) -> None:
+        """Look (read-only, in the background) how old the oldest unprocessed reply is."""
+        from ..services import inbox_status
+
+        names = inbox_status.imap_accounts(self.app)
+        if not names:
+            return
+
+        def work(progress):
+            problems = []
+            for name in names:
+                try:
+                    inbox_status.peek_imap(self.app, name)
+                except Exception as exc:  # unreachable mailbox: say so, keep the last known state
+                    problems.append(f"{name}: {exc}")
+            return problems
+
+        def done(problems) -> None:
+            self.update_inbox_status()
+            if problems:
+                self.events.status_message.emit(self.tr("Could not check the mailbox: ") + "; ".join(problems))
+
+        self.jobs.run(work, name="peek mailboxes", on_result=done)
 
     def _apply_appearance(self) -> None:
         from PySide6.QtWidgets import QApplication
@@ -226,7 +268,9 @@ class MainWindow(QMainWindow):
             self.resize(1180, 760)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
-        if self.jobs.active:
+        # Short background reads (listing, counting) finish on their own; only real work asks.
+        self.jobs.wait_all(3000)
+        if any(job.running for job in self.jobs.active):
             answer = QMessageBox.question(
                 self,
                 self.tr("Work in progress"),

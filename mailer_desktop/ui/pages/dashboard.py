@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services import dashboard
+from ...services import dashboard, inbox_status
 from ..context import UiContext
 from ..widgets.charts import STATUS_COLOURS, BarChart, StackedBar
 
@@ -156,11 +156,5 @@ class DashboardPage(QWidget):
             self.warnings.show()
         else:
             self.warnings.hide()
-        hours = dashboard.age_hours(ov.oldest_unprocessed_at)
-        if hours is not None:
-            text = self.tr("Oldest unprocessed reply: {h:.0f} hours old.").format(h=hours)
-        elif ov.last_processed_at:
-            text = self.tr("Inbox last processed {at}.").format(at=ov.last_processed_at.replace("T", " ")[:16])
-        else:
-            text = self.tr("The inbox has not been processed yet.")
-        self.inbox_label.setText(text)
+        text, _urgent = inbox_status.reminder(self.ctx.app)
+        self.inbox_label.setText(text or self.tr("The inbox has not been processed yet."))
