@@ -258,10 +258,9 @@ def process_messages(app, messages: Iterable[SourceMessage], progress: Progress 
                         " check the sending domain's SPF/DKIM/DMARC and reputation")
         # Mail nobody recognised may be a customer's letter: it stays unread and in place in the
         # mailbox (it is on the review list here); everything else is flagged or moved.
-        if all(r.kind == "unknown" and r.action != "delayed" for r in results):
-            continue
+        keep_unread = all(r.kind == "unknown" and r.action != "delayed" for r in results)
         try:
-            msg.mark_processed()
+            msg.mark_processed(keep_unread=keep_unread)
         except SourceError as exc:
             report.warnings.append(str(exc))
     progress.update(report.processed + report.unchanged, total, "Done")

@@ -8,7 +8,9 @@ mail is, and ``mark_processed()``). Marking never deletes anything:
 - a Maildir message moves from ``new/`` to ``cur/`` and gets the standard ``S`` (seen) flag;
 - an IMAP message gets ``\\Seen`` plus the keyword :data:`PROCESSED_KEYWORD`, or is moved to
   the account's ``imap_done_folder`` when one is set (IMAP MOVE; without MOVE support it is
-  copied there and flagged, never expunged).
+  copied there and flagged, never expunged);
+- mail nobody recognised (maybe a customer's letter) is only marked with the keyword: it stays
+  unread and where it is, for the user's own mail program (``mark_processed(keep_unread=True)``).
 
 IMAP uses implicit TLS by default (STARTTLS or plain text on request; plain text only to a
 loopback address) with certificate checks; the password comes from the keyring.
@@ -45,12 +47,15 @@ class SourceMessage:
     raw: bytes
     label: str            # where it is: "bounces/x.eml", "archive.mbox#12", "imap:shop/INBOX#UID 42"
     name: str             # short name for reports (a file's base name)
-    _mark: Callable[[], None] | None = field(default=None, repr=False)
+    _mark: Callable[[bool], None] | None = field(default=None, repr=False)
     known: bool = False   # already processed earlier (only its Message-ID was fetched; raw is empty)
 
-    def mark_processed(self) -> None:
+    def mark_processed(self, keep_unread: bool = False) -> None:
+        """Record in the mailbox that the message was processed. ``keep_unread``: a message for
+        the user to read (nobody recognised it) keeps its unread state and its folder; in IMAP
+        it only gets the processed keyword, elsewhere nothing changes."""
         if self._mark is not None:
-            self._mark()
+            self._mark(keep_unread)
             self._mark = None
 
     @property
@@ -111,8 +116,10 @@ def iter_maildir(path: Path) -> Iterator[SourceMessage]:
                                 _maildir_marker(path, entry))
 
 
-def _maildir_marker(root: Path, entry: Path) -> Callable[[], None]:
-    def mark() -> None:
+def _maildir_marker(root: Path, entry: Path) -> Callable[[bool], None]:
+    def mark(keep_unread: bool) -> None:
+        if keep_unread:
+            return
         name = entry.name
         base, sep, info = name.partition(":2,")
         flags = set(info) if sep else set()
@@ -323,11 +330,12 @@ def iter_imap(conn: imaplib.IMAP4, settings: ImapSettings, folder: str | None = 
 
 
 def _imap_marker(conn: imaplib.IMAP4, uid: bytes, settings: ImapSettings, capabilities: set[str]):
-    def mark() -> None:
-        typ, _ = conn.uid("STORE", uid, "+FLAGS", f"(\\Seen {PROCESSED_KEYWORD})")
+    def mark(keep_unread: bool) -> None:
+        flags = PROCESSED_KEYWORD if keep_unread else f"\\Seen {PROCESSED_KEYWORD}"
+        typ, _ = conn.uid("STORE", uid, "+FLAGS", f"({flags})")
         if typ != "OK":
             raise SourceError(f"IMAP: could not flag message UID {uid.decode()} as processed")
-        if settings.done_folder:
+        if settings.done_folder and not keep_unread:
             if "MOVE" in capabilities:
                 typ, _ = conn.uid("MOVE", uid, _quote(settings.done_folder))
             else:

@@ -232,13 +232,12 @@ def test_imap_import_flags_processed_mail_and_is_idempotent(app, dovecot):
 
     flags, inbox_count, done_count = _flags_and_counts(dovecot)
     assert inbox_count == 3 and done_count == 0  # flagged, never deleted or moved
-    processed = [f for f in flags if PROCESSED_KEYWORD.encode() in f]
-    assert len(processed) == 2 and all(b"\\Seen" in f for f in processed)
+    assert all(PROCESSED_KEYWORD.encode() in f for f in flags)
     # The customer's letter nobody recognised stays unread for the user's own mail program.
-    assert [b"\\Seen" in f for f in flags if PROCESSED_KEYWORD.encode() not in f] == [False]
+    assert sorted(b"\\Seen" in f for f in flags) == [False, True, True]
 
     again = inbox_processor.import_imap(app, "shop")
-    assert (again.processed, again.unchanged) == (0, 1)  # flagged mail is not even fetched again
+    assert (again.processed, again.unchanged) == (0, 0)  # processed mail is not fetched again
 
 
 def test_imap_import_moves_processed_mail_to_the_done_folder(app, dovecot, cli):
