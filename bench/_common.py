@@ -29,8 +29,8 @@ from mailer_desktop.storage.db import now_iso  # noqa: E402
 SMTP_SINK = shutil.which("smtp-sink") or "/usr/sbin/smtp-sink"
 SMTP_SOURCE = shutil.which("smtp-source") or "/usr/sbin/smtp-source"
 
-HTML = """<h1>Spring news for {{ name }}</h1>
-<p>Dear {{ name }}, thank you for reading our newsletter. This month we have new opening hours,
+HTML = """<h1>Spring news for {{ contact.name }}</h1>
+<p>Dear {{ contact.name }}, thank you for reading our newsletter. This month we have new opening hours,
 a workshop on Saturday and ten percent off everything in the garden section.</p>
 <ul><li>Opening hours: Monday to Saturday, 9 to 18</li><li>Workshop: pruning roses</li></ul>
 <p>See you soon!</p>"""
@@ -92,7 +92,7 @@ def data_folder(n: int, *, pool: int, rate: float = 0, tmp: Path | None = None):
                 "updated_at, status_changed_at) VALUES (?, ?, ?, ?, 'confirmed', 'express', 'bench', ?, ?, ?)",
                 (addr.email, addr.key, f"Reader {i}", json.dumps({"city": "Springfield"}), now, now, now))
             conn.execute("INSERT INTO list_members VALUES (?, ?, ?)", (list_id, cur.lastrowid, now))
-    campaign_id = create_campaign(app, "Spring news", "Spring news for {{ name }}", "Readers", html=HTML)
+    campaign_id = create_campaign(app, "Spring news", "Spring news for {{ contact.name }}", "Readers", html=HTML)
     return app, campaign_id
 
 

@@ -72,6 +72,7 @@ class SendOptions:
     flush_interval: float = 0.25
     tls_context: Any = None         # tests: trust a local test CA
     envelope_from: str | None = None
+    preflight: bool = True          # refuse when the compliance preflight has blocking errors
 
 
 @dataclass
@@ -379,6 +380,17 @@ def _finish(app: App, campaign_id: int, control: SendControl) -> dict:
     return campaign_status(app, campaign_id)
 
 
+def _check_preflight(app: App, campaign_id: int, account: AccountRow) -> None:
+    """The compliance preflight's blocking errors stop a send before anything goes out (the DNS
+    records are checked in the GUI's and CLI's preflight, not on every run)."""
+    from .preflight import run_preflight
+
+    report = run_preflight(app, campaign_id, account_name=account.id, check_dns=False)
+    if report.errors:
+        raise SendError("nothing was sent; the preflight found what must be fixed first: "
+                        + "; ".join(f.message for f in report.errors))
+
+
 class _Releasing:
     def __init__(self, lock: CampaignLock):
         self.lock = lock
@@ -426,6 +438,8 @@ async def send_campaign_async(app: App, campaign_id: int, account: str | int | A
         renderer = (renderer_factory or _default_renderer)(app, campaign_id)
     except ValueError as exc:  # sender identity or content not ready: the message says what
         raise SendError(str(exc)) from None
+    if options.preflight:
+        _check_preflight(app, campaign_id, acc)
     lock = CampaignLock(app.paths.home, campaign_id)
     try:
         lock.__enter__()

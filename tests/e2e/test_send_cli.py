@@ -51,7 +51,7 @@ def test_campaign_send_and_status_json(app, cli):
     _sender(app)
     bulk_contacts(app, [f"r{i}@example.org" for i in range(12)])
     bulk_contacts(app, ["p@example.org"], status="pending")
-    cid = create_campaign(app, "March", "News for {{ name }}", "News", html="<p>Hello {{ name }}</p>")
+    cid = create_campaign(app, "March", "News for {{ contact.name }}", "News", html="<p>Hello {{ contact.name }}</p>")
     code, out, err = cli("campaign", "status", str(cid), "--json")
     st = json.loads(out)
     assert st["state"] == "draft" and st["skipped"] == {"pending": 1}

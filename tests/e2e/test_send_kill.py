@@ -50,7 +50,7 @@ def test_sigkill_at_random_points_never_sends_twice(tmp_path):
     assert list_id
     save_sender(app, name="Corner Shop", from_address="news@shop.example",
                 postal_address="1 Main Street, Springfield 12345", unsubscribe_mailbox="leave@shop.example")
-    campaign_id = create_campaign(app, "Kill test", "News for {{ name }}", "News", html="<p>Hi {{ name }}</p>")
+    campaign_id = create_campaign(app, "Kill test", "News for {{ contact.name }}", "News", html="<p>Hi {{ contact.name }}</p>")
     handler = CountingHandler()
     handler.keep_messages = False
     rng = random.Random(20261123)

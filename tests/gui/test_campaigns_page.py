@@ -32,8 +32,8 @@ def setup(app):
     save_sender(app, name="Corner Shop", from_address="me@shop.example",
                 postal_address="1 Main Street, Springfield 12345", unsubscribe_mailbox="leave@shop.example")
     with app.db.transaction() as conn:
-        tid = template_store.insert_template(conn, name="Monthly", subject="News for {{ name }}", preheader="",
-                                             source_format="html", source="<p>Hello {{ name }}</p>", text="",
+        tid = template_store.insert_template(conn, name="Monthly", subject="News for {{ contact.name }}", preheader="",
+                                             source_format="html", source="<p>Hello {{ contact.name }}</p>", text="",
                                              now=now_iso())
     return tid
 
@@ -81,6 +81,7 @@ def test_new_campaign_preview_count_send_and_log(qtbot, app, setup, server, monk
     assert page.title.text() == "April news"
     qtbot.waitUntil(lambda: "5 people will receive it" in page.summary.text(), timeout=10000)
     assert "1 not confirmed yet" in page.summary.text()
+    assert "Must be fixed" not in page.preflight.text()
 
     _choose_account(page, "local")
     asked = Asked()
@@ -239,3 +240,14 @@ def test_event_loop_stays_responsive_while_sending(qtbot, app, setup, monkeypatc
     longest = max(gaps)
     print(f"heartbeat: longest stall {longest} ms over {time.monotonic() - started:.1f} s")
     assert longest <= 250
+
+
+def test_preflight_errors_block_the_send_button(qtbot, app, setup):
+    app.settings.set("sender.postal_address", "")
+    bulk_contacts(app, ["r@example.org"])
+    cid = create_campaign(app, "No address", "", "News", template_id=setup)
+    page = _page(qtbot, app)
+    page.select_campaign(cid)
+    qtbot.waitUntil(lambda: "Must be fixed before sending" in page.preflight.text(), timeout=10000)
+    assert "postal" in page.preflight.text().lower()
+    assert not page.send_button.isEnabled()

@@ -54,7 +54,7 @@ def make_campaign(app, list_id: int, *, name: str = "Spring news", kind: str = "
     with app.db.transaction() as conn:
         cur = conn.execute(
             "INSERT INTO campaigns(name, kind, list_id, subject, source, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (name, kind, list_id, "Hello", "<p>Hello {{ name }}</p>", now_iso()))
+            (name, kind, list_id, "Hello", "<p>Hello {{ contact.name }}</p>", now_iso()))
     return int(cur.lastrowid)
 
 

@@ -19,7 +19,9 @@ from mailer_desktop.services.sender import (
 )
 from mailer_desktop.services.suppression import suppress
 
-FAST = SendOptions(retry_base=0.01, command_timeout=1.0, max_attempts=4)
+# These tests are about the engine and use a stand-in renderer; the preflight is exercised with the
+# real composer in test_preflight_blocks_sending below and in the end-to-end tests.
+FAST = SendOptions(retry_base=0.01, command_timeout=1.0, max_attempts=4, preflight=False)
 
 
 @pytest.fixture(autouse=True)
@@ -238,3 +240,17 @@ def test_opt_out_between_selection_and_sending_is_skipped(app):
     assert status["sent"] == 3
     assert status["skipped"] == {"suppressed": 1}
     assert unsent[0]["email"] not in srv.handler.received
+
+
+def test_preflight_blocks_sending(app):
+    from mailer_desktop.services.campaigns import create_campaign
+
+    list_id = bulk_contacts(app, emails(3))
+    assert list_id
+    cid = create_campaign(app, "No address", "Hello", "News", html="<p>Hi</p>")
+    with Server(CountingHandler()) as srv:
+        loopback_account(app, srv.port)
+        with pytest.raises(SendError, match="preflight"):
+            send_campaign(app, cid, "local")
+    assert srv.handler.total == 0
+    assert campaign_status(app, cid)["state"] == "draft"

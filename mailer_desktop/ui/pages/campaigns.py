@@ -40,6 +40,23 @@ REASON_LABELS = {
 }
 
 
+def _status_and_preflight(app, campaign_id: int) -> dict:
+    """Runs in a job: the campaign's figures plus its preflight (without DNS lookups) while it
+    can still be sent."""
+    from ...services.preflight import run_preflight
+
+    st = campaign_status(app, campaign_id)
+    if st["state"] in ("draft", "paused", "sending"):
+        try:
+            report = run_preflight(app, campaign_id, check_dns=False)
+        except Exception as exc:  # shown, not fatal: the send itself checks again
+            st["preflight_errors"] = [str(exc)]
+        else:
+            st["preflight_errors"] = [f.message for f in report.errors]
+            st["preflight_warnings"] = [f.message for f in report.warnings]
+    return st
+
+
 def describe_skipped(skipped: dict[str, int]) -> str:
     return ", ".join(f"{n:,} {REASON_LABELS.get(reason, reason)}" for reason, n in skipped.items())
 
@@ -110,6 +127,12 @@ class CampaignsPage(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.state_label)
         layout.addWidget(self.summary)
+        self.preflight = QLabel()
+        self.preflight.setWordWrap(True)
+        self.preflight.setAccessibleName(self.tr("Preflight"))
+        self.preflight.setToolTip(self.tr("What the law and the mailbox providers ask of every message; errors "
+                                          "block sending, warnings are worth a look."))
+        layout.addWidget(self.preflight)
 
         send_box = QGroupBox(self.tr("Send"))
         send_layout = QVBoxLayout(send_box)
@@ -231,7 +254,7 @@ class CampaignsPage(QWidget):
         if self.campaign_id is None:
             return
         cid, app = self.campaign_id, self.app
-        self.ctx.jobs.run(lambda progress: campaign_status(app, cid), name="campaign status",
+        self.ctx.jobs.run(lambda progress: _status_and_preflight(app, cid), name="campaign status",
                           on_result=lambda st: self._summary_ready(cid, st))
 
     def _summary_ready(self, campaign_id: int, st: dict) -> None:
@@ -245,6 +268,13 @@ class CampaignsPage(QWidget):
         if st["skipped"]:
             text += " " + self.tr("Left out: {}.").format(describe_skipped(st["skipped"]))
         self.summary.setText(text)
+        errors, warnings = st.get("preflight_errors", []), st.get("preflight_warnings", [])
+        lines = [self.tr("Must be fixed before sending: {}").format(m) for m in errors]
+        lines += [self.tr("Warning: {}").format(m) for m in warnings]
+        self.preflight.setText("\n".join(lines))
+        self.preflight.setStyleSheet("color: #b00020;" if errors else "")
+        if errors:
+            self.send_button.setEnabled(False)
 
     def _filter_log(self) -> None:
         if self.campaign_id is not None:
