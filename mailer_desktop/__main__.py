@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     qt_app.setOrganizationName(APP_NAME)
     qt_app.setDesktopFileName(APP_ID)
     qt_app.setWindowIcon(app_icon())
+
     def tell(kind: str, text: str) -> None:
         if args.smoke_test:  # no modal dialogs in unattended start checks
             print(f"{kind}: {text}", file=sys.stderr)
@@ -84,10 +85,15 @@ def main(argv: list[str] | None = None) -> int:
             window.close()
 
         QTimer.singleShot(300, _done)
-    elif window.needs_setup():
+    else:
         from PySide6.QtCore import QTimer
 
-        QTimer.singleShot(0, window.open_setup_assistant)
+        def _start_checks() -> None:
+            if window.check_keys() and window.needs_setup():
+                window.open_setup_assistant()
+            window.peek_mailboxes()
+
+        QTimer.singleShot(0, _start_checks)
     code = qt_app.exec()
     app.close()
     if args.demo and not args.home:

@@ -9,19 +9,15 @@ status bar when mail has waited longer than the ``inbox.reminder_hours`` setting
 
 from __future__ import annotations
 
-import email.utils
-import re
 from datetime import UTC, datetime
 
 from ..storage import inbox as inbox_store
 from ..storage.db import now_iso
 from ..storage.meta import get_meta, set_meta
 from .app import App
-from .inbox_sources import PROCESSED_KEYWORD, SourceError, close_imap, open_imap
 
 OLDEST = "inbox.oldest_unprocessed_at"
 LAST_RUN = "inbox.last_processed_at"
-_INTERNALDATE = re.compile(rb'INTERNALDATE "([^"]+)"')
 _FMT = "%Y-%m-%dT%H:%M:%SZ"
 
 
@@ -53,33 +49,12 @@ def record_run(app: App, *, whole_mailbox: bool) -> None:
             conn.execute("DELETE FROM app_meta WHERE key = ?", (OLDEST,))
 
 
-def peek_imap(app: App, account: str | int, *, tls_context=None, timeout: float = 20.0) -> datetime | None:
-    """The arrival date of the oldest unprocessed message in the account's IMAP folder (None: none
-    waiting). Read-only: the folder is opened with EXAMINE and no flags change."""
-    conn, settings = open_imap(app, account, tls_context=tls_context, timeout=timeout)
-    try:
-        typ, _ = conn.select('"' + (settings.folder or "INBOX").replace('"', '\\"') + '"', readonly=True)
-        if typ != "OK":
-            raise SourceError(f"IMAP folder {settings.folder!r} cannot be opened")
-        typ, data = conn.uid("SEARCH", None, "NOT", "KEYWORD", PROCESSED_KEYWORD)
-        uids = [u for u in (data[0] or b"").split() if u] if typ == "OK" else []
-        oldest: datetime | None = None
-        for start in range(0, len(uids), 500):
-            chunk = b",".join(uids[start:start + 500])
-            typ, fetched = conn.uid("FETCH", chunk, "(INTERNALDATE)")
-            for item in fetched or []:
-                line = item[0] if isinstance(item, tuple) else item
-                m = _INTERNALDATE.search(line or b"")
-                if not m:
-                    continue
-                try:
-                    when = email.utils.parsedate_to_datetime(m.group(1).decode().replace("-", " ", 2))
-                except (TypeError, ValueError):
-                    continue
-                if oldest is None or when < oldest:
-                    oldest = when
-    finally:
-        close_imap(conn)
+def peek_imap(app: App, account: str | int, *, tls_context=None) -> datetime | None:
+    """Look (read-only) for the oldest mail still waiting in the account's IMAP folder, and keep
+    its arrival date for the reminders. None: nothing waits."""
+    from .inbox_processor import oldest_waiting
+
+    oldest = oldest_waiting(app, account, tls_context=tls_context)
     with app.db.transaction() as tx:
         if oldest is None:
             tx.execute("DELETE FROM app_meta WHERE key = ?", (OLDEST,))

@@ -252,6 +252,22 @@ class MainWindow(QMainWindow):
 
         return SetupAssistant(self.ctx, self).exec()
 
+    def check_keys(self) -> bool:
+        """Start-up guard: when the token or suppression key of an existing folder is gone from the
+        keyring, say so and offer a restore instead of silently making new keys. True when fine."""
+        from ..services import keys_guard
+        from .dialogs.missing_keys import MissingKeysDialog
+
+        try:
+            problem = keys_guard.check_keys(self.app)
+        except Exception as exc:  # no keyring at all: already reported at start-up
+            self.events.status_message.emit(str(exc))
+            return False
+        if problem is None:
+            return True
+        MissingKeysDialog(self.ctx, problem, self).exec()
+        return keys_guard.current_problem(self.app) is None
+
     def needs_setup(self) -> bool:
         return not self.app.settings.get("setup.completed")
 

@@ -19,7 +19,7 @@ import pytest
 from inbox_fixtures import fixture
 
 from mailer_desktop.domain import tokens
-from mailer_desktop.services import accounts, contacts, inbox_processor
+from mailer_desktop.services import accounts, contacts, inbox_processor, inbox_status
 from mailer_desktop.services.inbox_sources import PROCESSED_KEYWORD
 
 DOVECOT = shutil.which("dovecot") or ("/usr/sbin/dovecot" if os.path.exists("/usr/sbin/dovecot") else None)
@@ -223,10 +223,13 @@ def test_imap_import_flags_processed_mail_and_is_idempotent(app, dovecot):
 
     waiting = inbox_processor.oldest_waiting(app, "shop")
     assert waiting is not None and abs((datetime.now(UTC) - waiting).total_seconds()) < 3600
+    assert inbox_status.peek_imap(app, "shop") == waiting  # kept for the status-bar reminder
+    assert inbox_status.oldest_unprocessed(app) == waiting.replace(microsecond=0)
 
     report = inbox_processor.import_imap(app, "shop")
     assert (report.processed, report.unchanged, report.review) == (3, 0, 1)
     assert inbox_processor.oldest_waiting(app, "shop") is None  # the unread letter is on the review list
+    assert inbox_status.peek_imap(app, "shop") is None and inbox_status.oldest_unprocessed(app) is None
     assert report.by_kind == {"unsubscribe": 1, "unknown": 2}
     assert contacts.get_contact(app, anna.id).status == "unsubscribed"
 

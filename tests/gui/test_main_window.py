@@ -85,3 +85,31 @@ def test_dropped_files_are_sorted_by_kind(tmp_path):
         (tmp_path / name).write_bytes(b"x")
         assert dropped_kind(tmp_path / name) == kind, name
     assert dropped_kind(maildir) == "mail"
+
+
+def test_missing_keys_at_start_offer_a_restore(qtbot, app, keyring_backend):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from mailer_desktop.services import contacts
+    from mailer_desktop.ui.dialogs.missing_keys import MissingKeysDialog
+
+    contacts.add_contact(app, "anna@example.com", confirmed=True, evidence="form")
+    app.token_key()
+    keyring_backend.store.clear()  # the keyring was wiped (new computer, reset account)
+    window = MainWindow(app)
+    qtbot.addWidget(window)
+    shown = []
+
+    def close_dialog():
+        dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, MissingKeysDialog) and w.isVisible()]
+        if dialogs:
+            shown.append(dialogs[0])
+            dialogs[0].reject()
+        else:
+            QTimer.singleShot(50, close_dialog)
+
+    QTimer.singleShot(50, close_dialog)
+    assert window.check_keys() is False
+    assert isinstance(shown[0], MissingKeysDialog)
+    assert "missing" in shown[0].problem.message.lower() or shown[0].problem.missing
