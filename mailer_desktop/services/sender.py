@@ -184,7 +184,7 @@ class _Run:
 
     # -- one connection ------------------------------------------------------------------------
     async def worker(self) -> None:
-        smtp: aiosmtplib.SMTP | None = None
+        session: wire.Session | None = None
         ctl = self.control
         try:
             while True:
@@ -203,18 +203,17 @@ class _Run:
                     self.budget.give_back()
                     self.queue.put_back(item)
                     continue
-                if smtp is None or not smtp.is_connected:
-                    smtp = await self._connect(item)
-                    if smtp is None:
+                if session is None or not session.connected:
+                    session = await self._connect(item)
+                    if session is None:
                         continue
                 data, message_id = self.renderer.bytes_for(item.contact)
-                email = item.contact.email
                 timeout = self.options.command_timeout
                 # The envelope goes out while the claim is committed; the content only after.
                 claim = asyncio.ensure_future(
                     self.log.claim(item.delivery_id, item.contact.id, message_id, self.required))
                 try:
-                    await wire.envelope(smtp, self.envelope_from, email, timeout)
+                    await session.envelope(self.envelope_from, item.contact.email, timeout)
                     failure: BaseException | None = None
                 except Exception as exc:
                     failure = exc
@@ -222,44 +221,45 @@ class _Run:
                     self.budget.give_back()
                     ctl.count("skipped")
                     self.queue.done()
-                    smtp = await self._reset(smtp)
+                    session = await self._reset(session)
                     continue
                 item.attempts += 1
                 try:
                     if failure is not None:
                         raise failure
-                    message = await wire.content(smtp, self.envelope_from, email, data, timeout)
+                    message = await session.content(data, timeout)
                     outcome = Outcome("sent", f"250 {' '.join(message.split())}".strip())
                 except Exception as exc:
                     outcome = from_exception(exc)
-                    if outcome.reconnect or not smtp.is_connected:
-                        smtp.close()
-                        smtp = None
-                    else:
-                        smtp = await self._reset(smtp)
+                    session = None if outcome.reconnect else await self._reset(session)
                 self._settle(item, outcome, message_id)
         finally:
-            if smtp is not None:
+            if session is not None:
                 try:
-                    await asyncio.wait_for(smtp.quit(), 5)
+                    await session.quit()
                 except Exception:
-                    smtp.close()
+                    session.abort()
 
-    async def _reset(self, smtp: aiosmtplib.SMTP | None) -> aiosmtplib.SMTP | None:
-        """RSET after a refused envelope; a session that does not answer is dropped."""
-        if smtp is None or not smtp.is_connected:
+    async def _reset(self, session: wire.Session | None) -> wire.Session | None:
+        """RSET after a refused envelope; a session that does not answer (or waits for data) is dropped."""
+        if session is None or not session.connected:
+            return None
+        if session.in_data:
+            session.abort()
             return None
         try:
-            await asyncio.wait_for(smtp.rset(), self.options.command_timeout)
-            return smtp
+            await session.rset(self.options.command_timeout)
+            return session
         except Exception:
-            smtp.close()
+            session.abort()
             return None
 
-    async def _connect(self, item: _Item) -> aiosmtplib.SMTP | None:
+    async def _connect(self, item: _Item) -> wire.Session | None:
         try:
-            smtp = await open_session(self.endpoint)
-        except SmtpSetupError as exc:
+            session = wire.Session(await open_session(self.endpoint))
+        except (SmtpSetupError, aiosmtplib.SMTPException) as exc:
+            if not isinstance(exc, SmtpSetupError):
+                exc = SmtpSetupError("disconnected", f"the server closed the connection right after login ({exc})")
             self.budget.give_back()
             self.queue.put_back(item)
             self.connect_failures += 1
@@ -272,7 +272,7 @@ class _Run:
                 await asyncio.sleep(min(30.0, self.options.retry_base * 2 ** (self.connect_failures - 1)))
             return None
         self.connect_failures = 0
-        return smtp
+        return session
 
     def _settle(self, item: _Item, out: Outcome, message_id: str) -> None:
         ctl, lg, q = self.control, self.log, self.queue

@@ -17,7 +17,7 @@ from .sandbox import SandboxServer, port_open
 from .sender import SendError, _default_renderer
 from .sender_outcome import from_exception
 from .sender_smtp import SmtpSetupError, open_session
-from .sender_wire import content, envelope
+from .sender_wire import Session
 
 
 def _sample(app: App, campaign, to_address: str) -> dict:
@@ -51,14 +51,14 @@ def send_test_message(app: App, campaign_id: int, account, to_address: str, *, r
         raise SendError("set the sender's From address first (Settings > Sender)")
 
     async def run() -> str:
-        smtp = await open_session(ep)
+        session = Session(await open_session(ep))
         try:
-            await envelope(smtp, sender, to, ep.timeout)
-            reply = await content(smtp, sender, to, data, ep.timeout)
-            await smtp.quit()
+            await session.envelope(sender, to, ep.timeout)
+            reply = await session.content(data, ep.timeout)
+            await session.quit()
             return reply
         finally:
-            smtp.close()
+            session.abort()
 
     sandbox = None
     if acc.is_sandbox and not port_open(acc.host, acc.port):

@@ -27,6 +27,8 @@ def free_port() -> int:
 
 
 class CountingHandler:
+    pipelining = False  # advertise PIPELINING (RFC 2920); aiosmtpd reads pipelined commands in order
+
     def __init__(self):
         self.received: Counter[str] = Counter()
         self.messages: list[bytes] = []
@@ -43,6 +45,12 @@ class CountingHandler:
     async def handle_DATA(self, server, session, envelope):
         self.store(envelope)
         return "250 2.0.0 OK queued"
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if self.pipelining:
+            responses.insert(len(responses) - 1, "250-PIPELINING")
+        return responses
 
     @property
     def total(self) -> int:

@@ -58,7 +58,8 @@ def test_recipients_are_confirmed_list_members_minus_suppressed_with_reasons(app
     assert all(n == 1 for n in srv.handler.received.values())
 
 
-def test_fault_injection_every_deliverable_once_every_permanent_failure_recorded(app):
+@pytest.mark.parametrize("pipelining", [False, True])
+def test_fault_injection_every_deliverable_once_every_permanent_failure_recorded(app, pipelining):
     addrs = emails(300)
     unknown = {addrs[i] for i in range(0, 300, 37)}
     rejected = {addrs[i] for i in range(5, 300, 53)} - unknown
@@ -67,6 +68,7 @@ def test_fault_injection_every_deliverable_once_every_permanent_failure_recorded
     list_id = bulk_contacts(app, addrs)
     cid = make_campaign(app, list_id)
     handler = FaultHandler(seed=7, permanent=permanent, stall_seconds=1.5)
+    handler.pipelining = pipelining
     with Server(handler) as srv:
         loopback_account(app, srv.port, pool_size=4)
         status = None
