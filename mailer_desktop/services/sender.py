@@ -198,7 +198,7 @@ class _Run:
                              f"'{self.account.name}' is reached. Send again tomorrow (or raise the limit in "
                              "Settings > Accounts if your provider allows more).")
                     return
-                await self.limiter.acquire()
+                await self.limiter.ready()
                 if ctl.ending or ctl.paused:
                     self.budget.give_back()
                     self.queue.put_back(item)
@@ -227,6 +227,8 @@ class _Run:
                 try:
                     if failure is not None:
                         raise failure
+                    # The rate is taken where the server accepts the message: after the envelope.
+                    await self.limiter.acquire()
                     message = await session.content(data, timeout)
                     outcome = Outcome("sent", f"250 {' '.join(message.split())}".strip())
                 except Exception as exc:

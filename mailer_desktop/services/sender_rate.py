@@ -12,7 +12,9 @@ from collections.abc import Callable
 
 # Grants that must be at least one second apart are kept this much further apart, so that
 # scheduling jitter of a few milliseconds never lets the receiving side count one too many.
-WINDOW_MARGIN = 0.006
+WINDOW_MARGIN = 0.012
+# Waits longer than this happen before a transaction is opened (see RateLimiter.ready).
+SHORT_WAIT = 1.0
 
 
 class RateLimiter:
@@ -44,6 +46,12 @@ class RateLimiter:
         """Seconds until the next grant (for progress texts: 'waiting for the hourly limit')."""
         now = self._clock()
         return max(0.0, self._earliest(now) - now)
+
+    async def ready(self) -> None:
+        """Wait until the next grant is near: long waits (an hourly limit) must not happen while a
+        transaction is open on the server."""
+        while self.wait_time() > SHORT_WAIT:
+            await asyncio.sleep(min(self.wait_time() - SHORT_WAIT + 0.01, 60.0))
 
     async def acquire(self) -> None:
         if not self.interval and not self.per_hour:
