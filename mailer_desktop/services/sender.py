@@ -20,10 +20,7 @@ The same run resumes a paused or crashed campaign: nobody marked sent is sent ag
 from __future__ import annotations
 
 import asyncio
-import heapq
-import itertools
 import logging
-import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,13 +36,13 @@ from ..storage.accounts import AccountRow
 from . import sender_wire as wire
 from .accounts import AccountError, endpoint_for, get_account
 from .app import App
-from .contacts import Contact
 from .progress import NO_PROGRESS, Cancelled, Progress
 from .sandbox import SandboxServer, port_open
 from .sender_control import SendControl, SendStats
 from .sender_lock import CampaignBusy, CampaignLock
 from .sender_log import SendLog, utc_day
 from .sender_outcome import Outcome, from_exception
+from .sender_queue import Item, WorkQueue
 from .sender_rate import DailyBudget, RateLimiter
 from .sender_recipients import Eligibility, select
 from .sender_smtp import Endpoint, SmtpSetupError, open_session
@@ -75,13 +72,6 @@ class SendOptions:
     preflight: bool = True          # refuse when the compliance preflight has blocking errors
 
 
-@dataclass
-class _Item:
-    delivery_id: int
-    contact: Contact
-    attempts: int
-
-
 Renderer = Any  # has bytes_for(contact) -> (bytes, message_id)
 RendererFactory = Callable[[App, int], Renderer]
 
@@ -90,72 +80,6 @@ def _default_renderer(app: App, campaign_id: int) -> Renderer:
     from .compose import CampaignRenderer
 
     return CampaignRenderer(app, campaign_id)
-
-
-class _WorkQueue:
-    """Queued rows in id order (fetched in batches), plus retries waiting for their time."""
-
-    def __init__(self, run: _Run):
-        self.run = run
-        self.pending: deque[_Item] = deque()
-        self.retries: list[tuple[float, int, _Item]] = []
-        self.in_flight = 0
-        self.after_id = 0
-        self.exhausted = False
-        self.changed = asyncio.Event()
-        self._seq = itertools.count()
-
-    def _refill(self) -> None:
-        r = self.run
-        rows = store.queued_batch(r.app.db.conn, r.campaign_id, self.after_id, r.options.batch_size)
-        if not rows:
-            self.exhausted = True
-            return
-        self.after_id = rows[-1]["delivery_id"]
-        for row, reason in zip(rows, r.eligibility.reasons(rows), strict=True):
-            if reason is not None:
-                r.log.skip(row["delivery_id"], reason)
-                r.control.count("skipped")
-                continue
-            self.pending.append(_Item(row["delivery_id"], Contact.from_row(row), row["attempts"]))
-
-    async def get(self) -> _Item | None:
-        ctl = self.run.control
-        while True:
-            if ctl.ending:
-                return None
-            now = time.monotonic()
-            if self.retries and self.retries[0][0] <= now:
-                item = heapq.heappop(self.retries)[2]
-                self.in_flight += 1
-                return item
-            if not self.pending and not self.exhausted:
-                self._refill()
-            if self.pending:
-                self.in_flight += 1
-                return self.pending.popleft()
-            if not self.retries and self.in_flight == 0:
-                return None
-            timeout = max(0.0, self.retries[0][0] - now) if self.retries else None
-            self.changed.clear()
-            try:
-                await asyncio.wait_for(self.changed.wait(), timeout)
-            except TimeoutError:
-                pass
-
-    def done(self) -> None:
-        self.in_flight -= 1
-        self.changed.set()
-
-    def put_back(self, item: _Item) -> None:
-        self.in_flight -= 1
-        self.pending.appendleft(item)
-        self.changed.set()
-
-    def retry(self, item: _Item, delay: float) -> None:
-        self.in_flight -= 1
-        heapq.heappush(self.retries, (time.monotonic() + delay, next(self._seq), item))
-        self.changed.set()
 
 
 class _Run:
@@ -177,7 +101,7 @@ class _Run:
         self.limiter = RateLimiter(account.rate_per_second, account.rate_per_hour)
         self.budget = DailyBudget(account.rate_per_day,
                                   account_store.usage_today(app.db.conn, account.id, utc_day()))
-        self.queue = _WorkQueue(self)
+        self.queue = WorkQueue(self)
         self.recent_policy: deque[bool] = deque(maxlen=options.policy_window)
         self.policy_failed: list[int] = []
         self.connect_failures = 0
@@ -256,7 +180,7 @@ class _Run:
             session.abort()
             return None
 
-    async def _connect(self, item: _Item) -> wire.Session | None:
+    async def _connect(self, item: Item) -> wire.Session | None:
         try:
             session = wire.Session(await open_session(self.endpoint))
         except (SmtpSetupError, aiosmtplib.SMTPException) as exc:
@@ -276,7 +200,7 @@ class _Run:
         self.connect_failures = 0
         return session
 
-    def _settle(self, item: _Item, out: Outcome, message_id: str) -> None:
+    def _settle(self, item: Item, out: Outcome, message_id: str) -> None:
         ctl, lg, q = self.control, self.log, self.queue
         self.recent_policy.append(out.kind == "policy")
         if out.kind == "sent":

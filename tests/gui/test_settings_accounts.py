@@ -64,6 +64,7 @@ def test_test_connection_reports_success_and_failure(qtbot, app, monkeypatch):
         qtbot.mouseClick(w.test_button, LEFT)
         qtbot.waitUntil(lambda: w.last_report is not None, timeout=15000)
         assert w.last_report.ok, w.last_report.message
+        qtbot.waitUntil(w.test_button.isEnabled, timeout=5000)
         w.last_report = None
         qtbot.keyClicks(w.password, "wrong")       # tested before it is saved
         qtbot.mouseClick(w.test_button, LEFT)
