@@ -9,8 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -191,17 +191,31 @@ class ContactsPage(QWidget):
 
     def _table_actions(self) -> None:
         """The bulk actions also sit in the table's context menu; Delete erases (after asking)."""
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        for text, slot, key in ((self.tr("Add to list…"), self.add_selection_to_list, None),
-                                (self.tr("Remove from list…"), self.remove_selection_from_list, None),
-                                (self.tr("Unsubscribe"), self.unsubscribe_selection, None),
-                                (self.tr("Erase…"), self.erase_selection, QKeySequence.StandardKey.Delete)):
-            action = QAction(text, self.table)
-            if key is not None:
-                action.setShortcut(QKeySequence(key))
-                action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-            action.triggered.connect(slot)
-            self.table.addAction(action)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.installEventFilter(self)
+
+    def context_menu_actions(self) -> list[tuple[str, object]]:
+        return [(self.tr("Add to list…"), self.add_selection_to_list),
+                (self.tr("Remove from list…"), self.remove_selection_from_list),
+                (self.tr("Unsubscribe"), self.unsubscribe_selection),
+                (self.tr("Erase…"), self.erase_selection)]
+
+    def _context_menu(self, pos) -> None:
+        if not self.selected_count():
+            return
+        menu = QMenu(self.table)
+        for text, slot in self.context_menu_actions():
+            menu.addAction(text).triggered.connect(slot)
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+        menu.deleteLater()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt API)
+        if (watched is self.table and event.type() == QEvent.Type.KeyPress
+                and event.key() == Qt.Key.Key_Delete and self.selected_count()):
+            self.erase_selection()
+            return True
+        return super().eventFilter(watched, event)
 
     def _sort_indicator_changed(self, column: int, order: Qt.SortOrder) -> None:
         """Columns the model cannot sort (lists) keep the indicator where the order really is."""
