@@ -247,7 +247,10 @@ def table_from_text(text: str, name: str = "pasted text") -> Table:
     text = text.lstrip("\ufeff")
     lines = [ln for ln in text.splitlines() if ln.strip()]
     delimiter = "\t" if any("\t" in ln for ln in lines[:20]) else detect_delimiter(text[:SAMPLE_BYTES])
-    parsed = list(enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1))
+    try:
+        parsed = list(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1))
+    except csv.Error:  # not a table after all (e.g. stray quotes): take the addresses from the text
+        parsed = []
     head = parsed[:HEADER_SCAN_ROWS]
     header, header_row, first = _header_of(head)
     widths = {len(r) for _, r in parsed if any(c.strip() for c in r)}
