@@ -176,9 +176,19 @@ def test_a_failure_inside_the_transaction_rolls_everything_back(app, tmp_path, m
     assert app.db.conn.execute("SELECT count(*) FROM sqlite_master WHERE name='contacts_search_ai'").fetchone()[0] == 1
 
 
-def test_bulk_import_keeps_the_search_index(app, tmp_path):
+def test_bulk_import_keeps_the_search_index_and_the_indexes(app, tmp_path, monkeypatch):
+    from mailer_desktop.storage import importing as sql
+
+    monkeypatch.setattr(sql, "BULK_INDEX_THRESHOLD", 100)  # take the drop-and-rebuild path
+    schema = "SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN ('contacts', 'contacts_search') ORDER BY name"
+    before = app.db.conn.execute(schema).fetchall()
     path = write(tmp_path, "email,name\n" + "\n".join(f"p{i}@example.com,Person{i} Zyx" for i in range(2500)) + "\n")
     import_file(app, path)
+    assert app.db.conn.execute(schema).fetchall() == before
+    assert app.db.integrity_check() is None
+    plan = " ".join(r[3] for r in app.db.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT id FROM contacts WHERE status = 'pending' ORDER BY name COLLATE NOCASE"))
+    assert "contacts_by_status_name" in plan
     from mailer_desktop.storage.contacts import ContactQuery
 
     assert contacts.count(app, ContactQuery(search="Person2499")) == 1
