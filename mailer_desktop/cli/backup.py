@@ -1,4 +1,4 @@
-"""``backup create | restore | list | verify``: encrypted backups of a data folder (DESIGN.md §4)."""
+"""``backup create | restore | list | verify`` (DESIGN.md §4) and ``keys check | accept-new``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..config import resolve_paths
 from ..services import backup as service
+from ..services import keys_guard
 from ..services.progress import NO_PROGRESS
 from .base import Cli, CliError, Context
 
@@ -29,6 +30,12 @@ def register(cli: Cli) -> None:
 
     p = cli.add("backup", "list", list_, help="list the backups in the backup folder with dates and sizes")
     p.add_argument("--folder", metavar="DIR", help="list this folder instead of the configured one")
+
+    cli.add("keys", "check", keys_check, help="check that this data folder's token and suppression keys are in "
+            "the keyring")
+    p = cli.add("keys", "accept-new", keys_accept_new,
+                help="lost keys and no backup: start with new keys (old unsubscribe links stop working)")
+    p.add_argument("--yes", action="store_true", help="confirm that you read what stops working")
 
     p = cli.add("backup", "verify", verify, help="check that a backup opens with the passphrase and is complete")
     p.add_argument("file", metavar="FILE")
@@ -135,4 +142,34 @@ def verify(args, ctx: Context) -> int:
     else:
         ctx.say(f"{file.name} is complete and opens with this passphrase (made {header.get('created_at')}, "
                 f"schema {header.get('schema_version')}).")
+    return 0
+
+
+def keys_check(args, ctx: Context) -> int:
+    problem = keys_guard.check_keys(ctx.app)
+    if ctx.json:
+        ctx.emit({"ok": problem is None, "missing": problem.missing if problem else [],
+                  "replaced": problem.replaced if problem else [],
+                  "message": problem.message if problem else ""})
+    else:
+        ctx.say("The keys are in place." if problem is None else problem.message)
+    return 0 if problem is None else 1
+
+
+def keys_accept_new(args, ctx: Context) -> int:
+    app = ctx.app
+    problem = keys_guard.check_keys(app)
+    if problem is None:
+        if ctx.json:
+            ctx.emit({"changed": []})
+        else:
+            ctx.say("The keys are in place; nothing to do.")
+        return 0
+    if not args.yes:
+        raise CliError("this cannot be undone: " + keys_guard.NEW_KEYS_WARNING + " Add --yes to go ahead.")
+    changed = keys_guard.accept_new_keys(app)
+    if ctx.json:
+        ctx.emit({"changed": changed})
+    else:
+        ctx.say("New keys in use: " + ", ".join(changed) + ". Old unsubscribe links no longer work.")
     return 0

@@ -116,3 +116,26 @@ def test_clear_errors(cli, stdin, tmp_path):
     stdin("")
     code, out, err = cli("backup", "create", "--passphrase-stdin")
     assert code == 1 and "no passphrase" in err
+
+
+def test_keys_check_and_accept_new(cli, app, keyring_backend):
+    old = app.token_key()
+    contacts_service.add_contact(app, "alice@example.com")
+    app.close()
+    code, out, _ = cli("keys", "check", "--json")
+    assert code == 0 and json.loads(out)["ok"] is True
+    keyring_backend.store.clear()
+    code, out, _ = cli("keys", "check", "--json")
+    report = json.loads(out)
+    assert code == 1 and set(report["missing"]) == {"token-key", "suppression-key"}
+    code, out, err = cli("keys", "accept-new")
+    assert code == 1 and "cannot be undone" in err and "--yes" in err and keyring_backend.store == {}
+    code, out, err = cli("keys", "accept-new", "--yes", "--json")
+    assert code == 0 and set(json.loads(out)["changed"]) == {"token-key", "suppression-key"}
+    code, out, _ = cli("keys", "check")
+    assert code == 0 and "in place" in out
+    again = open_app(app.paths.home, keyring_backend=keyring_backend, log_to_file=False)
+    try:
+        assert again.token_key() != old
+    finally:
+        again.close()
