@@ -104,15 +104,25 @@ def shop(app):
 @pytest.mark.slow
 def test_backup_during_send_then_restore_on_a_new_computer(shop, tmp_path, capsys, monkeypatch):
     app = shop
-    campaign_id = create_campaign(app, "Spring", "News for {{ name }}", "News", html="<p>Hi {{ name }}</p>")
+    campaign_id = create_campaign(app, "Spring", "News for {{ contact.name }}", "News",
+                                  html="<p>Hi {{ contact.name }}</p>")
     handler = HoldingHandler(PASS_FIRST)
     result: dict = {}
     with Server(handler) as srv:
         loopback_account(app, srv.port, pool_size=2)
-        sender = threading.Thread(target=lambda: result.update(send_campaign(app, campaign_id, "local")))
+        failure: list[BaseException] = []
+
+        def send() -> None:
+            try:
+                result.update(send_campaign(app, campaign_id, "local"))
+            except BaseException as exc:  # shown by the assertion below instead of a bare timeout
+                failure.append(exc)
+
+        sender = threading.Thread(target=send)
         sender.start()
         try:
-            _wait(handler.holding.is_set, 60, "the send to be in flight")
+            _wait(lambda: handler.holding.is_set() or not sender.is_alive(), 60, "the send to be in flight")
+            assert not failure, failure
             delivered_before = list(handler.messages)
             info = backup.create_backup(app, PASS)
         finally:
