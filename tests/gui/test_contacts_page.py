@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
 
 from mailer_desktop.services import contacts, suppression
 from mailer_desktop.storage.contacts import ContactQuery
@@ -55,6 +56,8 @@ class ScriptedPrompts:
 
 @pytest.fixture
 def make_page(qtbot, app):
+    built = []
+
     def build():
         ctx = UiContext(app=app, jobs=JobRunner(), events=Events())
         page = ContactsPage(ctx)
@@ -63,8 +66,17 @@ def make_page(qtbot, app):
         page.resize(1300, 700)
         page.show()
         qtbot.waitExposed(page)
+        built.append(page)
         return page
-    return build
+
+    yield build
+    # Tear down in a fixed order: jobs finished, page closed, then the window-level objects.
+    for page in built:
+        qtbot.waitUntil(lambda p=page: p.ctx.jobs.active == [], timeout=10000)
+        page.close()
+        page.ctx.jobs.deleteLater()
+        page.ctx.events.deleteLater()
+    QApplication.processEvents()
 
 
 def _fill(app, n: int = 40) -> None:

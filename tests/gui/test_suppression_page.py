@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from mailer_desktop.services import contacts, rights, suppression
 from mailer_desktop.ui.context import Events, UiContext
@@ -22,8 +24,24 @@ class Answers:
         return self._path
 
 
+@pytest.fixture(autouse=True)
+def _tear_down_in_order(qtbot):
+    yield
+    for page in list(_PAGES):
+        qtbot.waitUntil(lambda p=page: p.ctx.jobs.active == [], timeout=10000)
+        page.close()
+        page.ctx.jobs.deleteLater()
+        page.ctx.events.deleteLater()
+    _PAGES.clear()
+    QApplication.processEvents()
+
+
+_PAGES: list = []
+
+
 def _page(qtbot, app, prompts=None):
     page = SuppressionPage(UiContext(app=app, jobs=JobRunner(), events=Events()))
+    _PAGES.append(page)
     if prompts:
         page.prompts = prompts
     qtbot.addWidget(page)
