@@ -158,7 +158,10 @@ def closing_markup(html: str) -> str:
         elif kind in ("tag", "end"):
             tag = m.group("tag").lower()
             if m.group("end"):
-                elements.end(tag)
+                # Inside an Outlook conditional an end tag happens for only one kind of mail
+                # program; counting the element as still open is the safe side for both.
+                if not open_conditionals:
+                    elements.end(tag)
             else:
                 elements.start(tag)
     if not unclosed_comment:

@@ -93,9 +93,15 @@ def _contact_parts(contact: Any) -> tuple[int, str, str, dict]:
 class CampaignRenderer:
     """Renders the messages of one campaign (see the module docstring)."""
 
-    def __init__(self, app, campaign_id: int):
-        self.campaign = campaigns_service.require_campaign(app, campaign_id)
+    def __init__(self, app, campaign_id: int | campaigns_service.Campaign):
+        # A Campaign object (e.g. unsaved composer content) renders without reading it again.
+        if isinstance(campaign_id, campaigns_service.Campaign):
+            self.campaign = campaign_id
+        else:
+            self.campaign = campaigns_service.require_campaign(app, campaign_id)
         self.sender: SenderIdentity = load_sender(app)
+        if not self.sender.from_address:
+            raise ValueError("no From address is set (Settings → Sender identity, or 'sender set --from')")
         self._key = app.token_key()
         self.confirmation = self.campaign.kind == "confirmation"
         self.confirmation_wording = app.settings.get("consent.confirmation_wording")

@@ -61,23 +61,28 @@ def recipient_count(app, campaign) -> int:
     return len(mailable_contact_ids(app, campaign.list_id))
 
 
-def run_preflight(app, campaign_id: int, *, account_name: str | int | None = None, check_dns: bool = True,
-                  resolver=None) -> PreflightReport:
+def run_preflight(app, campaign_id: int | campaigns_service.Campaign, *, account_name: str | int | None = None,
+                  check_dns: bool = True, resolver=None, contact: dict | None = None) -> PreflightReport:
+    """The preflight of a stored campaign (or of unsaved content given as a Campaign object);
+    the sample rendering uses ``contact`` or the list's first contact."""
     from .compose import CampaignRenderer
     from .preview import preview_contact
 
-    campaign = campaigns_service.require_campaign(app, campaign_id)
+    if isinstance(campaign_id, campaigns_service.Campaign):
+        campaign = campaign_id
+    else:
+        campaign = campaigns_service.require_campaign(app, campaign_id)
     sender = load_sender(app)
     inp = PreflightInput(sender=sender, kind=campaign.kind, recipients=recipient_count(app, campaign),
                          dns_skipped=not check_dns)
     try:
-        renderer = CampaignRenderer(app, campaign_id)
+        renderer = CampaignRenderer(app, campaign)
         usage = renderer.template.usage
         known = store.field_names(app.db.conn, campaign.list_id)
         inp.unknown_fields = usage.unknown_fields(known)
         inp.unknown_names = sorted(usage.unknown_names - {"wording", "confirm_token", "confirm_mailto",
                                                           "confirm_address", "confirm_url"})
-        parts = renderer.render(preview_contact(app, campaign))
+        parts = renderer.render(contact or preview_contact(app, campaign))
         inp.subject, inp.html, inp.text = parts.subject, parts.html, parts.text
     except TemplateError as exc:
         inp.template_error = str(exc)

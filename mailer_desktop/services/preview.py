@@ -35,3 +35,8 @@ def preview_contacts(app, list_id: int | None, limit: int = 50) -> list[dict]:
 def known_fields(app, list_id: int | None) -> list[str]:
     """Custom field names present on contacts (of a list), for the merge-field picker."""
     return sorted(store.field_names(app.db.conn, list_id), key=str.lower)
+
+
+def list_names(app) -> list[str]:
+    """Names of the contact lists, for list pickers."""
+    return store.list_names(app.db.conn)

@@ -78,6 +78,8 @@ HOSTILE = [
     "<div style='display:none' title='unterminated",
     "<p><b style='font-size:0'><div>x</div>",
     "<span style='display:none'><div></span>",
+    "<div hidden><!--[if mso]></div>",
+    "<div style='display:none'><!--[if !mso]><!--></div><!--<![endif]-->",
 ]
 
 
@@ -143,3 +145,9 @@ def test_random_templates_always_carry_a_visible_footer_in_both_parts(shop, part
     footer_is_visible(msg.get_body(("html",)).get_content(), "1 Main Street")
     text = msg.get_body(("plain",)).get_content()
     assert "1 Main Street" in text and "Springfield" in text and "Unsubscribe: mailto:" in text
+
+
+def test_end_tags_inside_outlook_conditionals_do_not_count_as_closing():
+    reset = TOKENIZER_RESET
+    assert closing_markup("<div hidden><!--[if mso]></div>") == reset + "<![endif]--></div>"
+    assert closing_markup("<div><!--[if !mso]><!--></div><!--<![endif]-->") == reset + "</div>"

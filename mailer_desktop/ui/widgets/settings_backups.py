@@ -212,7 +212,7 @@ class BackupSettings(QWidget):
         self.scheduler = BackupScheduler(ctx, self) if schedule else None
         if self.scheduler is not None:
             self.scheduler.backed_up.connect(lambda _info: self.refresh_list())
-            QTimer.singleShot(0, self, self.check_keys_at_startup)
+        # The missing-keys check at start-up is the main window's (MainWindow.check_keys).
 
     # -- settings ---------------------------------------------------------------------------
     def load(self) -> None:
@@ -393,17 +393,3 @@ class BackupSettings(QWidget):
         self._say(self.tr("Restored the backup made %s: %d contacts.") % (report.created_at, report.contacts))
         refresh_all(self.ctx)
 
-    # -- start-up -------------------------------------------------------------------------------
-    def check_keys_at_startup(self) -> None:
-        """Open the missing-keys dialog when the folder's keys are gone (never silently replaced)."""
-        try:
-            problem = keys_guard.check_keys(self.ctx.app)
-        except Exception:  # no usable keyring: the start-up code already told the user
-            return
-        if problem is None:
-            return
-        from ..dialogs.missing_keys import MissingKeysDialog
-
-        dialog = MissingKeysDialog(self.ctx, problem, self.window())
-        dialog.finished.connect(lambda _code: self.load())
-        dialog.open()
