@@ -153,16 +153,28 @@ def lost_keys(app, keyring_backend):
 
 
 def test_startup_opens_the_missing_keys_dialog(qtbot, lost_keys):
+    from PySide6.QtCore import QTimer
+
+    from mailer_desktop.ui.main_window import MainWindow
+
     app, _ = lost_keys
-    w = BackupSettings(_ctx(app))
-    qtbot.addWidget(w)
-    w.scheduler.timer.stop()
-    qtbot.waitUntil(lambda: any(isinstance(t, MissingKeysDialog) and t.isVisible()
-                                for t in QApplication.topLevelWidgets()), timeout=5000)
-    dialog = next(t for t in QApplication.topLevelWidgets() if isinstance(t, MissingKeysDialog))
-    with pytest.raises(keys_guard.KeysMissing):  # sending is blocked while the dialog waits
-        app.token_key()
-    dialog.reject()
+    window = MainWindow(app)
+    qtbot.addWidget(window)
+    seen = []
+
+    def answer_later():
+        dialogs = [t for t in QApplication.topLevelWidgets() if isinstance(t, MissingKeysDialog) and t.isVisible()]
+        if not dialogs:
+            QTimer.singleShot(50, answer_later)
+            return
+        with pytest.raises(keys_guard.KeysMissing):  # sending is blocked while the dialog waits
+            app.token_key()
+        seen.append(dialogs)
+        dialogs[0].reject()
+
+    QTimer.singleShot(50, answer_later)
+    assert window.check_keys() is False  # the user decided later: still blocked
+    assert len(seen) == 1 and len(seen[0]) == 1  # exactly one dialog
 
 
 def test_dialog_restores_the_newest_backup(qtbot, lost_keys):
