@@ -339,3 +339,15 @@ def test_old_pending_contacts_are_purged_when_the_page_opens(qtbot, app, make_pa
     _wait_idle(qtbot, page)
     qtbot.waitUntil(lambda: page.model.total == 1, timeout=3000)
     assert contacts.find_by_email(app, "old@example.com") is None
+
+
+def test_import_button_opens_the_import_wizard(qtbot, app, make_page):
+    from mailer_desktop.ui.dialogs.import_wizard import ImportWizard
+
+    _fill(app, 2)
+    page = make_page()
+    assert page.import_button.isVisible()
+    qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(w.isVisible() for w in page.findChildren(ImportWizard)), timeout=3000)
+    for wizard in page.findChildren(ImportWizard):
+        wizard.reject()
