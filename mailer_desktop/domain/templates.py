@@ -18,6 +18,7 @@ markup of a message comes only from the template text itself — which is what l
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +36,10 @@ _DEFAULT_FILTERS = frozenset({"default", "d"})
 _NOT_AVAILABLE = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
 # Statements that can make the markup differ between recipients (expressions cannot: escaped).
 _DYNAMIC = (nodes.If, nodes.For, nodes.Macro, nodes.CallBlock, nodes.FilterBlock, nodes.Block)
+
+
+_TAGS = re.compile(r"<[^<>]*>?")
+_QUOTED = re.compile(r"\"[^\"<>]*\"|'[^'<>]*'")
 
 
 class TemplateError(ValueError):
@@ -229,6 +234,7 @@ class CompiledTemplate:
         # Merge fields are escaped, so the markup (and what is left open) changes from one
         # recipient to the next only when the template has conditions or loops.
         self._closers: str | None = None
+        self._closer_cache: dict[str, str] = {}
         if not u_html.dynamic:
             sample = self._html.render(self._context(merge_values("a@example.com", "A", {}), {}))
             self._closers = footer_mod.closing_markup(sample)
@@ -237,6 +243,20 @@ class CompiledTemplate:
         if "{" in source and (usage.fields or usage.dynamic or usage.unknown_names or "{{" in source):
             return None
         return template.render(self._context({}, {}))
+
+    def _dynamic_closers(self, html: str) -> str:
+        """Closers for a template with conditions or loops, cached by the output's markup.
+
+        Escaped merge values hold no '<', '>' or quotes, so two outputs whose tags (with quoted
+        attribute values blanked) are equal were tokenized alike and need the same closers."""
+        key = _QUOTED.sub('""', "".join(_TAGS.findall(html)))
+        found = self._closer_cache.get(key)
+        if found is None:
+            found = footer_mod.closing_markup(html)
+            if len(self._closer_cache) >= 256:
+                self._closer_cache.clear()
+            self._closer_cache[key] = found
+        return found
 
     @staticmethod
     def _context(values: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
@@ -268,7 +288,7 @@ class CompiledTemplate:
             raise TemplateError(f"{part}: {exc}") from None
         except (TypeError, ValueError, ArithmeticError, LookupError) as exc:
             raise TemplateError(f"{part}: {type(exc).__name__}: {exc}") from None
-        closers = self._closers if self._closers is not None else footer_mod.closing_markup(html)
+        closers = self._closers if self._closers is not None else self._dynamic_closers(html)
         return RenderedContent(subject=subject, preheader=preheader, html=html + closers, text=text)
 
 

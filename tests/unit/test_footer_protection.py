@@ -151,3 +151,16 @@ def test_end_tags_inside_outlook_conditionals_do_not_count_as_closing():
     reset = TOKENIZER_RESET
     assert closing_markup("<div hidden><!--[if mso]></div>") == reset + "<![endif]--></div>"
     assert closing_markup("<div><!--[if !mso]><!--></div><!--<![endif]-->") == reset + "</div>"
+
+
+def test_dynamic_markup_is_closed_per_recipient(shop):
+    app, _ = shop
+    html = ("{% if contact.name == 'Hide' %}<div style='display:none'>{% endif %}"
+            "<p title='{{ contact.name }}'>Hello {{ contact.name }}</p>")
+    cid = campaigns.create_campaign(app, "N", "S", "News", html=html)
+    renderer = CampaignRenderer(app, cid)
+    for i, name in enumerate(["Shown", "Other", "Hide", "Shown <b>", "Hide"]):
+        contact = {"id": i + 1, "email": f"c{i}@example.com", "name": name, "fields": {}}
+        msg = email.message_from_bytes(renderer.bytes_for(contact)[0], policy=email.policy.default)
+        footer_is_visible(msg.get_body(("html",)).get_content(), "1 Main Street")
+    assert 1 <= len(renderer.template._closer_cache) <= 3
