@@ -224,7 +224,8 @@ def footer_html(info: FooterInfo, links: UnsubscribeLinks) -> str:
         unsubscribe += f' &middot; <a href="{escape(links.mailto)}" style="{_LINK}">unsubscribe by email</a>'
     parts.append(f'<p style="{_LINE}">{unsubscribe}</p>')
     parts.append("</div>")
-    return "".join(parts)
+    # One element per line: the renderer encodes the lines without the token only once.
+    return "\n".join(parts)
 
 
 def footer_text(info: FooterInfo, links: UnsubscribeLinks) -> str:
@@ -252,10 +253,24 @@ PREHEADER = ('<div style="display:none;max-height:0;overflow:hidden;mso-hide:all
              'line-height:1px;color:#ffffff;opacity:0;">{text}</div>')
 
 
+def head_html(title: str) -> str:
+    return HEAD.replace("{title}", escape(title)) + "\n"
+
+
+def content_html_line(content_html: str, preheader: str) -> str:
+    """The preheader and the (already closed) content, ending a line."""
+    pre = PREHEADER.replace("{text}", escape(preheader)) if preheader.strip() else ""
+    return pre + content_html + "\n"
+
+
+def footer_lines(footer: str) -> list[str]:
+    """The footer and the document's end as lines (each but the last ending in a newline)."""
+    return [line + "\n" for line in footer.split("\n")] + ["</body></html>"]
+
+
 def assemble_html(content_html: str, footer: str, *, title: str, preheader: str) -> str:
     """The complete HTML document: head, preheader, the (already closed) content, the footer."""
-    pre = PREHEADER.replace("{text}", escape(preheader)) if preheader.strip() else ""
-    return HEAD.replace("{title}", escape(title)) + pre + content_html + footer + "</body></html>"
+    return head_html(title) + content_html_line(content_html, preheader) + "".join(footer_lines(footer))
 
 
 def assemble_text(content_text: str, footer: str) -> str:

@@ -199,8 +199,9 @@ class MessageBuilder:
 
     def build(self, *, to_name: str, to_email: str, subject: str, text: str, html: str,
               unsubscribe: UnsubscribeLinks, reference: str, reply_to: str | None = None,
-              message_id: str | None = None) -> tuple[bytes, str]:
-        """Wire bytes (CRLF line ends) of one message and its Message-ID."""
+              message_id: str | None = None, html_qp: bytes | None = None) -> tuple[bytes, str]:
+        """Wire bytes (CRLF line ends) of one message and its Message-ID. ``html_qp`` is ``html``
+        already in quoted-printable (a caller that encodes constant parts once passes it)."""
         message_id = message_id or self.new_message_id()
         reply = address_header("Reply-To", "", reply_to) if reply_to else self._reply_to
         alt = self._alt
@@ -213,7 +214,7 @@ class MessageBuilder:
             b"--", alt.encode(), b'\r\nContent-Type: text/plain; charset="utf-8"\r\n'
             b"Content-Transfer-Encoding: quoted-printable\r\n\r\n", quoted_printable(text),
             b"\r\n--", alt.encode(), b'\r\nContent-Type: text/html; charset="utf-8"\r\n'
-            b"Content-Transfer-Encoding: quoted-printable\r\n\r\n", quoted_printable(html),
+            b"Content-Transfer-Encoding: quoted-printable\r\n\r\n", html_qp if html_qp is not None else quoted_printable(html),
             b"\r\n--", alt.encode(), b"--\r\n",
         ))
         if not self._attachments:

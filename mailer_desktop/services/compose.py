@@ -18,13 +18,21 @@ import email
 import email.policy
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..domain import tokens
-from ..domain.footer import UnsubscribeLinks, assemble_html, assemble_text, footer_html, footer_text
+from ..domain.footer import (
+    UnsubscribeLinks,
+    assemble_text,
+    content_html_line,
+    footer_html,
+    footer_lines,
+    footer_text,
+    head_html,
+)
 from ..domain.identity import SenderIdentity
-from ..domain.messages import Attachment, MessageBuilder
+from ..domain.messages import Attachment, MessageBuilder, quoted_printable
 from ..domain.templates import (
     CompiledTemplate,
     RenderedContent,
@@ -80,6 +88,7 @@ class RenderedMessage:
     unsubscribe: UnsubscribeLinks
     reference: str
     reply_to: str | None
+    html_qp: bytes = field(default=b"", repr=False)   # ``html`` in quoted-printable
 
 
 def _contact_parts(contact: Any) -> tuple[int, str, str, dict]:
@@ -127,8 +136,13 @@ class CampaignRenderer:
         info = self.sender.footer_info(marketing=not self.confirmation)
         sample = self.sender.unsubscribe_links(_PLACEHOLDER)
         # The footer differs between contacts only by the token: built once, token swapped in.
-        self._footer_html = footer_html(info, sample)
         self._footer_text = footer_text(info, sample)
+        # HTML pieces that are the same for everyone are encoded to quoted-printable once
+        # (each piece ends a line, so the encodings simply concatenate).
+        head = head_html(self.sender.business_name or self.sender.from_address)
+        self._head_piece = (head, quoted_printable(head))
+        self._footer_pieces = [(line, None if _PLACEHOLDER in line else quoted_printable(line))
+                               for line in footer_lines(footer_html(info, sample))]
         from .dkim import signer_for  # local: DKIM is optional and loads a key from the keyring
         self.signer = signer_for(app, self.builder.domain)
 
@@ -157,10 +171,13 @@ class CampaignRenderer:
         if self.confirmation:
             subject = f"{subject} ({extra['confirm_token']})"
             reply_to = extra["confirm_address"]
-        html = assemble_html(content.html, self._footer_html.replace(_PLACEHOLDER, unsub_token),
-                             title=subject, preheader=content.preheader)
+        pieces = [self._head_piece, (content_html_line(content.html, content.preheader), None)]
+        pieces += [(line.replace(_PLACEHOLDER, unsub_token), None) if qp is None else (line, qp)
+                   for line, qp in self._footer_pieces]
+        html = "".join(p for p, _ in pieces)
+        html_qp = b"".join(qp if qp is not None else quoted_printable(p) for p, qp in pieces)
         text = assemble_text(content.text, self._footer_text.replace(_PLACEHOLDER, unsub_token))
-        return RenderedMessage(subject=subject, preheader=content.preheader, html=html, text=text,
+        return RenderedMessage(subject=subject, preheader=content.preheader, html=html, text=text, html_qp=html_qp,
                                unsubscribe=links, reference=tokens.reference_token(self._key, self.campaign.id,
                                                                                    contact_id),
                                reply_to=reply_to)
@@ -171,7 +188,8 @@ class CampaignRenderer:
         parts = self._render(contact_id, address, name, fields)
         data, message_id = self.builder.build(
             to_name=name, to_email=address, subject=parts.subject, text=parts.text, html=parts.html,
-            unsubscribe=parts.unsubscribe, reference=parts.reference, reply_to=parts.reply_to)
+            unsubscribe=parts.unsubscribe, reference=parts.reference, reply_to=parts.reply_to,
+            html_qp=parts.html_qp or None)
         if self.signer is not None:
             data = self.signer.sign(data)
         return data, message_id

@@ -82,6 +82,9 @@ def test_bodies_render_merge_fields_inline_css_and_carry_the_footer(shop):
         assert "You receive this because you subscribed" in body
         assert "This message is an advertisement." in body
     assert html.index("Hello Anna") < html.index("Hauptstraße 1")
+    # the pieces encoded once and the per-recipient pieces decode to exactly the rendered document
+    rendered = CampaignRenderer(app, cid).render(anna).html
+    assert html.replace("\r\n", "\n").rstrip("\n") == rendered.replace("\r\n", "\n").rstrip("\n")
 
 
 def test_https_unsubscribe_adds_one_click_post_and_plus_addressing_puts_token_in_address(shop):
