@@ -14,7 +14,6 @@ from importlib import resources
 from pathlib import Path
 
 from ..secrets import EphemeralKeyring
-from ..storage.db import now_iso
 from . import campaigns, contacts
 from .app import App, open_app
 from .progress import NO_PROGRESS, Progress
@@ -53,6 +52,8 @@ PENDING = range(26, 33)
 UNSUBSCRIBED = (3, 11)
 BOUNCED = (7,)
 COMPLAINED = (15,)
+AWAY = (20,)
+VAGUE = (22,)
 
 PROOF = "Signed up with the newsletter form at the shop counter on 2026-05-02 (paper form kept in the shop)."
 
@@ -120,42 +121,35 @@ def populate(app: App, progress: Progress = NO_PROGRESS) -> dict:
     result = send_campaign(app, campaign_id, "sandbox")
     progress.update(len(PEOPLE) + 2, len(PEOPLE) + 3, "campaign sent")
 
-    # What came back after the campaign: opt-outs, a dead address, a spam complaint.
-    for i in UNSUBSCRIBED:
-        contacts.change_status(app, ids[i], "unsubscribed", "email_reply",
-                               evidence="Reply to the List-Unsubscribe address (demo)")
-    for i in BOUNCED:
-        contacts.change_status(app, ids[i], "bounced", "inbox", evidence="550 5.1.1 user unknown (demo)",
-                               suppress_reason="hard_bounce")
-        app.db.conn.execute(
-            "INSERT INTO bounce_events(contact_id, campaign_id, kind, status, reason, at) "
-            "VALUES (?, ?, 'hard', '5.1.1', 'user unknown', ?)", (ids[i], campaign_id, now_iso()))
-    for i in COMPLAINED:
-        contacts.change_status(app, ids[i], "complained", "inbox", evidence="ARF feedback report (demo)")
-        app.db.conn.execute(
-            "INSERT INTO bounce_events(contact_id, campaign_id, kind, reason, at) "
-            "VALUES (?, ?, 'complaint', 'abuse report', ?)", (ids[i], campaign_id, now_iso()))
+    # What came back after the campaign goes through the real inbox processing.
+    from . import demo_replies, inbox_processor, inbox_status
+
+    emails = [email for _name, email in PEOPLE]
+    replies = demo_replies.build(
+        app, unsubscribed=[emails[i] for i in UNSUBSCRIBED], bounced=[emails[i] for i in BOUNCED],
+        complained=[emails[i] for i in COMPLAINED], away=[emails[i] for i in AWAY],
+        vague=[emails[i] for i in VAGUE])
+    folder = app.paths.home / "demo-replies"
+    folder.mkdir(exist_ok=True)
+    for name, raw in replies:
+        (folder / name).write_bytes(raw)
+    inbox = inbox_processor.import_paths(app, [str(folder)])
+    inbox_status.record_run(app, whole_mailbox=False)
     draft = campaigns.create_campaign(app, "Christmas orders", "Christmas orders are open", "Newsletter",
                                       html=WINTER_HTML)
     progress.update(len(PEOPLE) + 3, len(PEOPLE) + 3, "done")
     return {"contacts": len(ids), "templates": templates_made, "sent_campaign": campaign_id,
-            "draft_campaign": draft, "send_result": result}
+            "draft_campaign": draft, "send_result": result, "inbox": inbox.summary()}
 
 
 def _templates(app: App) -> int:
-    """Two templates for the Templates page (through the templates service when available)."""
-    try:
-        from . import templates as template_service
-    except ImportError:
-        return 0
-    made = 0
-    for name, subject, fmt, body in (
-        ("Weekly specials", "This week at the Corner Bakery", "markdown", SPRING_MARKDOWN),
-        ("Seasonal announcement", "News from the Corner Bakery", "html", WINTER_HTML),
-    ):
-        template_service.create_template(app, name=name, subject=subject, source_format=fmt, source=body)
-        made += 1
-    return made
+    """Two templates for the Templates page: one written in Markdown, one starter layout."""
+    from . import templates as template_service
+
+    template_service.create_template(app, name="Weekly specials", subject="This week at the Corner Bakery",
+                                     source_format="markdown", source=SPRING_MARKDOWN)
+    template_service.install_starter(app, "newsletter", "Monthly newsletter")
+    return 2
 
 
 def open_demo(folder: Path | None = None) -> App:

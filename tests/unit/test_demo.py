@@ -20,6 +20,15 @@ def test_demo_has_a_living_program(tmp_path):
         assert len(captured) == sent.sent
         msg = email.message_from_bytes(sandbox.read_raw(app, captured[0].path))
         assert msg["List-Unsubscribe"] and "12 Baker Street" in msg.get_payload(0).get_payload(decode=True).decode()
+        from mailer_desktop.services import templates
+
+        assert len(templates.list_templates(app)) == 2
+        # the opt-outs came back as mail and went through the inbox processing
+        from mailer_desktop.services import inbox_status
+
+        kinds = sorted(r["kind"] for r in inbox_status.recent(app))
+        assert kinds == ["auto_reply", "complaint", "hard", "unknown", "unsubscribe", "unsubscribe"]
+        assert ov.review_count == 1
         assert "keyrings" not in app.secrets.backend_name() and "Ephemeral" in app.secrets.backend_name()
     finally:
         app.close()
