@@ -77,6 +77,7 @@ class CampaignsPage(QWidget):
         splitter.addWidget(self._build_history())
         splitter.addWidget(self._build_detail())
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([470, 700])
         ctx.events.campaigns_changed.connect(self.refresh)
         ctx.events.contacts_changed.connect(self._show_summary)
         ctx.events.settings_changed.connect(self._fill_accounts)
@@ -104,7 +105,9 @@ class CampaignsPage(QWidget):
         self.history.setModel(self.history_model)
         self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.history.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.history.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.history.setWordWrap(False)
         self.history.verticalHeader().hide()
         self.history.selectionModel().currentRowChanged.connect(self._row_chosen)
         layout.addWidget(self.history)
@@ -208,6 +211,9 @@ class CampaignsPage(QWidget):
 
     def refresh(self) -> None:
         self.history_model.refresh()
+        if self.campaign_id is None and self.history_model.rowCount() > 0:
+            first = self.history_model.line_at(0)  # the newest campaign, so the page opens on something
+            self.campaign_id = first.id if first is not None else None
         if self.campaign_id is not None:
             row = self.history_model.row_of(self.campaign_id)
             if row >= 0:

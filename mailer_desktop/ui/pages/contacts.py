@@ -137,7 +137,7 @@ class ContactsPage(QWidget):
         header.sortIndicatorChanged.connect(self._sort_indicator_changed)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((260, 180, 110, 160)):
+        for col, width in enumerate((220, 150, 105, 140)):
             header.resizeSection(col, width)
 
         self.lists_panel = ListsPanel(self.app, self.prompts)
@@ -146,13 +146,13 @@ class ContactsPage(QWidget):
         splitter.addWidget(self.lists_panel)
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
-        self.lists_panel.setMinimumWidth(150)
+        self.lists_panel.setMinimumWidth(190)
         self.lists_panel.setMaximumWidth(280)
-        self.detail.setMinimumWidth(300)
+        self.detail.setMinimumWidth(340)
         splitter.setChildrenCollapsible(False)
         for index, stretch in enumerate((0, 1, 0)):
             splitter.setStretchFactor(index, stretch)
-        splitter.setSizes([190, 700, 380])
+        splitter.setSizes([200, 640, 340])
         layout.addWidget(splitter, 1)
         self.job_bar = JobBar()
         layout.addWidget(self.job_bar)

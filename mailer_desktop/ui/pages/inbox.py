@@ -118,6 +118,11 @@ class InboxPage(QWidget):
         self.history = _table(HISTORY_COLUMNS, self.tr("Processed mail"))
         self.splitter.addWidget(review_box)
         self.splitter.addWidget(self.history)
+        self.splitter.setSizes([200, 420])
+        for table, widths in ((self.review, (240, 260)), (self.history, (130, 220, 240, 120))):
+            for col, width in enumerate(widths):
+                table.setColumnWidth(col, width)
+            table.setWordWrap(False)
         layout.addWidget(self.splitter, 1)
 
         self.process_button.clicked.connect(self.process_inbox)

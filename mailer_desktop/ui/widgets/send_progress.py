@@ -42,6 +42,7 @@ class SendProgress(QWidget):
         self.resume_button.clicked.connect(self.resume)
         self.cancel_button.clicked.connect(self.cancel)
         self.attach(None)
+        self.bar.hide()  # shown from the first send on, then kept with its final figure
 
     def attach(self, control: SendControl | None) -> None:
         self.control = control
@@ -50,6 +51,7 @@ class SendProgress(QWidget):
         self.resume_button.setEnabled(False)
         self.cancel_button.setEnabled(running)
         if running:
+            self.bar.show()
             self.bar.setRange(0, 0)
             self.figures.setText(self.tr("Starting…"))
 
