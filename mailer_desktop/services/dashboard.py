@@ -153,5 +153,6 @@ def warnings_for(app: App, ov: Overview, *, now: datetime | None = None) -> list
     if urgent:
         out.append(Warning("warning", text))
     if ov.review_count:
-        out.append(Warning("info", f"{ov.review_count} replies wait for your decision on the Inbox page."))
+        waiting = "1 reply waits" if ov.review_count == 1 else f"{ov.review_count} replies wait"
+        out.append(Warning("info", f"{waiting} for your decision on the Inbox page."))
     return out

@@ -99,7 +99,7 @@ class DashboardPage(QWidget):
         self.chart.setToolTip(self.tr("Blue: delivered to the server. Red: bounced or reported as spam."))
         left.addWidget(self.chart)
         row.addLayout(left, 2)
-        layout.addLayout(row, 1)
+        layout.addLayout(row, 2)
 
         layout.addWidget(_section(self.tr("Campaign results")))
         self.table = QTableWidget(0, len(CAMPAIGN_COLUMNS))

@@ -176,9 +176,13 @@ class InboxPage(QWidget):
                 cell.setData(Qt.ItemDataRole.UserRole, item["id"])
                 cell.setToolTip(item["snippet"] or "")
                 self.review.setItem(r, c, cell)
-        self.review_label.setText(
-            self.tr("{n} replies need your decision: they may be opt-outs, but the program cannot be sure.")
-            .format(n=len(self.review_items)) if self.review_items else self.tr("No replies wait for a decision."))
+        n = len(self.review_items)
+        if n:
+            waiting = self.tr("1 reply needs") if n == 1 else self.tr("{n} replies need").format(n=n)
+            self.review_label.setText(waiting + self.tr(
+                " your decision: it may be an opt-out, but the program cannot be sure. Choose the contact, then decide."))
+        else:
+            self.review_label.setText(self.tr("No replies wait for a decision."))
         rows = inbox_status.recent(app)
         self.history.setRowCount(len(rows))
         for r, row in enumerate(rows):
