@@ -113,6 +113,9 @@ class ContactQuery:
 SMALL_SEARCH = 5000
 BIG_SEARCH = 100_000  # counts with other filters use the walk above this many hits
 WALK_OPS_PER_HIT = 10
+# Sorts whose lookup plan reads the hits' sort keys from a narrow (id, key) index (migration 0003)
+# rather than from the wide contact rows: far fewer pages for tens of thousands of hits.
+LOOKUP_INDEXES = {"email": "contacts_by_id_email_key"}
 
 
 def address_prefix(text: str) -> str | None:
@@ -167,6 +170,15 @@ def fts_query(text: str) -> str:
     return " ".join(words)
 
 
+def _lookup_source(q: ContactQuery, hits: int | None) -> str:
+    """The table clause of the lookup plan: a word search with no status filter, sorted by a key
+    in :data:`LOOKUP_INDEXES`, reads only that index (everything it touches is in it)."""
+    index = LOOKUP_INDEXES.get(q.sort if q.sort in SORTS else "email")
+    if index and hits is not None and not q.status:
+        return f"contacts c INDEXED BY {index}"
+    return "contacts c"
+
+
 def _order(q: ContactQuery) -> str:
     col = SORTS.get(q.sort, SORTS["email"])
     direction = "DESC" if q.descending else "ASC"
@@ -212,7 +224,8 @@ def query_contact_ids(conn: sqlite3.Connection, q: ContactQuery, offset: int, li
             if "interrupt" not in str(exc):
                 raise
     where, params = _where(q)
-    return [r[0] for r in conn.execute(f"SELECT c.id FROM contacts c{where}{order} LIMIT ? OFFSET ?",
+    source = _lookup_source(q, hits)
+    return [r[0] for r in conn.execute(f"SELECT c.id FROM {source}{where}{order} LIMIT ? OFFSET ?",
                                        (*params, limit, offset))]
 
 

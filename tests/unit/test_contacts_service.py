@@ -243,3 +243,40 @@ def test_address_prefix_search_and_both_search_plans_agree(app, monkeypatch):
     assert [c.id for c in contacts.contact_page(app, small, 5, 20)] == expected
     assert len(ticks) == 2  # interrupted on the second check, then answered by the lookup plan
     assert contacts.contact_page(app, ContactQuery(search="zed"), 0, 5)[0].name == "Zed"
+
+
+def test_search_sorted_by_address_reads_the_narrow_index_with_the_same_results(app, monkeypatch):
+    from mailer_desktop.storage import contacts as store
+
+    with app.db.transaction() as conn:
+        for i in range(90):
+            first = ("anna", "walter", "zoe")[i % 3]
+            contacts.add_contact(app, f"{first}.{('smith', 'berg')[i % 2]}{i:02d}@example.com",
+                                 f"{first.title()} {i}", conn=conn, lists=["L"] if i % 4 == 0 else ())
+    lst = contacts.find_list(app, "L")
+    queries = [ContactQuery(search=text, descending=desc, list_id=list_id)
+               for text in ("walter", "smith", "anna berg", "example", "zz")
+               for desc in (False, True) for list_id in (None, lst.id)]
+    queries += [ContactQuery(search="walter", sort="nosuch"), ContactQuery(search="walter", status="pending"),
+                ContactQuery(search="walter", sort="name"), ContactQuery(), ContactQuery(search="walter.smith@")]
+
+    def windows():
+        return [[c.id for c in contacts.contact_page(app, q, offset, 7)] for q in queries for offset in (0, 5, 25)]
+
+    statements: list[str] = []
+    app.db.conn.set_trace_callback(statements.append)
+    covered = windows()
+    app.db.conn.set_trace_callback(None)
+    used = [s for s in statements if "INDEXED BY contacts_by_id_email_key" in s]
+    assert used and all("c.status" not in s and "ORDER BY c.email_key" in s for s in used)
+    monkeypatch.setattr(store, "LOOKUP_INDEXES", {})  # the simple lookup over the contact rows
+    assert windows() == covered
+    monkeypatch.setattr(store, "SMALL_SEARCH", 3)  # windows try the index walk, then the lookup
+    monkeypatch.setattr(store, "WALK_OPS_PER_HIT", 0)
+    monkeypatch.setattr(store._Budget, "STEP", 1)
+    assert windows() == covered
+    monkeypatch.setattr(store, "LOOKUP_INDEXES", {"email": "contacts_by_id_email_key"})
+    assert windows() == covered
+    assert covered[0] == [c.id for c in sorted(
+        (contacts.get_contact(app, i) for i in range(1, 91)), key=lambda c: c.email)
+        if "walter" in c.email][:7]
