@@ -68,6 +68,12 @@ def apply_theme(app: QApplication, choice: str = "system") -> bool:
     dark = system_is_dark() if choice == "system" else choice == "dark"
     app.setPalette(dark_palette() if dark else light_palette())
     app.setProperty("mailerDarkTheme", dark)
+    # Style sheets resolve palette(...) colours when they are set: set them again so that
+    # widgets already on screen follow a theme change.
+    for widget in app.allWidgets():
+        sheet = widget.styleSheet()
+        if "palette(" in sheet:
+            widget.setStyleSheet(sheet)
     return dark
 
 
