@@ -8,7 +8,6 @@ and reset the model. All reads go through services.contacts (the GUI writes no S
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
@@ -16,6 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 from ...services import contacts as contact_service
 from ...services.contacts import Contact, ContactQuery
 from ..widgets.charts import STATUS_COLOURS
+from .paging import PageCache
 
 PAGE_SIZE = 200
 MAX_PAGES = 30
@@ -47,7 +47,9 @@ class ContactsModel(QAbstractTableModel):
         self._query = ContactQuery()
         self._count = 0
         self._hits: int | None = None
-        self._pages: OrderedDict[int, list[Contact]] = OrderedDict()
+        self._pages: PageCache[Contact] = PageCache(
+            lambda offset, limit: contact_service.contact_page(self._app, self._query, offset, limit, self._hits),
+            PAGE_SIZE, MAX_PAGES)
         self._headers = {
             "email": self.tr("Email"), "name": self.tr("Name"), "status": self.tr("Status"),
             "lists": self.tr("Lists"), "created": self.tr("Added"),
@@ -85,26 +87,13 @@ class ContactsModel(QAbstractTableModel):
         return self._hits
 
     # -- rows ------------------------------------------------------------------------------
-    def _page(self, number: int) -> list[Contact]:
-        page = self._pages.get(number)
-        if page is None:
-            page = contact_service.contact_page(self._app, self._query, number * PAGE_SIZE, PAGE_SIZE, self._hits)
-            self._pages[number] = page
-            while len(self._pages) > MAX_PAGES:
-                self._pages.popitem(last=False)
-        else:
-            self._pages.move_to_end(number)
-        return page
-
     def contact_at(self, row: int) -> Contact | None:
         if not 0 <= row < self._count:
             return None
-        page = self._page(row // PAGE_SIZE)
-        offset = row % PAGE_SIZE
-        return page[offset] if offset < len(page) else None
+        return self._pages.row(row)
 
     def cached_rows(self) -> int:
-        return sum(len(p) for p in self._pages.values())
+        return self._pages.cached_rows()
 
     def ids_for_rows(self, rows: list[int]) -> list[int]:
         """Contact ids of the given rows, fetched in contiguous ranges (select-all on a

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
-
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 
 from ...services import sender_reports
 from ...services.sender_reports import CampaignLine, DeliveryLine
+from .paging import PageCache
 
 PAGE_SIZE = 200
 MAX_PAGES = 20
@@ -28,7 +27,9 @@ class DeliveriesModel(QAbstractTableModel):
         self.campaign_id: int | None = None
         self.state: str | None = None
         self._count = 0
-        self._pages: OrderedDict[int, list[DeliveryLine]] = OrderedDict()
+        self._pages: PageCache[DeliveryLine] = PageCache(
+            lambda offset, limit: sender_reports.delivery_page(self._app, self.campaign_id, offset, limit, self.state),
+            PAGE_SIZE, MAX_PAGES)
         self._headers = [self.tr("Recipient"), self.tr("Result"), self.tr("Attempts"), self.tr("Server reply"),
                          self.tr("When")]
 
@@ -50,18 +51,7 @@ class DeliveriesModel(QAbstractTableModel):
     def line_at(self, row: int) -> DeliveryLine | None:
         if self.campaign_id is None or not 0 <= row < self._count:
             return None
-        number = row // PAGE_SIZE
-        page = self._pages.get(number)
-        if page is None:
-            page = sender_reports.delivery_page(self._app, self.campaign_id, number * PAGE_SIZE, PAGE_SIZE,
-                                                self.state)
-            self._pages[number] = page
-            while len(self._pages) > MAX_PAGES:
-                self._pages.popitem(last=False)
-        else:
-            self._pages.move_to_end(number)
-        offset = row % PAGE_SIZE
-        return page[offset] if offset < len(page) else None
+        return self._pages.row(row)
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else self._count

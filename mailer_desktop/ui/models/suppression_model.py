@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
-
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 
 from ...services import suppression
 from ...services.suppression import Suppression
+from .paging import PageCache
 
 PAGE_SIZE = 200
 MAX_PAGES = 20
@@ -29,7 +28,9 @@ class SuppressionModel(QAbstractTableModel):
         self.search = ""
         self.reason: str | None = None
         self._count = 0
-        self._pages: OrderedDict[int, list[Suppression]] = OrderedDict()
+        self._pages: PageCache[Suppression] = PageCache(
+            lambda offset, limit: suppression.list_suppressions(self._app, offset, limit, self.search, self.reason),
+            PAGE_SIZE, MAX_PAGES)
         self._headers = [self.tr("Address or domain"), self.tr("Scope"), self.tr("Reason"), self.tr("Since"),
                          self.tr("Note")]
 
@@ -50,17 +51,7 @@ class SuppressionModel(QAbstractTableModel):
     def entry_at(self, row: int) -> Suppression | None:
         if not 0 <= row < self._count:
             return None
-        number = row // PAGE_SIZE
-        page = self._pages.get(number)
-        if page is None:
-            page = suppression.list_suppressions(self._app, number * PAGE_SIZE, PAGE_SIZE, self.search, self.reason)
-            self._pages[number] = page
-            while len(self._pages) > MAX_PAGES:
-                self._pages.popitem(last=False)
-        else:
-            self._pages.move_to_end(number)
-        offset = row % PAGE_SIZE
-        return page[offset] if offset < len(page) else None
+        return self._pages.row(row)
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else self._count

@@ -1,0 +1,43 @@
+"""The page cache behind every windowed table model.
+
+A model over a big table asks for rows in pages of ``page_size`` only when the view shows
+them, and keeps the ``max_pages`` most recently used pages; nothing else is held in memory.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class PageCache(Generic[T]):
+    def __init__(self, fetch: Callable[[int, int], list[T]], page_size: int = 200, max_pages: int = 20):
+        self._fetch = fetch  # (offset, limit) -> rows
+        self.page_size = page_size
+        self.max_pages = max_pages
+        self._pages: OrderedDict[int, list[T]] = OrderedDict()
+
+    def page(self, number: int) -> list[T]:
+        page = self._pages.get(number)
+        if page is None:
+            page = self._fetch(number * self.page_size, self.page_size)
+            self._pages[number] = page
+            while len(self._pages) > self.max_pages:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(number)
+        return page
+
+    def row(self, row: int) -> T | None:
+        page = self.page(row // self.page_size)
+        offset = row % self.page_size
+        return page[offset] if offset < len(page) else None
+
+    def clear(self) -> None:
+        self._pages.clear()
+
+    def cached_rows(self) -> int:
+        return sum(len(p) for p in self._pages.values())
