@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     from . import APP_ID, APP_NAME, __version__
     from .services.app import open_app
     from .storage import DatabaseError
+    from .ui.gc import MainThreadGarbageCollector
     from .ui.icons import app_icon
 
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -33,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     qt_app.setOrganizationName(APP_NAME)
     qt_app.setDesktopFileName(APP_ID)
     qt_app.setWindowIcon(app_icon())
+    collector = MainThreadGarbageCollector(qt_app)  # noqa: F841 (lives as long as the application)
 
     def tell(kind: str, text: str) -> None:
         if args.smoke_test:  # no modal dialogs in unattended start checks
