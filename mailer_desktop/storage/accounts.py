@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import dataclass, fields
 from typing import Any
 
-from .db import now_iso
+from .db import now_iso, update_columns
 
 
 @dataclass(frozen=True)
@@ -71,11 +71,7 @@ def insert(conn: sqlite3.Connection, values: dict[str, Any]) -> int:
 
 
 def update(conn: sqlite3.Connection, account_id: int, values: dict[str, Any]) -> None:
-    cols = [c for c in EDITABLE if c in values]
-    if not cols:
-        return
-    conn.execute(f"UPDATE accounts SET {', '.join(c + ' = ?' for c in cols)} WHERE id = ?",
-                 [values[c] for c in cols] + [account_id])
+    update_columns(conn, "accounts", account_id, {c: values[c] for c in EDITABLE if c in values}, EDITABLE)
 
 
 def delete(conn: sqlite3.Connection, account_id: int) -> None:

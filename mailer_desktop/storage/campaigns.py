@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
+from .db import update_columns
+
 CAMPAIGN_COLUMNS = (
     "c.id, c.name, c.kind, c.template_id, c.list_id, c.account_id, c.subject, c.preheader, c.source_format, "
     "c.source, c.text, c.state, c.state_reason, c.created_at, c.started_at, c.finished_at, "
@@ -43,12 +45,7 @@ def all_campaigns(conn: sqlite3.Connection, kinds: Iterable[str] | None = None) 
 
 
 def update_content(conn: sqlite3.Connection, campaign_id: int, **columns) -> None:
-    bad = set(columns) - _CONTENT
-    if bad:
-        raise ValueError(f"not editable campaign columns: {sorted(bad)}")
-    if columns:
-        assignments = ", ".join(f"{k} = ?" for k in columns)
-        conn.execute(f"UPDATE campaigns SET {assignments} WHERE id = ?", (*columns.values(), campaign_id))
+    update_columns(conn, "campaigns", campaign_id, columns, _CONTENT)
 
 
 def delete_campaign(conn: sqlite3.Connection, campaign_id: int) -> None:

@@ -6,6 +6,8 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .db import update_columns
+
 CONTACT_COLUMNS = (
     "id, email, email_key, name, fields, status, consent_basis, consent_expires_at, source, "
     "created_at, updated_at, status_changed_at, confirm_sent_at, confirm_sent_count"
@@ -52,14 +54,8 @@ def contacts_by_ids(conn: sqlite3.Connection, ids: Sequence[int]) -> list[sqlite
 
 
 def update_contact(conn: sqlite3.Connection, contact_id: int, now: str, **columns) -> None:
-    bad = set(columns) - _EDITABLE
-    if bad:
-        raise ValueError(f"not editable: {sorted(bad)}")
-    if not columns:
-        return
-    sets = ", ".join(f"{k} = ?" for k in columns)
-    conn.execute(f"UPDATE contacts SET {sets}, updated_at = ? WHERE id = ?",
-                 (*columns.values(), now, contact_id))
+    if columns:  # an edit that changes nothing leaves updated_at alone
+        update_columns(conn, "contacts", contact_id, {**columns, "updated_at": now}, {*_EDITABLE, "updated_at"})
 
 
 def set_status(conn: sqlite3.Connection, contact_id: int, status: str, now: str, **columns) -> None:

@@ -16,7 +16,7 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -67,6 +67,18 @@ def load_migrations() -> list[Migration]:
 def now_iso() -> str:
     """UTC timestamp as stored in every *_at column (ISO 8601, seconds, 'Z')."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def update_columns(conn: sqlite3.Connection, table: str, row_id: int, columns: Mapping[str, object],
+                   allowed: Collection[str], *, what: str = "columns") -> None:
+    """``UPDATE table SET ... WHERE id = ?`` for the given columns, which must all be in ``allowed``
+    (column names are never taken from user input). Nothing happens when there is nothing to set."""
+    bad = set(columns) - set(allowed)
+    if bad:
+        raise ValueError(f"not editable {what} of {table}: {sorted(bad)}")
+    if columns:
+        sets = ", ".join(f"{name} = ?" for name in columns)
+        conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", (*columns.values(), row_id))
 
 
 def _configure(conn: sqlite3.Connection) -> sqlite3.Connection:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from .db import now_iso
+from .db import now_iso, update_columns
 
 
 def imap_account(conn: sqlite3.Connection, ref: str | int) -> dict[str, Any] | None:
@@ -23,12 +23,7 @@ def imap_account(conn: sqlite3.Connection, ref: str | int) -> dict[str, Any] | N
 
 def set_imap(conn: sqlite3.Connection, account_id: int, **values: Any) -> None:
     allowed = {"imap_host", "imap_port", "imap_security", "imap_username", "imap_folder", "imap_done_folder"}
-    bad = set(values) - allowed
-    if bad:
-        raise ValueError(f"not IMAP settings: {sorted(bad)}")
-    if values:
-        cols = ", ".join(f"{k} = ?" for k in values)
-        conn.execute(f"UPDATE accounts SET {cols} WHERE id = ?", (*values.values(), account_id))
+    update_columns(conn, "accounts", account_id, values, allowed, what="IMAP settings")
 
 
 def seen(conn: sqlite3.Connection, message_key: str) -> bool:

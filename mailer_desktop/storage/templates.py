@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from .db import update_columns
+
 TEMPLATE_COLUMNS = "id, name, subject, preheader, source_format, source, text, created_at, updated_at"
 _EDITABLE = {"name", "subject", "preheader", "source_format", "source", "text"}
 
@@ -30,13 +32,7 @@ def all_templates(conn: sqlite3.Connection) -> list[sqlite3.Row]:
 
 
 def update_template(conn: sqlite3.Connection, template_id: int, now: str, **columns) -> None:
-    bad = set(columns) - _EDITABLE
-    if bad:
-        raise ValueError(f"not editable template columns: {sorted(bad)}")
-    assignments = ", ".join(f"{k} = ?" for k in columns)
-    sep = ", " if assignments else ""
-    conn.execute(f"UPDATE templates SET {assignments}{sep}updated_at = ? WHERE id = ?",
-                 (*columns.values(), now, template_id))
+    update_columns(conn, "templates", template_id, {**columns, "updated_at": now}, {*_EDITABLE, "updated_at"})
 
 
 def delete_template(conn: sqlite3.Connection, template_id: int) -> bool:
