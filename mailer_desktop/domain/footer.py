@@ -33,7 +33,7 @@ _SPECIAL = frozenset(
     "noembed noframes noscript object ol p param plaintext pre script search section select source style "
     "summary table tbody td template textarea tfoot th thead title tr track ul wbr xmp".split()
 )
-_LIST_ITEM_STOP = _SPECIAL - {"address", "div", "p", "li", "dd", "dt"}
+_LIST_ITEM_STOP = _SPECIAL - {"address", "div", "p"}
 _HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 _TABLE_PARTS = frozenset("caption col colgroup tbody td tfoot th thead tr".split())
 _TABLE_SCOPE = frozenset({"html", "table", "template"})
@@ -42,23 +42,33 @@ _CLOSES_P = frozenset(
     "h1 h2 h3 h4 h5 h6 header hgroup hr main menu nav ol p pre section table ul li dd dt".split()
 )
 # The tokenizer's view of a tag's attributes: names, optional values (quoted or bare), slashes.
-_ATTRS = r"""(?:[\s/]++|=?[^\s/>=]++(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*+))?|=)*+"""
-_MARKUP = re.compile(
-    r"(?P<cond_open><!--\[if[^\]]*\]>(?:<!-->)?)"
-    r"|(?P<cond_close>(?:<!--)?<!\[endif\]-->)"
+_ONE_ATTR = r"""[\s/]++|=?[^\s/>=]++(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|[^\s>]*+))?|="""
+_ATTRS = "(?:" + re.sub(r"\(\?P<\w+>", "(?:", _ONE_ATTR) + ")*+"
+_ATTR = re.compile(_ONE_ATTR)
+_COMMENTS_AND_TAGS = (
     r"|(?P<comment><!---?>|<!--.*?--!?>)"
     r"|(?P<open_comment><!--)"
     r"|(?P<bogus></(?![a-zA-Z])[^>]*>|<\?[^>]*>|<!(?!--)[^>]*>)"
-    r"|<(?P<end>/?)(?P<tag>[a-zA-Z][^\s/>]*)" + _ATTRS + ">",
+    # A tag left without its '>' runs to the end: what follows inside it (even '<!--') is not markup.
+    r"|<(?P<end>/?)(?P<tag>[a-zA-Z][^\s/>]*)" + _ATTRS + r"(?:>|\Z)"
+)
+# Outlook (Word) reads the markup inside '<!--[if mso]>' … '<![endif]-->'.
+_MARKUP = re.compile(
+    r"(?P<cond_open><!--\[if[^\]]*\]>(?:<!-->)?)"
+    r"|(?P<cond_close>(?:<!--)?<!\[endif\]-->)" + _COMMENTS_AND_TAGS,
     re.DOTALL,
 )
+# Every other mail program parses HTML as WHATWG says: a conditional is a plain comment, which
+# ends at the first '-->' or '--!>' (even one that starts a '<!--' inside it).
+_MARKUP_WHATWG = re.compile(_COMMENTS_AND_TAGS[1:], re.DOTALL)
 
 
 # Written before the end tags: it ends whatever the tokenizer is in the middle of — a tag left
 # without its '>', a quoted attribute value, a comment, a bogus comment — and is an invisible
 # comment when nothing is open. (The leading space ends a bare tag name such as '<div'.)
 TOKENIZER_RESET = " <!--\"'><!-- -->"
-_DANGLING = re.compile(r"<([a-zA-Z][^\s/>]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*(?:\"[^\"]*|'[^']*)?\Z")
+# The tokenizer lowercases ASCII letters only.
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 class _OpenElements:
@@ -86,15 +96,21 @@ class _OpenElements:
         return None
 
     def start(self, tag: str) -> None:
+        if tag == "image":  # the parser renames it
+            tag = "img"
         if tag in _VOID or (tag in _TABLE_PARTS and "table" not in self.stack):
             return  # table parts outside a table are dropped by the parser
         if tag in _CLOSES_P:
             self._close("p", _SCOPE | {"button"})
         if tag == "li":  # closes an open li unless a special element other than address/div/p is above it
             self._close("li", _LIST_ITEM_STOP)
-        elif tag in ("dd", "dt"):
-            self._close("dd", _LIST_ITEM_STOP)
-            self._close("dt", _LIST_ITEM_STOP)
+        elif tag in ("dd", "dt"):  # closes the innermost open dd or dt, whichever comes first
+            for i in range(len(self.stack) - 1, -1, -1):
+                if self.stack[i] in ("dd", "dt"):
+                    self._pop_from(i)
+                    break
+                if self.stack[i] in _LIST_ITEM_STOP:
+                    break
         elif tag in ("td", "th"):
             self._close("td", (_SCOPE - {"td"}) | {"tr"})
             self._close("th", (_SCOPE - {"th"}) | {"tr"})
@@ -142,21 +158,32 @@ class _OpenElements:
 
 
 def closing_markup(html: str) -> str:
-    """The markup that ends every comment and element ``html`` leaves open."""
+    """The markup that ends every comment and element ``html`` leaves open — as a WHATWG
+    parser reads it and as Outlook reads it (both sets of end tags; a surplus one is ignored)."""
+    whatwg, _ = _open_elements(html, _MARKUP_WHATWG)
+    outlook, open_conditionals = _open_elements(html, _MARKUP)
+    closers = whatwg.closers()
+    if outlook.closers() != closers:
+        closers += outlook.closers()
+    # The reset first: an end tag written inside a still-open comment or tag would close nothing.
+    return TOKENIZER_RESET + "<![endif]-->" * open_conditionals + closers
+
+
+def _open_elements(html: str, markup: re.Pattern) -> tuple[_OpenElements, int]:
     elements = _OpenElements()
     open_conditionals = 0
-    unclosed_comment = False
-    for m in _MARKUP.finditer(html):
+    for m in markup.finditer(html):
         kind = m.lastgroup
         if kind == "cond_open":
             open_conditionals += 1
         elif kind == "cond_close":
             open_conditionals = max(0, open_conditionals - 1)
         elif kind == "open_comment":
-            unclosed_comment = True
-            break
+            if open_conditionals:
+                continue  # what Outlook makes of it is unknown: keep counting what opens after it
+            break  # everything after it is comment text
         elif kind in ("tag", "end"):
-            tag = m.group("tag").lower()
+            tag = m.group("tag").translate(_ASCII_LOWER)
             if m.group("end"):
                 # Inside an Outlook conditional an end tag happens for only one kind of mail
                 # program; counting the element as still open is the safe side for both.
@@ -164,12 +191,63 @@ def closing_markup(html: str) -> str:
                     elements.end(tag)
             else:
                 elements.start(tag)
-    if not unclosed_comment:
-        dangling = _DANGLING.search(html)
-        if dangling:  # '<div style="display:none"' without '>': the reset below completes it
-            elements.start(dangling.group(1).lower())
-    # The reset first: an end tag written inside a still-open comment or tag would close nothing.
-    return TOKENIZER_RESET + "<![endif]-->" * open_conditionals + elements.closers()
+    return elements, open_conditionals
+
+
+# Right before inserted text, these make it part of a tag or comment opening ('<' + 'b' = '<b').
+_OPENING_PREFIX = re.compile(r"<[/!]?-?\Z")
+
+
+def insertions_are_inert(html: str, marker: str) -> bool:
+    """Whether HTML-escaped text (no '<', '>', '&' or quotes) put at each ``marker`` in ``html``
+    leaves the tokenizer's reading of the markup — and so :func:`closing_markup` — unchanged.
+
+    True when every marker sits in plain text, not right after '<', '</', '<!' or '<!-', or
+    inside a quoted attribute value. Anywhere else (a tag name, a bare attribute, a comment)
+    the inserted text can end or start a tag or comment, so the closers must be worked out
+    from the rendered markup instead."""
+    return all(_inert_for(html, marker, markup) for markup in (_MARKUP_WHATWG, _MARKUP))
+
+
+def _inert_for(html: str, marker: str, markup: re.Pattern) -> bool:
+    pos = 0
+    for m in markup.finditer(html):
+        if not _text_is_inert(html[pos:m.start()], marker):
+            return False
+        pos = m.end()
+        if m.lastgroup == "open_comment":  # the rest of the document is comment text
+            return marker not in html[m.start():]
+        if marker in m.group() and not _tag_is_inert(m, marker):
+            return False
+    return _text_is_inert(html[pos:], marker)
+
+
+def _tag_is_inert(m: re.Match, marker: str) -> bool:
+    """A marker in a tag is harmless only inside a quoted attribute value."""
+    if m.lastgroup != "tag" or marker in m.group("tag"):
+        return False  # a comment, a conditional comment, a bogus comment, or the tag's name
+    html, at, end = m.string, m.end("tag"), m.end()
+    while at < end:
+        attr = _ATTR.match(html, at, end)
+        if attr is None:  # the closing '>'
+            return True
+        outside = attr.group()
+        for quoted in ("dq", "sq"):
+            if attr.group(quoted) is not None:
+                outside = html[attr.start():attr.start(quoted)]
+        if marker in outside:
+            return False
+        at = attr.end()
+    return True
+
+
+def _text_is_inert(text: str, marker: str) -> bool:
+    at = text.find(marker)
+    while at >= 0:
+        if _OPENING_PREFIX.search(text, 0, at):
+            return False
+        at = text.find(marker, at + 1)
+    return True
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ _DROP_TAGS = re.compile(r"<!doctype[^>]*>|</?(?:html|head|body|link|meta)\b[^>]*
 
 FORBIDDEN_TAGS = (
     "script", "plaintext", "template", "iframe", "frame", "frameset", "object", "embed", "applet",
-    "noembed", "noframes", "noscript", "xmp", "textarea", "base", "svg", "math", "select", "dialog",
+    "noembed", "noframes", "noscript", "xmp", "textarea", "base", "svg", "math", "select", "dialog", "isindex",
 )
 _FORBIDDEN = re.compile(r"<\s*(" + "|".join(FORBIDDEN_TAGS) + r")\b", re.IGNORECASE)
 
@@ -149,7 +149,23 @@ def prepare_html(source: str, source_format: str) -> str:
     else:
         raise SourceError(f"unknown source format {source_format!r} (expected 'html' or 'markdown')")
     check_forbidden(html)
-    return body_content(inline_css(html))
+    body = body_content(inline_css(html))
+    if _TITLE.search(body):
+        _refuse_unclosed_title(html)
+    return body
+
+
+_TITLE = re.compile(r"<title\b", re.IGNORECASE)
+_TITLE_END = re.compile(r"</title\s*>", re.IGNORECASE)
+
+
+def _refuse_unclosed_title(html: str) -> None:
+    """A <title> left open in the body turns the rest of the mail into its text (footer included)."""
+    found = [m for m in _TITLE.finditer(html) if not _TITLE_END.search(html, m.end())]
+    at = found[0].start() if found else max(0, html.lower().find("<title"))
+    line = html.count("\n", 0, at) + 1
+    raise SourceError(f"line {line}: <title> is never closed; add </title> or remove it (an open title would "
+                      "swallow the rest of the mail, the required footer included)")
 
 
 def text_source_from_html(html_source: str) -> str:

@@ -39,6 +39,9 @@ _DYNAMIC = (nodes.If, nodes.For, nodes.Macro, nodes.CallBlock, nodes.FilterBlock
 
 
 _TAGS = re.compile(r"<[^<>]*>?")
+# Where a merge field, condition or loop sits in the HTML source (text a recipient's data can change).
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+_INSERTION = "\ue000"
 _QUOTED = re.compile(r"\"[^\"<>]*\"|'[^'<>]*'")
 
 
@@ -232,10 +235,14 @@ class CompiledTemplate:
         self._subject_text = self._static_text(self._subject, u_subject, source.subject)
         self._preheader_text = self._static_text(self._preheader, u_pre, source.preheader)
         # Merge fields are escaped, so the markup (and what is left open) changes from one
-        # recipient to the next only when the template has conditions or loops.
+        # recipient to the next only when the template has conditions or loops — or when a
+        # field or condition sits inside a tag name, a bare attribute or a comment, where its
+        # text can end or start markup ('<b{{ contact.name }}'); then each message is checked.
         self._closers: str | None = None
         self._closer_cache: dict[str, str] = {}
-        if not u_html.dynamic:
+        self._closers_per_message = not footer_mod.insertions_are_inert(
+            _JINJA.sub(_INSERTION, self.html_source), _INSERTION)
+        if not u_html.dynamic and not self._closers_per_message:
             sample = self._html.render(self._context(merge_values("a@example.com", "A", {}), {}))
             self._closers = footer_mod.closing_markup(sample)
 
@@ -249,6 +256,8 @@ class CompiledTemplate:
 
         Escaped merge values hold no '<', '>' or quotes, so two outputs whose tags (with quoted
         attribute values blanked) are equal were tokenized alike and need the same closers."""
+        if self._closers_per_message:
+            return footer_mod.closing_markup(html)
         key = _QUOTED.sub('""', "".join(_TAGS.findall(html)))
         found = self._closer_cache.get(key)
         if found is None:

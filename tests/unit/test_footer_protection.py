@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mailer_desktop.domain.footer import TOKENIZER_RESET, closing_markup
+from mailer_desktop.domain.footer import TOKENIZER_RESET, closing_markup, insertions_are_inert
 from mailer_desktop.domain.templates import TemplateError
 from mailer_desktop.services import campaigns, contacts
 from mailer_desktop.services.compose import CampaignRenderer
@@ -74,12 +74,16 @@ HOSTILE = [
     "</div></div></body></html><div style='display:none'>",
     "<p>{% if contact.name %}<div style='display:none'>{% endif %}</p>",
     "<font color=white style='font-size:1px'>",
-    "<title>swallow",
     "<div style='display:none' title='unterminated",
     "<p><b style='font-size:0'><div>x</div>",
     "<span style='display:none'><div></span>",
     "<div hidden><!--[if mso]></div>",
     "<div style='display:none'><!--[if !mso]><!--></div><!--<![endif]-->",
+    "<b<!--",                                              # '<!--' inside an unfinished tag name
+    "<div style='display:none' <!-- x",
+    "<div title=\"a b><!--",
+    "<i><!--[if mso]><!--!><b style='display:none'>",        # '--!>' ends the conditional's comment early
+    "<!--[if mso]><!--><div hidden><![endif]-->",
 ]
 
 
@@ -108,6 +112,44 @@ def test_closing_markup_closes_only_what_is_open():
     assert closing_markup("<span><div hidden></span>") == reset + "</div></span>"
     assert closing_markup("<p><b style='font-size:0'><div>x</div>") == reset + "</b>"
     assert closing_markup('<p>x</p><div title="a>b" style="display:none"') == reset + "</div>"
+    assert closing_markup("<b<!--") == reset + "</b<!-->"
+    assert closing_markup("<div hidden <!-- -->") == reset + "</div>"
+    assert closing_markup("<DIV><SPAN>") == reset + "</span></div>"
+
+
+def test_an_unclosed_title_is_refused_with_its_line(shop):
+    app, _ = shop
+    with pytest.raises(campaigns.CampaignError, match=r"line 2: <title> is never closed"):
+        campaigns.create_campaign(app, "N", "S", "News", html="<p>x</p>\n<title>swallow")
+    cid = campaigns.create_campaign(app, "N", "S", "News",
+                                    html="<html><head><title>Autumn sale</title></head><body><p>x</p></body></html>")
+    assert "Autumn sale" not in CampaignRenderer(app, cid).message_for(shop[1]).get_body(("html",)).get_content()
+
+
+@pytest.mark.parametrize("html", [
+    "<b{{ contact.name }}",                                 # a merge field inside a tag name
+    "<{{ contact.name }}<div style='display:none'>",        # '<' + '' = text, '<' + 'A' = a tag
+    "<!-- a -{{ contact.name }}-><div style='display:none'>",
+    "<p a={{ contact.name }} b='><div style=\"display:none\">'>",
+    "</{{ contact.name }}<div hidden>",
+])
+def test_merge_fields_inside_markup_are_closed_per_recipient(shop, html):
+    app, _ = shop
+    cid = campaigns.create_campaign(app, "N", "S", "News", html=html)
+    renderer = CampaignRenderer(app, cid)
+    for i, name in enumerate(["", "A", "-", "b hidden", "div", "Zoë"]):
+        contact = {"id": i + 1, "email": f"c{i}@example.com", "name": name, "fields": {}}
+        msg = email.message_from_bytes(renderer.bytes_for(contact)[0], policy=email.policy.default)
+        footer_is_visible(msg.get_body(("html",)).get_content(), "1 Main Street")
+
+
+def test_insertion_points_in_text_and_quoted_values_are_inert():
+    m = "\ue000"
+    assert insertions_are_inert(f"<p class='{m}'>Hello {m}, <a href=\"https://x.example/?u={m}\">x</a></p>", m)
+    assert insertions_are_inert(f"<!-- note -->{m} < {m}", m)
+    for html in (f"<b{m}>", f"<{m}", f"</{m}", f"<!-{m}", f"<a href={m}>", f"<p {m}>", f"<!-- {m} -->",
+                 f"<!-- {m}", f"<p a=b=\"{m}\">"):
+        assert not insertions_are_inert(html, m), html
 
 
 def test_plaintext_cannot_be_smuggled_in(shop):
