@@ -9,6 +9,7 @@ import pytest
 
 from mailer_desktop.domain.importing.sniff import detect_delimiter, detect_encoding
 from mailer_desktop.services.importing import ImportInputError, open_table, preview_table, table_from_text
+from mailer_desktop.services.importing.readers import FIELD_LIMIT
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "import"
 
@@ -173,3 +174,14 @@ def test_missing_file_and_old_excel_are_clear_errors(tmp_path):
     old.write_bytes(b"\xd0\xcf\x11\xe0")
     with pytest.raises(ImportInputError, match=r"\.xls"):
         open_table(old)
+
+
+def test_read_errors_name_the_file_and_the_row(tmp_path):
+    bad_bytes = tmp_path / "latin.csv"
+    bad_bytes.write_bytes(b"email,name\na@example.com,A\nb@example.com,B\nc@example.com,J\xf6rg\n")
+    with pytest.raises(ImportInputError, match=r"latin\.csv, line 4 \(byte 0xf6\): the file is not valid utf-8"):
+        open_table(bad_bytes, encoding="utf-8")
+    huge = tmp_path / "huge.csv"
+    huge.write_text("email,note\na@example.com,x\nb@example.com,\"" + "y" * (FIELD_LIMIT + 10) + "\"\n", encoding="utf-8")
+    with pytest.raises(ImportInputError, match=r"huge\.csv, row 3: field larger than field limit"):
+        open_table(huge)

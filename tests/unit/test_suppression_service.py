@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mailer_desktop.domain.suppression import address_hash
+from mailer_desktop.domain.addresses import normalize
+from mailer_desktop.domain.suppression import KeyedHasher, address_hash, domain_hash
 from mailer_desktop.services import contacts, rights, suppression
 from mailer_desktop.services.suppression import SuppressionChecker, SuppressionError
 
@@ -100,3 +101,12 @@ def test_checker_reads_the_key_once(app, keyring_backend):
     finally:
         keyring_backend.get_password = original
     assert calls == []
+
+
+@pytest.mark.parametrize("key", [b"", b"k" * 32, b"k" * 64, bytes(range(200))])
+def test_keyed_hasher_gives_the_stored_hashes(key):
+    hasher = KeyedHasher(key)
+    for addr in ("anna@example.com", "zoë@bücher.example", "x@y.z"):
+        n = normalize(addr)
+        assert hasher.address(n.key).hex() == address_hash(key, n)
+        assert hasher.domain(n.ascii_domain).hex() == domain_hash(key, n.ascii_domain)

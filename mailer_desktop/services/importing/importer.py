@@ -19,7 +19,6 @@ Rules the import keeps:
 
 from __future__ import annotations
 
-import hmac
 import json
 import time
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from ...domain.importing.mapping import SKIP, Mapping, auto_map, valid_target
 from ...domain.importing.merge import KEEP, POLICIES, merge
 from ...domain.importing.report import ImportReport, Issue
 from ...domain.importing.sniff import DELIMITER_NAMES
+from ...domain.suppression import KeyedHasher
 from ...storage import contacts as contact_store
 from ...storage import importing as sql
 from ...storage.db import now_iso
@@ -117,18 +117,27 @@ class _Hasher:
     """Suppression hashes (domain/suppression.py) with the per-domain hash cached."""
 
     def __init__(self, key: bytes, hashes: set[str]):
-        self.key, self.hashes, self._domains = key, hashes, {}
+        self.key = key
+        self.hashes = {_raw(h) for h in hashes}
+        self._keyed = KeyedHasher(key)
+        self._domains: dict[str, bool] = {}
 
     def hit(self, addr_key: str, domain: str) -> bool:
         if not self.hashes:
             return False
-        d = self._domains.get(domain)
-        if d is None:
-            d = hmac.digest(self.key, b"d:" + domain.encode("ascii", "replace"), "sha256").hex()
-            self._domains[domain] = d
-        if d in self.hashes:
-            return True
-        return hmac.digest(self.key, b"a:" + addr_key.encode("utf-8"), "sha256").hex() in self.hashes
+        listed = self._domains.get(domain)
+        if listed is None:
+            listed = self._keyed.domain(domain) in self.hashes
+            if len(self._domains) < 200_000:
+                self._domains[domain] = listed
+        return listed or self._keyed.address(addr_key) in self.hashes
+
+
+def _raw(hex_hash: str) -> bytes:
+    try:
+        return bytes.fromhex(hex_hash)
+    except ValueError:  # not one of ours: can match nothing
+        return hex_hash.encode()
 
 
 def import_file(app, path: str | Path, options: ImportOptions | None = None, progress: Progress = NO_PROGRESS,

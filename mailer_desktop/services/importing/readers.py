@@ -55,9 +55,8 @@ class Table:
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """(row number, cells) of every data row (blank rows included for CSV/text)."""
-        for number, row in self.open_rows():
-            if number >= self.first_data_row:
-                yield number, row
+        first = self.first_data_row
+        return itertools.dropwhile(lambda numbered: numbered[0] < first, self.open_rows())
 
 
 def _header_of(rows: list[tuple[int, list[str]]]) -> tuple[list[str], int | None, int]:
@@ -110,17 +109,27 @@ def _csv_stream(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int
     try:
         with path.open(encoding=encoding, newline="", errors="strict") as fh:
             reader = csv.reader(fh, delimiter=delimiter)
-            number = 0
+            numbers = itertools.count(1)
             try:
-                for number, row in enumerate(reader, start=1):
-                    yield number, row
+                yield from zip(numbers, reader, strict=False)  # no Python code per row
             except csv.Error as exc:
-                raise ImportInputError(f"{path.name}, row {number + 1}: {exc}") from None
+                raise ImportInputError(f"{path.name}, row {next(numbers) - 1}: {exc}") from None
             except UnicodeDecodeError as exc:
-                raise ImportInputError(f"{path.name}, after row {number}: the file is not valid {encoding} "
-                                       f"({exc.reason}); choose its encoding") from None
+                raise ImportInputError(f"{path.name}, {_bad_byte_place(path, encoding, exc)}: the file is not valid "
+                                       f"{encoding} ({exc.reason}); choose its encoding") from None
     except UnicodeDecodeError as exc:
         raise ImportInputError(f"{path.name}: the file is not valid {encoding} ({exc.reason})") from None
+
+
+def _bad_byte_place(path: Path, encoding: str, exc: UnicodeDecodeError) -> str:
+    """'line N' of the first byte that does not decode (read again: this only runs on errors)."""
+    data = path.read_bytes()
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as found:
+        line = data[: found.start].decode(encoding, errors="replace").count("\n") + 1
+        return f"line {line} (byte 0x{data[found.start]:02x})"
+    return f"near byte {exc.start}"
 
 
 def open_csv(path: Path, encoding: str | None = None, delimiter: str | None = None) -> Table:
