@@ -244,3 +244,72 @@ def test_mapping_overrides_and_errors(app, tmp_path):
         import_file(app, path, ImportOptions(overrides={"Nope": "name"}))
     with pytest.raises(ImportInputError, match="unknown column target"):
         import_file(app, path, ImportOptions(overrides={"Wer": "phone"}))
+
+
+def _messy_rows(n: int) -> str:
+    out = ["Email,First Name,Last Name,Company,Status"]
+    for i in range(n):
+        kind = i % 11
+        if kind == 0:
+            out.append(f"not-an-address-{i},A,B,,")
+        elif kind == 1 and i > 20:
+            out.append(f" USER{i - 5}@Example.COM ,Dup,{i},Firma {i},")  # a duplicate of row i - 5, other case
+        elif kind == 2:
+            out.append(f"info{i}@gmial.com,Role,Typo,,")
+        elif kind == 3:
+            out.append(f"user{i}@blocked.example,S,S,,")
+        elif kind == 4:
+            out.append(f"user{i}@example.com,Gone,Away,,unsubscribed")
+        elif kind == 5:
+            out.append(",,,,")
+        elif kind == 6:
+            out.append(f"user{i}@example.com,{'N' * 300},Long,,")
+        else:
+            out.append(f"user{i}@example.com,Zoë {i},Müller,Firma {i % 7},")
+    return "\n".join(out) + "\n"
+
+
+def _outcome(app, report) -> tuple:
+    issues = [(i.row, i.kind, i.column, i.value, i.reason, i.suggestion) for i in report.issues]
+    rows = app.db.conn.execute("SELECT email, email_key, name, fields, status FROM contacts ORDER BY email_key")
+    return report.counts(), report.skipped, dict(report.suppressed_by), issues, rows.fetchall()
+
+
+def test_worker_processes_give_the_same_outcome_as_checking_in_process(tmp_path, home, keyring_backend,
+                                                                       monkeypatch):
+    from mailer_desktop.services.app import open_app
+    from mailer_desktop.services.importing import checking, importer
+
+    path = write(tmp_path, _messy_rows(3000))
+    results = []
+    for parallel in (False, True):
+        app = open_app(tmp_path / f"data-{parallel}", keyring_backend=keyring_backend, log_to_file=False)
+        suppression.suppress(app, "blocked.example", reason="manual")
+        monkeypatch.setattr(importer, "PARALLEL_MIN_ROWS", 1 if parallel else 10**9)
+        monkeypatch.setattr(checking, "BATCH_ROWS", 97)  # many batches, answered out of order by the workers
+        options = ImportOptions(list_name="L", overrides={"Status": "optout"})
+        results.append(_outcome(app, import_file(app, path, options)))
+        app.close()
+    serial, parallel = results
+    assert serial[0]["added"] > 1000 and serial[0]["duplicates"] > 100 and serial[0]["invalid"] > 400
+    assert serial[2] == {"suppression_list": 273, "source_optout": 273}
+    assert parallel == serial
+
+
+def test_cancel_stops_the_worker_processes_and_changes_nothing(app, tmp_path, monkeypatch):
+    from mailer_desktop.services.importing import checking, importer
+
+    monkeypatch.setattr(importer, "PARALLEL_MIN_ROWS", 1)
+    monkeypatch.setattr(checking, "BATCH_ROWS", 50)
+    path = write(tmp_path, _messy_rows(4000))
+    app.suppression_key()  # created (and its fingerprint noted) on first use, outside any import
+    before = dump(app)
+
+    class CancelMidway(Progress):
+        def update(self, done, total=None, text=""):
+            if done >= 1000:
+                self.cancel()
+
+    with pytest.raises(Cancelled):
+        import_file(app, path, ImportOptions(list_name="L"), CancelMidway())
+    assert dump(app) == before

@@ -26,20 +26,27 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from ...domain import consent
-from ...domain.addresses import AddressError
-from ...domain.importing.cleaning import AddressCleaner
 from ...domain.importing.mapping import SKIP, Mapping, auto_map, valid_target
 from ...domain.importing.merge import KEEP, POLICIES, merge
 from ...domain.importing.report import ImportReport, Issue
 from ...domain.importing.sniff import DELIMITER_NAMES
-from ...domain.suppression import KeyedHasher
 from ...storage import contacts as contact_store
 from ...storage import importing as sql
 from ...storage.db import now_iso
 from ..contact_lists import ensure_list
 from ..progress import NO_PROGRESS, Progress
+from .checking import (
+    BAD,
+    OK,
+    OPTOUT,
+    PARALLEL_MIN_ROWS,
+    SUPPRESSED,
+    CheckSetup,
+    SuppressionHits,
+    checked_batches,
+)
 from .readers import ImportInputError, Table, open_table
-from .rows import RowPlan, RowProblem, fields_json
+from .rows import RowPlan
 
 PENDING, CONFIRMED, IMPLIED = "pending", "confirmed", "implied"
 CONSENT_CHOICES = (PENDING, CONFIRMED, IMPLIED)
@@ -113,33 +120,6 @@ def resolve_mapping(table: Table, options: ImportOptions) -> Mapping:
     return mapping
 
 
-class _Hasher:
-    """Suppression hashes (domain/suppression.py) with the per-domain hash cached."""
-
-    def __init__(self, key: bytes, hashes: set[str]):
-        self.key = key
-        self.hashes = {_raw(h) for h in hashes}
-        self._keyed = KeyedHasher(key)
-        self._domains: dict[str, bool] = {}
-
-    def hit(self, addr_key: str, domain: str) -> bool:
-        if not self.hashes:
-            return False
-        listed = self._domains.get(domain)
-        if listed is None:
-            listed = self._keyed.domain(domain) in self.hashes
-            if len(self._domains) < 200_000:
-                self._domains[domain] = listed
-        return listed or self._keyed.address(addr_key) in self.hashes
-
-
-def _raw(hex_hash: str) -> bytes:
-    try:
-        return bytes.fromhex(hex_hash)
-    except ValueError:  # not one of ours: can match nothing
-        return hex_hash.encode()
-
-
 def import_file(app, path: str | Path, options: ImportOptions | None = None, progress: Progress = NO_PROGRESS,
                 *, encoding: str | None = None, delimiter: str | None = None) -> ImportReport:
     table = open_table(path, encoding=encoding, delimiter=delimiter)
@@ -173,17 +153,18 @@ def import_table(app, table: Table, options: ImportOptions | None = None, progre
                           mapping=mapping.describe(table.header), list_name=options.list_name,
                           policy=options.policy, consent=options.consent)
     conn = app.db.conn
-    hasher = _Hasher(app.suppression_key(), sql.suppression_hashes(conn))
+    setup = CheckSetup(plan, app.suppression_key(), frozenset(sql.suppression_hashes(conn)))
     supp_state = sql.suppression_state(conn)
     sql.create_stage(conn)
     try:
-        merges = _stage(conn, table, plan, options.policy, report, hasher, progress,
+        merges = _stage(conn, table, plan, setup, options.policy, report, progress,
                         _estimate_rows(table, size_hint))
         progress.check()
         progress.update(report.rows, None, "Saving contacts")
         with app.db.transaction(conn):
             if sql.suppression_state(conn) != supp_state:  # entries added while the file was read
-                _recheck_suppressions(conn, _Hasher(hasher.key, sql.suppression_hashes(conn)), plan, report)
+                _recheck_suppressions(conn, SuppressionHits(setup.suppression_key, sql.suppression_hashes(conn)),
+                                      plan, report)
             if merges:
                 _merge_duplicates(conn, merges, options.policy)
             _apply(app, conn, report, options, status, basis, expires, evidence, table.name, progress)
@@ -194,94 +175,84 @@ def import_table(app, table: Table, options: ImportOptions | None = None, progre
     return report
 
 
-def _stage(conn, table: Table, plan: RowPlan, policy: str, report: ImportReport, hasher: _Hasher,
+def _stage(conn, table: Table, plan: RowPlan, setup: CheckSetup, policy: str, report: ImportReport,
            progress: Progress, estimate: int | None) -> dict[int, list]:
-    """Read, clean and stage every row; returns seq -> [(name, fields)] of in-file duplicates."""
-    cleaner = AddressCleaner()
-    email_i = plan.email
-    email_col = plan.column_name(email_i)
+    """Read, check and stage every row; returns seq -> [(name, fields)] of in-file duplicates."""
+    email_col = plan.column_name(plan.email)
+    optout_col = plan.column_name(plan.optout)
     header_cells = [h.strip().lower() for h in table.header]
     seen: dict[str, int] = {}
     first_row: dict[int, int] = {}
     merges: dict[int, list] = {}
-    batch: list[tuple] = []
     add_issue = report.add_issue
-    rows = invalid = duplicates = suppressed = skipped = flagged = 0
+    flag_counts = report.flags
+    rows = invalid = duplicates = suppressed = optouts = skipped = flagged = 0
     seq = 0
-    has_optout = plan.optout is not None
+    parallel = bool(estimate and estimate >= PARALLEL_MIN_ROWS)
     conn.execute("BEGIN")  # only the TEMP table is written here: no lock on the database file
     try:
-        for number, row in table.rows():
-            rows += 1
-            if rows % 5000 == 0:
-                progress.check()
-                progress.update(rows, max(estimate, rows + 1) if estimate else None, "Reading and checking rows")
-            raw = row[email_i] if email_i < len(row) else ""
-            try:
-                c = cleaner(raw)
-            except AddressError as exc:
-                if not raw or raw.isspace():
-                    if not any(c.strip() for c in row):
+        for verdicts in checked_batches(table.rows(), setup, parallel=parallel):
+            rows += len(verdicts)
+            progress.check()
+            progress.update(rows, max(estimate, rows + 1) if estimate else None, "Reading and checking rows")
+            batch = []
+            for v in verdicts:
+                kind = v[0]
+                if kind == OK:
+                    _, number, email, key, name, fields, flags, suggestion = v
+                    earlier = seen.get(key)
+                    if earlier is not None:
+                        duplicates += 1
+                        add_issue(Issue(number, "duplicate", email_col, email,
+                                        f"same address as row {first_row.get(earlier, '?')}"))
+                        if policy != KEEP and (name or fields != "{}"):
+                            merges.setdefault(earlier, []).append((name, json.loads(fields)))
+                        continue
+                    seq += 1
+                    seen[key] = seq
+                    if len(first_row) < 200_000:
+                        first_row[seq] = number
+                    if flags:
+                        flagged += 1
+                        for flag in flags:
+                            flag_counts[flag] += 1
+                            add_issue(Issue(number, flag, email_col, email, _FLAG_TEXT[flag],
+                                            suggestion if flag == "typo" else ""))
+                    batch.append((seq, number, email, key, name, fields))
+                elif kind == BAD:
+                    _, number, row, raw, reason = v
+                    if not raw or raw.isspace():
+                        if not any(c.strip() for c in row):
+                            skipped += 1
+                            add_issue(Issue(number, "skipped", "", "", "blank row"))
+                        else:
+                            invalid += 1
+                            add_issue(Issue(number, "invalid", email_col, "", "no email address"))
+                    elif _is_header_again(row, header_cells):
                         skipped += 1
-                        add_issue(Issue(number, "skipped", "", "", "blank row"))
+                        add_issue(Issue(number, "skipped", "", "", "repeated header row"))
                     else:
                         invalid += 1
-                        add_issue(Issue(number, "invalid", email_col, "", "no email address"))
-                elif _is_header_again(row, header_cells):
-                    skipped += 1
-                    add_issue(Issue(number, "skipped", "", "", "repeated header row"))
-                else:
+                        add_issue(Issue(number, "invalid", email_col, raw.strip(), reason))
+                elif kind == OPTOUT:
+                    optouts += 1
+                    add_issue(Issue(v[1], "suppressed", optout_col, v[2], f"opted out in the source file ({v[3]})"))
+                elif kind == SUPPRESSED:
+                    suppressed += 1
+                    add_issue(Issue(v[1], "suppressed", email_col, v[2], "on the suppression list"))
+                else:  # PROBLEM
                     invalid += 1
-                    add_issue(Issue(number, "invalid", email_col, raw.strip(), str(exc)))
-                continue
-            source_optout = plan.opted_out(row) if has_optout else None
-            if source_optout is not None:
-                suppressed += 1
-                report.suppressed_by["source_optout"] += 1
-                add_issue(Issue(number, "suppressed", plan.column_name(plan.optout), c.email,
-                                f"opted out in the source file ({source_optout})"))
-                continue
-            if hasher.hit(c.key, c.domain):
-                suppressed += 1
-                report.suppressed_by["suppression_list"] += 1
-                add_issue(Issue(number, "suppressed", email_col, c.email, "on the suppression list"))
-                continue
-            try:
-                name, fields = plan.values(row, c.name)
-            except RowProblem as exc:
-                invalid += 1
-                add_issue(Issue(number, "invalid", exc.column, exc.value, exc.reason))
-                continue
-            earlier = seen.get(c.key)
-            if earlier is not None:
-                duplicates += 1
-                add_issue(Issue(number, "duplicate", email_col, c.email,
-                                f"same address as row {first_row.get(earlier, '?')}"))
-                if policy != KEEP and (name or fields):
-                    merges.setdefault(earlier, []).append((name, fields))
-                continue
-            seq += 1
-            seen[c.key] = seq
-            if len(first_row) < 200_000:
-                first_row[seq] = number
-            if c.flags:
-                flagged += 1
-                for flag in c.flags:
-                    report.flags[flag] += 1
-                    add_issue(Issue(number, flag, email_col, c.email, _FLAG_TEXT[flag],
-                                    c.suggestion if flag == "typo" else ""))
-            batch.append((seq, number, c.email, c.key, name, fields_json(fields)))
-            if len(batch) >= BATCH:
+                    add_issue(Issue(v[1], "invalid", v[2], v[3], v[4]))
+            if batch:
                 sql.stage_rows(conn, batch)
-                batch = []
-        if batch:
-            sql.stage_rows(conn, batch)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
     report.rows, report.invalid, report.duplicates = rows, invalid, duplicates
-    report.suppressed, report.skipped, report.flagged = suppressed, skipped, flagged
+    report.suppressed, report.skipped, report.flagged = suppressed + optouts, skipped, flagged
+    report.suppressed_by["source_optout"] += optouts
+    report.suppressed_by["suppression_list"] += suppressed
     return merges
 
 
@@ -296,7 +267,7 @@ _FLAG_TEXT = {"role": "role account (a function, not a person)", "disposable": "
               "typo": "the domain looks misspelt"}
 
 
-def _recheck_suppressions(conn, hasher: _Hasher, plan: RowPlan, report: ImportReport) -> None:
+def _recheck_suppressions(conn, hasher: SuppressionHits, plan: RowPlan, report: ImportReport) -> None:
     gone = []
     for rows in sql.iter_staged_keys(conn):
         for seq, row_no, key in rows:
