@@ -275,7 +275,7 @@ def _outcome(app, report) -> tuple:
     return report.counts(), report.skipped, dict(report.suppressed_by), issues, rows.fetchall()
 
 
-def test_worker_processes_give_the_same_outcome_as_checking_in_process(tmp_path, home, keyring_backend,
+def test_a_checking_process_gives_the_same_outcome_as_checking_in_process(tmp_path, home, keyring_backend,
                                                                        monkeypatch):
     from mailer_desktop.services.app import open_app
     from mailer_desktop.services.importing import checking, importer
@@ -286,7 +286,7 @@ def test_worker_processes_give_the_same_outcome_as_checking_in_process(tmp_path,
         app = open_app(tmp_path / f"data-{parallel}", keyring_backend=keyring_backend, log_to_file=False)
         suppression.suppress(app, "blocked.example", reason="manual")
         monkeypatch.setattr(importer, "PARALLEL_MIN_ROWS", 1 if parallel else 10**9)
-        monkeypatch.setattr(checking, "BATCH_ROWS", 97)  # many batches, answered out of order by the workers
+        monkeypatch.setattr(checking, "BATCH_ROWS", 97)  # many batches
         options = ImportOptions(list_name="L", overrides={"Status": "optout"})
         results.append(_outcome(app, import_file(app, path, options)))
         app.close()
@@ -296,7 +296,7 @@ def test_worker_processes_give_the_same_outcome_as_checking_in_process(tmp_path,
     assert parallel == serial
 
 
-def test_cancel_stops_the_worker_processes_and_changes_nothing(app, tmp_path, monkeypatch):
+def test_cancel_stops_the_checking_process_and_changes_nothing(app, tmp_path, monkeypatch):
     from mailer_desktop.services.importing import checking, importer
 
     monkeypatch.setattr(importer, "PARALLEL_MIN_ROWS", 1)
@@ -312,4 +312,19 @@ def test_cancel_stops_the_worker_processes_and_changes_nothing(app, tmp_path, mo
 
     with pytest.raises(Cancelled):
         import_file(app, path, ImportOptions(list_name="L"), CancelMidway())
+    assert dump(app) == before
+
+
+def test_a_read_error_in_the_checking_process_names_the_line_and_changes_nothing(app, tmp_path, monkeypatch):
+    from mailer_desktop.services.importing import importer
+
+    monkeypatch.setattr(importer, "PARALLEL_MIN_ROWS", 1)
+    path = tmp_path / "broken.csv"
+    lines = [f"user{i}@example.com,Name {i}".encode() for i in range(6000)]
+    lines[4999] = b"user4999@example.com,J\xf6rg"
+    path.write_bytes(b"email,name\n" + b"\n".join(lines) + b"\n")
+    app.suppression_key()
+    before = dump(app)
+    with pytest.raises(ImportInputError, match=r"broken\.csv, line 5001 \(byte 0xf6\): the file is not valid utf-8"):
+        import_file(app, path, encoding="utf-8")
     assert dump(app) == before

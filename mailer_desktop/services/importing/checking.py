@@ -1,9 +1,10 @@
 """The per-row work of an import — clean the address, look it up in the suppression list,
-collect the name and custom fields — done batch by batch, in this process for small files and
-in worker processes for big ones (the checks are pure: rows in, verdicts out).
+collect the name and custom fields — done batch by batch: in this process for small files,
+for big ones in a second process that reads the file again and checks its rows (the checks
+are pure: rows in, verdicts out).
 
-What stays in the importing process: reading the file (row order and row numbers),
-de-duplication in file order, the report and the staging table.
+What stays in the importing process: de-duplication in file order, the report and the
+staging table.
 
 One verdict per row, a plain tuple (cheap to send between processes):
 - ``(OK, number, email, key, name, fields_json, flags, suggestion)``
@@ -17,21 +18,21 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
-import os
+import queue
 import signal
 import sys
-from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
 from ...domain.addresses import AddressError
 from ...domain.importing.cleaning import AddressCleaner
 from ...domain.suppression import KeyedHasher
+from .readers import ImportInputError, Table, data_rows
 from .rows import RowPlan, RowProblem, fields_json
 
 OK, BAD, OPTOUT, SUPPRESSED, PROBLEM = range(5)
 BATCH_ROWS = 4000
+QUEUED_BATCHES = 16
 # Below this many rows (estimated from the file size) starting worker processes costs more than it saves.
 PARALLEL_MIN_ROWS = 60_000
 
@@ -111,20 +112,11 @@ class RowChecker:
         return out
 
 
-# -- worker processes ------------------------------------------------------------------
-_worker: RowChecker | None = None
-
-
-def _start_worker(setup: CheckSetup) -> None:
-    global _worker
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the importing process
-    if sys.platform.startswith("linux"):
-        _die_with_parent()
-    _worker = RowChecker(setup)
-
-
+# -- the reading process -------------------------------------------------------------------
 def _die_with_parent() -> None:
-    """A killed import must not leave workers behind (Linux: PR_SET_PDEATHSIG)."""
+    """A killed import must not leave its reading process behind (Linux: PR_SET_PDEATHSIG)."""
+    if not sys.platform.startswith("linux"):
+        return
     try:
         import ctypes
 
@@ -133,40 +125,65 @@ def _die_with_parent() -> None:
         pass
 
 
-def _check_in_worker(rows: list[tuple[int, list[str]]]) -> list[tuple]:
-    assert _worker is not None
-    return _worker.check(rows)
+def _read_and_check(open_rows, first_data_row: int, setup: CheckSetup, batch_rows: int, out) -> None:
+    """In the reading process: read the file again, check every row, send the verdicts in batches."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the importing process
+    _die_with_parent()
+    try:
+        checker = RowChecker(setup)
+        for batch in _batches(data_rows(open_rows, first_data_row), batch_rows):
+            out.put(checker.check(batch))
+        out.put(None)
+    except ImportInputError as exc:
+        out.put(ImportInputError(str(exc)))
+    except BaseException as exc:  # anything else arrives as a plain error with its text
+        out.put(RuntimeError(f"checking the rows failed: {type(exc).__name__}: {exc}"))
 
 
-def worker_count() -> int:
-    """Worker processes for a big import: one per core, the importing process reads the file."""
-    return max(1, min(4, (os.cpu_count() or 1)))
-
-
-def _batches(rows: Iterable[tuple[int, list[str]]]) -> Iterator[list[tuple[int, list[str]]]]:
+def _batches(rows: Iterable[tuple[int, list[str]]], size: int) -> Iterator[list[tuple[int, list[str]]]]:
     it = iter(rows)
-    while batch := list(itertools.islice(it, BATCH_ROWS)):
+    while batch := list(itertools.islice(it, size)):
         yield batch
 
 
-def checked_batches(rows: Iterable[tuple[int, list[str]]], setup: CheckSetup, *, parallel: bool,
-                    ) -> Iterator[list[tuple]]:
-    """The verdicts for ``rows``, batch by batch, in file order."""
-    if not parallel:
+def checked_batches(table: Table, setup: CheckSetup, *, parallel: bool) -> Iterator[list[tuple]]:
+    """The verdicts for every data row of ``table``, batch by batch, in file order.
+
+    With ``parallel`` (and a table that can be read again from its file) a second process
+    reads and checks while this one de-duplicates and stages: the two halves of the work
+    overlap on two cores. An empty batch now and then means "still working" (time to look
+    for a cancel)."""
+    if not (parallel and table.rereadable):
         checker = RowChecker(setup)
-        for batch in _batches(rows):
+        for batch in _batches(table.rows(), BATCH_ROWS):
             yield checker.check(batch)
         return
-    workers = worker_count()
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_start_worker, initargs=(setup,))
-    pending: deque[Future] = deque()
+    ctx = multiprocessing.get_context("spawn")  # no fork: the GUI process has threads
+    verdicts = ctx.Queue(maxsize=QUEUED_BATCHES)  # bounded: memory stays flat however big the file
+    reader = ctx.Process(target=_read_and_check, args=(table.open_rows, table.first_data_row, setup, BATCH_ROWS, verdicts),
+                         name="mailer-desktop-import", daemon=True)
+    reader.start()
     try:
-        for batch in _batches(rows):
-            pending.append(pool.submit(_check_in_worker, batch))
-            if len(pending) > 2 * workers:  # bounded: memory stays flat however big the file
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        while True:
+            try:
+                item = verdicts.get(timeout=0.25)
+            except queue.Empty:
+                if reader.is_alive():
+                    yield []
+                    continue
+                try:
+                    item = verdicts.get(timeout=1)
+                except queue.Empty:
+                    raise RuntimeError(f"the process checking the rows stopped unexpectedly "
+                                       f"(exit code {reader.exitcode})") from None
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
     finally:
-        pool.shutdown(wait=not pending, cancel_futures=True)
+        if reader.is_alive():
+            reader.kill()
+        reader.join()
+        verdicts.close()
+        verdicts.cancel_join_thread()

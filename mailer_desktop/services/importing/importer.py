@@ -191,7 +191,7 @@ def _stage(conn, table: Table, plan: RowPlan, setup: CheckSetup, policy: str, re
     parallel = bool(estimate and estimate >= PARALLEL_MIN_ROWS)
     conn.execute("BEGIN")  # only the TEMP table is written here: no lock on the database file
     try:
-        for verdicts in checked_batches(table.rows(), setup, parallel=parallel):
+        for verdicts in checked_batches(table, setup, parallel=parallel):
             rows += len(verdicts)
             progress.check()
             progress.update(rows, max(estimate, rows + 1) if estimate else None, "Reading and checking rows")

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from email.utils import getaddresses
+from functools import partial
 from pathlib import Path
 
 from ...domain.importing import vcard
@@ -55,8 +56,17 @@ class Table:
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """(row number, cells) of every data row (blank rows included for CSV/text)."""
-        first = self.first_data_row
-        return itertools.dropwhile(lambda numbered: numbered[0] < first, self.open_rows())
+        return data_rows(self.open_rows, self.first_data_row)
+
+    @property
+    def rereadable(self) -> bool:
+        """Whether another process can read the rows again from the file (see :func:`data_rows`)."""
+        return isinstance(self.open_rows, partial)
+
+
+def data_rows(open_rows: Callable[[], Iterator[tuple[int, list[str]]]], first_data_row: int,
+              ) -> Iterator[tuple[int, list[str]]]:
+    return itertools.dropwhile(lambda numbered: numbered[0] < first_data_row, open_rows())
 
 
 def _header_of(rows: list[tuple[int, list[str]]]) -> tuple[list[str], int | None, int]:
@@ -151,7 +161,7 @@ def open_csv(path: Path, encoding: str | None = None, delimiter: str | None = No
         delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") and "\t" in text else detect_delimiter(text)
     elif delimiter not in DELIMITERS:
         raise ImportInputError("the delimiter must be one of , ; | or tab")
-    table = Table(path.name, "csv", [], None, [], lambda: _csv_stream(path, encoding, delimiter),
+    table = Table(path.name, "csv", [], None, [], partial(_csv_stream, path, encoding, delimiter),
                   encoding=encoding, delimiter=delimiter)
     head = list(itertools.islice(_csv_stream(path, encoding, delimiter), HEADER_SCAN_ROWS))
     table.header, table.header_row, table.first_data_row = _header_of(head)
@@ -197,7 +207,7 @@ def _xlsx_stream(path: Path) -> Iterator[tuple[int, list[str]]]:
 
 
 def open_xlsx(path: Path) -> Table:
-    table = Table(path.name, "xlsx", [], None, [], lambda: _xlsx_stream(path))
+    table = Table(path.name, "xlsx", [], None, [], partial(_xlsx_stream, path))
     head = list(itertools.islice(_xlsx_stream(path), HEADER_SCAN_ROWS))
     table.header, table.header_row, table.first_data_row = _header_of(head)
     return _finish(table)
@@ -215,7 +225,7 @@ def open_vcf(path: Path, encoding: str | None = None) -> Table:
     encoding = encoding or _check_utf8(path, detect_encoding(sample, complete=len(sample) < SAMPLE_BYTES))
     if b"BEGIN:VCARD" not in sample.decode(encoding, errors="replace").upper().encode():
         raise ImportInputError(f"{path.name}: no vCard (BEGIN:VCARD) found in the file")
-    table = Table(path.name, "vcf", list(vcard.HEADER), None, [], lambda: _vcf_stream(path, encoding),
+    table = Table(path.name, "vcf", list(vcard.HEADER), None, [], partial(_vcf_stream, path, encoding),
                   encoding=encoding)
     return _finish(table)
 
