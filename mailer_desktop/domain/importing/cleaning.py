@@ -25,6 +25,7 @@ from ..addresses import Address, AddressError, validate
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 # A plain ASCII dot-atom local part; the domain is checked by email-validator once per domain.
 _FAST = re.compile(rf"({_ATOM}(?:\.{_ATOM})*)@([^\s@<>()\[\]\\,;:\"]+)")
+_fast_match = _FAST.fullmatch
 
 FLAG_ROLE = "role"
 FLAG_DISPOSABLE = "disposable"
@@ -120,6 +121,10 @@ class Cleaned(NamedTuple):
     suggestion: str | None = None
 
 
+def _cleaned(values: tuple) -> Cleaned:
+    return tuple.__new__(Cleaned, values)  # a NamedTuple without the per-call keyword handling
+
+
 class AddressCleaner:
     """Validates and normalises address cells; caches per-domain verdicts and flags.
 
@@ -135,7 +140,7 @@ class AddressCleaner:
         try:
             probe = validate("a@" + domain)
         except AddressError as exc:
-            info: tuple = (str(exc), "", "", (), None)
+            info: tuple = (str(exc), "", "", (), None, "", "")
         else:
             ascii_domain = probe.ascii_domain
             flags: list[str] = []
@@ -144,26 +149,25 @@ class AddressCleaner:
             suggestion = typo_suggestion(ascii_domain)
             if suggestion:
                 flags.append(FLAG_TYPO)
-            info = (None, probe.domain, ascii_domain, tuple(flags), suggestion)
+            info = (None, probe.domain, ascii_domain, tuple(flags), suggestion, "@" + probe.domain, "@" + ascii_domain)
         if len(self._domains) < 200_000:
             self._domains[domain] = info
         return info
 
     def __call__(self, text: str) -> Cleaned:
         raw = text.strip()
-        m = _FAST.fullmatch(raw) if len(raw) <= 254 else None
-        if m is not None and len(m.group(1)) <= 64:
-            local, domain = m.group(1), m.group(2)
-            info = self._domains.get(domain) or self._domain_info(domain)
+        m = _fast_match(raw) if len(raw) <= 254 else None
+        if m is not None and len(local := m.group(1)) <= 64:
+            info = self._domains.get(domain := m.group(2)) or self._domain_info(domain)
             if info[0] is not None:
                 raise AddressError(info[0])
             ascii_domain = info[2]
             if len(local) + len(ascii_domain) < 254:
+                lowered = local.lower()
                 flags = info[3]
-                if local.lower().partition("+")[0] in self._roles:
+                if lowered in self._roles or ("+" in lowered and lowered.partition("+")[0] in self._roles):
                     flags = (FLAG_ROLE, *flags)
-                return Cleaned(f"{local}@{info[1]}", f"{local.lower()}@{ascii_domain}", ascii_domain, "",
-                               flags, info[4])
+                return _cleaned((local + info[5], lowered + info[6], ascii_domain, "", flags, info[4]))
         name = ""
         if ":::" in raw:  # Google Contacts puts several addresses in one cell: the first is primary
             return self(raw.split(":::", 1)[0])
