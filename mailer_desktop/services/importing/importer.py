@@ -251,8 +251,9 @@ def _stage(conn, table: Table, plan: RowPlan, setup: CheckSetup, policy: str, re
         raise
     report.rows, report.invalid, report.duplicates = rows, invalid, duplicates
     report.suppressed, report.skipped, report.flagged = suppressed + optouts, skipped, flagged
-    report.suppressed_by["source_optout"] += optouts
-    report.suppressed_by["suppression_list"] += suppressed
+    for reason, count in (("source_optout", optouts), ("suppression_list", suppressed)):
+        if count:
+            report.suppressed_by[reason] += count
     return merges
 
 
