@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -186,7 +187,8 @@ def _stage(conn, table: Table, plan: RowPlan, setup: CheckSetup, policy: str, re
     merges: dict[int, list] = {}
     add_issue = report.add_issue
     flag_counts = report.flags
-    rows = invalid = duplicates = suppressed = optouts = skipped = flagged = 0
+    rows = duplicates = flagged = 0
+    rejected: Counter[str] = Counter()
     seq = 0
     parallel = bool(estimate and estimate >= PARALLEL_MIN_ROWS)
     conn.execute("BEGIN")  # only the TEMP table is written here: no lock on the database file
@@ -197,8 +199,7 @@ def _stage(conn, table: Table, plan: RowPlan, setup: CheckSetup, policy: str, re
             progress.update(rows, max(estimate, rows + 1) if estimate else None, "Reading and checking rows")
             batch = []
             for v in verdicts:
-                kind = v[0]
-                if kind == OK:
+                if v[0] == OK:
                     _, number, email, key, name, fields, flags, suggestion = v
                     earlier = seen.get(key)
                     if earlier is not None:
@@ -219,42 +220,48 @@ def _stage(conn, table: Table, plan: RowPlan, setup: CheckSetup, policy: str, re
                             add_issue(Issue(number, flag, email_col, email, _FLAG_TEXT[flag],
                                             suggestion if flag == "typo" else ""))
                     batch.append((seq, number, email, key, name, fields))
-                elif kind == BAD:
-                    _, number, row, raw, reason = v
-                    if not raw or raw.isspace():
-                        if not any(c.strip() for c in row):
-                            skipped += 1
-                            add_issue(Issue(number, "skipped", "", "", "blank row"))
-                        else:
-                            invalid += 1
-                            add_issue(Issue(number, "invalid", email_col, "", "no email address"))
-                    elif _is_header_again(row, header_cells):
-                        skipped += 1
-                        add_issue(Issue(number, "skipped", "", "", "repeated header row"))
-                    else:
-                        invalid += 1
-                        add_issue(Issue(number, "invalid", email_col, raw.strip(), reason))
-                elif kind == OPTOUT:
-                    optouts += 1
-                    add_issue(Issue(v[1], "suppressed", optout_col, v[2], f"opted out in the source file ({v[3]})"))
-                elif kind == SUPPRESSED:
-                    suppressed += 1
-                    add_issue(Issue(v[1], "suppressed", email_col, v[2], "on the suppression list"))
-                else:  # PROBLEM
-                    invalid += 1
-                    add_issue(Issue(v[1], "invalid", v[2], v[3], v[4]))
+                else:
+                    rejected[_rejection(v, add_issue, email_col, optout_col, header_cells)] += 1
             if batch:
                 sql.stage_rows(conn, batch)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    report.rows, report.invalid, report.duplicates = rows, invalid, duplicates
-    report.suppressed, report.skipped, report.flagged = suppressed + optouts, skipped, flagged
-    for reason, count in (("source_optout", optouts), ("suppression_list", suppressed)):
-        if count:
-            report.suppressed_by[reason] += count
+    report.rows, report.duplicates, report.flagged = rows, duplicates, flagged
+    report.invalid, report.skipped = rejected["invalid"], rejected["skipped"]
+    report.suppressed = rejected["source_optout"] + rejected["suppression_list"]
+    for reason in ("source_optout", "suppression_list"):
+        if rejected[reason]:
+            report.suppressed_by[reason] += rejected[reason]
     return merges
+
+
+def _rejection(v: tuple, add_issue, email_col: str, optout_col: str, header_cells: list[str]) -> str:
+    """Report a row that is not imported; returns what it counts as (invalid, skipped,
+    source_optout or suppression_list)."""
+    kind, number = v[0], v[1]
+    if kind == BAD:
+        row, raw, reason = v[2], v[3], v[4]
+        if not raw or raw.isspace():
+            if not any(c.strip() for c in row):
+                add_issue(Issue(number, "skipped", "", "", "blank row"))
+                return "skipped"
+            add_issue(Issue(number, "invalid", email_col, "", "no email address"))
+            return "invalid"
+        if _is_header_again(row, header_cells):
+            add_issue(Issue(number, "skipped", "", "", "repeated header row"))
+            return "skipped"
+        add_issue(Issue(number, "invalid", email_col, raw.strip(), reason))
+        return "invalid"
+    if kind == OPTOUT:
+        add_issue(Issue(number, "suppressed", optout_col, v[2], f"opted out in the source file ({v[3]})"))
+        return "source_optout"
+    if kind == SUPPRESSED:
+        add_issue(Issue(number, "suppressed", email_col, v[2], "on the suppression list"))
+        return "suppression_list"
+    add_issue(Issue(number, "invalid", v[2], v[3], v[4]))  # PROBLEM: a value breaks a limit
+    return "invalid"
 
 
 def _is_header_again(row: list[str], header_cells: list[str]) -> bool:
