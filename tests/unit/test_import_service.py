@@ -328,3 +328,29 @@ def test_a_read_error_in_the_checking_process_names_the_line_and_changes_nothing
     with pytest.raises(ImportInputError, match=r"broken\.csv, line 5001 \(byte 0xf6\): the file is not valid utf-8"):
         import_file(app, path, encoding="utf-8")
     assert dump(app) == before
+
+
+@pytest.mark.parametrize("name", ["contacts.vcf", "utf16_tab.txt", "cp1252_accents.csv", "header_in_middle.csv",
+                                  "ragged_multiline.csv", "shopify.csv", "book.xlsx"])
+def test_every_reader_can_be_read_again_by_the_checking_process(tmp_path, keyring_backend, monkeypatch, name):
+    from mailer_desktop.services.app import open_app
+    from mailer_desktop.services.importing import importer
+
+    path = FIXTURES / name
+    if name.endswith(".xlsx"):
+        openpyxl = pytest.importorskip("openpyxl")
+        book = openpyxl.Workbook()
+        book.active.append(["Exported 2024"])
+        book.active.append(["Email", "Name", "Orders"])
+        for i in range(40):
+            book.active.append([f"xl{i % 30}@example.com" if i % 9 else "broken", f"Name {i}", float(i)])
+        path = tmp_path / name
+        book.save(path)
+    results = []
+    for parallel in (False, True):
+        app = open_app(tmp_path / f"data-{parallel}", keyring_backend=keyring_backend, log_to_file=False)
+        monkeypatch.setattr(importer, "PARALLEL_MIN_ROWS", 1 if parallel else 10**9)
+        table = importing.open_table(path)
+        results.append((table.rereadable, _outcome(app, import_file(app, path))))
+        app.close()
+    assert results[0][0] and results[1] == results[0]
