@@ -287,6 +287,8 @@ def test_a_checking_process_gives_the_same_outcome_as_checking_in_process(tmp_pa
         suppression.suppress(app, "blocked.example", reason="manual")
         monkeypatch.setattr(importer, "PARALLEL_MIN_ROWS", 1 if parallel else 10**9)
         monkeypatch.setattr(checking, "BATCH_ROWS", 97)  # many batches
+        if parallel:  # the rows must be checked by the other process, never here
+            monkeypatch.setattr(checking, "RowChecker", None)
         options = ImportOptions(list_name="L", overrides={"Status": "optout"})
         results.append(_outcome(app, import_file(app, path, options)))
         app.close()
@@ -334,7 +336,7 @@ def test_a_read_error_in_the_checking_process_names_the_line_and_changes_nothing
                                   "ragged_multiline.csv", "shopify.csv", "book.xlsx"])
 def test_every_reader_can_be_read_again_by_the_checking_process(tmp_path, keyring_backend, monkeypatch, name):
     from mailer_desktop.services.app import open_app
-    from mailer_desktop.services.importing import importer
+    from mailer_desktop.services.importing import checking, importer
 
     path = FIXTURES / name
     if name.endswith(".xlsx"):
@@ -350,6 +352,8 @@ def test_every_reader_can_be_read_again_by_the_checking_process(tmp_path, keyrin
     for parallel in (False, True):
         app = open_app(tmp_path / f"data-{parallel}", keyring_backend=keyring_backend, log_to_file=False)
         monkeypatch.setattr(importer, "PARALLEL_MIN_ROWS", 1 if parallel else 10**9)
+        if parallel:  # the rows must be checked by the other process, never here
+            monkeypatch.setattr(checking, "RowChecker", None)
         table = importing.open_table(path)
         results.append((table.rereadable, _outcome(app, import_file(app, path))))
         app.close()
