@@ -3,7 +3,8 @@
 :class:`CampaignRenderer` loads the campaign's content, the sender identity and the token
 key once and compiles the templates once; after that :meth:`CampaignRenderer.bytes_for`
 turns one contact into the exact wire bytes (and Message-ID) in a fraction of a millisecond.
-It only reads the database in ``__init__``, so one renderer can be used from any thread.
+It only reads the database in ``__init__``, so one renderer can be used from any thread, and
+it pickles (as plain data, the templates compiled again on loading) for use in another process.
 
 For a ``confirmation`` campaign (double opt-in) the content is not the campaign's own: it
 is the confirmation request built from the ``consent.confirmation_wording`` setting — only
@@ -120,6 +121,7 @@ class CampaignRenderer:
                                     html=CONFIRM_HTML, text=CONFIRM_TEXT)
         else:
             source = self.campaign.template_source()
+        self._source = source
         self.template: CompiledTemplate = compile_template(source)
         conn = app.db.conn
         atts = [Attachment(r["filename"], r["mime_type"], bytes(r["data"]))
@@ -145,6 +147,17 @@ class CampaignRenderer:
                                for line in footer_lines(footer_html(info, sample))]
         from .dkim import signer_for  # local: DKIM is optional and loads a key from the keyring
         self.signer = signer_for(app, self.builder.domain)
+
+    # A renderer moves to another process (see :mod:`.sender_render`) as plain data; its compiled
+    # templates are compiled again there.
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        del state["template"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.template = compile_template(self._source)
 
     # -- rendering -------------------------------------------------------------------------------
     def _extra(self, contact_id: int, unsubscribe: UnsubscribeLinks) -> dict[str, Any]:
