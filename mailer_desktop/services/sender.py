@@ -5,11 +5,13 @@ One run:
    (shown to the user, resent only on request: :func:`resend_uncertain`). A draft campaign gets
    its recipients fixed in the log (confirmed ∩ list − suppressed; the excluded as ``skipped``
    with their reason); ``deferred`` rows go back in the queue.
-2. ``pool_size`` connections work through the queue, each reusing its SMTP session. Before a
+2. ``pool_size`` connections (:mod:`.sender_connection`) work through the queue, each reusing
+   its SMTP session, pipelining the next envelope behind a content when it can. Before a
    message: the rate limiter and daily budget, a fresh eligibility check of its batch
    (suppression list, consent), then the durable claim. After: the outcome (see
    :mod:`.sender_outcome`). Temporary failures are retried with exponential backoff, then left
-   ``deferred``; hard bounces suppress the contact.
+   ``deferred``; hard bounces suppress the contact. A large send renders its messages ahead in
+   a worker process (:mod:`.sender_render`).
 3. Authentication refused, the sender refused, a burst of 5.7.x rejections, connection
    failures that do not go away, or the daily limit end the run with the campaign ``paused``
    and the reason in ``state_reason``.
@@ -27,30 +29,26 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import aiosmtplib
-
 from ..domain import consent
 from ..storage import accounts as account_store
 from ..storage import deliveries as store
 from ..storage.accounts import AccountRow
-from . import sender_wire as wire
 from .accounts import AccountError, endpoint_for, get_account
 from .app import App
 from .progress import NO_PROGRESS, Cancelled, Progress
 from .sandbox import SandboxServer, port_open
+from .sender_connection import ConnectionWork
 from .sender_control import SendControl, SendStats
 from .sender_lock import CampaignBusy, CampaignLock
 from .sender_log import SendLog, utc_day
-from .sender_outcome import Outcome, from_exception
+from .sender_outcome import Outcome
 from .sender_queue import Item, WorkQueue
 from .sender_rate import DailyBudget, RateLimiter
 from .sender_recipients import Eligibility, select
-from .sender_smtp import Endpoint, SmtpSetupError, open_session
+from .sender_render import RenderAhead
+from .sender_smtp import Endpoint
 
 log = logging.getLogger(__name__)
-
-# Setup failures that will not fix themselves: pause at once.
-FATAL_SETUP = {"auth", "auth_unavailable", "certificate", "insecure", "wrong_port", "tls", "unknown_host"}
 
 
 class SendError(RuntimeError):
@@ -82,7 +80,7 @@ def _default_renderer(app: App, campaign_id: int) -> Renderer:
     return CampaignRenderer(app, campaign_id)
 
 
-class _Run:
+class _Run(ConnectionWork):
     def __init__(self, app: App, campaign: Any, account: AccountRow, endpoint: Endpoint, renderer: Renderer,
                  control: SendControl, options: SendOptions, envelope_from: str):
         self.app = app
@@ -91,6 +89,7 @@ class _Run:
         self.account = account
         self.endpoint = endpoint
         self.renderer = renderer
+        self.render = RenderAhead(renderer)  # rendering in the engine until start_rendering()
         self.control = control
         self.options = options
         self.envelope_from = envelope_from
@@ -105,100 +104,6 @@ class _Run:
         self.recent_policy: deque[bool] = deque(maxlen=options.policy_window)
         self.policy_failed: list[int] = []
         self.connect_failures = 0
-
-    # -- one connection ------------------------------------------------------------------------
-    async def worker(self) -> None:
-        session: wire.Session | None = None
-        ctl = self.control
-        try:
-            while True:
-                await ctl.wait_running()
-                item = await self.queue.get()
-                if item is None:
-                    return
-                if not self.budget.take():
-                    self.queue.put_back(item)
-                    ctl.stop(f"The daily limit of {self.budget.limit:,} messages for account "
-                             f"'{self.account.name}' is reached. Send again tomorrow (or raise the limit in "
-                             "Settings > Accounts if your provider allows more).")
-                    return
-                await self.limiter.ready()
-                if ctl.ending or ctl.paused:
-                    self.budget.give_back()
-                    self.queue.put_back(item)
-                    continue
-                if session is None or not session.connected:
-                    session = await self._connect(item)
-                    if session is None:
-                        continue
-                data, message_id = self.renderer.bytes_for(item.contact)
-                timeout = self.options.command_timeout
-                # The envelope goes out while the claim is committed; the content only after.
-                claim = asyncio.ensure_future(
-                    self.log.claim(item.delivery_id, item.contact.id, message_id, self.required))
-                try:
-                    await session.envelope(self.envelope_from, item.contact.email, timeout)
-                    failure: BaseException | None = None
-                except Exception as exc:
-                    failure = exc
-                if not await claim:
-                    self.budget.give_back()
-                    ctl.count("skipped")
-                    self.queue.done()
-                    session = await self._reset(session)
-                    continue
-                item.attempts += 1
-                try:
-                    if failure is not None:
-                        raise failure
-                    # The rate is taken where the server accepts the message: after the envelope.
-                    await self.limiter.acquire()
-                    message = await session.content(data, timeout)
-                    outcome = Outcome("sent", f"250 {' '.join(message.split())}".strip())
-                except Exception as exc:
-                    outcome = from_exception(exc)
-                    session = None if outcome.reconnect else await self._reset(session)
-                self._settle(item, outcome, message_id)
-        finally:
-            if session is not None:
-                try:
-                    await session.quit()
-                except Exception:
-                    session.abort()
-
-    async def _reset(self, session: wire.Session | None) -> wire.Session | None:
-        """RSET after a refused envelope; a session that does not answer (or waits for data) is dropped."""
-        if session is None or not session.connected:
-            return None
-        if session.in_data:
-            session.abort()
-            return None
-        try:
-            await session.rset(self.options.command_timeout)
-            return session
-        except Exception:
-            session.abort()
-            return None
-
-    async def _connect(self, item: Item) -> wire.Session | None:
-        try:
-            session = wire.Session(await open_session(self.endpoint))
-        except (SmtpSetupError, aiosmtplib.SMTPException) as exc:
-            if not isinstance(exc, SmtpSetupError):
-                exc = SmtpSetupError("disconnected", f"the server closed the connection right after login ({exc})")
-            self.budget.give_back()
-            self.queue.put_back(item)
-            self.connect_failures += 1
-            if exc.kind in FATAL_SETUP:
-                self.control.stop(f"Sending paused: {exc}")
-            elif self.connect_failures >= self.options.max_connect_failures:
-                self.control.stop(f"Sending paused: the server could not be reached {self.connect_failures} times "
-                                  f"in a row. Last problem: {exc}")
-            else:
-                await asyncio.sleep(min(30.0, self.options.retry_base * 2 ** (self.connect_failures - 1)))
-            return None
-        self.connect_failures = 0
-        return session
 
     def _settle(self, item: Item, out: Outcome, message_id: str) -> None:
         ctl, lg, q = self.control, self.log, self.queue
@@ -253,13 +158,13 @@ class _Run:
                 ctl.cancel()
             if ctl.paused != user_paused:
                 user_paused = ctl.paused
-                await self.log.flush_async()
+                self.log.flush()
                 with self.app.db.transaction():
                     store.set_campaign_state(self.app.db.conn, self.campaign_id,
                                              "paused" if user_paused else "sending",
                                              "Paused by you" if user_paused else "")
                 ctl.update(state="paused" if user_paused else "sending")
-            await self.log.flush_async()
+            self.log.flush()
             ctl.measure()
             st = ctl.snapshot()
             progress.update(st.done, st.total, st.text())
@@ -378,11 +283,12 @@ async def send_campaign_async(app: App, campaign_id: int, account: str | int | A
         control.bind(loop)
         sandbox: SandboxServer | None = None
         error: Exception | None = None
-        run.log.start(loop)
         try:
             if _sandbox_needed(acc):
                 sandbox = SandboxServer.for_app(app, acc.port).start()
             queued = store.state_counts(app.db.conn, campaign_id)["queued"]
+            if renderer_factory is None:  # the campaign's own renderer: large sends render in another process
+                run.render = RenderAhead.start(renderer, queued)
             workers = [asyncio.create_task(run.worker()) for _ in range(max(1, min(acc.pool_size, queued or 1)))]
             monitor = asyncio.create_task(run.monitor(progress, workers))
             try:
@@ -396,7 +302,8 @@ async def send_campaign_async(app: App, campaign_id: int, account: str | int | A
             error = exc
             control.stop(f"Sending stopped by an unexpected error: {exc}")
         finally:
-            run.log.stop()
+            run.render.close()
+            run.log.flush()
             if sandbox is not None:
                 sandbox.stop()
         if run.policy_failed and control.stop_reason and "policy" in control.stop_reason:

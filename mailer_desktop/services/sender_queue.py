@@ -1,5 +1,7 @@
 """The send engine's work queue: queued rows in id order, fetched from the log in batches and
-checked again (consent, suppression) just before use, plus retries waiting for their time."""
+checked again (consent, suppression) shortly before use, plus retries waiting for their time.
+The next batch is fetched when the current one is half used, so that its messages can be
+rendered ahead (:mod:`.sender_render`) while the rest of the current one is sent."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import itertools
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..storage import deliveries as store
 from .contacts import Contact
@@ -23,6 +25,7 @@ class Item:
     delivery_id: int
     contact: Contact
     attempts: int
+    ahead: Any = None  # (future, index) of its message rendered in another process
 
 
 class WorkQueue:
@@ -45,28 +48,40 @@ class WorkQueue:
             self.exhausted = True
             return
         self.after_id = rows[-1]["delivery_id"]
+        fresh: list[Item] = []
         for row, reason in zip(rows, r.eligibility.reasons(rows), strict=True):
             if reason is not None:
                 r.log.skip(row["delivery_id"], reason)
                 r.control.count("skipped")
                 continue
-            self.pending.append(Item(row["delivery_id"], Contact.from_row(row), row["attempts"]))
+            fresh.append(Item(row["delivery_id"], Contact.from_row(row), row["attempts"]))
+        self.pending.extend(fresh)
+        r.render.submit(fresh)
+
+    def get_nowait(self) -> Item | None:
+        """The next item when one is ready now, else None."""
+        if self.run.control.ending:
+            return None
+        if self.retries and self.retries[0][0] <= time.monotonic():
+            item = heapq.heappop(self.retries)[2]
+            self.in_flight += 1
+            return item
+        if len(self.pending) <= self.run.options.batch_size // 2 and not self.exhausted:
+            self._refill()
+        if self.pending:
+            self.in_flight += 1
+            return self.pending.popleft()
+        return None
 
     async def get(self) -> Item | None:
         ctl = self.run.control
         while True:
             if ctl.ending:
                 return None
-            now = time.monotonic()
-            if self.retries and self.retries[0][0] <= now:
-                item = heapq.heappop(self.retries)[2]
-                self.in_flight += 1
+            item = self.get_nowait()
+            if item is not None:
                 return item
-            if not self.pending and not self.exhausted:
-                self._refill()
-            if self.pending:
-                self.in_flight += 1
-                return self.pending.popleft()
+            now = time.monotonic()
             if not self.retries and self.in_flight == 0:
                 return None
             timeout = max(0.0, self.retries[0][0] - now) if self.retries else None

@@ -6,10 +6,10 @@ reply per command: here, when the server offers PIPELINING (RFC 2920), MAIL FROM
 DATA go out in one write, and the message in a second one: two round trips per message
 instead of four.
 
-Ordering that keeps the send log honest: :meth:`Session.envelope` (MAIL, RCPT and, pipelined,
-DATA) runs while the delivery's claim is being committed; :meth:`Session.content` (the message
-and its final dot, the only thing that makes a server deliver) is sent only once the claim is
-durable. A claim refused while the server already waits for the data closes the connection, so
+Ordering that keeps the send log honest: :meth:`Session.begin_envelope` writes MAIL, RCPT and,
+pipelined, DATA; the delivery's claim is committed while the server reads them, and
+:meth:`Session.finish_envelope` reads the replies; :meth:`Session.content` (the message and its
+final dot, the only thing that makes a server deliver) is sent only once the claim is durable. A claim refused while the server already waits for the data closes the connection, so
 the server discards the unfinished message.
 
 Failures raise the aiosmtplib exception types, so :mod:`.sender_outcome` classifies them alike.
@@ -25,6 +25,7 @@ import aiosmtplib
 
 _LINE_ENDINGS = re.compile(rb"\r\n|\r|\n")
 _MAX_BUFFER = 1 << 20  # wait for the socket when this much is queued (large attachments)
+MAX_AHEAD = 1 << 18    # larger messages are not followed by the next envelope in the same write
 
 
 def wire_bytes(data: bytes) -> bytes:
@@ -48,6 +49,7 @@ class _Replies(asyncio.Protocol):
         self.replies: deque[tuple[int, str]] = deque()
         self.lines: list[str] = []
         self.waiter: asyncio.Future | None = None
+        self.wanted = 1  # replies the waiter waits for
         self.lost: BaseException | None = None
         self.can_write = asyncio.Event()
         self.can_write.set()
@@ -69,7 +71,7 @@ class _Replies(asyncio.Protocol):
             if line[3:4] != b"-":
                 self.replies.append((code, "\n".join(self.lines)))
                 self.lines = []
-        if self.replies:
+        if len(self.replies) >= self.wanted:
             self._wake()
 
     def _wake(self) -> None:
@@ -99,17 +101,28 @@ class _Replies(asyncio.Protocol):
         self.can_write.set()
 
     async def read(self, timeout: float) -> tuple[int, str]:
-        while not self.replies:
-            if self.lost is not None:
-                raise self.lost
-            self.waiter = self.loop.create_future()
+        return (await self.read_many(1, timeout))[0]
+
+    async def read_many(self, n: int, timeout: float) -> list[tuple[int, str]]:
+        """The next ``n`` replies (pipelined commands), waking the caller once they are all in."""
+        if len(self.replies) < n and self.lost is None:
+            self.waiter = waiter = self.loop.create_future()
+            self.wanted = n
+            timer = self.loop.call_later(timeout, _time_out, waiter)
             try:
-                await asyncio.wait_for(self.waiter, timeout)
-            except TimeoutError:
-                raise aiosmtplib.SMTPReadTimeoutError("Timed out waiting for server response") from None
+                await waiter
             finally:
+                timer.cancel()
                 self.waiter = None
-        return self.replies.popleft()
+                self.wanted = 1
+        if len(self.replies) < n:
+            raise self.lost or aiosmtplib.SMTPServerDisconnected("Connection lost")
+        return [self.replies.popleft() for _ in range(n)]
+
+
+def _time_out(waiter: asyncio.Future) -> None:
+    if not waiter.done():
+        waiter.set_exception(aiosmtplib.SMTPReadTimeoutError("Timed out waiting for server response"))
 
 
 def _address(text: str, utf8: bool) -> bytes:
@@ -137,6 +150,7 @@ class Session:
         self.proto.transport = transport  # type: ignore[assignment]
         transport.set_protocol(self.proto)
         self.in_data = False
+        self._envelope: tuple[str, str, bytes] | None = None
 
     @property
     def connected(self) -> bool:
@@ -148,16 +162,32 @@ class Session:
         self.proto.transport.write(data)  # type: ignore[union-attr]
 
     async def envelope(self, sender: str, recipient: str, timeout: float) -> None:
+        self.begin_envelope(sender, recipient)
+        await self.finish_envelope(timeout)
+
+    def prepare_envelope(self, sender: str, recipient: str) -> tuple[bytes, tuple[str, str, bytes]]:
+        """(what to write, what :meth:`finish_envelope` needs); raises for an unusable address."""
         s, r = _address(sender, self.utf8), _address(recipient, self.utf8)
         opt = b" SMTPUTF8" if (not sender.isascii() or not recipient.isascii()) else b""
         mail, rcpt = b"MAIL FROM:<" + s + b">" + opt + b"\r\n", b"RCPT TO:<" + r + b">\r\n"
+        return (mail + rcpt + b"DATA\r\n" if self.pipelining else mail), (sender, recipient, rcpt)
+
+    def begin_envelope(self, sender: str, recipient: str) -> None:
+        """Write MAIL FROM (pipelined: with RCPT TO and DATA); :meth:`finish_envelope` reads the replies."""
+        self._envelope = None
+        commands, state = self.prepare_envelope(sender, recipient)
+        self._write(commands)
+        self._envelope = state
+        self.in_data = self.pipelining  # until the reply to DATA says otherwise
+
+    async def finish_envelope(self, timeout: float) -> None:
+        if self._envelope is None:
+            raise aiosmtplib.SMTPServerDisconnected("no envelope was sent")
+        (sender, recipient, rcpt), self._envelope = self._envelope, None
         if self.pipelining:
-            self._write(mail + rcpt + b"DATA\r\n")
-            m, rc, d = (await self.proto.read(timeout), await self.proto.read(timeout),
-                        await self.proto.read(timeout))
+            m, rc, d = await self.proto.read_many(3, timeout)
             self.in_data = d[0] == 354
         else:
-            self._write(mail)
             m = await self.proto.read(timeout)
             if m[0] != 250:
                 raise aiosmtplib.SMTPSenderRefused(m[0], m[1], sender)
@@ -184,11 +214,25 @@ class Session:
             code, text = await self.proto.read(timeout)
             if code != 354:
                 raise aiosmtplib.SMTPDataError(code, text)
+        if self.write_content(data) > _MAX_BUFFER:
+            await asyncio.wait_for(self.proto.can_write.wait(), timeout)
+        return await self.content_reply(timeout)
+
+    def write_content(self, data: bytes, then: tuple[bytes, tuple[str, str, bytes]] | None = None) -> int:
+        """Write the message after the server's 354, and in the same write the next envelope
+        when ``then`` is one from :meth:`prepare_envelope` (pipelining only). Returns the
+        message's size on the wire. Its reply is read by :meth:`content_reply`."""
         self.in_data = False
         payload = wire_bytes(data)
-        self._write(payload)
-        if len(payload) > _MAX_BUFFER:
-            await asyncio.wait_for(self.proto.can_write.wait(), timeout)
+        if then is None:
+            self._write(payload)
+        else:
+            self._write(payload + then[0])
+            self._envelope = then[1]
+            self.in_data = True
+        return len(payload)
+
+    async def content_reply(self, timeout: float) -> str:
         code, text = await self.proto.read(timeout)
         if code != 250:
             raise aiosmtplib.SMTPDataError(code, text)

@@ -2,7 +2,7 @@
 
 The receiving server must have seen every confirmed recipient exactly once, except those
 the log marks 'uncertain' (at most one per connection per kill, received at most once), and
-never an unsubscribed or suppressed contact.
+never an unsubscribed or suppressed contact; with and without PIPELINING on the server.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ def _wait_until(cond, timeout: float, what: str) -> None:
 
 
 @pytest.mark.slow
-def test_sigkill_at_random_points_never_sends_twice(tmp_path):
+@pytest.mark.parametrize("pipelining", [False, True])
+def test_sigkill_at_random_points_never_sends_twice(tmp_path, pipelining):
     backend, env = shared_keyring(tmp_path)
     home = tmp_path / "data"
     app = open_app(home, keyring_backend=backend, log_to_file=False)
@@ -53,6 +54,7 @@ def test_sigkill_at_random_points_never_sends_twice(tmp_path):
     campaign_id = create_campaign(app, "Kill test", "News for {{ contact.name }}", "News", html="<p>Hi {{ contact.name }}</p>")
     handler = CountingHandler()
     handler.keep_messages = False
+    handler.pipelining = pipelining  # with it, the next envelope follows each content in the same write
     rng = random.Random(20261123)
     with Server(handler) as srv:
         loopback_account(app, srv.port, pool_size=POOL)
