@@ -134,18 +134,19 @@ def insert_new(conn: sqlite3.Connection, *, status: str, basis: str | None, expi
     indexes = _secondary_indexes(conn) if new >= BULK_INDEX_THRESHOLD and new > before else []
     for name, _sql in indexes:
         conn.execute(f'DROP INDEX "{name}"')
-    cur = conn.execute(
-        "INSERT INTO contacts (email, email_key, name, fields, status, consent_basis, consent_expires_at,"
-        " source, created_at, updated_at, status_changed_at)"
-        " SELECT email, email_key, name, fields, ?, ?, ?, ?, ?, ?, ? FROM temp.import_stage"
-        " WHERE contact_id IS NULL ORDER BY email_key",
-        (status, basis, expires, source, now, now, now))
-    inserted = cur.rowcount
-    if indexes:
-        threads = conn.execute("PRAGMA threads").fetchone()[0]
-        conn.execute("PRAGMA threads = 2")  # CREATE INDEX sorts with helper threads
+    threads = conn.execute("PRAGMA threads").fetchone()[0]
+    conn.execute("PRAGMA threads = 2")  # the key-order sort and CREATE INDEX sort with a helper thread
+    try:
+        cur = conn.execute(
+            "INSERT INTO contacts (email, email_key, name, fields, status, consent_basis, consent_expires_at,"
+            " source, created_at, updated_at, status_changed_at)"
+            " SELECT email, email_key, name, fields, ?, ?, ?, ?, ?, ?, ? FROM temp.import_stage"
+            " WHERE contact_id IS NULL ORDER BY email_key",
+            (status, basis, expires, source, now, now, now))
+        inserted = cur.rowcount
         for _name, create_sql in indexes:
             conn.execute(create_sql)
+    finally:
         conn.execute(f"PRAGMA threads = {int(threads)}")
     if trigger_sql:
         # A bigger in-memory term hash for this one bulk insert: fewer, larger index segments
