@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import UTC, datetime
 
 from ..domain import consent
 from ..storage import accounts as account_store
@@ -29,7 +28,7 @@ log = logging.getLogger(__name__)
 
 
 def utc_day() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%d")
+    return now_iso()[:10]  # YYYY-MM-DD in UTC
 
 
 class SendLog:

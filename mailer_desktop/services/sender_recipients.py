@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 
 from ..domain import consent
 from ..domain.addresses import Address
-from ..domain.suppression import hashes_for
+from ..domain.suppression import address_hash, domain_hash
 from ..storage import deliveries as store
 from .app import App
 
@@ -47,15 +47,21 @@ class Eligibility:
         self.conn = conn
         self.required = required_status
         self.today = today or _today()
+        self._domains: dict[str, str] = {}
 
     def reasons(self, rows) -> list[str | None]:
         """For each row (id, email, email_key, status, consent_basis, consent_expires_at ...):
         None when it may be mailed, else the reason it is left out."""
         rows = list(rows)
         hashes = []
+        domains = self._domains
         for r in rows:
             try:
-                hashes.append(hashes_for(self.key, Address(r["email"], r["email_key"])))
+                addr = Address(r["email"], r["email_key"])
+                domain = addr.ascii_domain
+                if domain not in domains:  # most recipients share a few domains
+                    domains[domain] = domain_hash(self.key, domain)
+                hashes.append((address_hash(self.key, addr), domains[domain]))
             except Exception:  # an address that cannot be hashed cannot be mailed either
                 hashes.append(None)
         listed = store.suppressed_hashes(self.conn, (h for pair in hashes if pair for h in pair))

@@ -16,9 +16,9 @@ import os
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -64,9 +64,17 @@ def load_migrations() -> list[Migration]:
     return found
 
 
+_stamp: tuple[int, str] = (-1, "")
+
+
 def now_iso() -> str:
-    """UTC timestamp as stored in every *_at column (ISO 8601, seconds, 'Z')."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """UTC timestamp as stored in every *_at column (ISO 8601, seconds, 'Z'); formatted once
+    per second (the send engine asks twice per message)."""
+    global _stamp
+    second = int(time.time())
+    if second != _stamp[0]:
+        _stamp = (second, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second)))
+    return _stamp[1]
 
 
 def update_columns(conn: sqlite3.Connection, table: str, row_id: int, columns: Mapping[str, object],
