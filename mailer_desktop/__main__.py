@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     qt_app.setOrganizationName(APP_NAME)
     qt_app.setDesktopFileName(APP_ID)
     qt_app.setWindowIcon(app_icon())
-    collector = MainThreadGarbageCollector(qt_app)  # noqa: F841 (lives as long as the application)
+    collector = MainThreadGarbageCollector(qt_app)  # lives as long as the application
 
     def tell(kind: str, text: str) -> None:
         if args.smoke_test:  # no modal dialogs in unattended start checks
@@ -91,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         from PySide6.QtCore import QTimer
 
         def _start_checks() -> None:
+            collector.settle()  # the started window's objects: out of the way of full collections
             if window.check_keys() and window.needs_setup():
                 window.open_setup_assistant()
             window.peek_mailboxes()

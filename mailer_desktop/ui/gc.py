@@ -4,6 +4,12 @@ Automatic collection runs in whichever thread happens to allocate; when that is 
 thread and the garbage holds Qt objects (a closed dialog, a page's old model), Qt destroys
 them off the GUI thread and the process can crash. So the GUI disables automatic collection
 and collects from a timer on the GUI thread instead, with the interpreter's own thresholds.
+
+A full collection walks every object in the process; in a started application (Qt wrappers,
+modules, pages) that takes tens of milliseconds, a visible stall. Once the window is up,
+:meth:`MainThreadGarbageCollector.settle` collects and moves what is alive into the permanent
+generation (``gc.freeze``), so later full collections walk only what was made since: that
+startup heap lives as long as the application anyway.
 """
 
 from __future__ import annotations
@@ -32,9 +38,16 @@ class MainThreadGarbageCollector(QObject):
                 if count2 > self.threshold[2]:
                     gc.collect(2)
 
+    def settle(self) -> None:
+        """Collect, then exempt everything alive now from later collections (call once the
+        application has started)."""
+        gc.collect()
+        gc.freeze()
+
     def stop(self) -> None:
         """Collect once more here and give collection back to the interpreter."""
         self.timer.stop()
+        gc.unfreeze()
         gc.collect()
         if self.was_enabled:
             gc.enable()
