@@ -107,3 +107,30 @@ def test_invalid_addresses_are_rejected_with_a_reason(bad):
     with pytest.raises(AddressError) as info:
         AddressCleaner()(bad)
     assert str(info.value)
+
+
+_targets = st.sampled_from(["email", "name", "first_name", "last_name", "skip", "field:company", "field:city",
+                            "field:first_name", "field:*json"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(targets=st.lists(_targets, min_size=1, max_size=6),
+       row=st.lists(st.one_of(st.text(max_size=12), st.sampled_from(["", "  a  b ", '{"k": "v", "n": 2}', "[1]",
+                                                                    "x" * 2001, "N" * 201])), max_size=7),
+       hint=st.text(max_size=5))
+def test_encoded_row_values_equal_the_json_of_the_values(targets, row, hint):
+    from mailer_desktop.domain.importing.mapping import Mapping
+    from mailer_desktop.services.importing.rows import RowPlan, RowProblem, fields_json
+
+    targets = ["email", *targets]
+    plan = RowPlan.of([f"c{i}" for i in range(len(targets))], Mapping(targets, None))
+    try:
+        name, fields = plan.values(row, hint)
+        expected = (name, fields_json(fields))
+    except RowProblem as exc:
+        expected = (exc.column, exc.value, exc.reason)
+    try:
+        got = plan.encoded(row, hint)
+    except RowProblem as exc:
+        got = (exc.column, exc.value, exc.reason)
+    assert got == expected

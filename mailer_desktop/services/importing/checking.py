@@ -28,7 +28,7 @@ from ...domain.addresses import AddressError
 from ...domain.importing.cleaning import AddressCleaner
 from ...domain.suppression import KeyedHasher
 from .readers import ImportInputError, Table, data_rows
-from .rows import RowPlan, RowProblem, fields_json
+from .rows import RowPlan, RowProblem
 
 OK, BAD, OPTOUT, SUPPRESSED, PROBLEM = range(5)
 BATCH_ROWS = 4000
@@ -84,7 +84,7 @@ class RowChecker:
         email_i = plan.email
         cleaner = self.cleaner
         hit = self.suppressions.hit
-        values = plan.values
+        encoded = plan.encoded
         optout = plan.opted_out if plan.optout is not None else None
         out: list[tuple] = []
         append = out.append
@@ -104,11 +104,11 @@ class RowChecker:
                 append((SUPPRESSED, number, c.email))
                 continue
             try:
-                name, fields = values(row, c.name)
+                name, fields = encoded(row, c.name)
             except RowProblem as exc:
                 append((PROBLEM, number, exc.column, exc.value, exc.reason))
                 continue
-            append((OK, number, c.email, c.key, name, fields_json(fields), c.flags, c.suggestion))
+            append((OK, number, c.email, c.key, name, fields, c.flags, c.suggestion))
         return out
 
 

@@ -68,6 +68,49 @@ class RowPlan:
         value = row[i].strip()
         return value if value.lower() in OPTOUT_VALUES else None
 
+    def encoded(self, row: Sequence[str], name_hint: str = "") -> tuple[str, str]:
+        """(name, custom fields as compact JSON) of one row — :meth:`values` without building a
+        dict when every custom-field key comes from one column; raises RowProblem the same way."""
+        prefixes = self.__dict__.get("_prefixes")
+        if prefixes is None:
+            prefixes = self._field_prefixes()
+        if prefixes is False:
+            name, fields = self.values(row, name_hint)
+            return name, fields_json(fields)
+        n = len(row)
+        name = " ".join(row[self.name].split()) if self.name is not None and self.name < n else ""
+        first = " ".join(row[self.first].split()) if self.first is not None and self.first < n else ""
+        last = " ".join(row[self.last].split()) if self.last is not None and self.last < n else ""
+        if not name:
+            name = f"{first} {last}".strip() if (first or last) else " ".join(name_hint.split())
+        if len(name) > MAX_NAME:
+            self.values(row, name_hint)  # raises the RowProblem with its column
+        parts = []
+        if first:
+            parts.append('"first_name":' + _quote(first))
+        if last:
+            parts.append('"last_name":' + _quote(last))
+        for i, prefix in prefixes:
+            if i < n:
+                value = row[i].strip()
+                if value:
+                    if len(value) > MAX_FIELD:
+                        raise RowProblem(self.column_name(i), value[:60] + "…", f"longer than {MAX_FIELD} characters")
+                    parts.append(prefix + _quote(value))
+        return name, ("{" + ",".join(parts) + "}") if parts else "{}"
+
+    def _field_prefixes(self) -> list[tuple[int, str]] | bool:
+        """(column, quoted key + ':') of the custom fields, or False when a JSON column or a
+        key given by two columns needs the dict of :meth:`values`."""
+        keys = [key for _, key in self.fields] + ["first_name", "last_name"]
+        prefixes: list[tuple[int, str]] | bool
+        if self.json_fields is not None or len(set(keys)) != len(keys):
+            prefixes = False
+        else:
+            prefixes = [(i, _quote(key) + ":") for i, key in self.fields]
+        self.__dict__["_prefixes"] = prefixes
+        return prefixes
+
     def values(self, row: Sequence[str], name_hint: str = "") -> tuple[str, dict[str, str]]:
         """(name, custom fields) of one row; raises RowProblem when a value breaks a limit."""
         n = len(row)
