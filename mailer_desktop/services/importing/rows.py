@@ -78,13 +78,7 @@ class RowPlan:
             name, fields = self.values(row, name_hint)
             return name, fields_json(fields)
         n = len(row)
-        name = " ".join(row[self.name].split()) if self.name is not None and self.name < n else ""
-        first = " ".join(row[self.first].split()) if self.first is not None and self.first < n else ""
-        last = " ".join(row[self.last].split()) if self.last is not None and self.last < n else ""
-        if not name:
-            name = f"{first} {last}".strip() if (first or last) else " ".join(name_hint.split())
-        if len(name) > MAX_NAME:
-            self.values(row, name_hint)  # raises the RowProblem with its column
+        name, first, last = self._names(row, n, name_hint)
         parts = []
         if first:
             parts.append('"first_name":' + _quote(first))
@@ -111,9 +105,9 @@ class RowPlan:
         self.__dict__["_prefixes"] = prefixes
         return prefixes
 
-    def values(self, row: Sequence[str], name_hint: str = "") -> tuple[str, dict[str, str]]:
-        """(name, custom fields) of one row; raises RowProblem when a value breaks a limit."""
-        n = len(row)
+    def _names(self, row: Sequence[str], n: int, name_hint: str) -> tuple[str, str, str]:
+        """(name, first name, last name), whitespace tidied; the name falls back to first + last,
+        then to the name found in the address cell."""
         name = " ".join(row[self.name].split()) if self.name is not None and self.name < n else ""
         first = " ".join(row[self.first].split()) if self.first is not None and self.first < n else ""
         last = " ".join(row[self.last].split()) if self.last is not None and self.last < n else ""
@@ -122,6 +116,12 @@ class RowPlan:
         if len(name) > MAX_NAME:
             raise RowProblem(self.column_name(self.name if self.name is not None else self.first), name[:60] + "…",
                              f"the name is longer than {MAX_NAME} characters")
+        return name, first, last
+
+    def values(self, row: Sequence[str], name_hint: str = "") -> tuple[str, dict[str, str]]:
+        """(name, custom fields) of one row; raises RowProblem when a value breaks a limit."""
+        n = len(row)
+        name, first, last = self._names(row, n, name_hint)
         fields: dict[str, str] = {}
         if first:
             fields["first_name"] = first
