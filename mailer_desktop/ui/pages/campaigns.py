@@ -7,7 +7,7 @@ Sending runs in a background job (``ctx.jobs``) through the same engine as the C
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -71,6 +71,7 @@ class CampaignsPage(QWidget):
         self.job = None
         self.last_result: dict | None = None
         self.last_error = ""
+        self._summary_due = False
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         QVBoxLayout(self).addWidget(splitter)
@@ -256,7 +257,14 @@ class CampaignsPage(QWidget):
         self.log_model.show_campaign(cid, self.state_filter.currentData())
 
     def _show_summary(self) -> None:
-        """Counts come from a background job: for a draft they mean checking every list member."""
+        """Counts come from a background job: for a draft they mean checking every list member.
+        Requests made together (the end of a send changes campaigns and contacts) start one job."""
+        if not self._summary_due:
+            self._summary_due = True
+            QTimer.singleShot(0, self._start_summary)
+
+    def _start_summary(self) -> None:
+        self._summary_due = False
         if self.campaign_id is None:
             return
         cid, app = self.campaign_id, self.app
