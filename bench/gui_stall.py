@@ -22,6 +22,7 @@ from _common import Sink, cleanup, data_folder, loopback_account  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
+from mailer_desktop.services.sender import warm_up  # noqa: E402
 from mailer_desktop.ui.context import Events, UiContext  # noqa: E402
 from mailer_desktop.ui.gc import MainThreadGarbageCollector  # noqa: E402
 from mailer_desktop.ui.pages.campaigns import CampaignsPage  # noqa: E402
@@ -73,7 +74,8 @@ def main() -> None:
             page.select_campaign(campaign_id)
             page.account.setCurrentIndex(page.account.findData("bench"))
             wait_until(lambda: not jobs.active, 60)
-            collector.settle()  # as the application does once its window is up
+            warm_up()  # as the application does once its window is up
+            collector.settle()
             QMessageBox.question = staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
             gaps: list[int] = []
             clock = QElapsedTimer()

@@ -91,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         from PySide6.QtCore import QTimer
 
         def _start_checks() -> None:
+            from .services.sender import warm_up
+
+            warm_up()  # a first send then imports nothing while the window waits
             collector.settle()  # the started window's objects: out of the way of full collections
             if window.check_keys() and window.needs_setup():
                 window.open_setup_assistant()

@@ -22,6 +22,7 @@ The same run resumes a paused or crashed campaign: nobody marked sent is sent ag
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import deque
 from collections.abc import Callable
@@ -317,6 +318,20 @@ async def send_campaign_async(app: App, campaign_id: int, account: str | int | A
     if control.cancelled and progress.cancelled:
         raise Cancelled()
     return result
+
+
+def warm_up() -> None:
+    """Import what a send otherwise loads on first use: rendering, DKIM (cryptography, dnspython),
+    the preflight, the renderer process's machinery. Importing compiled extensions holds the
+    interpreter lock, so a GUI calls this while idle at start-up rather than letting a first send
+    stall its window."""
+    import concurrent.futures.process  # noqa: F401
+    import multiprocessing.spawn  # noqa: F401
+
+    from . import compose, dkim, preflight, preview  # noqa: F401
+
+    with contextlib.suppress(ImportError):  # POSIX only
+        import multiprocessing.popen_spawn_posix  # noqa: F401
 
 
 def send_campaign(app: App, campaign_id: int, account: str | int | AccountRow | None = None, **kwargs) -> dict:

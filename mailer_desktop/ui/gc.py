@@ -4,6 +4,8 @@ Automatic collection runs in whichever thread happens to allocate; when that is 
 thread and the garbage holds Qt objects (a closed dialog, a page's old model), Qt destroys
 them off the GUI thread and the process can crash. So the GUI disables automatic collection
 and collects from a timer on the GUI thread instead, with the interpreter's own thresholds.
+The timer is short (100 ms): a collection's cost grows with what was allocated since the last
+one, and a background job (a send, an import) allocates quickly.
 
 A full collection walks every object in the process; in a started application (Qt wrappers,
 modules, pages) that takes tens of milliseconds, a visible stall. Once the window is up,
@@ -20,7 +22,7 @@ from PySide6.QtCore import QObject, QTimer
 
 
 class MainThreadGarbageCollector(QObject):
-    def __init__(self, parent: QObject | None = None, interval_ms: int = 500):
+    def __init__(self, parent: QObject | None = None, interval_ms: int = 100):
         super().__init__(parent)
         self.threshold = gc.get_threshold()
         self.was_enabled = gc.isenabled()
