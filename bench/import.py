@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
 import resource
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -51,6 +53,53 @@ def generate(path: Path, rows: int, seed: int = 7) -> None:
             else:
                 email = f"user.{i}@{DOMAINS[i % len(DOMAINS)]}"
             w.writerow([email, first, last, f"Firma {i % 997}" if r < 0.5 else "", "Zürich" if r < 0.2 else ""])
+
+
+class RssSampler:
+    """The largest resident memory of this process and its children together, sampled (Linux /proc)."""
+
+    interval = 0.02
+
+    def __init__(self) -> None:
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def _rss_kb(pid: int) -> int:
+        try:
+            with open(f"/proc/{pid}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        return int(line.split()[1])
+        except OSError:
+            pass
+        return 0
+
+    def _run(self) -> None:
+        me = os.getpid()
+        while not self._stop.wait(self.interval):
+            pids = [me, *self._children(me)]
+            self.peak_mb = max(self.peak_mb, sum(self._rss_kb(pid) for pid in pids) / 1024)
+
+    @staticmethod
+    def _children(pid: int) -> list[int]:
+        found = []
+        for task in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{task}/children") as fh:
+                    found += [int(c) for c in fh.read().split()]
+            except OSError:
+                pass
+        return found
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def plain_pass(path: Path) -> float:
@@ -88,18 +137,23 @@ def main() -> int:
             suppression.suppress(app, entry, reason="manual")
         baseline = plain_pass(csv_path)
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        sampler = RssSampler()
         start = time.perf_counter()
-        report = importing.import_file(app, csv_path, importing.ImportOptions(list_name="Bench"))
+        with sampler:
+            report = importing.import_file(app, csv_path, importing.ImportOptions(list_name="Bench"))
         wall = time.perf_counter() - start
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        # The process that reads and checks the rows of a big file, next to this one.
-        workers = 1 if report.rows >= checking.PARALLEL_MIN_ROWS else 0
+        # The processes that read and check the rows of a big file: each one's peak, added to ours,
+        # is an upper bound (they end before the import's database work, where this process peaks).
+        workers = checking.reader_count() if report.rows >= checking.PARALLEL_MIN_ROWS else 0
         worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 if workers else 0.0
         app.close()
         print(report.summary())
         print(f"import wall time  {wall:8.2f} s   (target <= 8 s)")
-        print(f"peak RSS          {peak + workers * worker_peak:8.1f} MB  (target <= 400 MB; importing process "
-              f"{peak:.0f} MB, {rss_before:.0f} MB before the import, + checking process {worker_peak:.0f} MB)")
+        print(f"peak RSS          {max(sampler.peak_mb, peak):8.1f} MB  (target <= 400 MB; all processes of the import "
+              f"together, sampled every {sampler.interval * 1000:.0f} ms; {rss_before:.0f} MB before the import)")
+        print(f"  per process     importing process {peak:.0f} MB + {workers} reading process(es) "
+              f"x {worker_peak:.0f} MB, each at its own peak: {peak + workers * worker_peak:.0f} MB at most")
         print(f"csv.reader pass   {baseline:8.2f} s")
         print(f"ratio             {wall / baseline:8.1f}     (target <= 18)")
     finally:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import os
 import queue
 import signal
 import sys
@@ -32,7 +33,7 @@ from .rows import RowPlan, RowProblem
 
 OK, BAD, OPTOUT, SUPPRESSED, PROBLEM = range(5)
 BATCH_ROWS = 4000
-QUEUED_BATCHES = 16
+QUEUED_BATCHES = 4
 # Below this many rows (estimated from the file size) starting worker processes costs more than it saves.
 PARALLEL_MIN_ROWS = 60_000
 
@@ -125,14 +126,18 @@ def _die_with_parent() -> None:
         pass
 
 
-def _read_and_check(open_rows, first_data_row: int, setup: CheckSetup, batch_rows: int, out) -> None:
-    """In the reading process: read the file again, check every row, send the verdicts in batches."""
+def _read_and_check(open_rows, first_data_row: int, setup: CheckSetup, batch_rows: int, share: tuple[int, int],
+                    out) -> None:
+    """In a reading process: read the file again and check every ``count``-th batch of rows,
+    starting with batch ``index``; send the verdicts, then None."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the importing process
     _die_with_parent()
+    index, count = share
     try:
         checker = RowChecker(setup)
-        for batch in _batches(data_rows(open_rows, first_data_row), batch_rows):
-            out.put(checker.check(batch))
+        for number, batch in enumerate(_batches(data_rows(open_rows, first_data_row), batch_rows)):
+            if number % count == index:
+                out.put(checker.check(batch))
         out.put(None)
     except ImportInputError as exc:
         out.put(ImportInputError(str(exc)))
@@ -159,31 +164,46 @@ def checked_batches(table: Table, setup: CheckSetup, *, parallel: bool) -> Itera
             yield checker.check(batch)
         return
     ctx = multiprocessing.get_context("spawn")  # no fork: the GUI process has threads
-    verdicts = ctx.Queue(maxsize=QUEUED_BATCHES)  # bounded: memory stays flat however big the file
-    reader = ctx.Process(target=_read_and_check, args=(table.open_rows, table.first_data_row, setup, BATCH_ROWS, verdicts),
-                         name="mailer-desktop-import", daemon=True)
-    reader.start()
+    count = reader_count()
+    queues = [ctx.Queue(maxsize=QUEUED_BATCHES) for _ in range(count)]  # bounded: memory stays flat
+    readers = [ctx.Process(target=_read_and_check, name="mailer-desktop-import", daemon=True,
+                           args=(table.open_rows, table.first_data_row, setup, BATCH_ROWS, (i, count), queues[i]))
+               for i in range(count)]
+    for reader in readers:
+        reader.start()
     try:
-        while True:
-            try:
-                item = verdicts.get(timeout=0.25)
-            except queue.Empty:
-                if reader.is_alive():
-                    yield []
-                    continue
+        for number in itertools.count():
+            reader, verdicts = readers[number % count], queues[number % count]
+            while True:
                 try:
-                    item = verdicts.get(timeout=1)
+                    item = verdicts.get(timeout=0.25)
+                    break
                 except queue.Empty:
-                    raise RuntimeError(f"the process checking the rows stopped unexpectedly "
-                                       f"(exit code {reader.exitcode})") from None
+                    if reader.is_alive():
+                        yield []
+                        continue
+                    try:
+                        item = verdicts.get(timeout=1)
+                        break
+                    except queue.Empty:
+                        raise RuntimeError(f"the process checking the rows stopped unexpectedly "
+                                           f"(exit code {reader.exitcode})") from None
             if item is None:
                 return
             if isinstance(item, BaseException):
                 raise item
             yield item
     finally:
-        if reader.is_alive():
-            reader.kill()
-        reader.join()
-        verdicts.close()
-        verdicts.cancel_join_thread()
+        for reader in readers:
+            if reader.is_alive():
+                reader.kill()
+            reader.join()
+        for verdicts in queues:
+            verdicts.close()
+            verdicts.cancel_join_thread()
+
+
+def reader_count() -> int:
+    """Reading processes for a big file: each reads the whole file (cheap) and checks its share
+    of the batches (the costly part); this process de-duplicates and stages."""
+    return 2 if (os.cpu_count() or 1) >= 2 else 1
