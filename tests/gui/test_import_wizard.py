@@ -146,7 +146,7 @@ def test_cancel_mid_import_changes_nothing(qtbot, ctx, app, tmp_path):
 
 def test_event_loop_stays_responsive_while_importing(qtbot, ctx, app, tmp_path):
     """A heartbeat timer measures the longest stall of the event loop while the wizard imports a
-    file big enough to be read and checked by a second process. Like the sending test, it fails
+    file big enough to be read and checked by reading processes. Like the sending test, it fails
     only on stalls that mean the GUI thread did real work; the measured figure is printed."""
     from PySide6.QtCore import QElapsedTimer, QTimer
 

@@ -1,7 +1,7 @@
 """The per-row work of an import — clean the address, look it up in the suppression list,
 collect the name and custom fields — done batch by batch: in this process for small files,
-for big ones in a second process that reads the file again and checks its rows (the checks
-are pure: rows in, verdicts out).
+for big ones in reading processes that each read the file again and check their share of the
+batches (the checks are pure: rows in, verdicts out).
 
 What stays in the importing process: de-duplication in file order, the report and the
 staging table.
@@ -154,10 +154,9 @@ def _batches(rows: Iterable[tuple[int, list[str]]], size: int) -> Iterator[list[
 def checked_batches(table: Table, setup: CheckSetup, *, parallel: bool) -> Iterator[list[tuple]]:
     """The verdicts for every data row of ``table``, batch by batch, in file order.
 
-    With ``parallel`` (and a table that can be read again from its file) a second process
-    reads and checks while this one de-duplicates and stages: the two halves of the work
-    overlap on two cores. An empty batch now and then means "still working" (time to look
-    for a cancel)."""
+    With ``parallel`` (and a table that can be read again from its file) reading processes
+    check the rows while this one de-duplicates and stages, so the work spreads over the
+    cores. An empty batch now and then means "still working" (time to look for a cancel)."""
     if not (parallel and table.rereadable):
         checker = RowChecker(setup)
         for batch in _batches(table.rows(), BATCH_ROWS):
