@@ -102,6 +102,12 @@ def main() -> None:
     print(f"messages: {n}, connections: {c}, send took {wall:.2f} s ({n / wall:,.0f} msg/s)")
     print(f"heartbeats: {len(gaps)}, median gap {statistics.median(gaps):.0f} ms, 99th percentile {qs[98]:.0f} ms")
     print(f"stalls over 50 ms: {sum(g > 50 for g in gaps)}, over 20 ms: {sum(g > 20 for g in gaps)}")
+    at, elapsed = [], 0
+    for g in gaps:
+        elapsed += g
+        if g > 30:
+            at.append(f"{g} ms at {elapsed / 1000:.1f} s")
+    print(f"stalls over 30 ms: {', '.join(at) or 'none'}")
     print(f"longest stall: {max(gaps)} ms  (target: <= 50 ms)")
 
 

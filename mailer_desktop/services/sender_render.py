@@ -38,6 +38,8 @@ def _init(blob: bytes) -> None:
     parent = multiprocessing.parent_process()
     if parent is not None:  # a killed engine must not leave its renderer behind
         threading.Thread(target=_exit_with, args=(parent.sentinel,), name="parent-watch", daemon=True).start()
+    if hasattr(os, "nice"):  # a helper of the window's process: it yields the CPU to the window first
+        os.nice(5)
     _renderer = pickle.loads(blob)
 
 
