@@ -132,6 +132,8 @@ def _read_and_check(open_rows, first_data_row: int, setup: CheckSetup, batch_row
     starting with batch ``index``; send the verdicts, then None."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the importing process
     _die_with_parent()
+    if hasattr(os, "nice"):  # a helper of the importing process (maybe the window's): it yields the CPU first
+        os.nice(5)
     index, count = share
     try:
         checker = RowChecker(setup)
