@@ -358,3 +358,50 @@ def test_every_reader_can_be_read_again_by_the_checking_process(tmp_path, keyrin
         results.append((table.rereadable, _outcome(app, import_file(app, path))))
         app.close()
     assert results[0][0] and results[1] == results[0]
+
+
+def _reader_that_dies(*args):
+    import os
+
+    os._exit(3)
+
+
+def test_a_lost_reading_process_leaves_the_rows_to_this_process(app, tmp_path, monkeypatch, caplog):
+    from mailer_desktop.services.importing import checking, importer
+
+    monkeypatch.setattr(importer, "PARALLEL_MIN_ROWS", 1)
+    monkeypatch.setattr(checking, "_read_and_check", _reader_that_dies)
+    path = write(tmp_path, _messy_rows(900))
+    with caplog.at_level("WARNING", logger="mailer_desktop.services.importing.checking"):
+        report = import_file(app, path)
+    assert "checking rows in this process from batch 0 on" in caplog.text
+    assert report.accounted == report.rows == 900 and report.added > 400
+
+
+def test_a_script_without_a_main_guard_runs_once(tmp_path):
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    script = tmp_path / "bulk.py"
+    script.write_text(
+        "import sys\n"
+        f"sys.path[:0] = [{str(root)!r}, {str(root / 'tests' / 'support')!r}]\n"
+        "from pathlib import Path\n"
+        "from memkeyring import MemoryKeyring\n"
+        "from mailer_desktop.services import importing\n"
+        "from mailer_desktop.services.app import open_app\n"
+        "from mailer_desktop.services.importing import importer\n"
+        "importer.PARALLEL_MIN_ROWS = 1\n"
+        "print('top-level code runs', flush=True)\n"
+        "home = Path(sys.argv[1])\n"
+        "app = open_app(home / 'data', keyring_backend=MemoryKeyring(), log_to_file=False)\n"
+        "rows = ''.join(f'u{i}@example.com,U {i}\\n' for i in range(5000))\n"
+        "(home / 'list.csv').write_text('email,name\\n' + rows)\n"
+        "report = importing.import_file(app, home / 'list.csv')\n"
+        "print('added', report.added, 'unchanged', report.unchanged)\n")
+    done = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("top-level code runs") == 1
+    assert "added 5000 unchanged 0" in done.stdout
+    assert "checking rows in this process" not in done.stderr  # the reading processes did the checks

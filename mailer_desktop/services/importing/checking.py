@@ -16,7 +16,9 @@ One verdict per row, a plain tuple (cheap to send between processes):
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import logging
 import multiprocessing
 import os
 import queue
@@ -30,6 +32,8 @@ from ...domain.importing.cleaning import AddressCleaner
 from ...domain.suppression import KeyedHasher
 from .readers import ImportInputError, Table, data_rows
 from .rows import RowPlan, RowProblem
+
+log = logging.getLogger(__name__)
 
 OK, BAD, OPTOUT, SUPPRESSED, PROBLEM = range(5)
 BATCH_ROWS = 4000
@@ -153,26 +157,68 @@ def _batches(rows: Iterable[tuple[int, list[str]]], size: int) -> Iterator[list[
         yield batch
 
 
+@contextlib.contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """Reading processes start without importing the program's main module (what they run lives
+    in this package): a script without an ``if __name__ == "__main__"`` guard would otherwise run
+    again, import and all, in each of them."""
+    main = sys.modules.get("__main__")
+    saved = {name: getattr(main, name) for name in ("__spec__", "__file__") if hasattr(main, name)}
+    try:
+        if main is not None:
+            main.__spec__ = None
+            if "__file__" in saved:
+                del main.__file__
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(main, name, value)
+
+
+class _ReadersLost(Exception):
+    """The reading processes could not start or stopped: the rows are checked here from then on."""
+
+    def __init__(self, batches_done: int, reason: str):
+        super().__init__(reason)
+        self.batches_done = batches_done
+
+
 def checked_batches(table: Table, setup: CheckSetup, *, parallel: bool) -> Iterator[list[tuple]]:
     """The verdicts for every data row of ``table``, batch by batch, in file order.
 
     With ``parallel`` (and a table that can be read again from its file) reading processes
     check the rows while this one de-duplicates and stages, so the work spreads over the
-    cores. An empty batch now and then means "still working" (time to look for a cancel)."""
-    if not (parallel and table.rereadable):
-        checker = RowChecker(setup)
-        for batch in _batches(table.rows(), BATCH_ROWS):
-            yield checker.check(batch)
-        return
+    cores. An empty batch now and then means "still working" (time to look for a cancel).
+    Should the processes fail to start or stop half-way (say, a script without an
+    ``if __name__ == "__main__"`` guard), the remaining batches are checked here."""
+    done = 0
+    if parallel and table.rereadable:
+        try:
+            yield from _from_readers(table, setup)
+            return
+        except _ReadersLost as lost:
+            log.warning("checking rows in this process from batch %d on: %s", lost.batches_done, lost)
+            done = lost.batches_done
+    checker = RowChecker(setup)
+    rows = itertools.islice(table.rows(), done * BATCH_ROWS, None)
+    for batch in _batches(rows, BATCH_ROWS):
+        yield checker.check(batch)
+
+
+def _from_readers(table: Table, setup: CheckSetup) -> Iterator[list[tuple]]:
     ctx = multiprocessing.get_context("spawn")  # no fork: the GUI process has threads
     count = reader_count()
     queues = [ctx.Queue(maxsize=QUEUED_BATCHES) for _ in range(count)]  # bounded: memory stays flat
     readers = [ctx.Process(target=_read_and_check, name="mailer-desktop-import", daemon=True,
                            args=(table.open_rows, table.first_data_row, setup, BATCH_ROWS, (i, count), queues[i]))
                for i in range(count)]
-    for reader in readers:
-        reader.start()
     try:
+        try:
+            with _main_module_hidden():
+                for reader in readers:
+                    reader.start()
+        except (OSError, RuntimeError) as exc:
+            raise _ReadersLost(0, f"the reading processes did not start ({exc})") from None
         for number in itertools.count():
             reader, verdicts = readers[number % count], queues[number % count]
             while True:
@@ -187,18 +233,20 @@ def checked_batches(table: Table, setup: CheckSetup, *, parallel: bool) -> Itera
                         item = verdicts.get(timeout=1)
                         break
                     except queue.Empty:
-                        raise RuntimeError(f"the process checking the rows stopped unexpectedly "
-                                           f"(exit code {reader.exitcode})") from None
+                        raise _ReadersLost(number, f"a reading process stopped (exit code {reader.exitcode})") from None
             if item is None:
                 return
-            if isinstance(item, BaseException):
+            if isinstance(item, ImportInputError):  # the file itself: the same error here
                 raise item
+            if isinstance(item, BaseException):
+                raise _ReadersLost(number, str(item))
             yield item
     finally:
         for reader in readers:
             if reader.is_alive():
                 reader.kill()
-            reader.join()
+            if reader.pid is not None:
+                reader.join()
         for verdicts in queues:
             verdicts.close()
             verdicts.cancel_join_thread()
