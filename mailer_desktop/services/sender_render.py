@@ -25,6 +25,8 @@ import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
+from .child_processes import main_module_hidden
+
 log = logging.getLogger(__name__)
 
 MIN_MESSAGES = 2000  # below this, starting a process costs more than it saves
@@ -80,9 +82,10 @@ class RenderAhead:
         except Exception:  # e.g. a test's renderer: everything is rendered in the engine
             return ahead
         try:
-            ahead.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_init, initargs=(blob,))
-            ahead.started = ahead.pool.submit(_ready)
+            with main_module_hidden():  # the process starts on the first submit
+                ahead.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=_init, initargs=(blob,))
+                ahead.started = ahead.pool.submit(_ready)
         except Exception:
             log.warning("rendering in a worker process is not available; rendering in the engine", exc_info=True)
             ahead.pool = None

@@ -16,7 +16,6 @@ One verdict per row, a plain tuple (cheap to send between processes):
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import logging
 import multiprocessing
@@ -30,6 +29,7 @@ from dataclasses import dataclass
 from ...domain.addresses import AddressError
 from ...domain.importing.cleaning import AddressCleaner
 from ...domain.suppression import KeyedHasher
+from ..child_processes import main_module_hidden
 from .readers import ImportInputError, Table, data_rows
 from .rows import RowPlan, RowProblem
 
@@ -157,24 +157,6 @@ def _batches(rows: Iterable[tuple[int, list[str]]], size: int) -> Iterator[list[
         yield batch
 
 
-@contextlib.contextmanager
-def _main_module_hidden() -> Iterator[None]:
-    """Reading processes start without importing the program's main module (what they run lives
-    in this package): a script without an ``if __name__ == "__main__"`` guard would otherwise run
-    again, import and all, in each of them."""
-    main = sys.modules.get("__main__")
-    saved = {name: getattr(main, name) for name in ("__spec__", "__file__") if hasattr(main, name)}
-    try:
-        if main is not None:
-            main.__spec__ = None
-            if "__file__" in saved:
-                del main.__file__
-        yield
-    finally:
-        for name, value in saved.items():
-            setattr(main, name, value)
-
-
 class _ReadersLost(Exception):
     """The reading processes could not start or stopped: the rows are checked here from then on."""
 
@@ -214,7 +196,7 @@ def _from_readers(table: Table, setup: CheckSetup) -> Iterator[list[tuple]]:
                for i in range(count)]
     try:
         try:
-            with _main_module_hidden():
+            with main_module_hidden():
                 for reader in readers:
                     reader.start()
         except (OSError, RuntimeError) as exc:
