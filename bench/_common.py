@@ -3,6 +3,7 @@ configured sender, a personalised campaign and a loopback account; Postfix's smt
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -72,6 +73,15 @@ class Sink:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def send_size_args(description: str = "") -> tuple[int, int]:
+    """(messages, connections) from the command line of a sending benchmark."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--messages", type=int, default=20000)
+    ap.add_argument("--connections", type=int, default=4)
+    args = ap.parse_args()
+    return args.messages, args.connections
 
 
 def data_folder(n: int, *, pool: int, rate: float = 0, tmp: Path | None = None):

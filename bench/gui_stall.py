@@ -11,14 +11,13 @@ Usage: python bench/gui_stall.py [--messages N] [--connections C]
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from _common import Sink, cleanup, data_folder, loopback_account  # noqa: E402
+from _common import Sink, cleanup, data_folder, loopback_account, send_size_args  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
@@ -56,11 +55,7 @@ def wait_until(condition, timeout: float) -> None:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--messages", type=int, default=20000)
-    ap.add_argument("--connections", type=int, default=4)
-    args = ap.parse_args()
-    n, c = args.messages, args.connections
+    n, c = send_size_args(__doc__.splitlines()[0] if __doc__ else "")
     qt = QApplication.instance() or QApplication([])
     collector = MainThreadGarbageCollector(qt)
     app, campaign_id = data_folder(n, pool=c)

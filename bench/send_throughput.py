@@ -8,11 +8,10 @@ Usage: python bench/send_throughput.py [--messages N] [--connections C]
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import time
 
-from _common import SMTP_SOURCE, Sink, cleanup, data_folder, loopback_account
+from _common import SMTP_SOURCE, Sink, cleanup, data_folder, loopback_account, send_size_args
 
 from mailer_desktop.services.compose import CampaignRenderer
 from mailer_desktop.services.contacts import get_contact
@@ -20,11 +19,7 @@ from mailer_desktop.services.sender import send_campaign
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--messages", type=int, default=20000)
-    ap.add_argument("--connections", type=int, default=4)
-    args = ap.parse_args()
-    n, c = args.messages, args.connections
+    n, c = send_size_args(__doc__.splitlines()[0] if __doc__ else "")
     app, campaign_id = data_folder(n, pool=c)
     try:
         size = len(CampaignRenderer(app, campaign_id).bytes_for(get_contact(app, 1))[0])
