@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 
 from ..domain import consent
 from ..domain.addresses import Address
-from ..domain.suppression import address_hash, domain_hash
+from ..domain.suppression import KeyedHasher, domain_hash
 from ..storage import deliveries as store
 from .app import App
 
@@ -48,6 +48,7 @@ class Eligibility:
         self.required = required_status
         self.today = today or _today()
         self._domains: dict[str, str] = {}
+        self._addresses = KeyedHasher(self.key)  # address_hash, with the key's states computed once
 
     def reasons(self, rows) -> list[str | None]:
         """For each row (id, email, email_key, status, consent_basis, consent_expires_at ...):
@@ -61,7 +62,7 @@ class Eligibility:
                 domain = addr.ascii_domain
                 if domain not in domains:  # most recipients share a few domains
                     domains[domain] = domain_hash(self.key, domain)
-                hashes.append((address_hash(self.key, addr), domains[domain]))
+                hashes.append((self._addresses.address(addr.key).hex(), domains[domain]))
             except Exception:  # an address that cannot be hashed cannot be mailed either
                 hashes.append(None)
         listed = store.suppressed_hashes(self.conn, (h for pair in hashes if pair for h in pair))
