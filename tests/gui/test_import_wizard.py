@@ -187,3 +187,26 @@ def test_models_without_a_view():
     issues = IssuesModel([Issue(7, "typo", "Email", "x@gmial.com", "looks misspelt", "gmail.com")])
     assert [issues.data(issues.index(0, c)) for c in range(6)] == ["7", "Possible typo", "Email", "x@gmial.com",
                                                                    "looks misspelt", "gmail.com"]
+
+
+def test_custom_field_names_can_be_changed_in_the_mapping(qtbot, ctx, app):
+    wizard = open_wizard(qtbot, ctx, FIXTURES / "mailchimp.csv")
+    qtbot.waitUntil(lambda: wizard.page == PREVIEW, timeout=10_000)
+    click(qtbot, wizard.next_button)
+    assert wizard.mapping_combo(3).currentData() == "field"
+    address = wizard.field_name_item(3)
+    assert address.text() == "address" and address.flags() & Qt.ItemFlag.ItemIsEditable
+    assert wizard.field_name_item(0).text() == "" and not wizard.field_name_item(0).flags() & Qt.ItemFlag.ItemIsEditable
+    address.setText("street")
+    rating = wizard.mapping_combo(5)  # MEMBER_RATING: skipped by default, named after its header once a field
+    rating.setCurrentIndex(rating.findData("field"))
+    assert wizard.field_name_item(5).text() == "MEMBER_RATING"
+    wizard.field_name_item(5).setText("  ")  # a blank name falls back to the header
+    assert wizard.field_name_item(5).text() == "MEMBER_RATING"
+    click(qtbot, wizard.next_button)
+    with qtbot.waitSignal(wizard.imported, timeout=20_000):
+        click(qtbot, wizard.next_button)
+    mary = contacts.find_by_email(app, "mc.one@example.com")
+    assert mary.fields["street"] == "1 Main St, Springfield" and "address" not in mary.fields
+    assert mary.fields["MEMBER_RATING"] == "2"
+    assert wizard.no_issues_label.isVisible() and not wizard.issues_view.isVisible()

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.importing.mapping import PRESETS_BY_KEY
+from ...domain.importing.mapping import PRESETS_BY_KEY, field_key
 from ...services import importing
 from ...services.contact_lists import all_lists
 from ..models.import_tables import IssuesModel, PreviewModel
@@ -166,13 +166,22 @@ class ImportWizard(QDialog):
         self.preset_label = QLabel()
         self.preset_label.setWordWrap(True)
         v.addWidget(self.preset_label)
-        self.mapping_table = QTableWidget(0, 3)
+        self.mapping_table = QTableWidget(0, 4)
         self.mapping_table.setAccessibleName(self.tr("Column mapping"))
-        self.mapping_table.setHorizontalHeaderLabels([self.tr("Column"), self.tr("Example"), self.tr("Import as")])
-        self.mapping_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.mapping_table.setHorizontalHeaderLabels(
+            [self.tr("Column"), self.tr("Example"), self.tr("Import as"), self.tr("Custom field name")])
+        self.mapping_table.horizontalHeaderItem(3).setToolTip(
+            self.tr("The name the values get in each contact's custom fields (double-click to change)"))
+        header = self.mapping_table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.resizeSection(3, 170)
+        self.mapping_table.itemChanged.connect(self._field_name_edited)
         v.addWidget(self.mapping_table, 1)
-        v.addWidget(QLabel(self.tr("Consent columns of other programs (status, opt-in dates) are never used "
-                                   "to set consent here; choose the consent of this import on the next page.")))
+        note = QLabel(self.tr("Consent columns of other programs (status, opt-in dates) are never used "
+                              "to set consent here; choose the consent of this import on the next page."))
+        note.setWordWrap(True)
+        v.addWidget(note)
         return page
 
     def _build_options(self) -> QWidget:
@@ -235,7 +244,16 @@ class ImportWizard(QDialog):
         v.addWidget(self.summary_label)
         self.issues_view = QTableView()
         self.issues_view.setAccessibleName(self.tr("Rows with issues"))
+        self.issues_view.horizontalHeader().setStretchLastSection(True)
+        self.issues_view.verticalHeader().setVisible(False)
         v.addWidget(self.issues_view, 1)
+        self.no_issues_label = QLabel(self.tr("No row needs a second look: every row was imported or matched a "
+                                              "contact you already have."))
+        self.no_issues_label.setWordWrap(True)
+        self.no_issues_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.no_issues_label.setContentsMargins(0, 12, 0, 0)
+        self.no_issues_label.setAccessibleName(self.tr("No issues"))
+        v.addWidget(self.no_issues_label, 1)
         self.save_report_button = QPushButton(self.tr("&Save report as CSV…"))
         self.save_report_button.setAccessibleName(self.tr("Save report as CSV"))
         self.save_report_button.clicked.connect(lambda: self.save_report())
@@ -365,6 +383,38 @@ class ImportWizard(QDialog):
                 target = "field"
             combo.setCurrentIndex(max(0, combo.findData(target)))
             self.mapping_table.setCellWidget(i, 2, combo)
+            self.mapping_table.setItem(i, 3, QTableWidgetItem(self._field_keys.get(i, field_key(header))))
+            combo.currentIndexChanged.connect(lambda _index, row=i: self._field_name_state(row))
+            self._field_name_state(i)
+        self.mapping_table.resizeColumnToContents(0)
+        self.mapping_table.setColumnWidth(0, min(self.mapping_table.columnWidth(0), 220))
+
+    def _field_name_state(self, row: int) -> None:
+        """The field-name cell is editable (and readable) only while the column is a custom field."""
+        item = self.mapping_table.item(row, 3)
+        if item is None:
+            return
+        is_field = self.mapping_combo(row).currentData() == "field"
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if is_field:
+            item.setFlags(flags | Qt.ItemFlag.ItemIsEditable)
+            item.setText(item.data(Qt.ItemDataRole.UserRole) or item.text())
+        else:  # the name is kept for when the column becomes a custom field again
+            if item.text():
+                item.setData(Qt.ItemDataRole.UserRole, item.text())
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            item.setText("")
+
+    def _field_name_edited(self, item: QTableWidgetItem) -> None:
+        if item.column() != 3 or not item.flags() & Qt.ItemFlag.ItemIsEditable:
+            return
+        if not item.text().strip():
+            header = self.mapping_table.item(item.row(), 0)
+            item.setText(field_key(header.text() if header else ""))
+        item.setData(Qt.ItemDataRole.UserRole, item.text().strip())
+
+    def field_name_item(self, column: int) -> QTableWidgetItem:
+        return self.mapping_table.item(column, 3)
 
     def mapping_combo(self, column: int) -> QComboBox:
         return self.mapping_table.cellWidget(column, 2)
@@ -374,7 +424,8 @@ class ImportWizard(QDialog):
         for i in range(self.mapping_table.rowCount()):
             key = self.mapping_combo(i).currentData()
             if key == "field":
-                key = "field:" + self._field_keys.get(i, self.mapping_table.item(i, 0).text().strip() or f"field{i}")
+                name = self.field_name_item(i).text().strip() if self.field_name_item(i) else ""
+                key = "field:" + (name or self._field_keys.get(i) or field_key(self.mapping_table.item(i, 0).text()))
             out.append(key)
         return out
 
@@ -433,7 +484,9 @@ class ImportWizard(QDialog):
 
     def _done(self, report: importing.ImportReport) -> None:
         self.report = report
-        self.summary_label.setText(self.tr(
+        headline = self.tr("{added} new contacts, {updated} updated.").format(
+            added=f"{report.added:,}", updated=f"{report.updated:,}")
+        self.summary_label.setText(f"<b style='font-size: 13pt'>{headline}</b><br>" + self.tr(
             "{rows} rows: {added} added, {updated} updated, {unchanged} unchanged, {dup} duplicates, "
             "{invalid} invalid, {supp} suppressed (never re-added), {skipped} skipped; {flagged} flagged "
             "for a second look.").format(rows=report.rows, added=report.added, updated=report.updated,
@@ -441,6 +494,11 @@ class ImportWizard(QDialog):
                                          supp=report.suppressed, skipped=report.skipped, flagged=report.flagged))
         self.issues_view.setModel(IssuesModel(report.issues, self.issues_view))
         self.save_report_button.setEnabled(bool(report.issues))
+        self.save_report_button.setVisible(bool(report.issues))
+        self.issues_view.setVisible(bool(report.issues))
+        self.no_issues_label.setVisible(not report.issues)
+        if report.issues:
+            self.issues_view.resizeColumnsToContents()
         self._show(REPORT)
         self.ctx.events.contacts_changed.emit()
         self.ctx.events.lists_changed.emit()
