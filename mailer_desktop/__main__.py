@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from . import APP_ID, APP_NAME, __version__
-    from .services.app import open_app
+    from .services.app import open_app, upgrade_pending
     from .storage import DatabaseError
     from .ui.gc import MainThreadGarbageCollector
     from .ui.icons import app_icon
@@ -44,6 +44,16 @@ def main(argv: list[str] | None = None) -> int:
         else:
             QMessageBox.warning(None, APP_NAME, text)
 
+    splash = None
+    if not args.demo and upgrade_pending(args.home):
+        from PySide6.QtWidgets import QSplashScreen
+
+        from .ui.icons import splash_pixmap
+
+        # A one-off upgrade of an older database (a big one can take some seconds): say so.
+        splash = QSplashScreen(splash_pixmap(f"{APP_NAME}: updating your data for this version…"))
+        splash.show()
+        qt_app.processEvents()
     try:
         if args.demo:
             from .services.demo import open_demo
@@ -56,11 +66,16 @@ def main(argv: list[str] | None = None) -> int:
         from .ui.dialogs.damaged_database import offer_restore
 
         # A damaged file is never written to; the newest good backup is offered instead.
+        if splash is not None:
+            splash.close()
+            splash = None
         if not isinstance(exc, CorruptDatabaseError) or args.smoke_test or args.demo \
                 or not offer_restore(args.home, str(exc)):
             tell("error", str(exc))
             return 1
         app = open_app(args.home)
+    if splash is not None:
+        splash.close()
     if not app.secrets.available():
         try:
             app.secrets.check()

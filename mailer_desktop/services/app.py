@@ -46,6 +46,11 @@ class App:
         self.db.close()
 
 
+def upgrade_pending(home: str | Path | None = None) -> bool:
+    """True when opening the data folder will first bring an older database up to date."""
+    return Database.upgrade_pending(resolve_paths(home).database)
+
+
 def open_app(
     home: str | Path | None = None,
     *,

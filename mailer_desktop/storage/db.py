@@ -244,6 +244,30 @@ class Database:
             return 0
         return conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetchone()[0]
 
+    @staticmethod
+    def upgrade_pending(path: Path) -> bool:
+        """True when ``path`` is an existing database whose schema is older than this version's
+        (opening it will run migrations, which can take a while on a big file). Read-only; any
+        problem reading the file gives False (opening reports it properly)."""
+        path = Path(path)
+        if not path.is_file() or path.stat().st_size == 0:
+            return False
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2)
+        except sqlite3.Error:
+            return False
+        try:
+            if not conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_migrations'"
+                                ).fetchone():
+                return False
+            current = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetchone()[0]
+        except sqlite3.Error:
+            return False
+        finally:
+            conn.close()
+        migrations = load_migrations()
+        return bool(migrations) and 0 < current < migrations[-1].version
+
     def migrate(self, upto: int | None = None) -> list[int]:
         """Apply pending migrations (all, or up to version ``upto``); returns the versions applied."""
         migrations = load_migrations()

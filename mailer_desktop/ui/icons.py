@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from importlib import resources
 
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
 from .. import APP_ID
 
@@ -17,3 +18,21 @@ def app_icon() -> QIcon:
         if png.is_file():
             icon.addFile(str(png))
     return icon
+
+
+def splash_pixmap(text: str) -> QPixmap:
+    """A small start-up card: the program's icon and one line of text."""
+    pixmap = QPixmap(520, 120)
+    pixmap.fill(QColor("#f4f6f8"))
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QColor("#c9d1d9"))
+    painter.drawRect(0, 0, pixmap.width() - 1, pixmap.height() - 1)
+    app_icon().paint(painter, QRect(24, 28, 64, 64))
+    painter.setPen(QColor("#1f2933"))
+    font = QFont()
+    font.setPointSize(11)
+    painter.setFont(font)
+    painter.drawText(QRect(108, 20, 392, 80), Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap, text)
+    painter.end()
+    return pixmap

@@ -153,3 +153,24 @@ def test_consent_events_are_append_only(tmp_path):
     conn.execute("DELETE FROM contacts WHERE id = 1")
     assert conn.execute("SELECT COUNT(*) FROM consent_events").fetchone()[0] == 0
     db.close()
+
+
+def test_an_older_schema_is_seen_as_pending_upgrade_and_search_survives_it(tmp_path):
+    path = tmp_path / "m.sqlite3"
+    assert not Database.upgrade_pending(path)  # no file yet: a new database, nothing to upgrade
+    db = Database(path)
+    db._check_and_create()
+    db.migrate(upto=3)  # the search index as it was before 0004
+    db.conn.execute("INSERT INTO contacts (email, email_key, name, status, created_at, updated_at, status_changed_at)"
+                    " VALUES"
+                    " ('anna.smith@example.com', 'anna.smith@example.com', 'Anna Smith', 'pending', 'x', 'x', 'x')")
+    db.close()
+    assert Database.upgrade_pending(path)
+    db = Database.open(path)
+    assert db.schema_version() == load_migrations()[-1].version
+    found = db.conn.execute("SELECT rowid FROM contacts_search WHERE contacts_search MATCH 'smi*'").fetchall()
+    assert [r[0] for r in found] == [1]  # the rebuilt index holds the existing contact
+    db.close()
+    assert not Database.upgrade_pending(path)
+    (tmp_path / "junk.sqlite3").write_bytes(b"not a database at all" * 10)
+    assert not Database.upgrade_pending(tmp_path / "junk.sqlite3")  # opening it reports the problem
