@@ -108,6 +108,8 @@ def restore(args, ctx: Context) -> int:
             ctx.say(f"The database was upgraded from schema {report.schema_in_backup} to {report.schema_now}.")
         if report.damaged_kept:
             ctx.say(f"The damaged database was kept as {report.damaged_kept}.")
+        if report.carried.summary():
+            ctx.say(report.carried.summary())
     return 0
 
 

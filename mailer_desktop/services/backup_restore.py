@@ -18,6 +18,7 @@ The caller must have closed the data folder (``app.close()``) before restoring o
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import json
@@ -36,11 +37,13 @@ from typing import Any, BinaryIO
 import keyring.backend
 
 from ..config import resolve_paths
-from ..secrets import SecretStore
+from ..secrets import SUPPRESSION_KEY, SecretStore
 from ..storage.db import Database, DatabaseError, load_migrations, now_iso
 from ..storage.meta import set_meta
+from . import restore_carryover
 from .backup_format import BackupDamagedError, BackupError, BackupReader, BackupTruncatedError, read_header
 from .progress import NO_PROGRESS, Progress
+from .restore_carryover import CarryoverResult
 from .sender_lock import CampaignBusy, CampaignLock
 
 log = logging.getLogger(__name__)
@@ -71,13 +74,18 @@ class RestoreReport:
     replaced_existing: bool
     damaged_kept: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    carried: CarryoverResult = field(default_factory=CarryoverResult)
 
     def as_dict(self) -> dict[str, Any]:
         return {"install_id": self.install_id, "created_at": self.created_at,
                 "schema_in_backup": self.schema_in_backup, "schema_now": self.schema_now,
                 "contacts": self.contacts, "secrets_restored": self.secrets_restored,
                 "replaced_existing": self.replaced_existing,
-                "damaged_kept": str(self.damaged_kept) if self.damaged_kept else None}
+                "damaged_kept": str(self.damaged_kept) if self.damaged_kept else None,
+                "suppressions_kept": self.carried.suppressions_kept,
+                "erasures_reapplied": self.carried.erasures_reapplied,
+                "opt_outs_applied": self.carried.opt_outs_applied,
+                "suppressions_not_carried": self.carried.suppressions_not_carried}
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -274,9 +282,11 @@ def _fsync_dir(folder: Path) -> None:
 
 
 # -- restoring ---------------------------------------------------------------------------------
-def _prepare_copy(path: Path, passphrase: str, workdir: Path,
-                  progress: Progress) -> tuple[Path, dict[str, Any], dict[str, Any], int, str, int]:
-    """Decrypt into ``workdir``, open with checks and migrations; (file, header, manifest, ...)."""
+def _prepare_copy(path: Path, passphrase: str, workdir: Path, progress: Progress,
+                  carry: restore_carryover.Carryover | None = None,
+                  ) -> tuple[Path, dict[str, Any], dict[str, Any], int, str, int, CarryoverResult]:
+    """Decrypt into ``workdir``, open with checks and migrations, bring in the current data's
+    later opt-outs and erasures (``carry``); (file, header, manifest, ...)."""
     restored = workdir / "restored.sqlite3"
     fd = os.open(restored, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as out:
@@ -297,6 +307,15 @@ def _prepare_copy(path: Path, passphrase: str, workdir: Path,
         install_id = conn.execute("SELECT value FROM app_meta WHERE key = 'install_id'").fetchone()
         if install_id is None or install_id[0] != manifest.get("install_id"):
             raise BackupDamagedError(f"{path.name} is damaged: the database does not name its own install id.")
+        carried = CarryoverResult()
+        if carry is not None:
+            progress.update(0, None, "Keeping the opt-outs and erasures made since the backup")
+            backup_key = (manifest.get("secrets") or {}).get(SUPPRESSION_KEY)
+            carried = restore_carryover.apply(conn, carry, base64.b64decode(backup_key) if backup_key else None)
+            if carried.erasures_reapplied:  # no byte of an erased person may stay in the file
+                conn.execute("INSERT INTO contacts_search(contacts_search) VALUES ('optimize')")
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                conn.execute("VACUUM")
         contacts = conn.execute("SELECT COUNT(*) FROM contacts").fetchone()[0]
         with db.transaction() as tx:
             set_meta(tx, "restored_at", now_iso())
@@ -305,7 +324,7 @@ def _prepare_copy(path: Path, passphrase: str, workdir: Path,
         conn.execute("PRAGMA journal_mode = DELETE")
     finally:
         db.close()
-    return restored, header, manifest, schema_now, install_id[0], contacts
+    return restored, header, manifest, schema_now, install_id[0], contacts, carried
 
 
 def restore_backup(
@@ -346,8 +365,9 @@ def _restore(paths, path: Path, passphrase: str, keyring_backend, force: bool,
     locks = _hold_send_locks(paths.home)
     workdir = Path(tempfile.mkdtemp(prefix=".restore-", dir=paths.home))
     try:
-        restored, header, manifest, schema_now, install_id, contacts = _prepare_copy(
-            path, passphrase, workdir, progress)
+        carry = restore_carryover.read_current(db_path, keyring_backend) if state == "data" else None
+        restored, header, manifest, schema_now, install_id, contacts, carried = _prepare_copy(
+            path, passphrase, workdir, progress, carry)
         progress.check()  # last point where cancelling is possible: after this, all or nothing
         secrets: dict[str, str] = manifest.get("secrets") or {}
         store = SecretStore(install_id, keyring_backend)
@@ -392,7 +412,7 @@ def _restore(paths, path: Path, passphrase: str, keyring_backend, force: bool,
         install_id=install_id, created_at=str(header.get("created_at", "")),
         schema_in_backup=int(header.get("schema_version", 0)), schema_now=schema_now,
         contacts=contacts, secrets_restored=sorted(secrets), replaced_existing=state in ("data", "damaged"),
-        damaged_kept=damaged_kept,
+        damaged_kept=damaged_kept, carried=carried,
     )
 
 

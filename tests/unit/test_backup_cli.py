@@ -139,3 +139,21 @@ def test_keys_check_and_accept_new(cli, app, keyring_backend):
         assert again.token_key() != old
     finally:
         again.close()
+
+
+def test_restore_over_data_tells_which_later_opt_outs_it_kept(cli, app, stdin):
+    contacts_service.add_contact(app, "alice@example.com", confirmed=True, evidence="form")
+    stdin(PASS + "\n")
+    code, out, err = cli("backup", "create", "--passphrase-stdin", "--json")
+    file = json.loads(out)["file"]
+    alice = contacts_service.find_by_email(app, "alice@example.com")
+    contacts_service.change_status(app, alice.id, "unsubscribed", "cli")
+    app.close()
+    stdin(PASS + "\n")
+    code, out, err = cli("backup", "restore", file, "--passphrase-stdin", "--force", "--json")
+    report = json.loads(out)
+    assert code == 0 and report["suppressions_kept"] == 1 and report["opt_outs_applied"] == 1
+    assert report["erasures_reapplied"] == 0 and report["suppressions_not_carried"] == 0
+    stdin(PASS + "\n")
+    code, out, err = cli("backup", "restore", file, "--passphrase-stdin", "--force")
+    assert code == 0 and "Kept 1 opt-outs and erasures made since the backup (1 contacts marked as opted out)" in out

@@ -390,6 +390,8 @@ class BackupSettings(QWidget):
 
     def _restored(self, report) -> None:
         self.load()
-        self._say(self.tr("Restored the backup made %s: %d contacts.") % (report.created_at, report.contacts))
+        said = self.tr("Restored the backup made %s: %d contacts.") % (report.created_at, report.contacts)
+        kept = report.carried.summary()
+        self._say(f"{said} {self.tr(kept)}" if kept else said)
         refresh_all(self.ctx)
 

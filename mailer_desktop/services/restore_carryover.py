@@ -1,0 +1,159 @@
+"""Restoring an older backup over the current data keeps the opt-outs and erasures made since.
+
+A backup is a picture of the past. Put back over the current data, it would bring back people
+who unsubscribed, complained or hard-bounced after it was made, and people whose data was
+erased (GDPR Art. 17) — and the next campaign would mail them. So before the current database
+is replaced, its suppression list is read, and the restored copy gets every entry it lacks:
+
+- every entry (address or domain; unsubscribed, bounce, complaint, manual, erased) is added,
+  so those addresses are never mailed nor imported again;
+- an ``erased`` entry also erases the matching contact of the backup again (its fields,
+  lists, consent trail, deliveries, bounce and inbox rows), leaves one ``erased`` event
+  without personal data, and the file is compacted so no byte of it remains;
+- a contact of the backup whose address unsubscribed, complained or hard-bounced since gets
+  that status, with a consent event saying where it came from.
+
+Entries are keyed hashes: they carry over only when the backup uses the same suppression key
+as the current data (the normal case: a backup of this data folder). Otherwise nothing is
+carried and the report says how many entries were left behind.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..domain import consent
+from ..domain.suppression import KeyedHasher
+from ..secrets import SUPPRESSION_KEY, SecretStore
+from ..storage import contacts as store
+from ..storage.db import now_iso
+
+# Suppression reasons that come from a contact's own opt-out event (unsubscribed, bounced, complained).
+_EVENT_OF_REASON = {reason: kind for kind, reason in consent.SUPPRESSION_REASON.items()}
+_BATCH = 5000
+
+
+@dataclass
+class Carryover:
+    """The current data folder's suppression list, read before a restore replaces it."""
+
+    rows: list[tuple]          # (hash, scope, reason, created_at, display, note)
+    key: bytes | None          # the current suppression key (None: not in the keyring)
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows
+
+
+@dataclass
+class CarryoverResult:
+    suppressions_kept: int = 0      # entries added to (or made 'erased' in) the restored copy
+    erasures_reapplied: int = 0     # contacts of the backup erased again
+    opt_outs_applied: int = 0       # contacts of the backup whose status became an opt-out
+    suppressions_not_carried: int = 0  # entries left behind: the backup uses another key
+
+    def summary(self) -> str:
+        """One sentence for the user ('' when there was nothing to carry)."""
+        if self.suppressions_not_carried:
+            return (f"{self.suppressions_not_carried} suppression list entries of the replaced data could not be "
+                    "kept: the backup comes from another data folder (another suppression key).")
+        if not self.suppressions_kept:
+            return ""
+        done = [f"{self.erasures_reapplied} contacts erased again"] if self.erasures_reapplied else []
+        if self.opt_outs_applied:
+            done.append(f"{self.opt_outs_applied} contacts marked as opted out")
+        return (f"Kept {self.suppressions_kept} opt-outs and erasures made since the backup"
+                + (f" ({', '.join(done)})" if done else "") + ".")
+
+
+def read_current(db_path: Path, keyring_backend) -> Carryover | None:
+    """The suppression list of the database at ``db_path`` (None when there is nothing usable:
+    no file, a damaged file, no suppression key)."""
+    if not db_path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+    except sqlite3.Error:
+        return None
+    try:
+        install = conn.execute("SELECT value FROM app_meta WHERE key = 'install_id'").fetchone()
+        rows = [tuple(r) for r in conn.execute(
+            "SELECT hash, scope, reason, created_at, display, note FROM suppressions")]
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    if not install:
+        return None
+    try:
+        key = SecretStore(install[0], keyring_backend).get_key(SUPPRESSION_KEY)
+    except Exception:  # no usable keyring: the hashes cannot be compared
+        key = None
+    return Carryover(rows, key)
+
+
+def apply(conn: sqlite3.Connection, carry: Carryover, restored_key: bytes | None) -> CarryoverResult:
+    """Bring the current suppression list into the restored database open on ``conn`` (one
+    transaction, the caller compacts the file when contacts were erased)."""
+    result = CarryoverResult()
+    if carry.empty:
+        return result
+    if carry.key is None or restored_key is None or restored_key != carry.key:
+        result.suppressions_not_carried = len(carry.rows)
+        return result
+    have = {h: reason for h, reason in conn.execute("SELECT hash, reason FROM suppressions")}
+    new_rows = [r for r in carry.rows if r[0] not in have or (r[2] == "erased" and have[r[0]] != "erased")]
+    if not new_rows:
+        return result
+    now = now_iso()
+    conn.execute("PRAGMA secure_delete = ON")  # deleted rows are overwritten in their pages too
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for h, scope, reason, created_at, display, note in new_rows:
+            conn.execute(
+                "INSERT INTO suppressions (hash, scope, reason, created_at, display, note) VALUES (?,?,?,?,?,?)"
+                " ON CONFLICT(hash) DO UPDATE SET reason = 'erased', display = NULL",
+                (h, scope, reason, created_at, None if reason == "erased" else display, note))
+        result.suppressions_kept = len(new_rows)
+        wanted = {bytes.fromhex(h): reason for h, scope, reason, *_ in new_rows if scope == "address"}
+        if wanted:
+            _apply_to_contacts(conn, wanted, KeyedHasher(carry.key), now, result)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return result
+
+
+def _apply_to_contacts(conn: sqlite3.Connection, wanted: dict[bytes, str], hasher: KeyedHasher, now: str,
+                       result: CarryoverResult) -> None:
+    erase: list[tuple[int, str, str]] = []
+    opt_out: list[tuple[int, str, consent.Transition]] = []
+    cur = conn.execute("SELECT id, email, email_key, status FROM contacts")
+    while rows := cur.fetchmany(_BATCH):
+        for cid, email, key, status in rows:
+            reason = wanted.get(hasher.address(key))
+            if reason == "erased":
+                erase.append((cid, email, key))
+            elif reason in _EVENT_OF_REASON:
+                try:
+                    step = consent.transition(status, _EVENT_OF_REASON[reason])
+                except consent.ConsentError:  # already as severe an opt-out
+                    continue
+                if step.after != status:
+                    opt_out.append((cid, _EVENT_OF_REASON[reason], step))
+    for cid, email, key in erase:
+        store.delete_contact(conn, cid)
+        for text in {email, key}:
+            store.delete_unlinked_inbox_mentions(conn, text)
+        store.insert_event(conn, None, consent.EV_ERASED, now, "restore", "",
+                           "erased again after a restore: the erasure was made after this backup", None, None)
+    for cid, kind, step in opt_out:
+        store.set_status(conn, cid, step.after, now)
+        store.insert_event(conn, cid, kind, now, "restore", "",
+                           "opt-out recorded after this backup was made, kept when it was restored",
+                           step.before, step.after)
+    result.erasures_reapplied = len(erase)
+    result.opt_outs_applied = len(opt_out)

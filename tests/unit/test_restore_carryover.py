@@ -1,0 +1,99 @@
+"""Restoring an older backup over the current data keeps the opt-outs and erasures made since."""
+
+from __future__ import annotations
+
+import pytest
+from memkeyring import MemoryKeyring
+
+from mailer_desktop.domain import consent
+from mailer_desktop.services import backup, suppression
+from mailer_desktop.services import contacts as contacts_service
+from mailer_desktop.services.app import open_app
+from mailer_desktop.services.rights import erase_person
+
+PASS = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def _cheap_key_derivation(monkeypatch):
+    from mailer_desktop.services import backup_format
+
+    monkeypatch.setattr(backup_format, "SCRYPT_N", 1 << 12)
+
+
+def _all_bytes(home) -> bytes:
+    return b"".join(p.read_bytes() for p in home.rglob("*") if p.is_file() and "backups" not in p.parts)
+
+
+def _status_change(app, email: str, kind: str) -> None:
+    person = contacts_service.find_by_email(app, email)
+    contacts_service.change_status(app, person.id, kind, "cli", evidence="reply")
+
+
+def test_later_opt_outs_and_erasures_survive_a_restore(app, keyring_backend):
+    for name in ("alice", "bob", "dora", "erin", "fred"):
+        contacts_service.add_contact(app, f"{name}@example.com", name.title(), confirmed=True, evidence="form")
+    contacts_service.add_contact(app, "robert.unique.person@example.net", "Robert Quintessential-Unique",
+                                 confirmed=True, evidence="form")
+    info = backup.create_backup(app, PASS)
+    # After the backup: an unsubscribe, a complaint, a hard bounce, an erasure and a domain block.
+    _status_change(app, "alice@example.com", consent.EV_UNSUBSCRIBED)
+    _status_change(app, "dora@example.com", consent.EV_COMPLAINED)
+    _status_change(app, "erin@example.com", consent.EV_BOUNCED)
+    erase_person(app, "bob@example.com", channel="cli")
+    erase_person(app, "robert.unique.person@example.net", channel="cli")
+    suppression.suppress(app, "blocked.example", reason="manual")
+    home = app.paths.home
+    app.close()
+
+    report = backup.restore_backup(home, info.path, PASS, keyring_backend=keyring_backend, force=True)
+    assert report.replaced_existing
+    carried = report.as_dict()
+    assert carried["suppressions_kept"] == 6 and carried["erasures_reapplied"] == 2
+    assert carried["opt_outs_applied"] == 3 and carried["suppressions_not_carried"] == 0
+    assert report.contacts == 4  # bob is not back
+
+    again = open_app(home, keyring_backend=keyring_backend, log_to_file=False)
+    try:
+        assert contacts_service.find_by_email(again, "bob@example.com") is None
+        assert suppression.is_suppressed(again, "bob@example.com")
+        expected = {"alice": "unsubscribed", "dora": "complained", "erin": "bounced", "fred": "confirmed"}
+        for name, status in expected.items():
+            assert contacts_service.find_by_email(again, f"{name}@example.com").status == status
+        alice = contacts_service.find_by_email(again, "alice@example.com")
+        kept = [e for e in contacts_service.consent_trail(again, alice.id) if e.channel == "restore"]
+        assert [(e.kind, e.status_before, e.status_after) for e in kept] == [("unsubscribed", "confirmed",
+                                                                              "unsubscribed")]
+        assert "after this backup" in kept[0].evidence
+        assert suppression.is_suppressed(again, "anyone@blocked.example")
+    finally:
+        again.close()
+    left = _all_bytes(home)  # the erasures reached the restored file too, every byte of them
+    assert b"robert.unique.person" not in left and b"Quintessential" not in left
+    assert b"quintessential" not in left  # nor a word of them in the search index
+
+
+def test_a_restore_from_another_data_folder_carries_nothing_and_says_so(app, keyring_backend, tmp_path):
+    contacts_service.add_contact(app, "alice@example.com", confirmed=True, evidence="form")
+    info = backup.create_backup(app, PASS)
+    other_home, other_keyring = tmp_path / "other", MemoryKeyring()
+    other = open_app(other_home, keyring_backend=other_keyring, log_to_file=False)
+    contacts_service.add_contact(other, "zed@example.com")
+    erase_person(other, "zed@example.com")
+    suppression.suppress(other, "alice@example.com", reason="manual")
+    other.close()
+
+    report = backup.restore_backup(other_home, info.path, PASS, keyring_backend=other_keyring, force=True)
+    assert report.carried.suppressions_kept == 0 and report.carried.suppressions_not_carried == 2
+    restored = open_app(other_home, keyring_backend=other_keyring, log_to_file=False)
+    try:  # another folder's hashes mean nothing under this backup's key: alice stays as she was
+        assert contacts_service.find_by_email(restored, "alice@example.com").status == "confirmed"
+    finally:
+        restored.close()
+
+
+def test_nothing_to_carry_into_a_new_computer(app, tmp_path):
+    contacts_service.add_contact(app, "alice@example.com")
+    info = backup.create_backup(app, PASS)
+    report = backup.restore_backup(tmp_path / "new", info.path, PASS, keyring_backend=MemoryKeyring())
+    assert report.carried.suppressions_kept == 0 and report.carried.suppressions_not_carried == 0
