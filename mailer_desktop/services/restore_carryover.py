@@ -29,6 +29,7 @@ from ..domain.suppression import KeyedHasher
 from ..secrets import SUPPRESSION_KEY, SecretStore
 from ..storage import contacts as store
 from ..storage.db import now_iso
+from .keys_guard import fingerprint
 
 # Suppression reasons that come from a contact's own opt-out event (unsubscribed, bounced, complained).
 _EVENT_OF_REASON = {reason: kind for kind, reason in consent.SUPPRESSION_REASON.items()}
@@ -41,6 +42,7 @@ class Carryover:
 
     rows: list[tuple]          # (hash, scope, reason, created_at, display, note)
     key: bytes | None          # the current suppression key (None: not in the keyring)
+    fingerprint: str | None = None  # the key's fingerprint the database recorded (keys_guard)
 
     @property
     def empty(self) -> bool:
@@ -79,6 +81,8 @@ def read_current(db_path: Path, keyring_backend) -> Carryover | None:
         return None
     try:
         install = conn.execute("SELECT value FROM app_meta WHERE key = 'install_id'").fetchone()
+        recorded = conn.execute("SELECT value FROM app_meta WHERE key = ?",
+                                (f"key_fingerprint:{SUPPRESSION_KEY}",)).fetchone()
         rows = [tuple(r) for r in conn.execute(
             "SELECT hash, scope, reason, created_at, display, note FROM suppressions")]
     except sqlite3.Error:
@@ -91,7 +95,7 @@ def read_current(db_path: Path, keyring_backend) -> Carryover | None:
         key = SecretStore(install[0], keyring_backend).get_key(SUPPRESSION_KEY)
     except Exception:  # no usable keyring: the hashes cannot be compared
         key = None
-    return Carryover(rows, key)
+    return Carryover(rows, key, recorded[0] if recorded else None)
 
 
 def apply(conn: sqlite3.Connection, carry: Carryover, restored_key: bytes | None) -> CarryoverResult:
@@ -100,7 +104,11 @@ def apply(conn: sqlite3.Connection, carry: Carryover, restored_key: bytes | None
     result = CarryoverResult()
     if carry.empty:
         return result
-    if carry.key is None or restored_key is None or restored_key != carry.key:
+    # The same key: the database's record of it says so (this works when the keyring lost it
+    # meanwhile), or the keyring still holds it.
+    same = restored_key is not None and (
+        fingerprint(restored_key) == carry.fingerprint if carry.fingerprint else restored_key == carry.key)
+    if not same:
         result.suppressions_not_carried = len(carry.rows)
         return result
     have = {h: reason for h, reason in conn.execute("SELECT hash, reason FROM suppressions")}
@@ -119,7 +127,7 @@ def apply(conn: sqlite3.Connection, carry: Carryover, restored_key: bytes | None
         result.suppressions_kept = len(new_rows)
         wanted = {bytes.fromhex(h): reason for h, scope, reason, *_ in new_rows if scope == "address"}
         if wanted:
-            _apply_to_contacts(conn, wanted, KeyedHasher(carry.key), now, result)
+            _apply_to_contacts(conn, wanted, KeyedHasher(restored_key), now, result)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

@@ -97,3 +97,21 @@ def test_nothing_to_carry_into_a_new_computer(app, tmp_path):
     info = backup.create_backup(app, PASS)
     report = backup.restore_backup(tmp_path / "new", info.path, PASS, keyring_backend=MemoryKeyring())
     assert report.carried.suppressions_kept == 0 and report.carried.suppressions_not_carried == 0
+
+
+def test_later_erasures_are_kept_when_the_keyring_lost_the_keys(app, keyring_backend):
+    """The missing-keys path: the keyring was wiped, the backup brings the keys back; the
+    database's record of the key shows the entries were made with the backup's key."""
+    contacts_service.add_contact(app, "alice@example.com", confirmed=True, evidence="form")
+    info = backup.create_backup(app, PASS)
+    erase_person(app, "alice@example.com", channel="cli")
+    home = app.paths.home
+    app.close()
+    keyring_backend.store.clear()  # a wiped keyring
+    report = backup.restore_backup(home, info.path, PASS, keyring_backend=keyring_backend, force=True)
+    assert report.carried.erasures_reapplied == 1 and report.carried.suppressions_not_carried == 0
+    again = open_app(home, keyring_backend=keyring_backend, log_to_file=False)
+    try:
+        assert contacts_service.find_by_email(again, "alice@example.com") is None
+    finally:
+        again.close()
