@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from mailer_desktop.secrets import TOKEN_KEY
-from mailer_desktop.services import backup, keys_guard
+from mailer_desktop.services import backup, keys_guard, suppression
 from mailer_desktop.services import contacts as contacts_service
 from mailer_desktop.services.app import open_app
 from mailer_desktop.ui.context import Events, UiContext
@@ -96,6 +96,7 @@ def test_restore_replaces_data_after_the_warning(qtbot, widget, app, monkeypatch
     contacts_service.add_contact(app, "alice@example.com", confirmed=True, evidence="form")
     backup.create_backup(app, PASS)
     contacts_service.add_contact(app, "later@example.com")
+    suppression.suppress(app, "blocked.example", reason="manual")  # kept by the restore
     widget.refresh_list()
     widget.table.selectRow(0)
     qtbot.keyClicks(widget.passphrase_edit, PASS)
@@ -109,6 +110,8 @@ def test_restore_replaces_data_after_the_warning(qtbot, widget, app, monkeypatch
         _click(qtbot, widget.restore_button)
     qtbot.waitUntil(lambda: widget.job is None)
     assert "Restored" in widget.status.text()
+    assert "Kept 1 opt-outs and erasures made since the backup." in widget.status.text()
+    assert suppression.is_suppressed(app, "someone@blocked.example")
     assert contacts_service.find_by_email(app, "later@example.com") is None
     assert contacts_service.find_by_email(app, "alice@example.com") is not None
 
@@ -116,6 +119,7 @@ def test_restore_replaces_data_after_the_warning(qtbot, widget, app, monkeypatch
 def test_restore_with_wrong_passphrase_says_so_and_changes_nothing(qtbot, widget, app, monkeypatch):
     backup.create_backup(app, PASS)
     contacts_service.add_contact(app, "later@example.com")
+    suppression.suppress(app, "blocked.example", reason="manual")  # kept by the restore
     widget.refresh_list()
     widget.table.selectRow(0)
     qtbot.keyClicks(widget.passphrase_edit, "not the passphrase")
