@@ -63,11 +63,15 @@ class CarryoverResult:
                     "kept: the backup comes from another data folder (another suppression key).")
         if not self.suppressions_kept:
             return ""
-        done = [f"{self.erasures_reapplied} contacts erased again"] if self.erasures_reapplied else []
+        done = [_count(self.erasures_reapplied, "contact") + " erased again"] if self.erasures_reapplied else []
         if self.opt_outs_applied:
-            done.append(f"{self.opt_outs_applied} contacts marked as opted out")
-        return (f"Kept {self.suppressions_kept} opt-outs and erasures made since the backup"
-                + (f" ({', '.join(done)})" if done else "") + ".")
+            done.append(_count(self.opt_outs_applied, "contact") + " marked as opted out")
+        return (f"Kept {_count(self.suppressions_kept, 'suppression list entry', 'suppression list entries')} "
+                "made since the backup (opt-outs, blocks, erasures)" + (f": {', '.join(done)}" if done else "") + ".")
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def read_current(db_path: Path, keyring_backend) -> Carryover | None:

@@ -110,7 +110,7 @@ def test_restore_replaces_data_after_the_warning(qtbot, widget, app, monkeypatch
         _click(qtbot, widget.restore_button)
     qtbot.waitUntil(lambda: widget.job is None)
     assert "Restored" in widget.status.text()
-    assert "Kept 1 opt-outs and erasures made since the backup." in widget.status.text()
+    assert "Kept 1 suppression list entry made since the backup (opt-outs, blocks, erasures)." in widget.status.text()
     assert suppression.is_suppressed(app, "someone@blocked.example")
     assert contacts_service.find_by_email(app, "later@example.com") is None
     assert contacts_service.find_by_email(app, "alice@example.com") is not None

@@ -156,4 +156,4 @@ def test_restore_over_data_tells_which_later_opt_outs_it_kept(cli, app, stdin):
     assert report["erasures_reapplied"] == 0 and report["suppressions_not_carried"] == 0
     stdin(PASS + "\n")
     code, out, err = cli("backup", "restore", file, "--passphrase-stdin", "--force")
-    assert code == 0 and "Kept 1 opt-outs and erasures made since the backup (1 contacts marked as opted out)" in out
+    assert code == 0 and "Kept 1 suppression list entry made since the backup (opt-outs, blocks, erasures): 1 contact marked as opted out." in out
