@@ -16,6 +16,7 @@ from mailer_desktop.ui.main_window import MainWindow
 from mailer_desktop.ui.theme import apply_theme
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+FIXTURE = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "import" / "mailchimp.csv"
 PAGES = ("dashboard", "contacts", "templates", "campaigns", "sandbox", "inbox", "settings")
 
 
@@ -31,7 +32,8 @@ def main() -> int:
 
     def shoot(i: int = 0) -> None:
         if i >= len(steps):
-            qt.quit()
+            apply_theme(qt, "light")
+            shoot_wizard()
             return
         page, theme = steps[i]
         apply_theme(qt, theme)
@@ -46,6 +48,27 @@ def main() -> int:
             shoot(i + 1)
 
         QTimer.singleShot(700, grab)
+
+    def shoot_wizard() -> None:
+        """The import wizard's mapping step with a Mailchimp export (a test fixture)."""
+        from mailer_desktop.ui.dialogs.import_wizard import MAPPING, ImportWizard
+
+        wizard = ImportWizard(window.ctx, FIXTURE, parent=window)
+        wizard.resize(900, 600)
+        wizard.show()
+
+        def mapping() -> None:
+            wizard.go_next()
+            QTimer.singleShot(500, grab)
+
+        def grab() -> None:
+            if wizard.page == MAPPING:
+                wizard.grab().save(str(OUT / "import-mapping.png"))
+                print(OUT / "import-mapping.png")
+            wizard.close()
+            qt.quit()
+
+        QTimer.singleShot(1500, mapping)
 
     QTimer.singleShot(800, shoot)
     code = qt.exec()

@@ -140,7 +140,9 @@ class MissingKeysDialog(QDialog):
         problem = keys_guard.check_keys(self.ctx.app)
         refresh_all(self.ctx)
         if problem is None:
-            self.ctx.events.status_message.emit(self.tr("Backup restored; the keys are back."))
+            kept = report.carried.summary()
+            said = self.tr("Backup restored; the keys are back.")
+            self.ctx.events.status_message.emit(f"{said} {self.tr(kept)}" if kept else said)
             self.accept()
         else:
             self.problem = problem
