@@ -139,3 +139,21 @@ SERVERS = FIXTURES / "servers"
 def test_layouts_of_common_servers(name, expected):
     results = classify((SERVERS / name).read_bytes())
     assert [(r.recipient, r.kind) for r in results] == expected
+
+
+@pytest.mark.parametrize("name, kind, category", [
+    # "Technical details of permanent failure" is a heading, not a technical problem: the 5.1.1 below decides
+    ("technical_details_permanent.eml", "hard", "userunknown"),
+    # Office 365 answers an unknown recipient with 5.1.10, which RFC 7505 gives to a null-MX domain
+    ("office365_resolver.eml", "hard", "userunknown"),
+])
+def test_the_words_name_the_reason_where_a_heading_or_a_code_would_mislead(name, kind, category):
+    result = one((SERVERS / name).read_bytes())
+    assert (result.kind, result.category) == (kind, category)
+
+
+def test_a_null_mx_code_alone_still_means_the_domain_takes_no_mail():
+    raw = (b"From: MAILER-DAEMON@mx.example.net\r\nTo: news@shop.example\r\nSubject: Undelivered Mail Returned to Sender\r\n"
+           b"\r\n<ann@nomail.example>: host nomail.example said: 550 5.1.10 Recipient address has null MX\r\n")
+    result = one(raw)
+    assert (result.recipient, result.kind, result.category) == ("ann@nomail.example", "hard", "notaccept")

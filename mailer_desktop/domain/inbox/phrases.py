@@ -141,7 +141,8 @@ FAMILIES: list[tuple[str, re.Pattern[str]]] = [
                       r"no longer (?:at|with|valid at)", r"changed (?:his|her|their|the) (?:e-?mail )?address")),
     ("notaccept", _rx(
         r"does not accept (?:any )?(?:e-?)?mail", r"accepts? no (?:e-?)?mail", r"null mx", r"\bnullmx\b",
-        r"not accepting (?:any )?(?:e-?)?mail", r"does not receive (?:e-?)?mail", r"5\.7\.27\b", r"5\.1\.10\b",
+        r"not accepting (?:any )?(?:e-?)?mail", r"does not receive (?:e-?)?mail", r"5\.7\.27\b",
+        r"5\.1\.10\b(?!.{0,60}recip(?:ient)?notfound)",  # Office 365 uses 5.1.10 for an unknown recipient
         r"no mail (?:is )?accepted", r"mail (?:is )?not accepted", r"domain .{0,40}does not (?:accept|receive)",
     )),
     ("hostunknown", _rx(
@@ -185,6 +186,7 @@ FAMILIES: list[tuple[str, re.Pattern[str]]] = [
     )),
     ("networkerror", _rx(
         r"connection (?:refused|reset|timed out|closed|lost|dropped|failure|failed)", r"network", r"lost connection",
+        r"did not accept our requests? to connect", r"socket error",
         r"no route", r"could not connect", r"unable to connect", r"can'?t connect", r"connect to .* failed",
         r"host (?:is )?(?:down|unreachable)", r"dns (?:error|failure)", r"lookup (?:failure|failed|error)",
         r"tls (?:handshake|negotiation)", r"4\.4\.\d\b",
@@ -192,7 +194,8 @@ FAMILIES: list[tuple[str, re.Pattern[str]]] = [
     ("systemerror", _rx(
         r"system (?:error|problem|failure|config)", r"internal (?:server )?error", r"local error", r"resources",
         r"out of memory", r"i/o error", r"misconfigur", r"configuration error", r"server (?:error|failure)",
-        r"service (?:not available|unavailable|is unavailable)", r"temporar", r"try again", r"technical",
+        r"service (?:not available|unavailable|is unavailable)", r"temporar", r"try again",
+        r"technical (?:problem|difficult|issue|error|fault)",  # not "Technical details of permanent failure"
         r"system (?:is )?(?:busy|full|overloaded)", r"insufficient system", r"processing error",
     )),
     ("syntaxerror", _rx(r"syntax error", r"command unrecognized", r"unrecognized command", r"bad sequence",
@@ -272,6 +275,12 @@ STRONG_UNKNOWN = re.compile(r"recipient name is not recognized|recipnotfound|rec
                             r"no mailbox here by that name|bad destination mailbox address|"
                             r"email account that you tried to reach does not exist|"
                             r"the recipient'?s? (?:e-?mail )?address (?:was not found|does not exist)")
+
+
+# A directory lookup that found no such recipient: Office 365 sends it with 5.1.10, which RFC 7505
+# gives to a domain that accepts no mail (null MX) — the words name the death more precisely.
+_LOOKUP_MISS = re.compile(r"recipientnotfound|recipnotfound|recipient not found by smtp address lookup|"
+                          r"e-?mail address you entered couldn'?t be found")
 
 
 def reason_of_text(text: str) -> str:
@@ -367,7 +376,7 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
     by_code = reason_of_status(code)
     if vendor_reason:
         reason = vendor_reason
-    elif reason == "userunknown" and by_code in HARD_REASONS:
+    elif reason == "userunknown" and by_code in HARD_REASONS and not any(_LOOKUP_MISS.search(low) for low in lows):
         reason = by_code  # a precise code (5.1.6 moved, 5.1.2 no such host) names the kind of death
     elif reason == "userunknown" and not STRONG_UNKNOWN.search(said):
         # "User unknown" is hard only where the code says so or the server said it in answer to
