@@ -45,6 +45,7 @@ from typing import Any
 
 from .. import __version__
 from ..secrets import SUPPRESSION_KEY, TOKEN_KEY, SecretStore
+from ..storage.db import connect_read_only
 from ..storage.meta import get_meta, set_meta
 from .backup_format import (
     BackupDamagedError,
@@ -147,9 +148,8 @@ def list_backups(folder: Path, install_id: str | None = None) -> list[BackupInfo
 def folder_of(paths) -> Path:
     """The backup folder of a data folder whose database may not open (damaged): the setting is
     read through a read-only connection when that still works, else the default folder."""
-    uri = f"{Path(paths.database).resolve().as_uri()}?mode=ro"
     try:
-        conn = sqlite3.connect(uri, uri=True)
+        conn = connect_read_only(paths.database)
         try:
             row = conn.execute("SELECT value FROM settings WHERE key = 'backup.folder'").fetchone()
         finally:

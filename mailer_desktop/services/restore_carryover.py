@@ -28,7 +28,7 @@ from ..domain import consent
 from ..domain.suppression import KeyedHasher
 from ..secrets import SUPPRESSION_KEY, SecretStore
 from ..storage import contacts as store
-from ..storage.db import now_iso
+from ..storage.db import connect_read_only, now_iso
 from .keys_guard import fingerprint
 
 # Suppression reasons that come from a contact's own opt-out event (unsubscribed, bounced, complained).
@@ -80,7 +80,7 @@ def read_current(db_path: Path, keyring_backend) -> Carryover | None:
     if not db_path.is_file():
         return None
     try:
-        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+        conn = connect_read_only(db_path, timeout=10)
     except sqlite3.Error:
         return None
     try:

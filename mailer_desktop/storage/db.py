@@ -67,6 +67,12 @@ def load_migrations() -> list[Migration]:
 _stamp: tuple[int, str] = (-1, "")
 
 
+def connect_read_only(path: Path, timeout: float = 5) -> sqlite3.Connection:
+    """A read-only connection to the database file at ``path`` (nothing is created or changed;
+    sqlite3.Error when it cannot be opened)."""
+    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
+
+
 def now_iso() -> str:
     """UTC timestamp as stored in every *_at column (ISO 8601, seconds, 'Z'); formatted once
     per second (the send engine asks twice per message)."""
@@ -253,7 +259,7 @@ class Database:
         if not path.is_file() or path.stat().st_size == 0:
             return False
         try:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2)
+            conn = connect_read_only(path, timeout=2)
         except sqlite3.Error:
             return False
         try:
