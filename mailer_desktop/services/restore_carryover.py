@@ -70,6 +70,14 @@ class CarryoverResult:
                 "made since the backup (opt-outs, blocks, erasures)" + (f": {', '.join(done)}" if done else "") + ".")
 
 
+def _raw(hex_hash: str) -> bytes:
+    """The digest of a stored hash (b'' for an entry that is not one of ours: it matches nobody)."""
+    try:
+        return bytes.fromhex(hex_hash)
+    except ValueError:
+        return b""
+
+
 def _count(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
@@ -126,10 +134,10 @@ def apply(conn: sqlite3.Connection, carry: Carryover, restored_key: bytes | None
         for h, scope, reason, created_at, display, note in new_rows:
             conn.execute(
                 "INSERT INTO suppressions (hash, scope, reason, created_at, display, note) VALUES (?,?,?,?,?,?)"
-                " ON CONFLICT(hash) DO UPDATE SET reason = 'erased', display = NULL",
-                (h, scope, reason, created_at, None if reason == "erased" else display, note))
+                " ON CONFLICT(hash) DO UPDATE SET reason = 'erased', display = NULL, note = ''",
+                (h, scope, reason, created_at, *((None, "") if reason == "erased" else (display, note))))
         result.suppressions_kept = len(new_rows)
-        wanted = {bytes.fromhex(h): reason for h, scope, reason, *_ in new_rows if scope == "address"}
+        wanted = {_raw(h): reason for h, scope, reason, *_ in new_rows if scope == "address" and _raw(h)}
         if wanted:
             _apply_to_contacts(conn, wanted, KeyedHasher(restored_key), now, result)
         conn.execute("COMMIT")
