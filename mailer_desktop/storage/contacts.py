@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .db import update_columns
 
@@ -110,9 +110,11 @@ SMALL_SEARCH = 5000
 BIG_SEARCH = 100_000  # counts with other filters use the walk above this many hits
 WALK_OPS_PER_HIT = 10
 # A list filter walks the sort order while the rows it would meet stay under this many times
-# the list's size (measured on a million contacts: the walk and the list read cost the same
-# at about twice).
-WALK_LIST_FACTOR = 2
+# the list's size (measured on a million contacts with a list of a third of them: up to there
+# the walk costs less than reading the list and sorting it).
+WALK_LIST_FACTOR = 1
+# From this offset on, a window in the second half of a list is read from the list's far end.
+REVERSE_MIN_OFFSET = 10_000
 # Sorts whose lookup plan reads the hits' sort keys from a narrow (id, key) index (migration 0003)
 # rather than from the wide contact rows: far fewer pages for tens of thousands of hits.
 LOOKUP_INDEXES = {"email": "contacts_by_id_email_key"}
@@ -220,8 +222,15 @@ def query_contact_ids(conn: sqlite3.Connection, q: ContactQuery, offset: int, li
     order = _order(q)
     if hits is None and q.list_id is not None and not address_prefix(q.search):
         # A list without a word search: walk the sort order probing membership when the window
-        # is reached within about twice the list's size in rows; otherwise read the list first.
-        where, params = _where(q, list_probe=_walk_list(conn, q.list_id, offset + limit))
+        # is reached within about the list's size in rows; otherwise read the list first,
+        # from its far end when the window lies in the second half (the sort keeps fewer rows).
+        members = list_size(conn, q.list_id)
+        walk = _walk_list(conn, members, offset + limit)
+        if not walk and offset >= REVERSE_MIN_OFFSET:
+            total = members if not q.status else count_contacts(conn, q)
+            if offset > total // 2:
+                return _window_from_the_end(conn, q, offset, limit, total)
+        where, params = _where(q, list_probe=walk)
         return [r[0] for r in conn.execute(f"SELECT c.id FROM contacts c{where}{order} LIMIT ? OFFSET ?",
                                            (*params, limit, offset))]
     if hits is not None and hits > SMALL_SEARCH:
@@ -245,15 +254,30 @@ def list_size(conn: sqlite3.Connection, list_id: int) -> int:
     return conn.execute("SELECT count(*) FROM list_members WHERE list_id = ?", (list_id,)).fetchone()[0]
 
 
-def _walk_list(conn: sqlite3.Connection, list_id: int, rows_needed: int) -> bool:
+def _walk_list(conn: sqlite3.Connection, members: int, rows_needed: int) -> bool:
     """Whether walking the sort order (probing each row's membership) reaches ``rows_needed``
-    list members cheaper than reading the whole list and sorting it: the walk meets about
-    rows_needed * contacts / members rows, reading the list costs about twice its size."""
-    members = list_size(conn, list_id)
+    rows of a list of ``members`` cheaper than reading the whole list and sorting it: the walk
+    meets about rows_needed * contacts / members rows, reading the list costs about its size."""
     if not members:
         return False
     contacts = conn.execute("SELECT COALESCE(MAX(id), 0) FROM contacts").fetchone()[0]
     return rows_needed * contacts <= WALK_LIST_FACTOR * members * members
+
+
+def _window_from_the_end(conn: sqlite3.Connection, q: ContactQuery, offset: int, limit: int,
+                         total: int) -> list[int]:
+    """Rows offset..offset+limit of ``q`` (``total`` rows in all) read in the reverse order:
+    the sort then keeps only the rows after the window. The order is total (ties go by id),
+    so the reverse order is its exact mirror."""
+    start = total - offset - limit
+    count = limit + min(0, start)
+    if count <= 0:
+        return []
+    reverse = replace(q, descending=not q.descending)
+    where, params = _where(reverse)
+    rows = conn.execute(f"SELECT c.id FROM contacts c{where}{_order(reverse)} LIMIT ? OFFSET ?",
+                        (*params, count, max(0, start))).fetchall()
+    return [r[0] for r in reversed(rows)]
 
 
 def count_contacts(conn: sqlite3.Connection, q: ContactQuery, hits: int | None = None) -> int:

@@ -39,6 +39,9 @@ def _expected(app, q: ContactQuery) -> list[int]:
     return [c.id for c in sorted(rows, key=key, reverse=q.descending)]
 
 
+# Near the start (a walk of a dense list), deep in it (the list is read first, from its far end
+# past the middle: 70 of the 120 members, and the last, partly filled window), past the end.
+OFFSETS = (0, 9, 50, 70, 115, 130)
 QUERIES = [(search, status, which, sort, desc)
            for search in ("", "walter", "smith", "anna berg", "zz")
            for status in (None, "confirmed")
@@ -54,7 +57,7 @@ def test_every_plan_gives_the_rows_and_counts_worked_out_by_hand(app, lists, mon
         out = []
         for search, status, which, sort, desc in QUERIES:
             q = ContactQuery(search=search, status=status, list_id=lists[which], sort=sort, descending=desc)
-            out.append(([c.id for off in (0, 9, 50) for c in contacts.contact_page(app, q, off, 9)],
+            out.append(([c.id for off in OFFSETS for c in contacts.contact_page(app, q, off, 9)],
                         contacts.count(app, q)))
         return out
 
@@ -62,9 +65,10 @@ def test_every_plan_gives_the_rows_and_counts_worked_out_by_hand(app, lists, mon
     for search, status, which, sort, desc in QUERIES:
         q = ContactQuery(search=search, status=status, list_id=lists[which], sort=sort, descending=desc)
         rows = _expected(app, q)
-        expected.append(([i for off in (0, 9, 50) for i in rows[off:off + 9]], len(rows)))
+        expected.append(([i for off in OFFSETS for i in rows[off:off + 9]], len(rows)))
     assert any(count > 50 for _, count in expected) and any(0 < count < 9 for _, count in expected)
 
+    monkeypatch.setattr(store, "REVERSE_MIN_OFFSET", 0)  # deep windows of these small lists too
     assert results() == expected  # the plans the sizes choose
     monkeypatch.setattr(store, "WALK_LIST_FACTOR", 10**9)  # always walk the sort order
     assert results() == expected
@@ -78,10 +82,12 @@ def test_every_plan_gives_the_rows_and_counts_worked_out_by_hand(app, lists, mon
 
 def test_the_plan_follows_the_list_density(app, lists):
     conn = app.db.conn
-    assert store._walk_list(conn, lists["Dense"], 20)  # half of everyone: the window comes quickly
-    assert not store._walk_list(conn, lists["Dense"], 200)  # deep in the list: read it first
-    assert not store._walk_list(conn, lists["Sparse"], 9)  # three of 240: walking would meet everyone
+    dense, sparse = store.list_size(conn, lists["Dense"]), store.list_size(conn, lists["Sparse"])
+    assert (dense, sparse) == (120, 3)
+    assert store._walk_list(conn, dense, 20)  # half of everyone: the window comes quickly
+    assert not store._walk_list(conn, dense, 70)  # deep in the list: read it first
+    assert not store._walk_list(conn, sparse, 9)  # three of 240: walking would meet everyone
     empty = contacts.create_list(app, "Empty").id
-    assert not store._walk_list(conn, empty, 9)
+    assert not store._walk_list(conn, 0, 9)
     assert contacts.count(app, ContactQuery(list_id=empty)) == 0
     assert contacts.contact_page(app, ContactQuery(list_id=empty), 0, 9) == []
