@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -228,10 +228,27 @@ def contact_page(app, query: ContactQuery, offset: int, limit: int, hits: int | 
                  conn: sqlite3.Connection | None = None) -> list[Contact]:
     """One window of the contact table, in the query's order."""
     c = _c(app, conn)
-    ids = store.query_contact_ids(c, query, offset, limit, hits)
+    return contacts_in_order(app, store.query_contact_ids(c, query, offset, limit, hits), c)
+
+
+def contacts_in_order(app, ids: Sequence[int], conn: sqlite3.Connection | None = None) -> list[Contact]:
+    """The contacts with these ids, in this order (ids of deleted contacts are left out)."""
+    c = _c(app, conn)
+    ids = list(ids)
     rows = {r["id"]: r for r in store.contacts_by_ids(c, ids)}
     lists = store.list_names_for(c, ids)
     return [Contact.from_row(rows[i], lists[i]) for i in ids if i in rows]
+
+
+def ordered_ids(app, query: ContactQuery):
+    """All ids of a list filter's rows in the query's order (an array of ints), read on a
+    connection of its own: for a background job that lets the table jump deep into a big list."""
+    conn = app.db.connect()
+    try:
+        conn.execute("PRAGMA cache_size = -65536")
+        return store.ordered_contact_ids(conn, query)
+    finally:
+        conn.close()
 
 
 def contact_ids_in_range(app, query: ContactQuery, offset: int, limit: int, hits: int | None = None,

@@ -351,3 +351,41 @@ def test_import_button_opens_the_import_wizard(qtbot, app, make_page):
     qtbot.waitUntil(lambda: any(w.isVisible() for w in page.findChildren(ImportWizard)), timeout=3000)
     for wizard in page.findChildren(ImportWizard):
         wizard.reject()
+
+
+def test_a_big_list_gets_its_order_in_the_background_and_windows_come_from_it(qtbot, app, make_page,
+                                                                              monkeypatch):
+    from mailer_desktop.ui.models import contacts_model
+
+    monkeypatch.setattr(contacts_model, "ORDER_MIN_ROWS", 30)
+    monkeypatch.setattr(contacts_model, "PAGE_SIZE", 7)  # many windows over a small list
+    with app.db.transaction() as conn:
+        for i in range(60):
+            contacts.add_contact(app, f"m{(i * 37) % 60:02d}@example.com", f"Name {(i * 11) % 60:02d}", conn=conn,
+                                 lists=["Big"] if i % 3 else ["Small"])
+    big, small = contacts.find_list(app, "Big").id, contacts.find_list(app, "Small").id
+    page = make_page()
+    _wait_idle(qtbot, page)
+    without = ContactsModel(app)  # the same queries read window by window from the database
+    for list_id, sort, descending in ((big, "email", False), (big, "name", True), (small, "email", False)):
+        page.model.update_query(list_id=list_id, sort=sort, descending=descending)
+        if list_id == big:  # 40 members: at least ORDER_MIN_ROWS
+            qtbot.waitUntil(lambda: page.model.has_order, timeout=10000)
+        else:  # 20 members: below it too, no order is read
+            _wait_idle(qtbot, page)
+            assert not page.model.has_order
+        without.set_query(page.model.query)
+        rows = [page.model.contact_at(r).id for r in reversed(range(page.model.total))]  # deep windows first
+        assert rows == [without.contact_at(r).id for r in reversed(range(without.total))]
+        assert len(rows) == (40 if list_id == big else 20)
+    page.model.update_query(list_id=big, sort="email", descending=False)
+    qtbot.waitUntil(lambda: page.model.has_order, timeout=10000)
+    contacts.add_contact(app, "late@example.com", lists=["Big"])
+    page.model.refresh()  # data changed: the old order is dropped and read again
+    assert not page.model.has_order
+    qtbot.waitUntil(lambda: page.model.has_order, timeout=10000)
+    assert "late@example.com" in {page.model.contact_at(r).email for r in range(page.model.total)}
+    before = [page.model.contact_at(r).id for r in range(page.model.total)]
+    page.model._order_ready(page.model._generation - 1, [1, 2, 3])  # read for an older query: dropped
+    page.model._pages.clear()
+    assert [page.model.contact_at(r).id for r in range(page.model.total)] == before

@@ -8,6 +8,7 @@ and reset the model. All reads go through services.contacts (the GUI writes no S
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
@@ -19,6 +20,9 @@ from .paging import PageCache
 
 PAGE_SIZE = 200
 MAX_PAGES = 30
+# A list filter with at least this many rows gets its whole order read in the background, after
+# which any window of it is a slice (reading a window deep in a big list means sorting the list).
+ORDER_MIN_ROWS = 20_000
 
 COLUMNS = ("email", "name", "status", "lists", "created")
 SORTABLE = {"email": "email", "name": "name", "status": "status", "created": "created"}
@@ -47,9 +51,12 @@ class ContactsModel(QAbstractTableModel):
         self._query = ContactQuery()
         self._count = 0
         self._hits: int | None = None
-        self._pages: PageCache[Contact] = PageCache(
-            lambda offset, limit: contact_service.contact_page(self._app, self._query, offset, limit, self._hits),
-            PAGE_SIZE, MAX_PAGES)
+        self._order = None          # all ids of the current query in order, once read (array)
+        self._generation = 0        # bumped by every reset: an order read for an older one is dropped
+        # Set by the page: order_loader(query, done) reads the order in the background and calls
+        # done(ids); without one, every window is read from the database.
+        self.order_loader: Callable[[ContactQuery, Callable[[Sequence[int]], None]], None] | None = None
+        self._pages: PageCache[Contact] = PageCache(self._fetch, PAGE_SIZE, MAX_PAGES)
         self._headers = {
             "email": self.tr("Email"), "name": self.tr("Name"), "status": self.tr("Status"),
             "lists": self.tr("Lists"), "created": self.tr("Added"),
@@ -73,10 +80,31 @@ class ContactsModel(QAbstractTableModel):
         """Re-read the count and drop cached rows (after data changed)."""
         self.beginResetModel()
         self._pages.clear()
+        self._order = None
+        self._generation += 1
         self._hits = contact_service.search_hits(self._app, self._query)
         self._count = contact_service.count(self._app, self._query, self._hits)
         self.endResetModel()
         self.query_changed.emit()
+        q = self._query
+        if self.order_loader is not None and q.list_id is not None and self._hits is None \
+                and self._count >= ORDER_MIN_ROWS:
+            generation = self._generation
+            self.order_loader(q, lambda ids: self._order_ready(generation, ids))
+
+    def _order_ready(self, generation: int, ids: Sequence[int]) -> None:
+        if generation == self._generation and len(ids) == self._count:
+            self._order = ids
+
+    @property
+    def has_order(self) -> bool:
+        """Whether every window now comes from the order read in the background."""
+        return self._order is not None
+
+    def _fetch(self, offset: int, limit: int) -> list[Contact]:
+        if self._order is not None:
+            return contact_service.contacts_in_order(self._app, self._order[offset:offset + limit])
+        return contact_service.contact_page(self._app, self._query, offset, limit, self._hits)
 
     @property
     def total(self) -> int:

@@ -168,6 +168,7 @@ class ContactsPage(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.model.modelReset.connect(self._selection_changed)
         self.model.query_changed.connect(self._update_count)
+        self.model.order_loader = self._load_order
         self.add_button.clicked.connect(self.add_contact)
         self.purge_button.clicked.connect(lambda: self.purge_unconfirmed(ask=True))
         self.bulk_add.clicked.connect(self.add_selection_to_list)
@@ -188,6 +189,12 @@ class ContactsPage(QWidget):
         self._update_empty()
         if rights.pending_due_for_purge(self.app):
             self.purge_unconfirmed(ask=False)
+
+    def _load_order(self, query, done) -> None:
+        """A big list's whole order, read in the background (the table then jumps anywhere in it)."""
+        app = self.app
+        self.ctx.jobs.run(lambda progress: contact_service.ordered_ids(app, query), name="list order",
+                          on_result=done)
 
     def _table_actions(self) -> None:
         """The bulk actions also sit in the table's context menu; Delete erases (after asking)."""
