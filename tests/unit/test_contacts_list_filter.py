@@ -91,3 +91,17 @@ def test_the_plan_follows_the_list_density(app, lists):
     assert not store._walk_list(conn, 0, 9)
     assert contacts.count(app, ContactQuery(list_id=empty)) == 0
     assert contacts.contact_page(app, ContactQuery(list_id=empty), 0, 9) == []
+
+
+def test_a_lists_whole_order_is_the_order_of_its_windows_and_can_be_cancelled(app, lists, monkeypatch):
+    from mailer_desktop.services.progress import Cancelled, Progress
+
+    for _search, status, which, sort, desc in QUERIES:
+        q = ContactQuery(status=status, list_id=lists[which], sort=sort, descending=desc)
+        assert list(contacts.ordered_ids(app, q)) == _expected(app, q)
+    assert list(contacts.ordered_ids(app, ContactQuery(list_id=contacts.create_list(app, "Empty").id))) == []
+    monkeypatch.setattr(contacts, "CANCEL_CHECK_OPS", 1)
+    stop = Progress()
+    stop.cancel()
+    with pytest.raises(Cancelled):
+        contacts.ordered_ids(app, ContactQuery(list_id=lists["Dense"]), stop)

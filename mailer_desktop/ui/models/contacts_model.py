@@ -53,9 +53,11 @@ class ContactsModel(QAbstractTableModel):
         self._hits: int | None = None
         self._order = None          # all ids of the current query in order, once read (array)
         self._generation = 0        # bumped by every reset: an order read for an older one is dropped
-        # Set by the page: order_loader(query, done) reads the order in the background and calls
-        # done(ids); without one, every window is read from the database.
-        self.order_loader: Callable[[ContactQuery, Callable[[Sequence[int]], None]], None] | None = None
+        # Set by the page: order_loader(query, done) starts reading the order in the background,
+        # calls done(ids) when it has it, and returns a function that cancels the reading.
+        # Without one, every window is read from the database.
+        self.order_loader: Callable[[ContactQuery, Callable[[Sequence[int]], None]], Callable[[], None]] | None = None
+        self._cancel_order: Callable[[], None] | None = None
         self._pages: PageCache[Contact] = PageCache(self._fetch, PAGE_SIZE, MAX_PAGES)
         self._headers = {
             "email": self.tr("Email"), "name": self.tr("Name"), "status": self.tr("Status"),
@@ -78,6 +80,9 @@ class ContactsModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         """Re-read the count and drop cached rows (after data changed)."""
+        if self._cancel_order is not None:  # an order read for the old query is not wanted now
+            self._cancel_order()
+            self._cancel_order = None
         self.beginResetModel()
         self._pages.clear()
         self._order = None
@@ -90,11 +95,16 @@ class ContactsModel(QAbstractTableModel):
         if self.order_loader is not None and q.list_id is not None and self._hits is None \
                 and self._count >= ORDER_MIN_ROWS:
             generation = self._generation
-            self.order_loader(q, lambda ids: self._order_ready(generation, ids))
+            self._cancel_order = self.order_loader(q, lambda ids: self._order_ready(generation, ids))
 
     def _order_ready(self, generation: int, ids: Sequence[int]) -> None:
-        if generation == self._generation and len(ids) == self._count:
-            self._order = ids
+        if generation != self._generation or len(ids) != self._count:
+            return  # read for an older query, or the data changed meanwhile
+        first = self._pages.peek(0)
+        if first is not None and [c.id for c in first] != list(ids[:len(first)]):
+            return  # not the order the windows show: keep reading windows from the database
+        self._order = ids
+        self._cancel_order = None
 
     @property
     def has_order(self) -> bool:

@@ -31,6 +31,10 @@ class PageCache(Generic[T]):
             self._pages.move_to_end(number)
         return page
 
+    def peek(self, number: int) -> list[T] | None:
+        """Page ``number`` if it is held, without reading it."""
+        return self._pages.get(number)
+
     def row(self, row: int) -> T | None:
         page = self.page(row // self.page_size)
         offset = row % self.page_size

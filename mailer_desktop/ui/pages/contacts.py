@@ -36,6 +36,8 @@ from ..widgets.empty_state import EmptyState
 from .contacts_panels import DetailPanel, JobBar, ListsPanel, Prompts
 
 SEARCH_DELAY_MS = 250
+# A big list's whole order is read once the user has stayed on it this long (not on every click).
+ORDER_DELAY_MS = 400
 
 
 def _import_wizard_available() -> bool:
@@ -190,11 +192,24 @@ class ContactsPage(QWidget):
         if rights.pending_due_for_purge(self.app):
             self.purge_unconfirmed(ask=False)
 
-    def _load_order(self, query, done) -> None:
-        """A big list's whole order, read in the background (the table then jumps anywhere in it)."""
-        app = self.app
-        self.ctx.jobs.run(lambda progress: contact_service.ordered_ids(app, query), name="list order",
-                          on_result=done)
+    def _load_order(self, query, done):
+        """A big list's whole order, read in the background once the user has stayed on the list
+        a moment (the table then jumps anywhere in it); returns the function that cancels it."""
+        app, state = self.app, {"job": None, "cancelled": False}
+
+        def start() -> None:
+            if not state["cancelled"]:
+                state["job"] = self.ctx.jobs.run(
+                    lambda progress: contact_service.ordered_ids(app, query, progress), name="list order",
+                    on_result=done)
+
+        def cancel() -> None:
+            state["cancelled"] = True
+            if state["job"] is not None:
+                state["job"].cancel()
+
+        QTimer.singleShot(ORDER_DELAY_MS, self, start)
+        return cancel
 
     def _table_actions(self) -> None:
         """The bulk actions also sit in the table's context menu; Delete erases (after asking)."""
