@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -29,23 +28,20 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QStackedWidget,
     QTableView,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from ...domain.importing.mapping import PRESETS_BY_KEY, field_key
+from ...domain.importing.mapping import PRESETS_BY_KEY
 from ...services import importing
 from ...services.contact_lists import all_lists
 from ..models.import_tables import IssuesModel, PreviewModel
+from ..widgets.import_mapping import MappingTable
 
 SOURCE, PREVIEW, MAPPING, OPTIONS, RUNNING, REPORT = range(6)
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16", "cp1250", "mac_roman")
 DELIMITERS = {",": "Comma", ";": "Semicolon", "\t": "Tab", "|": "Pipe"}
-TARGETS = (("email", "Email address"), ("name", "Full name"), ("first_name", "First name"),
-           ("last_name", "Last name"), ("field", "Custom field"), ("optout", "Opt-out mark (row skipped)"),
-           ("skip", "Skip"))
 
 
 class ImportWizard(QDialog):
@@ -59,7 +55,6 @@ class ImportWizard(QDialog):
         self.job = None
         self._path: Path | None = None
         self._text: str | None = None
-        self._field_keys: dict[int, str] = {}  # column -> custom-field key suggested by the mapping
         self.setWindowTitle(self.tr("Import contacts"))
         self.setMinimumSize(760, 520)
         self.setAcceptDrops(True)
@@ -166,17 +161,7 @@ class ImportWizard(QDialog):
         self.preset_label = QLabel()
         self.preset_label.setWordWrap(True)
         v.addWidget(self.preset_label)
-        self.mapping_table = QTableWidget(0, 4)
-        self.mapping_table.setAccessibleName(self.tr("Column mapping"))
-        self.mapping_table.setHorizontalHeaderLabels(
-            [self.tr("Column"), self.tr("Example"), self.tr("Import as"), self.tr("Custom field name")])
-        self.mapping_table.horizontalHeaderItem(3).setToolTip(
-            self.tr("The name the values get in each contact's custom fields (double-click to change)"))
-        header = self.mapping_table.horizontalHeader()
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.resizeSection(3, 170)
-        self.mapping_table.itemChanged.connect(self._field_name_edited)
+        self.mapping_table = MappingTable()
         v.addWidget(self.mapping_table, 1)
         note = QLabel(self.tr("Consent columns of other programs (status, opt-in dates) are never used "
                               "to set consent here; choose the consent of this import on the next page."))
@@ -362,72 +347,22 @@ class ImportWizard(QDialog):
 
     # -- mapping -------------------------------------------------------------------------
     def _fill_mapping(self, table: importing.Table) -> None:
-        mapping = importing.auto_map(table.header, "skip", [r for _, r in table.preview])
+        preview = [r for _, r in table.preview]
+        mapping = importing.auto_map(table.header, "skip", preview)
         preset = PRESETS_BY_KEY.get(mapping.preset) if mapping.preset else None
         self.preset_label.setText(
             self.tr("Recognised: {title} export. Check how each column is imported.").format(title=preset.title)
             if preset else self.tr("Check how each column is imported."))
-        self._field_keys = {}
-        self.mapping_table.setRowCount(len(table.header))
-        for i, header in enumerate(table.header):
-            self.mapping_table.setItem(i, 0, QTableWidgetItem(header))
-            example = next((r[i] for _, r in table.preview if i < len(r) and r[i].strip()), "")
-            self.mapping_table.setItem(i, 1, QTableWidgetItem(example.replace("\n", " ")))
-            combo = QComboBox()
-            combo.setAccessibleName(self.tr("Import column {name} as").format(name=header))
-            for key, title in TARGETS:
-                combo.addItem(self.tr(title), key)
-            target = mapping.targets[i]
-            if target.startswith("field:"):
-                self._field_keys[i] = target[len("field:"):]
-                target = "field"
-            combo.setCurrentIndex(max(0, combo.findData(target)))
-            self.mapping_table.setCellWidget(i, 2, combo)
-            self.mapping_table.setItem(i, 3, QTableWidgetItem(self._field_keys.get(i, field_key(header))))
-            combo.currentIndexChanged.connect(lambda _index, row=i: self._field_name_state(row))
-            self._field_name_state(i)
-        self.mapping_table.resizeColumnToContents(0)
-        self.mapping_table.setColumnWidth(0, min(self.mapping_table.columnWidth(0), 220))
-
-    def _field_name_state(self, row: int) -> None:
-        """The field-name cell is editable (and readable) only while the column is a custom field."""
-        item = self.mapping_table.item(row, 3)
-        if item is None:
-            return
-        is_field = self.mapping_combo(row).currentData() == "field"
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if is_field:
-            item.setFlags(flags | Qt.ItemFlag.ItemIsEditable)
-            item.setText(item.data(Qt.ItemDataRole.UserRole) or item.text())
-        else:  # the name is kept for when the column becomes a custom field again
-            if item.text():
-                item.setData(Qt.ItemDataRole.UserRole, item.text())
-            item.setFlags(Qt.ItemFlag.NoItemFlags)
-            item.setText("")
-
-    def _field_name_edited(self, item: QTableWidgetItem) -> None:
-        if item.column() != 3 or not item.flags() & Qt.ItemFlag.ItemIsEditable:
-            return
-        if not item.text().strip():
-            header = self.mapping_table.item(item.row(), 0)
-            item.setText(field_key(header.text() if header else ""))
-        item.setData(Qt.ItemDataRole.UserRole, item.text().strip())
+        self.mapping_table.fill(table.header, preview, mapping)
 
     def field_name_item(self, column: int) -> QTableWidgetItem:
-        return self.mapping_table.item(column, 3)
+        return self.mapping_table.field_name_item(column)
 
     def mapping_combo(self, column: int) -> QComboBox:
-        return self.mapping_table.cellWidget(column, 2)
+        return self.mapping_table.combo(column)
 
     def _targets(self) -> list[str]:
-        out = []
-        for i in range(self.mapping_table.rowCount()):
-            key = self.mapping_combo(i).currentData()
-            if key == "field":
-                name = self.field_name_item(i).text().strip() if self.field_name_item(i) else ""
-                key = "field:" + (name or self._field_keys.get(i) or field_key(self.mapping_table.item(i, 0).text()))
-            out.append(key)
-        return out
+        return self.mapping_table.targets()
 
     # -- options -------------------------------------------------------------------------
     def _fill_lists(self) -> None:
