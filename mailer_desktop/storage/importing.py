@@ -15,7 +15,7 @@ dropped and re-created inside the same transaction, so a crash or kill leaves it
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 STAGE = "temp.import_stage"
 _SEARCH_TRIGGER = "contacts_search_ai"
@@ -123,9 +123,10 @@ def _search_trigger_sql(conn: sqlite3.Connection) -> str | None:
 
 
 def insert_new(conn: sqlite3.Connection, *, status: str, basis: str | None, expires: str | None,
-               source: str, now: str) -> tuple[int, int]:
+               source: str, now: str, on_step: Callable[[str], None] = lambda _text: None) -> tuple[int, int]:
     """Insert the staged rows that match no contact (in key order, which keeps the unique
-    index appending). Returns (first new id - 1, number inserted)."""
+    index appending). Returns (first new id - 1, number inserted). ``on_step(text)`` hears of
+    each long step before it starts (and may raise to stop: the caller rolls back)."""
     before = max_contact_id(conn)
     new = count_new(conn)
     trigger_sql = _search_trigger_sql(conn) if new >= BULK_SEARCH_THRESHOLD else None
@@ -137,6 +138,7 @@ def insert_new(conn: sqlite3.Connection, *, status: str, basis: str | None, expi
     threads = conn.execute("PRAGMA threads").fetchone()[0]
     conn.execute("PRAGMA threads = 2")  # the key-order sort and CREATE INDEX sort with a helper thread
     try:
+        on_step("Adding new contacts")
         cur = conn.execute(
             "INSERT INTO contacts (email, email_key, name, fields, status, consent_basis, consent_expires_at,"
             " source, created_at, updated_at, status_changed_at)"
@@ -144,11 +146,13 @@ def insert_new(conn: sqlite3.Connection, *, status: str, basis: str | None, expi
             " WHERE contact_id IS NULL ORDER BY email_key",
             (status, basis, expires, source, now, now, now))
         inserted = cur.rowcount
-        for _name, create_sql in indexes:
+        for number, (_name, create_sql) in enumerate(indexes, start=1):
+            on_step(f"Sorting the contacts for the contact list ({number} of {len(indexes)})")
             conn.execute(create_sql)
     finally:
         conn.execute(f"PRAGMA threads = {int(threads)}")
     if trigger_sql:
+        on_step("Building the search index")
         # A bigger in-memory term hash for this one bulk insert: fewer, larger index segments
         # to write and merge (about a third faster); the default is put back before commit.
         conn.execute("INSERT INTO contacts_search(contacts_search, rank) VALUES ('hashsize', ?)", (FTS_HASH_BYTES,))

@@ -196,6 +196,42 @@ def test_bulk_import_keeps_the_search_index_and_the_indexes(app, tmp_path, monke
     assert contacts.count(app, ContactQuery(search="Laterthan")) == 1  # the trigger is back
 
 
+def test_the_database_steps_are_shown_and_a_cancel_in_any_of_them_changes_nothing(app, tmp_path, monkeypatch):
+    from mailer_desktop.storage import importing as sql
+
+    monkeypatch.setattr(sql, "BULK_INDEX_THRESHOLD", 100)  # the drop-and-rebuild path, with all its steps
+    path = write(tmp_path, "email\n" + "\n".join(f"s{i}@example.com" for i in range(2500)) + "\n")
+    app.suppression_key()
+    before = dump(app)
+
+    class Steps(Progress):
+        def __init__(self, stop_at: str | None = None):
+            super().__init__()
+            self.texts: list[str] = []
+            self.stop_at = stop_at
+
+        def update(self, done, total=None, text=""):
+            if not self.texts or self.texts[-1] != text:
+                self.texts.append(text)
+            if text == self.stop_at:
+                self.cancel()
+
+    for stop_at in ("Adding new contacts", "Sorting the contacts for the contact list (4 of 7)",
+                    "Building the search index", "Writing to disk"):
+        with pytest.raises(Cancelled):
+            import_file(app, path, ImportOptions(list_name="Steps"), Steps(stop_at))
+        assert dump(app) == before
+        assert app.db.integrity_check() is None
+    seen = Steps()
+    import_file(app, path, ImportOptions(list_name="Steps"), seen)
+    assert seen.texts[seen.texts.index("Saving contacts"):] == [
+        "Saving contacts", "Adding new contacts",
+        *[f"Sorting the contacts for the contact list ({n} of 7)" for n in range(1, 8)],
+        "Building the search index", "Writing the consent records", "Adding them to the list Steps",
+        "Writing to disk", "Done"]
+    assert contacts.count(app) == 2500
+
+
 def test_export_imports_back_unchanged(app, tmp_path, home, keyring_backend):
     import_file(app, FIXTURES / "bom_semicolon.csv", ImportOptions(list_name="A"))
     import_file(app, FIXTURES / "contacts.vcf")

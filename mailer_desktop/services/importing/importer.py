@@ -337,20 +337,25 @@ def _apply(app, conn, report: ImportReport, options: ImportOptions, status: str,
                                     f"{source}: stated consent proof: {evidence} (status not changed by import)",
                                     cstatus, cstatus))
     sql.update_contacts(conn, updates)
-    progress.check()
-    progress.update(report.rows, None, "Adding new contacts")
-    after_id, added = sql.insert_new(conn, status=status, basis=basis, expires=expires, source=source, now=now)
+
+    def step(text: str) -> None:  # the long steps of the database work: shown, and a cancel stops there
+        progress.update(report.rows, None, text)
+        progress.check()
+
+    after_id, added = sql.insert_new(conn, status=status, basis=basis, expires=expires, source=source, now=now,
+                                     on_step=step)
     report.added = added
-    progress.check()
+    step("Writing the consent records")
     creation_evidence = "; ".join(x for x in (source, evidence, list_note) if x)
     sql.insert_creation_events(conn, after_id, consent.EV_IMPORTED, now, "import", "", creation_evidence)
     if list_id is not None:
+        step(f"Adding them to the list {options.list_name}")
         sql.add_new_to_list(conn, list_id, after_id, now)
         for cid in sql.add_existing_to_list(conn, list_id, keep_ids, now):
             note_events.append((cid, consent.EV_LIST_ADDED, now, "import", "", list_note,
                                 statuses[cid], statuses[cid]))
     contact_store.insert_events(conn, note_events)
-    progress.check()
+    step("Writing to disk")
 
 
 def _changed_names(name: str, fields: dict, new_name: str, new_fields: dict) -> str:
