@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from ..services.app import App, open_app
+from ..services.progress import Progress
 
 
 class CliError(Exception):
@@ -51,6 +52,35 @@ class Context:
         if self._app is not None:
             self._app.close()
             self._app = None
+
+
+class StderrProgress(Progress):
+    """Progress on one line of standard error, rewritten in place ("12,000/50,000 Sending")."""
+
+    def __init__(self, stream: TextIO):
+        super().__init__()
+        self.stream = stream
+        self._last = ""
+
+    def update(self, done: int, total: int | None = None, text: str = "") -> None:
+        count = f"{done:,}/{total:,}" if total else f"{done:,}"
+        line = f"\r{count} {text}"
+        if line != self._last:
+            self.stream.write(line[:160].ljust(len(self._last)))
+            self.stream.flush()
+            self._last = line
+
+    def finish(self) -> None:
+        if self._last:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def progress_for(ctx: Context, quiet: bool = False) -> Progress:
+    """Progress on standard error when a person watches it (a terminal, no --json/--quiet)."""
+    if quiet or ctx.json or not ctx.err.isatty():
+        return Progress()
+    return StderrProgress(ctx.err)
 
 
 Handler = Callable[[argparse.Namespace, Context], int | None]

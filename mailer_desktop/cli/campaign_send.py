@@ -7,11 +7,8 @@ nobody marked sent is sent again.
 
 from __future__ import annotations
 
-import sys
-
-from ..services.progress import Progress
 from ..services.sender import SendError, campaign_status, resend_uncertain, send_campaign
-from .base import Cli, CliError, Context
+from .base import Cli, CliError, Context, StderrProgress, progress_for
 
 INCOMPLETE = 3
 
@@ -27,20 +24,6 @@ def register(cli: Cli) -> None:
     p.add_argument("id", type=int)
 
 
-class _StderrProgress(Progress):
-    def __init__(self, stream):
-        super().__init__()
-        self.stream = stream
-        self._last = ""
-
-    def update(self, done, total=None, text=""):
-        line = f"\r{done:,}/{total or 0:,} {text}"
-        if line != self._last:
-            self._last = line
-            self.stream.write(line[:160].ljust(len(self._last)))
-            self.stream.flush()
-
-
 def _human(st: dict) -> str:
     skipped = ", ".join(f"{k} {v}" for k, v in st["skipped"].items()) or "none"
     line = (f"campaign {st['id']} {st['state']}: {st['sent']} sent, {st['failed']} failed, "
@@ -53,13 +36,12 @@ def send(args, ctx: Context) -> int:
     try:
         if args.resend_uncertain:
             resend_uncertain(app, args.id)
-        quiet = args.quiet or ctx.json or not sys.stderr.isatty()
-        progress = Progress() if quiet else _StderrProgress(ctx.err)
+        progress = progress_for(ctx, args.quiet)
         st = send_campaign(app, args.id, args.account, progress=progress)
     except SendError as exc:
         raise CliError(str(exc)) from None
-    if not quiet:
-        ctx.err.write("\n")
+    if isinstance(progress, StderrProgress):
+        progress.finish()
     if ctx.json:
         ctx.emit(st)
     else:

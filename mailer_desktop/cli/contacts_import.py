@@ -2,7 +2,7 @@
 
 ``contacts import FILE [--list NAME] [--consent pending|confirmed|implied --proof TEXT
 [--purchase-date YYYY-MM-DD]] [--policy fill|overwrite|keep] [--map HEADER=TARGET ...]
-[--unknown skip|field] [--encoding E] [--delimiter D] [--report-csv FILE] [--json]``
+[--unknown skip|field] [--encoding E] [--delimiter D] [--report-csv FILE] [--quiet] [--json]``
 prints the counts ``{"added", "updated", "unchanged", "duplicates", "invalid", "suppressed",
 "flagged"}`` (and more: rows, skipped, flags, encoding, delimiter, mapping …). FILE ``-``
 reads pasted text from standard input.
@@ -16,7 +16,7 @@ from pathlib import Path
 from ..services import importing
 from ..services.contact_errors import ContactError
 from ..services.progress import Cancelled
-from .base import Cli, CliError, Context
+from .base import Cli, CliError, Context, StderrProgress, progress_for
 
 _DELIMITERS = {"comma": ",", ",": ",", "semicolon": ";", ";": ";", "tab": "\t", "\\t": "\t", "\t": "\t",
                "pipe": "|", "|": "|"}
@@ -43,6 +43,7 @@ def register(cli: Cli) -> None:
     p.add_argument("--delimiter", metavar="D", help="comma, semicolon, tab or pipe (default: detected)")
     p.add_argument("--source", default="", metavar="TEXT", help="where the list comes from (stored)")
     p.add_argument("--report-csv", metavar="FILE", help="write every row's issue to FILE (CSV)")
+    p.add_argument("--quiet", action="store_true", help="no progress on standard error")
 
     p = cli.add("contacts", "export-csv", export_csv, help="export contacts to CSV (imports back unchanged)")
     p.add_argument("file", metavar="FILE")
@@ -60,6 +61,9 @@ def _options(args) -> importing.ImportOptions:
                                    unknown=args.unknown, source=args.source)
 
 
+SHOWN_ISSUES = 20  # invalid rows and typos printed after the summary
+
+
 def import_contacts(args, ctx: Context) -> int:
     options = _options(args)
     delimiter = None
@@ -67,29 +71,38 @@ def import_contacts(args, ctx: Context) -> int:
         delimiter = _DELIMITERS.get(args.delimiter.lower() if len(args.delimiter) > 1 else args.delimiter)
         if delimiter is None:
             raise CliError("--delimiter must be comma, semicolon, tab or pipe")
+    progress = progress_for(ctx, args.quiet)
     try:
         importing.check_options(options)
         if args.file == "-":
-            report = importing.import_text(ctx.app, sys.stdin.read(), options)
+            report = importing.import_text(ctx.app, sys.stdin.read(), options, progress)
         else:
             path = Path(args.file)
             if not path.is_file():
                 raise CliError(f"{path}: no such file")
-            report = importing.import_file(ctx.app, path, options, encoding=args.encoding, delimiter=delimiter)
+            report = importing.import_file(ctx.app, path, options, progress, encoding=args.encoding,
+                                           delimiter=delimiter)
     except (importing.ImportInputError, ContactError) as exc:
         raise CliError(str(exc)) from None
     except Cancelled:
         raise CliError("import cancelled; nothing was changed") from None
+    finally:
+        if isinstance(progress, StderrProgress):
+            progress.finish()
     if args.report_csv:
         report.write_csv(args.report_csv)
     if ctx.json:
         ctx.emit(report.as_dict())
     else:
         ctx.say(report.summary())
-        for issue in report.issues[:20]:
-            if issue.kind in ("invalid", "typo"):
-                hint = f" (did you mean {issue.suggestion}?)" if issue.suggestion else ""
-                ctx.say(f"  row {issue.row}: {issue.kind}: {issue.value!r}: {issue.reason}{hint}")
+        shown = [i for i in report.issues if i.kind in ("invalid", "typo")]
+        for issue in shown[:SHOWN_ISSUES]:
+            hint = f" (did you mean {issue.suggestion}?)" if issue.suggestion else ""
+            ctx.say(f"  row {issue.row}: {issue.kind}: {issue.value!r}: {issue.reason}{hint}")
+        if len(report.issues) > min(len(shown), SHOWN_ISSUES):
+            more = len(report.issues) - min(len(shown), SHOWN_ISSUES)
+            ctx.say(f"  … {more:,} more rows with an issue" + (
+                f": all of them are in {args.report_csv}" if args.report_csv else " (--report-csv FILE lists them all)"))
     return 0
 
 

@@ -65,3 +65,29 @@ def test_export_csv_round_trip(cli, tmp_path):
     code, out, err = cli("contacts", "import", str(out_file), "--json")
     data = json.loads(out)
     assert (data["unchanged"], data["added"], data["updated"], data["preset"]) == (3, 0, 0, "mailer_desktop")
+
+
+def test_plain_output_names_how_many_more_issues_and_progress_goes_to_a_terminal(home, keyring_backend, tmp_path):
+    import io
+
+    from mailer_desktop.cli import main
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    rows = [f"user{i}@example.com" for i in range(30)] + [f"broken{i}" for i in range(25)]
+    path = tmp_path / "list.csv"
+    path.write_text("email\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    out, err = io.StringIO(), Terminal()
+    code = main(["--home", str(home), "contacts", "import", str(path)], keyring_backend=keyring_backend,
+                out=out, err=err)
+    lines = out.getvalue().splitlines()
+    assert code == 0 and lines[0].startswith("55 rows: 30 added")
+    assert len([line for line in lines if ": invalid: " in line]) == 20
+    assert lines[-1] == "  … 5 more rows with an issue (--report-csv FILE lists them all)"
+    assert "\r55 Saving contacts" in err.getvalue() and err.getvalue().endswith("\n")
+    quiet = Terminal()
+    main(["--home", str(home), "contacts", "import", str(path), "--quiet"], keyring_backend=keyring_backend,
+         out=io.StringIO(), err=quiet)
+    assert quiet.getvalue() == ""
