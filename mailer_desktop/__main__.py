@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from . import APP_ID, APP_NAME, __version__
-    from .services.app import open_app, upgrade_pending
+    from .services.app import open_app, opening_note
     from .storage import DatabaseError
     from .ui.gc import MainThreadGarbageCollector
     from .ui.icons import app_icon
@@ -36,7 +36,16 @@ def main(argv: list[str] | None = None) -> int:
     qt_app.setWindowIcon(app_icon())
     collector = MainThreadGarbageCollector(qt_app)  # lives as long as the application
 
+    splash = None
+
+    def close_splash() -> None:
+        nonlocal splash
+        if splash is not None:
+            splash.close()
+            splash = None
+
     def tell(kind: str, text: str) -> None:
+        close_splash()  # a message must not sit behind the start-up card
         if args.smoke_test:  # no modal dialogs in unattended start checks
             print(f"{kind}: {text}", file=sys.stderr)
         elif kind == "error":
@@ -44,14 +53,14 @@ def main(argv: list[str] | None = None) -> int:
         else:
             QMessageBox.warning(None, APP_NAME, text)
 
-    splash = None
-    if not args.demo and upgrade_pending(args.home):
+    note = None if args.demo else opening_note(args.home)
+    if note:
         from PySide6.QtWidgets import QSplashScreen
 
         from .ui.icons import splash_pixmap
 
-        # A one-off upgrade of an older database (a big one can take some seconds): say so.
-        splash = QSplashScreen(splash_pixmap(f"{APP_NAME}: updating your data for this version…"))
+        # An upgrade of an older database, or the start-up check of a big one, takes some seconds.
+        splash = QSplashScreen(splash_pixmap(f"{APP_NAME}: {note}"))
         splash.show()
         qt_app.processEvents()
     try:
@@ -66,16 +75,12 @@ def main(argv: list[str] | None = None) -> int:
         from .ui.dialogs.damaged_database import offer_restore
 
         # A damaged file is never written to; the newest good backup is offered instead.
-        if splash is not None:
-            splash.close()
-            splash = None
+        close_splash()
         if not isinstance(exc, CorruptDatabaseError) or args.smoke_test or args.demo \
                 or not offer_restore(args.home, str(exc)):
             tell("error", str(exc))
             return 1
         app = open_app(args.home)
-    if splash is not None:
-        splash.close()
     if not app.secrets.available():
         try:
             app.secrets.check()
@@ -94,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow(app)
     window.setWindowIcon(app_icon())
     window.show()
+    if splash is not None:
+        splash.finish(window)
+        splash = None
     if args.smoke_test:
         from PySide6.QtCore import QTimer
 

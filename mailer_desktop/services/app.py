@@ -46,9 +46,21 @@ class App:
         self.db.close()
 
 
-def upgrade_pending(home: str | Path | None = None) -> bool:
-    """True when opening the data folder will first bring an older database up to date."""
-    return Database.upgrade_pending(resolve_paths(home).database)
+# From about this size on, the start-up check of the database file takes a noticeable moment.
+SLOW_OPEN_BYTES = 100 * 1024 * 1024
+
+
+def opening_note(home: str | Path | None = None) -> str | None:
+    """What to tell the user while the data folder opens, when that takes a while: an older
+    database is brought up to date, or a big one is checked. None when opening is quick."""
+    database = resolve_paths(home).database
+    if Database.upgrade_pending(database):
+        return "updating your data for this version…"
+    try:
+        big = database.stat().st_size >= SLOW_OPEN_BYTES
+    except OSError:
+        return None
+    return "checking your data…" if big else None
 
 
 def open_app(

@@ -174,3 +174,20 @@ def test_an_older_schema_is_seen_as_pending_upgrade_and_search_survives_it(tmp_p
     assert not Database.upgrade_pending(path)
     (tmp_path / "junk.sqlite3").write_bytes(b"not a database at all" * 10)
     assert not Database.upgrade_pending(tmp_path / "junk.sqlite3")  # opening it reports the problem
+
+
+def test_the_start_up_card_says_why_opening_takes_a_while(tmp_path, monkeypatch):
+    from mailer_desktop.config import resolve_paths
+    from mailer_desktop.services import app as app_module
+
+    home = tmp_path / "home"
+    assert app_module.opening_note(home) is None  # nothing there yet: opening is quick
+    db = Database(resolve_paths(home).ensure().database)
+    db._check_and_create()
+    db.migrate(upto=3)
+    db.close()
+    assert app_module.opening_note(home) == "updating your data for this version…"
+    Database.open(resolve_paths(home).database).close()
+    assert app_module.opening_note(home) is None  # small and up to date
+    monkeypatch.setattr(app_module, "SLOW_OPEN_BYTES", 1)
+    assert app_module.opening_note(home) == "checking your data…"  # big: its start-up check takes a moment
