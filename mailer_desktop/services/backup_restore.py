@@ -85,7 +85,8 @@ class RestoreReport:
                 "suppressions_kept": self.carried.suppressions_kept,
                 "erasures_reapplied": self.carried.erasures_reapplied,
                 "opt_outs_applied": self.carried.opt_outs_applied,
-                "suppressions_not_carried": self.carried.suppressions_not_carried}
+                "suppressions_not_carried": self.carried.suppressions_not_carried,
+                "current_opt_outs_unreadable": self.carried.current_unreadable}
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -311,11 +312,10 @@ def _prepare_copy(path: Path, passphrase: str, workdir: Path, progress: Progress
         if carry is not None:
             progress.update(0, None, "Keeping the opt-outs and erasures made since the backup")
             backup_key = (manifest.get("secrets") or {}).get(SUPPRESSION_KEY)
-            carried = restore_carryover.apply(conn, carry, base64.b64decode(backup_key) if backup_key else None)
+            carried = restore_carryover.apply(conn, carry, base64.b64decode(backup_key) if backup_key else None,
+                                              install_id[0])
             if carried.erasures_reapplied:  # no byte of an erased person may stay in the file
-                conn.execute("INSERT INTO contacts_search(contacts_search) VALUES ('optimize')")
-                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                conn.execute("VACUUM")
+                _compact(conn, path)
         contacts = conn.execute("SELECT COUNT(*) FROM contacts").fetchone()[0]
         with db.transaction() as tx:
             set_meta(tx, "restored_at", now_iso())
@@ -325,6 +325,21 @@ def _prepare_copy(path: Path, passphrase: str, workdir: Path, progress: Progress
     finally:
         db.close()
     return restored, header, manifest, schema_now, install_id[0], contacts, carried
+
+
+def _compact(conn, path: Path) -> None:
+    """Rewrite the restored copy so no byte of a contact erased again stays in it (search index
+    merged, sample keys of ANALYZE dropped, VACUUM)."""
+    try:
+        conn.execute("INSERT INTO contacts_search(contacts_search) VALUES ('optimize')")
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat4'").fetchone():
+            conn.execute("DELETE FROM sqlite_stat4")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("VACUUM")
+    except sqlite3.OperationalError as exc:
+        raise BackupError(f"Restoring {path.name} needs to compact the restored copy (contacts erased since the "
+                          f"backup are erased again) and that failed: {exc}. Free some disk space beside the data "
+                          "folder (about twice the database's size) and try again. Nothing was changed.") from exc
 
 
 def restore_backup(

@@ -31,8 +31,10 @@ from ..storage import contacts as store
 from ..storage.db import connect_read_only, now_iso
 from .keys_guard import fingerprint
 
-# Suppression reasons that come from a contact's own opt-out event (unsubscribed, bounced, complained).
-_EVENT_OF_REASON = {reason: kind for kind, reason in consent.SUPPRESSION_REASON.items()}
+# Suppression reasons that come from a contact's own opt-out event (unsubscribed, bounced, complained);
+# repeated soft bounces make a contact bounced too (services/inbox_processor).
+_EVENT_OF_REASON = {**{reason: kind for kind, reason in consent.SUPPRESSION_REASON.items()},
+                    "soft_bounce": consent.EV_BOUNCED}
 _BATCH = 5000
 
 
@@ -43,6 +45,8 @@ class Carryover:
     rows: list[tuple]          # (hash, scope, reason, created_at, display, note)
     key: bytes | None          # the current suppression key (None: not in the keyring)
     fingerprint: str | None = None  # the key's fingerprint the database recorded (keys_guard)
+    install_id: str = ""       # the current data folder's install id
+    unreadable: bool = False   # the current database could not be read: nothing to carry, say so
 
     @property
     def empty(self) -> bool:
@@ -55,9 +59,13 @@ class CarryoverResult:
     erasures_reapplied: int = 0     # contacts of the backup erased again
     opt_outs_applied: int = 0       # contacts of the backup whose status became an opt-out
     suppressions_not_carried: int = 0  # entries left behind: the backup uses another key
+    current_unreadable: bool = False  # the replaced data's suppression list could not be read
 
     def summary(self) -> str:
         """One sentence for the user ('' when there was nothing to carry)."""
+        if self.current_unreadable:
+            return ("The suppression list of the replaced data could not be read, so opt-outs and erasures made "
+                    "since the backup are not kept: check the suppression list.")
         if self.suppressions_not_carried:
             return (f"{self.suppressions_not_carried} suppression list entries of the replaced data could not be "
                     "kept: the backup comes from another data folder (another suppression key).")
@@ -83,39 +91,42 @@ def _count(n: int, one: str, many: str | None = None) -> str:
 
 
 def read_current(db_path: Path, keyring_backend) -> Carryover | None:
-    """The suppression list of the database at ``db_path`` (None when there is nothing usable:
-    no file, a damaged file, no suppression key)."""
+    """The suppression list of the database at ``db_path`` (None when there is no file; a file
+    that cannot be read gives an ``unreadable`` Carryover, so the restore can say so)."""
     if not db_path.is_file():
         return None
     try:
         conn = connect_read_only(db_path, timeout=10)
+        try:
+            install = conn.execute("SELECT value FROM app_meta WHERE key = 'install_id'").fetchone()
+            recorded = conn.execute("SELECT value FROM app_meta WHERE key = ?",
+                                    (f"key_fingerprint:{SUPPRESSION_KEY}",)).fetchone()
+            rows = [tuple(r) for r in conn.execute(
+                "SELECT hash, scope, reason, created_at, display, note FROM suppressions")]
+        finally:
+            conn.close()
     except sqlite3.Error:
-        return None
-    try:
-        install = conn.execute("SELECT value FROM app_meta WHERE key = 'install_id'").fetchone()
-        recorded = conn.execute("SELECT value FROM app_meta WHERE key = ?",
-                                (f"key_fingerprint:{SUPPRESSION_KEY}",)).fetchone()
-        rows = [tuple(r) for r in conn.execute(
-            "SELECT hash, scope, reason, created_at, display, note FROM suppressions")]
-    except sqlite3.Error:
-        return None
-    finally:
-        conn.close()
+        return Carryover([], None, unreadable=True)
     if not install:
         return None
     try:
         key = SecretStore(install[0], keyring_backend).get_key(SUPPRESSION_KEY)
     except Exception:  # no usable keyring: the hashes cannot be compared
         key = None
-    return Carryover(rows, key, recorded[0] if recorded else None)
+    return Carryover(rows, key, recorded[0] if recorded else None, install[0])
 
 
-def apply(conn: sqlite3.Connection, carry: Carryover, restored_key: bytes | None) -> CarryoverResult:
+def apply(conn: sqlite3.Connection, carry: Carryover, restored_key: bytes | None,
+          restored_install_id: str = "") -> CarryoverResult:
     """Bring the current suppression list into the restored database open on ``conn`` (one
     transaction, the caller compacts the file when contacts were erased)."""
-    result = CarryoverResult()
+    result = CarryoverResult(current_unreadable=carry.unreadable)
     if carry.empty:
         return result
+    if restored_key is None and restored_install_id and restored_install_id == carry.install_id:
+        # A backup made before this folder's suppression key existed: the restored folder goes
+        # on with the key the keyring holds for it, the one the current entries were made with.
+        restored_key = carry.key
     # The same key: the database's record of it says so (this works when the keyring lost it
     # meanwhile), or the keyring still holds it.
     same = restored_key is not None and (

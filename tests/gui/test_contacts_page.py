@@ -386,6 +386,9 @@ def test_a_big_list_gets_its_order_in_the_background_and_windows_come_from_it(qt
     qtbot.waitUntil(lambda: page.model.has_order, timeout=10000)
     assert "late@example.com" in {page.model.contact_at(r).email for r in range(page.model.total)}
     before = [page.model.contact_at(r).id for r in range(page.model.total)]
+    page.select_rows([0, 5, 6, 40])  # bulk actions act on the rows as shown, taken from the same order
+    assert page.selected_ids() == [before[0], before[5], before[6], before[40]]
+    assert page.model.ids_for_rows([40, 0]) == [before[0], before[40]]
     page.model._order_ready(page.model._generation - 1, [1, 2, 3])  # read for an older query: dropped
     page.model._pages.clear()
     assert [page.model.contact_at(r).id for r in range(page.model.total)] == before

@@ -152,6 +152,15 @@ def test_the_words_name_the_reason_where_a_heading_or_a_code_would_mislead(name,
     assert (result.kind, result.category) == (kind, category)
 
 
+def test_office365_unknown_recipient_in_words_only_is_an_unknown_user():
+    raw = (b"From: postmaster@outlook.example\r\nTo: news@shop.example\r\nSubject: Undeliverable: News\r\n"
+           b"X-Failed-Recipients: kim@fabrikam.example\r\n\r\n"
+           b"Delivery has failed to these recipients or groups:\r\n\r\nkim@fabrikam.example\r\n"
+           b"Remote Server returned '550 5.1.10 Recipient not found by SMTP address lookup'\r\n")
+    result = one(raw)
+    assert (result.recipient, result.kind, result.category) == ("kim@fabrikam.example", "hard", "userunknown")
+
+
 def test_a_null_mx_code_alone_still_means_the_domain_takes_no_mail():
     raw = (b"From: MAILER-DAEMON@mx.example.net\r\nTo: news@shop.example\r\nSubject: Undelivered Mail Returned to Sender\r\n"
            b"\r\n<ann@nomail.example>: host nomail.example said: 550 5.1.10 Recipient address has null MX\r\n")

@@ -115,3 +115,53 @@ def test_later_erasures_are_kept_when_the_keyring_lost_the_keys(app, keyring_bac
         assert contacts_service.find_by_email(again, "alice@example.com") is None
     finally:
         again.close()
+
+
+def test_a_backup_made_before_the_suppression_key_existed_still_keeps_later_opt_outs(app, keyring_backend):
+    from mailer_desktop.secrets import SUPPRESSION_KEY
+
+    info = backup.create_backup(app, PASS)  # nothing suppressed or added yet: no suppression key
+    assert app.secrets.get_key(SUPPRESSION_KEY) is None
+    contacts_service.add_contact(app, "alice@example.com")
+    erase_person(app, "alice@example.com", channel="cli")
+    suppression.suppress(app, "blocked.example", reason="manual")
+    home = app.paths.home
+    app.close()
+    report = backup.restore_backup(home, info.path, PASS, keyring_backend=keyring_backend, force=True)
+    assert report.carried.suppressions_kept == 2 and report.carried.suppressions_not_carried == 0
+    again = open_app(home, keyring_backend=keyring_backend, log_to_file=False)
+    try:
+        assert suppression.is_suppressed(again, "alice@example.com")
+        assert suppression.is_suppressed(again, "anyone@blocked.example")
+    finally:
+        again.close()
+
+
+def test_a_contact_bounced_by_repeated_soft_bounces_gets_that_status_back(app, keyring_backend):
+    contacts_service.add_contact(app, "soft@example.com", confirmed=True, evidence="form")
+    info = backup.create_backup(app, PASS)
+    person = contacts_service.find_by_email(app, "soft@example.com")
+    contacts_service.change_status(app, person.id, consent.EV_BOUNCED, "inbox", suppress_reason="soft_bounce")
+    home = app.paths.home
+    app.close()
+    report = backup.restore_backup(home, info.path, PASS, keyring_backend=keyring_backend, force=True)
+    assert report.carried.opt_outs_applied == 1
+    again = open_app(home, keyring_backend=keyring_backend, log_to_file=False)
+    try:
+        assert contacts_service.find_by_email(again, "soft@example.com").status == "bounced"
+    finally:
+        again.close()
+
+
+def test_an_unreadable_current_database_is_reported(tmp_path, keyring_backend):
+    from mailer_desktop.services import restore_carryover
+
+    broken = tmp_path / "broken.sqlite3"
+    broken.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)  # a header and nothing readable
+    carry = restore_carryover.read_current(broken, keyring_backend)
+    assert carry is not None and carry.unreadable
+    import sqlite3
+
+    result = restore_carryover.apply(sqlite3.connect(":memory:"), carry, b"k" * 32)
+    assert result.current_unreadable and "could not be read" in result.summary()
+    assert restore_carryover.read_current(tmp_path / "missing.sqlite3", keyring_backend) is None

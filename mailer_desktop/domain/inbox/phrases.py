@@ -142,7 +142,7 @@ FAMILIES: list[tuple[str, re.Pattern[str]]] = [
     ("notaccept", _rx(
         r"does not accept (?:any )?(?:e-?)?mail", r"accepts? no (?:e-?)?mail", r"null mx", r"\bnullmx\b",
         r"not accepting (?:any )?(?:e-?)?mail", r"does not receive (?:e-?)?mail", r"5\.7\.27\b",
-        r"5\.1\.10\b(?!.{0,60}recip(?:ient)?notfound)",  # Office 365 uses 5.1.10 for an unknown recipient
+        r"5\.1\.10\b(?!.{0,60}(?:recip(?:ient)?notfound|recipient not found))",  # Office 365 uses 5.1.10 for an unknown recipient
         r"no mail (?:is )?accepted", r"mail (?:is )?not accepted", r"domain .{0,40}does not (?:accept|receive)",
     )),
     ("hostunknown", _rx(

@@ -138,9 +138,14 @@ class ContactsModel(QAbstractTableModel):
         million rows costs a few range queries, not a million lookups)."""
         ids: list[int] = []
         for start, end in _ranges(sorted(set(rows))):
-            ids.extend(contact_service.contact_ids_in_range(self._app, self._query, start, end - start + 1,
-                                                            self._hits))
+            ids.extend(self.ids_in_range(start, end - start + 1))
         return ids
+
+    def ids_in_range(self, offset: int, limit: int) -> list[int]:
+        """Contact ids of rows offset..offset+limit-1, in the order the table shows them."""
+        if self._order is not None:
+            return list(self._order[offset:offset + limit])
+        return contact_service.contact_ids_in_range(self._app, self._query, offset, limit, self._hits)
 
     # -- Qt API ----------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802

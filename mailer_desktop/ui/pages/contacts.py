@@ -291,8 +291,7 @@ class ContactsPage(QWidget):
     def selected_ids(self) -> list[int]:
         ids: list[int] = []
         for top, bottom in self._selected_ranges():
-            ids.extend(contact_service.contact_ids_in_range(self.app, self.model.query, top, bottom - top + 1,
-                                                            self.model.search_hits))
+            ids.extend(self.model.ids_in_range(top, bottom - top + 1))
         return ids
 
     def select_rows(self, rows: list[int]) -> None:
