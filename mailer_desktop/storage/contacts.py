@@ -222,7 +222,7 @@ def query_contact_ids(conn: sqlite3.Connection, q: ContactQuery, offset: int, li
     if hits is None:
         hits = search_hits(conn, q)
     order = _order(q)
-    if hits is None and q.list_id is not None and not address_prefix(q.search):
+    if _list_only(q, hits):
         # A list without a word search: walk the sort order probing membership when the window
         # is reached within about the list's size in rows; otherwise read the list first,
         # from its far end when the window lies in the second half (the sort keeps fewer rows).
@@ -271,6 +271,16 @@ def ordered_contact_ids(conn: sqlite3.Connection, q: ContactQuery) -> array:
     return ids
 
 
+def max_contact_id(conn: sqlite3.Connection) -> int:
+    """The largest contact id (0 without contacts): about the number of contacts, cheaply."""
+    return conn.execute("SELECT COALESCE(MAX(id), 0) FROM contacts").fetchone()[0]
+
+
+def _list_only(q: ContactQuery, hits: int | None) -> bool:
+    """A list filter (maybe with a status) and no word or address search."""
+    return hits is None and q.list_id is not None and not address_prefix(q.search)
+
+
 def list_size(conn: sqlite3.Connection, list_id: int) -> int:
     """Members of a list (each is a contact: memberships go with their contact)."""
     return conn.execute("SELECT count(*) FROM list_members WHERE list_id = ?", (list_id,)).fetchone()[0]
@@ -282,8 +292,7 @@ def _walk_list(conn: sqlite3.Connection, members: int, rows_needed: int) -> bool
     meets about rows_needed * contacts / members rows, reading the list costs about its size."""
     if not members:
         return False
-    contacts = conn.execute("SELECT COALESCE(MAX(id), 0) FROM contacts").fetchone()[0]
-    return rows_needed * contacts <= WALK_LIST_FACTOR * members * members
+    return rows_needed * max_contact_id(conn) <= WALK_LIST_FACTOR * members * members
 
 
 def _window_from_the_end(conn: sqlite3.Connection, q: ContactQuery, offset: int, limit: int,
@@ -307,7 +316,7 @@ def count_contacts(conn: sqlite3.Connection, q: ContactQuery, hits: int | None =
         hits = search_hits(conn, q)
     if hits is not None and not q.status and q.list_id is None:
         return hits  # every indexed row is a contact
-    if hits is None and q.list_id is not None and not address_prefix(q.search):
+    if _list_only(q, hits):
         if not q.status:
             return list_size(conn, q.list_id)
         return conn.execute("SELECT count(*) FROM list_members m JOIN contacts c ON c.id = m.contact_id"

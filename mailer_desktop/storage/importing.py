@@ -17,6 +17,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
+from .contacts import max_contact_id
+
 STAGE = "temp.import_stage"
 _SEARCH_TRIGGER = "contacts_search_ai"
 # Below this many new rows the trigger is cheaper than re-creating it.
@@ -100,10 +102,6 @@ def iter_matches(conn: sqlite3.Connection, batch: int = 5000) -> Iterator[list[t
 def update_contacts(conn: sqlite3.Connection, rows: Iterable[tuple[str, str, str, int]]) -> None:
     """rows: (name, fields_json, now, contact_id)."""
     conn.executemany("UPDATE contacts SET name = ?, fields = ?, updated_at = ? WHERE id = ?", rows)
-
-
-def max_contact_id(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT COALESCE(MAX(id), 0) FROM contacts").fetchone()[0]
 
 
 def count_new(conn: sqlite3.Connection) -> int:
