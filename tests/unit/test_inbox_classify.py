@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from inbox_fixtures import FAKE, FIXTURES, fixture
 
@@ -166,3 +168,21 @@ def test_a_null_mx_code_alone_still_means_the_domain_takes_no_mail():
            b"\r\n<ann@nomail.example>: host nomail.example said: 550 5.1.10 Recipient address has null MX\r\n")
     result = one(raw)
     assert (result.recipient, result.kind, result.category) == ("ann@nomail.example", "hard", "notaccept")
+
+
+def test_a_size_in_the_quoted_message_details_is_not_a_reply_code():
+    raw = (b"From: postmaster@carrier.example\r\nTo: news@shop.example\r\nSubject: Re: News\r\n\r\n"
+           b"Error: Invalid user address\r\n\r\nError message below:\r\n550 - Requested action not taken\r\n\r\n"
+           b"Message details:\r\n  RCPT TO: ann@carrier.example\r\n  Size (in bytes): 222\r\n")
+    result = one(raw)
+    assert (result.recipient, result.status) == ("ann@carrier.example", "5.0.0")
+
+
+def test_a_parameter_on_an_unindented_line_still_splits_the_parts():
+    text = b"<ann@example.org>: host mx.example.org said: 550 5.1.1 User unknown (in reply to RCPT TO command)\r\n"
+    raw = (b"From: postmaster@carrier.example\r\nTo: news@shop.example\r\nSubject: Returned\r\nMIME-Version: 1.0\r\n"
+           b"Content-Type: multipart/alternative;\r\nboundary=\"inner\"\r\n\r\n"
+           b"--inner\r\nContent-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+           + base64.encodebytes(text) + b"--inner--\r\n")
+    result = one(raw)
+    assert (result.recipient, result.kind, result.status) == ("ann@example.org", "hard", "5.1.1")

@@ -101,9 +101,15 @@ def parse_headers(head: bytes) -> list[tuple[str, str]]:
     text = _FOLD.sub(" ", text)
     out: list[tuple[str, str]] = []
     for line in text.split("\n"):
-        m = _FIELD.match(line.rstrip("\r"))
+        line = line.rstrip("\r")
+        m = _FIELD.match(line)
         if m:
             out.append((m.group(1).lower(), m.group(2).strip()))
+        elif out and out[-1][1].endswith(";") and "=" in line:
+            # a parameter on an unindented next line ('multipart/alternative;' / 'boundary="…"'):
+            # some mailers fold without the leading space, and the part is unreadable without it
+            name, value = out[-1]
+            out[-1] = (name, f"{value} {line.strip()}")
     return out
 
 

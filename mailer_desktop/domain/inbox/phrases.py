@@ -35,7 +35,8 @@ SENDER_REASONS = frozenset({
 })
 
 STATUS_RE = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]*\d)")
-REPLY_CODE_RE = re.compile(r"(?<![\d.\-])([245]\d\d)(?:[ \-]|$)")
+# Failure replies only: a 2xx number inside a failure text is a size or a count ("Size: 222").
+REPLY_CODE_RE = re.compile(r"(?<![\d.\-])([45]\d\d)(?:[ \-]|$)")
 
 
 def _rx(*phrases: str) -> re.Pattern[str]:
