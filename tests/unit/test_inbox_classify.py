@@ -186,3 +186,25 @@ def test_a_parameter_on_an_unindented_line_still_splits_the_parts():
            + base64.encodebytes(text) + b"--inner--\r\n")
     result = one(raw)
     assert (result.recipient, result.kind, result.status) == ("ann@example.org", "hard", "5.1.1")
+
+
+def test_a_bounce_pasted_below_a_forwarding_note_is_read_as_the_report():
+    raw = (b"From: MAILER-DAEMON@relay.example.net\r\nTo: news@shop.example\r\nSubject: Undelivered Mail Returned to Sender\r\n"
+           b"Content-Type: text/plain; charset=us-ascii\r\n\r\n"
+           b"The message returned below could not be delivered.\r\n\r\n---------------\r\n"
+           b"From MAILER-DAEMON  Thu Apr 29 23:34:45 2026\r\nReturn-Path: <>\r\nDelivered-To: admin@relay.example.net\r\n"
+           b"Received: from mx.example.net (mx.example.net [192.0.2.1])\r\n\tby relay.example.net (Postfix)\r\n"
+           b"From: MAILER-DAEMON@mx.example.net\r\nSubject: Undelivered Mail Returned to Sender\r\nMIME-Version: 1.0\r\n"
+           b"Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n"
+           b"--b\r\nContent-Type: text/plain\r\n\r\nThe mail system could not deliver your message.\r\n"
+           b"--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.net\r\n\r\n"
+           b"Final-Recipient: rfc822; ann@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+           b"Diagnostic-Code: smtp; 550 5.1.1 <ann@example.org>: User unknown (in reply to RCPT TO command)\r\n--b--\r\n")
+    result = one(raw)
+    assert (result.recipient, result.kind, result.status) == ("ann@example.org", "hard", "5.1.1")
+
+
+def test_a_quoted_delivered_to_line_does_not_name_the_recipient():
+    raw = (b"From: MAILER-DAEMON@relay.example.net\r\nTo: news@shop.example\r\nSubject: Undelivered Mail Returned to Sender\r\n\r\n"
+           b"Your message could not be delivered.\r\n\r\nDelivered-To: admin@relay.example.net\r\n")
+    assert one(raw).recipient is None

@@ -26,8 +26,20 @@ def _scorer(corpus_dir):
     return module
 
 
-def test_corpus_scores_meet_the_targets(corpus_dir, cli, tmp_path):
-    files = sorted(str(p) for p in (corpus_dir / "emails").glob("*.eml"))
+def _with_crlf(src, dest_dir):
+    """A copy of a mail file with every line ending in CRLF (as IMAP servers and mail clients save mail)."""
+    dest = dest_dir / src.name
+    dest.write_bytes(src.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+    return dest
+
+
+@pytest.mark.parametrize("line_ends", ["as stored", "crlf"])
+def test_corpus_scores_meet_the_targets(corpus_dir, cli, tmp_path, line_ends):
+    sources = sorted((corpus_dir / "emails").glob("*.eml"))
+    if line_ends == "crlf":
+        (tmp_path / "crlf").mkdir()
+        sources = [_with_crlf(p, tmp_path / "crlf") for p in sources]
+    files = [str(p) for p in sources]
     code, out, err = cli("inbox", "classify", "--json", *files)
     assert code == 0, err
     lines = out.splitlines()

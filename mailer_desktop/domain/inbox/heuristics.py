@@ -56,7 +56,7 @@ _NOT_RECIPIENT_LOCALS = ("mailer-daemon", "postmaster", "mail-daemon", "maildaem
 _SENDER_CONTEXT = re.compile(r"(?i)(?:mail from|envelope-from|envelope from|sender|from)\s*:?\s*<?\s*$")
 # Header lines quoted from the returned message that hold addresses which are not recipients.
 _HEADER_CONTEXT = re.compile(r"(?i)^[ \t]*(?:message-id|in-reply-to|references|x-[\w-]+|received|return-path|"
-                             r"reply-to|sender|cc|bcc|to|subject|errors-to|resent-[\w-]+|list-[\w-]+|"
+                             r"reply-to|sender|cc|bcc|to|delivered-to|envelope-to|subject|errors-to|resent-[\w-]+|list-[\w-]+|"
                              r"content-id|dkim-signature|authentication-results)[ \t]*:")
 
 

@@ -186,7 +186,7 @@ _HEADER_TYPES = ("text/rfc822-headers", "message/rfc822-headers", "text/rfc822-h
 _STATUS_TYPES = ("message/delivery-status", "message/global-delivery-status")
 
 
-def read(raw: bytes) -> Mail:
+def read(raw: bytes, *, nested: bool = False) -> Mail:
     top = mime.parse(raw)
     mail = Mail(top=top)
     mail.subject = mail.header("Subject")
@@ -227,7 +227,7 @@ def read(raw: bytes) -> Mail:
             return
         if part.is_multipart:
             if part.preamble.strip() and not any(p.main_type == "text" for p in part.parts):
-                notices.append(part.preamble.decode("utf-8", "replace"))
+                notices.append(mime.plain_lines(part.preamble.decode("utf-8", "replace")))
             for sub in part.parts:
                 visit(sub, depth + 1)
             return
@@ -243,6 +243,11 @@ def read(raw: bytes) -> Mail:
     mail.body_text = text
     # A bounce without MIME structure quotes the returned message inline: split it off.
     m = RETURNED_MARKERS.search(text)
+    pasted = _pasted_report(text, m.start()) if m and not (status or feedback or nested) else None
+    if pasted is not None:  # a whole bounce pasted below a forwarding note: its report decides
+        mail.notice, mail.status_text, mail.feedback_text = pasted.notice, pasted.status_text, pasted.feedback_text
+        mail.body_text, mail.returned = text, pasted.returned
+        return mail
     if m:
         mail.notice = text[: m.start()]
         if returned is None:
@@ -255,6 +260,23 @@ def read(raw: bytes) -> Mail:
     mail.feedback_text = "\n\n".join(feedback)
     mail.returned = returned or Returned()
     return mail
+
+
+def _pasted_report(text: str, at: int) -> Mail | None:
+    """The delivery report whose header block holds offset ``at`` of a text part, when the
+    text holds a whole report message (headers and MIME body) rather than a returned copy."""
+    start = at  # walk back over the header lines above the marker
+    while start > 0:
+        line_start = text.rfind("\n", 0, start - 1) + 1
+        line = text[line_start:start - 1]
+        if not (_FIELD_RE.match(line) or line[:1] in " \t" and line.strip() or line.startswith("From ")):
+            break
+        start = line_start
+    piece = text[start:]
+    if not re.search(r"(?im)^content-type:\s*multipart/report", piece[:5000]):
+        return None
+    inner = read(piece.encode("utf-8", "replace"), nested=True)
+    return inner if inner.status_text or inner.feedback_text else None
 
 
 def first_address(text: str | None) -> str | None:

@@ -75,12 +75,20 @@ class Part:
         return body
 
     def text(self) -> str:
+        """The decoded text, lines ending in a plain newline (mail on the wire and in mailboxes
+        ends them in CRLF; the readers of the text match line ends with ``$``)."""
         data = self.payload()
         charset = (self.params.get("charset") or "utf-8").strip().lower() or "utf-8"
         try:
-            return data.decode(charset, errors="replace")
+            text = data.decode(charset, errors="replace")
         except (LookupError, ValueError):
-            return data.decode("latin-1")
+            text = data.decode("latin-1")
+        return plain_lines(text)
+
+
+def plain_lines(text: str) -> str:
+    """``text`` with CRLF and lone CR line ends turned into LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _params(text: str) -> dict[str, str]:
