@@ -392,3 +392,40 @@ def test_a_big_list_gets_its_order_in_the_background_and_windows_come_from_it(qt
     page.model._order_ready(page.model._generation - 1, [1, 2, 3])  # read for an older query: dropped
     page.model._pages.clear()
     assert [page.model.contact_at(r).id for r in range(page.model.total)] == before
+
+
+def test_deep_windows_of_a_big_list_wait_for_its_order_instead_of_holding_the_window(qtbot, app, make_page,
+                                                                                     monkeypatch):
+    from mailer_desktop.services import contacts as contact_service
+    from mailer_desktop.ui.models import contacts_model
+    from mailer_desktop.ui.pages import contacts as contacts_page
+
+    monkeypatch.setattr(contacts_model, "ORDER_MIN_ROWS", 30)
+    monkeypatch.setattr(contacts_model, "PAGE_SIZE", 7)
+    monkeypatch.setattr(contacts_model, "DEFER_AFTER_ROW", 14)
+    monkeypatch.setattr(contacts_page, "ORDER_DELAY_MS", 60_000)  # a blank window asks for the order at once
+    with app.db.transaction() as conn:
+        for i in range(60):
+            contacts.add_contact(app, f"m{(i * 37) % 60:02d}@example.com", conn=conn, lists=["Big"] if i % 3 else [])
+    big = contacts.find_list(app, "Big").id
+    page = make_page()
+    _wait_idle(qtbot, page)
+    expected = ContactsModel(app)
+    expected.set_query(ContactQuery(list_id=big))
+    model = page.model
+    with qtbot.waitSignal(model.dataChanged, timeout=10000):
+        model.update_query(list_id=big)
+        assert model.contact_at(3).id == expected.contact_at(3).id  # near the top: read at once
+        assert model.contact_at(30) is None and model.data(model.index(30, 0)) is None  # blank for now
+    assert model.has_order
+    assert [model.contact_at(r).id for r in range(40)] == [expected.contact_at(r).id for r in range(40)]
+
+    def fails(*_args, **_kwargs):
+        raise RuntimeError("disk I/O error")
+
+    monkeypatch.setattr(contact_service, "ordered_ids", fails)
+    with qtbot.waitSignal(model.dataChanged, timeout=10000):
+        model.refresh()
+        assert model.contact_at(30) is None
+    assert not model.has_order  # the order could not be read: the windows come from the database
+    assert [model.contact_at(r).id for r in range(40)] == [expected.contact_at(r).id for r in range(40)]

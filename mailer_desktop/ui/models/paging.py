@@ -14,16 +14,20 @@ T = TypeVar("T")
 
 
 class PageCache(Generic[T]):
-    def __init__(self, fetch: Callable[[int, int], list[T]], page_size: int = 200, max_pages: int = 20):
-        self._fetch = fetch  # (offset, limit) -> rows
+    def __init__(self, fetch: Callable[[int, int], list[T] | None], page_size: int = 200, max_pages: int = 20):
+        self._fetch = fetch  # (offset, limit) -> rows, or None: not now
         self.page_size = page_size
         self.max_pages = max_pages
         self._pages: OrderedDict[int, list[T]] = OrderedDict()
 
     def page(self, number: int) -> list[T]:
+        """The rows of page ``number``; a fetch may answer None for "not now" (the page shows
+        blank and is asked for again later)."""
         page = self._pages.get(number)
         if page is None:
             page = self._fetch(number * self.page_size, self.page_size)
+            if page is None:
+                return []
             self._pages[number] = page
             while len(self._pages) > self.max_pages:
                 self._pages.popitem(last=False)
