@@ -116,8 +116,17 @@ class InboxPage(QWidget):
         buttons.addStretch(1)
         review_layout.addLayout(buttons)
         self.history = _table(HISTORY_COLUMNS, self.tr("Processed mail"))
+        history_box = QWidget()
+        history_layout = QVBoxLayout(history_box)
+        history_layout.setContentsMargins(0, 6, 0, 0)
+        self.history_label = QLabel(self.tr("Processed mail (newest first)"))
+        font = self.history_label.font()
+        font.setBold(True)
+        self.history_label.setFont(font)
+        history_layout.addWidget(self.history_label)
+        history_layout.addWidget(self.history)
         self.splitter.addWidget(review_box)
-        self.splitter.addWidget(self.history)
+        self.splitter.addWidget(history_box)
         self.splitter.setSizes([200, 420])
         for table, widths in ((self.review, (240, 260)), (self.history, (130, 220, 240, 120))):
             for col, width in enumerate(widths):
