@@ -30,8 +30,8 @@ from mailer_desktop.ui.tasks import JobRunner  # noqa: E402
 
 def wait_until(condition, timeout: float) -> None:
     """Run the event loop until ``condition()`` holds. (A QEventLoop, not repeated
-    QApplication.processEvents() calls: with PySide6 6.12 each of those leaks a reference to
-    None, which ends in a crash after some ten thousand calls.)"""
+    QApplication.processEvents() calls: with PySide6 6.12.0, which pyproject.toml keeps out,
+    each of those frees a reference to None it does not own.)"""
     loop = QEventLoop()
     end = time.monotonic() + timeout
     timed_out = []
