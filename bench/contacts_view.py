@@ -105,6 +105,25 @@ def measure(home: Path) -> dict[str, float]:
         qt.processEvents()
         assert page.model.data(page.model.index(0, 0)) is not None or page.model.total == 0
 
+    def timed(page, label: str, action) -> None:
+        """Do ``action`` and wait until the table shows its rows (searches and filters are read in
+        the table's reader thread): figures label (wall ms), label_cpu (CPU ms of the whole
+        process) and label_held (the longest the window's thread was busy in one go)."""
+        t, cpu = time.perf_counter(), time.process_time()
+        action()
+        held = time.perf_counter() - t
+        while True:
+            step = time.perf_counter()
+            qt.processEvents()
+            held = max(held, time.perf_counter() - step)
+            if not page.model.searching or time.perf_counter() - t > 30:
+                break
+            time.sleep(0.001)
+        assert page.model.data(page.model.index(0, 0)) is not None or page.model.total == 0
+        figures[label] = (time.perf_counter() - t) * 1000
+        figures[label.replace("_ms", "_cpu_ms")] = (time.process_time() - cpu) * 1000
+        figures[label.replace("_ms", "_held_ms")] = held * 1000
+
     t, cpu = time.perf_counter(), time.process_time()
     page = ContactsPage(UiContext(app=app, jobs=JobRunner(), events=Events()))
     page.resize(1300, 800)
@@ -121,33 +140,20 @@ def measure(home: Path) -> dict[str, float]:
                         ("search_two_words_ms", "anna berg"),
                         ("search_address_ms", one.email if one else "nobody@example.com")):
         page.search.setText(text)
-        t, cpu = time.perf_counter(), time.process_time()
-        page.apply_filters()
-        shown(page)
-        figures[label] = (time.perf_counter() - t) * 1000
-        figures[label.replace("_ms", "_cpu_ms")] = (time.process_time() - cpu) * 1000
+        timed(page, label, page.apply_filters)
         figures[label.replace("_ms", "_hits")] = page.model.total
     page.search.setText("")
-    page.apply_filters()
+    timed(page, "reset_ms", page.apply_filters)
 
     for label, status in (("filter_bounced_ms", "bounced"), ("filter_confirmed_ms", "confirmed")):
-        t, cpu = time.perf_counter(), time.process_time()
-        page.status_filter.setCurrentIndex(page.status_filter.findData(status))
-        shown(page)
-        figures[label] = (time.perf_counter() - t) * 1000
-        figures[label.replace("_ms", "_cpu_ms")] = (time.process_time() - cpu) * 1000
-    page.status_filter.setCurrentIndex(0)
-    shown(page)
+        timed(page, label, lambda s=status: page.status_filter.setCurrentIndex(page.status_filter.findData(s)))
+    timed(page, "reset_ms", lambda: page.status_filter.setCurrentIndex(0))
 
     # The "Newsletter" list (a third of everyone), then a search within it.
     from mailer_desktop.services.contacts import find_list
 
     newsletter = find_list(app, "Newsletter")
-    t, cpu = time.perf_counter(), time.process_time()
-    page.lists_panel.select_list(newsletter.id)
-    shown(page)
-    figures["filter_list_ms"] = (time.perf_counter() - t) * 1000
-    figures["filter_list_cpu_ms"] = (time.process_time() - cpu) * 1000
+    timed(page, "filter_list_ms", lambda: page.lists_panel.select_list(newsletter.id))
     figures["filter_list_hits"] = page.model.total
     # Straight to the end of the list: its rows come from the list's order, read in the background
     # (they show blank until then); measured until they are there, and how long the window's
@@ -175,16 +181,11 @@ def measure(home: Path) -> dict[str, float]:
     page.table.scrollToTop()
     qt.processEvents()
     page.search.setText("smith")
-    t, cpu = time.perf_counter(), time.process_time()
-    page.apply_filters()
-    shown(page)
-    figures["search_in_list_ms"] = (time.perf_counter() - t) * 1000
-    figures["search_in_list_cpu_ms"] = (time.process_time() - cpu) * 1000
+    timed(page, "search_in_list_ms", page.apply_filters)
     figures["search_in_list_hits"] = page.model.total
     page.search.setText("")
     page.lists_panel.select_list(None)
-    page.apply_filters()
-    shown(page)
+    timed(page, "reset_ms", page.apply_filters)
 
     t = time.perf_counter()
     page.table.scrollToBottom()
@@ -197,6 +198,7 @@ def measure(home: Path) -> dict[str, float]:
     figures["sort_by_name_ms"] = (time.perf_counter() - t) * 1000
 
     figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    page.stop_reading()
     page.close()
     app.close()
     return figures
@@ -224,13 +226,13 @@ def main() -> None:
     for key, title in (("search", "search 'smith'"), ("search_clustered", "search 'walter'"),
                        ("search_two_words", "search 'anna berg'"), ("search_address", "search one address")):
         print(f"{title + ':':<24} {figures[key + '_ms']:5.0f} ms [{figures[key + '_cpu_ms']:4.0f} ms]"
-              f"  ({figures[key + '_hits']:,} hits; target <= 150 ms)")
+              f"  ({figures[key + '_hits']:,} hits; target <= 150 ms; window held {figures[key + '_held_ms']:.0f} ms)")
     for key, title in (("filter_bounced", "filter status bounced"), ("filter_confirmed", "filter status confirmed")):
         print(f"{title + ':':<24} {figures[key + '_ms']:5.0f} ms [{figures[key + '_cpu_ms']:4.0f} ms]"
-              "  (target <= 150 ms)")
+              f"  (target <= 150 ms; window held {figures[key + '_held_ms']:.0f} ms)")
     for key, title in (("filter_list", "filter list Newsletter"), ("search_in_list", "search 'smith' in list")):
         print(f"{title + ':':<24} {figures[key + '_ms']:5.0f} ms [{figures[key + '_cpu_ms']:4.0f} ms]"
-              f"  ({figures[key + '_hits']:,} rows)")
+              f"  ({figures[key + '_hits']:,} rows; window held {figures[key + '_held_ms']:.0f} ms)")
     print(f"{'scroll list to the end:':<24} {figures['scroll_list_to_end_ms']:5.0f} ms until the rows show "
           f"(window held {figures['scroll_list_to_end_held_ms']:.0f} ms)")
     print(f"{'list middle, order read:':<24} {figures['scroll_list_middle_ms']:5.0f} ms"

@@ -297,5 +297,8 @@ class MainWindow(QMainWindow):
                 return
             self.jobs.cancel_all()
             self.jobs.wait_all()
+        for page in self.pages.values():  # reads of their own (the contact table's reader thread)
+            if hasattr(page, "stop_reading"):
+                page.stop_reading()
         self._window_settings().setValue("geometry", self.saveGeometry())
         super().closeEvent(event)

@@ -88,6 +88,11 @@ def _fill(app, n: int = 40) -> None:
         contacts.add_contact(app, "jo@other.example", "Jo Smithers", conn=conn)
 
 
+def _settled(qtbot, page):
+    """Searches and filters are read in the background: wait for the table to show them."""
+    qtbot.waitUntil(lambda: not page.model.searching, timeout=10000)
+
+
 def _click_row(qtbot, page, row: int, modifier=Qt.KeyboardModifier.NoModifier) -> None:
     rect = page.table.visualRect(page.model.index(row, 0))
     qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, modifier, rect.center())
@@ -137,8 +142,11 @@ def test_status_filter_and_sort_by_header(qtbot, app, make_page):
     page = make_page()
     page.status_filter.setFocus()
     page.status_filter.setCurrentIndex(page.status_filter.findData("confirmed"))
-    assert page.model.total == 1
+    assert page.model.searching and "searching" in page.count_label.text()  # read in the background
+    _settled(qtbot, page)
+    assert page.model.total == 1 and "searching" not in page.count_label.text()
     page.status_filter.setCurrentIndex(0)
+    _settled(qtbot, page)
     header = page.table.horizontalHeader()
     x = header.sectionViewportPosition(1) + header.sectionSize(1) // 2
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
@@ -252,6 +260,7 @@ def test_bulk_unsubscribe_with_confirmation(qtbot, app, make_page):
     assert all(contacts.get_contact(app, i).status == "unsubscribed" for i in chosen)
     assert all(suppression.is_suppressed(app, contacts.get_contact(app, i).email) for i in chosen)
     page.status_filter.setCurrentIndex(page.status_filter.findData("unsubscribed"))
+    _settled(qtbot, page)
     assert page.model.total == 3
 
 
@@ -266,6 +275,7 @@ def test_bulk_add_to_new_list_and_filter_by_list_panel(qtbot, app, make_page):
     vip = contacts.find_list(app, "VIP")
     assert vip is not None and contacts.count(app, ContactQuery(list_id=vip.id)) == 2
     page.lists_panel.select_list(vip.id)
+    _settled(qtbot, page)
     assert page.model.total == 2
     assert page.lists_panel.view.currentItem().text() == "VIP (2)"
     page.prompts.answers["text"] = ["Friends"]
@@ -273,6 +283,7 @@ def test_bulk_add_to_new_list_and_filter_by_list_panel(qtbot, app, make_page):
     assert contacts.get_list(app, vip.id).name == "Friends"
     page.prompts.answers["confirm"] = [True]
     qtbot.mouseClick(page.lists_panel.delete_button, Qt.MouseButton.LeftButton)
+    _settled(qtbot, page)
     assert contacts.all_lists(app) == [] and page.model.total == 42
 
 

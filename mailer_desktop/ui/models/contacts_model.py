@@ -8,7 +8,11 @@ and reset the model. All reads go through services.contacts (the GUI writes no S
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
@@ -18,7 +22,11 @@ from ...services.contacts import Contact, ContactQuery
 from ..widgets.charts import STATUS_COLOURS
 from .paging import PageCache
 
+log = logging.getLogger(__name__)
+
 PAGE_SIZE = 200
+# SQLite VM steps between two looks at whether a search in the reader thread is still wanted.
+READER_CHECK_OPS = 20_000
 MAX_PAGES = 30
 # A list filter with at least this many rows gets its whole order read in the background, after
 # which any window of it is a slice (reading a window deep in a big list means sorting the list).
@@ -49,6 +57,8 @@ STATUS_HELP = {
 class ContactsModel(QAbstractTableModel):
     query_changed = Signal()  # after every reset (count and first rows are ready)
     order_wanted = Signal()   # a window waits for the order being read: no reason to delay it
+    searching_changed = Signal()  # a query given to set_query_soon started or stopped being read
+    _prepared = Signal(int, object, object)  # from the reader thread: ask number, query, result
 
     def __init__(self, app, parent: QObject | None = None):
         super().__init__(parent)
@@ -66,6 +76,14 @@ class ContactsModel(QAbstractTableModel):
         self._order_pending = False  # an order read runs for the current query
         self._deferred = False       # a window was left blank until it arrives
         self._pages: PageCache[Contact] = PageCache(self._fetch, PAGE_SIZE, MAX_PAGES)
+        # set_query_soon: one reader thread with a connection (and page cache) of its own; every
+        # new query (or set_query) bumps _asked, which stops a read that is no longer wanted.
+        self._asked = 0
+        self._reader_busy = False
+        self._asked_query = self._query
+        self._reader: ThreadPoolExecutor | None = None
+        self._reader_local = threading.local()
+        self._prepared.connect(self._apply_prepared)  # queued: emitted in the reader thread
         self._headers = {
             "email": self.tr("Email"), "name": self.tr("Name"), "status": self.tr("Status"),
             "lists": self.tr("Lists"), "created": self.tr("Added"),
@@ -77,26 +95,102 @@ class ContactsModel(QAbstractTableModel):
         return self._query
 
     def set_query(self, query: ContactQuery) -> None:
+        self._drop_asked()
         self._query = query
         self.refresh()
 
+    @property
+    def searching(self) -> bool:
+        """Whether a query given to :meth:`set_query_soon` is still being read."""
+        return self._reader_busy
+
+    def set_query_soon(self, query: ContactQuery) -> None:
+        """Like :meth:`set_query`, without holding the window's thread: the count and the first
+        rows are read in the model's reader thread, and the table keeps showing the previous
+        rows until they arrive (``searching`` meanwhile). A newer query stops an older read."""
+        self._asked += 1
+        self._asked_query = query
+        if self._reader is None:
+            self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="contacts-reader")
+        if not self._reader_busy:
+            self._reader_busy = True
+            self.searching_changed.emit()
+        self._reader.submit(self._prepare, self._asked, query, self._pages.page_size)
+
+    def stop_reading(self) -> None:
+        """Drop a pending read and let the reader thread end (the page is closing)."""
+        self._drop_asked()
+        if self._reader is not None:
+            self._reader.shutdown(wait=True, cancel_futures=True)
+            self._reader = None
+
+    def _drop_asked(self) -> None:
+        self._asked += 1
+        if self._reader_busy:
+            self._reader_busy = False
+            self.searching_changed.emit()
+
+    def _prepare(self, ask: int, query: ContactQuery, page_size: int) -> None:
+        """In the reader thread: the search hits, count and first rows of ``query``."""
+        if ask != self._asked:
+            return
+        app = self._app
+        result: tuple | None = None
+        try:
+            conn = app.db.conn  # this thread's own connection, kept for the next query
+            if not getattr(self._reader_local, "ready", False):
+                contact_service.prepare_for_browsing(app)
+                self._reader_local.ready = True
+            conn.set_progress_handler(lambda: 1 if ask != self._asked else 0, READER_CHECK_OPS)
+            try:
+                hits = contact_service.search_hits(app, query, conn)
+                count = contact_service.count(app, query, hits, conn)
+                first = contact_service.contact_page(app, query, 0, page_size, hits, conn)
+            finally:
+                conn.set_progress_handler(None, 0)
+            result = (hits, count, first)
+        except sqlite3.Error as exc:
+            if ask != self._asked:
+                return  # interrupted: a newer query is on its way
+            log.warning("reading contacts in the background failed (%s); reading them here", exc)
+        if ask == self._asked:
+            self._prepared.emit(ask, query, result)
+
+    def _apply_prepared(self, ask: int, query: ContactQuery, result: tuple | None) -> None:
+        if ask != self._asked:
+            return  # a newer query was asked for meanwhile
+        self._reader_busy = False
+        self.searching_changed.emit()
+        self._query = query
+        if result is None:
+            self.refresh()  # the reader failed: read here (a real problem shows as it always did)
+            return
+        self._reset(*result)
+
     def update_query(self, **changes: Any) -> None:
-        values = {f: getattr(self._query, f) for f in ("search", "status", "list_id", "sort", "descending")}
+        """set_query with some fields changed — of the query being read, if one is."""
+        base = self._asked_query if self._reader_busy else self._query
+        values = {f: getattr(base, f) for f in ("search", "status", "list_id", "sort", "descending")}
         values.update(changes)
         self.set_query(ContactQuery(**values))
 
     def refresh(self) -> None:
         """Re-read the count and drop cached rows (after data changed)."""
+        hits = contact_service.search_hits(self._app, self._query)
+        self._reset(hits, contact_service.count(self._app, self._query, hits))
+
+    def _reset(self, hits: int | None, count: int, first: list[Contact] | None = None) -> None:
         if self._cancel_order is not None:  # an order read for the old query is not wanted now
             self._cancel_order()
             self._cancel_order = None
         self.beginResetModel()
         self._pages.clear()
+        if first is not None:
+            self._pages.put(0, first)
         self._order = None
         self._order_pending = self._deferred = False
         self._generation += 1
-        self._hits = contact_service.search_hits(self._app, self._query)
-        self._count = contact_service.count(self._app, self._query, self._hits)
+        self._hits, self._count = hits, count
         self.endResetModel()
         self.query_changed.emit()
         q = self._query

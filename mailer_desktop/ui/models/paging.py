@@ -35,6 +35,13 @@ class PageCache(Generic[T]):
             self._pages.move_to_end(number)
         return page
 
+    def put(self, number: int, rows: list[T]) -> None:
+        """Hold page ``number``, read elsewhere."""
+        self._pages[number] = rows
+        self._pages.move_to_end(number)
+        while len(self._pages) > self.max_pages:
+            self._pages.popitem(last=False)
+
     def peek(self, number: int) -> list[T] | None:
         """Page ``number`` if it is held, without reading it."""
         return self._pages.get(number)

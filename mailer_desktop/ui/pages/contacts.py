@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from ...domain import consent
 from ...services import contacts as contact_service
 from ...services import rights
+from ...services.contacts import ContactQuery
 from ..context import UiContext
 from ..dialogs.contact_dialog import ContactDialog
 from ..models.contacts_model import COLUMNS, SORTABLE, STATUS_LABELS, ContactsModel
@@ -170,6 +171,7 @@ class ContactsPage(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.model.modelReset.connect(self._selection_changed)
         self.model.query_changed.connect(self._update_count)
+        self.model.searching_changed.connect(self._update_count)
         self.model.order_loader = self._load_order
         self._start_order_now = None
         self.model.order_wanted.connect(self._order_wanted)
@@ -259,9 +261,21 @@ class ContactsPage(QWidget):
 
     # -- filters ---------------------------------------------------------------------------
     def apply_filters(self) -> None:
+        """Show what the search box, status filter and list ask for (read in the background: the
+        table keeps its rows until the new ones are there)."""
         self._search_timer.stop()
-        self.model.update_query(search=self.search.text().strip(), status=self.status_filter.currentData(),
-                                list_id=self.lists_panel.current_list_id())
+        q = self.model.query  # its sort order (a header click sets it at once)
+        wanted = ContactQuery(search=self.search.text().strip(), status=self.status_filter.currentData(),
+                              list_id=self.lists_panel.current_list_id(), sort=q.sort, descending=q.descending)
+        self.model.set_query_soon(wanted)
+
+    def stop_reading(self) -> None:
+        """The window closes: no table read may outlive it."""
+        self.model.stop_reading()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        self.stop_reading()
+        super().closeEvent(event)
 
     def reload(self) -> None:
         """Data changed (here or elsewhere): re-read counts, lists and the shown contact."""
@@ -280,6 +294,8 @@ class ContactsPage(QWidget):
         text = self.tr("{n} contacts").format(n=f"{self.model.total:,}")
         if selected:
             text += " " + self.tr("({n} selected)").format(n=f"{selected:,}")
+        if self.model.searching:
+            text += " " + self.tr("— searching…")
         self.count_label.setText(text)
 
     # -- selection -------------------------------------------------------------------------
