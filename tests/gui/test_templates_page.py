@@ -49,6 +49,11 @@ def test_empty_page_offers_starters_and_saving_lists_the_template(qtbot, ctx, an
     assert page.stack.currentIndex() == 1 and page.list.count() == 1
     text = page.preview.text_view.toPlainText()
     assert "1 Mill Lane" in text and "Unsubscribe: mailto:" in text
+    template_service.create_template(ctx.app, "Weekly specials", subject="Specials", source="# Specials\n\nBread.",
+                                     source_format="markdown")
+    page.refresh()
+    assert sorted(page.list.item(i).text() for i in range(page.list.count())) == [
+        "Newsletter  ·  HTML", "Weekly specials  ·  Markdown"]
 
 
 def test_composer_live_preview_merge_fields_and_preflight(qtbot, ctx, anna):

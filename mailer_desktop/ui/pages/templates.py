@@ -33,6 +33,8 @@ from ..dialogs.composer import ComposerDialog
 from ..widgets.empty_state import EmptyState
 from ..widgets.message_preview import MessagePreview
 
+FORMAT_LABELS = {"html": "HTML", "markdown": "Markdown"}
+
 
 class TemplatesPage(QWidget):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None):
@@ -109,7 +111,7 @@ class TemplatesPage(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for t in templates:
-            item = QListWidgetItem(f"{t.name}  ·  {t.source_format.upper()}")
+            item = QListWidgetItem(f"{t.name}  ·  {FORMAT_LABELS.get(t.source_format, t.source_format)}")
             item.setData(Qt.ItemDataRole.UserRole, t.id)
             self.list.addItem(item)
             if t.id == current:
