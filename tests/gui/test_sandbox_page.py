@@ -48,7 +48,7 @@ def test_start_server_capture_and_show_rendered_and_raw(qtbot, app):
         qtbot.mouseClick(page.server_button, Qt.MouseButton.LeftButton)
     assert not sandbox.port_open("127.0.0.1", port)
     assert page.stack.currentIndex() == 1
-    assert page.list.item(0).text().startswith("Second")     # newest first
+    assert page.list.item(0).text() == "ben@example.org\nSecond"     # newest first: recipient, subject
     page.list.setCurrentRow(1)
     assert "Hello there" in page.rendered.toPlainText()
     raw = page.raw.toPlainText()

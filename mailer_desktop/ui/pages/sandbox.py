@@ -66,6 +66,8 @@ class SandboxPage(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.list = QListWidget()
         self.list.setAccessibleName(self.tr("Captured messages"))
+        self.list.setAlternatingRowColors(True)  # two lines per message: recipient, subject
+        self.list.setSpacing(2)
         self.list.currentRowChanged.connect(self.show_message)
         self.viewer = QTabWidget()
         self.rendered = QTextBrowser()
@@ -96,7 +98,7 @@ class SandboxPage(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for m in messages:
-            item = QListWidgetItem(f"{m.subject or self.tr('(no subject)')}\n{', '.join(m.recipients)}")
+            item = QListWidgetItem(f"{', '.join(m.recipients)}\n{m.subject or self.tr('(no subject)')}")
             item.setData(Qt.ItemDataRole.UserRole, str(m.path))
             item.setToolTip(f"{m.sender} → {', '.join(m.recipients)}\n{m.date}")
             self.list.addItem(item)
