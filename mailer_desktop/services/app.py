@@ -15,6 +15,7 @@ from ..config import Paths, resolve_paths
 from ..logging_setup import configure as configure_logging
 from ..secrets import SUPPRESSION_KEY, TOKEN_KEY, SecretStore
 from ..storage import Database
+from ..storage.db import release_thread_connections
 from ..storage.meta import SettingsStore, ensure_install_id
 from .backup_restore import recover_interrupted_restore
 from .keys_guard import guarded_key
@@ -48,6 +49,11 @@ class App:
 
 # From about this size on, the start-up check of the database file takes a noticeable moment.
 SLOW_OPEN_BYTES = 100 * 1024 * 1024
+
+
+def worker_thread_done() -> None:
+    """A worker thread is about to end: close the database connections it opened."""
+    release_thread_connections()
 
 
 def opening_note(home: str | Path | None = None) -> str | None:

@@ -17,6 +17,7 @@ import re
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -95,6 +96,16 @@ def update_columns(conn: sqlite3.Connection, table: str, row_id: int, columns: M
         conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", (*columns.values(), row_id))
 
 
+_databases: weakref.WeakSet[Database] = weakref.WeakSet()
+
+
+def release_thread_connections() -> None:
+    """Close the calling thread's connections to every open database (see
+    :meth:`Database.release_thread`); for worker threads that are about to end."""
+    for db in list(_databases):
+        db.release_thread()
+
+
 def _configure(conn: sqlite3.Connection) -> sqlite3.Connection:
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA foreign_keys = ON")
@@ -115,6 +126,7 @@ class Database:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        _databases.add(self)
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
@@ -231,6 +243,19 @@ class Database:
             raise
         else:
             conn.execute("COMMIT")
+
+    def release_thread(self) -> None:
+        """Close this thread's connection (the thread is about to end). Without it every
+        short-lived worker thread would leave an open connection (two file handles and its
+        page cache) behind until the program quits."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            return
+        self._local.conn = None
+        with self._lock:
+            self._all = [c for c in self._all if c is not conn]
+        with contextlib.suppress(sqlite3.Error):
+            conn.close()
 
     def close(self) -> None:
         with self._lock:

@@ -20,6 +20,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
+from ..services.app import worker_thread_done
 from ..services.progress import Cancelled, Progress
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,7 @@ class Job(QObject):
         else:
             self.succeeded.emit(self.result)
         finally:
+            worker_thread_done()  # this thread ends now: its database connection goes with it
             self.running = False
             self.ended.emit()
 

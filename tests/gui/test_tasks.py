@@ -80,3 +80,23 @@ def test_garbage_is_collected_on_the_gui_thread_only(qtbot, main_thread_gc):
         b.append(a)  # cycles only the collector can free
     assert gc.get_count()[0] > 0
     qtbot.waitUntil(lambda: gc.get_count()[0] < main_thread_gc.threshold[0], timeout=3000)
+
+
+def test_a_finished_job_leaves_no_database_connection_open(qtbot, app):
+    import os
+
+    def open_files() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    runner = JobRunner()
+    app.db.conn.execute("SELECT 1")  # this thread's own connection stays
+    before_conns, before_files = len(app.db._all), open_files()
+    counts = []
+    for _ in range(40):
+        job = runner.run(lambda progress: app.db.conn.execute("SELECT count(*) FROM contacts").fetchone()[0],
+                         on_result=counts.append)
+        qtbot.waitUntil(lambda j=job: j not in runner.active, timeout=5000)
+    assert counts == [0] * 40
+    assert len(app.db._all) == before_conns
+    assert open_files() <= before_files + 2  # 40 jobs used to leave 80 file handles open
+    app.db.conn.execute("SELECT 1")  # the GUI thread's connection still works

@@ -18,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 
 from ...services import contacts as contact_service
+from ...services.app import worker_thread_done
 from ...services.contacts import Contact, ContactQuery
 from ..widgets.charts import STATUS_COLOURS
 from .paging import PageCache
@@ -121,7 +122,8 @@ class ContactsModel(QAbstractTableModel):
         """Drop a pending read and let the reader thread end (the page is closing)."""
         self._drop_asked()
         if self._reader is not None:
-            self._reader.shutdown(wait=True, cancel_futures=True)
+            self._reader.submit(worker_thread_done)  # its connection closes with it
+            self._reader.shutdown(wait=True)
             self._reader = None
 
     def _drop_asked(self) -> None:
