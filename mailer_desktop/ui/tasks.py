@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import time
 import traceback
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -75,6 +76,19 @@ class Job(QObject):
 
     def wait(self, msecs: int = 30000) -> bool:
         return self._thread.wait(msecs)
+
+    def release(self) -> None:
+        """After ``ended``: drop the callbacks and the function. Qt holds the connected callbacks,
+        and those that refer to the job (or to its result) would keep it alive for good."""
+        for signal in (self.progress, self.succeeded, self.failed, self.cancelled, self.ended):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # "nothing was connected"
+                try:
+                    signal.disconnect()
+                except (RuntimeError, TypeError):
+                    pass
+        self._fn = None
+        self.result = None
 
     def _execute(self) -> None:
         try:
@@ -145,6 +159,7 @@ class JobRunner(QObject):
         if job in self._jobs:
             self._jobs.remove(job)
         self.finished.emit(job)
+        job.release()
 
     @property
     def active(self) -> list[Job]:

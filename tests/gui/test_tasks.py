@@ -100,3 +100,21 @@ def test_a_finished_job_leaves_no_database_connection_open(qtbot, app):
     assert len(app.db._all) == before_conns
     assert open_files() <= before_files + 2  # 40 jobs used to leave 80 file handles open
     app.db.conn.execute("SELECT 1")  # the GUI thread's connection still works
+
+
+def test_a_finished_job_is_freed_with_its_result(qtbot):
+    import gc
+    import weakref
+
+    class Payload:
+        pass
+
+    runner = JobRunner()
+    got = []
+    job = runner.run(lambda progress: Payload(), on_result=got.append)
+    qtbot.waitUntil(lambda: job not in runner.active, timeout=5000)
+    assert len(got) == 1
+    payload, gone = weakref.ref(got.pop()), weakref.ref(job)
+    del job
+    gc.collect()
+    assert payload() is None and gone() is None  # callbacks held by Qt no longer keep them alive
