@@ -118,6 +118,11 @@ class ContactsModel(QAbstractTableModel):
             self.searching_changed.emit()
         self._reader.submit(self._prepare, self._asked, query, self._pages.page_size)
 
+    def refresh_soon(self) -> None:
+        """:meth:`refresh` in the reader thread (data changed: the rows shown stay until the new
+        ones are read)."""
+        self.set_query_soon(self._asked_query if self._reader_busy else self._query)
+
     def stop_reading(self) -> None:
         """Drop a pending read and let the reader thread end (the page is closing)."""
         self._drop_asked()

@@ -281,7 +281,7 @@ class ContactsPage(QWidget):
         """Data changed (here or elsewhere): re-read counts, lists and the shown contact."""
         shown = self.detail.contact
         self.lists_panel.reload()
-        self.model.refresh()
+        self.model.refresh_soon()
         self._update_empty()
         if shown is not None:  # keep showing the contact that was just changed (if it still exists)
             self.detail.show_contact(contact_service.get_contact(self.app, shown.id))
