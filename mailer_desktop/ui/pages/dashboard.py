@@ -114,6 +114,8 @@ class DashboardPage(QWidget):
         self.inbox_label = QLabel("")
         layout.addWidget(self.inbox_label)
 
+        self._reading = self._again = False
+        self.overview = None
         for signal in (ctx.events.contacts_changed, ctx.events.campaigns_changed, ctx.events.inbox_changed):
             signal.connect(self.refresh)
         self.refresh()
@@ -123,7 +125,28 @@ class DashboardPage(QWidget):
         super().showEvent(event)
 
     def refresh(self) -> None:
-        ov = dashboard.overview(self.ctx.app)
+        """Read the figures again in a background job (on a big database the counts take a
+        moment); a refresh asked for while one runs is done once it ends."""
+        if self._reading:
+            self._again = True
+            return
+        self._reading, self._again = True, False
+        app = self.ctx.app
+        self.ctx.jobs.run(lambda progress: (dashboard.overview(app), inbox_status.reminder(app)[0]),
+                          name="overview", on_result=self._show, on_ended=self._read_ended)
+
+    @property
+    def busy(self) -> bool:
+        """Whether figures are being read (tests wait for this)."""
+        return self._reading
+
+    def _read_ended(self) -> None:
+        self._reading = False
+        if self._again:
+            self.refresh()
+
+    def _show(self, figures) -> None:
+        ov, inbox_text = figures
         self.overview = ov
         self.cards["total"].setText(f"{ov.total_contacts:,}")
         self.cards["confirmed"].setText(f"{ov.by_status.get('confirmed', 0):,}")
@@ -156,5 +179,4 @@ class DashboardPage(QWidget):
             self.warnings.show()
         else:
             self.warnings.hide()
-        text, _urgent = inbox_status.reminder(self.ctx.app)
-        self.inbox_label.setText(text or self.tr("The inbox has not been processed yet."))
+        self.inbox_label.setText(inbox_text or self.tr("The inbox has not been processed yet."))
