@@ -111,10 +111,9 @@ def test_a_finished_job_is_freed_with_its_result(qtbot):
 
     runner = JobRunner()
     got = []
-    job = runner.run(lambda progress: Payload(), on_result=got.append)
-    qtbot.waitUntil(lambda: job not in runner.active, timeout=5000)
+    gone = weakref.ref(runner.run(lambda progress: Payload(), on_result=got.append))
+    qtbot.waitUntil(lambda: runner.active == [], timeout=5000)
     assert len(got) == 1
-    payload, gone = weakref.ref(got.pop()), weakref.ref(job)
-    del job
+    payload = weakref.ref(got.pop())
     gc.collect()
     assert payload() is None and gone() is None  # callbacks held by Qt no longer keep them alive
