@@ -55,6 +55,10 @@ STATUS_HELP = {
 }
 
 
+_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
+                    Qt.ItemDataRole.UserRole})
+
+
 class ContactsModel(QAbstractTableModel):
     query_changed = Signal()  # after every reset (count and first rows are ready)
     order_wanted = Signal()   # a window waits for the order being read: no reason to delay it
@@ -287,7 +291,7 @@ class ContactsModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        if role not in _ROLES or not index.isValid():  # a view asks for many roles per cell
             return None
         contact = self.contact_at(index.row())
         if contact is None:
