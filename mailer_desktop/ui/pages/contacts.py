@@ -34,11 +34,10 @@ from ..context import UiContext
 from ..dialogs.contact_dialog import ContactDialog
 from ..models.contacts_model import COLUMNS, SORTABLE, STATUS_LABELS, ContactsModel
 from ..widgets.empty_state import EmptyState
+from .contacts_order import ListOrderLoader
 from .contacts_panels import DetailPanel, JobBar, ListsPanel, Prompts
 
 SEARCH_DELAY_MS = 250
-# A big list's whole order is read once the user has stayed on it this long (not on every click).
-ORDER_DELAY_MS = 400
 
 
 def _import_wizard_available() -> bool:
@@ -172,9 +171,9 @@ class ContactsPage(QWidget):
         self.model.modelReset.connect(self._selection_changed)
         self.model.query_changed.connect(self._update_count)
         self.model.searching_changed.connect(self._update_count)
-        self.model.order_loader = self._load_order
-        self._start_order_now = None
-        self.model.order_wanted.connect(self._order_wanted)
+        self.order_loader = ListOrderLoader(ctx, self)
+        self.model.order_loader = self.order_loader.load
+        self.model.order_wanted.connect(self.order_loader.start_now)
         self.add_button.clicked.connect(self.add_contact)
         self.purge_button.clicked.connect(lambda: self.purge_unconfirmed(ask=True))
         self.bulk_add.clicked.connect(self.add_selection_to_list)
@@ -195,31 +194,6 @@ class ContactsPage(QWidget):
         self._update_empty()
         if rights.pending_due_for_purge(self.app):
             self.purge_unconfirmed(ask=False)
-
-    def _load_order(self, query, done):
-        """A big list's whole order, read in the background once the user has stayed on the list
-        a moment (the table then jumps anywhere in it); ``done(ids)`` hears of it (``done(None)``
-        if it failed). Returns the function that cancels it."""
-        app, state = self.app, {"job": None, "cancelled": False}
-
-        def start() -> None:
-            if not state["cancelled"] and state["job"] is None:
-                state["job"] = self.ctx.jobs.run(
-                    lambda progress: contact_service.ordered_ids(app, query, progress), name="list order",
-                    on_result=done, on_error=lambda _message: done(None))
-
-        def cancel() -> None:
-            state["cancelled"] = True
-            if state["job"] is not None:
-                state["job"].cancel()
-
-        QTimer.singleShot(ORDER_DELAY_MS, self, start)
-        self._start_order_now = start  # when the table shows a window that waits for it
-        return cancel
-
-    def _order_wanted(self) -> None:
-        if self._start_order_now is not None:  # asked while the table paints: start right after
-            QTimer.singleShot(0, self, self._start_order_now)
 
     def _table_actions(self) -> None:
         """The bulk actions also sit in the table's context menu; Delete erases (after asking)."""
