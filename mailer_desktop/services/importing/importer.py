@@ -289,16 +289,20 @@ def _recheck_suppressions(conn, hasher: SuppressionHits, plan: RowPlan, report: 
 
 
 def _merge_duplicates(conn, merges: dict[int, list], policy: str) -> None:
-    current = sql.staged(conn, list(merges))
+    seqs = sorted(merges)  # in table order: the staged rows are read and written page after page
+    current = sql.staged(conn, seqs)
     out = []
-    for seq, extra in merges.items():
+    for seq in seqs:
         if seq not in current:
             continue
         name, fields_json = current[seq]
         fields = json.loads(fields_json)
-        for new_name, new_fields in extra:
-            name, fields, _ = merge(policy, name, fields, new_name, new_fields)
-        out.append((name, json.dumps(fields, ensure_ascii=False) if fields else "{}", seq))
+        changed = False
+        for new_name, new_fields in merges[seq]:
+            name, fields, one = merge(policy, name, fields, new_name, new_fields)
+            changed = changed or one
+        if changed:  # most later rows add nothing to the first one
+            out.append((name, json.dumps(fields, ensure_ascii=False) if fields else "{}", seq))
     sql.restage(conn, out)
 
 
