@@ -87,12 +87,14 @@ def test_sorting_while_a_filter_is_read_keeps_the_filter(qtbot, model, monkeypat
     assert _emails(model) == ["anna.smith@shop.example", "jo@other.example"]
 
 
-def test_when_the_reader_fails_the_table_reads_the_query_itself(qtbot, model, monkeypatch):
+@pytest.mark.parametrize("error", [sqlite3.OperationalError("database disk image is malformed"),
+                                   RuntimeError("a fault in the reading code")])
+def test_when_the_reader_fails_the_table_reads_the_query_itself(qtbot, model, monkeypatch, error):
     real = contacts.search_hits
 
     def fails_off_the_main_thread(app, query, conn=None):
         if threading.current_thread() is not threading.main_thread():
-            raise sqlite3.OperationalError("database disk image is malformed")
+            raise error
         return real(app, query, conn)
 
     monkeypatch.setattr(contacts, "search_hits", fails_off_the_main_thread)

@@ -160,8 +160,8 @@ class ContactsModel(QAbstractTableModel):
             finally:
                 conn.set_progress_handler(None, 0)
             result = (hits, count, first)
-        except sqlite3.Error as exc:
-            if ask != self._asked:
+        except Exception as exc:  # nothing may stay unheard in the reader thread
+            if ask != self._asked and isinstance(exc, sqlite3.Error):
                 return  # interrupted: a newer query is on its way
             log.warning("reading contacts in the background failed (%s); reading them here", exc)
         if ask == self._asked:
