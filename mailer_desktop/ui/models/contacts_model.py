@@ -8,6 +8,7 @@ and reset the model. All reads go through services.contacts (the GUI writes no S
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sqlite3
 import threading
@@ -125,7 +126,7 @@ class ContactsModel(QAbstractTableModel):
     def refresh_soon(self) -> None:
         """:meth:`refresh` in the reader thread (data changed: the rows shown stay until the new
         ones are read)."""
-        self.set_query_soon(self._asked_query if self._reader_busy else self._query)
+        self.set_query_soon(self._changed({}))
 
     def stop_reading(self) -> None:
         """Drop a pending read and let the reader thread end (the page is closing)."""
@@ -179,11 +180,16 @@ class ContactsModel(QAbstractTableModel):
         self._reset(*result)
 
     def update_query(self, **changes: Any) -> None:
-        """set_query with some fields changed — of the query being read, if one is."""
-        base = self._asked_query if self._reader_busy else self._query
-        values = {f: getattr(base, f) for f in ("search", "status", "list_id", "sort", "descending")}
-        values.update(changes)
-        self.set_query(ContactQuery(**values))
+        """:meth:`set_query` with some fields changed."""
+        self.set_query(self._changed(changes))
+
+    def update_query_soon(self, **changes: Any) -> None:
+        """:meth:`set_query_soon` with some fields changed."""
+        self.set_query_soon(self._changed(changes))
+
+    def _changed(self, changes: dict[str, Any]) -> ContactQuery:
+        """The query with ``changes`` — of the query being read, if one is."""
+        return dataclasses.replace(self._asked_query if self._reader_busy else self._query, **changes)
 
     def refresh(self) -> None:
         """Re-read the count and drop cached rows (after data changed)."""

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 from ...domain import consent
 from ...services import contacts as contact_service
 from ...services import rights
-from ...services.contacts import ContactQuery
 from ..context import UiContext
 from ..dialogs.contact_dialog import ContactDialog
 from ..models.contacts_model import COLUMNS, SORTABLE, STATUS_LABELS, ContactsModel
@@ -238,10 +237,8 @@ class ContactsPage(QWidget):
         """Show what the search box, status filter and list ask for (read in the background: the
         table keeps its rows until the new ones are there)."""
         self._search_timer.stop()
-        q = self.model.query  # its sort order (a header click sets it at once)
-        wanted = ContactQuery(search=self.search.text().strip(), status=self.status_filter.currentData(),
-                              list_id=self.lists_panel.current_list_id(), sort=q.sort, descending=q.descending)
-        self.model.set_query_soon(wanted)
+        self.model.update_query_soon(search=self.search.text().strip(), status=self.status_filter.currentData(),
+                                     list_id=self.lists_panel.current_list_id())
 
     def stop_reading(self) -> None:
         """The window closes: no table read may outlive it."""
