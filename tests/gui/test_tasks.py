@@ -85,8 +85,8 @@ def test_garbage_is_collected_on_the_gui_thread_only(qtbot, main_thread_gc):
 def test_a_finished_job_leaves_no_database_connection_open(qtbot, app):
     import os
 
-    def open_files() -> int:
-        return len(os.listdir("/proc/self/fd"))
+    def open_files() -> int:  # Linux; elsewhere only the connection count is checked
+        return len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else 0
 
     runner = JobRunner()
     app.db.conn.execute("SELECT 1")  # this thread's own connection stays
