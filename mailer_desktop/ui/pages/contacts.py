@@ -37,6 +37,7 @@ from .contacts_order import ListOrderLoader
 from .contacts_panels import DetailPanel, JobBar, ListsPanel, Prompts
 
 SEARCH_DELAY_MS = 250
+SEARCHING_NOTE_MS = 300
 
 
 def _import_wizard_available() -> bool:
@@ -169,7 +170,12 @@ class ContactsPage(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.model.modelReset.connect(self._selection_changed)
         self.model.query_changed.connect(self._update_count)
-        self.model.searching_changed.connect(self._update_count)
+        # "searching…" shows only for a read that takes a while (not as a flicker on every key)
+        self._searching_note = QTimer(self)
+        self._searching_note.setSingleShot(True)
+        self._searching_note.setInterval(SEARCHING_NOTE_MS)
+        self._searching_note.timeout.connect(self._update_count)
+        self.model.searching_changed.connect(self._searching_changed)
         self.order_loader = ListOrderLoader(ctx, self)
         self.model.order_loader = self.order_loader.load
         self.model.order_wanted.connect(self.order_loader.start_now)
@@ -257,6 +263,13 @@ class ContactsPage(QWidget):
         if shown is not None:  # keep showing the contact that was just changed (if it still exists)
             self.detail.show_contact(contact_service.get_contact(self.app, shown.id))
 
+    def _searching_changed(self) -> None:
+        if self.model.searching:
+            self._searching_note.start()
+        else:
+            self._searching_note.stop()
+            self._update_count()
+
     def _update_empty(self) -> None:
         self.stack.setCurrentIndex(1 if contact_service.has_contacts(self.app) else 0)
 
@@ -265,7 +278,7 @@ class ContactsPage(QWidget):
         text = self.tr("{n} contacts").format(n=f"{self.model.total:,}")
         if selected:
             text += " " + self.tr("({n} selected)").format(n=f"{selected:,}")
-        if self.model.searching:
+        if self.model.searching and not self._searching_note.isActive():
             text += " " + self.tr("— searching…")
         self.count_label.setText(text)
 
