@@ -300,7 +300,9 @@ class ContactsModel(QAbstractTableModel):
         if role not in _ROLES or not index.isValid():  # a view asks for many roles per cell
             return None
         contact = self.contact_at(index.row())
-        if contact is None:
+        if contact is None:  # a window waiting for the list's order: say so in its first column
+            if self._order_pending and role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
+                return self.tr("…")
             return None
         column = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
