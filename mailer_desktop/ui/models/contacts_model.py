@@ -3,7 +3,10 @@
 The model knows the total row count of the current query and loads rows in pages of
 :data:`PAGE_SIZE` only when the view asks for them, keeping at most :data:`MAX_PAGES` pages in
 memory (least recently used pages are dropped). Search, filters and sorting replace the query
-and reset the model. All reads go through services.contacts (the GUI writes no SQL).
+and reset the model; the page's searches and filters are read in the model's reader thread
+(:meth:`ContactsModel.set_query_soon`), and a big list's whole order is read in the background
+so that any window of it is a slice. All reads go through services.contacts (the GUI writes no
+SQL).
 """
 
 from __future__ import annotations
