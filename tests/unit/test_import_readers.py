@@ -185,3 +185,26 @@ def test_read_errors_name_the_file_and_the_row(tmp_path):
     huge.write_text("email,note\na@example.com,x\nb@example.com,\"" + "y" * (FIELD_LIMIT + 10) + "\"\n", encoding="utf-8")
     with pytest.raises(ImportInputError, match=r"huge\.csv, row 3: field larger than field limit"):
         open_table(huge)
+
+
+@pytest.mark.parametrize("name, content, said", [
+    ("report.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", "this is a PDF document, not a contact table"),
+    ("contacts.csv", b"%PDF-1.7\n", "this is a PDF document"),  # the name does not decide
+    ("photo.csv", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "this is an image"),
+    ("export.dat", bytes(range(256)) * 16, "this is binary data"),
+    ("empty.csv", b"", "the file is empty"),
+])
+def test_files_that_are_no_table_are_named_for_what_they_are(tmp_path, name, content, said):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ImportInputError, match=f"^{name}: {said}"):
+        open_table(path)
+
+
+def test_text_tables_are_not_taken_for_binary_data(tmp_path):
+    for name, data in (("utf16.csv", "email,name\nanna@example.org,Ånna\n".encode("utf-16-le")),
+                       ("latin.csv", "email,name\nanna@example.org,J\xf6rg\n".encode("cp1252")),
+                       ("form_feed.csv", b"email,name\r\nanna@example.org,Anna\x0c\r\n")):
+        path = tmp_path / name
+        path.write_bytes(data)
+        assert rows_of(open_table(path))[0][0] == "anna@example.org", name

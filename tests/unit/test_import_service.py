@@ -272,8 +272,12 @@ def test_pasted_text_import(app):
 
 def test_mapping_overrides_and_errors(app, tmp_path):
     path = write(tmp_path, "Kontakt,Wer\nk@example.com,Kim\n")
-    with pytest.raises(ImportInputError, match="no column is mapped"):
+    with pytest.raises(ImportInputError, match=r'^nothing\.csv: no column holds email addresses \(first row: a, b\); '
+                       r'choose the address column \(on the command line: --map "Column N"=email\)$'):
         import_file(app, write(tmp_path, "a,b\n1,2\n", "nothing.csv"))
+    with pytest.raises(ImportInputError, match=r"^list\.csv: no column holds email addresses \(columns: Kontakt, Wer\)"
+                                               r".*--map HEADER=email"):
+        import_file(app, path, ImportOptions(targets=["skip", "name"]))
     import_file(app, path, ImportOptions(overrides={"Wer": "name", "Kontakt": "email"}))
     assert by_email(app)["k@example.com"].name == "Kim"
     with pytest.raises(ImportInputError, match="no column named"):

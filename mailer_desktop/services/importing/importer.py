@@ -114,11 +114,21 @@ def resolve_mapping(table: Table, options: ImportOptions) -> Mapping:
     if bad:
         raise ImportInputError(f"unknown column target {bad[0]!r} (email, name, first_name, last_name, "
                                "optout, skip or field:NAME)")
-    if mapping.targets.count("email") != 1:
-        raise ImportInputError(f"{table.name}: no column is mapped to the email address"
-                               if "email" not in mapping.targets else
-                               f"{table.name}: more than one column is mapped to the email address")
+    if "email" not in mapping.targets:
+        raise ImportInputError(_no_address_column(table))
+    if mapping.targets.count("email") > 1:
+        raise ImportInputError(f"{table.name}: more than one column is mapped to the email address")
     return mapping
+
+
+def _no_address_column(table: Table) -> str:
+    """What to say when no column was found to hold the addresses: the columns seen, and how to choose."""
+    if table.header_row is not None or not table.preview:
+        seen, choose = f"columns: {', '.join(table.header)}", "--map HEADER=email"
+    else:  # no header row: the columns are "Column 1", "Column 2" …
+        seen, choose = f"first row: {', '.join(table.preview[0][1])}", '--map "Column N"=email'
+    return (f"{table.name}: no column holds email addresses ({seen}); choose the address column "
+            f"(on the command line: {choose})")
 
 
 def import_file(app, path: str | Path, options: ImportOptions | None = None, progress: Progress = NO_PROGRESS,

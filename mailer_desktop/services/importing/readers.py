@@ -298,8 +298,14 @@ def open_table(path: str | Path, *, encoding: str | None = None, delimiter: str 
         return open_vcf(path, encoding)
     with path.open("rb") as fh:
         start = fh.read(4096)
+    if not start:
+        raise ImportInputError(f"{path.name}: the file is empty")
     if start.startswith(b"PK\x03\x04"):
         return open_xlsx(path)
+    kind = _not_a_table(start)
+    if kind:
+        raise ImportInputError(f"{path.name}: this is {kind}, not a contact table; import a CSV or TSV file, "
+                               "an Excel workbook (.xlsx) or vCards (.vcf)")
     if b"BEGIN:VCARD" in start.upper() and b"," not in start.split(b"BEGIN:VCARD")[0]:
         return open_vcf(path, encoding)
     table = open_csv(path, encoding, delimiter)
@@ -310,6 +316,29 @@ def open_table(path: str | Path, *, encoding: str | None = None, delimiter: str 
         blob.encoding = table.encoding
         return blob
     return table
+
+
+_SIGNATURES = ((b"%PDF-", "a PDF document"), (b"\xd0\xcf\x11\xe0", "an old Office file (.xls or .doc)"),
+               (b"\x89PNG", "an image"), (b"\xff\xd8\xff", "an image"), (b"GIF8", "an image"),
+               (b"{\\rtf", "a rich-text document"), (b"\x1f\x8b", "a compressed file"),
+               (b"7z\xbc\xaf", "a compressed file"), (b"Rar!", "a compressed file"))
+
+
+_CONTROL_BYTES = bytes(range(0, 9)) + bytes(range(14, 32))  # all but tab, line ends and form feeds
+
+
+def _not_a_table(start: bytes) -> str | None:
+    """What a file that cannot be a text table is (by its first bytes), or None."""
+    for magic, kind in _SIGNATURES:
+        if start.startswith(magic):
+            return kind
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text has NUL bytes by nature
+        return None
+    even, odd = start[0::2].count(0), start[1::2].count(0)
+    if max(even, odd) * 5 > len(start) // 2 * 2:  # a NUL in most other bytes: UTF-16 without a BOM
+        return None
+    controls = len(start) - len(start.translate(None, _CONTROL_BYTES))
+    return "binary data" if controls * 50 > len(start) else None  # text tables have next to none
 
 
 def looks_like_address(cell: str) -> bool:
