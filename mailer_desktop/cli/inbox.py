@@ -81,6 +81,10 @@ def import_mail(args, ctx: Context) -> int:
         ctx.say(f"Processed {summary['processed']} message(s), {summary['unchanged']} already seen; {kinds}.")
         if summary["review"]:
             ctx.say(f"{summary['review']} message(s) need your decision (Inbox page, review list).")
+        if report.not_mail:
+            shown = ", ".join(report.not_mail[:10]) + (f" and {len(report.not_mail) - 10} more"
+                                                       if len(report.not_mail) > 10 else "")
+            ctx.say(f"Skipped {len(report.not_mail)} file(s) that are not mail messages: {shown}.")
         for line in report.warnings:
             ctx.say(f"Warning: {line}")
     return 0

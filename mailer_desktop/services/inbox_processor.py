@@ -77,11 +77,12 @@ class ImportReport:
     review: int = 0
     outcomes: list[Outcome] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    not_mail: list[str] = field(default_factory=list)   # files skipped: no mail message
 
     def summary(self) -> dict:
         return {"processed": self.processed, "unchanged": self.unchanged, "by_kind": dict(self.by_kind),
                 "review": self.review, "warnings": list(self.warnings),
-                "outcomes": [o.__dict__ for o in self.outcomes]}
+                "outcomes": [o.__dict__ for o in self.outcomes], "not_mail": list(self.not_mail)}
 
 
 def message_key(raw: bytes, message_id: str) -> str:
@@ -227,6 +228,9 @@ def process_messages(app, messages: Iterable[SourceMessage], progress: Progress 
         progress.update(n - 1, total, f"Processing {msg.name}")
         if msg.known:
             report.unchanged += 1
+            continue
+        if msg.not_mail:
+            report.not_mail.append(msg.label)
             continue
         results = classify(msg.raw)
         key = message_key(msg.raw, results[0].message_id if results else "")

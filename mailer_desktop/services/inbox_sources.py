@@ -49,6 +49,7 @@ class SourceMessage:
     name: str             # short name for reports (a file's base name)
     _mark: Callable[[bool], None] | None = field(default=None, repr=False)
     known: bool = False   # already processed earlier (only its Message-ID was fetched; raw is empty)
+    not_mail: bool = False  # a file that is no mail message (a PDF, a picture, notes): skipped
 
     def mark_processed(self, keep_unread: bool = False) -> None:
         """Record in the mailbox that the message was processed. ``keep_unread``: a message for
@@ -162,7 +163,24 @@ def _file_messages(path: Path) -> Iterator[SourceMessage]:
     if is_mbox(path) and path.suffix.lower() != ".eml":
         yield from iter_mbox(path)
     else:
-        yield SourceMessage(_read(path), str(path), path.name)
+        raw = _read(path)
+        yield SourceMessage(raw, str(path), path.name, not_mail=not looks_like_mail(raw))
+
+
+_HEADER_LINE = re.compile(rb"^[!-9;-~]+[ \t]*:")
+_MAIL_HEADERS = re.compile(rb"(?im)^(?:from|to|subject|date|received|return-path|message-id|mime-version|"
+                           rb"content-type|delivered-to|x-failed-recipients)[ \t]*:")
+
+
+def looks_like_mail(raw: bytes) -> bool:
+    """Whether a file starts as a mail message does: with a header field (after an mbox "From "
+    line, if any), and its header block holds at least one of the usual ones."""
+    text = raw[:16384].lstrip(b"\r\n")
+    if text.startswith(b"From "):
+        text = text.split(b"\n", 1)[1] if b"\n" in text else b""
+    end = re.search(rb"\r?\n\r?\n", text)
+    head = text[:end.start()] if end else text
+    return bool(_HEADER_LINE.match(head)) and bool(_MAIL_HEADERS.search(head))
 
 
 # --- IMAP -------------------------------------------------------------------------------------------

@@ -53,6 +53,9 @@ def test_process_dropped_mail_and_decide_a_review_item(qtbot, app, tmp_path):
 
     # the same mail again changes nothing
     page.last_report = None
-    page.process_paths([unsub])
+    pdf = tmp_path / "invoice.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n")
+    page.process_paths([unsub, pdf])
     qtbot.waitUntil(lambda: page.job is None and page.last_report is not None, timeout=15000)
     assert page.last_report.processed == 0 and page.last_report.unchanged == 1
+    assert "1 file(s) skipped: not mail messages (invoice.pdf)" in page.summary.text()

@@ -210,3 +210,22 @@ def test_cli_imap_set_stores_settings_and_password_in_the_keyring(cli, app, keyr
         assert again.secrets.get(SecretStore.imap_name(account.id)) == "imap-pass"
     finally:
         again.close()
+
+
+def test_files_that_are_not_mail_are_skipped_and_named(app, anna, cli, tmp_path):
+    folder = tmp_path / "returned"
+    folder.mkdir()
+    (folder / "bounce.eml").write_bytes(fixture("hard_bounce_reference.eml", **toks(app, anna)))
+    (folder / "invoice.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n")
+    (folder / "notes.txt").write_text("Call the baker on Monday.\nFrom: nobody, really\n", encoding="utf-8")
+    report = inbox_processor.import_paths(app, [str(folder)])
+    assert (report.processed, report.review) == (1, 0)
+    assert sorted(p.rsplit("/", 1)[-1] for p in report.not_mail) == ["invoice.pdf", "notes.txt"]
+    assert status(app, anna) == "bounced"
+    (folder / "again.pdf").write_bytes(b"%PDF-1.7\n")
+    code, out, err = cli("inbox", "import", str(folder / "again.pdf"), str(folder / "bounce.eml"))
+    assert code == 0, err
+    assert "Skipped 1 file(s) that are not mail messages: " in out and "again.pdf" in out
+    code, out, err = cli("--json", "inbox", "import", str(folder / "invoice.pdf"))
+    assert code == 0, err
+    assert json.loads(out)["not_mail"] == [str(folder / "invoice.pdf")] and json.loads(out)["processed"] == 0

@@ -269,6 +269,10 @@ class InboxPage(QWidget):
             parts.append(self.tr("{n} seen before (nothing changed)").format(n=report.unchanged))
         if report.review:
             parts.append(self.tr("{n} need your decision").format(n=report.review))
+        if report.not_mail:
+            parts.append(self.tr("{n} file(s) skipped: not mail messages ({names})").format(
+                n=len(report.not_mail), names=", ".join(Path(p).name for p in report.not_mail[:5])
+                + ("…" if len(report.not_mail) > 5 else "")))
         text = "; ".join(parts) + (f" — {kinds}" if kinds else "") + "."
         if report.warnings:
             text += "<br>⚠ " + "<br>⚠ ".join(report.warnings)
