@@ -87,12 +87,21 @@ def create(args, ctx: Context) -> int:
     return 0
 
 
+def _backup_file(name: str) -> Path:
+    """The backup file named on the command line, checked to be one before a passphrase is asked for."""
+    file = Path(name).expanduser()
+    if not file.is_file():
+        raise CliError(f"{file}: no such backup file")
+    info = service.describe(file)
+    if info.problem and not info.created_at:  # not a backup at all (damage inside shows later)
+        raise CliError(info.problem)
+    return file
+
+
 def restore(args, ctx: Context) -> int:
     # The data folder is not opened through ctx.app: restoring must work on a folder that does
     # not exist yet (a new computer) or whose database is damaged.
-    file = Path(args.file).expanduser()
-    if not file.is_file():
-        raise CliError(f"{file}: no such backup file")
+    file = _backup_file(args.file)
     passphrase = _passphrase(args, ctx, confirm=False)
     try:
         report = service.restore_backup(getattr(args, "home", None), file, passphrase,
@@ -131,9 +140,7 @@ def list_(args, ctx: Context) -> int:
 
 
 def verify(args, ctx: Context) -> int:
-    file = Path(args.file).expanduser()
-    if not file.is_file():
-        raise CliError(f"{file}: no such backup file")
+    file = _backup_file(args.file)
     passphrase = _passphrase(args, ctx, confirm=False)
     try:
         header = service.verify_backup(file, passphrase)

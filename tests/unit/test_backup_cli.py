@@ -113,6 +113,9 @@ def test_clear_errors(cli, stdin, tmp_path):
     stdin(PASS + "\n")
     code, out, err = cli("backup", "restore", str(not_backup), "--passphrase-stdin")
     assert code == 1 and "not a Mailer Desktop backup" in err
+    for command in ("restore", "verify"):  # said before any passphrase is asked for
+        code, out, err = cli("backup", command, str(not_backup))
+        assert code == 1 and "x.mdbackup is not a Mailer Desktop backup" in err and "passphrase" not in err
     stdin("")
     code, out, err = cli("backup", "create", "--passphrase-stdin")
     assert code == 1 and "no passphrase" in err
