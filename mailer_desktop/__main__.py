@@ -98,6 +98,9 @@ def main(argv: list[str] | None = None) -> int:
 
     window = MainWindow(app)
     window.setWindowIcon(app_icon())
+    from .ui.errors import install as report_unhandled_errors
+
+    report_unhandled_errors(lambda: qt_app.activeWindow() or window, APP_NAME, app.paths.logs)
     window.show()
     if splash is not None:
         splash.finish(window)
