@@ -91,6 +91,11 @@ def _erase_in(app, conn: sqlite3.Connection, addr: Address, channel: str, key: b
 def compact(app) -> bool:
     """Make deleted rows unrecoverable from the file: merge the search index (so its old
     segments go), VACUUM, truncate the WAL. False when another connection blocked it."""
+    with app.db.long_write("erasing deleted data from the database file"):
+        return _compact(app)
+
+
+def _compact(app) -> bool:
     conn = app.db.conn
     conn.execute("INSERT INTO contacts_search(contacts_search) VALUES ('optimize')")
     # SQLite builds with STAT4 keep sample index keys (addresses) after ANALYZE; drop them.

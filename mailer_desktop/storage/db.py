@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from .write_gate import INTERACTIVE_BUSY_MS, WriteGate
+
 APPLICATION_ID = 0x4D4C4452  # "MLDR"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
@@ -126,6 +128,7 @@ class Database:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self.gate = WriteGate()
         _databases.add(self)
 
     # -- opening -------------------------------------------------------------------------
@@ -223,6 +226,8 @@ class Database:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = self.connect()
+            if self.gate.is_interactive():
+                conn.execute(f"PRAGMA busy_timeout = {INTERACTIVE_BUSY_MS}")
             self._local.conn = conn
             with self._lock:
                 self._all.append(conn)
@@ -235,7 +240,11 @@ class Database:
         if conn.in_transaction:  # nested use joins the outer transaction
             yield conn
             return
-        conn.execute("BEGIN IMMEDIATE")
+        self.gate.before_write()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise self.gate.busy(exc) from exc
         try:
             yield conn
         except BaseException:
@@ -243,6 +252,19 @@ class Database:
             raise
         else:
             conn.execute("COMMIT")
+
+    def mark_interactive(self) -> None:
+        """The calling thread is the window's: its writes never wait long for the lock (see
+        storage/write_gate.py)."""
+        self.gate.mark_interactive()
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.execute(f"PRAGMA busy_timeout = {INTERACTIVE_BUSY_MS}")
+
+    def long_write(self, task: str):
+        """Context manager around a write that may hold the lock for seconds (see
+        storage/write_gate.py); ``task`` names it for the user."""
+        return self.gate.long_write(task)
 
     def release_thread(self) -> None:
         """Close this thread's connection (the thread is about to end). Without it every

@@ -17,12 +17,16 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from ..storage.write_gate import WriteBusyError
+
 log = logging.getLogger(__name__)
 
 
 def friendly_text(exc: BaseException, log_folder: Path | None = None) -> str:
     """What to tell the user about an error that nothing handled."""
     where = f" The details are in the log ({log_folder})." if log_folder else " The details are in the log."
+    if isinstance(exc, WriteBusyError):
+        return exc.user_text
     if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc).lower():
         return ("The contacts are being changed by another task (an import, a send or the inbox) and "
                 "this change could not wait for it. Nothing was saved; try again in a moment.")

@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
     def __init__(self, app: App, parent: QWidget | None = None):
         super().__init__(parent)
         self.app = app
+        app.db.mark_interactive()  # this thread's writes never wait for a long import to end
         self.events = Events(self)
         self.jobs = JobRunner(self)
         self.ctx = UiContext(app=app, jobs=self.jobs, events=self.events)

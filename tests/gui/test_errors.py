@@ -9,6 +9,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
+from mailer_desktop.storage.write_gate import WriteBusyError
 from mailer_desktop.ui.errors import ErrorReporter, friendly_text
 
 
@@ -18,6 +19,9 @@ def test_friendly_texts():
     assert friendly_text(sqlite3.DatabaseError("disk I/O error"), Path("/logs")) == (
         "The database reported a problem: disk I/O error. Nothing was saved. The details are in the log (/logs).")
     assert friendly_text(KeyError("x")) == "Something went wrong: 'x'. The details are in the log."
+    busy = friendly_text(WriteBusyError("saving the import of shop.csv"))
+    assert busy == ("Mailer Desktop is busy with saving the import of shop.csv right now, so this change was "
+                    "not saved. Try again when that has finished.")
 
 
 def test_an_unhandled_error_is_logged_and_shown_once_at_a_time(qtbot, caplog):

@@ -34,6 +34,7 @@ from ...domain.addresses import AddressError, validate
 from ...services import contacts as contact_service
 from ...services.contact_errors import ContactError
 from ...services.contacts import Contact
+from ...storage.write_gate import WriteBusyError
 
 
 class ContactDialog(QDialog):
@@ -219,6 +220,9 @@ class ContactDialog(QDialog):
                     saved = contact_service.require_contact(self.app, saved.id, conn)
         except ContactError as exc:
             self.error.setText(str(exc))
+            return
+        except WriteBusyError as exc:  # a long write (a big import) holds the database: not waited for
+            self.error.setText(exc.user_text)
             return
         self.saved = saved
         self.accept()
