@@ -240,6 +240,7 @@ def test_bulk_add_to_new_list_and_filter_by_list_panel(qtbot, app, make_page):
     _wait_idle(qtbot, page)
     vip = contacts.find_list(app, "VIP")
     assert vip is not None and contacts.count(app, ContactQuery(list_id=vip.id)) == 2
+    qtbot.waitUntil(lambda: not page.lists_panel.reading, timeout=5000)  # the panel reads sizes in a thread
     page.lists_panel.select_list(vip.id)
     _settled(qtbot, page)
     assert page.model.total == 2
@@ -438,3 +439,52 @@ def test_the_count_says_searching_only_when_a_read_takes_a_while(qtbot, app, mak
     release.set()
     _settled(qtbot, page)
     assert "searching" not in page.count_label.text() and page.model.total == 0
+
+
+def test_lists_panel_reads_sizes_in_a_thread_of_its_own(qtbot, app, make_page, monkeypatch):
+    import threading
+
+    from mailer_desktop.ui.pages import contacts_panels
+
+    _fill(app)
+    page = make_page()
+    panel = page.lists_panel
+    readers: list[str] = []
+    real = contacts_panels.contact_service.all_lists
+
+    def all_lists(*args, **kwargs):
+        readers.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(contacts_panels.contact_service, "all_lists", all_lists)
+    vip = contacts.create_list(app, "VIP")
+    contacts.add_to_list(app, vip.id, [1, 2, 3])
+    for _ in range(5):  # changes reported one after another: one read, and at most one more after it
+        page.ctx.events.lists_changed.emit()
+    assert panel.reading
+    qtbot.waitUntil(lambda: not panel.reading, timeout=5000)
+    shown = [panel.view.item(i).text() for i in range(panel.view.count())]
+    assert "VIP (3)" in shown and shown[0] == "All contacts (42)"
+    assert 1 <= len(readers) <= 2 and set(readers) == {"lists-reader"}
+
+
+def test_lists_panel_reads_on_the_window_thread_when_its_thread_fails(qtbot, app, make_page, monkeypatch):
+    import threading
+
+    from mailer_desktop.ui.pages import contacts_panels
+
+    _fill(app)
+    page = make_page()
+    panel = page.lists_panel
+    real = contacts_panels.contact_service.all_lists
+
+    def all_lists(*args, **kwargs):
+        if threading.current_thread().name == "lists-reader":
+            raise OSError("disk went away")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(contacts_panels.contact_service, "all_lists", all_lists)
+    contacts.create_list(app, "Late")
+    panel.reload_soon()
+    qtbot.waitUntil(lambda: not panel.reading, timeout=5000)
+    assert any(panel.view.item(i).text() == "Late (0)" for i in range(panel.view.count()))

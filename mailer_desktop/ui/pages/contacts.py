@@ -193,7 +193,7 @@ class ContactsPage(QWidget):
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
         self._table_actions()
         ctx.events.contacts_changed.connect(self.reload)
-        ctx.events.lists_changed.connect(self.lists_panel.reload)
+        ctx.events.lists_changed.connect(self.lists_panel.reload_soon)
 
         self.model.refresh()
         self._update_empty()
@@ -257,7 +257,7 @@ class ContactsPage(QWidget):
     def reload(self) -> None:
         """Data changed (here or elsewhere): re-read counts, lists and the shown contact."""
         shown = self.detail.contact
-        self.lists_panel.reload()
+        self.lists_panel.reload_soon()
         self.model.refresh_soon()
         self._update_empty()
         if shown is not None:  # keep showing the contact that was just changed (if it still exists)
