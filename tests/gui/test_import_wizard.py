@@ -60,10 +60,13 @@ def test_file_to_report_with_confirmed_consent(qtbot, ctx, app, tmp_path):
     assert not wizard.next_button.isEnabled()  # confirmed needs a proof
     qtbot.keyClicks(wizard.proof_edit, "Paper signup sheet in the shop, March 2024")
     assert wizard.next_button.isEnabled()
+    told: list[str] = []
+    ctx.events.status_message.connect(told.append)
     with qtbot.waitSignal(ctx.events.contacts_changed, timeout=20_000):
         click(qtbot, wizard.next_button)
     assert wizard.page == REPORT
     assert wizard.report.added == 3 and "3 added" in wizard.summary_label.text()
+    assert told and told[-1].startswith("Imported bom_semicolon.csv: 3 added, 0 updated")
     anna = contacts.find_by_email(app, "anna.mueller@example.de")
     assert anna.status == "confirmed" and anna.lists == ("Bakery customers",) and "company" not in anna.fields
     assert "Paper signup sheet" in contacts.consent_trail(app, anna.id)[0].evidence
@@ -171,6 +174,8 @@ def test_event_loop_stays_responsive_while_importing(qtbot, ctx, app, tmp_path):
     finally:
         beat.stop()
     assert wizard.report.added == 120_000 and contacts.count(app) == 120_000
+    assert "120,000 new contacts" in wizard.summary_label.text()
+    assert "120,000 rows: 120,000 added" in wizard.summary_label.text()  # big figures read with separators
     longest = max(gaps)
     print(f"heartbeat: longest stall {longest} ms during an import of 120,000 rows")
     assert longest <= 250

@@ -421,12 +421,14 @@ class ImportWizard(QDialog):
         self.report = report
         headline = self.tr("{added} new contacts, {updated} updated.").format(
             added=f"{report.added:,}", updated=f"{report.updated:,}")
+        counts = {key: f"{value:,}" for key, value in (
+            ("rows", report.rows), ("added", report.added), ("updated", report.updated),
+            ("unchanged", report.unchanged), ("dup", report.duplicates), ("invalid", report.invalid),
+            ("supp", report.suppressed), ("skipped", report.skipped), ("flagged", report.flagged))}
         self.summary_label.setText(f"<b style='font-size: 13pt'>{headline}</b><br>" + self.tr(
             "{rows} rows: {added} added, {updated} updated, {unchanged} unchanged, {dup} duplicates, "
             "{invalid} invalid, {supp} suppressed (never re-added), {skipped} skipped; {flagged} flagged "
-            "for a second look.").format(rows=report.rows, added=report.added, updated=report.updated,
-                                         unchanged=report.unchanged, dup=report.duplicates, invalid=report.invalid,
-                                         supp=report.suppressed, skipped=report.skipped, flagged=report.flagged))
+            "for a second look.").format(**counts))
         self.issues_view.setModel(IssuesModel(report.issues, self.issues_view))
         self.save_report_button.setEnabled(bool(report.issues))
         self.save_report_button.setVisible(bool(report.issues))
@@ -437,7 +439,10 @@ class ImportWizard(QDialog):
         self._show(REPORT)
         self.ctx.events.contacts_changed.emit()
         self.ctx.events.lists_changed.emit()
-        self.ctx.events.status_message.emit(report.summary())
+        self.ctx.events.status_message.emit(self.tr(
+            "Imported {name}: {added} added, {updated} updated, {unchanged} unchanged, {dup} duplicates, "
+            "{invalid} invalid, {supp} suppressed, {skipped} skipped; {flagged} flagged").format(
+                name=report.source, **counts))
         self.imported.emit(report)
 
     def _import_failed(self, message: str) -> None:
