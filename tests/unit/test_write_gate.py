@@ -151,3 +151,29 @@ def test_a_running_import_refuses_a_window_edit_with_its_file_name(app, tmp_path
     assert result and result[0].added == 3000
     contact_service.add_contact(app, "anna@example.com")
     assert _count(app) == 3001
+
+
+def test_the_compaction_after_an_erasure_is_announced(app, monkeypatch):
+    from mailer_desktop.services import rights
+
+    app.db.mark_interactive()
+    inside, release = threading.Event(), threading.Event()
+    real_vacuum = app.db.vacuum
+
+    def slow_vacuum() -> None:  # the VACUUM of a big file takes seconds: hold it here
+        inside.set()
+        release.wait(20)
+        real_vacuum()
+
+    monkeypatch.setattr(app.db, "vacuum", slow_vacuum)
+    thread = threading.Thread(target=lambda: (rights.compact(app), app.db.release_thread()))
+    thread.start()
+    try:
+        assert inside.wait(10)
+        with pytest.raises(WriteBusyError) as caught:
+            contact_service.add_contact(app, "anna@example.com")
+        assert caught.value.task == "erasing deleted data from the database file"
+    finally:
+        release.set()
+        thread.join(20)
+    assert app.db.gate.other_long_write() is None
