@@ -147,6 +147,27 @@ def test_cancel_mid_import_changes_nothing(qtbot, ctx, app, tmp_path):
     assert list(app.db.conn.iterdump()) == before
 
 
+def test_closing_mid_import_cancels_without_holding_the_window(qtbot, ctx, app, tmp_path):
+    import time
+
+    big = tmp_path / "big.csv"
+    big.write_text("email,name\n" + "".join(f"p{i}@example.com,P {i}\n" for i in range(150_000)), encoding="utf-8")
+    wizard = open_wizard(qtbot, ctx, big)
+    qtbot.waitUntil(lambda: wizard.page == PREVIEW, timeout=20_000)
+    for _ in range(3):
+        click(qtbot, wizard.next_button)
+    qtbot.waitUntil(lambda: wizard.progress_bar.maximum() > 0 or wizard.page != 4, timeout=20_000)
+    job = wizard.job
+    assert job.running
+    start = time.perf_counter()
+    wizard.reject()  # Esc or the window's close button
+    assert time.perf_counter() - start < 0.2  # the window's thread did not wait for the import
+    assert wizard.isVisible() and wizard.progress_label.text() == "Cancelling…"
+    qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=30_000)
+    assert not job.running and job.cancel_requested
+    assert contacts.count(app) == 0
+
+
 def test_event_loop_stays_responsive_while_importing(qtbot, ctx, app, tmp_path):
     """A heartbeat timer measures the longest stall of the event loop while the wizard imports a
     file big enough to be read and checked by reading processes. Like the sending test, it fails

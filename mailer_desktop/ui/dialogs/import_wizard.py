@@ -53,6 +53,7 @@ class ImportWizard(QDialog):
         self.table: importing.Table | None = None
         self.report: importing.ImportReport | None = None
         self.job = None
+        self._close_when_stopped = False
         self._path: Path | None = None
         self._text: str | None = None
         self.setWindowTitle(self.tr("Import contacts"))
@@ -477,7 +478,13 @@ class ImportWizard(QDialog):
         return Path(path)
 
     def reject(self) -> None:
+        """Closing while an import runs cancels it; the dialog closes once the import has
+        stopped (and rolled back) — without holding the window meanwhile."""
         if self.job is not None and self.job.running:
             self.job.cancel()
-            self.job.wait()
+            self.progress_label.setText(self.tr("Cancelling…"))
+            if not self._close_when_stopped:
+                self._close_when_stopped = True
+                self.job.ended.connect(lambda: QDialog.reject(self))
+            return
         super().reject()
