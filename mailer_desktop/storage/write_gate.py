@@ -29,7 +29,7 @@ class WriteBusyError(sqlite3.OperationalError):
 
     def __init__(self, task: str | None):
         self.task = task
-        super().__init__(f"database is locked: busy with {task or 'another task'}")
+        super().__init__(self.user_text)  # pages that show str(error) show the sentence for the user
 
     @property
     def user_text(self) -> str:

@@ -62,6 +62,7 @@ def test_the_interactive_thread_is_refused_at_once_and_told_what_runs(app):
     assert waited < 0.2  # not SQLite's busy wait
     assert caught.value.task == "the import of big.csv"
     assert "the import of big.csv" in caught.value.user_text and "not saved" in caught.value.user_text
+    assert str(caught.value) == caught.value.user_text  # pages that show str(error) show the same sentence
     assert _count(app) == 0
     contact_service.add_contact(app, "anna@example.com", "Anna")  # once it ended, the same write works
     assert _count(app) == 1
