@@ -171,12 +171,16 @@ def skipped_counts(conn: sqlite3.Connection, campaign_id: int) -> dict[str, int]
 
 def deliveries_page(conn: sqlite3.Connection, campaign_id: int, offset: int, limit: int,
                     state: str | None = None):
-    where = "d.campaign_id = ?" + (" AND d.state = ?" if state else "")
+    """One window of a campaign's send log, in delivery order. The window's ids are found in
+    a narrow index first (deliveries_by_campaign, or deliveries_by_state with a state), so the
+    rows skipped by the offset are never joined to their contacts."""
+    where = "campaign_id = ?" + (" AND state = ?" if state else "")
     params: list = [campaign_id] + ([state] if state else [])
     return conn.execute(
         f"SELECT d.id, d.contact_id, c.email, d.state, d.attempts, d.last_reply, d.message_id, d.claimed_at, "
-        f"d.finished_at FROM deliveries d LEFT JOIN contacts c ON c.id = d.contact_id WHERE {where} "
-        f"ORDER BY d.id LIMIT ? OFFSET ?", (*params, limit, offset)).fetchall()
+        f"d.finished_at FROM (SELECT id FROM deliveries WHERE {where} ORDER BY id LIMIT ? OFFSET ?) AS w "
+        f"JOIN deliveries d ON d.id = w.id LEFT JOIN contacts c ON c.id = d.contact_id ORDER BY d.id",
+        (*params, limit, offset)).fetchall()
 
 
 def deliveries_count(conn: sqlite3.Connection, campaign_id: int, state: str | None = None) -> int:
