@@ -63,6 +63,11 @@ def _page(qtbot, app):
     return page
 
 
+def _figures_read(qtbot, page) -> None:
+    """The campaign history's figures are read in the background: wait for them."""
+    qtbot.waitUntil(lambda: not page.counting, timeout=10000)
+
+
 def _choose_account(page, name):
     page.account.setCurrentIndex(page.account.findData(name))
 
@@ -91,8 +96,9 @@ def test_new_campaign_preview_count_send_and_log(qtbot, app, setup, server, monk
     assert "to 5 people" in asked.texts[0] and "not confirmed yet" in asked.texts[0]
     assert page.last_result["sent"] == 5 and server.handler.total == 5
     assert "5 sent" in page.message.text()
+    _figures_read(qtbot, page)
     line = page.history_model.line_at(page.history_model.row_of(dialog.campaign_id))
-    assert (line.state, line.sent) == ("done", 5)
+    assert (line.state, line.sent, line.counted) == ("done", 5, True)
     assert page.log_model.total == 6
     page.state_filter.setCurrentIndex(page.state_filter.findData("skipped"))
     assert page.log_model.total == 1
@@ -155,6 +161,7 @@ def test_uncertain_rows_are_shown_and_resent_only_on_request(qtbot, app, setup, 
         conn.execute("UPDATE deliveries SET state = 'uncertain' WHERE id = "
                      "(SELECT MIN(id) FROM deliveries WHERE campaign_id = ?)", (cid,))
     page.refresh()
+    _figures_read(qtbot, page)
     assert page.resend_button.isEnabled()
     qtbot.waitUntil(lambda: "1 uncertain" in page.summary.text(), timeout=10000)
     qtbot.mouseClick(page.resend_button, LEFT)
@@ -251,3 +258,36 @@ def test_preflight_errors_block_the_send_button(qtbot, app, setup):
     qtbot.waitUntil(lambda: "Must be fixed before sending" in page.preflight.text(), timeout=10000)
     assert "postal" in page.preflight.text().lower()
     assert not page.send_button.isEnabled()
+
+
+def test_history_figures_are_read_in_the_background(qtbot, app, setup, monkeypatch):
+    import threading
+
+    from mailer_desktop.services import sender_reports
+
+    bulk_contacts(app, [f"r{i}@example.org" for i in range(3)])
+    cid = create_campaign(app, "Sent one", "", "News", template_id=setup)
+    with app.db.transaction() as conn:
+        conn.execute("INSERT INTO deliveries (campaign_id, contact_id, state, queued_at) "
+                     "SELECT ?, id, CASE WHEN id = 1 THEN 'failed' ELSE 'sent' END, 'x' FROM contacts", (cid,))
+    on_window_thread: list[bool] = []
+    real = sender_reports.campaign_counts
+
+    def counts(app_):
+        on_window_thread.append(threading.current_thread() is threading.main_thread())
+        return real(app_)
+
+    monkeypatch.setattr(sender_reports, "campaign_counts", counts)
+    page = _page(qtbot, app)
+    model = page.history_model
+    row = model.row_of(cid)
+    assert row >= 0 and page.counting
+    assert [model.data(model.index(row, c)) for c in (3, 4)] == ["…", "…"]  # not read yet: not shown as 0
+    page.history.selectRow(row)
+    _figures_read(qtbot, page)
+    assert [model.data(model.index(row, c)) for c in (3, 4)] == ["2", "1"]
+    assert on_window_thread and not any(on_window_thread)
+    assert page.history.currentIndex().row() == row  # new figures keep the selection
+    page.refresh()  # later refreshes show the last figures until the new ones are read
+    assert model.data(model.index(model.row_of(cid), 3)) == "2"
+    _figures_read(qtbot, page)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...services import sender_reports
 from ...services.accounts import list_accounts
 from ...services.confirmations import send_confirmations
 from ...services.sender import SendControl, campaign_status, resend_uncertain, send_campaign
@@ -72,6 +73,7 @@ class CampaignsPage(QWidget):
         self.last_result: dict | None = None
         self.last_error = ""
         self._summary_due = False
+        self._counting = self._count_again = False
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         QVBoxLayout(self).addWidget(splitter)
@@ -212,6 +214,7 @@ class CampaignsPage(QWidget):
 
     def refresh(self) -> None:
         self.history_model.refresh()
+        self._count_soon()
         if self.campaign_id is None and self.history_model.rowCount() > 0:
             first = self.history_model.line_at(0)  # the newest campaign, so the page opens on something
             self.campaign_id = first.id if first is not None else None
@@ -220,6 +223,35 @@ class CampaignsPage(QWidget):
             if row >= 0:
                 self.history.selectRow(row)
         self._show_campaign()
+
+    def _count_soon(self) -> None:
+        """Read every campaign's figures in the background (one pass over the send log: about
+        100 ms for a million deliveries); asked again while it runs: once more after it."""
+        if self._counting:
+            self._count_again = True
+            return
+        self._counting = True
+        app = self.app
+        self.ctx.jobs.run(lambda progress: sender_reports.campaign_counts(app), name="campaign figures",
+                          on_result=self._counts_ready, on_ended=self._counting_ended)
+
+    def _counts_ready(self, counts: dict) -> None:
+        self.history_model.set_counts(counts)
+        cid = self.campaign_id
+        row = self.history_model.row_of(cid) if cid is not None else -1
+        if row >= 0:
+            self.resend_button.setEnabled(self.job is None and self.history_model.line_at(row).uncertain > 0)
+
+    def _counting_ended(self) -> None:
+        self._counting = False
+        if self._count_again:
+            self._count_again = False
+            self._count_soon()
+
+    @property
+    def counting(self) -> bool:
+        """The campaigns' figures are being read (the history shows the last ones, or '…')."""
+        return self._counting or self._count_again
 
     def select_campaign(self, campaign_id: int) -> None:
         self.campaign_id = campaign_id
