@@ -68,9 +68,13 @@ def _filter(search: str, reason: str | None) -> tuple[str, list]:
 
 def page(conn: sqlite3.Connection, offset: int, limit: int, search: str = "",
          reason: str | None = None) -> list[sqlite3.Row]:
+    """One window of the list, newest first. The window's keys come from the created_at index
+    (suppressions_by_created, or suppressions_by_reason with a reason) in its order, so no
+    window sorts the whole list."""
     where, params = _filter(search, reason)
     return conn.execute(
-        f"SELECT {COLUMNS} FROM suppressions{where} ORDER BY created_at DESC, hash LIMIT ? OFFSET ?",
+        f"SELECT {COLUMNS} FROM suppressions WHERE hash IN (SELECT hash FROM suppressions{where} "
+        f"ORDER BY created_at DESC, hash DESC LIMIT ? OFFSET ?) ORDER BY created_at DESC, hash DESC",
         (*params, limit, offset)).fetchall()
 
 

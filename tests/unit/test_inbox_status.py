@@ -49,3 +49,24 @@ def test_a_whole_mailbox_run_clears_the_oldest_mark(app):
     inbox_status.record_run(app, whole_mailbox=True)
     assert inbox_status.oldest_unprocessed(app) is None
     assert inbox_status.last_run(app) is not None
+
+
+def test_the_last_send_is_read_from_an_index_of_sent_mail(app):
+    person = contacts.add_contact(app, "a@example.com", confirmed=True, evidence="form")
+    other = contacts.add_contact(app, "b@example.com", confirmed=True, evidence="form")
+    conn = app.db.conn
+    conn.execute("INSERT INTO campaigns(name, kind, state, created_at) VALUES ('C', 'campaign', 'done', 'x')")
+    conn.execute("INSERT INTO deliveries(campaign_id, contact_id, state, queued_at, finished_at) "
+                 "VALUES (1, ?, 'sent', 'x', ?)", (person.id, _iso(NOW - timedelta(hours=30))))
+    conn.execute("INSERT INTO deliveries(campaign_id, contact_id, state, queued_at, finished_at) "
+                 "VALUES (1, ?, 'failed', 'x', ?)", (other.id, _iso(NOW - timedelta(hours=1))))
+    assert "30 hours" in inbox_status.reminder(app, NOW)[0]  # a failure is no mail sent
+    ran: list[str] = []
+    conn.set_trace_callback(ran.append)
+    try:
+        inbox_status.reminder(app, NOW)
+    finally:
+        conn.set_trace_callback(None)
+    statement = next(s for s in ran if "FROM deliveries" in s)
+    plan = " / ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + statement))
+    assert "deliveries_sent_at" in plan and "SCAN" not in plan, plan  # not a pass over every delivery

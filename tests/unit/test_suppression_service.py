@@ -110,3 +110,33 @@ def test_keyed_hasher_gives_the_stored_hashes(key):
         n = normalize(addr)
         assert hasher.address(n.key).hex() == address_hash(key, n)
         assert hasher.domain(n.ascii_domain).hex() == domain_hash(key, n.ascii_domain)
+
+
+def test_the_list_is_read_a_window_at_a_time_newest_first_without_sorting_it_whole(app):
+    conn = app.db.conn
+    with app.db.transaction():
+        for i in range(600):  # many entries share a second, as an import's do
+            conn.execute("INSERT INTO suppressions (hash, scope, reason, created_at, display) VALUES (?, 'address', ?, ?, ?)",
+                         (f"{i * 7919 % 1000:04d}{i:04d}", ("hard_bounce", "unsubscribed", "manual")[i % 3],
+                          f"2026-11-{1 + i // 40:02d}T00:00:00Z", f"p{i}@example.net"))
+    for reason in (None, "manual"):
+        everything = [(r[0], r[1]) for r in conn.execute(
+            "SELECT created_at, hash FROM suppressions" + (" WHERE reason = ?" if reason else ""),
+            (reason,) if reason else ())]
+        expected = [h for _, h in sorted(everything, reverse=True)]
+        assert suppression.count_suppressions(app, reason=reason) == len(expected)
+        for offset in (0, 1, 199, 200, len(expected) - 3):
+            window = suppression.list_suppressions(app, offset=offset, limit=200, reason=reason)
+            assert [s.hash for s in window] == expected[offset:offset + 200]
+        ran: list[str] = []
+        conn.set_trace_callback(ran.append)
+        try:
+            suppression.list_suppressions(app, offset=300, limit=200, reason=reason)
+        finally:
+            conn.set_trace_callback(None)
+        statement = next(s for s in ran if "FROM suppressions" in s)
+        plan = [tuple(r) for r in conn.execute("EXPLAIN QUERY PLAN " + statement)]
+        window = next(r[0] for r in plan if r[3].startswith("LIST SUBQUERY"))
+        finding = [r[3] for r in plan if r[1] == window]  # how the window's keys are found
+        assert any("COVERING INDEX suppressions_by_" in step for step in finding), plan
+        assert not any("TEMP B-TREE" in step for step in finding), plan  # only the window itself is sorted
