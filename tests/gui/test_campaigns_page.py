@@ -68,6 +68,11 @@ def _figures_read(qtbot, page) -> None:
     qtbot.waitUntil(lambda: not page.counting, timeout=10000)
 
 
+def _log_read(qtbot, page) -> None:
+    """The send log's size and first rows are read in the background: wait for them."""
+    qtbot.waitUntil(lambda: not page.log_model.reading, timeout=10000)
+
+
 def _choose_account(page, name):
     page.account.setCurrentIndex(page.account.findData(name))
 
@@ -99,8 +104,10 @@ def test_new_campaign_preview_count_send_and_log(qtbot, app, setup, server, monk
     _figures_read(qtbot, page)
     line = page.history_model.line_at(page.history_model.row_of(dialog.campaign_id))
     assert (line.state, line.sent, line.counted) == ("done", 5, True)
+    _log_read(qtbot, page)
     assert page.log_model.total == 6
     page.state_filter.setCurrentIndex(page.state_filter.findData("skipped"))
+    _log_read(qtbot, page)
     assert page.log_model.total == 1
     assert page.log_model.line_at(0).reply == "pending"
 
@@ -118,6 +125,7 @@ def test_send_a_test_to_me(qtbot, app, setup, server):
     qtbot.mouseClick(page.test_button, LEFT)
     qtbot.waitUntil(lambda: "Test sent to owner@shop.example" in page.message.text(), timeout=20000)
     assert server.handler.received == {"owner@shop.example": 1}
+    _log_read(qtbot, page)
     assert page.log_model.total == 0  # a test copy is not part of the campaign's log
 
 
@@ -186,7 +194,7 @@ def test_confirmation_requests_button(qtbot, app, setup, server):
     assert page.history_model.line_at(0).kind == "confirmation"
 
 
-def test_deliveries_model_without_a_view(app, setup, server):
+def test_deliveries_model_without_a_view(qtbot, app, setup, server):
     from mailer_desktop.services.sender import send_campaign
 
     bulk_contacts(app, [f"r{i}@example.org" for i in range(450)])
@@ -195,6 +203,8 @@ def test_deliveries_model_without_a_view(app, setup, server):
     send_campaign(app, cid, "local")
     model = DeliveriesModel(app)
     model.show_campaign(cid)
+    assert model.rowCount() == 0 and model.reading  # read in a thread of its own
+    qtbot.waitUntil(lambda: not model.reading, timeout=10000)
     assert model.rowCount() == 450
     last = model.index(449, 0)
     assert model.data(last) == "r449@example.org"
@@ -291,3 +301,40 @@ def test_history_figures_are_read_in_the_background(qtbot, app, setup, monkeypat
     page.refresh()  # later refreshes show the last figures until the new ones are read
     assert model.data(model.index(model.row_of(cid), 3)) == "2"
     _figures_read(qtbot, page)
+
+
+def test_send_log_is_read_in_a_thread_of_its_own(qtbot, app, setup, monkeypatch):
+    import threading
+
+    from mailer_desktop.services import sender_reports
+
+    bulk_contacts(app, [f"r{i}@example.org" for i in range(5)])
+    first = create_campaign(app, "A", "", "News", template_id=setup)
+    second = create_campaign(app, "B", "", "News", template_id=setup)
+    with app.db.transaction() as conn:
+        for cid, every in ((first, 1), (second, 2)):
+            conn.execute("INSERT INTO deliveries (campaign_id, contact_id, state, queued_at) "
+                         "SELECT ?, id, 'sent', 'x' FROM contacts WHERE id % ? = 0", (cid, every))
+    threads: list[str] = []
+    real_count = sender_reports.delivery_count
+
+    def count(app_, cid, state=None):
+        threads.append(threading.current_thread().name)
+        if cid == second and threading.current_thread().name == "send-log-reader" and fail:
+            raise OSError("disk went away")
+        return real_count(app_, cid, state)
+
+    fail = False
+    monkeypatch.setattr(sender_reports, "delivery_count", count)
+    model = DeliveriesModel(app)
+    model.show_campaign(first)
+    qtbot.waitUntil(lambda: not model.reading, timeout=10000)
+    assert model.rowCount() == 5 and threads == ["send-log-reader"]
+    model.show_campaign(second)
+    assert model.rowCount() == 5  # the rows shown stay until the new ones are read
+    qtbot.waitUntil(lambda: not model.reading, timeout=10000)
+    assert model.rowCount() == 2 and model.data(model.index(0, 0)) == "r1@example.org"
+    fail = True
+    model.refresh()
+    qtbot.waitUntil(lambda: not model.reading, timeout=10000)
+    assert model.rowCount() == 2 and threads[-1] == "MainThread"  # read again on the window's thread

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import threading
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +27,7 @@ from ...domain import consent
 from ...services import contacts as contact_service
 from ...services import rights
 from ...services.contacts import Contact
+from ..background_read import LatestRead
 from ..models.contacts_model import STATUS_HELP, STATUS_LABELS
 
 
@@ -113,11 +111,14 @@ class JobBar(QWidget):
         return self.job is not None
 
 
+def _lists_and_sizes(app) -> tuple[int, list]:
+    return contact_service.count(app), contact_service.all_lists(app)
+
+
 class ListsPanel(QWidget):
     """The lists (with member counts); choosing one filters the table. New, rename, delete."""
 
     list_selected = Signal(object)  # list id or None for all contacts
-    _loaded = Signal(int, object)   # from the reading thread: its ticket, (total, lists) or the error
 
     def __init__(self, app, prompts: Prompts, parent: QWidget | None = None):
         super().__init__(parent)
@@ -144,9 +145,8 @@ class ListsPanel(QWidget):
         self.rename_button.clicked.connect(self.rename_current)
         self.delete_button.clicked.connect(self.delete_current)
         self.view.currentItemChanged.connect(self._changed)
-        self._wanted = self._shown = 0  # reads asked for / the one shown
-        self._reading = False
-        self._loaded.connect(self._read_done)
+        self._reader = LatestRead(app, lambda result: self._fill(*result), lambda _exc: self.reload(),
+                                  "lists-reader", self)
         self.reload()
 
     def current_list_id(self) -> int | None:
@@ -155,51 +155,19 @@ class ListsPanel(QWidget):
 
     def reload(self) -> None:
         """Read the lists and their sizes now (after the panel's own changes)."""
-        self._wanted += 1
-        self._shown = self._wanted
-        self._fill(contact_service.count(self.app), contact_service.all_lists(self.app))
+        self._reader.shown_now()
+        self._fill(*_lists_and_sizes(self.app))
 
     @property
     def reading(self) -> bool:
         """A read asked for by :meth:`reload_soon` is not shown yet."""
-        return self._wanted > self._shown
+        return self._reader.reading
 
     def reload_soon(self) -> None:
         """Read the lists and their sizes in a thread of their own (about 40 ms on a million
         contacts) and show them when read; for changes made elsewhere. Several calls while a
         read runs give one more read after it."""
-        self._wanted += 1
-        if not self._reading:
-            self._start_read()
-
-    def _start_read(self) -> None:
-        ticket, app, loaded = self._wanted, self.app, self._loaded
-        self._reading = True
-
-        def read() -> None:
-            try:
-                conn = app.db.connect()
-                try:
-                    result: object = (contact_service.count(app, conn=conn), contact_service.all_lists(app, conn))
-                finally:
-                    conn.close()
-            except Exception as exc:  # noqa: BLE001 - read again on the window's thread, which reports it
-                result = exc
-            with contextlib.suppress(RuntimeError):  # the panel is gone: nobody waits for the sizes
-                loaded.emit(ticket, result)
-
-        threading.Thread(target=read, name="lists-reader", daemon=True).start()
-
-    def _read_done(self, ticket: int, result: object) -> None:
-        self._reading = False
-        if ticket > self._shown:
-            if isinstance(result, Exception):
-                self.reload()
-                return
-            self._shown = ticket
-            self._fill(*result)
-        if self._wanted > self._shown:
-            self._start_read()
+        self._reader.ask(_lists_and_sizes)
 
     def _fill(self, total: int, lists: list) -> None:
         keep = self.current_list_id()
