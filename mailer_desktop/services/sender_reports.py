@@ -76,10 +76,13 @@ class DeliveryLine:
     finished_at: str
 
 
-def delivery_page(app: App, campaign_id: int, offset: int, limit: int, state: str | None = None) -> list[DeliveryLine]:
+def delivery_page(app: App, campaign_id: int, offset: int, limit: int, state: str | None = None,
+                  total: int | None = None) -> list[DeliveryLine]:
+    """A window of the send log; ``total`` (the log's size, when known) lets a window near its
+    end be read from the end."""
     return [DeliveryLine(r["id"], r["contact_id"], r["email"] or "(erased)", r["state"], r["attempts"],
                          r["last_reply"] or "", r["message_id"] or "", r["finished_at"] or r["claimed_at"] or "")
-            for r in store.deliveries_page(app.db.conn, campaign_id, offset, limit, state)]
+            for r in store.deliveries_page(app.db.conn, campaign_id, offset, limit, state, total)]
 
 
 def delivery_count(app: App, campaign_id: int, state: str | None = None) -> int:

@@ -170,15 +170,21 @@ def skipped_counts(conn: sqlite3.Connection, campaign_id: int) -> dict[str, int]
 
 
 def deliveries_page(conn: sqlite3.Connection, campaign_id: int, offset: int, limit: int,
-                    state: str | None = None):
+                    state: str | None = None, total: int | None = None):
     """One window of a campaign's send log, in delivery order. The window's ids are found in
     a narrow index first (deliveries_by_campaign, or deliveries_by_state with a state), so the
-    rows skipped by the offset are never joined to their contacts."""
+    rows skipped by the offset are never joined to their contacts. Given the log's ``total``,
+    a window in its second half is counted from the far end (the last window costs no more
+    than the first)."""
     where = "campaign_id = ?" + (" AND state = ?" if state else "")
     params: list = [campaign_id] + ([state] if state else [])
+    order = "id"
+    if total is not None and offset > total // 2 and offset < total:
+        order = "id DESC"
+        offset, limit = max(0, total - offset - limit), min(limit, total - offset)
     return conn.execute(
         f"SELECT d.id, d.contact_id, c.email, d.state, d.attempts, d.last_reply, d.message_id, d.claimed_at, "
-        f"d.finished_at FROM (SELECT id FROM deliveries WHERE {where} ORDER BY id LIMIT ? OFFSET ?) AS w "
+        f"d.finished_at FROM (SELECT id FROM deliveries WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?) AS w "
         f"JOIN deliveries d ON d.id = w.id LEFT JOIN contacts c ON c.id = d.contact_id ORDER BY d.id",
         (*params, limit, offset)).fetchall()
 

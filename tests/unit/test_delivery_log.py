@@ -42,19 +42,21 @@ def test_every_window_holds_the_right_rows_in_send_order(app):
         for state in (None, "sent", "failed", "queued"):
             expected = _expected(app, campaign, state)
             assert sender_reports.delivery_count(app, campaign, state) == len(expected)
-            for offset in (0, 1, 150, 199, 200, len(expected) - 1, len(expected) + 5):
-                window = sender_reports.delivery_page(app, campaign, offset, 200, state)
-                assert [(d.id, d.email, d.state) for d in window] == expected[offset:offset + 200]
+            n = len(expected)
+            for offset in (0, 1, 150, 199, 200, n // 2, n // 2 + 1, n - 201, n - 200, n - 199, n - 1, n, n + 5):
+                for total in (None, n):  # with the log's size, windows in its second half are read from the end
+                    window = sender_reports.delivery_page(app, campaign, max(0, offset), 200, state, total)
+                    assert [(d.id, d.email, d.state) for d in window] == expected[max(0, offset):max(0, offset) + 200]
 
 
 def test_a_window_is_found_in_an_index_not_by_sorting_the_whole_campaign(app):
     first, _second = _two_campaigns(app, 50)
     conn = app.db.conn
-    for state in (None, "sent"):
+    for state, offset, total in ((None, 400, None), ("sent", 400, None), (None, 30, 50), ("sent", 8, 10)):
         ran: list[str] = []
         conn.set_trace_callback(ran.append)  # the statement as run, with its values
         try:
-            sender_reports.delivery_page(app, first, 400, 200, state)
+            sender_reports.delivery_page(app, first, offset, 200, state, total)
         finally:
             conn.set_trace_callback(None)
         statement = next(s for s in ran if "FROM deliveries" in s or "FROM (SELECT" in s)

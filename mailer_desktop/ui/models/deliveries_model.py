@@ -29,7 +29,8 @@ class DeliveriesModel(QAbstractTableModel):
         self.state: str | None = None
         self._count = 0
         self._pages: PageCache[DeliveryLine] = PageCache(
-            lambda offset, limit: sender_reports.delivery_page(self._app, self.campaign_id, offset, limit, self.state),
+            lambda offset, limit: sender_reports.delivery_page(self._app, self.campaign_id, offset, limit, self.state,
+                                                               self._count),
             PAGE_SIZE, MAX_PAGES)
         self._headers = [self.tr("Recipient"), self.tr("Result"), self.tr("Attempts"), self.tr("Server reply"),
                          self.tr("When")]
