@@ -32,7 +32,7 @@ class App:
     settings: SettingsStore = field(init=False)
 
     def __post_init__(self) -> None:
-        self.settings = SettingsStore(lambda: self.db.conn)
+        self.settings = SettingsStore(lambda: self.db.conn, transaction=lambda: self.db.transaction())
 
     # Keys used by the domain: created on first use for a new data folder. A key this folder
     # used before that is now missing or different raises keys_guard.KeysMissing instead of

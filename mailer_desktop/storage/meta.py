@@ -37,8 +37,11 @@ def ensure_install_id(conn: sqlite3.Connection) -> str:
 class SettingsStore:
     """Typed access to the settings declared in config.SETTINGS; unset keys give the default."""
 
-    def __init__(self, conn_provider):
+    def __init__(self, conn_provider, transaction=None):
         self._conn = conn_provider  # callable returning this thread's connection
+        # Database.transaction: a setting saved while a long write runs is refused at once on the
+        # window's thread instead of waiting for it (storage/write_gate.py)
+        self._transaction = transaction
 
     def get(self, key: str) -> Any:
         decl = setting(key)
@@ -52,10 +55,12 @@ class SettingsStore:
         value = coerce(decl.default, value, key)
         if decl.choices and value not in decl.choices:
             raise ValueError(f"setting {key}: {value!r} is not one of {', '.join(decl.choices)}")
-        self._conn().execute(
-            "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (key, json.dumps(value)),
-        )
+        sql = "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+        if self._transaction is None:
+            self._conn().execute(sql, (key, json.dumps(value)))
+            return
+        with self._transaction() as conn:
+            conn.execute(sql, (key, json.dumps(value)))
 
     def all(self) -> dict[str, Any]:
         stored = {r[0]: json.loads(r[1]) for r in self._conn().execute("SELECT key, value FROM settings")}

@@ -178,3 +178,16 @@ def test_the_compaction_after_an_erasure_is_announced(app, monkeypatch):
         release.set()
         thread.join(20)
     assert app.db.gate.other_long_write() is None
+
+
+def test_a_setting_saved_during_a_long_write_is_refused_at_once(app):
+    app.db.mark_interactive()
+    with _LongWriter(app):
+        start = time.perf_counter()
+        with pytest.raises(WriteBusyError) as caught:
+            app.settings.set("inbox.reminder_hours", 48)
+        assert time.perf_counter() - start < 0.2
+    assert caught.value.task == "the import of big.csv"
+    assert app.settings.get("inbox.reminder_hours") != 48
+    app.settings.set("inbox.reminder_hours", 48)
+    assert app.settings.get("inbox.reminder_hours") == 48
