@@ -5,42 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication
-from scripted_prompts import ScriptedPrompts
 
 from mailer_desktop.services import contacts, suppression
 from mailer_desktop.storage.contacts import ContactQuery
-from mailer_desktop.ui.context import Events, UiContext
 from mailer_desktop.ui.models.contacts_model import PAGE_SIZE, ContactsModel
-from mailer_desktop.ui.pages.contacts import ContactsPage
-from mailer_desktop.ui.tasks import JobRunner
-
-
-@pytest.fixture
-def make_page(qtbot, app):
-    built = []
-
-    def build():
-        ctx = UiContext(app=app, jobs=JobRunner(), events=Events())
-        page = ContactsPage(ctx)
-        page.prompts = page.lists_panel.prompts = ScriptedPrompts()
-        qtbot.addWidget(page)
-        page.resize(1300, 700)
-        page.show()
-        qtbot.waitExposed(page)
-        built.append(page)
-        return page
-
-    yield build
-    # Tear down in a fixed order: jobs finished, page closed, then the window-level objects.
-    for page in built:
-        qtbot.waitUntil(lambda p=page: p.ctx.jobs.active == [], timeout=10000)
-        page.close()
-        page.ctx.jobs.deleteLater()
-        page.ctx.events.deleteLater()
-    QApplication.processEvents()
 
 
 def _fill(app, n: int = 40) -> None:

@@ -33,6 +33,7 @@ from ..context import UiContext
 from ..dialogs.contact_dialog import ContactDialog
 from ..models.contacts_model import COLUMNS, SORTABLE, STATUS_LABELS, ContactsModel
 from ..widgets.empty_state import EmptyState
+from . import contacts_export
 from .contacts_order import ListOrderLoader
 from .contacts_panels import DetailPanel, JobBar, ListsPanel, Prompts
 
@@ -95,6 +96,11 @@ class ContactsPage(QWidget):
         self.import_button.setToolTip(self.tr("Import contacts from a CSV, Excel or vCard file."))
         self.import_button.setVisible(_import_wizard_available())
         self.import_button.clicked.connect(self.open_import)
+        self.export_button = QPushButton(self.tr("Export…"))
+        self.export_button.setToolTip(self.tr(
+            "Saves the contacts shown (this list, status and search) as a CSV file, which can be imported "
+            "again unchanged."))
+        self.export_button.clicked.connect(self.export_shown)
         self.purge_button = QPushButton(self.tr("Remove old unconfirmed…"))
         self.purge_button.setToolTip(self.tr(
             "Deletes pending contacts older than the retention period set in Settings (GDPR: unconfirmed "
@@ -103,6 +109,7 @@ class ContactsPage(QWidget):
         top.addWidget(self.status_filter)
         top.addWidget(self.add_button)
         top.addWidget(self.import_button)
+        top.addWidget(self.export_button)
         top.addWidget(self.purge_button)
         layout.addLayout(top)
 
@@ -382,6 +389,9 @@ class ContactsPage(QWidget):
     def unsubscribe_current(self) -> None:
         if self.detail.contact is not None:
             self._change_one(consent.EV_UNSUBSCRIBED, self.tr("marked unsubscribed by the user"))
+
+    def export_shown(self) -> None:
+        contacts_export.export_shown(self)
 
     def export_current(self) -> None:
         contact = self.detail.contact
