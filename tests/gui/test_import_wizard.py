@@ -96,6 +96,25 @@ def test_pasted_addresses_and_encoding_override(qtbot, ctx, app):
     assert all(c.status == "pending" for c in contacts.iter_contacts(app))
 
 
+def test_report_columns_fit_and_long_values_show_in_full_as_tooltips(qtbot, ctx, tmp_path):
+    from mailer_desktop.ui.dialogs.import_wizard import MAX_COLUMN_WIDTH
+
+    long_value = "someone." * 30 + "@@example.com"
+    source = tmp_path / "long.csv"
+    source.write_text(f"email,name\n{long_value},Long\nok@example.com,Ok\n", encoding="utf-8")
+    wizard = open_wizard(qtbot, ctx, source)
+    qtbot.waitUntil(lambda: wizard.page == PREVIEW, timeout=10_000)
+    click(qtbot, wizard.next_button)
+    click(qtbot, wizard.next_button)
+    with qtbot.waitSignal(wizard.imported, timeout=20_000):
+        click(qtbot, wizard.next_button)
+    view, issues = wizard.issues_view, wizard.issues_view.model()
+    value = issues.index(0, 3)
+    assert issues.data(value, Qt.ItemDataRole.ToolTipRole) == long_value.strip()
+    assert all(view.columnWidth(c) <= MAX_COLUMN_WIDTH for c in range(issues.columnCount() - 1))
+    assert view.columnWidth(0) < MAX_COLUMN_WIDTH  # short columns keep their own width
+
+
 def test_wrong_encoding_can_be_corrected_in_the_preview(qtbot, ctx):
     wizard = open_wizard(qtbot, ctx, FIXTURES / "cp1252_accents.csv")
     qtbot.waitUntil(lambda: wizard.page == PREVIEW, timeout=10_000)

@@ -44,6 +44,9 @@ ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16", "cp1250", "mac
 DELIMITERS = {",": "Comma", ";": "Semicolon", "\t": "Tab", "|": "Pipe"}
 
 
+MAX_COLUMN_WIDTH = 260  # report columns: longer values are cut short and shown in full as a tooltip
+
+
 class ImportWizard(QDialog):
     imported = Signal(object)  # the ImportReport
 
@@ -437,6 +440,8 @@ class ImportWizard(QDialog):
         self.no_issues_label.setVisible(not report.issues)
         if report.issues:
             self.issues_view.resizeColumnsToContents()
+            for column in range(self.issues_view.model().columnCount() - 1):  # all columns fit the dialog
+                self.issues_view.setColumnWidth(column, min(self.issues_view.columnWidth(column), MAX_COLUMN_WIDTH))
         self._show(REPORT)
         self.ctx.events.contacts_changed.emit()
         self.ctx.events.lists_changed.emit()

@@ -57,7 +57,8 @@ class IssuesModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+        # the tooltip shows a cell cut short by its column's width in full
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         issue = self._issues[index.row()]
         return (str(issue.row), ISSUE_TITLES.get(issue.kind, issue.kind), issue.column, issue.value,
