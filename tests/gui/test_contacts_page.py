@@ -457,3 +457,24 @@ def test_lists_panel_reads_on_the_window_thread_when_its_thread_fails(qtbot, app
     panel.reload_soon()
     qtbot.waitUntil(lambda: not panel.reading, timeout=5000)
     assert any(panel.view.item(i).text() == "Late (0)" for i in range(panel.view.count()))
+
+
+def test_the_page_reads_its_first_rows_once(qtbot, app, make_page, monkeypatch):
+    from mailer_desktop.ui.models import contacts_model
+
+    _fill(app)
+    counted: list[object] = []  # the table's reads (each counts the contacts its query shows)
+    real = contacts_model.contact_service.search_hits
+
+    def search_hits(app_, query, *args, **kwargs):
+        counted.append(query)
+        return real(app_, query, *args, **kwargs)
+
+    monkeypatch.setattr(contacts_model.contact_service, "search_hits", search_hits)
+    page = make_page()
+    # switching sorting on and showing the default order ask for the order already shown: no re-read
+    assert len(counted) == 1 and page.model.total == 42
+    page.model.sort(0, Qt.SortOrder.AscendingOrder)
+    assert len(counted) == 1
+    page.model.sort(0, Qt.SortOrder.DescendingOrder)
+    assert len(counted) == 2 and page.model.query.descending

@@ -331,7 +331,11 @@ class ContactsModel(QAbstractTableModel):
         key = SORTABLE.get(COLUMNS[column])
         if key is None:
             return
-        self.update_query(sort=key, descending=order == Qt.SortOrder.DescendingOrder)
+        descending = order == Qt.SortOrder.DescendingOrder
+        shown = self._asked_query if self._reader_busy else self._query
+        if (shown.sort, shown.descending) == (key, descending):
+            return  # Qt asks for the order already shown (sorting switched on, a header restored)
+        self.update_query(sort=key, descending=descending)
 
 
 def _ranges(rows: list[int]):
