@@ -29,6 +29,7 @@ from ...services.accounts import list_accounts
 from ...services.confirmations import send_confirmations
 from ...services.sender import SendControl, campaign_status, resend_uncertain, send_campaign
 from ...services.sender_sample import send_test_message
+from ..background_read import LatestRead
 from ..context import UiContext
 from ..models.deliveries_model import STATE_LABELS, CampaignsModel, DeliveriesModel
 from ..widgets.send_progress import SendProgress
@@ -73,7 +74,9 @@ class CampaignsPage(QWidget):
         self.last_result: dict | None = None
         self.last_error = ""
         self._summary_due = False
-        self._counting = self._count_again = False
+        self._figures = LatestRead(self.app, self._counts_ready,
+                                   lambda _exc: self._counts_ready(sender_reports.campaign_counts(self.app)),
+                                   "campaign-figures", self)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         QVBoxLayout(self).addWidget(splitter)
@@ -225,15 +228,9 @@ class CampaignsPage(QWidget):
         self._show_campaign()
 
     def _count_soon(self) -> None:
-        """Read every campaign's figures in the background (one pass over the send log: about
-        100 ms for a million deliveries); asked again while it runs: once more after it."""
-        if self._counting:
-            self._count_again = True
-            return
-        self._counting = True
-        app = self.app
-        self.ctx.jobs.run(lambda progress: sender_reports.campaign_counts(app), name="campaign figures",
-                          on_result=self._counts_ready, on_ended=self._counting_ended)
+        """Read every campaign's figures in a thread of their own (one pass over the send log:
+        about 100 ms for a million deliveries)."""
+        self._figures.ask(sender_reports.campaign_counts)
 
     def _counts_ready(self, counts: dict) -> None:
         self.history_model.set_counts(counts)
@@ -242,16 +239,10 @@ class CampaignsPage(QWidget):
         if row >= 0:
             self.resend_button.setEnabled(self.job is None and self.history_model.line_at(row).uncertain > 0)
 
-    def _counting_ended(self) -> None:
-        self._counting = False
-        if self._count_again:
-            self._count_again = False
-            self._count_soon()
-
     @property
     def counting(self) -> bool:
         """The campaigns' figures are being read (the history shows the last ones, or '…')."""
-        return self._counting or self._count_again
+        return self._figures.reading
 
     def select_campaign(self, campaign_id: int) -> None:
         self.campaign_id = campaign_id
