@@ -50,6 +50,11 @@ def _page(qtbot, app, prompts=None):
     return page
 
 
+def _read(qtbot, page) -> None:
+    """The list's size and first rows are read in the background: wait for them."""
+    qtbot.waitUntil(lambda: not page.model.reading, timeout=10000)
+
+
 def test_add_by_hand_with_validation(qtbot, app):
     page = _page(qtbot, app)
     assert page.stack.currentIndex() == 0
@@ -60,6 +65,7 @@ def test_add_by_hand_with_validation(qtbot, app):
     qtbot.keyClicks(page.entry, "Spam.Example")
     qtbot.keyClick(page.entry, Qt.Key.Key_Return)
     assert suppression.is_suppressed(app, "anyone@spam.example")
+    _read(qtbot, page)
     assert page.stack.currentIndex() == 1 and page.model.total == 1
     assert page.model.data(page.model.index(0, 1)) == "Whole domain"
 
@@ -80,6 +86,7 @@ def test_search_reason_filter_and_remove_keeps_erased_entries(qtbot, app):
     page = _page(qtbot, app, Answers(confirm=True))
     assert page.model.total == 2
     page.reason_filter.setCurrentIndex(page.reason_filter.findData("erased"))
+    _read(qtbot, page)
     assert page.model.total == 1
     assert page.model.data(page.model.index(0, 0)).startswith("(erased")
     page.table.selectAll()
@@ -87,17 +94,22 @@ def test_search_reason_filter_and_remove_keeps_erased_entries(qtbot, app):
     assert "can never be removed" in page.message.text()
     assert suppression.count_suppressions(app) == 2
     page.reason_filter.setCurrentIndex(0)
+    _read(qtbot, page)
+    assert page.model.total == 2
     qtbot.keyClicks(page.search, "keep")
-    qtbot.waitUntil(lambda: page.model.total == 1, timeout=3000)
+    qtbot.waitUntil(lambda: page.model.search == "keep" and not page.model.reading, timeout=10000)
+    assert page.model.total == 1
     page.table.selectRow(0)
     qtbot.mouseClick(page.remove_button, Qt.MouseButton.LeftButton)
     assert not suppression.is_suppressed(app, "keep@example.com")
 
 
-def test_model_pages_rows(app):
+def test_model_pages_rows(qtbot, app):
     suppression.suppress_lines(app, [f"u{i}@example.com" for i in range(450)])
     model = SuppressionModel(app)
     model.refresh()
+    assert model.rowCount() == 0 and model.reading  # read in a thread of its own
+    qtbot.waitUntil(lambda: not model.reading, timeout=10000)
     assert model.rowCount() == 450
     shown = {model.data(model.index(r, 0)) for r in range(450)}
     assert len(shown) == 450 and "u449@example.com" in shown

@@ -7,7 +7,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 
 from ...services import sender_reports
 from ...services.sender_reports import CampaignLine, DeliveryLine
-from ..background_read import LatestRead
+from .background_windows import BackgroundWindows
 from .paging import PageCache
 
 PAGE_SIZE = 200
@@ -21,7 +21,7 @@ CAMPAIGN_STATE_LABELS = {"draft": "Draft", "sending": "Sending", "paused": "Paus
                          "done": "Done"}
 
 
-class DeliveriesModel(QAbstractTableModel):
+class DeliveriesModel(BackgroundWindows, QAbstractTableModel):
     def __init__(self, app, parent: QObject | None = None):
         super().__init__(parent)
         self._app = app
@@ -34,54 +34,29 @@ class DeliveriesModel(QAbstractTableModel):
             PAGE_SIZE, MAX_PAGES)
         self._headers = [self.tr("Recipient"), self.tr("Result"), self.tr("Attempts"), self.tr("Server reply"),
                          self.tr("When")]
-        self._reader = LatestRead(app, self._read_done, lambda _exc: self.refresh_now(), "send-log-reader", self)
+        self._start_reads(app, "send-log-reader")
 
     def show_campaign(self, campaign_id: int | None, state: str | None = None) -> None:
         self.campaign_id, self.state = campaign_id, state
         self.refresh()
 
     def refresh(self) -> None:
-        """Read the log's size and first window in a thread of their own (on a campaign of a
-        million recipients the count alone takes about 40 ms) and show them when read; the rows
-        shown stay until then."""
-        cid, state = self.campaign_id, self.state
+        if self.campaign_id is None:
+            self.refresh_now()  # nothing to read
+        else:
+            super().refresh()
+
+    def _filter_key(self) -> tuple:
+        return self.campaign_id, self.state
+
+    def _read_first(self, app, key: tuple) -> tuple[int, list[DeliveryLine]]:
+        """(size, first window): for a campaign of a million recipients the count alone takes
+        about 40 ms."""
+        cid, state = key
         if cid is None:
-            self._reader.shown_now()
-            self._show(None, None, 0, [])
-            return
-
-        def read(app) -> tuple:
-            count = sender_reports.delivery_count(app, cid, state)
-            return cid, state, count, sender_reports.delivery_page(app, cid, 0, PAGE_SIZE, state)
-
-        self._reader.ask(read)
-
-    def refresh_now(self) -> None:
-        """Read on this thread (the background read failed)."""
-        self._reader.shown_now()
-        cid, state = self.campaign_id, self.state
-        if cid is None:
-            self._show(None, None, 0, [])
-            return
-        self._show(cid, state, sender_reports.delivery_count(self._app, cid, state),
-                   sender_reports.delivery_page(self._app, cid, 0, PAGE_SIZE, state))
-
-    @property
-    def reading(self) -> bool:
-        """A read asked for by :meth:`refresh` is not shown yet."""
-        return self._reader.reading
-
-    def _read_done(self, result: tuple) -> None:
-        if result[:2] == (self.campaign_id, self.state):  # else a newer read is on its way
-            self._show(*result)
-
-    def _show(self, _campaign_id, _state, count: int, first: list[DeliveryLine]) -> None:
-        self.beginResetModel()
-        self._pages.clear()
-        self._count = count
-        if first:
-            self._pages.put(0, first)
-        self.endResetModel()
+            return 0, []
+        return (sender_reports.delivery_count(app, cid, state),
+                sender_reports.delivery_page(app, cid, 0, PAGE_SIZE, state))
 
     @property
     def total(self) -> int:

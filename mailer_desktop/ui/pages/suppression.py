@@ -118,7 +118,7 @@ class SuppressionPage(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.model.modelReset.connect(self._update_view)
         ctx.events.contacts_changed.connect(self.model.refresh)
-        self.model.refresh()
+        self.model.refresh_now()  # the first view right away (cheap without a search): no empty state first
 
     def apply_filters(self) -> None:
         self._timer.stop()
