@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 import time
 
+from long_writer import LongWriter
 from PySide6.QtCore import Qt
 from scripted_prompts import ScriptedPrompts
 
 from mailer_desktop.services import contacts
 from mailer_desktop.ui.main_window import MainWindow
-
-
-def _hold_long_write(app, task: str):
-    inside, release = threading.Event(), threading.Event()
-
-    def run() -> None:
-        try:
-            with app.db.long_write(task), app.db.transaction() as conn:
-                conn.execute("INSERT INTO lists (name, created_at) VALUES ('held', 'now')")
-                inside.set()
-                release.wait(20)
-        finally:
-            app.db.release_thread()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    assert inside.wait(10)
-    return thread, release
 
 
 def test_a_contact_saved_during_an_import_is_refused_in_the_dialog_then_saved(qtbot, app):
@@ -36,7 +18,6 @@ def test_a_contact_saved_during_an_import_is_refused_in_the_dialog_then_saved(qt
     window.show()
     page = window.pages["contacts"]
     page.prompts = ScriptedPrompts()
-    thread, release = _hold_long_write(app, "saving the import of shop.csv")
     waited: list[float] = []
 
     def script(dialog):
@@ -48,16 +29,13 @@ def test_a_contact_saved_during_an_import_is_refused_in_the_dialog_then_saved(qt
         assert dialog.isVisible()
         assert "busy with saving the import of shop.csv" in dialog.error.text()
         assert dialog.email.text() == "late@example.com"  # what was typed is still there
-        release.set()
-        thread.join(20)
+        writer.release.set()  # the import is saved
+        writer.thread.join(20)
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)  # the same click, after the import
 
-    try:
-        page.prompts.dialog_script = script
+    page.prompts.dialog_script = script
+    with LongWriter(app, "saving the import of shop.csv") as writer:
         page.add_contact()
-    finally:
-        release.set()
-        thread.join(20)
     assert waited and waited[0] < 0.3  # the click came back at once, not after SQLite's busy timeout
     saved = contacts.find_by_email(app, "late@example.com")
     assert saved is not None and saved.name == "Late Comer"

@@ -7,6 +7,7 @@ import threading
 import time
 
 import pytest
+from long_writer import LongWriter
 
 from mailer_desktop.services import contacts as contact_service
 from mailer_desktop.services import importing
@@ -18,43 +19,9 @@ def _count(app) -> int:
     return app.db.conn.execute("SELECT count(*) FROM contacts").fetchone()[0]
 
 
-class _LongWriter:
-    """A thread that holds the write lock inside an announced long write until released."""
-
-    def __init__(self, app, task: str | None = "the import of big.csv"):
-        self.app, self.task = app, task
-        self.inside, self.release = threading.Event(), threading.Event()
-        self.thread = threading.Thread(target=self._run)
-
-    def _run(self) -> None:
-        db = self.app.db
-        try:
-            if self.task is None:
-                with db.transaction() as conn:
-                    conn.execute("INSERT INTO lists (name, created_at) VALUES ('held', 'now')")
-                    self.inside.set()
-                    self.release.wait(20)
-            else:
-                with db.long_write(self.task), db.transaction() as conn:
-                    conn.execute("INSERT INTO lists (name, created_at) VALUES ('held', 'now')")
-                    self.inside.set()
-                    self.release.wait(20)
-        finally:
-            db.release_thread()
-
-    def __enter__(self) -> _LongWriter:
-        self.thread.start()
-        assert self.inside.wait(10)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.release.set()
-        self.thread.join(20)
-
-
 def test_the_interactive_thread_is_refused_at_once_and_told_what_runs(app):
     app.db.mark_interactive()
-    with _LongWriter(app):
+    with LongWriter(app):
         start = time.perf_counter()
         with pytest.raises(WriteBusyError) as caught:
             contact_service.add_contact(app, "anna@example.com", "Anna")
@@ -70,7 +37,7 @@ def test_the_interactive_thread_is_refused_at_once_and_told_what_runs(app):
 
 def test_an_unannounced_lock_costs_the_interactive_thread_half_a_second_at_most(app):
     app.db.mark_interactive()
-    with _LongWriter(app, task=None):
+    with LongWriter(app, task=None):
         start = time.perf_counter()
         with pytest.raises(WriteBusyError) as caught:
             contact_service.add_contact(app, "anna@example.com")
@@ -97,7 +64,7 @@ def test_other_threads_wait_for_a_long_write_to_end(app):
         finally:
             app.db.release_thread()
 
-    with _LongWriter(app) as writer:
+    with LongWriter(app) as writer:
         worker = threading.Thread(target=job)
         worker.start()
         time.sleep(0.8)
@@ -182,7 +149,7 @@ def test_the_compaction_after_an_erasure_is_announced(app, monkeypatch):
 
 def test_a_setting_saved_during_a_long_write_is_refused_at_once(app):
     app.db.mark_interactive()
-    with _LongWriter(app):
+    with LongWriter(app):
         start = time.perf_counter()
         with pytest.raises(WriteBusyError) as caught:
             app.settings.set("inbox.reminder_hours", 48)
