@@ -136,6 +136,11 @@ SETTINGS: dict[str, Setting] = _settings(
     Setting("inbox.soft_bounce_window_days", 30, "Soft-bounce window (days)", "", "Inbox"),
     Setting("inbox.reminder_hours", 24, "Remind me when unprocessed mail is older than (hours)",
             "Gmail and Yahoo expect opt-outs to be honoured within 2 days.", "Inbox"),
+    Setting("inbox.authserv_id", "", "Trusted Authentication-Results server (mail files)",
+            "For mail imported from files: the name your mail server writes at the start of its "
+            "Authentication-Results headers (e.g. mx.google.com). Only that server's SPF/DKIM/DMARC verdicts "
+            "are trusted; an opt-out without a token whose sender failed SPF and DMARC there waits for your "
+            "decision. Empty: no header is trusted. IMAP accounts have their own.", "Inbox"),
     # Backups
     Setting("backup.folder", "", "Backup folder", "Empty: the 'backups' folder inside the data folder.", "Backups"),
     Setting("backup.keep", 10, "Backups to keep", "", "Backups"),

@@ -10,6 +10,11 @@ Actions:
 - ``u`` unsubscribe (ids: contact)
 - ``c`` confirm a subscription (ids: contact)
 - ``r`` reference in the opaque header of a campaign message (ids: campaign, contact)
+
+The contact is named by its *token id*, a number never handed to another contact (see
+storage migration 0007; contacts from before it are named by their row id, which only they
+keep). So a token whose person was erased or purged names nobody, even when a newcomer gets
+the same row id.
 """
 
 from __future__ import annotations
@@ -34,7 +39,8 @@ class Token:
     ids: tuple[int, ...]
 
     @property
-    def contact_id(self) -> int:
+    def token_id(self) -> int:
+        """The contact's token id (see the module docstring), not its row id."""
         return self.ids[-1]
 
     @property
@@ -56,16 +62,16 @@ def make(key: bytes, action: str, *ids: int) -> str:
     return f"md{action}{ids_part}x{_tag(key, action, ids_part)}"
 
 
-def unsubscribe_token(key: bytes, contact_id: int) -> str:
-    return make(key, UNSUBSCRIBE, contact_id)
+def unsubscribe_token(key: bytes, token_id: int) -> str:
+    return make(key, UNSUBSCRIBE, token_id)
 
 
-def confirm_token(key: bytes, contact_id: int) -> str:
-    return make(key, CONFIRM, contact_id)
+def confirm_token(key: bytes, token_id: int) -> str:
+    return make(key, CONFIRM, token_id)
 
 
-def reference_token(key: bytes, campaign_id: int, contact_id: int) -> str:
-    return make(key, REFERENCE, campaign_id, contact_id)
+def reference_token(key: bytes, campaign_id: int, token_id: int) -> str:
+    return make(key, REFERENCE, campaign_id, token_id)
 
 
 def parse(key: bytes, text: str) -> Token | None:

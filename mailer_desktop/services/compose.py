@@ -93,11 +93,19 @@ class RenderedMessage:
 
 
 def _contact_parts(contact: Any) -> tuple[int, str, str, dict]:
-    get = contact.__getitem__ if hasattr(contact, "keys") else lambda k: getattr(contact, k)
+    """(token subject, address, name, fields). The token subject is the contact's token id, or its
+    id for contacts from before token ids (see storage migration 0007)."""
+    if hasattr(contact, "keys"):
+        get = contact.__getitem__
+        token_id = get("token_id") if "token_id" in contact.keys() else None
+    else:
+        get = lambda k: getattr(contact, k)  # noqa: E731
+        token_id = getattr(contact, "token_id", None)
     fields = get("fields")
     if isinstance(fields, str):
         fields = json.loads(fields or "{}")
-    return int(get("id")), str(get("email")), str(get("name") or ""), dict(fields or {})
+    subject = int(token_id) if token_id is not None else int(get("id"))
+    return subject, str(get("email")), str(get("name") or ""), dict(fields or {})
 
 
 class CampaignRenderer:
@@ -160,11 +168,11 @@ class CampaignRenderer:
         self.template = compile_template(self._source)
 
     # -- rendering -------------------------------------------------------------------------------
-    def _extra(self, contact_id: int, unsubscribe: UnsubscribeLinks) -> dict[str, Any]:
+    def _extra(self, token_subject: int, unsubscribe: UnsubscribeLinks) -> dict[str, Any]:
         extra: dict[str, Any] = {"business_name": self.sender.business_name,
                                  "unsubscribe_url": unsubscribe.primary}
         if self.confirmation:
-            token = tokens.confirm_token(self._key, contact_id)
+            token = tokens.confirm_token(self._key, token_subject)
             extra.update(wording=self.confirmation_wording, confirm_token=token,
                          confirm_mailto=self.sender.confirm_mailto(token),
                          confirm_address=self.sender.token_address(token),
@@ -175,10 +183,10 @@ class CampaignRenderer:
         """Subject and both bodies (with the footer) for one contact."""
         return self._render(*_contact_parts(contact))
 
-    def _render(self, contact_id: int, address: str, name: str, fields: dict) -> RenderedMessage:
-        unsub_token = tokens.unsubscribe_token(self._key, contact_id)
+    def _render(self, token_subject: int, address: str, name: str, fields: dict) -> RenderedMessage:
+        unsub_token = tokens.unsubscribe_token(self._key, token_subject)
         links = self.sender.unsubscribe_links(unsub_token)
-        extra = self._extra(contact_id, links)
+        extra = self._extra(token_subject, links)
         content: RenderedContent = self.template.render(merge_values(address, name, fields), extra)
         subject, reply_to = content.subject, None
         if self.confirmation:
@@ -192,13 +200,13 @@ class CampaignRenderer:
         text = assemble_text(content.text, self._footer_text.replace(_PLACEHOLDER, unsub_token))
         return RenderedMessage(subject=subject, preheader=content.preheader, html=html, text=text, html_qp=html_qp,
                                unsubscribe=links, reference=tokens.reference_token(self._key, self.campaign.id,
-                                                                                   contact_id),
+                                                                                   token_subject),
                                reply_to=reply_to)
 
     def bytes_for(self, contact: Mapping | Any) -> tuple[bytes, str]:
         """The wire bytes of this contact's message and its Message-ID (the send hot path)."""
-        contact_id, address, name, fields = _contact_parts(contact)
-        parts = self._render(contact_id, address, name, fields)
+        token_subject, address, name, fields = _contact_parts(contact)
+        parts = self._render(token_subject, address, name, fields)
         data, message_id = self.builder.build(
             to_name=name, to_email=address, subject=parts.subject, text=parts.text, html=parts.html,
             unsubscribe=parts.unsubscribe, reference=parts.reference, reply_to=parts.reply_to,

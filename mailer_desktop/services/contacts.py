@@ -104,6 +104,12 @@ class Contact:
     confirm_sent_at: str | None
     confirm_sent_count: int
     lists: tuple[str, ...] = ()
+    token_id: int | None = None     # what tokens name; None for contacts from before token ids
+
+    @property
+    def token_subject(self) -> int:
+        """The number this contact's tokens carry (never handed to another contact)."""
+        return self.token_id if self.token_id is not None else self.id
 
     @classmethod
     def from_row(cls, row: sqlite3.Row, lists: Iterable[str] = ()) -> Contact:
@@ -114,6 +120,7 @@ class Contact:
             source=row["source"], created_at=row["created_at"], updated_at=row["updated_at"],
             status_changed_at=row["status_changed_at"], confirm_sent_at=row["confirm_sent_at"],
             confirm_sent_count=row["confirm_sent_count"], lists=tuple(lists),
+            token_id=row["token_id"] if "token_id" in row.keys() else None,
         )
 
     def mailable(self, today: date | None = None) -> bool:
@@ -191,6 +198,13 @@ def _load(conn, row) -> Contact:
 def get_contact(app, contact_id: int, conn: sqlite3.Connection | None = None) -> Contact | None:
     c = _c(app, conn)
     row = store.contact_by_id(c, contact_id)
+    return _load(c, row) if row else None
+
+
+def find_by_token(app, token_id: int, conn: sqlite3.Connection | None = None) -> Contact | None:
+    """The contact a verified token names, or None when that person is no longer on file."""
+    c = _c(app, conn)
+    row = store.contact_by_token_id(c, token_id)
     return _load(c, row) if row else None
 
 

@@ -11,11 +11,16 @@ Rules (COMPLIANCE.md, "Inbox processing"):
 - confirmation → ``confirmed``, with the reply's Message-ID, date and sender as evidence;
 - auto-reply, delivery notices, delay notices → nothing.
 
-Matching, most reliable first: a token verified with the token key (in the reply's address or
-subject, or our ``X-Mailer-Desktop-Ref``/``List-Unsubscribe`` in the returned message), then
-the address the bounce names, or for replies the sender's own address. A free-text opt-out
-counts only from the contact's own address; vague wording, requests nobody can be matched
-to, and mail the classifier does not understand go to the review list — never dropped.
+Matching and trust (:mod:`.inbox_trust`): a bounce or complaint acts only on the contact of a
+message this data folder sent — our Message-ID in the send log, or a token verified with the
+token key in the returned message (``X-Mailer-Desktop-Ref``, ``List-Unsubscribe``…); one that
+only names an address goes to the review list. Replies are matched by a verified token in the
+address, subject or own words, else by the sender's own address. A reply to a confirmation
+request confirms only when it says yes (a "no" is an opt-out; anything unclear is reviewed) and
+never brings back someone who opted out unless it answers a request sent after the opt-out. A
+free-text opt-out counts only from the contact's own address, and not when the inbox's own
+server says the sender failed SPF and DMARC. Vague wording, requests nobody can be matched to,
+and mail the classifier does not understand go to the review list — never dropped.
 
 Idempotent: every message is remembered in ``inbox_messages`` by its Message-ID (or the
 SHA-256 of its bytes when it has none); importing it again changes nothing. Each message is
@@ -31,10 +36,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from ..domain import consent, tokens
+from ..domain import consent
 from ..domain.inbox import Result, classify
 from ..storage import inbox as store
 from . import contacts
+from . import inbox_trust as trust
 from .inbox_sources import (
     ImapSettings,
     SourceError,
@@ -92,30 +98,6 @@ def message_key(raw: bytes, message_id: str) -> str:
     return "sha256:" + hashlib.sha256(raw).hexdigest()
 
 
-def _verified(app, result: Result) -> list[tokens.Token]:
-    if not result.tokens:
-        return []
-    return tokens.find_all(app.token_key(), " ".join(result.tokens))
-
-
-def _contact_for_token(app, found: list[tokens.Token], actions: str, conn):
-    for tok in found:
-        if tok.action in actions:
-            c = contacts.get_contact(app, tok.contact_id, conn)
-            if c is not None:
-                return c, tok
-    return None, None
-
-
-def _by_address(app, address: str | None, conn):
-    if not address:
-        return None
-    try:
-        return contacts.find_by_email(app, address, conn)
-    except Exception:  # an unusable address is simply no match
-        return None
-
-
 def _soft_limit_reached(app, contact_id: int, conn) -> bool:
     limit = int(app.settings.get("inbox.soft_bounce_limit") or 3)
     days = int(app.settings.get("inbox.soft_bounce_window_days") or 30)
@@ -123,13 +105,14 @@ def _soft_limit_reached(app, contact_id: int, conn) -> bool:
     return store.soft_bounces_since(conn, contact_id, since, exclude_prefix=POLICY_PREFIX) >= limit
 
 
-def _evidence(result: Result, date: datetime | None) -> str:
+def _evidence(result: Result, date: datetime | None, auth_note: str = "") -> str:
     parts = [f"reply Message-ID <{result.message_id}>" if result.message_id else "reply without Message-ID"]
     if date is not None:
         parts.append(f"dated {date.strftime('%Y-%m-%dT%H:%M:%SZ')}")
     if result.sender:
         parts.append(f"from {result.sender}")
-    return ", ".join(parts)
+    text = ", ".join(parts)
+    return f"{text}; {auth_note}" if auth_note else text
 
 
 def _change(app, contact, event: str, channel: str, wording: str, evidence: str, conn,
@@ -143,72 +126,104 @@ def _change(app, contact, event: str, channel: str, wording: str, evidence: str,
     return f"{before} → {after}" if before != after else f"already {after}"
 
 
-def _apply(app, result: Result, msg: SourceMessage, inbox_id_holder: list, conn) -> Outcome:
+def _review(out: Outcome, why: str, contact=None) -> Outcome:
+    out.review = True
+    out.action = "needs your decision: " + why
+    if contact is not None:
+        out.contact_id, out.contact_email = contact.id, contact.email
+    return out
+
+
+def _returned(app, result: Result, found, inbox_id: int, out: Outcome, conn) -> Outcome:
+    """A bounce or complaint: acts only when it refers to a message this data folder sent."""
+    kind = result.kind
+    match = trust.returned_mail_match(app, result, found, conn)
+    contact = match.contact
+    if contact is None:
+        if match.named is not None or kind == "complaint" and "no longer on file" not in match.why:
+            return _review(out, match.why, match.named)   # a complaint must be acted on: let the user look
+        out.action = match.why
+        return out
+    out.contact_id, out.contact_email = contact.id, contact.email
+    reason = (POLICY_PREFIX if result.policy else "") + (result.reason or result.category)
+    store.add_bounce_event(conn, contact_id=contact.id, campaign_id=match.campaign_id,
+                           inbox_message_id=inbox_id, kind=kind, status=result.status, reason=reason)
+    evidence = (f"returned mail Message-ID <{result.message_id}>: {result.status} {result.reason}"[:440]
+                + f"; {match.how}")[:500]
+    if kind == "hard":
+        return _set(out, _change(app, contact, consent.EV_BOUNCED, CHANNEL_INBOX, "hard bounce", evidence, conn,
+                                 "hard_bounce"))
+    if kind == "complaint":
+        return _set(out, _change(app, contact, consent.EV_COMPLAINED, CHANNEL_INBOX,
+                                 "spam complaint (feedback report)", evidence, conn))
+    if result.policy:
+        return _set(out, "soft bounce about the sender (not counted against the contact)")
+    if _soft_limit_reached(app, contact.id, conn):
+        return _set(out, _change(app, contact, consent.EV_BOUNCED, CHANNEL_INBOX, "repeated soft bounces", evidence,
+                                 conn, "soft_bounce"))
+    return _set(out, "soft bounce recorded")
+
+
+def _set(out: Outcome, action: str) -> Outcome:
+    out.action = action
+    return out
+
+
+def _request(app, result: Result, found, msg: SourceMessage, authserv_id: str | None, out: Outcome,
+             conn) -> Outcome:
+    """An unsubscribe request or a reply to a confirmation request."""
+    kind = result.kind
+    # An opt-out may carry either token: a "no" to a confirmation request carries the confirm token.
+    by_token, gone = trust.token_contacts(app, found, "uc" if kind == "unsubscribe" else "c", conn)
+    contact = by_token[0][0] if by_token else None
+    if contact is None and gone:
+        return _review(out, "a reply to a request sent to someone no longer on file (erased or purged)")
+    if contact is None:
+        contact = trust.by_address(app, result.sender, conn)  # the sender's own contact, if any
+    spoofed, auth_note = trust.spoofed_opt_out(msg.raw, authserv_id)
+    # Without a token only a clear opt-out from the contact's own address acts by itself;
+    # a confirmation always needs the token (or the user's decision).
+    if contact is None:
+        return _review(out, "no contact found")
+    if not by_token and (kind == "confirmation" or result.review):
+        return _review(out, "no token" if kind == "confirmation" else "the request is not clear", contact)
+    if kind == "unsubscribe" and not by_token and spoofed:
+        return _review(out, f"asks to stop mail to {contact.email}, but the sender failed SPF and DMARC at the "
+                            f"inbox's server ({auth_note.removeprefix('authentication: ')}), so the From address "
+                            "may be forged and there is no token to prove it", contact)
+    if kind == "confirmation" and result.review:
+        return _review(out, result.reason, contact)
+    out.contact_id, out.contact_email = contact.id, contact.email
+    if kind == "unsubscribe":
+        if result.category == "refusal":
+            how = "said no to the confirmation request (reply with the confirm token)"
+        elif by_token:
+            how = "unsubscribe by email (token)"
+        else:
+            how = "unsubscribe request by reply from own address"
+        return _set(out, _change(app, contact, consent.EV_UNSUBSCRIBED, CHANNEL_REPLY, how,
+                                 _evidence(result, msg.date, auth_note), conn))
+    blocked, note = trust.confirmation_blocker(app, contact, msg.raw, msg.date, conn)
+    if blocked:
+        return _review(out, blocked, contact)
+    evidence = _evidence(result, msg.date, auth_note) + (f"; {note}" if note else "")
+    return _set(out, _change(app, contact, consent.EV_CONFIRMED, CHANNEL_REPLY, "confirmation reply (token)",
+                             evidence, conn))
+
+
+def _apply(app, result: Result, msg: SourceMessage, inbox_id_holder: list, conn,
+           authserv_id: str | None = None) -> Outcome:
     """Apply one classifier result; returns what happened."""
-    found = _verified(app, result)
+    found = trust.verified_tokens(app, result)
     kind = result.kind
     out = Outcome(msg.label, kind, "nothing to do", why=result.reason)
-
     if kind in ("hard", "soft", "complaint"):
-        contact, tok = _contact_for_token(app, found, "ru", conn)
-        if contact is None:
-            contact = _by_address(app, result.recipient, conn)
-        if contact is None:
-            out.action = "no matching contact"
-            out.review = kind == "complaint"  # a complaint must be acted on: let the user look
-            return out
-        out.contact_id, out.contact_email = contact.id, contact.email
-        campaign_id = tok.campaign_id if tok is not None else None
-        reason = (POLICY_PREFIX if result.policy else "") + (result.reason or result.category)
-        store.add_bounce_event(conn, contact_id=contact.id, campaign_id=campaign_id,
-                               inbox_message_id=inbox_id_holder[0], kind=kind, status=result.status, reason=reason)
-        evidence = f"returned mail Message-ID <{result.message_id}>: {result.status} {result.reason}"[:500]
-        if kind == "hard":
-            out.action = _change(app, contact, consent.EV_BOUNCED, CHANNEL_INBOX, "hard bounce", evidence, conn,
-                                 "hard_bounce")
-        elif kind == "complaint":
-            out.action = _change(app, contact, consent.EV_COMPLAINED, CHANNEL_INBOX, "spam complaint (feedback report)",
-                                 evidence, conn)
-        elif result.policy:
-            out.action = "soft bounce about the sender (not counted against the contact)"
-        elif _soft_limit_reached(app, contact.id, conn):
-            out.action = _change(app, contact, consent.EV_BOUNCED, CHANNEL_INBOX, "repeated soft bounces", evidence,
-                                 conn, "soft_bounce")
-        else:
-            out.action = "soft bounce recorded"
-        return out
-
+        return _returned(app, result, found, inbox_id_holder[0], out, conn)
     if kind in ("unsubscribe", "confirmation"):
-        action = tokens.UNSUBSCRIBE if kind == "unsubscribe" else tokens.CONFIRM
-        contact, _tok = _contact_for_token(app, found, action, conn)
-        by_token = contact is not None
-        if contact is None:
-            contact = _by_address(app, result.sender, conn)  # the sender's own contact, if any
-        # Without a token only a clear opt-out from the contact's own address acts by itself;
-        # a confirmation always needs the token (or the user's decision).
-        if contact is None or not by_token and (kind == "confirmation" or result.review):
-            out.review = True
-            out.action = "needs your decision: " + ("no contact found" if contact is None else "no token")
-            if contact is not None:
-                out.contact_id, out.contact_email = contact.id, contact.email
-            return out
-        out.contact_id, out.contact_email = contact.id, contact.email
-        evidence = _evidence(result, msg.date)
-        if kind == "unsubscribe":
-            how = "unsubscribe by email (token)" if by_token else "unsubscribe request by reply from own address"
-            out.action = _change(app, contact, consent.EV_UNSUBSCRIBED, CHANNEL_REPLY, how, evidence, conn)
-        else:
-            out.action = _change(app, contact, consent.EV_CONFIRMED, CHANNEL_REPLY, "confirmation reply (token)",
-                                 evidence, conn)
-        return out
-
+        return _request(app, result, found, msg, authserv_id, out, conn)
     if kind == "unknown" and result.action != "delayed":
-        out.review = True
-        out.action = "needs your decision: not recognised"
-        contact = _by_address(app, result.sender, conn)
-        if contact is not None:
-            out.contact_id, out.contact_email = contact.id, contact.email
-    elif result.action == "delayed":
+        return _review(out, "not recognised", trust.by_address(app, result.sender, conn))
+    if result.action == "delayed":
         out.action = "delivery delayed; nothing to do"
     return out
 
@@ -220,7 +235,11 @@ def _snippet(raw: bytes) -> str:
 
 
 def process_messages(app, messages: Iterable[SourceMessage], progress: Progress = NO_PROGRESS,
-                     total: int | None = None) -> ImportReport:
+                     total: int | None = None, authserv_id: str | None = None) -> ImportReport:
+    """Process the messages; ``authserv_id`` names the server whose Authentication-Results are
+    trusted for them (None: the ``inbox.authserv_id`` setting)."""
+    if authserv_id is None:
+        authserv_id = str(app.settings.get("inbox.authserv_id") or "")
     report = ImportReport()
     warned: set[str] = set()
     for n, msg in enumerate(messages, 1):
@@ -243,7 +262,7 @@ def process_messages(app, messages: Iterable[SourceMessage], progress: Progress 
                     conn, message_key=key, source=msg.label, sender=(results[0].sender or "") if results else "",
                     subject=_subject(msg.raw), received_at=_iso(msg.date), kind=results[0].kind if results else "unknown",
                     outcome="", contact_id=None, needs_review=False, snippet=_snippet(msg.raw))]
-                outcomes = [_apply(app, r, msg, holder, conn) for r in results]
+                outcomes = [_apply(app, r, msg, holder, conn, authserv_id) for r in results]
                 review = any(o.review for o in outcomes)
                 first = next((o.contact_id for o in outcomes if o.contact_id), None)
                 summary = "; ".join(dict.fromkeys(
@@ -290,9 +309,10 @@ def _iso(when: datetime | None) -> str | None:
     return when.strftime("%Y-%m-%dT%H:%M:%SZ") if when else None
 
 
-def import_paths(app, paths: Iterable[str], progress: Progress = NO_PROGRESS) -> ImportReport:
+def import_paths(app, paths: Iterable[str], progress: Progress = NO_PROGRESS,
+                 authserv_id: str | None = None) -> ImportReport:
     """Process .eml files, mbox files, Maildir folders and folders of .eml files."""
-    return process_messages(app, iter_paths(list(paths), progress), progress)
+    return process_messages(app, iter_paths(list(paths), progress), progress, authserv_id=authserv_id)
 
 
 def import_imap(app, account: str | int, folder: str | None = None, progress: Progress = NO_PROGRESS,
@@ -304,7 +324,8 @@ def import_imap(app, account: str | int, folder: str | None = None, progress: Pr
         return store.seen(app.db.conn, message_key(b"", message_id))
 
     try:
-        return process_messages(app, iter_imap(conn, settings, folder, progress, known), progress)
+        return process_messages(app, iter_imap(conn, settings, folder, progress, known), progress,
+                                authserv_id=settings.authserv_id)
     finally:
         close_imap(conn)
 
@@ -323,7 +344,8 @@ def oldest_waiting(app, account: str | int, folder: str | None = None, tls_conte
 
 def configure_imap(app, account: str | int, *, host: str | None = None, port: int | None = None,
                    security: str | None = None, username: str | None = None, folder: str | None = None,
-                   done_folder: str | None = None, password: str | None = None) -> ImapSettings:
+                   done_folder: str | None = None, password: str | None = None,
+                   authserv_id: str | None = None) -> ImapSettings:
     """Set the IMAP side of an existing account (only the values given); the password goes to the keyring."""
     from ..secrets import SecretStore
     from .inbox_sources import imap_settings
@@ -351,6 +373,12 @@ def configure_imap(app, account: str | int, *, host: str | None = None, port: in
         values["imap_folder"] = folder.strip()
     if done_folder is not None:
         values["imap_done_folder"] = done_folder.strip()
+    if authserv_id is not None:
+        authserv_id = authserv_id.strip().lower()
+        if any(c.isspace() or c in ";()" for c in authserv_id):
+            raise InboxError(f"{authserv_id!r} is not a server name (the first word of its "
+                             "Authentication-Results headers, e.g. mx.google.com)")
+        values["imap_authserv_id"] = authserv_id
     with app.db.transaction() as conn:
         store.set_imap(conn, current.account_id, **values)
     if password is not None:
@@ -376,6 +404,12 @@ def decide_review(app, inbox_message_id: int, decision: str, contact: int | str 
             if target is None:
                 raise InboxError("this message names no contact; choose one")
             person = contacts.require_contact(app, target, conn)
+            if decision == "confirm":
+                since, how = trust.opted_out_since(app, person, conn)
+                if since is not None and not store.requests_after(conn, person.id, since):
+                    raise InboxError(
+                        f"{person.email} {how} on {since[:10]}; a reply to an earlier request cannot bring them "
+                        "back. Send them a new confirmation request; their reply to it confirms them.")
             mid = item["message_key"][4:] if item["message_key"].startswith("mid:") else item["message_key"]
             evidence = (f"user decision on the reply <{mid}> dated {item['received_at'] or 'unknown'} from "
                         f"{item['sender'] or 'unknown sender'} ({item['source']})")

@@ -195,6 +195,7 @@ class ImapSettings:
     username: str
     folder: str
     done_folder: str     # '' → flag instead of moving
+    authserv_id: str = ""  # the server whose Authentication-Results are trusted (RFC 8601); '' → none
 
 
 def _loopback(host: str) -> bool:

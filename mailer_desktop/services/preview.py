@@ -12,7 +12,7 @@ SAMPLE_CONTACT = {"id": 0, "email": "sample.reader@example.com", "name": "Sample
 
 def _as_dict(row) -> dict:
     return {"id": row["id"], "email": row["email"], "name": row["name"],
-            "fields": json.loads(row["fields"] or "{}"), "status": row["status"]}
+            "fields": json.loads(row["fields"] or "{}"), "status": row["status"], "token_id": row["token_id"]}
 
 
 def preview_contact(app, campaign, email: str | None = None) -> dict:

@@ -59,7 +59,8 @@ def _render(contacts: list[dict]) -> list[tuple[bytes, str]]:
 
 
 def _parts(contact: Any) -> dict:
-    return {"id": contact.id, "email": contact.email, "name": contact.name, "fields": contact.fields}
+    return {"id": contact.id, "email": contact.email, "name": contact.name, "fields": contact.fields,
+            "token_id": contact.token_id}
 
 
 class RenderAhead:

@@ -25,8 +25,10 @@ def _sample(app: App, campaign, to_address: str) -> dict:
     if campaign["list_id"] is not None:
         row = store.first_list_member(app.db.conn, campaign["list_id"])
     if row is None:
-        return {"id": 0, "email": to_address, "name": "", "fields": "{}"}
-    return {"id": row["id"], "email": to_address, "name": row["name"], "fields": row["fields"]}
+        return {"id": 0, "email": to_address, "name": "", "fields": "{}", "token_id": 0}
+    # The merge fields are a real member's so the test looks real, but its tokens name nobody:
+    # an unsubscribe clicked in a test message must not act on that member.
+    return {"id": row["id"], "email": to_address, "name": row["name"], "fields": row["fields"], "token_id": 0}
 
 
 def send_test_message(app: App, campaign_id: int, account, to_address: str, *, renderer_factory=None,

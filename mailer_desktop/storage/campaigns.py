@@ -87,17 +87,17 @@ def list_names(conn: sqlite3.Connection) -> list[str]:
 
 
 def contact_row_by_key(conn: sqlite3.Connection, email_key: str) -> sqlite3.Row | None:
-    return conn.execute("SELECT id, email, name, fields, status FROM contacts WHERE email_key = ?",
+    return conn.execute("SELECT id, email, name, fields, status, token_id FROM contacts WHERE email_key = ?",
                         (email_key,)).fetchone()
 
 
 def sample_contacts(conn: sqlite3.Connection, list_id: int | None, limit: int = 50) -> list[sqlite3.Row]:
     """Contacts to preview with: confirmed first, then the rest, oldest first."""
     if list_id is None:
-        sql = "SELECT id, email, name, fields, status FROM contacts c"
+        sql = "SELECT id, email, name, fields, status, token_id FROM contacts c"
         params: tuple = ()
     else:
-        sql = ("SELECT c.id, c.email, c.name, c.fields, c.status FROM contacts c"
+        sql = ("SELECT c.id, c.email, c.name, c.fields, c.status, c.token_id FROM contacts c"
                " JOIN list_members m ON m.contact_id = c.id AND m.list_id = ?")
         params = (list_id,)
     return conn.execute(sql + " ORDER BY c.status != 'confirmed', c.id LIMIT ?", (*params, limit)).fetchall()

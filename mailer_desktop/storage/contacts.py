@@ -12,8 +12,10 @@ from .db import update_columns
 
 CONTACT_COLUMNS = (
     "id, email, email_key, name, fields, status, consent_basis, consent_expires_at, source, "
-    "created_at, updated_at, status_changed_at, confirm_sent_at, confirm_sent_count"
+    "created_at, updated_at, status_changed_at, confirm_sent_at, confirm_sent_count, token_id"
 )
+# A new contact's token id (see migration 0007): random, 2^32 .. 2^32 + 2^59, never a legacy id.
+TOKEN_ID_SQL = "((random() & 576460752303423487) + 4294967296)"
 _EDITABLE = {"email", "email_key", "name", "fields", "source", "consent_basis", "consent_expires_at",
              "confirm_sent_at", "confirm_sent_count"}
 
@@ -32,7 +34,7 @@ def insert_contact(conn: sqlite3.Connection, *, email: str, email_key: str, name
                    status: str, basis: str | None, expires: str | None, source: str, now: str) -> int:
     cur = conn.execute(
         "INSERT INTO contacts (email, email_key, name, fields, status, consent_basis, consent_expires_at,"
-        " source, created_at, updated_at, status_changed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        f" source, created_at, updated_at, status_changed_at, token_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,{TOKEN_ID_SQL})",
         (email, email_key, name, fields, status, basis, expires, source, now, now, now),
     )
     return int(cur.lastrowid)
@@ -40,6 +42,16 @@ def insert_contact(conn: sqlite3.Connection, *, email: str, email_key: str, name
 
 def contact_by_id(conn: sqlite3.Connection, contact_id: int) -> sqlite3.Row | None:
     return conn.execute(f"SELECT {CONTACT_COLUMNS} FROM contacts WHERE id = ?", (contact_id,)).fetchone()
+
+
+def contact_by_token_id(conn: sqlite3.Connection, token_id: int) -> sqlite3.Row | None:
+    """The contact a token names: by its token id, or by its id for contacts that existed before
+    token ids (their token id is NULL). None when nobody, or more than one contact, has it."""
+    rows = conn.execute(
+        f"SELECT {CONTACT_COLUMNS} FROM contacts WHERE token_id = ?1"
+        f" UNION ALL SELECT {CONTACT_COLUMNS} FROM contacts WHERE id = ?1 AND token_id IS NULL LIMIT 2",
+        (token_id,)).fetchall()
+    return rows[0] if len(rows) == 1 else None
 
 
 def contact_by_key(conn: sqlite3.Connection, email_key: str) -> sqlite3.Row | None:

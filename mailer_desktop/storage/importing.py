@@ -17,7 +17,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from .contacts import max_contact_id
+from .contacts import TOKEN_ID_SQL, max_contact_id
 
 STAGE = "temp.import_stage"
 _SEARCH_TRIGGER = "contacts_search_ai"
@@ -139,8 +139,8 @@ def insert_new(conn: sqlite3.Connection, *, status: str, basis: str | None, expi
         on_step("Adding new contacts")
         cur = conn.execute(
             "INSERT INTO contacts (email, email_key, name, fields, status, consent_basis, consent_expires_at,"
-            " source, created_at, updated_at, status_changed_at)"
-            " SELECT email, email_key, name, fields, ?, ?, ?, ?, ?, ?, ? FROM temp.import_stage"
+            " source, created_at, updated_at, status_changed_at, token_id)"
+            f" SELECT email, email_key, name, fields, ?, ?, ?, ?, ?, ?, ?, {TOKEN_ID_SQL} FROM temp.import_stage"
             " WHERE contact_id IS NULL ORDER BY email_key",
             (status, basis, expires, source, now, now, now))
         inserted = cur.rowcount

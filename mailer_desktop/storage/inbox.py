@@ -12,7 +12,7 @@ def imap_account(conn: sqlite3.Connection, ref: str | int) -> dict[str, Any] | N
     """The IMAP columns of an account by id or case-insensitive name."""
     sql = ("SELECT id AS account_id, name AS account_name, imap_host AS host, imap_port AS port, "
            "imap_security AS security, imap_username AS username, imap_folder AS folder, "
-           "imap_done_folder AS done_folder FROM accounts WHERE ")
+           "imap_done_folder AS done_folder, imap_authserv_id AS authserv_id FROM accounts WHERE ")
     if isinstance(ref, int) or str(ref).isdigit() and not conn.execute(
             "SELECT 1 FROM accounts WHERE name = ? COLLATE NOCASE", (str(ref),)).fetchone():
         row = conn.execute(sql + "id = ?", (int(ref),)).fetchone()
@@ -22,7 +22,8 @@ def imap_account(conn: sqlite3.Connection, ref: str | int) -> dict[str, Any] | N
 
 
 def set_imap(conn: sqlite3.Connection, account_id: int, **values: Any) -> None:
-    allowed = {"imap_host", "imap_port", "imap_security", "imap_username", "imap_folder", "imap_done_folder"}
+    allowed = {"imap_host", "imap_port", "imap_security", "imap_username", "imap_folder", "imap_done_folder",
+               "imap_authserv_id"}
     update_columns(conn, "accounts", account_id, values, allowed, what="IMAP settings")
 
 
@@ -92,3 +93,30 @@ def recent_messages(conn: sqlite3.Connection, limit: int = 200) -> list[dict[str
         "SELECT id, source, sender, subject, received_at, processed_at, kind, outcome, contact_id, needs_review,"
         " decision FROM inbox_messages ORDER BY id DESC LIMIT ?", (limit,))
     return [dict(r) for r in rows]
+
+
+# -- what returned mail refers to --------------------------------------------------------------
+def delivery_by_message_id(conn: sqlite3.Connection, message_id: str) -> sqlite3.Row | None:
+    """The send-log row of a message this data folder sent, by its Message-ID (with or without <>)."""
+    mid = message_id.strip().strip("<>").strip()
+    if not mid:
+        return None
+    return conn.execute(
+        "SELECT d.contact_id, d.campaign_id, d.finished_at, d.claimed_at, k.kind FROM deliveries d"
+        " JOIN campaigns k ON k.id = d.campaign_id WHERE d.message_id = ? AND d.contact_id IS NOT NULL",
+        (f"<{mid}>",)).fetchone()
+
+
+def last_opt_out(conn: sqlite3.Connection, contact_id: int) -> str | None:
+    """When the contact last opted out (unsubscribed, bounced, complained), from the consent trail."""
+    row = conn.execute(
+        "SELECT MAX(at) FROM consent_events WHERE contact_id = ? AND kind IN ('unsubscribed', 'bounced',"
+        " 'complained') AND status_after IN ('unsubscribed', 'bounced', 'complained')", (contact_id,)).fetchone()
+    return row[0] if row else None
+
+
+def requests_after(conn: sqlite3.Connection, contact_id: int, since: str) -> list[str]:
+    """Times of the confirmation requests sent to the contact after ``since``, oldest first."""
+    return [r[0] for r in conn.execute(
+        "SELECT at FROM consent_events WHERE contact_id = ? AND kind = 'confirmation_requested' AND at > ?"
+        " ORDER BY at", (contact_id, since))]

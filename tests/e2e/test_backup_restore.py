@@ -153,7 +153,7 @@ def test_backup_during_send_then_restore_on_a_new_computer(shop, tmp_path, capsy
 
         parsed = tokens.parse(restored.token_key(), f"Subject: unsubscribe {token}")
         assert parsed is not None and parsed.action == tokens.UNSUBSCRIBE
-        person = contacts_service.get_contact(restored, parsed.contact_id)
+        person = contacts_service.find_by_token(restored, parsed.token_id)
         assert person.email == to_address and person.status == "confirmed"
         # The erased address cannot come back.
         with pytest.raises(SuppressedError):

@@ -216,7 +216,7 @@ def test_imap_import_flags_processed_mail_and_is_idempotent(app, dovecot):
     dovecot, _tls_port, _cert = dovecot
     anna = contacts.add_contact(app, "anna@example.org", confirmed=True, evidence="shop sign-up", channel="cli")
     key = app.token_key()
-    t = {"u": tokens.unsubscribe_token(key, anna.id), "r": tokens.reference_token(key, 7, anna.id)}
+    t = {"u": tokens.unsubscribe_token(key, anna.token_subject), "r": tokens.reference_token(key, 7, anna.token_subject)}
     _append(dovecot, fixture("unsubscribe_token_subject.eml", **t), fixture("delayed.eml", **t),
             fixture("thanks_reply_quoted_footer.eml", **t))
     _setup_account(app, dovecot)
@@ -247,7 +247,7 @@ def test_imap_import_moves_processed_mail_to_the_done_folder(app, dovecot, cli):
     dovecot, _tls_port, _cert = dovecot
     anna = contacts.add_contact(app, "anna@example.org", confirmed=True, evidence="shop sign-up", channel="cli")
     key = app.token_key()
-    _append(dovecot, fixture("hard_bounce_reference.eml", r=tokens.reference_token(key, 3, anna.id)))
+    _append(dovecot, fixture("hard_bounce_reference.eml", r=tokens.reference_token(key, 3, anna.token_subject)))
     _setup_account(app, dovecot, done_folder="Done")
     app.close()
 
@@ -274,7 +274,7 @@ def test_imap_over_tls_checks_the_certificate(app, dovecot):
 
     plain_port, tls_port, cert = dovecot
     anna = contacts.add_contact(app, "anna@example.org", confirmed=True, evidence="shop sign-up", channel="cli")
-    _append(plain_port, fixture("unsubscribe_token_subject.eml", u=tokens.unsubscribe_token(app.token_key(), anna.id)))
+    _append(plain_port, fixture("unsubscribe_token_subject.eml", u=tokens.unsubscribe_token(app.token_key(), anna.token_subject)))
     accounts.add_account(app, "shop", host="127.0.0.1", port=2525, security="none")
     inbox_processor.configure_imap(app, "shop", host="127.0.0.1", port=tls_port, security="tls", username=USER,
                                    password=PASSWORD)

@@ -24,7 +24,7 @@ def _mail(path, sender: str, subject: str, body: str, message_id: str):
 def test_process_dropped_mail_and_decide_a_review_item(qtbot, app, tmp_path):
     anna = contacts.add_contact(app, "anna@example.com", "Anna", confirmed=True, evidence="shop form")
     ben = contacts.add_contact(app, "ben@example.com", "Ben", confirmed=True, evidence="shop form")
-    token = tokens.unsubscribe_token(app.token_key(), anna.id)
+    token = tokens.unsubscribe_token(app.token_key(), anna.token_subject)
     unsub = _mail(tmp_path / "unsub.eml", "anna@example.com", f"unsubscribe {token}", "", "<u1@example.com>")
     vague = _mail(tmp_path / "vague.eml", "Ben B <ben.b@elsewhere.example>", "hm",
                   "I don't think I want these any more, not sure.", "<v1@elsewhere.example>")

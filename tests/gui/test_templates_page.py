@@ -74,7 +74,7 @@ def test_composer_live_preview_merge_fields_and_preflight(qtbot, ctx, anna):
     assert "Hello Anna" in html and "1 Mill Lane" in html
     source = composer.preview.source_view.toPlainText()
     assert "List-Unsubscribe: <mailto:" in source
-    assert tokens.unsubscribe_token(ctx.app.token_key(), anna.id) in source
+    assert tokens.unsubscribe_token(ctx.app.token_key(), anna.token_subject) in source
     assert "fake_thread" in composer.preflight_codes()
     composer.subject_edit.clear()
     qtbot.keyClicks(composer.subject_edit, "Fresh bread {{ contact.shoe_size }}")

@@ -46,7 +46,7 @@ def populated(app):
 
 
 def test_backup_and_restore_into_a_new_computer(app, populated, tmp_path):
-    token = tokens.unsubscribe_token(app.token_key(), populated["bob"].id)
+    token = tokens.unsubscribe_token(app.token_key(), populated["bob"].token_subject)
     info = backup.create_backup(app, PASS)
     assert info.ok and info.path.parent == app.paths.backups and info.size > 0
     assert info.install_id == app.install_id
@@ -65,7 +65,7 @@ def test_backup_and_restore_into_a_new_computer(app, populated, tmp_path):
         # A link in mail sent before the backup names the same person after the restore.
         parsed = tokens.parse(restored.token_key(), f"Subject: unsubscribe {token}")
         assert parsed is not None
-        assert contacts_service.get_contact(restored, parsed.contact_id).email == "bob@example.com"
+        assert contacts_service.find_by_token(restored, parsed.token_id).email == "bob@example.com"
         # The erased address is still refused; so is the suppressed domain.
         assert suppression.is_suppressed(restored, "carol@example.com")
         with pytest.raises(SuppressedError):

@@ -44,7 +44,7 @@ def test_campaign_create_and_preview_print_the_exact_message(cli, app, tmp_path)
     assert code == 0, err
     msg = email.message_from_string(out, policy=email.policy.default)
     assert msg["Subject"] == "Hi Anna" and msg["To"].addresses[0].addr_spec == "anna@example.com"
-    assert tokens.parse(app.token_key(), msg["X-Mailer-Desktop-Ref"]).contact_id == anna.id
+    assert tokens.parse(app.token_key(), msg["X-Mailer-Desktop-Ref"]).token_id == anna.token_subject
     assert "Hello Anna" in msg.get_body(("plain",)).get_content()
     code, out, _ = cli("campaign", "list", "--json")
     assert json.loads(out.splitlines()[0])["id"] == cid

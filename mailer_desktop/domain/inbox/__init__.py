@@ -257,7 +257,17 @@ def _reply(mail: Mail, common: dict) -> list[Result]:
         if action == "u":
             return [Result(sender, "unsubscribe", "", f"unsubscribe token in the {where}", "token", **mine)]
         if action == "c" and not is_auto:
-            return [Result(sender, "confirmation", "", f"confirmation token in the {where}", "token", **mine)]
+            # A reply confirms only when it says yes; a refusal is an opt-out (see replies).
+            intent, words = replies.confirmation_intent(mail)
+            quote = f": \u201c{words[:200]}\u201d" if words else ""
+            if intent == "no":
+                return [Result(sender, "unsubscribe", "", f"says no to the confirmation request{quote}", "refusal",
+                               **mine)]
+            if intent == "unclear":
+                return [Result(sender, "confirmation", "", "a reply to the confirmation request that does not clearly"
+                               f" say yes{quote}", "unclear", review=True, **mine)]
+            return [Result(sender, "confirmation", "", f"confirmation token in the {where}"
+                           + (f", says yes{quote}" if words else ", empty reply"), "token", **mine)]
     if is_auto:
         return [Result(sender, "auto_reply", "", _reason_text(mail.subject) or "automatic reply", "vacation",
                        **common)]

@@ -105,3 +105,70 @@ def unsubscribe_wording(mail: Mail) -> str:
 
 def confirmation_wording(mail: Mail) -> bool:
     return bool(_CONFIRM_WORDS.search(mail.subject) or _CONFIRM_WORDS.search(unquoted_top(mail.body_text, 500)))
+
+
+# -- what a reply to a confirmation request says -----------------------------------------------
+# The signature or the mail program's tag line ends what the person wrote.
+_SIGNATURE_START = re.compile(
+    r"(?im)^(?:--\s*$|__+\s*$|sent from my |sent from (?:outlook|mail|yahoo)|get outlook for |"
+    r"von meinem .{0,40} gesendet|gesendet von |envoy\u00e9 de mon |envoy\u00e9 depuis |enviado desde mi |"
+    r"inviato da(?:l mio)? |verzonden (?:vanaf|met) |skickat fr\u00e5n )"
+)
+# Refusals and opt-outs in the languages the inbox reads (en, de, fr, es, it, nl, sv).
+_REFUSAL = re.compile(
+    r"(?i)(?:^\W*(?:no|nope|nah|nein|non|nee|nej)\b|\bno,? thanks?\b|\bno thank you\b|"
+    r"\bnot interested\b|\bnever (?:signed|subscribed|registered|asked|opted)|"
+    r"\b(?:did not|didn'?t|have not|haven'?t|never) (?:sign(?:ed)? up|subscribe|register|ask|opt(?:ed)? in)|"
+    r"\bwho (?:are you|is this)\b|\bwrong (?:person|address|e-?mail)\b|\bspam\b|\bstop\b|\bcancel\b|"
+    r"\bkein interesse\b|\bnie angemeldet|\bnicht angemeldet|\bnicht bestellt|\bkeine (?:e-?mails|mails|werbung)|"
+    r"\bpas int\u00e9ress\u00e9|\bjamais inscrit|\bpas inscrit|\bne (?:m'ai|me suis) (?:jamais|pas)|"
+    r"\bno me (?:he )?suscrib|\bnunca me suscrib|\bno estoy interesad|"
+    r"\bnon (?:sono|mi sono) (?:mai )?iscritt|\bmai iscritt|\bnon mi interessa|"
+    r"\bniet ge\u00efnteresseerd|\bnooit aangemeld|\bniet aangemeld|\binte intresserad|\baldrig anm\u00e4ld)"
+)
+_NEGATION = re.compile(
+    r"(?i)\b(?:not|n'?t|never|no|nicht|nie|kein\w*|pas|jamais|nunca|nada|mai|non|niet|nooit|geen|inte|aldrig)\b"
+    r"|n't\b"
+)
+_AFFIRMATIVE = re.compile(
+    r"(?i)\b(?:yes|yeah|yep|yup|sure|ok|okay|confirm\w*|subscribe me|sign me up|count me in|add me|"
+    r"(?:i(?:'d| would)?|we(?:'d| would)?) (?:like|love|want) (?:to (?:subscribe|join|receive|get)|the newsletter|it)|"
+    r"please (?:subscribe|add|sign|do)|thanks?|thank you|ja|gerne|klar|best\u00e4tig\w*|danke|oui|d'accord|"
+    r"volontiers|merci|s[i\u00ed]|claro|por favor|gracias|certo|grazie|bevestig\w*|graag|bedankt|dank je|"
+    r"tack|g\u00e4rna|absolutely|of course|great|perfect|\U0001F44D)"
+)
+_NO_ONLY = re.compile(r"(?i)^\W*(?:no|nope|nein|non|nee|nej|no,? thanks?|not interested)\W*$")
+_CONFIRM_INTENT_LIMIT = 300  # an affirmative reply is short; a long letter goes to a person
+
+
+def own_words(mail: Mail, limit: int = 2000) -> str:
+    """What the person wrote in a reply: the text before the quote, without signature or the mail
+    program's tag line, whitespace collapsed."""
+    text = unquoted_top(mail.body_text, limit)
+    m = _SIGNATURE_START.search(text)
+    if m:
+        text = text[: m.start()]
+    return " ".join(text.split())
+
+
+def confirmation_intent(mail: Mail) -> tuple[str, str]:
+    """('yes' | 'no' | 'unclear', the person's own words) for a reply to a confirmation request.
+
+    Empty or affirmative → yes; refusal or opt-out wording (in the text or a subject the person
+    rewrote) → no, and that wins over a yes ("yes, unsubscribe me"); anything else is for a person
+    to read. Tokens are taken out before the words are read."""
+    own = TOKEN_RE.sub(" ", own_words(mail))
+    own = " ".join(own.split())
+    subject = TOKEN_RE.sub(" ", _REPLY_PREFIX.sub("", mail.subject))
+    words = own.strip(" .!,;:-()[]\"'")
+    if _REFUSAL.search(own) or _UNSUBSCRIBE_WORDS.search(own) or _STOP_ONLY.match(own):
+        return "no", own
+    # The subject is ours unless the person rewrote it: only a subject that is nothing but a
+    # refusal counts (a business called "Stop & Shop" must not turn every reply into a no).
+    if _STOP_ONLY.match(subject) or _NO_ONLY.match(subject):
+        return "no", own or subject.strip()
+    if not words:
+        return "yes", own
+    if len(own) <= _CONFIRM_INTENT_LIMIT and _AFFIRMATIVE.search(own) and not _NEGATION.search(own):
+        return "yes", own
+    return "unclear", own
