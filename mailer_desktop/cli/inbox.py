@@ -1,4 +1,4 @@
-"""``inbox classify`` / ``inbox import`` / ``inbox imap-set`` (DESIGN.md §4).
+"""``inbox classify`` / ``inbox import`` / ``inbox imap-set`` / ``inbox review`` / ``inbox decide`` (DESIGN.md §4).
 
 ``classify`` needs no data folder: it reads mail files (an .eml, an mbox, a Maildir or a
 folder of .eml files) and prints what each message is. ``import`` also applies the results to
@@ -15,6 +15,11 @@ from .base import Cli, CliError, Context
 
 
 def register(cli: Cli) -> None:
+    p = cli.add("inbox", "review", review, help="list the returned mail that waits for your decision, and why")
+    p = cli.add("inbox", "decide", decide, help="decide on a message of the review list")
+    p.add_argument("id", type=int, metavar="ID", help="the message's id from 'inbox review'")
+    p.add_argument("decision", choices=("unsubscribe", "confirm", "ignore"))
+    p.add_argument("--contact", metavar="EMAIL", help="the contact it is about, when the message names none")
     p = cli.add("inbox", "classify", classify, help="say what returned mail is (bounce, complaint, unsubscribe ...);"
                 " needs no data folder")
     p.add_argument("files", nargs="+", metavar="FILE", help=".eml file, mbox file, Maildir or folder of .eml files")
@@ -24,6 +29,9 @@ def register(cli: Cli) -> None:
     p.add_argument("files", nargs="*", metavar="FILE", help=".eml file, mbox file, Maildir or folder")
     p.add_argument("--imap", metavar="ACCOUNT", help="fetch from the IMAP folder of this account instead")
     p.add_argument("--folder", metavar="NAME", help="IMAP folder (default: the account's inbox folder)")
+    p.add_argument("--authserv-id", metavar="SERVER",
+                   help="trust the Authentication-Results headers this server wrote (RFC 8601; default: the "
+                        "account's, or for files the inbox.authserv_id setting)")
 
     p = cli.add("inbox", "imap-set", imap_set, help="set the IMAP mailbox of an account (where replies and bounces"
                 " arrive)")
@@ -35,6 +43,40 @@ def register(cli: Cli) -> None:
     p.add_argument("--password-stdin", action="store_true", help="read the IMAP password from standard input")
     p.add_argument("--folder", metavar="NAME", help="folder to read (default INBOX)")
     p.add_argument("--done-folder", metavar="NAME", help="move processed mail here ('' flags it instead)")
+    p.add_argument("--authserv-id", metavar="SERVER",
+                   help="the mailbox's own server as named in its Authentication-Results headers (e.g. "
+                        "mx.google.com); only its SPF/DKIM/DMARC verdicts are trusted ('' trusts none)")
+
+
+def review(args, ctx: Context) -> int:
+    from ..services import inbox_processor as processor
+
+    items = processor.review_items(ctx.app)
+    for item in items:
+        if ctx.json:
+            ctx.emit({"id": item["id"], "kind": item["kind"], "sender": item["sender"], "subject": item["subject"],
+                      "received_at": item["received_at"], "why": item["outcome"], "contact_id": item["contact_id"],
+                      "source": item["source"]})
+        else:
+            ctx.say(f"{item['id']:>6}  {item['kind']:<12} {item['sender'] or '(no sender)'}: {item['outcome']}")
+    if not items and not ctx.json:
+        ctx.say("Nothing waits for a decision.")
+    return 0
+
+
+def decide(args, ctx: Context) -> int:
+    from ..services import contacts
+    from ..services import inbox_processor as processor
+
+    try:
+        done = processor.decide_review(ctx.app, args.id, args.decision, args.contact)
+    except (processor.InboxError, contacts.ContactError) as exc:
+        raise CliError(str(exc)) from None
+    if ctx.json:
+        ctx.emit({"id": args.id, "decision": args.decision, "result": done})
+    else:
+        ctx.say(f"{args.decision}: {done}")
+    return 0
 
 
 def _result_json(r) -> dict:
@@ -68,9 +110,9 @@ def import_mail(args, ctx: Context) -> int:
         raise CliError("--folder only applies with --imap ACCOUNT")
     try:
         if args.imap:
-            report = processor.import_imap(ctx.app, args.imap, folder=args.folder)
+            report = processor.import_imap(ctx.app, args.imap, folder=args.folder, authserv_id=args.authserv_id)
         else:
-            report = processor.import_paths(ctx.app, args.files)
+            report = processor.import_paths(ctx.app, args.files, authserv_id=args.authserv_id)
     except (SourceError, processor.InboxError) as exc:
         raise CliError(str(exc)) from None
     summary = report.summary()
@@ -101,12 +143,13 @@ def imap_set(args, ctx: Context) -> int:
     try:
         settings = processor.configure_imap(ctx.app, args.account, host=args.host, port=args.port,
                                             security=args.security, username=args.user, folder=args.folder,
-                                            done_folder=args.done_folder, password=password)
+                                            done_folder=args.done_folder, password=password,
+                                            authserv_id=args.authserv_id)
     except (SourceError, processor.InboxError) as exc:
         raise CliError(str(exc)) from None
     out = {"account": settings.account_name, "host": settings.host, "port": settings.port,
            "security": settings.security, "user": settings.username, "folder": settings.folder,
-           "done_folder": settings.done_folder}
+           "done_folder": settings.done_folder, "authserv_id": settings.authserv_id}
     if ctx.json:
         ctx.emit(out)
     else:

@@ -316,7 +316,7 @@ def import_paths(app, paths: Iterable[str], progress: Progress = NO_PROGRESS,
 
 
 def import_imap(app, account: str | int, folder: str | None = None, progress: Progress = NO_PROGRESS,
-                tls_context=None) -> ImportReport:
+                tls_context=None, authserv_id: str | None = None) -> ImportReport:
     """Fetch the unprocessed mail of an account's IMAP folder and process it."""
     conn, settings = open_imap(app, account, tls_context=tls_context)
 
@@ -325,7 +325,7 @@ def import_imap(app, account: str | int, folder: str | None = None, progress: Pr
 
     try:
         return process_messages(app, iter_imap(conn, settings, folder, progress, known), progress,
-                                authserv_id=settings.authserv_id)
+                                authserv_id=settings.authserv_id if authserv_id is None else authserv_id)
     finally:
         close_imap(conn)
 

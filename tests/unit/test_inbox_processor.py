@@ -202,7 +202,8 @@ def test_cli_imap_set_stores_settings_and_password_in_the_keyring(cli, app, keyr
                          "--json")
     assert code == 0, err
     assert json.loads(out) == {"account": "shop", "host": "imap.example.com", "port": 993, "security": "tls",
-                               "user": "news@shop.example", "folder": "INBOX", "done_folder": "Processed"}
+                               "user": "news@shop.example", "folder": "INBOX", "done_folder": "Processed",
+                               "authserv_id": ""}
     assert "imap-pass" not in out
     code, out, err = cli("inbox", "imap-set", "shop", "--host", "https://imap.example.com")
     assert code == 1 and "not a host name" in err

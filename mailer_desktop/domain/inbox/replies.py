@@ -124,7 +124,10 @@ _REFUSAL = re.compile(
     r"\bpas int\u00e9ress\u00e9|\bjamais inscrit|\bpas inscrit|\bne (?:m'ai|me suis) (?:jamais|pas)|"
     r"\bno me (?:he )?suscrib|\bnunca me suscrib|\bno estoy interesad|"
     r"\bnon (?:sono|mi sono) (?:mai )?iscritt|\bmai iscritt|\bnon mi interessa|"
-    r"\bniet ge\u00efnteresseerd|\bnooit aangemeld|\bniet aangemeld|\binte intresserad|\baldrig anm\u00e4ld)"
+    r"\bniet ge\u00efnteresseerd|\bnooit aangemeld|\bniet aangemeld|\binte intresserad|\baldrig anm\u00e4ld|"
+    # opt-out verbs by their stems, whatever the ending (désabonnez-moi, abmelden, uitschrijven ...)
+    r"\b(?:d[e\u00e9]sabonn|d[e\u00e9]sinscri|abmeld|abbestell|austrag|uitschrijv|afmeld|disiscriv|cancellam|"
+    r"avregistr|avprenumer|dar(?:se|me)? de baja))"
 )
 _NEGATION = re.compile(
     r"(?i)\b(?:not|n'?t|never|no|nicht|nie|kein\w*|pas|jamais|nunca|nada|mai|non|niet|nooit|geen|inte|aldrig)\b"
