@@ -1,8 +1,12 @@
-"""``confirmations send [--list L] --account NAME``: double opt-in requests to pending contacts."""
+"""``confirmations send [--list L | --contact EMAIL] --account NAME``: double opt-in requests.
+
+Without ``--contact``: to every pending contact that is due. With it: to that one person, started
+by you — someone pending, or someone who opted out and asked to come back (``--note`` says how
+they asked; it goes into their consent trail)."""
 
 from __future__ import annotations
 
-from ..services.confirmations import due_contacts, send_confirmations
+from ..services.confirmations import due_contacts, request_again, send_confirmations
 from ..services.sender import SendError
 from .base import Cli, CliError, Context
 
@@ -12,14 +16,27 @@ def register(cli: Cli) -> None:
                 "(once, and one reminder after the configured days)")
     p.add_argument("--list", dest="list_name", metavar="L", help="only pending members of this list")
     p.add_argument("--account", required=True, metavar="NAME")
+    p.add_argument("--contact", metavar="EMAIL", help="one person only, also someone who opted out and asked "
+                   "to come back (their reply to this request confirms them)")
+    p.add_argument("--note", metavar="TEXT", default="", help="with --contact: how they asked (kept in their "
+                   "consent trail)")
     p = cli.add("confirmations", "due", due, help="how many pending contacts would get a request now")
     p.add_argument("--list", dest="list_name", metavar="L")
 
 
 def send(args, ctx: Context) -> int:
+    from ..services.contact_errors import ContactError
+
+    if args.contact and args.list_name:
+        raise CliError("give either --list or --contact, not both")
+    if args.note and not args.contact:
+        raise CliError("--note only applies with --contact")
     try:
-        st = send_confirmations(ctx.app, args.account, args.list_name)
-    except SendError as exc:
+        if args.contact:
+            st = request_again(ctx.app, args.contact, args.account, note=args.note, channel="cli")
+        else:
+            st = send_confirmations(ctx.app, args.account, args.list_name)
+    except (SendError, ContactError) as exc:
         raise CliError(str(exc)) from None
     if ctx.json:
         ctx.emit(st)

@@ -24,6 +24,10 @@ from .sender_recipients import Eligibility
 MAX_REQUESTS = 2  # the request and one reminder
 
 
+class RequestRefused(SendError):
+    """A confirmation request the rules do not allow for this contact; the message says why."""
+
+
 def _cutoff(app: App, now: datetime | None = None) -> str:
     days = int(app.settings.get("consent.reminder_after_days"))
     return ((now or datetime.now(UTC)) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -71,3 +75,34 @@ def send_confirmations(app: App, account, list_name: str | None = None, *, progr
                 "skipped": {}, "state": "done"}
     status = send_campaign(app, campaign_id, account, progress=progress, **engine_kwargs)
     return {"campaign": campaign_id, "requested": due, **status}
+
+
+def request_again(app: App, contact: int | str, account, *, note: str = "", channel: str = "gui",
+                  progress: Progress = NO_PROGRESS, **engine_kwargs) -> dict:
+    """A confirmation request to one person, started by the user: someone pending (even after the
+    reminder), or someone who opted out and asked to come back. Their reply to *this* request is
+    what confirms them; a reply to a request from before their opt-out never does. The trail
+    records that the user started it, after which opt-out, and ``note`` (how they asked)."""
+    from ..storage import contacts as contacts_store
+    from ..storage.db import now_iso
+    from .contacts import require_contact
+    from .inbox_trust import opted_out_since
+
+    person = require_contact(app, contact)
+    if person.status == consent.CONFIRMED:
+        raise RequestRefused(f"{person.email} is already confirmed")
+    left = opted_out_since(app, person, app.db.conn)
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
+    name = f"Confirmation request to {person.email} {stamp}"
+    campaign_id = create_campaign(app, name, "", None, kind="confirmation")
+    with app.db.transaction() as conn:
+        store.insert_recipients(conn, campaign_id, [person.id], [])
+        if left is not None:
+            store.add_reconfirmation(conn, campaign_id, person.id)
+        what = (f"new confirmation request started by the user after the opt-out on {left.when[:10]} ({left.how})"
+                if left is not None else "confirmation request started by the user")
+        contacts_store.insert_event(conn, person.id, consent.EV_NOTE, now_iso(), channel,
+                                    "", what + (f"; {note.strip()}" if note.strip() else ""), person.status,
+                                    person.status)
+    status = send_campaign(app, campaign_id, account, progress=progress, **engine_kwargs)
+    return {"campaign": campaign_id, "requested": 1, "contact": person.email, **status}

@@ -405,11 +405,11 @@ def decide_review(app, inbox_message_id: int, decision: str, contact: int | str 
                 raise InboxError("this message names no contact; choose one")
             person = contacts.require_contact(app, target, conn)
             if decision == "confirm":
-                since, how = trust.opted_out_since(app, person, conn)
-                if since is not None and not store.requests_after(conn, person.id, since):
+                left = trust.opted_out_since(app, person, conn)
+                if left is not None and not left.later_requests(conn, person.id):
                     raise InboxError(
-                        f"{person.email} {how} on {since[:10]}; a reply to an earlier request cannot bring them "
-                        "back. Send them a new confirmation request; their reply to it confirms them.")
+                        f"{person.email} {left.how} on {left.when[:10]}; a reply to an earlier request cannot bring"
+                        " them back. Send them a new confirmation request; their reply to it confirms them.")
             mid = item["message_key"][4:] if item["message_key"].startswith("mid:") else item["message_key"]
             evidence = (f"user decision on the reply <{mid}> dated {item['received_at'] or 'unknown'} from "
                         f"{item['sender'] or 'unknown sender'} ({item['source']})")

@@ -112,45 +112,63 @@ def _day(stamp: str | None) -> str:
     return (stamp or "an unknown date")[:10]
 
 
-def opted_out_since(app, person: Contact, conn) -> tuple[str | None, str]:
-    """(when, how) the contact opted out or was suppressed; (None, '') when neither."""
-    when, how = None, ""
+@dataclass(frozen=True)
+class OptOut:
+    """When and how a contact last left: an opt-out in the trail and/or a suppression entry."""
+
+    when: str
+    how: str
+    event_id: int | None = None     # the opt-out event, when the trail has one
+    suppressed_at: str | None = None  # the suppression entry, when it is the later of the two
+
+    def later_requests(self, conn, contact_id: int) -> list[str]:
+        return store.requests_after(conn, contact_id, self.event_id, self.suppressed_at)
+
+
+def opted_out_since(app, person: Contact, conn) -> OptOut | None:
+    """The contact's last opt-out or suppression; None when it has neither."""
+    found: OptOut | None = None
     if person.status in consent.OPTED_OUT:
-        when = store.last_opt_out(conn, person.id) or person.status_changed_at
-        how = person.status
+        event = store.last_opt_out(conn, person.id)
+        found = OptOut(event[1] if event else person.status_changed_at, person.status,
+                       event[0] if event else None)
     hit = suppression.suppression_of(app, person.email, conn)
-    if hit is not None and (when is None or hit.created_at > when):
-        when, how = hit.created_at, f"put on the suppression list ({hit.reason})"
-    return when, how
+    if hit is not None and (found is None or hit.created_at > found.when):
+        found = OptOut(hit.created_at, f"was put on the suppression list ({hit.reason})",
+                       found.event_id if found else None, hit.created_at)
+    return found
 
 
 def confirmation_blocker(app, person: Contact, raw: bytes, received: datetime | None, conn) -> tuple[str | None, str]:
     """(reason to hold the confirmation back or None, a note for the trail).
 
     Nobody who opted out is confirmed by a reply to a request sent before the opt-out: the reply
-    must answer a request sent after it (by In-Reply-To/References when the reply has them,
-    else by its date)."""
-    since, how = opted_out_since(app, person, conn)
-    if since is None:
+    must answer a request sent after it — by In-Reply-To/References when the reply has them (the
+    request must be one the user started after the opt-out), else by its date."""
+    left = opted_out_since(app, person, conn)
+    if left is None:
         return None, ""
-    later = store.requests_after(conn, person.id, since)
+    since = _day(left.when)
+    later = left.later_requests(conn, person.id)
     if not later:
-        return (f"{person.email} {how} on {_day(since)}; this reply answers a confirmation request sent before "
+        return (f"{person.email} {left.how} on {since}; this reply answers a confirmation request sent before "
                 "that, so it does not bring them back. To bring them back, send them a new confirmation request "
                 "and wait for their reply to it"), ""
     for mid in _reply_references(raw):
         row = store.delivery_by_message_id(conn, mid)
-        if row is not None and row["kind"] == "confirmation":
-            sent = row["finished_at"] or row["claimed_at"] or ""
-            if sent <= since:
-                return (f"{person.email} {how} on {_day(since)}; this reply answers the request of {_day(sent)}, "
-                        "sent before that"), ""
-            return None, f"reply to the new request of {_day(sent)}, sent after they {how} on {_day(since)}"
+        if row is None or row["kind"] != "confirmation" or row["contact_id"] != person.id:
+            continue
+        started = store.reconfirmation_of(conn, row["campaign_id"], person.id)
+        sent = _day(row["finished_at"] or row["claimed_at"])
+        if started is None or started < left.when:
+            return (f"{person.email} {left.how} on {since}; this reply answers the request of {sent}, "
+                    "sent before that"), ""
+        return None, f"reply to the new request of {sent}, started by the user after the opt-out on {since} ({left.how})"
     stamp = received.strftime("%Y-%m-%dT%H:%M:%SZ") if received is not None else None
     if stamp is not None and stamp < later[0]:
-        return (f"{person.email} {how} on {_day(since)}; this reply is dated before the new request of "
+        return (f"{person.email} {left.how} on {since}; this reply is dated before the new request of "
                 f"{_day(later[0])}"), ""
-    return None, f"reply after the new request of {_day(later[-1])}, sent after they {how} on {_day(since)}"
+    return None, f"reply after the new request of {_day(later[-1])}, sent after the opt-out on {since} ({left.how})"
 
 
 def spoofed_opt_out(raw: bytes, authserv_id: str | None) -> tuple[bool, str]:

@@ -97,7 +97,7 @@ class _Run(ConnectionWork):
         self.required = consent.PENDING if self.kind == "confirmation" else consent.CONFIRMED
         wording = app.settings.get("consent.confirmation_wording") if self.kind == "confirmation" else None
         self.log = SendLog(app, self.campaign_id, account.id, confirmation_wording=wording)
-        self.eligibility = Eligibility(app, app.db.conn, self.required)
+        self.eligibility = Eligibility(app, app.db.conn, self.required, campaign_id=self.campaign_id)
         self.limiter = RateLimiter(account.rate_per_second, account.rate_per_hour)
         self.budget = DailyBudget(account.rate_per_day,
                                   account_store.usage_today(app.db.conn, account.id, utc_day()))

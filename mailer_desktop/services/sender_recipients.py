@@ -38,17 +38,22 @@ def _today() -> date:
 class Eligibility:
     """Decides, row by row, whether a contact may get this kind of mail now.
 
-    ``required_status`` is 'confirmed' for campaigns and 'pending' for confirmation requests.
+    ``required_status`` is 'confirmed' for campaigns and 'pending' for confirmation requests. A
+    confirmation campaign (``campaign_id``) may also hold requests the user started for people who
+    opted out and asked to come back: those go out despite their status and their address's
+    suppression entry (never despite a suppressed domain).
     """
 
     def __init__(self, app: App, conn: sqlite3.Connection, required_status: str = consent.CONFIRMED,
-                 today: date | None = None):
+                 today: date | None = None, campaign_id: int | None = None):
         self.key = app.suppression_key()
         self.conn = conn
         self.required = required_status
         self.today = today or _today()
         self._domains: dict[str, str] = {}
         self._addresses = KeyedHasher(self.key)  # address_hash, with the key's states computed once
+        self.asked_back: set[int] = (store.reconfirmation_contacts(conn, campaign_id)
+                                     if campaign_id is not None and required_status == consent.PENDING else set())
 
     def reasons(self, rows) -> list[str | None]:
         """For each row (id, email, email_key, status, consent_basis, consent_expires_at ...):
@@ -69,7 +74,9 @@ class Eligibility:
         out: list[str | None] = []
         for r, pair in zip(rows, hashes, strict=True):
             status = r["status"]
-            if status != self.required:
+            if self.asked_back and r["id"] in self.asked_back:
+                out.append("invalid_address" if pair is None else "suppressed" if pair[1] in listed else None)
+            elif status != self.required:
                 out.append(status)
             elif pair is None:
                 out.append("invalid_address")

@@ -134,11 +134,13 @@ def queued_batch(conn: sqlite3.Connection, campaign_id: int, after_id: int, limi
 
 def claim(conn: sqlite3.Connection, delivery_id: int, contact_id: int, message_id: str,
           required_status: str = "confirmed") -> bool:
-    """queued → sending, only while the contact still has ``required_status``. False: not claimable."""
+    """queued → sending, only while the contact still has ``required_status`` (or, for a request
+    the user started for someone who opted out, while that request stands). False: not claimable."""
     cur = conn.execute(
         "UPDATE deliveries SET state = 'sending', attempts = attempts + 1, claimed_at = ?, message_id = ? "
-        "WHERE id = ? AND state = 'queued' AND EXISTS "
-        "(SELECT 1 FROM contacts WHERE id = ? AND status = ?)",
+        "WHERE id = ? AND state = 'queued' AND (EXISTS "
+        "(SELECT 1 FROM contacts WHERE id = ?4 AND status = ?5) OR ?5 = 'pending' AND EXISTS "
+        "(SELECT 1 FROM reconfirmations r WHERE r.campaign_id = deliveries.campaign_id AND r.contact_id = ?4))",
         (now_iso(), message_id, delivery_id, contact_id, required_status))
     return cur.rowcount == 1
 
@@ -233,3 +235,14 @@ def unfinished_confirmation_campaigns(conn: sqlite3.Connection) -> list[int]:
     return [r[0] for r in conn.execute(
         "SELECT id FROM campaigns WHERE kind = 'confirmation' AND state IN ('draft', 'sending', 'paused') "
         "ORDER BY id")]
+
+
+def reconfirmation_contacts(conn: sqlite3.Connection, campaign_id: int) -> set[int]:
+    """Contacts this confirmation campaign may ask again although they opted out (user-started)."""
+    return {r[0] for r in conn.execute("SELECT contact_id FROM reconfirmations WHERE campaign_id = ?",
+                                       (campaign_id,))}
+
+
+def add_reconfirmation(conn: sqlite3.Connection, campaign_id: int, contact_id: int) -> None:
+    conn.execute("INSERT OR IGNORE INTO reconfirmations (campaign_id, contact_id, requested_at) VALUES (?, ?, ?)",
+                 (campaign_id, contact_id, now_iso()))

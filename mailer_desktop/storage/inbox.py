@@ -107,16 +107,27 @@ def delivery_by_message_id(conn: sqlite3.Connection, message_id: str) -> sqlite3
         (f"<{mid}>",)).fetchone()
 
 
-def last_opt_out(conn: sqlite3.Connection, contact_id: int) -> str | None:
-    """When the contact last opted out (unsubscribed, bounced, complained), from the consent trail."""
+def last_opt_out(conn: sqlite3.Connection, contact_id: int) -> tuple[int, str] | None:
+    """(event id, time) of the contact's last opt-out (unsubscribed, bounced, complained) in the trail.
+    Event ids order one contact's events exactly, also within one second."""
     row = conn.execute(
-        "SELECT MAX(at) FROM consent_events WHERE contact_id = ? AND kind IN ('unsubscribed', 'bounced',"
-        " 'complained') AND status_after IN ('unsubscribed', 'bounced', 'complained')", (contact_id,)).fetchone()
-    return row[0] if row else None
+        "SELECT id, at FROM consent_events WHERE contact_id = ? AND kind IN ('unsubscribed', 'bounced',"
+        " 'complained') AND status_after IN ('unsubscribed', 'bounced', 'complained') ORDER BY id DESC LIMIT 1",
+        (contact_id,)).fetchone()
+    return (row[0], row[1]) if row else None
 
 
-def requests_after(conn: sqlite3.Connection, contact_id: int, since: str) -> list[str]:
-    """Times of the confirmation requests sent to the contact after ``since``, oldest first."""
+def requests_after(conn: sqlite3.Connection, contact_id: int, after_event: int | None,
+                   not_before: str | None) -> list[str]:
+    """Times of the confirmation requests sent to the contact after the event ``after_event`` and
+    not before the time ``not_before`` (either may be None), oldest first."""
     return [r[0] for r in conn.execute(
-        "SELECT at FROM consent_events WHERE contact_id = ? AND kind = 'confirmation_requested' AND at > ?"
-        " ORDER BY at", (contact_id, since))]
+        "SELECT at FROM consent_events WHERE contact_id = ?1 AND kind = 'confirmation_requested'"
+        " AND (?2 IS NULL OR id > ?2) AND (?3 IS NULL OR at >= ?3) ORDER BY id", (contact_id, after_event, not_before))]
+
+
+def reconfirmation_of(conn: sqlite3.Connection, campaign_id: int, contact_id: int) -> str | None:
+    """When the user started this confirmation campaign's request to a contact who had opted out."""
+    row = conn.execute("SELECT requested_at FROM reconfirmations WHERE campaign_id = ? AND contact_id = ?",
+                       (campaign_id, contact_id)).fetchone()
+    return row[0] if row else None

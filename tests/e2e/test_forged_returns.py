@@ -226,6 +226,25 @@ def test_forged_and_refused_mail_changes_no_consent(cli, home, tmp_path):
     assert _suppressed(home) == suppressed  # the suppression entry stays
     assert len(_review(cli)) == reviewed_before + 1
     assert "new confirmation request" in _review(cli)[-1]["why"]
+    held = _review(cli)[-1]["id"]
+    code, _out, err = cli("inbox", "decide", str(held), "confirm")  # not even by hand
+    assert code != 0 and "new confirmation request" in err
+    assert _statuses(cli)["erin@example.com"] == "unsubscribed"
+
+    # Coming back: a new request the user starts; erin's reply to that one confirms her.
+    _ok(cli("confirmations", "send", "--contact", "erin@example.com", "--note", "asked by phone",
+            "--account", "sandbox"))
+    new_request = _captured(home)["erin@example.com"][-1]
+    assert new_request["Message-ID"] != requests["erin@example.com"]["Message-ID"]
+    back = tmp_path / "erin3"
+    _reply_to(new_request, back, "back", "erin@example.com", "Yes, I'd like it again")
+    result = _json(cli("inbox", "import", str(back), "--json"))
+    assert _statuses(cli)["erin@example.com"] == "confirmed", result["outcomes"]
+    assert _suppressed(home) == suppressed - 1
+    trail = json.loads(_ok(cli("contacts", "export", "erin@example.com")))["consent_trail"]
+    note = [ev for ev in trail if ev["kind"] == "note"][-1]
+    assert "started by the user after the opt-out on" in note["evidence"] and "asked by phone" in note["evidence"]
+    assert "reply to the new request" in [ev for ev in trail if ev["kind"] == "confirmed"][-1]["evidence"]
 
     # 3. a bounce and a complaint that refer to nothing we sent.
     forged = tmp_path / "forged"

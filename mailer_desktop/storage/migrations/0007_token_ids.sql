@@ -20,3 +20,14 @@ END;
 -- The inbox source's own mail server, whose Authentication-Results headers are trusted
 -- (RFC 8601 authserv-id); empty: none is trusted.
 ALTER TABLE accounts ADD COLUMN imap_authserv_id TEXT NOT NULL DEFAULT '';
+
+-- Confirmation requests the user started for someone who had opted out and asked to come back.
+-- Only the campaign named here may send that person a request despite the opt-out; their reply
+-- to it is what confirms them again (a reply to a request from before the opt-out never does).
+CREATE TABLE reconfirmations (
+    campaign_id   INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+    contact_id    INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    requested_at  TEXT NOT NULL,
+    PRIMARY KEY (campaign_id, contact_id)
+) WITHOUT ROWID;
+CREATE INDEX reconfirmations_by_contact ON reconfirmations(contact_id);
