@@ -303,6 +303,9 @@ def _from_ses(obj: dict, common: dict) -> list[Result]:
             out.append(Result(r.address, "complaint", "", f"feedback report ({r.subtype})", r.subtype, **mine))
         elif r.kind_hint == "delivery":
             out.append(Result(r.address, "delivered", "", "delivered", "delivered", "delivered", **mine))
+        elif r.kind_hint == "delayed":
+            out.append(Result(r.address, "unknown", r.status, _reason_text(r.diagnostic) or "delivery delayed",
+                              "delayed", "delayed", **mine))
         else:
             vendor = "userunknown" if r.subtype == "NoEmail" else ""
             out.append(_failure(r.address, r.status, [r.diagnostic, r.subtype], r.permanent, mine, "failed", vendor))

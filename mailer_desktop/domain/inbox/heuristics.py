@@ -31,7 +31,7 @@ _ANCHORS = RuleList("layout:recipient-line", [
     # >>> kijitora@example <kijitora@example> (Active!Hunter and friends)
     rf"^[ \t]*>>>[ \t]*<?(?P<a>{_A})>?(?:[ \t]+<[^>]*>)?[ \t]*()$",
     # the address alone on its line (Exim, Gmail, Yahoo), optionally followed by a comment
-    rf"^[ \t]*[<'\"]?(?P<a>{_A})[>'\"]?[ \t]*(?:\((?:unrecoverable error|generated from [^)]*|expanded from [^)]*)\))?[ \t]*,?()$",
+    rf"^[ \t]*(?:[*\u2022-][ \t]+)?[<'\"]?(?P<a>{_A})[>'\"]?[ \t]*(?:\((?:unrecoverable error|generated from [^)]*|expanded from [^)]*)\))?[ \t]*,?()$",
     # Exchange 2003: addr on DATE
     rf"^[ \t]*[<'\"]?(?P<a>{_A})[>'\"]?[ \t]+on[ \t]+\S.*$()",
     # transcript: RCPT TO:<addr>
