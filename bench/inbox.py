@@ -36,11 +36,13 @@ FLUFL = ROOT / "tests" / "fixtures" / "bounces-flufl"
 
 def quality(corpus: Path, show_mistakes: bool) -> None:
     labels = corpus.parent / "labels.json"
+    corpus_backing: dict = {}
     if labels.is_file():
         folder = bounce_families.corpus(corpus.parent)
         whole = bounce_families.predict(folder)
         print(bounce_families.line("corpus, whole", bounce_families.score(folder.labels, whole)))
-        lofo, switched = bounce_families.leave_one_family_out(folder)
+        corpus_backing = bounce_families.support(folder)
+        lofo, switched = bounce_families.leave_one_family_out(folder, corpus_backing)
         print(bounce_families.line(f"corpus, leave-one-family-out ({len(switched)} families, "
                                    f"{sum(switched.values())} family-only rule alternatives switched off in all)",
                                    bounce_families.score(folder.labels, lofo)))
@@ -51,7 +53,12 @@ def quality(corpus: Path, show_mistakes: bool) -> None:
         preds = bounce_families.predict(folder)
         print(bounce_families.line(f"real servers run here ({', '.join(sorted(folder.families))})",
                                    bounce_families.score(folder.labels, preds)))
-        lofo, _ = bounce_families.leave_one_family_out(folder)
+        # A rule is switched off for a server when nothing but that server's mail backs it,
+        # neither another server here nor any family of the corpus.
+        backing = bounce_families.support(folder)
+        for rule, families in corpus_backing.items():
+            backing[rule] = backing.get(rule, set()) | families
+        lofo, _ = bounce_families.leave_one_family_out(folder, backing)
         print(bounce_families.line("real servers run here, leave-one-server-out",
                                    bounce_families.score(folder.labels, lofo)))
         if show_mistakes:

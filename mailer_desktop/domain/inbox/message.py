@@ -232,7 +232,8 @@ def read(raw: bytes, *, nested: bool = False) -> Mail:
             return
         if ctype == "text/html":
             htmls.append(part.text())
-        elif part.main_type in ("text", "multipart") or ctype == "application/octet-stream" and not part.has_filename:
+        elif (part.main_type in ("text", "multipart") or ctype == "application/json"
+              or ctype == "application/octet-stream" and not part.has_filename):
             notices.append(part.text())
 
     visit(top, 0)
