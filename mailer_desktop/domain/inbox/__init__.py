@@ -29,6 +29,7 @@ from ..messages import REF_HEADER
 from ..tokens import TOKEN_RE
 from . import arf, dsn, heuristics, phrases, replies, ses
 from .message import Mail, all_addresses, read
+from .rules import Rules
 
 __all__ = ["KINDS", "REFERENCE_HEADER", "Result", "classify"]
 
@@ -36,16 +37,17 @@ KINDS = ("hard", "soft", "complaint", "auto_reply", "delivered", "unsubscribe", 
 # Our outgoing mail names campaign and contact in this header (a reference token).
 REFERENCE_HEADER = REF_HEADER
 
-_BOUNCE_SENDER = re.compile(r"(?i)mailer[-_ ]?daemon|post_?master|mail delivery|mail administrator|"
-                            r"delivery (?:status|subsystem|system)|bounce|nobody@|mmdf|smtp gateway")
-_BOUNCE_SUBJECT = re.compile(
-    r"(?i)undeliver|undelivered|delivery (?:status|failure|failed|has failed|report|problem|notification|error)|"
-    r"returned (?:mail|message)|failure notice|failed delivery|mail delivery failed|could not be delivered|"
-    r"non[- ]?remis|unzustellbar|nicht zustellbar|zustellung|no se puede entregar|non recapitabile|"
-    r"delivery failure|mail system error|rejected|nondeliverable|non-deliverable|bounced? mail|"
-    r"message not delivered|warning: could not send|mail failure|error sending|delivery notification|"
-    r"returned to sender|notice of delivery|permanent error|sending failed"
-)
+_BOUNCE_SENDER = Rules("detect:bounce-sender", [
+    r"mailer[-_ ]?daemon", r"post_?master", r"mail delivery", r"mail administrator",
+    r"delivery (?:status|subsystem|system)", r"bounce", r"nobody@", r"mmdf", r"smtp gateway"], re.I)
+_BOUNCE_SUBJECT = Rules("detect:bounce-subject", [
+    r"undeliver", r"undelivered", r"delivery (?:status|failure|failed|has failed|report|problem|notification|error)",
+    r"returned (?:mail|message)", r"failure notice", r"failed delivery", r"mail delivery failed", r"could not be delivered",
+    r"non[- ]?remis", r"unzustellbar", r"nicht zustellbar", r"zustellung", r"no se puede entregar", r"non recapitabile",
+    r"delivery failure", r"mail system error", r"rejected", r"nondeliverable", r"non-deliverable", r"bounced? mail",
+    r"message not delivered", r"warning: could not send", r"mail failure", r"error sending", r"delivery notification",
+    r"returned to sender", r"notice of delivery", r"permanent error", r"sending failed",
+], re.I)
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,9 @@ def _excluded(mail: Mail) -> set[str]:
 
 
 # Providers whose bounces quote the remote server's reply verbatim (see phrases.decide).
-_QUOTING_PROVIDERS = re.compile(r"(?i)@(?:[\w-]+\.)*(?:googlemail|google|gmail|yahoo|yahoo-inc|ymail)\.[a-z.]+$")
+_QUOTING_PROVIDERS = Rules("provider:quotes-remote-reply",
+                           [r"googlemail", r"google", r"gmail", r"yahoo", r"yahoo-inc", r"ymail"],
+                           re.I, r"@(?:[\w-]+\.)*(?:<<ALTERNATIVES>>)\.[a-z.]+$")
 
 
 def _failure(recipient, status, texts, hint, common, action="failed", vendor_reason="", gateway=False) -> Result:
@@ -141,7 +145,11 @@ _VAGUE = frozenset({"", "undefined", "onhold", "filtered"})
 
 def _validating_gateway(mail: Mail) -> bool:
     """Mail gateways that validate recipients themselves and say so in their reports."""
-    return "x-nai-header" in mail.top  # McAfee Email Gateway
+    names = "\n".join(k for k, _ in mail.top.headers)
+    return bool(_GATEWAY_HEADERS.search(names))
+
+
+_GATEWAY_HEADERS = Rules("provider:validating-gateway", [r"^x-nai-header$"], re.M)  # McAfee Email Gateway
 
 
 def _from_status(mail: Mail, status_text: str, common: dict) -> list[Result]:
@@ -190,27 +198,32 @@ def _from_status(mail: Mail, status_text: str, common: dict) -> list[Result]:
     return out
 
 
-_BOUNCE_OPENING = re.compile(
-    r"(?i)could not be delivered|undeliverable|delivery (?:has )?failed|permanent (?:fatal )?error|"
-    r"error message below|unable to deliver|was not delivered|wasn'?t delivered|delivery to the following|"
-    r"following (?:address|recipient)(?:es|s|\(es\)|\(s\))? (?:had|failed|could not)|returned mail|"
-    r"failure notice|did not reach|couldn'?t be delivered|message you sent|delivery status notification|"
-    r"invalid (?:user|recipient) address"
-)
+_BOUNCE_OPENING = Rules("detect:bounce-opening", [
+    r"could not be delivered", r"undeliverable", r"delivery (?:has )?failed", r"permanent (?:fatal )?error",
+    r"error message below", r"unable to deliver", r"was not delivered", r"wasn'?t delivered", r"delivery to the following",
+    r"following (?:address|recipient)(?:es|s|\(es\)|\(s\))? (?:had|failed|could not)", r"returned mail",
+    r"failure notice", r"did not reach", r"couldn'?t be delivered", r"message you sent", r"delivery status notification",
+    r"invalid (?:user|recipient) address",
+], re.I)
 
 
 def looks_like_bounce(mail: Mail) -> bool:
+    """A delivery report, or a mail with the marks of one: a null or daemon sender (RFC 5321 sends
+    notifications with an empty reverse-path), a returned copy of a message, failure wording."""
     if mail.report_type == "delivery-status" or mail.status_text or mail.header("X-Failed-Recipients"):
         return True
     sender = mail.header("From")
-    if _BOUNCE_SENDER.search(sender):
-        return True
+    daemon = bool(_BOUNCE_SENDER.search(sender))
     opening = bool(_BOUNCE_OPENING.search(mail.notice[:3000]))
+    subject = bool(_BOUNCE_SUBJECT.search(mail.subject))
     null_path = mail.header("Return-Path").strip() in ("<>", "") and "Return-Path" in mail.top
-    if _BOUNCE_SUBJECT.search(mail.subject) and (mail.returned.headers or opening or null_path):
+    no_sender = not all_addresses(sender)
+    returned = bool(mail.returned.headers)
+    if daemon:
         return True
-    # A returned copy of a message plus delivery-failure wording near the top.
-    return bool(mail.returned.headers) and (not sender.strip() or opening)
+    if (subject or opening) and (returned or null_path or no_sender or subject and opening):
+        return True
+    return returned and no_sender
 
 
 def _bounce(mail: Mail, common: dict) -> list[Result]:
@@ -300,6 +313,9 @@ def _from_ses(obj: dict, common: dict) -> list[Result]:
             out.append(Result(r.address, "complaint", "", f"feedback report ({r.subtype})", r.subtype, **mine))
         elif r.kind_hint == "delivery":
             out.append(Result(r.address, "delivered", "", "delivered", "delivered", "delivered", **mine))
+        elif r.kind_hint == "delayed":
+            out.append(Result(r.address, "unknown", r.status, _reason_text(r.diagnostic) or "delivery delayed",
+                              "delayed", "delayed", **mine))
         else:
             vendor = "userunknown" if r.subtype == "NoEmail" else ""
             out.append(_failure(r.address, r.status, [r.diagnostic, r.subtype], r.permanent, mine, "failed", vendor))

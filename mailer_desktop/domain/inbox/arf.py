@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 
 from .message import ADDRESS_RE, Mail, field_blocks
+from .rules import Rules
 
-_COMPLAINT_SUBJECT = re.compile(
-    r"(?i)complaint about message|abuse report|feedback report|spam report|email feedback|fbl report|"
-    r"complaint notification|scomp|tos notification"
-)
+_COMPLAINT_SUBJECT = Rules("detect:complaint-subject", [
+    r"complaint about message", r"abuse report", r"feedback report", r"spam report", r"email feedback", r"fbl report",
+    r"complaint notification", r"scomp", r"tos notification"], re.I)
+# Feedback loops that send the complained-about message with a header of their own instead of a
+# report part (Microsoft's JMRP/SNDS copies).
+_PROVIDER_FEEDBACK_HEADERS = Rules("provider:feedback-header", [r"^x-hmxmroriginalrecipient$"], re.M)
 _REDACTED = re.compile(r"(?i)redacted|^x+@|\*{3,}|undisclosed")
 _RECIPIENT_HEADERS = ("x-hmxmroriginalrecipient", "x-original-to", "delivered-to", "to")
 
@@ -29,7 +32,7 @@ def is_complaint(mail: Mail) -> bool:
         # A feedback report whose fields arrived in a text part (older feedback loops).
         mail.feedback_text = mail.notice
         return True
-    if mail.returned.get("x-hmxmroriginalrecipient"):
+    if _PROVIDER_FEEDBACK_HEADERS.search("\n".join(mail.returned.headers)):
         return True
     return bool(_COMPLAINT_SUBJECT.search(mail.subject)) and bool(mail.returned.headers)
 

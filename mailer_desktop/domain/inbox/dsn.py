@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from . import phrases
 from .message import ADDRESS_RE, field_blocks
+from .rules import Rules
 
 _TYPE_PREFIX_RE = re.compile(r"^\s*(?:rfc822|utf-8|x-[\w.-]+|smtp|x400|unknown)\s*;\s*", re.IGNORECASE)
 _FIELD_HINT_RE = re.compile(r"(?im)^(?:final|original)-recipient\s*:")
@@ -57,9 +58,19 @@ def recipient_blocks(status_text: str) -> list[RecipientStatus]:
             status=phrases.find_status(block.get("status", "")),
             diagnostic=_strip_type(block.get("diagnostic-code", "")),
             remote_mta=_strip_type(block.get("remote-mta", "")),
-            vendor_reason=phrases.VENDOR_CATEGORIES.get(block.get("x-powermta-bouncecategory", "").strip().lower(), ""),
+            vendor_reason=_vendor_reason(block),
         ))
     return out
+
+
+# Fields in which a sending server states its own classification of the failure.
+_VENDOR_FIELDS = Rules("provider:vendor-category-field", [r"x-powermta-bouncecategory"], re.M, r"^(?:<<ALTERNATIVES>>)$")
+
+
+def _vendor_reason(block: dict[str, str]) -> str:
+    names = "\n".join(name for name in block if name.startswith("x-"))
+    m = _VENDOR_FIELDS.search(names) if names else None
+    return phrases.VENDOR_CATEGORIES.get(block[m.group(0)].strip().lower(), "") if m else ""
 
 
 def embedded_status_text(text: str) -> str:

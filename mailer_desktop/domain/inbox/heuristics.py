@@ -20,37 +20,35 @@ import re
 from dataclasses import dataclass
 
 from .message import ADDRESS_RE
+from .rules import RuleList, Rules
 
 _A = ADDRESS_RE.pattern
-_ANCHORS: list[re.Pattern[str]] = [
+_ANCHORS = RuleList("layout:recipient-line", [
     # <addr>: / "addr": / addr: at line start (qmail, Postfix plain text, GMX, X2)
-    re.compile(rf'^[ \t]*(?:\d{{3}}[ -](?:[245]\.\d{{1,3}}\.\d{{1,3}} )?)?[<"\']?(?P<a>{_A})[>"\']?[ \t]*:(?!\S)[ \t]*(.*)$', re.M),
+    rf'^[ \t]*(?:\d{{3}}[ -](?:[245]\.\d{{1,3}}\.\d{{1,3}} )?)?[<"\']?(?P<a>{_A})[>"\']?[ \t]*:(?!\S)[ \t]*(.*)$',
     # Sendmail: [550 [5.1.1]] <addr>... reason
-    re.compile(rf"^[ \t]*(?:\d{{3}}[ -](?:[245]\.\d{{1,3}}\.\d{{1,3}} )?)?<?(?P<a>{_A})>?\.\.\.[ \t]*(.*)$", re.M),
+    rf"^[ \t]*(?:\d{{3}}[ -](?:[245]\.\d{{1,3}}\.\d{{1,3}} )?)?<?(?P<a>{_A})>?\.\.\.[ \t]*(.*)$",
     # >>> kijitora@example <kijitora@example> (Active!Hunter and friends)
-    re.compile(rf"^[ \t]*>>>[ \t]*<?(?P<a>{_A})>?(?:[ \t]+<[^>]*>)?[ \t]*()$", re.M),
+    rf"^[ \t]*>>>[ \t]*<?(?P<a>{_A})>?(?:[ \t]+<[^>]*>)?[ \t]*()$",
     # the address alone on its line (Exim, Gmail, Yahoo), optionally followed by a comment
-    re.compile(rf"^[ \t]*[<'\"]?(?P<a>{_A})[>'\"]?[ \t]*(?:\((?:unrecoverable error|generated from [^)]*|expanded from [^)]*)\))?[ \t]*,?()$", re.M),
+    rf"^[ \t]*(?:[*\u2022-][ \t]+)?[<'\"]?(?P<a>{_A})[>'\"]?[ \t]*(?:\((?:unrecoverable error|generated from [^)]*|expanded from [^)]*)\))?[ \t]*,?()$",
     # Exchange 2003: addr on DATE
-    re.compile(rf"^[ \t]*[<'\"]?(?P<a>{_A})[>'\"]?[ \t]+on[ \t]+\S.*$()", re.M),
+    rf"^[ \t]*[<'\"]?(?P<a>{_A})[>'\"]?[ \t]+on[ \t]+\S.*$()",
     # transcript: RCPT TO:<addr>
-    re.compile(rf"^[ \t]*(?:(?:>>>|->)[ \t]*)?RCPT TO:[ \t]*<?(?P<a>{_A})>?(.*)$", re.M | re.I),
+    rf"(?i)^[ \t]*(?:(?:>>>|->)[ \t]*)?RCPT TO:[ \t]*<?(?P<a>{_A})>?(.*)$",
     # a sentence ending in the address: "Could not be delivered to: <addr>", "mailbox is full: addr"
-    re.compile(rf"^[ \t]*([^\n<>@]{{3,120}}?:)[ \t]*<?(?P<a>{_A})>?[ \t.]*$", re.M),
+    rf"^[ \t]*([^\n<>@]{{3,120}}?:)[ \t]*<?(?P<a>{_A})>?[ \t.]*$",
     # addr followed by its error on the same line (Zoho: "addr Invalid Address, ERROR_CODE :550")
-    re.compile(rf"^[ \t]*<?(?P<a>{_A})>?[ \t]+(?!on[ \t])(\S.*)$", re.M),
+    rf"^[ \t]*<?(?P<a>{_A})>?[ \t]+(?!on[ \t])(\S.*)$",
     # key/value lines naming the recipient
-    re.compile(
-        rf"^[ \t]*(?:original[- ]recipient|final[- ]recipient|recipient(?:'s)?(?: address| e-?mail)?|failed recipient|"
-        rf"to address|rcpt|address|e-?mail(?: address)?|empf\u00e4nger|destinataire|destinatario|adresse|"
-        rf"invalid recipient|unknown recipient|bad recipient|user)[ \t]*:[ \t]*(?:rfc822;[ \t]*)?<?(?P<a>{_A})>?(.*)$",
-        re.M | re.I),
-]
-_SENTENCES = re.compile(
+    rf"(?i)^[ \t]*(?:original[- ]recipient|final[- ]recipient|recipient(?:'s)?(?: address| e-?mail)?|failed recipient|"
+    rf"to address|rcpt|address|e-?mail(?: address)?|empf\u00e4nger|destinataire|destinatario|adresse|"
+    rf"invalid recipient|unknown recipient|bad recipient|user)[ \t]*:[ \t]*(?:rfc822;[ \t]*)?<?(?P<a>{_A})>?(.*)$",
+], re.M)
+_SENTENCES = Rules("layout:recipient-sentence", [
     rf"(?:deliver(?:ing|ed|y)?|send(?:ing)?|sent|message|mail|e-?mail|reach|addressed|recipient|mailbox|account|user|"
-    rf"address|destination)\s+(?:\w+\s+){{0,4}}(?:to|for|of|at|is|:)?\s*:?\s*[<\"'(]?({_A})",
-    re.I,
-)
+    rf"address|destination)\s+(?:\w+\s+){{0,4}}(?:to|for|of|at|is|:)?\s*:?\s*[<\"'(]?(?P<a>{_A})",
+], re.I)
 _NOT_RECIPIENT_LOCALS = ("mailer-daemon", "postmaster", "mail-daemon", "maildaemon", "daemon", "noreply",
                          "no-reply", "bounce", "bounces", "abuse")
 _SENDER_CONTEXT = re.compile(r"(?i)(?:mail from|envelope-from|envelope from|sender|from)\s*:?\s*<?\s*$")
@@ -75,7 +73,7 @@ def _is_daemon(addr: str) -> bool:
 def _blocks(notice: str, excluded: set[str]) -> list[tuple[int, int, str]]:
     """(start, end-of-anchor-line, address) for every anchored address, in text order."""
     hits: dict[int, tuple[int, int, str]] = {}
-    for pattern in _ANCHORS:
+    for pattern in _ANCHORS.active(notice):
         for m in pattern.finditer(notice):
             addr = m.group("a")
             if addr.lower() in excluded or _is_daemon(addr):
@@ -118,11 +116,11 @@ def find(notice: str, excluded: set[str], failed_header: list[str] | None = None
     if found:
         return found
     for m in _SENTENCES.finditer(notice):
-        addr = m.group(1)
+        addr = m.group("a")
         if addr.lower() in excluded or _is_daemon(addr):
             continue
         before = notice[max(0, m.start() - 20):m.start()]
-        if _SENDER_CONTEXT.search(before + m.group(0)[: m.start(1) - m.start()]):
+        if _SENDER_CONTEXT.search(before + m.group(0)[: m.start("a") - m.start()]):
             continue
         return [Found(addr, notice[m.start():], _paragraph(notice[m.start():]))]
     return []

@@ -12,6 +12,7 @@ from email.header import decode_header, make_header
 
 from . import mime
 from .mime import Part
+from .rules import Rules
 
 ADDRESS_RE = re.compile(
     # A quote may sit inside a local part but not at its ends: 'anna@x' is a quoted address.
@@ -25,25 +26,23 @@ _TAG_RE = re.compile(r"<[^>]*>")
 _HTML_SKIP_RE = re.compile(r"(?is)<(style|script|head)\b.*?</\1\s*>")
 
 # Lines after which a non-MIME bounce quotes the message it returns.
-RETURNED_MARKERS = re.compile(
-    r"(?im)^[ \t>]*(?:"
-    r"-+ ?this is a copy of (?:the|your) message"
-    r"|-* ?below this line is a copy of the message"
-    r"|-+ ?(?:the )?original message(?: header| headers)?(?: follows| is attached)?"
-    r"|(?:-+ ?)?original message (?:follows|headers?)"
-    r"|-+ ?(?:returned|undelivered|unsent) (?:mail|message)(?: follows| below| header)?"
-    r"|-* ?(?:message|original) headers? follow"
-    r"|-+ ?(?:the )?headers? of (?:the |your )?(?:original |returned )?message"
-    r"|-+ ?(?:the )?(?:message|mail) (?:you sent|that you sent)"
-    r"|original message headers:"
-    r"|-* ?(?:a copy of )?(?:the )?(?:original|your|returned) message (?:is )?(?:below|attached|follows|included)"
-    r"|-+ ?begin (?:of )?(?:returned|original) message"
-    r"|-+ ?copy of (?:the|your) (?:original )?message"
-    r"|-+ ?(?:this is the |here is the )?(?:original|returned) (?:message|text)"
-    r"|content-type: (?:message/rfc822|text/rfc822-headers)"
-    r"|received: ?from \S+ .*(?:\n[ \t].*)*\n(?:[\w-]+: ?.*\n)"
-    r")"
-)
+RETURNED_MARKERS = Rules("layout:returned-copy-marker", [
+    r"-+ ?this is a copy of (?:the|your) message",
+    r"-* ?below this line is a copy of the message",
+    r"-+ ?(?:the )?original message(?: header| headers)?(?: follows| is attached)?",
+    r"(?:-+ ?)?original message (?:follows|headers?)",
+    r"-+ ?(?:returned|undelivered|unsent) (?:mail|message)(?: follows| below| header)?",
+    r"-* ?(?:message|original) headers? follow",
+    r"-+ ?(?:the )?headers? of (?:the |your )?(?:original |returned )?message",
+    r"-+ ?(?:the )?(?:message|mail) (?:you sent|that you sent)",
+    r"original message headers:",
+    r"-* ?(?:a copy of )?(?:the )?(?:original|your|returned) message (?:is )?(?:below|attached|follows|included)",
+    r"-+ ?begin (?:of )?(?:returned|original) message",
+    r"-+ ?copy of (?:the|your) (?:original )?message",
+    r"-+ ?(?:this is the |here is the )?(?:original|returned) (?:message|text)",
+    r"content-type: (?:message/rfc822|text/rfc822-headers)",
+    r"received: ?from \S+ .*(?:\n[ \t].*)*\n(?:[\w-]+: ?.*\n)",
+], re.I | re.M, r"^[ \t>]*(?:<<ALTERNATIVES>>)")
 
 
 def decode_words(value: str | None) -> str:
@@ -233,7 +232,8 @@ def read(raw: bytes, *, nested: bool = False) -> Mail:
             return
         if ctype == "text/html":
             htmls.append(part.text())
-        elif part.main_type in ("text", "multipart") or ctype == "application/octet-stream" and not part.has_filename:
+        elif (part.main_type in ("text", "multipart") or ctype == "application/json"
+              or ctype == "application/octet-stream" and not part.has_filename):
             notices.append(part.text())
 
     visit(top, 0)

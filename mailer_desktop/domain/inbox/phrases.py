@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import re
 
+from .rules import Rules, offer
+
 HARD_REASONS = frozenset({"userunknown", "hostunknown", "hasmoved", "notaccept"})
 # Reasons that say something about the *sender* (IP, domain, authentication, content) rather
 # than the recipient: the user is warned, the contact is not blamed.
@@ -39,38 +41,54 @@ STATUS_RE = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]*\d)")
 REPLY_CODE_RE = re.compile(r"(?<![\d.\-])([45]\d\d)(?:[ \-]|$)")
 
 
-def _rx(*phrases: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in phrases))
+def _rx(reason: str, *phrases: str) -> Rules:
+    return Rules(f"reason:{reason}", phrases)
 
+
+# Grammars: what a sentence about a dead address is made of, in any server's words. A noun
+# naming the recipient's mailbox and a word saying it is not there, in either order.
+_WHO = (r"(?:user(?: ?name| ?id)?|userid|recipient(?:'?s)?(?: e-?mail)?(?: address| name)?|mail ?box(?: name)?|"
+        r"(?:e-?mail |destination |recipient |delivery |mail )?address(?:ee)?|account|alias|local ?-?part|"
+        r"e-?mail|destination|addressee|person)")
+_NOT_THERE_BEFORE = (r"(?:unknown|no such|invalid|non-?existent|non-?existing|unrecogni[sz]ed|unregistered|"
+                     r"inexistent|bad|illegal)")
+_NOT_THERE_AFTER = (r"(?:unknown|not (?:found|known|recogni[sz]ed|registered|valid|exist(?:ing|ent)?|listed)|"
+                    r"(?:does|did|do)(?: not|n'?t) exist|(?:is )?invalid|is not valid|non-?existent|"
+                    r"could not be found|couldn'?t be found|cannot be found|can'?t be found)")
+_HOST = (r"(?:host ?(?:name)?|(?:mail |recipient |destination |e-?mail )?domain(?: name)?|mx(?: record)?s?|"
+         r"mail exchanger|dns name)")
+_HOST_BAD = (r"(?:unknown|not found|(?:does|did)(?: not|n'?t) exist|could not be (?:found|resolved)|"
+             r"cannot be (?:found|resolved)|not resolvable|(?:lookup|resolution) (?:failed|failure)|invalid|"
+             r"has no (?:mx|address|dns|valid)|non-?existent)")
 
 # Ordered: the first family whose pattern matches names the reason.
-FAMILIES: list[tuple[str, re.Pattern[str]]] = [
-    ("mailererror", _rx(
+FAMILIES: list[tuple[str, Rules]] = [
+    ("mailererror", _rx("mailererror",
         r"pipe to \S+ (?:failed|returned)", r"command (?:died|failed|output)", r"mailer error",
         r"\bprocmail\b", r"unknown mailer error", r"local delivery (?:failed|agent)",
         r"returned error status", r"exit(?:ed)? (?:code|status|with)", r"temporary local problem",
         r"mail forwarding loop", r"mail loop", r"too many hops", r"loops? back to myself",
         r"loop detected", r"routing loop", r"hop count exceeded",
     )),
-    ("norelaying", _rx(
+    ("norelaying", _rx("norelaying",
         r"relay(?:ing)? (?:access )?(?:is )?(?:denied|not (?:permitted|allowed|authori[sz]ed)|prohibited|refused)",
         r"unable to relay", r"(?:not|isn'?t) (?:permitted|allowed|authori[sz]ed) to relay", r"we do not relay",
         r"no relaying", r"cannot relay", r"relay not permitted", r"not a gateway", r"relaying mail to .* not allowed",
         r"open relay", r"relay host",
     )),
-    ("authfailure", _rx(
+    ("authfailure", _rx("authfailure",
         r"\bspf\b", r"\bdkim\b", r"\bdmarc\b", r"sender policy framework",
         r"authentication (?:checks|information|results?)", r"unauthenticated (?:e-?mail|mail|message)",
         r"not authori[sz]ed to send", r"5\.7\.2[3-6]\b", r"fails? (?:to pass )?(?:the )?authentication",
     )),
-    ("requireptr", _rx(
+    ("requireptr", _rx("requireptr",
         r"reverse (?:dns|lookup|hostname|dns lookup|resolution)", r"\bptr\b", r"\brdns\b",
         r"(?:hostname|helo|ehlo)[^.;]{0,40}(?:does not|doesn'?t|did not|not) (?:match|resolve)",
         r"cannot find your (?:hostname|reverse)", r"(?:client|your) host[^.;]{0,60}(?:unknown|has no|not found|rejected: cannot)",
         r"ip name (?:lookup|possibly) (?:failed|forged)", r"5\.7\.25\b", r"no (?:reverse|ptr)",
         r"unresolvable (?:ip|client|address|host name)", r"needs? a (?:valid )?(?:reverse|ptr|fqdn)",
     )),
-    ("speeding", _rx(
+    ("speeding", _rx("speeding",
         r"rate limit", r"ratelimit", r"rate of (?:unsolicited|mail|e-?mail|messages)", r"sending rate",
         r"too many (?:messages|mails|e-?mails|connections|concurrent|sessions|errors|recipients|invalid)",
         r"throttl", r"(?:exceeded|reached) (?:the |its |your )?(?:rate|sending|message|connection)s? (?:limit|quota)",
@@ -78,7 +96,7 @@ FAMILIES: list[tuple[str, re.Pattern[str]]] = [
         r"4\.7\.28\b", r"(?:sending|daily) (?:limit|quota)", r"too fast", r"slow down",
         r"receiving mail at a rate",
     )),
-    ("blocked", _rx(
+    ("blocked", _rx("blocked",
         r"\bblocked\b", r"blacklist", r"block ?list", r"deny ?list", r"spamhaus", r"spamcop", r"barracuda",
         r"\bsorbs\b", r"\brbl\b", r"\bdnsbl\b", r"reputation", r"(?<!not )listed (?:at|in|on|by)", r"\bbanned\b",
         r"unsolicited", r"bulk (?:e-?mail|mail)", r"junk mail", r"access denied", r"not allowed to send",
@@ -90,14 +108,14 @@ FAMILIES: list[tuple[str, re.Pattern[str]]] = [
         r"mail from your (?:ip|domain|server)", r"dynamic (?:ip|address|pool)", r"residential",
         r"our system has detected", r"suspicious (?:activity|mail)",
     )),
-    ("spamdetected", _rx(
+    ("spamdetected", _rx("spamdetected",
         r"\bspam\b", r"\buce\b", r"message content rejected", r"content (?:rejected|filter)",
         r"rejected by (?:the )?(?:content|spam|mail) filter", r"junk", r"phishing",
         r"classified as", r"scored? (?:too high|as)", r"looks like", r"high probability",
     )),
-    ("virusdetected", _rx(r"\bvirus", r"malware", r"infected", r"\bworm\b", r"dangerous attachment",
+    ("virusdetected", _rx("virusdetected", r"\bvirus", r"malware", r"infected", r"\bworm\b", r"dangerous attachment",
                            r"executable attachment", r"banned attachment")),
-    ("rejected", _rx(
+    ("rejected", _rx("rejected",
         r"sender (?:address |domain )?(?:rejected|denied|refused|unknown|not allowed|invalid|verify failed|is not)",
         r"(?:domain of sender|sender domain|sender's domain)", r"sender verification", r"sender address",
         r"(?:mail from|envelope sender|envelope from|from address|return[- ]path|reverse[- ]path)[^.;]{0,60}"
@@ -109,13 +127,15 @@ FAMILIES: list[tuple[str, re.Pattern[str]]] = [
         r"group (?:accepts|only)", r"members? only", r"not authori[sz]ed to (?:post|send)",
         r"permission to post", r"moderat",
     )),
-    ("policyviolation", _rx(
+    ("policyviolation", _rx("policyviolation",
         r"\bpolicy\b", r"policies", r"administrative(?:ly)? prohibit", r"prohibited", r"not (?:permitted|allowed)",
         r"5\.7\.9\b", r"violat", r"\bdenied\b", r"\brefused\b", r"filtered", r"\bfilter\b",
         r"message (?:was )?(?:rejected|refused) (?:by|due|because)", r"security (?:policy|reasons)",
         r"encryption|\btls\b|starttls|certificate", r"greylist", r"gray ?list",
     )),
-    ("mailboxfull", _rx(
+    ("mailboxfull", _rx("mailboxfull",
+        r"\b(?:mail ?box|in-?box|mail ?folder|mail ?drop|account|maildir|storage|disk space)\b[^.;]{0,40}?"
+        r"\b(?:(?:is |was )?full|over ?quota|quota (?:exceeded|full|reached)|exceeds? (?:its |the )?(?:quota|size|storage))",
         r"mail ?box (?:is )?(?:full|over)", r"over ?quota", r"quota (?:exceeded|exceed|full|limit)",
         r"exceed(?:ed|s)? (?:the |his |her |its |their )?(?:storage|quota|mailbox|disk)",
         r"insufficient (?:disk|storage|system storage|space)", r"disk quota", r"not enough (?:space|storage|disk)",
@@ -125,28 +145,31 @@ FAMILIES: list[tuple[str, re.Pattern[str]]] = [
         r"postfach (?:ist )?voll", r"speicherplatz", r"bo\u00eete (?:aux lettres )?pleine", r"buz\u00f3n (?:est\u00e1 )?lleno",
         r"casella (?:piena|di posta piena)", r"\u5bb9\u91cf", r"\u6e80\u676f",
     )),
-    ("mesgtoobig", _rx(
+    ("mesgtoobig", _rx("mesgtoobig",
         r"message (?:is |was )?too (?:big|large|long)", r"message size", r"size limit", r"too large",
         r"mail too big", r"message length exceeds", r"exceeds? (?:the )?(?:maximum|max)(?: allowed)? (?:message )?size",
         r"5\.3\.4\b", r"size exceeds", r"message exceeds",
     )),
-    ("exceedlimit", _rx(r"5\.2\.3\b", r"exceeds? (?:the |a )?(?:fixed )?(?:limit|maximum)", r"limit exceeded")),
-    ("suspend", _rx(
+    ("exceedlimit", _rx("exceedlimit", r"5\.2\.3\b", r"exceeds? (?:the |a )?(?:fixed )?(?:limit|maximum)", r"limit exceeded")),
+    ("suspend", _rx("suspend",
         r"\bdisabled\b", r"suspended", r"\binactive\b", r"deactivated", r"not active", r"inactivity",
         r"account (?:has been |is |was )?(?:closed|locked|expired|discontinued|terminated|frozen|cancell?ed|blocked|on hold)",
         r"mailbox (?:has been |is |was )?(?:closed|locked|frozen|disabled|suspended|blocked)",
         r"is frozen", r"temporarily (?:unavailable|disabled|suspended)", r"expired account", r"account expired",
         r"5\.7\.13\b", r"\bdormant\b", r"no longer active",
     )),
-    ("hasmoved", _rx(r"has moved", r"moved (?:permanently|to)", r"address no longer accepts (?:e-?)?mail", r"address (?:has )?changed", r"5\.1\.6\b",
+    ("hasmoved", _rx("hasmoved", r"has moved", r"moved (?:permanently|to)", r"address no longer accepts (?:e-?)?mail", r"address (?:has )?changed", r"5\.1\.6\b",
                       r"no longer (?:at|with|valid at)", r"changed (?:his|her|their|the) (?:e-?mail )?address")),
-    ("notaccept", _rx(
+    ("notaccept", _rx("notaccept",
         r"does not accept (?:any )?(?:e-?)?mail", r"accepts? no (?:e-?)?mail", r"null mx", r"\bnullmx\b",
         r"not accepting (?:any )?(?:e-?)?mail", r"does not receive (?:e-?)?mail", r"5\.7\.27\b",
         r"5\.1\.10\b(?!.{0,60}(?:recip(?:ient)?notfound|recipient not found))",  # Office 365 uses 5.1.10 for an unknown recipient
         r"no mail (?:is )?accepted", r"mail (?:is )?not accepted", r"domain .{0,40}does not (?:accept|receive)",
     )),
-    ("hostunknown", _rx(
+    ("hostunknown", _rx("hostunknown",
+        rf"\b(?:unknown|no such|invalid|non-?existent|unresolvable|unroutable|unrouteable) {_HOST}\b",
+        rf"\b{_HOST}(?: (?!(?:user|recipient|mailbox|account)\b)[\w.<>-]+){{0,2}}? (?:is |was )?{_HOST_BAD}",
+        r"\bdomain(?: \S+){0,2} is not reachable",
         r"host (?:or domain name )?not found", r"host unknown", r"unknown host", r"no such host",
         r"domain (?:name )?(?:not found|does not exist|doesn'?t exist|unknown|not exist|is invalid|invalid|lookup failed)",
         r"(?:unknown|invalid|nonexistent|non-existent) (?:domain|host|mail domain)", r"no such domain", r"name service error",
@@ -156,7 +179,10 @@ FAMILIES: list[tuple[str, re.Pattern[str]]] = [
         r"cannot find (?:the )?(?:mx|domain|host)", r"dns (?:lookup|resolution) fail", r"domain name system",
         r"mail for \S+ loops back", r"the domain is not reachable",
     )),
-    ("userunknown", _rx(
+    ("userunknown", _rx("userunknown",
+        rf"\b{_NOT_THERE_BEFORE}(?: (?:local|final|delivery|e-?mail|destination|recipient|user))* {_WHO}\b",
+        rf"\b{_WHO}(?: (?!(?:domain|host)\b)[\w.<>'\"-]+){{0,3}}? (?:is |was |has been )?{_NOT_THERE_AFTER}",
+        r"\b(?:doesn'?t|does not|did not) have an? (?:[\w.-]+ )?(?:account|mailbox)",
         r"user(?:name)? (?:\S+ )?(?:is )?(?:unknown|not found|does not exist|doesn'?t exist|not exist|not known|invalid)",
         r"unknown (?:user|recipient|local ?-?part|address|mailbox|e-?mail|account|alias|addressee|local user|or illegal)",
         r"no such (?:user|mailbox|recipient|address|account|person|local user|e-?mail)",
@@ -179,27 +205,27 @@ FAMILIES: list[tuple[str, re.Pattern[str]]] = [
         r"\u5b58\u5728\u3057\u307e\u305b\u3093", r"\u5b9b\u5148\u4e0d\u660e", r"addressee unknown", r"destination address",
         r"email account that you tried to reach does not exist", r"invalid mailbox",
     )),
-    ("expired", _rx(
+    ("expired", _rx("expired",
         r"retry time", r"too long", r"\bexpired\b", r"timed? ?out", r"could not be delivered (?:within|for)",
         r"delivery time", r"not (?:been )?delivered (?:for|within|after)", r"giving up", r"gave up", r"maximum time",
         r"retry (?:timeout|period)", r"delivery (?:has )?failed after", r"no answer from host", r"queue", r"4\.4\.7\b",
         r"undeliverable for", r"retried for", r"was delayed", r"\bdays\b", r"\bhours\b",
     )),
-    ("networkerror", _rx(
+    ("networkerror", _rx("networkerror",
         r"connection (?:refused|reset|timed out|closed|lost|dropped|failure|failed)", r"network", r"lost connection",
         r"did not accept our requests? to connect", r"socket error",
         r"no route", r"could not connect", r"unable to connect", r"can'?t connect", r"connect to .* failed",
         r"host (?:is )?(?:down|unreachable)", r"dns (?:error|failure)", r"lookup (?:failure|failed|error)",
         r"tls (?:handshake|negotiation)", r"4\.4\.\d\b",
     )),
-    ("systemerror", _rx(
+    ("systemerror", _rx("systemerror",
         r"system (?:error|problem|failure|config)", r"internal (?:server )?error", r"local error", r"resources",
         r"out of memory", r"i/o error", r"misconfigur", r"configuration error", r"server (?:error|failure)",
         r"service (?:not available|unavailable|is unavailable)", r"temporar", r"try again",
         r"technical (?:problem|difficult|issue|error|fault)",  # not "Technical details of permanent failure"
         r"system (?:is )?(?:busy|full|overloaded)", r"insufficient system", r"processing error",
     )),
-    ("syntaxerror", _rx(r"syntax error", r"command unrecognized", r"unrecognized command", r"bad sequence",
+    ("syntaxerror", _rx("syntaxerror", r"syntax error", r"command unrecognized", r"unrecognized command", r"bad sequence",
                          r"line too long", r"protocol error", r"invalid command", r"not implemented")),
 ]
 
@@ -266,22 +292,24 @@ def smtp_command(low: str) -> str:
 
 
 # Wordings that only recipient lookups produce, whatever stage they were reported at.
-STRONG_UNKNOWN = re.compile(r"recipient name is not recognized|recipnotfound|recipientnotfound|"
-                            # the final (local) delivery agent itself found no such mailbox
-                            r"mail\.local: unknown user|invalid final delivery userid|"
-                            # directory lookups of Domino/Notes and Exchange/Office 365
-                            r"not listed in (?:the )?(?:domino directory|public name (?:&|and) address book)|"
-                            r"recipient not found by smtp address lookup|"
-                            r"e-?mail address you entered couldn'?t be found|"
-                            r"no mailbox here by that name|bad destination mailbox address|"
-                            r"email account that you tried to reach does not exist|"
-                            r"the recipient'?s? (?:e-?mail )?address (?:was not found|does not exist)")
+STRONG_UNKNOWN = Rules("strong-unknown", [
+    r"recipient name is not recognized", r"recipnotfound", r"recipientnotfound",
+    # the final (local) delivery agent itself found no such mailbox
+    r"mail\.local: unknown user", r"invalid final delivery userid",
+    # directory lookups of Domino/Notes and Exchange/Office 365
+    r"not listed in (?:the )?(?:domino directory|public name (?:&|and) address book)",
+    r"recipient not found by smtp address lookup",
+    r"e-?mail address you entered couldn'?t be found",
+    r"no mailbox here by that name", r"bad destination mailbox address",
+    r"email account that you tried to reach does not exist",
+    r"the recipient'?s? (?:e-?mail )?address (?:was not found|does not exist)",
+])
 
 
 # A directory lookup that found no such recipient: Office 365 sends it with 5.1.10, which RFC 7505
 # gives to a domain that accepts no mail (null MX) — the words name the death more precisely.
-_LOOKUP_MISS = re.compile(r"recipientnotfound|recipnotfound|recipient not found by smtp address lookup|"
-                          r"e-?mail address you entered couldn'?t be found")
+_LOOKUP_MISS = Rules("lookup-miss", [r"recipientnotfound", r"recipnotfound", r"recipient not found by smtp address lookup",
+                                     r"e-?mail address you entered couldn'?t be found"])
 
 
 def reason_of_text(text: str) -> str:
@@ -290,6 +318,7 @@ def reason_of_text(text: str) -> str:
 
 
 def _family_match(text: str) -> tuple[str, str]:
+    offer(text, *(pattern for _, pattern in FAMILIES))  # provenance: every family judges every text
     for name, pattern in FAMILIES:
         m = pattern.search(text)
         if m:
@@ -330,7 +359,6 @@ VENDOR_CATEGORIES = {
 
 
 _ECHOED_ADDRESS = re.compile(r"<[^<>@\s]+@[^<>\s]+>")
-
 
 def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
            vendor_reason: str = "", echo_means_rcpt: bool = False,

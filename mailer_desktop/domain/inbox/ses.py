@@ -1,7 +1,12 @@
-"""Amazon SES notifications mailed as JSON (directly or inside an SNS envelope).
+"""Relay services' notifications mailed as JSON: Amazon SES, SendGrid, Mailgun.
 
 SES reports bounces, complaints and deliveries as JSON documents; when a topic delivers them
 by mail, the body is that JSON (or an SNS ``Notification`` whose ``Message`` is the JSON).
+SendGrid's event notifications are a list of events (``{"email", "event": "bounce" |
+"dropped" | "deferred" | "spamreport" | "delivered", "status", "reason", "type"}``); Mailgun's
+are ``{"event-data": {"event": "failed" | "complained" | "delivered", "severity", "recipient",
+"delivery-status": {"code", "enhanced-code", "message", "description"}}}``. All of them are
+read into the same per-recipient form.
 """
 
 from __future__ import annotations
@@ -22,19 +27,73 @@ class SesRecipient:
     subtype: str = ""
 
 
-def _load(text: str) -> dict | None:
-    start = text.find("{")
-    if start < 0:
+def _load(text: str) -> dict | list | None:
+    starts = [i for i in (text.find("{"), text.find("[")) if i >= 0]
+    if not starts:
         return None
     try:
-        obj, _ = _DECODER.raw_decode(text[start:])
+        obj, _ = _DECODER.raw_decode(text[min(starts):])
     except ValueError:
         return None
-    return obj if isinstance(obj, dict) else None
+    return obj if isinstance(obj, (dict, list)) else None
+
+
+def _relay_events(obj: dict | list) -> dict | None:
+    """SendGrid's list of events or Mailgun's event, in the form :func:`recipients` reads."""
+    events = obj if isinstance(obj, list) else [obj]
+    sendgrid = [e for e in events if isinstance(e, dict) and isinstance(e.get("email"), str)
+                and e.get("event") in _SENDGRID_EVENTS]
+    if sendgrid:
+        return {"notificationType": "Relay", "relay": [_from_sendgrid(e) for e in sendgrid]}
+    mailgun = []
+    for e in events:
+        data = e.get("event-data", e) if isinstance(e, dict) else None
+        if isinstance(data, dict) and data.get("event") in _MAILGUN_EVENTS and isinstance(data.get("recipient"), str):
+            mailgun.append(_from_mailgun(data))
+    return {"notificationType": "Relay", "relay": mailgun} if mailgun else None
+
+
+_SENDGRID_EVENTS = {"bounce", "dropped", "deferred", "spamreport", "delivered", "blocked"}
+_MAILGUN_EVENTS = {"failed", "complained", "delivered", "bounced", "dropped"}
+
+
+def _from_sendgrid(e: dict) -> SesRecipient:
+    event = e["event"]
+    if event == "spamreport":
+        return SesRecipient(e["email"], "complaint", subtype="abuse")
+    if event == "delivered":
+        return SesRecipient(e["email"], "delivery")
+    if event == "deferred":
+        return SesRecipient(e["email"], "delayed", str(e.get("status") or ""), str(e.get("response") or e.get("reason") or ""))
+    status = str(e.get("status") or "")
+    reason = str(e.get("reason") or e.get("response") or "")
+    permanent = None if event == "dropped" else not status.startswith("4")
+    return SesRecipient(e["email"], "bounce", status, reason, permanent, str(e.get("bounce_classification") or e.get("type") or ""))
+
+
+def _from_mailgun(data: dict) -> SesRecipient:
+    event = data["event"]
+    if event == "complained":
+        return SesRecipient(data["recipient"], "complaint", subtype="abuse")
+    if event == "delivered":
+        return SesRecipient(data["recipient"], "delivery")
+    ds = data.get("delivery-status") if isinstance(data.get("delivery-status"), dict) else {}
+    severity = str(data.get("severity") or "")
+    if severity == "temporary":
+        return SesRecipient(data["recipient"], "delayed", str(ds.get("enhanced-code") or ""), str(ds.get("message") or ""))
+    text = " ".join(str(ds.get(k) or "") for k in ("code", "message", "description")).strip()
+    return SesRecipient(data["recipient"], "bounce", str(ds.get("enhanced-code") or ""), text or str(data.get("reason") or ""),
+                        severity != "temporary" if severity else None, str(data.get("reason") or ""))
 
 
 def notification(text: str) -> dict | None:
-    """The SES notification in ``text`` or None."""
+    """The SES, SendGrid or Mailgun notification in ``text`` or None."""
+    if '"event"' in text:
+        obj = _load(text)
+        if obj is not None:
+            relay = _relay_events(obj)
+            if relay is not None:
+                return relay
     if '"notificationType"' not in text and '"eventType"' not in text and '"Type"' not in text:
         return None
     obj = _load(text)
@@ -57,6 +116,8 @@ def notification(text: str) -> dict | None:
 def recipients(obj: dict) -> list[SesRecipient]:
     kind = obj.get("notificationType") or obj.get("eventType")
     out: list[SesRecipient] = []
+    if kind == "Relay":
+        return list(obj["relay"])
     if kind == "Bounce":
         bounce = obj.get("bounce") or {}
         permanent = {"Permanent": True, "Transient": False}.get(bounce.get("bounceType"))

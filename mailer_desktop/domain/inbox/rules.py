@@ -1,0 +1,156 @@
+"""Named, switchable pattern sets: every phrase and layout rule of the classifier lives in one.
+
+The classifier's wording rules (the phrases of each bounce reason, the layouts in which servers
+write a failed address, the markers of a returned copy ...) are declared here as *rule sets*:
+a name and a list of alternatives. Code asks a rule set for its compiled pattern; nothing else
+changes a rule set.
+
+That makes two things possible that a plain module-level regex does not:
+
+- **Provenance.** A tracer (:func:`tracing`) records which texts each rule set was asked
+  about, so a tool can tell for every single alternative on which mails (and so on which server
+  families) it fires.
+- **Switching rules off** (:func:`disabled`). To measure how the rules do on mail from a server
+  family they were not written from, the alternatives that fire only on that family are
+  switched off while it is scored (``bench/inbox.py``, leave-one-family-out).
+
+Switching is global and meant for measuring, not for production use; the classifier itself
+never switches anything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+_generation = 0
+_disabled: frozenset[tuple[str, int]] = frozenset()
+_trace: list[tuple[str, str]] | None = None
+
+REGISTRY: dict[str, Rules | RuleList] = {}
+_SLOT = "<<ALTERNATIVES>>"
+
+
+class Rules:
+    """Alternatives joined into one pattern: ``wrap`` holds ``<<ALTERNATIVES>>`` where they go."""
+
+    __slots__ = ("name", "alternatives", "flags", "wrap", "_rx", "_gen")
+
+    def __init__(self, name: str, alternatives: Iterable[str], flags: int = 0, wrap: str = _SLOT):
+        if name in REGISTRY:
+            raise ValueError(f"rule set {name!r} declared twice")
+        self.name = name
+        self.alternatives = tuple(alternatives)
+        self.flags = flags
+        self.wrap = wrap
+        self._rx: re.Pattern[str] | None = None
+        self._gen = -1
+        REGISTRY[name] = self
+
+    def compile_only(self, indexes: Iterable[int]) -> re.Pattern[str]:
+        chosen = [self.alternatives[i] for i in indexes]
+        body = "|".join(f"(?:{a})" for a in chosen) if chosen else r"(?!)"
+        return re.compile(self.wrap.replace(_SLOT, body), self.flags)
+
+    @property
+    def rx(self) -> re.Pattern[str]:
+        if self._gen != _generation:
+            self._rx = self.compile_only(i for i in range(len(self.alternatives))
+                                         if (self.name, i) not in _disabled)
+            self._gen = _generation
+        return self._rx  # type: ignore[return-value]
+
+    def search(self, text: str) -> re.Match[str] | None:
+        if _trace is not None:
+            _trace.append((self.name, text))
+        return self.rx.search(text)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        if _trace is not None:
+            _trace.append((self.name, text))
+        return self.rx.finditer(text)
+
+    def match(self, text: str) -> re.Match[str] | None:
+        if _trace is not None:
+            _trace.append((self.name, text))
+        return self.rx.match(text)
+
+
+class RuleList:
+    """Patterns used one by one (each may have its own groups), switchable one by one."""
+
+    __slots__ = ("name", "alternatives", "flags", "_compiled", "_active", "_gen")
+
+    def __init__(self, name: str, alternatives: Iterable[str], flags: int = 0):
+        if name in REGISTRY:
+            raise ValueError(f"rule set {name!r} declared twice")
+        self.name = name
+        self.alternatives = tuple(alternatives)
+        self.flags = flags
+        self._compiled = [re.compile(a, flags) for a in self.alternatives]
+        self._active: list[re.Pattern[str]] = []
+        self._gen = -1
+        REGISTRY[name] = self
+
+    def compile_only(self, indexes: Iterable[int]) -> re.Pattern[str]:
+        chosen = list(indexes)
+        if len(chosen) != 1:
+            raise ValueError("a rule list's alternatives are compiled one by one")
+        return self._compiled[chosen[0]]
+
+    def active(self, text: str) -> list[re.Pattern[str]]:
+        if _trace is not None:
+            _trace.append((self.name, text))
+        if self._gen != _generation:
+            self._active = [p for i, p in enumerate(self._compiled) if (self.name, i) not in _disabled]
+            self._gen = _generation
+        return self._active
+
+
+@contextmanager
+def disabled(switched_off: Iterable[tuple[str, int]]) -> Iterator[None]:
+    """Switch the given (rule set, alternative index) pairs off for the duration."""
+    global _disabled, _generation
+    before = _disabled
+    _disabled = frozenset(switched_off)
+    _generation += 1
+    try:
+        yield
+    finally:
+        _disabled = before
+        _generation += 1
+
+
+@contextmanager
+def tracing() -> Iterator[list[tuple[str, str]]]:
+    """Record (rule set name, text asked about) for every use of a rule set."""
+    global _trace
+    before = _trace
+    _trace = []
+    try:
+        yield _trace
+    finally:
+        _trace = before
+
+
+def offer(text: str, *rule_sets: Rules | RuleList) -> None:
+    """While tracing: record ``text`` for rule sets that a short-cut skipped (so that provenance
+    sees every text a rule set would have judged, not only the ones it was asked about)."""
+    if _trace is not None:
+        _trace.extend((r.name, text) for r in rule_sets)
+
+
+def firing(traced: list[tuple[str, str]]) -> set[tuple[str, int]]:
+    """The (rule set, alternative) pairs that match at least one traced text."""
+    by_name: dict[str, set[str]] = {}
+    for name, text in traced:
+        by_name.setdefault(name, set()).add(text)
+    out: set[tuple[str, int]] = set()
+    for name, texts in by_name.items():
+        rules = REGISTRY[name]
+        for i in range(len(rules.alternatives)):
+            rx = rules.compile_only([i])
+            if any(rx.search(t) for t in texts):
+                out.add((name, i))
+    return out
