@@ -56,7 +56,10 @@ def account_domain(account) -> str | None:
 
 def recipient_count(app, campaign) -> int:
     if campaign.kind == "confirmation":
-        return store.count_status(app.db.conn, campaign.list_id, "pending")
+        # A prepared request campaign holds its recipients (also requests the user started for
+        # someone who opted out); before that, the list's pending contacts are the ones to ask.
+        waiting = store.open_deliveries(app.db.conn, campaign.id)
+        return waiting if waiting is not None else store.count_status(app.db.conn, campaign.list_id, "pending")
     from .contacts import mailable_contact_ids
     return len(mailable_contact_ids(app, campaign.list_id))
 

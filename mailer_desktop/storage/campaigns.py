@@ -121,3 +121,12 @@ def count_status(conn: sqlite3.Connection, list_id: int | None, status: str) -> 
     return conn.execute(
         "SELECT count(*) FROM list_members m JOIN contacts c ON c.id = m.contact_id"
         " WHERE m.list_id = ? AND c.status = ?", (list_id, status)).fetchone()[0]
+
+
+def open_deliveries(conn: sqlite3.Connection, campaign_id: int | None) -> int | None:
+    """How many of a campaign's recipients still wait to be sent; None when it has no send log yet."""
+    if campaign_id is None:
+        return None
+    row = conn.execute("SELECT COUNT(*), SUM(state IN ('queued', 'deferred', 'sending', 'uncertain'))"
+                       " FROM deliveries WHERE campaign_id = ?", (campaign_id,)).fetchone()
+    return int(row[1] or 0) if row[0] else None

@@ -478,3 +478,35 @@ def test_the_page_reads_its_first_rows_once(qtbot, app, make_page, monkeypatch):
     assert len(counted) == 1
     page.model.sort(0, Qt.SortOrder.DescendingOrder)
     assert len(counted) == 2 and page.model.query.descending
+
+
+def test_someone_who_opted_out_is_asked_again_only_with_a_reason(qtbot, app, make_page):
+    from send_fixtures import loopback_account
+    from smtp_servers import CountingHandler, Server
+
+    from mailer_desktop.services.sender_identity import save_sender
+
+    save_sender(app, name="Corner Bakery", from_address="news@bakery.example",
+                postal_address="12 Baker Street, Springfield", unsubscribe_mailbox="news@bakery.example")
+    person = contacts.add_contact(app, "back@example.com", "Rosa Back", confirmed=True, evidence="form")
+    contacts.change_status(app, person.id, "unsubscribed", "cli", "link")
+    with Server(CountingHandler()) as srv:
+        loopback_account(app, srv.port, name="shop")
+        app.settings.set("sending.default_account", "shop")
+        page = make_page()
+        _click_row(qtbot, page, 0)
+        button = page.detail.request_button
+        assert button.isEnabled() and button.text() == "Ask to confirm again…"
+        page.prompts.answers["text"] = ["  "]  # no reason given: nothing is sent
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        assert page.prompts.errors and "asked to come back" in page.prompts.errors[-1]
+        assert srv.handler.messages == []
+        page.prompts.answers["text"] = ["asked at the counter on Saturday"]
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        _wait_idle(qtbot, page)
+        qtbot.waitUntil(lambda: len(srv.handler.messages) == 1, timeout=10000)
+    assert b"back@example.com" in srv.handler.messages[0]
+    trail = contacts.consent_trail(app, person.id)
+    assert [e.kind for e in trail[-2:]] == ["note", "confirmation_requested"]
+    assert "asked at the counter" in trail[-2].evidence and "after the opt-out" in trail[-2].evidence
+    assert contacts.get_contact(app, person.id).status == "unsubscribed"  # only their reply brings them back

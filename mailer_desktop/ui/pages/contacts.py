@@ -33,7 +33,7 @@ from ..context import UiContext
 from ..dialogs.contact_dialog import ContactDialog
 from ..models.contacts_model import COLUMNS, SORTABLE, STATUS_LABELS, ContactsModel
 from ..widgets.empty_state import EmptyState
-from . import contacts_export
+from . import contacts_export, contacts_request
 from .contacts_order import ListOrderLoader
 from .contacts_panels import DetailPanel, JobBar, ListsPanel, Prompts
 
@@ -199,6 +199,7 @@ class ContactsPage(QWidget):
         self.detail.unsubscribe_button.clicked.connect(self.unsubscribe_current)
         self.detail.export_button.clicked.connect(self.export_current)
         self.detail.erase_button.clicked.connect(self.erase_current)
+        self.detail.request_button.clicked.connect(lambda: contacts_request.request_again(self))
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
         self._table_actions()
         ctx.events.contacts_changed.connect(self.reload)

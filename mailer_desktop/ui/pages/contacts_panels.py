@@ -29,6 +29,7 @@ from ...services import rights
 from ...services.contacts import Contact
 from ..background_read import LatestRead
 from ..models.contacts_model import STATUS_HELP, STATUS_LABELS
+from . import contacts_request
 
 
 class Prompts:
@@ -301,13 +302,17 @@ class DetailPanel(QWidget):
         self.export_button = QPushButton(self.tr("Export…"))
         self.export_button.setToolTip(self.tr("Everything held about this person, as a JSON file (GDPR access "
                                               "and portability)."))
+        self.request_button = QPushButton(self.tr("Send confirmation request…"))
+        self.request_button.setToolTip(self.tr("A confirmation request to this person now. Someone who opted out "
+                                               "gets one only when they asked to come back; their reply to it "
+                                               "confirms them."))
         self.erase_button = QPushButton(self.tr("Erase…"))
         self.erase_button.setToolTip(self.tr("Delete all personal data of this person. Their address stays only "
                                              "as a keyed hash on the suppression list so it is never added again."))
         rows = (QHBoxLayout(), QHBoxLayout())
         for b in (self.edit_button, self.confirm_button, self.unsubscribe_button):
             rows[0].addWidget(b)
-        for b in (self.export_button, self.erase_button):
+        for b in (self.request_button, self.export_button, self.erase_button):
             rows[1].addWidget(b)
         rows[1].addStretch(1)
         for r in rows:
@@ -325,8 +330,9 @@ class DetailPanel(QWidget):
     def show_contact(self, contact: Contact | None) -> None:
         self.contact = contact
         for b in (self.edit_button, self.confirm_button, self.unsubscribe_button, self.export_button,
-                  self.erase_button):
+                  self.erase_button, self.request_button):
             b.setEnabled(contact is not None)
+        self.request_button.setText(contacts_request.button_text(self, contact.status if contact else None))
         if contact is None:
             self.title.setText(self.tr("Choose a contact to see its details."))
             for label in self.facts.values():
@@ -335,6 +341,7 @@ class DetailPanel(QWidget):
             _fill(self.history, [])
             return
         self.unsubscribe_button.setEnabled(contact.status not in consent.OPTED_OUT)
+        self.request_button.setEnabled(contact.status != consent.CONFIRMED)
         self.title.setText(f"<b>{_esc(contact.email)}</b><br>{_esc(contact.name)}")
         self.facts["status"].setText(self.tr(STATUS_LABELS.get(contact.status, contact.status)))
         self.facts["status"].setToolTip(self.tr(STATUS_HELP.get(contact.status, "")))
