@@ -44,6 +44,8 @@ def test_process_dropped_mail_and_decide_a_review_item(qtbot, app, tmp_path):
 
     # the vague reply from an unknown address waits for a decision
     assert page.review.rowCount() == 1 and not page.unsubscribe_button.isEnabled()
+    assert "1 message needs your decision" in page.review_label.text()
+    assert page.review.item(0, 2).text() == "not recognised"  # why it waits, in its own column
     page.review.selectRow(0)
     assert page.contact_edit.text() == "ben.b@elsewhere.example"
     page.contact_edit.setText("ben@example.com")

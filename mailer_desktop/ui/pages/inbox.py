@@ -32,7 +32,8 @@ KIND_LABELS = {
     "unknown": "Not recognised",
 }
 HISTORY_COLUMNS = ("Processed", "From", "Subject", "Kind", "What was done")
-REVIEW_COLUMNS = ("From", "Subject", "Text")
+REVIEW_COLUMNS = ("From", "Subject", "Why it waits", "Text")
+WAITS_PREFIX = "needs your decision: "
 
 
 def _table(columns: tuple[str, ...], name: str) -> QTableWidget:
@@ -128,7 +129,7 @@ class InboxPage(QWidget):
         self.splitter.addWidget(review_box)
         self.splitter.addWidget(history_box)
         self.splitter.setSizes([200, 420])
-        for table, widths in ((self.review, (240, 260)), (self.history, (130, 220, 240, 120))):
+        for table, widths in ((self.review, (200, 220, 360)), (self.history, (130, 220, 240, 120))):
             for col, width in enumerate(widths):
                 table.setColumnWidth(col, width)
             table.setWordWrap(False)
@@ -180,16 +181,18 @@ class InboxPage(QWidget):
         self.review_items = inbox_processor.review_items(app)
         self.review.setRowCount(len(self.review_items))
         for r, item in enumerate(self.review_items):
-            for c, text in enumerate((item["sender"], item["subject"], item["snippet"])):
+            why = "; ".join(part.split(WAITS_PREFIX, 1)[-1] for part in (item["outcome"] or "").split("; ")
+                            if WAITS_PREFIX in part) or item["outcome"] or ""
+            for c, text in enumerate((item["sender"], item["subject"], why, item["snippet"])):
                 cell = QTableWidgetItem(text or "")
                 cell.setData(Qt.ItemDataRole.UserRole, item["id"])
-                cell.setToolTip(item["snippet"] or "")
+                cell.setToolTip((why if c == 2 else item["snippet"]) or "")
                 self.review.setItem(r, c, cell)
         n = len(self.review_items)
         if n:
-            waiting = self.tr("1 reply needs") if n == 1 else self.tr("{n} replies need").format(n=n)
+            waiting = self.tr("1 message needs") if n == 1 else self.tr("{n} messages need").format(n=n)
             self.review_label.setText(waiting + self.tr(
-                " your decision: it may be an opt-out, but the program cannot be sure. Choose the contact, then decide."))
+                " your decision (the third column says why). Choose the contact, then decide."))
         else:
             self.review_label.setText(self.tr("No replies wait for a decision."))
         rows = inbox_status.recent(app)
