@@ -302,7 +302,7 @@ class DetailPanel(QWidget):
         self.export_button = QPushButton(self.tr("Export…"))
         self.export_button.setToolTip(self.tr("Everything held about this person, as a JSON file (GDPR access "
                                               "and portability)."))
-        self.request_button = QPushButton(self.tr("Send confirmation request…"))
+        self.request_button = QPushButton(self.tr("Ask to confirm…"))
         self.request_button.setToolTip(self.tr("A confirmation request to this person now. Someone who opted out "
                                                "gets one only when they asked to come back; their reply to it "
                                                "confirms them."))

@@ -16,7 +16,7 @@ from ...services.inbox_trust import opted_out_since
 def button_text(page_or_panel, status: str | None) -> str:
     if status in consent.OPTED_OUT:
         return page_or_panel.tr("Ask to confirm again…")
-    return page_or_panel.tr("Send confirmation request…")
+    return page_or_panel.tr("Ask to confirm…")
 
 
 def request_again(page) -> None:
