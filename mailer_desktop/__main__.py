@@ -69,7 +69,9 @@ def main(argv: list[str] | None = None) -> int:
 
             app = open_demo(args.home)
         else:
-            app = open_app(args.home)
+            # A file not closed cleanly is checked in the background once the window is up
+            # (ui/startup_check.py); an upgrade is never deferred.
+            app = open_app(args.home, defer_check=True)
     except DatabaseError as exc:
         from .storage.db import CorruptDatabaseError
         from .ui.dialogs.damaged_database import offer_restore
@@ -90,32 +92,56 @@ def main(argv: list[str] | None = None) -> int:
     from .ui.main_window import MainWindow
     from .ui.theme import apply_theme, follow_system
 
+    state = {"app": app, "window": None, "code": 0}
+
     def theme_choice() -> str:
-        return args.theme or app.settings.get("appearance.theme")
+        return args.theme or state["app"].settings.get("appearance.theme")
 
     apply_theme(qt_app, theme_choice())
     follow_system(qt_app, theme_choice)
 
-    window = MainWindow(app)
-    window.setWindowIcon(app_icon())
     from .ui.errors import install as report_unhandled_errors
 
-    report_unhandled_errors(lambda: qt_app.activeWindow() or window, APP_NAME, app.paths.logs)
-    window.show()
+    def open_window(current) -> MainWindow:
+        win = MainWindow(current)
+        win.setWindowIcon(app_icon())
+        win.startup_check.failed.connect(lambda problem: QTimer.singleShot(0, lambda: damaged(win, problem)))
+        state["window"] = win
+        win.show()
+        return win
+
+    def damaged(win: MainWindow, problem: str) -> None:
+        """The background start-up check failed: nothing was written; offer the newest good backup."""
+        from .ui.dialogs.damaged_database import offer_restore
+
+        win.close()
+        state["app"].close()
+        if args.smoke_test or not offer_restore(args.home, problem):
+            tell("error", problem)
+            state["code"] = 1
+            qt_app.exit(1)
+            return
+        state["app"] = open_app(args.home)
+        open_window(state["app"])
+
+    from PySide6.QtCore import QTimer
+
+    window = open_window(app)
+    report_unhandled_errors(lambda: qt_app.activeWindow() or state["window"], APP_NAME, app.paths.logs)
     if splash is not None:
         splash.finish(window)
         splash = None
     if args.smoke_test:
-        from PySide6.QtCore import QTimer
-
         def _done() -> None:
-            print(f"started: {window.windowTitle()} with {len(window.pages)} pages")
-            window.close()
+            if window.startup_check.job is not None:  # wait for the start-up check's verdict
+                QTimer.singleShot(100, _done)
+                return
+            if state["window"] is window and window.isVisible():
+                print(f"started: {window.windowTitle()} with {len(window.pages)} pages")
+                window.close()
 
         QTimer.singleShot(300, _done)
     else:
-        from PySide6.QtCore import QTimer
-
         def _start_checks() -> None:
             from .services.sender import warm_up
 
@@ -126,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
             window.peek_mailboxes()
 
         QTimer.singleShot(0, _start_checks)
-    code = qt_app.exec()
+    code = qt_app.exec() or state["code"]
+    app = state["app"]
     app.close()
     if args.demo and not args.home:
         import shutil

@@ -6,6 +6,7 @@ Both shells build one with :func:`open_app` and pass it down; nothing reaches fo
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,8 +16,8 @@ from ..config import Paths, resolve_paths
 from ..logging_setup import configure as configure_logging
 from ..secrets import SUPPRESSION_KEY, TOKEN_KEY, SecretStore
 from ..storage import Database
-from ..storage.db import release_thread_connections
-from ..storage.meta import SettingsStore, ensure_install_id
+from ..storage.db import CorruptDatabaseError, release_thread_connections
+from ..storage.meta import SettingsStore, ensure_install_id, read_install_id
 from .backup_restore import recover_interrupted_restore
 from .keys_guard import guarded_key
 
@@ -47,10 +48,6 @@ class App:
         self.db.close()
 
 
-# From about this size on, the start-up check of the database file takes a noticeable moment.
-SLOW_OPEN_BYTES = 100 * 1024 * 1024
-
-
 def worker_thread_done() -> None:
     """A worker thread is about to end: close the database connections it opened."""
     release_thread_connections()
@@ -58,15 +55,12 @@ def worker_thread_done() -> None:
 
 def opening_note(home: str | Path | None = None) -> str | None:
     """What to tell the user while the data folder opens, when that takes a while: an older
-    database is brought up to date, or a big one is checked. None when opening is quick."""
+    database is brought up to date. None when opening is quick (the window checks a file that
+    was not closed cleanly in the background, see ui/startup_check.py)."""
     database = resolve_paths(home).database
     if Database.upgrade_pending(database):
         return "updating your data for this version…"
-    try:
-        big = database.stat().st_size >= SLOW_OPEN_BYTES
-    except OSError:
-        return None
-    return "checking your data…" if big else None
+    return None
 
 
 def open_app(
@@ -74,14 +68,27 @@ def open_app(
     *,
     keyring_backend: keyring.backend.KeyringBackend | None = None,
     log_to_file: bool = True,
+    defer_check: bool = False,
 ) -> App:
-    """Open (creating if needed) the data folder and its database, run migrations."""
+    """Open (creating if needed) the data folder and its database, run migrations. With
+    ``defer_check`` the database's start-up check may be left to the caller (``app.db.checked``
+    is False then; the window runs it in the background, see ui/startup_check.py)."""
     paths = resolve_paths(home).ensure()
     if log_to_file:
         configure_logging(paths.logs)
     recover_interrupted_restore(paths.database)
-    db = Database.open(paths.database)
-    with db.transaction() as conn:
-        install_id = ensure_install_id(conn)
+    db = Database.open(paths.database, defer_check=defer_check)
+    install_id = None
+    if not db.checked:  # read only: nothing writes to a file before its check has passed
+        try:
+            install_id = read_install_id(db.conn)
+        except sqlite3.DatabaseError:
+            install_id = None
+        if install_id is None and db.verify() is not None:
+            db.close()
+            raise CorruptDatabaseError(db.damaged)
+    if install_id is None:
+        with db.transaction() as conn:
+            install_id = ensure_install_id(conn)
     log.info("opened data folder %s (schema %s)", paths.home, db.schema_version())
     return App(paths=paths, db=db, secrets=SecretStore(install_id, keyring_backend), install_id=install_id)

@@ -7,6 +7,13 @@ Rules:
   refused with a clear message and never written to.
 - Migrations are the numbered ``migrations/NNNN_name.sql`` files, applied in order, each in
   its own transaction, at start-up. Old migrations are never edited; changes get a new file.
+- The start-up check (``PRAGMA quick_check``, seconds on a big file) is skipped when the file is
+  exactly as the last clean close left it: :meth:`Database.close` records the file's size and
+  modification time in ``<db>-clean`` after the last connection closed (so the write-ahead log
+  is folded in); opening removes that record before anything can write, so a crash, another
+  program or any later write makes the next start check again. The window may instead defer the
+  check (``defer_check``) and run :meth:`Database.verify` in the background while the write gate
+  holds every write back (ui/startup_check.py); nothing writes to an unchecked file.
 """
 
 from __future__ import annotations
@@ -44,6 +51,10 @@ class CorruptDatabaseError(DatabaseError):
 
 class NewerDatabaseError(DatabaseError):
     pass
+
+
+class Interrupted(Exception):
+    """A check stopped on request before it finished."""
 
 
 @dataclass(frozen=True)
@@ -129,19 +140,70 @@ class Database:
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self.gate = WriteGate()
+        self.checked = False      # passed its start-up check this session (or was closed cleanly)
+        self.damaged: str | None = None  # the deferred check's complaint
         _databases.add(self)
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: Path, *, migrate: bool = True) -> Database:
-        """Check the file (creating it if absent) and bring its schema up to date."""
+    def open(cls, path: Path, *, migrate: bool = True, defer_check: bool = False) -> Database:
+        """Check the file (creating it if absent) and bring its schema up to date. With
+        ``defer_check`` and no migration due, the integrity check is left to :meth:`verify`
+        (``checked`` stays False until it has passed)."""
         db = cls(path)
-        db._check_and_create()
+        db._check_and_create(defer_check and not (migrate and cls.upgrade_pending(path)))
         if migrate:
             db.migrate()
         return db
 
-    def _check_and_create(self) -> None:
+    # -- the clean-close record ------------------------------------------------------------
+    @property
+    def clean_record(self) -> Path:
+        return Path(str(self.path) + "-clean")
+
+    def _file_state(self) -> str | None:
+        """The main file's size and modification time, or None while a write-ahead log holds data."""
+        try:
+            wal = Path(str(self.path) + "-wal")
+            if wal.exists() and wal.stat().st_size > 0:
+                return None
+            st = self.path.stat()
+        except OSError:
+            return None
+        return f"{st.st_size} {st.st_mtime_ns}\n"
+
+    def _closed_cleanly(self) -> bool:
+        try:
+            recorded = self.clean_record.read_text(encoding="ascii")
+        except (OSError, UnicodeDecodeError):
+            return False
+        return recorded == self._file_state()
+
+    def _forget_clean_close(self) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self.clean_record.unlink()
+
+    def _record_clean_close(self) -> None:
+        state = self._file_state() if self.checked and not self.damaged else None
+        if state is None:
+            return
+        with contextlib.suppress(OSError):
+            fd = os.open(self.clean_record, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="ascii") as fh:
+                fh.write(state)
+
+    def verify(self, stop=None) -> str | None:
+        """The deferred start-up check: None when the file is sound (``checked`` becomes True),
+        else the complaint (kept in ``damaged``). ``stop()`` returning True interrupts it
+        (``Interrupted``; the file stays unchecked)."""
+        problem = self.quick_check(stop)
+        if problem:
+            self.damaged = f"{self.path} is damaged ({problem}). It was left untouched; restore a backup."
+            return self.damaged
+        self.checked = True
+        return None
+
+    def _check_and_create(self, defer_check: bool = False) -> None:
         path = self.path
         if path.exists() and path.stat().st_size > 0:
             with path.open("rb") as fh:
@@ -166,15 +228,21 @@ class Database:
                     f"{path} is an SQLite database of another program (application id {app_id:#x}). "
                     "It was left untouched; move it away or choose another data folder."
                 )
-            problem = self.quick_check()
-            if problem:
-                raise CorruptDatabaseError(
-                    f"{path} is damaged ({problem}). It was left untouched; restore a backup."
-                )
+            if self._closed_cleanly():
+                self.checked = True
+            elif not defer_check:
+                problem = self.quick_check()
+                if problem:
+                    raise CorruptDatabaseError(
+                        f"{path} is damaged ({problem}). It was left untouched; restore a backup."
+                    )
+                self.checked = True
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
             os.close(fd)
+            self.checked = True
+        self._forget_clean_close()  # from now on this session may write: the record no longer holds
         self._restrict_mode()
         conn = self._raw_connect()
         try:
@@ -196,11 +264,17 @@ class Database:
     def _raw_connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
 
-    def quick_check(self) -> str | None:
+    def quick_check(self, stop=None) -> str | None:
         """None when ``PRAGMA quick_check`` says ok, else its first complaint."""
         conn = self._raw_connect()
+        if stop is not None:
+            conn.set_progress_handler(lambda: 1 if stop() else 0, 20000)
         try:
             rows = [r[0] for r in conn.execute("PRAGMA quick_check")]
+        except sqlite3.OperationalError as exc:
+            if stop is not None and stop() and "interrupt" in str(exc).lower():
+                raise Interrupted("the check was stopped") from None
+            return str(exc)
         except sqlite3.DatabaseError as exc:
             return str(exc)
         finally:
@@ -286,6 +360,8 @@ class Database:
             with contextlib.suppress(sqlite3.Error):
                 c.close()
         self._local = threading.local()
+        if conns:
+            self._record_clean_close()
 
     # -- schema --------------------------------------------------------------------------
     def schema_version(self) -> int:

@@ -23,6 +23,11 @@ def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
     )
 
 
+def read_install_id(conn: sqlite3.Connection) -> str | None:
+    """The data folder's install id, without writing anything (None when it has none yet)."""
+    return get_meta(conn, "install_id")
+
+
 def ensure_install_id(conn: sqlite3.Connection) -> str:
     """The random id naming this data folder's secrets in the keyring (created once)."""
     value = get_meta(conn, "install_id")

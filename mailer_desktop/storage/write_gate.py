@@ -43,6 +43,7 @@ class WriteGate:
         self._cond = threading.Condition()
         self._long: dict[int, str] = {}  # thread ident -> what it is saving, in the user's words
         self.interactive: int | None = None
+        self._holds = 0
 
     def mark_interactive(self) -> None:
         """The calling thread is the window's: its writes never wait for a long write."""
@@ -64,6 +65,21 @@ class WriteGate:
             with self._cond:
                 self._long.pop(me, None)
                 self._cond.notify_all()
+
+    def hold(self, task: str) -> int:
+        """Hold every thread's writes back (the window's are refused, jobs wait) until
+        :meth:`release` with the returned key — not bound to a thread: the start-up check
+        announces itself on the window's thread before its worker starts."""
+        with self._cond:
+            self._holds -= 1
+            key = self._holds  # negative: never a thread's ident
+            self._long[key] = task
+            return key
+
+    def release(self, key: int) -> None:
+        with self._cond:
+            self._long.pop(key, None)
+            self._cond.notify_all()
 
     def other_long_write(self) -> str | None:
         """What another thread is saving in a long write now, or None."""

@@ -23,6 +23,7 @@ from .. import APP_NAME
 from ..services.app import App
 from .context import Events, UiContext
 from .dialogs.about import AboutDialog
+from .startup_check import StartupCheck
 from .tasks import JobRunner
 
 
@@ -70,6 +71,8 @@ class MainWindow(QMainWindow):
         self.events = Events(self)
         self.jobs = JobRunner(self)
         self.ctx = UiContext(app=app, jobs=self.jobs, events=self.events)
+        self.startup_check = StartupCheck(self.ctx, self)
+        self.startup_check.start()  # a database not closed cleanly is checked while the window opens
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(QSize(760, 520))
 
