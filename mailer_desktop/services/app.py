@@ -9,8 +9,7 @@ import logging
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import keyring.backend
+from typing import TYPE_CHECKING
 
 from ..config import Paths, resolve_paths
 from ..logging_setup import configure as configure_logging
@@ -18,8 +17,9 @@ from ..secrets import SUPPRESSION_KEY, TOKEN_KEY, SecretStore
 from ..storage import Database
 from ..storage.db import CorruptDatabaseError, release_thread_connections
 from ..storage.meta import SettingsStore, ensure_install_id, read_install_id
-from .backup_restore import recover_interrupted_restore
-from .keys_guard import guarded_key
+
+if TYPE_CHECKING:
+    import keyring.backend
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +39,13 @@ class App:
     # used before that is now missing or different raises keys_guard.KeysMissing instead of
     # being silently replaced (see services/keys_guard).
     def token_key(self) -> bytes:
+        from .keys_guard import guarded_key
+
         return guarded_key(self, TOKEN_KEY)
 
     def suppression_key(self) -> bytes:
+        from .keys_guard import guarded_key
+
         return guarded_key(self, SUPPRESSION_KEY)
 
     def close(self) -> None:
@@ -76,7 +80,10 @@ def open_app(
     paths = resolve_paths(home).ensure()
     if log_to_file:
         configure_logging(paths.logs)
-    recover_interrupted_restore(paths.database)
+    if Path(f"{paths.database}.before-restore").exists():  # a restore was cut off: finish it first
+        from .backup_restore import recover_interrupted_restore
+
+        recover_interrupted_restore(paths.database)
     db = Database.open(paths.database, defer_check=defer_check)
     install_id = None
     if not db.checked:  # read only: nothing writes to a file before its check has passed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,10 @@ class PageSpec:
     shortcut: str
 
 
+# The other pages are built after the window shows: first after this pause, then one by one.
+PAGE_BUILD_DELAY_MS = 400
+PAGE_BUILD_GAP_MS = 30
+
 CONTACT_FILE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".vcf", ".vcard"}
 MAIL_FILE_SUFFIXES = {".eml", ".msg", ".mbox", ".mbx", ".mail"}
 
@@ -49,6 +54,34 @@ def dropped_kind(path: Path) -> str | None:
     if suffix in MAIL_FILE_SUFFIXES or path.name.lower() in ("mbox", "inbox"):
         return "mail"
     return None
+
+
+class LazyPages(Mapping):
+    """The window's pages by key; a page is built the first time it is asked for."""
+
+    def __init__(self, build: Callable[[str], QWidget]):
+        self._build = build
+        self._built: dict[str, QWidget] = {}
+
+    def __getitem__(self, key: str) -> QWidget:
+        page = self._built.get(key)
+        if page is None:
+            if all(spec.key != key for spec in PAGES):
+                raise KeyError(key)
+            page = self._built[key] = self._build(key)
+        return page
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([spec.key for spec in PAGES])
+
+    def __len__(self) -> int:
+        return len(PAGES)
+
+    def is_built(self, key: str) -> bool:
+        return key in self._built
+
+    def built(self) -> list[QWidget]:
+        return list(self._built.values())
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -73,6 +106,7 @@ class MainWindow(QMainWindow):
         self.ctx = UiContext(app=app, jobs=self.jobs, events=self.events)
         self.startup_check = StartupCheck(self.ctx, self)
         self.startup_check.start()  # a database not closed cleanly is checked while the window opens
+        self._building_rest = False
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(QSize(760, 520))
 
@@ -82,17 +116,17 @@ class MainWindow(QMainWindow):
         self.sidebar.setFixedWidth(190)
         self.sidebar.setFrameShape(QListWidget.Shape.NoFrame)
         self.stack = QStackedWidget()
-        self.pages: dict[str, QWidget] = {}
+        # Pages are built when first needed (the first one now, the others one at a time once the
+        # window is up, or at once when asked for): the window shows before their modules load.
+        self.pages = LazyPages(self._build_page)
         for spec in PAGES:
-            page = self._build_page(spec)
-            self.pages[spec.key] = page
-            self.stack.addWidget(page)
+            self.stack.addWidget(QWidget())  # a stand-in until the page is built
             item = QListWidgetItem(self.tr(spec.title))
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             item.setSizeHint(QSize(170, 36))
             item.setToolTip(f"{self.tr(spec.title)} ({QKeySequence(spec.shortcut).toString()})")
             self.sidebar.addItem(item)
-        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.sidebar.currentRowChanged.connect(self._show_row)
 
         central = QWidget()
         row = QHBoxLayout(central)
@@ -123,12 +157,39 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow(0)
 
     # -- building ------------------------------------------------------------------------
-    def _build_page(self, spec: PageSpec) -> QWidget:
+    def _build_page(self, key: str) -> QWidget:
+        index, spec = next((i, p) for i, p in enumerate(PAGES) if p.key == key)
         module, _, cls = spec.target.partition(":")
         page_class = getattr(importlib.import_module(f"{__package__}.pages.{module}"), cls)
         page = page_class(self.ctx)
         page.setObjectName(f"page:{spec.key}")
+        current = self.stack.currentIndex()
+        stand_in = self.stack.widget(index)
+        self.stack.insertWidget(index, page)
+        self.stack.removeWidget(stand_in)
+        stand_in.deleteLater()
+        if current == index:
+            self.stack.setCurrentIndex(index)
         return page
+
+    def _show_row(self, row: int) -> None:
+        if 0 <= row < len(PAGES):
+            self.pages[PAGES[row].key]  # built on first view
+        self.stack.setCurrentIndex(row)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        if not self._building_rest:
+            self._building_rest = True
+            QTimer.singleShot(PAGE_BUILD_DELAY_MS, self._build_next_page)
+
+    def _build_next_page(self) -> None:
+        """Build the pages not yet built, one at a time, once the window has shown and settled;
+        between two pages the window handles what the user does."""
+        missing = [spec.key for spec in PAGES if not self.pages.is_built(spec.key)]
+        if missing:
+            self.pages[missing[0]]
+            QTimer.singleShot(PAGE_BUILD_GAP_MS, self._build_next_page)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
@@ -301,7 +362,7 @@ class MainWindow(QMainWindow):
                 return
             self.jobs.cancel_all()
             self.jobs.wait_all()
-        for page in self.pages.values():  # reads of their own (the contact table's reader thread)
+        for page in self.pages.built():  # reads of their own (the contact table's reader thread)
             if hasattr(page, "stop_reading"):
                 page.stop_reading()
         self._window_settings().setValue("geometry", self.saveGeometry())

@@ -32,6 +32,10 @@ class StartupCheck(QObject):
     def needed(self) -> bool:
         return not self.ctx.app.db.checked and self.ctx.app.db.damaged is None
 
+    @property
+    def passed_or_not_needed(self) -> bool:
+        return self.ctx.app.db.checked
+
     def start(self) -> bool:
         """Start the check if the file has not passed one; False when nothing needs checking."""
         if not self.needed:

@@ -113,3 +113,27 @@ def test_missing_keys_at_start_offer_a_restore(qtbot, app, keyring_backend):
     assert window.check_keys() is False
     assert isinstance(shown[0], MissingKeysDialog)
     assert "missing" in shown[0].problem.message.lower() or shown[0].problem.missing
+
+
+def test_the_window_shows_with_its_first_page_and_builds_the_others_afterwards(qtbot, app):
+    from datetime import UTC, datetime, timedelta
+
+    from mailer_desktop.services import contacts
+
+    old = contacts.add_contact(app, "old.pending@example.com", channel="cli")
+    stamp = (datetime.now(UTC) - timedelta(days=90)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    with app.db.transaction() as conn:
+        conn.execute("UPDATE contacts SET created_at = ? WHERE id = ?", (stamp, old.id))
+    window = MainWindow(app)
+    qtbot.addWidget(window)
+    assert [k for k in window.pages if window.pages.is_built(k)] == ["dashboard"]
+    window.show()
+    assert window.current_page_key() == "dashboard"
+    # asked for before its turn: built at once and shown
+    inbox = window.show_page("inbox")
+    assert window.stack.currentWidget() is inbox and window.pages.is_built("inbox")
+    qtbot.waitUntil(lambda: all(window.pages.is_built(k) for k in window.pages), timeout=10000)
+    assert window.stack.count() == len(PAGES)
+    assert [window.stack.indexOf(window.pages[s.key]) for s in PAGES] == list(range(len(PAGES)))
+    # the Contacts page, built after the window showed, still purges old unconfirmed contacts
+    qtbot.waitUntil(lambda: contacts.get_contact(app, old.id) is None, timeout=10000)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ...services import importing
-
 
 def suggested_name(list_name: str | None) -> str:
     """contacts.csv, or the list's name made safe for a file name."""
@@ -27,6 +25,8 @@ def export_shown(page) -> None:
     app = page.app
 
     def work(progress):
+        from ...services import importing
+
         return importing.export_contacts_csv(app, path, query, progress)
 
     page._run(page.tr("Exporting contacts"), work,

@@ -9,8 +9,6 @@ confirms them (services/confirmations.request_again).
 from __future__ import annotations
 
 from ...domain import consent
-from ...services import confirmations
-from ...services.inbox_trust import opted_out_since
 
 
 def button_text(page_or_panel, status: str | None) -> str:
@@ -23,6 +21,8 @@ def request_again(page) -> None:
     contact = page.detail.contact
     if contact is None or contact.status == consent.CONFIRMED:
         return
+    from ...services.inbox_trust import opted_out_since
+
     app = page.app
     account = str(app.settings.get("sending.default_account") or "sandbox")
     left = opted_out_since(app, contact, app.db.conn)
@@ -48,6 +48,8 @@ def request_again(page) -> None:
     cid = contact.id
 
     def work(progress):
+        from ...services import confirmations
+
         return confirmations.request_again(app, cid, account, note=note.strip(), channel="gui", progress=progress)
 
     def done(result: dict) -> str:
