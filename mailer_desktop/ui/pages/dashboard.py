@@ -142,7 +142,7 @@ class DashboardPage(QWidget):
 
     def _read_ended(self) -> None:
         self._reading = False
-        if self._again:
+        if self._again and self.window().isVisible():  # a closed window reads again when shown
             self.refresh()
 
     def _show(self, figures) -> None:
