@@ -12,10 +12,12 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from ..services.app import App, open_app
 from ..services.progress import Progress
+
+if TYPE_CHECKING:
+    from ..services.app import App
 
 
 class CliError(Exception):
@@ -38,6 +40,8 @@ class Context:
     def app(self) -> App:
         """The data folder, opened on first use (commands like ``inbox classify`` never open it)."""
         if self._app is None:
+            from ..services.app import open_app
+
             self._app = open_app(getattr(self.args, "home", None), keyring_backend=self.keyring_backend)
         return self._app
 
@@ -119,6 +123,11 @@ class Cli:
         p = parent.add_parser(name, help=help, description=description or help, parents=[self.common])
         p.set_defaults(handler=handler)
         return p
+
+    def placeholder(self, name: str, help: str) -> None:
+        """List ``name`` among the commands without building its options (see cli.build)."""
+        if name not in self._top.choices:
+            self._top.add_parser(name, help=help, parents=[self.common])
 
     def run(self, argv: list[str] | None, **ctx_kwargs: Any) -> int:
         args = self.parser.parse_args(argv)

@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..services import importing
-from ..services.contact_errors import ContactError
+from ..domain.consent import CONFIRMED, IMPLIED, PENDING
+from ..domain.importing.merge import POLICIES
 from ..services.progress import Cancelled
 from .base import Cli, CliError, Context, StderrProgress, progress_for
+
+if TYPE_CHECKING:  # the importer loads when a command uses it (cli.build)
+    from ..services import importing
 
 _DELIMITERS = {"comma": ",", ",": ",", "semicolon": ";", ";": ";", "tab": "\t", "\\t": "\t", "\t": "\t",
                "pipe": "|", "|": "|"}
@@ -27,13 +31,13 @@ def register(cli: Cli) -> None:
                 help="import contacts from CSV/TSV, Excel .xlsx, vCard .vcf or text ('-' = stdin)")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--list", dest="list_name", metavar="NAME", help="add everyone imported to this list")
-    p.add_argument("--consent", choices=importing.CONSENT_CHOICES, default="pending",
+    p.add_argument("--consent", choices=(PENDING, CONFIRMED, IMPLIED), default="pending",
                    help="pending (default: they are asked to confirm), confirmed (needs --proof) or "
                         "implied (CASL, needs --purchase-date)")
     p.add_argument("--proof", default="", metavar="TEXT", help="where and when these people agreed")
     p.add_argument("--purchase-date", "--implied-purchase-date", dest="purchase_date", metavar="YYYY-MM-DD",
                    help="purchase date for implied consent (valid two years)")
-    p.add_argument("--policy", choices=importing.POLICIES, default="fill",
+    p.add_argument("--policy", choices=POLICIES, default="fill",
                    help="existing contacts and duplicates: fill empty fields (default), overwrite, keep")
     p.add_argument("--map", dest="maps", action="append", default=[], metavar="HEADER=TARGET",
                    help="map a column: email, name, first_name, last_name, optout, skip or field:NAME")
@@ -50,6 +54,8 @@ def register(cli: Cli) -> None:
 
 
 def _options(args) -> importing.ImportOptions:
+    from ..services import importing
+
     overrides = {}
     for item in args.maps:
         header, eq, target = item.partition("=")
@@ -65,6 +71,9 @@ SHOWN_ISSUES = 20  # invalid rows and typos printed after the summary
 
 
 def import_contacts(args, ctx: Context) -> int:
+    from ..services import importing
+    from ..services.contact_errors import ContactError
+
     options = _options(args)
     delimiter = None
     if args.delimiter:
@@ -107,6 +116,8 @@ def import_contacts(args, ctx: Context) -> int:
 
 
 def export_csv(args, ctx: Context) -> int:
+    from ..services import importing
+
     try:
         n = importing.export_contacts_csv(ctx.app, args.file)
     except OSError as exc:
