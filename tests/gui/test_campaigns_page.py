@@ -185,13 +185,48 @@ def test_confirmation_requests_button(qtbot, app, setup, server):
     from mailer_desktop.services import contacts
 
     contacts.add_contact(app, "new@example.org", lists=["News"])
+    contacts.add_contact(app, "other@example.org", lists=["Shop"])
     loopback_account(app, server.port)
     page = _page(qtbot, app)
     _choose_account(page, "local")
+    seen: dict[str, str] = {}
+
+    def answer(cancel: bool) -> None:
+        dialog = page.confirmation_dialog
+        qtbot.waitUntil(lambda: dialog.due == 2, timeout=10000)  # every pending contact first
+        seen["all"] = dialog.count.text()
+        dialog.list.setCurrentIndex(dialog.list.findData("News"))
+        qtbot.waitUntil(lambda: dialog.due == 1, timeout=10000)
+        seen["news"], seen["button"] = dialog.count.text(), dialog.send_button.text()
+        (dialog.reject if cancel else dialog.send_button.click)()
+
+    QTimer.singleShot(0, lambda: answer(cancel=True))
+    qtbot.mouseClick(page.confirm_button, LEFT)  # asked first: cancelling sends nothing
+    assert page.job is None and server.handler.total == 0
+    assert seen == {"all": "2 people receive a request now.", "news": "1 person receives a request now.",
+                    "button": "Send to 1 person"}
+    QTimer.singleShot(0, lambda: answer(cancel=False))
     qtbot.mouseClick(page.confirm_button, LEFT)
     qtbot.waitUntil(lambda: page.job is None and page.last_result is not None, timeout=20000)
-    assert server.handler.received == {"new@example.org": 1}
+    assert server.handler.received == {"new@example.org": 1}  # only the chosen list's pending contact
     assert page.history_model.line_at(0).kind == "confirmation"
+
+
+def test_confirmation_requests_say_when_nobody_is_due(qtbot, app, setup):
+    page = _page(qtbot, app)
+    texts: list[str] = []
+
+    def answer() -> None:
+        dialog = page.confirmation_dialog
+        qtbot.waitUntil(lambda: dialog.due == 0, timeout=10000)
+        texts.append(dialog.count.text())
+        texts.append(str(dialog.send_button.isEnabled()))
+        dialog.reject()
+
+    QTimer.singleShot(0, answer)
+    qtbot.mouseClick(page.confirm_button, LEFT)
+    assert texts[0].startswith("Nobody is due") and texts[1] == "False"
+    assert page.job is None
 
 
 def test_deliveries_model_without_a_view(qtbot, app, setup, server):

@@ -33,7 +33,7 @@ from ..background_read import LatestRead
 from ..context import UiContext
 from ..models.deliveries_model import STATE_LABELS, CampaignsModel, DeliveriesModel
 from ..widgets.send_progress import SendProgress
-from .campaigns_dialogs import NewCampaignDialog
+from .campaigns_dialogs import ConfirmationRequestsDialog, NewCampaignDialog
 
 REASON_LABELS = {
     "pending": "not confirmed yet", "unsubscribed": "unsubscribed", "bounced": "bounced",
@@ -356,10 +356,20 @@ class CampaignsPage(QWidget):
                         send_campaign(app, campaign_id, acc, control=control, progress=progress))
 
     def send_confirmation_requests(self) -> None:
+        """Ask whom (all pending contacts or one list's) and show how many, then send."""
         if self.job is not None:
             return
-        self._start_job(lambda app, control, progress, acc=self.account.currentData():
-                        send_confirmations(app, acc, control=control, progress=progress))
+        acc = self.account.currentData()
+        dialog = ConfirmationRequestsDialog(self.ctx, self.account.currentText(), acc == "sandbox", self)
+        self.confirmation_dialog = dialog  # tests answer it
+        try:
+            if not dialog.exec() or not dialog.due:
+                return
+            list_name = dialog.list_name
+        finally:
+            self.confirmation_dialog = None
+        self._start_job(lambda app, control, progress:
+                        send_confirmations(app, acc, list_name, control=control, progress=progress))
 
     def _start_job(self, fn) -> None:
         control = SendControl()

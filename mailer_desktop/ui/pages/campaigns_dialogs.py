@@ -58,3 +58,81 @@ class NewCampaignDialog(QDialog):
             self.error.setText(str(exc))
             return
         self.accept()
+
+
+class ConfirmationRequestsDialog(QDialog):
+    """Asks before confirmation requests go out: to whom (all pending contacts, or one list's),
+    how many, and through which account. The counts are read in the background."""
+
+    def __init__(self, ctx, account_label: str, sandbox: bool, parent: QWidget | None = None):
+        super().__init__(parent)
+        from PySide6.QtWidgets import QVBoxLayout
+
+        self.ctx = ctx
+        self.due: int | None = None
+        self._asked = 0
+        self.setWindowTitle(self.tr("Send confirmation requests"))
+        self.setMinimumWidth(460)
+        layout = QVBoxLayout(self)
+        intro = QLabel(self.tr("Each pending contact gets a short request to confirm their subscription "
+                               "(double opt-in): once, and one reminder after the days set in Settings."))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.list = QComboBox()
+        self.list.setAccessibleName(self.tr("Send to"))
+        self.list.addItem(self.tr("Every pending contact"), None)
+        for lst in all_lists(ctx.app):
+            self.list.addItem(self.tr("Pending contacts of the list “{}”").format(lst.name), lst.name)
+        form.addRow(self.tr("Send to"), self.list)
+        account = QLabel(account_label + (self.tr(" — nothing leaves this computer; the messages appear on "
+                                                  "the Sandbox page") if sandbox else ""))
+        account.setWordWrap(True)
+        form.addRow(self.tr("Account"), account)
+        layout.addLayout(form)
+        self.count = QLabel()
+        self.count.setWordWrap(True)
+        self.count.setAccessibleName(self.tr("Who receives a request"))
+        layout.addWidget(self.count)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.send_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.list.currentIndexChanged.connect(self._count)
+        self._count()
+
+    @property
+    def list_name(self) -> str | None:
+        return self.list.currentData()
+
+    def _count(self) -> None:
+        from ...services.confirmations import due_contacts
+
+        self._asked += 1
+        ticket, app, name = self._asked, self.ctx.app, self.list_name
+        self.due = None
+        self.send_button.setEnabled(False)
+        self.send_button.setText(self.tr("Send"))
+        self.count.setText(self.tr("Counting who is due…"))
+        self.ctx.jobs.run(lambda progress: len(due_contacts(app, name)), name="count confirmation requests",
+                          on_result=lambda n: self._counted(ticket, n),
+                          on_error=lambda message: self._counted(ticket, None, message))
+
+    def _counted(self, ticket: int, n: int | None, error: str = "") -> None:
+        if ticket != self._asked:  # another choice was made meanwhile
+            return
+        self.due = n
+        if n is None:
+            self.count.setText(self.tr("The count failed: {}").format(error))
+        elif n == 0:
+            self.count.setText(self.tr("Nobody is due: every pending contact here has had their request and "
+                                       "reminder, or is waiting for the reminder's day."))
+        else:
+            if n == 1:
+                self.count.setText(self.tr("1 person receives a request now."))
+                self.send_button.setText(self.tr("Send to 1 person"))
+            else:
+                self.count.setText(self.tr("{n:,} people receive a request now.").format(n=n))
+                self.send_button.setText(self.tr("Send to {n:,} people").format(n=n))
+        self.send_button.setEnabled(bool(n))
