@@ -64,3 +64,47 @@ def test_account_setup_stores_password_in_keyring_only(qtbot, app, keyring_backe
     assert app.settings.get("sending.default_account") == "Fastmail"
     raw = app.paths.database.read_bytes()
     assert b"app-pass-123" not in raw
+
+
+def test_settings_show_what_the_assistant_just_saved(qtbot, app):
+    from mailer_desktop.ui.pages.settings import SettingsPage
+    from mailer_desktop.ui.widgets.settings_form import SettingsForm
+    from mailer_desktop.ui.widgets.settings_sender import SenderSettings
+
+    ctx = _ctx(app)
+    page = SettingsPage(ctx)  # built before the assistant runs, as the window does
+    qtbot.addWidget(page)
+    sender = page.findChild(SenderSettings)
+    assert sender.name_edit.text() == ""
+    consent = next(f for f in page.findChildren(SettingsForm) if f.group == "Consent")
+    typed_days = consent.values()
+    wizard = SetupAssistant(ctx)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.keyClicks(wizard.business.name, "Corner Bakery")
+    qtbot.keyClicks(wizard.business.postal, "12 Baker Street, 1010 Springfield")
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(wizard.sending.from_address, "news@bakery.example")
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    assert sender.name_edit.text() == "Corner Bakery"
+    assert sender.from_edit.text() == "news@bakery.example"
+    assert sender.postal_edit.toPlainText() == "12 Baker Street, 1010 Springfield"
+    assert consent.values() == typed_days
+
+
+def test_an_outside_change_keeps_unsaved_edits(qtbot, app):
+    from mailer_desktop.services.sender_identity import save_sender
+    from mailer_desktop.ui.widgets.settings_sender import SenderSettings
+
+    ctx = _ctx(app)
+    sender = SenderSettings(ctx)
+    qtbot.addWidget(sender)
+    qtbot.keyClicks(sender.name_edit, "Typed, not saved")
+    save_sender(app, name="Saved elsewhere", from_address="a@bakery.example",
+                postal_address="12 Baker Street, 1010 Springfield", unsubscribe_mailbox="a@bakery.example")
+    ctx.events.settings_changed.emit()
+    assert sender.name_edit.text() == "Typed, not saved"
+    sender.name_edit.setText("")  # back to what was loaded: the next outside change is shown
+    ctx.events.settings_changed.emit()
+    assert sender.name_edit.text() == "Saved elsewhere"

@@ -59,6 +59,7 @@ class SettingsForm(QWidget):
         outer.addWidget(self.status)
         outer.addStretch(1)
         self.load()
+        ctx.events.settings_changed.connect(self._changed_elsewhere)
 
     def _editor(self, decl: Setting) -> QWidget:
         if decl.choices:
@@ -89,6 +90,12 @@ class SettingsForm(QWidget):
                 editor.setValue(value)
             else:
                 editor.setText(str(value))
+        self._shown = self.values()
+
+    def _changed_elsewhere(self) -> None:
+        """Saved somewhere else: shown here at once, unless this form holds unsaved edits."""
+        if self.values() == self._shown:
+            self.load()
 
     def values(self) -> dict:
         out = {}
@@ -109,4 +116,5 @@ class SettingsForm(QWidget):
             for key, value in self.values().items():
                 app.settings.set(key, value)
         self.status.setText(self.tr("Saved."))
+        self.load()
         self.ctx.events.settings_changed.emit()

@@ -71,6 +71,7 @@ class SenderSettings(QWidget):
         layout.addWidget(self._build_dkim())
         layout.addStretch(1)
         self.load()
+        ctx.events.settings_changed.connect(self._changed_elsewhere)
 
     def _line(self, form: QFormLayout, label: str, tip: str) -> QLineEdit:
         edit = QLineEdit()
@@ -105,6 +106,18 @@ class SenderSettings(QWidget):
         return box
 
     # -- data ------------------------------------------------------------------------------------
+    def _typed(self) -> tuple:
+        """What the form shows now (to tell unsaved edits from what was loaded)."""
+        return (self.name_edit.text(), self.from_edit.text(), self.reply_edit.text(), self.postal_edit.toPlainText(),
+                self.mailbox_edit.text(), self.plus_box.isChecked(), self.unsub_url_edit.text(),
+                self.confirm_url_edit.text(), self.reason_edit.text(), self.ad_box.isChecked())
+
+    def _changed_elsewhere(self) -> None:
+        """Saved somewhere else (the set-up assistant, another tab): shown here at once, unless
+        this form holds edits of its own that are not saved yet."""
+        if self._typed() == self._shown:
+            self.load()
+
     def load(self) -> None:
         s = load_sender(self.app)
         self.name_edit.setText(s.business_name)
@@ -117,6 +130,7 @@ class SenderSettings(QWidget):
         self.confirm_url_edit.setText(s.confirm_url)
         self.reason_edit.setText(s.footer_reason)
         self.ad_box.setChecked(s.ad_disclosure)
+        self._shown = self._typed()
         self._show_record()
 
     def _show_record(self) -> None:
@@ -142,8 +156,8 @@ class SenderSettings(QWidget):
             self.message.setText(self.tr("Not saved: {0}").format(exc))
             return False
         self.message.setText(self.tr("Saved."))
+        self.load()
         self.ctx.events.settings_changed.emit()
-        self._show_record()
         return True
 
     def generate_key(self) -> None:
