@@ -104,7 +104,7 @@ def import_contacts(args, ctx: Context) -> int:
         ctx.emit(report.as_dict())
     else:
         ctx.say(report.summary())
-        shown = [i for i in report.issues if i.kind in ("invalid", "typo")]
+        shown = [i for i in report.issues if i.kind in ("invalid", "typo", "non_ascii")]
         for issue in shown[:SHOWN_ISSUES]:
             hint = f" (did you mean {issue.suggestion}?)" if issue.suggestion else ""
             ctx.say(f"  row {issue.row}: {issue.kind}: {issue.value!r}: {issue.reason}{hint}")

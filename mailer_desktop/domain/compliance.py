@@ -68,6 +68,7 @@ class PreflightInput:
     unknown_fields: list[str] = field(default_factory=list)
     unknown_names: list[str] = field(default_factory=list)
     recipients: int = 0
+    non_ascii_recipients: int = 0  # addresses with non-ASCII characters before the @ (need SMTPUTF8)
     account_domain: str | None = None
     dns: DomainAuth | None = None
     dns_skipped: bool = False
@@ -245,6 +246,13 @@ def preflight(inp: PreflightInput) -> list[Finding]:
     if inp.recipients <= 0:
         what = "pending contacts to ask" if inp.kind == "confirmation" else "confirmed contacts"
         findings.append(Finding(ERROR, "no_recipients", f"Nothing to send to: the list has no {what}."))
+    if inp.non_ascii_recipients > 0:
+        n = inp.non_ascii_recipients
+        findings.append(Finding(
+            WARNING, "non_ascii_recipients",
+            f"{n:,} recipient{'s have' if n != 1 else ' has'} non-ASCII characters before the @ (for example "
+            "müller@…). Only a mail server that offers SMTPUTF8 can deliver to such addresses; with any other "
+            f"server {'those messages fail' if n != 1 else 'that message fails'}, the others are not affected."))
     if inp.kind != "confirmation":
         findings += _subject_findings(inp.subject)
     findings += _body_findings(inp) + _domain_findings(inp)

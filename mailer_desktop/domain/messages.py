@@ -5,7 +5,9 @@ quoted-printable (so no line exceeds 76 characters); headers: From, Reply-To whe
 Subject, Date, a unique Message-ID on the sender's domain, MIME-Version, List-Id,
 List-Unsubscribe (mailto always, https when configured), List-Unsubscribe-Post only with
 https (RFC 8058), and :data:`REF_HEADER` with the opaque campaign/contact reference token.
-Attachments turn the top level into ``multipart/mixed``.
+Attachments turn the top level into ``multipart/mixed``. Addresses carry IDN domains in their
+ASCII form; a recipient whose local part is not ASCII is written in UTF-8 in ``To`` (RFC 6532),
+which the envelope then sends with SMTPUTF8 or refuses for that recipient alone.
 
 Why not ``EmailMessage`` + a policy per recipient: folding headers through the email
 package's header parser costs 300–500 µs per header, more than the whole per-recipient
@@ -111,8 +113,24 @@ def ascii_address(address: str) -> str:
     return addr
 
 
-def address_header(name: str, display_name: object, address: str) -> str:
-    addr = ascii_address(address)
+def recipient_address(address: str) -> str:
+    """The recipient's address for the To header: the domain IDNA-encoded; a non-ASCII local part
+    is kept in UTF-8 (RFC 6532), which only a server offering SMTPUTF8 takes (the envelope
+    refuses it otherwise, for that recipient alone)."""
+    addr = (address or "").strip()
+    local, at, domain = addr.rpartition("@")
+    if not at or local.isascii():
+        return ascii_address(addr)
+    if not domain.isascii():
+        domain = _idna(domain)
+    addr = f"{local}@{domain}"
+    if not _ADDRESS.match(addr) or _CONTROL.search(local):
+        raise HeaderError(f"{clean_header_text(address)!r} cannot be used as a mail address in a header")
+    return addr
+
+
+def address_header(name: str, display_name: object, address: str, *, utf8_local: bool = False) -> str:
+    addr = recipient_address(address) if utf8_local else ascii_address(address)
     phrase = clean_header_text(display_name)[:200]
     if not phrase:
         return f"{name}: {addr}\r\n"
@@ -206,7 +224,7 @@ class MessageBuilder:
         reply = address_header("Reply-To", "", reply_to) if reply_to else self._reply_to
         alt = self._alt
         headers = (
-            self._head + reply + address_header("To", to_name, to_email) + header_line("Subject", subject)
+            self._head + reply + address_header("To", to_name, to_email, utf8_local=True) + header_line("Subject", subject)
             + f"Date: {self._clock.now()}\r\nMessage-ID: {message_id}\r\n" + self._fixed
             + list_unsubscribe_headers(unsubscribe) + f"{REF_HEADER}: {clean_header_text(reference)}\r\n"
         )
@@ -219,7 +237,7 @@ class MessageBuilder:
         ))
         if not self._attachments:
             head = headers + f'Content-Type: multipart/alternative;\r\n boundary="{alt}"\r\n\r\n'
-            return head.encode("ascii") + alternative, message_id
+            return head.encode("utf-8") + alternative, message_id
         mixed = self._mixed.encode()
         parts = [f'Content-Type: multipart/mixed;\r\n boundary="{self._mixed}"\r\n\r\n'.encode("ascii"),
                  b"--", mixed, f'\r\nContent-Type: multipart/alternative;\r\n boundary="{alt}"\r\n\r\n'.encode(),
@@ -227,4 +245,4 @@ class MessageBuilder:
         for att in self._attachments:
             parts += [b"\r\n--", mixed, b"\r\n", att.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")]
         parts += [b"\r\n--", mixed, b"--\r\n"]
-        return headers.encode("ascii") + b"".join(parts), message_id
+        return headers.encode("utf-8") + b"".join(parts), message_id

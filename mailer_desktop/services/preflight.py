@@ -78,6 +78,8 @@ def run_preflight(app, campaign_id: int | campaigns_service.Campaign, *, account
     sender = load_sender(app)
     inp = PreflightInput(sender=sender, kind=campaign.kind, recipients=recipient_count(app, campaign),
                          dns_skipped=not check_dns)
+    inp.non_ascii_recipients = store.count_non_ascii_local(
+        app.db.conn, campaign.list_id, "pending" if campaign.kind == "confirmation" else "confirmed")
     try:
         renderer = CampaignRenderer(app, campaign)
         usage = renderer.template.usage

@@ -69,6 +69,7 @@ class SendOptions:
     tls_context: Any = None         # tests: trust a local test CA
     envelope_from: str | None = None
     preflight: bool = True          # refuse when the compliance preflight has blocking errors
+    render_burst: int = 5           # this many unrenderable messages before any could be made pause
 
 
 Renderer = Any  # has bytes_for(contact) -> (bytes, message_id)
@@ -104,6 +105,8 @@ class _Run(ConnectionWork):
         self.queue = WorkQueue(self)
         self.recent_policy: deque[bool] = deque(maxlen=options.policy_window)
         self.policy_failed: list[int] = []
+        self.render_failed: list[int] = []
+        self.rendered_ok = 0
         self.connect_failures = 0
 
     def _settle(self, item: Item, out: Outcome, message_id: str) -> None:
@@ -150,6 +153,19 @@ class _Run(ConnectionWork):
                          "are about the sender (reputation, SPF/DKIM/DMARC, content), not the recipients; "
                          "fix the cause, then resume. Those recipients will be tried again.")
         q.done()
+
+    def _unrenderable(self, item: Item, exc: Exception) -> None:
+        """This recipient's message cannot be made: that recipient fails, nobody else. When no
+        message of the run could be made at all, the cause is the content, not the addresses:
+        the campaign pauses and those recipients are tried again after the fix."""
+        self.budget.give_back()
+        self.log.result(item.delivery_id, "failed", f"The message for this address could not be made: {exc}")
+        self.control.count("failed")
+        self.render_failed.append(item.delivery_id)
+        self.queue.done()
+        if not self.rendered_ok and len(self.render_failed) >= self.options.render_burst:
+            self.control.stop(f"Sending paused: the first {len(self.render_failed)} messages could not be made "
+                              f"(last problem: {exc}). Check the campaign's content, then resume.")
 
     async def monitor(self, progress: Progress, workers: list[asyncio.Task]) -> None:
         ctl = self.control
@@ -307,9 +323,14 @@ async def send_campaign_async(app: App, campaign_id: int, account: str | int | A
             run.log.flush()
             if sandbox is not None:
                 sandbox.stop()
+        retry = []
         if run.policy_failed and control.stop_reason and "policy" in control.stop_reason:
+            retry += run.policy_failed
+        if run.render_failed and not run.rendered_ok and control.stop_reason:
+            retry += run.render_failed
+        if retry:
             with app.db.transaction():
-                store.requeue(app.db.conn, campaign_id, run.policy_failed, states=("failed",))
+                store.requeue(app.db.conn, campaign_id, retry, states=("failed",))
         result = _finish(app, campaign_id, control)
     if error is not None:
         raise SendError(str(control.stop_reason)) from error

@@ -26,6 +26,7 @@ import aiosmtplib
 from . import sender_wire as wire
 from .sender_outcome import Outcome, from_exception
 from .sender_queue import Item
+from .sender_render import RenderFailed
 from .sender_smtp import SmtpSetupError, open_session
 
 # Setup failures that will not fix themselves: pause at once.
@@ -79,7 +80,12 @@ class ConnectionWork:
                         session = await self._connect(item)
                         if session is None:
                             continue
-                    data, message_id = await self.render.message(item)
+                    try:
+                        data, message_id = await self.render.message(item)
+                    except RenderFailed as exc:
+                        self._unrenderable(item, exc)
+                        continue
+                    self.rendered_ok += 1
                     # The envelope goes out, the claim is committed while the server reads it, the
                     # content only after both.
                     failure = None
@@ -143,7 +149,12 @@ class ConnectionWork:
         if not self.budget.take():
             self.queue.put_back(item)
             return None
-        data, message_id = await self.render.message(item)
+        try:
+            data, message_id = await self.render.message(item)
+        except RenderFailed:  # failed (and recorded) when the message is taken again
+            self.budget.give_back()
+            self.queue.put_back(item)
+            return None
         try:
             if not session.connected or self.control.ending or self.control.paused:
                 raise aiosmtplib.SMTPServerDisconnected("not sending ahead")

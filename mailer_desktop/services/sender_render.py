@@ -35,6 +35,11 @@ CHUNK = 50           # messages per hand-over to the worker process
 _renderer: Any = None  # in the worker process
 
 
+class RenderFailed(Exception):
+    """One recipient's message could not be made (e.g. an address that cannot go into a header);
+    the message says why. It fails that recipient only."""
+
+
 def _init(blob: bytes) -> None:
     global _renderer
     parent = multiprocessing.parent_process()
@@ -54,8 +59,16 @@ def _ready() -> bool:
     return _renderer is not None
 
 
-def _render(contacts: list[dict]) -> list[tuple[bytes, str]]:
-    return [_renderer.bytes_for(c) for c in contacts]
+def _render_one(renderer: Any, contact: Any) -> tuple[bytes | None, str]:
+    """(bytes, Message-ID), or (None, why) when this recipient's message cannot be made."""
+    try:
+        return renderer.bytes_for(contact)
+    except Exception as exc:
+        return None, str(exc) or type(exc).__name__
+
+
+def _render(contacts: list[dict]) -> list[tuple[bytes | None, str]]:
+    return [_render_one(_renderer, c) for c in contacts]
 
 
 def _parts(contact: Any) -> dict:
@@ -114,7 +127,14 @@ class RenderAhead:
             self.failed = True
 
     async def message(self, item: Any) -> tuple[bytes, str]:
-        """The item's wire bytes and Message-ID: rendered ahead, or here and now."""
+        """The item's wire bytes and Message-ID: rendered ahead, or here and now. Raises
+        :class:`RenderFailed` when this recipient's message cannot be made."""
+        data, text = await self._message(item)
+        if data is None:
+            raise RenderFailed(text)
+        return data, text
+
+    async def _message(self, item: Any) -> tuple[bytes | None, str]:
         ahead, item.ahead = item.ahead, None
         if ahead is not None and not self.failed:
             fut, k = ahead
@@ -129,7 +149,7 @@ class RenderAhead:
             except Exception:  # rendered again here: a content error is raised from the engine as before
                 log.warning("rendering in the worker process failed; rendering in the engine", exc_info=True)
                 self.failed = True
-        return self.renderer.bytes_for(item.contact)
+        return _render_one(self.renderer, item.contact)
 
     def close(self) -> None:
         if self.pool is not None:

@@ -125,14 +125,25 @@ def _time_out(waiter: asyncio.Future) -> None:
         waiter.set_exception(aiosmtplib.SMTPReadTimeoutError("Timed out waiting for server response"))
 
 
+NO_SMTPUTF8 = "5.6.7 this mail server cannot deliver to addresses with non-ASCII characters before the @"
+
+
 def _address(text: str, utf8: bool) -> bytes:
+    """The address for MAIL FROM / RCPT TO: an internationalised domain in its ASCII (punycode)
+    form; a non-ASCII local part only when the server offers SMTPUTF8 (RFC 6531)."""
     if any(c in text for c in "<>\r\n"):
         raise aiosmtplib.SMTPRecipientRefused(553, f"5.1.3 unusable address {text!r}", text)
+    local, at, domain = text.rpartition("@")
+    if at and not domain.isascii():
+        try:
+            text = f"{local}@{domain.encode('idna').decode('ascii')}"
+        except UnicodeError:
+            raise aiosmtplib.SMTPRecipientRefused(
+                553, f"5.1.3 the domain {domain!r} is not a valid internationalised domain name", text) from None
     if text.isascii():
         return text.encode("ascii")
     if not utf8:
-        raise aiosmtplib.SMTPRecipientRefused(
-            553, "5.6.7 the server does not accept internationalised addresses (no SMTPUTF8)", text)
+        raise aiosmtplib.SMTPRecipientRefused(553, NO_SMTPUTF8, text)
     return text.encode("utf-8")
 
 
@@ -168,7 +179,7 @@ class Session:
     def prepare_envelope(self, sender: str, recipient: str) -> tuple[bytes, tuple[str, str, bytes]]:
         """(what to write, what :meth:`finish_envelope` needs); raises for an unusable address."""
         s, r = _address(sender, self.utf8), _address(recipient, self.utf8)
-        opt = b" SMTPUTF8" if (not sender.isascii() or not recipient.isascii()) else b""
+        opt = b" SMTPUTF8" if (not s.isascii() or not r.isascii()) else b""
         mail, rcpt = b"MAIL FROM:<" + s + b">" + opt + b"\r\n", b"RCPT TO:<" + r + b">\r\n"
         return (mail + rcpt + b"DATA\r\n" if self.pipelining else mail), (sender, recipient, rcpt)
 

@@ -123,6 +123,17 @@ def count_status(conn: sqlite3.Connection, list_id: int | None, status: str) -> 
         " WHERE m.list_id = ? AND c.status = ?", (list_id, status)).fetchone()[0]
 
 
+def count_non_ascii_local(conn: sqlite3.Connection, list_id: int | None, status: str) -> int:
+    """Contacts with this status (in the list) whose address has non-ASCII characters before the @
+    (the key's domain is always ASCII, so any non-ASCII character is in the local part)."""
+    where = "c.status = ? AND c.email_key GLOB '*[^ -~]*'"
+    if list_id is None:
+        return conn.execute(f"SELECT count(*) FROM contacts c WHERE {where}", (status,)).fetchone()[0]
+    return conn.execute(
+        f"SELECT count(*) FROM list_members m JOIN contacts c ON c.id = m.contact_id WHERE m.list_id = ? AND {where}",
+        (list_id, status)).fetchone()[0]
+
+
 def open_deliveries(conn: sqlite3.Connection, campaign_id: int | None) -> int | None:
     """How many of a campaign's recipients still wait to be sent; None when it has no send log yet."""
     if campaign_id is None:

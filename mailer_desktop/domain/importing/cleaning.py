@@ -9,7 +9,9 @@ domain verdict is asked once per domain and cached. Everything unusual (quotes, 
 Flags never stop an import; they are listed in the report:
 - ``role``       a mailbox of a function (info@, sales@ …), see resources/role_accounts.txt;
 - ``disposable`` a throw-away mailbox service, see resources/disposable_domains.txt;
-- ``typo``       a likely misspelt domain, with the suggested fix (never applied by itself).
+- ``typo``       a likely misspelt domain, with the suggested fix (never applied by itself);
+- ``non_ascii``  non-ASCII characters before the @ (RFC 6531): only a mail server offering
+  SMTPUTF8 can deliver to it; elsewhere the message to that person fails.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ _fast_match = _FAST.fullmatch
 FLAG_ROLE = "role"
 FLAG_DISPOSABLE = "disposable"
 FLAG_TYPO = "typo"
+FLAG_NON_ASCII = "non_ascii"
 
 
 def _resource_lines(name: str) -> list[str]:
@@ -180,4 +183,6 @@ class AddressCleaner:
         flags = info[3]
         if addr.local.lower().partition("+")[0] in self._roles:
             flags = (FLAG_ROLE, *flags)
+        if not addr.local.isascii():
+            flags = (*flags, FLAG_NON_ASCII)
         return Cleaned(addr.email, addr.key, domain, " ".join(name.split()), flags, info[4])

@@ -282,7 +282,8 @@ def _is_header_again(row: list[str], header_cells: list[str]) -> bool:
 
 
 _FLAG_TEXT = {"role": "role account (a function, not a person)", "disposable": "disposable mailbox service",
-              "typo": "the domain looks misspelt"}
+              "typo": "the domain looks misspelt",
+              "non_ascii": "non-ASCII characters before the @: only mail servers with SMTPUTF8 deliver to it"}
 
 
 def _recheck_suppressions(conn, hasher: SuppressionHits, plan: RowPlan, report: ImportReport) -> None:

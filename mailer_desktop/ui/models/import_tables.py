@@ -9,6 +9,7 @@ from ...domain.importing.report import Issue
 ISSUE_TITLES = {
     "invalid": "Invalid", "suppressed": "Suppressed", "duplicate": "Duplicate", "skipped": "Skipped",
     "role": "Role account", "disposable": "Disposable", "typo": "Possible typo",
+    "non_ascii": "Non-ASCII before @",
 }
 
 
