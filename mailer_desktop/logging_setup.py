@@ -1,4 +1,7 @@
-"""Logging to a rotating file in the log folder. Secrets never reach it (RedactingFilter)."""
+"""Logging to a rotating file in the log folder. Secrets never reach it (RedactingFilter).
+
+The folder is private (0700) and every log file, the rotated ones included, is created 0600:
+logs name addresses and servers."""
 
 from __future__ import annotations
 
@@ -7,28 +10,38 @@ import logging.handlers
 import os
 from pathlib import Path
 
+from .private_files import FILE_MODE, open_private, private_folder
 from .secrets import RedactingFilter
 
 _configured: set[Path] = set()
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A RotatingFileHandler whose every file (the first and each one after a rollover) is 0600."""
+
+    def _open(self):
+        return open_private(self.baseFilename, self.mode, encoding=self.encoding, errors=self.errors)
+
+    def rotate(self, source: str, dest: str) -> None:
+        super().rotate(source, dest)
+        if os.name == "posix" and os.path.exists(dest):
+            try:
+                os.chmod(dest, FILE_MODE)
+            except OSError:
+                pass
+
+
 def configure(log_dir: Path, level: int = logging.INFO) -> Path:
-    log_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(log_dir)
     path = log_dir / "mailer-desktop.log"
     if path in _configured:
         return path
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    handler = PrivateRotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter())
     root = logging.getLogger()
     root.addHandler(handler)
     if root.level == logging.NOTSET or root.level > level:
         root.setLevel(level)
-    if os.name == "posix":
-        try:
-            path.touch(exist_ok=True)
-            path.chmod(0o600)
-        except OSError:
-            pass
     _configured.add(path)
     return path

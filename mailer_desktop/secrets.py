@@ -20,6 +20,7 @@ import threading
 import keyring
 import keyring.backend
 import keyring.errors
+from keyring.compat.properties import classproperty
 
 log = logging.getLogger(__name__)
 
@@ -36,13 +37,40 @@ class KeyringUnavailable(RuntimeError):
 
 
 def _install_hint() -> str:
+    """How to get a usable keyring on this system (a clause that ends a sentence)."""
     if sys.platform == "darwin":
-        return "macOS Keychain should always be available; check that the login keychain is unlocked."
+        return "check that the macOS login keychain exists and is unlocked"
     if sys.platform.startswith("win"):
-        return "Windows Credential Manager should always be available; check your Windows account."
-    return ("On Linux install and start a Secret Service provider: GNOME Keyring "
-            "(Debian/Ubuntu: apt install gnome-keyring) or KWallet, and make sure a D-Bus "
-            "session is running.")
+        return "check that Windows Credential Manager works for your Windows account"
+    return ("install and start GNOME Keyring (Debian/Ubuntu: apt install gnome-keyring) or KWallet "
+            "in a desktop session with D-Bus, or unlock it if it is locked")
+
+
+_HUMAN_NAMES = (
+    ("keyring.backends.SecretService", "Secret Service (GNOME Keyring, KWallet or KeePassXC)"),
+    ("keyring.backends.libsecret", "Secret Service via libsecret (GNOME Keyring, KWallet or KeePassXC)"),
+    ("keyring.backends.kwallet", "KWallet"),
+    ("keyring.backends.macOS", "macOS Keychain"),
+    ("keyring.backends.Windows", "Windows Credential Manager"),
+    ("keyring.backends.fail", "none (no keyring found)"),
+    ("keyring.backends.null", "none (keyring turned off)"),
+    ("keyrings.alt", "a plain file (refused)"),
+)
+
+
+def human_backend_name(backend: keyring.backend.KeyringBackend) -> str:
+    """The keyring as a person would name it ("macOS Keychain"), for the About box and doctor."""
+    if isinstance(backend, EphemeralKeyring):
+        return "memory only (this run's keys are forgotten when the program closes)"
+    inner = getattr(backend, "backends", None)
+    if inner is not None:  # ChainerBackend: the usable ones it chains
+        names = [human_backend_name(b) for b in inner if _usable(b)]
+        return ", ".join(names) if names else "none (no keyring found)"
+    module = type(backend).__module__
+    for prefix, title in _HUMAN_NAMES:
+        if module.startswith(prefix):
+            return title
+    return type(backend).__qualname__
 
 
 def describe_backend(backend: keyring.backend.KeyringBackend) -> str:
@@ -55,6 +83,8 @@ def describe_backend(backend: keyring.backend.KeyringBackend) -> str:
 
 
 def _usable(backend: keyring.backend.KeyringBackend) -> bool:
+    if isinstance(backend, EphemeralKeyring):
+        return True  # never chosen by keyring itself (see the class): it was asked for by name
     inner = getattr(backend, "backends", None)
     if inner is not None:  # ChainerBackend
         return any(_usable(b) for b in inner)
@@ -102,11 +132,17 @@ class RedactingFilter(logging.Filter):
 
 
 class EphemeralKeyring(keyring.backend.KeyringBackend):
-    """Keeps secrets in this process's memory only, for throw-away data folders (``--demo``).
+    """Keeps secrets in this process's memory only, for throw-away data folders (``--demo``)
+    and tests.
 
-    Never chosen automatically: a real data folder always uses the OS keyring."""
+    Never chosen automatically: keyring registers every backend class it sees and picks the
+    viable one with the highest priority, so this class declares itself not viable. It is used
+    only when passed explicitly (``open_app(..., keyring_backend=EphemeralKeyring())``) or
+    named in ``PYTHON_KEYRING_BACKEND``; a real data folder always uses the OS keyring."""
 
-    priority = 1
+    @classproperty
+    def priority(cls) -> float:
+        raise RuntimeError("the in-memory keyring is used only when chosen explicitly")
 
     def __init__(self) -> None:
         super().__init__()
@@ -121,6 +157,14 @@ class EphemeralKeyring(keyring.backend.KeyringBackend):
     def delete_password(self, service: str, username: str) -> None:
         if self._values.pop((service, username), None) is None:
             raise keyring.errors.PasswordDeleteError(username)
+
+
+def _refused(verb: str, name: str, exc: Exception) -> KeyringUnavailable:
+    if isinstance(exc, keyring.errors.KeyringLocked):
+        where = "read from" if verb == "read" else "stored in"
+        return KeyringUnavailable(f"The keyring is locked, so '{name}' could not be {where} it: unlock it "
+                                  "(for example by logging in to the desktop again) and try again.")
+    return KeyringUnavailable(f"The keyring refused to {verb} '{name}' ({exc}): {_install_hint()}.")
 
 
 class SecretStore:
@@ -142,13 +186,17 @@ class SecretStore:
     def backend_name(self) -> str:
         return describe_backend(self.backend)
 
+    def backend_title(self) -> str:
+        """The backend's human name ("macOS Keychain"), see :func:`human_backend_name`."""
+        return human_backend_name(self.backend)
+
     def check(self) -> None:
         """Raise :class:`KeyringUnavailable` unless a real keyring is available."""
         if not _usable(self.backend):
             raise KeyringUnavailable(
-                f"No usable keyring was found (keyring chose {self.backend_name()}). Mailer Desktop keeps "
-                f"passwords and keys only in the operating system's keyring, never in a file. {_install_hint()}"
-            )
+                f"No usable keyring was found (only {self.backend_name()}), and Mailer Desktop keeps passwords "
+                f"and keys only in the operating system's keyring, never in a file or in memory: "
+                f"{_install_hint()}.")
 
     def available(self) -> bool:
         try:
@@ -162,7 +210,7 @@ class SecretStore:
         try:
             value = self.backend.get_password(self.service, name)
         except keyring.errors.KeyringError as exc:
-            raise KeyringUnavailable(f"The keyring refused to read '{name}': {exc}. {_install_hint()}") from exc
+            raise _refused("read", name, exc) from exc
         _remember(value)
         return value
 
@@ -172,7 +220,7 @@ class SecretStore:
         try:
             self.backend.set_password(self.service, name, value)
         except keyring.errors.KeyringError as exc:
-            raise KeyringUnavailable(f"The keyring refused to store '{name}': {exc}. {_install_hint()}") from exc
+            raise _refused("store", name, exc) from exc
         log.info("stored secret %s in %s", name, self.backend_name())
 
     def delete(self, name: str) -> None:

@@ -6,9 +6,9 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from ..domain import consent
+from ..private_files import write_private_text
 from ..services import contacts as contact_service
 from ..services import rights, suppression
 from ..services.contact_errors import ContactError
@@ -132,7 +132,7 @@ def export_contact(args, ctx: Context) -> None:
     text = json.dumps(data, ensure_ascii=False, indent=None if ctx.json else 2)
     if args.out:
         try:
-            Path(args.out).write_text(text + "\n", encoding="utf-8")
+            write_private_text(args.out, text + "\n")
         except OSError as exc:
             raise CliError(f"{args.out}: cannot write ({exc.strerror or exc})") from None
         if not ctx.json:

@@ -99,7 +99,10 @@ def import_contacts(args, ctx: Context) -> int:
         if isinstance(progress, StderrProgress):
             progress.finish()
     if args.report_csv:
-        report.write_csv(args.report_csv)
+        try:
+            importing.write_report_csv(report, args.report_csv)
+        except OSError as exc:
+            raise CliError(f"{args.report_csv}: cannot write ({exc.strerror or exc})") from None
     if ctx.json:
         ctx.emit(report.as_dict())
     else:

@@ -47,7 +47,8 @@ def doctor(args, ctx: Context) -> int:
         }
         report["log_folder"] = str(app.paths.logs)
         ok = report["database"]["integrity"] == "ok"
-        report["keyring"] = {"backend": app.secrets.backend_name(), "usable": app.secrets.available()}
+        report["keyring"] = {"backend": app.secrets.backend_name(), "title": app.secrets.backend_title(),
+                             "usable": app.secrets.available()}
         if not report["keyring"]["usable"]:
             ok = False
             try:
@@ -70,7 +71,8 @@ def doctor(args, ctx: Context) -> int:
             ctx.say(f"Database:     {db['path']} (schema {db['schema_version']}, integrity {db['integrity']})")
             ctx.say(f"Logs:         {report['log_folder']}")
             kr = report["keyring"]
-            ctx.say(f"Keyring:      {kr['backend']}" + ("" if kr["usable"] else f"\n  PROBLEM: {kr.get('problem')}"))
+            ctx.say(f"Keyring:      {kr['title']} ({kr['backend']})"
+                    + ("" if kr["usable"] else f"\n  PROBLEM: {kr.get('problem')}"))
         ctx.say(f"Qt:           {report['qt']}")
         ctx.say("All good." if ok else "Problems found (see above).")
     return 0 if ok else 1

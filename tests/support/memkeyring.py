@@ -1,26 +1,14 @@
-"""An in-memory keyring backend for unit tests (never used by the application)."""
+"""An in-memory keyring backend for unit tests (never used by the application).
+
+It is an :class:`EphemeralKeyring`, so keyring itself never picks it: a test that forgets to
+pass it gets the system's keyring (or the "no usable keyring" error), never this one."""
 
 from __future__ import annotations
 
-import keyring.backend
-import keyring.errors
+from mailer_desktop.secrets import EphemeralKeyring
 
 
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1
-
-    def __init__(self):
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.store.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.store[(service, username)] = password
-
-    def delete_password(self, service, username):
-        try:
-            del self.store[(service, username)]
-        except KeyError:
-            raise keyring.errors.PasswordDeleteError(username) from None
+class MemoryKeyring(EphemeralKeyring):
+    @property
+    def store(self) -> dict[tuple[str, str], str]:
+        return self._values

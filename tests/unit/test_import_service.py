@@ -10,7 +10,13 @@ import pytest
 
 from mailer_desktop.domain import consent
 from mailer_desktop.services import contacts, importing, suppression
-from mailer_desktop.services.importing import ImportInputError, ImportOptions, import_file, import_text
+from mailer_desktop.services.importing import (
+    ImportInputError,
+    ImportOptions,
+    import_file,
+    import_text,
+    write_report_csv,
+)
 from mailer_desktop.services.progress import Cancelled, Progress
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "import"
@@ -257,7 +263,7 @@ def test_export_imports_back_unchanged(app, tmp_path, home, keyring_backend):
 def test_report_csv(app, tmp_path):
     report = import_file(app, write(tmp_path, "email\n=cmd|' /C calc'!A0\nsales@example.com\n"))
     out = tmp_path / "report.csv"
-    report.write_csv(out)
+    write_report_csv(report, out)
     rows = list(csv.reader(out.open(encoding="utf-8-sig")))
     assert rows[0] == ["row", "issue", "column", "value", "reason", "suggestion"]
     assert rows[1][:2] == ["2", "invalid"] and rows[1][3].startswith("'=")  # no formula injection

@@ -13,11 +13,11 @@ value, reason) are kept up to :data:`MAX_ISSUES`; the counts are always complete
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
+
+from ..spreadsheet import SafeCsvWriter
 
 MAX_ISSUES = 100_000
 
@@ -104,21 +104,10 @@ class ImportReport:
 
     def issues_csv(self) -> str:
         buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\r\n")
+        writer = SafeCsvWriter(buf)
         writer.writerow(["row", "issue", "column", "value", "reason", "suggestion"])
         for i in self.issues:
-            writer.writerow([i.row, i.kind, i.column, _safe_cell(i.value), i.reason, i.suggestion])
+            writer.writerow([i.row, i.kind, i.column, i.value, i.reason, i.suggestion])
         if self.issues_dropped:
             writer.writerow(["", "note", "", "", f"{self.issues_dropped} more issues not listed", ""])
         return buf.getvalue()
-
-    def write_csv(self, path: str | Path) -> None:
-        """The issues as CSV (UTF-8 with BOM, so spreadsheet programs read the accents)."""
-        Path(path).write_text(self.issues_csv(), encoding="utf-8-sig", newline="")
-
-
-def _safe_cell(value: str) -> str:
-    """Neutralise spreadsheet formulas in values copied from an untrusted file."""
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value

@@ -9,14 +9,15 @@ API:
   one import, one transaction (Cancelled after a rollback when the user cancels).
 - ``ImportOptions(list_name, consent='pending'|'confirmed'|'implied', proof, purchase_date,
   policy='fill'|'overwrite'|'keep', targets, overrides, unknown='skip'|'field', source)``
-- ``export_contacts_csv(app, path, query=None, progress) -> int``: a CSV that imports back unchanged.
+- ``export_contacts_csv(app, path, query=None, progress) -> int``: a CSV that imports back unchanged;
+  ``write_report_csv(report, path)``: an import report's issues as CSV.
 - ``ImportInputError``: the file or the choices cannot be used; the message says why.
 """
 
 from ...domain.importing.mapping import PRESETS, Mapping, auto_map
 from ...domain.importing.merge import POLICIES, POLICY_TITLES
 from ...domain.importing.report import ImportReport, Issue
-from .export import export_contacts_csv
+from .export import export_contacts_csv, write_report_csv
 from .importer import (
     CONSENT_CHOICES,
     ImportOptions,
@@ -33,5 +34,5 @@ __all__ = [
     "CONSENT_CHOICES", "FORMAT_TITLES", "ImportInputError", "ImportOptions", "ImportReport", "Issue", "Mapping",
     "POLICIES", "POLICY_TITLES", "PRESETS", "Table", "auto_map", "check_options", "export_contacts_csv",
     "import_file", "import_table", "import_text", "open_table", "preview_table", "resolve_mapping",
-    "table_from_text",
+    "table_from_text", "write_report_csv",
 ]

@@ -5,15 +5,18 @@ read-only facts ``status``, ``consent_basis``, ``consent_expires_at``, ``lists``
 ``created_at``. The importer recognises this header (preset "Mailer Desktop export"): it
 takes email, name and the custom fields, and ignores the consent columns, because an import
 never sets anyone's consent. UTF-8 with a byte-order mark, CRLF line ends (spreadsheet
-programs open it with the accents intact).
+programs open it with the accents intact). Cells that a spreadsheet would run as formulas are
+neutralised (domain/spreadsheet) and the importer undoes that. The file is private (0600).
 """
 
 from __future__ import annotations
 
-import csv
 import os
 from pathlib import Path
 
+from ...domain.importing.report import ImportReport
+from ...domain.spreadsheet import SafeCsvWriter
+from ...private_files import open_private, write_private_text
 from ...storage import importing as sql
 from ...storage.contacts import ContactQuery
 from ..progress import NO_PROGRESS, Progress
@@ -36,8 +39,8 @@ def export_contacts_csv(app, path: str | Path, query: ContactQuery | None = None
     tmp = path.with_name(path.name + ".part")
     written = 0
     try:
-        with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh, lineterminator="\r\n")
+        with open_private(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+            writer = SafeCsvWriter(fh)
             writer.writerow(["email", "name", *keys, *META_COLUMNS])
             for contact in iter_contacts(app, query):
                 writer.writerow([contact.email, contact.name, *(contact.fields.get(k, "") for k in keys),
@@ -53,3 +56,9 @@ def export_contacts_csv(app, path: str | Path, query: ContactQuery | None = None
         raise
     progress.update(written, written, "Done")
     return written
+
+
+def write_report_csv(report: ImportReport, path: str | Path) -> None:
+    """The import report's issues as CSV (UTF-8 with BOM, so spreadsheet programs read the
+    accents; private, since it quotes rows of the imported file)."""
+    write_private_text(path, report.issues_csv(), encoding="utf-8-sig", newline="")

@@ -26,6 +26,7 @@ from pathlib import Path
 from ...domain.importing import vcard
 from ...domain.importing.mapping import guess_target
 from ...domain.importing.sniff import DELIMITERS, detect_delimiter, detect_encoding, find_header, has_address
+from ...domain.spreadsheet import restore_row
 
 SAMPLE_BYTES = 256 * 1024
 PREVIEW_ROWS = 50
@@ -66,7 +67,9 @@ class Table:
 
 def data_rows(open_rows: Callable[[], Iterator[tuple[int, list[str]]]], first_data_row: int,
               ) -> Iterator[tuple[int, list[str]]]:
-    return itertools.dropwhile(lambda numbered: numbered[0] < first_data_row, open_rows())
+    """The data rows, with the ``'`` our exports put before formula-like cells taken off again."""
+    rows = itertools.dropwhile(lambda numbered: numbered[0] < first_data_row, open_rows())
+    return ((number, restore_row(cells)) for number, cells in rows)
 
 
 def _header_of(rows: list[tuple[int, list[str]]]) -> tuple[list[str], int | None, int]:

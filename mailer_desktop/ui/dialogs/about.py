@@ -10,7 +10,7 @@ from ...services.app import App
 
 
 def about_facts(app: App) -> list[tuple[str, str]]:
-    keyring_text = app.secrets.backend_name()
+    keyring_text = app.secrets.backend_title()
     if not app.secrets.available():
         keyring_text += " (not usable: passwords and keys cannot be stored)"
     return [

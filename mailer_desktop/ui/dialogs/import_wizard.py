@@ -476,7 +476,7 @@ class ImportWizard(QDialog):
                 return None
             path = chosen
         try:
-            self.report.write_csv(path)
+            importing.write_report_csv(self.report, path)
         except OSError as exc:
             self.error.setText(self.tr("Cannot write {path}: {why}").format(path=path, why=exc.strerror or exc))
             return None

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain import consent
+from ...private_files import write_private_text
 from ...services import contacts as contact_service
 from ...services import rights
 from ..context import UiContext
@@ -408,7 +409,7 @@ class ContactsPage(QWidget):
 
         def work(progress):
             data = rights.export_person(app, cid, channel="gui")
-            Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            write_private_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
             return path
 
         self._run(self.tr("Exporting"), work, lambda p: self.tr("Exported to {path}.").format(path=p))
