@@ -112,6 +112,42 @@ def test_new_campaign_preview_count_send_and_log(qtbot, app, setup, server, monk
     assert page.log_model.line_at(0).reply == "pending"
 
 
+def test_a_new_draft_does_not_show_the_previous_campaigns_send(qtbot, app, setup, server, monkeypatch):
+    bulk_contacts(app, [f"r{i}@example.org" for i in range(6)])
+    sent_id = create_campaign(app, "March news", "", "News", template_id=setup)
+    loopback_account(app, server.port, pool_size=2)
+    page = _page(qtbot, app)
+    page.select_campaign(sent_id)
+    _choose_account(page, "local")
+    monkeypatch.setattr(QMessageBox, "question", Asked())
+    qtbot.mouseClick(page.send_button, LEFT)
+    qtbot.waitUntil(lambda: page.last_result is not None and page.job is None, timeout=30000)
+    qtbot.waitUntil(lambda: "6 sent, 0 failed" in page.summary.text(), timeout=10000)
+    # the run's line says what this send did; the totals are in the summary only, and the
+    # progress panel has gone with the send
+    assert page.message.text() == "This send: 6 sent."
+    assert page.progress.bar.isHidden() and page.progress.figures.text() == ""
+    assert page.progress.pause_button.isHidden()
+    # a finished campaign offers no "Resume sending…"
+    _figures_read(qtbot, page)
+    assert not page.send_button.isEnabled() and page.send_button.text() == "Send…"
+    assert "has been sent" in page.send_button.toolTip()
+    page.state_filter.setCurrentIndex(page.state_filter.findData("uncertain"))
+
+    draft_id = create_campaign(app, "April news", "", "News", template_id=setup)
+    page.select_campaign(draft_id)
+    assert page.title.text() == "April news"
+    assert page.message.text() == ""
+    assert page.progress.bar.isHidden() and page.progress.figures.text() == ""
+    assert page.state_filter.currentData() is None  # back to Everyone
+    qtbot.waitUntil(lambda: "6 people will receive it" in page.summary.text(), timeout=10000)
+    assert "sent" not in page.summary.text()
+    assert page.send_button.isEnabled() and page.send_button.text() == "Send…"
+    page.select_campaign(sent_id)  # the finished one again: its figures, nothing of the draft's
+    qtbot.waitUntil(lambda: "6 sent" in page.summary.text(), timeout=10000)
+    assert page.message.text() == ""
+
+
 def test_send_a_test_to_me(qtbot, app, setup, server):
     list_id = bulk_contacts(app, ["r@example.org"])
     assert list_id

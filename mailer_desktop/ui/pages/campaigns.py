@@ -69,6 +69,7 @@ class CampaignsPage(QWidget):
         self.ctx = ctx
         self.app = ctx.app
         self.campaign_id: int | None = None
+        self._shown_id: int | None = None  # the campaign whose figures, message and filter are shown
         self.control: SendControl | None = None
         self.job = None
         self.last_result: dict | None = None
@@ -267,17 +268,37 @@ class CampaignsPage(QWidget):
                 w.setEnabled(False)
             return
         line = self.history_model.line_at(self.history_model.row_of(cid))
+        if cid != self._shown_id:
+            self._another_campaign_shown()
+        self._shown_id = cid
         self.title.setText(line.name)
         state = self.tr({"draft": "Draft: not sent yet.", "sending": "Sending (or cut off: send again to resume).",
                          "paused": "Paused.", "cancelled": "Cancelled.", "done": "Done."}.get(line.state, line.state))
         self.state_label.setText(state + (f" {line.reason}" if line.reason else ""))
         if counts:
             self._show_summary()
-        self.send_button.setEnabled(not sending and line.state != "cancelled")
-        self.send_button.setText(self.tr("Send…") if line.state == "draft" else self.tr("Resume sending…"))
+        finished = line.state in ("done", "cancelled")
+        self.send_button.setEnabled(not sending and not finished)
+        self.send_button.setText(self.tr("Send…") if line.state in ("draft", "done", "cancelled")
+                                 else self.tr("Resume sending…"))
+        self.send_button.setToolTip(self.tr("This campaign has been sent. To send it again, create a new "
+                                            "campaign from the same template.") if line.state == "done" else "")
         self.test_button.setEnabled(not sending and line.kind == "campaign")
         self.resend_button.setEnabled(not sending and line.uncertain > 0)
         self.log_model.show_campaign(cid, self.state_filter.currentData())
+
+    def _another_campaign_shown(self) -> None:
+        """What belonged to the campaign shown before goes: its send's bar and figures (unless a
+        send is running), its message and the recipient filter chosen for it."""
+        if self.job is None:
+            self.progress.reset()
+            self.message.clear()
+        self.summary.clear()
+        self.preflight.clear()
+        if self.state_filter.currentIndex() != 0:
+            self.state_filter.blockSignals(True)
+            self.state_filter.setCurrentIndex(0)  # Everyone
+            self.state_filter.blockSignals(False)
 
     def _show_summary(self) -> None:
         """Counts come from a background job: for a draft they mean checking every list member.
@@ -386,8 +407,13 @@ class CampaignsPage(QWidget):
     def _sent(self, result: dict) -> None:
         self.last_result = result
         if result.get("campaign") and result.get("kind", "confirmation") == "confirmation":
-            self.campaign_id = result["campaign"]
-        text = self.tr("{sent:,} sent, {failed:,} failed, {deferred:,} deferred.").format(**result)
+            self.campaign_id = self._shown_id = result["campaign"]  # its message stays shown
+        # This run only; the campaign's totals are in the summary above.
+        parts = [self.tr("{n:,} sent").format(n=result.get("sent", 0))]
+        for key, label in (("failed", self.tr("{n:,} failed")), ("deferred", self.tr("{n:,} deferred"))):
+            if result.get(key):
+                parts.append(label.format(n=result[key]))
+        text = self.tr("This send: {}.").format(", ".join(parts))
         if result.get("reason"):
             text += " " + result["reason"]
         self.message.setText(text)
@@ -399,6 +425,7 @@ class CampaignsPage(QWidget):
     def _ended(self) -> None:
         self.job = None
         self.progress.attach(None)
+        self.progress.reset()  # the summary shows the figures from now on
         self.control = None
         self.ctx.events.campaigns_changed.emit()
         self.ctx.events.contacts_changed.emit()  # hard bounces and confirmation requests change contacts
