@@ -97,7 +97,7 @@ class ContactsPage(QWidget):
         self.import_button.setToolTip(self.tr("Import contacts from a CSV, Excel or vCard file."))
         self.import_button.setVisible(_import_wizard_available())
         self.import_button.clicked.connect(self.open_import)
-        self.export_button = QPushButton(self.tr("Export…"))
+        self.export_button = QPushButton(self.tr("Export to CSV…"))
         self.export_button.setToolTip(self.tr(
             "Saves the contacts shown (this list, status and search) as a CSV file, which can be imported "
             "again unchanged."))
@@ -119,10 +119,10 @@ class ContactsPage(QWidget):
         self.count_label.setObjectName("contactCount")
         self.bulk_add = QPushButton(self.tr("Add to list…"))
         self.bulk_remove = QPushButton(self.tr("Remove from list…"))
-        self.bulk_unsubscribe = QPushButton(self.tr("Unsubscribe"))
+        self.bulk_unsubscribe = QPushButton(self.tr("Unsubscribe…"))
         self.bulk_unsubscribe.setToolTip(self.tr("Stops all mail to the selected contacts (global unsubscribe)."))
         self.bulk_erase = QPushButton(self.tr("Erase…"))
-        self.bulk_erase.setToolTip(self.tr("Deletes every personal datum of the selected contacts."))
+        self.bulk_erase.setToolTip(self.tr("Deletes all personal data of the selected contacts."))
         bulk.addWidget(self.count_label, 1)
         for b in (self.bulk_add, self.bulk_remove, self.bulk_unsubscribe, self.bulk_erase):
             b.setAccessibleName(self.tr("Selected contacts: {action}").format(action=b.text().rstrip("…")))
@@ -197,9 +197,7 @@ class ContactsPage(QWidget):
         self.bulk_erase.clicked.connect(self.erase_selection)
         self.detail.edit_button.clicked.connect(self.edit_current)
         self.detail.confirm_button.clicked.connect(self.confirm_current)
-        self.detail.unsubscribe_button.clicked.connect(self.unsubscribe_current)
         self.detail.export_button.clicked.connect(self.export_current)
-        self.detail.erase_button.clicked.connect(self.erase_current)
         self.detail.request_button.clicked.connect(lambda: contacts_request.request_again(self))
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
         self._table_actions()
@@ -220,7 +218,7 @@ class ContactsPage(QWidget):
     def context_menu_actions(self) -> list[tuple[str, object]]:
         return [(self.tr("Add to list…"), self.add_selection_to_list),
                 (self.tr("Remove from list…"), self.remove_selection_from_list),
-                (self.tr("Unsubscribe"), self.unsubscribe_selection),
+                (self.tr("Unsubscribe…"), self.unsubscribe_selection),
                 (self.tr("Erase…"), self.erase_selection)]
 
     def _context_menu(self, pos) -> None:
@@ -390,10 +388,6 @@ class ContactsPage(QWidget):
         if evidence is not None:
             self._change_one(consent.EV_CONFIRMED, evidence.strip())
 
-    def unsubscribe_current(self) -> None:
-        if self.detail.contact is not None:
-            self._change_one(consent.EV_UNSUBSCRIBED, self.tr("marked unsubscribed by the user"))
-
     def export_shown(self) -> None:
         contacts_export.export_shown(self)
 
@@ -413,17 +407,6 @@ class ContactsPage(QWidget):
             return path
 
         self._run(self.tr("Exporting"), work, lambda p: self.tr("Exported to {path}.").format(path=p))
-
-    def erase_current(self) -> None:
-        contact = self.detail.contact
-        if contact is None:
-            return
-        if not self.prompts.confirm(self, self.tr("Erase contact"), self.tr(
-                "Erase {email}? All personal data (fields, lists, consent trail, send and bounce history) is "
-                "deleted and cannot be restored. The address is kept only as a keyed hash on the suppression "
-                "list, so it is never added or mailed again.").format(email=contact.email)):
-            return
-        self._erase([contact.id])
 
     # -- bulk actions ------------------------------------------------------------------------
     def _choose_list(self, title: str, create: bool) -> int | None:
@@ -461,11 +444,18 @@ class ContactsPage(QWidget):
                   lambda progress: contact_service.remove_from_list(app, list_id, ids, progress=progress),
                   lambda n: self.tr("Removed {n} contacts from the list.").format(n=n))
 
+    def _one_selected(self) -> str | None:
+        """The address of the only contact selected (None for several)."""
+        return self.detail.contact.email if self.selected_count() == 1 and self.detail.contact else None
+
     def unsubscribe_selection(self) -> None:
         n = self.selected_count()
-        if not n or not self.prompts.confirm(self, self.tr("Unsubscribe"), self.tr(
-                "Unsubscribe {n} contacts? They receive no campaigns again unless they confirm anew.")
-                .format(n=f"{n:,}")):
+        one = self._one_selected()
+        question = (self.tr("Unsubscribe {email}? They receive no campaigns again unless they confirm anew.")
+                    .format(email=one) if one else
+                    self.tr("Unsubscribe {n} contacts? They receive no campaigns again unless they confirm anew.")
+                    .format(n=f"{n:,}"))
+        if not n or not self.prompts.confirm(self, self.tr("Unsubscribe"), question):
             return
         ids = self.selected_ids()
         app = self.app
@@ -473,20 +463,26 @@ class ContactsPage(QWidget):
         self._run(self.tr("Unsubscribing"),
                   lambda progress: contact_service.bulk_change_status(
                       app, ids, consent.EV_UNSUBSCRIBED, "gui", evidence=evidence, progress=progress),
-                  lambda k: self.tr("Unsubscribed {n} contacts.").format(n=k))
+                  lambda k: self.tr("Unsubscribed {email}.").format(email=one) if one and k == 1
+                  else self.tr("Unsubscribed {n} contacts.").format(n=f"{k:,}"))
 
     def erase_selection(self) -> None:
         n = self.selected_count()
-        if not n or not self.prompts.confirm(self, self.tr("Erase contacts"), self.tr(
-                "Erase {n} contacts? All their personal data is deleted and cannot be restored. Their "
-                "addresses stay only as keyed hashes on the suppression list.").format(n=f"{n:,}")):
+        one = self._one_selected()
+        question = (self.tr(
+            "Erase {email}? All personal data (fields, lists, consent trail, send and bounce history) is "
+            "deleted and cannot be restored. The address is kept only in a scrambled form on the "
+            "suppression list, so it is never added or mailed again.").format(email=one) if one else self.tr(
+            "Erase {n} contacts? All their personal data is deleted and cannot be restored. Their "
+            "addresses are kept only in a scrambled form on the suppression list, so they are never "
+            "added or mailed again.").format(n=f"{n:,}"))
+        if not n or not self.prompts.confirm(self, self.tr("Erase contacts"), question):
             return
-        self._erase(self.selected_ids())
-
-    def _erase(self, ids: list[int]) -> None:
+        ids = self.selected_ids()
         app = self.app
         self._run(self.tr("Erasing"), lambda progress: rights.erase_many(app, ids, "gui", progress),
-                  lambda k: self.tr("Erased {n} contacts.").format(n=k))
+                  lambda k: self.tr("Erased {email}.").format(email=one) if one and k == 1
+                  else self.tr("Erased {n} contacts.").format(n=f"{k:,}"))
 
     def purge_unconfirmed(self, ask: bool = True) -> None:
         """On demand (ask=True) the file is compacted afterwards; the automatic run at start-up

@@ -298,24 +298,22 @@ class DetailPanel(QWidget):
         self.confirm_button = QPushButton(self.tr("Record confirmation…"))
         self.confirm_button.setToolTip(self.tr("Only a new, recorded confirmation makes an unsubscribed, bounced "
                                                "or complained contact mailable again."))
-        self.unsubscribe_button = QPushButton(self.tr("Unsubscribe"))
-        self.export_button = QPushButton(self.tr("Export…"))
+        self.export_button = QPushButton(self.tr("Export this person's data…"))
         self.export_button.setToolTip(self.tr("Everything held about this person, as a JSON file (GDPR access "
                                               "and portability)."))
         self.request_button = QPushButton(self.tr("Ask to confirm…"))
         self.request_button.setToolTip(self.tr("A confirmation request to this person now. Someone who opted out "
                                                "gets one only when they asked to come back; their reply to it "
                                                "confirms them."))
-        self.erase_button = QPushButton(self.tr("Erase…"))
-        self.erase_button.setToolTip(self.tr("Delete all personal data of this person. Their address stays only "
-                                             "as a keyed hash on the suppression list so it is never added again."))
+        # Unsubscribe and Erase act on the selection (one person or many) from the bar above
+        # the table, its context menu and the Delete key: one place, one behaviour.
         rows = (QHBoxLayout(), QHBoxLayout())
-        for b in (self.edit_button, self.confirm_button, self.unsubscribe_button):
+        for b in (self.edit_button, self.confirm_button):
             rows[0].addWidget(b)
-        for b in (self.request_button, self.export_button, self.erase_button):
+        for b in (self.request_button, self.export_button):
             rows[1].addWidget(b)
-        rows[1].addStretch(1)
         for r in rows:
+            r.addStretch(1)
             layout.addLayout(r)
 
         self.tabs = QTabWidget()
@@ -329,8 +327,7 @@ class DetailPanel(QWidget):
 
     def show_contact(self, contact: Contact | None) -> None:
         self.contact = contact
-        for b in (self.edit_button, self.confirm_button, self.unsubscribe_button, self.export_button,
-                  self.erase_button, self.request_button):
+        for b in (self.edit_button, self.confirm_button, self.export_button, self.request_button):
             b.setEnabled(contact is not None)
         self.request_button.setText(contacts_request.button_text(self, contact.status if contact else None))
         if contact is None:
@@ -340,7 +337,6 @@ class DetailPanel(QWidget):
             _fill(self.trail, [])
             _fill(self.history, [])
             return
-        self.unsubscribe_button.setEnabled(contact.status not in consent.OPTED_OUT)
         self.request_button.setEnabled(contact.status != consent.CONFIRMED)
         self.title.setText(f"<b>{_esc(contact.email)}</b><br>{_esc(contact.name)}")
         self.facts["status"].setText(self.tr(STATUS_LABELS.get(contact.status, contact.status)))
