@@ -409,3 +409,58 @@ def test_send_log_is_read_in_a_thread_of_its_own(qtbot, app, setup, monkeypatch)
     model.refresh()
     qtbot.waitUntil(lambda: not model.reading, timeout=10000)
     assert model.rowCount() == 2 and threads[-1] == "MainThread"  # read again on the window's thread
+
+
+def test_a_draft_is_edited_renamed_duplicated_and_deleted(qtbot, app, setup):
+    from scripted_prompts import ScriptedPrompts
+
+    from mailer_desktop.services import campaigns as campaign_service
+
+    bulk_contacts(app, ["r@example.org"])
+    cid = create_campaign(app, "June news", "", "News", template_id=setup)
+    page = _page(qtbot, app)
+    page.prompts = ScriptedPrompts()
+    told: list[str] = []
+    page.ctx.events.status_message.connect(told.append)
+    page.select_campaign(cid)
+    assert all(b.isEnabled() for b in page.campaign_actions())
+
+    qtbot.mouseClick(page.edit_button, LEFT)  # the composer, with its preview, on the draft
+    assert page.composer is not None and page.composer.campaign.id == cid
+    page.composer.reject()
+
+    page.prompts.answers["text"] = ["  June   bakery news "]
+    qtbot.mouseClick(page.rename_button, LEFT)
+    assert page.title.text() == "June bakery news"
+
+    qtbot.mouseClick(page.duplicate_button, LEFT)
+    copy_id = page.campaign_id
+    assert copy_id != cid and page.title.text() == "June bakery news (copy)"
+    assert told[-1] == "Created the draft “June bakery news (copy)”."
+    assert page.history.currentIndex().row() == page.history_model.row_of(copy_id)
+
+    page.prompts.answers["confirm"] = [False]
+    qtbot.mouseClick(page.delete_button, LEFT)
+    assert campaign_service.get_campaign(app, copy_id) is not None
+    page.prompts.answers["confirm"] = [True]
+    qtbot.mouseClick(page.delete_button, LEFT)
+    assert campaign_service.get_campaign(app, copy_id) is None
+    assert told[-1] == "Deleted the draft “June bakery news (copy)”."
+    assert page.history_model.row_of(copy_id) < 0
+
+    # a sent campaign: no edit, no delete; it can be renamed and duplicated
+    app.db.conn.execute("UPDATE campaigns SET state = 'done' WHERE id = ?", (cid,))
+    page.refresh()
+    page.select_campaign(cid)
+    assert not page.edit_button.isEnabled() and not page.delete_button.isEnabled()
+    assert page.rename_button.isEnabled() and page.duplicate_button.isEnabled()
+    assert "Duplicate it" in page.edit_button.toolTip()
+
+
+def test_new_campaign_dialog_is_wide_enough_for_its_hints(qtbot, app, setup):
+    bulk_contacts(app, ["r@example.org"])
+    dialog = NewCampaignDialog(app)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    hint = dialog.subject.fontMetrics().horizontalAdvance(dialog.subject.placeholderText())
+    assert dialog.subject.width() > hint + 10

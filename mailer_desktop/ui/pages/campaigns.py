@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...services import campaigns as campaign_service
 from ...services import sender_reports
 from ...services.accounts import list_accounts
 from ...services.confirmations import send_confirmations
@@ -32,6 +34,7 @@ from ...services.sender_sample import send_test_message
 from ..background_read import LatestRead
 from ..context import UiContext
 from ..models.deliveries_model import STATE_LABELS, CampaignsModel, DeliveriesModel
+from ..prompts import Prompts
 from ..widgets.send_progress import SendProgress
 from .campaigns_dialogs import ConfirmationRequestsDialog, NewCampaignDialog
 
@@ -69,6 +72,8 @@ class CampaignsPage(QWidget):
         self.ctx = ctx
         self.app = ctx.app
         self.campaign_id: int | None = None
+        self.prompts = Prompts()
+        self.composer = None  # the editor opened by Edit… (tests reach it here)
         self._shown_id: int | None = None  # the campaign whose figures, message and filter are shown
         self.control: SendControl | None = None
         self.job = None
@@ -117,6 +122,9 @@ class CampaignsPage(QWidget):
         self.history.setWordWrap(False)
         self.history.verticalHeader().hide()
         self.history.selectionModel().currentRowChanged.connect(self._row_chosen)
+        self.history.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.history.customContextMenuRequested.connect(self._history_menu)
+        self.history.doubleClicked.connect(lambda _index: self.edit_current())
         layout.addWidget(self.history)
         return box
 
@@ -135,6 +143,22 @@ class CampaignsPage(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName(self.tr("Recipients"))
         layout.addWidget(self.title)
+        actions = QHBoxLayout()
+        self.edit_button = QPushButton(self.tr("Edit…"))
+        self.edit_button.setToolTip(self.tr("Change the draft's subject, text and list, with the preview."))
+        self.rename_button = QPushButton(self.tr("Rename…"))
+        self.duplicate_button = QPushButton(self.tr("Duplicate"))
+        self.duplicate_button.setToolTip(self.tr("A new draft with the same content, list and attachments."))
+        self.delete_button = QPushButton(self.tr("Delete…"))
+        self.delete_button.setToolTip(self.tr("Only a draft that was never sent can be deleted; a sent campaign "
+                                              "keeps its record of who received it."))
+        for b, slot in ((self.edit_button, self.edit_current), (self.rename_button, self.rename_current),
+                        (self.duplicate_button, self.duplicate_current), (self.delete_button, self.delete_current)):
+            b.clicked.connect(slot)
+            b.setAccessibleName(self.tr("Campaign: {}").format(b.text().rstrip("…")))
+            actions.addWidget(b)
+        actions.addStretch(1)
+        layout.addLayout(actions)
         layout.addWidget(self.state_label)
         layout.addWidget(self.summary)
         self.preflight = QLabel()
@@ -264,7 +288,7 @@ class CampaignsPage(QWidget):
             self.state_label.clear()
             self.summary.clear()
             self.log_model.show_campaign(None)
-            for w in (self.send_button, self.test_button, self.resend_button):
+            for w in (self.send_button, self.test_button, self.resend_button, *self.campaign_actions()):
                 w.setEnabled(False)
             return
         line = self.history_model.line_at(self.history_model.row_of(cid))
@@ -284,6 +308,14 @@ class CampaignsPage(QWidget):
         self.send_button.setToolTip(self.tr("This campaign has been sent. To send it again, create a new "
                                             "campaign from the same template.") if line.state == "done" else "")
         self.test_button.setEnabled(not sending and line.kind == "campaign")
+        draft = line.state == "draft"
+        self.edit_button.setEnabled(draft and line.kind == "campaign")
+        self.edit_button.setToolTip(self.tr("Change the draft's subject, text and list, with the preview.") if draft
+                                    else self.tr("Only a draft can be changed. Duplicate it to send a changed "
+                                                 "copy."))
+        self.rename_button.setEnabled(True)
+        self.duplicate_button.setEnabled(line.kind == "campaign")
+        self.delete_button.setEnabled(draft and not sending)
         self.resend_button.setEnabled(not sending and line.uncertain > 0)
         self.log_model.show_campaign(cid, self.state_filter.currentData())
 
@@ -339,6 +371,77 @@ class CampaignsPage(QWidget):
             self.log_model.show_campaign(self.campaign_id, self.state_filter.currentData())
 
     # -- actions -------------------------------------------------------------------------------
+    def campaign_actions(self) -> tuple[QPushButton, ...]:
+        return (self.edit_button, self.rename_button, self.duplicate_button, self.delete_button)
+
+    def _history_menu(self, pos) -> None:
+        index = self.history.indexAt(pos)
+        line = self.history_model.line_at(index.row()) if index.isValid() else None
+        if line is None:
+            return
+        if line.id != self.campaign_id:
+            self.select_campaign(line.id)
+        menu = QMenu(self.history)
+        for b in self.campaign_actions():
+            action = menu.addAction(b.text())
+            action.setEnabled(b.isEnabled())
+            action.triggered.connect(b.click)
+        menu.exec(self.history.viewport().mapToGlobal(pos))
+        menu.deleteLater()
+
+    def _current_name(self) -> str:
+        line = self.history_model.line_at(self.history_model.row_of(self.campaign_id))
+        return line.name if line is not None else ""
+
+    def edit_current(self) -> None:
+        if self.campaign_id is None or not self.edit_button.isEnabled():
+            return
+        from ..dialogs.composer import ComposerDialog
+
+        self.composer = ComposerDialog(self.ctx, campaign_id=self.campaign_id, parent=self)
+        self.composer.open()
+
+    def rename_current(self) -> None:
+        if self.campaign_id is None:
+            return
+        name = self.prompts.text(self, self.tr("Rename campaign"), self.tr("New name:"), self._current_name())
+        if name is None:
+            return
+        try:
+            campaign_service.rename_campaign(self.app, self.campaign_id, name)
+        except campaign_service.CampaignError as exc:
+            self.prompts.error(self, self.tr("Rename campaign"), str(exc))
+            return
+        self.ctx.events.campaigns_changed.emit()
+
+    def duplicate_current(self) -> None:
+        if self.campaign_id is None:
+            return
+        try:
+            new_id = campaign_service.duplicate_campaign(self.app, self.campaign_id)
+        except campaign_service.CampaignError as exc:
+            self.prompts.error(self, self.tr("Duplicate campaign"), str(exc))
+            return
+        self.campaign_id = new_id
+        self.ctx.events.campaigns_changed.emit()
+        self.ctx.events.status_message.emit(self.tr("Created the draft “{}”.").format(self._current_name()))
+
+    def delete_current(self) -> None:
+        if self.campaign_id is None or self.job is not None:
+            return
+        name = self._current_name()
+        if not self.prompts.confirm(self, self.tr("Delete campaign"),
+                                    self.tr("Delete the draft “{}”? It was never sent.").format(name)):
+            return
+        try:
+            campaign_service.delete_draft(self.app, self.campaign_id)
+        except campaign_service.CampaignError as exc:
+            self.prompts.error(self, self.tr("Delete campaign"), str(exc))
+            return
+        self.campaign_id = None
+        self.ctx.events.campaigns_changed.emit()
+        self.ctx.events.status_message.emit(self.tr("Deleted the draft “{}”.").format(name))
+
     def new_campaign(self) -> None:
         dialog = NewCampaignDialog(self.app, self)
         if dialog.exec() and dialog.campaign_id is not None:

@@ -15,6 +15,7 @@ class NewCampaignDialog(QDialog):
         self.app = app
         self.campaign_id: int | None = None
         self.setWindowTitle(self.tr("New campaign"))
+        self.setMinimumWidth(460)  # the subject's hint and long list names fit
         form = QFormLayout(self)
         self.name = QLineEdit()
         self.name.setAccessibleName(self.tr("Campaign name"))

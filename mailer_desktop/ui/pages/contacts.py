@@ -33,10 +33,11 @@ from ...services import rights
 from ..context import UiContext
 from ..dialogs.contact_dialog import ContactDialog
 from ..models.contacts_model import COLUMNS, SORTABLE, STATUS_LABELS, ContactsModel
+from ..prompts import Prompts
 from ..widgets.empty_state import EmptyState
 from . import contacts_export, contacts_request
 from .contacts_order import ListOrderLoader
-from .contacts_panels import DetailPanel, JobBar, ListsPanel, Prompts
+from .contacts_panels import DetailPanel, JobBar, ListsPanel
 
 SEARCH_DELAY_MS = 250
 SEARCHING_NOTE_MS = 300

@@ -26,8 +26,9 @@ from ...services import suppression
 from ...services.suppression import SuppressionError
 from ..context import UiContext
 from ..models.suppression_model import REASON_LABELS, SuppressionModel
+from ..prompts import Prompts
 from ..widgets.empty_state import EmptyState
-from .contacts_panels import JobBar, Prompts
+from .contacts_panels import JobBar
 
 
 class SuppressionPage(QWidget):
