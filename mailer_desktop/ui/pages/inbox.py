@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services import contacts, inbox_processor, inbox_status
+from ...services import contacts, inbox_processor, inbox_status, sandbox_replies
 from ..context import UiContext
+from ..prompts import Prompts
 from ..widgets.empty_state import EmptyState
 
 KIND_LABELS = {
@@ -55,6 +56,7 @@ class InboxPage(QWidget):
         self.ctx = ctx
         self.job = None
         self.last_report = None
+        self.prompts = Prompts()
         layout = QVBoxLayout(self)
 
         bar = QHBoxLayout()
@@ -211,15 +213,33 @@ class InboxPage(QWidget):
 
     # -- processing ------------------------------------------------------------------------
     def process_inbox(self) -> None:
+        app = self.ctx.app
+        in_sandbox = sandbox_replies.waiting(app)
         if self.account.count() == 0:
-            self.choose_files()
+            choices = [("setup", self.tr("Set up a mailbox…")), ("files", self.tr("Pick mail files…"))]
+            text = self.tr("No mailbox for returned mail is set up yet. Set one up (IMAP, on the Accounts tab of "
+                           "Settings), or pick mail files saved from your mail program.")
+            if in_sandbox:
+                choices.insert(0, ("sandbox", self.tr("Process the sandbox's replies ({n})").format(n=in_sandbox)))
+                text += "\n\n" + self.tr("{n} replies written on the Sandbox page wait.").format(n=in_sandbox)
+            choice = self.prompts.choose(self, self.tr("Process inbox"), text, choices)
+            if choice == "files":
+                self.choose_files()
+            elif choice == "setup":
+                self.ctx.events.navigate.emit("settings")
+                self.ctx.events.status_message.emit(self.tr(
+                    "Add the mailbox your replies and bounces go to on the Accounts tab (IMAP)."))
+            elif choice == "sandbox":
+                self._start(lambda progress: sandbox_replies.process(app, progress),
+                            self.tr("Processing the sandbox's replies…"))
             return
         account = self.account.currentText()
-        app = self.ctx.app
 
         def work(progress):
             report = inbox_processor.import_imap(app, account, progress=progress)
             inbox_status.record_run(app, whole_mailbox=True)
+            if sandbox_replies.waiting(app):  # replies written on the Sandbox page, too
+                sandbox_replies.process(app, progress, into=report)
             return report
 
         self._start(work, self.tr("Fetching from {account}…").format(account=account))
