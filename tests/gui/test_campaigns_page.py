@@ -209,7 +209,7 @@ def test_uncertain_rows_are_shown_and_resent_only_on_request(qtbot, app, setup, 
     assert page.resend_button.isEnabled()
     qtbot.waitUntil(lambda: "1 uncertain" in page.summary.text(), timeout=10000)
     qtbot.mouseClick(page.resend_button, LEFT)
-    assert "1 messages will be sent again" in page.message.text()
+    assert "1 message will be sent again" in page.message.text()  # one message, not "1 messages"
     page.last_result = None
     qtbot.mouseClick(page.send_button, LEFT)
     qtbot.waitUntil(lambda: page.last_result is not None and page.job is None, timeout=20000)

@@ -171,7 +171,7 @@ def test_select_edit_shows_trail_in_detail_panel(qtbot, app, make_page):
     qtbot.mouseClick(page.detail.edit_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.detail.contact is not None and page.detail.contact.name == "Anna Smith-Berg",
                     timeout=10000)
-    assert page.detail.trail.item(0, 1).text() == "edited"
+    assert page.detail.trail.item(0, 1).text() == "Details changed"  # trail events in words
     assert page.model.searching  # the table re-reads in the background; the edited contact is shown at once
     _settled(qtbot, page)
     assert page.model.data(page.model.index(0, 1)) == "Anna Smith-Berg"

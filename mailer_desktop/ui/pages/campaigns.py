@@ -34,6 +34,7 @@ from ...services.sender_sample import send_test_message
 from ..background_read import LatestRead
 from ..context import UiContext
 from ..models.deliveries_model import STATE_LABELS, CampaignsModel, DeliveriesModel
+from ..plurals import tr_n
 from ..prompts import Prompts
 from ..widgets.send_progress import SendProgress
 from .campaigns_dialogs import ConfirmationRequestsDialog, NewCampaignDialog
@@ -450,7 +451,7 @@ class CampaignsPage(QWidget):
 
     def confirm_text(self, st: dict) -> str:
         n = st["queued"]
-        text = self.tr("Send “{name}” to {n:,} people now?").format(name=st["name"], n=n)
+        text = tr_n(self, "Send “{name}” to %n {person|people} now?", n).format(name=st["name"])
         if st["skipped"]:
             text += "\n\n" + self.tr("Left out: {}.").format(describe_skipped(st["skipped"]))
         if self.account.currentData() == "sandbox":
@@ -560,5 +561,5 @@ class CampaignsPage(QWidget):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         if answer == QMessageBox.StandardButton.Yes:
             n = resend_uncertain(self.app, self.campaign_id)
-            self.message.setText(self.tr("{n} messages will be sent again with the next Send.").format(n=n))
+            self.message.setText(tr_n(self, "%n {message|messages} will be sent again with the next Send.", n))
             self.ctx.events.campaigns_changed.emit()

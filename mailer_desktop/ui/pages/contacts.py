@@ -33,6 +33,7 @@ from ...services import rights
 from ..context import UiContext
 from ..dialogs.contact_dialog import ContactDialog
 from ..models.contacts_model import COLUMNS, SORTABLE, STATUS_LABELS, ContactsModel
+from ..plurals import tr_n
 from ..prompts import Prompts
 from ..widgets.empty_state import EmptyState
 from . import contacts_export, contacts_request
@@ -285,7 +286,7 @@ class ContactsPage(QWidget):
 
     def _update_count(self) -> None:
         selected = self.selected_count()
-        text = self.tr("{n} contacts").format(n=f"{self.model.total:,}")
+        text = tr_n(self, "%n {contact|contacts}", self.model.total)
         if selected:
             text += " " + self.tr("({n} selected)").format(n=f"{selected:,}")
         if self.model.searching and not self._searching_note.isActive():
@@ -433,7 +434,7 @@ class ContactsPage(QWidget):
         app = self.app
         self._run(self.tr("Adding to list"),
                   lambda progress: contact_service.add_to_list(app, list_id, ids, progress=progress),
-                  lambda n: self.tr("Added {n} contacts to the list.").format(n=n))
+                  lambda n: tr_n(self, "Added %n {contact|contacts} to the list.", n))
 
     def remove_selection_from_list(self) -> None:
         ids = self.selected_ids()
@@ -443,7 +444,7 @@ class ContactsPage(QWidget):
         app = self.app
         self._run(self.tr("Removing from list"),
                   lambda progress: contact_service.remove_from_list(app, list_id, ids, progress=progress),
-                  lambda n: self.tr("Removed {n} contacts from the list.").format(n=n))
+                  lambda n: tr_n(self, "Removed %n {contact|contacts} from the list.", n))
 
     def _one_selected(self) -> str | None:
         """The address of the only contact selected (None for several)."""
@@ -454,8 +455,8 @@ class ContactsPage(QWidget):
         one = self._one_selected()
         question = (self.tr("Unsubscribe {email}? They receive no campaigns again unless they confirm anew.")
                     .format(email=one) if one else
-                    self.tr("Unsubscribe {n} contacts? They receive no campaigns again unless they confirm anew.")
-                    .format(n=f"{n:,}"))
+                    tr_n(self, "Unsubscribe %n {contact|contacts}? They receive no campaigns again unless they "
+                         "confirm anew.", n))
         if not n or not self.prompts.confirm(self, self.tr("Unsubscribe"), question):
             return
         ids = self.selected_ids()
@@ -465,7 +466,7 @@ class ContactsPage(QWidget):
                   lambda progress: contact_service.bulk_change_status(
                       app, ids, consent.EV_UNSUBSCRIBED, "gui", evidence=evidence, progress=progress),
                   lambda k: self.tr("Unsubscribed {email}.").format(email=one) if one and k == 1
-                  else self.tr("Unsubscribed {n} contacts.").format(n=f"{k:,}"))
+                  else tr_n(self, "Unsubscribed %n {contact|contacts}.", k))
 
     def erase_selection(self) -> None:
         n = self.selected_count()
@@ -473,17 +474,17 @@ class ContactsPage(QWidget):
         question = (self.tr(
             "Erase {email}? All personal data (fields, lists, consent trail, send and bounce history) is "
             "deleted and cannot be restored. The address is kept only in a scrambled form on the "
-            "suppression list, so it is never added or mailed again.").format(email=one) if one else self.tr(
-            "Erase {n} contacts? All their personal data is deleted and cannot be restored. Their "
-            "addresses are kept only in a scrambled form on the suppression list, so they are never "
-            "added or mailed again.").format(n=f"{n:,}"))
+            "suppression list, so it is never added or mailed again.").format(email=one) if one else tr_n(
+            self, "Erase %n {contact|contacts}? All their personal data is deleted and cannot be restored. "
+            "Their addresses are kept only in a scrambled form on the suppression list, so they are never "
+            "added or mailed again.", n))
         if not n or not self.prompts.confirm(self, self.tr("Erase contacts"), question):
             return
         ids = self.selected_ids()
         app = self.app
         self._run(self.tr("Erasing"), lambda progress: rights.erase_many(app, ids, "gui", progress),
                   lambda k: self.tr("Erased {email}.").format(email=one) if one and k == 1
-                  else self.tr("Erased {n} contacts.").format(n=f"{k:,}"))
+                  else tr_n(self, "Erased %n {contact|contacts}.", k))
 
     def purge_unconfirmed(self, ask: bool = True) -> None:
         """On demand (ask=True) the file is compacted afterwards; the automatic run at start-up
@@ -495,4 +496,4 @@ class ContactsPage(QWidget):
         app = self.app
         self._run(self.tr("Removing old unconfirmed contacts"),
                   lambda progress: rights.purge_pending(app, progress=progress, compact_file=ask),
-                  lambda k: self.tr("Removed {n} unconfirmed contacts.").format(n=k))
+                  lambda k: tr_n(self, "Removed %n unconfirmed {contact|contacts}.", k))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -25,6 +25,7 @@ from ...services import contacts as contact_service
 from ...services import rights
 from ...services.contacts import Contact
 from ..background_read import LatestRead
+from ..labels import channel_label, event_label, field_label
 from ..models.contacts_model import STATUS_HELP, STATUS_LABELS
 from ..prompts import Prompts
 from . import contacts_request
@@ -315,10 +316,10 @@ class DetailPanel(QWidget):
         self.facts["lists"].setText(", ".join(contact.lists) or "–")
         self.facts["source"].setText(contact.source or "–")
         self.facts["added"].setText(contact.created_at.replace("T", " ").rstrip("Z"))
-        self.facts["fields"].setText("; ".join(f"{k}: {v}" for k, v in contact.fields.items()) or "–")
+        self.facts["fields"].setText("; ".join(f"{field_label(k)}: {v}" for k, v in contact.fields.items()) or "–")
         events = contact_service.consent_trail(self.app, contact.id)
-        _fill(self.trail, [[e.at.replace("T", " ").rstrip("Z"), e.kind, e.channel,
-                            f"{e.status_before or '–'} → {e.status_after or '–'}", e.evidence, e.wording]
+        _fill(self.trail, [[e.at.replace("T", " ").rstrip("Z"), event_label(e.kind), channel_label(e.channel),
+                            f"{_status(e.status_before)} → {_status(e.status_after)}", e.evidence, e.wording]
                            for e in reversed(events)])
         history = rights.person_history(self.app, contact.id)
         rows = [[d.get("finished_at") or d.get("queued_at") or "", self.tr("Campaign “{c}”: {s}").format(
@@ -330,6 +331,10 @@ class DetailPanel(QWidget):
                   m.get("outcome") or m.get("subject") or ""] for m in history["inbox_messages"]]
         rows.sort(key=lambda r: r[0], reverse=True)
         _fill(self.history, [[r[0].replace("T", " ").rstrip("Z"), r[1], r[2]] for r in rows])
+
+
+def _status(status: str | None) -> str:
+    return QCoreApplication.translate("status", STATUS_LABELS.get(status, status)) if status else "–"
 
 
 def _esc(text: str) -> str:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from ...services import sandbox as service
 from ...services import sandbox_replies
 from ..context import UiContext
+from ..plurals import tr_n
 from ..prompts import Prompts
 from ..widgets.empty_state import EmptyState
 
@@ -145,8 +146,8 @@ class SandboxPage(QWidget):
     def _show_status(self) -> None:
         port = service.sandbox_port(self.app)
         running = self.server is not None and self.server.running
-        text = self.tr("{n} captured messages in {folder}.").format(n=len(self.messages),
-                                                                     folder=self.app.paths.sandbox)
+        text = tr_n(self, "%n captured {message|messages} in {folder}.", len(self.messages)).format(
+            folder=self.app.paths.sandbox)
         if running:
             text += " " + self.tr("Listening on 127.0.0.1:{port}.").format(port=port)
         self.status.setText(text)
@@ -225,9 +226,9 @@ class SandboxPage(QWidget):
 
     def _reply_saved(self, person: str) -> None:
         n = sandbox_replies.waiting(self.app)
-        self.ctx.events.status_message.emit(self.tr(
-            "Reply from {person} saved. Process inbox on the Inbox page handles it ({n} waiting).")
-            .format(person=person, n=n))
+        self.ctx.events.status_message.emit(tr_n(
+            self, "Reply from {person} saved. Process inbox on the Inbox page handles it (%n waiting).", n)
+            .format(person=person))
         self.ctx.events.inbox_changed.emit()
 
     # -- actions -------------------------------------------------------------------------------
@@ -248,7 +249,7 @@ class SandboxPage(QWidget):
 
     def clear(self) -> None:
         answer = QMessageBox.question(self, self.tr("Delete captured messages"),
-                                      self.tr("Delete all {n} captured messages?").format(n=len(self.messages)),
+                                      tr_n(self, "Delete all %n captured {message|messages}?", len(self.messages)),
                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                       QMessageBox.StandardButton.No)
         if answer == QMessageBox.StandardButton.Yes:
