@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections import deque
 from collections.abc import Callable
@@ -37,7 +38,7 @@ from ..storage.accounts import AccountRow
 from .accounts import AccountError, endpoint_for, get_account
 from .app import App
 from .progress import NO_PROGRESS, Cancelled, Progress
-from .sandbox import SandboxServer, port_open
+from .sandbox import SandboxError, SandboxServer, open_sandbox
 from .sender_connection import ConnectionWork
 from .sender_control import SendControl, SendStats
 from .sender_lock import CampaignBusy, CampaignLock
@@ -250,10 +251,6 @@ class _Releasing:
         self.lock.__exit__(*exc)
 
 
-def _sandbox_needed(account: AccountRow) -> bool:
-    return account.is_sandbox and not port_open(account.host, account.port)
-
-
 async def send_campaign_async(app: App, campaign_id: int, account: str | int | AccountRow | None = None, *,
                               control: SendControl | None = None, progress: Progress = NO_PROGRESS,
                               options: SendOptions | None = None,
@@ -301,8 +298,9 @@ async def send_campaign_async(app: App, campaign_id: int, account: str | int | A
         sandbox: SandboxServer | None = None
         error: Exception | None = None
         try:
-            if _sandbox_needed(acc):
-                sandbox = SandboxServer.for_app(app, acc.port).start()
+            if acc.is_sandbox:  # this data folder's sandbox, never whatever else listens on its port
+                port, sandbox = await asyncio.to_thread(open_sandbox, app, acc.port)
+                run.endpoint = dataclasses.replace(endpoint, port=port)
             queued = store.state_counts(app.db.conn, campaign_id)["queued"]
             if renderer_factory is None:  # the campaign's own renderer: large sends render in another process
                 run.render = RenderAhead.start(renderer, queued)
@@ -314,6 +312,8 @@ async def send_campaign_async(app: App, campaign_id: int, account: str | int | A
                 for w in workers:
                     w.cancel()
                 await asyncio.gather(*workers, monitor, return_exceptions=True)
+        except SandboxError as exc:
+            control.stop(f"Sending paused: {exc}")
         except Exception as exc:  # recorded as the pause reason, then reported to the caller
             log.exception("send run of campaign %s failed", campaign_id)
             error = exc
