@@ -12,9 +12,16 @@ One run:
    :mod:`.sender_outcome`). Temporary failures are retried with exponential backoff, then left
    ``deferred``; hard bounces suppress the contact. A large send renders its messages ahead in
    a worker process (:mod:`.sender_render`).
-3. Authentication refused, the sender refused, a burst of 5.7.x rejections, connection
-   failures that do not go away, or the daily limit end the run with the campaign ``paused``
-   and the reason in ``state_reason``.
+3. Authentication refused, the sender refused, a burst of 5.7.x rejections, a server that
+   stays unreachable for longer than the outage window (``sending.outage_window_seconds``;
+   shorter outages are waited out with back-off and the run continues by itself), or the daily
+   limit end the run with the campaign ``paused`` and the reason in ``state_reason``.
+
+Each reply is awaited as long as RFC 5321 asks (:class:`.sender_wire.Timeouts`, settings
+``sending.timeout_*``). A message whose final dot got no reply (a timeout, the connection lost)
+is ``uncertain``: it may have arrived, so it is never retried by itself. When a run ends early
+(a stop, a signal: :func:`.sender_control.stop_on_signals`), replies still awaited get
+``stop_grace`` seconds; transactions given up before their final dot go back in the queue.
 
 The same run resumes a paused or crashed campaign: nobody marked sent is sent again.
 """
@@ -25,6 +32,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import weakref
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,6 +57,7 @@ from .sender_rate import DailyBudget, RateLimiter
 from .sender_recipients import Eligibility, select
 from .sender_render import RenderAhead
 from .sender_smtp import Endpoint
+from .sender_wire import Timeouts
 
 log = logging.getLogger(__name__)
 
@@ -61,10 +70,12 @@ class SendError(RuntimeError):
 class SendOptions:
     max_attempts: int = 4           # per run, before a row is left 'deferred'
     retry_base: float = 2.0         # seconds; doubled after each attempt
-    command_timeout: float = 60.0
+    command_timeout: float | None = None  # one wait for every reply (tests); None: ``timeouts``
+    timeouts: Timeouts | None = None      # None: the settings (RFC 5321's minimums by default)
+    outage_window: float | None = None    # seconds a server may stay unreachable; None: the setting
+    stop_grace: float = 10.0        # seconds a reply is still awaited once the run ends
     policy_burst: int = 5           # this many 5.7.x among the last policy_window outcomes pause
     policy_window: int = 20
-    max_connect_failures: int = 6   # consecutive, over all connections
     batch_size: int = 500
     flush_interval: float = 0.25
     tls_context: Any = None         # tests: trust a local test CA
@@ -109,6 +120,11 @@ class _Run(ConnectionWork):
         self.render_failed: list[int] = []
         self.rendered_ok = 0
         self.connect_failures = 0
+        self.unreachable_since: float | None = None  # monotonic time of the first failed connect in a row
+        self.timeouts = _timeouts(app, options)
+        self.outage_window = (options.outage_window if options.outage_window is not None
+                              else float(app.settings.get("sending.outage_window_seconds")))
+        self.sessions: weakref.WeakSet[Any] = weakref.WeakSet()  # the open sessions, to expire at a stop
 
     def _settle(self, item: Item, out: Outcome, message_id: str) -> None:
         ctl, lg, q = self.control, self.log, self.queue
@@ -120,7 +136,16 @@ class _Run(ConnectionWork):
             ctl.count("sent")
             q.done()
             return
+        if out.kind == "uncertain":  # the server may have it: never again by itself
+            lg.result(item.delivery_id, "uncertain", out.reply)
+            ctl.count("cut_off")
+            q.done()
+            return
         self.budget.give_back()  # providers count accepted messages
+        if out.kind == "abandoned":  # the server discards an unfinished transaction
+            lg.result(item.delivery_id, "queued", out.reply)
+            q.done()
+            return
         if out.kind == "temporary":
             if item.attempts < self.options.max_attempts:
                 delay = self.options.retry_base * 2 ** (item.attempts - 1)
@@ -174,6 +199,9 @@ class _Run(ConnectionWork):
         while not all(w.done() for w in workers):
             if progress.cancelled and not ctl.cancelled:
                 ctl.cancel()
+            if ctl.ending:
+                for session in list(self.sessions):  # replies still awaited get a short grace
+                    session.proto.expire(self.options.stop_grace)
             if ctl.paused != user_paused:
                 user_paused = ctl.paused
                 self.log.flush()
@@ -188,6 +216,19 @@ class _Run(ConnectionWork):
             progress.update(st.done, st.total, st.text())
             await asyncio.wait([asyncio.ensure_future(asyncio.sleep(self.options.flush_interval))] +
                                [w for w in workers if not w.done()], return_when=asyncio.FIRST_COMPLETED)
+
+
+def _timeouts(app: App, options: SendOptions) -> Timeouts:
+    if options.command_timeout is not None:
+        return Timeouts.uniform(options.command_timeout)
+    if options.timeouts is not None:
+        return options.timeouts
+    get = app.settings.get
+    return Timeouts(greeting=float(get("sending.timeout_greeting_seconds")),
+                    mail=float(get("sending.timeout_envelope_seconds")),
+                    data=float(get("sending.timeout_data_seconds")),
+                    block=float(get("sending.timeout_block_seconds")),
+                    final=float(get("sending.timeout_final_seconds")))
 
 
 def _prepare(app: App, campaign: Any, account: AccountRow, control: SendControl) -> None:
@@ -273,7 +314,7 @@ async def send_campaign_async(app: App, campaign_id: int, account: str | int | A
             acc = get_account(app, int(campaign["account_id"]))
         else:
             raise SendError("choose the account to send with (--account NAME)")
-        endpoint = endpoint_for(app, acc, timeout=options.command_timeout, tls_context=options.tls_context)
+        endpoint = endpoint_for(app, acc, timeout=_timeouts(app, options).greeting, tls_context=options.tls_context)
     except AccountError as exc:
         raise SendError(str(exc)) from None
     envelope_from = options.envelope_from or app.settings.get("sender.from_address") or ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -12,6 +13,49 @@ from pathlib import Path
 from smtp_servers import free_port
 
 SCRIPT = Path(__file__).with_name("smtp_process.py")
+
+
+def established_to(port: int) -> int:
+    """Connections of this machine to 127.0.0.1:``port`` in the ESTABLISHED state, counted at the
+    connecting side (a socket the client stopped using but never closed stays ESTABLISHED)."""
+    n = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            remote, state = fields[2], fields[3]
+            if state == "01" and int(remote.rsplit(":", 1)[1], 16) == port:
+                n += 1
+    return n
+
+
+class Sampler:
+    """Samples :func:`established_to` in a thread while a block runs: ``with Sampler(port) as s: ...; s.peak``."""
+
+    def __init__(self, port: int, every: float = 0.02):
+        self.port, self.every = port, every
+        self.samples: list[int] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            self.samples.append(established_to(self.port))
+
+    @property
+    def peak(self) -> int:
+        return max(self.samples, default=0)
+
+    def __enter__(self) -> Sampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 class ServerProcess:
