@@ -197,8 +197,10 @@ class _Run(ConnectionWork):
         ctl = self.control
         user_paused = False
         while not all(w.done() for w in workers):
-            if progress.cancelled and not ctl.cancelled:
-                ctl.cancel()
+            if progress.cancelled and not ctl.ending:
+                # The job running the send was cancelled (the window closing, the program asked to
+                # quit): the campaign pauses; cancelling the campaign itself is SendControl.cancel().
+                ctl.stop("Sending paused: the program was closed during the send. Send again to continue.")
             if ctl.ending:
                 for session in list(self.sessions):  # replies still awaited get a short grace
                     session.proto.expire(self.options.stop_grace)
