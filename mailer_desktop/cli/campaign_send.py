@@ -31,7 +31,11 @@ def _human(st: dict) -> str:
     skipped = ", ".join(f"{k} {v}" for k, v in st["skipped"].items()) or "none"
     line = (f"campaign {st['id']} {st['state']}: {st['sent']} sent, {st['failed']} failed, "
             f"{st['deferred']} deferred, {st['uncertain']} uncertain, {st['queued']} queued; skipped: {skipped}")
-    return line + (f"\n{st['reason']}" if st.get("reason") else "")
+    if st.get("reason"):
+        line += f"\n{st['reason']}"
+    if st.get("pace"):
+        line += f"\nthrough {st['pace']['account']}: {st['pace']['words']}"
+    return line
 
 
 def send(args, ctx: Context) -> int:

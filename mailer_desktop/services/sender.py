@@ -32,6 +32,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import time
 import weakref
 from collections import deque
 from collections.abc import Callable
@@ -124,7 +125,8 @@ class _Run(ConnectionWork):
         self.timeouts = _timeouts(app, options)
         self.outage_window = (options.outage_window if options.outage_window is not None
                               else float(app.settings.get("sending.outage_window_seconds")))
-        self.sessions: weakref.WeakSet[Any] = weakref.WeakSet()  # the open sessions, to expire at a stop
+        self.sessions: weakref.WeakSet[Any] = weakref.WeakSet()
+        self._paced_at = -1e9  # the open sessions, to expire at a stop
 
     def _settle(self, item: Item, out: Outcome, message_id: str) -> None:
         ctl, lg, q = self.control, self.log, self.queue
@@ -193,6 +195,25 @@ class _Run(ConnectionWork):
             self.control.stop(f"Sending paused: the first {len(self.render_failed)} messages could not be made "
                               f"(last problem: {exc}). Check the campaign's content, then resume.")
 
+    def _show_pace(self) -> None:
+        """Which limit sets the pace, and the expected finish, for the send window (every 2 s)."""
+        now = time.monotonic()
+        if now - self._paced_at < 2.0:
+            return
+        self._paced_at = now
+        st = self.control.snapshot()
+        left = max(0, st.total - st.done)
+        if not left:
+            return
+        from .send_pace import finish_words, pace
+
+        p = pace(self.account, left, used_today=self.budget.used, measured_rate=st.rate)
+        words = "; ".join(w for w in (p.text, finish_words(p)) if w)
+        if p.limit == "per_day":
+            self.control.update(pace=words, eta_seconds=p.seconds)
+        else:
+            self.control.update(pace=words)
+
     async def monitor(self, progress: Progress, workers: list[asyncio.Task]) -> None:
         ctl = self.control
         user_paused = False
@@ -214,6 +235,7 @@ class _Run(ConnectionWork):
                 ctl.update(state="paused" if user_paused else "sending")
             self.log.flush()
             ctl.measure()
+            self._show_pace()
             st = ctl.snapshot()
             progress.update(st.done, st.total, st.text())
             await asyncio.wait([asyncio.ensure_future(asyncio.sleep(self.options.flush_interval))] +
@@ -421,7 +443,26 @@ def campaign_status(app: App, campaign_id: int) -> dict:
     return {"id": campaign_id, "name": campaign["name"], "kind": campaign["kind"], "state": campaign["state"],
             "reason": campaign["state_reason"], "sent": counts["sent"], "failed": counts["failed"],
             "deferred": counts["deferred"], "uncertain": counts["uncertain"], "queued": queued,
-            "skipped": skipped, "bounced": store.hard_bounce_count(conn, campaign_id)}
+            "skipped": skipped, "bounced": store.hard_bounce_count(conn, campaign_id),
+            "pace": _pace_of(app, campaign, queued + counts["deferred"])}
+
+
+def _pace_of(app: App, campaign: Any, left: int) -> dict | None:
+    """Which limit of the campaign's account (else the default account) sets the pace of what is
+    left, and when it should be done; None when nothing is left or no account is known."""
+    if not left or campaign["state"] in ("done", "cancelled"):
+        return None
+    acc = None
+    if campaign["account_id"] is not None:
+        acc = account_store.by_id(app.db.conn, int(campaign["account_id"]))
+    if acc is None:
+        acc = account_store.by_name(app.db.conn, str(app.settings.get("sending.default_account") or ""))
+    if acc is None:
+        return None
+    from .send_pace import finish_words, pace
+
+    p = pace(acc, left, used_today=account_store.usage_today(app.db.conn, acc.id, utc_day()))
+    return {**p.as_dict(), "account": acc.name, "words": "; ".join(w for w in (p.text, finish_words(p)) if w)}
 
 
 def resend_uncertain(app: App, campaign_id: int, delivery_ids: list[int] | None = None) -> int:

@@ -40,6 +40,7 @@ class SendStats:
     eta_seconds: float | None = None
     state: str = "starting"  # starting, sending, paused, waiting, finished
     note: str = ""           # e.g. why it is waiting or paused
+    pace: str = ""           # which limit sets the pace, and the expected finish
     started: float = field(default_factory=time.monotonic)
 
     @property
@@ -60,6 +61,8 @@ class SendStats:
             line += f" · about {s // 3600}:{s // 60 % 60:02d}:{s % 60:02d} left"
         if self.note:
             line += f" · {self.note}"
+        if self.pace and self.state == "sending":
+            line += f" · {self.pace}"
         return line
 
 
