@@ -7,6 +7,7 @@ import sys
 from ..services import accounts as service
 from ..services.account_presets import PRESETS
 from ..services.accounts import AccountError
+from ..services.send_pace import limits_note
 from .base import Cli, CliError, Context
 
 
@@ -77,10 +78,13 @@ def add(args, ctx: Context) -> int:
             rate_per_second=args.rate, rate_per_hour=args.per_hour, rate_per_day=args.per_day)
     except AccountError as exc:
         raise CliError(str(exc)) from None
+    given = {k for k, v in {"pool_size": args.connections, "rate_per_second": args.rate,
+                            "rate_per_hour": args.per_hour, "rate_per_day": args.per_day}.items() if v is not None}
+    note = limits_note(account, given)
     if ctx.json:
-        ctx.emit(_describe(account))
+        ctx.emit({**_describe(account), "limits": note})
     else:
-        ctx.say(f"added account {account.name} ({account.host}:{account.port}, {account.security})")
+        ctx.say(f"added account {account.name} ({account.host}:{account.port}, {account.security})\n{note}")
     return 0
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import aiosmtplib
 
+from . import sandbox_seal
 from .account_presets import USUAL_PORTS
 
 
@@ -41,13 +42,14 @@ class Endpoint:
     password: str | None = None
     timeout: float = 30.0
     tls_context: ssl.SSLContext | None = None   # tests: a context trusting a local test CA
+    sandbox_key: bytes | None = None  # the sandbox: the server must prove it is this data folder's
 
 
 class SmtpSetupError(Exception):
     """Connecting, TLS or AUTH failed. ``kind`` names the failure, the message explains it.
 
     kinds: unknown_host, refused, timeout, wrong_port, certificate, tls, auth, auth_unavailable,
-    relay_denied, insecure, disconnected, other.
+    relay_denied, insecure, disconnected, not_sandbox, other.
     """
 
     def __init__(self, kind: str, message: str):
@@ -78,12 +80,20 @@ async def open_session(ep: Endpoint) -> aiosmtplib.SMTP:
     """Connect, EHLO, STARTTLS (or implicit TLS) and AUTH; returns a ready session."""
     check_policy(ep.host, ep.security, ep.username)
     context = ep.tls_context or (_system_context() if ep.security != "none" else None)
+    challenge = sandbox_seal.new_challenge() if ep.sandbox_key else None
     smtp = aiosmtplib.SMTP(hostname=ep.host, port=ep.port, use_tls=ep.security == "tls", start_tls=False,
                            timeout=ep.timeout, tls_context=context if ep.security != "none" else None,
-                           local_hostname="localhost" if is_loopback(ep.host) else None)
+                           local_hostname=challenge or ("localhost" if is_loopback(ep.host) else None))
     try:
         await smtp.connect()
         await smtp.ehlo()
+        if challenge is not None and ep.sandbox_key is not None:
+            answer = smtp.esmtp_extensions.get(sandbox_seal.EXTENSION.lower())
+            if not sandbox_seal.verify(ep.sandbox_key, challenge, answer):
+                raise SmtpSetupError(
+                    "not_sandbox", f"{ep.host}:{ep.port} is not this data folder's sandbox (another program "
+                    "listens there); nothing was handed to it. Close that program or choose another sandbox "
+                    "port in Settings > Accounts.")
         if ep.security == "starttls":
             if not smtp.supports_extension("starttls"):
                 raise SmtpSetupError(

@@ -234,12 +234,8 @@ class AccountSettings(QWidget):
             self.message.setText(message)
 
         def probe_fn(progress):
-            if probe.is_sandbox:
-                from ...services.sandbox import SandboxServer, port_open
-
-                if not port_open(probe.host, probe.port):
-                    with SandboxServer.for_app(app, probe.port):
-                        return service.test_connection(app, probe, password=password, check_sender="")
+            if probe.is_sandbox:  # this data folder's sandbox, never whatever else listens on its port
+                return service.test_sandbox(app, probe)
             return service.test_connection(app, probe, password=password)
 
         self.ctx.jobs.run(probe_fn, name="test connection", on_result=done, on_error=failed,
