@@ -232,3 +232,67 @@ def test_a_long_line_in_an_mbox_does_not_split_it_and_a_huge_message_is_cut(tmp_
     assert [m.label for m in messages] == ["long.mbox#1", "long.mbox#2"]
     assert 2 * MB <= len(messages[0].raw) <= 3 * MB
     assert messages[1].raw == b"Subject: two\n\nbody\n"
+
+
+# -- templates -------------------------------------------------------------------------------------
+
+TOO_LONG = "the text made is longer than 5,000,000 characters, the limit for one part of a message"
+TOO_MANY = "more than 200,000 loop turns and calls; make the loops smaller"
+
+
+@pytest.mark.parametrize(("body", "error"), [
+    ('{{ "a" * 2000000000 }}', f"HTML body: {TOO_LONG}"),
+    ("{{ range(10**6)|length }}", "HTML body: Range too big. The sandbox blocks ranges larger than MAX_RANGE (100000)."),
+    ("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", f"HTML body: {TOO_MANY}"),
+    ('{% set ns = namespace(x="a") %}{% for i in range(60) %}{% set ns.x = ns.x ~ ns.x %}{% endfor %}',
+     f"HTML body: {TOO_LONG}"),
+    ('{% set ns = namespace(x="a") %}{% for i in range(60) %}{% set ns.x = ns.x + ns.x %}{% endfor %}',
+     f"HTML body: {TOO_LONG}"),
+    ("{% macro m() %}{% for i in range(100000) %}{{ 'a' * 4000000 }}{% endfor %}{% endmacro %}{{ m()|length }}",
+     f"HTML body: {TOO_LONG}"),
+    ("{% set x %}{% for i in range(100000) %}" + "static text " * 100 + "{% endfor %}{% endset %}{{ x|length }}",
+     f"HTML body: {TOO_LONG}"),
+    ("{% macro f(n) %}{% if n %}{{ f(n-1) }}{{ f(n-1) }}{% endif %}x{% endmacro %}{{ f(40) }}",
+     f"HTML body: {TOO_MANY}"),
+    ('{{ "a"|center(2000000000) }}',
+     "HTML body: the number 2000000000 is too big for a width, count or repetition in a template"),
+    ('{{ "x".ljust(2000000000) }}',
+     "HTML body: the number 2000000000 is too big for a width, count or repetition in a template"),
+    ('{{ "{:>2000000000}".format(1) }}',
+     "HTML body: a format with a width of millions of characters is not allowed in templates"),
+    ('{{ "%2000000000d" % 1 }}', "HTML body: a format with a width of millions of characters is not allowed in templates"),
+    ("{{ 10 ** 100000000 }}", "HTML body: a power too big for a template (a number of tens of thousands of digits)"),
+    ('{% set x = "ab" * 1000000 %}{{ x|replace("", x) }}', f"HTML body: {TOO_LONG}"),
+], ids=["repeat", "range", "loops", "concat", "plus", "macro", "set-block", "fan-out", "center", "ljust", "format",
+        "percent", "power", "replace"])
+def test_templates_that_would_take_forever_or_all_memory_stop_with_one_line(body, error):
+    from mailer_desktop.domain.templates import TemplateError, TemplateSource, compile_template, merge_values
+
+    started = time.monotonic()
+    with pytest.raises(TemplateError) as caught:
+        compile_template(TemplateSource(subject="News for {{ contact.name }}", html=body)).render(
+            merge_values("anna@example.com", "Anna", {}))
+    assert str(caught.value) == error
+    assert time.monotonic() - started < 5
+
+
+def test_ordinary_loops_filters_and_formats_still_render():
+    from mailer_desktop.domain.templates import TemplateSource, compile_template, merge_values
+
+    body = ('{% for i in range(3) %}{{ loop.index }}{{ contact.name ~ "!" }}{% endfor %} {{ "%5.2f" % 3.14159 }}'
+            ' {{ "{:>4}".format("x") }} {{ "a,b".split(",")|join("-") }} {{ contact.name * 2 }}'
+            ' {{ range(100000)|length }} {{ "ab"|center(6) }}')
+    html = compile_template(TemplateSource(subject="S", html=body)).render(merge_values("a@example.com", "Ann", {})).html
+    assert html.startswith("1Ann!2Ann!3Ann!  3.14    x a-b AnnAnn 100000   ab  ")
+
+
+def test_campaign_create_reports_a_template_error_in_one_line(cli, app, tmp_path):
+    code, _, err = cli("sender", "set", "--name", "Shop", "--from", "news@shop.example",
+                       "--postal-address", "1 Main Street\\nSpringfield", "--unsubscribe-mailbox", "unsub@shop.example")
+    assert code == 0, err
+    contacts.add_contact(app, "anna@example.com", "Anna", lists=["News"], confirmed=True, evidence="t")
+    body = tmp_path / "range.html"
+    body.write_text("<p>{{ range(10**6)|length }}</p>", encoding="utf-8")
+    code, _, err = cli("campaign", "create", "--name", "N", "--subject", "S", "--list", "News", "--html", str(body))
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert "HTML body: Range too big" in err and "Traceback" not in err
