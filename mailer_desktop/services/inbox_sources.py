@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .file_kinds import not_a_file
 from .progress import NO_PROGRESS, Progress
 
 PROCESSED_KEYWORD = "MailerDesktopProcessed"
@@ -89,21 +90,48 @@ def is_mbox(path: Path) -> bool:
     return head == b"From "
 
 
+MESSAGE_LIMIT = 64 * 1024 * 1024  # bytes of one message kept for reading; the rest is skipped
+_LINE_PIECE = 1024 * 1024
+
+
 def iter_mbox(path: Path, label: str | None = None) -> Iterator[SourceMessage]:
-    """Messages of an mbox file (mboxo/mboxrd; ``>From`` lines are unescaped)."""
-    data = _read(path)
+    """Messages of an mbox file (mboxo/mboxrd; ``>From`` lines are unescaped), read as a stream:
+    one message at a time is in memory, and at most :data:`MESSAGE_LIMIT` bytes of it."""
     label = label or path.name
-    # A "From " line separates messages only at the start of the file or after a blank line.
-    starts = [m.start() for m in _MBOX_SEPARATOR.finditer(data)
-              if m.start() == 0 or data.endswith(b"\n\n", 0, m.start()) or data.endswith(b"\n\r\n", 0, m.start())]
-    for i, start in enumerate(starts):
-        end = starts[i + 1] if i + 1 < len(starts) else len(data)
-        chunk = data[start:end]
-        nl = chunk.find(b"\n")
-        body = chunk[nl + 1:] if nl >= 0 else b""
-        if b">From " in body:
-            body = _MBOXRD_ESCAPE.sub(rb"\1", body)
-        yield SourceMessage(body, f"{label}#{i + 1}", f"{path.name}#{i + 1}")
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    with fh:
+        message: list[bytes] | None = None
+        size = 0
+        number = 0
+        blank_before = True   # a "From " line separates messages only at the start or after a blank line
+        line_start = True     # long lines arrive in pieces: only a piece starting a line can be a separator
+        try:
+            while piece := fh.readline(_LINE_PIECE):
+                whole_line = piece.endswith(b"\n")
+                if line_start and blank_before and piece.startswith(b"From ") and _MBOX_SEPARATOR.match(piece):
+                    if message is not None:
+                        yield _mbox_message(message, label, path.name, number)
+                    number += 1
+                    message, size = [], 0
+                elif message is not None and size < MESSAGE_LIMIT:
+                    message.append(piece)
+                    size += len(piece)
+                blank_before = line_start and piece in (b"\n", b"\r\n")
+                line_start = whole_line
+        except OSError as exc:
+            raise SourceError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        if message is not None:
+            yield _mbox_message(message, label, path.name, number)
+
+
+def _mbox_message(lines: list[bytes], label: str, name: str, number: int) -> SourceMessage:
+    body = b"".join(lines)
+    if b">From " in body:
+        body = _MBOXRD_ESCAPE.sub(rb"\1", body)
+    return SourceMessage(body, f"{label}#{number}", f"{name}#{number}")
 
 
 def iter_maildir(path: Path) -> Iterator[SourceMessage]:
@@ -136,8 +164,10 @@ def _maildir_marker(root: Path, entry: Path) -> Callable[[bool], None]:
 
 
 def _read(path: Path) -> bytes:
+    """A message file, at most :data:`MESSAGE_LIMIT` bytes of it."""
     try:
-        return path.read_bytes()
+        with path.open("rb") as fh:
+            return fh.read(MESSAGE_LIMIT)
     except OSError as exc:
         raise SourceError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
 
@@ -148,8 +178,9 @@ def iter_paths(paths: Iterable[str | os.PathLike[str]], progress: Progress = NO_
     for given in paths:
         path = Path(given)
         progress.check()
-        if not path.exists():
-            raise SourceError(f"{path}: no such file or folder")
+        problem = not_a_file(path, folders=True)
+        if problem:
+            raise SourceError(problem)
         if is_maildir(path):
             yield from iter_maildir(path)
         elif path.is_dir():
