@@ -133,9 +133,10 @@ _QUOTING_PROVIDERS = Rules("provider:quotes-remote-reply",
                            re.I, r"@(?:[\w-]+\.)*(?:<<ALTERNATIVES>>)\.[a-z.]+$")
 
 
-def _failure(recipient, status, texts, hint, common, action="failed", vendor_reason="", gateway=False) -> Result:
+def _failure(recipient, status, texts, hint, common, action="failed", vendor_reason="", gateway=False,
+             from_program=False) -> Result:
     echo = bool(_QUOTING_PROVIDERS.search(common.get("sender") or ""))
-    kind, category, code, said = phrases.decide(status, texts, hint, vendor_reason, echo, gateway)
+    kind, category, code, said = phrases.decide(status, texts, hint, vendor_reason, echo, gateway, from_program)
     return Result(recipient, kind, code, said or _reason_text(*texts) or category, category, action,
                   category in phrases.SENDER_REASONS, **common)
 
@@ -187,14 +188,14 @@ def _from_status(mail: Mail, status_text: str, common: dict) -> list[Result]:
         permanent = None if b.action != "failed" else not b.status.startswith("4")
         action = b.action or "failed"
         quick = _failure(b.recipient, b.status, [b.diagnostic], permanent, common, action, b.vendor_reason,
-                         gateway)
+                         gateway, b.from_program)
         if quick.category not in _VAGUE and b.diagnostic:
             out.append(quick)
             continue
         near = local_texts().get((b.recipient or "").lower())
         tight, local = (near.tight, near.text) if near else ("", "")
         out.append(_failure(b.recipient, b.status, [b.diagnostic, tight, local, mail.subject], permanent, common,
-                            action, b.vendor_reason, gateway))
+                            action, b.vendor_reason, gateway, b.from_program))
     return out
 
 

@@ -1,0 +1,54 @@
+"""Structure rules of the bounce classifier on small hand-built mails.
+
+Each test builds the smallest mail that shows one structural signal (an RFC 3464 field, an
+RFC 3463 code, an SMTP reply, a server layout) and checks the verdict it leads to. The
+principle under test throughout: *when unsure, soft or review, never hard*.
+"""
+
+from __future__ import annotations
+
+from mailer_desktop.domain.inbox import classify
+
+_SENDER = "shop@example.test"
+
+
+def dsn(*blocks: dict[str, str], notice: str = "Your message could not be delivered.",
+        returned: str = "") -> bytes:
+    """A multipart/report with one delivery-status block per recipient."""
+    fields = "\n\n".join("\n".join(f"{k}: {v}" for k, v in b.items()) for b in blocks)
+    parts = [
+        "Content-Type: text/plain; charset=us-ascii\n\n" + notice + "\n",
+        "Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\n" + fields + "\n",
+        "Content-Type: message/rfc822\n\n" + (returned or f"From: {_SENDER}\nTo: someone@example.org\n"
+                                                 "Subject: News\nMessage-ID: <n1@example.test>\n\nHello\n"),
+    ]
+    body = "".join(f"--B\n{p}" for p in parts) + "--B--\n"
+    return (f"From: Mail Delivery System <MAILER-DAEMON@mx.example.net>\nTo: {_SENDER}\n"
+            "Subject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\n"
+            "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n" + body).encode()
+
+
+def plain(subject: str, text: str, sender: str = "MAILER-DAEMON@mx.example.net", headers: str = "") -> bytes:
+    """A bounce without MIME structure, the returned message quoted below the text."""
+    return (f"From: {sender}\nTo: {_SENDER}\nSubject: {subject}\n{headers}\n{text}\n\n"
+            "--- Below this line is a copy of the message.\n\n"
+            f"From: {_SENDER}\nTo: someone@example.org\nSubject: News\n\nHello\n").encode()
+
+
+def verdicts(raw: bytes) -> list[tuple[str | None, str]]:
+    return [(r.recipient, r.kind) for r in classify(raw)]
+
+
+def test_a_local_delivery_programs_own_words_never_make_a_hard_bounce():
+    # Postfix's pipe to procmail: "No such user" is the program's complaint, not a lookup.
+    raw = dsn({"Final-Recipient": "rfc822; r@example.org", "Action": "failed", "Status": "5.1.1",
+               "Diagnostic-Code": 'x-unix; procmail: Couldn\'t create "/var/spool/mail/r": No such user'})
+    [r] = classify(raw)
+    assert (r.recipient, r.kind, r.category) == ("r@example.org", "soft", "mailererror")
+
+
+def test_a_delivery_agents_exit_status_translated_by_the_server_is_the_servers_verdict():
+    # Sendmail writes the local delivery agent's EX_NOUSER as a reply with an enhanced code.
+    raw = dsn({"Final-Recipient": "rfc822; gone@example.org", "Action": "failed", "Status": "5.1.1",
+               "Diagnostic-Code": "X-Unix; 550 5.1.1 User unknown"})
+    assert verdicts(raw) == [("gone@example.org", "hard")]
