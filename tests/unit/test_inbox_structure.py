@@ -52,3 +52,17 @@ def test_a_delivery_agents_exit_status_translated_by_the_server_is_the_servers_v
     raw = dsn({"Final-Recipient": "rfc822; gone@example.org", "Action": "failed", "Status": "5.1.1",
                "Diagnostic-Code": "X-Unix; 550 5.1.1 User unknown"})
     assert verdicts(raw) == [("gone@example.org", "hard")]
+
+
+def test_words_beside_a_dead_address_code_decide_the_reason():
+    # A server that answers its own trouble with 5.1.1: the words name the real reason.
+    raw = dsn({"Final-Recipient": "rfc822; busy@example.org", "Action": "failed", "Status": "5.1.1",
+               "Diagnostic-Code": "smtp; 550 5.1.1 <busy@example.org>: internal server error"})
+    [r] = classify(raw)
+    assert (r.kind, r.category) == ("soft", "systemerror")
+    # The code alone, or with words of a dead address, stays hard.
+    raw = dsn({"Final-Recipient": "rfc822; gone@example.org", "Action": "failed", "Status": "5.1.1",
+               "Diagnostic-Code": "smtp; 550 5.1.1 <gone@example.org>: Recipient address rejected: User unknown"})
+    assert verdicts(raw) == [("gone@example.org", "hard")]
+    raw = dsn({"Final-Recipient": "rfc822; gone@example.org", "Action": "failed", "Status": "5.1.1"})
+    assert verdicts(raw) == [("gone@example.org", "hard")]

@@ -398,6 +398,12 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
     reason, said, phrase, source = "", "", "", next((t for t in texts if t), "")
     for low, original in zip(lows, [t for t in texts if t], strict=False):
         reason, phrase = _family_match(low)
+        if reason and STATUS_RE.fullmatch(phrase.strip()):
+            # The phrase that matched is a status code: the words around it decide when they
+            # name a reason ("5.1.1 ... has sent to too many recipients this hour" is a rate limit).
+            worded, words_phrase = _family_match(STATUS_RE.sub(" ", low))
+            if worded:
+                reason, phrase = worded, words_phrase
         if reason:
             said, source = low, original
             break
