@@ -221,11 +221,18 @@ def _apply(app, result: Result, msg: SourceMessage, inbox_id_holder: list, conn,
         return _returned(app, result, found, inbox_id_holder[0], out, conn)
     if kind in ("unsubscribe", "confirmation"):
         return _request(app, result, found, msg, authserv_id, out, conn)
-    if kind == "unknown" and result.action != "delayed":
+    if kind == "unknown" and result.action not in _INFORMATIVE:
         return _review(out, "not recognised", trust.by_address(app, result.sender, conn))
     if result.action == "delayed":
         out.action = "delivery delayed; nothing to do"
+    elif result.action == "report":
+        out.action = f"{result.reason}; no contact changed"
     return out
+
+
+# Notices that ask nothing of anyone: a delivery delay, a feedback report that is no complaint
+# (an authentication failure report about the sending domain, a "not spam" mark).
+_INFORMATIVE = ("delayed", "report")
 
 
 def _snippet(raw: bytes) -> str:
@@ -281,7 +288,7 @@ def process_messages(app, messages: Iterable[SourceMessage], progress: Progress 
                         " check the sending domain's SPF/DKIM/DMARC and reputation")
         # Mail nobody recognised may be a customer's letter: it stays unread and in place in the
         # mailbox (it is on the review list here); everything else is flagged or moved.
-        keep_unread = all(r.kind == "unknown" and r.action != "delayed" for r in results)
+        keep_unread = all(r.kind == "unknown" and r.action not in _INFORMATIVE for r in results)
         try:
             msg.mark_processed(keep_unread=keep_unread)
         except SourceError as exc:

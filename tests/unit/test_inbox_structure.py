@@ -66,3 +66,22 @@ def test_words_beside_a_dead_address_code_decide_the_reason():
     assert verdicts(raw) == [("gone@example.org", "hard")]
     raw = dsn({"Final-Recipient": "rfc822; gone@example.org", "Action": "failed", "Status": "5.1.1"})
     assert verdicts(raw) == [("gone@example.org", "hard")]
+
+
+def _arf(feedback_type: str) -> bytes:
+    return (f"From: fbl@mail.provider.example\nTo: {_SENDER}\nSubject: Report\nMIME-Version: 1.0\n"
+            "Content-Type: multipart/report; report-type=feedback-report; boundary=\"F\"\n\n"
+            "--F\nContent-Type: text/plain\n\nA report.\n"
+            f"--F\nContent-Type: message/feedback-report\n\nFeedback-Type: {feedback_type}\nVersion: 1\n"
+            "Original-Rcpt-To: <anna@example.org>\n"
+            f"--F\nContent-Type: message/rfc822\n\nFrom: {_SENDER}\nTo: anna@example.org\nSubject: News\n\nHi\n"
+            "--F--\n").encode()
+
+
+def test_only_complaint_feedback_types_are_complaints():
+    for ftype in ("abuse", "fraud", "virus", "other"):
+        assert verdicts(_arf(ftype)) == [("anna@example.org", "complaint")], ftype
+    for ftype in ("auth-failure", "not-spam"):  # RFC 6591 forensic report; RFC 6650 "not spam"
+        [r] = classify(_arf(ftype))
+        assert (r.recipient, r.kind, r.category, r.action) == ("anna@example.org", "unknown", ftype, "report")
+        assert "not a complaint" in r.reason
