@@ -85,3 +85,11 @@ def test_only_complaint_feedback_types_are_complaints():
         [r] = classify(_arf(ftype))
         assert (r.recipient, r.kind, r.category, r.action) == ("anna@example.org", "unknown", ftype, "report")
         assert "not a complaint" in r.reason
+
+
+def test_an_address_that_starts_a_line_with_words_after_it_is_a_recipient():
+    # Exchange's "addr on DATE", Zoho's "addr Invalid Address": the address leads its own line.
+    for line in ("bob@example.org on 4/29/2026 11:34:45 PM", "bob@example.org Invalid Address, ERROR_CODE :550"):
+        raw = plain("Undeliverable: News", f"Your message did not reach some or all of the intended recipients.\n\n"
+                                           f"      {line}\n            Mailbox unavailable\n", sender="postmaster@example.org")
+        assert [r.recipient for r in classify(raw)] == ["bob@example.org"], line
