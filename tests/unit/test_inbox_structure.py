@@ -93,3 +93,21 @@ def test_an_address_that_starts_a_line_with_words_after_it_is_a_recipient():
         raw = plain("Undeliverable: News", f"Your message did not reach some or all of the intended recipients.\n\n"
                                            f"      {line}\n            Mailbox unavailable\n", sender="postmaster@example.org")
         assert [r.recipient for r in classify(raw)] == ["bob@example.org"], line
+
+
+def test_a_gateway_passing_on_the_bounce_it_got_is_read_through_to_that_bounce():
+    inner = ("From: MAILER-DAEMON@relay.example.org\nTo: shop@example.test\nSubject: Returned mail\n\n"
+             "----- The following addresses had permanent fatal errors -----\n<carl@example.org>\n\n"
+             "----- Transcript of session follows -----\n... while talking to mx.example.org:\n"
+             ">>> RCPT To:<carl@example.org>\n<<< 550 5.1.1 <carl@example.org>... Invalid recipient\n")
+    raw = ("From: postmaster@gateway.example.org\nTo: shop@example.test\nSubject: Mail could not be delivered\n"
+           "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"G\"\n\n"
+           "--G\nContent-Type: text/plain\n\nThe following mail could not be delivered.\n"
+           "Reason:  Unable to deliver message to <carl@example.org>.\n"
+           f"--G\nContent-Type: message/rfc822\n\n{inner}--G--\n").encode()
+    [r] = classify(raw)
+    assert (r.recipient, r.kind, r.status) == ("carl@example.org", "hard", "5.1.1")
+    # The outer report's own words come first: a reason there is not overruled by the copy.
+    raw = raw.replace(b"Unable to deliver message to <carl@example.org>.",
+                      b"Unable to deliver message to <carl@example.org>: mailbox is full.")
+    assert verdicts(raw) == [("carl@example.org", "soft")]

@@ -229,6 +229,15 @@ def looks_like_bounce(mail: Mail) -> bool:
     return returned and no_sender
 
 
+def _inner_report(mail: Mail) -> dict[str, heuristics.Found]:
+    """When the returned copy is itself a bounce (a gateway passing on the report it got), the
+    words that report has about each recipient; read after the outer report's own words."""
+    text = mail.returned.text
+    if not text or not _BOUNCE_OPENING.search(text[:5000]):
+        return {}
+    return {f.recipient.lower(): f for f in heuristics.find(text[:20000], _excluded(mail))}
+
+
 def _bounce(mail: Mail, common: dict) -> list[Result]:
     status_text = mail.status_text or dsn.embedded_status_text(mail.notice)
     if status_text:
@@ -243,7 +252,10 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
             found = [heuristics.Found(to[0], mail.notice)]
     gateway = _validating_gateway(mail)
     if found:
-        return [_failure(f.recipient, "", [f.tight, f.text, mail.notice, mail.subject], True, common, gateway=gateway)
+        inner = _inner_report(mail)
+        return [_failure(f.recipient, "", [f.tight, f.text, mail.notice, mail.subject,
+                                           *((inner[f.recipient.lower()].text,) if f.recipient.lower() in inner else ())],
+                         True, common, gateway=gateway)
                 for f in found]
     return [_failure(None, "", [mail.notice, mail.subject], True, common, gateway=gateway)]
 
