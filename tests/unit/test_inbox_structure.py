@@ -111,3 +111,12 @@ def test_a_gateway_passing_on_the_bounce_it_got_is_read_through_to_that_bounce()
     raw = raw.replace(b"Unable to deliver message to <carl@example.org>.",
                       b"Unable to deliver message to <carl@example.org>: mailbox is full.")
     assert verdicts(raw) == [("carl@example.org", "soft")]
+
+
+def test_a_dead_address_is_not_borrowed_from_the_lines_about_another_recipient():
+    text = ("   ----- Transcript of session follows -----\n"
+            "554 <dora@example.org>... Transaction failed\n"
+            "550 example.org (smtp)... 550 Host unknown\n"
+            "554 <emil@example.org>... 550 Host unknown (Authoritative answer from name server)\n")
+    raw = plain("Returned mail: Host unknown", text)
+    assert sorted(verdicts(raw)) == [("dora@example.org", "soft"), ("emil@example.org", "hard")]

@@ -253,10 +253,18 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
     gateway = _validating_gateway(mail)
     if found:
         inner = _inner_report(mail)
-        return [_failure(f.recipient, "", [f.tight, f.text, mail.notice, mail.subject,
-                                           *((inner[f.recipient.lower()].text,) if f.recipient.lower() in inner else ())],
-                         True, common, gateway=gateway)
-                for f in found]
+        out = []
+        for f in found:
+            result = _failure(f.recipient, "", [f.tight, f.text, mail.notice, mail.subject,
+                                                *((inner[f.recipient.lower()].text,) if f.recipient.lower() in inner else ())],
+                              True, common, gateway=gateway)
+            if result.kind == "hard" and phrases.find_reply_code(f.tight) and len(found) > 1:
+                # The recipient's own line holds the server's reply to it: a dead address must be
+                # said there, not borrowed from the lines about other recipients or hosts below it.
+                own = _failure(f.recipient, "", [f.tight], True, common, gateway=gateway)
+                result = own if own.kind != "hard" else result
+            out.append(result)
+        return out
     return [_failure(None, "", [mail.notice, mail.subject], True, common, gateway=gateway)]
 
 
