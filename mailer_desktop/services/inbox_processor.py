@@ -38,6 +38,7 @@ from datetime import UTC, datetime, timedelta
 
 from ..domain import consent
 from ..domain.inbox import Result, classify
+from ..domain.inbox.arf import NOT_COMPLAINTS
 from ..storage import inbox as store
 from . import contacts
 from . import inbox_trust as trust
@@ -217,22 +218,20 @@ def _apply(app, result: Result, msg: SourceMessage, inbox_id_holder: list, conn,
     found = trust.verified_tokens(app, result)
     kind = result.kind
     out = Outcome(msg.label, kind, "nothing to do", why=result.reason)
+    # A feedback report that is no recipient's complaint (RFC 6591 authentication failure report,
+    # a "not spam" mark) is about the sending domain: nothing to change, nothing to decide.
+    if kind == "complaint" and result.category in NOT_COMPLAINTS:
+        out.action = f"{result.reason}; no contact changed"
+        return out
     if kind in ("hard", "soft", "complaint"):
         return _returned(app, result, found, inbox_id_holder[0], out, conn)
     if kind in ("unsubscribe", "confirmation"):
         return _request(app, result, found, msg, authserv_id, out, conn)
-    if kind == "unknown" and result.action not in _INFORMATIVE:
+    if kind == "unknown" and result.action != "delayed":
         return _review(out, "not recognised", trust.by_address(app, result.sender, conn))
     if result.action == "delayed":
         out.action = "delivery delayed; nothing to do"
-    elif result.action == "report":
-        out.action = f"{result.reason}; no contact changed"
     return out
-
-
-# Notices that ask nothing of anyone: a delivery delay, a feedback report that is no complaint
-# (an authentication failure report about the sending domain, a "not spam" mark).
-_INFORMATIVE = ("delayed", "report")
 
 
 def _snippet(raw: bytes) -> str:
@@ -288,7 +287,7 @@ def process_messages(app, messages: Iterable[SourceMessage], progress: Progress 
                         " check the sending domain's SPF/DKIM/DMARC and reputation")
         # Mail nobody recognised may be a customer's letter: it stays unread and in place in the
         # mailbox (it is on the review list here); everything else is flagged or moved.
-        keep_unread = all(r.kind == "unknown" and r.action not in _INFORMATIVE for r in results)
+        keep_unread = all(r.kind == "unknown" and r.action != "delayed" for r in results)
         try:
             msg.mark_processed(keep_unread=keep_unread)
         except SourceError as exc:

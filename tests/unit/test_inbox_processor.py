@@ -236,8 +236,9 @@ def test_files_that_are_not_mail_are_skipped_and_named(app, anna, cli, tmp_path)
 
 def test_a_dmarc_authentication_failure_report_is_not_a_complaint(app, anna):
     report = process(app, fixture("dmarc_auth_failure.eml", **toks(app, anna)))
-    assert report.by_kind == {"unknown": 1}
+    assert report.by_kind == {"complaint": 1}  # a feedback report, of a type that is no complaint
     assert status(app, anna) == "confirmed"
     assert not is_suppressed(app, "anna@example.org")
     assert report.review == 0
     assert "authentication failure report" in report.outcomes[0].action
+    assert app.db.conn.execute("SELECT COUNT(*) FROM bounce_events").fetchone()[0] == 0

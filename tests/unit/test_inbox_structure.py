@@ -78,12 +78,13 @@ def _arf(feedback_type: str) -> bytes:
             "--F--\n").encode()
 
 
-def test_only_complaint_feedback_types_are_complaints():
+def test_feedback_reports_that_are_no_recipients_complaint_say_so():
     for ftype in ("abuse", "fraud", "virus", "other"):
-        assert verdicts(_arf(ftype)) == [("anna@example.org", "complaint")], ftype
+        [r] = classify(_arf(ftype))
+        assert (r.recipient, r.kind, r.category, r.action) == ("anna@example.org", "complaint", ftype, ""), ftype
     for ftype in ("auth-failure", "not-spam"):  # RFC 6591 forensic report; RFC 6650 "not spam"
         [r] = classify(_arf(ftype))
-        assert (r.recipient, r.kind, r.category, r.action) == ("anna@example.org", "unknown", ftype, "report")
+        assert (r.recipient, r.kind, r.category, r.action) == ("anna@example.org", "complaint", ftype, "report")
         assert "not a complaint" in r.reason
 
 

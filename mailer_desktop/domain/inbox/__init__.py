@@ -4,9 +4,9 @@
 kind among :data:`KINDS`. The order of checks follows how sure each signal is:
 
 0. Amazon SES notifications (JSON, possibly inside an SNS envelope), per recipient;
-1. ARF complaint reports (RFC 5965) and feedback-loop mails → ``complaint``; an ARF report of
-   type ``auth-failure`` (RFC 6591, DMARC forensic) or ``not-spam`` is no complaint: ``unknown``
-   with ``action='report'`` and that type as category;
+1. ARF feedback reports (RFC 5965) and feedback-loop mails → ``complaint``, the feedback type
+   as category; the types that are no recipient's complaint (``auth-failure``, RFC 6591's DMARC
+   forensic reports, and ``not-spam``) come with ``action='report'`` and change no contact;
 2. RFC 3464 delivery-status reports, per recipient (``Action: delayed`` is *not* a bounce and
    comes back as ``unknown`` with ``action='delayed'``; ``delivered`` is a success);
 3. other bounces (mailer-daemon senders, bounce subjects, ``X-Failed-Recipients``) read with
@@ -271,11 +271,13 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
 def _complaint(mail: Mail, common: dict) -> list[Result]:
     ftype = arf.feedback_type(mail)
     if ftype in arf.NOT_COMPLAINTS:
+        # Still a feedback report (kind 'complaint', the type as category), but not a recipient's
+        # complaint: the processor changes no contact for it.
         fields = arf.fields(mail)
         what = ("an authentication failure report (RFC 6591) about the sending domain"
                 + (f": {' '.join(fields['auth-failure'].split())[:60]}" if fields.get("auth-failure") else "")
                 if ftype == "auth-failure" else "a recipient marked the message as not spam")
-        return [Result(rcpt, "unknown", "", f"feedback report ({ftype}): {what}; not a complaint", ftype,
+        return [Result(rcpt, "complaint", "", f"feedback report ({ftype}): {what}; not a complaint", ftype,
                        "report", **common) for rcpt in arf.recipients(mail)]
     out = []
     for rcpt in arf.recipients(mail):
