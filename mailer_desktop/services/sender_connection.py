@@ -30,7 +30,7 @@ from .sender_render import RenderFailed
 from .sender_smtp import SmtpSetupError, open_session
 
 # Setup failures that will not fix themselves: pause at once.
-FATAL_SETUP = {"auth", "auth_unavailable", "certificate", "insecure", "wrong_port", "tls", "unknown_host"}
+FATAL_SETUP = {"auth", "auth_unavailable", "certificate", "insecure", "wrong_port", "tls", "unknown_host", "signin"}
 
 
 @dataclass
