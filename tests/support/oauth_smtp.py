@@ -3,9 +3,9 @@ server's introspection endpoint (RFC 7662), as a provider's submission server do
 
 A refused token gets the XOAUTH2 error challenge (a base64 JSON status, RFC 7628 style) and,
 after the client's empty answer, ``535 5.7.3 Authentication unsuccessful``. A session whose token
-has expired is refused at its next MAIL FROM with ``454 4.7.0`` and closed (``421``), so the
-client must sign in with a fresh token on a new connection. ``max_per_session`` ends sessions
-after that many messages, as many providers do.
+has expired is refused at its next MAIL FROM with ``454 4.7.0``, so the client must sign in with
+a fresh token on a new connection. ``max_per_session`` ends sessions after that many messages
+(``421``), as many providers do.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ class XOAuth2Handler(CountingHandler):
         import time
 
         exp = getattr(session, "oauth_exp", 0)
-        if exp and time.time() >= exp:
+        if exp and time.time() >= exp + 1:  # exp is in whole seconds
             with self._count_lock:
                 self.expired_sessions += 1
             return "454 4.7.0 The access token of this session has expired; sign in again"
