@@ -250,7 +250,8 @@ def connect_imap(settings: ImapSettings, password: str | None, *, timeout: float
 
 def _authenticate_oauth(conn: imaplib.IMAP4, settings: ImapSettings, source, where: str) -> None:
     """AUTHENTICATE with an OAuth2 access token (``source``: an oauth_tokens.TokenSource); a refused
-    token is refreshed once. SignInRequired passes through: the user must sign in again."""
+    token is refreshed once. When the sign-in is gone the SourceError says "Sign in to <account>
+    again" (see oauth_tokens.sign_in_needed)."""
     from ..domain.sasl import oauthbearer, xoauth2
     from .oauth_tokens import SignInRequired, TokenEndpointError
 
@@ -274,16 +275,16 @@ def _authenticate_oauth(conn: imaplib.IMAP4, settings: ImapSettings, source, whe
             attempt(token)
         except imaplib.IMAP4.error:
             attempt(source.access_token(force_refresh=True, rejected=token))
-    except SignInRequired:
+    except SignInRequired as exc:
         _quiet_logout(conn)
-        raise
+        raise SourceError(f"{where}: {exc}") from exc
     except TokenEndpointError as exc:
         _quiet_logout(conn)
         raise SourceError(f"{where}: a new access token could not be fetched ({exc})") from exc
     except imaplib.IMAP4.error as exc:
         _quiet_logout(conn)
-        raise SignInRequired(settings.account_name, f"the IMAP server refused the sign-in of {user}: "
-                             f"{_text(exc)}") from exc
+        again = SignInRequired(settings.account_name, f"the IMAP server refused the sign-in of {user}: {_text(exc)}")
+        raise SourceError(f"{where}: {again}") from exc
 
 
 def _text(exc: Exception) -> str:

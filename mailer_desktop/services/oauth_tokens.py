@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import ssl
 import threading
 import time
@@ -43,6 +44,16 @@ class SignInRequired(Exception):
 
 class TokenEndpointError(Exception):
     """The token endpoint could not be reached or answered nonsense: a temporary failure."""
+
+
+_SIGN_IN_AGAIN = re.compile(r"\bSign in to (.+?) again\b")
+
+
+def sign_in_needed(text: str | None) -> str | None:
+    """The account named by a "Sign in to <account> again" message (a paused campaign's reason, an
+    inbox error), or None when the text asks for no sign-in."""
+    m = _SIGN_IN_AGAIN.search(text or "")
+    return m.group(1) if m else None
 
 
 def secret_name(account_id: int) -> str:
