@@ -162,7 +162,7 @@ def client_id(app, config: OAuthConfig, account_name: str = "") -> str:
     raise OAuthSetupError(
         f"No {provider.label} client ID is configured, so sign-in with {provider.label} cannot start. Register "
         f"a desktop app with {provider.label} (see the README, 'Signing in with Microsoft or Google') and enter "
-        f"its client ID in Settings > Accounts, or set {provider.env}.{hint}")
+        f"its client ID in Settings > Sign-in, or set {provider.env}.{hint}")
 
 
 def client_secret(app, config: OAuthConfig) -> str:
