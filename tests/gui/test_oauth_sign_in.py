@@ -14,7 +14,7 @@ from mailer_desktop.ui.tasks import JobRunner
 from mailer_desktop.ui.widgets.settings_accounts import AccountSettings
 
 LEFT = Qt.MouseButton.LeftButton
-USER, PASSWORD = "shop@example.test", "provider-password-1"
+USER, PASSWORD = "shop@example.com", "provider-password-1"
 
 
 @pytest.fixture
@@ -79,3 +79,41 @@ def test_a_closed_browser_or_cancel_leaves_a_clear_message_and_nothing_stored(qt
     assert "cancelled" in dialog.status.text()
     assert oauth_tokens.load(app, account.id) is None
     qtbot.waitUntil(lambda: ctx.jobs.active == [], timeout=5000)
+
+
+def test_a_campaign_paused_for_a_sign_in_resumes_after_signing_in_again(qtbot, app, provider):
+    from oauth_smtp import xoauth2_server
+    from send_fixtures import bulk_contacts
+
+    from mailer_desktop.services.campaigns import create_campaign
+    from mailer_desktop.services.sender import send_campaign
+    from mailer_desktop.services.sender_identity import save_sender
+    from mailer_desktop.ui.pages.campaigns import CampaignsPage
+
+    save_sender(app, name="Corner Shop", from_address=USER, postal_address="1 Main Street, Springfield 12345",
+                unsubscribe_mailbox="leave@example.com")
+    emails = [f"r{i}@example.org" for i in range(12)]
+    bulk_contacts(app, emails)
+    cid = create_campaign(app, "April", "Hello", "News", html="<p>Hello {{ contact.name }}</p>")
+    with xoauth2_server(provider.introspection_url) as sink:
+        account = accounts.add_account(app, "shop", host="127.0.0.1", port=sink.port, security="none",
+                                       username=USER, preset_key="oauth2", oauth=provider_config(provider))
+        accounts.sign_in(app, account, browser(USER, PASSWORD), timeout=30)
+        provider.revoke_refresh_tokens(USER)
+        oauth_tokens.save(app, account.id, oauth_tokens.Tokens("expired", oauth_tokens.load(app, account.id)
+                                                               .refresh_token, 0, 600, USER))
+        status = send_campaign(app, cid, "shop")
+        assert status["state"] == "paused" and "Sign in to shop again" in status["reason"]
+
+        page = CampaignsPage(_ctx(app))
+        qtbot.addWidget(page)
+        page.show()
+        page.select_campaign(cid)
+        assert page.sign_in_button.isVisible() and page.sign_in_button.text() == "Sign in to shop again…"
+        page.open_url = browser(USER, PASSWORD)
+        qtbot.mouseClick(page.sign_in_button, LEFT)
+        qtbot.waitUntil(lambda: page.last_result is not None and page.job is None, timeout=30000)
+        assert page.last_result["state"] == "done" and page.last_result["sent"] == 12
+        assert sink.handler.received == {e: 1 for e in emails}
+        qtbot.waitUntil(lambda: not page.sign_in_button.isVisible(), timeout=10000)
+        qtbot.waitUntil(lambda: page.ctx.jobs.active == [], timeout=10000)
