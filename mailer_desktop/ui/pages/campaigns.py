@@ -2,7 +2,9 @@
 receive it, a test copy, Send (after a confirmation that says how many people), live progress
 with Pause / Resume / Cancel, and the per-recipient log with the servers' replies.
 
-Sending runs in a background job (``ctx.jobs``) through the same engine as the CLI.
+Sending runs in a background job (``ctx.jobs``) through the same engine as the CLI. A campaign
+paused because an OAuth2 account's sign-in was refused shows "Sign in to <account> again…": the
+sign-in window opens, and once signed in the campaign resumes where it stopped.
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ from PySide6.QtWidgets import (
 
 from ...services import campaigns as campaign_service
 from ...services import sender_reports
-from ...services.accounts import list_accounts
+from ...services.accounts import AccountError, get_account, list_accounts
 from ...services.confirmations import send_confirmations
+from ...services.oauth_tokens import sign_in_needed
 from ...services.sender import SendControl, campaign_status, resend_uncertain, send_campaign
 from ...services.sender_sample import send_test_message
 from ..background_read import LatestRead
@@ -161,6 +164,12 @@ class CampaignsPage(QWidget):
         actions.addStretch(1)
         layout.addLayout(actions)
         layout.addWidget(self.state_label)
+        self.sign_in_button = QPushButton()
+        self.sign_in_button.setVisible(False)
+        self.sign_in_button.clicked.connect(self.sign_in_again)
+        self.sign_in_account: str | None = None
+        self.open_url = None  # how the sign-in window shows the provider's page (None: the system browser)
+        layout.addWidget(self.sign_in_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.summary)
         self.preflight = QLabel()
         self.preflight.setWordWrap(True)
@@ -300,6 +309,9 @@ class CampaignsPage(QWidget):
         state = self.tr({"draft": "Draft: not sent yet.", "sending": "Sending (or cut off: send again to resume).",
                          "paused": "Paused.", "cancelled": "Cancelled.", "done": "Done."}.get(line.state, line.state))
         self.state_label.setText(state + (f" {line.reason}" if line.reason else ""))
+        self.sign_in_account = sign_in_needed(line.reason) if line.state == "paused" else None
+        self.sign_in_button.setText(self.tr("Sign in to {name} again…").format(name=self.sign_in_account))
+        self.sign_in_button.setVisible(bool(self.sign_in_account) and not sending)
         if counts:
             self._show_summary()
         finished = line.state in ("done", "cancelled")
@@ -533,6 +545,30 @@ class CampaignsPage(QWidget):
         self.control = None
         self.ctx.events.campaigns_changed.emit()
         self.ctx.events.contacts_changed.emit()  # hard bounces and confirmation requests change contacts
+
+    def sign_in_again(self) -> None:
+        """The sign-in window for the account the paused campaign needs; signed in, it resumes."""
+        from ..dialogs.oauth_sign_in import SignInDialog
+
+        try:
+            account = get_account(self.app, self.sign_in_account or "")
+        except AccountError as exc:
+            self.message.setText(str(exc))
+            return
+        cid = self.campaign_id
+        self.sign_in_dialog = dialog = SignInDialog(self.ctx, account, self, open_url=self.open_url)
+        dialog.signed_in.connect(lambda acc: self._resume_after_sign_in(cid, acc.name))
+        dialog.open()
+        dialog.start()
+
+    def _resume_after_sign_in(self, campaign_id: int | None, account: str) -> None:
+        line = self.history_model.line_at(self.history_model.row_of(campaign_id)) if campaign_id else None
+        if self.job is not None or line is None or line.kind != "campaign":
+            self.message.setText(self.tr("Signed in to {name}; send again to continue.").format(name=account))
+            return
+        self.message.setText(self.tr("Signed in to {name}; sending continues.").format(name=account))
+        self._start_job(lambda app, control, progress:
+                        send_campaign(app, campaign_id, account, control=control, progress=progress))
 
     def send_test(self) -> None:
         if self.campaign_id is None:
