@@ -255,7 +255,7 @@ XLSX_STRINGS_LIMIT = 256 * 1024 * 1024
 XLSX_STRINGS_MEMORY = 512 * 1024 * 1024   # estimated memory of the shared strings once read
 XLSX_RATIO_LIMIT = 100
 XLSX_RATIO_FROM = 16 * 1024 * 1024
-XLSX_SHEET_RATIO_FROM = 256 * 1024 * 1024  # sheets stream (a giant cell is caught on the way): only huge ones
+XLSX_SHEET_RATIO_FROM = 2048 * 1024 * 1024  # sheets stream (a giant cell is caught on the way): only huge ones
 # One cell's text in the XML: Excel holds at most 32,767 characters in a cell (openpyxl cuts
 # longer ones there), under 200 KB even with every character escaped; longer runs are refused.
 XLSX_TEXT_BYTES = FIELD_LIMIT
