@@ -119,6 +119,21 @@ SETTINGS: dict[str, Setting] = _settings(
     Setting("sender.dkim_sign", False, "Sign messages with DKIM", "Sign with the key Mailer Desktop generated and keeps in the keyring; publish its DNS record first.", "Sender"),
     Setting("sending.default_account", "sandbox", "Sending account",
             "The account new campaigns use. 'sandbox' keeps every message on this computer.", "Sending"),
+    Setting("sending.outage_window_seconds", 300, "Keep trying an unreachable server for (seconds)",
+            "When the mail server cannot be reached (a restart, a network hiccup), sending waits and tries "
+            "again, continuing by itself when it is back; only after this long is the campaign paused.",
+            "Sending"),
+    # RFC 5321 §4.5.3.2 gives each reply at least these waits; a server that answers later is slow,
+    # not gone, and giving up early on the final dot sends the message twice.
+    Setting("sending.timeout_greeting_seconds", 300, "Wait for the server's greeting (seconds)",
+            "Connecting, the greeting, encryption and login.", "Sending"),
+    Setting("sending.timeout_envelope_seconds", 300, "Wait for replies to MAIL and RCPT (seconds)", "", "Sending"),
+    Setting("sending.timeout_data_seconds", 120, "Wait for the reply to DATA (seconds)", "", "Sending"),
+    Setting("sending.timeout_block_seconds", 180, "Wait for each block of a message to go out (seconds)", "",
+            "Sending"),
+    Setting("sending.timeout_final_seconds", 600, "Wait for the reply after a message (seconds)",
+            "Without a reply in this time the message is marked uncertain (it may have arrived) and is not "
+            "sent again by itself.", "Sending"),
     Setting("appearance.theme", "system", "Appearance",
             "Follow the computer's light or dark mode, or choose one.", "Appearance",
             choices=("system", "light", "dark")),
@@ -141,6 +156,16 @@ SETTINGS: dict[str, Setting] = _settings(
             "Authentication-Results headers (e.g. mx.google.com). Only that server's SPF/DKIM/DMARC verdicts "
             "are trusted; an opt-out without a token whose sender failed SPF and DMARC there waits for your "
             "decision. Empty: no header is trusted. IMAP accounts have their own.", "Inbox"),
+    # OAuth2 sign-in: the program ships no client ID; a business or packager registers its own (README)
+    Setting("oauth.microsoft_client_id", "", "Microsoft application (client) ID",
+            "From your app registration in Microsoft Entra (a public client with the redirect URI "
+            "http://127.0.0.1). Empty: the MAILER_DESKTOP_MICROSOFT_CLIENT_ID environment variable.", "Sign-in"),
+    Setting("oauth.google_client_id", "", "Google OAuth client ID",
+            "From a Desktop app OAuth client in Google Cloud. Empty: the MAILER_DESKTOP_GOOGLE_CLIENT_ID "
+            "environment variable.", "Sign-in"),
+    Setting("oauth.google_client_secret", "", "Google OAuth client secret (desktop app)",
+            "Google issues desktop apps a 'secret' that is not secret and asks for it when tokens are "
+            "exchanged. Empty: the MAILER_DESKTOP_GOOGLE_CLIENT_SECRET environment variable.", "Sign-in"),
     # Backups
     Setting("backup.folder", "", "Backup folder", "Empty: the 'backups' folder inside the data folder.", "Backups"),
     Setting("backup.keep", 10, "Backups to keep", "", "Backups"),

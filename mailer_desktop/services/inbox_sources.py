@@ -13,11 +13,14 @@ mail is, and ``mark_processed()``). Marking never deletes anything:
   unread and where it is, for the user's own mail program (``mark_processed(keep_unread=True)``).
 
 IMAP uses implicit TLS by default (STARTTLS or plain text on request; plain text only to a
-loopback address) with certificate checks; the password comes from the keyring.
+loopback address) with certificate checks; the password comes from the keyring. An account that
+signs in with OAuth2 authenticates with its access token instead (AUTHENTICATE OAUTHBEARER where
+the server offers it, XOAUTH2 otherwise), refreshed once more when the server refuses it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import email.utils
 import imaplib
 import os
@@ -238,7 +241,7 @@ def _loopback(host: str) -> bool:
 
 
 def connect_imap(settings: ImapSettings, password: str | None, *, timeout: float = 30.0,
-                 tls_context: ssl.SSLContext | None = None) -> imaplib.IMAP4:
+                 tls_context: ssl.SSLContext | None = None, oauth=None) -> imaplib.IMAP4:
     """A logged-in IMAP connection (TLS by default); SourceError with the reason otherwise."""
     where = f"IMAP {settings.host}:{settings.port} ({settings.account_name})"
     if not settings.host:
@@ -256,8 +259,10 @@ def connect_imap(settings: ImapSettings, password: str | None, *, timeout: float
                 conn.starttls(ssl_context=context)
     except (OSError, imaplib.IMAP4.error, ssl.SSLError) as exc:
         raise SourceError(f"{where}: cannot connect ({exc})") from exc
+    if oauth is not None:
+        _authenticate_oauth(conn, settings, oauth, where)
     try:
-        if settings.username:
+        if settings.username and oauth is None:
             if password is None:
                 raise SourceError(f"{where}: no password stored in the keyring for {settings.username!r}")
             conn.login(settings.username, password)
@@ -272,6 +277,45 @@ def connect_imap(settings: ImapSettings, password: str | None, *, timeout: float
     except (imaplib.IMAP4.error, OSError):
         pass
     return conn
+
+
+def _authenticate_oauth(conn: imaplib.IMAP4, settings: ImapSettings, source, where: str) -> None:
+    """AUTHENTICATE with an OAuth2 access token (``source``: an oauth_tokens.TokenSource); a refused
+    token is refreshed once. When the sign-in is gone the SourceError says "Sign in to <account>
+    again" (see oauth_tokens.sign_in_needed)."""
+    from ..domain.sasl import oauthbearer, xoauth2
+    from .oauth_tokens import SignInRequired, TokenEndpointError
+
+    offered = {c.upper() for c in getattr(conn, "capabilities", ())}
+    mechanism = "OAUTHBEARER" if "AUTH=OAUTHBEARER" in offered else "XOAUTH2"
+    user = settings.username
+    if not user:
+        _quiet_logout(conn)
+        raise SourceError(f"{where}: the account has no address to sign in with")
+
+    def attempt(token: str) -> None:
+        initial = (oauthbearer(user, token, settings.host, settings.port) if mechanism == "OAUTHBEARER"
+                   else xoauth2(user, token))
+        answers = iter([initial])
+        # After a refused token the server sends an error challenge; an empty answer ends it.
+        conn.authenticate(mechanism, lambda _challenge: next(answers, b""))
+
+    try:
+        token = source.access_token()
+        try:
+            attempt(token)
+        except imaplib.IMAP4.error:
+            attempt(source.access_token(force_refresh=True, rejected=token))
+    except SignInRequired as exc:
+        _quiet_logout(conn)
+        raise SourceError(f"{where}: {exc}") from exc
+    except TokenEndpointError as exc:
+        _quiet_logout(conn)
+        raise SourceError(f"{where}: a new access token could not be fetched ({exc})") from exc
+    except imaplib.IMAP4.error as exc:
+        _quiet_logout(conn)
+        again = SignInRequired(settings.account_name, f"the IMAP server refused the sign-in of {user}: {_text(exc)}")
+        raise SourceError(f"{where}: {again}") from exc
 
 
 def _text(exc: Exception) -> str:
@@ -410,8 +454,21 @@ def open_imap(app, account: str | int, *, timeout: float = 30.0,
     from ..secrets import SecretStore
 
     settings = imap_settings(app, account)
+    oauth, account = _token_source(app, settings.account_id, timeout)
+    if oauth is not None:
+        if not settings.username:  # the address that signed in
+            settings = dataclasses.replace(settings, username=account.username)
+        return connect_imap(settings, None, timeout=timeout, tls_context=tls_context, oauth=oauth), settings
     password = app.secrets.get(SecretStore.imap_name(settings.account_id)) if settings.username else None
     return connect_imap(settings, password, timeout=timeout, tls_context=tls_context), settings
+
+
+def _token_source(app, account_id: int, timeout: float):
+    """The account's OAuth2 tokens when it signs in with OAuth2 (its IMAP side too), else None."""
+    from .accounts import get_account, token_source
+
+    account = get_account(app, account_id)
+    return token_source(app, account, timeout=timeout), account
 
 
 def close_imap(conn: imaplib.IMAP4) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import aiosmtplib
 
+from . import sandbox_seal
 from .account_presets import USUAL_PORTS
 
 
@@ -41,13 +42,15 @@ class Endpoint:
     password: str | None = None
     timeout: float = 30.0
     tls_context: ssl.SSLContext | None = None   # tests: a context trusting a local test CA
+    oauth: object | None = None   # an oauth_tokens.TokenSource: sign in with XOAUTH2 instead of a password
+    sandbox_key: bytes | None = None  # the sandbox: the server must prove it is this data folder's
 
 
 class SmtpSetupError(Exception):
     """Connecting, TLS or AUTH failed. ``kind`` names the failure, the message explains it.
 
     kinds: unknown_host, refused, timeout, wrong_port, certificate, tls, auth, auth_unavailable,
-    relay_denied, insecure, disconnected, other.
+    relay_denied, insecure, disconnected, not_sandbox, signin (the OAuth2 sign-in must be renewed), other.
     """
 
     def __init__(self, kind: str, message: str):
@@ -78,12 +81,20 @@ async def open_session(ep: Endpoint) -> aiosmtplib.SMTP:
     """Connect, EHLO, STARTTLS (or implicit TLS) and AUTH; returns a ready session."""
     check_policy(ep.host, ep.security, ep.username)
     context = ep.tls_context or (_system_context() if ep.security != "none" else None)
+    challenge = sandbox_seal.new_challenge() if ep.sandbox_key else None
     smtp = aiosmtplib.SMTP(hostname=ep.host, port=ep.port, use_tls=ep.security == "tls", start_tls=False,
                            timeout=ep.timeout, tls_context=context if ep.security != "none" else None,
-                           local_hostname="localhost" if is_loopback(ep.host) else None)
+                           local_hostname=challenge or ("localhost" if is_loopback(ep.host) else None))
     try:
         await smtp.connect()
         await smtp.ehlo()
+        if challenge is not None and ep.sandbox_key is not None:
+            answer = smtp.esmtp_extensions.get(sandbox_seal.EXTENSION.lower())
+            if not sandbox_seal.verify(ep.sandbox_key, challenge, answer):
+                raise SmtpSetupError(
+                    "not_sandbox", f"{ep.host}:{ep.port} is not this data folder's sandbox (another program "
+                    "listens there); nothing was handed to it. Close that program or choose another sandbox "
+                    "port in Settings > Accounts.")
         if ep.security == "starttls":
             if not smtp.supports_extension("starttls"):
                 raise SmtpSetupError(
@@ -98,7 +109,10 @@ async def open_session(ep: Endpoint) -> aiosmtplib.SMTP:
                 raise SmtpSetupError(
                     "auth_unavailable", f"{ep.host} does not offer authentication on port {ep.port}. "
                     "Check the port (submission is usually 587 or 465) or leave the user name empty.")
-            await smtp.login(ep.username, ep.password or "")
+            if ep.oauth is not None:
+                await authenticate_oauth(smtp, ep)
+            else:
+                await smtp.login(ep.username, ep.password or "")
         return smtp
     except BaseException as exc:
         smtp.close()
@@ -106,6 +120,38 @@ async def open_session(ep: Endpoint) -> aiosmtplib.SMTP:
             raise
         if isinstance(exc, Exception):
             raise SmtpSetupError(*classify(exc, ep)) from exc
+        raise
+
+
+async def authenticate_oauth(smtp: aiosmtplib.SMTP, ep: Endpoint) -> None:
+    """AUTH XOAUTH2 with the account's access token; on 535/454 once more with a refreshed one.
+
+    A refused refresh (or no sign-in at all) is SmtpSetupError ``signin``; a token endpoint that
+    cannot be reached is ``timeout`` (a temporary failure)."""
+    from .oauth_tokens import SignInRequired, TokenEndpointError
+
+    if "xoauth2" not in smtp.server_auth_methods:
+        offered = " ".join(m.upper() for m in smtp.server_auth_methods) or "none"
+        raise SmtpSetupError("auth_unavailable", f"{ep.host} does not offer OAuth2 sign-in (AUTH XOAUTH2) on "
+                             f"port {ep.port}; it offers {offered}.")
+    source = ep.oauth
+    try:
+        token = await asyncio.to_thread(source.access_token)
+        try:
+            await smtp.auth_xoauth2(ep.username, token)
+        except aiosmtplib.SMTPResponseException as exc:
+            if exc.code not in (535, 454):
+                raise
+            token = await asyncio.to_thread(source.access_token, force_refresh=True, rejected=token)
+            await smtp.auth_xoauth2(ep.username, token)
+    except SignInRequired as exc:
+        raise SmtpSetupError("signin", str(exc)) from None
+    except TokenEndpointError as exc:
+        raise SmtpSetupError("timeout", f"Signing in to {ep.host} needs a new access token, but {exc}.") from None
+    except aiosmtplib.SMTPResponseException as exc:
+        if exc.code in (535, 454, 530, 534):
+            raise SmtpSetupError("signin", f"{ep.host} refused the OAuth2 sign-in of {ep.username} "
+                                 f"({exc.code} {exc.message.strip()}). Sign in again.") from None
         raise
 
 
