@@ -116,6 +116,18 @@ def _utf8_counts(data: bytes, decoder=None) -> tuple[int, int, int]:
     return len(text) - len(text.encode("ascii", "ignore")) - bad, bad, (found.start() if found else -1)
 
 
+def _all_utf8(path: Path) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as fh:
+        try:
+            while chunk := fh.read(SCAN_CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
 def _check_utf8(path: Path, encoding: str, sample: bytes = b"") -> tuple[str, bool]:
     """Verify a guessed encoding against the whole file (streamed) when UTF-8 is possible.
 
@@ -131,6 +143,8 @@ def _check_utf8(path: Path, encoding: str, sample: bytes = b"") -> tuple[str, bo
         if not wide or wide < bad:
             return encoding, False  # a legacy encoding: its accents are not UTF-8
         encoding = "utf-8"
+    if _all_utf8(path):
+        return encoding, False
     decoder = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
     wide = bad = 0
     first_bad = -1
