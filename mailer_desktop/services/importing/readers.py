@@ -368,7 +368,7 @@ def _scan_part(archive, name: str, size: int, runs: _TextRuns) -> str | None:
             runs.feed(chunk)
             strings += len(_SHARED_STRING.findall(tail + chunk)) - len(_SHARED_STRING.findall(tail))
             tail = chunk[-16:]
-    if strings * 72 + size * 2 > XLSX_STRINGS_MEMORY:
+    if strings * 72 + size > XLSX_STRINGS_MEMORY:
         return f"{name} holds {strings} texts, more than can be read at once"
     return None
 
