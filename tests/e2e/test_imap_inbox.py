@@ -429,3 +429,20 @@ def test_plain_text_imap_to_another_computer_is_refused_when_it_is_set(cli, app)
     assert code == 1 and "only allowed to this computer" in err
     code, _, err = cli("inbox", "imap-set", "shop", "--host", "localhost", "--security", "none")
     assert code == 0, err
+
+
+def test_a_trusted_certificate_works_with_starttls_too(app, dovecot):
+    plain_port, _tls_port, cert = dovecot
+    anna = contacts.add_contact(app, "anna@example.org", confirmed=True, evidence="shop sign-up", channel="cli")
+    _append(plain_port, fixture("unsubscribe_token_subject.eml", u=tokens.unsubscribe_token(app.token_key(),
+                                                                                           anna.token_subject)))
+    accounts.add_account(app, "shop", host="127.0.0.1", port=2525, security="none")
+    inbox_processor.configure_imap(app, "shop", host="127.0.0.1", port=plain_port, security="starttls",
+                                   username=USER, password=PASSWORD)
+    with pytest.raises(Exception, match="the server's certificate is not trusted"):
+        inbox_processor.import_imap(app, "shop")
+    shown, trusted = inbox_processor.trust_certificate(app, "shop")
+    assert (shown.fingerprint, trusted) == (_fingerprint(cert), False)
+    _, trusted = inbox_processor.trust_certificate(app, "shop", shown.fingerprint)
+    assert trusted
+    assert inbox_processor.import_imap(app, "shop").by_kind == {"unsubscribe": 1}
