@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import imaplib
+import shlex
 import socket
 import ssl
 from dataclasses import dataclass
@@ -80,7 +81,8 @@ def _unchecked_context() -> ssl.SSLContext:
 
 
 def open_connection(host: str, port: int, security: str, *, where: str, timeout: float,
-                    tls_context: ssl.SSLContext | None = None, pinned: str | None = None) -> imaplib.IMAP4:
+                    tls_context: ssl.SSLContext | None = None, pinned: str | None = None,
+                    account: str = "ACCOUNT") -> imaplib.IMAP4:
     """A connected (not logged-in) IMAP session; ImapConnectError with the reason otherwise.
 
     ``pinned``: the fingerprint of a certificate the user trusts for this account; used only
@@ -100,10 +102,11 @@ def open_connection(host: str, port: int, security: str, *, where: str, timeout:
                 "otherwise someone may be listening in, and nothing was sent.") from exc
         cert = _peek_certificate(host, port, security, timeout)
         shown = f" Its SHA-256 fingerprint is {cert.fingerprint} ({cert.describe()})." if cert else ""
+        command = f"inbox trust-cert {shlex.quote(account)} --fingerprint {cert.fingerprint if cert else 'FINGERPRINT'}"
         raise ImapConnectError(
             f"{where}: the server's certificate is not trusted ({exc.verify_message or exc.reason}); nothing was "
             f"sent.{shown} If this is your own mail server and whoever runs it confirms this fingerprint, trust "
-            "this certificate for the account: inbox trust-cert ACCOUNT --fingerprint FINGERPRINT.") from exc
+            f"this certificate for the account: {command}") from exc
 
 
 def _connect(host: str, port: int, security: str, timeout: float, context: ssl.SSLContext) -> imaplib.IMAP4:

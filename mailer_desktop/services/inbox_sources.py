@@ -254,7 +254,7 @@ def connect_imap(settings: ImapSettings, password: str | None, *, timeout: float
 
     try:
         conn = open_connection(settings.host, settings.port, settings.security, where=where, timeout=timeout,
-                               tls_context=tls_context, pinned=pinned)
+                               tls_context=tls_context, pinned=pinned, account=settings.account_name)
     except ImapConnectError as exc:
         raise SourceError(str(exc).replace(f"IMAP {settings.host}:{settings.port}:", f"{where}:", 1)) from exc
     if oauth is not None:

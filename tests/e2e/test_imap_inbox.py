@@ -315,7 +315,7 @@ def test_a_self_signed_certificate_can_be_trusted_for_the_account_by_its_fingerp
         inbox_processor.import_imap(app, "shop")
     assert "the server's certificate is not trusted" in str(refused.value)
     assert f"Its SHA-256 fingerprint is {expected}" in str(refused.value)
-    assert "inbox trust-cert ACCOUNT --fingerprint" in str(refused.value)
+    assert f"inbox trust-cert shop --fingerprint {expected}" in str(refused.value)
     app.close()
 
     code, out, err = cli("inbox", "trust-cert", "shop")
