@@ -414,20 +414,16 @@ def open_xlsx(path: Path) -> Table:
 def _vcf_stream(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
     with path.open(encoding=encoding, errors="replace", newline="") as fh:
         try:
-            yield from vcard.cards(_bounded_lines(fh, vcard.FIELD_LIMIT))
+            yield from vcard.cards(_bounded_lines(fh, vcard.LINE_LIMIT))
         except vcard.VCardError as exc:
             raise ImportInputError(f"{path.name}, {exc}") from None
 
 
 def _bounded_lines(fh, limit: int) -> Iterator[str]:
-    """The lines of a text file, none read beyond ``limit`` characters (a longer one raises
-    VCardError): a file that is one endless line never sits in memory."""
-    number = 0
+    """The lines of a text file, none read beyond ``limit`` characters at a time (the rest of a
+    longer line comes as the next piece, which unfold refuses first): a file that is one endless
+    line never sits in memory."""
     while line := fh.readline(limit + 2):
-        number += 1
-        if len(line) > limit and not line.endswith(("\n", "\r")):
-            raise vcard.VCardError(f"line {number}: a value longer than {limit} characters "
-                                   "(the limit for one field)")
         yield line
 
 
