@@ -298,7 +298,10 @@ class MainWindow(QMainWindow):
         from ..services import inbox_status
 
         text, urgent = inbox_status.reminder(self.app)
-        self.status_label.setText(("⚠ " if urgent else "") + text)
+        # Overview and the Inbox page say when the inbox was processed; the status bar speaks
+        # up only when it is overdue (opt-outs must be honoured within two days), on every page.
+        self.status_label.setText("⚠ " + text if urgent else "")
+        self.status_label.setVisible(urgent)
         self.status_label.setStyleSheet("color: #b3261e; font-weight: bold;" if urgent else "")
 
     def peek_mailboxes(self) -> None:

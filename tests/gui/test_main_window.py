@@ -183,3 +183,23 @@ def test_menus_reach_the_common_actions_and_ctrl_f_reaches_the_search(qtbot, app
     window.menu_actions["backup"].trigger()  # no passphrase yet: the Backups tab says what it needs
     page = window.pages["settings"]
     assert page.tabs.tabText(page.tabs.currentIndex()) == "Backups"
+
+
+def test_the_status_bar_speaks_of_the_inbox_only_when_it_is_overdue(qtbot, app):
+    from mailer_desktop.services import contacts
+    from mailer_desktop.services.campaigns import create_campaign
+    from mailer_desktop.services.inbox_status import record_run
+
+    anna = contacts.add_contact(app, "anna@example.com", lists=["News"], confirmed=True, evidence="t")
+    cid = create_campaign(app, "Old", "S", "News", html="<p>x</p>")
+    app.db.conn.execute("INSERT INTO deliveries (campaign_id, contact_id, state, queued_at, finished_at) "
+                        "VALUES (?, ?, 'sent', '2020-01-01T00:00:00Z', '2020-01-01T00:00:01Z')", (cid, anna.id))
+    window = MainWindow(app)
+    qtbot.addWidget(window)
+    window.show()
+    window.update_inbox_status()  # mail went out long ago and nothing came back processed: overdue
+    assert window.status_label.isVisible()
+    assert window.status_label.text().startswith("⚠") and "process the inbox" in window.status_label.text()
+    record_run(app, whole_mailbox=True)
+    window.update_inbox_status()  # processed: Overview and the Inbox page say when; the status bar is quiet
+    assert not window.status_label.isVisible() and window.status_label.text() == ""

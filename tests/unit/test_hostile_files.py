@@ -15,7 +15,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from hostile_files import (
+from hostile_inputs import (
     MB,
     csv_with_bad_byte,
     mbox,

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
@@ -36,10 +35,11 @@ from ...services.sender import SendControl, campaign_status, resend_uncertain, s
 from ...services.sender_sample import send_test_message
 from ..background_read import LatestRead
 from ..context import UiContext
-from ..models.deliveries_model import STATE_LABELS, CampaignsModel, DeliveriesModel
+from ..models.deliveries_model import CAMPAIGN_STATE_LABELS, STATE_LABELS, CampaignsModel, DeliveriesModel
 from ..plurals import tr_n
 from ..prompts import Prompts
 from ..widgets.send_progress import SendProgress
+from ..widgets.tables import fit_columns, keep_room
 from .campaigns_dialogs import ConfirmationRequestsDialog, NewCampaignDialog
 
 REASON_LABELS = {
@@ -93,7 +93,7 @@ class CampaignsPage(QWidget):
         splitter.addWidget(self._build_history())
         splitter.addWidget(self._build_detail())
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([470, 700])
+        splitter.setSizes([560, 620])
         ctx.events.campaigns_changed.connect(self.refresh)
         ctx.events.contacts_changed.connect(self._show_summary)
         ctx.events.settings_changed.connect(self._fill_accounts)
@@ -121,8 +121,12 @@ class CampaignsPage(QWidget):
         self.history.setModel(self.history_model)
         self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.history.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.history.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        figures = ["99,999"]
+        fit_columns(self.history, stretch=0, values={
+            2: [self.tr(v) for v in CAMPAIGN_STATE_LABELS.values()], 3: figures, 4: figures,
+            5: ["2026-12-31"]}, widths={1: 90})
+        # a narrow window hides the date, the list, then the failures before the name gets cramped
+        self._history_columns = keep_room(self.history, stretch=0, minimum=140, optional=[5, 1, 4])
         self.history.setWordWrap(False)
         self.history.verticalHeader().hide()
         self.history.selectionModel().currentRowChanged.connect(self._row_chosen)
@@ -232,7 +236,8 @@ class CampaignsPage(QWidget):
         self.log_view.setAccessibleName(self.tr("Per-recipient log"))
         self.log_view.setModel(self.log_model)
         self.log_view.verticalHeader().hide()
-        self.log_view.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.log_view, stretch=3, values={4: ["2026-12-31 23:59"]}, widths={0: 160, 1: 100})
+        self._log_columns = keep_room(self.log_view, stretch=3, minimum=100, optional=[4, 2])
         log_layout.addWidget(self.log_view)
         layout.addWidget(log_box, 1)
         self._fill_accounts()
