@@ -1,7 +1,7 @@
 """Hostile and broken input files: each is refused with a sentence, or read, in bounded time and
 memory, and a refused import leaves the database exactly as it was.
 
-The files are built here (tests/support/hostile_files.py), scaled down where the behaviour is
+The files are built here (tests/support/hostile_inputs.py), scaled down where the behaviour is
 the same at any size (streaming is shown by the peak memory staying far below the file's
 size); bench/hostile_files.py runs the same cases at the sizes of the reports.
 """
