@@ -446,3 +446,45 @@ def test_a_trusted_certificate_works_with_starttls_too(app, dovecot):
     _, trusted = inbox_processor.trust_certificate(app, "shop", shown.fingerprint)
     assert trusted
     assert inbox_processor.import_imap(app, "shop").by_kind == {"unsubscribe": 1}
+
+
+def test_the_inbox_page_offers_to_trust_the_certificate_after_showing_it(qtbot, app, dovecot):
+    from scripted_prompts import ScriptedPrompts
+
+    from mailer_desktop.ui.context import Events, UiContext
+    from mailer_desktop.ui.pages.inbox import InboxPage
+    from mailer_desktop.ui.tasks import JobRunner
+
+    plain_port, tls_port, cert = dovecot
+    anna = contacts.add_contact(app, "anna@example.org", confirmed=True, evidence="shop sign-up", channel="cli")
+    _append(plain_port, fixture("unsubscribe_token_subject.eml", u=tokens.unsubscribe_token(app.token_key(),
+                                                                                           anna.token_subject)))
+    accounts.add_account(app, "shop", host="127.0.0.1", port=2525, security="none")
+    inbox_processor.configure_imap(app, "shop", host="127.0.0.1", port=tls_port, security="tls", username=USER,
+                                   password=PASSWORD)
+    page = InboxPage(UiContext(app=app, jobs=JobRunner(), events=Events()))
+    qtbot.addWidget(page)
+    page.show()
+    page.prompts = ScriptedPrompts()
+    assert page.trust_button.isHidden()
+    page.process_inbox()
+    qtbot.waitUntil(lambda: page.job is None, timeout=30000)
+    assert "not trusted" in page.summary.text(), page.summary.text()
+    assert page.trust_button.isVisible()
+
+    page.prompts.answers["confirm"] = [False]  # shown, compared, not trusted: nothing changes
+    page.trust_button.click()
+    qtbot.waitUntil(lambda: bool(page.prompts.asked) or not page.trust_button.isVisible(), timeout=30000)
+    qtbot.waitUntil(page.trust_button.isEnabled, timeout=5000)
+    assert page.prompts.asked == [("confirm", "Trust this certificate")]
+    page.process_inbox()
+    qtbot.waitUntil(lambda: page.job is None and "not trusted" in page.summary.text(), timeout=30000)
+
+    page.prompts.answers["confirm"] = [True]
+    page.trust_button.click()
+    qtbot.waitUntil(lambda: "is trusted for shop" in page.summary.text(), timeout=30000)
+    assert page.trust_button.isHidden()
+    page.process_inbox()
+    qtbot.waitUntil(lambda: page.job is None and page.last_report is not None, timeout=30000)
+    assert page.last_report.by_kind == {"unsubscribe": 1}
+    assert contacts.get_contact(app, anna.id).status == "unsubscribed"
