@@ -294,8 +294,29 @@ class MainWindow(QMainWindow):
             return False
         return QDesktopServices.openUrl(QUrl.fromLocalFile(str(guide)))
 
+    def _icons(self) -> None:
+        """The sidebar's page icons in the theme's colours (drawn again when the theme changes)."""
+        from PySide6.QtGui import QPalette
+
+        from .icons import page_icon
+
+        palette = self.palette()
+        text = palette.color(QPalette.ColorRole.WindowText)
+        chosen = palette.color(QPalette.ColorRole.HighlightedText)
+        self.sidebar.setIconSize(QSize(20, 20))
+        for row, spec in enumerate(PAGES):
+            self.sidebar.item(row).setIcon(page_icon(spec.key, text, chosen))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        from PySide6.QtCore import QEvent
+
+        if event.type() == QEvent.Type.PaletteChange:
+            self._icons()
+        super().changeEvent(event)
+
     def _style(self) -> None:
-        # Palette-based colours follow the system's light or dark theme.
+        # Palette-based colours follow the system's light or dark theme; so do the page icons.
+        self._icons()
         self.sidebar.setStyleSheet(
             "QListWidget#sidebar { background: palette(alternate-base); padding-top: 8px; font-size: 11pt; }"
             "QListWidget#sidebar::item { padding-left: 14px; border-radius: 6px; margin: 1px 8px; }"

@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -20,6 +19,7 @@ from ...services import dashboard, inbox_status
 from ...services.next_step import next_step
 from ..context import UiContext
 from ..widgets.charts import STATUS_COLOURS, BarChart, StackedBar
+from ..widgets.tables import fit_columns
 
 STATUS_LABELS = {
     "confirmed": "Confirmed",
@@ -102,9 +102,7 @@ class DashboardPage(QWidget):
         self.warnings.setObjectName("warnings")
         self.warnings.setWordWrap(True)
         self.warnings.setTextFormat(Qt.TextFormat.RichText)
-        self.warnings.setStyleSheet(
-            "QLabel#warnings { background: #fff4d6; color: #4a3b00; border: 1px solid #e8c96a;"
-            " border-radius: 6px; padding: 6px 10px; }")
+        self._warning_style()
         layout.addWidget(self.warnings)
 
         layout.addWidget(_section(self.tr("Contacts by consent state")))
@@ -128,7 +126,8 @@ class DashboardPage(QWidget):
         self.table.setAccessibleName(self.tr("Campaign results"))
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.table, stretch=0, values={c: ["1,000,000 (100.0%)"] for c in (3, 5, 6)},
+                    widths={1: 70, 2: 70, 4: 90})
         self.table.setAlternatingRowColors(True)
         layout.addWidget(self.table, 1)
 
@@ -141,6 +140,23 @@ class DashboardPage(QWidget):
                        ctx.events.settings_changed, ctx.events.templates_changed):
             signal.connect(self.refresh)
         self.refresh()
+
+    def _warning_style(self) -> None:
+        """Amber on light, dark amber on dark: the warnings read in both themes."""
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance()
+        dark = bool(app.property("mailerDarkTheme")) if app is not None else False
+        back, text, line = ("#3b3115", "#f3dfa2", "#7a6322") if dark else ("#fff4d6", "#4a3b00", "#e8c96a")
+        self.warnings.setStyleSheet(f"QLabel#warnings {{ background: {back}; color: {text}; border: 1px solid "
+                                    f"{line}; border-radius: 6px; padding: 6px 10px; }}")
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        from PySide6.QtCore import QEvent
+
+        if event.type() == QEvent.Type.PaletteChange:
+            self._warning_style()
+        super().changeEvent(event)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
         self.refresh()
