@@ -210,8 +210,8 @@ def _block_from_dict(data: Any) -> Block:
         return Image(src=_str(data, "src", MAX_URL), alt=_str(data, "alt", MAX_LINE),
                      width=_int(data, "width", CONTENT_WIDTH, 16, CONTENT_WIDTH), href=_str(data, "href", MAX_URL))
     if kind == "button":
-        color = _str(data, "color", 7, ACCENT)
-        align = _str(data, "align", 10, "center")
+        color = _str(data, "color", MAX_LINE, ACCENT)
+        align = _str(data, "align", MAX_LINE, "center")
         return Button(label=_str(data, "label", MAX_LINE), href=_str(data, "href", MAX_URL),
                       color=color if _COLOR.fullmatch(color) else ACCENT,
                       align=align if align in ALIGNMENTS else "center")
