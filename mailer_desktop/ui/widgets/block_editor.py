@@ -150,10 +150,16 @@ class BlockEditor(QWidget):
         self.problems_label.setStyleSheet("color: #9a5b00;")
         layout.addWidget(self.problems_label)
         self._fill_list(0)
+        self._show_problems()
 
     # -- the document -----------------------------------------------------------------------------
     def document(self) -> BlockDocument:
         return copy.deepcopy(self.doc)
+
+    def set_document(self, doc: BlockDocument) -> None:
+        self.doc = copy.deepcopy(doc)
+        self._fill_list(0)
+        self._show_problems()
 
     def _fill_list(self, select: int) -> None:
         self.list.blockSignals(True)
@@ -178,10 +184,13 @@ class BlockEditor(QWidget):
         row = self.list.currentRow()
         if 0 <= row < len(self.doc.blocks):
             self.list.item(row).setText(summary(self.doc.blocks[row]))
+        self._show_problems()
+        self.changed.emit()
+
+    def _show_problems(self) -> None:
         found = blocks.problems(self.doc)
         self.problems_label.setText("\n".join(found))
         self.problems_label.setVisible(bool(found))
-        self.changed.emit()
 
     def problems(self) -> list[str]:
         return blocks.problems(self.doc)
