@@ -230,14 +230,14 @@ class BlockEditor(QWidget):
     def insert_text(self, text: str) -> bool:
         """Insert ``text`` (a merge field) where the user was typing; False when no field had the focus."""
         target = self.last_target
-        if isinstance(target, QLineEdit) and target.isVisible():
+        if isinstance(target, QLineEdit):
             target.insert(text)
             target.setFocus()
             return True
         box = target.parent() if target is not None else None
         while box is not None and not isinstance(box, RichTextBox):
             box = box.parent()
-        if isinstance(box, RichTextBox) and box.isVisible():
+        if isinstance(box, RichTextBox):
             box.insert_text(text)
             return True
         return False
