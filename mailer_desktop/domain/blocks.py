@@ -3,7 +3,7 @@
 A block document is a list of blocks — heading, text, image, button, divider, two columns —
 kept as JSON. :func:`render_html` writes the table-based HTML mail programs expect (inline
 styles only, a 600 px column with Outlook's conditional table around it, buttons as padded
-table cells, two columns as inline blocks that stack on a phone). The compliance footer is
+table cells, two columns as cells that are also inline blocks, so they stack on a phone). The compliance footer is
 not part of a block document: the template renderer adds it to every message as for any
 other template.
 
@@ -554,12 +554,14 @@ def _button(block: Button) -> str:
         return ""
     color = block.color if _COLOR.fullmatch(block.color or "") else ACCENT
     align = block.align if block.align in ALIGNMENTS else "center"
+    # The padding sits on the cell (Outlook ignores padding on links), so the button has its shape
+    # in every mail program.
     return _row(
         f'<table {_TABLE} align="{align}"><tr>'
-        f'<td bgcolor="{color}" style="border-radius:4px;background-color:{color};">'
-        f'<a href="{escape_attr(href, email=True)}" style="display:inline-block;padding:12px 28px;'
-        f'font-family:{SANS};font-size:16px;font-weight:bold;line-height:1.2;color:#ffffff;text-decoration:none;'
-        f'border-radius:4px;">{label}</a></td></tr></table>', "12px 32px 16px")
+        f'<td bgcolor="{color}" style="border-radius:4px;background-color:{color};padding:12px 28px;">'
+        f'<a href="{escape_attr(href, email=True)}" style="display:inline-block;'
+        f'font-family:{SANS};font-size:16px;font-weight:bold;line-height:1.2;color:#ffffff;text-decoration:none;">'
+        f'{label}</a></td></tr></table>', "12px 32px 16px")
 
 
 def _divider() -> str:
@@ -573,21 +575,16 @@ def _column(column: Column) -> str:
     if src:
         parts.append(f'<div style="margin:0 0 12px;">{_image_tag(src, column.image_alt, COLUMN_WIDTH - 16)}</div>')
     parts.append(_styled_rich_text(column.html))
-    return (f'<div style="display:inline-block;width:100%;max-width:{COLUMN_WIDTH}px;vertical-align:top;'
-            f'text-align:left;font-size:16px;"><table {_TABLE} width="100%"><tr>'
-            f'<td style="padding:0 8px 8px;">{"".join(parts)}</td></tr></table></div>')
+    # A cell that is also an inline block: side by side where there is room (and in programs that
+    # ignore 'display', Outlook on Windows among them), one below the other on a narrow screen.
+    return (f'<td width="50%" valign="top" style="display:inline-block;width:100%;max-width:{COLUMN_WIDTH + 8}px;'
+            f'vertical-align:top;text-align:left;padding:0 8px 8px;box-sizing:border-box;">'
+            f'{"".join(parts)}</td>')
 
 
 def _columns(block: Columns) -> str:
-    # Two inline blocks side by side; on a screen narrower than both they wrap and stack. Outlook on
-    # Windows ignores inline-block, so it gets a real two-cell table in conditional comments.
-    return (f'<tr><td style="padding:8px 24px;font-size:0;text-align:center;">'
-            f'<!--[if mso]><table {_TABLE} width="552"><tr><td width="276" valign="top"><![endif]-->'
-            f"{_column(block.left)}"
-            f'<!--[if mso]></td><td width="276" valign="top"><![endif]-->'
-            f"{_column(block.right)}"
-            f"<!--[if mso]></td></tr></table><![endif]-->"
-            f"</td></tr>\n")
+    return _row(f'<table {_TABLE} width="100%"><tr>{_column(block.left)}{_column(block.right)}</tr></table>',
+                "8px 24px")
 
 
 def render_block(block: Block) -> str:

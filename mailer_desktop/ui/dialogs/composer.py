@@ -216,6 +216,7 @@ class ComposerDialog(QDialog):
         self.preflight_list = QListWidget()
         self.preflight_list.setAccessibleName(self.tr("Preflight results"))
         self.preflight_list.setWordWrap(True)
+        self.preflight_list.setSpacing(3)
         layout.addWidget(self.preflight_list, 1)
         return box
 

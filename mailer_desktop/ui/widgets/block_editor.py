@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from ...domain import blocks
 from ...domain.blocks import BlockDocument, Button, Column, Columns, Divider, Heading, Image, Text
+from ..labels import field_label
 from .rich_text import RichTextBox
 
 HEADING_STYLES = [(0, "Banner (white on colour)"), (1, "Title"), (2, "Section heading")]
@@ -46,6 +47,14 @@ NEW_BLOCKS = {
     "divider": Divider,
     "columns": lambda: Columns(Column(), Column()),
 }
+
+
+_MERGE_FIELD = re.compile(r"""\{\{\s*(?:contact\.(\w+)|contact\[["']([^"']+)["']\]|(business_name))[^{}]*\}\}""")
+
+
+def _field_word(m: re.Match) -> str:
+    name = m.group(1) or m.group(2)
+    return f"‹{field_label(name)}›" if name else f"‹{_t('Business name')}›"
 
 
 def _t(text: str) -> str:
@@ -74,7 +83,7 @@ def summary(block) -> str:
                             for c in (block.left, block.right))
     else:
         detail = ""
-    detail = " ".join(detail.split())
+    detail = _MERGE_FIELD.sub(_field_word, " ".join(detail.split()))
     if len(detail) > 60:
         detail = detail[:59] + "…"
     return f"{label}  —  {detail}" if detail else label
@@ -144,6 +153,7 @@ class BlockEditor(QWidget):
         splitter.addWidget(self.form_box)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([240, 360])
         layout.addWidget(splitter, 1)
         self.problems_label = QLabel()
         self.problems_label.setWordWrap(True)
@@ -322,6 +332,7 @@ def make_form(block, on_edit) -> BlockForm:
         style.currentIndexChanged.connect(lambda i: setter(block, "level")(style.itemData(i)))
         form.add_row("Words", _line(block.text, "Heading text", setter(block, "text"), "A short heading"))
         form.add_row("Style", style)
+        form.layout_.addStretch(1)
         return form
     if isinstance(block, Text):
         form = BlockForm("Text", "Select words to make them bold, italic or a link. Press Enter for a new "
@@ -348,6 +359,7 @@ def make_form(block, on_edit) -> BlockForm:
         width.valueChanged.connect(setter(block, "width"))
         form.add_row("Width", width)
         form.add_row("Link (optional)", _line(block.href, "Picture link", setter(block, "href"), "https://…"))
+        form.layout_.addStretch(1)
         return form
     if isinstance(block, Button):
         form = BlockForm("Button")
@@ -369,6 +381,7 @@ def make_form(block, on_edit) -> BlockForm:
         align.currentIndexChanged.connect(lambda i: setter(block, "align")(align.itemData(i)))
         form.add_row("Colour", colour)
         form.add_row("Position", align)
+        form.layout_.addStretch(1)
         return form
     if isinstance(block, Columns):
         form = BlockForm("Two columns", "Side by side on a computer, one below the other on a phone.")
