@@ -224,7 +224,8 @@ def _block_from_dict(data: Any) -> Block:
 def safe_url(url: str, *, image: bool = False) -> str | None:
     """``url`` if it may go into a message (https:, or mailto: for links), else None."""
     url = (url or "").strip()
-    if not url or len(url) > MAX_URL or any(c.isspace() or ord(c) < 32 or c in "<>\"'`\\" for c in url):
+    probe = _MERGE_IN_ATTR.sub("x", url)  # a merge field may hold spaces: {{ contact.email }}
+    if not url or len(url) > MAX_URL or any(c.isspace() or ord(c) < 32 or c in "<>\"'`\\" for c in probe):
         return None
     scheme = url.split(":", 1)[0].lower() if ":" in url else ""
     if scheme == "https" and url[6:8] == "//" and len(url) > 8:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QMimeData, Qt
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QLineEdit, QMessageBox, QSpinBox, QTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QSpinBox, QTextEdit, QWidget
 
 from mailer_desktop.domain import blocks
 from mailer_desktop.services import campaigns, contacts
@@ -247,3 +247,44 @@ def test_blank_html_and_markdown_remain_available(qtbot, ctx):
     qtbot.addWidget(composer)
     assert composer.mode == "source" and composer.format_box.isVisibleTo(composer)
     assert isinstance(composer.subject_edit, QLineEdit)
+
+
+def test_keyboard_bold_italic_move_and_delete(qtbot, ctx, anna):
+    composer = ComposerDialog(ctx, source_format="blocks")
+    qtbot.addWidget(composer)
+    composer.show()
+    composer.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is composer)
+    editor = composer.block_editor
+    editor.list.setCurrentRow(editor.list.count() - 1)
+    add(qtbot, composer, "text")
+    text = field(composer, "Text")
+    text.setFocus()
+    qtbot.waitUntil(text.hasFocus)
+    qtbot.keyClick(text, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(text, "Fresh")
+    qtbot.keyClick(text, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(text, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(text, " today")
+    assert editor.doc.blocks[-1].html == "<p><strong>Fresh</strong><em> today</em></p>"
+    count = len(editor.doc.blocks)
+    editor.list.setFocus()
+    qtbot.waitUntil(editor.list.hasFocus)
+    qtbot.keyClick(editor.list, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    assert editor.list.currentRow() == count - 2 and isinstance(editor.doc.blocks[count - 2], blocks.Text)
+    assert editor.doc.blocks[count - 2].html.startswith("<p><strong>Fresh")
+    qtbot.keyClick(editor.list, Qt.Key.Key_Delete)
+    assert len(editor.doc.blocks) == count - 1
+    assert all("Fresh" not in getattr(b, "html", "") for b in editor.doc.blocks)
+
+
+def test_button_link_with_a_merge_field(qtbot, ctx, anna):
+    composer = ComposerDialog(ctx, source_format="blocks")
+    qtbot.addWidget(composer)
+    add(qtbot, composer, "button")
+    qtbot.keyClicks(field(composer, "Button label"), "My order")
+    link = field(composer, "Button link")
+    link.setText("https://bakery.example/orders?who={{ contact.email }}")
+    composer.refresh()
+    assert "block_problem" not in composer.preflight_codes()
+    assert "My order (https://bakery.example/orders?who=anna@example.com)" in preview_text(composer)

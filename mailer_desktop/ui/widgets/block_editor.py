@@ -14,6 +14,7 @@ import html as html_lib
 import re
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -124,6 +125,11 @@ class BlockEditor(QWidget):
         self.list.setAlternatingRowColors(True)
         self.list.setStyleSheet("QListWidget::item { padding: 4px 6px; }")
         self.list.currentRowChanged.connect(self._show_form)
+        for key, slot in (("Alt+Up", lambda: self.move_current(-1)), ("Alt+Down", lambda: self.move_current(1)),
+                          (QKeySequence.StandardKey.Delete, self.delete_current)):
+            shortcut = QShortcut(QKeySequence(key), self.list)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(slot)
         top_layout.addWidget(self.list, 1)
         row = QHBoxLayout()
         self.add_button = QPushButton(self.tr("Add block"))
@@ -135,11 +141,13 @@ class BlockEditor(QWidget):
         self.add_menu = menu
         self.add_button.setMenu(menu)
         self.up_button = QPushButton(self.tr("Move up"))
+        self.up_button.setToolTip(self.tr("Move the selected block up (Alt+Up)"))
         self.up_button.clicked.connect(lambda: self.move_current(-1))
         self.down_button = QPushButton(self.tr("Move down"))
+        self.down_button.setToolTip(self.tr("Move the selected block down (Alt+Down)"))
         self.down_button.clicked.connect(lambda: self.move_current(1))
         self.delete_button = QPushButton(self.tr("Delete"))
-        self.delete_button.setToolTip(self.tr("Remove the selected block"))
+        self.delete_button.setToolTip(self.tr("Remove the selected block (Delete)"))
         self.delete_button.clicked.connect(self.delete_current)
         row.addWidget(self.add_button)
         row.addStretch(1)

@@ -7,15 +7,36 @@ same subset as it comes in.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, Signal
-from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QTextListFormat
+from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QKeyEvent,
+    QKeySequence,
+    QTextCharFormat,
+    QTextCursor,
+    QTextListFormat,
+)
 from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QTextEdit, QToolButton, QVBoxLayout, QWidget
 
 from ...domain.blocks import LINK, safe_url, sanitize_rich_text
 
 
 class SafeTextEdit(QTextEdit):
-    """A QTextEdit that pastes only the safe subset of rich text."""
+    """A QTextEdit that pastes only the safe subset of rich text (and knows Ctrl+B, Ctrl+I, Ctrl+K)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.keys: list[tuple[QKeySequence, object]] = []
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        pressed = QKeySequence(event.keyCombination())
+        for sequence, slot in self.keys:
+            if pressed.matches(sequence) == QKeySequence.SequenceMatch.ExactMatch:
+                slot()
+                event.accept()
+                return
+        super().keyPressEvent(event)
 
     def insertFromMimeData(self, source: QMimeData) -> None:  # noqa: N802 (Qt override)
         if source.hasHtml():
@@ -43,7 +64,8 @@ class RichTextBox(QWidget):
         font.setItalic(True)
         self.italic_button.setFont(font)
         self.link_button = self._tool(self.tr("Link…"), self.tr("Link the selected words to a web page "
-                                                                "(https://…) or an email address (mailto:…)"),
+                                                                "(https://…) or an email address (mailto:…) "
+                                                                "(Ctrl+K)"),
                                       self.ask_link, bar)
         self.bullets_button = self._tool(self.tr("• List"), self.tr("Bulleted list"),
                                          lambda: self.toggle_list(QTextListFormat.Style.ListDisc), bar)
@@ -62,12 +84,19 @@ class RichTextBox(QWidget):
         self.edit.document().setDocumentMargin(8)
         self.edit.textChanged.connect(self.changed)
         layout.addWidget(self.edit, 1)
+        self.edit.keys = [(QKeySequence(QKeySequence.StandardKey.Bold), self.toggle_bold),
+                          (QKeySequence(QKeySequence.StandardKey.Italic), self.toggle_italic),
+                          (QKeySequence("Ctrl+K"), self.ask_link)]
+        for button in (self.bold_button, self.italic_button):
+            button.setCheckable(True)
+        self.edit.currentCharFormatChanged.connect(self._show_format)
 
     def _tool(self, text: str, tip: str, slot, bar: QHBoxLayout) -> QToolButton:
         button = QToolButton()
         button.setText(text)
         button.setToolTip(tip)
         button.setAccessibleName(tip.split(" (")[0])
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keep the cursor (and selection) in the text
         button.setAutoRaise(True)
         button.clicked.connect(slot)
         bar.addWidget(button)
@@ -78,6 +107,10 @@ class RichTextBox(QWidget):
         return sanitize_rich_text(self.edit.toHtml())
 
     # -- formatting -------------------------------------------------------------------------------
+    def _show_format(self, fmt: QTextCharFormat) -> None:
+        self.bold_button.setChecked(fmt.fontWeight() >= QFont.Weight.DemiBold)
+        self.italic_button.setChecked(fmt.fontItalic())
+
     def toggle_bold(self) -> None:
         bold = self.edit.fontWeight() < QFont.Weight.DemiBold
         self.edit.setFontWeight(QFont.Weight.Bold if bold else QFont.Weight.Normal)
