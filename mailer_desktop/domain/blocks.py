@@ -235,33 +235,40 @@ def safe_url(url: str, *, image: bool = False) -> str | None:
     return None
 
 
+def block_problems(block: Block) -> list[str]:
+    """What keeps one block from making a good message (one sentence each)."""
+    out = []
+    if isinstance(block, Image):
+        if safe_url(block.src, image=True) is None:
+            out.append("The picture needs an address starting with https://.")
+        if not block.alt.strip():
+            out.append("Describe the picture in a few words (shown when images are off).")
+        if block.href and safe_url(block.href) is None:
+            out.append("The link must start with https:// or mailto:.")
+    elif isinstance(block, Button):
+        if not block.label.strip():
+            out.append("The button needs a label.")
+        if safe_url(block.href) is None:
+            out.append("The button's link must start with https:// or mailto:.")
+    elif isinstance(block, Columns):
+        for side, column in (("Left", block.left), ("Right", block.right)):
+            if column.image_src and safe_url(column.image_src, image=True) is None:
+                out.append(f"{side} column: the picture needs an address starting with https://.")
+            if column.image_src and not column.image_alt.strip():
+                out.append(f"{side} column: describe the picture in a few words.")
+    elif isinstance(block, Text) and len(block.html) > MAX_TEXT:
+        out.append(f"The text is longer than {MAX_TEXT:,} characters.")
+    return out
+
+
 def problems(doc: BlockDocument) -> list[str]:
-    """What keeps the document from making a good message (one sentence each, block numbers from 1)."""
+    """What keeps the document from making a good message (block numbers from 1)."""
     out = []
     if len(doc.blocks) > MAX_BLOCKS:
         out.append(f"A message can have at most {MAX_BLOCKS} blocks.")
     for n, block in enumerate(doc.blocks, 1):
         where = f"Block {n} ({KIND_LABELS[block.kind].lower()})"
-        if isinstance(block, Image):
-            if safe_url(block.src, image=True) is None:
-                out.append(f"{where}: the picture needs an address starting with https://.")
-            if not block.alt.strip():
-                out.append(f"{where}: describe the picture in a few words (shown when images are off).")
-            if block.href and safe_url(block.href) is None:
-                out.append(f"{where}: the link must start with https:// or mailto:.")
-        elif isinstance(block, Button):
-            if not block.label.strip():
-                out.append(f"{where}: the button needs a label.")
-            if safe_url(block.href) is None:
-                out.append(f"{where}: the button's link must start with https:// or mailto:.")
-        elif isinstance(block, Columns):
-            for side, column in (("left", block.left), ("right", block.right)):
-                if column.image_src and safe_url(column.image_src, image=True) is None:
-                    out.append(f"{where}, {side}: the picture needs an address starting with https://.")
-                if column.image_src and not column.image_alt.strip():
-                    out.append(f"{where}, {side}: describe the picture in a few words.")
-        elif isinstance(block, Text) and len(block.html) > MAX_TEXT:
-            out.append(f"{where}: the text is longer than {MAX_TEXT:,} characters.")
+        out += [f"{where}: {p[0].lower()}{p[1:]}" for p in block_problems(block)]
     return out
 
 

@@ -165,7 +165,7 @@ class BlockEditor(QWidget):
         layout.addWidget(splitter, 1)
         self.problems_label = QLabel()
         self.problems_label.setWordWrap(True)
-        self.problems_label.setStyleSheet("color: #9a5b00;")
+        self.problems_label.setStyleSheet("color: #b86e00;")
         layout.addWidget(self.problems_label)
         self._fill_list(0)
         self._show_problems()
@@ -206,8 +206,10 @@ class BlockEditor(QWidget):
         self.changed.emit()
 
     def _show_problems(self) -> None:
-        found = blocks.problems(self.doc)
-        self.problems_label.setText("\n".join(found))
+        """The selected block's problems, under its form (the composer lists all of them)."""
+        row = self.list.currentRow()
+        found = blocks.block_problems(self.doc.blocks[row]) if 0 <= row < len(self.doc.blocks) else []
+        self.problems_label.setText("\n".join(self.tr(p) for p in found))
         self.problems_label.setVisible(bool(found))
 
     def problems(self) -> list[str]:
@@ -274,6 +276,7 @@ class BlockEditor(QWidget):
                     child.installEventFilter(self._watch)
             self.form_layout.addWidget(self.form, 1)
         self._update_buttons()
+        self._show_problems()
 
 
 # -- the forms --------------------------------------------------------------------------------------
