@@ -10,10 +10,11 @@ every message as for any other template.
 Storage: a block template is an ordinary HTML template whose source starts with a Jinja
 comment carrying the blocks::
 
-    {# mailer-blocks v1 sha256=<hash of the HTML below> {"blocks": [...]} #}
+    {# mailer-blocks v1 sha256=<hash of the HTML below> {"blocks": [...]} -#}
     <table role="presentation" ...>
 
-Jinja drops the comment when it compiles, so the mail carries only the HTML; the CLI, the
+Jinja drops the comment when it compiles (the ``-`` also drops the line break after it, so
+the plain-text part does not start with blank lines), so the mail carries only the HTML; the CLI, the
 preview and the sender need nothing new, and older copies of the app open it as HTML. The
 hash tells whether the HTML was changed elsewhere (CLI, an older app): then the blocks no
 longer describe it and :func:`read_source` returns None, so it is edited as HTML.
@@ -54,7 +55,7 @@ HEADING_LEVELS = {0: "banner", 1: "title", 2: "section"}
 ALIGNMENTS = ("left", "center")
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 
-MARKER_RE = re.compile(r"\A\{# mailer-blocks v(?P<version>\d+) sha256=(?P<hash>[0-9a-f]{64}) (?P<json>.*?) #\}\n",
+MARKER_RE = re.compile(r"\A\{# mailer-blocks v(?P<version>\d+) sha256=(?P<hash>[0-9a-f]{64}) (?P<json>.*?) -#\}\n",
                        re.DOTALL)
 
 # Sentences of the starter templates that are meant to be replaced (lower case, as written).
@@ -402,7 +403,7 @@ def to_source(doc: BlockDocument) -> str:
     """The template source of a block document: the blocks in a Jinja comment, then the HTML."""
     html = render_html(doc)
     digest = hashlib.sha256(html.encode("utf-8")).hexdigest()
-    return f"{{# mailer-blocks v{FORMAT_VERSION} sha256={digest} {_comment_json(doc)} #}}\n{html}"
+    return f"{{# mailer-blocks v{FORMAT_VERSION} sha256={digest} {_comment_json(doc)} -#}}\n{html}"
 
 
 def is_block_source(source: str) -> bool:

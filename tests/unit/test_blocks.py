@@ -164,3 +164,8 @@ def test_placeholders():
     assert blocks.placeholder_links('<a href="https://example.com/">x</a> <a href="https://www.example.org/a">') == [
         "example.com", "example.org"]
     assert blocks.placeholder_links('<a href="https://bakery.example/">x</a>') == []
+
+
+def test_plain_text_part_starts_with_the_message():
+    out = render(blocks.to_source(sample()))
+    assert out.text.startswith("Bakery & Co\n\nHello Anna,")
