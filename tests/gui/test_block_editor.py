@@ -288,3 +288,16 @@ def test_button_link_with_a_merge_field(qtbot, ctx, anna):
     composer.refresh()
     assert "block_problem" not in composer.preflight_codes()
     assert "My order (https://bakery.example/orders?who=anna@example.com)" in preview_text(composer)
+
+
+def test_templates_page_new_menu_offers_blocks_first_and_html_markdown_as_advanced(qtbot, ctx, anna):
+    template_service.create_template(ctx.app, "Old", subject="Hi", source="<p>Hello</p>")
+    page = TemplatesPage(ctx)
+    qtbot.addWidget(page)
+    assert page.list.item(0).text() == "Old  ·  HTML"
+    actions = page.new_button.menu().actions()
+    assert actions[0].text() == "Blank template (blocks)"
+    advanced = next(a for a in actions if a.menu() is not None)
+    assert [a.text() for a in advanced.menu().actions()] == ["Blank HTML", "Blank Markdown"]
+    actions[0].trigger()
+    assert page.composer.mode == "blocks" and page.composer.block_editor.list.count() == 3
