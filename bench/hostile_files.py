@@ -3,7 +3,7 @@
 Every case runs the command a user would (``contacts import``, ``inbox import``, ``campaign
 create``) in a fresh process against a throw-away data folder, and prints what it answered,
 its wall time and its peak resident memory (the process and its helpers). The files are made
-first (tests/support/hostile_files.py) and deleted afterwards.
+first (tests/support/hostile_inputs.py) and deleted afterwards.
 
     .venv/bin/python bench/hostile_files.py [--only NAME ...] [--scale 0.1] [--keep DIR]
 
@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "support"))
 
-import hostile_files as hf  # noqa: E402
+import hostile_inputs as hf  # noqa: E402
 
 MB = hf.MB
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME
-from ..services.app import App
+from ..services.app import App, is_demo
 from .context import Events, UiContext
 from .dialogs.about import AboutDialog
 from .startup_check import StartupCheck
@@ -148,6 +148,15 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.status_label = QLabel("")
         self.statusBar().addPermanentWidget(self.status_label)
+        self.demo_label = QLabel(self.tr("Demo: a throw-away data folder — nothing here is kept"))
+        self.demo_label.setObjectName("demoMark")
+        self.demo_label.setStyleSheet("QLabel#demoMark { background: #7b3fb3; color: white; font-weight: bold;"
+                                      " border-radius: 4px; padding: 1px 8px; }")
+        self.statusBar().addWidget(self.demo_label)
+        demo = is_demo(app)
+        self.demo_label.setVisible(demo)
+        if demo:
+            self.setWindowTitle(self.tr("{name} — demo").format(name=APP_NAME))
         self.events.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.events.navigate.connect(self.show_page)
         self.events.settings_changed.connect(self._apply_appearance)
@@ -298,7 +307,10 @@ class MainWindow(QMainWindow):
         from ..services import inbox_status
 
         text, urgent = inbox_status.reminder(self.app)
-        self.status_label.setText(("⚠ " if urgent else "") + text)
+        # Overview and the Inbox page say when the inbox was processed; the status bar speaks
+        # up only when it is overdue (opt-outs must be honoured within two days), on every page.
+        self.status_label.setText("⚠ " + text if urgent else "")
+        self.status_label.setVisible(urgent)
         self.status_label.setStyleSheet("color: #b3261e; font-weight: bold;" if urgent else "")
 
     def peek_mailboxes(self) -> None:

@@ -231,7 +231,7 @@ def test_one_person_unsubscribed_from_the_selection_bar_after_asking(qtbot, app,
     before = page.detail.contact.status
     # one place for each action: the person's pane has no second Unsubscribe or Erase
     assert not hasattr(page.detail, "unsubscribe_button") and not hasattr(page.detail, "erase_button")
-    assert page.detail.export_button.text() == "Export this person's data…"
+    assert page.detail.export_button.text() == "Export their data…"
     assert page.export_button.text() == "Export to CSV…"
     told: list[str] = []
     page.ctx.events.status_message.connect(told.append)

@@ -26,11 +26,15 @@ def test_sandbox_setup_saves_identity(qtbot, app):
     assert wizard.business.isComplete()
     qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
     assert wizard.currentPage() is wizard.sending
+    assert wizard.sending.problem.text() == ""  # nothing typed yet: nothing to complain about
     qtbot.keyClicks(wizard.sending.from_address, "not an address")
-    assert not wizard.sending.isComplete()
+    assert not wizard.sending.isComplete() and not next_button.isEnabled()
+    assert wizard.sending.problem.text() == "From address: An email address must have an @-sign."  # says why
+    assert wizard.sending.problem.isVisible()
     wizard.sending.from_address.clear()
     qtbot.keyClicks(wizard.sending.from_address, "news@bakery.example")
     assert wizard.sending.use_sandbox.isChecked() and wizard.sending.isComplete()
+    assert wizard.sending.problem.text() == ""
     qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
     assert wizard.replies.mailbox.text() == "news@bakery.example"  # proposed from the From address
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)

@@ -323,8 +323,10 @@ class ContactsModel(QAbstractTableModel):
                 return ", ".join(contact.lists)
             if column == "created":
                 return contact.created_at[:10]
-        elif role == Qt.ItemDataRole.ToolTipRole and column == "status":
-            return self.tr(STATUS_HELP.get(contact.status, ""))
+        elif role == Qt.ItemDataRole.ToolTipRole:
+            if column == "status":
+                return self.tr(STATUS_HELP.get(contact.status, ""))
+            return {"email": contact.email, "name": contact.name, "lists": ", ".join(contact.lists)}.get(column) or None
         elif role == Qt.ItemDataRole.ForegroundRole and column == "status":
             return STATUS_COLOURS.get(contact.status)
         elif role == Qt.ItemDataRole.UserRole:

@@ -15,13 +15,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -36,10 +36,12 @@ from ...services.sender import SendControl, campaign_status, resend_uncertain, s
 from ...services.sender_sample import send_test_message
 from ..background_read import LatestRead
 from ..context import UiContext
-from ..models.deliveries_model import STATE_LABELS, CampaignsModel, DeliveriesModel
+from ..models.deliveries_model import CAMPAIGN_STATE_LABELS, STATE_LABELS, CampaignsModel, DeliveriesModel
 from ..plurals import tr_n
 from ..prompts import Prompts
+from ..widgets.empty_state import EmptyState
 from ..widgets.send_progress import SendProgress
+from ..widgets.tables import fit_columns, keep_room
 from .campaigns_dialogs import ConfirmationRequestsDialog, NewCampaignDialog
 
 REASON_LABELS = {
@@ -89,11 +91,23 @@ class CampaignsPage(QWidget):
                                    "campaign-figures", self)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        QVBoxLayout(self).addWidget(splitter)
+        self.stack = QStackedWidget()
+        QVBoxLayout(self).addWidget(self.stack)
+        self.empty = EmptyState(
+            self.tr("No campaigns yet"),
+            self.tr("A campaign sends one of your templates to a list. Only people who confirmed receive it: "
+                    "new contacts first get a short request to confirm (double opt-in).<br><br>"
+                    "Before the first send, the program checks the message — your postal address, the "
+                    "unsubscribe link, your domain's settings — and says who is left out and why. Until you set "
+                    "up your own mail account, everything goes to the sandbox on this computer."))
+        self.empty.add_button(self.tr("New campaign…"), self.new_campaign, primary=True)
+        self.empty.add_button(self.tr("Send confirmation requests…"), self.send_confirmation_requests)
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(splitter)
         splitter.addWidget(self._build_history())
         splitter.addWidget(self._build_detail())
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([470, 700])
+        splitter.setSizes([560, 620])
         ctx.events.campaigns_changed.connect(self.refresh)
         ctx.events.contacts_changed.connect(self._show_summary)
         ctx.events.settings_changed.connect(self._fill_accounts)
@@ -121,8 +135,12 @@ class CampaignsPage(QWidget):
         self.history.setModel(self.history_model)
         self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.history.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.history.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        figures = ["99,999"]
+        fit_columns(self.history, stretch=0, values={
+            2: [self.tr(v) for v in CAMPAIGN_STATE_LABELS.values()], 3: figures, 4: figures,
+            5: ["2026-12-31"]}, widths={1: 90})
+        # a narrow window hides the date, the list, then the failures before the name gets cramped
+        self._history_columns = keep_room(self.history, stretch=0, minimum=140, optional=[5, 1, 4])
         self.history.setWordWrap(False)
         self.history.verticalHeader().hide()
         self.history.selectionModel().currentRowChanged.connect(self._row_chosen)
@@ -232,7 +250,8 @@ class CampaignsPage(QWidget):
         self.log_view.setAccessibleName(self.tr("Per-recipient log"))
         self.log_view.setModel(self.log_model)
         self.log_view.verticalHeader().hide()
-        self.log_view.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.log_view, stretch=3, values={4: ["2026-12-31 23:59"]}, widths={0: 160, 1: 100})
+        self._log_columns = keep_room(self.log_view, stretch=3, minimum=100, optional=[4, 2])
         log_layout.addWidget(self.log_view)
         layout.addWidget(log_box, 1)
         self._fill_accounts()
@@ -252,6 +271,7 @@ class CampaignsPage(QWidget):
 
     def refresh(self) -> None:
         self.history_model.refresh()
+        self.stack.setCurrentIndex(1 if self.history_model.rowCount() else 0)
         self._count_soon()
         if self.campaign_id is None and self.history_model.rowCount() > 0:
             first = self.history_model.line_at(0)  # the newest campaign, so the page opens on something

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
@@ -36,6 +35,7 @@ from ..models.contacts_model import COLUMNS, SORTABLE, STATUS_LABELS, ContactsMo
 from ..plurals import tr_n
 from ..prompts import Prompts
 from ..widgets.empty_state import EmptyState
+from ..widgets.tables import fit_columns, keep_room
 from . import contacts_export, contacts_request
 from .contacts_order import ListOrderLoader
 from .contacts_panels import DetailPanel, JobBar, ListsPanel
@@ -149,10 +149,11 @@ class ContactsPage(QWidget):
         header = self.table.horizontalHeader()
         self._sort_indicator = (0, Qt.SortOrder.AscendingOrder)
         header.sortIndicatorChanged.connect(self._sort_indicator_changed)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for col, width in enumerate((220, 150, 105, 140)):
-            header.resizeSection(col, width)
+        # the address takes the room left; a status and a date always show whole
+        fit_columns(self.table, stretch=0, values={2: [self.tr(v) for v in STATUS_LABELS.values()],
+                                                   4: ["2026-12-31"]}, widths={1: 130, 3: 120})
+        # a narrow window hides the date, then the lists, then the name before the address is cut
+        self._columns = keep_room(self.table, stretch=0, minimum=180, optional=[4, 3, 1])
 
         self.lists_panel = ListsPanel(self.app, self.prompts)
         self.detail = DetailPanel(self.app)
@@ -160,13 +161,13 @@ class ContactsPage(QWidget):
         splitter.addWidget(self.lists_panel)
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
-        self.lists_panel.setMinimumWidth(190)
+        self.lists_panel.setMinimumWidth(200)
         self.lists_panel.setMaximumWidth(280)
-        self.detail.setMinimumWidth(340)
+        self.detail.setMinimumWidth(275)
         splitter.setChildrenCollapsible(False)
         for index, stretch in enumerate((0, 1, 0)):
             splitter.setStretchFactor(index, stretch)
-        splitter.setSizes([200, 640, 340])
+        splitter.setSizes([200, 660, 300])
         layout.addWidget(splitter, 1)
         self.job_bar = JobBar()
         layout.addWidget(self.job_bar)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -105,7 +106,11 @@ class ListsPanel(QWidget):
         self.delete_button = QPushButton(self.tr("Delete…"))
         self.delete_button.setToolTip(self.tr("Deletes the list only; its contacts stay."))
         buttons = QHBoxLayout()
+        buttons.setSpacing(4)
         for b in (self.new_button, self.rename_button, self.delete_button):
+            b.setMinimumWidth(0)  # three fit a narrow panel: as wide as their words
+            b.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+            b.setStyleSheet("QPushButton { padding: 3px 6px; }")
             buttons.addWidget(b)
         layout.addWidget(title)
         layout.addWidget(self.view, 1)
@@ -222,9 +227,19 @@ def _table(headers: list[str], name: str) -> QTableWidget:
     table.verticalHeader().hide()
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
+    table.setWordWrap(False)
+    table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # every cell has its whole text as tooltip
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
     return table
+
+
+def _fit(table: QTableWidget, longest: int = 240) -> None:
+    """Columns as wide as their content, none wider than ``longest`` pixels (the rest elides)."""
+    table.resizeColumnsToContents()
+    for col in range(table.columnCount() - 1):
+        table.setColumnWidth(col, min(table.columnWidth(col), longest))
 
 
 def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
@@ -234,6 +249,7 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
             item = QTableWidgetItem(value)
             item.setToolTip(value)
             table.setItem(r, c, item)
+    _fit(table)
 
 
 class DetailPanel(QWidget):
@@ -266,7 +282,7 @@ class DetailPanel(QWidget):
         self.confirm_button = QPushButton(self.tr("Record confirmation…"))
         self.confirm_button.setToolTip(self.tr("Only a new, recorded confirmation makes an unsubscribed, bounced "
                                                "or complained contact mailable again."))
-        self.export_button = QPushButton(self.tr("Export this person's data…"))
+        self.export_button = QPushButton(self.tr("Export their data…"))
         self.export_button.setToolTip(self.tr("Everything held about this person, as a JSON file (GDPR access "
                                               "and portability)."))
         self.request_button = QPushButton(self.tr("Ask to confirm…"))
