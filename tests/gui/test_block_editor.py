@@ -301,3 +301,22 @@ def test_templates_page_new_menu_offers_blocks_first_and_html_markdown_as_advanc
     assert [a.text() for a in advanced.menu().actions()] == ["Blank HTML", "Blank Markdown"]
     actions[0].trigger()
     assert page.composer.mode == "blocks" and page.composer.block_editor.list.count() == 3
+
+
+def test_block_editor_fits_a_1024_by_700_window(qtbot, ctx, anna):
+    starter = next(s for s in template_service.starter_templates() if s.key == "newsletter")
+    composer = ComposerDialog(ctx, starter=starter)
+    qtbot.addWidget(composer)
+    composer.resize(1024, 700)
+    composer.show()
+    qtbot.waitExposed(composer)
+    editor = composer.block_editor
+    editor.list.setCurrentRow(2)   # a text block: the tallest form
+    qtbot.wait(50)
+    for button in (editor.add_button, editor.up_button, editor.down_button, editor.delete_button,
+                   composer.html_button, composer.save_button):
+        assert button.width() >= button.sizeHint().width(), button.text()   # no clipped labels
+    assert editor.list.visualItemRect(editor.list.item(3)).bottom() <= editor.list.viewport().height()
+    text = field(composer, "Text")
+    assert text.height() >= 100 and text.width() >= 380
+    assert composer.preview.html_view.width() >= 380
