@@ -320,3 +320,23 @@ def test_block_editor_fits_a_1024_by_700_window(qtbot, ctx, anna):
     text = field(composer, "Text")
     assert text.height() >= 100 and text.width() >= 380
     assert composer.preview.html_view.width() >= 380
+
+
+def test_undo_delete_and_remove_a_link(qtbot, ctx, anna):
+    tid = template_service.install_starter(ctx.app, "letter")
+    composer = ComposerDialog(ctx, template_id=tid)
+    qtbot.addWidget(composer)
+    editor = composer.block_editor
+    before = editor.document()
+    editor.list.setCurrentRow(0)
+    click(qtbot, editor.delete_button)
+    assert editor.doc.blocks == [] and editor.undo_button.isVisibleTo(composer)
+    click(qtbot, editor.undo_button)
+    assert editor.document() == before and not editor.undo_button.isVisibleTo(composer)
+    text = field(composer, "Text")
+    rich = text.parent()
+    cursor = text.document().find("link")
+    text.setTextCursor(cursor)
+    assert rich.apply_link("")
+    html = editor.doc.blocks[0].html
+    assert "example.com" not in html and "perhaps a link." in html

@@ -149,7 +149,13 @@ class BlockEditor(QWidget):
         self.delete_button = QPushButton(self.tr("Delete"))
         self.delete_button.setToolTip(self.tr("Remove the selected block (Delete)"))
         self.delete_button.clicked.connect(self.delete_current)
+        self.undo_button = QPushButton(self.tr("Undo delete"))
+        self.undo_button.setToolTip(self.tr("Put the block just deleted back where it was"))
+        self.undo_button.clicked.connect(self.undo_delete)
+        self.undo_button.hide()
+        self._deleted: tuple[int, object] | None = None
         row.addWidget(self.add_button)
+        row.addWidget(self.undo_button)
         row.addStretch(1)
         for b in (self.up_button, self.down_button, self.delete_button):
             row.addWidget(b)
@@ -222,6 +228,7 @@ class BlockEditor(QWidget):
             return
         at = self.list.currentRow() + 1 if self.list.currentRow() >= 0 else len(self.doc.blocks)
         self.doc.blocks.insert(at, NEW_BLOCKS[kind]())
+        self._forget_deleted()
         self._fill_list(at)
         self._edited()
         if self.form is not None:
@@ -236,6 +243,7 @@ class BlockEditor(QWidget):
             return
         items = self.doc.blocks
         items[row], items[to] = items[to], items[row]
+        self._forget_deleted()
         self._fill_list(to)
         self._edited()
 
@@ -243,9 +251,25 @@ class BlockEditor(QWidget):
         row = self.list.currentRow()
         if row < 0:
             return
-        del self.doc.blocks[row]
+        self._deleted = (row, self.doc.blocks.pop(row))
         self._fill_list(row)
         self._edited()
+        self.undo_button.show()
+
+    def undo_delete(self) -> None:
+        if self._deleted is None:
+            return
+        row, block = self._deleted
+        self._deleted = None
+        self.undo_button.hide()
+        self.doc.blocks.insert(min(row, len(self.doc.blocks)), block)
+        self._fill_list(row)
+        self._edited()
+
+    def _forget_deleted(self) -> None:
+        """Undo brings a block back to where it was; after other changes to the order it cannot."""
+        self._deleted = None
+        self.undo_button.hide()
 
     def insert_text(self, text: str) -> bool:
         """Insert ``text`` (a merge field) where the user was typing; False when no field had the focus."""

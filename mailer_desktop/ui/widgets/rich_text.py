@@ -133,13 +133,18 @@ class RichTextBox(QWidget):
         self.edit.setFocus()
 
     def ask_link(self) -> None:
-        url, ok = QInputDialog.getText(self, self.tr("Link"), self.tr("Web address (https://…) or mailto: address"),
-                                       text="https://")
+        current = self.edit.textCursor().charFormat().anchorHref() or "https://"
+        url, ok = QInputDialog.getText(self, self.tr("Link"),
+                                       self.tr("Web address (https://…) or mailto: address; leave empty to "
+                                               "remove the link"), text=current)
         if ok:
             self.apply_link(url)
 
     def apply_link(self, url: str) -> bool:
-        """Link the selection (or insert the address as a link); False when the address is refused."""
+        """Link the selection (or insert the address as a link); an empty address removes the
+        selection's link. False when the address is refused."""
+        if not url.strip() or url.strip() in ("https://", "mailto:"):
+            return self.remove_link()
         href = safe_url(url)
         if href is None:
             self.hint.setText(self.tr("Links must start with https:// or mailto:"))
@@ -158,6 +163,19 @@ class RichTextBox(QWidget):
             cursor.setCharFormat(QTextCharFormat())
         self.edit.setTextCursor(cursor)
         self.edit.setFocus()
+        return True
+
+    def remove_link(self) -> bool:
+        cursor = self.edit.textCursor()
+        if not cursor.hasSelection():
+            cursor.select(QTextCursor.SelectionType.WordUnderCursor)
+        fmt = QTextCharFormat()
+        fmt.setAnchor(False)
+        fmt.setAnchorHref("")
+        fmt.setFontUnderline(False)
+        fmt.setForeground(self.edit.palette().text())
+        cursor.mergeCharFormat(fmt)
+        self.hint.clear()
         return True
 
     def insert_text(self, text: str) -> None:
