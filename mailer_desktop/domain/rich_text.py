@@ -169,8 +169,11 @@ class _Sanitiser(HTMLParser):
         self.stack[-1].children.append(data)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
 def _collapse(text: str) -> str:
-    return re.sub(r"[ \t\r\n\f\v]+", " ", text)
+    return re.sub(r"[ \t\r\n\f\v]+", " ", _CONTROL.sub("", text))
 
 
 def _write(node: _Node, out: list[str], email: bool) -> bool:

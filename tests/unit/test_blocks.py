@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mailer_desktop.domain import blocks
 from mailer_desktop.domain.blocks import (
@@ -169,3 +172,26 @@ def test_placeholders():
 def test_plain_text_part_starts_with_the_message():
     out = render(blocks.to_source(sample()))
     assert out.text.startswith("Bakery & Co\n\nHello Anna,")
+
+
+TAGS = ["p", "b", "i", "a", "ul", "ol", "li", "br", "script", "style", "span", "div", "img", "svg", "em", "strong"]
+_markup = st.lists(st.one_of(
+    st.sampled_from([f"<{t}>" for t in TAGS] + [f"</{t}>" for t in TAGS]),
+    st.sampled_from(['<a href="https://ok.example/">', '<a href="javascript:x">', '<span style="font-weight:700">',
+                     '<img src=x onerror=alert(1)>', "{{ contact.name }}", "{%", "{#", "#}", "&amp;", "<!--", "-->"]),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12),
+), max_size=40).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_markup)
+def test_sanitizer_properties(markup):
+    clean = sanitize_rich_text(markup)
+    assert sanitize_rich_text(clean) == clean
+    tags = {t.lower() for t in re.findall(r"</?([a-zA-Z0-9]+)", clean)}
+    assert tags <= {"p", "br", "strong", "em", "a", "ul", "ol", "li"}
+    assert "javascript" not in "".join(re.findall(r'href="([^"]*)"', clean))
+    # Whatever it is, it compiles as part of a template and cannot break out of its block.
+    source = blocks.to_source(BlockDocument([Text(clean), Heading("end", 2)]))
+    out = render(source)
+    assert "end" in out.text
