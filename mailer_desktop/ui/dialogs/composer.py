@@ -4,8 +4,9 @@ Left: subject, preheader, the body with a merge-field picker, an optional plain-
 for campaigns, attachments. The body is edited in the block editor (headings, text, pictures,
 buttons, dividers, two columns) when it was made with it — the starter templates and new
 templates are — or as HTML or Markdown (the advanced mode). "Edit as HTML" leaves the block
-editor for good: the HTML can then be changed freely, and the blocks could no longer describe it. Right: the preview of the exact message a
-chosen contact would get (HTML, plain text, phone width, source) and the preflight list.
+editor for good: the HTML can then be changed freely, and the blocks could no longer describe
+it. Right: the preview of the exact message a chosen contact would get (HTML, plain text,
+phone width, source) and the preflight list.
 The preview renders through the same services as sending; the DNS part of the preflight
 runs as a background job on request.
 """
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain import blocks
+from ...domain.compliance import Finding
 from ...domain.templates import TemplateError
 from ...services import campaigns as campaign_service
 from ...services import templates as template_service
@@ -46,7 +48,7 @@ from ...services.preflight import run_preflight
 from ...services.preview import SAMPLE_CONTACT, known_fields, preview_contacts
 from ..context import UiContext
 from ..labels import BUILTIN_FIELD_LABELS, field_label
-from ..widgets.block_editor import BlockEditor
+from ..widgets.block_editor import BlockEditor, default_document
 from ..widgets.message_preview import MessagePreview
 
 REFRESH_DELAY_MS = 300
@@ -234,7 +236,7 @@ class ComposerDialog(QDialog):
         elif starter is not None:
             values = (starter.name, starter.subject, starter.preheader, "html", starter.source, "")
         elif source_format == "blocks":
-            values = ("", "", "", "html", blocks.to_source(BlockEditor().document()), "")
+            values = ("", "", "", "html", blocks.to_source(default_document()), "")
         else:
             values = ("", "", "", source_format, "", "")
         self.attachment_box.setVisible(self.campaign is not None)
@@ -336,13 +338,11 @@ class ComposerDialog(QDialog):
     def _show_report(self, report) -> None:
         self.last_report = report
         self.preflight_list.clear()
-        if self.mode == "blocks":
-            for problem in self.block_editor.problems():
-                item = QListWidgetItem(f"{LEVEL_MARK['warning']} {problem}")
-                item.setData(Qt.ItemDataRole.UserRole, "block_problem")
-                item.setToolTip(problem)
-                self.preflight_list.addItem(item)
-        for finding in report.items:
+        findings = list(report.items)
+        if self.mode == "blocks":  # a block's own problems come right after the errors
+            at = sum(1 for f in findings if f.level == "error")
+            findings[at:at] = [Finding("warning", "block_problem", p) for p in self.block_editor.problems()]
+        for finding in findings:
             if self.campaign is None and finding.code == "no_recipients":
                 continue  # a template has no recipients of its own
             item = QListWidgetItem(f"{LEVEL_MARK.get(finding.level, '')} {finding.message}")
