@@ -80,6 +80,7 @@ class RichTextBox(QWidget):
         self.edit.setAccessibleName(accessible_name or self.tr("Text"))
         self.edit.setTabChangesFocus(True)
         self.edit.setMinimumHeight(110)
+        self.edit.setPlaceholderText(self.tr("Write here…"))
         self.edit.setHtml(html)
         self.edit.document().setDocumentMargin(8)
         self.edit.textChanged.connect(self.changed)
