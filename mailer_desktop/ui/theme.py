@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleFactory
 
 ACCENT = QColor("#2f7fd8")
 
@@ -62,6 +62,15 @@ def dark_palette() -> QPalette:
     return p
 
 
+class _Style(QProxyStyle):
+    """Fusion, without the old-style icons on dialog buttons (OK, Cancel, Save, Yes, No)."""
+
+    def styleHint(self, hint, option=None, widget=None, return_data=None):  # noqa: N802 (Qt API)
+        if hint == QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons:
+            return 0
+        return super().styleHint(hint, option, widget, return_data)
+
+
 def style_sheet(dark: bool) -> str:
     """What the palette cannot say: light table lines, headers without heavy bevels, a clear
     keyboard focus, one set of spacings. Colours come from the palette (or are picked for the
@@ -85,7 +94,9 @@ QToolTip {{ padding: 4px 6px; }}
 
 def apply_theme(app: QApplication, choice: str = "system") -> bool:
     """Apply 'light', 'dark' or 'system'; returns True when the dark palette is in use."""
-    app.setStyle(QStyleFactory.create("Fusion"))
+    if not app.property("mailerStyle"):  # once: a style sheet wraps app.style() afterwards
+        app.setStyle(_Style(QStyleFactory.create("Fusion")))
+        app.setProperty("mailerStyle", True)
     dark = system_is_dark() if choice == "system" else choice == "dark"
     app.setPalette(dark_palette() if dark else light_palette())
     app.setProperty("mailerDarkTheme", dark)
