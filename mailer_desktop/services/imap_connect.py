@@ -138,8 +138,9 @@ def _connect(host: str, port: int, security: str, timeout: float, context: ssl.S
         raise ImapConnectError(f"IMAP {host}:{port}: nothing answers on port {port} (connection refused); check "
                                "the host and port (IMAP: 993 with TLS, 143 with STARTTLS)") from exc
     except socket.gaierror as exc:
-        raise ImapConnectError(f"IMAP {host}:{port}: the host name {host} cannot be found "
-                               f"({exc.strerror or exc})") from exc
+        from .sender_smtp import host_not_found
+
+        raise ImapConnectError(f"IMAP {host}:{port}: {host_not_found(host, exc)}") from exc
     except (OSError, imaplib.IMAP4.error) as exc:
         raise ImapConnectError(f"IMAP {host}:{port}: cannot connect ({exc})") from exc
     if security == "starttls":

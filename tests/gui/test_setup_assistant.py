@@ -112,3 +112,22 @@ def test_an_outside_change_keeps_unsaved_edits(qtbot, app):
     sender.name_edit.setText("")  # back to what was loaded: the next outside change is shown
     ctx.events.settings_changed.emit()
     assert sender.name_edit.text() == "Saved elsewhere"
+
+
+def test_sending_form_offers_the_accounts_and_saves_only_what_changed(qtbot, app):
+    from mailer_desktop.ui.widgets.settings_form import SettingsForm
+
+    accounts.add_account(app, "shop", host="127.0.0.1", port=2525, security="none")
+    form = SettingsForm(_ctx(app), "Sending")
+    qtbot.addWidget(form)
+    form.show()
+    combo = form.editors["sending.default_account"]
+    assert [combo.itemData(i) for i in range(combo.count())] == ["sandbox", "shop"]  # a choice, not free text
+    assert combo.itemText(0) == "Sandbox (this computer only)" and combo.currentData() == "sandbox"
+    assert not form.save_button.isEnabled()  # nothing to save yet
+    assert form.save_button.width() < form.width() / 2  # not a full-width bar
+    combo.setCurrentIndex(1)
+    assert form.save_button.isEnabled()
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert app.settings.get("sending.default_account") == "shop"
+    assert form.status.text() == "Saved." and not form.save_button.isEnabled()
