@@ -202,6 +202,7 @@ class ConnectionWork:
 
     async def _connect(self, item: Item) -> wire.Session | None:
         ctl = self.control
+        await asyncio.sleep(0)  # a session just closed is gone before the next one opens
         opening = asyncio.ensure_future(open_session(self.endpoint))
         try:
             if not await ctl.until_ended(opening):  # stopped while connecting
