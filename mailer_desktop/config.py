@@ -156,6 +156,16 @@ SETTINGS: dict[str, Setting] = _settings(
             "Authentication-Results headers (e.g. mx.google.com). Only that server's SPF/DKIM/DMARC verdicts "
             "are trusted; an opt-out without a token whose sender failed SPF and DMARC there waits for your "
             "decision. Empty: no header is trusted. IMAP accounts have their own.", "Inbox"),
+    # OAuth2 sign-in: the program ships no client ID; a business or packager registers its own (README)
+    Setting("oauth.microsoft_client_id", "", "Microsoft application (client) ID",
+            "From your app registration in Microsoft Entra (a public client with the redirect URI "
+            "http://127.0.0.1). Empty: the MAILER_DESKTOP_MICROSOFT_CLIENT_ID environment variable.", "Sign-in"),
+    Setting("oauth.google_client_id", "", "Google OAuth client ID",
+            "From a Desktop app OAuth client in Google Cloud. Empty: the MAILER_DESKTOP_GOOGLE_CLIENT_ID "
+            "environment variable.", "Sign-in"),
+    Setting("oauth.google_client_secret", "", "Google OAuth client secret (desktop app)",
+            "Google issues desktop apps a 'secret' that is not secret and asks for it when tokens are "
+            "exchanged. Empty: the MAILER_DESKTOP_GOOGLE_CLIENT_SECRET environment variable.", "Sign-in"),
     # Backups
     Setting("backup.folder", "", "Backup folder", "Empty: the 'backups' folder inside the data folder.", "Backups"),
     Setting("backup.keep", 10, "Backups to keep", "", "Backups"),

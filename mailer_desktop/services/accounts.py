@@ -1,4 +1,7 @@
-"""SMTP accounts: add, edit, remove, test. Passwords live only in the keyring.
+"""SMTP accounts: add, edit, remove, test. Passwords and OAuth2 tokens live only in the keyring.
+
+An account logs in with a password, with an OAuth2 sign-in (Microsoft, Google, another
+provider: see :mod:`.oauth_providers` and :mod:`.oauth_flow`), or not at all.
 
 The built-in ``sandbox`` account (created by the first migration) always exists and cannot be
 removed; only its port may change. Every other account is checked against the rules of
@@ -15,11 +18,12 @@ from ..storage import accounts as store
 from ..storage.accounts import AccountRow
 from .account_presets import PRESETS, preset
 from .app import App
+from .oauth_providers import OAuthConfig, account_config
 from .sender_smtp import Endpoint, SmtpSetupError, check_policy, classify, is_loopback, open_session
 
 __all__ = ["AccountError", "AccountRow", "ConnectionReport", "add_account", "edit_account", "remove_account",
            "list_accounts", "get_account", "endpoint_for", "test_connection", "test_sandbox", "PRESETS",
-           "password_of"]
+           "password_of", "sign_in", "token_source"]
 
 
 class AccountError(ValueError):
@@ -86,8 +90,12 @@ def _check_security(host: str, security: str, username: str) -> None:
 def add_account(app: App, name: str, *, host: str | None = None, port: int | None = None,
                 security: str | None = None, username: str = "", password: str | None = None,
                 preset_key: str = "other", pool_size: int | None = None, rate_per_second: float | None = None,
-                rate_per_hour: int | None = None, rate_per_day: int | None = None) -> AccountRow:
-    """Add an account; unspecified values come from the preset. The password goes to the keyring."""
+                rate_per_hour: int | None = None, rate_per_day: int | None = None,
+                oauth: OAuthConfig | None = None) -> AccountRow:
+    """Add an account; unspecified values come from the preset. The password goes to the keyring.
+
+    With ``oauth`` the account signs in with OAuth2 instead of a password (sign in afterwards with
+    :func:`sign_in`); its IMAP side, when set up, signs in with the same tokens."""
     try:
         p = preset(preset_key)
     except KeyError as exc:
@@ -102,7 +110,14 @@ def add_account(app: App, name: str, *, host: str | None = None, port: int | Non
         "rate_per_day": rate_per_day if rate_per_day is not None else p.rate_per_day,
     })
     _check_security(values["host"], values["security"], values["username"])
-    if values["username"] and not password:
+    if oauth is not None:
+        if password:
+            raise AccountError("an account signs in with OAuth2 or with a password, not both")
+        if not values["username"]:
+            raise AccountError("an OAuth2 account needs the address that signs in (the user name)")
+        values["oauth"] = oauth.to_json()
+        app.secrets.check()  # tokens go to the keyring: fail before writing anything without one
+    elif values["username"] and not password:
         raise AccountError("a user name needs a password (or leave the user name empty for no login)")
     if password and not values["username"]:
         raise AccountError("a password was given without a user name")
@@ -118,6 +133,11 @@ def add_account(app: App, name: str, *, host: str | None = None, port: int | Non
             raise AccountError(f"could not add the account: {exc}") from None
         if password:
             app.secrets.set(app.secrets.smtp_name(account_id), password)
+        if oauth is not None and p.imap_host:  # the same sign-in reads the provider's IMAP inbox
+            from ..storage.inbox import set_imap
+
+            set_imap(conn, account_id, imap_host=p.imap_host, imap_port=p.imap_port,
+                     imap_security=p.imap_security, imap_username=values["username"])
     return get_account(app, account_id)
 
 
@@ -139,6 +159,8 @@ def edit_account(app: App, ref: str | int, *, password: str | None = None, **cha
             if other is not None and other.id != account.id:
                 raise AccountError(f"an account named {values['name']!r} already exists")
         store.update(conn, account.id, values)
+        if password and account.uses_oauth:
+            raise AccountError(f"{account.name!r} signs in with OAuth2; it has no password to change")
         if password:
             app.secrets.set(app.secrets.smtp_name(account.id), password)
         elif "username" in values and not values["username"]:
@@ -154,6 +176,10 @@ def remove_account(app: App, ref: str | int) -> None:
         store.delete(app.db.conn, account.id)
     if account.username:
         app.secrets.delete(app.secrets.smtp_name(account.id))
+    if account.uses_oauth:
+        from . import oauth_tokens
+
+        oauth_tokens.forget(app, account.id)
 
 
 def password_of(app: App, account: AccountRow) -> str | None:
@@ -162,7 +188,20 @@ def password_of(app: App, account: AccountRow) -> str | None:
     return app.secrets.get(app.secrets.smtp_name(account.id))
 
 
-def endpoint_for(app: App, account: AccountRow, *, timeout: float = 30.0, tls_context=None) -> Endpoint:
+def token_source(app: App, account: AccountRow, *, tls_context=None, timeout: float = 30.0):
+    """The OAuth2 token source of an account (None for a password login)."""
+    if not account.uses_oauth:
+        return None
+    from .oauth_tokens import source_for
+
+    return source_for(app, account, tls_context=tls_context, timeout=timeout)
+
+
+def endpoint_for(app: App, account: AccountRow, *, timeout: float = 30.0, tls_context=None,
+                 oauth_tls_context=None) -> Endpoint:
+    if account.uses_oauth:
+        return Endpoint(account.host, account.port, account.security, account.username, None, timeout,
+                        tls_context, token_source(app, account, tls_context=oauth_tls_context, timeout=timeout))
     password = password_of(app, account)
     if account.username and not password:
         raise AccountError(f"the password of account {account.name!r} is not in the keyring; enter it again "
@@ -186,6 +225,8 @@ class ConnectionReport:
     kind: str            # 'ok' or a SmtpSetupError kind
     message: str
     steps: list[str] = field(default_factory=list)
+    signed_in_as: str = ""     # OAuth2 accounts: the address that signed in
+    token_expires: str = ""    # OAuth2 accounts: when the current access token expires (UTC, ISO 8601)
 
 
 async def test_endpoint(ep: Endpoint, *, check_sender: str = "") -> ConnectionReport:
@@ -219,18 +260,22 @@ async def test_endpoint(ep: Endpoint, *, check_sender: str = "") -> ConnectionRe
 
 
 def test_connection(app: App, ref: str | int | AccountRow, *, password: str | None = None,
-                    timeout: float = 15.0, check_sender: str | None = None, tls_context=None) -> ConnectionReport:
+                    timeout: float = 15.0, check_sender: str | None = None, tls_context=None,
+                    oauth_tls_context=None) -> ConnectionReport:
     """Blocking 'Test connection' for GUI jobs and the CLI. ``password`` overrides the stored one
     (the GUI tests before saving). ``check_sender`` defaults to the configured From address."""
     account = ref if isinstance(ref, AccountRow) else get_account(app, ref)
     if account.is_sandbox:
         return test_sandbox(app, account, timeout=timeout)
+    sender = check_sender if check_sender is not None else (app.settings.get("sender.from_address") or "")
+    if account.uses_oauth:
+        return _test_oauth(app, account, timeout=timeout, check_sender=sender, tls_context=tls_context,
+                           oauth_tls_context=oauth_tls_context)
     stored = password if password is not None else (password_of(app, account) if account.username else None)
     if account.username and not stored:
         return ConnectionReport(False, "auth", f"no password is stored for {account.name!r}; enter it first")
     ep = Endpoint(account.host, account.port, account.security, account.username, stored, timeout, tls_context,
                   sandbox_key=_sandbox_key(app, account))
-    sender = check_sender if check_sender is not None else (app.settings.get("sender.from_address") or "")
     return asyncio.run(test_endpoint(ep, check_sender=sender))
 
 
@@ -254,6 +299,52 @@ def test_sandbox(app: App, account: AccountRow, *, timeout: float = 15.0) -> Con
         report.message += (f" Another program listens on port {account.port}, so sends to the sandbox use a "
                            "free port instead; nothing is handed to that program.")
     return report
+
+
+def _test_oauth(app: App, account: AccountRow, *, timeout: float, check_sender: str, tls_context,
+                oauth_tls_context) -> ConnectionReport:
+    """Test an OAuth2 account: the signed-in address and the token's expiry, then the server."""
+    from datetime import UTC, datetime
+
+    from .oauth_tokens import SignInRequired, TokenEndpointError, load
+
+    source = token_source(app, account, tls_context=oauth_tls_context, timeout=timeout)
+    try:
+        source.access_token()
+    except SignInRequired as exc:
+        return ConnectionReport(False, "signin", str(exc))
+    except TokenEndpointError as exc:
+        return ConnectionReport(False, "timeout", f"A new access token could not be fetched: {exc}.")
+    except ValueError as exc:  # no client ID configured
+        return ConnectionReport(False, "signin", str(exc))
+    tokens = load(app, account.id)
+    expires = datetime.fromtimestamp(tokens.expires_at, UTC)
+    signed_in = f"signed in as {tokens.user or account.username}"
+    ep = Endpoint(account.host, account.port, account.security, account.username, None, timeout, tls_context,
+                  source)
+    report = asyncio.run(test_endpoint(ep, check_sender=check_sender))
+    report.signed_in_as = tokens.user or account.username
+    report.token_expires = expires.isoformat(timespec="seconds")
+    report.steps.insert(0, f"{signed_in} ({account_config(account).label}); access token valid until "
+                           f"{expires:%Y-%m-%d %H:%M:%S} UTC")
+    if report.ok:
+        report.message = "Connection works: " + ", ".join(report.steps) + "."
+    else:
+        report.message = f"{signed_in}, but: {report.message}"
+    return report
+
+
+def sign_in(app: App, ref: str | int | AccountRow, open_browser, *, timeout: float | None = None,
+            progress=None, tls_context=None):
+    """Run the browser sign-in for an OAuth2 account and keep its tokens (see oauth_flow.sign_in)."""
+    from . import oauth_flow
+    from .progress import NO_PROGRESS
+
+    account = ref if isinstance(ref, AccountRow) else get_account(app, ref)
+    if not account.uses_oauth:
+        raise AccountError(f"account {account.name!r} logs in with a password, not with OAuth2")
+    return oauth_flow.sign_in(app, account, open_browser, timeout=timeout or oauth_flow.DEFAULT_TIMEOUT,
+                              progress=progress or NO_PROGRESS, tls_context=tls_context)
 
 
 def loopback(account: AccountRow) -> bool:

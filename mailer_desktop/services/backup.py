@@ -208,6 +208,7 @@ def set_auto_passphrase(app, passphrase: str | None) -> None:
 
 def _secret_names(snapshot: sqlite3.Connection, include_passwords: bool) -> list[str]:
     from .dkim import secret_name as dkim_secret_name
+    from .oauth_tokens import secret_name as oauth_secret_name
 
     names = [TOKEN_KEY, SUPPRESSION_KEY]
     # The DKIM key belongs to the From address's domain (services/dkim.py).
@@ -218,7 +219,8 @@ def _secret_names(snapshot: sqlite3.Connection, include_passwords: bool) -> list
             names.append(dkim_secret_name(domain))
     if include_passwords:
         for (account_id,) in snapshot.execute("SELECT id FROM accounts ORDER BY id"):
-            names += [SecretStore.smtp_name(account_id), SecretStore.imap_name(account_id)]
+            names += [SecretStore.smtp_name(account_id), SecretStore.imap_name(account_id),
+                      oauth_secret_name(account_id)]
     return list(dict.fromkeys(names))
 
 

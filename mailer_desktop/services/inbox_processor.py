@@ -38,6 +38,7 @@ from datetime import UTC, datetime, timedelta
 
 from ..domain import consent
 from ..domain.inbox import Result, classify
+from ..domain.inbox.arf import NOT_COMPLAINTS
 from ..storage import inbox as store
 from . import contacts
 from . import inbox_trust as trust
@@ -217,6 +218,11 @@ def _apply(app, result: Result, msg: SourceMessage, inbox_id_holder: list, conn,
     found = trust.verified_tokens(app, result)
     kind = result.kind
     out = Outcome(msg.label, kind, "nothing to do", why=result.reason)
+    # A feedback report that is no recipient's complaint (RFC 6591 authentication failure report,
+    # a "not spam" mark) is about the sending domain: nothing to change, nothing to decide.
+    if kind == "complaint" and result.category in NOT_COMPLAINTS:
+        out.action = f"{result.reason}; no contact changed"
+        return out
     if kind in ("hard", "soft", "complaint"):
         return _returned(app, result, found, inbox_id_holder[0], out, conn)
     if kind in ("unsubscribe", "confirmation"):

@@ -13,11 +13,14 @@ mail is, and ``mark_processed()``). Marking never deletes anything:
   unread and where it is, for the user's own mail program (``mark_processed(keep_unread=True)``).
 
 IMAP uses implicit TLS by default (STARTTLS or plain text on request; plain text only to a
-loopback address) with certificate checks; the password comes from the keyring.
+loopback address) with certificate checks; the password comes from the keyring. An account that
+signs in with OAuth2 authenticates with its access token instead (AUTHENTICATE OAUTHBEARER where
+the server offers it, XOAUTH2 otherwise), refreshed once more when the server refuses it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import email.utils
 import imaplib
 import os
@@ -29,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .file_kinds import not_a_file
 from .progress import NO_PROGRESS, Progress
 
 PROCESSED_KEYWORD = "MailerDesktopProcessed"
@@ -89,21 +93,48 @@ def is_mbox(path: Path) -> bool:
     return head == b"From "
 
 
+MESSAGE_LIMIT = 64 * 1024 * 1024  # bytes of one message kept for reading; the rest is skipped
+_LINE_PIECE = 1024 * 1024
+
+
 def iter_mbox(path: Path, label: str | None = None) -> Iterator[SourceMessage]:
-    """Messages of an mbox file (mboxo/mboxrd; ``>From`` lines are unescaped)."""
-    data = _read(path)
+    """Messages of an mbox file (mboxo/mboxrd; ``>From`` lines are unescaped), read as a stream:
+    one message at a time is in memory, and at most :data:`MESSAGE_LIMIT` bytes of it."""
     label = label or path.name
-    # A "From " line separates messages only at the start of the file or after a blank line.
-    starts = [m.start() for m in _MBOX_SEPARATOR.finditer(data)
-              if m.start() == 0 or data.endswith(b"\n\n", 0, m.start()) or data.endswith(b"\n\r\n", 0, m.start())]
-    for i, start in enumerate(starts):
-        end = starts[i + 1] if i + 1 < len(starts) else len(data)
-        chunk = data[start:end]
-        nl = chunk.find(b"\n")
-        body = chunk[nl + 1:] if nl >= 0 else b""
-        if b">From " in body:
-            body = _MBOXRD_ESCAPE.sub(rb"\1", body)
-        yield SourceMessage(body, f"{label}#{i + 1}", f"{path.name}#{i + 1}")
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    with fh:
+        message: list[bytes] | None = None
+        size = 0
+        number = 0
+        blank_before = True   # a "From " line separates messages only at the start or after a blank line
+        line_start = True     # long lines arrive in pieces: only a piece starting a line can be a separator
+        try:
+            while piece := fh.readline(_LINE_PIECE):
+                whole_line = piece.endswith(b"\n")
+                if line_start and blank_before and piece.startswith(b"From ") and _MBOX_SEPARATOR.match(piece):
+                    if message is not None:
+                        yield _mbox_message(message, label, path.name, number)
+                    number += 1
+                    message, size = [], 0
+                elif message is not None and size < MESSAGE_LIMIT:
+                    message.append(piece)
+                    size += len(piece)
+                blank_before = line_start and piece in (b"\n", b"\r\n")
+                line_start = whole_line
+        except OSError as exc:
+            raise SourceError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        if message is not None:
+            yield _mbox_message(message, label, path.name, number)
+
+
+def _mbox_message(lines: list[bytes], label: str, name: str, number: int) -> SourceMessage:
+    body = b"".join(lines)
+    if b">From " in body:
+        body = _MBOXRD_ESCAPE.sub(rb"\1", body)
+    return SourceMessage(body, f"{label}#{number}", f"{name}#{number}")
 
 
 def iter_maildir(path: Path) -> Iterator[SourceMessage]:
@@ -136,8 +167,10 @@ def _maildir_marker(root: Path, entry: Path) -> Callable[[bool], None]:
 
 
 def _read(path: Path) -> bytes:
+    """A message file, at most :data:`MESSAGE_LIMIT` bytes of it."""
     try:
-        return path.read_bytes()
+        with path.open("rb") as fh:
+            return fh.read(MESSAGE_LIMIT)
     except OSError as exc:
         raise SourceError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
 
@@ -148,8 +181,9 @@ def iter_paths(paths: Iterable[str | os.PathLike[str]], progress: Progress = NO_
     for given in paths:
         path = Path(given)
         progress.check()
-        if not path.exists():
-            raise SourceError(f"{path}: no such file or folder")
+        problem = not_a_file(path, folders=True)
+        if problem:
+            raise SourceError(problem)
         if is_maildir(path):
             yield from iter_maildir(path)
         elif path.is_dir():
@@ -207,7 +241,7 @@ def _loopback(host: str) -> bool:
 
 
 def connect_imap(settings: ImapSettings, password: str | None, *, timeout: float = 30.0,
-                 tls_context: ssl.SSLContext | None = None) -> imaplib.IMAP4:
+                 tls_context: ssl.SSLContext | None = None, oauth=None) -> imaplib.IMAP4:
     """A logged-in IMAP connection (TLS by default); SourceError with the reason otherwise."""
     where = f"IMAP {settings.host}:{settings.port} ({settings.account_name})"
     if not settings.host:
@@ -225,8 +259,10 @@ def connect_imap(settings: ImapSettings, password: str | None, *, timeout: float
                 conn.starttls(ssl_context=context)
     except (OSError, imaplib.IMAP4.error, ssl.SSLError) as exc:
         raise SourceError(f"{where}: cannot connect ({exc})") from exc
+    if oauth is not None:
+        _authenticate_oauth(conn, settings, oauth, where)
     try:
-        if settings.username:
+        if settings.username and oauth is None:
             if password is None:
                 raise SourceError(f"{where}: no password stored in the keyring for {settings.username!r}")
             conn.login(settings.username, password)
@@ -241,6 +277,45 @@ def connect_imap(settings: ImapSettings, password: str | None, *, timeout: float
     except (imaplib.IMAP4.error, OSError):
         pass
     return conn
+
+
+def _authenticate_oauth(conn: imaplib.IMAP4, settings: ImapSettings, source, where: str) -> None:
+    """AUTHENTICATE with an OAuth2 access token (``source``: an oauth_tokens.TokenSource); a refused
+    token is refreshed once. When the sign-in is gone the SourceError says "Sign in to <account>
+    again" (see oauth_tokens.sign_in_needed)."""
+    from ..domain.sasl import oauthbearer, xoauth2
+    from .oauth_tokens import SignInRequired, TokenEndpointError
+
+    offered = {c.upper() for c in getattr(conn, "capabilities", ())}
+    mechanism = "OAUTHBEARER" if "AUTH=OAUTHBEARER" in offered else "XOAUTH2"
+    user = settings.username
+    if not user:
+        _quiet_logout(conn)
+        raise SourceError(f"{where}: the account has no address to sign in with")
+
+    def attempt(token: str) -> None:
+        initial = (oauthbearer(user, token, settings.host, settings.port) if mechanism == "OAUTHBEARER"
+                   else xoauth2(user, token))
+        answers = iter([initial])
+        # After a refused token the server sends an error challenge; an empty answer ends it.
+        conn.authenticate(mechanism, lambda _challenge: next(answers, b""))
+
+    try:
+        token = source.access_token()
+        try:
+            attempt(token)
+        except imaplib.IMAP4.error:
+            attempt(source.access_token(force_refresh=True, rejected=token))
+    except SignInRequired as exc:
+        _quiet_logout(conn)
+        raise SourceError(f"{where}: {exc}") from exc
+    except TokenEndpointError as exc:
+        _quiet_logout(conn)
+        raise SourceError(f"{where}: a new access token could not be fetched ({exc})") from exc
+    except imaplib.IMAP4.error as exc:
+        _quiet_logout(conn)
+        again = SignInRequired(settings.account_name, f"the IMAP server refused the sign-in of {user}: {_text(exc)}")
+        raise SourceError(f"{where}: {again}") from exc
 
 
 def _text(exc: Exception) -> str:
@@ -379,8 +454,21 @@ def open_imap(app, account: str | int, *, timeout: float = 30.0,
     from ..secrets import SecretStore
 
     settings = imap_settings(app, account)
+    oauth, account = _token_source(app, settings.account_id, timeout)
+    if oauth is not None:
+        if not settings.username:  # the address that signed in
+            settings = dataclasses.replace(settings, username=account.username)
+        return connect_imap(settings, None, timeout=timeout, tls_context=tls_context, oauth=oauth), settings
     password = app.secrets.get(SecretStore.imap_name(settings.account_id)) if settings.username else None
     return connect_imap(settings, password, timeout=timeout, tls_context=tls_context), settings
+
+
+def _token_source(app, account_id: int, timeout: float):
+    """The account's OAuth2 tokens when it signs in with OAuth2 (its IMAP side too), else None."""
+    from .accounts import get_account, token_source
+
+    account = get_account(app, account_id)
+    return token_source(app, account, timeout=timeout), account
 
 
 def close_imap(conn: imaplib.IMAP4) -> None:

@@ -38,7 +38,7 @@ MAX_BACKOFF = 10.0  # seconds between tries to reach a server that is away
 
 # Setup failures that will not fix themselves: pause at once.
 FATAL_SETUP = {"auth", "auth_unavailable", "certificate", "insecure", "wrong_port", "tls", "unknown_host",
-               "not_sandbox"}
+               "not_sandbox", "signin"}
 
 
 @dataclass

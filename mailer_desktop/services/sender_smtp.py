@@ -42,6 +42,7 @@ class Endpoint:
     password: str | None = None
     timeout: float = 30.0
     tls_context: ssl.SSLContext | None = None   # tests: a context trusting a local test CA
+    oauth: object | None = None   # an oauth_tokens.TokenSource: sign in with XOAUTH2 instead of a password
     sandbox_key: bytes | None = None  # the sandbox: the server must prove it is this data folder's
 
 
@@ -49,7 +50,7 @@ class SmtpSetupError(Exception):
     """Connecting, TLS or AUTH failed. ``kind`` names the failure, the message explains it.
 
     kinds: unknown_host, refused, timeout, wrong_port, certificate, tls, auth, auth_unavailable,
-    relay_denied, insecure, disconnected, not_sandbox, other.
+    relay_denied, insecure, disconnected, not_sandbox, signin (the OAuth2 sign-in must be renewed), other.
     """
 
     def __init__(self, kind: str, message: str):
@@ -108,7 +109,10 @@ async def open_session(ep: Endpoint) -> aiosmtplib.SMTP:
                 raise SmtpSetupError(
                     "auth_unavailable", f"{ep.host} does not offer authentication on port {ep.port}. "
                     "Check the port (submission is usually 587 or 465) or leave the user name empty.")
-            await smtp.login(ep.username, ep.password or "")
+            if ep.oauth is not None:
+                await authenticate_oauth(smtp, ep)
+            else:
+                await smtp.login(ep.username, ep.password or "")
         return smtp
     except BaseException as exc:
         smtp.close()
@@ -116,6 +120,38 @@ async def open_session(ep: Endpoint) -> aiosmtplib.SMTP:
             raise
         if isinstance(exc, Exception):
             raise SmtpSetupError(*classify(exc, ep)) from exc
+        raise
+
+
+async def authenticate_oauth(smtp: aiosmtplib.SMTP, ep: Endpoint) -> None:
+    """AUTH XOAUTH2 with the account's access token; on 535/454 once more with a refreshed one.
+
+    A refused refresh (or no sign-in at all) is SmtpSetupError ``signin``; a token endpoint that
+    cannot be reached is ``timeout`` (a temporary failure)."""
+    from .oauth_tokens import SignInRequired, TokenEndpointError
+
+    if "xoauth2" not in smtp.server_auth_methods:
+        offered = " ".join(m.upper() for m in smtp.server_auth_methods) or "none"
+        raise SmtpSetupError("auth_unavailable", f"{ep.host} does not offer OAuth2 sign-in (AUTH XOAUTH2) on "
+                             f"port {ep.port}; it offers {offered}.")
+    source = ep.oauth
+    try:
+        token = await asyncio.to_thread(source.access_token)
+        try:
+            await smtp.auth_xoauth2(ep.username, token)
+        except aiosmtplib.SMTPResponseException as exc:
+            if exc.code not in (535, 454):
+                raise
+            token = await asyncio.to_thread(source.access_token, force_refresh=True, rejected=token)
+            await smtp.auth_xoauth2(ep.username, token)
+    except SignInRequired as exc:
+        raise SmtpSetupError("signin", str(exc)) from None
+    except TokenEndpointError as exc:
+        raise SmtpSetupError("timeout", f"Signing in to {ep.host} needs a new access token, but {exc}.") from None
+    except aiosmtplib.SMTPResponseException as exc:
+        if exc.code in (535, 454, 530, 534):
+            raise SmtpSetupError("signin", f"{ep.host} refused the OAuth2 sign-in of {ep.username} "
+                                 f"({exc.code} {exc.message.strip()}). Sign in again.") from None
         raise
 
 

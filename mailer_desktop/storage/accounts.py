@@ -24,6 +24,11 @@ class AccountRow:
     rate_per_day: int
     builtin: bool
     created_at: str
+    oauth: str = ""       # '' (password login) or the OAuth2 sign-in as JSON, see services.oauth_providers
+
+    @property
+    def uses_oauth(self) -> bool:
+        return bool(self.oauth)
 
     @property
     def is_sandbox(self) -> bool:
@@ -31,7 +36,7 @@ class AccountRow:
 
 
 EDITABLE = ("name", "preset", "host", "port", "security", "username", "pool_size",
-            "rate_per_second", "rate_per_hour", "rate_per_day")
+            "rate_per_second", "rate_per_hour", "rate_per_day", "oauth")
 _COLUMNS = ", ".join(f.name for f in fields(AccountRow))
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-from ..services.app import worker_thread_done
+from ..services.app import worker_thread_done, worker_thread_working
 from ..services.progress import Cancelled, Progress
 
 log = logging.getLogger(__name__)
@@ -91,6 +91,10 @@ class Job(QObject):
         self.result = None
 
     def _execute(self) -> None:
+        with worker_thread_working():  # closing the database waits for this job
+            self._run_fn()
+
+    def _run_fn(self) -> None:
         try:
             self.result = self._fn(self._progress)
         except Cancelled:

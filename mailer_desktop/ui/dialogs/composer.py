@@ -39,6 +39,7 @@ from ...services.compose import CampaignRenderer
 from ...services.preflight import run_preflight
 from ...services.preview import SAMPLE_CONTACT, known_fields, preview_contacts
 from ..context import UiContext
+from ..labels import BUILTIN_FIELD_LABELS, field_label
 from ..widgets.message_preview import MessagePreview
 
 REFRESH_DELAY_MS = 300
@@ -220,7 +221,9 @@ class ComposerDialog(QDialog):
         for label, snippet in BUILTIN_FIELDS:
             self.field_box.addItem(self.tr(label), snippet)
         for field in known_fields(self.app, list_id):
-            self.field_box.addItem(field, merge_snippet(field))
+            if field in BUILTIN_FIELD_LABELS:
+                continue  # listed above by its name ("First name", not first_name)
+            self.field_box.addItem(field_label(field), merge_snippet(field))
         self._contacts = preview_contacts(self.app, list_id) or [dict(SAMPLE_CONTACT)]
         for contact in self._contacts:
             label = f"{contact['name']} <{contact['email']}>" if contact["name"] else contact["email"]

@@ -177,7 +177,11 @@ class RepliesPage(QWizardPage):
         form = QFormLayout(self)
         self.mailbox = QLineEdit(ctx.app.settings.get("sender.unsubscribe_mailbox"))
         self.mailbox.setAccessibleName(self.tr("Unsubscribe mailbox"))
-        self.plus = QCheckBox(self.tr("My mailbox accepts name+anything@ addresses (plus-addressing)"))
+        self.plus = QCheckBox(self.tr("Mail to name+anything@ my domain also reaches this mailbox"))
+        self.plus.setToolTip(self.tr(
+            "Then the unsubscribe and confirmation addresses carry each person's code (news+code@…), so "
+            "replies are matched even when the subject was changed. Leave it off when unsure: the code "
+            "then travels in the subject."))
         self.plus.setChecked(ctx.app.settings.get("sender.plus_addressing"))
         form.addRow(self.tr("Reply mailbox"), self.mailbox)
         form.addRow("", self.plus)

@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services import contacts, inbox_processor, inbox_status
+from ...services import contacts, inbox_processor, inbox_status, sandbox_replies
 from ..context import UiContext
+from ..plurals import tr_n
+from ..prompts import Prompts
 from ..widgets.empty_state import EmptyState
 
 KIND_LABELS = {
@@ -55,6 +57,7 @@ class InboxPage(QWidget):
         self.ctx = ctx
         self.job = None
         self.last_report = None
+        self.prompts = Prompts()
         layout = QVBoxLayout(self)
 
         bar = QHBoxLayout()
@@ -190,9 +193,8 @@ class InboxPage(QWidget):
                 self.review.setItem(r, c, cell)
         n = len(self.review_items)
         if n:
-            waiting = self.tr("1 message needs") if n == 1 else self.tr("{n} messages need").format(n=n)
-            self.review_label.setText(waiting + self.tr(
-                " your decision (the third column says why). Choose the contact, then decide."))
+            self.review_label.setText(tr_n(self, "%n {message needs|messages need} your decision (the third column "
+                                               "says why). Choose the contact, then decide.", n))
         else:
             self.review_label.setText(self.tr("No replies wait for a decision."))
         rows = inbox_status.recent(app)
@@ -211,15 +213,33 @@ class InboxPage(QWidget):
 
     # -- processing ------------------------------------------------------------------------
     def process_inbox(self) -> None:
+        app = self.ctx.app
+        in_sandbox = sandbox_replies.waiting(app)
         if self.account.count() == 0:
-            self.choose_files()
+            choices = [("setup", self.tr("Set up a mailbox…")), ("files", self.tr("Pick mail files…"))]
+            text = self.tr("No mailbox for returned mail is set up yet. Set one up (IMAP, on the Accounts tab of "
+                           "Settings), or pick mail files saved from your mail program.")
+            if in_sandbox:
+                choices.insert(0, ("sandbox", self.tr("Process the sandbox's replies ({n})").format(n=in_sandbox)))
+                text += "\n\n" + tr_n(self, "%n {reply|replies} written on the Sandbox page {waits|wait}.", in_sandbox)
+            choice = self.prompts.choose(self, self.tr("Process inbox"), text, choices)
+            if choice == "files":
+                self.choose_files()
+            elif choice == "setup":
+                self.ctx.events.navigate.emit("settings")
+                self.ctx.events.status_message.emit(self.tr(
+                    "Add the mailbox your replies and bounces go to on the Accounts tab (IMAP)."))
+            elif choice == "sandbox":
+                self._start(lambda progress: sandbox_replies.process(app, progress),
+                            self.tr("Processing the sandbox's replies…"))
             return
         account = self.account.currentText()
-        app = self.ctx.app
 
         def work(progress):
             report = inbox_processor.import_imap(app, account, progress=progress)
             inbox_status.record_run(app, whole_mailbox=True)
+            if sandbox_replies.waiting(app):  # replies written on the Sandbox page, too
+                sandbox_replies.process(app, progress, into=report)
             return report
 
         self._start(work, self.tr("Fetching from {account}…").format(account=account))
@@ -244,7 +264,7 @@ class InboxPage(QWidget):
             inbox_status.record_run(app, whole_mailbox=False)
             return report
 
-        self._start(work, self.tr("Processing {n} item(s)…").format(n=len(paths)))
+        self._start(work, tr_n(self, "Processing %n {item|items}…", len(paths)))
 
     def _start(self, work, text: str) -> None:
         self.summary.setText(text)
@@ -271,10 +291,10 @@ class InboxPage(QWidget):
         if report.unchanged:
             parts.append(self.tr("{n} seen before (nothing changed)").format(n=report.unchanged))
         if report.review:
-            parts.append(self.tr("{n} need your decision").format(n=report.review))
+            parts.append(tr_n(self, "%n {needs|need} your decision", report.review))
         if report.not_mail:
-            parts.append(self.tr("{n} file(s) skipped: not mail messages ({names})").format(
-                n=len(report.not_mail), names=", ".join(Path(p).name for p in report.not_mail[:5])
+            parts.append(tr_n(self, "%n {file|files} skipped: not mail ({names})", len(report.not_mail)).format(
+                names=", ".join(Path(p).name for p in report.not_mail[:5])
                 + ("…" if len(report.not_mail) > 5 else "")))
         text = "; ".join(parts) + (f" — {kinds}" if kinds else "") + "."
         if report.warnings:

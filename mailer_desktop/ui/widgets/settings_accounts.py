@@ -3,6 +3,10 @@
 Passwords go straight to the keyring (services/accounts); the form never shows a stored one.
 "Test connection" runs in a background job and reports what failed in plain words (wrong
 port, certificate, login refused, relay denied, timeout, unknown host).
+
+Microsoft 365, Outlook.com, Gmail, Google Workspace and "OAuth2 (other provider)" can sign in in
+the browser instead of with a password: saving such a new account opens the sign-in window
+(ui/dialogs/oauth_sign_in.py), and "Sign in…" renews the sign-in later.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from PySide6.QtWidgets import (
 from ...services import accounts as service
 from ...services.account_presets import PRESETS
 from ...services.accounts import AccountError
+from ...services.oauth_providers import OAuthSetupError, account_config, config_for
 from ...storage.accounts import AccountRow
 from ..context import UiContext
 
@@ -40,6 +45,7 @@ class AccountSettings(QWidget):
         self.app = ctx.app
         self.current: AccountRow | None = None
         self.last_report: service.ConnectionReport | None = None
+        self.open_url = None  # how the sign-in window shows the provider's page (None: the system browser)
         layout = QHBoxLayout(self)
         left = QVBoxLayout()
         self.list = QListWidget()
@@ -65,6 +71,16 @@ class AccountSettings(QWidget):
         self.security = QComboBox()
         for key, label in SECURITY_LABELS.items():
             self.security.addItem(self.tr(label), key)
+        self.login = QComboBox()
+        self.login.addItem(self.tr("Password"), "password")
+        self.login.addItem(self.tr("Sign in in the browser (OAuth2)"), "oauth")
+        self.login.activated.connect(self._login_changed)
+        self.authorize_url = QLineEdit()
+        self.token_url = QLineEdit()
+        self.scopes = QLineEdit()
+        self.scopes.setPlaceholderText(self.tr("separated by spaces"))
+        self.client_id = QLineEdit()
+        self.client_id.setPlaceholderText(self.tr("empty: the one in Settings > Sign-in"))
         self.username = QLineEdit()
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -85,12 +101,16 @@ class AccountSettings(QWidget):
                                         "continues the next day. 0 means no limit."))
         for label, w in ((self.tr("Provider"), self.preset), (self.tr("Name"), self.name),
                          (self.tr("Server"), self.host), (self.tr("Port"), self.port),
-                         (self.tr("Encryption"), self.security), (self.tr("User name"), self.username),
+                         (self.tr("Encryption"), self.security), (self.tr("Login"), self.login),
+                         (self.tr("Authorize endpoint"), self.authorize_url), (self.tr("Token endpoint"), self.token_url),
+                         (self.tr("Scopes"), self.scopes), (self.tr("Client ID"), self.client_id),
+                         (self.tr("User name"), self.username),
                          (self.tr("Password"), self.password), (self.tr("Connections"), self.pool),
                          (self.tr("Messages per second"), self.rate), (self.tr("Messages per hour"), self.per_hour),
                          (self.tr("Messages per day"), self.per_day)):
             w.setAccessibleName(label)
             form.addRow(label, w)
+        self.form = form
         right.addLayout(form)
         self.hint = QLabel()
         self.hint.setWordWrap(True)
@@ -100,7 +120,10 @@ class AccountSettings(QWidget):
         self.test_button = QPushButton(self.tr("Test connection"))
         self.test_button.setToolTip(self.tr("Connect, encrypt and log in; nothing is sent."))
         self.remove_button = QPushButton(self.tr("Remove"))
-        for b in (self.save_button, self.test_button, self.remove_button):
+        self.sign_in_button = QPushButton(self.tr("Sign in…"))
+        self.sign_in_button.setToolTip(self.tr("Sign in to this account again in your browser."))
+        self.sign_in_button.clicked.connect(self.sign_in)
+        for b in (self.save_button, self.test_button, self.sign_in_button, self.remove_button):
             b.setAccessibleName(b.text())
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -148,6 +171,13 @@ class AccountSettings(QWidget):
         self.rate.setValue(acc.rate_per_second)
         self.per_hour.setValue(acc.rate_per_hour)
         self.per_day.setValue(acc.rate_per_day)
+        self.login.setCurrentIndex(self.login.findData("oauth" if acc.uses_oauth else "password"))
+        config = account_config(acc)
+        for w, value in ((self.authorize_url, config.authorize_url if config else ""),
+                         (self.token_url, config.token_url if config else ""),
+                         (self.scopes, " ".join(config.scopes) if config else ""),
+                         (self.client_id, config.client_id if config else "")):
+            w.setText(value)
         builtin = acc.builtin
         for w in (self.preset, self.name, self.host, self.security, self.username, self.password, self.rate,
                   self.per_hour, self.per_day):
@@ -155,6 +185,7 @@ class AccountSettings(QWidget):
         self.remove_button.setEnabled(not builtin)
         self.hint.setText(self.tr("The sandbox captures mail on this computer; see the Sandbox page.")
                           if builtin else self._preset_hint(acc.preset))
+        self._show_login(existing=True)
         self.message.clear()
 
     def _preset_hint(self, key: str) -> str:
@@ -172,6 +203,8 @@ class AccountSettings(QWidget):
         self.name.clear()
         self.password.clear()
         self.preset.setCurrentIndex(self.preset.findData("other"))
+        for w in (self.authorize_url, self.token_url, self.scopes, self.client_id):
+            w.clear()
         self._apply_preset()
         self.name.setFocus()
 
@@ -186,6 +219,36 @@ class AccountSettings(QWidget):
         self.per_hour.setValue(p.rate_per_hour)
         self.per_day.setValue(p.rate_per_day)
         self.hint.setText(self._preset_hint(p.key))
+        if self.current is None:
+            self.login.setCurrentIndex(self.login.findData("oauth" if p.oauth else "password"))
+        self._show_login(existing=self.current is not None)
+
+    def _login_changed(self, *_) -> None:
+        self._show_login(existing=self.current is not None)
+
+    def _oauth_chosen(self) -> bool:
+        return self.login.currentData() == "oauth"
+
+    def _show_login(self, *, existing: bool) -> None:
+        """The login choice for presets that can sign in in the browser; the endpoint fields for
+        another provider; the password only for a password login."""
+        p = PRESETS.get(self.preset.currentData())
+        can_oauth = bool(p and p.oauth)
+        if not can_oauth:
+            self.login.setCurrentIndex(self.login.findData("password"))
+        if p is not None and p.key == "oauth2":
+            self.login.setCurrentIndex(self.login.findData("oauth"))
+        oauth = self._oauth_chosen()
+        self.form.setRowVisible(self.login, can_oauth)
+        self.login.setEnabled(can_oauth and not existing and (p is None or p.key != "oauth2"))
+        generic = oauth and p is not None and p.key == "oauth2"
+        for w in (self.authorize_url, self.token_url, self.scopes):
+            self.form.setRowVisible(w, generic)
+            w.setEnabled(not existing)
+        self.form.setRowVisible(self.client_id, oauth)
+        self.client_id.setEnabled(not existing)
+        self.form.setRowVisible(self.password, not oauth)
+        self.sign_in_button.setVisible(bool(existing and self.current is not None and self.current.uses_oauth))
 
     def _values(self) -> dict:
         return {"host": self.host.text().strip(), "port": self.port.value(),
@@ -193,33 +256,59 @@ class AccountSettings(QWidget):
                 "pool_size": self.pool.value(), "rate_per_second": self.rate.value(),
                 "rate_per_hour": self.per_hour.value(), "rate_per_day": self.per_day.value()}
 
+    def _oauth_config(self):
+        return config_for(self.preset.currentData(), client_id=self.client_id.text().strip(),
+                          authorize_url=self.authorize_url.text().strip(), token_url=self.token_url.text().strip(),
+                          scopes=self.scopes.text().split())
+
     def save(self) -> bool:
         values = self._values()
         password = self.password.text() or None
+        new_oauth = self.current is None and self._oauth_chosen()
         try:
             if self.current is None:
-                acc = service.add_account(self.app, self.name.text(), password=password,
-                                          preset_key=self.preset.currentData(), **values)
+                acc = service.add_account(self.app, self.name.text(), password=None if new_oauth else password,
+                                          preset_key=self.preset.currentData(),
+                                          oauth=self._oauth_config() if new_oauth else None, **values)
             elif self.current.builtin:
                 acc = service.edit_account(self.app, self.current.id, port=values["port"],
                                            pool_size=values["pool_size"])
             else:
                 acc = service.edit_account(self.app, self.current.id, password=password, name=self.name.text(),
                                            preset=self.preset.currentData(), **values)
-        except AccountError as exc:
+        except (AccountError, OAuthSetupError) as exc:
             self.message.setText(str(exc))
             return False
         self.reload(select=acc.name)
         self.message.setText(self.tr("Saved."))
         self.ctx.events.settings_changed.emit()
+        if new_oauth:
+            self.sign_in()
         return True
+
+    def sign_in(self) -> None:
+        """Open the sign-in window for the chosen OAuth2 account (a background job waits for the browser)."""
+        from ..dialogs.oauth_sign_in import SignInDialog
+
+        acc = self.current
+        if acc is None or not acc.uses_oauth:
+            return
+        self.sign_in_dialog = dialog = SignInDialog(self.ctx, acc, self, open_url=self.open_url)
+        dialog.signed_in.connect(lambda _acc: self.message.setText(self.tr("Signed in.")))
+        dialog.finished.connect(lambda _r: self.message.setText(dialog.error) if dialog.error else None)
+        dialog.open()
+        dialog.start()
 
     def test(self) -> None:
         """Test what the form shows (a typed password is used without saving it first)."""
         acc = self.current
         values = self._values()
         probe = AccountRow(id=acc.id if acc else 0, name=self.name.text() or "new", preset=self.preset.currentData(),
-                           builtin=bool(acc and acc.builtin), created_at="", **values)
+                           builtin=bool(acc and acc.builtin), created_at="", oauth=acc.oauth if acc else "",
+                           **values)
+        if self._oauth_chosen() and not probe.uses_oauth:
+            self.message.setText(self.tr("Save the account first; then it signs in in your browser."))
+            return
         password = self.password.text() or None
         app = self.app
         self.test_button.setEnabled(False)
@@ -246,7 +335,7 @@ class AccountSettings(QWidget):
         if acc is None or acc.builtin:
             return
         answer = QMessageBox.question(self, self.tr("Remove account"),
-                                      self.tr("Remove the account {name} and its stored password?").format(
+                                      self.tr("Remove the account {name} and its stored password or sign-in?").format(
                                           name=acc.name),
                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                       QMessageBox.StandardButton.No)

@@ -350,7 +350,8 @@ class BackupSettings(QWidget):
     def _backed_up(self, info) -> None:
         self.refresh_list()
         self._say(self.tr("Backup written: %s (%s).") % (info.path, human_size(info.size)))
-        self.ctx.events.status_message.emit(self.tr("Backup written: %s") % info.path.name)
+        if not self.isVisible():  # started from the File menu elsewhere: say it where the user is
+            self.ctx.events.status_message.emit(self.tr("Backup written: %s") % info.path.name)
 
     # -- restore --------------------------------------------------------------------------------
     def choose_backup_file(self) -> Path | None:
