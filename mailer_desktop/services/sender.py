@@ -247,12 +247,14 @@ def _timeouts(app: App, options: SendOptions) -> Timeouts:
         return Timeouts.uniform(options.command_timeout)
     if options.timeouts is not None:
         return options.timeouts
-    get = app.settings.get
-    return Timeouts(greeting=float(get("sending.timeout_greeting_seconds")),
-                    mail=float(get("sending.timeout_envelope_seconds")),
-                    data=float(get("sending.timeout_data_seconds")),
-                    block=float(get("sending.timeout_block_seconds")),
-                    final=float(get("sending.timeout_final_seconds")))
+    rfc = Timeouts()
+
+    def get(key: str, default: float) -> float:
+        value = app.settings.get(f"sending.timeout_{key}_seconds")
+        return float(value) if value and value > 0 else default  # 0: the RFC's wait
+
+    return Timeouts(greeting=get("greeting", rfc.greeting), mail=get("envelope", rfc.mail),
+                    data=get("data", rfc.data), block=get("block", rfc.block), final=get("final", rfc.final))
 
 
 def _prepare(app: App, campaign: Any, account: AccountRow, control: SendControl) -> None:
