@@ -122,6 +122,7 @@ class _Run(ConnectionWork):
         self.rendered_ok = 0
         self.connect_failures = 0
         self.unreachable_since: float | None = None  # monotonic time of the first failed connect in a row
+        self.reached = False  # a connection of this run got through
         self.timeouts = _timeouts(app, options)
         self.outage_window = (options.outage_window if options.outage_window is not None
                               else float(app.settings.get("sending.outage_window_seconds")))

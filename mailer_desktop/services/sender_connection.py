@@ -219,7 +219,8 @@ class ConnectionWork:
             if not ctl.ending:
                 pool = max(1, self.account.pool_size)
                 down = time.monotonic() - (self.unreachable_since or time.monotonic())
-                delay = min(MAX_BACKOFF, self.options.retry_base * 2 ** ((self.connect_failures - 1) // pool),
+                doublings = min(16, (self.connect_failures - 1) // pool)  # one per round of the pool
+                delay = min(MAX_BACKOFF, self.options.retry_base * 2 ** doublings,
                             max(0.05, self.outage_window - down))
                 await ctl.sleep(delay)
             return None
@@ -227,6 +228,7 @@ class ConnectionWork:
             self.unreachable_since = None
             ctl.update(note="", state="sending")
         self.connect_failures = 0
+        self.reached = True
         self.sessions.add(session)
         return session
 
@@ -237,7 +239,8 @@ class ConnectionWork:
         if self.unreachable_since is None:
             self.unreachable_since = now
         down = now - self.unreachable_since
-        if exc.kind in FATAL_SETUP:
+        # A name that stops resolving after the server was reached is the network, not a typo.
+        if exc.kind in FATAL_SETUP and not (exc.kind == "unknown_host" and self.reached):
             self.control.stop(f"Sending paused: {exc}")
         elif down >= self.outage_window:
             self.control.stop(f"Sending paused: the server could not be reached for {down:,.0f} seconds "
