@@ -204,9 +204,16 @@ class ConnectionWork:
         ctl = self.control
         await asyncio.sleep(0)  # a session just closed is gone before the next one opens
         opening = asyncio.ensure_future(open_session(self.endpoint))
+        # While the server is away, one try never outlasts the outage window (a network that drops
+        # the connection attempt would otherwise hold it for the whole greeting wait).
+        left = (None if self.unreachable_since is None
+                else max(1.0, self.outage_window - (time.monotonic() - self.unreachable_since)))
         try:
-            if not await ctl.until_ended(opening):  # stopped while connecting
-                self.budget.give_back()
+            if not await ctl.until_ended(opening, left):
+                if not ctl.ending:
+                    raise SmtpSetupError("timeout", f"{self.endpoint.host}:{self.endpoint.port} did not answer "
+                                         "within the outage window")
+                self.budget.give_back()  # stopped while connecting
                 self.queue.put_back(item)
                 return None
             session = wire.Session(opening.result(), self.timeouts)
