@@ -126,8 +126,8 @@ class _Run(ConnectionWork):
         self.timeouts = _timeouts(app, options)
         self.outage_window = (options.outage_window if options.outage_window is not None
                               else float(app.settings.get("sending.outage_window_seconds")))
-        self.sessions: weakref.WeakSet[Any] = weakref.WeakSet()
-        self._paced_at = -1e9  # the open sessions, to expire at a stop
+        self.sessions: weakref.WeakSet[Any] = weakref.WeakSet()  # the open sessions, to expire at a stop
+        self._paced_at = -1e9  # when the pace was last worked out
 
     def _settle(self, item: Item, out: Outcome, message_id: str) -> None:
         ctl, lg, q = self.control, self.log, self.queue
