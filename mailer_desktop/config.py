@@ -39,7 +39,12 @@ class Paths:
 
     @property
     def backups(self) -> Path:
-        return self.home / "backups"
+        """The default backup folder: outside the data folder (in Documents), so that losing one
+        does not lose the other. A data folder named explicitly (tests, --demo, a second
+        business) keeps its backups beside it unless a folder is chosen."""
+        if self.home_overridden:
+            return self.home / "backups"
+        return Path(platformdirs.user_documents_dir()) / f"{APP_NAME} backups"
 
     @property
     def logs(self) -> Path:
@@ -167,7 +172,8 @@ SETTINGS: dict[str, Setting] = _settings(
             "Google issues desktop apps a 'secret' that is not secret and asks for it when tokens are "
             "exchanged. Empty: the MAILER_DESKTOP_GOOGLE_CLIENT_SECRET environment variable.", "Sign-in"),
     # Backups
-    Setting("backup.folder", "", "Backup folder", "Empty: the 'backups' folder inside the data folder.", "Backups"),
+    Setting("backup.folder", "", "Backup folder",
+            "Empty: 'Mailer Desktop backups' in your Documents folder, outside the data folder.", "Backups"),
     Setting("backup.keep", 10, "Backups to keep", "", "Backups"),
     Setting("backup.daily", True, "Back up daily while the app runs", "", "Backups"),
     Setting("backup.after_campaign", True, "Back up after each campaign", "Needs a stored backup passphrase.", "Backups"),

@@ -77,9 +77,28 @@ def main() -> int:
                 wizard.grab().save(str(out / "import-mapping.png"))
                 print(out / "import-mapping.png")
             wizard.close()
-            qt.quit()
+            shoot_block_editor()
 
         QTimer.singleShot(1500, mapping)
+
+    def shoot_block_editor() -> None:
+        """The composer with the Newsletter starter in the block editor, a text block selected."""
+        from mailer_desktop.services.templates import starter_templates
+        from mailer_desktop.ui.dialogs.composer import ComposerDialog
+
+        starter = next(s for s in starter_templates() if s.key == "newsletter")
+        composer = ComposerDialog(window.ctx, starter=starter, parent=window)
+        composer.resize(1200, 780)
+        composer.show()
+        composer.block_editor.list.setCurrentRow(2)
+
+        def grab() -> None:
+            composer.grab().save(str(OUT / "block_editor.png"))
+            print(OUT / "block_editor.png")
+            composer.close()
+            qt.quit()
+
+        QTimer.singleShot(1500, grab)
 
     QTimer.singleShot(800, shoot)
     code = qt.exec()

@@ -149,5 +149,11 @@ def preflight(args, ctx: Context) -> int:
     else:
         for item in report.items:
             ctx.say(f"{item.level.upper():<8} {item.message}")
-        ctx.say("Ready to send." if report.ok else "Sending is blocked until the errors are fixed.")
+        if not report.ok:
+            ctx.say("Sending is blocked until the errors are fixed.")
+        elif report.warnings:
+            count = len(report.warnings)
+            ctx.say(f"Ready to send; read the {count} warning{'s' if count != 1 else ''} above first.")
+        else:
+            ctx.say("Ready to send.")
     return 0 if report.ok else 1

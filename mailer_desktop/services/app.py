@@ -52,6 +52,16 @@ class App:
         self.db.close()
 
 
+DEMO_MARK = "demo.folder"  # app_meta key: the folder was filled by the demo (services/demo.py)
+
+
+def is_demo(app: App) -> bool:
+    """The data folder is the demo's throw-away folder."""
+    from ..storage.meta import get_meta
+
+    return get_meta(app.db.conn, DEMO_MARK) == "1"
+
+
 def worker_thread_working():
     """Context manager around a worker thread's use of the database: closing the app waits for
     it (interrupting its query) rather than closing a connection in use."""

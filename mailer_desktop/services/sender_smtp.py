@@ -173,6 +173,15 @@ def _port_hint(ep: Endpoint) -> str:
     return ""
 
 
+def host_not_found(host: str, exc: socket.gaierror) -> str:
+    """A name that could not be looked up: no network (the name server does not answer) is told
+    apart from a name that does not exist (a misspelt host)."""
+    if exc.errno in (socket.EAI_AGAIN, getattr(socket, "EAI_FAIL", socket.EAI_AGAIN)):
+        return (f"The server name {host!r} could not be looked up: no name server answered. Is this computer "
+                "online? Check the network connection and try again.")
+    return f"The server name {host!r} is unknown (DNS found nothing). Check the spelling."
+
+
 def classify(exc: BaseException, ep: Endpoint) -> tuple[str, str]:
     """(kind, message) for a failure while setting up a session."""
     where = f"{ep.host}:{ep.port}"
@@ -185,7 +194,7 @@ def classify(exc: BaseException, ep: Endpoint) -> tuple[str, str]:
                 "Check the host name (it must match the certificate, e.g. smtp.example.com, not an IP address).")
     for e in chain:
         if isinstance(e, socket.gaierror):
-            return "unknown_host", f"The server name {ep.host!r} is unknown (DNS found nothing). Check the spelling."
+            return "unknown_host", host_not_found(ep.host, e)
         if isinstance(e, ssl.SSLError):
             reason = getattr(e, "reason", "") or str(e)
             if "WRONG_VERSION_NUMBER" in reason.upper() or "wrong version" in str(e).lower():

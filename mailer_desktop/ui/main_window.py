@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME
-from ..services.app import App
+from ..services.app import App, is_demo
 from .context import Events, UiContext
 from .dialogs.about import AboutDialog
 from .startup_check import StartupCheck
@@ -148,6 +148,15 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.status_label = QLabel("")
         self.statusBar().addPermanentWidget(self.status_label)
+        self.demo_label = QLabel(self.tr("Demo: a throw-away data folder — nothing here is kept"))
+        self.demo_label.setObjectName("demoMark")
+        self.demo_label.setStyleSheet("QLabel#demoMark { background: #7b3fb3; color: white; font-weight: bold;"
+                                      " border-radius: 4px; padding: 1px 8px; }")
+        self.statusBar().addWidget(self.demo_label)
+        demo = is_demo(app)
+        self.demo_label.setVisible(demo)
+        if demo:
+            self.setWindowTitle(self.tr("{name} — demo").format(name=APP_NAME))
         self.events.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.events.navigate.connect(self.show_page)
         self.events.settings_changed.connect(self._apply_appearance)
@@ -285,8 +294,29 @@ class MainWindow(QMainWindow):
             return False
         return QDesktopServices.openUrl(QUrl.fromLocalFile(str(guide)))
 
+    def _icons(self) -> None:
+        """The sidebar's page icons in the theme's colours (drawn again when the theme changes)."""
+        from PySide6.QtGui import QPalette
+
+        from .icons import page_icon
+
+        palette = self.palette()
+        text = palette.color(QPalette.ColorRole.WindowText)
+        chosen = palette.color(QPalette.ColorRole.HighlightedText)
+        self.sidebar.setIconSize(QSize(20, 20))
+        for row, spec in enumerate(PAGES):
+            self.sidebar.item(row).setIcon(page_icon(spec.key, text, chosen))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        from PySide6.QtCore import QEvent
+
+        if event.type() == QEvent.Type.PaletteChange:
+            self._icons()
+        super().changeEvent(event)
+
     def _style(self) -> None:
-        # Palette-based colours follow the system's light or dark theme.
+        # Palette-based colours follow the system's light or dark theme; so do the page icons.
+        self._icons()
         self.sidebar.setStyleSheet(
             "QListWidget#sidebar { background: palette(alternate-base); padding-top: 8px; font-size: 11pt; }"
             "QListWidget#sidebar::item { padding-left: 14px; border-radius: 6px; margin: 1px 8px; }"

@@ -162,7 +162,10 @@ class JobRunner(QObject):
         job.wait()
         if job in self._jobs:
             self._jobs.remove(job)
-        self.finished.emit(job)
+        try:
+            self.finished.emit(job)
+        except RuntimeError:  # the runner (its window) was deleted meanwhile: nobody to tell
+            pass
         job.release()
 
     @property

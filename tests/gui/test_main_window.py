@@ -203,3 +203,40 @@ def test_the_status_bar_speaks_of_the_inbox_only_when_it_is_overdue(qtbot, app):
     record_run(app, whole_mailbox=True)
     window.update_inbox_status()  # processed: Overview and the Inbox page say when; the status bar is quiet
     assert not window.status_label.isVisible() and window.status_label.text() == ""
+
+
+def test_the_demo_says_it_is_the_demo(qtbot, tmp_path, app):
+    from mailer_desktop.services.demo import open_demo
+
+    ordinary = MainWindow(app)
+    qtbot.addWidget(ordinary)
+    ordinary.show()
+    assert not ordinary.demo_label.isVisible() and "demo" not in ordinary.windowTitle()
+    demo_app = open_demo(tmp_path / "demo")
+    try:
+        window = MainWindow(demo_app)
+        qtbot.addWidget(window)
+        window.show()
+        assert window.demo_label.isVisible() and "throw-away" in window.demo_label.text()
+        assert window.windowTitle().endswith("— demo")
+        window.close()
+    finally:
+        demo_app.close()
+
+
+def test_campaigns_without_any_says_what_a_campaign_is_and_offers_the_first_steps(qtbot, app):
+    from mailer_desktop.services.campaigns import create_campaign
+
+    window = MainWindow(app)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("campaigns")
+    assert page.stack.currentWidget() is page.empty and "No campaigns yet" in page.empty.title_label.text()
+    labels = [b.text() for b in page.empty.findChildren(type(page.send_button))]
+    assert "New campaign…" in labels and "Send confirmation requests…" in labels
+    from mailer_desktop.services import contacts
+
+    contacts.add_contact(app, "anna@example.com", lists=["News"], confirmed=True, evidence="t")
+    create_campaign(app, "First", "Hello", "News", html="<p>Hello</p>")
+    window.events.campaigns_changed.emit()
+    assert page.stack.currentIndex() == 1 and page.history_model.rowCount() == 1

@@ -53,7 +53,7 @@ def test_empty_page_offers_starters_and_saving_lists_the_template(qtbot, ctx, an
                                      source_format="markdown")
     page.refresh()
     assert sorted(page.list.item(i).text() for i in range(page.list.count())) == [
-        "Newsletter  ·  HTML", "Weekly specials  ·  Markdown"]
+        "Newsletter  ·  Blocks", "Weekly specials  ·  Markdown"]
 
 
 def test_composer_live_preview_merge_fields_and_preflight(qtbot, ctx, anna):

@@ -116,6 +116,18 @@ def _utf8_counts(data: bytes, decoder=None) -> tuple[int, int, int]:
     return len(text) - len(text.encode("ascii", "ignore")) - bad, bad, (found.start() if found else -1)
 
 
+def _all_utf8(path: Path) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as fh:
+        try:
+            while chunk := fh.read(SCAN_CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
 def _check_utf8(path: Path, encoding: str, sample: bytes = b"") -> tuple[str, bool]:
     """Verify a guessed encoding against the whole file (streamed) when UTF-8 is possible.
 
@@ -131,6 +143,8 @@ def _check_utf8(path: Path, encoding: str, sample: bytes = b"") -> tuple[str, bo
         if not wide or wide < bad:
             return encoding, False  # a legacy encoding: its accents are not UTF-8
         encoding = "utf-8"
+    if _all_utf8(path):
+        return encoding, False
     decoder = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
     wide = bad = 0
     first_bad = -1
@@ -255,7 +269,7 @@ XLSX_STRINGS_LIMIT = 256 * 1024 * 1024
 XLSX_STRINGS_MEMORY = 512 * 1024 * 1024   # estimated memory of the shared strings once read
 XLSX_RATIO_LIMIT = 100
 XLSX_RATIO_FROM = 16 * 1024 * 1024
-XLSX_SHEET_RATIO_FROM = 256 * 1024 * 1024  # sheets stream (a giant cell is caught on the way): only huge ones
+XLSX_SHEET_RATIO_FROM = 2048 * 1024 * 1024  # sheets stream (a giant cell is caught on the way): only huge ones
 # One cell's text in the XML: Excel holds at most 32,767 characters in a cell (openpyxl cuts
 # longer ones there), under 200 KB even with every character escaped; longer runs are refused.
 XLSX_TEXT_BYTES = FIELD_LIMIT
@@ -354,7 +368,7 @@ def _scan_part(archive, name: str, size: int, runs: _TextRuns) -> str | None:
             runs.feed(chunk)
             strings += len(_SHARED_STRING.findall(tail + chunk)) - len(_SHARED_STRING.findall(tail))
             tail = chunk[-16:]
-    if strings * 72 + size * 2 > XLSX_STRINGS_MEMORY:
+    if strings * 72 + size > XLSX_STRINGS_MEMORY:
         return f"{name} holds {strings} texts, more than can be read at once"
     return None
 
@@ -400,20 +414,16 @@ def open_xlsx(path: Path) -> Table:
 def _vcf_stream(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
     with path.open(encoding=encoding, errors="replace", newline="") as fh:
         try:
-            yield from vcard.cards(_bounded_lines(fh, vcard.FIELD_LIMIT))
+            yield from vcard.cards(_bounded_lines(fh, vcard.LINE_LIMIT))
         except vcard.VCardError as exc:
             raise ImportInputError(f"{path.name}, {exc}") from None
 
 
 def _bounded_lines(fh, limit: int) -> Iterator[str]:
-    """The lines of a text file, none read beyond ``limit`` characters (a longer one raises
-    VCardError): a file that is one endless line never sits in memory."""
-    number = 0
+    """The lines of a text file, none read beyond ``limit`` characters at a time (the rest of a
+    longer line comes as the next piece, which unfold refuses first): a file that is one endless
+    line never sits in memory."""
     while line := fh.readline(limit + 2):
-        number += 1
-        if len(line) > limit and not line.endswith(("\n", "\r")):
-            raise vcard.VCardError(f"line {number}: a value longer than {limit} characters "
-                                   "(the limit for one field)")
         yield line
 
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -38,6 +39,7 @@ from ..context import UiContext
 from ..models.deliveries_model import CAMPAIGN_STATE_LABELS, STATE_LABELS, CampaignsModel, DeliveriesModel
 from ..plurals import tr_n
 from ..prompts import Prompts
+from ..widgets.empty_state import EmptyState
 from ..widgets.send_progress import SendProgress
 from ..widgets.tables import fit_columns, keep_room
 from .campaigns_dialogs import ConfirmationRequestsDialog, NewCampaignDialog
@@ -89,7 +91,19 @@ class CampaignsPage(QWidget):
                                    "campaign-figures", self)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        QVBoxLayout(self).addWidget(splitter)
+        self.stack = QStackedWidget()
+        QVBoxLayout(self).addWidget(self.stack)
+        self.empty = EmptyState(
+            self.tr("No campaigns yet"),
+            self.tr("A campaign sends one of your templates to a list. Only people who confirmed receive it: "
+                    "new contacts first get a short request to confirm (double opt-in).<br><br>"
+                    "Before the first send, the program checks the message — your postal address, the "
+                    "unsubscribe link, your domain's settings — and says who is left out and why. Until you set "
+                    "up your own mail account, everything goes to the sandbox on this computer."))
+        self.empty.add_button(self.tr("New campaign…"), self.new_campaign, primary=True)
+        self.empty.add_button(self.tr("Send confirmation requests…"), self.send_confirmation_requests)
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(splitter)
         splitter.addWidget(self._build_history())
         splitter.addWidget(self._build_detail())
         splitter.setStretchFactor(1, 2)
@@ -257,6 +271,7 @@ class CampaignsPage(QWidget):
 
     def refresh(self) -> None:
         self.history_model.refresh()
+        self.stack.setCurrentIndex(1 if self.history_model.rowCount() else 0)
         self._count_soon()
         if self.campaign_id is None and self.history_model.rowCount() > 0:
             first = self.history_model.line_at(0)  # the newest campaign, so the page opens on something

@@ -57,6 +57,7 @@ class InboxPage(QWidget):
         self.ctx = ctx
         self.job = None
         self.last_report = None
+        self.last_error = ""
         self.prompts = Prompts()
         layout = QVBoxLayout(self)
 
@@ -86,6 +87,15 @@ class InboxPage(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setObjectName("inboxSummary")
         layout.addWidget(self.summary)
+        self.trust_button = QPushButton(self.tr("Trust this certificate…"))
+        self.trust_button.setToolTip(self.tr("Shows the certificate your mail server presents and its "
+                                             "fingerprint; trusts exactly that one for this account."))
+        self.trust_button.clicked.connect(self.trust_certificate)
+        self.trust_button.hide()
+        trust_row = QHBoxLayout()
+        trust_row.addWidget(self.trust_button)
+        trust_row.addStretch(1)
+        layout.addLayout(trust_row)
 
         self.empty = EmptyState(
             self.tr("Nothing processed yet"),
@@ -208,7 +218,7 @@ class InboxPage(QWidget):
         self.empty.setVisible(not has_any)
         self.splitter.setVisible(has_any)
         text, _urgent = inbox_status.reminder(app)
-        if self.last_report is None:
+        if self.last_report is None and not self.last_error:  # a failure stays shown until the next run
             self.summary.setText(text)
 
     # -- processing ------------------------------------------------------------------------
@@ -267,6 +277,8 @@ class InboxPage(QWidget):
         self._start(work, tr_n(self, "Processing %n {item|items}…", len(paths)))
 
     def _start(self, work, text: str) -> None:
+        self.last_error = ""
+        self.trust_button.hide()
         self.summary.setText(text)
         self.progress.setRange(0, 0)
         self.job = self.ctx.jobs.run(work, name="process inbox", on_result=self._done, on_error=self._failed,
@@ -302,7 +314,38 @@ class InboxPage(QWidget):
         self.summary.setText(text)
 
     def _failed(self, message: str) -> None:
+        self.last_error = message
         self.summary.setText("✖ " + message)
+        # a server whose certificate no authority vouches for (a small business's own): offer to
+        # trust exactly that certificate, after showing it — never to ignore certificate errors
+        self.trust_button.setVisible("inbox trust-cert" in message and "certificate" in message)
+
+    def trust_certificate(self) -> None:
+        account, app = self.account.currentText(), self.ctx.app
+        if not account:
+            return
+        self.trust_button.setEnabled(False)
+        self.ctx.jobs.run(lambda progress: inbox_processor.trust_certificate(app, account), name="certificate",
+                          on_result=lambda found: self._confirm_trust(account, found[0]),
+                          on_error=self._failed, on_ended=lambda: self.trust_button.setEnabled(True))
+
+    def _confirm_trust(self, account: str, cert) -> None:
+        question = self.tr(
+            "The mail server of {account} shows this certificate:\n{described}\n\nSHA-256 fingerprint:\n{fp}\n\n"
+            "Compare it with the fingerprint your mail server shows (ask whoever runs it). Trust exactly this "
+            "certificate for {account}? If the server's certificate changes, the connection is refused until you "
+            "trust the new one.").format(account=account, described=cert.describe(), fp=cert.fingerprint)
+        if not self.prompts.confirm(self, self.tr("Trust this certificate"), question):
+            return
+        app, fp = self.ctx.app, cert.fingerprint
+
+        def trusted(_found) -> None:
+            self.trust_button.hide()
+            self.summary.setText(self.tr("The certificate is trusted for {account}. Process inbox again.")
+                                 .format(account=account))
+
+        self.ctx.jobs.run(lambda progress: inbox_processor.trust_certificate(app, account, fp),
+                          name="trust certificate", on_result=trusted, on_error=self._failed)
 
     def _cancelled(self) -> None:
         self.summary.setText(self.tr("Cancelled. Mail processed before the cancel stays processed."))
