@@ -156,7 +156,7 @@ def test_a_server_restart_is_waited_out(tmp_path, down):
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
 def test_a_signal_pauses_the_campaign_cleanly(tmp_path, signum):
-    n = 20000
+    n = 5000
     srv = ServerProcess(tmp_path / "signal.log")
     backend, env, home, cid, argv = _cli_campaign(tmp_path, n, srv.port)
     with srv:
