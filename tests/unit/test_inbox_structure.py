@@ -121,3 +121,28 @@ def test_a_dead_address_is_not_borrowed_from_the_lines_about_another_recipient()
             "554 <emil@example.org>... 550 Host unknown (Authoritative answer from name server)\n")
     raw = plain("Returned mail: Host unknown", text)
     assert sorted(verdicts(raw)) == [("dora@example.org", "soft"), ("emil@example.org", "hard")]
+
+
+def test_an_x400_address_with_an_smtp_attribute_names_the_recipient():
+    text = ("Your message\n\n  To:      list@lists.example.net\n  Subject: News\n\n"
+            "did not reach the following recipient(s):\n\n"
+            "c=US;a= ;p=ORG;o=Site;dda:SMTP=fred@example.com; on Fri, 4 Oct 2002\n17:12:28 -0400\n"
+            "    The recipient name is not recognized\n")
+    raw = plain("Undeliverable: News", text, sender="postmaster@example.com")
+    assert [r.recipient for r in classify(raw)] == ["fred@example.com"]
+
+
+def test_the_returned_messages_header_lines_quoted_in_a_report_name_no_recipient():
+    text = "Your message\n\n  To:      list@lists.example.net\n  Subject: News\n\ncould not be delivered.\n"
+    raw = plain("Undeliverable: News", text, sender="postmaster@example.com")
+    assert all(r.recipient != "list@lists.example.net" for r in classify(raw))
+
+
+def test_an_inner_mailbox_name_in_final_recipient_gives_way_to_the_original_recipient():
+    raw = dsn({"Original-Recipient": "rfc822;gina@example.com", "Final-Recipient": "rfc822;gina@sims-ms-daemon",
+               "Action": "failed", "Status": "5.0.0 (recipient reached disk quota)"})
+    assert verdicts(raw) == [("gina@example.com", "soft")]
+    # An internet address in Final-Recipient (an alias expanded on the way) stays the answer.
+    raw = dsn({"Original-Recipient": "rfc822;gina@example.com", "Final-Recipient": "rfc822;g.m@mail.example.com",
+               "Action": "failed", "Status": "5.2.2"})
+    assert verdicts(raw) == [("g.m@mail.example.com", "soft")]

@@ -40,6 +40,9 @@ _ANCHORS = RuleList("layout:recipient-line", [
     rf"^[ \t]*([^\n<>@]{{3,120}}?:)[ \t]*<?(?P<a>{_A})>?[ \t.]*$",
     # addr followed by its error on the same line (Zoho: "addr Invalid Address, ERROR_CODE :550")
     rf"^[ \t]*<?(?P<a>{_A})>?[ \t]+(\S.*)$",
+    # an X.400 O/R address whose SMTP domain-defined attribute holds the address (Exchange IMS:
+    # "c=US;a= ;p=ORG;o=Site;dda:SMTP=addr; on DATE")
+    r"(?i)^[ \t]*c=[^;\n]{0,20};[^\n]*?\bdda:smtp=(?P<a>[^\s;@<>]{1,128}@[a-z0-9.-]{1,255}\.[a-z]{2,63})[;, \t]*(.*)$",
     # key/value lines naming the recipient
     rf"(?i)^[ \t]*(?:original[- ]recipient|final[- ]recipient|recipient(?:'s)?(?: address| e-?mail)?|failed recipient|"
     rf"to address|rcpt|address|e-?mail(?: address)?|empf\u00e4nger|destinataire|destinatario|adresse|"
@@ -122,6 +125,9 @@ def find(notice: str, excluded: set[str], failed_header: list[str] | None = None
         before = notice[max(0, m.start() - 20):m.start()]
         if _SENDER_CONTEXT.search(before + m.group(0)[: m.start("a") - m.start()]):
             continue
+        line_start = notice.rfind("\n", 0, m.start("a")) + 1
+        if _HEADER_CONTEXT.match(notice[line_start:m.start("a")]):
+            continue  # the returned message's own header lines quoted in the report ("To: addr")
         return [Found(addr, notice[m.start():], _paragraph(notice[m.start():]))]
     return []
 
