@@ -146,3 +146,14 @@ def test_an_inner_mailbox_name_in_final_recipient_gives_way_to_the_original_reci
     raw = dsn({"Original-Recipient": "rfc822;gina@example.com", "Final-Recipient": "rfc822;g.m@mail.example.com",
                "Action": "failed", "Status": "5.2.2"})
     assert verdicts(raw) == [("g.m@mail.example.com", "soft")]
+
+
+def test_a_failure_notice_from_an_ordinary_looking_sender_is_still_a_bounce():
+    raw = (b'From: <"System Administrator"@example.com>\nTo: <shop@example.test>\nSubject: Delivery Failure\n\n'
+           b"Could not deliver message to the following recipient(s):\n\n"
+           b"Failed Recipient: hugo@example.com\nReason: Remote host said: 550 unknown user <hugo@example.com>\n")
+    [r] = classify(raw)
+    assert (r.recipient, r.kind) == ("hugo@example.com", "soft")  # "unknown user" without its stage
+    raw = plain("Undeliverable Mail", "undeliverable to ida@example.com\n\nOriginal message follows.",
+                sender="postmaster@example.com")
+    assert [r.recipient for r in classify(raw)] == ["ida@example.com"]

@@ -202,7 +202,7 @@ def _from_status(mail: Mail, status_text: str, common: dict) -> list[Result]:
 
 
 _BOUNCE_OPENING = Rules("detect:bounce-opening", [
-    r"could not be delivered", r"undeliverable", r"delivery (?:has )?failed", r"permanent (?:fatal )?error",
+    r"could(?: not|n'?t) (?:be )?deliver", r"undeliverable", r"delivery (?:has )?failed", r"permanent (?:fatal )?error",
     r"error message below", r"unable to deliver", r"was not delivered", r"wasn'?t delivered", r"delivery to the following",
     r"following (?:address|recipient)(?:es|s|\(es\)|\(s\))? (?:had|failed|could not)", r"returned mail",
     r"failure notice", r"did not reach", r"couldn'?t be delivered", r"message you sent", r"delivery status notification",

@@ -49,7 +49,7 @@ _ANCHORS = RuleList("layout:recipient-line", [
     rf"invalid recipient|unknown recipient|bad recipient|user)[ \t]*:[ \t]*(?:rfc822;[ \t]*)?<?(?P<a>{_A})>?(.*)$",
 ], re.M)
 _SENTENCES = Rules("layout:recipient-sentence", [
-    rf"(?:deliver(?:ing|ed|y)?|send(?:ing)?|sent|message|mail|e-?mail|reach|addressed|recipient|mailbox|account|user|"
+    rf"(?:deliver(?:ing|ed|y)?|undeliverable|send(?:ing)?|sent|message|mail|e-?mail|reach|addressed|recipient|mailbox|account|user|"
     rf"address|destination)\s+(?:\w+\s+){{0,4}}(?:to|for|of|at|is|:)?\s*:?\s*[<\"'(]?(?P<a>{_A})",
 ], re.I)
 _NOT_RECIPIENT_LOCALS = ("mailer-daemon", "postmaster", "mail-daemon", "maildaemon", "daemon", "noreply",
