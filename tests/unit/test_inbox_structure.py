@@ -157,3 +157,25 @@ def test_a_failure_notice_from_an_ordinary_looking_sender_is_still_a_bounce():
     raw = plain("Undeliverable Mail", "undeliverable to ida@example.com\n\nOriginal message follows.",
                 sender="postmaster@example.com")
     assert [r.recipient for r in classify(raw)] == ["ida@example.com"]
+
+
+def test_recipient_lines_in_brackets_bullets_and_typed_values():
+    cases = {
+        "\t* [jan@example.com]: 550 jan@example.com...User account is overquota\n": "jan@example.com",
+        "addressed to email address :\n-- jan@example.com\n\ncould not be delivered.\n": "jan@example.com",
+        "\tRecipient: [SMTP:jan@example.com]\n\tReason: Remote SMTP Server Returned: 550 mailbox unavailable\n":
+            "jan@example.com",
+    }
+    for text, rcpt in cases.items():
+        raw = plain("Delivery Failure", "Delivery has failed to these recipients:\n\n" + text,
+                    sender="postmaster@example.com")
+        assert [r.recipient for r in classify(raw)] == [rcpt], text
+
+
+def test_a_subject_that_states_a_failure_marks_a_bounce_but_a_reply_subject_does_not():
+    raw = plain("Warning: kai@example.net - User unknown!", "kai@example.net - no such user here.",
+                sender="mdaemon@mail.example.net")
+    assert [r.recipient for r in classify(raw)] == ["kai@example.net"]
+    reply = plain("Re: User unknown?", "Hello, is my account unknown to you? Thanks, Kai",
+                  sender="kai@example.net")
+    assert [r.kind for r in classify(reply)] != ["hard"] and [r.kind for r in classify(reply)] != ["soft"]

@@ -218,7 +218,7 @@ def looks_like_bounce(mail: Mail) -> bool:
     sender = mail.header("From")
     daemon = bool(_BOUNCE_SENDER.search(sender))
     opening = bool(_BOUNCE_OPENING.search(mail.notice[:3000]))
-    subject = bool(_BOUNCE_SUBJECT.search(mail.subject))
+    subject = bool(_BOUNCE_SUBJECT.search(mail.subject)) or _failure_subject(mail.subject)
     null_path = mail.header("Return-Path").strip() in ("<>", "") and "Return-Path" in mail.top
     no_sender = not all_addresses(sender)
     returned = bool(mail.returned.headers)
@@ -236,6 +236,17 @@ def _inner_report(mail: Mail) -> dict[str, heuristics.Found]:
     if not text or not _BOUNCE_OPENING.search(text[:5000]):
         return {}
     return {f.recipient.lower(): f for f in heuristics.find(text[:20000], _excluded(mail))}
+
+
+def _failure_subject(subject: str) -> bool:
+    """A subject that states a failure about an address ("Warning: a@b - User unknown!"), and is
+    not a person's reply."""
+    if not subject or _REPLY_SUBJECT.match(subject):
+        return False
+    return phrases.reason_of_text(subject.lower()) in _SUBJECT_FAILURES
+
+
+_SUBJECT_FAILURES = frozenset({"userunknown", "hostunknown", "mailboxfull"})
 
 
 def _bounce(mail: Mail, common: dict) -> list[Result]:

@@ -25,13 +25,13 @@ from .rules import RuleList, Rules
 _A = ADDRESS_RE.pattern
 _ANCHORS = RuleList("layout:recipient-line", [
     # <addr>: / "addr": / addr: at line start (qmail, Postfix plain text, GMX, X2)
-    rf'^[ \t]*(?:\d{{3}}[ -](?:[245]\.\d{{1,3}}\.\d{{1,3}} )?)?[<"\']?(?P<a>{_A})[>"\']?[ \t]*:(?!\S)[ \t]*(.*)$',
+    rf'^[ \t]*(?:[*\u2022][ \t]+)?(?:\d{{3}}[ -](?:[245]\.\d{{1,3}}\.\d{{1,3}} )?)?[<"\'\[]?(?P<a>{_A})[>"\'\]]?[ \t]*:(?!\S)[ \t]*(.*)$',
     # Sendmail: [550 [5.1.1]] <addr>... reason
     rf"^[ \t]*(?:\d{{3}}[ -](?:[245]\.\d{{1,3}}\.\d{{1,3}} )?)?<?(?P<a>{_A})>?\.\.\.[ \t]*(.*)$",
     # >>> kijitora@example <kijitora@example> (Active!Hunter and friends)
     rf"^[ \t]*>>>[ \t]*<?(?P<a>{_A})>?(?:[ \t]+<[^>]*>)?[ \t]*()$",
     # the address alone on its line (Exim, Gmail, Yahoo), optionally followed by a comment
-    rf"^[ \t]*(?:[*\u2022-][ \t]+)?[<'\"]?(?P<a>{_A})[>'\"]?[ \t]*(?:\((?:unrecoverable error|generated from [^)]*|expanded from [^)]*)\))?[ \t]*,?()$",
+    rf"^[ \t]*(?:(?:[*\u2022]|--?)[ \t]+)?[<'\"]?(?P<a>{_A})[>'\"]?[ \t]*(?:\((?:unrecoverable error|generated from [^)]*|expanded from [^)]*)\))?[ \t]*,?()$",
     # Exchange 2003: addr on DATE
     rf"^[ \t]*[<'\"]?(?P<a>{_A})[>'\"]?[ \t]+on[ \t]+\S.*$()",
     # transcript: RCPT TO:<addr>
@@ -46,7 +46,7 @@ _ANCHORS = RuleList("layout:recipient-line", [
     # key/value lines naming the recipient
     rf"(?i)^[ \t]*(?:original[- ]recipient|final[- ]recipient|recipient(?:'s)?(?: address| e-?mail)?|failed recipient|"
     rf"to address|rcpt|address|e-?mail(?: address)?|empf\u00e4nger|destinataire|destinatario|adresse|"
-    rf"invalid recipient|unknown recipient|bad recipient|user)[ \t]*:[ \t]*(?:rfc822;[ \t]*)?<?(?P<a>{_A})>?(.*)$",
+    rf"invalid recipient|unknown recipient|bad recipient|user)[ \t]*:[ \t]*\[?(?:(?:rfc822|smtp)[;:][ \t]*)?<?(?P<a>{_A})>?\]?(.*)$",
 ], re.M)
 _SENTENCES = Rules("layout:recipient-sentence", [
     rf"(?:deliver(?:ing|ed|y)?|undeliverable|send(?:ing)?|sent|message|mail|e-?mail|reach|addressed|recipient|mailbox|account|user|"
