@@ -179,3 +179,14 @@ def test_a_subject_that_states_a_failure_marks_a_bounce_but_a_reply_subject_does
     reply = plain("Re: User unknown?", "Hello, is my account unknown to you? Thanks, Kai",
                   sender="kai@example.net")
     assert [r.kind for r in classify(reply)] != ["hard"] and [r.kind for r in classify(reply)] != ["soft"]
+
+
+def test_user_unknown_is_hard_when_the_reporting_server_speaks_of_its_own_users():
+    # Courier refusing one of its own local users: no Remote-MTA, a diagnostic that is no SMTP reply.
+    own = dsn({"Final-Recipient": "rfc822; lena@example.test", "Action": "failed", "Status": "5.0.0",
+               "Diagnostic-Code": "unknown; 550 User <lena> unknown"})
+    assert verdicts(own) == [("lena@example.test", "hard")]
+    # The same words as a remote server's reply, stage unknown: maybe a filter after DATA.
+    relayed = dsn({"Final-Recipient": "rfc822; lena@example.test", "Action": "failed", "Status": "5.0.0",
+                   "Remote-MTA": "dns; mx.example.test", "Diagnostic-Code": "smtp; 550 User <lena> unknown"})
+    assert verdicts(relayed) == [("lena@example.test", "soft")]

@@ -190,14 +190,14 @@ def _from_status(mail: Mail, status_text: str, common: dict) -> list[Result]:
         permanent = None if b.action != "failed" else not b.status.startswith("4")
         action = b.action or "failed"
         quick = _failure(b.recipient, b.status, [b.diagnostic], permanent, common, action, b.vendor_reason,
-                         gateway, b.from_program)
+                         gateway or b.own_verdict, b.from_program)
         if quick.category not in _VAGUE and b.diagnostic:
             out.append(quick)
             continue
         near = local_texts().get((b.recipient or "").lower())
         tight, local = (near.tight, near.text) if near else ("", "")
         out.append(_failure(b.recipient, b.status, [b.diagnostic, tight, local, mail.subject], permanent, common,
-                            action, b.vendor_reason, gateway, b.from_program))
+                            action, b.vendor_reason, gateway or b.own_verdict, b.from_program))
     return out
 
 

@@ -29,6 +29,14 @@ class RecipientStatus:
     diagnostic_type: str = ""  # smtp, x-unix, x-postfix ... (RFC 3464 diagnostic-type), lowercased
 
     @property
+    def own_verdict(self) -> bool:
+        """The reporting server speaks for itself: no Remote-MTA, and a diagnostic that is not an
+        SMTP reply it received (``X-Postfix``, Courier's ``unknown``, ...). "User unknown" there
+        is its own lookup of its own users, not a remote filter's words after DATA."""
+        return (not self.remote_mta and bool(self.diagnostic_type)
+                and self.diagnostic_type not in ("smtp", "x-unix"))
+
+    @property
     def from_program(self) -> bool:
         """The diagnostic is a local delivery program's own output (``X-Unix`` words without a
         reply code: procmail, maildrop, a pipe) rather than the server's verdict (Sendmail writes
