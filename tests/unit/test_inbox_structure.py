@@ -190,3 +190,9 @@ def test_user_unknown_is_hard_when_the_reporting_server_speaks_of_its_own_users(
     relayed = dsn({"Final-Recipient": "rfc822; lena@example.test", "Action": "failed", "Status": "5.0.0",
                    "Remote-MTA": "dns; mx.example.test", "Diagnostic-Code": "smtp; 550 User <lena> unknown"})
     assert verdicts(relayed) == [("lena@example.test", "soft")]
+    # No Remote-MTA and no diagnostic at all: the server's local delivery agent said it.
+    local = dsn({"Final-Recipient": "rfc822; <lena@example.test>", "Action": "failed", "Status": "5.5.0"},
+                notice="   ----- The following addresses had permanent fatal errors -----\n<lena@example.test>\n\n"
+                       "   ----- Transcript of session follows -----\nlocal delivery: unknown user: lena\n"
+                       "554 <lena@example.test>... Service unavailable\n")
+    assert verdicts(local) == [("lena@example.test", "hard")]

@@ -30,10 +30,11 @@ class RecipientStatus:
 
     @property
     def own_verdict(self) -> bool:
-        """The reporting server speaks for itself: no Remote-MTA, and a diagnostic that is not an
-        SMTP reply it received (``X-Postfix``, Courier's ``unknown``, ...). "User unknown" there
-        is its own lookup of its own users, not a remote filter's words after DATA."""
-        return (not self.remote_mta and bool(self.diagnostic_type)
+        """The reporting server speaks for itself: no Remote-MTA, and no diagnostic or one that is
+        not an SMTP reply it received (``X-Postfix``, Courier's ``unknown``, ...). "User unknown"
+        there is its own lookup of its own users (or its local delivery agent's, Sendmail's
+        ``mail.local``), not a remote filter's words after DATA."""
+        return (not self.remote_mta and (bool(self.diagnostic_type) or not self.diagnostic)
                 and self.diagnostic_type not in ("smtp", "x-unix"))
 
     @property
