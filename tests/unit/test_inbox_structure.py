@@ -196,3 +196,15 @@ def test_user_unknown_is_hard_when_the_reporting_server_speaks_of_its_own_users(
                        "   ----- Transcript of session follows -----\nlocal delivery: unknown user: lena\n"
                        "554 <lena@example.test>... Service unavailable\n")
     assert verdicts(local) == [("lena@example.test", "hard")]
+
+
+def test_a_feedback_report_is_read_from_its_fields_wherever_they_are():
+    # The feedback part typed text/plain inside a feedback-report: its Original-Rcpt-To still counts.
+    raw = _arf("abuse").replace(b"Content-Type: message/feedback-report", b"Content-Type: text/plain")
+    raw = raw.replace(b"To: anna@example.org\nSubject: News", b"To: list@example.test\nSubject: News")
+    assert verdicts(raw) == [("anna@example.org", "complaint")]
+    # An older feedback loop: the report's fields in the text, the original not attached.
+    raw = (b"From: fbl@isp.example.net\nTo: abuse@example.test\nSubject: Report\n\n"
+           b"This is a spam report.\n\nFeedback-Type: abuse\nUser-Agent: ISP-FBL/2.0\nVersion: 1\n"
+           b"Original-Rcpt-To: <otto@isp.example.net>\nSource-IP: 192.0.2.7\n")
+    assert verdicts(raw) == [("otto@isp.example.net", "complaint")]
