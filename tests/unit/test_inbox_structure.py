@@ -208,3 +208,17 @@ def test_a_feedback_report_is_read_from_its_fields_wherever_they_are():
            b"This is a spam report.\n\nFeedback-Type: abuse\nUser-Agent: ISP-FBL/2.0\nVersion: 1\n"
            b"Original-Rcpt-To: <otto@isp.example.net>\nSource-IP: 192.0.2.7\n")
     assert verdicts(raw) == [("otto@isp.example.net", "complaint")]
+
+
+def test_a_delay_warning_without_a_delivery_status_part_is_no_bounce():
+    text = ("THIS IS A WARNING MESSAGE ONLY.\nYOU DO NOT NEED TO RESEND YOUR MESSAGE.\n\n"
+            "Delivery to the following recipient has been delayed:\n\n     max@example.org\n\n"
+            "Message will be retried for 2 more day(s)\n\nTechnical details of temporary failure:\n"
+            "DNS Error: Domain name not found\n")
+    raw = plain("Delivery Status Notification (Delay)", text, sender="mailer-daemon@googlemail.com")
+    [r] = classify(raw)
+    assert (r.recipient, r.kind, r.action) == ("max@example.org", "unknown", "delayed")
+    final = ("Delivery to the following recipient failed permanently:\n\n     max@example.org\n\n"
+             "Technical details of permanent failure:\nDNS Error: Domain name not found\n"
+             "You do not need to resend: we gave up.\n")
+    assert [r.kind for r in classify(plain("Delivery Status Notification (Failure)", final))] == ["hard"]

@@ -238,6 +238,20 @@ def _inner_report(mail: Mail) -> dict[str, heuristics.Found]:
     return {f.recipient.lower(): f for f in heuristics.find(text[:20000], _excluded(mail))}
 
 
+# A notice that says it is only a warning: the server keeps trying.
+_WARNING_ONLY = Rules("detect:delay-warning", [
+    r"warning message only", r"do not need to resend", r"(?:has|have) not yet been delivered",
+    r"(?:will|shall) (?:keep|continue) (?:trying|to try)", r"(?:is still being|will be) retried",
+    r"delivery attempts will continue", r"only a temporary failure"], re.I)
+_GAVE_UP = Rules("detect:final-failure", [r"permanent(?:ly)?", r"gave up", r"giving up", r"will not be retried",
+                                         r"no (?:further|more) (?:attempts|retries)"], re.I)
+
+
+def _is_warning(notice: str) -> bool:
+    head = notice[:3000]
+    return bool(_WARNING_ONLY.search(head)) and not _GAVE_UP.search(head)
+
+
 def _failure_subject(subject: str) -> bool:
     """A subject that states a failure about an address ("Warning: a@b - User unknown!"), and is
     not a person's reply."""
@@ -262,6 +276,10 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
         if len(to) == 1 and to[0].lower() not in _excluded(mail) - {to[0].lower()}:
             found = [heuristics.Found(to[0], mail.notice)]
     gateway = _validating_gateway(mail)
+    if found and not failed and _is_warning(mail.notice):
+        # A delay warning without a delivery-status part: not a bounce, as with Action: delayed.
+        return [Result(f.recipient, "unknown", phrases.find_status(f.tight), _reason_text(f.tight) or
+                       "delivery delayed; the server keeps trying", "delayed", "delayed", **common) for f in found]
     if found:
         inner = _inner_report(mail)
         out = []
