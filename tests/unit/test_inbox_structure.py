@@ -7,6 +7,8 @@ principle under test throughout: *when unsure, soft or review, never hard*.
 
 from __future__ import annotations
 
+import pytest
+
 from mailer_desktop.domain.inbox import classify
 
 _SENDER = "shop@example.test"
@@ -222,3 +224,26 @@ def test_a_delay_warning_without_a_delivery_status_part_is_no_bounce():
              "Technical details of permanent failure:\nDNS Error: Domain name not found\n"
              "You do not need to resend: we gave up.\n")
     assert [r.kind for r in classify(plain("Delivery Status Notification (Failure)", final))] == ["hard"]
+
+
+# One small mail per server family's fixed layout (the list), with the verdict it must give.
+_LAYOUTS = {
+ "qmail": plain("failure notice", "Hi. This is the qmail-send program at mx.example.net.\nI'm afraid I wasn't able to deliver your message to the following addresses.\nThis is a permanent error; I've given up. Sorry it didn't work out.\n\n<ann@example.org>:\n192.0.2.1 does not like recipient.\nRemote host said: 550 5.1.1 <ann@example.org>: Recipient address rejected: User unknown in local recipient table\nGiving up on 192.0.2.1.\n"),
+ "qmail-local": plain("failure notice", "Hi. This is the qmail-send program at mx.example.net.\nI'm afraid I wasn't able to deliver your message to the following addresses.\nThis is a permanent error; I've given up. Sorry it didn't work out.\n\n<ann@example.org>:\nSorry, no mailbox here by that name. (#5.1.1)\n"),
+ "qmail-full": plain("failure notice", "Hi. This is the qmail-send program at mx.example.net.\nI'm afraid I wasn't able to deliver your message to the following addresses.\nThis is a permanent error; I've given up. Sorry it didn't work out.\n\n<ann@example.org>:\nThe users mailfolder is over the allowed quota (size). (#5.2.2)\n"),
+ "domino": plain("DELIVERY FAILURE: User ann (ann@example.org) not listed in Domino Directory", "Your message\n\n  Subject: News\n\nwas not delivered to:\n\n  ann@example.org\n\nbecause:\n\n  User ann (ann@example.org) not listed in Domino Directory\n", sender="Postmaster@example.org"),
+ "o365": plain("Undeliverable: News", "Delivery has failed to these recipients or groups:\n\nann@example.org<mailto:ann@example.org>\nThe email address you entered couldn't be found. Please check the recipient's email address and try to resend the message.\n\nDiagnostic information for administrators:\n\nGenerating server: DB6PR.eurprd.prod.outlook.com\n\nann@example.org\nRemote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup'\n", sender="postmaster@example.org"),
+ "exim-nodsn": (b"From: Mail Delivery System <Mailer-Daemon@mx.example.net>\nTo: shop@example.test\nSubject: Mail delivery failed: returning message to sender\nX-Failed-Recipients: ann@example.org\n\nThis message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n  ann@example.org\n    host mx.example.org [192.0.2.1]\n    SMTP error from remote mail server after RCPT TO:<ann@example.org>:\n    550 5.1.1 <ann@example.org>: Recipient address rejected: User unknown\n"),
+ "exim-full": (b"From: Mail Delivery System <Mailer-Daemon@mx.example.net>\nTo: shop@example.test\nSubject: Mail delivery failed: returning message to sender\nX-Failed-Recipients: ann@example.org\n\nThis message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n  ann@example.org\n    host mx.example.org [192.0.2.1]\n    SMTP error from remote mail server after end of data:\n    552 5.2.2 Mailbox full\n"),
+ "sendmail-nodsn": plain("Returned mail: see transcript for details", "The original message was received at Mon, 1 Dec 2026\nfrom localhost\n\n   ----- The following addresses had permanent fatal errors -----\n<ann@example.org>\n    (reason: 550 5.1.1 <ann@example.org>... User unknown)\n\n   ----- Transcript of session follows -----\n... while talking to mx.example.org.:\n>>> RCPT To:<ann@example.org>\n<<< 550 5.1.1 <ann@example.org>... User unknown\n550 5.1.1 <ann@example.org>... User unknown\n"),
+ "postfix-nodsn": plain("Undelivered Mail Returned to Sender", "This is the mail system at host mx.example.net.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients. It's attached below.\n\n                   The mail system\n\n<ann@example.org>: host mx.example.org[192.0.2.1] said: 550 5.7.1 Service\n    unavailable; Client host [192.0.2.9] blocked using zen.spamhaus.org (in\n    reply to RCPT TO command)\n"),
+ "msgserver": dsn({"Original-recipient": "rfc822;ann@example.org", "Final-recipient": "rfc822;ann@example.org", "Action": "failed", "Status": "5.1.1 (Remote SMTP server has rejected address)", "Remote-MTA": "dns;mx.example.org (TCP|192.0.2.2|1234|192.0.2.1|25)", "Diagnostic-code": "smtp;550 5.1.1 <ann@example.org>... User unknown"}),
+ "gmail-perm": plain("Delivery Status Notification (Failure)", "Delivery to the following recipient failed permanently:\n\n     ann@example.org\n\nTechnical details of permanent failure:\nGoogle tried to deliver your message, but it was rejected by the server for the recipient domain example.org by mx.example.org. [192.0.2.1].\n\nThe error that the other server returned was:\n550 5.1.1 <ann@example.org>: Recipient address rejected: User unknown in virtual alias table\n", sender="mailer-daemon@googlemail.com"),
+ "spam-511": dsn({"Final-Recipient": "rfc822; ann@example.org", "Action": "failed", "Status": "5.7.1", "Diagnostic-Code": "smtp; 550 5.7.1 Message rejected as spam; the recipient does not exist otherwise"}),
+}
+_EXPECTED = {'qmail': 'hard', 'qmail-local': 'hard', 'qmail-full': 'soft', 'domino': 'hard', 'o365': 'hard', 'exim-nodsn': 'hard', 'exim-full': 'soft', 'sendmail-nodsn': 'hard', 'postfix-nodsn': 'soft', 'msgserver': 'hard', 'gmail-perm': 'hard', 'spam-511': 'soft'}
+
+
+@pytest.mark.parametrize("family", sorted(_LAYOUTS))
+def test_each_server_familys_layout(family):
+    assert verdicts(_LAYOUTS[family]) == [("ann@example.org", _EXPECTED[family])]
