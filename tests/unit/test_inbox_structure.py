@@ -247,3 +247,23 @@ _EXPECTED = {'qmail': 'hard', 'qmail-local': 'hard', 'qmail-full': 'soft', 'domi
 @pytest.mark.parametrize("family", sorted(_LAYOUTS))
 def test_each_server_familys_layout(family):
     assert verdicts(_LAYOUTS[family]) == [("ann@example.org", _EXPECTED[family])]
+
+
+@pytest.mark.parametrize(("status", "diagnostic", "kind"), [
+    ("5.1.1", "", "hard"),                                  # the code alone: the address is gone
+    ("5.1.2", "smtp; 550 5.1.2 Host unknown", "hard"),
+    ("5.7.1", "", "soft"),                                  # policy: about the sender, never the address
+    ("5.7.1", "smtp; 550 5.7.1 Delivery not authorized, message refused", "soft"),
+    ("5.7.1", "smtp; 550 5.7.1 <ann@example.org>: Recipient address rejected: Access denied", "soft"),
+    # 5.7.x whose words say the address does not exist, answered to RCPT TO
+    ("5.7.1", "smtp; 550 5.7.1 <ann@example.org>: Recipient address rejected: User unknown (in reply to RCPT TO "
+              "command)", "hard"),
+    ("4.1.1", "smtp; 450 4.1.1 <ann@example.org>: Recipient address rejected: User unknown", "soft"),  # 4.x.x
+    ("5.2.2", "smtp; 552 5.2.2 user unknown or mailbox full", "soft"),  # mailbox full
+])
+def test_rfc3463_codes_by_class_subject_and_detail(status, diagnostic, kind):
+    block = {"Final-Recipient": "rfc822; ann@example.org", "Action": "failed", "Status": status,
+             "Remote-MTA": "dns; mx.example.org"}
+    if diagnostic:
+        block["Diagnostic-Code"] = diagnostic
+    assert verdicts(dsn(block)) == [("ann@example.org", kind)]
