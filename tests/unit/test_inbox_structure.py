@@ -267,3 +267,14 @@ def test_rfc3463_codes_by_class_subject_and_detail(status, diagnostic, kind):
     if diagnostic:
         block["Diagnostic-Code"] = diagnostic
     assert verdicts(dsn(block)) == [("ann@example.org", kind)]
+
+
+def test_each_recipient_block_is_read_on_its_own_and_only_failed_is_a_failure():
+    raw = dsn({"Final-Recipient": "rfc822; a@example.org", "Action": "failed", "Status": "5.1.1"},
+              {"Final-Recipient": "rfc822; b@example.org", "Action": "delayed", "Status": "4.4.1"},
+              {"Final-Recipient": "rfc822; c@example.org", "Action": "relayed", "Status": "2.0.0"},
+              {"Final-Recipient": "rfc822; d@example.org", "Action": "delivered", "Status": "2.0.0"},
+              {"Original-Recipient": "rfc822;e@example.org", "Final-Recipient": "rfc822;<E@Example.ORG>",
+               "Action": "failed", "Status": "5.2.2"})
+    assert verdicts(raw) == [("a@example.org", "hard"), ("b@example.org", "unknown"), ("c@example.org", "delivered"),
+                             ("d@example.org", "delivered"), ("E@Example.ORG", "soft")]
