@@ -10,7 +10,9 @@ kind among :data:`KINDS`. The order of checks follows how sure each signal is:
 2. RFC 3464 delivery-status reports, per recipient (``Action: delayed`` is *not* a bounce and
    comes back as ``unknown`` with ``action='delayed'``; ``delivered`` is a success);
 3. other bounces (mailer-daemon senders, bounce subjects, ``X-Failed-Recipients``) read with
-   the layouts real servers use (:mod:`.heuristics`), the reason from :mod:`.phrases`;
+   the layouts real servers use (:mod:`.heuristics`), the reason from :mod:`.phrases`; a
+   warning that says the server keeps trying is a delay (``unknown``, ``action='delayed'``);
+   when the returned copy is itself a bounce, its words are read after the outer report's;
 4. replies carrying one of our tokens in the address, subject or own words → ``unsubscribe`` /
    ``confirmation`` (the token is verified later by the processor, which holds the key; a
    confirmation token in an auto-reply confirms nothing);

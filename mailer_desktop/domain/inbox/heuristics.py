@@ -8,7 +8,8 @@ Exim, qmail, Exchange, Gmail, Yahoo, Courier and most others:
 - ``<addr>... error`` (Sendmail), with or without a leading SMTP reply code;
 - ``addr on DATE`` with the error indented below (Exchange 2003);
 - ``RCPT TO:<addr>`` in a session transcript, the server's reply below;
-- ``Recipient: addr`` style key/value lines;
+- ``Recipient: addr`` style key/value lines (also ``[SMTP:addr]``), ``* [addr]: error``;
+- an X.400 address whose ``dda:SMTP=`` attribute holds the address (Exchange IMS);
 - a sentence naming it (``delivering your mail to <addr>``, ``message to addr could not``).
 
 The ``X-Failed-Recipients`` header, where present, names the recipients authoritatively.
