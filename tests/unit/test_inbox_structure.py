@@ -278,3 +278,17 @@ def test_each_recipient_block_is_read_on_its_own_and_only_failed_is_a_failure():
                "Action": "failed", "Status": "5.2.2"})
     assert verdicts(raw) == [("a@example.org", "hard"), ("b@example.org", "unknown"), ("c@example.org", "delivered"),
                              ("d@example.org", "delivered"), ("E@Example.ORG", "soft")]
+
+
+def test_a_dead_address_code_whose_words_are_about_the_sending_hosts_ip_is_not_hard():
+    raw = dsn({"Final-Recipient": "rfc822; ann@example.org", "Action": "failed", "Status": "5.1.1",
+               "Remote-MTA": "dns; smtp.example.net",
+               "Diagnostic-Code": "smtp; 550 5.1.1 <ann@example.org> - 198.51.100.7 has sent to too many "
+                                  "recipients this hour. XY123"})
+    [r] = classify(raw)
+    assert (r.kind, r.policy) == ("soft", True)
+    # The replying host's own address, as qmail and Postfix write it, says nothing about the sender.
+    raw = plain("failure notice", "Hi. This is the qmail-send program at mx.example.net.\n\n<ann@example.org>:\n"
+                                  "192.0.2.1 does not like recipient.\nRemote host said: 550 5.1.1 <ann@example.org>\n"
+                                  "Giving up on 192.0.2.1.\n")
+    assert verdicts(raw) == [("ann@example.org", "hard")]

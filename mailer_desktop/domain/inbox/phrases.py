@@ -358,6 +358,15 @@ VENDOR_CATEGORIES = {
 }
 
 
+def _code_lines(text: str) -> list[str]:
+    """The lines of ``text`` that carry an RFC 3463 status code: the replies themselves."""
+    return [line for line in text[:MAX_TEXT].split("\n") if STATUS_RE.search(line)]
+
+
+# An IPv4 address named in a reply, other than the replying host's own ("host mx[192.0.2.1]",
+# qmail's "192.0.2.1 does not like recipient").
+_CLIENT_IP = re.compile(r"(?<![\[\d.])\b\d{1,3}(?:\.\d{1,3}){3}\b(?![\].\d])(?! does not like)")
+
 _ECHOED_ADDRESS = re.compile(r"<[^<>@\s]+@[^<>\s]+>")
 
 def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
@@ -399,9 +408,10 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
     for low, original in zip(lows, [t for t in texts if t], strict=False):
         reason, phrase = _family_match(low)
         if reason and STATUS_RE.fullmatch(phrase.strip()):
-            # The phrase that matched is a status code: the words around it decide when they
-            # name a reason ("5.1.1 ... has sent to too many recipients this hour" is a rate limit).
-            worded, words_phrase = _family_match(STATUS_RE.sub(" ", low))
+            # The phrase that matched is a status code: the words of the reply that carries it
+            # decide when they name a reason (a 5.1.1 that says "internal server error").
+            reply_words = " ".join(STATUS_RE.sub(" ", line) for line in _code_lines(original))
+            worded, words_phrase = _family_match(" ".join(_ADDR_RE.sub(" <addr> ", reply_words.lower()).split()))
             if worded:
                 reason, phrase = worded, words_phrase
         if reason:
@@ -427,5 +437,11 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
         reason = reason_of_status(code) or ("onhold" if not code else "undefined")
     if from_program and reason in HARD_REASONS:
         reason = "mailererror"
+    if reason in HARD_REASONS and (not phrase or STATUS_RE.fullmatch(phrase.strip())):
+        # Only the code says the address is dead; a reply line that names an IP address after the
+        # code is about the sending host ("5.1.1 <addr> - 192.0.2.1 has sent to too many
+        # recipients"): unsure, and about the sender.
+        if any(_CLIENT_IP.search(line[STATUS_RE.search(line).end():]) for t in texts if t for line in _code_lines(t)):
+            reason = "blocked"
     kind = "hard" if reason in HARD_REASONS and code[:1] in ("5", "") else "soft"
     return kind, reason, code, excerpt(source, phrase)
