@@ -292,3 +292,8 @@ def test_a_dead_address_code_whose_words_are_about_the_sending_hosts_ip_is_not_h
                                   "192.0.2.1 does not like recipient.\nRemote host said: 550 5.1.1 <ann@example.org>\n"
                                   "Giving up on 192.0.2.1.\n")
     assert verdicts(raw) == [("ann@example.org", "hard")]
+
+
+def test_a_person_forwarding_a_mail_about_a_full_mailbox_is_not_a_bounce():
+    raw = plain("Fwd: Your mailbox is full", "Look at this, is it about me?", sender="kai@example.net")
+    assert all(r.kind not in ("hard", "soft") for r in classify(raw))

@@ -257,9 +257,12 @@ def _is_warning(notice: str) -> bool:
 def _failure_subject(subject: str) -> bool:
     """A subject that states a failure about an address ("Warning: a@b - User unknown!"), and is
     not a person's reply."""
-    if not subject or _REPLY_SUBJECT.match(subject):
+    if not subject or _PERSON_SUBJECT.match(subject):
         return False
     return phrases.reason_of_text(subject.lower()) in _SUBJECT_FAILURES
+
+
+_PERSON_SUBJECT = re.compile(r"(?i)^\s*(?:re|aw|sv|antw|fwd?|wg|tr|rv)\s*:")
 
 
 _SUBJECT_FAILURES = frozenset({"userunknown", "hostunknown", "mailboxfull"})
