@@ -297,3 +297,13 @@ def test_a_dead_address_code_whose_words_are_about_the_sending_hosts_ip_is_not_h
 def test_a_person_forwarding_a_mail_about_a_full_mailbox_is_not_a_bounce():
     raw = plain("Fwd: Your mailbox is full", "Look at this, is it about me?", sender="kai@example.net")
     assert all(r.kind not in ("hard", "soft") for r in classify(raw))
+
+
+@pytest.mark.parametrize(("stage_line", "kind"), [
+    ("192.0.2.1 does not like recipient.", "hard"),         # qmail's RCPT failure
+    ("192.0.2.1 failed after I sent the message.", "soft"),  # after DATA: maybe a filter's words
+])
+def test_qmail_names_the_stage_in_its_own_sentence(stage_line, kind):
+    raw = plain("failure notice", "Hi. This is the qmail-send program at mx.example.net.\n\n<ann@example.org>:\n"
+                                  f"{stage_line}\nRemote host said: 550 No such user here\nGiving up on 192.0.2.1.\n")
+    assert verdicts(raw) == [("ann@example.org", kind)]

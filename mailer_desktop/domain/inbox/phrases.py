@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from .rules import Rules, offer
+from .rules import RuleList, Rules, offer
 
 HARD_REASONS = frozenset({"userunknown", "hostunknown", "hasmoved", "notaccept"})
 # Reasons that say something about the *sender* (IP, domain, authentication, content) rather
@@ -288,7 +288,23 @@ def smtp_command(low: str) -> str:
         if sent:
             return _COMMANDS.get(sent[-1].group(1).split()[0], "")
     m = _COMMAND_RE.search(low)
-    return _COMMANDS.get(m.group(1).split()[0], "") if m else ""
+    if m:
+        return _COMMANDS.get(m.group(1).split()[0], "")
+    for pattern in _STAGE_WORDING.active(low):
+        if pattern.search(low):
+            return _STAGE_OF[pattern.pattern]
+    return ""
+
+
+# Fixed sentences in which a server's layout names the stage without naming the command
+# (qmail: "192.0.2.1 does not like recipient." before the remote's RCPT reply).
+_STAGES = (
+    (r"does not like recipient", "RCPT"),
+    (r"does not like sender", "MAIL"),
+    (r"failed after i sent the message|failed on data command", "DATA"),
+)
+_STAGE_WORDING = RuleList("stage:server-wording", [p for p, _ in _STAGES])
+_STAGE_OF = dict(_STAGES)
 
 
 # Wordings that only recipient lookups produce, whatever stage they were reported at.
