@@ -307,3 +307,10 @@ def test_qmail_names_the_stage_in_its_own_sentence(stage_line, kind):
     raw = plain("failure notice", "Hi. This is the qmail-send program at mx.example.net.\n\n<ann@example.org>:\n"
                                   f"{stage_line}\nRemote host said: 550 No such user here\nGiving up on 192.0.2.1.\n")
     assert verdicts(raw) == [("ann@example.org", kind)]
+
+
+def test_a_stage_tag_after_a_quoted_reply_names_the_stage():
+    text = ("Sorry, we were unable to deliver your message to the following address.\n\n<ann@example.org>:\n"
+            "Remote host said: 550 <ann@example.org>: User unknown [{tag}]\n")
+    assert verdicts(plain("Failure Notice", text.format(tag="RCPT_TO"))) == [("ann@example.org", "hard")]
+    assert verdicts(plain("Failure Notice", text.format(tag="BODY"))) == [("ann@example.org", "soft")]

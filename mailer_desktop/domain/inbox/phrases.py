@@ -296,12 +296,16 @@ def smtp_command(low: str) -> str:
     return ""
 
 
-# Fixed sentences in which a server's layout names the stage without naming the command
-# (qmail: "192.0.2.1 does not like recipient." before the remote's RCPT reply).
+# Fixed sentences and tags in which a server's layout names the stage without the usual
+# wording (qmail: "192.0.2.1 does not like recipient." before the remote's RCPT reply).
 _STAGES = (
     (r"does not like recipient", "RCPT"),
     (r"does not like sender", "MAIL"),
     (r"failed after i sent the message|failed on data command", "DATA"),
+    # Yahoo's tag after the remote reply it quotes: "... User unknown [RCPT_TO]"
+    (r"\[rcpt_to\]", "RCPT"),
+    (r"\[mail_from\]", "MAIL"),
+    (r"\[(?:body|data|end_of_data)\]", "DATA"),
 )
 _STAGE_WORDING = RuleList("stage:server-wording", [p for p, _ in _STAGES])
 _STAGE_OF = dict(_STAGES)
