@@ -314,3 +314,11 @@ def test_a_stage_tag_after_a_quoted_reply_names_the_stage():
             "Remote host said: 550 <ann@example.org>: User unknown [{tag}]\n")
     assert verdicts(plain("Failure Notice", text.format(tag="RCPT_TO"))) == [("ann@example.org", "hard")]
     assert verdicts(plain("Failure Notice", text.format(tag="BODY"))) == [("ann@example.org", "soft")]
+
+
+def test_one_result_per_recipient_named_in_several_blocks():
+    block = {"Final-Recipient": "rfc822; <joe@example.com>", "Action": "failed", "Status": "5.1.1"}
+    assert verdicts(dsn(block, block, block)) == [("joe@example.com", "hard")]
+    full = {"Final-Recipient": "rfc822; joe@example.com", "Action": "failed", "Status": "5.2.2"}
+    delayed = {"Final-Recipient": "rfc822; joe@example.com", "Action": "delayed", "Status": "4.4.1"}
+    assert verdicts(dsn(delayed, block, full)) == [("joe@example.com", "soft")]  # disagreeing: never hard

@@ -399,6 +399,30 @@ def _classify(raw: bytes) -> list[Result]:
     if arf.is_complaint(mail):
         return _complaint(mail, common)
     if looks_like_bounce(mail):
-        return _bounce(mail, common)
+        return _one_per_recipient(_bounce(mail, common))
     return _reply(mail, common)
+
+
+_FAILURE_RANK = {"soft": 0, "hard": 1}  # of two failures for one address, the softer one stands
+
+
+def _one_per_recipient(results: list[Result]) -> list[Result]:
+    """One result per recipient where a report names an address in several blocks (an alias
+    expanded twice, a server repeating itself): a failure before a delay or a success, and of two
+    failures that disagree the soft one — when unsure, never hard."""
+    out: list[Result] = []
+    where: dict[str, int] = {}
+    for r in results:
+        key = (r.recipient or "").lower()
+        if not key:
+            out.append(r)
+            continue
+        if key not in where:
+            where[key] = len(out)
+            out.append(r)
+            continue
+        kept = out[where[key]]
+        if kept.kind not in _FAILURE_RANK or (r.kind in _FAILURE_RANK and _FAILURE_RANK[r.kind] < _FAILURE_RANK[kept.kind]):
+            out[where[key]] = r
+    return out
 
