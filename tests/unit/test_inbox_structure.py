@@ -322,3 +322,12 @@ def test_one_result_per_recipient_named_in_several_blocks():
     full = {"Final-Recipient": "rfc822; joe@example.com", "Action": "failed", "Status": "5.2.2"}
     delayed = {"Final-Recipient": "rfc822; joe@example.com", "Action": "delayed", "Status": "4.4.1"}
     assert verdicts(dsn(delayed, block, full)) == [("joe@example.com", "soft")]  # disagreeing: never hard
+
+
+def test_without_a_named_recipient_the_returned_copys_envelope_recipient_is_taken():
+    raw = (b"From: MAILER-DAEMON@mx.example.net\nTo: shop@example.test\nSubject: Undeliverable mail\n\n"
+           b"Your message could not be delivered.\n\n--- Below this line is a copy of the message.\n\n"
+           b"Received: from shop.example.test (shop.example.test [192.0.2.5])\n\tby mx.example.net with ESMTP id 1\n"
+           b"\tfor <uwe@example.net>; Mon, 1 Dec 2026 10:00:00 +0000\n"
+           b"From: shop@example.test\nTo: undisclosed-recipients:;\nSubject: News\n\nHello\n")
+    assert [r.recipient for r in classify(raw)] == ["uwe@example.net"]

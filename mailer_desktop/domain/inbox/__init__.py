@@ -254,6 +254,26 @@ def _is_warning(notice: str) -> bool:
     return bool(_WARNING_ONLY.search(head)) and not _GAVE_UP.search(head)
 
 
+_FOR_CLAUSE = re.compile(r"(?i)\bfor\s+<([^<>\s]+@[^<>\s]+)>")
+
+
+def _returned_recipient(mail: Mail) -> str:
+    """The one addressee of the returned copy: its To, else the envelope recipient its own
+    headers name (X-Original-To, Delivered-To, Envelope-To, a Received line's "for <addr>")."""
+    excluded = _excluded(mail)
+    for name in ("to", "x-original-to", "delivered-to", "envelope-to"):
+        found = all_addresses(mail.returned.get(name))
+        if len(found) == 1 and (name == "to" or found[0].lower() not in excluded):
+            return found[0]  # (the returned To is the addressee even when the report names it too)
+        if found:
+            return ""  # several addressees: which one failed is not said
+    received = mail.returned.get("received")
+    m = _FOR_CLAUSE.search(received or "")
+    if m and all_addresses(m.group(1)) and m.group(1).lower() not in excluded:
+        return all_addresses(m.group(1))[0]
+    return ""
+
+
 def _failure_subject(subject: str) -> bool:
     """A subject that states a failure about an address ("Warning: a@b - User unknown!"), and is
     not a person's reply."""
@@ -277,9 +297,9 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
     failed = [a for v in mail.header_all("X-Failed-Recipients") for a in all_addresses(v)]
     found = heuristics.find(mail.notice, _excluded(mail), failed)
     if not found:
-        to = all_addresses(mail.returned.get("to"))
-        if len(to) == 1 and to[0].lower() not in _excluded(mail) - {to[0].lower()}:
-            found = [heuristics.Found(to[0], mail.notice)]
+        addr = _returned_recipient(mail)
+        if addr:
+            found = [heuristics.Found(addr, mail.notice)]
     gateway = _validating_gateway(mail)
     if found and not failed and _is_warning(mail.notice):
         # A delay warning without a delivery-status part: not a bounce, as with Action: delayed.
