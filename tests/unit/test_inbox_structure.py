@@ -331,3 +331,11 @@ def test_without_a_named_recipient_the_returned_copys_envelope_recipient_is_take
            b"\tfor <uwe@example.net>; Mon, 1 Dec 2026 10:00:00 +0000\n"
            b"From: shop@example.test\nTo: undisclosed-recipients:;\nSubject: News\n\nHello\n")
     assert [r.recipient for r in classify(raw)] == ["uwe@example.net"]
+
+
+def test_an_auto_submitted_failure_notice_is_a_bounce_whatever_its_sender_and_subject():
+    raw = (b"From: Systems <ops@example.net>\nTo: shop@example.test\nSubject: Message status\n"
+           b"Auto-Submitted: auto-generated (failure)\n\n"
+           b"   ----- The following addresses had permanent fatal errors -----\n<vera@example.org>\n"
+           b"    (reason: 550 5.1.1 User unknown)\n")
+    assert verdicts(raw) == [("vera@example.org", "hard")]

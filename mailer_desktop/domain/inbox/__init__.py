@@ -217,6 +217,8 @@ def looks_like_bounce(mail: Mail) -> bool:
     notifications with an empty reverse-path), a returned copy of a message, failure wording."""
     if mail.report_type == "delivery-status" or mail.status_text or mail.header("X-Failed-Recipients"):
         return True
+    if _FAILURE_NOTICE.search(mail.header("Auto-Submitted")):
+        return True  # RFC 3834 as Sendmail writes it: "auto-generated (failure)" / "(warning-timeout)"
     sender = mail.header("From")
     daemon = bool(_BOUNCE_SENDER.search(sender))
     opening = bool(_BOUNCE_OPENING.search(mail.notice[:3000]))
@@ -229,6 +231,9 @@ def looks_like_bounce(mail: Mail) -> bool:
     if (subject or opening) and (returned or null_path or no_sender or subject and opening):
         return True
     return returned and no_sender
+
+
+_FAILURE_NOTICE = re.compile(r"(?i)^\s*auto-generated\s*\(\s*(?:failure|warning)")
 
 
 def _inner_report(mail: Mail) -> dict[str, heuristics.Found]:
