@@ -339,3 +339,10 @@ def test_an_auto_submitted_failure_notice_is_a_bounce_whatever_its_sender_and_su
            b"   ----- The following addresses had permanent fatal errors -----\n<vera@example.org>\n"
            b"    (reason: 550 5.1.1 User unknown)\n")
     assert verdicts(raw) == [("vera@example.org", "hard")]
+
+
+def test_a_mailbox_with_its_display_name_alone_on_a_line_is_a_recipient():
+    raw = (b"From: <admin@example.com>\nTo: <shop@example.test>\nSubject: Non-Delivery: Your message awaits approval\n\n"
+           b"--- Non-Delivery Report ---\nThe email below could not be delivered to the following user:\n\n"
+           b'"wim@example.com" <wim@example.com>\n\nOld message:\n')
+    assert [r.recipient for r in classify(raw)] == ["wim@example.com"]

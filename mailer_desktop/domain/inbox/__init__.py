@@ -45,7 +45,7 @@ _BOUNCE_SENDER = Rules("detect:bounce-sender", [
     r"mailer[-_ ]?daemon", r"post_?master", r"mail delivery", r"mail administrator",
     r"delivery (?:status|subsystem|system)", r"bounce", r"nobody@", r"mmdf", r"smtp gateway"], re.I)
 _BOUNCE_SUBJECT = Rules("detect:bounce-subject", [
-    r"undeliver", r"undelivered", r"delivery (?:status|failure|failed|has failed|report|problem|notification|error)",
+    r"undeliver", r"undelivered", r"non-?delivery", r"delivery (?:status|failure|failed|has failed|report|problem|notification|error)",
     r"returned (?:mail|message)", r"failure notice", r"failed delivery", r"mail delivery failed", r"could not be delivered",
     r"non[- ]?remis", r"unzustellbar", r"nicht zustellbar", r"zustellung", r"no se puede entregar", r"non recapitabile",
     r"delivery failure", r"mail system error", r"rejected", r"nondeliverable", r"non-deliverable", r"bounced? mail",
