@@ -346,3 +346,11 @@ def test_a_mailbox_with_its_display_name_alone_on_a_line_is_a_recipient():
            b"--- Non-Delivery Report ---\nThe email below could not be delivered to the following user:\n\n"
            b'"wim@example.com" <wim@example.com>\n\nOld message:\n')
     assert [r.recipient for r in classify(raw)] == ["wim@example.com"]
+
+
+def test_a_complaint_without_recipient_fields_takes_the_copys_envelope_recipient():
+    raw = _arf("abuse").replace(b"Original-Rcpt-To: <anna@example.org>\n", b"")
+    raw = raw.replace(b"To: anna@example.org\nSubject: News",
+                      b"Received: from shop.example.test by mx.provider.example\n\tfor <anna@example.org>; "
+                      b"Mon, 1 Dec 2026 10:00:00 +0000\nTo: undisclosed-recipients:;\nSubject: News")
+    assert verdicts(raw) == [("anna@example.org", "complaint")]

@@ -83,7 +83,15 @@ def recipients(mail: Mail) -> list[str | None]:
             if len(addrs) == 1:
                 out.append(addrs[0])
                 break
+    if not out:
+        # The envelope recipient the complained-about copy's own Received line names.
+        m = _FOR_CLAUSE.search(mail.returned.get("received"))
+        if m:
+            out.append(m.group(1))
     return list(out) or [None]
+
+
+_FOR_CLAUSE = re.compile(r"(?i)\bfor\s+<(" + ADDRESS_RE.pattern + r")>")
 
 
 def feedback_type(mail: Mail) -> str:
