@@ -311,12 +311,16 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
         return [Result(f.recipient, "unknown", phrases.find_status(f.tight), _reason_text(f.tight) or
                        "delivery delayed; the server keeps trying", "delayed", "delayed", **common) for f in found]
     if found:
-        inner = _inner_report(mail)
+        inner: dict[str, heuristics.Found] | None = None
         out = []
         for f in found:
-            result = _failure(f.recipient, "", [f.tight, f.text, mail.notice, mail.subject,
-                                                *((inner[f.recipient.lower()].text,) if f.recipient.lower() in inner else ())],
-                              True, common, gateway=gateway)
+            texts = [f.tight, f.text, mail.notice, mail.subject]
+            result = _failure(f.recipient, "", texts, True, common, gateway=gateway)
+            if result.kind != "hard" and result.category in _VAGUE:
+                inner = _inner_report(mail) if inner is None else inner
+                if f.recipient.lower() in inner:
+                    result = _failure(f.recipient, "", [*texts, inner[f.recipient.lower()].text], True, common,
+                                      gateway=gateway)
             if result.kind == "hard" and phrases.find_reply_code(f.tight) and len(found) > 1:
                 # The recipient's own line holds the server's reply to it: a dead address must be
                 # said there, not borrowed from the lines about other recipients or hosts below it.

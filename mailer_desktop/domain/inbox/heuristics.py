@@ -45,7 +45,7 @@ _ANCHORS = RuleList("layout:recipient-line", [
     # "c=US;a= ;p=ORG;o=Site;dda:SMTP=addr; on DATE")
     r"(?i)^[ \t]*c=[^;\n]{0,20};[^\n]*?\bdda:smtp=(?P<a>[^\s;@<>]{1,128}@[a-z0-9.-]{1,255}\.[a-z]{2,63})[;, \t]*(.*)$",
     # a mailbox alone on its line with its display name: "Name" <addr>, Name <addr>
-    rf"^[ \t]*(?:\"[^\"\n<>]{{1,80}}\"|[^\n<>@:\"]{{1,60}}?)[ \t]*<(?P<a>{_A})>[ \t]*()$",
+    rf"^[ \t]*[^\s<>:][^\n<>:]{{0,79}}<(?P<a>{_A})>[ \t]*()$",
     # key/value lines naming the recipient
     rf"(?i)^[ \t]*(?:original[- ]recipient|final[- ]recipient|recipient(?:'s)?(?: address| e-?mail)?|failed recipient|"
     rf"to address|rcpt|address|e-?mail(?: address)?|empf\u00e4nger|destinataire|destinatario|adresse|"
