@@ -354,3 +354,10 @@ def test_a_complaint_without_recipient_fields_takes_the_copys_envelope_recipient
                       b"Received: from shop.example.test by mx.provider.example\n\tfor <anna@example.org>; "
                       b"Mon, 1 Dec 2026 10:00:00 +0000\nTo: undisclosed-recipients:;\nSubject: News")
     assert verdicts(raw) == [("anna@example.org", "complaint")]
+
+
+def test_a_quota_violation_is_a_full_mailbox_held_against_the_recipient_not_the_sender():
+    raw = plain("failure notice", "Sorry, unable to deliver your message to ida@example.com for\nthe following "
+                                  "reason:\n\n 552 Quota violation for ida@example.com\n")
+    [r] = classify(raw)
+    assert (r.recipient, r.kind, r.category, r.policy) == ("ida@example.com", "soft", "mailboxfull", False)
