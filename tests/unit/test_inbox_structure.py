@@ -361,3 +361,11 @@ def test_a_quota_violation_is_a_full_mailbox_held_against_the_recipient_not_the_
                                   "reason:\n\n 552 Quota violation for ida@example.com\n")
     [r] = classify(raw)
     assert (r.recipient, r.kind, r.category, r.policy) == ("ida@example.com", "soft", "mailboxfull", False)
+
+
+def test_the_bracketed_mailbox_before_its_error_is_the_one_that_failed():
+    raw = (b"From: Mail Delivery System <mailer-daemon@mx.example.net>\nTo: shop@example.test\n"
+           b"Subject: Mail failure - malformed recipient address\n\n"
+           b"A message that you sent contained one or more recipient addresses that were\nincorrectly constructed:\n\n"
+           b"  lea@example.com <max@example.net>: malformed address: <max@example.net> may not follow lea@example.com\n")
+    assert [r.recipient for r in classify(raw)] == ["max@example.net"]
