@@ -369,3 +369,12 @@ def test_the_bracketed_mailbox_before_its_error_is_the_one_that_failed():
            b"A message that you sent contained one or more recipient addresses that were\nincorrectly constructed:\n\n"
            b"  lea@example.com <max@example.net>: malformed address: <max@example.net> may not follow lea@example.com\n")
     assert [r.recipient for r in classify(raw)] == ["max@example.net"]
+
+
+def test_an_undisclosed_address_is_named_by_the_address_it_was_generated_from():
+    raw = (b"From: Mail Delivery System <Mailer-Daemon@mx.example.net>\nTo: shop@example.test\n"
+           b"Subject: Mail delivery failed: returning message to sender\n\n"
+           b"A message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent "
+           b"error. The following address(es) failed:\n\n  an undisclosed address\n"
+           b"    (generated from olga@example.com)\n")
+    assert [r.recipient for r in classify(raw)] == ["olga@example.com"]

@@ -47,6 +47,9 @@ _ANCHORS = RuleList("layout:recipient-line", [
     # an X.400 O/R address whose SMTP domain-defined attribute holds the address (Exchange IMS:
     # "c=US;a= ;p=ORG;o=Site;dda:SMTP=addr; on DATE")
     r"(?i)^[ \t]*c=[^;\n]{0,20};[^\n]*?\bdda:smtp=(?P<a>[^\s;@<>]{1,128}@[a-z0-9.-]{1,255}\.[a-z]{2,63})[;, \t]*(.*)$",
+    # Exim: a hidden address ("an undisclosed address") and, on its own line below, the address
+    # it was generated from
+    rf"^[ \t]*\((?:generated|expanded) from <?(?P<a>{_A})>?\)[ \t]*()$",
     # key/value lines naming the recipient
     rf"(?i)^[ \t]*(?:original[- ]recipient|final[- ]recipient|recipient(?:'s)?(?: address| e-?mail)?|failed recipient|"
     rf"to address|rcpt|address|e-?mail(?: address)?|empf\u00e4nger|destinataire|destinatario|adresse|"
@@ -58,7 +61,7 @@ _SENTENCES = Rules("layout:recipient-sentence", [
 ], re.I)
 _NOT_RECIPIENT_LOCALS = ("mailer-daemon", "postmaster", "mail-daemon", "maildaemon", "daemon", "noreply",
                          "no-reply", "bounce", "bounces", "abuse")
-_SENDER_CONTEXT = re.compile(r"(?i)(?:mail from|envelope-from|envelope from|sender|from)\s*:?\s*<?\s*$")
+_SENDER_CONTEXT = re.compile(r"(?i)(?:mail from|envelope-from|envelope from|sender|(?<!generated )(?<!expanded )from)\s*:?\s*<?\s*$")
 # Header lines quoted from the returned message that hold addresses which are not recipients.
 _HEADER_CONTEXT = re.compile(r"(?i)^[ \t]*(?:message-id|in-reply-to|references|x-[\w-]+|received|return-path|"
                              r"reply-to|sender|cc|bcc|to|delivered-to|envelope-to|subject|errors-to|resent-[\w-]+|list-[\w-]+|"
