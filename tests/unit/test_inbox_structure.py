@@ -378,3 +378,11 @@ def test_an_undisclosed_address_is_named_by_the_address_it_was_generated_from():
            b"error. The following address(es) failed:\n\n  an undisclosed address\n"
            b"    (generated from olga@example.com)\n")
     assert [r.recipient for r in classify(raw)] == ["olga@example.com"]
+
+
+def test_with_nothing_else_the_reports_summary_of_the_returned_message_names_the_recipient():
+    raw = (b"From: MAILER-DAEMON@yahoo.example\nTo: shop@example.test\nSubject: Failure Notice\n\n"
+           b"I'm afraid I wasn't able to deliver the following message.\n"
+           b"This is a permanent error; I've given up. Sorry it didn't work out.\n\n"
+           b"Subject: Our news\nTo: pia@example.com\n\n---Below this line is a copy of the message.\n")
+    assert [r.recipient for r in classify(raw)] == ["pia@example.com"]

@@ -276,7 +276,14 @@ def _returned_recipient(mail: Mail) -> str:
     m = _FOR_CLAUSE.search(received or "")
     if m and all_addresses(m.group(1)) and m.group(1).lower() not in excluded:
         return all_addresses(m.group(1))[0]
+    # The report's own summary of the returned message ("Subject: ...", "To: addr").
+    quoted = [a for line in _QUOTED_TO.findall(mail.notice[:5000]) for a in all_addresses(line)]
+    if len(quoted) == 1 and quoted[0].lower() not in excluded:
+        return quoted[0]
     return ""
+
+
+_QUOTED_TO = re.compile(r"(?im)^[ \t]*To:[ \t]*(.+)$")
 
 
 def _failure_subject(subject: str) -> bool:
