@@ -386,3 +386,17 @@ def test_with_nothing_else_the_reports_summary_of_the_returned_message_names_the
            b"This is a permanent error; I've given up. Sorry it didn't work out.\n\n"
            b"Subject: Our news\nTo: pia@example.com\n\n---Below this line is a copy of the message.\n")
     assert [r.recipient for r in classify(raw)] == ["pia@example.com"]
+
+
+@pytest.mark.parametrize("opening", [
+    "Ihre Nachricht konnte nicht zugestellt werden an:",
+    "Votre message n'a pas pu être remis aux destinataires suivants :",
+    "No se ha podido entregar el mensaje a los siguientes destinatarios:",
+    "Non è stato possibile recapitare il messaggio ai seguenti destinatari:",
+    "Não foi possível entregar a mensagem aos seguintes destinatários:",
+    "Uw bericht kon niet worden bezorgd bij de volgende ontvangers:",
+])
+def test_a_failure_notice_in_another_language_is_a_bounce(opening):
+    raw = plain("Nachricht / Message", f"{opening}\n\n<rosa@example.org>: 550 5.1.1 <rosa@example.org>... User unknown\n",
+                sender="servicio@mail.example.org")
+    assert verdicts(raw) == [("rosa@example.org", "hard")]

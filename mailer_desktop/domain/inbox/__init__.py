@@ -209,6 +209,11 @@ _BOUNCE_OPENING = Rules("detect:bounce-opening", [
     r"following (?:address|recipient)(?:es|s|\(es\)|\(s\))? (?:had|failed|could not)", r"returned mail",
     r"failure notice", r"did not reach", r"couldn'?t be delivered", r"message you sent", r"delivery status notification",
     r"invalid (?:user|recipient) address",
+    # the same in the languages servers and providers write their notices in
+    r"nicht zugestellt werden", r"unzustellbar", r"n'a pas (?:pu )?(?:[ée]t[ée]|[êe]tre) (?:remis|d[ée]livr[ée])", r"non remis",
+    r"no (?:se )?(?:ha )?(?:podido|pudo) (?:ser )?entregar?", r"non (?:[èe] stato possibile recapitare|recapitabile)",
+    r"n[ãa]o (?:foi poss[íi]vel entregar|p[ôo]de ser entregue)", r"(?:kon|konden) niet (?:worden )?(?:bezorgd|afgeleverd)",
+    r"onbestelbaar",
 ], re.I)
 
 
