@@ -103,15 +103,16 @@ def build_mbox(corpus: Path, count: int, target: Path) -> int:
     return size
 
 
-def run(mbox: Path) -> tuple[int, float, Counter]:
+def run(mbox: Path) -> tuple[int, float, float, Counter]:
+    """Messages read and classified, wall-clock seconds, CPU seconds of this process, kinds."""
     kinds: Counter = Counter()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     n = 0
     for message in iter_mbox(mbox):
         for result in classify(message.raw):
             kinds[result.kind] += 1
         n += 1
-    return n, time.perf_counter() - start, kinds
+    return n, time.perf_counter() - start, time.process_time() - cpu, kinds
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -131,14 +132,17 @@ def main(argv: list[str] | None = None) -> int:
 
             profiler = cProfile.Profile()
             profiler.enable()
-            n, seconds, kinds = run(mbox)
+            n, seconds, cpu, kinds = run(mbox)
             profiler.disable()
             pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
         else:
-            n, seconds, kinds = run(mbox)
+            n, seconds, cpu, kinds = run(mbox)
     rate = n / seconds if seconds else float("inf")
     print(f"mbox: {n} messages, {size / 1e6:.1f} MB")
-    print(f"classified in {seconds:.2f} s: {rate:,.0f} messages/s (target 1,000)")
+    # On a shared machine the wall clock also counts other processes' turns on the cores; the
+    # CPU time is this process's own work.
+    print(f"classified in {seconds:.2f} s: {rate:,.0f} messages/s (target 1,000); "
+          f"{cpu:.2f} s of CPU: {n / cpu if cpu else float('inf'):,.0f} messages per CPU second")
     print("results by kind: " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
     return 0 if rate >= 1000 else 1
 

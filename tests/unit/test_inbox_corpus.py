@@ -154,3 +154,20 @@ def test_random_mime_trees_and_truncations_never_raise(tree, cut, top):
                                  + b"--a\r\nContent-Type: multipart/mixed; boundary=a\r\n\r\n" * 500])
 def test_pathological_mail_is_classified(raw):
     assert all(r.kind in KINDS for r in classify(raw))
+
+
+def test_leave_one_family_out_keeps_the_targets_it_reaches(corpus_dir):
+    """Each server family scored with only the rules other families back (bench/bounce_families.py):
+    what already reaches the targets there must stay there, above all hard precision."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    import bounce_families
+
+    folder = bounce_families.corpus(corpus_dir)
+    lofo, _ = bounce_families.leave_one_family_out(folder)
+    scores = bounce_families.score(folder.labels, lofo)
+    assert scores["recipient_recall"] >= 0.97, scores
+    assert scores["hard_precision"] >= 0.98, scores
+    assert scores["complaint_recall"] >= 0.95, scores

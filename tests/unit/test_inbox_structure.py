@@ -7,6 +7,8 @@ principle under test throughout: *when unsure, soft or review, never hard*.
 
 from __future__ import annotations
 
+import pytest
+
 from mailer_desktop.domain.inbox import classify
 
 _SENDER = "shop@example.test"
@@ -121,3 +123,280 @@ def test_a_dead_address_is_not_borrowed_from_the_lines_about_another_recipient()
             "554 <emil@example.org>... 550 Host unknown (Authoritative answer from name server)\n")
     raw = plain("Returned mail: Host unknown", text)
     assert sorted(verdicts(raw)) == [("dora@example.org", "soft"), ("emil@example.org", "hard")]
+
+
+def test_an_x400_address_with_an_smtp_attribute_names_the_recipient():
+    text = ("Your message\n\n  To:      list@lists.example.net\n  Subject: News\n\n"
+            "did not reach the following recipient(s):\n\n"
+            "c=US;a= ;p=ORG;o=Site;dda:SMTP=fred@example.com; on Fri, 4 Oct 2002\n17:12:28 -0400\n"
+            "    The recipient name is not recognized\n")
+    raw = plain("Undeliverable: News", text, sender="postmaster@example.com")
+    assert [r.recipient for r in classify(raw)] == ["fred@example.com"]
+
+
+def test_the_returned_messages_header_lines_quoted_in_a_report_name_no_recipient():
+    text = "Your message\n\n  To:      list@lists.example.net\n  Subject: News\n\ncould not be delivered.\n"
+    raw = plain("Undeliverable: News", text, sender="postmaster@example.com")
+    assert all(r.recipient != "list@lists.example.net" for r in classify(raw))
+
+
+def test_an_inner_mailbox_name_in_final_recipient_gives_way_to_the_original_recipient():
+    raw = dsn({"Original-Recipient": "rfc822;gina@example.com", "Final-Recipient": "rfc822;gina@sims-ms-daemon",
+               "Action": "failed", "Status": "5.0.0 (recipient reached disk quota)"})
+    assert verdicts(raw) == [("gina@example.com", "soft")]
+    # An internet address in Final-Recipient (an alias expanded on the way) stays the answer.
+    raw = dsn({"Original-Recipient": "rfc822;gina@example.com", "Final-Recipient": "rfc822;g.m@mail.example.com",
+               "Action": "failed", "Status": "5.2.2"})
+    assert verdicts(raw) == [("g.m@mail.example.com", "soft")]
+
+
+def test_a_failure_notice_from_an_ordinary_looking_sender_is_still_a_bounce():
+    raw = (b'From: <"System Administrator"@example.com>\nTo: <shop@example.test>\nSubject: Delivery Failure\n\n'
+           b"Could not deliver message to the following recipient(s):\n\n"
+           b"Failed Recipient: hugo@example.com\nReason: Remote host said: 550 unknown user <hugo@example.com>\n")
+    [r] = classify(raw)
+    assert (r.recipient, r.kind) == ("hugo@example.com", "soft")  # "unknown user" without its stage
+    raw = plain("Undeliverable Mail", "undeliverable to ida@example.com\n\nOriginal message follows.",
+                sender="postmaster@example.com")
+    assert [r.recipient for r in classify(raw)] == ["ida@example.com"]
+
+
+def test_recipient_lines_in_brackets_bullets_and_typed_values():
+    cases = {
+        "\t* [jan@example.com]: 550 jan@example.com...User account is overquota\n": "jan@example.com",
+        "addressed to email address :\n-- jan@example.com\n\ncould not be delivered.\n": "jan@example.com",
+        "\tRecipient: [SMTP:jan@example.com]\n\tReason: Remote SMTP Server Returned: 550 mailbox unavailable\n":
+            "jan@example.com",
+    }
+    for text, rcpt in cases.items():
+        raw = plain("Delivery Failure", "Delivery has failed to these recipients:\n\n" + text,
+                    sender="postmaster@example.com")
+        assert [r.recipient for r in classify(raw)] == [rcpt], text
+
+
+def test_a_subject_that_states_a_failure_marks_a_bounce_but_a_reply_subject_does_not():
+    raw = plain("Warning: kai@example.net - User unknown!", "kai@example.net - no such user here.",
+                sender="mdaemon@mail.example.net")
+    assert [r.recipient for r in classify(raw)] == ["kai@example.net"]
+    reply = plain("Re: User unknown?", "Hello, is my account unknown to you? Thanks, Kai",
+                  sender="kai@example.net")
+    assert [r.kind for r in classify(reply)] != ["hard"] and [r.kind for r in classify(reply)] != ["soft"]
+
+
+def test_user_unknown_is_hard_when_the_reporting_server_speaks_of_its_own_users():
+    # Courier refusing one of its own local users: no Remote-MTA, a diagnostic that is no SMTP reply.
+    own = dsn({"Final-Recipient": "rfc822; lena@example.test", "Action": "failed", "Status": "5.0.0",
+               "Diagnostic-Code": "unknown; 550 User <lena> unknown"})
+    assert verdicts(own) == [("lena@example.test", "hard")]
+    # The same words as a remote server's reply, stage unknown: maybe a filter after DATA.
+    relayed = dsn({"Final-Recipient": "rfc822; lena@example.test", "Action": "failed", "Status": "5.0.0",
+                   "Remote-MTA": "dns; mx.example.test", "Diagnostic-Code": "smtp; 550 User <lena> unknown"})
+    assert verdicts(relayed) == [("lena@example.test", "soft")]
+    # No Remote-MTA and no diagnostic at all: the server's local delivery agent said it.
+    local = dsn({"Final-Recipient": "rfc822; <lena@example.test>", "Action": "failed", "Status": "5.5.0"},
+                notice="   ----- The following addresses had permanent fatal errors -----\n<lena@example.test>\n\n"
+                       "   ----- Transcript of session follows -----\nlocal delivery: unknown user: lena\n"
+                       "554 <lena@example.test>... Service unavailable\n")
+    assert verdicts(local) == [("lena@example.test", "hard")]
+
+
+def test_a_feedback_report_is_read_from_its_fields_wherever_they_are():
+    # The feedback part typed text/plain inside a feedback-report: its Original-Rcpt-To still counts.
+    raw = _arf("abuse").replace(b"Content-Type: message/feedback-report", b"Content-Type: text/plain")
+    raw = raw.replace(b"To: anna@example.org\nSubject: News", b"To: list@example.test\nSubject: News")
+    assert verdicts(raw) == [("anna@example.org", "complaint")]
+    # An older feedback loop: the report's fields in the text, the original not attached.
+    raw = (b"From: fbl@isp.example.net\nTo: abuse@example.test\nSubject: Report\n\n"
+           b"This is a spam report.\n\nFeedback-Type: abuse\nUser-Agent: ISP-FBL/2.0\nVersion: 1\n"
+           b"Original-Rcpt-To: <otto@isp.example.net>\nSource-IP: 192.0.2.7\n")
+    assert verdicts(raw) == [("otto@isp.example.net", "complaint")]
+
+
+def test_a_delay_warning_without_a_delivery_status_part_is_no_bounce():
+    text = ("THIS IS A WARNING MESSAGE ONLY.\nYOU DO NOT NEED TO RESEND YOUR MESSAGE.\n\n"
+            "Delivery to the following recipient has been delayed:\n\n     max@example.org\n\n"
+            "Message will be retried for 2 more day(s)\n\nTechnical details of temporary failure:\n"
+            "DNS Error: Domain name not found\n")
+    raw = plain("Delivery Status Notification (Delay)", text, sender="mailer-daemon@googlemail.com")
+    [r] = classify(raw)
+    assert (r.recipient, r.kind, r.action) == ("max@example.org", "unknown", "delayed")
+    final = ("Delivery to the following recipient failed permanently:\n\n     max@example.org\n\n"
+             "Technical details of permanent failure:\nDNS Error: Domain name not found\n"
+             "You do not need to resend: we gave up.\n")
+    assert [r.kind for r in classify(plain("Delivery Status Notification (Failure)", final))] == ["hard"]
+
+
+# One small mail per server family's fixed layout (the issue's list), with the verdict it must give.
+_LAYOUTS = {
+ "qmail": plain("failure notice", "Hi. This is the qmail-send program at mx.example.net.\nI'm afraid I wasn't able to deliver your message to the following addresses.\nThis is a permanent error; I've given up. Sorry it didn't work out.\n\n<ann@example.org>:\n192.0.2.1 does not like recipient.\nRemote host said: 550 5.1.1 <ann@example.org>: Recipient address rejected: User unknown in local recipient table\nGiving up on 192.0.2.1.\n"),
+ "qmail-local": plain("failure notice", "Hi. This is the qmail-send program at mx.example.net.\nI'm afraid I wasn't able to deliver your message to the following addresses.\nThis is a permanent error; I've given up. Sorry it didn't work out.\n\n<ann@example.org>:\nSorry, no mailbox here by that name. (#5.1.1)\n"),
+ "qmail-full": plain("failure notice", "Hi. This is the qmail-send program at mx.example.net.\nI'm afraid I wasn't able to deliver your message to the following addresses.\nThis is a permanent error; I've given up. Sorry it didn't work out.\n\n<ann@example.org>:\nThe users mailfolder is over the allowed quota (size). (#5.2.2)\n"),
+ "domino": plain("DELIVERY FAILURE: User ann (ann@example.org) not listed in Domino Directory", "Your message\n\n  Subject: News\n\nwas not delivered to:\n\n  ann@example.org\n\nbecause:\n\n  User ann (ann@example.org) not listed in Domino Directory\n", sender="Postmaster@example.org"),
+ "o365": plain("Undeliverable: News", "Delivery has failed to these recipients or groups:\n\nann@example.org<mailto:ann@example.org>\nThe email address you entered couldn't be found. Please check the recipient's email address and try to resend the message.\n\nDiagnostic information for administrators:\n\nGenerating server: DB6PR.eurprd.prod.outlook.com\n\nann@example.org\nRemote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup'\n", sender="postmaster@example.org"),
+ "exim-nodsn": (b"From: Mail Delivery System <Mailer-Daemon@mx.example.net>\nTo: shop@example.test\nSubject: Mail delivery failed: returning message to sender\nX-Failed-Recipients: ann@example.org\n\nThis message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n  ann@example.org\n    host mx.example.org [192.0.2.1]\n    SMTP error from remote mail server after RCPT TO:<ann@example.org>:\n    550 5.1.1 <ann@example.org>: Recipient address rejected: User unknown\n"),
+ "exim-full": (b"From: Mail Delivery System <Mailer-Daemon@mx.example.net>\nTo: shop@example.test\nSubject: Mail delivery failed: returning message to sender\nX-Failed-Recipients: ann@example.org\n\nThis message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n  ann@example.org\n    host mx.example.org [192.0.2.1]\n    SMTP error from remote mail server after end of data:\n    552 5.2.2 Mailbox full\n"),
+ "sendmail-nodsn": plain("Returned mail: see transcript for details", "The original message was received at Mon, 1 Dec 2026\nfrom localhost\n\n   ----- The following addresses had permanent fatal errors -----\n<ann@example.org>\n    (reason: 550 5.1.1 <ann@example.org>... User unknown)\n\n   ----- Transcript of session follows -----\n... while talking to mx.example.org.:\n>>> RCPT To:<ann@example.org>\n<<< 550 5.1.1 <ann@example.org>... User unknown\n550 5.1.1 <ann@example.org>... User unknown\n"),
+ "postfix-nodsn": plain("Undelivered Mail Returned to Sender", "This is the mail system at host mx.example.net.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients. It's attached below.\n\n                   The mail system\n\n<ann@example.org>: host mx.example.org[192.0.2.1] said: 550 5.7.1 Service\n    unavailable; Client host [192.0.2.9] blocked using zen.spamhaus.org (in\n    reply to RCPT TO command)\n"),
+ "msgserver": dsn({"Original-recipient": "rfc822;ann@example.org", "Final-recipient": "rfc822;ann@example.org", "Action": "failed", "Status": "5.1.1 (Remote SMTP server has rejected address)", "Remote-MTA": "dns;mx.example.org (TCP|192.0.2.2|1234|192.0.2.1|25)", "Diagnostic-code": "smtp;550 5.1.1 <ann@example.org>... User unknown"}),
+ "gmail-perm": plain("Delivery Status Notification (Failure)", "Delivery to the following recipient failed permanently:\n\n     ann@example.org\n\nTechnical details of permanent failure:\nGoogle tried to deliver your message, but it was rejected by the server for the recipient domain example.org by mx.example.org. [192.0.2.1].\n\nThe error that the other server returned was:\n550 5.1.1 <ann@example.org>: Recipient address rejected: User unknown in virtual alias table\n", sender="mailer-daemon@googlemail.com"),
+ "spam-511": dsn({"Final-Recipient": "rfc822; ann@example.org", "Action": "failed", "Status": "5.7.1", "Diagnostic-Code": "smtp; 550 5.7.1 Message rejected as spam; the recipient does not exist otherwise"}),
+}
+_EXPECTED = {'qmail': 'hard', 'qmail-local': 'hard', 'qmail-full': 'soft', 'domino': 'hard', 'o365': 'hard', 'exim-nodsn': 'hard', 'exim-full': 'soft', 'sendmail-nodsn': 'hard', 'postfix-nodsn': 'soft', 'msgserver': 'hard', 'gmail-perm': 'hard', 'spam-511': 'soft'}
+
+
+@pytest.mark.parametrize("family", sorted(_LAYOUTS))
+def test_each_server_familys_layout(family):
+    assert verdicts(_LAYOUTS[family]) == [("ann@example.org", _EXPECTED[family])]
+
+
+@pytest.mark.parametrize(("status", "diagnostic", "kind"), [
+    ("5.1.1", "", "hard"),                                  # the code alone: the address is gone
+    ("5.1.2", "smtp; 550 5.1.2 Host unknown", "hard"),
+    ("5.7.1", "", "soft"),                                  # policy: about the sender, never the address
+    ("5.7.1", "smtp; 550 5.7.1 Delivery not authorized, message refused", "soft"),
+    ("5.7.1", "smtp; 550 5.7.1 <ann@example.org>: Recipient address rejected: Access denied", "soft"),
+    # 5.7.x whose words say the address does not exist, answered to RCPT TO
+    ("5.7.1", "smtp; 550 5.7.1 <ann@example.org>: Recipient address rejected: User unknown (in reply to RCPT TO "
+              "command)", "hard"),
+    ("4.1.1", "smtp; 450 4.1.1 <ann@example.org>: Recipient address rejected: User unknown", "soft"),  # 4.x.x
+    ("5.2.2", "smtp; 552 5.2.2 user unknown or mailbox full", "soft"),  # mailbox full
+])
+def test_rfc3463_codes_by_class_subject_and_detail(status, diagnostic, kind):
+    block = {"Final-Recipient": "rfc822; ann@example.org", "Action": "failed", "Status": status,
+             "Remote-MTA": "dns; mx.example.org"}
+    if diagnostic:
+        block["Diagnostic-Code"] = diagnostic
+    assert verdicts(dsn(block)) == [("ann@example.org", kind)]
+
+
+def test_each_recipient_block_is_read_on_its_own_and_only_failed_is_a_failure():
+    raw = dsn({"Final-Recipient": "rfc822; a@example.org", "Action": "failed", "Status": "5.1.1"},
+              {"Final-Recipient": "rfc822; b@example.org", "Action": "delayed", "Status": "4.4.1"},
+              {"Final-Recipient": "rfc822; c@example.org", "Action": "relayed", "Status": "2.0.0"},
+              {"Final-Recipient": "rfc822; d@example.org", "Action": "delivered", "Status": "2.0.0"},
+              {"Original-Recipient": "rfc822;e@example.org", "Final-Recipient": "rfc822;<E@Example.ORG>",
+               "Action": "failed", "Status": "5.2.2"})
+    assert verdicts(raw) == [("a@example.org", "hard"), ("b@example.org", "unknown"), ("c@example.org", "delivered"),
+                             ("d@example.org", "delivered"), ("E@Example.ORG", "soft")]
+
+
+def test_a_dead_address_code_whose_words_are_about_the_sending_hosts_ip_is_not_hard():
+    raw = dsn({"Final-Recipient": "rfc822; ann@example.org", "Action": "failed", "Status": "5.1.1",
+               "Remote-MTA": "dns; smtp.example.net",
+               "Diagnostic-Code": "smtp; 550 5.1.1 <ann@example.org> - 198.51.100.7 has sent to too many "
+                                  "recipients this hour. XY123"})
+    [r] = classify(raw)
+    assert (r.kind, r.policy) == ("soft", True)
+    # The replying host's own address, as qmail and Postfix write it, says nothing about the sender.
+    raw = plain("failure notice", "Hi. This is the qmail-send program at mx.example.net.\n\n<ann@example.org>:\n"
+                                  "192.0.2.1 does not like recipient.\nRemote host said: 550 5.1.1 <ann@example.org>\n"
+                                  "Giving up on 192.0.2.1.\n")
+    assert verdicts(raw) == [("ann@example.org", "hard")]
+
+
+def test_a_person_forwarding_a_mail_about_a_full_mailbox_is_not_a_bounce():
+    raw = plain("Fwd: Your mailbox is full", "Look at this, is it about me?", sender="kai@example.net")
+    assert all(r.kind not in ("hard", "soft") for r in classify(raw))
+
+
+@pytest.mark.parametrize(("stage_line", "kind"), [
+    ("192.0.2.1 does not like recipient.", "hard"),         # qmail's RCPT failure
+    ("192.0.2.1 failed after I sent the message.", "soft"),  # after DATA: maybe a filter's words
+])
+def test_qmail_names_the_stage_in_its_own_sentence(stage_line, kind):
+    raw = plain("failure notice", "Hi. This is the qmail-send program at mx.example.net.\n\n<ann@example.org>:\n"
+                                  f"{stage_line}\nRemote host said: 550 No such user here\nGiving up on 192.0.2.1.\n")
+    assert verdicts(raw) == [("ann@example.org", kind)]
+
+
+def test_a_stage_tag_after_a_quoted_reply_names_the_stage():
+    text = ("Sorry, we were unable to deliver your message to the following address.\n\n<ann@example.org>:\n"
+            "Remote host said: 550 <ann@example.org>: User unknown [{tag}]\n")
+    assert verdicts(plain("Failure Notice", text.format(tag="RCPT_TO"))) == [("ann@example.org", "hard")]
+    assert verdicts(plain("Failure Notice", text.format(tag="BODY"))) == [("ann@example.org", "soft")]
+
+
+def test_one_result_per_recipient_named_in_several_blocks():
+    block = {"Final-Recipient": "rfc822; <joe@example.com>", "Action": "failed", "Status": "5.1.1"}
+    assert verdicts(dsn(block, block, block)) == [("joe@example.com", "hard")]
+    full = {"Final-Recipient": "rfc822; joe@example.com", "Action": "failed", "Status": "5.2.2"}
+    delayed = {"Final-Recipient": "rfc822; joe@example.com", "Action": "delayed", "Status": "4.4.1"}
+    assert verdicts(dsn(delayed, block, full)) == [("joe@example.com", "soft")]  # disagreeing: never hard
+
+
+def test_without_a_named_recipient_the_returned_copys_envelope_recipient_is_taken():
+    raw = (b"From: MAILER-DAEMON@mx.example.net\nTo: shop@example.test\nSubject: Undeliverable mail\n\n"
+           b"Your message could not be delivered.\n\n--- Below this line is a copy of the message.\n\n"
+           b"Received: from shop.example.test (shop.example.test [192.0.2.5])\n\tby mx.example.net with ESMTP id 1\n"
+           b"\tfor <uwe@example.net>; Mon, 1 Dec 2026 10:00:00 +0000\n"
+           b"From: shop@example.test\nTo: undisclosed-recipients:;\nSubject: News\n\nHello\n")
+    assert [r.recipient for r in classify(raw)] == ["uwe@example.net"]
+
+
+def test_an_auto_submitted_failure_notice_is_a_bounce_whatever_its_sender_and_subject():
+    raw = (b"From: Systems <ops@example.net>\nTo: shop@example.test\nSubject: Message status\n"
+           b"Auto-Submitted: auto-generated (failure)\n\n"
+           b"   ----- The following addresses had permanent fatal errors -----\n<vera@example.org>\n"
+           b"    (reason: 550 5.1.1 User unknown)\n")
+    assert verdicts(raw) == [("vera@example.org", "hard")]
+
+
+def test_a_mailbox_with_its_display_name_alone_on_a_line_is_a_recipient():
+    raw = (b"From: <admin@example.com>\nTo: <shop@example.test>\nSubject: Non-Delivery: Your message awaits approval\n\n"
+           b"--- Non-Delivery Report ---\nThe email below could not be delivered to the following user:\n\n"
+           b'"wim@example.com" <wim@example.com>\n\nOld message:\n')
+    assert [r.recipient for r in classify(raw)] == ["wim@example.com"]
+
+
+def test_a_complaint_without_recipient_fields_takes_the_copys_envelope_recipient():
+    raw = _arf("abuse").replace(b"Original-Rcpt-To: <anna@example.org>\n", b"")
+    raw = raw.replace(b"To: anna@example.org\nSubject: News",
+                      b"Received: from shop.example.test by mx.provider.example\n\tfor <anna@example.org>; "
+                      b"Mon, 1 Dec 2026 10:00:00 +0000\nTo: undisclosed-recipients:;\nSubject: News")
+    assert verdicts(raw) == [("anna@example.org", "complaint")]
+
+
+def test_a_quota_violation_is_a_full_mailbox_held_against_the_recipient_not_the_sender():
+    raw = plain("failure notice", "Sorry, unable to deliver your message to ida@example.com for\nthe following "
+                                  "reason:\n\n 552 Quota violation for ida@example.com\n")
+    [r] = classify(raw)
+    assert (r.recipient, r.kind, r.category, r.policy) == ("ida@example.com", "soft", "mailboxfull", False)
+
+
+def test_the_bracketed_mailbox_before_its_error_is_the_one_that_failed():
+    raw = (b"From: Mail Delivery System <mailer-daemon@mx.example.net>\nTo: shop@example.test\n"
+           b"Subject: Mail failure - malformed recipient address\n\n"
+           b"A message that you sent contained one or more recipient addresses that were\nincorrectly constructed:\n\n"
+           b"  lea@example.com <max@example.net>: malformed address: <max@example.net> may not follow lea@example.com\n")
+    assert [r.recipient for r in classify(raw)] == ["max@example.net"]
+
+
+def test_an_undisclosed_address_is_named_by_the_address_it_was_generated_from():
+    raw = (b"From: Mail Delivery System <Mailer-Daemon@mx.example.net>\nTo: shop@example.test\n"
+           b"Subject: Mail delivery failed: returning message to sender\n\n"
+           b"A message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent "
+           b"error. The following address(es) failed:\n\n  an undisclosed address\n"
+           b"    (generated from olga@example.com)\n")
+    assert [r.recipient for r in classify(raw)] == ["olga@example.com"]
+
+
+def test_with_nothing_else_the_reports_summary_of_the_returned_message_names_the_recipient():
+    raw = (b"From: MAILER-DAEMON@yahoo.example\nTo: shop@example.test\nSubject: Failure Notice\n\n"
+           b"I'm afraid I wasn't able to deliver the following message.\n"
+           b"This is a permanent error; I've given up. Sorry it didn't work out.\n\n"
+           b"Subject: Our news\nTo: pia@example.com\n\n---Below this line is a copy of the message.\n")
+    assert [r.recipient for r in classify(raw)] == ["pia@example.com"]
+
+
+@pytest.mark.parametrize("opening", [
+    "Ihre Nachricht konnte nicht zugestellt werden an:",
+    "Votre message n'a pas pu être remis aux destinataires suivants :",
+    "No se ha podido entregar el mensaje a los siguientes destinatarios:",
+    "Non è stato possibile recapitare il messaggio ai seguenti destinatari:",
+    "Não foi possível entregar a mensagem aos seguintes destinatários:",
+    "Uw bericht kon niet worden bezorgd bij de volgende ontvangers:",
+])
+def test_a_failure_notice_in_another_language_is_a_bounce(opening):
+    raw = plain("Nachricht / Message", f"{opening}\n\n<rosa@example.org>: 550 5.1.1 <rosa@example.org>... User unknown\n",
+                sender="servicio@mail.example.org")
+    assert verdicts(raw) == [("rosa@example.org", "hard")]

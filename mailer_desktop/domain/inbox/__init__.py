@@ -10,7 +10,9 @@ kind among :data:`KINDS`. The order of checks follows how sure each signal is:
 2. RFC 3464 delivery-status reports, per recipient (``Action: delayed`` is *not* a bounce and
    comes back as ``unknown`` with ``action='delayed'``; ``delivered`` is a success);
 3. other bounces (mailer-daemon senders, bounce subjects, ``X-Failed-Recipients``) read with
-   the layouts real servers use (:mod:`.heuristics`), the reason from :mod:`.phrases`;
+   the layouts real servers use (:mod:`.heuristics`), the reason from :mod:`.phrases`; a
+   warning that says the server keeps trying is a delay (``unknown``, ``action='delayed'``);
+   when the returned copy is itself a bounce, its words are read after the outer report's;
 4. replies carrying one of our tokens in the address, subject or own words → ``unsubscribe`` /
    ``confirmation`` (the token is verified later by the processor, which holds the key; a
    confirmation token in an auto-reply confirms nothing);
@@ -43,7 +45,7 @@ _BOUNCE_SENDER = Rules("detect:bounce-sender", [
     r"mailer[-_ ]?daemon", r"post_?master", r"mail delivery", r"mail administrator",
     r"delivery (?:status|subsystem|system)", r"bounce", r"nobody@", r"mmdf", r"smtp gateway"], re.I)
 _BOUNCE_SUBJECT = Rules("detect:bounce-subject", [
-    r"undeliver", r"undelivered", r"delivery (?:status|failure|failed|has failed|report|problem|notification|error)",
+    r"undeliver", r"undelivered", r"non-?delivery", r"delivery (?:status|failure|failed|has failed|report|problem|notification|error)",
     r"returned (?:mail|message)", r"failure notice", r"failed delivery", r"mail delivery failed", r"could not be delivered",
     r"non[- ]?remis", r"unzustellbar", r"nicht zustellbar", r"zustellung", r"no se puede entregar", r"non recapitabile",
     r"delivery failure", r"mail system error", r"rejected", r"nondeliverable", r"non-deliverable", r"bounced? mail",
@@ -190,23 +192,28 @@ def _from_status(mail: Mail, status_text: str, common: dict) -> list[Result]:
         permanent = None if b.action != "failed" else not b.status.startswith("4")
         action = b.action or "failed"
         quick = _failure(b.recipient, b.status, [b.diagnostic], permanent, common, action, b.vendor_reason,
-                         gateway, b.from_program)
+                         gateway or b.own_verdict, b.from_program)
         if quick.category not in _VAGUE and b.diagnostic:
             out.append(quick)
             continue
         near = local_texts().get((b.recipient or "").lower())
         tight, local = (near.tight, near.text) if near else ("", "")
         out.append(_failure(b.recipient, b.status, [b.diagnostic, tight, local, mail.subject], permanent, common,
-                            action, b.vendor_reason, gateway, b.from_program))
+                            action, b.vendor_reason, gateway or b.own_verdict, b.from_program))
     return out
 
 
 _BOUNCE_OPENING = Rules("detect:bounce-opening", [
-    r"could not be delivered", r"undeliverable", r"delivery (?:has )?failed", r"permanent (?:fatal )?error",
+    r"could(?: not|n'?t) (?:be )?deliver", r"undeliverable", r"delivery (?:has )?failed", r"permanent (?:fatal )?error",
     r"error message below", r"unable to deliver", r"was not delivered", r"wasn'?t delivered", r"delivery to the following",
     r"following (?:address|recipient)(?:es|s|\(es\)|\(s\))? (?:had|failed|could not)", r"returned mail",
     r"failure notice", r"did not reach", r"couldn'?t be delivered", r"message you sent", r"delivery status notification",
     r"invalid (?:user|recipient) address",
+    # the same in the languages servers and providers write their notices in
+    r"nicht zugestellt werden", r"unzustellbar", r"n'a pas (?:pu )?(?:[ée]t[ée]|[êe]tre) (?:remis|d[ée]livr[ée])", r"non remis",
+    r"no (?:se )?(?:ha )?(?:podido|pudo) (?:ser )?entregar?", r"non (?:[èe] stato possibile recapitare|recapitabile)",
+    r"n[ãa]o (?:foi poss[íi]vel entregar|p[ôo]de ser entregue)", r"(?:kon|konden) niet (?:worden )?(?:bezorgd|afgeleverd)",
+    r"onbestelbaar",
 ], re.I)
 
 
@@ -215,10 +222,12 @@ def looks_like_bounce(mail: Mail) -> bool:
     notifications with an empty reverse-path), a returned copy of a message, failure wording."""
     if mail.report_type == "delivery-status" or mail.status_text or mail.header("X-Failed-Recipients"):
         return True
+    if _FAILURE_NOTICE.search(mail.header("Auto-Submitted")):
+        return True  # RFC 3834 as Sendmail writes it: "auto-generated (failure)" / "(warning-timeout)"
     sender = mail.header("From")
     daemon = bool(_BOUNCE_SENDER.search(sender))
     opening = bool(_BOUNCE_OPENING.search(mail.notice[:3000]))
-    subject = bool(_BOUNCE_SUBJECT.search(mail.subject))
+    subject = bool(_BOUNCE_SUBJECT.search(mail.subject)) or _failure_subject(mail.subject)
     null_path = mail.header("Return-Path").strip() in ("<>", "") and "Return-Path" in mail.top
     no_sender = not all_addresses(sender)
     returned = bool(mail.returned.headers)
@@ -227,6 +236,9 @@ def looks_like_bounce(mail: Mail) -> bool:
     if (subject or opening) and (returned or null_path or no_sender or subject and opening):
         return True
     return returned and no_sender
+
+
+_FAILURE_NOTICE = re.compile(r"(?i)^\s*auto-generated\s*\(\s*(?:failure|warning)")
 
 
 def _inner_report(mail: Mail) -> dict[str, heuristics.Found]:
@@ -238,6 +250,61 @@ def _inner_report(mail: Mail) -> dict[str, heuristics.Found]:
     return {f.recipient.lower(): f for f in heuristics.find(text[:20000], _excluded(mail))}
 
 
+# A notice that says it is only a warning: the server keeps trying.
+_WARNING_ONLY = Rules("detect:delay-warning", [
+    r"warning message only", r"do not need to resend", r"(?:has|have) not yet been delivered",
+    r"(?:will|shall) (?:keep|continue) (?:trying|to try)", r"(?:is still being|will be) retried",
+    r"delivery attempts will continue", r"only a temporary failure"], re.I)
+_GAVE_UP = Rules("detect:final-failure", [r"permanent(?:ly)?", r"gave up", r"giving up", r"will not be retried",
+                                         r"no (?:further|more) (?:attempts|retries)"], re.I)
+
+
+def _is_warning(notice: str) -> bool:
+    head = notice[:3000]
+    return bool(_WARNING_ONLY.search(head)) and not _GAVE_UP.search(head)
+
+
+_FOR_CLAUSE = re.compile(r"(?i)\bfor\s+<([^<>\s]+@[^<>\s]+)>")
+
+
+def _returned_recipient(mail: Mail) -> str:
+    """The one addressee of the returned copy: its To, else the envelope recipient its own
+    headers name (X-Original-To, Delivered-To, Envelope-To, a Received line's "for <addr>")."""
+    excluded = _excluded(mail)
+    for name in ("to", "x-original-to", "delivered-to", "envelope-to"):
+        found = all_addresses(mail.returned.get(name))
+        if len(found) == 1 and (name == "to" or found[0].lower() not in excluded):
+            return found[0]  # (the returned To is the addressee even when the report names it too)
+        if found:
+            return ""  # several addressees: which one failed is not said
+    received = mail.returned.get("received")
+    m = _FOR_CLAUSE.search(received or "")
+    if m and all_addresses(m.group(1)) and m.group(1).lower() not in excluded:
+        return all_addresses(m.group(1))[0]
+    # The report's own summary of the returned message ("Subject: ...", "To: addr").
+    quoted = [a for line in _QUOTED_TO.findall(mail.notice[:5000]) for a in all_addresses(line)]
+    if len(quoted) == 1 and quoted[0].lower() not in excluded:
+        return quoted[0]
+    return ""
+
+
+_QUOTED_TO = re.compile(r"(?im)^[ \t]*To:[ \t]*(.+)$")
+
+
+def _failure_subject(subject: str) -> bool:
+    """A subject that states a failure about an address ("Warning: a@b - User unknown!"), and is
+    not a person's reply."""
+    if not subject or _PERSON_SUBJECT.match(subject):
+        return False
+    return phrases.reason_of_text(subject.lower()) in _SUBJECT_FAILURES
+
+
+_PERSON_SUBJECT = re.compile(r"(?i)^\s*(?:re|aw|sv|antw|fwd?|wg|tr|rv)\s*:")
+
+
+_SUBJECT_FAILURES = frozenset({"userunknown", "hostunknown", "mailboxfull"})
+
+
 def _bounce(mail: Mail, common: dict) -> list[Result]:
     status_text = mail.status_text or dsn.embedded_status_text(mail.notice)
     if status_text:
@@ -247,17 +314,25 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
     failed = [a for v in mail.header_all("X-Failed-Recipients") for a in all_addresses(v)]
     found = heuristics.find(mail.notice, _excluded(mail), failed)
     if not found:
-        to = all_addresses(mail.returned.get("to"))
-        if len(to) == 1 and to[0].lower() not in _excluded(mail) - {to[0].lower()}:
-            found = [heuristics.Found(to[0], mail.notice)]
+        addr = _returned_recipient(mail)
+        if addr:
+            found = [heuristics.Found(addr, mail.notice)]
     gateway = _validating_gateway(mail)
+    if found and not failed and _is_warning(mail.notice):
+        # A delay warning without a delivery-status part: not a bounce, as with Action: delayed.
+        return [Result(f.recipient, "unknown", phrases.find_status(f.tight), _reason_text(f.tight) or
+                       "delivery delayed; the server keeps trying", "delayed", "delayed", **common) for f in found]
     if found:
-        inner = _inner_report(mail)
+        inner: dict[str, heuristics.Found] | None = None
         out = []
         for f in found:
-            result = _failure(f.recipient, "", [f.tight, f.text, mail.notice, mail.subject,
-                                                *((inner[f.recipient.lower()].text,) if f.recipient.lower() in inner else ())],
-                              True, common, gateway=gateway)
+            texts = [f.tight, f.text, mail.notice, mail.subject]
+            result = _failure(f.recipient, "", texts, True, common, gateway=gateway)
+            if result.kind != "hard" and result.category in _VAGUE:
+                inner = _inner_report(mail) if inner is None else inner
+                if f.recipient.lower() in inner:
+                    result = _failure(f.recipient, "", [*texts, inner[f.recipient.lower()].text], True, common,
+                                      gateway=gateway)
             if result.kind == "hard" and phrases.find_reply_code(f.tight) and len(found) > 1:
                 # The recipient's own line holds the server's reply to it: a dead address must be
                 # said there, not borrowed from the lines about other recipients or hosts below it.
@@ -365,6 +440,30 @@ def _classify(raw: bytes) -> list[Result]:
     if arf.is_complaint(mail):
         return _complaint(mail, common)
     if looks_like_bounce(mail):
-        return _bounce(mail, common)
+        return _one_per_recipient(_bounce(mail, common))
     return _reply(mail, common)
+
+
+_FAILURE_RANK = {"soft": 0, "hard": 1}  # of two failures for one address, the softer one stands
+
+
+def _one_per_recipient(results: list[Result]) -> list[Result]:
+    """One result per recipient where a report names an address in several blocks (an alias
+    expanded twice, a server repeating itself): a failure before a delay or a success, and of two
+    failures that disagree the soft one — when unsure, never hard."""
+    out: list[Result] = []
+    where: dict[str, int] = {}
+    for r in results:
+        key = (r.recipient or "").lower()
+        if not key:
+            out.append(r)
+            continue
+        if key not in where:
+            where[key] = len(out)
+            out.append(r)
+            continue
+        kept = out[where[key]]
+        if kept.kind not in _FAILURE_RANK or (r.kind in _FAILURE_RANK and _FAILURE_RANK[r.kind] < _FAILURE_RANK[kept.kind]):
+            out[where[key]] = r
+    return out
 

@@ -25,13 +25,36 @@ _RECIPIENT_HEADERS = ("x-hmxmroriginalrecipient", "x-original-to", "delivered-to
 _FEEDBACK_FIELD = re.compile(r"(?im)^feedback-type:[ \t]*[\w-]+[ \t]*$")
 
 
+# RFC 5965's other fields of a report; with Feedback-Type in one block they make a report
+# even where no part is typed message/feedback-report.
+_REPORT_FIELDS = frozenset({"user-agent", "version", "original-mail-from", "original-rcpt-to", "arrival-date",
+                            "source-ip", "reported-domain", "removal-recipient", "reported-uri", "auth-failure"})
+
+
+def _report_in_text(text: str) -> str:
+    """The field block of a feedback report written into a text part ('' when none)."""
+    if not _FEEDBACK_FIELD.search(text):
+        return ""
+    for block in field_blocks(text):
+        if "feedback-type" in block and _REPORT_FIELDS & block.keys():
+            return "\n".join(f"{k}: {v}" for k, v in block.items())
+    return ""
+
+
 def is_complaint(mail: Mail) -> bool:
-    if mail.report_type == "feedback-report" or mail.feedback_text:
+    if mail.feedback_text:
         return True
-    if mail.returned.headers and _FEEDBACK_FIELD.search(mail.notice[:20000]):
-        # A feedback report whose fields arrived in a text part (older feedback loops).
-        mail.feedback_text = mail.notice
+    if mail.report_type == "feedback-report":
+        # A report whose feedback part is mistyped (text/plain): its fields are still there.
+        mail.feedback_text = _report_in_text(mail.notice[:20000])
         return True
+    if _FEEDBACK_FIELD.search(mail.notice[:20000]):
+        # A feedback report whose fields arrived in a text part (older feedback loops): with the
+        # returned message, or with the other fields of a report around Feedback-Type.
+        report = _report_in_text(mail.notice[:20000])
+        if mail.returned.headers or report:
+            mail.feedback_text = report or mail.notice
+            return True
     if _PROVIDER_FEEDBACK_HEADERS.search("\n".join(mail.returned.headers)):
         return True
     return bool(_COMPLAINT_SUBJECT.search(mail.subject)) and bool(mail.returned.headers)
@@ -60,7 +83,15 @@ def recipients(mail: Mail) -> list[str | None]:
             if len(addrs) == 1:
                 out.append(addrs[0])
                 break
+    if not out:
+        # The envelope recipient the complained-about copy's own Received line names.
+        m = _FOR_CLAUSE.search(mail.returned.get("received"))
+        if m:
+            out.append(m.group(1))
     return list(out) or [None]
+
+
+_FOR_CLAUSE = re.compile(r"(?i)\bfor\s+<(" + ADDRESS_RE.pattern + r")>")
 
 
 def feedback_type(mail: Mail) -> str:

@@ -29,6 +29,15 @@ class RecipientStatus:
     diagnostic_type: str = ""  # smtp, x-unix, x-postfix ... (RFC 3464 diagnostic-type), lowercased
 
     @property
+    def own_verdict(self) -> bool:
+        """The reporting server speaks for itself: no Remote-MTA, and no diagnostic or one that is
+        not an SMTP reply it received (``X-Postfix``, Courier's ``unknown``, ...). "User unknown"
+        there is its own lookup of its own users (or its local delivery agent's, Sendmail's
+        ``mail.local``), not a remote filter's words after DATA."""
+        return (not self.remote_mta and (bool(self.diagnostic_type) or not self.diagnostic)
+                and self.diagnostic_type not in ("smtp", "x-unix"))
+
+    @property
     def from_program(self) -> bool:
         """The diagnostic is a local delivery program's own output (``X-Unix`` words without a
         reply code: procmail, maildrop, a pipe) rather than the server's verdict (Sendmail writes
@@ -38,14 +47,17 @@ class RecipientStatus:
                 and not phrases.find_reply_code(self.diagnostic))
 
 
-def clean_address(value: str) -> str | None:
-    """The address in a ``rfc822; <addr>`` style field, or None."""
+def clean_address(value: str, strict: bool = False) -> str | None:
+    """The address in a ``rfc822; <addr>`` style field, or None. Not ``strict``: also an
+    address whose domain is no internet name (``user@sims-ms-daemon``, a server's inner name)."""
     if not value:
         return None
     value = _TYPE_PREFIX_RE.sub("", value.strip())
     m = ADDRESS_RE.search(value)
     if m:
         return m.group(0)
+    if strict:
+        return None
     value = value.strip().strip("<>").strip()
     return value if "@" in value and " " not in value else None
 
@@ -64,7 +76,11 @@ def recipient_blocks(status_text: str) -> list[RecipientStatus]:
     for block in field_blocks(status_text):
         if "final-recipient" not in block and "original-recipient" not in block:
             continue
-        rcpt = clean_address(block.get("final-recipient", "")) or clean_address(block.get("original-recipient", ""))
+        # Final-Recipient first; when it names a server's inner mailbox rather than an internet
+        # address, the Original-Recipient we sent to.
+        final, original = block.get("final-recipient", ""), block.get("original-recipient", "")
+        rcpt = (clean_address(final, strict=True) or clean_address(original, strict=True)
+                or clean_address(final) or clean_address(original))
         if rcpt is None and "x-actual-recipient" in block:
             rcpt = clean_address(block["x-actual-recipient"])
         out.append(RecipientStatus(

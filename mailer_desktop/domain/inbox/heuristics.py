@@ -8,7 +8,8 @@ Exim, qmail, Exchange, Gmail, Yahoo, Courier and most others:
 - ``<addr>... error`` (Sendmail), with or without a leading SMTP reply code;
 - ``addr on DATE`` with the error indented below (Exchange 2003);
 - ``RCPT TO:<addr>`` in a session transcript, the server's reply below;
-- ``Recipient: addr`` style key/value lines;
+- ``Recipient: addr`` style key/value lines (also ``[SMTP:addr]``), ``* [addr]: error``;
+- an X.400 address whose ``dda:SMTP=`` attribute holds the address (Exchange IMS);
 - a sentence naming it (``delivering your mail to <addr>``, ``message to addr could not``).
 
 The ``X-Failed-Recipients`` header, where present, names the recipients authoritatively.
@@ -25,33 +26,42 @@ from .rules import RuleList, Rules
 _A = ADDRESS_RE.pattern
 _ANCHORS = RuleList("layout:recipient-line", [
     # <addr>: / "addr": / addr: at line start (qmail, Postfix plain text, GMX, X2)
-    rf'^[ \t]*(?:\d{{3}}[ -](?:[245]\.\d{{1,3}}\.\d{{1,3}} )?)?[<"\']?(?P<a>{_A})[>"\']?[ \t]*:(?!\S)[ \t]*(.*)$',
+    rf'^[ \t]*(?:[*\u2022][ \t]+)?(?:\d{{3}}[ -](?:[245]\.\d{{1,3}}\.\d{{1,3}} )?)?[<"\'\[]?(?P<a>{_A})[>"\'\]]?[ \t]*:(?!\S)[ \t]*(.*)$',
     # Sendmail: [550 [5.1.1]] <addr>... reason
     rf"^[ \t]*(?:\d{{3}}[ -](?:[245]\.\d{{1,3}}\.\d{{1,3}} )?)?<?(?P<a>{_A})>?\.\.\.[ \t]*(.*)$",
     # >>> kijitora@example <kijitora@example> (Active!Hunter and friends)
     rf"^[ \t]*>>>[ \t]*<?(?P<a>{_A})>?(?:[ \t]+<[^>]*>)?[ \t]*()$",
     # the address alone on its line (Exim, Gmail, Yahoo), optionally followed by a comment
-    rf"^[ \t]*(?:[*\u2022-][ \t]+)?[<'\"]?(?P<a>{_A})[>'\"]?[ \t]*(?:\((?:unrecoverable error|generated from [^)]*|expanded from [^)]*)\))?[ \t]*,?()$",
+    rf"^[ \t]*(?:(?:[*\u2022]|--?)[ \t]+)?[<'\"]?(?P<a>{_A})[>'\"]?[ \t]*(?:\((?:unrecoverable error|generated from [^)]*|expanded from [^)]*)\))?[ \t]*,?()$",
     # Exchange 2003: addr on DATE
     rf"^[ \t]*[<'\"]?(?P<a>{_A})[>'\"]?[ \t]+on[ \t]+\S.*$()",
     # transcript: RCPT TO:<addr>
     rf"(?i)^[ \t]*(?:(?:>>>|->)[ \t]*)?RCPT TO:[ \t]*<?(?P<a>{_A})>?(.*)$",
     # a sentence ending in the address: "Could not be delivered to: <addr>", "mailbox is full: addr"
     rf"^[ \t]*([^\n<>@]{{3,120}}?:)[ \t]*<?(?P<a>{_A})>?[ \t.]*$",
+    # a mailbox with its display name alone on its line, or before its error: "Name" <addr>,
+    # Name <addr>, Exim's "a@b <c@d>: malformed address: ..." (the bracketed one failed)
+    rf"^[ \t]*[^\s<>:][^\n<>:]{{0,79}}<(?P<a>{_A})>[ \t]*(?::[ \t]*(\S.*))?$",
     # addr followed by its error on the same line (Zoho: "addr Invalid Address, ERROR_CODE :550")
     rf"^[ \t]*<?(?P<a>{_A})>?[ \t]+(\S.*)$",
+    # an X.400 O/R address whose SMTP domain-defined attribute holds the address (Exchange IMS:
+    # "c=US;a= ;p=ORG;o=Site;dda:SMTP=addr; on DATE")
+    r"(?i)^[ \t]*c=[^;\n]{0,20};[^\n]*?\bdda:smtp=(?P<a>[^\s;@<>]{1,128}@[a-z0-9.-]{1,255}\.[a-z]{2,63})[;, \t]*(.*)$",
+    # Exim: a hidden address ("an undisclosed address") and, on its own line below, the address
+    # it was generated from
+    rf"^[ \t]*\((?:generated|expanded) from <?(?P<a>{_A})>?\)[ \t]*()$",
     # key/value lines naming the recipient
     rf"(?i)^[ \t]*(?:original[- ]recipient|final[- ]recipient|recipient(?:'s)?(?: address| e-?mail)?|failed recipient|"
     rf"to address|rcpt|address|e-?mail(?: address)?|empf\u00e4nger|destinataire|destinatario|adresse|"
-    rf"invalid recipient|unknown recipient|bad recipient|user)[ \t]*:[ \t]*(?:rfc822;[ \t]*)?<?(?P<a>{_A})>?(.*)$",
+    rf"invalid recipient|unknown recipient|bad recipient|user)[ \t]*:[ \t]*\[?(?:(?:rfc822|smtp)[;:][ \t]*)?<?(?P<a>{_A})>?\]?(.*)$",
 ], re.M)
 _SENTENCES = Rules("layout:recipient-sentence", [
-    rf"(?:deliver(?:ing|ed|y)?|send(?:ing)?|sent|message|mail|e-?mail|reach|addressed|recipient|mailbox|account|user|"
+    rf"(?:deliver(?:ing|ed|y)?|undeliverable|send(?:ing)?|sent|message|mail|e-?mail|reach|addressed|recipient|mailbox|account|user|"
     rf"address|destination)\s+(?:\w+\s+){{0,4}}(?:to|for|of|at|is|:)?\s*:?\s*[<\"'(]?(?P<a>{_A})",
 ], re.I)
 _NOT_RECIPIENT_LOCALS = ("mailer-daemon", "postmaster", "mail-daemon", "maildaemon", "daemon", "noreply",
                          "no-reply", "bounce", "bounces", "abuse")
-_SENDER_CONTEXT = re.compile(r"(?i)(?:mail from|envelope-from|envelope from|sender|from)\s*:?\s*<?\s*$")
+_SENDER_CONTEXT = re.compile(r"(?i)(?:mail from|envelope-from|envelope from|sender|(?<!generated )(?<!expanded )from)\s*:?\s*<?\s*$")
 # Header lines quoted from the returned message that hold addresses which are not recipients.
 _HEADER_CONTEXT = re.compile(r"(?i)^[ \t]*(?:message-id|in-reply-to|references|x-[\w-]+|received|return-path|"
                              r"reply-to|sender|cc|bcc|to|delivered-to|envelope-to|subject|errors-to|resent-[\w-]+|list-[\w-]+|"
@@ -122,6 +132,9 @@ def find(notice: str, excluded: set[str], failed_header: list[str] | None = None
         before = notice[max(0, m.start() - 20):m.start()]
         if _SENDER_CONTEXT.search(before + m.group(0)[: m.start("a") - m.start()]):
             continue
+        line_start = notice.rfind("\n", 0, m.start("a")) + 1
+        if _HEADER_CONTEXT.match(notice[line_start:m.start("a")]):
+            continue  # the returned message's own header lines quoted in the report ("To: addr")
         return [Found(addr, notice[m.start():], _paragraph(notice[m.start():]))]
     return []
 

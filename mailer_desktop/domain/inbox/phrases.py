@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from .rules import Rules, offer
+from .rules import RuleList, Rules, offer
 
 HARD_REASONS = frozenset({"userunknown", "hostunknown", "hasmoved", "notaccept"})
 # Reasons that say something about the *sender* (IP, domain, authentication, content) rather
@@ -129,14 +129,14 @@ FAMILIES: list[tuple[str, Rules]] = [
     )),
     ("policyviolation", _rx("policyviolation",
         r"\bpolicy\b", r"policies", r"administrative(?:ly)? prohibit", r"prohibited", r"not (?:permitted|allowed)",
-        r"5\.7\.9\b", r"violat", r"\bdenied\b", r"\brefused\b", r"filtered", r"\bfilter\b",
+        r"5\.7\.9\b", r"(?<!quota )violat", r"\bdenied\b", r"\brefused\b", r"filtered", r"\bfilter\b",
         r"message (?:was )?(?:rejected|refused) (?:by|due|because)", r"security (?:policy|reasons)",
         r"encryption|\btls\b|starttls|certificate", r"greylist", r"gray ?list",
     )),
     ("mailboxfull", _rx("mailboxfull",
         r"\b(?:mail ?box|in-?box|mail ?folder|mail ?drop|account|maildir|storage|disk space)\b[^.;]{0,40}?"
         r"\b(?:(?:is |was )?full|over ?quota|quota (?:exceeded|full|reached)|exceeds? (?:its |the )?(?:quota|size|storage))",
-        r"mail ?box (?:is )?(?:full|over)", r"over ?quota", r"quota (?:exceeded|exceed|full|limit)",
+        r"mail ?box (?:is )?(?:full|over)", r"over ?quota", r"quota (?:exceeded|exceed|full|limit|violation)",
         r"exceed(?:ed|s)? (?:the |his |her |its |their )?(?:storage|quota|mailbox|disk)",
         r"insufficient (?:disk|storage|system storage|space)", r"disk quota", r"not enough (?:space|storage|disk)",
         r"full mailbox", r"is full", r"mailfolder is full", r"too much mail", r"storage (?:limit|quota|full)",
@@ -288,7 +288,27 @@ def smtp_command(low: str) -> str:
         if sent:
             return _COMMANDS.get(sent[-1].group(1).split()[0], "")
     m = _COMMAND_RE.search(low)
-    return _COMMANDS.get(m.group(1).split()[0], "") if m else ""
+    if m:
+        return _COMMANDS.get(m.group(1).split()[0], "")
+    for pattern in _STAGE_WORDING.active(low):
+        if pattern.search(low):
+            return _STAGE_OF[pattern.pattern]
+    return ""
+
+
+# Fixed sentences and tags in which a server's layout names the stage without the usual
+# wording (qmail: "192.0.2.1 does not like recipient." before the remote's RCPT reply).
+_STAGES = (
+    (r"does not like recipient", "RCPT"),
+    (r"does not like sender", "MAIL"),
+    (r"failed after i sent the message|failed on data command", "DATA"),
+    # Yahoo's tag after the remote reply it quotes: "... User unknown [RCPT_TO]"
+    (r"\[rcpt_to\]", "RCPT"),
+    (r"\[mail_from\]", "MAIL"),
+    (r"\[(?:body|data|end_of_data)\]", "DATA"),
+)
+_STAGE_WORDING = RuleList("stage:server-wording", [p for p, _ in _STAGES])
+_STAGE_OF = dict(_STAGES)
 
 
 # Wordings that only recipient lookups produce, whatever stage they were reported at.
@@ -358,6 +378,15 @@ VENDOR_CATEGORIES = {
 }
 
 
+def _code_lines(text: str) -> list[str]:
+    """The lines of ``text`` that carry an RFC 3463 status code: the replies themselves."""
+    return [line for line in text[:MAX_TEXT].split("\n") if STATUS_RE.search(line)]
+
+
+# An IPv4 address named in a reply, other than the replying host's own ("host mx[192.0.2.1]",
+# qmail's "192.0.2.1 does not like recipient").
+_CLIENT_IP = re.compile(r"(?<![\[\d.])\b\d{1,3}(?:\.\d{1,3}){3}\b(?![\].\d])(?! does not like)")
+
 _ECHOED_ADDRESS = re.compile(r"<[^<>@\s]+@[^<>\s]+>")
 
 def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
@@ -399,9 +428,10 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
     for low, original in zip(lows, [t for t in texts if t], strict=False):
         reason, phrase = _family_match(low)
         if reason and STATUS_RE.fullmatch(phrase.strip()):
-            # The phrase that matched is a status code: the words around it decide when they
-            # name a reason ("5.1.1 ... has sent to too many recipients this hour" is a rate limit).
-            worded, words_phrase = _family_match(STATUS_RE.sub(" ", low))
+            # The phrase that matched is a status code: the words of the reply that carries it
+            # decide when they name a reason (a 5.1.1 that says "internal server error").
+            reply_words = " ".join(STATUS_RE.sub(" ", line) for line in _code_lines(original))
+            worded, words_phrase = _family_match(" ".join(_ADDR_RE.sub(" <addr> ", reply_words.lower()).split()))
             if worded:
                 reason, phrase = worded, words_phrase
         if reason:
@@ -427,5 +457,11 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
         reason = reason_of_status(code) or ("onhold" if not code else "undefined")
     if from_program and reason in HARD_REASONS:
         reason = "mailererror"
+    if reason in HARD_REASONS and (not phrase or STATUS_RE.fullmatch(phrase.strip())):
+        # Only the code says the address is dead; a reply line that names an IP address after the
+        # code is about the sending host ("5.1.1 <addr> - 192.0.2.1 has sent to too many
+        # recipients"): unsure, and about the sender.
+        if any(_CLIENT_IP.search(line[STATUS_RE.search(line).end():]) for t in texts if t for line in _code_lines(t)):
+            reason = "blocked"
     kind = "hard" if reason in HARD_REASONS and code[:1] in ("5", "") else "soft"
     return kind, reason, code, excerpt(source, phrase)
