@@ -18,14 +18,19 @@ def _fits(view, col: int, text: str) -> bool:
 
 
 def _clipped_headers(view) -> list[str]:
+    from PySide6.QtGui import QFont, QFontMetrics
+
     header = view.horizontalHeader()
+    font = QFont(header.font())
+    font.setWeight(QFont.Weight.DemiBold)  # as the theme draws headers
+    metrics = QFontMetrics(font)
     model = view.model()
     out = []
     for col in range(model.columnCount()):
         if header.isSectionHidden(col):
             continue
         title = str(model.headerData(col, Qt.Orientation.Horizontal))
-        if header.fontMetrics().horizontalAdvance(title) + 8 > header.sectionSize(col):
+        if metrics.horizontalAdvance(title) + 8 > header.sectionSize(col):
             out.append(title)
     return out
 

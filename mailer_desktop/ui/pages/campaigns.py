@@ -250,7 +250,7 @@ class CampaignsPage(QWidget):
         self.log_view.setAccessibleName(self.tr("Per-recipient log"))
         self.log_view.setModel(self.log_model)
         self.log_view.verticalHeader().hide()
-        fit_columns(self.log_view, stretch=3, values={4: ["2026-12-31 23:59"]}, widths={0: 160, 1: 100})
+        fit_columns(self.log_view, stretch=3, values={4: ["2026-12-31 23:59"]}, widths={0: 140, 1: 90})
         self._log_columns = keep_room(self.log_view, stretch=3, minimum=100, optional=[4, 2])
         log_layout.addWidget(self.log_view)
         layout.addWidget(log_box, 1)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView
 
 PADDING = 18  # cell margins, and room for a sort arrow in the header
@@ -19,7 +20,10 @@ PADDING = 18  # cell margins, and room for a sort arrow in the header
 
 def text_width(view: QAbstractItemView, texts: Iterable[str], header: bool = False) -> int:
     widget = view.horizontalHeader() if header else view  # type: ignore[attr-defined]
-    metrics = widget.fontMetrics()
+    font = QFont(widget.font())
+    if header:  # headers are drawn semi-bold (ui/theme.py)
+        font.setWeight(QFont.Weight.DemiBold)
+    metrics = QFontMetrics(font)
     return max((metrics.horizontalAdvance(t) for t in texts), default=0) + PADDING
 
 
@@ -53,6 +57,8 @@ class ColumnsThatFit(QObject):
 
     def __init__(self, view: QAbstractItemView, stretch: int, minimum: int, optional: list[int]):
         super().__init__(view)
+        title = str(view.model().headerData(stretch, Qt.Orientation.Horizontal) or "")
+        minimum = max(minimum, text_width(view, [title], header=True))  # its header always reads whole
         self.view, self.stretch, self.minimum, self.optional = view, stretch, minimum, list(optional)
         self._widths: dict[int, int] = {}
         view.viewport().installEventFilter(self)
