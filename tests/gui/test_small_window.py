@@ -89,3 +89,23 @@ def test_campaigns_at_1024_by_700(qtbot, window):
     window.resize(1440, 900)  # room again: the columns given up come back
     qtbot.waitUntil(lambda: not any(history.horizontalHeader().isSectionHidden(c)
                                     for c in range(history.model().columnCount())), timeout=3000)
+
+
+def test_suppression_list_at_1024_by_700(qtbot, window, app):
+    from mailer_desktop.services import suppression
+    from mailer_desktop.ui.models.suppression_model import REASON_LABELS
+
+    suppression.suppress(app, "somebody.with.a.long.address@example.com", "complaint", note="reported as spam")
+    page = window.show_page("suppression")
+    page.model.refresh()
+    qtbot.waitUntil(lambda: page.model.total >= 1, timeout=10000)
+    table = page.table
+    assert _clipped_headers(table) == []
+    assert all(_fits(table, 2, label) for label in REASON_LABELS.values())  # never "Spam …"
+    assert _visible_width(table) <= table.viewport().width() + 1
+
+
+def test_every_page_has_its_icon_in_the_sidebar(window):
+    from mailer_desktop.ui.main_window import PAGES
+
+    assert all(not window.sidebar.item(row).icon().isNull() for row in range(len(PAGES)))

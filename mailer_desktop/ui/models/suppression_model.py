@@ -87,6 +87,10 @@ class SuppressionModel(BackgroundWindows, QAbstractTableModel):
                 return entry.created_at[:10]
             if column == "note":
                 return entry.note
+        elif role == Qt.ItemDataRole.ToolTipRole and column == "note" and entry.note:
+            return entry.note  # long notes elide in the column
+        elif role == Qt.ItemDataRole.ToolTipRole and column == "display" and entry.display:
+            return entry.display
         elif role == Qt.ItemDataRole.ToolTipRole and column == "display" and entry.display is None:
             return self.tr("This person was erased. Their address is not stored, only a scrambled fingerprint of it "
                            "that cannot be read back and still blocks it from every import and send.")

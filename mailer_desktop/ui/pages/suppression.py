@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -29,6 +28,7 @@ from ..models.suppression_model import REASON_LABELS, SuppressionModel
 from ..plurals import tr_n
 from ..prompts import Prompts
 from ..widgets.empty_state import EmptyState
+from ..widgets.tables import fit_columns, keep_room
 from .contacts_panels import JobBar
 
 
@@ -98,9 +98,10 @@ class SuppressionPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().resizeSection(0, 300)
+        fit_columns(self.table, stretch=0, values={
+            1: [self.tr("Whole domain"), self.tr("Address")], 2: [self.tr(v) for v in REASON_LABELS.values()],
+            3: ["2026-12-31"]}, widths={4: 220})
+        self._columns = keep_room(self.table, stretch=0, minimum=200, optional=[4, 3, 1])
         inner.addWidget(self.table, 1)
         self.stack.addWidget(main)
         layout.addWidget(self.stack, 1)
