@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...services import contacts, inbox_processor, inbox_status
+from ...services.oauth_tokens import sign_in_needed
 from ..context import UiContext
 from ..widgets.empty_state import EmptyState
 
@@ -83,6 +84,12 @@ class InboxPage(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setObjectName("inboxSummary")
         layout.addWidget(self.summary)
+        self.sign_in_button = QPushButton()  # an OAuth2 mailbox whose sign-in was refused
+        self.sign_in_button.setVisible(False)
+        self.sign_in_button.clicked.connect(self.sign_in_again)
+        self.sign_in_account: str | None = None
+        self.open_url = None  # how the sign-in window shows the provider's page (None: the system browser)
+        layout.addWidget(self.sign_in_button, 0, Qt.AlignmentFlag.AlignLeft)
 
         self.empty = EmptyState(
             self.tr("Nothing processed yet"),
@@ -283,6 +290,25 @@ class InboxPage(QWidget):
 
     def _failed(self, message: str) -> None:
         self.summary.setText("✖ " + message)
+        self.sign_in_account = sign_in_needed(message)
+        if self.sign_in_account:
+            self.sign_in_button.setText(self.tr("Sign in to {name} again…").format(name=self.sign_in_account))
+            self.sign_in_button.setVisible(True)
+
+    def sign_in_again(self) -> None:
+        """The sign-in window for the mailbox's account; signed in, the inbox is processed again."""
+        from ...services.accounts import AccountError, get_account
+        from ..dialogs.oauth_sign_in import SignInDialog
+
+        try:
+            account = get_account(self.ctx.app, self.sign_in_account or "")
+        except AccountError as exc:
+            self.summary.setText("✖ " + str(exc))
+            return
+        self.sign_in_dialog = dialog = SignInDialog(self.ctx, account, self, open_url=self.open_url)
+        dialog.signed_in.connect(lambda _acc: (self.sign_in_button.setVisible(False), self.process_inbox()))
+        dialog.open()
+        dialog.start()
 
     def _cancelled(self) -> None:
         self.summary.setText(self.tr("Cancelled. Mail processed before the cancel stays processed."))
