@@ -18,6 +18,27 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
+def _quit_on_signals(qt_app, state: dict) -> None:
+    """SIGTERM, SIGINT and SIGHUP (logging out, a service manager, Ctrl+C) quit like closing the
+    window without questions: running work is cancelled (a send finishes or gives up its messages
+    in flight and leaves the campaign paused) and waited for below."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    def quit_now(signum, frame) -> None:
+        for win in state.get("windows", []):
+            win.jobs.cancel_all()
+        qt_app.quit()
+
+    for name in ("SIGTERM", "SIGINT", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), quit_now)
+    wake = QTimer(qt_app)  # Python runs signal handlers only when it gets control now and then
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     from PySide6.QtWidgets import QApplication, QMessageBox
@@ -164,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
             window.peek_mailboxes()
 
         QTimer.singleShot(0, _start_checks)
+    _quit_on_signals(qt_app, state)
     code = qt_app.exec() or state["code"]
     for win in state.get("windows", []):  # no background job may outlive the program's objects
         win.jobs.cancel_all()

@@ -39,7 +39,12 @@ class Paths:
 
     @property
     def backups(self) -> Path:
-        return self.home / "backups"
+        """The default backup folder: outside the data folder (in Documents), so that losing one
+        does not lose the other. A data folder named explicitly (tests, --demo, a second
+        business) keeps its backups beside it unless a folder is chosen."""
+        if self.home_overridden:
+            return self.home / "backups"
+        return Path(platformdirs.user_documents_dir()) / f"{APP_NAME} backups"
 
     @property
     def logs(self) -> Path:
@@ -119,6 +124,21 @@ SETTINGS: dict[str, Setting] = _settings(
     Setting("sender.dkim_sign", False, "Sign messages with DKIM", "Sign with the key Mailer Desktop generated and keeps in the keyring; publish its DNS record first.", "Sender"),
     Setting("sending.default_account", "sandbox", "Sending account",
             "The account new campaigns use. 'sandbox' keeps every message on this computer.", "Sending"),
+    Setting("sending.outage_window_seconds", 300, "Keep trying an unreachable server for (seconds)",
+            "When the mail server cannot be reached (a restart, a network hiccup), sending waits and tries "
+            "again, continuing by itself when it is back; only after this long is the campaign paused.",
+            "Sending"),
+    # RFC 5321 §4.5.3.2 gives each reply at least these waits; a server that answers later is slow,
+    # not gone, and giving up early on the final dot sends the message twice.
+    Setting("sending.timeout_greeting_seconds", 300, "Wait for the server's greeting (seconds)",
+            "Connecting, the greeting, encryption and login.", "Sending"),
+    Setting("sending.timeout_envelope_seconds", 300, "Wait for replies to MAIL and RCPT (seconds)", "", "Sending"),
+    Setting("sending.timeout_data_seconds", 120, "Wait for the reply to DATA (seconds)", "", "Sending"),
+    Setting("sending.timeout_block_seconds", 180, "Wait for each block of a message to go out (seconds)", "",
+            "Sending"),
+    Setting("sending.timeout_final_seconds", 600, "Wait for the reply after a message (seconds)",
+            "Without a reply in this time the message is marked uncertain (it may have arrived) and is not "
+            "sent again by itself.", "Sending"),
     Setting("appearance.theme", "system", "Appearance",
             "Follow the computer's light or dark mode, or choose one.", "Appearance",
             choices=("system", "light", "dark")),
@@ -152,7 +172,8 @@ SETTINGS: dict[str, Setting] = _settings(
             "Google issues desktop apps a 'secret' that is not secret and asks for it when tokens are "
             "exchanged. Empty: the MAILER_DESKTOP_GOOGLE_CLIENT_SECRET environment variable.", "Sign-in"),
     # Backups
-    Setting("backup.folder", "", "Backup folder", "Empty: the 'backups' folder inside the data folder.", "Backups"),
+    Setting("backup.folder", "", "Backup folder",
+            "Empty: 'Mailer Desktop backups' in your Documents folder, outside the data folder.", "Backups"),
     Setting("backup.keep", 10, "Backups to keep", "", "Backups"),
     Setting("backup.daily", True, "Back up daily while the app runs", "", "Backups"),
     Setting("backup.after_campaign", True, "Back up after each campaign", "Needs a stored backup passphrase.", "Backups"),

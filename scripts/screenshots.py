@@ -1,10 +1,13 @@
 """Screenshots of every main page with the demo data, for the README.
 
 Run through ./scripts/screenshots (which starts Xvfb); writes docs/screenshots/*.png.
+``./scripts/screenshots --size 1024x700 --out /tmp/shots --all-dark`` looks at a smaller window
+(every page in light and dark) without touching the README's pictures.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -17,18 +20,26 @@ from mailer_desktop.ui.theme import apply_theme
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 FIXTURE = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "import" / "mailchimp.csv"
-PAGES = ("dashboard", "contacts", "templates", "campaigns", "sandbox", "inbox", "settings")
+PAGES = ("dashboard", "contacts", "suppression", "templates", "campaigns", "sandbox", "inbox", "settings")
 
 
 def main() -> int:
-    OUT.mkdir(parents=True, exist_ok=True)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", default="1400x860", help="window size, WIDTHxHEIGHT")
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--all-dark", action="store_true", help="every page in the dark theme too")
+    args = parser.parse_args()
+    out = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    width, height = (int(x) for x in args.size.lower().split("x"))
     qt = QApplication(sys.argv[:1])
     apply_theme(qt, "light")
     app = open_demo()
     window = MainWindow(app)
-    window.resize(1400, 860)
+    window.resize(width, height)
     window.show()
-    steps = [(page, "light") for page in PAGES] + [("dashboard", "dark")]
+    steps = [(page, "light") for page in PAGES]
+    steps += [(page, "dark") for page in PAGES] if args.all_dark else [("dashboard", "dark")]
 
     def shoot(i: int = 0) -> None:
         if i >= len(steps):
@@ -43,8 +54,8 @@ def main() -> int:
 
         def grab() -> None:
             name = page if theme == "light" else f"{page}-{theme}"
-            window.grab().save(str(OUT / f"{name}.png"))
-            print(OUT / f"{name}.png")
+            window.grab().save(str(out / f"{name}.png"))
+            print(out / f"{name}.png")
             shoot(i + 1)
 
         QTimer.singleShot(700, grab)
@@ -63,12 +74,31 @@ def main() -> int:
 
         def grab() -> None:
             if wizard.page == MAPPING:
-                wizard.grab().save(str(OUT / "import-mapping.png"))
-                print(OUT / "import-mapping.png")
+                wizard.grab().save(str(out / "import-mapping.png"))
+                print(out / "import-mapping.png")
             wizard.close()
-            qt.quit()
+            shoot_block_editor()
 
         QTimer.singleShot(1500, mapping)
+
+    def shoot_block_editor() -> None:
+        """The composer with the Newsletter starter in the block editor, a text block selected."""
+        from mailer_desktop.services.templates import starter_templates
+        from mailer_desktop.ui.dialogs.composer import ComposerDialog
+
+        starter = next(s for s in starter_templates() if s.key == "newsletter")
+        composer = ComposerDialog(window.ctx, starter=starter, parent=window)
+        composer.resize(1200, 780)
+        composer.show()
+        composer.block_editor.list.setCurrentRow(2)
+
+        def grab() -> None:
+            composer.grab().save(str(OUT / "block_editor.png"))
+            print(OUT / "block_editor.png")
+            composer.close()
+            qt.quit()
+
+        QTimer.singleShot(1500, grab)
 
     QTimer.singleShot(800, shoot)
     code = qt.exec()

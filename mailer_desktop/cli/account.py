@@ -17,6 +17,7 @@ from ..services import accounts as service
 from ..services.account_presets import PRESETS
 from ..services.accounts import AccountError
 from ..services.oauth_providers import OAuthSetupError, client_id, config_for, is_oauth_preset
+from ..services.send_pace import limits_note
 from .base import Cli, CliError, Context, StderrProgress
 
 
@@ -129,7 +130,10 @@ def add(args, ctx: Context) -> int:
             rate_per_second=args.rate, rate_per_hour=args.per_hour, rate_per_day=args.per_day, oauth=config)
     except AccountError as exc:
         raise CliError(str(exc)) from None
-    described = _describe(account)
+    given = {k for k, v in {"pool_size": args.connections, "rate_per_second": args.rate,
+                            "rate_per_hour": args.per_hour, "rate_per_day": args.per_day}.items() if v is not None}
+    note = limits_note(account, given)
+    described = {**_describe(account), "limits": note}
     if config is not None:
         try:
             tokens = _sign_in(args, ctx, account)
@@ -141,7 +145,7 @@ def add(args, ctx: Context) -> int:
         ctx.emit(described)
     else:
         how = f", signed in as {described['signed_in_as']}" if config is not None else ""
-        ctx.say(f"added account {account.name} ({account.host}:{account.port}, {account.security}{how})")
+        ctx.say(f"added account {account.name} ({account.host}:{account.port}, {account.security}{how})\n{note}")
     return 0
 
 

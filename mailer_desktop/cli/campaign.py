@@ -1,4 +1,4 @@
-"""``campaign create|preview|list|preflight`` (DESIGN.md §4). Sending lives in cli/campaign_send.py."""
+"""``campaign create|preview|list|rename|duplicate|delete|preflight`` (DESIGN.md §4). Sending lives in cli/campaign_send.py."""
 
 from __future__ import annotations
 
@@ -28,6 +28,18 @@ def register(cli: Cli) -> None:
     p.add_argument("--contact", metavar="EMAIL", help="default: the first contact of the campaign's list")
 
     cli.add("campaign", "list", list_campaigns, help="list campaigns")
+
+    p = cli.add("campaign", "rename", rename, help="give a campaign a new name")
+    p.add_argument("id", type=int)
+    p.add_argument("name")
+
+    p = cli.add("campaign", "duplicate", duplicate,
+                help="a new draft with a campaign's content, list and attachments")
+    p.add_argument("id", type=int)
+    p.add_argument("--name", metavar="N", help="default: the name with “(copy)”")
+
+    p = cli.add("campaign", "delete", delete, help="delete a draft that was never sent")
+    p.add_argument("id", type=int)
 
     p = cli.add("campaign", "preflight", preflight, help="check a campaign before sending (errors and warnings)")
     p.add_argument("id", type=int)
@@ -97,6 +109,34 @@ def list_campaigns(args, ctx: Context) -> int:
     return 0
 
 
+def rename(args, ctx: Context) -> int:
+    try:
+        c = campaigns.rename_campaign(ctx.app, args.id, args.name)
+    except CampaignError as exc:
+        raise CliError(str(exc)) from None
+    ctx.emit({"id": c.id, "name": c.name}) if ctx.json else ctx.say(f"campaign {c.id} is now named {c.name!r}")
+    return 0
+
+
+def duplicate(args, ctx: Context) -> int:
+    try:
+        new_id = campaigns.duplicate_campaign(ctx.app, args.id, args.name)
+    except CampaignError as exc:
+        raise CliError(str(exc)) from None
+    c = campaigns.require_campaign(ctx.app, new_id)
+    ctx.emit({"id": c.id, "name": c.name}) if ctx.json else ctx.say(f"created draft campaign {c.id} ({c.name})")
+    return 0
+
+
+def delete(args, ctx: Context) -> int:
+    try:
+        campaigns.delete_draft(ctx.app, args.id)
+    except CampaignError as exc:
+        raise CliError(str(exc)) from None
+    ctx.emit({"id": args.id, "deleted": True}) if ctx.json else ctx.say(f"deleted draft campaign {args.id}")
+    return 0
+
+
 def preflight(args, ctx: Context) -> int:
     from ..services.preflight import run_preflight
 
@@ -109,5 +149,11 @@ def preflight(args, ctx: Context) -> int:
     else:
         for item in report.items:
             ctx.say(f"{item.level.upper():<8} {item.message}")
-        ctx.say("Ready to send." if report.ok else "Sending is blocked until the errors are fixed.")
+        if not report.ok:
+            ctx.say("Sending is blocked until the errors are fixed.")
+        elif report.warnings:
+            count = len(report.warnings)
+            ctx.say(f"Ready to send; read the {count} warning{'s' if count != 1 else ''} above first.")
+        else:
+            ctx.say("Ready to send.")
     return 0 if report.ok else 1

@@ -2,12 +2,15 @@
 
 ``campaign send`` exits 0 when the campaign is done, 3 when it stopped short (paused: the
 reason is printed; deferred messages; the daily limit), 1 on bad input. Run it again to resume:
-nobody marked sent is sent again.
+nobody marked sent is sent again. SIGTERM, SIGINT or SIGHUP (logging out, ``timeout``, a service
+manager, Ctrl+C) stop it cleanly: the messages in flight finish or are given up, the campaign is
+left paused (exit 3).
 """
 
 from __future__ import annotations
 
 from ..services.sender import SendError, campaign_status, resend_uncertain, send_campaign
+from ..services.sender_control import SendControl, stop_on_signals
 from .base import Cli, CliError, Context, StderrProgress, progress_for
 
 INCOMPLETE = 3
@@ -28,7 +31,11 @@ def _human(st: dict) -> str:
     skipped = ", ".join(f"{k} {v}" for k, v in st["skipped"].items()) or "none"
     line = (f"campaign {st['id']} {st['state']}: {st['sent']} sent, {st['failed']} failed, "
             f"{st['deferred']} deferred, {st['uncertain']} uncertain, {st['queued']} queued; skipped: {skipped}")
-    return line + (f"\n{st['reason']}" if st.get("reason") else "")
+    if st.get("reason"):
+        line += f"\n{st['reason']}"
+    if st.get("pace"):
+        line += f"\nthrough {st['pace']['account']}: {st['pace']['words']}"
+    return line
 
 
 def send(args, ctx: Context) -> int:
@@ -37,7 +44,9 @@ def send(args, ctx: Context) -> int:
         if args.resend_uncertain:
             resend_uncertain(app, args.id)
         progress = progress_for(ctx, args.quiet)
-        st = send_campaign(app, args.id, args.account, progress=progress)
+        control = SendControl()
+        with stop_on_signals(control, f" Run `campaign send {args.id}` to continue."):
+            st = send_campaign(app, args.id, args.account, progress=progress, control=control)
     except SendError as exc:
         raise CliError(str(exc)) from None
     if isinstance(progress, StderrProgress):

@@ -87,8 +87,6 @@ def import_contacts(args, ctx: Context) -> int:
             report = importing.import_text(ctx.app, sys.stdin.read(), options, progress)
         else:
             path = Path(args.file)
-            if not path.is_file():
-                raise CliError(f"{path}: no such file")
             report = importing.import_file(ctx.app, path, options, progress, encoding=args.encoding,
                                            delimiter=delimiter)
     except (importing.ImportInputError, ContactError) as exc:

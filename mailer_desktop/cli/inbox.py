@@ -33,6 +33,13 @@ def register(cli: Cli) -> None:
                    help="trust the Authentication-Results headers this server wrote (RFC 8601; default: the "
                         "account's, or for files the inbox.authserv_id setting)")
 
+    p = cli.add("inbox", "trust-cert", trust_cert, help="show the certificate of an account's IMAP server and trust"
+                " it for that account (your own server's self-signed certificate)")
+    p.add_argument("account", metavar="ACCOUNT")
+    p.add_argument("--fingerprint", metavar="SHA256",
+                   help="trust the certificate if the server shows exactly this one (from a first run without it)")
+    p.add_argument("--forget", action="store_true", help="stop trusting the certificate trusted for the account")
+
     p = cli.add("inbox", "imap-set", imap_set, help="set the IMAP mailbox of an account (where replies and bounces"
                 " arrive)")
     p.add_argument("account", metavar="ACCOUNT")
@@ -129,6 +136,36 @@ def import_mail(args, ctx: Context) -> int:
             ctx.say(f"Skipped {len(report.not_mail)} file(s) that are not mail messages: {shown}.")
         for line in report.warnings:
             ctx.say(f"Warning: {line}")
+    return 0
+
+
+def trust_cert(args, ctx: Context) -> int:
+    from ..services import inbox_processor as processor
+
+    try:
+        if args.forget:
+            had = processor.forget_certificate(ctx.app, args.account)
+            if ctx.json:
+                ctx.emit({"account": args.account, "forgotten": had})
+            else:
+                ctx.say("No certificate is trusted for the account any more." if had else
+                        "No certificate was trusted for the account.")
+            return 0
+        cert, trusted = processor.trust_certificate(ctx.app, args.account, args.fingerprint)
+    except (SourceError, processor.InboxError) as exc:
+        raise CliError(str(exc)) from None
+    if ctx.json:
+        ctx.emit({"account": args.account, "fingerprint": cert.fingerprint, "certificate": cert.describe(),
+                  "trusted": trusted})
+    elif trusted:
+        ctx.say(f"Trusted for {args.account}: {cert.describe()}, SHA-256 {cert.fingerprint}. Only this certificate "
+                "is accepted beyond the usual checks; if the server's certificate changes, the connection is "
+                "refused until you trust the new one.")
+    else:
+        ctx.say(f"The server shows: {cert.describe()}")
+        ctx.say(f"SHA-256 fingerprint: {cert.fingerprint}")
+        ctx.say("Compare it with the fingerprint your mail server shows (ask whoever runs it). If they are the same, "
+                f"trust it: inbox trust-cert {args.account} --fingerprint {cert.fingerprint}")
     return 0
 
 

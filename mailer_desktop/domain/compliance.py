@@ -142,7 +142,20 @@ def _identity_findings(inp: PreflightInput) -> list[Finding]:
                                                "(Settings → Sender identity)."))
     if s.from_address and not s.mailbox:
         out.append(Finding(ERROR, "no_unsubscribe_mailbox", "No mailbox for unsubscribe replies is set."))
+    if inp.kind != "confirmation" and not s.unsubscribe_url.strip().lower().startswith("https://"):
+        out.append(Finding(WARNING, "no_one_click", _NO_ONE_CLICK.format(n=inp.recipients)))
     return out
+
+
+# Google counts a sender as bulk from about 5,000 messages a day to Gmail addresses; Yahoo asks
+# the same of bulk senders without a number. Both require RFC 8058 one-click unsubscribe then.
+BULK_PER_DAY = 5000
+_NO_ONE_CLICK = (
+    "No https unsubscribe page is set, so the messages offer no one-click unsubscribe (RFC 8058), only a reply "
+    "by email. Gmail and Yahoo require one-click unsubscribe from bulk senders — from about "
+    f"{BULK_PER_DAY:,} messages a day to their addresses (this campaign: {{n:,}} recipients) — and may "
+    "file or refuse mail without it. Set an https unsubscribe address that unsubscribes on a POST "
+    "(Settings → Sender identity).")
 
 
 def _content_findings(inp: PreflightInput) -> list[Finding]:

@@ -327,8 +327,11 @@ HEAD = (
     '<body style="margin:0 !important;padding:0 !important;display:block !important;'
     'visibility:visible !important;opacity:1 !important;background-color:#ffffff;">'
 )
-PREHEADER = ('<div style="display:none;max-height:0;overflow:hidden;mso-hide:all;font-size:1px;'
-             'line-height:1px;color:#ffffff;opacity:0;">{text}</div>')
+# The preview text mail programs show after the subject: hidden by display and size alone (no
+# white-on-white or 1px text, which spam filters count as hidden text: HTML_FONT_LOW_CONTRAST,
+# FONT_INVIS_*); mso-hide for Outlook on Windows, which ignores display:none.
+PREHEADER = ('<div style="display:none;max-height:0;max-width:0;overflow:hidden;mso-hide:all;">'
+             '{text}</div>')
 
 
 def head_html(title: str) -> str:

@@ -22,8 +22,8 @@ from .oauth_providers import OAuthConfig, account_config
 from .sender_smtp import Endpoint, SmtpSetupError, check_policy, classify, is_loopback, open_session
 
 __all__ = ["AccountError", "AccountRow", "ConnectionReport", "add_account", "edit_account", "remove_account",
-           "list_accounts", "get_account", "endpoint_for", "test_connection", "PRESETS", "password_of", "sign_in",
-           "token_source"]
+           "list_accounts", "get_account", "endpoint_for", "test_connection", "test_sandbox", "PRESETS",
+           "password_of", "sign_in", "token_source"]
 
 
 class AccountError(ValueError):
@@ -207,7 +207,16 @@ def endpoint_for(app: App, account: AccountRow, *, timeout: float = 30.0, tls_co
         raise AccountError(f"the password of account {account.name!r} is not in the keyring; enter it again "
                            "in Settings > Accounts (or `account add` again)")
     return Endpoint(account.host, account.port, account.security, account.username, password, timeout,
-                    tls_context)
+                    tls_context, sandbox_key=_sandbox_key(app, account))
+
+
+def _sandbox_key(app: App, account: AccountRow) -> bytes | None:
+    """The sandbox account only talks to a server that proves it is this data folder's sandbox."""
+    if not account.is_sandbox:
+        return None
+    from .sandbox_seal import key_for
+
+    return key_for(app.paths.home)
 
 
 @dataclass
@@ -256,6 +265,8 @@ def test_connection(app: App, ref: str | int | AccountRow, *, password: str | No
     """Blocking 'Test connection' for GUI jobs and the CLI. ``password`` overrides the stored one
     (the GUI tests before saving). ``check_sender`` defaults to the configured From address."""
     account = ref if isinstance(ref, AccountRow) else get_account(app, ref)
+    if account.is_sandbox:
+        return test_sandbox(app, account, timeout=timeout)
     sender = check_sender if check_sender is not None else (app.settings.get("sender.from_address") or "")
     if account.uses_oauth:
         return _test_oauth(app, account, timeout=timeout, check_sender=sender, tls_context=tls_context,
@@ -263,8 +274,31 @@ def test_connection(app: App, ref: str | int | AccountRow, *, password: str | No
     stored = password if password is not None else (password_of(app, account) if account.username else None)
     if account.username and not stored:
         return ConnectionReport(False, "auth", f"no password is stored for {account.name!r}; enter it first")
-    ep = Endpoint(account.host, account.port, account.security, account.username, stored, timeout, tls_context)
+    ep = Endpoint(account.host, account.port, account.security, account.username, stored, timeout, tls_context,
+                  sandbox_key=_sandbox_key(app, account))
     return asyncio.run(test_endpoint(ep, check_sender=sender))
+
+
+def test_sandbox(app: App, account: AccountRow, *, timeout: float = 15.0) -> ConnectionReport:
+    """'Test connection' for the sandbox: this data folder's sandbox answers and proves itself
+    (started for the test when none runs; on a free port when another program holds its own)."""
+    from .sandbox import SandboxError, open_sandbox
+
+    try:
+        port, server = open_sandbox(app, account.port)
+    except SandboxError as exc:
+        return ConnectionReport(False, "other", str(exc))
+    try:
+        ep = Endpoint(account.host, port, account.security, "", None, timeout,
+                      sandbox_key=_sandbox_key(app, account))
+        report = asyncio.run(test_endpoint(ep))
+    finally:
+        if server is not None:
+            server.stop()
+    if report.ok and port != account.port:
+        report.message += (f" Another program listens on port {account.port}, so sends to the sandbox use a "
+                           "free port instead; nothing is handed to that program.")
+    return report
 
 
 def _test_oauth(app: App, account: AccountRow, *, timeout: float, check_sender: str, tls_context,

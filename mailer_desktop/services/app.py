@@ -15,7 +15,7 @@ from ..config import Paths, resolve_paths
 from ..logging_setup import configure as configure_logging
 from ..secrets import SUPPRESSION_KEY, TOKEN_KEY, SecretStore
 from ..storage import Database
-from ..storage.db import CorruptDatabaseError, release_thread_connections
+from ..storage.db import CorruptDatabaseError, release_thread_connections, working_with_databases
 from ..storage.meta import SettingsStore, ensure_install_id, read_install_id
 
 if TYPE_CHECKING:
@@ -50,6 +50,22 @@ class App:
 
     def close(self) -> None:
         self.db.close()
+
+
+DEMO_MARK = "demo.folder"  # app_meta key: the folder was filled by the demo (services/demo.py)
+
+
+def is_demo(app: App) -> bool:
+    """The data folder is the demo's throw-away folder."""
+    from ..storage.meta import get_meta
+
+    return get_meta(app.db.conn, DEMO_MARK) == "1"
+
+
+def worker_thread_working():
+    """Context manager around a worker thread's use of the database: closing the app waits for
+    it (interrupting its query) rather than closing a connection in use."""
+    return working_with_databases()
 
 
 def worker_thread_done() -> None:

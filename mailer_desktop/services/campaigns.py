@@ -164,6 +164,56 @@ def update_campaign(app, campaign_id: int, *, name: str | None = None, subject: 
     return require_campaign(app, campaign_id)
 
 
+def rename_campaign(app, campaign_id: int, name: str) -> Campaign:
+    """A new name, in any state (the name is the user's label; the send log keeps the id)."""
+    require_campaign(app, campaign_id)
+    name = " ".join((name or "").split())
+    if not name:
+        raise CampaignError("a campaign needs a name")
+    with app.db.transaction() as tx:
+        store.update_content(tx, campaign_id, name=name)
+    return require_campaign(app, campaign_id)
+
+
+def duplicate_campaign(app, campaign_id: int, name: str | None = None) -> int:
+    """A new draft with the content, list and attachments of ``campaign_id`` (in any state: the
+    way to send a finished campaign again, to new members, or a changed copy of it)."""
+    c = require_campaign(app, campaign_id)
+    if c.kind != "campaign":
+        raise CampaignError(f"campaign {campaign_id} is a {c.kind.replace('_', ' ')} run; only campaigns can "
+                            "be duplicated")
+    name = " ".join((name or "").split()) or _copy_name(app, c.name)
+    with app.db.transaction() as tx:
+        new_id = store.insert_campaign(tx, name=name, kind=c.kind, template_id=c.template_id, list_id=c.list_id,
+                                       subject=c.subject, preheader=c.preheader, source_format=c.source_format,
+                                       source=c.source, text=c.text, now=now_iso())
+        store.copy_attachments(tx, campaign_id, new_id)
+    return new_id
+
+
+def _copy_name(app, name: str) -> str:
+    taken = {c.name for c in list_campaigns(app)}
+    candidate = f"{name} (copy)"
+    n = 2
+    while candidate in taken:
+        candidate = f"{name} (copy {n})"
+        n += 1
+    return candidate
+
+
+def delete_draft(app, campaign_id: int) -> None:
+    """Delete a draft that was never sent. Anything that started sending keeps its record (who got
+    it, the servers' replies: the proof of what was sent)."""
+    c = require_campaign(app, campaign_id)
+    if c.state != "draft":
+        raise CampaignError(f"“{c.name}” has been sent (or started sending); its send log is kept as a record "
+                            "and it cannot be deleted")
+    with app.db.transaction() as tx:
+        if store.open_deliveries(tx, campaign_id) is not None:
+            raise CampaignError(f"“{c.name}” has a send log; it cannot be deleted")
+        store.delete_campaign(tx, campaign_id)
+
+
 # -- attachments ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class AttachmentInfo:

@@ -190,7 +190,7 @@ class CampaignRenderer:
         content: RenderedContent = self.template.render(merge_values(address, name, fields), extra)
         subject, reply_to = content.subject, None
         if self.confirmation:
-            subject = f"{subject} ({extra['confirm_token']})"
+            subject = f"{subject} (ref. {extra['confirm_token']})"  # the reply quotes it back
             reply_to = extra["confirm_address"]
         pieces = [self._head_piece, (content_html_line(content.html, content.preheader), None)]
         pieces += [(line.replace(_PLACEHOLDER, unsub_token), None) if qp is None else (line, qp)

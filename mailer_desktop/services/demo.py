@@ -14,8 +14,9 @@ from importlib import resources
 from pathlib import Path
 
 from ..secrets import EphemeralKeyring
+from ..storage.meta import set_meta
 from . import campaigns, contacts
-from .app import App, open_app
+from .app import DEMO_MARK, App, open_app
 from .progress import NO_PROGRESS, Progress
 
 BUSINESS = {
@@ -94,7 +95,8 @@ Reply to this message or call us at (217) 555-0142.</p>
 
 def populate(app: App, progress: Progress = NO_PROGRESS) -> dict:
     """Fill an empty data folder with the demo; returns what was made."""
-    with app.db.transaction():
+    with app.db.transaction() as conn:
+        set_meta(conn, DEMO_MARK, "1")  # the window says it is the demo
         for key, value in BUSINESS.items():
             app.settings.set(key, value)
         app.db.conn.execute("UPDATE accounts SET port = ? WHERE name = 'sandbox'", (_free_port(),))

@@ -4,7 +4,9 @@ The private key (RSA 2048, PEM) is stored in the SecretStore as ``dkim-key:<doma
 settings hold the selector and whether to sign. :func:`dns_record` gives the TXT record the
 user publishes at ``<selector>._domainkey.<domain>``. Signatures cover From, To, Subject,
 Date, Message-ID, Reply-To, MIME-Version, Content-Type and the List-* headers (absent ones
-too, so nobody can add them later without breaking the signature).
+too, so nobody can add them later without breaking the signature); From, Subject,
+List-Unsubscribe and List-Unsubscribe-Post are signed twice, so a second copy of any of them
+breaks it as well.
 """
 
 from __future__ import annotations
@@ -17,8 +19,11 @@ import dkim
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+# From, Subject and the unsubscribe headers are named twice (oversigning, RFC 6376 8.15): the
+# second names the copy that is not there, so a second copy added later breaks the signature.
+OVERSIGNED = (b"From", b"Subject", b"List-Unsubscribe", b"List-Unsubscribe-Post")
 SIGNED_HEADERS = (b"From", b"To", b"Subject", b"Date", b"Message-ID", b"Reply-To", b"MIME-Version",
-                  b"Content-Type", b"List-Id", b"List-Unsubscribe", b"List-Unsubscribe-Post")
+                  b"Content-Type", b"List-Id", b"List-Unsubscribe", b"List-Unsubscribe-Post") + OVERSIGNED
 _SELECTOR = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$",
                        re.IGNORECASE)
 

@@ -38,6 +38,7 @@ from datetime import UTC, datetime, timedelta
 
 from ..domain import consent
 from ..domain.inbox import Result, classify
+from ..domain.inbox.arf import NOT_COMPLAINTS
 from ..storage import inbox as store
 from . import contacts
 from . import inbox_trust as trust
@@ -45,6 +46,7 @@ from .inbox_sources import (
     ImapSettings,
     SourceError,
     SourceMessage,
+    _loopback,
     close_imap,
     iter_imap,
     iter_paths,
@@ -217,6 +219,11 @@ def _apply(app, result: Result, msg: SourceMessage, inbox_id_holder: list, conn,
     found = trust.verified_tokens(app, result)
     kind = result.kind
     out = Outcome(msg.label, kind, "nothing to do", why=result.reason)
+    # A feedback report that is no recipient's complaint (RFC 6591 authentication failure report,
+    # a "not spam" mark) is about the sending domain: nothing to change, nothing to decide.
+    if kind == "complaint" and result.category in NOT_COMPLAINTS:
+        out.action = f"{result.reason}; no contact changed"
+        return out
     if kind in ("hard", "soft", "complaint"):
         return _returned(app, result, found, inbox_id_holder[0], out, conn)
     if kind in ("unsubscribe", "confirmation"):
@@ -247,6 +254,7 @@ def process_messages(app, messages: Iterable[SourceMessage], progress: Progress 
         progress.update(n - 1, total, f"Processing {msg.name}")
         if msg.known:
             report.unchanged += 1
+            _mark_again(app, msg, report)
             continue
         if msg.not_mail:
             report.not_mail.append(msg.label)
@@ -288,6 +296,16 @@ def process_messages(app, messages: Iterable[SourceMessage], progress: Progress 
             report.warnings.append(str(exc))
     progress.update(report.processed + report.unchanged, total, "Done")
     return report
+
+
+def _mark_again(app, msg: SourceMessage, report: ImportReport) -> None:
+    """A message processed before whose mark in the mailbox is gone gets it again, as it got it
+    the first time (mail nobody recognised stays unread and in place)."""
+    kind, outcome = store.message_kind(app.db.conn, message_key(b"", msg.message_id)) or ("unknown", "")
+    try:
+        msg.mark_processed(keep_unread=kind == "unknown" and "delayed" not in outcome)
+    except SourceError as exc:
+        report.warnings.append(str(exc))
 
 
 def _subject(raw: bytes) -> str:
@@ -342,6 +360,52 @@ def oldest_waiting(app, account: str | int, folder: str | None = None, tls_conte
         close_imap(conn)
 
 
+def trust_certificate(app, account: str | int, fingerprint: str | None = None, *, timeout: float = 30.0):
+    """The certificate the account's IMAP server shows, and whether it is now trusted.
+
+    Without ``fingerprint`` nothing changes: the caller shows the certificate and its
+    fingerprint to the user. With it, the certificate is trusted for this account if (and
+    only if) the server shows exactly that one; InboxError otherwise."""
+    from ..storage.meta import set_meta
+    from .imap_connect import ImapConnectError, normal_fingerprint, peek_certificate, pin_key
+    from .inbox_sources import imap_settings
+
+    settings = imap_settings(app, account)
+    if not settings.host:
+        raise InboxError(f"account {settings.account_name!r} has no IMAP server configured")
+    wanted = None
+    if fingerprint is not None:
+        try:
+            wanted = normal_fingerprint(fingerprint)
+        except ValueError as exc:
+            raise InboxError(str(exc)) from None
+    try:
+        cert = peek_certificate(settings.host, settings.port, settings.security, timeout=timeout)
+    except ImapConnectError as exc:
+        raise InboxError(str(exc)) from None
+    if wanted is None:
+        return cert, False
+    if cert.fingerprint != wanted:
+        raise InboxError(f"IMAP {settings.host}:{settings.port} shows the certificate {cert.fingerprint}, not "
+                         f"{wanted}: nothing was trusted")
+    with app.db.transaction() as conn:
+        set_meta(conn, pin_key(settings.account_id), cert.fingerprint)
+    return cert, True
+
+
+def forget_certificate(app, account: str | int) -> bool:
+    """Stop trusting the certificate trusted for the account; False when there was none."""
+    from ..storage.meta import get_meta, set_meta
+    from .imap_connect import pin_key
+    from .inbox_sources import imap_settings
+
+    settings = imap_settings(app, account)
+    with app.db.transaction() as conn:
+        had = bool(get_meta(conn, pin_key(settings.account_id)))
+        set_meta(conn, pin_key(settings.account_id), "")
+    return had
+
+
 def configure_imap(app, account: str | int, *, host: str | None = None, port: int | None = None,
                    security: str | None = None, username: str | None = None, folder: str | None = None,
                    done_folder: str | None = None, password: str | None = None,
@@ -379,6 +443,11 @@ def configure_imap(app, account: str | int, *, host: str | None = None, port: in
             raise InboxError(f"{authserv_id!r} is not a server name (the first word of its "
                              "Authentication-Results headers, e.g. mx.google.com)")
         values["imap_authserv_id"] = authserv_id
+    host_after = values.get("imap_host", current.host)
+    if values.get("imap_security", current.security) == "none" and host_after and not _loopback(host_after):
+        raise InboxError(f"plain-text IMAP (security none) is only allowed to this computer (localhost): the "
+                         f"password and mail would cross the network readable; for {host_after} choose tls "
+                         "(port 993) or starttls (port 143)")
     with app.db.transaction() as conn:
         store.set_imap(conn, current.account_id, **values)
     if password is not None:

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .file_kinds import not_a_file
 from .progress import NO_PROGRESS, Progress
 
 PROCESSED_KEYWORD = "MailerDesktopProcessed"
@@ -53,6 +54,7 @@ class SourceMessage:
     _mark: Callable[[bool], None] | None = field(default=None, repr=False)
     known: bool = False   # already processed earlier (only its Message-ID was fetched; raw is empty)
     not_mail: bool = False  # a file that is no mail message (a PDF, a picture, notes): skipped
+    message_id: str = ""  # of a known message: how the processor finds what it did with it
 
     def mark_processed(self, keep_unread: bool = False) -> None:
         """Record in the mailbox that the message was processed. ``keep_unread``: a message for
@@ -92,21 +94,48 @@ def is_mbox(path: Path) -> bool:
     return head == b"From "
 
 
+MESSAGE_LIMIT = 64 * 1024 * 1024  # bytes of one message kept for reading; the rest is skipped
+_LINE_PIECE = 1024 * 1024
+
+
 def iter_mbox(path: Path, label: str | None = None) -> Iterator[SourceMessage]:
-    """Messages of an mbox file (mboxo/mboxrd; ``>From`` lines are unescaped)."""
-    data = _read(path)
+    """Messages of an mbox file (mboxo/mboxrd; ``>From`` lines are unescaped), read as a stream:
+    one message at a time is in memory, and at most :data:`MESSAGE_LIMIT` bytes of it."""
     label = label or path.name
-    # A "From " line separates messages only at the start of the file or after a blank line.
-    starts = [m.start() for m in _MBOX_SEPARATOR.finditer(data)
-              if m.start() == 0 or data.endswith(b"\n\n", 0, m.start()) or data.endswith(b"\n\r\n", 0, m.start())]
-    for i, start in enumerate(starts):
-        end = starts[i + 1] if i + 1 < len(starts) else len(data)
-        chunk = data[start:end]
-        nl = chunk.find(b"\n")
-        body = chunk[nl + 1:] if nl >= 0 else b""
-        if b">From " in body:
-            body = _MBOXRD_ESCAPE.sub(rb"\1", body)
-        yield SourceMessage(body, f"{label}#{i + 1}", f"{path.name}#{i + 1}")
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    with fh:
+        message: list[bytes] | None = None
+        size = 0
+        number = 0
+        blank_before = True   # a "From " line separates messages only at the start or after a blank line
+        line_start = True     # long lines arrive in pieces: only a piece starting a line can be a separator
+        try:
+            while piece := fh.readline(_LINE_PIECE):
+                whole_line = piece.endswith(b"\n")
+                if line_start and blank_before and piece.startswith(b"From ") and _MBOX_SEPARATOR.match(piece):
+                    if message is not None:
+                        yield _mbox_message(message, label, path.name, number)
+                    number += 1
+                    message, size = [], 0
+                elif message is not None and size < MESSAGE_LIMIT:
+                    message.append(piece)
+                    size += len(piece)
+                blank_before = line_start and piece in (b"\n", b"\r\n")
+                line_start = whole_line
+        except OSError as exc:
+            raise SourceError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        if message is not None:
+            yield _mbox_message(message, label, path.name, number)
+
+
+def _mbox_message(lines: list[bytes], label: str, name: str, number: int) -> SourceMessage:
+    body = b"".join(lines)
+    if b">From " in body:
+        body = _MBOXRD_ESCAPE.sub(rb"\1", body)
+    return SourceMessage(body, f"{label}#{number}", f"{name}#{number}")
 
 
 def iter_maildir(path: Path) -> Iterator[SourceMessage]:
@@ -139,8 +168,10 @@ def _maildir_marker(root: Path, entry: Path) -> Callable[[bool], None]:
 
 
 def _read(path: Path) -> bytes:
+    """A message file, at most :data:`MESSAGE_LIMIT` bytes of it."""
     try:
-        return path.read_bytes()
+        with path.open("rb") as fh:
+            return fh.read(MESSAGE_LIMIT)
     except OSError as exc:
         raise SourceError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
 
@@ -151,8 +182,9 @@ def iter_paths(paths: Iterable[str | os.PathLike[str]], progress: Progress = NO_
     for given in paths:
         path = Path(given)
         progress.check()
-        if not path.exists():
-            raise SourceError(f"{path}: no such file or folder")
+        problem = not_a_file(path, folders=True)
+        if problem:
+            raise SourceError(problem)
         if is_maildir(path):
             yield from iter_maildir(path)
         elif path.is_dir():
@@ -210,24 +242,21 @@ def _loopback(host: str) -> bool:
 
 
 def connect_imap(settings: ImapSettings, password: str | None, *, timeout: float = 30.0,
-                 tls_context: ssl.SSLContext | None = None, oauth=None) -> imaplib.IMAP4:
-    """A logged-in IMAP connection (TLS by default); SourceError with the reason otherwise."""
+                 tls_context: ssl.SSLContext | None = None, oauth=None, pinned: str | None = None) -> imaplib.IMAP4:
+    """A logged-in IMAP connection (TLS by default); SourceError with the reason otherwise.
+    ``pinned``: the fingerprint of a certificate the user trusts for this account (imap_connect)."""
     where = f"IMAP {settings.host}:{settings.port} ({settings.account_name})"
     if not settings.host:
         raise SourceError(f"account {settings.account_name!r} has no IMAP server configured")
     if settings.security == "none" and not _loopback(settings.host):
         raise SourceError(f"{where}: refusing a plain-text connection to a non-loopback server; use tls or starttls")
-    context = tls_context or ssl.create_default_context()
+    from .imap_connect import ImapConnectError, open_connection
+
     try:
-        if settings.security == "tls":
-            conn: imaplib.IMAP4 = imaplib.IMAP4_SSL(settings.host, settings.port, ssl_context=context,
-                                                   timeout=timeout)
-        else:
-            conn = imaplib.IMAP4(settings.host, settings.port, timeout=timeout)
-            if settings.security == "starttls":
-                conn.starttls(ssl_context=context)
-    except (OSError, imaplib.IMAP4.error, ssl.SSLError) as exc:
-        raise SourceError(f"{where}: cannot connect ({exc})") from exc
+        conn = open_connection(settings.host, settings.port, settings.security, where=where, timeout=timeout,
+                               tls_context=tls_context, pinned=pinned, account=settings.account_name)
+    except ImapConnectError as exc:
+        raise SourceError(str(exc).replace(f"IMAP {settings.host}:{settings.port}:", f"{where}:", 1)) from exc
     if oauth is not None:
         _authenticate_oauth(conn, settings, oauth, where)
     try:
@@ -307,9 +336,9 @@ _MESSAGE_ID_LINE = re.compile(rb"(?im)^message-id:[ \t]*(?:\r?\n[ \t]+)?<?([^>\s
 _UID_ITEM = re.compile(rb"UID (\d+)")
 
 
-def _known_uids(conn: imaplib.IMAP4, uids: list[bytes], known: Callable[[str], bool]) -> set[bytes]:
-    """UIDs whose Message-ID was processed before (headers only are fetched, in chunks)."""
-    out: set[bytes] = set()
+def _known_uids(conn: imaplib.IMAP4, uids: list[bytes], known: Callable[[str], bool]) -> dict[bytes, str]:
+    """UID -> Message-ID of the messages processed before (headers only are fetched, in chunks)."""
+    out: dict[bytes, str] = {}
     for start in range(0, len(uids), 500):
         chunk = b",".join(uids[start:start + 500]).decode()
         typ, data = conn.uid("FETCH", chunk, "(UID BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
@@ -320,8 +349,9 @@ def _known_uids(conn: imaplib.IMAP4, uids: list[bytes], known: Callable[[str], b
                 continue
             uid = _UID_ITEM.search(item[0])
             mid = _MESSAGE_ID_LINE.search(item[1] or b"")
-            if uid and mid and known(mid.group(1).decode("utf-8", "replace")):
-                out.add(uid.group(1))
+            message_id = mid.group(1).decode("utf-8", "replace") if mid else ""
+            if uid and message_id and known(message_id):
+                out[uid.group(1)] = message_id
     return out
 
 
@@ -340,7 +370,7 @@ def oldest_waiting(conn: imaplib.IMAP4, settings: ImapSettings, folder: str | No
         raise SourceError(f"IMAP folder {folder!r} of {settings.account_name!r} cannot be opened")
     typ, data = conn.uid("SEARCH", None, "NOT", "KEYWORD", PROCESSED_KEYWORD)
     uids = [u for u in (data[0] or b"").split() if u] if typ == "OK" else []
-    skip = _known_uids(conn, uids, known) if known is not None and uids else set()
+    skip = _known_uids(conn, uids, known) if known is not None and uids else {}
     oldest: datetime | None = None
     waiting = [u for u in uids if u not in skip]
     for start in range(0, len(waiting), 500):
@@ -376,13 +406,18 @@ def iter_imap(conn: imaplib.IMAP4, settings: ImapSettings, folder: str | None = 
         raise SourceError(f"IMAP search in {folder!r} failed")
     uids = [u for u in (data[0] or b"").split() if u]
     capabilities = {c.upper() for c in getattr(conn, "capabilities", ())}
-    skip = _known_uids(conn, uids, known) if known is not None and uids else set()
+    if uids and settings.done_folder:
+        _check_done_folder(conn, settings)
+    skip = _known_uids(conn, uids, known) if known is not None and uids else {}
     for i, uid in enumerate(uids):
         progress.check()
         progress.update(i, len(uids), f"Fetching {i + 1} of {len(uids)} from {folder}")
         if uid in skip:
+            # Processed before, but its keyword is gone (another program, a restored mailbox):
+            # the keyword is set again so that it is not looked up on every run.
             yield SourceMessage(b"", f"imap:{settings.account_name}/{folder}#UID {uid.decode()}",
-                                f"{folder} UID {uid.decode()}", known=True)
+                                f"{folder} UID {uid.decode()}", _imap_marker(conn, uid, settings, capabilities),
+                                known=True, message_id=skip[uid])
             continue
         typ, fetched = conn.uid("FETCH", uid, "(BODY.PEEK[])")
         raw = next((item[1] for item in fetched or [] if isinstance(item, tuple) and len(item) > 1), None)
@@ -400,12 +435,27 @@ def _imap_marker(conn: imaplib.IMAP4, uid: bytes, settings: ImapSettings, capabi
             raise SourceError(f"IMAP: could not flag message UID {uid.decode()} as processed")
         if settings.done_folder and not keep_unread:
             if "MOVE" in capabilities:
-                typ, _ = conn.uid("MOVE", uid, _quote(settings.done_folder))
+                typ, answer = conn.uid("MOVE", uid, _quote(settings.done_folder))
             else:
-                typ, _ = conn.uid("COPY", uid, _quote(settings.done_folder))
+                typ, answer = conn.uid("COPY", uid, _quote(settings.done_folder))
             if typ != "OK":
-                raise SourceError(f"IMAP: could not move message UID {uid.decode()} to {settings.done_folder!r}")
+                raise SourceError(f"IMAP: could not move message UID {uid.decode()} to {settings.done_folder!r} "
+                                  f"({_text(Exception(*(answer or [b'no reason given'])))}); it is flagged as "
+                                  "processed where it is")
     return mark
+
+
+def _check_done_folder(conn: imaplib.IMAP4, settings: ImapSettings) -> None:
+    """The folder for processed mail must exist before anything is processed."""
+    try:
+        typ, data = conn.list('""', _quote(settings.done_folder))
+    except (imaplib.IMAP4.error, OSError):
+        return  # LIST itself failed: the move reports its own reason
+    if typ == "OK" and not any(data or []):
+        raise SourceError(
+            f"IMAP ({settings.account_name}): the folder {settings.done_folder!r} for processed mail does not exist "
+            f"in the mailbox; create it in your mail program, or choose another with 'inbox imap-set "
+            f"{settings.account_name} --done-folder NAME' ('' flags processed mail instead of moving it)")
 
 
 def imap_settings(app, account: str | int) -> ImapSettings:
@@ -423,13 +473,23 @@ def open_imap(app, account: str | int, *, timeout: float = 30.0,
     from ..secrets import SecretStore
 
     settings = imap_settings(app, account)
+    pinned = trusted_certificate(app, settings.account_id)
     oauth, account = _token_source(app, settings.account_id, timeout)
     if oauth is not None:
         if not settings.username:  # the address that signed in
             settings = dataclasses.replace(settings, username=account.username)
-        return connect_imap(settings, None, timeout=timeout, tls_context=tls_context, oauth=oauth), settings
+        return connect_imap(settings, None, timeout=timeout, tls_context=tls_context, oauth=oauth,
+                            pinned=pinned), settings
     password = app.secrets.get(SecretStore.imap_name(settings.account_id)) if settings.username else None
-    return connect_imap(settings, password, timeout=timeout, tls_context=tls_context), settings
+    return connect_imap(settings, password, timeout=timeout, tls_context=tls_context, pinned=pinned), settings
+
+
+def trusted_certificate(app, account_id: int) -> str | None:
+    """The fingerprint of the certificate the user trusts for this account's IMAP server, or None."""
+    from ..storage.meta import get_meta
+    from .imap_connect import pin_key
+
+    return get_meta(app.db.conn, pin_key(account_id)) or None
 
 
 def _token_source(app, account_id: int, timeout: float):

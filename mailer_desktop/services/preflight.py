@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from ..domain.compliance import ERROR, Finding, PreflightInput, preflight
+from ..domain.blocks import placeholder_links, placeholders_in
+from ..domain.compliance import ERROR, WARNING, Finding, PreflightInput, preflight
 from ..domain.templates import TemplateError
 from ..storage import campaigns as store
 from . import campaigns as campaigns_service
@@ -105,4 +106,26 @@ def run_preflight(app, campaign_id: int | campaigns_service.Campaign, *, account
         selector, public_key = dkim_settings(app)
         inp.dns = check_domain(sender.from_domain, dkim_selector=selector, expected_dkim_key=public_key,
                                resolver=resolver)
-    return PreflightReport(campaign_id=campaign.id, items=preflight(inp))
+    items = preflight(inp)
+    extra = placeholder_findings(inp.html, inp.text)
+    if extra:  # after the errors, before the other warnings' followers (info)
+        at = len([f for f in items if f.level == ERROR])
+        items[at:at] = extra
+    return PreflightReport(campaign_id=campaign.id, items=items)
+
+
+def placeholder_findings(html: str, text: str) -> list[Finding]:
+    """Warnings for a starter template's sample sentences and example.com links left in a message."""
+    out = []
+    phrases = placeholders_in(text)
+    if phrases:
+        quoted = ", ".join(f"“{p[:1].upper()}{p[1:]}…”" for p in phrases[:3])
+        out.append(Finding(WARNING, "placeholder_text",
+                           f"The message still has the starter template's sample text: {quoted}. "
+                           "Replace it with your own words."))
+    hosts = placeholder_links(html)
+    if hosts:
+        out.append(Finding(WARNING, "placeholder_link",
+                           f"A link or button still points to {', '.join(hosts)}, the starter template's "
+                           "example address. Put in your own web address."))
+    return out

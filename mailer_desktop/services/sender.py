@@ -12,9 +12,16 @@ One run:
    :mod:`.sender_outcome`). Temporary failures are retried with exponential backoff, then left
    ``deferred``; hard bounces suppress the contact. A large send renders its messages ahead in
    a worker process (:mod:`.sender_render`).
-3. Authentication refused, the sender refused, a burst of 5.7.x rejections, connection
-   failures that do not go away, or the daily limit end the run with the campaign ``paused``
-   and the reason in ``state_reason``.
+3. Authentication refused, the sender refused, a burst of 5.7.x rejections, a server that
+   stays unreachable for longer than the outage window (``sending.outage_window_seconds``;
+   shorter outages are waited out with back-off and the run continues by itself), or the daily
+   limit end the run with the campaign ``paused`` and the reason in ``state_reason``.
+
+Each reply is awaited as long as RFC 5321 asks (:class:`.sender_wire.Timeouts`, settings
+``sending.timeout_*``). A message whose final dot got no reply (a timeout, the connection lost)
+is ``uncertain``: it may have arrived, so it is never retried by itself. When a run ends early
+(a stop, a signal: :func:`.sender_control.stop_on_signals`), replies still awaited get
+``stop_grace`` seconds; transactions given up before their final dot go back in the queue.
 
 The same run resumes a paused or crashed campaign: nobody marked sent is sent again.
 """
@@ -23,7 +30,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
+import time
+import weakref
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,7 +47,7 @@ from ..storage.accounts import AccountRow
 from .accounts import AccountError, endpoint_for, get_account
 from .app import App
 from .progress import NO_PROGRESS, Cancelled, Progress
-from .sandbox import SandboxServer, port_open
+from .sandbox import SandboxError, SandboxServer, open_sandbox
 from .sender_connection import ConnectionWork
 from .sender_control import SendControl, SendStats
 from .sender_lock import CampaignBusy, CampaignLock
@@ -48,6 +58,7 @@ from .sender_rate import DailyBudget, RateLimiter
 from .sender_recipients import Eligibility, select
 from .sender_render import RenderAhead
 from .sender_smtp import Endpoint
+from .sender_wire import Timeouts
 
 log = logging.getLogger(__name__)
 
@@ -60,10 +71,12 @@ class SendError(RuntimeError):
 class SendOptions:
     max_attempts: int = 4           # per run, before a row is left 'deferred'
     retry_base: float = 2.0         # seconds; doubled after each attempt
-    command_timeout: float = 60.0
+    command_timeout: float | None = None  # one wait for every reply (tests); None: ``timeouts``
+    timeouts: Timeouts | None = None      # None: the settings (RFC 5321's minimums by default)
+    outage_window: float | None = None    # seconds a server may stay unreachable; None: the setting
+    stop_grace: float = 10.0        # seconds a reply is still awaited once the run ends
     policy_burst: int = 5           # this many 5.7.x among the last policy_window outcomes pause
     policy_window: int = 20
-    max_connect_failures: int = 6   # consecutive, over all connections
     batch_size: int = 500
     flush_interval: float = 0.25
     tls_context: Any = None         # tests: trust a local test CA
@@ -108,6 +121,12 @@ class _Run(ConnectionWork):
         self.render_failed: list[int] = []
         self.rendered_ok = 0
         self.connect_failures = 0
+        self.unreachable_since: float | None = None  # monotonic time of the first failed connect in a row
+        self.timeouts = _timeouts(app, options)
+        self.outage_window = (options.outage_window if options.outage_window is not None
+                              else float(app.settings.get("sending.outage_window_seconds")))
+        self.sessions: weakref.WeakSet[Any] = weakref.WeakSet()
+        self._paced_at = -1e9  # the open sessions, to expire at a stop
 
     def _settle(self, item: Item, out: Outcome, message_id: str) -> None:
         ctl, lg, q = self.control, self.log, self.queue
@@ -119,7 +138,16 @@ class _Run(ConnectionWork):
             ctl.count("sent")
             q.done()
             return
+        if out.kind == "uncertain":  # the server may have it: never again by itself
+            lg.result(item.delivery_id, "uncertain", out.reply)
+            ctl.count("cut_off")
+            q.done()
+            return
         self.budget.give_back()  # providers count accepted messages
+        if out.kind == "abandoned":  # the server discards an unfinished transaction
+            lg.result(item.delivery_id, "queued", out.reply)
+            q.done()
+            return
         if out.kind == "temporary":
             if item.attempts < self.options.max_attempts:
                 delay = self.options.retry_base * 2 ** (item.attempts - 1)
@@ -167,12 +195,36 @@ class _Run(ConnectionWork):
             self.control.stop(f"Sending paused: the first {len(self.render_failed)} messages could not be made "
                               f"(last problem: {exc}). Check the campaign's content, then resume.")
 
+    def _show_pace(self) -> None:
+        """Which limit sets the pace, and the expected finish, for the send window (every 2 s)."""
+        now = time.monotonic()
+        if now - self._paced_at < 2.0:
+            return
+        self._paced_at = now
+        st = self.control.snapshot()
+        left = max(0, st.total - st.done)
+        if not left:
+            return
+        from .send_pace import finish_words, pace
+
+        p = pace(self.account, left, used_today=self.budget.used, measured_rate=st.rate)
+        words = "; ".join(w for w in (p.text, finish_words(p)) if w)
+        if p.limit == "per_day":
+            self.control.update(pace=words, eta_seconds=p.seconds)
+        else:
+            self.control.update(pace=words)
+
     async def monitor(self, progress: Progress, workers: list[asyncio.Task]) -> None:
         ctl = self.control
         user_paused = False
         while not all(w.done() for w in workers):
-            if progress.cancelled and not ctl.cancelled:
-                ctl.cancel()
+            if progress.cancelled and not ctl.ending:
+                # The job running the send was cancelled (the window closing, the program asked to
+                # quit): the campaign pauses; cancelling the campaign itself is SendControl.cancel().
+                ctl.stop("Sending paused: the program was closed during the send. Send again to continue.")
+            if ctl.ending:
+                for session in list(self.sessions):  # replies still awaited get a short grace
+                    session.proto.expire(self.options.stop_grace)
             if ctl.paused != user_paused:
                 user_paused = ctl.paused
                 self.log.flush()
@@ -183,10 +235,24 @@ class _Run(ConnectionWork):
                 ctl.update(state="paused" if user_paused else "sending")
             self.log.flush()
             ctl.measure()
+            self._show_pace()
             st = ctl.snapshot()
             progress.update(st.done, st.total, st.text())
             await asyncio.wait([asyncio.ensure_future(asyncio.sleep(self.options.flush_interval))] +
                                [w for w in workers if not w.done()], return_when=asyncio.FIRST_COMPLETED)
+
+
+def _timeouts(app: App, options: SendOptions) -> Timeouts:
+    if options.command_timeout is not None:
+        return Timeouts.uniform(options.command_timeout)
+    if options.timeouts is not None:
+        return options.timeouts
+    get = app.settings.get
+    return Timeouts(greeting=float(get("sending.timeout_greeting_seconds")),
+                    mail=float(get("sending.timeout_envelope_seconds")),
+                    data=float(get("sending.timeout_data_seconds")),
+                    block=float(get("sending.timeout_block_seconds")),
+                    final=float(get("sending.timeout_final_seconds")))
 
 
 def _prepare(app: App, campaign: Any, account: AccountRow, control: SendControl) -> None:
@@ -250,10 +316,6 @@ class _Releasing:
         self.lock.__exit__(*exc)
 
 
-def _sandbox_needed(account: AccountRow) -> bool:
-    return account.is_sandbox and not port_open(account.host, account.port)
-
-
 async def send_campaign_async(app: App, campaign_id: int, account: str | int | AccountRow | None = None, *,
                               control: SendControl | None = None, progress: Progress = NO_PROGRESS,
                               options: SendOptions | None = None,
@@ -276,7 +338,7 @@ async def send_campaign_async(app: App, campaign_id: int, account: str | int | A
             acc = get_account(app, int(campaign["account_id"]))
         else:
             raise SendError("choose the account to send with (--account NAME)")
-        endpoint = endpoint_for(app, acc, timeout=options.command_timeout, tls_context=options.tls_context)
+        endpoint = endpoint_for(app, acc, timeout=_timeouts(app, options).greeting, tls_context=options.tls_context)
     except AccountError as exc:
         raise SendError(str(exc)) from None
     envelope_from = options.envelope_from or app.settings.get("sender.from_address") or ""
@@ -301,8 +363,9 @@ async def send_campaign_async(app: App, campaign_id: int, account: str | int | A
         sandbox: SandboxServer | None = None
         error: Exception | None = None
         try:
-            if _sandbox_needed(acc):
-                sandbox = SandboxServer.for_app(app, acc.port).start()
+            if acc.is_sandbox:  # this data folder's sandbox, never whatever else listens on its port
+                port, sandbox = await asyncio.to_thread(open_sandbox, app, acc.port)
+                run.endpoint = dataclasses.replace(endpoint, port=port)
             queued = store.state_counts(app.db.conn, campaign_id)["queued"]
             if renderer_factory is None:  # the campaign's own renderer: large sends render in another process
                 run.render = RenderAhead.start(renderer, queued)
@@ -314,6 +377,8 @@ async def send_campaign_async(app: App, campaign_id: int, account: str | int | A
                 for w in workers:
                     w.cancel()
                 await asyncio.gather(*workers, monitor, return_exceptions=True)
+        except SandboxError as exc:
+            control.stop(f"Sending paused: {exc}")
         except Exception as exc:  # recorded as the pause reason, then reported to the caller
             log.exception("send run of campaign %s failed", campaign_id)
             error = exc
@@ -378,7 +443,26 @@ def campaign_status(app: App, campaign_id: int) -> dict:
     return {"id": campaign_id, "name": campaign["name"], "kind": campaign["kind"], "state": campaign["state"],
             "reason": campaign["state_reason"], "sent": counts["sent"], "failed": counts["failed"],
             "deferred": counts["deferred"], "uncertain": counts["uncertain"], "queued": queued,
-            "skipped": skipped, "bounced": store.hard_bounce_count(conn, campaign_id)}
+            "skipped": skipped, "bounced": store.hard_bounce_count(conn, campaign_id),
+            "pace": _pace_of(app, campaign, queued + counts["deferred"])}
+
+
+def _pace_of(app: App, campaign: Any, left: int) -> dict | None:
+    """Which limit of the campaign's account (else the default account) sets the pace of what is
+    left, and when it should be done; None when nothing is left or no account is known."""
+    if not left or campaign["state"] in ("done", "cancelled"):
+        return None
+    acc = None
+    if campaign["account_id"] is not None:
+        acc = account_store.by_id(app.db.conn, int(campaign["account_id"]))
+    if acc is None:
+        acc = account_store.by_name(app.db.conn, str(app.settings.get("sending.default_account") or ""))
+    if acc is None:
+        return None
+    from .send_pace import finish_words, pace
+
+    p = pace(acc, left, used_today=account_store.usage_today(app.db.conn, acc.id, utc_day()))
+    return {**p.as_dict(), "account": acc.name, "words": "; ".join(w for w in (p.text, finish_words(p)) if w)}
 
 
 def resend_uncertain(app: App, campaign_id: int, delivery_ids: list[int] | None = None) -> int:

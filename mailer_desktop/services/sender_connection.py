@@ -14,11 +14,16 @@ that claim is durable; a connection never has more than one row ``sending``. Any
 with a message whose envelope went out ahead (the current one failed, a pause, the session
 dropped, the claim refused) closes the session, so the server discards the unfinished
 transaction, and the message goes back to the queue unclaimed.
+
+Every session the connection stops using is closed (``abort()``), so a silent or failing server
+never collects connections beyond the pool size. Connect failures are waited out with back-off
+for the outage window; a stop ends the back-off and an unfinished connect at once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass
 
 import aiosmtplib
@@ -29,8 +34,11 @@ from .sender_queue import Item
 from .sender_render import RenderFailed
 from .sender_smtp import SmtpSetupError, open_session
 
+MAX_BACKOFF = 10.0  # seconds between tries to reach a server that is away
+
 # Setup failures that will not fix themselves: pause at once.
-FATAL_SETUP = {"auth", "auth_unavailable", "certificate", "insecure", "wrong_port", "tls", "unknown_host", "signin"}
+FATAL_SETUP = {"auth", "auth_unavailable", "certificate", "insecure", "wrong_port", "tls", "unknown_host",
+               "not_sandbox", "signin"}
 
 
 @dataclass
@@ -50,7 +58,6 @@ class ConnectionWork:
         session: wire.Session | None = None
         ahead: _Ahead | None = None
         ctl = self.control
-        timeout = self.options.command_timeout
         try:
             while True:
                 if ahead is not None:
@@ -71,7 +78,7 @@ class ConnectionWork:
                                  f"'{self.account.name}' is reached. Send again tomorrow (or raise the limit in "
                                  "Settings > Accounts if your provider allows more).")
                         return
-                    await self.limiter.ready()
+                    await self.limiter.ready(ctl.sleep)
                     if ctl.ending or ctl.paused:
                         self.budget.give_back()
                         self.queue.put_back(item)
@@ -96,7 +103,7 @@ class ConnectionWork:
                 claimed = self.log.claim(item.delivery_id, item.contact.id, message_id, self.required)
                 if failure is None:
                     try:
-                        await session.finish_envelope(timeout)
+                        await session.finish_envelope()
                     except Exception as exc:
                         failure = exc
                 if not claimed:
@@ -114,16 +121,21 @@ class ConnectionWork:
                     if session.in_data and self._may_pipeline(session, data):
                         ahead = await self._take_ahead(session)
                         session.write_content(data, ahead.envelope if ahead is not None else None)
-                        message = await session.content_reply(timeout)
+                        message = await session.content_reply()
                     else:
-                        message = await session.content(data, timeout)
+                        message = await session.content(data)
                     outcome = Outcome("sent", f"250 {' '.join(message.split())}".strip())
                 except Exception as exc:
-                    outcome = from_exception(exc)
+                    outcome = from_exception(exc, after_dot=session is not None and session.dot_sent)
                     if ahead is not None:  # the server may be reading the next message's data
                         session = self._drop(session, ahead.item)
                         ahead = None
-                    session = None if outcome.reconnect or session is None else await self._reset(session)
+                    if outcome.reconnect or session is None:
+                        if session is not None:  # closed, so neither side keeps it open
+                            session.abort()
+                        session = None
+                    else:
+                        session = await self._reset(session)
                 self._settle(item, outcome, message_id)
         finally:
             if ahead is not None:
@@ -182,28 +194,53 @@ class ConnectionWork:
             session.abort()
             return None
         try:
-            await session.rset(self.options.command_timeout)
+            await session.rset()
             return session
         except Exception:
             session.abort()
             return None
 
     async def _connect(self, item: Item) -> wire.Session | None:
+        ctl = self.control
+        opening = asyncio.ensure_future(open_session(self.endpoint))
         try:
-            session = wire.Session(await open_session(self.endpoint))
+            if not await ctl.until_ended(opening):  # stopped while connecting
+                self.budget.give_back()
+                self.queue.put_back(item)
+                return None
+            session = wire.Session(opening.result(), self.timeouts)
         except (SmtpSetupError, aiosmtplib.SMTPException) as exc:
             if not isinstance(exc, SmtpSetupError):
                 exc = SmtpSetupError("disconnected", f"the server closed the connection right after login ({exc})")
             self.budget.give_back()
             self.queue.put_back(item)
-            self.connect_failures += 1
-            if exc.kind in FATAL_SETUP:
-                self.control.stop(f"Sending paused: {exc}")
-            elif self.connect_failures >= self.options.max_connect_failures:
-                self.control.stop(f"Sending paused: the server could not be reached {self.connect_failures} times "
-                                  f"in a row. Last problem: {exc}")
-            else:
-                await asyncio.sleep(min(30.0, self.options.retry_base * 2 ** (self.connect_failures - 1)))
+            self._unreachable(exc)
+            if not ctl.ending:
+                pool = max(1, self.account.pool_size)
+                down = time.monotonic() - (self.unreachable_since or time.monotonic())
+                delay = min(MAX_BACKOFF, self.options.retry_base * 2 ** ((self.connect_failures - 1) // pool),
+                            max(0.05, self.outage_window - down))
+                await ctl.sleep(delay)
             return None
+        if self.unreachable_since is not None:
+            self.unreachable_since = None
+            ctl.update(note="", state="sending")
         self.connect_failures = 0
+        self.sessions.add(session)
         return session
+
+    def _unreachable(self, exc: SmtpSetupError) -> None:
+        """A failed connect: pause at once when it will not fix itself, else after the outage window."""
+        now = time.monotonic()
+        self.connect_failures += 1
+        if self.unreachable_since is None:
+            self.unreachable_since = now
+        down = now - self.unreachable_since
+        if exc.kind in FATAL_SETUP:
+            self.control.stop(f"Sending paused: {exc}")
+        elif down >= self.outage_window:
+            self.control.stop(f"Sending paused: the server could not be reached for {down:,.0f} seconds "
+                              f"({self.connect_failures} tries). Last problem: {exc}")
+        else:
+            self.control.update(state="waiting", note=f"the server cannot be reached ({exc.kind}); trying again "
+                                f"for up to {max(0.0, self.outage_window - down):,.0f} more seconds")

@@ -10,6 +10,11 @@
 - ``auth``: the server wants (another) login: the campaign pauses.
 - ``sender_refused``: a 5xx to MAIL FROM: every message would fail; the campaign pauses.
 - ``permanent``: any other 5xx: failed with the reply.
+- ``uncertain``: the message's final dot went out and no reply came (a timeout, the connection
+  lost): the server may have taken it. Never retried by itself, so nobody gets it twice; the
+  user may resend such messages.
+- ``abandoned``: the run is ending and the transaction was given up before the message's final
+  dot: the server discards it, the row goes back in the queue.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from dataclasses import dataclass
 
 import aiosmtplib
 
+from .sender_wire import Abandoned
+
 _ENHANCED = re.compile(r"\b([245])\.(\d{1,3})\.(\d{1,3})\b")
 _UNKNOWN_USER = re.compile(
     r"(user unknown|unknown user|no such (user|mailbox|recipient)|does not exist|mailbox not found|"
@@ -28,7 +35,7 @@ _UNKNOWN_USER = re.compile(
 
 @dataclass(frozen=True)
 class Outcome:
-    kind: str        # sent, temporary, hard_bounce, policy, auth, sender_refused, permanent
+    kind: str        # sent, temporary, hard_bounce, policy, auth, sender_refused, permanent, uncertain, abandoned
     reply: str       # the server's reply (code and text), or what happened
     status: str = ""  # the enhanced status code when there was one
     reconnect: bool = False  # the session is unusable afterwards
@@ -65,7 +72,19 @@ def from_reply(code: int, message: str, *, stage: str = "rcpt") -> Outcome:
     return Outcome("permanent", reply, status)
 
 
-def from_exception(exc: BaseException) -> Outcome:
+UNCERTAIN = ("the message went out but the server did not confirm it ({what}); it may have arrived, so it is "
+             "not sent again unless you choose to resend it")
+
+
+def from_exception(exc: BaseException, *, after_dot: bool = False) -> Outcome:
+    """``after_dot``: the message's final dot was sent and its reply not read yet."""
+    if after_dot and isinstance(exc, (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError,
+                                      asyncio.TimeoutError, TimeoutError, ConnectionError, OSError)):
+        what = "no reply in time" if isinstance(exc, (aiosmtplib.SMTPTimeoutError, TimeoutError)) else \
+            "sending stopped while waiting" if isinstance(exc, Abandoned) else "the connection was lost"
+        return Outcome("uncertain", UNCERTAIN.format(what=what), reconnect=True)
+    if isinstance(exc, Abandoned):
+        return Outcome("abandoned", "given up before the message was sent: sending is stopping", reconnect=True)
     if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
         first = exc.recipients[0] if exc.recipients else None
         if first is None:

@@ -86,10 +86,7 @@ class WorkQueue:
                 return None
             timeout = max(0.0, self.retries[0][0] - now) if self.retries else None
             self.changed.clear()
-            try:
-                await asyncio.wait_for(self.changed.wait(), timeout)
-            except TimeoutError:
-                pass
+            await ctl.wait_for(self.changed, timeout)  # or until the run ends
 
     def done(self) -> None:
         self.in_flight -= 1

@@ -8,7 +8,7 @@ import asyncio
 import math
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 # Grants that must be at least one second apart are kept this much further apart, so that
 # scheduling jitter of a few milliseconds never lets the receiving side count one too many.
@@ -47,11 +47,14 @@ class RateLimiter:
         now = self._clock()
         return max(0.0, self._earliest(now) - now)
 
-    async def ready(self) -> None:
+    async def ready(self, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         """Wait until the next grant is near: long waits (an hourly limit) must not happen while a
-        transaction is open on the server."""
+        transaction is open on the server. ``sleep`` may end early (the run ends): then so does this."""
         while self.wait_time() > SHORT_WAIT:
-            await asyncio.sleep(min(self.wait_time() - SHORT_WAIT + 0.01, 60.0))
+            before = self.wait_time()
+            await sleep(min(before - SHORT_WAIT + 0.01, 60.0))
+            if self.wait_time() >= before:  # woken early
+                return
 
     async def acquire(self) -> None:
         if not self.interval and not self.per_hour:

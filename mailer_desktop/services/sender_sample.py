@@ -8,12 +8,13 @@ not written to the send log and does not count against anyone's consent.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 
 from ..domain.addresses import AddressError, validate
 from ..storage import deliveries as store
 from .accounts import AccountError, endpoint_for, get_account
 from .app import App
-from .sandbox import SandboxServer, port_open
+from .sandbox import SandboxError, open_sandbox
 from .sender import SendError, _default_renderer
 from .sender_outcome import from_exception
 from .sender_smtp import SmtpSetupError, open_session
@@ -63,8 +64,12 @@ def send_test_message(app: App, campaign_id: int, account, to_address: str, *, r
             session.abort()
 
     sandbox = None
-    if acc.is_sandbox and not port_open(acc.host, acc.port):
-        sandbox = SandboxServer.for_app(app, acc.port).start()
+    if acc.is_sandbox:  # this data folder's sandbox, never whatever else listens on its port
+        try:
+            port, sandbox = open_sandbox(app, acc.port)
+        except SandboxError as exc:
+            raise SendError(str(exc)) from None
+        ep = dataclasses.replace(ep, port=port)
     try:
         return asyncio.run(run())
     except SmtpSetupError as exc:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import aiosmtplib
 
+from . import sandbox_seal
 from .account_presets import USUAL_PORTS
 
 
@@ -42,13 +43,14 @@ class Endpoint:
     timeout: float = 30.0
     tls_context: ssl.SSLContext | None = None   # tests: a context trusting a local test CA
     oauth: object | None = None   # an oauth_tokens.TokenSource: sign in with XOAUTH2 instead of a password
+    sandbox_key: bytes | None = None  # the sandbox: the server must prove it is this data folder's
 
 
 class SmtpSetupError(Exception):
     """Connecting, TLS or AUTH failed. ``kind`` names the failure, the message explains it.
 
     kinds: unknown_host, refused, timeout, wrong_port, certificate, tls, auth, auth_unavailable,
-    relay_denied, insecure, disconnected, signin (the OAuth2 sign-in must be renewed), other.
+    relay_denied, insecure, disconnected, not_sandbox, signin (the OAuth2 sign-in must be renewed), other.
     """
 
     def __init__(self, kind: str, message: str):
@@ -79,12 +81,20 @@ async def open_session(ep: Endpoint) -> aiosmtplib.SMTP:
     """Connect, EHLO, STARTTLS (or implicit TLS) and AUTH; returns a ready session."""
     check_policy(ep.host, ep.security, ep.username)
     context = ep.tls_context or (_system_context() if ep.security != "none" else None)
+    challenge = sandbox_seal.new_challenge() if ep.sandbox_key else None
     smtp = aiosmtplib.SMTP(hostname=ep.host, port=ep.port, use_tls=ep.security == "tls", start_tls=False,
                            timeout=ep.timeout, tls_context=context if ep.security != "none" else None,
-                           local_hostname="localhost" if is_loopback(ep.host) else None)
+                           local_hostname=challenge or ("localhost" if is_loopback(ep.host) else None))
     try:
         await smtp.connect()
         await smtp.ehlo()
+        if challenge is not None and ep.sandbox_key is not None:
+            answer = smtp.esmtp_extensions.get(sandbox_seal.EXTENSION.lower())
+            if not sandbox_seal.verify(ep.sandbox_key, challenge, answer):
+                raise SmtpSetupError(
+                    "not_sandbox", f"{ep.host}:{ep.port} is not this data folder's sandbox (another program "
+                    "listens there); nothing was handed to it. Close that program or choose another sandbox "
+                    "port in Settings > Accounts.")
         if ep.security == "starttls":
             if not smtp.supports_extension("starttls"):
                 raise SmtpSetupError(
@@ -163,6 +173,15 @@ def _port_hint(ep: Endpoint) -> str:
     return ""
 
 
+def host_not_found(host: str, exc: socket.gaierror) -> str:
+    """A name that could not be looked up: no network (the name server does not answer) is told
+    apart from a name that does not exist (a misspelt host)."""
+    if exc.errno in (socket.EAI_AGAIN, getattr(socket, "EAI_FAIL", socket.EAI_AGAIN)):
+        return (f"The server name {host!r} could not be looked up: no name server answered. Is this computer "
+                "online? Check the network connection and try again.")
+    return f"The server name {host!r} is unknown (DNS found nothing). Check the spelling."
+
+
 def classify(exc: BaseException, ep: Endpoint) -> tuple[str, str]:
     """(kind, message) for a failure while setting up a session."""
     where = f"{ep.host}:{ep.port}"
@@ -175,7 +194,7 @@ def classify(exc: BaseException, ep: Endpoint) -> tuple[str, str]:
                 "Check the host name (it must match the certificate, e.g. smtp.example.com, not an IP address).")
     for e in chain:
         if isinstance(e, socket.gaierror):
-            return "unknown_host", f"The server name {ep.host!r} is unknown (DNS found nothing). Check the spelling."
+            return "unknown_host", host_not_found(ep.host, e)
         if isinstance(e, ssl.SSLError):
             reason = getattr(e, "reason", "") or str(e)
             if "WRONG_VERSION_NUMBER" in reason.upper() or "wrong version" in str(e).lower():

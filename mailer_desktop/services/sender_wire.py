@@ -12,6 +12,11 @@ pipelined, DATA; the delivery's claim is committed while the server reads them, 
 final dot, the only thing that makes a server deliver) is sent only once the claim is durable. A claim refused while the server already waits for the data closes the connection, so
 the server discards the unfinished message.
 
+Each wait has the timeout RFC 5321 §4.5.3.2 gives it (:class:`Timeouts`): 5 minutes for the
+greeting and for MAIL/RCPT, 2 for DATA, 3 per data block, 10 for the reply to the final dot. A
+session knows whether its message's final dot went out without an answer (``dot_sent``): a
+timeout or a lost connection then leaves the message's fate unknown, never "not sent".
+
 Failures raise the aiosmtplib exception types, so :mod:`.sender_outcome` classifies them alike.
 """
 
@@ -20,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections import deque
+from dataclasses import dataclass
 
 import aiosmtplib
 
@@ -39,6 +45,25 @@ def wire_bytes(data: bytes) -> bytes:
     return data.replace(b"\r\n.", b"\r\n..") + b".\r\n"
 
 
+@dataclass(frozen=True)
+class Timeouts:
+    """Seconds to wait for each reply (RFC 5321 §4.5.3.2 minimums by default)."""
+
+    greeting: float = 300.0   # connecting: the 220 greeting, EHLO, STARTTLS, AUTH
+    mail: float = 300.0       # MAIL FROM, RCPT TO (and RSET)
+    data: float = 120.0       # DATA's 354
+    block: float = 180.0      # each block of the message to be taken by the network
+    final: float = 600.0      # the reply to the final dot
+
+    @classmethod
+    def uniform(cls, seconds: float) -> Timeouts:
+        return cls(seconds, seconds, seconds, seconds, seconds)
+
+
+class Abandoned(aiosmtplib.SMTPServerDisconnected):
+    """The run is ending and the reply did not come within the grace it was given."""
+
+
 class _Replies(asyncio.Protocol):
     """Collects every complete reply the server sends (several per packet when pipelined)."""
 
@@ -51,6 +76,7 @@ class _Replies(asyncio.Protocol):
         self.waiter: asyncio.Future | None = None
         self.wanted = 1  # replies the waiter waits for
         self.lost: BaseException | None = None
+        self.deadline: float | None = None  # loop time after which a wait is abandoned (the run ends)
         self.can_write = asyncio.Event()
         self.can_write.set()
 
@@ -108,7 +134,10 @@ class _Replies(asyncio.Protocol):
         if len(self.replies) < n and self.lost is None:
             self.waiter = waiter = self.loop.create_future()
             self.wanted = n
-            timer = self.loop.call_later(timeout, _time_out, waiter)
+            abandon = self.deadline is not None and self.deadline - self.loop.time() < timeout
+            if abandon:
+                timeout = max(0.0, self.deadline - self.loop.time())  # type: ignore[operator]
+            timer = self.loop.call_later(timeout, _time_out, waiter, abandon)
             try:
                 await waiter
             finally:
@@ -119,10 +148,19 @@ class _Replies(asyncio.Protocol):
             raise self.lost or aiosmtplib.SMTPServerDisconnected("Connection lost")
         return [self.replies.popleft() for _ in range(n)]
 
+    def expire(self, grace: float) -> None:
+        """The run ends: a reply still awaited after ``grace`` seconds is given up (:class:`Abandoned`)."""
+        if self.deadline is not None:
+            return
+        self.deadline = self.loop.time() + grace
+        if self.waiter is not None and not self.waiter.done():
+            self.loop.call_later(grace, _time_out, self.waiter, True)
 
-def _time_out(waiter: asyncio.Future) -> None:
+
+def _time_out(waiter: asyncio.Future, abandon: bool = False) -> None:
     if not waiter.done():
-        waiter.set_exception(aiosmtplib.SMTPReadTimeoutError("Timed out waiting for server response"))
+        waiter.set_exception(Abandoned("Given up waiting for the server's reply: sending is stopping") if abandon
+                             else aiosmtplib.SMTPReadTimeoutError("Timed out waiting for server response"))
 
 
 NO_SMTPUTF8 = "5.6.7 this mail server cannot deliver to addresses with non-ASCII characters before the @"
@@ -150,7 +188,7 @@ def _address(text: str, utf8: bool) -> bytes:
 class Session:
     """One open SMTP session used for many transactions (see the module docstring)."""
 
-    def __init__(self, smtp: aiosmtplib.SMTP):
+    def __init__(self, smtp: aiosmtplib.SMTP, timeouts: Timeouts | None = None):
         if smtp.transport is None:
             raise aiosmtplib.SMTPServerDisconnected("Server not connected")
         self._smtp = smtp  # kept so nothing closes the transport behind our back
@@ -160,7 +198,9 @@ class Session:
         transport = smtp.transport
         self.proto.transport = transport  # type: ignore[assignment]
         transport.set_protocol(self.proto)
+        self.timeouts = timeouts or Timeouts()
         self.in_data = False
+        self.dot_sent = False  # a message's final dot went out and its reply has not been read
         self._envelope: tuple[str, str, bytes] | None = None
 
     @property
@@ -172,7 +212,7 @@ class Session:
             raise self.proto.lost or aiosmtplib.SMTPServerDisconnected("Connection lost")
         self.proto.transport.write(data)  # type: ignore[union-attr]
 
-    async def envelope(self, sender: str, recipient: str, timeout: float) -> None:
+    async def envelope(self, sender: str, recipient: str, timeout: float | None = None) -> None:
         self.begin_envelope(sender, recipient)
         await self.finish_envelope(timeout)
 
@@ -191,19 +231,20 @@ class Session:
         self._envelope = state
         self.in_data = self.pipelining  # until the reply to DATA says otherwise
 
-    async def finish_envelope(self, timeout: float) -> None:
+    async def finish_envelope(self, timeout: float | None = None) -> None:
         if self._envelope is None:
             raise aiosmtplib.SMTPServerDisconnected("no envelope was sent")
         (sender, recipient, rcpt), self._envelope = self._envelope, None
+        t = self.timeouts
         if self.pipelining:
-            m, rc, d = await self.proto.read_many(3, timeout)
+            m, rc, d = await self.proto.read_many(3, timeout or max(t.mail, t.data))
             self.in_data = d[0] == 354
         else:
-            m = await self.proto.read(timeout)
+            m = await self.proto.read(timeout or t.mail)
             if m[0] != 250:
                 raise aiosmtplib.SMTPSenderRefused(m[0], m[1], sender)
             self._write(rcpt)
-            rc = await self.proto.read(timeout)
+            rc = await self.proto.read(timeout or t.mail)
             d = None
         if m[0] != 250:
             self._leave_data()
@@ -218,15 +259,15 @@ class Session:
         if self.in_data:  # a server that said 354 anyway: only closing avoids sending a message
             self.abort()
 
-    async def content(self, data: bytes, timeout: float) -> str:
+    async def content(self, data: bytes, timeout: float | None = None) -> str:
         """The message (DATA first when it was not pipelined); returns the server's final reply."""
         if not self.in_data:
             self._write(b"DATA\r\n")
-            code, text = await self.proto.read(timeout)
+            code, text = await self.proto.read(timeout or self.timeouts.data)
             if code != 354:
                 raise aiosmtplib.SMTPDataError(code, text)
         if self.write_content(data) > _MAX_BUFFER:
-            await asyncio.wait_for(self.proto.can_write.wait(), timeout)
+            await asyncio.wait_for(self.proto.can_write.wait(), timeout or self.timeouts.block)
         return await self.content_reply(timeout)
 
     def write_content(self, data: bytes, then: tuple[bytes, tuple[str, str, bytes]] | None = None) -> int:
@@ -235,6 +276,7 @@ class Session:
         message's size on the wire. Its reply is read by :meth:`content_reply`."""
         self.in_data = False
         payload = wire_bytes(data)
+        self.dot_sent = True
         if then is None:
             self._write(payload)
         else:
@@ -243,17 +285,18 @@ class Session:
             self.in_data = True
         return len(payload)
 
-    async def content_reply(self, timeout: float) -> str:
-        code, text = await self.proto.read(timeout)
+    async def content_reply(self, timeout: float | None = None) -> str:
+        code, text = await self.proto.read(timeout or self.timeouts.final)
+        self.dot_sent = False
         if code != 250:
             raise aiosmtplib.SMTPDataError(code, text)
         return text
 
-    async def command(self, line: bytes, timeout: float) -> tuple[int, str]:
+    async def command(self, line: bytes, timeout: float | None = None) -> tuple[int, str]:
         self._write(line + b"\r\n")
-        return await self.proto.read(timeout)
+        return await self.proto.read(timeout or self.timeouts.mail)
 
-    async def rset(self, timeout: float) -> None:
+    async def rset(self, timeout: float | None = None) -> None:
         code, text = await self.command(b"RSET", timeout)
         if code != 250:
             raise aiosmtplib.SMTPResponseException(code, text)

@@ -3,22 +3,26 @@
 A template is compiled on every save, so a broken one is refused with the part and line.
 The plain-text body may be left empty: it is then generated from the HTML at render time
 and so always stays in step with it.
+
+Templates made with the block editor are stored as HTML templates (``source_format`` 'html')
+whose source starts with the blocks in a Jinja comment (see :mod:`..domain.blocks`): the
+mail is the HTML, and the editor reads the blocks back. No new format value is needed in the
+database, and every other part of the app treats them as the HTML they are.
 """
 
 from __future__ import annotations
 
-import re
+import json
 import sqlite3
 from dataclasses import dataclass
 from importlib import resources
 
+from ..domain import blocks
 from ..domain.templates import TemplateError, TemplateSource, compile_template
 from ..storage import templates as store
 from ..storage.db import now_iso
 
 FORMATS = ("html", "markdown")
-_STARTER_META = re.compile(r"^<!--\s*name:\s*(?P<name>.+?)\s*\|\s*subject:\s*(?P<subject>.+?)\s*"
-                           r"\|\s*preheader:\s*(?P<preheader>.*?)\s*-->\s*", re.DOTALL)
 
 
 class TemplateStoreError(ValueError):
@@ -113,22 +117,25 @@ class StarterTemplate:
     name: str
     subject: str
     preheader: str
-    source: str
+    source: str           # a block template's source (blocks in a Jinja comment, then the HTML)
+
+    @property
+    def document(self) -> blocks.BlockDocument | None:
+        return blocks.read_source(self.source)
 
 
 def starter_templates() -> list[StarterTemplate]:
-    """The templates shipped in resources/templates (HTML files with a metadata comment on top)."""
+    """The templates shipped in resources/templates: JSON files with name, subject, preheader and
+    the blocks, opened in the block editor."""
     out = []
     folder = resources.files("mailer_desktop") / "resources" / "templates"
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".html"):
+        if not entry.name.endswith(".json"):
             continue
-        raw = entry.read_text(encoding="utf-8")
-        m = _STARTER_META.match(raw)
-        if not m:
-            continue
-        out.append(StarterTemplate(key=entry.name[:-5], name=m.group("name"), subject=m.group("subject"),
-                                   preheader=m.group("preheader"), source=raw[m.end():]))
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        doc = blocks.BlockDocument.from_dict(data)
+        out.append(StarterTemplate(key=entry.name[:-5], name=data["name"], subject=data["subject"],
+                                   preheader=data.get("preheader", ""), source=blocks.to_source(doc)))
     return out
 
 
@@ -139,3 +146,10 @@ def install_starter(app, key: str, name: str | None = None) -> int:
             return create_template(app, name or starter.name, subject=starter.subject, source=starter.source,
                                    preheader=starter.preheader)
     raise TemplateStoreError(f"there is no starter template {key!r}")
+
+
+def display_format(source_format: str, source: str) -> str:
+    """How a template is edited: 'blocks', 'html' or 'markdown'."""
+    if source_format == "html" and blocks.read_source(source) is not None:
+        return "blocks"
+    return source_format

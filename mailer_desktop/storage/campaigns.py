@@ -70,6 +70,12 @@ def attachments_of(conn: sqlite3.Connection, campaign_id: int, with_data: bool =
     ).fetchall()
 
 
+def copy_attachments(conn: sqlite3.Connection, from_campaign: int, to_campaign: int) -> None:
+    conn.execute("INSERT INTO campaign_attachments (campaign_id, filename, mime_type, data)"
+                 " SELECT ?, filename, mime_type, data FROM campaign_attachments WHERE campaign_id = ? ORDER BY id",
+                 (to_campaign, from_campaign))
+
+
 def delete_attachment(conn: sqlite3.Connection, campaign_id: int, attachment_id: int) -> bool:
     cur = conn.execute("DELETE FROM campaign_attachments WHERE campaign_id = ? AND id = ?",
                        (campaign_id, attachment_id))

@@ -119,6 +119,16 @@ def release_thread_connections() -> None:
         db.release_thread()
 
 
+@contextlib.contextmanager
+def working_with_databases() -> Iterator[None]:
+    """:meth:`Database.working` for every open database: the calling thread (not the window's)
+    is about to use its connections, and closing a database waits until it is done."""
+    with contextlib.ExitStack() as stack:
+        for db in list(_databases):
+            stack.enter_context(db.working())
+        yield
+
+
 def _configure(conn: sqlite3.Connection) -> sqlite3.Connection:
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA foreign_keys = ON")
@@ -139,6 +149,8 @@ class Database:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._busy = 0  # threads inside working(): their connection may be in use right now
+        self._idle = threading.Condition(self._lock)
         self.gate = WriteGate()
         self.checked = False      # passed its start-up check this session (or was closed cleanly)
         self.damaged: str | None = None  # the deferred check's complaint
@@ -353,8 +365,29 @@ class Database:
         with contextlib.suppress(sqlite3.Error):
             conn.close()
 
-    def close(self) -> None:
+    @contextlib.contextmanager
+    def working(self) -> Iterator[None]:
+        """Around the work of a thread other than the window's that uses ``conn`` (a background
+        read or job): :meth:`close` waits for it, having interrupted its query, instead of
+        closing a connection under a running statement (which crashes the interpreter). Release
+        the thread's connection inside the block."""
         with self._lock:
+            self._busy += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._busy -= 1
+                self._idle.notify_all()
+
+    def close(self, wait: float = 5.0) -> None:
+        mine = getattr(self._local, "conn", None)
+        with self._lock:
+            if self._busy:
+                for c in self._all:
+                    if c is not mine:
+                        c.interrupt()  # made for other threads: the running statement stops
+                self._idle.wait_for(lambda: self._busy == 0, timeout=wait)
             conns, self._all = self._all, []
         for c in conns:
             with contextlib.suppress(sqlite3.Error):

@@ -31,6 +31,12 @@ def seen(conn: sqlite3.Connection, message_key: str) -> bool:
     return conn.execute("SELECT 1 FROM inbox_messages WHERE message_key = ?", (message_key,)).fetchone() is not None
 
 
+def message_kind(conn: sqlite3.Connection, message_key: str) -> tuple[str, str] | None:
+    """(kind, outcome) recorded for a processed message, or None."""
+    row = conn.execute("SELECT kind, outcome FROM inbox_messages WHERE message_key = ?", (message_key,)).fetchone()
+    return (row[0] or "unknown", row[1] or "") if row else None
+
+
 def record_message(conn: sqlite3.Connection, *, message_key: str, source: str, sender: str, subject: str,
                    received_at: str | None, kind: str, outcome: str, contact_id: int | None,
                    needs_review: bool, snippet: str) -> int:

@@ -61,12 +61,13 @@ class LatestRead(QObject):
         self._running = True
 
         def run() -> None:
-            try:
-                result: object = read(app)
-            except Exception as exc:  # noqa: BLE001 - handed to the widget, which reads again itself
-                result = exc
-            finally:
-                app.db.release_thread()  # the thread ends: its connection goes with it
+            with app.db.working():  # closing the database waits for this read
+                try:
+                    result: object = read(app)
+                except Exception as exc:  # noqa: BLE001 - handed to the widget, which reads again itself
+                    result = exc
+                finally:
+                    app.db.release_thread()  # the thread ends: its connection goes with it
             with contextlib.suppress(RuntimeError):  # the widget is gone: nobody waits for the result
                 loaded.emit(ticket, result)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QByteArray, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
 from .. import APP_ID
@@ -36,3 +36,30 @@ def splash_pixmap(text: str) -> QPixmap:
     painter.drawText(QRect(108, 20, 392, 80), Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap, text)
     painter.end()
     return pixmap
+
+
+def _tinted(svg: str, colour: QColor, size: int, ratio: float) -> QPixmap:
+    from PySide6.QtSvg import QSvgRenderer
+
+    renderer = QSvgRenderer(QByteArray(svg.replace("currentColor", colour.name()).encode()))
+    pixmap = QPixmap(int(size * ratio), int(size * ratio))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    renderer.render(painter, QRectF(0, 0, size, size))
+    painter.end()
+    return pixmap
+
+
+def page_icon(key: str, colour: QColor, selected: QColor, size: int = 20, ratio: float = 2.0) -> QIcon:
+    """The sidebar icon of a page (resources/icons/pages/KEY.svg, line drawings in
+    ``currentColor``) drawn in the theme's text colour, and in ``selected`` when chosen."""
+    path = resources.files("mailer_desktop") / "resources" / "icons" / "pages" / f"{key}.svg"
+    if not path.is_file():
+        return QIcon()
+    svg = path.read_text(encoding="utf-8")
+    icon = QIcon()
+    icon.addPixmap(_tinted(svg, colour, size, ratio), QIcon.Mode.Normal)
+    icon.addPixmap(_tinted(svg, selected, size, ratio), QIcon.Mode.Selected)
+    return icon

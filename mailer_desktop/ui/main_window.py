@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME
-from ..services.app import App
+from ..services.app import App, is_demo
 from .context import Events, UiContext
 from .dialogs.about import AboutDialog
 from .startup_check import StartupCheck
@@ -96,6 +96,16 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 
+def user_guide() -> Path | None:
+    """The README beside the program (a source checkout or an installed copy), if there is one."""
+    here = Path(__file__).resolve()
+    for folder in (here.parents[2], here.parents[1]):
+        candidate = folder / "README.md"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 class MainWindow(QMainWindow):
     def __init__(self, app: App, parent: QWidget | None = None):
         super().__init__(parent)
@@ -138,6 +148,15 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.status_label = QLabel("")
         self.statusBar().addPermanentWidget(self.status_label)
+        self.demo_label = QLabel(self.tr("Demo: a throw-away data folder — nothing here is kept"))
+        self.demo_label.setObjectName("demoMark")
+        self.demo_label.setStyleSheet("QLabel#demoMark { background: #7b3fb3; color: white; font-weight: bold;"
+                                      " border-radius: 4px; padding: 1px 8px; }")
+        self.statusBar().addWidget(self.demo_label)
+        demo = is_demo(app)
+        self.demo_label.setVisible(demo)
+        if demo:
+            self.setWindowTitle(self.tr("{name} — demo").format(name=APP_NAME))
         self.events.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.events.navigate.connect(self.show_page)
         self.events.settings_changed.connect(self._apply_appearance)
@@ -192,31 +211,112 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(PAGE_BUILD_GAP_MS, self._build_next_page)
 
     def _build_menus(self) -> None:
+        def action(menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+            act = QAction(text, self)
+            if shortcut is not None:
+                act.setShortcut(QKeySequence(shortcut))
+            if tip:
+                act.setStatusTip(tip)
+            act.triggered.connect(lambda _checked=False: slot())
+            menu.addAction(act)
+            return act
+
         file_menu = self.menuBar().addMenu(self.tr("&File"))
-        setup = QAction(self.tr("Setup &assistant…"), self)
-        setup.triggered.connect(self.open_setup_assistant)
-        file_menu.addAction(setup)
+        self.menu_actions: dict[str, QAction] = {}
+        self.menu_actions["import"] = action(file_menu, self.tr("&Import contacts…"), self.open_import_wizard,
+                                             "Ctrl+I", self.tr("Import contacts from a CSV, Excel or vCard file."))
+        self.menu_actions["new_campaign"] = action(file_menu, self.tr("&New campaign…"), self.new_campaign,
+                                                   QKeySequence.StandardKey.New)
+        self.menu_actions["backup"] = action(file_menu, self.tr("&Back up now…"), self.back_up_now, None,
+                                             self.tr("An encrypted copy of all your data (Settings > Backups)."))
         file_menu.addSeparator()
-        quit_action = QAction(self.tr("&Quit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        self.menu_actions["data_folder"] = action(file_menu, self.tr("Open &data folder"), self.open_data_folder)
+        self.menu_actions["setup"] = action(file_menu, self.tr("Set-up &assistant…"), self.open_setup_assistant)
+        file_menu.addSeparator()
+        quit_action = action(file_menu, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+        self.menu_actions["quit"] = quit_action
+
+        edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
+        self.menu_actions["find"] = action(edit_menu, self.tr("&Find…"), self.focus_search, QKeySequence.StandardKey.Find,
+                                           self.tr("Search the contacts (or the suppression list, when it is shown)."))
 
         go_menu = self.menuBar().addMenu(self.tr("&Go"))
         for index, spec in enumerate(PAGES):
-            action = QAction(self.tr(spec.title), self)
-            action.setShortcut(QKeySequence(spec.shortcut))
-            action.triggered.connect(lambda _=False, i=index: self.sidebar.setCurrentRow(i))
-            go_menu.addAction(action)
-            self.addAction(action)
+            act = QAction(self.tr(spec.title), self)
+            act.setShortcut(QKeySequence(spec.shortcut))
+            act.triggered.connect(lambda _=False, i=index: self.sidebar.setCurrentRow(i))
+            go_menu.addAction(act)
+            self.addAction(act)
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.menu_actions["guide"] = action(help_menu, self.tr("&User guide"), self.open_user_guide,
+                                            QKeySequence.StandardKey.HelpContents)
         about = QAction(self.tr("&About {name}").format(name=APP_NAME), self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
 
+    # -- menu actions ------------------------------------------------------------------------
+    def new_campaign(self) -> None:
+        page = self.show_page("campaigns")
+        page.new_campaign()
+
+    def back_up_now(self) -> None:
+        """The Backups tab of Settings, and its Back up now (which asks for what it needs)."""
+        from .widgets.settings_backups import BackupSettings
+
+        page = self.show_page("settings")
+        backups = page.findChild(BackupSettings)
+        if backups is None:
+            return
+        for i in range(page.tabs.count()):
+            if page.tabs.widget(i).isAncestorOf(backups):
+                page.tabs.setCurrentIndex(i)
+        backups.backup_now()
+
+    def open_data_folder(self) -> bool:
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.app.paths.home)))
+
+    def focus_search(self) -> None:
+        """Ctrl+F: the search box of the page shown, or the contacts' search."""
+        from PySide6.QtWidgets import QLineEdit
+
+        page = self.stack.currentWidget()
+        search = getattr(page, "search", None)
+        if not isinstance(search, QLineEdit):
+            search = self.show_page("contacts").search
+        search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        search.selectAll()
+
+    def open_user_guide(self) -> bool:
+        guide = user_guide()
+        if guide is None:
+            self.events.status_message.emit(self.tr("The user guide (README) is not installed with this copy."))
+            return False
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(guide)))
+
+    def _icons(self) -> None:
+        """The sidebar's page icons in the theme's colours (drawn again when the theme changes)."""
+        from PySide6.QtGui import QPalette
+
+        from .icons import page_icon
+
+        palette = self.palette()
+        text = palette.color(QPalette.ColorRole.WindowText)
+        chosen = palette.color(QPalette.ColorRole.HighlightedText)
+        self.sidebar.setIconSize(QSize(20, 20))
+        for row, spec in enumerate(PAGES):
+            self.sidebar.item(row).setIcon(page_icon(spec.key, text, chosen))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        from PySide6.QtCore import QEvent
+
+        if event.type() == QEvent.Type.PaletteChange:
+            self._icons()
+        super().changeEvent(event)
+
     def _style(self) -> None:
-        # Palette-based colours follow the system's light or dark theme.
+        # Palette-based colours follow the system's light or dark theme; so do the page icons.
+        self._icons()
         self.sidebar.setStyleSheet(
             "QListWidget#sidebar { background: palette(alternate-base); padding-top: 8px; font-size: 11pt; }"
             "QListWidget#sidebar::item { padding-left: 14px; border-radius: 6px; margin: 1px 8px; }"
@@ -228,7 +328,10 @@ class MainWindow(QMainWindow):
         from ..services import inbox_status
 
         text, urgent = inbox_status.reminder(self.app)
-        self.status_label.setText(("⚠ " if urgent else "") + text)
+        # Overview and the Inbox page say when the inbox was processed; the status bar speaks
+        # up only when it is overdue (opt-outs must be honoured within two days), on every page.
+        self.status_label.setText("⚠ " + text if urgent else "")
+        self.status_label.setVisible(urgent)
         self.status_label.setStyleSheet("color: #b3261e; font-weight: bold;" if urgent else "")
 
     def peek_mailboxes(self) -> None:

@@ -19,9 +19,10 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QThread, Signal
 
-from ..services.app import worker_thread_done
+from ..services.app import worker_thread_done, worker_thread_working
 from ..services.progress import Cancelled, Progress
 
 log = logging.getLogger(__name__)
@@ -91,6 +92,10 @@ class Job(QObject):
         self.result = None
 
     def _execute(self) -> None:
+        with worker_thread_working():  # closing the database waits for this job
+            self._run_fn()
+
+    def _run_fn(self) -> None:
         try:
             self.result = self._fn(self._progress)
         except Cancelled:
@@ -138,27 +143,38 @@ class JobRunner(QObject):
         on_ended: Callable[[], None] | None = None,
     ) -> Job:
         job = Job(fn, name)
-        if on_result:
-            job.succeeded.connect(on_result)
-        if on_error:
-            job.failed.connect(on_error)
-        if on_progress:
-            job.progress.connect(on_progress)
-        if on_cancelled:
-            job.cancelled.connect(on_cancelled)
-        if on_ended:
-            job.ended.connect(on_ended)
+        for signal, callback in ((job.succeeded, on_result), (job.failed, on_error), (job.progress, on_progress),
+                                 (job.cancelled, on_cancelled), (job.ended, on_ended)):
+            if callback:
+                signal.connect(self._while_alive(callback))
         job.ended.connect(lambda: self._forget(job))
         self._jobs.append(job)
         self.started.emit(job)
         job.start()
         return job
 
+    def _while_alive(self, callback: Callable[..., None]) -> Callable[..., None]:
+        """``callback``, unless the runner (its window) is gone by the time the job reports: a
+        page closed while its job ran has nothing left to show the result in."""
+        def call(*args) -> None:
+            if not shiboken6.isValid(self):
+                return
+            try:
+                callback(*args)
+            except RuntimeError as exc:
+                if "already deleted" not in str(exc):
+                    raise
+                log.debug("job %s reported to a widget that is gone", callback)
+        return call
+
     def _forget(self, job: Job) -> None:
         job.wait()
         if job in self._jobs:
             self._jobs.remove(job)
-        self.finished.emit(job)
+        try:
+            self.finished.emit(job)
+        except RuntimeError:  # the runner (its window) was deleted meanwhile: nobody to tell
+            pass
         job.release()
 
     @property

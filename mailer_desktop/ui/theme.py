@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleFactory
 
 ACCENT = QColor("#2f7fd8")
 
@@ -62,12 +62,45 @@ def dark_palette() -> QPalette:
     return p
 
 
+class _Style(QProxyStyle):
+    """Fusion, without the old-style icons on dialog buttons (OK, Cancel, Save, Yes, No)."""
+
+    def styleHint(self, hint, option=None, widget=None, return_data=None):  # noqa: N802 (Qt API)
+        if hint == QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons:
+            return 0
+        return super().styleHint(hint, option, widget, return_data)
+
+
+def style_sheet(dark: bool) -> str:
+    """What the palette cannot say: light table lines, headers without heavy bevels, a clear
+    keyboard focus, one set of spacings. Colours come from the palette (or are picked for the
+    theme), so light and dark both read well."""
+    grid = "#30343c" if dark else "#e3e6eb"
+    header_line = "#3a3f48" if dark else "#d3d8df"
+    focus = ACCENT.lighter(130).name() if dark else ACCENT.name()
+    return f"""
+QTableView, QTableWidget, QListView, QListWidget, QTreeView {{ gridline-color: {grid}; }}
+QHeaderView::section {{
+    background: palette(window); color: palette(window-text); padding: 4px 8px;
+    border: none; border-bottom: 1px solid {header_line}; border-right: 1px solid {grid}; font-weight: 600;
+}}
+QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus, QSpinBox:focus, QDoubleSpinBox:focus,
+QComboBox:focus, QAbstractItemView:focus {{ border: 2px solid {focus}; border-radius: 4px; }}
+QPushButton:focus, QToolButton:focus, QCheckBox:focus, QRadioButton:focus {{ outline: 2px solid {focus}; }}
+QGroupBox {{ font-weight: 600; }}
+QToolTip {{ padding: 4px 6px; }}
+"""
+
+
 def apply_theme(app: QApplication, choice: str = "system") -> bool:
     """Apply 'light', 'dark' or 'system'; returns True when the dark palette is in use."""
-    app.setStyle(QStyleFactory.create("Fusion"))
+    if not app.property("mailerStyle"):  # once: a style sheet wraps app.style() afterwards
+        app.setStyle(_Style(QStyleFactory.create("Fusion")))
+        app.setProperty("mailerStyle", True)
     dark = system_is_dark() if choice == "system" else choice == "dark"
     app.setPalette(dark_palette() if dark else light_palette())
     app.setProperty("mailerDarkTheme", dark)
+    app.setStyleSheet(style_sheet(dark))
     # Style sheets resolve palette(...) colours when they are set: set them again so that
     # widgets already on screen follow a theme change.
     for widget in app.allWidgets():

@@ -112,6 +112,42 @@ def test_new_campaign_preview_count_send_and_log(qtbot, app, setup, server, monk
     assert page.log_model.line_at(0).reply == "pending"
 
 
+def test_a_new_draft_does_not_show_the_previous_campaigns_send(qtbot, app, setup, server, monkeypatch):
+    bulk_contacts(app, [f"r{i}@example.org" for i in range(6)])
+    sent_id = create_campaign(app, "March news", "", "News", template_id=setup)
+    loopback_account(app, server.port, pool_size=2)
+    page = _page(qtbot, app)
+    page.select_campaign(sent_id)
+    _choose_account(page, "local")
+    monkeypatch.setattr(QMessageBox, "question", Asked())
+    qtbot.mouseClick(page.send_button, LEFT)
+    qtbot.waitUntil(lambda: page.last_result is not None and page.job is None, timeout=30000)
+    qtbot.waitUntil(lambda: "6 sent, 0 failed" in page.summary.text(), timeout=10000)
+    # the run's line says what this send did; the totals are in the summary only, and the
+    # progress panel has gone with the send
+    assert page.message.text() == "This send: 6 sent."
+    assert page.progress.bar.isHidden() and page.progress.figures.text() == ""
+    assert page.progress.pause_button.isHidden()
+    # a finished campaign offers no "Resume sending…"
+    _figures_read(qtbot, page)
+    assert not page.send_button.isEnabled() and page.send_button.text() == "Send…"
+    assert "has been sent" in page.send_button.toolTip()
+    page.state_filter.setCurrentIndex(page.state_filter.findData("uncertain"))
+
+    draft_id = create_campaign(app, "April news", "", "News", template_id=setup)
+    page.select_campaign(draft_id)
+    assert page.title.text() == "April news"
+    assert page.message.text() == ""
+    assert page.progress.bar.isHidden() and page.progress.figures.text() == ""
+    assert page.state_filter.currentData() is None  # back to Everyone
+    qtbot.waitUntil(lambda: "6 people will receive it" in page.summary.text(), timeout=10000)
+    assert "sent" not in page.summary.text()
+    assert page.send_button.isEnabled() and page.send_button.text() == "Send…"
+    page.select_campaign(sent_id)  # the finished one again: its figures, nothing of the draft's
+    qtbot.waitUntil(lambda: "6 sent" in page.summary.text(), timeout=10000)
+    assert page.message.text() == ""
+
+
 def test_send_a_test_to_me(qtbot, app, setup, server):
     list_id = bulk_contacts(app, ["r@example.org"])
     assert list_id
@@ -173,7 +209,7 @@ def test_uncertain_rows_are_shown_and_resent_only_on_request(qtbot, app, setup, 
     assert page.resend_button.isEnabled()
     qtbot.waitUntil(lambda: "1 uncertain" in page.summary.text(), timeout=10000)
     qtbot.mouseClick(page.resend_button, LEFT)
-    assert "1 messages will be sent again" in page.message.text()
+    assert "1 message will be sent again" in page.message.text()  # one message, not "1 messages"
     page.last_result = None
     qtbot.mouseClick(page.send_button, LEFT)
     qtbot.waitUntil(lambda: page.last_result is not None and page.job is None, timeout=20000)
@@ -373,3 +409,58 @@ def test_send_log_is_read_in_a_thread_of_its_own(qtbot, app, setup, monkeypatch)
     model.refresh()
     qtbot.waitUntil(lambda: not model.reading, timeout=10000)
     assert model.rowCount() == 2 and threads[-1] == "MainThread"  # read again on the window's thread
+
+
+def test_a_draft_is_edited_renamed_duplicated_and_deleted(qtbot, app, setup):
+    from scripted_prompts import ScriptedPrompts
+
+    from mailer_desktop.services import campaigns as campaign_service
+
+    bulk_contacts(app, ["r@example.org"])
+    cid = create_campaign(app, "June news", "", "News", template_id=setup)
+    page = _page(qtbot, app)
+    page.prompts = ScriptedPrompts()
+    told: list[str] = []
+    page.ctx.events.status_message.connect(told.append)
+    page.select_campaign(cid)
+    assert all(b.isEnabled() for b in page.campaign_actions())
+
+    qtbot.mouseClick(page.edit_button, LEFT)  # the composer, with its preview, on the draft
+    assert page.composer is not None and page.composer.campaign.id == cid
+    page.composer.reject()
+
+    page.prompts.answers["text"] = ["  June   bakery news "]
+    qtbot.mouseClick(page.rename_button, LEFT)
+    assert page.title.text() == "June bakery news"
+
+    qtbot.mouseClick(page.duplicate_button, LEFT)
+    copy_id = page.campaign_id
+    assert copy_id != cid and page.title.text() == "June bakery news (copy)"
+    assert told[-1] == "Created the draft “June bakery news (copy)”."
+    assert page.history.currentIndex().row() == page.history_model.row_of(copy_id)
+
+    page.prompts.answers["confirm"] = [False]
+    qtbot.mouseClick(page.delete_button, LEFT)
+    assert campaign_service.get_campaign(app, copy_id) is not None
+    page.prompts.answers["confirm"] = [True]
+    qtbot.mouseClick(page.delete_button, LEFT)
+    assert campaign_service.get_campaign(app, copy_id) is None
+    assert told[-1] == "Deleted the draft “June bakery news (copy)”."
+    assert page.history_model.row_of(copy_id) < 0
+
+    # a sent campaign: no edit, no delete; it can be renamed and duplicated
+    app.db.conn.execute("UPDATE campaigns SET state = 'done' WHERE id = ?", (cid,))
+    page.refresh()
+    page.select_campaign(cid)
+    assert not page.edit_button.isEnabled() and not page.delete_button.isEnabled()
+    assert page.rename_button.isEnabled() and page.duplicate_button.isEnabled()
+    assert "Duplicate it" in page.edit_button.toolTip()
+
+
+def test_new_campaign_dialog_is_wide_enough_for_its_hints(qtbot, app, setup):
+    bulk_contacts(app, ["r@example.org"])
+    dialog = NewCampaignDialog(app)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    hint = dialog.subject.fontMetrics().horizontalAdvance(dialog.subject.placeholderText())
+    assert dialog.subject.width() > hint + 10

@@ -171,7 +171,7 @@ def test_select_edit_shows_trail_in_detail_panel(qtbot, app, make_page):
     qtbot.mouseClick(page.detail.edit_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.detail.contact is not None and page.detail.contact.name == "Anna Smith-Berg",
                     timeout=10000)
-    assert page.detail.trail.item(0, 1).text() == "edited"
+    assert page.detail.trail.item(0, 1).text() == "Details changed"  # trail events in words
     assert page.model.searching  # the table re-reads in the background; the edited contact is shown at once
     _settled(qtbot, page)
     assert page.model.data(page.model.index(0, 1)) == "Anna Smith-Berg"
@@ -223,13 +223,36 @@ def test_bulk_add_to_new_list_and_filter_by_list_panel(qtbot, app, make_page):
     assert contacts.all_lists(app) == [] and page.model.total == 42
 
 
-def test_erase_from_detail_panel_after_confirmation(qtbot, app, make_page):
+def test_one_person_unsubscribed_from_the_selection_bar_after_asking(qtbot, app, make_page):
+    _fill(app)
+    page = make_page()
+    _click_row(qtbot, page, 0)
+    email = page.detail.contact.email
+    before = page.detail.contact.status
+    # one place for each action: the person's pane has no second Unsubscribe or Erase
+    assert not hasattr(page.detail, "unsubscribe_button") and not hasattr(page.detail, "erase_button")
+    assert page.detail.export_button.text() == "Export their data…"
+    assert page.export_button.text() == "Export to CSV…"
+    told: list[str] = []
+    page.ctx.events.status_message.connect(told.append)
+    page.prompts.answers["confirm"] = [False]
+    qtbot.mouseClick(page.bulk_unsubscribe, Qt.MouseButton.LeftButton)
+    assert page.prompts.asked[-1] == ("confirm", "Unsubscribe")
+    assert contacts.find_by_email(app, email).status == before != "unsubscribed"
+    page.prompts.answers["confirm"] = [True]
+    qtbot.mouseClick(page.bulk_unsubscribe, Qt.MouseButton.LeftButton)
+    _wait_idle(qtbot, page)
+    assert contacts.find_by_email(app, email).status == "unsubscribed"
+    qtbot.waitUntil(lambda: f"Unsubscribed {email}." in told, timeout=5000)
+
+
+def test_erase_one_person_after_confirmation(qtbot, app, make_page):
     _fill(app)
     page = make_page()
     _click_row(qtbot, page, 0)
     email = page.detail.contact.email
     page.prompts.answers["confirm"] = [True]
-    qtbot.mouseClick(page.detail.erase_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.bulk_erase, Qt.MouseButton.LeftButton)
     _wait_idle(qtbot, page)
     qtbot.waitUntil(lambda: page.model.total == 41, timeout=10000)
     assert contacts.find_by_email(app, email) is None

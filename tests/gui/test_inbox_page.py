@@ -60,4 +60,4 @@ def test_process_dropped_mail_and_decide_a_review_item(qtbot, app, tmp_path):
     page.process_paths([unsub, pdf])
     qtbot.waitUntil(lambda: page.job is None and page.last_report is not None, timeout=15000)
     assert page.last_report.processed == 0 and page.last_report.unchanged == 1
-    assert "1 file(s) skipped: not mail messages (invoice.pdf)" in page.summary.text()
+    assert "1 file skipped: not mail (invoice.pdf)" in page.summary.text()

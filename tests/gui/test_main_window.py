@@ -138,3 +138,105 @@ def test_the_window_shows_with_its_first_page_and_builds_the_others_afterwards(q
     assert [window.stack.indexOf(window.pages[s.key]) for s in PAGES] == list(range(len(PAGES)))
     # the Contacts page, built after the window showed, still purges old unconfirmed contacts
     qtbot.waitUntil(lambda: contacts.get_contact(app, old.id) is None, timeout=10000)
+
+
+def test_menus_reach_the_common_actions_and_ctrl_f_reaches_the_search(qtbot, app, monkeypatch):
+    from PySide6.QtGui import QDesktopServices, QKeySequence
+
+    from mailer_desktop.ui.pages import campaigns_dialogs
+
+    window = MainWindow(app)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+    titles = {m.title().replace("&", ""): [a.text().replace("&", "") for a in m.actions() if a.text()]
+              for m in (a.menu() for a in window.menuBar().actions())}
+    assert titles["File"][:3] == ["Import contacts…", "New campaign…", "Back up now…"]
+    assert "Open data folder" in titles["File"] and "Set-up assistant…" in titles["File"]
+    assert titles["Edit"] == ["Find…"] and titles["Help"][0] == "User guide"
+    assert window.menu_actions["find"].shortcut() == QKeySequence(QKeySequence.StandardKey.Find)
+
+    window.show_page("dashboard")
+    window.menu_actions["find"].trigger()  # from a page without a search: the contacts' search
+    contacts_page = window.pages["contacts"]
+    assert window.current_page_key() == "contacts"
+    qtbot.waitUntil(lambda: contacts_page.search.hasFocus(), timeout=3000)
+    window.show_page("suppression")
+    window.menu_actions["find"].trigger()  # a page with its own search keeps it
+    assert window.current_page_key() == "suppression"
+    qtbot.waitUntil(lambda: window.pages["suppression"].search.hasFocus(), timeout=3000)
+
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    window.menu_actions["data_folder"].trigger()
+    assert opened == [str(app.paths.home)]
+    window.menu_actions["guide"].trigger()
+    assert opened[-1].endswith("README.md")
+
+    shown: list[object] = []
+    monkeypatch.setattr(campaigns_dialogs.NewCampaignDialog, "exec", lambda self: shown.append(self) or 0)
+    window.menu_actions["new_campaign"].trigger()
+    assert window.current_page_key() == "campaigns" and len(shown) == 1
+
+    window.menu_actions["backup"].trigger()  # no passphrase yet: the Backups tab says what it needs
+    page = window.pages["settings"]
+    assert page.tabs.tabText(page.tabs.currentIndex()) == "Backups"
+
+
+def test_the_status_bar_speaks_of_the_inbox_only_when_it_is_overdue(qtbot, app):
+    from mailer_desktop.services import contacts
+    from mailer_desktop.services.campaigns import create_campaign
+    from mailer_desktop.services.inbox_status import record_run
+
+    anna = contacts.add_contact(app, "anna@example.com", lists=["News"], confirmed=True, evidence="t")
+    cid = create_campaign(app, "Old", "S", "News", html="<p>x</p>")
+    app.db.conn.execute("INSERT INTO deliveries (campaign_id, contact_id, state, queued_at, finished_at) "
+                        "VALUES (?, ?, 'sent', '2020-01-01T00:00:00Z', '2020-01-01T00:00:01Z')", (cid, anna.id))
+    window = MainWindow(app)
+    qtbot.addWidget(window)
+    window.show()
+    window.update_inbox_status()  # mail went out long ago and nothing came back processed: overdue
+    assert window.status_label.isVisible()
+    assert window.status_label.text().startswith("⚠") and "process the inbox" in window.status_label.text()
+    record_run(app, whole_mailbox=True)
+    window.update_inbox_status()  # processed: Overview and the Inbox page say when; the status bar is quiet
+    assert not window.status_label.isVisible() and window.status_label.text() == ""
+
+
+def test_the_demo_says_it_is_the_demo(qtbot, tmp_path, app):
+    from mailer_desktop.services.demo import open_demo
+
+    ordinary = MainWindow(app)
+    qtbot.addWidget(ordinary)
+    ordinary.show()
+    assert not ordinary.demo_label.isVisible() and "demo" not in ordinary.windowTitle()
+    demo_app = open_demo(tmp_path / "demo")
+    try:
+        window = MainWindow(demo_app)
+        qtbot.addWidget(window)
+        window.show()
+        assert window.demo_label.isVisible() and "throw-away" in window.demo_label.text()
+        assert window.windowTitle().endswith("— demo")
+        window.close()
+    finally:
+        demo_app.close()
+
+
+def test_campaigns_without_any_says_what_a_campaign_is_and_offers_the_first_steps(qtbot, app):
+    from mailer_desktop.services.campaigns import create_campaign
+
+    window = MainWindow(app)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("campaigns")
+    assert page.stack.currentWidget() is page.empty and "No campaigns yet" in page.empty.title_label.text()
+    labels = [b.text() for b in page.empty.findChildren(type(page.send_button))]
+    assert "New campaign…" in labels and "Send confirmation requests…" in labels
+    from mailer_desktop.services import contacts
+
+    contacts.add_contact(app, "anna@example.com", lists=["News"], confirmed=True, evidence="t")
+    create_campaign(app, "First", "Hello", "News", html="<p>Hello</p>")
+    window.events.campaigns_changed.emit()
+    assert page.stack.currentIndex() == 1 and page.history_model.rowCount() == 1

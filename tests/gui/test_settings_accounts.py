@@ -25,6 +25,10 @@ def test_sandbox_is_listed_and_locked(qtbot, app):
     w = _widget(qtbot, app)
     assert w.list.count() == 1 and w.current.name == "sandbox"
     assert not w.remove_button.isEnabled() and not w.host.isEnabled() and w.port.isEnabled()
+    # no "Provider: Gmail", user name or password for the sandbox
+    assert not w.preset.isVisible() and not w.username.isVisible() and not w.password.isVisible()
+    w.new_account()  # a new account shows them again
+    assert w.preset.isVisible() and w.username.isVisible() and w.password.isVisible()
 
 
 def test_preset_fills_the_form_and_password_goes_to_the_keyring(qtbot, app, keyring_backend):

@@ -275,3 +275,63 @@ def test_damaged_database_at_startup_offers_the_newest_good_backup(qtbot, app, k
         assert contacts_service.find_by_email(again, "alice@example.com") is not None
     finally:
         again.close()
+
+
+def test_the_tab_says_what_runs_by_itself_and_what_it_needs(qtbot, app):
+    ctx = _ctx(app)
+    page = SettingsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    w = page.findChild(BackupSettings)
+    # both schedules are ticked by default, but nothing runs without a stored passphrase: say so
+    assert w.daily_check.isChecked() and w.after_campaign_check.isChecked()
+    assert "waiting for a passphrase" in w.auto_label.text()
+    w.passphrase_edit.setText(PASS)
+    w.repeat_edit.setText(PASS)
+    w.remember_check.setChecked(True)
+    assert w.save()
+    assert w.auto_label.text().startswith("Automatic backups are on: daily and after each campaign, to ")
+    w.daily_check.setChecked(False)
+    w.after_campaign_check.setChecked(False)
+    assert w.save() and w.auto_label.text().startswith("Automatic backups are off.")
+    w.scheduler.timer.stop()
+    ctx.jobs.wait_all()
+
+
+def test_a_finished_campaign_without_a_stored_passphrase_asks_once(qtbot, app):
+    from scripted_prompts import ScriptedPrompts
+
+    from mailer_desktop.services.campaigns import create_campaign
+
+    ctx = _ctx(app)
+    page = SettingsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    w = page.findChild(BackupSettings)
+    w.prompts = ScriptedPrompts()
+    page.tabs.setCurrentIndex(0)
+    contacts_service.add_contact(app, "anna@example.com", lists=["News"], confirmed=True, evidence="t")
+    cid = create_campaign(app, "June news", "S", "News", html="<p>x</p>")
+    app.db.conn.execute("UPDATE campaigns SET state = 'done', finished_at = '2026-06-01T10:00:00Z' WHERE id = ?",
+                        (cid,))
+    shown: list[str] = []
+    ctx.events.navigate.connect(shown.append)
+    w.prompts.answers["confirm"] = [True]
+    ctx.events.campaigns_changed.emit()
+    assert w.prompts.asked == [("confirm", "Back up after the campaign")]
+    assert shown == ["settings"] and page.tabs.currentWidget().widget() is w  # the Backups tab, in front
+    assert w.remember_check.isChecked() and "Type a passphrase" in w.status.text()
+    ctx.events.campaigns_changed.emit()  # asked once per campaign
+    assert len(w.prompts.asked) == 1
+    w.scheduler.timer.stop()
+    ctx.jobs.wait_all()
+
+
+def test_the_default_backup_folder_is_outside_the_data_folder(tmp_path, monkeypatch):
+    from mailer_desktop.config import resolve_paths
+
+    monkeypatch.delenv("MAILER_DESKTOP_HOME", raising=False)
+    default = resolve_paths()
+    assert default.home not in default.backups.parents and default.backups.name == "Mailer Desktop backups"
+    named = resolve_paths(tmp_path / "shop")  # a folder named explicitly keeps them beside it
+    assert named.backups == tmp_path / "shop" / "backups"

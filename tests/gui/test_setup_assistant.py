@@ -26,11 +26,15 @@ def test_sandbox_setup_saves_identity(qtbot, app):
     assert wizard.business.isComplete()
     qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
     assert wizard.currentPage() is wizard.sending
+    assert wizard.sending.problem.text() == ""  # nothing typed yet: nothing to complain about
     qtbot.keyClicks(wizard.sending.from_address, "not an address")
-    assert not wizard.sending.isComplete()
+    assert not wizard.sending.isComplete() and not next_button.isEnabled()
+    assert wizard.sending.problem.text() == "From address: An email address must have an @-sign."  # says why
+    assert wizard.sending.problem.isVisible()
     wizard.sending.from_address.clear()
     qtbot.keyClicks(wizard.sending.from_address, "news@bakery.example")
     assert wizard.sending.use_sandbox.isChecked() and wizard.sending.isComplete()
+    assert wizard.sending.problem.text() == ""
     qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
     assert wizard.replies.mailbox.text() == "news@bakery.example"  # proposed from the From address
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
@@ -108,3 +112,22 @@ def test_an_outside_change_keeps_unsaved_edits(qtbot, app):
     sender.name_edit.setText("")  # back to what was loaded: the next outside change is shown
     ctx.events.settings_changed.emit()
     assert sender.name_edit.text() == "Saved elsewhere"
+
+
+def test_sending_form_offers_the_accounts_and_saves_only_what_changed(qtbot, app):
+    from mailer_desktop.ui.widgets.settings_form import SettingsForm
+
+    accounts.add_account(app, "shop", host="127.0.0.1", port=2525, security="none")
+    form = SettingsForm(_ctx(app), "Sending")
+    qtbot.addWidget(form)
+    form.show()
+    combo = form.editors["sending.default_account"]
+    assert [combo.itemData(i) for i in range(combo.count())] == ["sandbox", "shop"]  # a choice, not free text
+    assert combo.itemText(0) == "Sandbox (this computer only)" and combo.currentData() == "sandbox"
+    assert not form.save_button.isEnabled()  # nothing to save yet
+    assert form.save_button.width() < form.width() / 2  # not a full-width bar
+    combo.setCurrentIndex(1)
+    assert form.save_button.isEnabled()
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert app.settings.get("sending.default_account") == "shop"
+    assert form.status.text() == "Saved." and not form.save_button.isEnabled()

@@ -26,8 +26,8 @@ def ctx(app):
 
 @pytest.fixture
 def anna(app):
-    return contacts.add_contact(app, "anna@example.com", "Anna Berg", {"loaf": "Rye"}, lists=["News"],
-                                confirmed=True, evidence="t")
+    return contacts.add_contact(app, "anna@example.com", "Anna Berg", {"loaf": "Rye", "first_name": "Anna"},
+                                lists=["News"], confirmed=True, evidence="t")
 
 
 def click(qtbot, widget):
@@ -53,7 +53,7 @@ def test_empty_page_offers_starters_and_saving_lists_the_template(qtbot, ctx, an
                                      source_format="markdown")
     page.refresh()
     assert sorted(page.list.item(i).text() for i in range(page.list.count())) == [
-        "Newsletter  ·  HTML", "Weekly specials  ·  Markdown"]
+        "Newsletter  ·  Blocks", "Weekly specials  ·  Markdown"]
 
 
 def test_composer_live_preview_merge_fields_and_preflight(qtbot, ctx, anna):
@@ -67,7 +67,9 @@ def test_composer_live_preview_merge_fields_and_preflight(qtbot, ctx, anna):
     qtbot.keyClick(composer.body_edit, Qt.Key.Key_Return)
     qtbot.keyClick(composer.body_edit, Qt.Key.Key_Return)
     qtbot.keyClicks(composer.body_edit, "Your favourite: ")
-    composer.field_box.activated.emit(composer.field_box.findText("loaf"))
+    composer.field_box.activated.emit(composer.field_box.findText("Loaf"))  # custom fields read as words
+    names = [composer.field_box.itemText(i) for i in range(composer.field_box.count())]
+    assert names.count("First name") == 1 and "first_name" not in names  # one entry per field, in words
     qtbot.waitUntil(lambda: "Your favourite: Rye" in composer.preview.text_view.toPlainText(), timeout=5000)
     assert composer.body_edit.toPlainText().startswith('# Hello {{ contact.first_name | default("there", true) }}')
     html = composer.preview.html_view.toHtml()

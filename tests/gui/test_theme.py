@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QStyle
 
 from mailer_desktop.ui.theme import apply_theme, dark_palette, light_palette
 
@@ -24,6 +24,8 @@ def test_choice_applies_the_palette(qtbot):
         assert app.palette().color(QPalette.ColorRole.Window).lightness() < 80
         assert apply_theme(app, "light") is False
         assert app.palette().color(QPalette.ColorRole.Window).lightness() > 200
-        assert app.style().name().lower() == "fusion"
+        assert app.property("mailerStyle")  # Fusion, through ui/theme's proxy style
+        # no old-style icons on OK, Cancel, Save, Yes and No
+        assert not app.style().styleHint(QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons)
     finally:
         app.setPalette(before)

@@ -7,7 +7,9 @@ class ScriptedPrompts:
     """Answers the page's questions from a script instead of modal dialogs."""
 
     def __init__(self):
-        self.answers: dict[str, list] = {"text": [], "item": [], "confirm": [], "save_path": [], "open_path": []}
+        self.answers: dict[str, list] = {"text": [], "item": [], "confirm": [], "save_path": [], "open_path": [],
+                                            "choose": []}
+        self.choices: list[list[tuple[str, str]]] = []
         self.asked: list[tuple[str, str]] = []
         self.errors: list[str] = []
         self.dialog_script = None
@@ -30,6 +32,10 @@ class ScriptedPrompts:
 
     def open_path(self, parent, title, filters):
         return self._next("open_path", title)
+
+    def choose(self, parent, title, text, choices):
+        self.choices.append(list(choices))
+        return self._next("choose", title)
 
     def error(self, parent, title, text):
         self.errors.append(text)

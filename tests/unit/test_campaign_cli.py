@@ -100,3 +100,44 @@ def test_dkim_command(cli):
     assert code == 0, err
     data = json.loads(out)
     assert data["dns_name"] == "md1._domainkey.shop.example" and data["signing"] is True
+
+
+def test_campaign_rename_duplicate_and_delete(cli, app, tmp_path):
+    from mailer_desktop.services import campaigns
+
+    setup_sender(cli)
+    contacts.add_contact(app, "anna@example.com", "Anna", lists=["News"], confirmed=True, evidence="t")
+    page = tmp_path / "news.html"
+    page.write_text("<p>Fresh bread</p>", encoding="utf-8")
+    note = tmp_path / "menu.txt"
+    note.write_text("Menu", encoding="utf-8")
+    code, out, err = cli("campaign", "create", "--name", "May", "--subject", "S", "--list", "News",
+                         "--html", str(page), "--attach", str(note), "--json")
+    assert code == 0, err
+    cid = json.loads(out)["id"]
+    code, out, err = cli("campaign", "rename", str(cid), "  May   news ", "--json")
+    assert code == 0 and json.loads(out) == {"id": cid, "name": "May news"}
+    code, _, err = cli("campaign", "rename", str(cid), "   ")
+    assert code == 1 and "needs a name" in err
+
+    code, out, err = cli("campaign", "duplicate", str(cid), "--json")
+    assert code == 0, err
+    copy = json.loads(out)
+    assert copy["name"] == "May news (copy)" and copy["id"] != cid
+    code, out, _ = cli("campaign", "duplicate", str(cid), "--json")
+    assert json.loads(out)["name"] == "May news (copy 2)"
+    original, dup = campaigns.require_campaign(app, cid), campaigns.require_campaign(app, copy["id"])
+    assert (dup.state, dup.subject, dup.source, dup.list_name) == ("draft", original.subject, original.source, "News")
+    assert [a.filename for a in campaigns.attachments(app, dup.id)] == ["menu.txt"]
+
+    code, out, err = cli("campaign", "delete", str(copy["id"]), "--json")
+    assert code == 0 and json.loads(out) == {"id": copy["id"], "deleted": True}
+    assert campaigns.get_campaign(app, copy["id"]) is None
+    assert [a.filename for a in campaigns.attachments(app, cid)] == ["menu.txt"]  # the original keeps its own
+    code, _, err = cli("campaign", "delete", "999")
+    assert code == 1 and "no campaign with id 999" in err
+    app.db.conn.execute("UPDATE campaigns SET state = 'done' WHERE id = ?", (cid,))
+    code, _, err = cli("campaign", "delete", str(cid))
+    assert code == 1 and "has been sent" in err and campaigns.get_campaign(app, cid) is not None
+    code, out, _ = cli("campaign", "rename", str(cid), "May news, sent", "--json")  # a sent one may be renamed
+    assert code == 0 and json.loads(out)["name"] == "May news, sent"

@@ -19,7 +19,7 @@ from mailer_desktop.services.preflight import account_domain, run_preflight
 from mailer_desktop.services.sender_identity import save_sender
 
 SENDER = SenderIdentity(business_name="Shop", from_address="news@shop.example",
-                        postal_address="1 Main Street, Springfield")
+                        postal_address="1 Main Street, Springfield", unsubscribe_url="https://shop.example/u/{token}")
 OK_AUTH = DomainAuth("shop.example", RecordCheck("ok"), RecordCheck("ok"), RecordCheck("ok"))
 GOOD_TEXT = "A calm, friendly newsletter paragraph about our new bread. " * 12
 GOOD_HTML = f"<p>{GOOD_TEXT}</p><p><a href='https://shop.example/bread'>Our bread</a></p>"
@@ -76,6 +76,11 @@ def test_errors_block_sending(changes, code):
     ({"dns": DomainAuth("shop.example", RecordCheck("not_checked", "timeout"), RecordCheck("ok"), RecordCheck("ok"))},
      "dns_not_checked"),
     ({"dns": None}, "dns_not_checked"),
+    ({"sender": SenderIdentity(business_name="Shop", from_address="news@shop.example",
+                               postal_address="1 Main Street, Springfield")}, "no_one_click"),
+    ({"sender": SenderIdentity(business_name="Shop", from_address="news@shop.example",
+                               postal_address="1 Main Street, Springfield",
+                               unsubscribe_url="http://shop.example/u/{token}")}, "no_one_click"),
 ])
 def test_warnings(changes, code):
     findings = preflight(good(**changes))
@@ -94,6 +99,16 @@ def test_warnings(changes, code):
 ])
 def test_near_misses_do_not_warn(inp):
     assert codes(inp) == set()
+
+
+def test_without_an_https_unsubscribe_page_the_preflight_warns_about_one_click():
+    sender = SenderIdentity(business_name="Shop", from_address="news@shop.example",
+                            postal_address="1 Main Street, Springfield")
+    (finding,) = [f for f in preflight(good(sender=sender, recipients=12_000)) if f.code == "no_one_click"]
+    assert finding.level == "warning"
+    assert "RFC 8058" in finding.message and "5,000 messages a day" in finding.message
+    assert "this campaign: 12,000 recipients" in finding.message
+    assert "no_one_click" not in codes(good(sender=sender, kind="confirmation"))
 
 
 def test_dns_not_checked_never_reads_as_ok():

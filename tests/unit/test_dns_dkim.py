@@ -86,6 +86,14 @@ def test_generated_key_signs_and_verifies_through_dns(app, dns):
     for name in (b"from", b"to", b"subject", b"date", b"message-id", b"list-unsubscribe",
                  b"list-unsubscribe-post", b"list-id"):
         assert name in signed
+    for name in (b"from", b"subject", b"list-unsubscribe", b"list-unsubscribe-post"):
+        assert signed.count(name) == 2  # oversigned
+    signature, _, rest = data.partition(b"\r\nFrom:")
+    for added in (b"List-Unsubscribe: <https://evil.example/u>", b"List-Unsubscribe-Post: List-Unsubscribe=One-Click",
+                  b"From: Shop <news@evil.example>", b"Subject: Your account is locked"):
+        for copy in (added + b"\r\n" + data, signature + b"\r\n" + added + b"\r\nFrom:" + rest,
+                     data.replace(b"\r\n\r\n", b"\r\n" + added + b"\r\n\r\n", 1)):
+            assert not dkim.verify(copy, dnsfunc=dnsfunc), (added, copy[:300])
     tampered = data.replace(b"List-Unsubscribe-Post: List-Unsubscribe=One-Click",
                             b"List-Unsubscribe-Post: List-Unsubscribe=Two-Click")
     assert tampered != data and not dkim.verify(tampered, dnsfunc=dnsfunc)

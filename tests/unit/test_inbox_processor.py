@@ -232,3 +232,13 @@ def test_files_that_are_not_mail_are_skipped_and_named(app, anna, cli, tmp_path)
     code, out, err = cli("--json", "inbox", "import", str(folder / "invoice.pdf"))
     assert code == 0, err
     assert json.loads(out)["not_mail"] == [str(folder / "invoice.pdf")] and json.loads(out)["processed"] == 0
+
+
+def test_a_dmarc_authentication_failure_report_is_not_a_complaint(app, anna):
+    report = process(app, fixture("dmarc_auth_failure.eml", **toks(app, anna)))
+    assert report.by_kind == {"complaint": 1}  # a feedback report, of a type that is no complaint
+    assert status(app, anna) == "confirmed"
+    assert not is_suppressed(app, "anna@example.org")
+    assert report.review == 0
+    assert "authentication failure report" in report.outcomes[0].action
+    assert app.db.conn.execute("SELECT COUNT(*) FROM bounce_events").fetchone()[0] == 0

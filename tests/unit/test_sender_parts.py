@@ -82,3 +82,17 @@ def test_daily_budget():
     assert not b.exhausted
     unlimited = DailyBudget(0, used_before=10 ** 6)
     assert unlimited.take() and not unlimited.exhausted
+
+
+def test_no_network_is_told_apart_from_a_misspelt_server_name():
+    import socket
+
+    from mailer_desktop.services.sender_smtp import Endpoint, classify
+
+    ep = Endpoint("smtp.gmail.com", 587, "starttls")
+    offline = socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+    kind, message = classify(offline, ep)
+    assert kind == "unknown_host" and "Is this computer online?" in message and "spelling" not in message
+    kind, message = classify(socket.gaierror(socket.EAI_NONAME, "Name or service not known"),
+                             Endpoint("smtp.gmial.com", 587, "starttls"))
+    assert kind == "unknown_host" and "'smtp.gmial.com' is unknown" in message and "Check the spelling" in message

@@ -9,41 +9,74 @@ vCard 2.1 quoted-printable values are decoded as well, since old phones still wr
 from __future__ import annotations
 
 import quopri
+import re
 from collections.abc import Iterable, Iterator
 
 HEADER = ["email", "name", "first_name", "last_name", "company", "phone", "other_emails"]
 
 
-def unfold(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
-    """(line number where the logical line starts, logical line)."""
-    current, start = None, 0
+FIELD_LIMIT = 1024 * 1024   # characters in one property (a whole unfolded line)
+# Pictures, sounds and keys are not read, only skipped; phones write photos of a few MB.
+BINARY_PROPERTIES = frozenset({"PHOTO", "LOGO", "SOUND", "KEY"})
+BINARY_LIMIT = 16 * 1024 * 1024
+LINE_LIMIT = BINARY_LIMIT   # no physical line is read beyond this (see readers)
+
+
+class VCardError(ValueError):
+    """A card that cannot be read; the message says where."""
+
+
+def _property(line: str) -> str:
+    return line.partition(":")[0].partition(";")[0].rpartition(".")[2].strip().upper()
+
+
+def unfold(lines: Iterable[str], limit: int = FIELD_LIMIT) -> Iterator[tuple[int, str]]:
+    """(line number where the logical line starts, logical line). A logical line longer than
+    ``limit`` characters raises :class:`VCardError` (the pieces are joined once: linear time).
+    The values of pictures, sounds and keys are dropped (their lines are only counted, up to
+    :data:`BINARY_LIMIT`)."""
+    parts: list[str] = []
+    start = size = 0
+    qp = binary = False
     for number, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r\n")
-        if line[:1] in (" ", "\t") and current is not None:
-            current += line[1:]
+        if parts and (line[:1] in (" ", "\t") or (qp and parts[-1].endswith("="))):
+            if line[:1] in (" ", "\t"):
+                piece = line[1:]
+            else:  # vCard 2.1 soft line break
+                parts[-1] = parts[-1][:-1]
+                piece = line
+            size += len(piece)
+            _check(size, start, binary, limit)
+            if not binary:
+                parts.append(piece)
             continue
-        if current is not None and current.endswith("=") and "QUOTED-PRINTABLE" in current.upper().split(":", 1)[0]:
-            current = current[:-1] + line  # vCard 2.1 soft line break
-            continue
-        if current is not None:
-            yield start, current
-        current, start = line, number
-    if current is not None:
-        yield start, current
+        if parts:
+            yield start, "".join(parts)
+        start, size = number, len(line)
+        name = _property(line[:1000])
+        binary = name in BINARY_PROPERTIES
+        _check(size, start, binary, limit)
+        parts = [line.partition(":")[0] + ":" if binary else line]
+        qp = "QUOTED-PRINTABLE" in line[:1000].partition(":")[0].upper()
+    if parts:
+        yield start, "".join(parts)
+
+
+def _check(size: int, start: int, binary: bool, limit: int) -> None:
+    if binary and size > BINARY_LIMIT:
+        raise VCardError(f"line {start}: a picture, sound or key longer than {BINARY_LIMIT} characters")
+    if not binary and size > limit:
+        raise VCardError(f"line {start}: a value longer than {limit} characters (the limit for one field)")
+
+
+_ESCAPED = re.compile(r"\\(.)", re.DOTALL)
 
 
 def _unescape(value: str) -> str:
-    out, i = [], 0
-    while i < len(value):
-        ch = value[i]
-        if ch == "\\" and i + 1 < len(value):
-            nxt = value[i + 1]
-            out.append("\n" if nxt in "nN" else nxt)
-            i += 2
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
+    if "\\" not in value:
+        return value
+    return _ESCAPED.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
 
 
 def _split_unescaped(value: str, sep: str) -> list[str]:

@@ -4,7 +4,9 @@
 kind among :data:`KINDS`. The order of checks follows how sure each signal is:
 
 0. Amazon SES notifications (JSON, possibly inside an SNS envelope), per recipient;
-1. ARF complaint reports (RFC 5965) and feedback-loop mails → ``complaint``;
+1. ARF feedback reports (RFC 5965) and feedback-loop mails → ``complaint``, the feedback type
+   as category; the types that are no recipient's complaint (``auth-failure``, RFC 6591's DMARC
+   forensic reports, and ``not-spam``) come with ``action='report'`` and change no contact;
 2. RFC 3464 delivery-status reports, per recipient (``Action: delayed`` is *not* a bounce and
    comes back as ``unknown`` with ``action='delayed'``; ``delivered`` is a success);
 3. other bounces (mailer-daemon senders, bounce subjects, ``X-Failed-Recipients``) read with
@@ -133,9 +135,10 @@ _QUOTING_PROVIDERS = Rules("provider:quotes-remote-reply",
                            re.I, r"@(?:[\w-]+\.)*(?:<<ALTERNATIVES>>)\.[a-z.]+$")
 
 
-def _failure(recipient, status, texts, hint, common, action="failed", vendor_reason="", gateway=False) -> Result:
+def _failure(recipient, status, texts, hint, common, action="failed", vendor_reason="", gateway=False,
+             from_program=False) -> Result:
     echo = bool(_QUOTING_PROVIDERS.search(common.get("sender") or ""))
-    kind, category, code, said = phrases.decide(status, texts, hint, vendor_reason, echo, gateway)
+    kind, category, code, said = phrases.decide(status, texts, hint, vendor_reason, echo, gateway, from_program)
     return Result(recipient, kind, code, said or _reason_text(*texts) or category, category, action,
                   category in phrases.SENDER_REASONS, **common)
 
@@ -187,14 +190,14 @@ def _from_status(mail: Mail, status_text: str, common: dict) -> list[Result]:
         permanent = None if b.action != "failed" else not b.status.startswith("4")
         action = b.action or "failed"
         quick = _failure(b.recipient, b.status, [b.diagnostic], permanent, common, action, b.vendor_reason,
-                         gateway)
+                         gateway, b.from_program)
         if quick.category not in _VAGUE and b.diagnostic:
             out.append(quick)
             continue
         near = local_texts().get((b.recipient or "").lower())
         tight, local = (near.tight, near.text) if near else ("", "")
         out.append(_failure(b.recipient, b.status, [b.diagnostic, tight, local, mail.subject], permanent, common,
-                            action, b.vendor_reason, gateway))
+                            action, b.vendor_reason, gateway, b.from_program))
     return out
 
 
@@ -226,6 +229,15 @@ def looks_like_bounce(mail: Mail) -> bool:
     return returned and no_sender
 
 
+def _inner_report(mail: Mail) -> dict[str, heuristics.Found]:
+    """When the returned copy is itself a bounce (a gateway passing on the report it got), the
+    words that report has about each recipient; read after the outer report's own words."""
+    text = mail.returned.text
+    if not text or not _BOUNCE_OPENING.search(text[:5000]):
+        return {}
+    return {f.recipient.lower(): f for f in heuristics.find(text[:20000], _excluded(mail))}
+
+
 def _bounce(mail: Mail, common: dict) -> list[Result]:
     status_text = mail.status_text or dsn.embedded_status_text(mail.notice)
     if status_text:
@@ -240,13 +252,33 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
             found = [heuristics.Found(to[0], mail.notice)]
     gateway = _validating_gateway(mail)
     if found:
-        return [_failure(f.recipient, "", [f.tight, f.text, mail.notice, mail.subject], True, common, gateway=gateway)
-                for f in found]
+        inner = _inner_report(mail)
+        out = []
+        for f in found:
+            result = _failure(f.recipient, "", [f.tight, f.text, mail.notice, mail.subject,
+                                                *((inner[f.recipient.lower()].text,) if f.recipient.lower() in inner else ())],
+                              True, common, gateway=gateway)
+            if result.kind == "hard" and phrases.find_reply_code(f.tight) and len(found) > 1:
+                # The recipient's own line holds the server's reply to it: a dead address must be
+                # said there, not borrowed from the lines about other recipients or hosts below it.
+                own = _failure(f.recipient, "", [f.tight], True, common, gateway=gateway)
+                result = own if own.kind != "hard" else result
+            out.append(result)
+        return out
     return [_failure(None, "", [mail.notice, mail.subject], True, common, gateway=gateway)]
 
 
 def _complaint(mail: Mail, common: dict) -> list[Result]:
     ftype = arf.feedback_type(mail)
+    if ftype in arf.NOT_COMPLAINTS:
+        # Still a feedback report (kind 'complaint', the type as category), but not a recipient's
+        # complaint: the processor changes no contact for it.
+        fields = arf.fields(mail)
+        what = ("an authentication failure report (RFC 6591) about the sending domain"
+                + (f": {' '.join(fields['auth-failure'].split())[:60]}" if fields.get("auth-failure") else "")
+                if ftype == "auth-failure" else "a recipient marked the message as not spam")
+        return [Result(rcpt, "complaint", "", f"feedback report ({ftype}): {what}; not a complaint", ftype,
+                       "report", **common) for rcpt in arf.recipients(mail)]
     out = []
     for rcpt in arf.recipients(mail):
         out.append(Result(rcpt, "complaint", "", f"feedback report ({ftype})", ftype, "", False,

@@ -67,5 +67,11 @@ def feedback_type(mail: Mail) -> str:
     return fields(mail).get("feedback-type", "abuse").strip().lower() or "abuse"
 
 
+# Feedback types that are not a recipient's complaint: RFC 6591 authentication-failure reports
+# (DMARC/DKIM/SPF forensic reports about the sending domain, sent whoever the recipient was) and
+# RFC 6650's "not-spam" (a recipient taking a message *out* of the spam folder).
+NOT_COMPLAINTS = frozenset({"auth-failure", "not-spam"})
+
+
 def is_redacted(address: str | None) -> bool:
     return address is None or bool(_REDACTED.search(address))

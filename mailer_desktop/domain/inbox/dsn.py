@@ -26,6 +26,16 @@ class RecipientStatus:
     diagnostic: str
     remote_mta: str = ""
     vendor_reason: str = ""  # the reporting server's own classification, where it gives one
+    diagnostic_type: str = ""  # smtp, x-unix, x-postfix ... (RFC 3464 diagnostic-type), lowercased
+
+    @property
+    def from_program(self) -> bool:
+        """The diagnostic is a local delivery program's own output (``X-Unix`` words without a
+        reply code: procmail, maildrop, a pipe) rather than the server's verdict (Sendmail writes
+        ``X-Unix; 550 5.1.1 User unknown`` for a delivery agent's "no such user" exit status):
+        whatever such a program said, the address is not proven dead."""
+        return (self.diagnostic_type == "x-unix" and not phrases.find_status(self.diagnostic)
+                and not phrases.find_reply_code(self.diagnostic))
 
 
 def clean_address(value: str) -> str | None:
@@ -38,6 +48,11 @@ def clean_address(value: str) -> str | None:
         return m.group(0)
     value = value.strip().strip("<>").strip()
     return value if "@" in value and " " not in value else None
+
+
+def _type_of(value: str) -> str:
+    m = _TYPE_PREFIX_RE.match(value or "")
+    return m.group(0).strip().rstrip(";").strip().lower() if m else ""
 
 
 def _strip_type(value: str) -> str:
@@ -57,6 +72,7 @@ def recipient_blocks(status_text: str) -> list[RecipientStatus]:
             action=(block.get("action", "").strip().split() or [""])[0].lower().rstrip(";"),
             status=phrases.find_status(block.get("status", "")),
             diagnostic=_strip_type(block.get("diagnostic-code", "")),
+            diagnostic_type=_type_of(block.get("diagnostic-code", "")),
             remote_mta=_strip_type(block.get("remote-mta", "")),
             vendor_reason=_vendor_reason(block),
         ))

@@ -39,7 +39,7 @@ _ANCHORS = RuleList("layout:recipient-line", [
     # a sentence ending in the address: "Could not be delivered to: <addr>", "mailbox is full: addr"
     rf"^[ \t]*([^\n<>@]{{3,120}}?:)[ \t]*<?(?P<a>{_A})>?[ \t.]*$",
     # addr followed by its error on the same line (Zoho: "addr Invalid Address, ERROR_CODE :550")
-    rf"^[ \t]*<?(?P<a>{_A})>?[ \t]+(?!on[ \t])(\S.*)$",
+    rf"^[ \t]*<?(?P<a>{_A})>?[ \t]+(\S.*)$",
     # key/value lines naming the recipient
     rf"(?i)^[ \t]*(?:original[- ]recipient|final[- ]recipient|recipient(?:'s)?(?: address| e-?mail)?|failed recipient|"
     rf"to address|rcpt|address|e-?mail(?: address)?|empf\u00e4nger|destinataire|destinatario|adresse|"

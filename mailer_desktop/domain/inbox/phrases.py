@@ -362,7 +362,7 @@ _ECHOED_ADDRESS = re.compile(r"<[^<>@\s]+@[^<>\s]+>")
 
 def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
            vendor_reason: str = "", echo_means_rcpt: bool = False,
-           checks_recipients: bool = False) -> tuple[str, str, str, str]:
+           checks_recipients: bool = False, from_program: bool = False) -> tuple[str, str, str, str]:
     """(kind, reason, status, excerpt) for one failed recipient.
 
     ``status`` is the RFC 3463 code given by the report (may be '' or a vague x.0.0);
@@ -372,7 +372,8 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
     provider (Gmail, Yahoo) that quotes the remote reply verbatim; a reply that echoes the
     recipient as ``<addr>`` answered RCPT TO. ``checks_recipients``: the report comes from a
     gateway that validates recipients itself (McAfee Email Gateway), so "unknown user" is its
-    own recipient check.
+    own recipient check. ``from_program``: the words are a local delivery program's output
+    (RFC 3464 diagnostic-type ``X-Unix``), which never proves an address dead.
     """
     # URLs and addresses are names, not words: "filtered@x" or ".../reason/#filtered" say nothing.
     # Only the start of a long text is read: the server's sentence comes first, boilerplate later.
@@ -397,6 +398,12 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
     reason, said, phrase, source = "", "", "", next((t for t in texts if t), "")
     for low, original in zip(lows, [t for t in texts if t], strict=False):
         reason, phrase = _family_match(low)
+        if reason and STATUS_RE.fullmatch(phrase.strip()):
+            # The phrase that matched is a status code: the words around it decide when they
+            # name a reason ("5.1.1 ... has sent to too many recipients this hour" is a rate limit).
+            worded, words_phrase = _family_match(STATUS_RE.sub(" ", low))
+            if worded:
+                reason, phrase = worded, words_phrase
         if reason:
             said, source = low, original
             break
@@ -418,5 +425,7 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
             reason = "filtered"
     if not reason:
         reason = reason_of_status(code) or ("onhold" if not code else "undefined")
+    if from_program and reason in HARD_REASONS:
+        reason = "mailererror"
     kind = "hard" if reason in HARD_REASONS and code[:1] in ("5", "") else "soft"
     return kind, reason, code, excerpt(source, phrase)

@@ -30,7 +30,7 @@ from ...domain.addresses import AddressError
 from ...domain.importing.cleaning import AddressCleaner
 from ...domain.suppression import KeyedHasher
 from ..child_processes import main_module_hidden
-from .readers import ImportInputError, Table, data_rows
+from .readers import ImportInputError, Table, data_rows, shown_undecodable, undecodable_cells
 from .rows import RowPlan, RowProblem
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,7 @@ class CheckSetup:
     plan: RowPlan
     suppression_key: bytes
     suppression_hashes: frozenset[str]
+    undecodable: str = ""    # the file's encoding when some of its bytes are not valid in it
 
 
 class RowChecker:
@@ -83,6 +84,7 @@ class RowChecker:
         self.plan = setup.plan
         self.cleaner = AddressCleaner()
         self.suppressions = SuppressionHits(setup.suppression_key, setup.suppression_hashes)
+        self.undecodable = setup.undecodable
 
     def check(self, rows: list[tuple[int, list[str]]]) -> list[tuple]:
         plan = self.plan
@@ -94,6 +96,11 @@ class RowChecker:
         out: list[tuple] = []
         append = out.append
         for number, row in rows:
+            if self.undecodable and (bad := undecodable_cells(row)) is not None:
+                append((PROBLEM, number, plan.column_name(bad), shown_undecodable(row[bad]),
+                        f"holds bytes that are not valid {self.undecodable} (the rest of the file is); "
+                        "correct the row, or choose the file's encoding if it is another"))
+                continue
             raw = row[email_i] if email_i < len(row) else ""
             try:
                 c = cleaner(raw)

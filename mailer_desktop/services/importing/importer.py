@@ -164,7 +164,8 @@ def import_table(app, table: Table, options: ImportOptions | None = None, progre
                           mapping=mapping.describe(table.header), list_name=options.list_name,
                           policy=options.policy, consent=options.consent)
     conn = app.db.conn
-    setup = CheckSetup(plan, app.suppression_key(), frozenset(sql.suppression_hashes(conn)))
+    setup = CheckSetup(plan, app.suppression_key(), frozenset(sql.suppression_hashes(conn)),
+                       table.encoding if table.undecodable else "")
     supp_state = sql.suppression_state(conn)
     sql.create_stage(conn)
     try:

@@ -16,6 +16,7 @@ import codecs
 import csv
 import io
 import itertools
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -27,6 +28,7 @@ from ...domain.importing import vcard
 from ...domain.importing.mapping import guess_target
 from ...domain.importing.sniff import DELIMITERS, detect_delimiter, detect_encoding, find_header, has_address
 from ...domain.spreadsheet import restore_row
+from ..file_kinds import not_a_file
 
 SAMPLE_BYTES = 256 * 1024
 PREVIEW_ROWS = 50
@@ -54,6 +56,7 @@ class Table:
     delimiter: str = ""
     first_data_row: int = 1           # rows before this (junk, header) are not data
     notes: list[str] = field(default_factory=list)
+    undecodable: bool = False         # some bytes are not valid in the encoding: their rows are reported
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """(row number, cells) of every data row (blank rows included for CSV/text)."""
@@ -90,6 +93,8 @@ def _header_of(rows: list[tuple[int, list[str]]]) -> tuple[list[str], int | None
 
 def _finish(table: Table) -> Table:
     table.preview = list(itertools.islice(table.rows(), PREVIEW_ROWS))
+    if table.undecodable:
+        table.preview = [(n, [shown_undecodable(c) for c in r]) for n, r in table.preview]
     widest = max((len(r) for _, r in table.preview), default=0)
     for i in range(len(table.header), widest):
         table.header.append(f"Column {i + 1}")
@@ -97,30 +102,76 @@ def _finish(table: Table) -> Table:
 
 
 # -- CSV and text tables ------------------------------------------------------------------
-def _check_utf8(path: Path, encoding: str) -> str:
-    """UTF-8 guessed from the sample: verify the whole file (cheap) before trusting it."""
-    if encoding not in ("utf-8", "utf-8-sig"):
-        return encoding
+SCAN_CHUNK = 1024 * 1024
+_UNDECODABLE = re.compile("[\udc80-\udcff]")  # a byte that was not UTF-8 (surrogateescape)
+
+
+def _utf8_counts(data: bytes, decoder=None) -> tuple[int, int, int]:
+    """(UTF-8 multi-byte characters, bytes that are not UTF-8, offset of the first such byte or -1)."""
+    text = decoder.decode(data, final=not data) if decoder else data.decode("utf-8", "surrogateescape")
+    if text.isascii():
+        return 0, 0, -1
+    found = _UNDECODABLE.search(text)
+    bad = len(_UNDECODABLE.findall(text)) if found else 0
+    return len(text) - len(text.encode("ascii", "ignore")) - bad, bad, (found.start() if found else -1)
+
+
+def _all_utf8(path: Path) -> bool:
     decoder = codecs.getincrementaldecoder("utf-8")()
     with path.open("rb") as fh:
-        offset = 0
-        while chunk := fh.read(4 * 1024 * 1024):
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                fh.seek(max(0, offset + exc.start - 1000))
-                return detect_encoding(fh.read(200_000))
-            offset += len(chunk)
         try:
+            while chunk := fh.read(SCAN_CHUNK):
+                decoder.decode(chunk)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            return "cp1252"
-    return encoding
+            return False
+    return True
 
 
-def _csv_stream(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+def _check_utf8(path: Path, encoding: str, sample: bytes = b"") -> tuple[str, bool]:
+    """Verify a guessed encoding against the whole file (streamed) when UTF-8 is possible.
+
+    Returns (encoding, whether some bytes are not valid in it). A file written in UTF-8 (it
+    has multi-byte characters, at least as many as bad bytes) stays UTF-8 with a few bad
+    bytes: the rows holding them are reported one by one, the others are imported. A file
+    with no UTF-8 characters and a byte that is not UTF-8 (a legacy encoding whose first
+    accent comes late) is detected again from the text around that byte."""
+    if encoding not in ("utf-8", "utf-8-sig"):
+        if encoding.startswith("utf-16") or not sample:
+            return encoding, False
+        wide, bad, _ = _utf8_counts(sample)
+        if not wide or wide < bad:
+            return encoding, False  # a legacy encoding: its accents are not UTF-8
+        encoding = "utf-8"
+    if _all_utf8(path):
+        return encoding, False
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
+    wide = bad = 0
+    first_bad = -1
+    offset = 0
+    with path.open("rb") as fh:
+        while True:
+            chunk = fh.read(SCAN_CHUNK)
+            more_wide, more_bad, at = _utf8_counts(chunk, decoder)
+            if more_bad and first_bad < 0:
+                first_bad = offset + at
+            wide, bad = wide + more_wide, bad + more_bad
+            if not chunk:
+                break
+            offset += len(chunk)
+    if not bad:
+        return encoding, False
+    if wide >= bad:
+        return encoding, True
+    with path.open("rb") as fh:
+        fh.seek(max(0, first_bad - 100_000))
+        return detect_encoding(fh.read(200_000)), False
+
+
+def _csv_stream(path: Path, encoding: str, delimiter: str, errors: str = "strict",
+                ) -> Iterator[tuple[int, list[str]]]:
     try:
-        with path.open(encoding=encoding, newline="", errors="strict") as fh:
+        with path.open(encoding=encoding, newline="", errors=errors) as fh:
             reader = csv.reader(fh, delimiter=delimiter)
             numbers = itertools.count(1)
             try:
@@ -128,21 +179,42 @@ def _csv_stream(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int
             except csv.Error as exc:
                 raise ImportInputError(f"{path.name}, row {next(numbers) - 1}: {exc}") from None
             except UnicodeDecodeError as exc:
-                raise ImportInputError(f"{path.name}, {_bad_byte_place(path, encoding, exc)}: the file is not valid "
+                raise ImportInputError(f"{path.name}, {_bad_byte_place(path, encoding)}: the file is not valid "
                                        f"{encoding} ({exc.reason}); choose its encoding") from None
     except UnicodeDecodeError as exc:
         raise ImportInputError(f"{path.name}: the file is not valid {encoding} ({exc.reason})") from None
 
 
-def _bad_byte_place(path: Path, encoding: str, exc: UnicodeDecodeError) -> str:
-    """'line N' of the first byte that does not decode (read again: this only runs on errors)."""
-    data = path.read_bytes()
-    try:
-        data.decode(encoding)
-    except UnicodeDecodeError as found:
-        line = data[: found.start].decode(encoding, errors="replace").count("\n") + 1
-        return f"line {line} (byte 0x{data[found.start]:02x})"
-    return f"near byte {exc.start}"
+def _bad_byte_place(path: Path, encoding: str) -> str:
+    """'line N (byte 0xNN)' of the first byte that does not decode (read again in chunks:
+    this only runs on errors, and memory stays flat whatever the size of the file)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lines = 1
+    with path.open("rb") as fh:
+        while True:
+            chunk = fh.read(SCAN_CHUNK)
+            try:
+                text = decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                data = exc.object
+                lines += data[:exc.start].decode(encoding, errors="replace").count("\n")
+                return f"line {lines}" + (f" (byte 0x{data[exc.start]:02x})" if exc.start < len(data) else "")
+            lines += text.count("\n")
+            if not chunk:
+                return "at the end of the file"
+
+
+def undecodable_cells(row: list[str]) -> int | None:
+    """Index of the first cell holding a byte that was not valid UTF-8, or None."""
+    for i, cell in enumerate(row):
+        if not cell.isascii() and _UNDECODABLE.search(cell):
+            return i
+    return None
+
+
+def shown_undecodable(cell: str) -> str:
+    """A cell with bad bytes as text that can be shown and written (each byte as \\xNN)."""
+    return _UNDECODABLE.sub(lambda m: f"\\x{ord(m.group()) - 0xdc00:02x}", cell)
 
 
 def open_csv(path: Path, encoding: str | None = None, delimiter: str | None = None) -> Table:
@@ -152,8 +224,9 @@ def open_csv(path: Path, encoding: str | None = None, delimiter: str | None = No
             complete = len(sample) < SAMPLE_BYTES
     except OSError as exc:
         raise ImportInputError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    undecodable = False
     if encoding is None:
-        encoding = _check_utf8(path, detect_encoding(sample, complete=complete))
+        encoding, undecodable = _check_utf8(path, detect_encoding(sample, complete=complete), sample)
     else:
         try:
             codecs.lookup(encoding)
@@ -164,9 +237,12 @@ def open_csv(path: Path, encoding: str | None = None, delimiter: str | None = No
         delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") and "\t" in text else detect_delimiter(text)
     elif delimiter not in DELIMITERS:
         raise ImportInputError("the delimiter must be one of , ; | or tab")
-    table = Table(path.name, "csv", [], None, [], partial(_csv_stream, path, encoding, delimiter),
-                  encoding=encoding, delimiter=delimiter)
-    head = list(itertools.islice(_csv_stream(path, encoding, delimiter), HEADER_SCAN_ROWS))
+    errors = "surrogateescape" if undecodable else "strict"
+    table = Table(path.name, "csv", [], None, [], partial(_csv_stream, path, encoding, delimiter, errors),
+                  encoding=encoding, delimiter=delimiter, undecodable=undecodable)
+    if undecodable:
+        table.notes.append(f"a few bytes are not valid {encoding}: the rows holding them are reported, not imported")
+    head = list(itertools.islice(_csv_stream(path, encoding, delimiter, errors), HEADER_SCAN_ROWS))
     table.header, table.header_row, table.first_data_row = _header_of(head)
     return _finish(table)
 
@@ -186,9 +262,123 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
+# Parts of a workbook openpyxl reads whole (all but the sheets): their unpacked size is capped,
+# and so is the compression ratio of big parts (real spreadsheets' XML packs 5-20 times).
+XLSX_PART_LIMIT = 64 * 1024 * 1024
+XLSX_STRINGS_LIMIT = 256 * 1024 * 1024
+XLSX_STRINGS_MEMORY = 512 * 1024 * 1024   # estimated memory of the shared strings once read
+XLSX_RATIO_LIMIT = 100
+XLSX_RATIO_FROM = 16 * 1024 * 1024
+XLSX_SHEET_RATIO_FROM = 2048 * 1024 * 1024  # sheets stream (a giant cell is caught on the way): only huge ones
+# One cell's text in the XML: Excel holds at most 32,767 characters in a cell (openpyxl cuts
+# longer ones there), under 200 KB even with every character escaped; longer runs are refused.
+XLSX_TEXT_BYTES = FIELD_LIMIT
+_ROW_START = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d+)\"")
+_SHARED_STRING = re.compile(rb"<(?:\w+:)?si\b")
+
+
+def _workbook_problem(path: Path) -> str | None:
+    """Why a workbook must not be handed to openpyxl (a packing bomb, a huge string table, a
+    giant cell), or None. Reads the zip directory and streams the shared strings; nothing
+    is loaded whole."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for entry in archive.infolist():
+                name = entry.filename
+                sheet = name.startswith("xl/worksheets/")
+                if (entry.file_size > (XLSX_SHEET_RATIO_FROM if sheet else XLSX_RATIO_FROM)
+                        and entry.file_size > XLSX_RATIO_LIMIT * max(1, entry.compress_size)):
+                    return (f"{name} unpacks to {entry.file_size // 2**20} MB from "
+                            f"{max(1, entry.compress_size // 1024)} KB, more than real spreadsheets pack")
+                if sheet or not name.endswith((".xml", ".rels")):
+                    continue  # sheets are streamed; pictures and other parts are not read
+                limit = XLSX_STRINGS_LIMIT if name.endswith("sharedStrings.xml") else XLSX_PART_LIMIT
+                if entry.file_size > limit:
+                    return f"{name} unpacks to {entry.file_size // 2**20} MB (at most {limit // 2**20} MB are read)"
+                if name.endswith("sharedStrings.xml"):
+                    problem = _scan_part(archive, name, entry.file_size, _TextRuns(path.name))
+                    if problem:
+                        return problem
+    except ImportInputError:
+        raise
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        return f"not a readable Excel workbook ({exc})"
+    return None
+
+
+class _TextRuns:
+    """Measures the text between XML tags as it streams past; ImportInputError for a run longer
+    than a cell may hold (the row it is in, for a sheet)."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.run = 0
+        self.row = 0
+        self._tail = b""
+
+    def feed(self, chunk: bytes) -> None:
+        first = chunk.find(b"<")
+        if first < 0:
+            self.run += len(chunk)
+        else:
+            longest = self.run + first
+            if len(chunk) > XLSX_TEXT_BYTES:  # runs inside a small chunk are shorter than the limit
+                longest = max(longest, *map(len, chunk[first:].split(b"<")))
+            if longest > XLSX_TEXT_BYTES:
+                self.run = longest
+            else:
+                self.run = len(chunk) - chunk.rfind(b"<") - 1
+            found = _ROW_START.findall(self._tail + chunk)
+            self.row = int(found[-1]) if found else self.row
+            self._tail = chunk[-64:]
+        if self.run > XLSX_TEXT_BYTES:
+            where = f", row {self.row}" if self.row else ""
+            raise ImportInputError(f"{self.name}{where}: a cell holds more than {FIELD_LIMIT // 2**20} MB of text "
+                                   "(the limit for one field)")
+
+
+class _GuardedPart:
+    """A workbook part read through :class:`_TextRuns` (what openpyxl's sheet parser reads from)."""
+
+    def __init__(self, raw, runs: _TextRuns):
+        self._raw, self._runs = raw, runs
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._raw.read(size)
+        self._runs.feed(chunk)
+        return chunk
+
+    def close(self) -> None:
+        self._raw.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _scan_part(archive, name: str, size: int, runs: _TextRuns) -> str | None:
+    """Stream the shared strings: a giant text, or more strings than fit in memory."""
+    strings, tail = 0, b""
+    with archive.open(name) as fh:
+        while chunk := fh.read(1024 * 1024):
+            runs.feed(chunk)
+            strings += len(_SHARED_STRING.findall(tail + chunk)) - len(_SHARED_STRING.findall(tail))
+            tail = chunk[-16:]
+    if strings * 72 + size > XLSX_STRINGS_MEMORY:
+        return f"{name} holds {strings} texts, more than can be read at once"
+    return None
+
+
 def _xlsx_stream(path: Path) -> Iterator[tuple[int, list[str]]]:
     import openpyxl
 
+    problem = _workbook_problem(path)
+    if problem:
+        raise ImportInputError(f"{path.name}: {problem}")
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files
@@ -197,10 +387,14 @@ def _xlsx_stream(path: Path) -> Iterator[tuple[int, list[str]]]:
         sheet = book.worksheets[0] if book.worksheets else None
         if sheet is None:
             return
-        for row in sheet.iter_rows():
-            cells = [_cell_text(getattr(c, "value", None)) for c in row]
-            number = next((c.row for c in row if getattr(c, "row", None)), None)
-            if number is None or not any(cells):
+        # The sheet streams through a check of its text runs: a giant cell is refused on the way.
+        part = sheet._worksheet_path
+        sheet._get_source = lambda: _GuardedPart(book._archive.open(part), _TextRuns(path.name))
+        # The declared size ('A1:XFD1048576') is not trusted: rows are read as they are in the file.
+        sheet.reset_dimensions()
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = [_cell_text(value) for value in row]
+            if not any(cells):
                 continue  # blank rows are dropped
             while cells and not cells[-1]:
                 cells.pop()
@@ -219,13 +413,24 @@ def open_xlsx(path: Path) -> Table:
 # -- vCard ---------------------------------------------------------------------------------
 def _vcf_stream(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
     with path.open(encoding=encoding, errors="replace", newline="") as fh:
-        yield from vcard.cards(fh)
+        try:
+            yield from vcard.cards(_bounded_lines(fh, vcard.LINE_LIMIT))
+        except vcard.VCardError as exc:
+            raise ImportInputError(f"{path.name}, {exc}") from None
+
+
+def _bounded_lines(fh, limit: int) -> Iterator[str]:
+    """The lines of a text file, none read beyond ``limit`` characters at a time (the rest of a
+    longer line comes as the next piece, which unfold refuses first): a file that is one endless
+    line never sits in memory."""
+    while line := fh.readline(limit + 2):
+        yield line
 
 
 def open_vcf(path: Path, encoding: str | None = None) -> Table:
     with path.open("rb") as fh:
         sample = fh.read(SAMPLE_BYTES)
-    encoding = encoding or _check_utf8(path, detect_encoding(sample, complete=len(sample) < SAMPLE_BYTES))
+    encoding = encoding or _check_utf8(path, detect_encoding(sample, complete=len(sample) < SAMPLE_BYTES))[0]
     if b"BEGIN:VCARD" not in sample.decode(encoding, errors="replace").upper().encode():
         raise ImportInputError(f"{path.name}: no vCard (BEGIN:VCARD) found in the file")
     table = Table(path.name, "vcf", list(vcard.HEADER), None, [], partial(_vcf_stream, path, encoding),
@@ -290,8 +495,9 @@ def table_from_text(text: str, name: str = "pasted text") -> Table:
 def open_table(path: str | Path, *, encoding: str | None = None, delimiter: str | None = None) -> Table:
     """Open a contact file by its extension (``.xlsx``, ``.vcf``; anything else as a text table)."""
     path = Path(path)
-    if not path.is_file():
-        raise ImportInputError(f"{path}: no such file")
+    problem = not_a_file(path)
+    if problem:
+        raise ImportInputError(problem)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return open_xlsx(path)

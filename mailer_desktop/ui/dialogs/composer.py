@@ -1,8 +1,12 @@
 """The composer: edit a template or a draft campaign and see the real message as you type.
 
-Left: subject, preheader, the body (HTML or Markdown) with a merge-field picker, an optional
-plain-text body and, for campaigns, attachments. Right: the preview of the exact message a
-chosen contact would get (HTML, plain text, phone width, source) and the preflight list.
+Left: subject, preheader, the body with a merge-field picker, an optional plain-text body and,
+for campaigns, attachments. The body is edited in the block editor (headings, text, pictures,
+buttons, dividers, two columns) when it was made with it — the starter templates and new
+templates are — or as HTML or Markdown (the advanced mode). "Edit as HTML" leaves the block
+editor for good: the HTML can then be changed freely, and the blocks could no longer describe
+it. Right: the preview of the exact message a chosen contact would get (HTML, plain text,
+phone width, source) and the preflight list.
 The preview renders through the same services as sending; the DNS part of the preflight
 runs as a background job on request.
 """
@@ -24,14 +28,18 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from ...domain import blocks
+from ...domain.compliance import Finding
 from ...domain.templates import TemplateError
 from ...services import campaigns as campaign_service
 from ...services import templates as template_service
@@ -39,6 +47,8 @@ from ...services.compose import CampaignRenderer
 from ...services.preflight import run_preflight
 from ...services.preview import SAMPLE_CONTACT, known_fields, preview_contacts
 from ..context import UiContext
+from ..labels import BUILTIN_FIELD_LABELS, field_label
+from ..widgets.block_editor import BlockEditor, default_document
 from ..widgets.message_preview import MessagePreview
 
 REFRESH_DELAY_MS = 300
@@ -57,7 +67,9 @@ def merge_snippet(field: str) -> str:
 
 
 class ComposerDialog(QDialog):
-    """Edit template ``template_id`` (None: a new one) or draft campaign ``campaign_id``."""
+    """Edit template ``template_id`` (None: a new one) or draft campaign ``campaign_id``.
+
+    A new template starts in ``source_format`` ('blocks', 'html' or 'markdown')."""
 
     def __init__(self, ctx: UiContext, *, template_id: int | None = None, campaign_id: int | None = None,
                  starter: template_service.StarterTemplate | None = None, source_format: str = "html",
@@ -70,6 +82,7 @@ class ComposerDialog(QDialog):
         self.setWindowTitle(self.tr("Edit campaign") if self.campaign else self.tr("Edit template"))
         self.resize(1200, 780)
         self.last_report = None
+        self.mode = "source"          # "blocks" while the block editor holds the body
         self._contacts: list[dict] = []
         self._build()
         self._load(starter, source_format)
@@ -80,6 +93,7 @@ class ComposerDialog(QDialog):
         for editor in (self.body_edit, self.text_edit):
             editor.textChanged.connect(self.schedule_refresh)
         self.format_box.currentIndexChanged.connect(self.schedule_refresh)
+        self.block_editor.changed.connect(self.schedule_refresh)
         self.contact_box.currentIndexChanged.connect(self.schedule_refresh)
         self.refresh()
 
@@ -133,8 +147,18 @@ class ComposerDialog(QDialog):
         self.field_box.setToolTip(self.tr("Inserts a merge field at the cursor. The footer with your address "
                                           "and the unsubscribe link is always added for you."))
         self.field_box.activated.connect(self._insert_field)
-        row.addWidget(QLabel(self.tr("Format")))
+        self.format_label = QLabel(self.tr("Format"))
+        row.addWidget(self.format_label)
         row.addWidget(self.format_box)
+        self.blocks_label = QLabel(self.tr("Built from blocks"))
+        self.blocks_label.setToolTip(self.tr("Add, move and edit blocks below; the preview shows the message "
+                                             "as it will be sent, footer included."))
+        row.addWidget(self.blocks_label)
+        self.html_button = QPushButton(self.tr("Edit as HTML (advanced)…"))
+        self.html_button.setToolTip(self.tr("Continue in HTML or Markdown. The block editor cannot read the "
+                                            "result back."))
+        self.html_button.clicked.connect(lambda: self.switch_to_html())
+        row.addWidget(self.html_button)
         row.addStretch(1)
         row.addWidget(self.field_box)
         layout.addLayout(row)
@@ -145,7 +169,11 @@ class ComposerDialog(QDialog):
         self.text_edit.setAccessibleName(self.tr("Plain-text body"))
         self.text_edit.setPlaceholderText(self.tr("Leave empty to generate the plain text from the body "
                                                   "(recommended: it then always matches)."))
-        self.editor_tabs.addTab(self.body_edit, self.tr("Body"))
+        self.block_editor = BlockEditor()
+        self.body_stack = QStackedWidget()
+        self.body_stack.addWidget(self.block_editor)
+        self.body_stack.addWidget(self.body_edit)
+        self.editor_tabs.addTab(self.body_stack, self.tr("Body"))
         self.editor_tabs.addTab(self.text_edit, self.tr("Plain text"))
         layout.addWidget(self.editor_tabs, 1)
         self.attachment_box = QWidget()
@@ -190,6 +218,7 @@ class ComposerDialog(QDialog):
         self.preflight_list = QListWidget()
         self.preflight_list.setAccessibleName(self.tr("Preflight results"))
         self.preflight_list.setWordWrap(True)
+        self.preflight_list.setSpacing(3)
         layout.addWidget(self.preflight_list, 1)
         return box
 
@@ -206,6 +235,8 @@ class ComposerDialog(QDialog):
             values = (t.name, t.subject, t.preheader, t.source_format, t.source, t.text)
         elif starter is not None:
             values = (starter.name, starter.subject, starter.preheader, "html", starter.source, "")
+        elif source_format == "blocks":
+            values = ("", "", "", "html", blocks.to_source(default_document()), "")
         else:
             values = ("", "", "", source_format, "", "")
         self.attachment_box.setVisible(self.campaign is not None)
@@ -214,17 +245,63 @@ class ComposerDialog(QDialog):
         self.subject_edit.setText(subject)
         self.preheader_edit.setText(preheader)
         self.format_box.setCurrentIndex(max(0, self.format_box.findData(fmt)))
-        self.body_edit.setPlainText(source)
+        doc = blocks.read_source(source) if fmt == "html" else None
+        if doc is not None:
+            self.block_editor.set_document(doc)
+            self._set_mode("blocks")
+        else:
+            if fmt == "html" and blocks.is_block_source(source):
+                source = blocks.html_of_source(source)
+                self.error_label.setText(self.tr("This HTML was changed outside the block editor, so it opens "
+                                                 "as HTML."))
+            self.body_edit.setPlainText(source)
+            self._set_mode("source")
         self.text_edit.setPlainText(text)
         self.field_box.addItem(self.tr("Insert merge field…"), "")
         for label, snippet in BUILTIN_FIELDS:
             self.field_box.addItem(self.tr(label), snippet)
         for field in known_fields(self.app, list_id):
-            self.field_box.addItem(field, merge_snippet(field))
+            if field in BUILTIN_FIELD_LABELS:
+                continue  # listed above by its name ("First name", not first_name)
+            self.field_box.addItem(field_label(field), merge_snippet(field))
         self._contacts = preview_contacts(self.app, list_id) or [dict(SAMPLE_CONTACT)]
         for contact in self._contacts:
             label = f"{contact['name']} <{contact['email']}>" if contact["name"] else contact["email"]
             self.contact_box.addItem(label)
+
+    def _set_mode(self, mode: str) -> None:
+        self.mode = mode
+        in_blocks = mode == "blocks"
+        self.body_stack.setCurrentWidget(self.block_editor if in_blocks else self.body_edit)
+        for widget in (self.blocks_label, self.html_button):
+            widget.setVisible(in_blocks)
+        for widget in (self.format_label, self.format_box):
+            widget.setVisible(not in_blocks)
+
+    def switch_to_html(self, *, confirm: bool = True) -> bool:
+        """Leave the block editor: the body becomes its HTML, edited as text from now on."""
+        if self.mode != "blocks":
+            return False
+        if confirm:
+            answer = QMessageBox.warning(
+                self, self.tr("Edit as HTML"),
+                self.tr("The message will be edited as HTML (or Markdown) from now on. The block editor cannot "
+                        "read changed HTML back, so this template stays in HTML.\n\nContinue?"),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        self.body_edit.setPlainText(blocks.render_html(self.block_editor.document()))
+        self.format_box.setCurrentIndex(self.format_box.findData("html"))
+        self._set_mode("source")
+        self.schedule_refresh()
+        return True
+
+    def body_source(self) -> tuple[str, str]:
+        """(source_format, source) of the body as it would be saved."""
+        if self.mode == "blocks":
+            return "html", blocks.to_source(self.block_editor.document())
+        return self.format_box.currentData(), self.body_edit.toPlainText()
 
     # -- the draft ------------------------------------------------------------------------------
     def draft(self) -> campaign_service.Campaign:
@@ -233,9 +310,10 @@ class ComposerDialog(QDialog):
             id=0, name="", kind="campaign", template_id=self.template_id, list_id=None, list_name=None,
             account_id=None, subject="", preheader="", source_format="html", source="", text="", state="draft",
             state_reason="", created_at="", started_at=None, finished_at=None)
+        source_format, source = self.body_source()
         return dataclasses.replace(base, name=self.name_edit.text(), subject=self.subject_edit.text(),
-                                   preheader=self.preheader_edit.text(), source_format=self.format_box.currentData(),
-                                   source=self.body_edit.toPlainText(), text=self.text_edit.toPlainText())
+                                   preheader=self.preheader_edit.text(), source_format=source_format,
+                                   source=source, text=self.text_edit.toPlainText())
 
     def current_contact(self) -> dict:
         return self._contacts[max(0, self.contact_box.currentIndex())]
@@ -260,7 +338,11 @@ class ComposerDialog(QDialog):
     def _show_report(self, report) -> None:
         self.last_report = report
         self.preflight_list.clear()
-        for finding in report.items:
+        findings = list(report.items)
+        if self.mode == "blocks":  # a block's own problems come right after the errors
+            at = sum(1 for f in findings if f.level == "error")
+            findings[at:at] = [Finding("warning", "block_problem", p) for p in self.block_editor.problems()]
+        for finding in findings:
             if self.campaign is None and finding.code == "no_recipients":
                 continue  # a template has no recipients of its own
             item = QListWidgetItem(f"{LEVEL_MARK.get(finding.level, '')} {finding.message}")
@@ -284,6 +366,10 @@ class ComposerDialog(QDialog):
         snippet = self.field_box.itemData(index)
         self.field_box.setCurrentIndex(0)
         if not snippet:
+            return
+        if self.editor_tabs.currentWidget() is not self.text_edit and self.mode == "blocks":
+            if not self.block_editor.insert_text(snippet):
+                self.error_label.setText(self.tr("Click into a text first: the merge field goes where you type."))
             return
         editor = self.text_edit if self.editor_tabs.currentWidget() is self.text_edit else self.body_edit
         editor.insertPlainText(snippet)

@@ -32,6 +32,26 @@ from ...services.sender_smtp import Endpoint
 from ..context import UiContext
 
 
+def _problem() -> QLabel:
+    """Says why Next is greyed out (empty until something typed is wrong)."""
+    label = QLabel("")
+    label.setWordWrap(True)
+    label.setObjectName("problem")
+    label.setStyleSheet("color: #b3261e;")
+    return label
+
+
+def _address_problem(text: str, what: str) -> str:
+    """Why ``text`` cannot be used as ``what`` (empty when it can, or nothing was typed yet)."""
+    if not text.strip():
+        return ""
+    try:
+        validate(text)
+    except AddressError as exc:
+        return f"{what}: {exc}"
+    return ""
+
+
 def _hint(text: str) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
@@ -58,11 +78,17 @@ class BusinessPage(QWizardPage):
             "— a street address, a registered PO box or a private mailbox — in every marketing email, so "
             "people know who writes to them. Mailer Desktop puts it in every footer and sends nothing without it."
         )))
+        self.problem = _problem()
+        form.addRow("", self.problem)
         self.name.textChanged.connect(self.completeChanged)
         self.postal.textChanged.connect(self.completeChanged)
 
     def isComplete(self) -> bool:  # noqa: N802 (Qt API)
-        return bool(self.name.text().strip()) and len(self.postal.toPlainText().strip()) >= 8
+        postal = self.postal.toPlainText().strip()
+        short = bool(postal) and len(postal) < 8
+        self.problem.setText(self.tr("The postal address looks too short: street and number, postcode and "
+                                     "town.") if short else "")
+        return bool(self.name.text().strip()) and len(postal) >= 8
 
 
 class SendingPage(QWizardPage):
@@ -78,6 +104,8 @@ class SendingPage(QWizardPage):
         self.from_address.setAccessibleName(self.tr("From address"))
         self.from_address.setPlaceholderText("news@your-shop.example")
         form.addRow(self.tr("From address"), self.from_address)
+        self.problem = _problem()
+        form.addRow("", self.problem)
 
         self.use_sandbox = QRadioButton(self.tr("Use the sandbox for now (nothing leaves this computer)"))
         self.use_account = QRadioButton(self.tr("Send through my mail account"))
@@ -164,6 +192,7 @@ class SendingPage(QWizardPage):
         return True
 
     def isComplete(self) -> bool:  # noqa: N802 (Qt API)
+        self.problem.setText(_address_problem(self.from_address.text(), self.tr("From address")))
         if not self.from_valid():
             return False
         return self.use_sandbox.isChecked() or bool(self.host.text().strip())
@@ -177,7 +206,11 @@ class RepliesPage(QWizardPage):
         form = QFormLayout(self)
         self.mailbox = QLineEdit(ctx.app.settings.get("sender.unsubscribe_mailbox"))
         self.mailbox.setAccessibleName(self.tr("Unsubscribe mailbox"))
-        self.plus = QCheckBox(self.tr("My mailbox accepts name+anything@ addresses (plus-addressing)"))
+        self.plus = QCheckBox(self.tr("Mail to name+anything@ my domain also reaches this mailbox"))
+        self.plus.setToolTip(self.tr(
+            "Then the unsubscribe and confirmation addresses carry each person's code (news+code@…), so "
+            "replies are matched even when the subject was changed. Leave it off when unsure: the code "
+            "then travels in the subject."))
         self.plus.setChecked(ctx.app.settings.get("sender.plus_addressing"))
         form.addRow(self.tr("Reply mailbox"), self.mailbox)
         form.addRow("", self.plus)
@@ -192,9 +225,12 @@ class RepliesPage(QWizardPage):
         )))
         for child in self.findChildren(QLabel):
             child.setTextFormat(Qt.TextFormat.RichText)
+        self.problem = _problem()
+        form.addRow("", self.problem)
         self.mailbox.textChanged.connect(self.completeChanged)
 
     def isComplete(self) -> bool:  # noqa: N802 (Qt API)
+        self.problem.setText(_address_problem(self.mailbox.text(), self.tr("Reply mailbox")))
         try:
             validate(self.mailbox.text())
         except AddressError:

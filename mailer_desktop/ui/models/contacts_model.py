@@ -22,7 +22,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 
 from ...services import contacts as contact_service
-from ...services.app import worker_thread_done
+from ...services.app import worker_thread_done, worker_thread_working
 from ...services.contacts import Contact, ContactQuery
 from ..widgets.charts import STATUS_COLOURS
 from .paging import PageCache
@@ -149,6 +149,10 @@ class ContactsModel(QAbstractTableModel):
         """In the reader thread: the search hits, count and first rows of ``query``."""
         if ask != self._asked:
             return
+        with worker_thread_working():  # closing the database waits for this read
+            self._prepare_now(ask, query, page_size)
+
+    def _prepare_now(self, ask: int, query: ContactQuery, page_size: int) -> None:
         app = self._app
         result: tuple | None = None
         try:
@@ -319,8 +323,10 @@ class ContactsModel(QAbstractTableModel):
                 return ", ".join(contact.lists)
             if column == "created":
                 return contact.created_at[:10]
-        elif role == Qt.ItemDataRole.ToolTipRole and column == "status":
-            return self.tr(STATUS_HELP.get(contact.status, ""))
+        elif role == Qt.ItemDataRole.ToolTipRole:
+            if column == "status":
+                return self.tr(STATUS_HELP.get(contact.status, ""))
+            return {"email": contact.email, "name": contact.name, "lists": ", ".join(contact.lists)}.get(column) or None
         elif role == Qt.ItemDataRole.ForegroundRole and column == "status":
             return STATUS_COLOURS.get(contact.status)
         elif role == Qt.ItemDataRole.UserRole:

@@ -94,7 +94,8 @@ class DeliveriesModel(BackgroundWindows, QAbstractTableModel):
                 return str(line.attempts)
             if col == 3:
                 return line.reply
-            return line.finished_at.replace("T", " ").rstrip("Z")
+            when = line.finished_at.replace("T", " ").rstrip("Z")
+            return when[:16] if role == Qt.ItemDataRole.DisplayRole else when  # the tooltip has the seconds
         return None
 
 
@@ -107,7 +108,7 @@ class CampaignsModel(QAbstractTableModel):
         self.lines: list[CampaignLine] = []
         self._counts: dict[int, dict[str, int]] | None = None  # None: not read yet
         self._headers = [self.tr("Campaign"), self.tr("List"), self.tr("State"), self.tr("Sent"), self.tr("Failed"),
-                         self.tr("Deferred"), self.tr("Created")]
+                         self.tr("Created")]  # deferred ones are counted in the campaign's summary
 
     def refresh(self) -> None:
         """The campaigns now, with the figures last given to :meth:`set_counts` (the page reads
@@ -146,10 +147,15 @@ class CampaignsModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             name = line.name if line.kind == "campaign" else f"{line.name} ({self.tr('confirmation requests')})"
-            figures = (f"{line.sent:,}", f"{line.failed:,}", f"{line.deferred:,}") if line.counted else ("…",) * 3
+            figures = (f"{line.sent:,}", f"{line.failed:,}") if line.counted else ("…",) * 2
             values = (name, line.list_name, self.tr(CAMPAIGN_STATE_LABELS.get(line.state, line.state)),
                       *figures, line.created_at[:10])
             return values[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == Qt.ItemDataRole.ToolTipRole:  # the whole name (it may be elided), and why it stopped
+            col = index.column()
+            if col == 0:
+                return "\n".join(x for x in (line.name, line.reason) if x)
+            if col == 1:
+                return line.list_name or None
             return line.reason or None
         return None

@@ -78,7 +78,7 @@ class SuppressionModel(BackgroundWindows, QAbstractTableModel):
         column = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             if column == "display":
-                return entry.display or self.tr("(erased — kept only as a keyed hash)")
+                return entry.display or self.tr("(erased — address not kept)")
             if column == "scope":
                 return self.tr("Whole domain") if entry.scope == "domain" else self.tr("Address")
             if column == "reason":
@@ -88,8 +88,8 @@ class SuppressionModel(BackgroundWindows, QAbstractTableModel):
             if column == "note":
                 return entry.note
         elif role == Qt.ItemDataRole.ToolTipRole and column == "display" and entry.display is None:
-            return self.tr("This person was erased. Their address is not stored, only a keyed hash that still "
-                           "blocks it from every import and send.")
+            return self.tr("This person was erased. Their address is not stored, only a scrambled fingerprint of it "
+                           "that cannot be read back and still blocks it from every import and send.")
         elif role == Qt.ItemDataRole.UserRole:
             return entry.hash
         return None

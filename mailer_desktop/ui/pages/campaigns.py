@@ -15,17 +15,19 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from ...services import campaigns as campaign_service
 from ...services import sender_reports
 from ...services.accounts import AccountError, get_account, list_accounts
 from ...services.confirmations import send_confirmations
@@ -34,8 +36,12 @@ from ...services.sender import SendControl, campaign_status, resend_uncertain, s
 from ...services.sender_sample import send_test_message
 from ..background_read import LatestRead
 from ..context import UiContext
-from ..models.deliveries_model import STATE_LABELS, CampaignsModel, DeliveriesModel
+from ..models.deliveries_model import CAMPAIGN_STATE_LABELS, STATE_LABELS, CampaignsModel, DeliveriesModel
+from ..plurals import tr_n
+from ..prompts import Prompts
+from ..widgets.empty_state import EmptyState
 from ..widgets.send_progress import SendProgress
+from ..widgets.tables import fit_columns, keep_room
 from .campaigns_dialogs import ConfirmationRequestsDialog, NewCampaignDialog
 
 REASON_LABELS = {
@@ -72,6 +78,9 @@ class CampaignsPage(QWidget):
         self.ctx = ctx
         self.app = ctx.app
         self.campaign_id: int | None = None
+        self.prompts = Prompts()
+        self.composer = None  # the editor opened by Edit… (tests reach it here)
+        self._shown_id: int | None = None  # the campaign whose figures, message and filter are shown
         self.control: SendControl | None = None
         self.job = None
         self.last_result: dict | None = None
@@ -82,11 +91,23 @@ class CampaignsPage(QWidget):
                                    "campaign-figures", self)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        QVBoxLayout(self).addWidget(splitter)
+        self.stack = QStackedWidget()
+        QVBoxLayout(self).addWidget(self.stack)
+        self.empty = EmptyState(
+            self.tr("No campaigns yet"),
+            self.tr("A campaign sends one of your templates to a list. Only people who confirmed receive it: "
+                    "new contacts first get a short request to confirm (double opt-in).<br><br>"
+                    "Before the first send, the program checks the message — your postal address, the "
+                    "unsubscribe link, your domain's settings — and says who is left out and why. Until you set "
+                    "up your own mail account, everything goes to the sandbox on this computer."))
+        self.empty.add_button(self.tr("New campaign…"), self.new_campaign, primary=True)
+        self.empty.add_button(self.tr("Send confirmation requests…"), self.send_confirmation_requests)
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(splitter)
         splitter.addWidget(self._build_history())
         splitter.addWidget(self._build_detail())
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([470, 700])
+        splitter.setSizes([560, 620])
         ctx.events.campaigns_changed.connect(self.refresh)
         ctx.events.contacts_changed.connect(self._show_summary)
         ctx.events.settings_changed.connect(self._fill_accounts)
@@ -114,11 +135,18 @@ class CampaignsPage(QWidget):
         self.history.setModel(self.history_model)
         self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.history.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.history.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        figures = ["99,999"]
+        fit_columns(self.history, stretch=0, values={
+            2: [self.tr(v) for v in CAMPAIGN_STATE_LABELS.values()], 3: figures, 4: figures,
+            5: ["2026-12-31"]}, widths={1: 90})
+        # a narrow window hides the date, the list, then the failures before the name gets cramped
+        self._history_columns = keep_room(self.history, stretch=0, minimum=140, optional=[5, 1, 4])
         self.history.setWordWrap(False)
         self.history.verticalHeader().hide()
         self.history.selectionModel().currentRowChanged.connect(self._row_chosen)
+        self.history.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.history.customContextMenuRequested.connect(self._history_menu)
+        self.history.doubleClicked.connect(lambda _index: self.edit_current())
         layout.addWidget(self.history)
         return box
 
@@ -137,6 +165,22 @@ class CampaignsPage(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName(self.tr("Recipients"))
         layout.addWidget(self.title)
+        actions = QHBoxLayout()
+        self.edit_button = QPushButton(self.tr("Edit…"))
+        self.edit_button.setToolTip(self.tr("Change the draft's subject, text and list, with the preview."))
+        self.rename_button = QPushButton(self.tr("Rename…"))
+        self.duplicate_button = QPushButton(self.tr("Duplicate"))
+        self.duplicate_button.setToolTip(self.tr("A new draft with the same content, list and attachments."))
+        self.delete_button = QPushButton(self.tr("Delete…"))
+        self.delete_button.setToolTip(self.tr("Only a draft that was never sent can be deleted; a sent campaign "
+                                              "keeps its record of who received it."))
+        for b, slot in ((self.edit_button, self.edit_current), (self.rename_button, self.rename_current),
+                        (self.duplicate_button, self.duplicate_current), (self.delete_button, self.delete_current)):
+            b.clicked.connect(slot)
+            b.setAccessibleName(self.tr("Campaign: {}").format(b.text().rstrip("…")))
+            actions.addWidget(b)
+        actions.addStretch(1)
+        layout.addLayout(actions)
         layout.addWidget(self.state_label)
         self.sign_in_button = QPushButton()
         self.sign_in_button.setVisible(False)
@@ -206,7 +250,8 @@ class CampaignsPage(QWidget):
         self.log_view.setAccessibleName(self.tr("Per-recipient log"))
         self.log_view.setModel(self.log_model)
         self.log_view.verticalHeader().hide()
-        self.log_view.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.log_view, stretch=3, values={4: ["2026-12-31 23:59"]}, widths={0: 160, 1: 100})
+        self._log_columns = keep_room(self.log_view, stretch=3, minimum=100, optional=[4, 2])
         log_layout.addWidget(self.log_view)
         layout.addWidget(log_box, 1)
         self._fill_accounts()
@@ -226,6 +271,7 @@ class CampaignsPage(QWidget):
 
     def refresh(self) -> None:
         self.history_model.refresh()
+        self.stack.setCurrentIndex(1 if self.history_model.rowCount() else 0)
         self._count_soon()
         if self.campaign_id is None and self.history_model.rowCount() > 0:
             first = self.history_model.line_at(0)  # the newest campaign, so the page opens on something
@@ -272,10 +318,13 @@ class CampaignsPage(QWidget):
             self.state_label.clear()
             self.summary.clear()
             self.log_model.show_campaign(None)
-            for w in (self.send_button, self.test_button, self.resend_button):
+            for w in (self.send_button, self.test_button, self.resend_button, *self.campaign_actions()):
                 w.setEnabled(False)
             return
         line = self.history_model.line_at(self.history_model.row_of(cid))
+        if cid != self._shown_id:
+            self._another_campaign_shown()
+        self._shown_id = cid
         self.title.setText(line.name)
         state = self.tr({"draft": "Draft: not sent yet.", "sending": "Sending (or cut off: send again to resume).",
                          "paused": "Paused.", "cancelled": "Cancelled.", "done": "Done."}.get(line.state, line.state))
@@ -285,11 +334,36 @@ class CampaignsPage(QWidget):
         self.sign_in_button.setVisible(bool(self.sign_in_account) and not sending)
         if counts:
             self._show_summary()
-        self.send_button.setEnabled(not sending and line.state != "cancelled")
-        self.send_button.setText(self.tr("Send…") if line.state == "draft" else self.tr("Resume sending…"))
+        finished = line.state in ("done", "cancelled")
+        self.send_button.setEnabled(not sending and not finished)
+        self.send_button.setText(self.tr("Send…") if line.state in ("draft", "done", "cancelled")
+                                 else self.tr("Resume sending…"))
+        self.send_button.setToolTip(self.tr("This campaign has been sent. To send it again, create a new "
+                                            "campaign from the same template.") if line.state == "done" else "")
         self.test_button.setEnabled(not sending and line.kind == "campaign")
+        draft = line.state == "draft"
+        self.edit_button.setEnabled(draft and line.kind == "campaign")
+        self.edit_button.setToolTip(self.tr("Change the draft's subject, text and list, with the preview.") if draft
+                                    else self.tr("Only a draft can be changed. Duplicate it to send a changed "
+                                                 "copy."))
+        self.rename_button.setEnabled(True)
+        self.duplicate_button.setEnabled(line.kind == "campaign")
+        self.delete_button.setEnabled(draft and not sending)
         self.resend_button.setEnabled(not sending and line.uncertain > 0)
         self.log_model.show_campaign(cid, self.state_filter.currentData())
+
+    def _another_campaign_shown(self) -> None:
+        """What belonged to the campaign shown before goes: its send's bar and figures (unless a
+        send is running), its message and the recipient filter chosen for it."""
+        if self.job is None:
+            self.progress.reset()
+            self.message.clear()
+        self.summary.clear()
+        self.preflight.clear()
+        if self.state_filter.currentIndex() != 0:
+            self.state_filter.blockSignals(True)
+            self.state_filter.setCurrentIndex(0)  # Everyone
+            self.state_filter.blockSignals(False)
 
     def _show_summary(self) -> None:
         """Counts come from a background job: for a draft they mean checking every list member.
@@ -330,6 +404,77 @@ class CampaignsPage(QWidget):
             self.log_model.show_campaign(self.campaign_id, self.state_filter.currentData())
 
     # -- actions -------------------------------------------------------------------------------
+    def campaign_actions(self) -> tuple[QPushButton, ...]:
+        return (self.edit_button, self.rename_button, self.duplicate_button, self.delete_button)
+
+    def _history_menu(self, pos) -> None:
+        index = self.history.indexAt(pos)
+        line = self.history_model.line_at(index.row()) if index.isValid() else None
+        if line is None:
+            return
+        if line.id != self.campaign_id:
+            self.select_campaign(line.id)
+        menu = QMenu(self.history)
+        for b in self.campaign_actions():
+            action = menu.addAction(b.text())
+            action.setEnabled(b.isEnabled())
+            action.triggered.connect(b.click)
+        menu.exec(self.history.viewport().mapToGlobal(pos))
+        menu.deleteLater()
+
+    def _current_name(self) -> str:
+        line = self.history_model.line_at(self.history_model.row_of(self.campaign_id))
+        return line.name if line is not None else ""
+
+    def edit_current(self) -> None:
+        if self.campaign_id is None or not self.edit_button.isEnabled():
+            return
+        from ..dialogs.composer import ComposerDialog
+
+        self.composer = ComposerDialog(self.ctx, campaign_id=self.campaign_id, parent=self)
+        self.composer.open()
+
+    def rename_current(self) -> None:
+        if self.campaign_id is None:
+            return
+        name = self.prompts.text(self, self.tr("Rename campaign"), self.tr("New name:"), self._current_name())
+        if name is None:
+            return
+        try:
+            campaign_service.rename_campaign(self.app, self.campaign_id, name)
+        except campaign_service.CampaignError as exc:
+            self.prompts.error(self, self.tr("Rename campaign"), str(exc))
+            return
+        self.ctx.events.campaigns_changed.emit()
+
+    def duplicate_current(self) -> None:
+        if self.campaign_id is None:
+            return
+        try:
+            new_id = campaign_service.duplicate_campaign(self.app, self.campaign_id)
+        except campaign_service.CampaignError as exc:
+            self.prompts.error(self, self.tr("Duplicate campaign"), str(exc))
+            return
+        self.campaign_id = new_id
+        self.ctx.events.campaigns_changed.emit()
+        self.ctx.events.status_message.emit(self.tr("Created the draft “{}”.").format(self._current_name()))
+
+    def delete_current(self) -> None:
+        if self.campaign_id is None or self.job is not None:
+            return
+        name = self._current_name()
+        if not self.prompts.confirm(self, self.tr("Delete campaign"),
+                                    self.tr("Delete the draft “{}”? It was never sent.").format(name)):
+            return
+        try:
+            campaign_service.delete_draft(self.app, self.campaign_id)
+        except campaign_service.CampaignError as exc:
+            self.prompts.error(self, self.tr("Delete campaign"), str(exc))
+            return
+        self.campaign_id = None
+        self.ctx.events.campaigns_changed.emit()
+        self.ctx.events.status_message.emit(self.tr("Deleted the draft “{}”.").format(name))
+
     def new_campaign(self) -> None:
         dialog = NewCampaignDialog(self.app, self)
         if dialog.exec() and dialog.campaign_id is not None:
@@ -338,7 +483,7 @@ class CampaignsPage(QWidget):
 
     def confirm_text(self, st: dict) -> str:
         n = st["queued"]
-        text = self.tr("Send “{name}” to {n:,} people now?").format(name=st["name"], n=n)
+        text = tr_n(self, "Send “{name}” to %n {person|people} now?", n).format(name=st["name"])
         if st["skipped"]:
             text += "\n\n" + self.tr("Left out: {}.").format(describe_skipped(st["skipped"]))
         if self.account.currentData() == "sandbox":
@@ -398,8 +543,13 @@ class CampaignsPage(QWidget):
     def _sent(self, result: dict) -> None:
         self.last_result = result
         if result.get("campaign") and result.get("kind", "confirmation") == "confirmation":
-            self.campaign_id = result["campaign"]
-        text = self.tr("{sent:,} sent, {failed:,} failed, {deferred:,} deferred.").format(**result)
+            self.campaign_id = self._shown_id = result["campaign"]  # its message stays shown
+        # This run only; the campaign's totals are in the summary above.
+        parts = [self.tr("{n:,} sent").format(n=result.get("sent", 0))]
+        for key, label in (("failed", self.tr("{n:,} failed")), ("deferred", self.tr("{n:,} deferred"))):
+            if result.get(key):
+                parts.append(label.format(n=result[key]))
+        text = self.tr("This send: {}.").format(", ".join(parts))
         if result.get("reason"):
             text += " " + result["reason"]
         self.message.setText(text)
@@ -411,6 +561,7 @@ class CampaignsPage(QWidget):
     def _ended(self) -> None:
         self.job = None
         self.progress.attach(None)
+        self.progress.reset()  # the summary shows the figures from now on
         self.control = None
         self.ctx.events.campaigns_changed.emit()
         self.ctx.events.contacts_changed.emit()  # hard bounces and confirmation requests change contacts
@@ -466,5 +617,5 @@ class CampaignsPage(QWidget):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         if answer == QMessageBox.StandardButton.Yes:
             n = resend_uncertain(self.app, self.campaign_id)
-            self.message.setText(self.tr("{n} messages will be sent again with the next Send.").format(n=n))
+            self.message.setText(tr_n(self, "%n {message|messages} will be sent again with the next Send.", n))
             self.ctx.events.campaigns_changed.emit()

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout,
 from ...services import sender_reports
 from ...services.campaigns import CampaignError, create_campaign
 from ...services.contact_lists import all_lists
+from ..plurals import tr_n
 
 
 class NewCampaignDialog(QDialog):
@@ -15,6 +16,7 @@ class NewCampaignDialog(QDialog):
         self.app = app
         self.campaign_id: int | None = None
         self.setWindowTitle(self.tr("New campaign"))
+        self.setMinimumWidth(460)  # the subject's hint and long list names fit
         form = QFormLayout(self)
         self.name = QLineEdit()
         self.name.setAccessibleName(self.tr("Campaign name"))
@@ -129,10 +131,6 @@ class ConfirmationRequestsDialog(QDialog):
             self.count.setText(self.tr("Nobody is due: every pending contact here has had their request and "
                                        "reminder, or is waiting for the reminder's day."))
         else:
-            if n == 1:
-                self.count.setText(self.tr("1 person receives a request now."))
-                self.send_button.setText(self.tr("Send to 1 person"))
-            else:
-                self.count.setText(self.tr("{n:,} people receive a request now.").format(n=n))
-                self.send_button.setText(self.tr("Send to {n:,} people").format(n=n))
+            self.count.setText(tr_n(self, "%n {person receives|people receive} a request now.", n))
+            self.send_button.setText(tr_n(self, "Send to %n {person|people}", n))
         self.send_button.setEnabled(bool(n))

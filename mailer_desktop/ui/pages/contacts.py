@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
@@ -33,10 +32,13 @@ from ...services import rights
 from ..context import UiContext
 from ..dialogs.contact_dialog import ContactDialog
 from ..models.contacts_model import COLUMNS, SORTABLE, STATUS_LABELS, ContactsModel
+from ..plurals import tr_n
+from ..prompts import Prompts
 from ..widgets.empty_state import EmptyState
+from ..widgets.tables import fit_columns, keep_room
 from . import contacts_export, contacts_request
 from .contacts_order import ListOrderLoader
-from .contacts_panels import DetailPanel, JobBar, ListsPanel, Prompts
+from .contacts_panels import DetailPanel, JobBar, ListsPanel
 
 SEARCH_DELAY_MS = 250
 SEARCHING_NOTE_MS = 300
@@ -97,7 +99,7 @@ class ContactsPage(QWidget):
         self.import_button.setToolTip(self.tr("Import contacts from a CSV, Excel or vCard file."))
         self.import_button.setVisible(_import_wizard_available())
         self.import_button.clicked.connect(self.open_import)
-        self.export_button = QPushButton(self.tr("Export…"))
+        self.export_button = QPushButton(self.tr("Export to CSV…"))
         self.export_button.setToolTip(self.tr(
             "Saves the contacts shown (this list, status and search) as a CSV file, which can be imported "
             "again unchanged."))
@@ -119,10 +121,10 @@ class ContactsPage(QWidget):
         self.count_label.setObjectName("contactCount")
         self.bulk_add = QPushButton(self.tr("Add to list…"))
         self.bulk_remove = QPushButton(self.tr("Remove from list…"))
-        self.bulk_unsubscribe = QPushButton(self.tr("Unsubscribe"))
+        self.bulk_unsubscribe = QPushButton(self.tr("Unsubscribe…"))
         self.bulk_unsubscribe.setToolTip(self.tr("Stops all mail to the selected contacts (global unsubscribe)."))
         self.bulk_erase = QPushButton(self.tr("Erase…"))
-        self.bulk_erase.setToolTip(self.tr("Deletes every personal datum of the selected contacts."))
+        self.bulk_erase.setToolTip(self.tr("Deletes all personal data of the selected contacts."))
         bulk.addWidget(self.count_label, 1)
         for b in (self.bulk_add, self.bulk_remove, self.bulk_unsubscribe, self.bulk_erase):
             b.setAccessibleName(self.tr("Selected contacts: {action}").format(action=b.text().rstrip("…")))
@@ -147,10 +149,11 @@ class ContactsPage(QWidget):
         header = self.table.horizontalHeader()
         self._sort_indicator = (0, Qt.SortOrder.AscendingOrder)
         header.sortIndicatorChanged.connect(self._sort_indicator_changed)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for col, width in enumerate((220, 150, 105, 140)):
-            header.resizeSection(col, width)
+        # the address takes the room left; a status and a date always show whole
+        fit_columns(self.table, stretch=0, values={2: [self.tr(v) for v in STATUS_LABELS.values()],
+                                                   4: ["2026-12-31"]}, widths={1: 130, 3: 120})
+        # a narrow window hides the date, then the lists, then the name before the address is cut
+        self._columns = keep_room(self.table, stretch=0, minimum=180, optional=[4, 3, 1])
 
         self.lists_panel = ListsPanel(self.app, self.prompts)
         self.detail = DetailPanel(self.app)
@@ -158,13 +161,13 @@ class ContactsPage(QWidget):
         splitter.addWidget(self.lists_panel)
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
-        self.lists_panel.setMinimumWidth(190)
+        self.lists_panel.setMinimumWidth(200)
         self.lists_panel.setMaximumWidth(280)
-        self.detail.setMinimumWidth(340)
+        self.detail.setMinimumWidth(275)
         splitter.setChildrenCollapsible(False)
         for index, stretch in enumerate((0, 1, 0)):
             splitter.setStretchFactor(index, stretch)
-        splitter.setSizes([200, 640, 340])
+        splitter.setSizes([200, 660, 300])
         layout.addWidget(splitter, 1)
         self.job_bar = JobBar()
         layout.addWidget(self.job_bar)
@@ -197,9 +200,7 @@ class ContactsPage(QWidget):
         self.bulk_erase.clicked.connect(self.erase_selection)
         self.detail.edit_button.clicked.connect(self.edit_current)
         self.detail.confirm_button.clicked.connect(self.confirm_current)
-        self.detail.unsubscribe_button.clicked.connect(self.unsubscribe_current)
         self.detail.export_button.clicked.connect(self.export_current)
-        self.detail.erase_button.clicked.connect(self.erase_current)
         self.detail.request_button.clicked.connect(lambda: contacts_request.request_again(self))
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
         self._table_actions()
@@ -220,7 +221,7 @@ class ContactsPage(QWidget):
     def context_menu_actions(self) -> list[tuple[str, object]]:
         return [(self.tr("Add to list…"), self.add_selection_to_list),
                 (self.tr("Remove from list…"), self.remove_selection_from_list),
-                (self.tr("Unsubscribe"), self.unsubscribe_selection),
+                (self.tr("Unsubscribe…"), self.unsubscribe_selection),
                 (self.tr("Erase…"), self.erase_selection)]
 
     def _context_menu(self, pos) -> None:
@@ -286,7 +287,7 @@ class ContactsPage(QWidget):
 
     def _update_count(self) -> None:
         selected = self.selected_count()
-        text = self.tr("{n} contacts").format(n=f"{self.model.total:,}")
+        text = tr_n(self, "%n {contact|contacts}", self.model.total)
         if selected:
             text += " " + self.tr("({n} selected)").format(n=f"{selected:,}")
         if self.model.searching and not self._searching_note.isActive():
@@ -390,10 +391,6 @@ class ContactsPage(QWidget):
         if evidence is not None:
             self._change_one(consent.EV_CONFIRMED, evidence.strip())
 
-    def unsubscribe_current(self) -> None:
-        if self.detail.contact is not None:
-            self._change_one(consent.EV_UNSUBSCRIBED, self.tr("marked unsubscribed by the user"))
-
     def export_shown(self) -> None:
         contacts_export.export_shown(self)
 
@@ -413,17 +410,6 @@ class ContactsPage(QWidget):
             return path
 
         self._run(self.tr("Exporting"), work, lambda p: self.tr("Exported to {path}.").format(path=p))
-
-    def erase_current(self) -> None:
-        contact = self.detail.contact
-        if contact is None:
-            return
-        if not self.prompts.confirm(self, self.tr("Erase contact"), self.tr(
-                "Erase {email}? All personal data (fields, lists, consent trail, send and bounce history) is "
-                "deleted and cannot be restored. The address is kept only as a keyed hash on the suppression "
-                "list, so it is never added or mailed again.").format(email=contact.email)):
-            return
-        self._erase([contact.id])
 
     # -- bulk actions ------------------------------------------------------------------------
     def _choose_list(self, title: str, create: bool) -> int | None:
@@ -449,7 +435,7 @@ class ContactsPage(QWidget):
         app = self.app
         self._run(self.tr("Adding to list"),
                   lambda progress: contact_service.add_to_list(app, list_id, ids, progress=progress),
-                  lambda n: self.tr("Added {n} contacts to the list.").format(n=n))
+                  lambda n: tr_n(self, "Added %n {contact|contacts} to the list.", n))
 
     def remove_selection_from_list(self) -> None:
         ids = self.selected_ids()
@@ -459,13 +445,20 @@ class ContactsPage(QWidget):
         app = self.app
         self._run(self.tr("Removing from list"),
                   lambda progress: contact_service.remove_from_list(app, list_id, ids, progress=progress),
-                  lambda n: self.tr("Removed {n} contacts from the list.").format(n=n))
+                  lambda n: tr_n(self, "Removed %n {contact|contacts} from the list.", n))
+
+    def _one_selected(self) -> str | None:
+        """The address of the only contact selected (None for several)."""
+        return self.detail.contact.email if self.selected_count() == 1 and self.detail.contact else None
 
     def unsubscribe_selection(self) -> None:
         n = self.selected_count()
-        if not n or not self.prompts.confirm(self, self.tr("Unsubscribe"), self.tr(
-                "Unsubscribe {n} contacts? They receive no campaigns again unless they confirm anew.")
-                .format(n=f"{n:,}")):
+        one = self._one_selected()
+        question = (self.tr("Unsubscribe {email}? They receive no campaigns again unless they confirm anew.")
+                    .format(email=one) if one else
+                    tr_n(self, "Unsubscribe %n {contact|contacts}? They receive no campaigns again unless they "
+                         "confirm anew.", n))
+        if not n or not self.prompts.confirm(self, self.tr("Unsubscribe"), question):
             return
         ids = self.selected_ids()
         app = self.app
@@ -473,20 +466,26 @@ class ContactsPage(QWidget):
         self._run(self.tr("Unsubscribing"),
                   lambda progress: contact_service.bulk_change_status(
                       app, ids, consent.EV_UNSUBSCRIBED, "gui", evidence=evidence, progress=progress),
-                  lambda k: self.tr("Unsubscribed {n} contacts.").format(n=k))
+                  lambda k: self.tr("Unsubscribed {email}.").format(email=one) if one and k == 1
+                  else tr_n(self, "Unsubscribed %n {contact|contacts}.", k))
 
     def erase_selection(self) -> None:
         n = self.selected_count()
-        if not n or not self.prompts.confirm(self, self.tr("Erase contacts"), self.tr(
-                "Erase {n} contacts? All their personal data is deleted and cannot be restored. Their "
-                "addresses stay only as keyed hashes on the suppression list.").format(n=f"{n:,}")):
+        one = self._one_selected()
+        question = (self.tr(
+            "Erase {email}? All personal data (fields, lists, consent trail, send and bounce history) is "
+            "deleted and cannot be restored. The address is kept only in a scrambled form on the "
+            "suppression list, so it is never added or mailed again.").format(email=one) if one else tr_n(
+            self, "Erase %n {contact|contacts}? All their personal data is deleted and cannot be restored. "
+            "Their addresses are kept only in a scrambled form on the suppression list, so they are never "
+            "added or mailed again.", n))
+        if not n or not self.prompts.confirm(self, self.tr("Erase contacts"), question):
             return
-        self._erase(self.selected_ids())
-
-    def _erase(self, ids: list[int]) -> None:
+        ids = self.selected_ids()
         app = self.app
         self._run(self.tr("Erasing"), lambda progress: rights.erase_many(app, ids, "gui", progress),
-                  lambda k: self.tr("Erased {n} contacts.").format(n=k))
+                  lambda k: self.tr("Erased {email}.").format(email=one) if one and k == 1
+                  else tr_n(self, "Erased %n {contact|contacts}.", k))
 
     def purge_unconfirmed(self, ask: bool = True) -> None:
         """On demand (ask=True) the file is compacted afterwards; the automatic run at start-up
@@ -498,4 +497,4 @@ class ContactsPage(QWidget):
         app = self.app
         self._run(self.tr("Removing old unconfirmed contacts"),
                   lambda progress: rights.purge_pending(app, progress=progress, compact_file=ask),
-                  lambda k: self.tr("Removed {n} unconfirmed contacts.").format(n=k))
+                  lambda k: tr_n(self, "Removed %n unconfirmed {contact|contacts}.", k))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..plurals import tr_n
+
 
 def suggested_name(list_name: str | None) -> str:
     """contacts.csv, or the list's name made safe for a file name."""
@@ -30,4 +32,4 @@ def export_shown(page) -> None:
         return importing.export_contacts_csv(app, path, query, progress)
 
     page._run(page.tr("Exporting contacts"), work,
-              lambda n: page.tr("Exported {n} contacts to {path}.").format(n=f"{n:,}", path=path))
+              lambda n: tr_n(page, "Exported %n {contact|contacts} to {path}.", n).format(path=path))

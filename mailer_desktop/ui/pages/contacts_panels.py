@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -28,39 +26,10 @@ from ...services import contacts as contact_service
 from ...services import rights
 from ...services.contacts import Contact
 from ..background_read import LatestRead
+from ..labels import channel_label, event_label, field_label
 from ..models.contacts_model import STATUS_HELP, STATUS_LABELS
+from ..prompts import Prompts
 from . import contacts_request
-
-
-class Prompts:
-    """Every modal question the page asks, in one place (tests replace it with scripted answers)."""
-
-    def text(self, parent: QWidget, title: str, label: str, default: str = "") -> str | None:
-        value, ok = QInputDialog.getText(parent, title, label, text=default)
-        return value if ok else None
-
-    def item(self, parent: QWidget, title: str, label: str, items: list[str], editable: bool = True) -> str | None:
-        value, ok = QInputDialog.getItem(parent, title, label, items, 0, editable)
-        return value if ok and value.strip() else None
-
-    def confirm(self, parent: QWidget, title: str, text: str) -> bool:
-        answer = QMessageBox.question(parent, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                      QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
-
-    def error(self, parent: QWidget, title: str, text: str) -> None:
-        QMessageBox.warning(parent, title, text)
-
-    def save_path(self, parent: QWidget, title: str, suggested: str, filters: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
-        return path or None
-
-    def open_path(self, parent: QWidget, title: str, filters: str) -> str | None:
-        path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
-        return path or None
-
-    def run_dialog(self, dialog) -> bool:
-        return bool(dialog.exec())
 
 
 class JobBar(QWidget):
@@ -137,7 +106,11 @@ class ListsPanel(QWidget):
         self.delete_button = QPushButton(self.tr("Delete…"))
         self.delete_button.setToolTip(self.tr("Deletes the list only; its contacts stay."))
         buttons = QHBoxLayout()
+        buttons.setSpacing(4)
         for b in (self.new_button, self.rename_button, self.delete_button):
+            b.setMinimumWidth(0)  # three fit a narrow panel: as wide as their words
+            b.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+            b.setStyleSheet("QPushButton { padding: 3px 6px; }")
             buttons.addWidget(b)
         layout.addWidget(title)
         layout.addWidget(self.view, 1)
@@ -254,9 +227,19 @@ def _table(headers: list[str], name: str) -> QTableWidget:
     table.verticalHeader().hide()
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
+    table.setWordWrap(False)
+    table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # every cell has its whole text as tooltip
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
     return table
+
+
+def _fit(table: QTableWidget, longest: int = 240) -> None:
+    """Columns as wide as their content, none wider than ``longest`` pixels (the rest elides)."""
+    table.resizeColumnsToContents()
+    for col in range(table.columnCount() - 1):
+        table.setColumnWidth(col, min(table.columnWidth(col), longest))
 
 
 def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
@@ -266,6 +249,7 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
             item = QTableWidgetItem(value)
             item.setToolTip(value)
             table.setItem(r, c, item)
+    _fit(table)
 
 
 class DetailPanel(QWidget):
@@ -298,24 +282,22 @@ class DetailPanel(QWidget):
         self.confirm_button = QPushButton(self.tr("Record confirmation…"))
         self.confirm_button.setToolTip(self.tr("Only a new, recorded confirmation makes an unsubscribed, bounced "
                                                "or complained contact mailable again."))
-        self.unsubscribe_button = QPushButton(self.tr("Unsubscribe"))
-        self.export_button = QPushButton(self.tr("Export…"))
+        self.export_button = QPushButton(self.tr("Export their data…"))
         self.export_button.setToolTip(self.tr("Everything held about this person, as a JSON file (GDPR access "
                                               "and portability)."))
         self.request_button = QPushButton(self.tr("Ask to confirm…"))
         self.request_button.setToolTip(self.tr("A confirmation request to this person now. Someone who opted out "
                                                "gets one only when they asked to come back; their reply to it "
                                                "confirms them."))
-        self.erase_button = QPushButton(self.tr("Erase…"))
-        self.erase_button.setToolTip(self.tr("Delete all personal data of this person. Their address stays only "
-                                             "as a keyed hash on the suppression list so it is never added again."))
+        # Unsubscribe and Erase act on the selection (one person or many) from the bar above
+        # the table, its context menu and the Delete key: one place, one behaviour.
         rows = (QHBoxLayout(), QHBoxLayout())
-        for b in (self.edit_button, self.confirm_button, self.unsubscribe_button):
+        for b in (self.edit_button, self.confirm_button):
             rows[0].addWidget(b)
-        for b in (self.request_button, self.export_button, self.erase_button):
+        for b in (self.request_button, self.export_button):
             rows[1].addWidget(b)
-        rows[1].addStretch(1)
         for r in rows:
+            r.addStretch(1)
             layout.addLayout(r)
 
         self.tabs = QTabWidget()
@@ -329,8 +311,7 @@ class DetailPanel(QWidget):
 
     def show_contact(self, contact: Contact | None) -> None:
         self.contact = contact
-        for b in (self.edit_button, self.confirm_button, self.unsubscribe_button, self.export_button,
-                  self.erase_button, self.request_button):
+        for b in (self.edit_button, self.confirm_button, self.export_button, self.request_button):
             b.setEnabled(contact is not None)
         self.request_button.setText(contacts_request.button_text(self, contact.status if contact else None))
         if contact is None:
@@ -340,7 +321,6 @@ class DetailPanel(QWidget):
             _fill(self.trail, [])
             _fill(self.history, [])
             return
-        self.unsubscribe_button.setEnabled(contact.status not in consent.OPTED_OUT)
         self.request_button.setEnabled(contact.status != consent.CONFIRMED)
         self.title.setText(f"<b>{_esc(contact.email)}</b><br>{_esc(contact.name)}")
         self.facts["status"].setText(self.tr(STATUS_LABELS.get(contact.status, contact.status)))
@@ -352,10 +332,10 @@ class DetailPanel(QWidget):
         self.facts["lists"].setText(", ".join(contact.lists) or "–")
         self.facts["source"].setText(contact.source or "–")
         self.facts["added"].setText(contact.created_at.replace("T", " ").rstrip("Z"))
-        self.facts["fields"].setText("; ".join(f"{k}: {v}" for k, v in contact.fields.items()) or "–")
+        self.facts["fields"].setText("; ".join(f"{field_label(k)}: {v}" for k, v in contact.fields.items()) or "–")
         events = contact_service.consent_trail(self.app, contact.id)
-        _fill(self.trail, [[e.at.replace("T", " ").rstrip("Z"), e.kind, e.channel,
-                            f"{e.status_before or '–'} → {e.status_after or '–'}", e.evidence, e.wording]
+        _fill(self.trail, [[e.at.replace("T", " ").rstrip("Z"), event_label(e.kind), channel_label(e.channel),
+                            f"{_status(e.status_before)} → {_status(e.status_after)}", e.evidence, e.wording]
                            for e in reversed(events)])
         history = rights.person_history(self.app, contact.id)
         rows = [[d.get("finished_at") or d.get("queued_at") or "", self.tr("Campaign “{c}”: {s}").format(
@@ -367,6 +347,10 @@ class DetailPanel(QWidget):
                   m.get("outcome") or m.get("subject") or ""] for m in history["inbox_messages"]]
         rows.sort(key=lambda r: r[0], reverse=True)
         _fill(self.history, [[r[0].replace("T", " ").rstrip("Z"), r[1], r[2]] for r in rows])
+
+
+def _status(status: str | None) -> str:
+    return QCoreApplication.translate("status", STATUS_LABELS.get(status, status)) if status else "–"
 
 
 def _esc(text: str) -> str:

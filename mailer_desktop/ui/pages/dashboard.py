@@ -7,8 +7,8 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -16,8 +16,10 @@ from PySide6.QtWidgets import (
 )
 
 from ...services import dashboard, inbox_status
+from ...services.next_step import next_step
 from ..context import UiContext
 from ..widgets.charts import STATUS_COLOURS, BarChart, StackedBar
+from ..widgets.tables import fit_columns
 
 STATUS_LABELS = {
     "confirmed": "Confirmed",
@@ -63,6 +65,25 @@ class DashboardPage(QWidget):
         layout.setContentsMargins(18, 14, 18, 14)
         layout.setSpacing(10)
 
+        # the next step of the journey (set-up, contacts, confirmation, template, campaign)
+        self.next_box = QFrame()
+        self.next_box.setObjectName("nextStep")
+        self.next_box.setStyleSheet("QFrame#nextStep { background: palette(alternate-base); "
+                                    "border: 1px solid palette(highlight); border-radius: 8px; }")
+        next_row = QHBoxLayout(self.next_box)
+        next_row.setContentsMargins(12, 8, 12, 8)
+        self.next_label = QLabel("")
+        self.next_label.setWordWrap(True)
+        self.next_label.setAccessibleName(self.tr("Next step"))
+        self.next_button = QPushButton("")
+        self.next_button.setDefault(True)
+        self.next_button.clicked.connect(self.take_next_step)
+        next_row.addWidget(self.next_label, 1)
+        next_row.addWidget(self.next_button)
+        self.next_box.hide()
+        self.next = None
+        layout.addWidget(self.next_box)
+
         cards = QGridLayout()
         self.cards: dict[str, QLabel] = {}
         for col, (key, title) in enumerate((
@@ -81,9 +102,7 @@ class DashboardPage(QWidget):
         self.warnings.setObjectName("warnings")
         self.warnings.setWordWrap(True)
         self.warnings.setTextFormat(Qt.TextFormat.RichText)
-        self.warnings.setStyleSheet(
-            "QLabel#warnings { background: #fff4d6; color: #4a3b00; border: 1px solid #e8c96a;"
-            " border-radius: 6px; padding: 6px 10px; }")
+        self._warning_style()
         layout.addWidget(self.warnings)
 
         layout.addWidget(_section(self.tr("Contacts by consent state")))
@@ -107,7 +126,8 @@ class DashboardPage(QWidget):
         self.table.setAccessibleName(self.tr("Campaign results"))
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.table, stretch=0, values={c: ["1,000,000 (100.0%)"] for c in (3, 5, 6)},
+                    widths={1: 70, 2: 70, 4: 90})
         self.table.setAlternatingRowColors(True)
         layout.addWidget(self.table, 1)
 
@@ -116,9 +136,27 @@ class DashboardPage(QWidget):
 
         self._reading = self._again = False
         self.overview = None
-        for signal in (ctx.events.contacts_changed, ctx.events.campaigns_changed, ctx.events.inbox_changed):
+        for signal in (ctx.events.contacts_changed, ctx.events.campaigns_changed, ctx.events.inbox_changed,
+                       ctx.events.settings_changed, ctx.events.templates_changed):
             signal.connect(self.refresh)
         self.refresh()
+
+    def _warning_style(self) -> None:
+        """Amber on light, dark amber on dark: the warnings read in both themes."""
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance()
+        dark = bool(app.property("mailerDarkTheme")) if app is not None else False
+        back, text, line = ("#3b3115", "#f3dfa2", "#7a6322") if dark else ("#fff4d6", "#4a3b00", "#e8c96a")
+        self.warnings.setStyleSheet(f"QLabel#warnings {{ background: {back}; color: {text}; border: 1px solid "
+                                    f"{line}; border-radius: 6px; padding: 6px 10px; }}")
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        from PySide6.QtCore import QEvent
+
+        if event.type() == QEvent.Type.PaletteChange:
+            self._warning_style()
+        super().changeEvent(event)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
         self.refresh()
@@ -132,8 +170,27 @@ class DashboardPage(QWidget):
             return
         self._reading, self._again = True, False
         app = self.ctx.app
-        self.ctx.jobs.run(lambda progress: (dashboard.overview(app), inbox_status.reminder(app)[0]),
+        self.ctx.jobs.run(lambda progress: (dashboard.overview(app), inbox_status.reminder(app)[0], next_step(app)),
                           name="overview", on_result=self._show, on_ended=self._read_ended)
+
+    def take_next_step(self) -> None:
+        """The button of the next-step box: the assistant, the import, the page that does it."""
+        if self.next is None:
+            return
+        window = self.window()
+        key = self.next.key
+        if key == "setup" and hasattr(window, "open_setup_assistant"):
+            window.open_setup_assistant()
+            self.ctx.events.settings_changed.emit()
+            self.refresh()
+        elif key == "contacts" and hasattr(window, "open_import_wizard"):
+            window.open_import_wizard()
+        elif key == "campaign" and hasattr(window, "new_campaign"):
+            window.new_campaign()
+        elif key == "confirm" and hasattr(window, "show_page"):
+            window.show_page("campaigns").send_confirmation_requests()
+        else:
+            self.ctx.events.navigate.emit({"confirm": "campaigns", "template": "templates"}.get(key, "contacts"))
 
     @property
     def busy(self) -> bool:
@@ -146,8 +203,13 @@ class DashboardPage(QWidget):
             self.refresh()
 
     def _show(self, figures) -> None:
-        ov, inbox_text = figures
+        ov, inbox_text, step = figures
         self.overview = ov
+        self.next = step
+        self.next_box.setVisible(step is not None)
+        if step is not None:
+            self.next_label.setText(self.tr(step.text))
+            self.next_button.setText(self.tr(step.action))
         self.cards["total"].setText(f"{ov.total_contacts:,}")
         self.cards["confirmed"].setText(f"{ov.by_status.get('confirmed', 0):,}")
         self.cards["pending"].setText(f"{ov.by_status.get('pending', 0):,}")

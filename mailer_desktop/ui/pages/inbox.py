@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services import contacts, inbox_processor, inbox_status
+from ...services import contacts, inbox_processor, inbox_status, sandbox_replies
 from ...services.oauth_tokens import sign_in_needed
 from ..context import UiContext
+from ..plurals import tr_n
+from ..prompts import Prompts
 from ..widgets.empty_state import EmptyState
 
 KIND_LABELS = {
@@ -56,6 +58,8 @@ class InboxPage(QWidget):
         self.ctx = ctx
         self.job = None
         self.last_report = None
+        self.last_error = ""
+        self.prompts = Prompts()
         layout = QVBoxLayout(self)
 
         bar = QHBoxLayout()
@@ -84,12 +88,21 @@ class InboxPage(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setObjectName("inboxSummary")
         layout.addWidget(self.summary)
+        self.trust_button = QPushButton(self.tr("Trust this certificate…"))
+        self.trust_button.setToolTip(self.tr("Shows the certificate your mail server presents and its "
+                                             "fingerprint; trusts exactly that one for this account."))
+        self.trust_button.clicked.connect(self.trust_certificate)
+        self.trust_button.hide()
+        trust_row = QHBoxLayout()
+        trust_row.addWidget(self.trust_button)
         self.sign_in_button = QPushButton()  # an OAuth2 mailbox whose sign-in was refused
         self.sign_in_button.setVisible(False)
         self.sign_in_button.clicked.connect(self.sign_in_again)
         self.sign_in_account: str | None = None
         self.open_url = None  # how the sign-in window shows the provider's page (None: the system browser)
-        layout.addWidget(self.sign_in_button, 0, Qt.AlignmentFlag.AlignLeft)
+        trust_row.addWidget(self.sign_in_button)
+        trust_row.addStretch(1)
+        layout.addLayout(trust_row)
 
         self.empty = EmptyState(
             self.tr("Nothing processed yet"),
@@ -197,9 +210,8 @@ class InboxPage(QWidget):
                 self.review.setItem(r, c, cell)
         n = len(self.review_items)
         if n:
-            waiting = self.tr("1 message needs") if n == 1 else self.tr("{n} messages need").format(n=n)
-            self.review_label.setText(waiting + self.tr(
-                " your decision (the third column says why). Choose the contact, then decide."))
+            self.review_label.setText(tr_n(self, "%n {message needs|messages need} your decision (the third column "
+                                               "says why). Choose the contact, then decide.", n))
         else:
             self.review_label.setText(self.tr("No replies wait for a decision."))
         rows = inbox_status.recent(app)
@@ -213,20 +225,38 @@ class InboxPage(QWidget):
         self.empty.setVisible(not has_any)
         self.splitter.setVisible(has_any)
         text, _urgent = inbox_status.reminder(app)
-        if self.last_report is None:
+        if self.last_report is None and not self.last_error:  # a failure stays shown until the next run
             self.summary.setText(text)
 
     # -- processing ------------------------------------------------------------------------
     def process_inbox(self) -> None:
+        app = self.ctx.app
+        in_sandbox = sandbox_replies.waiting(app)
         if self.account.count() == 0:
-            self.choose_files()
+            choices = [("setup", self.tr("Set up a mailbox…")), ("files", self.tr("Pick mail files…"))]
+            text = self.tr("No mailbox for returned mail is set up yet. Set one up (IMAP, on the Accounts tab of "
+                           "Settings), or pick mail files saved from your mail program.")
+            if in_sandbox:
+                choices.insert(0, ("sandbox", self.tr("Process the sandbox's replies ({n})").format(n=in_sandbox)))
+                text += "\n\n" + tr_n(self, "%n {reply|replies} written on the Sandbox page {waits|wait}.", in_sandbox)
+            choice = self.prompts.choose(self, self.tr("Process inbox"), text, choices)
+            if choice == "files":
+                self.choose_files()
+            elif choice == "setup":
+                self.ctx.events.navigate.emit("settings")
+                self.ctx.events.status_message.emit(self.tr(
+                    "Add the mailbox your replies and bounces go to on the Accounts tab (IMAP)."))
+            elif choice == "sandbox":
+                self._start(lambda progress: sandbox_replies.process(app, progress),
+                            self.tr("Processing the sandbox's replies…"))
             return
         account = self.account.currentText()
-        app = self.ctx.app
 
         def work(progress):
             report = inbox_processor.import_imap(app, account, progress=progress)
             inbox_status.record_run(app, whole_mailbox=True)
+            if sandbox_replies.waiting(app):  # replies written on the Sandbox page, too
+                sandbox_replies.process(app, progress, into=report)
             return report
 
         self._start(work, self.tr("Fetching from {account}…").format(account=account))
@@ -251,9 +281,11 @@ class InboxPage(QWidget):
             inbox_status.record_run(app, whole_mailbox=False)
             return report
 
-        self._start(work, self.tr("Processing {n} item(s)…").format(n=len(paths)))
+        self._start(work, tr_n(self, "Processing %n {item|items}…", len(paths)))
 
     def _start(self, work, text: str) -> None:
+        self.last_error = ""
+        self.trust_button.hide()
         self.summary.setText(text)
         self.progress.setRange(0, 0)
         self.job = self.ctx.jobs.run(work, name="process inbox", on_result=self._done, on_error=self._failed,
@@ -278,10 +310,10 @@ class InboxPage(QWidget):
         if report.unchanged:
             parts.append(self.tr("{n} seen before (nothing changed)").format(n=report.unchanged))
         if report.review:
-            parts.append(self.tr("{n} need your decision").format(n=report.review))
+            parts.append(tr_n(self, "%n {needs|need} your decision", report.review))
         if report.not_mail:
-            parts.append(self.tr("{n} file(s) skipped: not mail messages ({names})").format(
-                n=len(report.not_mail), names=", ".join(Path(p).name for p in report.not_mail[:5])
+            parts.append(tr_n(self, "%n {file|files} skipped: not mail ({names})", len(report.not_mail)).format(
+                names=", ".join(Path(p).name for p in report.not_mail[:5])
                 + ("…" if len(report.not_mail) > 5 else "")))
         text = "; ".join(parts) + (f" — {kinds}" if kinds else "") + "."
         if report.warnings:
@@ -289,7 +321,11 @@ class InboxPage(QWidget):
         self.summary.setText(text)
 
     def _failed(self, message: str) -> None:
+        self.last_error = message
         self.summary.setText("✖ " + message)
+        # a server whose certificate no authority vouches for (a small business's own): offer to
+        # trust exactly that certificate, after showing it — never to ignore certificate errors
+        self.trust_button.setVisible("inbox trust-cert" in message and "certificate" in message)
         self.sign_in_account = sign_in_needed(message)
         if self.sign_in_account:
             self.sign_in_button.setText(self.tr("Sign in to {name} again…").format(name=self.sign_in_account))
@@ -309,6 +345,33 @@ class InboxPage(QWidget):
         dialog.signed_in.connect(lambda _acc: (self.sign_in_button.setVisible(False), self.process_inbox()))
         dialog.open()
         dialog.start()
+
+    def trust_certificate(self) -> None:
+        account, app = self.account.currentText(), self.ctx.app
+        if not account:
+            return
+        self.trust_button.setEnabled(False)
+        self.ctx.jobs.run(lambda progress: inbox_processor.trust_certificate(app, account), name="certificate",
+                          on_result=lambda found: self._confirm_trust(account, found[0]),
+                          on_error=self._failed, on_ended=lambda: self.trust_button.setEnabled(True))
+
+    def _confirm_trust(self, account: str, cert) -> None:
+        question = self.tr(
+            "The mail server of {account} shows this certificate:\n{described}\n\nSHA-256 fingerprint:\n{fp}\n\n"
+            "Compare it with the fingerprint your mail server shows (ask whoever runs it). Trust exactly this "
+            "certificate for {account}? If the server's certificate changes, the connection is refused until you "
+            "trust the new one.").format(account=account, described=cert.describe(), fp=cert.fingerprint)
+        if not self.prompts.confirm(self, self.tr("Trust this certificate"), question):
+            return
+        app, fp = self.ctx.app, cert.fingerprint
+
+        def trusted(_found) -> None:
+            self.trust_button.hide()
+            self.summary.setText(self.tr("The certificate is trusted for {account}. Process inbox again.")
+                                 .format(account=account))
+
+        self.ctx.jobs.run(lambda progress: inbox_processor.trust_certificate(app, account, fp),
+                          name="trust certificate", on_result=trusted, on_error=self._failed)
 
     def _cancelled(self) -> None:
         self.summary.setText(self.tr("Cancelled. Mail processed before the cancel stays processed."))

@@ -48,6 +48,11 @@ class SettingsPage(QWidget):
             self.tabs.addTab(_scrolled(widget), self.tr(group))
         for title, spec in EXTRA_TABS.items():
             self.tabs.addTab(_scrolled(_factory(spec)(ctx)), self.tr(title))
+        for i in range(self.tabs.count()):  # a tab that asks to be shown (Backups after a campaign)
+            area = self.tabs.widget(i)
+            signal = getattr(area.widget(), "show_me", None)
+            if signal is not None:
+                signal.connect(lambda i=i: self.tabs.setCurrentIndex(i))
 
 
 def _scrolled(widget: QWidget) -> QScrollArea:

@@ -26,8 +26,10 @@ from ...services import suppression
 from ...services.suppression import SuppressionError
 from ..context import UiContext
 from ..models.suppression_model import REASON_LABELS, SuppressionModel
+from ..plurals import tr_n
+from ..prompts import Prompts
 from ..widgets.empty_state import EmptyState
-from .contacts_panels import JobBar, Prompts
+from .contacts_panels import JobBar
 
 
 class SuppressionPage(QWidget):
@@ -128,7 +130,7 @@ class SuppressionPage(QWidget):
         everyone = self.model.total if not (self.model.search or self.model.reason) \
             else suppression.count_suppressions(self.app)
         self.stack.setCurrentIndex(0 if everyone == 0 else 1)
-        self.count_label.setText(self.tr("{n} entries").format(n=f"{self.model.total:,}"))
+        self.count_label.setText(tr_n(self, "%n {entry|entries}", self.model.total))
         self._update_buttons()
 
     def _update_buttons(self, *_) -> None:
@@ -172,8 +174,9 @@ class SuppressionPage(QWidget):
         entries = [e for e in (self.model.entry_at(r) for r in rows) if e is not None]
         if not entries:
             return
-        if not self.prompts.confirm(self, self.tr("Remove from the suppression list"), self.tr(
-                "Allow {n} entries again? Imports and sends will no longer skip them.").format(n=len(entries))):
+        if not self.prompts.confirm(self, self.tr("Remove from the suppression list"), tr_n(
+                self, "Allow %n {entry|entries} again? Imports and sends will no longer skip {it|them}.",
+                len(entries))):
             return
         removed, kept = 0, 0
         for entry in entries:
@@ -183,7 +186,7 @@ class SuppressionPage(QWidget):
                 kept += 1
         text = self.tr("Removed {n}.").format(n=removed)
         if kept:
-            text += " " + self.tr("{n} entries of erased people stay: they can never be removed.").format(n=kept)
+            text += " " + tr_n(self, "%n {entry|entries} of erased people {stays|stay}: they can never be removed.", kept)
         self.message.setText(text)
         self.model.refresh()
         self.ctx.events.contacts_changed.emit()

@@ -1,6 +1,7 @@
 """The Templates page: the user's templates, a preview of the selected one, and the composer.
 
-New templates start blank (HTML or Markdown) or from one of the starter templates; "New
+New templates start from blocks (the block editor), blank HTML or Markdown (the advanced
+mode), or from one of the starter templates, which open in the block editor; "New
 campaign from template" copies the template into a draft campaign for a chosen list and opens
 it in the composer.
 """
@@ -33,7 +34,7 @@ from ..dialogs.composer import ComposerDialog
 from ..widgets.empty_state import EmptyState
 from ..widgets.message_preview import MessagePreview
 
-FORMAT_LABELS = {"html": "HTML", "markdown": "Markdown"}
+FORMAT_LABELS = {"blocks": "Blocks", "html": "HTML", "markdown": "Markdown"}
 
 
 class TemplatesPage(QWidget):
@@ -46,13 +47,14 @@ class TemplatesPage(QWidget):
         QVBoxLayout(self).addWidget(self.stack)
         self.empty = EmptyState(
             self.tr("No templates yet"),
-            self.tr("A template is the look of your newsletter. Write it in HTML or in plain Markdown. The footer "
-                    "with your postal address and an unsubscribe link is added to every message automatically."),
+            self.tr("A template is the look of your newsletter: headings, text, pictures and buttons you put "
+                    "together as blocks. The footer with your postal address and an unsubscribe link is added "
+                    "to every message automatically."),
         )
         for starter in template_service.starter_templates():
             self.empty.add_button(self.tr("Start from “{0}”").format(starter.name),
                                   lambda _=False, s=starter: self.new_from_starter(s))
-        self.empty.add_button(self.tr("Blank Markdown template"), lambda: self.new_blank("markdown"), primary=True)
+        self.empty.add_button(self.tr("Blank template"), lambda: self.new_blank("blocks"), primary=True)
         self.stack.addWidget(self.empty)
         self.stack.addWidget(self._build_main())
         ctx.events.templates_changed.connect(self.refresh)
@@ -73,10 +75,13 @@ class TemplatesPage(QWidget):
         self.new_button = QPushButton(self.tr("New"))
         self.new_button.setAccessibleName(self.tr("New template"))
         menu = QMenu(self.new_button)
-        menu.addAction(self.tr("Blank HTML"), lambda: self.new_blank("html"))
-        menu.addAction(self.tr("Blank Markdown"), lambda: self.new_blank("markdown"))
+        menu.addAction(self.tr("Blank template (blocks)"), lambda: self.new_blank("blocks"))
         for starter in template_service.starter_templates():
             menu.addAction(self.tr("From “{0}”").format(starter.name), lambda s=starter: self.new_from_starter(s))
+        menu.addSeparator()
+        advanced = menu.addMenu(self.tr("Advanced"))
+        advanced.addAction(self.tr("Blank HTML"), lambda: self.new_blank("html"))
+        advanced.addAction(self.tr("Blank Markdown"), lambda: self.new_blank("markdown"))
         self.new_button.setMenu(menu)
         self.edit_button = QPushButton(self.tr("Edit…"))
         self.edit_button.clicked.connect(self.edit_selected)
@@ -111,7 +116,8 @@ class TemplatesPage(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for t in templates:
-            item = QListWidgetItem(f"{t.name}  ·  {FORMAT_LABELS.get(t.source_format, t.source_format)}")
+            shown = template_service.display_format(t.source_format, t.source)
+            item = QListWidgetItem(f"{t.name}  ·  {FORMAT_LABELS.get(shown, shown)}")
             item.setData(Qt.ItemDataRole.UserRole, t.id)
             self.list.addItem(item)
             if t.id == current:

@@ -42,7 +42,7 @@ class SendProgress(QWidget):
         self.resume_button.clicked.connect(self.resume)
         self.cancel_button.clicked.connect(self.cancel)
         self.attach(None)
-        self.bar.hide()  # shown from the first send on, then kept with its final figure
+        self.reset()  # shown while a send runs
 
     def attach(self, control: SendControl | None) -> None:
         self.control = control
@@ -52,8 +52,21 @@ class SendProgress(QWidget):
         self.cancel_button.setEnabled(running)
         if running:
             self.bar.show()
+            self.figures.show()
+            for b in (self.pause_button, self.resume_button, self.cancel_button):
+                b.show()
             self.bar.setRange(0, 0)
             self.figures.setText(self.tr("Starting…"))
+
+    def reset(self) -> None:
+        """Nothing running for what the page shows: no bar, no figures, no buttons (the page's
+        summary holds the campaign's figures)."""
+        self.bar.reset()
+        self.bar.hide()
+        self.figures.clear()
+        self.figures.hide()
+        for b in (self.pause_button, self.resume_button, self.cancel_button):
+            b.hide()
 
     def show_progress(self, done: int, total: int, text: str) -> None:
         if total > 0:

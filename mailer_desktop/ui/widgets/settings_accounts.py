@@ -160,7 +160,7 @@ class AccountSettings(QWidget):
         acc = self.current
         if acc is None:
             return
-        self.preset.setCurrentIndex(max(0, self.preset.findData(acc.preset)))
+        self.preset.setCurrentIndex(self.preset.findData(acc.preset))
         self.name.setText(acc.name)
         self.host.setText(acc.host)
         self.port.setValue(acc.port)
@@ -182,6 +182,8 @@ class AccountSettings(QWidget):
         for w in (self.preset, self.name, self.host, self.security, self.username, self.password, self.rate,
                   self.per_hour, self.per_day):
             w.setEnabled(not builtin)
+        if self.preset.findData(acc.preset) < 0:
+            self.preset.setCurrentIndex(max(0, self.preset.findData("other")))
         self.remove_button.setEnabled(not builtin)
         self.hint.setText(self.tr("The sandbox captures mail on this computer; see the Sandbox page.")
                           if builtin else self._preset_hint(acc.preset))
@@ -249,6 +251,12 @@ class AccountSettings(QWidget):
         self.client_id.setEnabled(not existing)
         self.form.setRowVisible(self.password, not oauth)
         self.sign_in_button.setVisible(bool(existing and self.current is not None and self.current.uses_oauth))
+        # the sandbox is no provider's account: no "Provider", no user name or password to show
+        builtin = bool(existing and self.current is not None and self.current.builtin)
+        self.form.setRowVisible(self.preset, not builtin)
+        self.form.setRowVisible(self.username, not builtin)
+        if builtin:
+            self.form.setRowVisible(self.password, False)
 
     def _values(self) -> dict:
         return {"host": self.host.text().strip(), "port": self.port.value(),
@@ -323,12 +331,8 @@ class AccountSettings(QWidget):
             self.message.setText(message)
 
         def probe_fn(progress):
-            if probe.is_sandbox:
-                from ...services.sandbox import SandboxServer, port_open
-
-                if not port_open(probe.host, probe.port):
-                    with SandboxServer.for_app(app, probe.port):
-                        return service.test_connection(app, probe, password=password, check_sender="")
+            if probe.is_sandbox:  # this data folder's sandbox, never whatever else listens on its port
+                return service.test_sandbox(app, probe)
             return service.test_connection(app, probe, password=password)
 
         self.ctx.jobs.run(probe_fn, name="test connection", on_result=done, on_error=failed,

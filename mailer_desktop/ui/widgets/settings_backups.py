@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from ...services import backup, keys_guard
 from ...services.backup_format import MIN_PASSPHRASE
 from ..context import UiContext
+from ..prompts import Prompts
 
 SCHEDULE_INTERVAL_MS = 60 * 60 * 1000  # look once an hour whether the daily backup is due
 FIRST_CHECK_MS = 2 * 60 * 1000  # not during start-up itself
@@ -61,11 +62,13 @@ class BackupScheduler(QObject):
     campaign has finished since the last backup (noticed through ``campaigns_changed``)."""
 
     backed_up = Signal(object)  # BackupInfo
+    passphrase_needed = Signal(int)  # a campaign finished, a backup is due, and no passphrase is stored
 
     def __init__(self, ctx: UiContext, parent: QObject | None = None):
         super().__init__(parent)
         self.ctx = ctx
         self._job = None
+        self._asked: set[int] = set()  # campaigns the user was asked about (once each)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.run_now)
         QTimer.singleShot(FIRST_CHECK_MS, self, self.run_now)
@@ -88,9 +91,19 @@ class BackupScheduler(QObject):
             campaign_id = backup.campaign_awaiting_backup(app)
         except Exception:  # a page mid-restore: the next change looks again
             return
-        if campaign_id is not None and app.settings.get("backup.after_campaign"):
-            self._start(lambda progress: backup.after_campaign(app, campaign_id, progress=progress),
-                        "backup after campaign")
+        if campaign_id is None or not app.settings.get("backup.after_campaign"):
+            return
+        try:
+            stored = backup.auto_passphrase(app) is not None
+        except Exception:  # no usable keyring: the Backups tab says so
+            stored = False
+        if not stored:
+            if campaign_id not in self._asked:
+                self._asked.add(campaign_id)
+                self.passphrase_needed.emit(campaign_id)
+            return
+        self._start(lambda progress: backup.after_campaign(app, campaign_id, progress=progress),
+                    "backup after campaign")
 
     def _done(self, info) -> None:
         if info is not None:
@@ -105,19 +118,27 @@ class BackupScheduler(QObject):
 
 
 class BackupSettings(QWidget):
+    show_me = Signal()  # the Settings page brings this tab to the front
+
     def __init__(self, ctx: UiContext, parent: QWidget | None = None, *, schedule: bool = True):
         super().__init__(parent)
         self.ctx = ctx
+        self.prompts = Prompts()
         self.job = None
         outer = QVBoxLayout(self)
+        self.auto_label = QLabel("")  # what is on, and what it needs
+        self.auto_label.setObjectName("autoBackups")
+        self.auto_label.setWordWrap(True)
+        self.auto_label.setAccessibleName(self.tr("Automatic backups"))
+        outer.addWidget(self.auto_label)
 
         where = QGroupBox(self.tr("Where and when"))
         form = QFormLayout(where)
         self.folder_edit = QLineEdit()
         self.folder_edit.setAccessibleName(self.tr("Backup folder"))
         self.folder_edit.setPlaceholderText(str(ctx.app.paths.backups))
-        self.folder_edit.setToolTip(self.tr("A synced cloud folder works well. Empty: the 'backups' "
-                                            "folder inside the data folder (lost with the laptop)."))
+        self.folder_edit.setToolTip(self.tr("A synced cloud folder or a USB disk works well: somewhere that is "
+                                            "not lost with this computer. Empty: the folder shown."))
         choose = QPushButton(self.tr("Choose…"))
         choose.setAccessibleName(self.tr("Choose backup folder"))
         choose.clicked.connect(self._choose_folder)
@@ -212,6 +233,7 @@ class BackupSettings(QWidget):
         self.scheduler = BackupScheduler(ctx, self) if schedule else None
         if self.scheduler is not None:
             self.scheduler.backed_up.connect(lambda _info: self.refresh_list())
+            self.scheduler.passphrase_needed.connect(self.ask_for_passphrase)
         # The missing-keys check at start-up is the main window's (MainWindow.check_keys).
 
     # -- settings ---------------------------------------------------------------------------
@@ -230,8 +252,43 @@ class BackupSettings(QWidget):
         except Exception:  # KeyringUnavailable: automatic backups cannot run; say so
             stored = False
         self.stored_label.setText(self.tr("A passphrase for automatic backups is stored in the keyring.")
-                                  if stored else self.tr("No passphrase stored: automatic backups are off."))
+                                  if stored else self.tr("No passphrase stored."))
         self.forget_button.setEnabled(stored)
+        self._show_automatic(stored)
+
+    def _show_automatic(self, stored: bool) -> None:
+        """One sentence on what runs by itself, and what it still needs."""
+        s = self.ctx.app.settings
+        when = [w for w, on in ((self.tr("daily"), s.get("backup.daily")),
+                                (self.tr("after each campaign"), s.get("backup.after_campaign"))) if on]
+        folder = backup.backup_folder(self.ctx.app)
+        if not when:
+            text, style = self.tr("Automatic backups are off. Use Back up now, or tick when to back up."), ""
+        elif stored:
+            text = self.tr("Automatic backups are on: {when}, to {folder}.").format(
+                when=self.tr(" and ").join(when), folder=folder)
+            style = "color: #1b7f3b;"
+        else:
+            text = self.tr("Automatic backups ({when}) are waiting for a passphrase: type one below, tick "
+                           "“Remember it…” and Save. Until then nothing is backed up by itself.").format(
+                when=self.tr(" and ").join(when))
+            style = "color: #b3261e; font-weight: bold;"
+        self.auto_label.setText(text)
+        self.auto_label.setStyleSheet(style)
+
+    def ask_for_passphrase(self, campaign_id: int) -> None:
+        """A campaign finished and should be backed up, but no passphrase is stored: ask once."""
+        name = self.ctx.app.db.conn.execute("SELECT name FROM campaigns WHERE id = ?", (campaign_id,)).fetchone()
+        question = self.tr("“{name}” has been sent. Back up your data now? A backup needs a passphrase; "
+                           "stored in the keyring, it lets the next backups run by themselves.").format(
+            name=name[0] if name else campaign_id)
+        if not self.prompts.confirm(self.window(), self.tr("Back up after the campaign"), question):
+            return
+        self.ctx.events.navigate.emit("settings")
+        self.show_me.emit()
+        self.remember_check.setChecked(True)
+        self.passphrase_edit.setFocus()
+        self._say(self.tr("Type a passphrase twice, then Back up now (and Save to keep it for the next ones)."))
 
     def _choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Backup folder"), self.folder_edit.text())
@@ -270,7 +327,7 @@ class BackupSettings(QWidget):
     def forget_passphrase(self) -> None:
         backup.set_auto_passphrase(self.ctx.app, None)
         self._show_stored()
-        self._say(self.tr("The stored passphrase was removed; automatic backups are off."))
+        self._say(self.tr("The stored passphrase was removed."))
 
     # -- list ----------------------------------------------------------------------------------
     def refresh_list(self) -> None:
@@ -350,7 +407,8 @@ class BackupSettings(QWidget):
     def _backed_up(self, info) -> None:
         self.refresh_list()
         self._say(self.tr("Backup written: %s (%s).") % (info.path, human_size(info.size)))
-        self.ctx.events.status_message.emit(self.tr("Backup written: %s") % info.path.name)
+        if not self.isVisible():  # started from the File menu elsewhere: say it where the user is
+            self.ctx.events.status_message.emit(self.tr("Backup written: %s") % info.path.name)
 
     # -- restore --------------------------------------------------------------------------------
     def choose_backup_file(self) -> Path | None:

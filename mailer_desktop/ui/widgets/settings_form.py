@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -53,15 +54,33 @@ class SettingsForm(QWidget):
                 hint.setStyleSheet("color: palette(placeholder-text); margin-bottom: 8px;")
                 form.addRow("", hint)
         self.save_button = QPushButton(self.tr("Save"))
+        self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
         self.status = QLabel("")
-        outer.addWidget(self.save_button)
-        outer.addWidget(self.status)
+        row = QHBoxLayout()  # Save beside what it says, lit only when something was changed
+        row.addWidget(self.save_button)
+        row.addWidget(self.status, 1)
+        outer.addLayout(row)
+        for editor in self.editors.values():
+            for signal in ("currentIndexChanged", "toggled", "valueChanged", "textChanged"):
+                if hasattr(editor, signal):
+                    getattr(editor, signal).connect(self._edited)
+                    break
         outer.addStretch(1)
         self.load()
         ctx.events.settings_changed.connect(self._changed_elsewhere)
 
+    def _edited(self, *_) -> None:
+        if getattr(self, "_loading", False):
+            return
+        changed = self.values() != getattr(self, "_shown", None)
+        self.save_button.setEnabled(changed)
+        if changed:
+            self.status.setText("")
+
     def _editor(self, decl: Setting) -> QWidget:
+        if decl.key == "sending.default_account":  # one of the accounts, not free text (filled by load)
+            return QComboBox()
         if decl.choices:
             combo = QComboBox()
             for choice in decl.choices:
@@ -79,9 +98,31 @@ class SettingsForm(QWidget):
             return box
         return QLineEdit()
 
+    def _fill_accounts(self, combo: QComboBox) -> None:
+        from ...services.accounts import list_accounts
+
+        combo.blockSignals(True)
+        combo.clear()
+        for acc in list_accounts(self.ctx.app):
+            combo.addItem(self.tr("Sandbox (this computer only)") if acc.is_sandbox else acc.name, acc.name)
+        combo.blockSignals(False)
+
     def load(self) -> None:
+        self._loading = True
+        try:
+            self._load()
+        finally:
+            self._loading = False
+        self._shown = self.values()
+        self.save_button.setEnabled(False)
+
+    def _load(self) -> None:
         for key, editor in self.editors.items():
             value = self.ctx.app.settings.get(key)
+            if key == "sending.default_account":
+                self._fill_accounts(editor)
+                if editor.findData(value) < 0:  # an account removed meanwhile: show what is stored
+                    editor.addItem(str(value), value)
             if isinstance(editor, QComboBox):
                 editor.setCurrentIndex(max(0, editor.findData(value)))
             elif isinstance(editor, QCheckBox):
@@ -90,7 +131,6 @@ class SettingsForm(QWidget):
                 editor.setValue(value)
             else:
                 editor.setText(str(value))
-        self._shown = self.values()
 
     def _changed_elsewhere(self) -> None:
         """Saved somewhere else: shown here at once, unless this form holds unsaved edits."""

@@ -47,7 +47,11 @@ class SenderSettings(QWidget):
         form.addRow(self.tr("Postal address"), self.postal_edit)
         self.mailbox_edit = self._line(form, self.tr("Unsubscribe mailbox"), self.tr(
             "Receives unsubscribe and confirmation replies. Keep it working for at least 60 days after every send."))
-        self.plus_box = QCheckBox(self.tr("This mailbox supports plus-addressing (name+token@domain)"))
+        self.plus_box = QCheckBox(self.tr("Mail to name+anything@ my domain also reaches this mailbox"))
+        self.plus_box.setToolTip(self.tr(
+            "Then the unsubscribe and confirmation addresses carry each person's code (news+code@…), so "
+            "replies are matched even when the subject was changed. Leave it off when unsure: the code "
+            "then travels in the subject."))
         form.addRow("", self.plus_box)
         self.unsub_url_edit = self._line(form, self.tr("Unsubscribe web page (optional)"), self.tr(
             "An https address of your own unsubscribe form; {token} is replaced by the contact's token. Enables "

@@ -1,0 +1,86 @@
+"""The window at 1024×700: the columns that matter show whole (headers, statuses, campaign
+names, addresses), less important ones give way, and long text elides with its tooltip."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from mailer_desktop.services import contacts
+from mailer_desktop.services.campaigns import create_campaign
+from mailer_desktop.services.sender_identity import save_sender
+from mailer_desktop.ui.main_window import MainWindow
+from mailer_desktop.ui.models.contacts_model import STATUS_LABELS
+
+
+def _fits(view, col: int, text: str) -> bool:
+    return view.fontMetrics().horizontalAdvance(text) + 8 <= view.horizontalHeader().sectionSize(col)
+
+
+def _clipped_headers(view) -> list[str]:
+    header = view.horizontalHeader()
+    model = view.model()
+    out = []
+    for col in range(model.columnCount()):
+        if header.isSectionHidden(col):
+            continue
+        title = str(model.headerData(col, Qt.Orientation.Horizontal))
+        if header.fontMetrics().horizontalAdvance(title) + 8 > header.sectionSize(col):
+            out.append(title)
+    return out
+
+
+def _visible_width(view) -> int:
+    header = view.horizontalHeader()
+    return sum(header.sectionSize(c) for c in range(header.count()) if not header.isSectionHidden(c))
+
+
+@pytest.fixture
+def window(qtbot, app):
+    save_sender(app, name="Corner Bakery", from_address="news@bakery.example",
+                postal_address="12 Baker Street, Springfield", unsubscribe_mailbox="leave@bakery.example")
+    for i in range(30):
+        contacts.add_contact(app, f"amelie.garcia-fernandez.{i}@boulangerie-du-quartier.example",
+                             f"Amélie García Fernández {i}", lists=["Newsletter"], confirmed=i % 2 == 0,
+                             evidence="shop form")
+    create_campaign(app, "Christmas orders and the new year's opening hours", "News", "Newsletter",
+                    html="<p>Hello</p>")
+    w = MainWindow(app)
+    qtbot.addWidget(w)
+    w.resize(1024, 700)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def test_contacts_at_1024_by_700(qtbot, window):
+    page = window.show_page("contacts")
+    qtbot.waitUntil(lambda: page.model.total == 30, timeout=10000)
+    qtbot.wait(50)
+    table = page.table
+    assert _clipped_headers(table) == []
+    assert all(_fits(table, 2, label) for label in STATUS_LABELS.values())  # never "Pend" / "Conf"
+    assert table.horizontalHeader().sectionSize(0) >= 180
+    assert _visible_width(table) <= table.viewport().width() + 1
+    index = page.model.index(0, 0)
+    email = page.model.data(index)
+    assert page.model.data(index, Qt.ItemDataRole.ToolTipRole) == email  # elided text: whole in the tooltip
+    assert table.textElideMode() == Qt.TextElideMode.ElideMiddle
+
+
+def test_campaigns_at_1024_by_700(qtbot, window):
+    page = window.show_page("campaigns")
+    qtbot.waitUntil(lambda: not page.counting, timeout=10000)
+    history = page.history
+    assert _clipped_headers(history) == []
+    assert history.horizontalHeader().sectionSize(0) >= 140  # the name is not reduced to "…"
+    assert _visible_width(history) <= history.viewport().width() + 1
+    index = page.history_model.index(0, 0)
+    assert page.history_model.data(index, Qt.ItemDataRole.ToolTipRole).startswith(
+        "Christmas orders and the new year's opening hours")
+    assert _clipped_headers(page.log_view) == []
+    assert _visible_width(page.log_view) <= page.log_view.viewport().width() + 1
+
+    window.resize(1440, 900)  # room again: the columns given up come back
+    qtbot.waitUntil(lambda: not any(history.horizontalHeader().isSectionHidden(c)
+                                    for c in range(history.model().columnCount())), timeout=3000)
