@@ -93,3 +93,11 @@ def test_an_oauth_account_keeps_its_sign_in_and_fills_the_imap_side(app):
     app.secrets.set(f"oauth-tokens:{acc.id}", Tokens("a", "r", 1e12, 3600, "me@contoso.example").to_json())
     accounts.remove_account(app, "office")
     assert app.secrets.get(f"oauth-tokens:{acc.id}") is None
+
+
+def test_tokens_are_redacted_from_log_lines(app):
+    from mailer_desktop.secrets import redact
+    from mailer_desktop.services import oauth_tokens
+
+    oauth_tokens.save(app, 7, Tokens("access-token-value-1", "refresh-token-value-1", 1e12, 3600, "a@b.example"))
+    assert redact("got access-token-value-1 and refresh-token-value-1") == "got *** and ***"
