@@ -148,3 +148,18 @@ def test_no_client_id_says_where_to_put_one(app, monkeypatch):
     assert client_id(app, config, "office") == "from-env"
     app.settings.set("oauth.microsoft_client_id", "from-settings")
     assert client_id(app, config, "office") == "from-settings"
+
+
+def test_xoauth2_after_starttls_with_a_verified_certificate(app, provider, tmp_path):
+    from tls_certs import client_context, make_certs, server_context
+
+    ca, cert, key = make_certs(tmp_path / "certs")
+    with xoauth2_server(provider.introspection_url, tls_context=server_context(cert, key)) as srv:
+        account = accounts.add_account(app, "shop", host="127.0.0.1", port=srv.port, security="starttls",
+                                       username=USER, preset_key="oauth2", oauth=provider_config(provider))
+        accounts.sign_in(app, account, browser(USER, PASSWORD), timeout=30)
+        report = accounts.test_connection(app, "shop", check_sender=USER, tls_context=client_context(ca))
+        assert report.ok, report.message
+        assert "encrypted (TLS)" in report.steps and srv.handler.logins == [USER]
+        unverified = accounts.test_connection(app, "shop", check_sender=USER)
+        assert unverified.kind == "certificate" and srv.handler.logins == [USER]  # no token went out

@@ -89,11 +89,13 @@ class XOAuth2Handler(CountingHandler):
         return await super().handle_DATA(server, session, envelope)
 
 
-def xoauth2_server(introspection_url: str, **kwargs) -> Server:
-    """The sink on loopback without TLS (the client allows that only to this computer)."""
+def xoauth2_server(introspection_url: str, *, tls_context=None, **kwargs) -> Server:
+    """The sink on loopback; with ``tls_context`` it offers STARTTLS and AUTH only after it,
+    without one it runs in plain text (the client allows that only to this computer)."""
     import warnings
 
     warnings.filterwarnings("ignore", "Requiring AUTH while not requiring TLS", UserWarning)
     handler = XOAuth2Handler(introspection_url, **kwargs)
-    return Server(handler, auth_require_tls=False, auth_required=True,
-                  auth_exclude_mechanism=["LOGIN", "PLAIN"])
+    tls = {"tls_context": tls_context, "require_starttls": True} if tls_context is not None else {}
+    return Server(handler, auth_require_tls=tls_context is not None, auth_required=True,
+                  auth_exclude_mechanism=["LOGIN", "PLAIN"], **tls)
