@@ -163,3 +163,14 @@ def test_xoauth2_after_starttls_with_a_verified_certificate(app, provider, tmp_p
         assert "encrypted (TLS)" in report.steps and srv.handler.logins == [USER]
         unverified = accounts.test_connection(app, "shop", check_sender=USER)
         assert unverified.kind == "certificate" and srv.handler.logins == [USER]  # no token went out
+
+
+def test_oauthbearer_where_the_server_offers_only_that(app, provider):
+    with xoauth2_server(provider.introspection_url, mechanisms=("OAUTHBEARER",)) as srv:
+        account = _account(app, provider, srv.port)
+        accounts.sign_in(app, account, browser(USER, PASSWORD), timeout=30)
+        assert accounts.test_connection(app, "shop", check_sender=USER).ok
+        provider.revoke_access_tokens()  # refused with the error challenge: one refresh, then it works
+        report = accounts.test_connection(app, "shop", check_sender=USER)
+        assert report.ok, report.message
+        assert srv.handler.refused == 1 and srv.handler.logins == [USER, USER]
