@@ -158,8 +158,9 @@ async def authenticate_oauth(smtp: aiosmtplib.SMTP, ep: Endpoint) -> None:
         raise SmtpSetupError("timeout", f"Signing in to {ep.host} needs a new access token, but {exc}.") from None
     except aiosmtplib.SMTPResponseException as exc:
         if exc.code in (535, 454, 530, 534):
+            name = getattr(source, "account_name", ep.username)
             raise SmtpSetupError("signin", f"{ep.host} refused the OAuth2 sign-in of {ep.username} "
-                                 f"({exc.code} {exc.message.strip()}). Sign in again.") from None
+                                 f"({exc.code} {exc.message.strip()}). Sign in to {name} again.") from None
         raise
 
 

@@ -174,3 +174,13 @@ def test_oauthbearer_where_the_server_offers_only_that(app, provider):
         report = accounts.test_connection(app, "shop", check_sender=USER)
         assert report.ok, report.message
         assert srv.handler.refused == 1 and srv.handler.logins == [USER, USER]
+
+
+def test_a_server_that_refuses_even_a_fresh_token_asks_to_sign_in_again(app, provider, sink):
+    account = _account(app, provider, sink.port)
+    accounts.sign_in(app, account, browser(USER, PASSWORD), timeout=30)
+    provider.mail_access_withdrawn = True  # e.g. the administrator turned SMTP AUTH off for the mailbox
+    report = accounts.test_connection(app, "shop", check_sender=USER)
+    assert not report.ok and report.kind == "signin"
+    assert "refused the OAuth2 sign-in" in report.message and "Sign in to shop again" in report.message
+    assert provider.counts["refresh"] == 1 and sink.handler.refused == 2  # one refresh, not a loop
