@@ -105,3 +105,33 @@ def test_presets_without_a_client_id_or_without_oauth_say_what_to_do(cli, monkey
     assert code != 0 and "--client-id is for accounts that sign in with OAuth2" in err
     code, out, err = cli("account", "list", "--json")
     assert [json.loads(line)["name"] for line in out.splitlines()] == ["sandbox"]
+
+
+@pytest.mark.real_keyring
+def test_with_the_real_os_keyring_the_sign_in_lives_there_and_goes_with_the_account(tmp_path, provider, sink):
+    import os
+
+    from oauth_server import browser, provider_config
+
+    from mailer_desktop.services import accounts, oauth_tokens
+    from mailer_desktop.services.app import open_app
+
+    if os.environ.get("MAILER_DESKTOP_REAL_KEYRING") != "1":
+        pytest.skip("no real keyring session (./scripts/test starts gnome-keyring under dbus-run-session)")
+    home = tmp_path / "data"
+    app = open_app(home)  # the system's keyring (Secret Service)
+    try:
+        account = accounts.add_account(app, "shop", host="127.0.0.1", port=sink.port, security="none",
+                                       username=USER, preset_key="oauth2", oauth=provider_config(provider))
+        accounts.sign_in(app, account, browser(USER, PASSWORD), timeout=30)
+        import keyring
+
+        stored = keyring.get_password(app.secrets.service, oauth_tokens.secret_name(account.id))
+        assert provider.issued_refresh_tokens()[-1] in stored
+        assert accounts.test_connection(app, "shop", check_sender=USER).ok
+        for path in (p for p in home.rglob("*") if p.is_file()):
+            assert provider.issued_refresh_tokens()[-1].encode() not in path.read_bytes(), path
+        accounts.remove_account(app, "shop")
+        assert keyring.get_password(app.secrets.service, oauth_tokens.secret_name(account.id)) is None
+    finally:
+        app.close()
