@@ -138,3 +138,24 @@ def test_the_inbox_page_offers_to_sign_in_again_when_the_mailbox_refuses_the_sig
     qtbot.waitUntil(lambda: not page.sign_in_button.isVisible(), timeout=5000)
     assert fetched == [True]  # signed in, the mailbox is fetched again at once
     qtbot.waitUntil(lambda: page.ctx.jobs.active == [], timeout=10000)
+
+
+def test_a_provider_without_a_client_id_says_so_and_offers_the_password_route(qtbot, app, monkeypatch):
+    monkeypatch.delenv("MAILER_DESKTOP_GOOGLE_CLIENT_ID", raising=False)
+    w = AccountSettings(_ctx(app))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.mouseClick(w.new_button, LEFT)
+    w.preset.setCurrentIndex(w.preset.findData("gmail"))
+    w.preset.activated.emit(w.preset.currentIndex())
+    assert "No Google client ID is configured" in w.client_note.text() and "app password" in w.client_note.text()
+    qtbot.keyClicks(w.name, "gmail")
+    qtbot.keyClicks(w.username, "me@gmail.com")
+    qtbot.mouseClick(w.save_button, LEFT)
+    assert "No Google client ID is configured" in w.message.text()
+    assert [a.name for a in accounts.list_accounts(app)] == ["sandbox"]
+    qtbot.keyClicks(w.client_id, "my-desktop-client.apps.googleusercontent.com")
+    assert w.client_note.text() == ""
+    w.login.setCurrentIndex(w.login.findData("password"))  # or an app password
+    w.login.activated.emit(w.login.currentIndex())
+    assert w.client_note.text() == "" and not w.password.isHidden()
