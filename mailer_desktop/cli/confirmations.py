@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..services.confirmations import due_contacts, request_again, send_confirmations
 from ..services.sender import SendError
+from ..services.sender_control import SendControl, stop_on_signals
 from .base import Cli, CliError, Context
 
 
@@ -35,7 +36,9 @@ def send(args, ctx: Context) -> int:
         if args.contact:
             st = request_again(ctx.app, args.contact, args.account, note=args.note, channel="cli")
         else:
-            st = send_confirmations(ctx.app, args.account, args.list_name)
+            control = SendControl()  # SIGTERM, SIGINT, SIGHUP: stop cleanly, the requests left stay due
+            with stop_on_signals(control, " Run `confirmations send` again to continue."):
+                st = send_confirmations(ctx.app, args.account, args.list_name, control=control)
     except (SendError, ContactError) as exc:
         raise CliError(str(exc)) from None
     if ctx.json:

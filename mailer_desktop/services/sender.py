@@ -122,11 +122,12 @@ class _Run(ConnectionWork):
         self.rendered_ok = 0
         self.connect_failures = 0
         self.unreachable_since: float | None = None  # monotonic time of the first failed connect in a row
+        self.reached = False  # a connection of this run got through
         self.timeouts = _timeouts(app, options)
         self.outage_window = (options.outage_window if options.outage_window is not None
                               else float(app.settings.get("sending.outage_window_seconds")))
-        self.sessions: weakref.WeakSet[Any] = weakref.WeakSet()
-        self._paced_at = -1e9  # the open sessions, to expire at a stop
+        self.sessions: weakref.WeakSet[Any] = weakref.WeakSet()  # the open sessions, to expire at a stop
+        self._paced_at = -1e9  # when the pace was last worked out
 
     def _settle(self, item: Item, out: Outcome, message_id: str) -> None:
         ctl, lg, q = self.control, self.log, self.queue
@@ -247,12 +248,14 @@ def _timeouts(app: App, options: SendOptions) -> Timeouts:
         return Timeouts.uniform(options.command_timeout)
     if options.timeouts is not None:
         return options.timeouts
-    get = app.settings.get
-    return Timeouts(greeting=float(get("sending.timeout_greeting_seconds")),
-                    mail=float(get("sending.timeout_envelope_seconds")),
-                    data=float(get("sending.timeout_data_seconds")),
-                    block=float(get("sending.timeout_block_seconds")),
-                    final=float(get("sending.timeout_final_seconds")))
+    rfc = Timeouts()
+
+    def get(key: str, default: float) -> float:
+        value = app.settings.get(f"sending.timeout_{key}_seconds")
+        return float(value) if value and value > 0 else default  # 0: the RFC's wait
+
+    return Timeouts(greeting=get("greeting", rfc.greeting), mail=get("envelope", rfc.mail),
+                    data=get("data", rfc.data), block=get("block", rfc.block), final=get("final", rfc.final))
 
 
 def _prepare(app: App, campaign: Any, account: AccountRow, control: SendControl) -> None:

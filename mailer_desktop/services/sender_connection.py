@@ -202,10 +202,18 @@ class ConnectionWork:
 
     async def _connect(self, item: Item) -> wire.Session | None:
         ctl = self.control
+        await asyncio.sleep(0)  # a session just closed is gone before the next one opens
         opening = asyncio.ensure_future(open_session(self.endpoint))
+        # While the server is away, one try never outlasts the outage window (a network that drops
+        # the connection attempt would otherwise hold it for the whole greeting wait).
+        left = (None if self.unreachable_since is None
+                else max(1.0, self.outage_window - (time.monotonic() - self.unreachable_since)))
         try:
-            if not await ctl.until_ended(opening):  # stopped while connecting
-                self.budget.give_back()
+            if not await ctl.until_ended(opening, left):
+                if not ctl.ending:
+                    raise SmtpSetupError("timeout", f"{self.endpoint.host}:{self.endpoint.port} did not answer "
+                                         "within the outage window")
+                self.budget.give_back()  # stopped while connecting
                 self.queue.put_back(item)
                 return None
             session = wire.Session(opening.result(), self.timeouts)
@@ -218,7 +226,8 @@ class ConnectionWork:
             if not ctl.ending:
                 pool = max(1, self.account.pool_size)
                 down = time.monotonic() - (self.unreachable_since or time.monotonic())
-                delay = min(MAX_BACKOFF, self.options.retry_base * 2 ** ((self.connect_failures - 1) // pool),
+                doublings = min(16, (self.connect_failures - 1) // pool)  # one per round of the pool
+                delay = min(MAX_BACKOFF, self.options.retry_base * 2 ** doublings,
                             max(0.05, self.outage_window - down))
                 await ctl.sleep(delay)
             return None
@@ -226,6 +235,7 @@ class ConnectionWork:
             self.unreachable_since = None
             ctl.update(note="", state="sending")
         self.connect_failures = 0
+        self.reached = True
         self.sessions.add(session)
         return session
 
@@ -236,7 +246,8 @@ class ConnectionWork:
         if self.unreachable_since is None:
             self.unreachable_since = now
         down = now - self.unreachable_since
-        if exc.kind in FATAL_SETUP:
+        # A name that stops resolving after the server was reached is the network, not a typo.
+        if exc.kind in FATAL_SETUP and not (exc.kind == "unknown_host" and self.reached):
             self.control.stop(f"Sending paused: {exc}")
         elif down >= self.outage_window:
             self.control.stop(f"Sending paused: the server could not be reached for {down:,.0f} seconds "

@@ -160,14 +160,16 @@ class SendControl:
             for w in waits:
                 w.cancel()
 
-    async def until_ended(self, task: asyncio.Future) -> bool:
-        """Wait for ``task``; False (and ``task`` cancelled) when the run ends first."""
+    async def until_ended(self, task: asyncio.Future, timeout: float | None = None) -> bool:
+        """Wait for ``task``; False (and ``task`` cancelled) when the run ends or ``timeout`` passes first."""
         if not self.ending and self._ended is not None:
             ended = asyncio.ensure_future(self._ended.wait())
             try:
-                await asyncio.wait([task, ended], return_when=asyncio.FIRST_COMPLETED)
+                await asyncio.wait([task, ended], timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
             finally:
                 ended.cancel()
+        elif not self.ending:
+            await asyncio.wait([task], timeout=timeout)
         if task.done():
             return True
         task.cancel()

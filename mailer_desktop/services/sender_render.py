@@ -21,11 +21,10 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import pickle
-import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
-from .child_processes import main_module_hidden
+from .child_processes import die_with_parent, main_module_hidden
 
 log = logging.getLogger(__name__)
 
@@ -42,17 +41,10 @@ class RenderFailed(Exception):
 
 def _init(blob: bytes) -> None:
     global _renderer
-    parent = multiprocessing.parent_process()
-    if parent is not None:  # a killed engine must not leave its renderer behind
-        threading.Thread(target=_exit_with, args=(parent.sentinel,), name="parent-watch", daemon=True).start()
+    die_with_parent()  # a killed engine must not leave its renderer behind
     if hasattr(os, "nice"):  # a helper of the window's process: it yields the CPU to the window first
         os.nice(5)
     _renderer = pickle.loads(blob)
-
-
-def _exit_with(sentinel: int) -> None:
-    multiprocessing.connection.wait([sentinel])
-    os._exit(0)
 
 
 def _ready() -> bool:

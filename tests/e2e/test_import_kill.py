@@ -1,5 +1,6 @@
 """Kill-mid-import: a `contacts import` subprocess is SIGKILLed while it reads the file and
-again while its transaction is writing; each time the database must equal its state before."""
+again while its transaction is writing; each time the database must equal its state before,
+and every process the import started (its reading processes) ends with it."""
 
 from __future__ import annotations
 
@@ -28,6 +29,40 @@ def _wait_until(cond, timeout: float, what: str) -> None:
         if time.monotonic() > end:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.005)
+
+
+def _family(pid: int) -> set[int]:
+    """The processes descended from ``pid`` (from /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    family, todo = set(), [pid]
+    while todo:
+        p = todo.pop()
+        kids = {c for c, pp in parents.items() if pp == p} - family
+        family |= kids
+        todo.extend(kids)
+    return family
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return (Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]) != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    """SIGKILL the import, wait for it and for everything it started to end, then for its output."""
+    family = _family(proc.pid)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    _wait_until(lambda: not any(_alive(p) for p in family), 30, "the import's own processes to end")
+    proc.communicate(timeout=30)  # nothing holds its pipes any more
 
 
 def _snapshot(home: Path, backend) -> list[str]:
@@ -72,8 +107,7 @@ def test_sigkill_mid_import_leaves_the_database_as_before(tmp_path):
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _wait_until(lambda: proc.poll() is not None or time.monotonic() > started + 1.5, 30, "the import to start")
     assert proc.poll() is None, "the import finished before it could be killed"
-    proc.send_signal(signal.SIGKILL)
-    proc.communicate(timeout=30)
+    _kill(proc)
     assert _snapshot(home, backend) == before
 
     # 2) inside the write transaction: the WAL grows with uncommitted pages
@@ -82,8 +116,7 @@ def test_sigkill_mid_import_leaves_the_database_as_before(tmp_path):
     _wait_until(lambda: proc.poll() is not None or (wal.exists() and wal.stat().st_size > wal_start + 2_000_000),
                 300, "the import transaction to write")
     assert proc.poll() is None, "the import committed before it could be killed"
-    proc.send_signal(signal.SIGKILL)
-    proc.communicate(timeout=30)
+    _kill(proc)
     assert _snapshot(home, backend) == before
 
     # 3) the same import, left alone, does the whole job once

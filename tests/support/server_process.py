@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -15,9 +16,23 @@ from smtp_servers import free_port
 SCRIPT = Path(__file__).with_name("smtp_process.py")
 
 
-def established_to(port: int) -> int:
-    """Connections of this machine to 127.0.0.1:``port`` in the ESTABLISHED state, counted at the
-    connecting side (a socket the client stopped using but never closed stays ESTABLISHED)."""
+def _socket_inodes(pid: int) -> set[str]:
+    inodes = set()
+    fd_dir = Path(f"/proc/{pid}/fd")
+    for fd in fd_dir.iterdir() if fd_dir.is_dir() else ():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    return inodes
+
+
+def established_to(port: int, pid: int | None = None) -> int:
+    """Connections of process ``pid`` (default: this one) to ``port`` in the ESTABLISHED state, counted
+    at the connecting side (a socket the client stopped using but never closed stays ESTABLISHED)."""
+    mine = _socket_inodes(pid or os.getpid())
     n = 0
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
@@ -26,8 +41,8 @@ def established_to(port: int) -> int:
             continue
         for line in lines:
             fields = line.split()
-            remote, state = fields[2], fields[3]
-            if state == "01" and int(remote.rsplit(":", 1)[1], 16) == port:
+            remote, state, inode = fields[2], fields[3], fields[9]
+            if state == "01" and inode in mine and int(remote.rsplit(":", 1)[1], 16) == port:
                 n += 1
     return n
 

@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from mailer_desktop.domain import blocks
@@ -185,12 +185,14 @@ _markup = st.lists(st.one_of(
 
 @settings(max_examples=300, deadline=None)
 @given(_markup)
+@example('<!--<a href="javascript:x">')  # a comment's start: the link after it stays text
 def test_sanitizer_properties(markup):
     clean = sanitize_rich_text(markup)
     assert sanitize_rich_text(clean) == clean
     tags = {t.lower() for t in re.findall(r"</?([a-zA-Z0-9]+)", clean)}
     assert tags <= {"p", "br", "strong", "em", "a", "ul", "ol", "li"}
-    assert "javascript" not in "".join(re.findall(r'href="([^"]*)"', clean))
+    # links are real <a> elements; the same words as escaped text (&lt;a href=…) are harmless
+    assert "javascript" not in "".join(re.findall(r'<a [^>]*href="([^"]*)"', clean))
     # Whatever it is, it compiles as part of a template and cannot break out of its block.
     source = blocks.to_source(BlockDocument([Text(clean), Heading("end", 2)]))
     out = render(source)

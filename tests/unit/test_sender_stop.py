@@ -128,3 +128,34 @@ def test_closing_the_program_pauses_the_campaign_instead_of_cancelling_it(app):
         status = send_campaign(app, cid, "local", renderer_factory=tiny, options=OPTIONS)
     assert status["state"] == "done" and status["sent"] == 200
     assert all(handler.received[a] == 1 for a in addrs)
+
+
+def test_the_wait_for_the_final_reply_comes_from_the_settings(app):
+    """No reply after the final dot within sending.timeout_final_seconds: uncertain, not retried."""
+    addrs, cid = _campaign(app, 12)
+    app.settings.set("sending.timeout_final_seconds", 1)
+    handler = Hang("data")
+    handler.hang.set()
+    with Server(handler) as srv:
+        loopback_account(app, srv.port, pool_size=1)
+        started = time.monotonic()
+        status = send_campaign(app, cid, "local", renderer_factory=tiny,
+                               options=SendOptions(retry_base=0.01, preflight=False))
+        took = time.monotonic() - started
+    assert status["uncertain"] == 12 and status["sent"] == 0 and status["state"] == "done", status
+    assert 12 <= took < 30
+    assert all(handler.received[a] == 1 for a in addrs)  # each once: none was sent again
+
+
+def test_a_server_away_longer_than_the_outage_window_pauses_the_campaign(app):
+    from smtp_servers import free_port
+
+    addrs, cid = _campaign(app, 10)
+    loopback_account(app, free_port(), pool_size=2)  # nothing listens there
+    started = time.monotonic()
+    status = send_campaign(app, cid, "local", renderer_factory=tiny,
+                           options=SendOptions(retry_base=0.05, outage_window=2.0, preflight=False))
+    took = time.monotonic() - started
+    assert status["state"] == "paused" and "could not be reached for 2 seconds" in status["reason"], status
+    assert 2.0 <= took < 6
+    assert status["queued"] == 10 and status["uncertain"] == 0

@@ -22,7 +22,6 @@ import multiprocessing
 import os
 import queue
 import signal
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -126,15 +125,11 @@ class RowChecker:
 
 # -- the reading process -------------------------------------------------------------------
 def _die_with_parent() -> None:
-    """A killed import must not leave its reading process behind (Linux: PR_SET_PDEATHSIG)."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
+    """A killed import must not leave its reading process behind, even when it was killed while
+    this process was starting."""
+    from ..child_processes import die_with_parent
 
-        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG = 1
-    except (OSError, AttributeError):
-        pass
+    die_with_parent()
 
 
 def _read_and_check(open_rows, first_data_row: int, setup: CheckSetup, batch_rows: int, share: tuple[int, int],
