@@ -101,3 +101,15 @@ def test_tokens_are_redacted_from_log_lines(app):
 
     oauth_tokens.save(app, 7, Tokens("access-token-value-1", "refresh-token-value-1", 1e12, 3600, "a@b.example"))
     assert redact("got access-token-value-1 and refresh-token-value-1") == "got *** and ***"
+
+
+def test_doctor_says_where_the_client_ids_come_from(cli, monkeypatch):
+    import json
+
+    monkeypatch.delenv("MAILER_DESKTOP_MICROSOFT_CLIENT_ID", raising=False)
+    monkeypatch.setenv("MAILER_DESKTOP_GOOGLE_CLIENT_ID", "packaged-id")
+    code, out, err = cli("doctor", "--json")
+    assert code == 0, err
+    assert json.loads(out)["oauth_client_ids"] == {"microsoft": "", "google": "environment"}
+    code, out, err = cli("doctor")
+    assert "Sign-in IDs:  microsoft: none (Settings > Sign-in), google: environment" in out
