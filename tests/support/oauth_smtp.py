@@ -31,8 +31,10 @@ def introspect(url: str, token: str) -> dict:
 
 
 class XOAuth2Handler(CountingHandler):
-    def __init__(self, introspection_url: str, *, max_per_session: int = 0):
+    def __init__(self, introspection_url: str, *, max_per_session: int = 0,
+                 expired_reply: str = "454 4.7.0 The access token of this session has expired; sign in again"):
         super().__init__()
+        self.expired_reply = expired_reply
         self.introspection_url = introspection_url
         self.max_per_session = max_per_session
         self.logins: list[str] = []        # users that signed in, one per session
@@ -89,7 +91,7 @@ class XOAuth2Handler(CountingHandler):
         if exp and time.time() >= exp + 1:  # exp is in whole seconds
             with self._count_lock:
                 self.expired_sessions += 1
-            return "454 4.7.0 The access token of this session has expired; sign in again"
+            return self.expired_reply
         if self.max_per_session and getattr(session, "oauth_sent", 0) >= self.max_per_session:
             return "421 4.7.0 Too many messages in this session; connect again"
         envelope.mail_from = address
