@@ -117,6 +117,13 @@ def _remember(value: str | None) -> None:
             _known_secrets.add(value)
 
 
+def remember(*values: str | None) -> None:
+    """Redact these values from logs too (parts of a stored secret, such as the tokens inside
+    an account's OAuth2 sign-in)."""
+    for value in values:
+        _remember(value)
+
+
 class RedactingFilter(logging.Filter):
     """Log filter: no secret handled by a SecretStore ever reaches a log file."""
 

@@ -46,6 +46,9 @@ def doctor(args, ctx: Context) -> int:
             "integrity": app.db.integrity_check() or "ok",
         }
         report["log_folder"] = str(app.paths.logs)
+        from ..services.oauth_providers import client_id_sources
+
+        report["oauth_client_ids"] = client_id_sources(app)  # sign-in with Microsoft/Google needs them
         ok = report["database"]["integrity"] == "ok"
         report["keyring"] = {"backend": app.secrets.backend_name(), "title": app.secrets.backend_title(),
                              "usable": app.secrets.available()}
@@ -73,6 +76,9 @@ def doctor(args, ctx: Context) -> int:
             kr = report["keyring"]
             ctx.say(f"Keyring:      {kr['title']} ({kr['backend']})"
                     + ("" if kr["usable"] else f"\n  PROBLEM: {kr.get('problem')}"))
+            ids = report.get("oauth_client_ids", {})
+            ctx.say("Sign-in IDs:  " + ", ".join(
+                f"{name}: {where or 'none (Settings > Sign-in)'}" for name, where in ids.items()))
         ctx.say(f"Qt:           {report['qt']}")
         ctx.say("All good." if ok else "Problems found (see above).")
     return 0 if ok else 1

@@ -317,12 +317,12 @@ def _test_oauth(app: App, account: AccountRow, *, timeout: float, check_sender: 
         return ConnectionReport(False, "timeout", f"A new access token could not be fetched: {exc}.")
     except ValueError as exc:  # no client ID configured
         return ConnectionReport(False, "signin", str(exc))
-    tokens = load(app, account.id)
-    expires = datetime.fromtimestamp(tokens.expires_at, UTC)
-    signed_in = f"signed in as {tokens.user or account.username}"
     ep = Endpoint(account.host, account.port, account.security, account.username, None, timeout, tls_context,
                   source)
     report = asyncio.run(test_endpoint(ep, check_sender=check_sender))
+    tokens = load(app, account.id)  # after the server's verdict: a refused token was replaced
+    expires = datetime.fromtimestamp(tokens.expires_at, UTC)
+    signed_in = f"signed in as {tokens.user or account.username}"
     report.signed_in_as = tokens.user or account.username
     report.token_expires = expires.isoformat(timespec="seconds")
     report.steps.insert(0, f"{signed_in} ({account_config(account).label}); access token valid until "

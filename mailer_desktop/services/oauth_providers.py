@@ -165,6 +165,21 @@ def client_id(app, config: OAuthConfig, account_name: str = "") -> str:
         f"its client ID in Settings > Sign-in, or set {provider.env}.{hint}")
 
 
+def client_id_sources(app) -> dict[str, str]:
+    """Where each provider's client ID comes from: 'settings', 'environment' or '' (none), for doctor."""
+    out = {}
+    for provider in PROVIDERS.values():
+        if not provider.setting:
+            continue
+        if (app.settings.get(provider.setting) or "").strip():
+            out[provider.key] = "settings"
+        elif os.environ.get(provider.env, "").strip():
+            out[provider.key] = "environment"
+        else:
+            out[provider.key] = ""
+    return out
+
+
 def client_secret(app, config: OAuthConfig) -> str:
     """Google's desktop-app 'secret' (not secret); '' for the other providers."""
     provider = PROVIDERS.get(config.provider)

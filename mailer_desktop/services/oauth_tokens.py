@@ -25,6 +25,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import asdict, dataclass
 
+from ..secrets import remember
 from .oauth_providers import OAuthConfig, client_id, client_secret
 
 # Errors of the token endpoint that mean the grant is gone (RFC 6749 §5.2).
@@ -88,12 +89,15 @@ def load(app, account_id: int) -> Tokens | None:
     if not raw:
         return None
     try:
-        return Tokens.from_json(raw)
+        tokens = Tokens.from_json(raw)
     except (ValueError, KeyError, TypeError):
         return None
+    remember(tokens.access_token, tokens.refresh_token)
+    return tokens
 
 
 def save(app, account_id: int, tokens: Tokens) -> None:
+    remember(tokens.access_token, tokens.refresh_token)  # never in a log line either
     app.secrets.set(secret_name(account_id), tokens.to_json())
 
 

@@ -129,6 +129,17 @@ class _Run(ConnectionWork):
         self.sessions: weakref.WeakSet[Any] = weakref.WeakSet()  # the open sessions, to expire at a stop
         self._paced_at = -1e9  # when the pace was last worked out
 
+    def _signs_in_again(self, item: Item, reply: str) -> bool:
+        """An OAuth2 session refused mid-way (its access token expired at the server): the message
+        goes back to the queue and the next connection signs in with a fresh token. The next
+        sign-in that fails pauses the campaign ("Sign in to … again")."""
+        if self.endpoint.oauth is None or item.attempts >= self.options.max_attempts:
+            return False
+        self.log.result(item.delivery_id, "queued", reply)
+        self.control.count("retries")
+        self.queue.retry(item, 0)
+        return True
+
     def _settle(self, item: Item, out: Outcome, message_id: str) -> None:
         ctl, lg, q = self.control, self.log, self.queue
         self.recent_policy.append(out.kind == "policy")
@@ -160,6 +171,8 @@ class _Run(ConnectionWork):
                 lg.result(item.delivery_id, "deferred", out.reply)
                 ctl.count("deferred")
                 q.done()
+            return
+        if out.kind == "auth" and self._signs_in_again(item, out.reply):
             return
         if out.kind in ("auth", "sender_refused"):
             lg.result(item.delivery_id, "queued", out.reply)

@@ -60,7 +60,7 @@ def from_reply(code: int, message: str, *, stage: str = "rcpt") -> Outcome:
     if code == 454:  # temporary authentication failure (an expired OAuth2 token): log in afresh
         return Outcome("temporary", reply, status, reconnect=True)
     if code in (530, 534, 535, 538) or status in ("5.7.0", "5.7.8", "5.7.9", "5.7.11") and "auth" in message.lower():
-        return Outcome("auth", reply, status)
+        return Outcome("auth", reply, status, reconnect=True)  # a session refused mid-way is not used again
     if 400 <= code < 500:
         return Outcome("temporary", reply, status)
     if stage == "mail" and code >= 500:

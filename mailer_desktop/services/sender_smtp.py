@@ -124,35 +124,58 @@ async def open_session(ep: Endpoint) -> aiosmtplib.SMTP:
 
 
 async def authenticate_oauth(smtp: aiosmtplib.SMTP, ep: Endpoint) -> None:
-    """AUTH XOAUTH2 with the account's access token; on 535/454 once more with a refreshed one.
+    """AUTH XOAUTH2 (OAUTHBEARER, RFC 7628, where only that is offered) with the account's access
+    token; on 535/454 once more with a refreshed one.
 
     A refused refresh (or no sign-in at all) is SmtpSetupError ``signin``; a token endpoint that
     cannot be reached is ``timeout`` (a temporary failure)."""
     from .oauth_tokens import SignInRequired, TokenEndpointError
 
-    if "xoauth2" not in smtp.server_auth_methods:
-        offered = " ".join(m.upper() for m in smtp.server_auth_methods) or "none"
-        raise SmtpSetupError("auth_unavailable", f"{ep.host} does not offer OAuth2 sign-in (AUTH XOAUTH2) on "
-                             f"port {ep.port}; it offers {offered}.")
+    offered = smtp.server_auth_methods
+    if "xoauth2" in offered:
+        def auth(token: str):
+            return smtp.auth_xoauth2(ep.username, token)
+    elif "oauthbearer" in offered:
+        def auth(token: str):
+            return _auth_oauthbearer(smtp, ep, token)
+    else:
+        names = " ".join(m.upper() for m in offered) or "none"
+        raise SmtpSetupError("auth_unavailable", f"{ep.host} does not offer OAuth2 sign-in (AUTH XOAUTH2 or "
+                             f"OAUTHBEARER) on port {ep.port}; it offers {names}.")
     source = ep.oauth
     try:
         token = await asyncio.to_thread(source.access_token)
         try:
-            await smtp.auth_xoauth2(ep.username, token)
+            await auth(token)
         except aiosmtplib.SMTPResponseException as exc:
             if exc.code not in (535, 454):
                 raise
             token = await asyncio.to_thread(source.access_token, force_refresh=True, rejected=token)
-            await smtp.auth_xoauth2(ep.username, token)
+            await auth(token)
     except SignInRequired as exc:
         raise SmtpSetupError("signin", str(exc)) from None
     except TokenEndpointError as exc:
         raise SmtpSetupError("timeout", f"Signing in to {ep.host} needs a new access token, but {exc}.") from None
     except aiosmtplib.SMTPResponseException as exc:
         if exc.code in (535, 454, 530, 534):
+            name = getattr(source, "account_name", ep.username)
             raise SmtpSetupError("signin", f"{ep.host} refused the OAuth2 sign-in of {ep.username} "
-                                 f"({exc.code} {exc.message.strip()}). Sign in again.") from None
+                                 f"({exc.code} {exc.message.strip()}). Sign in to {name} again.") from None
         raise
+
+
+async def _auth_oauthbearer(smtp: aiosmtplib.SMTP, ep: Endpoint, token: str) -> None:
+    """AUTH OAUTHBEARER; a refusal comes as a 334 error challenge, answered with ^A (RFC 7628 §3.2.3)."""
+    import base64
+
+    from ..domain.sasl import oauthbearer
+
+    initial = base64.b64encode(oauthbearer(ep.username, token, ep.host, ep.port))
+    response = await smtp.execute_command(b"AUTH", b"OAUTHBEARER", initial)
+    if response.code == 334:
+        response = await smtp.execute_command(base64.b64encode(b"\x01"))
+    if response.code != 235:
+        raise aiosmtplib.SMTPAuthenticationError(response.code, response.message)
 
 
 def _chain(exc: BaseException) -> list[BaseException]:

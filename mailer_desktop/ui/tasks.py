@@ -143,6 +143,8 @@ class JobRunner(QObject):
         on_ended: Callable[[], None] | None = None,
     ) -> Job:
         job = Job(fn, name)
+        if not shiboken6.isValid(self):  # its window is gone (a timer of a closed page): nothing to do it for
+            return job
         for signal, callback in ((job.succeeded, on_result), (job.failed, on_error), (job.progress, on_progress),
                                  (job.cancelled, on_cancelled), (job.ended, on_ended)):
             if callback:

@@ -35,9 +35,9 @@ def _campaign(app, n):
     return emails, make_campaign(app, bulk_contacts(app, emails))
 
 
-def _send_expiring(app, n, lifetime, rate, per_session):
+def _send_expiring(app, n, lifetime, rate, per_session, **sink_options):
     with OAuthServer({USER: PASSWORD}, lifetime=lifetime) as provider, \
-            xoauth2_server(provider.introspection_url, max_per_session=per_session) as sink:
+            xoauth2_server(provider.introspection_url, max_per_session=per_session, **sink_options) as sink:
         sink.handler.keep_messages = False
         _setup(app, provider, sink, rate=rate)
         emails, cid = _campaign(app, n)
@@ -51,6 +51,15 @@ def test_tokens_expiring_mid_campaign_are_refreshed_and_everyone_gets_one_copy(a
     assert sink.received == {e: 1 for e in emails}
     assert provider.counts["refresh"] >= 2  # the send outlived several access tokens
     assert len(sink.logins) >= 15 and set(sink.logins) == {USER}
+
+
+def test_a_session_refused_with_535_when_its_token_expired_signs_in_again_without_pausing(app):
+    # Sessions longer than a token's life, refused with 535 (not 454) once it expired at the server.
+    emails, status, provider, sink = _send_expiring(app, 900, lifetime=2, rate=250, per_session=0,
+                                                    expired_reply="535 5.7.3 Authentication unsuccessful")
+    assert status["state"] == "done" and status["sent"] == 900, status
+    assert sink.received == {e: 1 for e in emails}
+    assert sink.expired_sessions >= 1 and len(sink.logins) >= 3
 
 
 @pytest.mark.slow

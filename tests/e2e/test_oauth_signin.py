@@ -148,3 +148,39 @@ def test_no_client_id_says_where_to_put_one(app, monkeypatch):
     assert client_id(app, config, "office") == "from-env"
     app.settings.set("oauth.microsoft_client_id", "from-settings")
     assert client_id(app, config, "office") == "from-settings"
+
+
+def test_xoauth2_after_starttls_with_a_verified_certificate(app, provider, tmp_path):
+    from tls_certs import client_context, make_certs, server_context
+
+    ca, cert, key = make_certs(tmp_path / "certs")
+    with xoauth2_server(provider.introspection_url, tls_context=server_context(cert, key)) as srv:
+        account = accounts.add_account(app, "shop", host="127.0.0.1", port=srv.port, security="starttls",
+                                       username=USER, preset_key="oauth2", oauth=provider_config(provider))
+        accounts.sign_in(app, account, browser(USER, PASSWORD), timeout=30)
+        report = accounts.test_connection(app, "shop", check_sender=USER, tls_context=client_context(ca))
+        assert report.ok, report.message
+        assert "encrypted (TLS)" in report.steps and srv.handler.logins == [USER]
+        unverified = accounts.test_connection(app, "shop", check_sender=USER)
+        assert unverified.kind == "certificate" and srv.handler.logins == [USER]  # no token went out
+
+
+def test_oauthbearer_where_the_server_offers_only_that(app, provider):
+    with xoauth2_server(provider.introspection_url, mechanisms=("OAUTHBEARER",)) as srv:
+        account = _account(app, provider, srv.port)
+        accounts.sign_in(app, account, browser(USER, PASSWORD), timeout=30)
+        assert accounts.test_connection(app, "shop", check_sender=USER).ok
+        provider.revoke_access_tokens()  # refused with the error challenge: one refresh, then it works
+        report = accounts.test_connection(app, "shop", check_sender=USER)
+        assert report.ok, report.message
+        assert srv.handler.refused == 1 and srv.handler.logins == [USER, USER]
+
+
+def test_a_server_that_refuses_even_a_fresh_token_asks_to_sign_in_again(app, provider, sink):
+    account = _account(app, provider, sink.port)
+    accounts.sign_in(app, account, browser(USER, PASSWORD), timeout=30)
+    provider.mail_access_withdrawn = True  # e.g. the administrator turned SMTP AUTH off for the mailbox
+    report = accounts.test_connection(app, "shop", check_sender=USER)
+    assert not report.ok and report.kind == "signin"
+    assert "refused the OAuth2 sign-in" in report.message and "Sign in to shop again" in report.message
+    assert provider.counts["refresh"] == 1 and sink.handler.refused == 2  # one refresh, not a loop

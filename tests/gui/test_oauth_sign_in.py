@@ -117,3 +117,45 @@ def test_a_campaign_paused_for_a_sign_in_resumes_after_signing_in_again(qtbot, a
         assert sink.handler.received == {e: 1 for e in emails}
         qtbot.waitUntil(lambda: not page.sign_in_button.isVisible(), timeout=10000)
         qtbot.waitUntil(lambda: page.ctx.jobs.active == [], timeout=10000)
+
+
+def test_the_inbox_page_offers_to_sign_in_again_when_the_mailbox_refuses_the_sign_in(qtbot, app, provider):
+    from mailer_desktop.services.oauth_tokens import SignInRequired
+    from mailer_desktop.ui.pages.inbox import InboxPage
+
+    account = accounts.add_account(app, "shop", host="127.0.0.1", port=2525, security="none", username=USER,
+                                   preset_key="oauth2", oauth=provider_config(provider))
+    page = InboxPage(_ctx(app))
+    qtbot.addWidget(page)
+    page.show()
+    page._failed(f"IMAP 127.0.0.1:143 (shop): {SignInRequired('shop', 'revoked')}")
+    assert page.sign_in_button.isVisible() and page.sign_in_button.text() == "Sign in to shop again…"
+    page.open_url = browser(USER, PASSWORD)
+    fetched = []
+    page.process_inbox = lambda: fetched.append(True)
+    qtbot.mouseClick(page.sign_in_button, LEFT)
+    qtbot.waitUntil(lambda: oauth_tokens.load(app, account.id) is not None, timeout=15000)
+    qtbot.waitUntil(lambda: not page.sign_in_button.isVisible(), timeout=5000)
+    assert fetched == [True]  # signed in, the mailbox is fetched again at once
+    qtbot.waitUntil(lambda: page.ctx.jobs.active == [], timeout=10000)
+
+
+def test_a_provider_without_a_client_id_says_so_and_offers_the_password_route(qtbot, app, monkeypatch):
+    monkeypatch.delenv("MAILER_DESKTOP_GOOGLE_CLIENT_ID", raising=False)
+    w = AccountSettings(_ctx(app))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.mouseClick(w.new_button, LEFT)
+    w.preset.setCurrentIndex(w.preset.findData("gmail"))
+    w.preset.activated.emit(w.preset.currentIndex())
+    assert "No Google client ID is configured" in w.client_note.text() and "app password" in w.client_note.text()
+    qtbot.keyClicks(w.name, "gmail")
+    qtbot.keyClicks(w.username, "me@gmail.com")
+    qtbot.mouseClick(w.save_button, LEFT)
+    assert "No Google client ID is configured" in w.message.text()
+    assert [a.name for a in accounts.list_accounts(app)] == ["sandbox"]
+    qtbot.keyClicks(w.client_id, "my-desktop-client.apps.googleusercontent.com")
+    assert w.client_note.text() == ""
+    w.login.setCurrentIndex(w.login.findData("password"))  # or an app password
+    w.login.activated.emit(w.login.currentIndex())
+    assert w.client_note.text() == "" and not w.password.isHidden()

@@ -131,3 +131,45 @@ def test_sending_form_offers_the_accounts_and_saves_only_what_changed(qtbot, app
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     assert app.settings.get("sending.default_account") == "shop"
     assert form.status.text() == "Saved." and not form.save_button.isEnabled()
+
+
+def test_microsoft_and_google_sign_in_by_browser_after_finish(qtbot, app, monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+
+    from mailer_desktop.services import oauth_tokens
+
+    monkeypatch.delenv("MAILER_DESKTOP_MICROSOFT_CLIENT_ID", raising=False)
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()) or True)
+    wizard = SetupAssistant(_ctx(app))
+    qtbot.addWidget(wizard)
+    wizard.business.name.setText("Shop")
+    wizard.business.postal.setPlainText("PO Box 42, Springfield")
+    wizard.sending.from_address.setText("hello@contoso.example")
+    wizard.sending.use_account.setChecked(True)
+    wizard.sending.preset.setCurrentIndex(wizard.sending.preset.findData("microsoft365"))
+    assert wizard.sending.oauth.isChecked() and wizard.sending.password.isHidden()
+    assert "After Finish, your browser opens" in wizard.sending.test_result.text()
+    wizard.sending.username.setText("hello@contoso.example")
+    wizard.replies.mailbox.setText("hello@contoso.example")
+    wizard.accept()
+    assert "No Microsoft client ID is configured" in wizard.replies.subTitle()
+    assert [a.name for a in accounts.list_accounts(app)] == ["sandbox"]
+
+    app.settings.set("oauth.microsoft_client_id", "11111111-2222-3333-4444-555555555555")
+    wizard.accept()
+    assert wizard.result() == QWizard.DialogCode.Accepted
+    account = accounts.get_account(app, "Microsoft 365 / Exchange Online")
+    assert account.uses_oauth and account.username == "hello@contoso.example"
+    qtbot.waitUntil(lambda: bool(opened), timeout=5000)
+    assert opened[0].startswith("https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize?")
+    assert "client_id=11111111-2222-3333-4444-555555555555" in opened[0]
+    dialog = wizard.sign_in_dialog
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "cancelled" in dialog.status.text(), timeout=5000)
+    assert oauth_tokens.load(app, account.id) is None
+    qtbot.waitUntil(lambda: wizard.ctx.jobs.active == [], timeout=5000)
+
+    wizard.sending.preset.setCurrentIndex(wizard.sending.preset.findData("gmail"))
+    wizard.sending.oauth.setChecked(False)  # Gmail still takes an app password
+    assert not wizard.sending.password.isHidden() and wizard.sending.test_button.isEnabled()

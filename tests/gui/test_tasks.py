@@ -117,3 +117,15 @@ def test_a_finished_job_is_freed_with_its_result(qtbot):
     payload = weakref.ref(got.pop())
     gc.collect()
     assert payload() is None and gone() is None  # callbacks held by Qt no longer keep them alive
+
+
+def test_a_job_asked_of_a_runner_whose_window_is_gone_does_not_start(qtbot):
+    import shiboken6
+
+    from mailer_desktop.ui.tasks import JobRunner
+
+    runner = JobRunner()
+    shiboken6.delete(runner)
+    ran = []
+    job = runner.run(lambda progress: ran.append(True), name="late")
+    assert not job.running and ran == []

@@ -166,6 +166,7 @@ class OAuthServer:
         self.codes: dict[str, Code] = {}
         self.tokens: list[Token] = []
         self.lock = threading.RLock()
+        self.mail_access_withdrawn = False  # every token is refused by the mail servers (e.g. SMTP AUTH off)
         self.counts = {"authorize": 0, "code": 0, "refresh": 0, "refused_refresh": 0, "introspect": 0}
         self.server = self._authorization_server()
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -321,7 +322,7 @@ class OAuthServer:
         class Introspection(IntrospectionEndpoint):
             def query_token(self, token_string, token_type_hint):
                 outer.counts["introspect"] += 1
-                return find(token_string, token_type_hint)
+                return None if outer.mail_access_withdrawn else find(token_string, token_type_hint)
 
             def check_permission(self, token, client, request):
                 return client.client_id == RESOURCE_ID

@@ -117,8 +117,12 @@ class SendingPage(QWizardPage):
         account_form = QFormLayout(self.account_box)
         self.preset = QComboBox()
         for key, p in PRESETS.items():
-            self.preset.addItem(p.label, key)
+            if key != "oauth2":  # another provider's OAuth2 needs its endpoints: Settings > Accounts
+                self.preset.addItem(p.label, key)
         self.preset.setAccessibleName(self.tr("Mail provider"))
+        self.oauth = QCheckBox(self.tr("Sign in in my browser (OAuth2) instead of a password"))
+        self.oauth.setAccessibleName(self.tr("Sign in in the browser"))
+        self.oauth.toggled.connect(self._login_changed)
         self.host = QLineEdit()
         self.host.setAccessibleName(self.tr("SMTP server"))
         self.port = QSpinBox()
@@ -141,14 +145,17 @@ class SendingPage(QWizardPage):
         account_form.addRow(self.tr("SMTP server"), self.host)
         account_form.addRow(self.tr("Port"), self.port)
         account_form.addRow(self.tr("Encryption"), self.security)
+        account_form.addRow("", self.oauth)
         account_form.addRow(self.tr("User name"), self.username)
         account_form.addRow(self.tr("Password"), self.password)
+        self.account_form = account_form
         account_form.addRow("", self.password_hint)
         account_form.addRow(self.test_button, self.test_result)
         layout.addWidget(self.account_box)
         layout.addWidget(_hint(self.tr("The password is kept in your system's keyring, never in a file.")))
 
         self.preset.currentIndexChanged.connect(self._apply_preset)
+        self.sign_in_account = None
         self.use_account.toggled.connect(self.account_box.setEnabled)
         self.use_account.toggled.connect(self.completeChanged)
         self.from_address.textChanged.connect(self.completeChanged)
@@ -163,6 +170,22 @@ class SendingPage(QWizardPage):
         self.security.setCurrentIndex(self.security.findData(p.security))
         self.username.setPlaceholderText(p.username_hint)
         self.password_hint.setText(p.password_hint)
+        self.account_form.setRowVisible(self.oauth, p.oauth)
+        self.oauth.setChecked(p.oauth)
+        self._login_changed()
+
+    def _login_changed(self, *_) -> None:
+        """Signing in in the browser needs no password (and is tested after the sign-in)."""
+        browser = self.signs_in_by_browser()
+        self.account_form.setRowVisible(self.password, not browser)
+        self.test_button.setEnabled(not browser)
+        if browser:
+            self.test_result.setText(self.tr("After Finish, your browser opens for you to sign in."))
+        elif self.test_result.text().startswith(self.tr("After Finish")):
+            self.test_result.clear()
+
+    def signs_in_by_browser(self) -> bool:
+        return self.oauth.isChecked() and PRESETS[self.preset.currentData()].oauth
 
     def endpoint(self) -> Endpoint:
         return Endpoint(self.host.text().strip(), self.port.value(), self.security.currentData(),
@@ -257,17 +280,40 @@ class SetupAssistant(QWizard):
 
     def accept(self) -> None:
         try:
-            self.save()
+            signing_in = self.save()
         except (accounts.AccountError, ValueError) as exc:
             self.replies.setSubTitle(f"⚠ {exc}")
             return
         super().accept()
+        if signing_in is not None:  # the sign-in window waits for the browser
+            from .oauth_sign_in import SignInDialog
 
-    def save(self) -> None:
+            self.sign_in_dialog = dialog = SignInDialog(self.ctx, signing_in, self.parentWidget())
+            dialog.open()
+            dialog.start()
+
+    def save(self):
+        """Keep what was entered; returns the account that must now sign in in the browser, if any."""
         app = self.ctx.app
         s = self.sending
         account_name = "sandbox"
-        if s.use_account.isChecked():
+        signing_in = None
+        if s.use_account.isChecked() and s.signs_in_by_browser():
+            from ...services.oauth_providers import client_id, config_for
+
+            account_name = PRESETS[s.preset.currentData()].label
+            config = config_for(s.preset.currentData())
+            client_id(app, config, account_name)  # says where to put one when there is none
+            existing = {a.name.lower(): a for a in accounts.list_accounts(app)}
+            signing_in = existing.get(account_name.lower())
+            if signing_in is None or not signing_in.uses_oauth:
+                if signing_in is not None:
+                    account_name = f"{account_name} (sign-in)"
+                signing_in = accounts.add_account(app, account_name, host=s.host.text().strip(), port=s.port.value(),
+                                                  security=s.security.currentData(),
+                                                  username=s.username.text().strip(),
+                                                  preset_key=s.preset.currentData(), oauth=config)
+        elif s.use_account.isChecked():
             account_name = PRESETS[s.preset.currentData()].label
             existing = {a.name.lower() for a in accounts.list_accounts(app)}
             if account_name.lower() in existing:
@@ -287,3 +333,4 @@ class SetupAssistant(QWizard):
             app.settings.set("sending.default_account", account_name)
             app.settings.set("setup.completed", True)
         self.ctx.events.settings_changed.emit()
+        return signing_in

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...services import contacts, inbox_processor, inbox_status, sandbox_replies
+from ...services.oauth_tokens import sign_in_needed
 from ..context import UiContext
 from ..plurals import tr_n
 from ..prompts import Prompts
@@ -94,6 +95,12 @@ class InboxPage(QWidget):
         self.trust_button.hide()
         trust_row = QHBoxLayout()
         trust_row.addWidget(self.trust_button)
+        self.sign_in_button = QPushButton()  # an OAuth2 mailbox whose sign-in was refused
+        self.sign_in_button.setVisible(False)
+        self.sign_in_button.clicked.connect(self.sign_in_again)
+        self.sign_in_account: str | None = None
+        self.open_url = None  # how the sign-in window shows the provider's page (None: the system browser)
+        trust_row.addWidget(self.sign_in_button)
         trust_row.addStretch(1)
         layout.addLayout(trust_row)
 
@@ -319,6 +326,25 @@ class InboxPage(QWidget):
         # a server whose certificate no authority vouches for (a small business's own): offer to
         # trust exactly that certificate, after showing it — never to ignore certificate errors
         self.trust_button.setVisible("inbox trust-cert" in message and "certificate" in message)
+        self.sign_in_account = sign_in_needed(message)
+        if self.sign_in_account:
+            self.sign_in_button.setText(self.tr("Sign in to {name} again…").format(name=self.sign_in_account))
+            self.sign_in_button.setVisible(True)
+
+    def sign_in_again(self) -> None:
+        """The sign-in window for the mailbox's account; signed in, the inbox is processed again."""
+        from ...services.accounts import AccountError, get_account
+        from ..dialogs.oauth_sign_in import SignInDialog
+
+        try:
+            account = get_account(self.ctx.app, self.sign_in_account or "")
+        except AccountError as exc:
+            self.summary.setText("✖ " + str(exc))
+            return
+        self.sign_in_dialog = dialog = SignInDialog(self.ctx, account, self, open_url=self.open_url)
+        dialog.signed_in.connect(lambda _acc: (self.sign_in_button.setVisible(False), self.process_inbox()))
+        dialog.open()
+        dialog.start()
 
     def trust_certificate(self) -> None:
         account, app = self.account.currentText(), self.ctx.app

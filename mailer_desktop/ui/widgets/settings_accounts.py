@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from ...services import accounts as service
 from ...services.account_presets import PRESETS
 from ...services.accounts import AccountError
-from ...services.oauth_providers import OAuthSetupError, account_config, config_for
+from ...services.oauth_providers import OAuthSetupError, account_config, client_id, config_for
 from ...storage.accounts import AccountRow
 from ..context import UiContext
 
@@ -81,6 +81,8 @@ class AccountSettings(QWidget):
         self.scopes.setPlaceholderText(self.tr("separated by spaces"))
         self.client_id = QLineEdit()
         self.client_id.setPlaceholderText(self.tr("empty: the one in Settings > Sign-in"))
+        self.client_id.textChanged.connect(lambda _t: self.client_note.setText(
+            self._missing_client_id() if self._oauth_chosen() else ""))
         self.username = QLineEdit()
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -115,6 +117,10 @@ class AccountSettings(QWidget):
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         right.addWidget(self.hint)
+        self.client_note = QLabel()  # the provider has no client ID yet: where to enter one, or use a password
+        self.client_note.setWordWrap(True)
+        self.client_note.setAccessibleName(self.tr("Sign-in note"))
+        right.addWidget(self.client_note)
         buttons = QHBoxLayout()
         self.save_button = QPushButton(self.tr("Save"))
         self.test_button = QPushButton(self.tr("Test connection"))
@@ -251,6 +257,7 @@ class AccountSettings(QWidget):
         self.client_id.setEnabled(not existing)
         self.form.setRowVisible(self.password, not oauth)
         self.sign_in_button.setVisible(bool(existing and self.current is not None and self.current.uses_oauth))
+        self.client_note.setText(self._missing_client_id() if oauth else "")
         # the sandbox is no provider's account: no "Provider", no user name or password to show
         builtin = bool(existing and self.current is not None and self.current.builtin)
         self.form.setRowVisible(self.preset, not builtin)
@@ -264,6 +271,16 @@ class AccountSettings(QWidget):
                 "pool_size": self.pool.value(), "rate_per_second": self.rate.value(),
                 "rate_per_hour": self.per_hour.value(), "rate_per_day": self.per_day.value()}
 
+    def _missing_client_id(self) -> str:
+        """What to do when the chosen provider has no client ID (none typed, configured or set)."""
+        if self.client_id.text().strip() or self.preset.currentData() == "oauth2":
+            return ""
+        try:
+            client_id(self.app, config_for(self.preset.currentData()))
+        except OAuthSetupError as exc:
+            return str(exc)
+        return ""
+
     def _oauth_config(self):
         return config_for(self.preset.currentData(), client_id=self.client_id.text().strip(),
                           authorize_url=self.authorize_url.text().strip(), token_url=self.token_url.text().strip(),
@@ -274,6 +291,8 @@ class AccountSettings(QWidget):
         password = self.password.text() or None
         new_oauth = self.current is None and self._oauth_chosen()
         try:
+            if new_oauth:  # no account is kept that could not sign in anyway
+                client_id(self.app, self._oauth_config(), self.name.text())
             if self.current is None:
                 acc = service.add_account(self.app, self.name.text(), password=None if new_oauth else password,
                                           preset_key=self.preset.currentData(),
