@@ -268,7 +268,7 @@ def process_messages(app, messages: Iterable[SourceMessage], progress: Progress 
             else:
                 holder = [store.record_message(
                     conn, message_key=key, source=msg.label, sender=(results[0].sender or "") if results else "",
-                    subject=_subject(msg.raw), received_at=_iso(msg.date), kind=results[0].kind if results else "unknown",
+                    subject=_subject(msg.raw), received_at=_iso(msg.date), kind=_recorded_kind(results),
                     outcome="", contact_id=None, needs_review=False, snippet=_snippet(msg.raw))]
                 outcomes = [_apply(app, r, msg, holder, conn, authserv_id) for r in results]
                 review = any(o.review for o in outcomes)
@@ -296,6 +296,15 @@ def process_messages(app, messages: Iterable[SourceMessage], progress: Progress 
             report.warnings.append(str(exc))
     progress.update(report.processed + report.unchanged, total, "Done")
     return report
+
+
+def _recorded_kind(results) -> str:
+    """The kind kept for the processed-mail list: a feedback report that is no complaint (a DMARC
+    failure report, a "not spam" mark) is recorded as ``feedback``, not as a complaint."""
+    if not results:
+        return "unknown"
+    first = results[0]
+    return "feedback" if first.kind == "complaint" and first.category in NOT_COMPLAINTS else first.kind
 
 
 def _mark_again(app, msg: SourceMessage, report: ImportReport) -> None:

@@ -160,6 +160,8 @@ def test_delay_notice_changes_nothing(app, anna):
     assert status(app, anna) == "confirmed"
     assert report.review == 0
     assert app.db.conn.execute("SELECT COUNT(*) FROM bounce_events").fetchone()[0] == 0
+    # the processed-mail list (Inbox page) calls it a feedback report, not a spam complaint
+    assert app.db.conn.execute("SELECT kind FROM inbox_messages").fetchone()[0] == "feedback"
 
 
 def test_cli_import_json_contract(cli, app, anna, tmp_path):

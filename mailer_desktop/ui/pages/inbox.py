@@ -32,7 +32,7 @@ from ..widgets.empty_state import EmptyState
 KIND_LABELS = {
     "hard": "Hard bounce", "soft": "Soft bounce", "complaint": "Spam complaint", "auto_reply": "Auto-reply",
     "delivered": "Delivered notice", "unsubscribe": "Unsubscribe", "confirmation": "Confirmation",
-    "unknown": "Not recognised",
+    "unknown": "Not recognised", "feedback": "Feedback report (no complaint)",
 }
 HISTORY_COLUMNS = ("Processed", "From", "Subject", "Kind", "What was done")
 REVIEW_COLUMNS = ("From", "Subject", "Why it waits", "Text")
