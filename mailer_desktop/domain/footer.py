@@ -334,6 +334,15 @@ PREHEADER = ('<div style="display:none;max-height:0;max-width:0;overflow:hidden;
              '{text}</div>')
 
 
+_PREHEADER_RE = re.compile(re.escape(PREHEADER.split("{text}")[0]) + r"[^<]*</div>")
+
+
+def without_preheader(html: str) -> str:
+    """``html`` without the hidden preheader, for viewers that do not honour display:none (Qt's
+    rich text): what a reader sees in the message itself. Mail programs show it only in the list."""
+    return _PREHEADER_RE.sub("", html, count=1)
+
+
 def head_html(title: str) -> str:
     return HEAD.replace("{title}", escape(title)) + "\n"
 

@@ -206,3 +206,12 @@ def test_dynamic_markup_is_closed_per_recipient(shop):
         msg = email.message_from_bytes(renderer.bytes_for(contact)[0], policy=email.policy.default)
         footer_is_visible(msg.get_body(("html",)).get_content(), "1 Main Street")
     assert 1 <= len(renderer.template._closer_cache) <= 3
+
+
+def test_viewers_without_display_none_get_the_message_without_its_hidden_preheader():
+    from mailer_desktop.domain.footer import content_html_line, without_preheader
+
+    html = content_html_line("<p>Hello</p>", "Fresh rye & buns")
+    assert "Fresh rye &amp; buns" in html
+    assert without_preheader(html) == "<p>Hello</p>\n"
+    assert without_preheader("<p>Hello</p>") == "<p>Hello</p>"  # no preheader: unchanged

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.footer import without_preheader
 from ...services import sandbox as service
 from ...services import sandbox_replies
 from ..context import UiContext
@@ -176,7 +177,7 @@ class SandboxPage(QWidget):
             self.raw.clear()
             return
         if html:
-            self.rendered.setHtml(html)
+            self.rendered.setHtml(without_preheader(html))  # hidden in mail programs' message view too
         else:
             self.rendered.setPlainText(text)
         self.raw.setPlainText(data.decode("utf-8", "replace"))

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.footer import without_preheader
+
 MOBILE_WIDTH = 375
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 
@@ -108,7 +110,7 @@ class MessagePreview(QWidget):
 
     def show_message(self, subject: str, html: str, text: str, source: str = "") -> None:
         self.subject_label.setText(self.tr("Subject: {0}").format(subject))
-        self._html = html
+        self._html = html = without_preheader(html)  # Qt shows display:none text; mail programs do not
         for view in (self.html_view, self.mobile_view):
             view.setHtml(html)
         self.text_view.setPlainText(text)
