@@ -144,11 +144,13 @@ def address_prefix(text: str) -> str | None:
     return t
 
 
-def _where(q: ContactQuery, walk: bool = False, list_probe: bool = False) -> tuple[str, list]:
+def _where(q: ContactQuery, walk: bool = False, list_probe: bool = False, joined: bool = False,
+           ) -> tuple[str, list]:
     """The WHERE clause of ``q``. ``walk``: the search-hit set is probed per row (+c.id) rather
     than driving the query. ``list_probe``: list membership is one primary-key probe per row
     (EXISTS) rather than reading the whole list first (IN) — cheap when the rows to test are few
-    or the list is dense, costly for a small list among many contacts."""
+    or the list is dense, costly for a small list among many contacts. ``joined``: the word
+    search is the outer table of a join (``contacts_search s``, see :func:`_lookup_source`)."""
     clauses, params = [], []
     if q.status:
         clauses.append("c.status = ?")
@@ -163,7 +165,10 @@ def _where(q: ContactQuery, walk: bool = False, list_probe: bool = False) -> tup
         params += [prefix, prefix + "\U0010ffff"]
     else:
         match = fts_query(q.search)
-        if match:
+        if match and joined:
+            clauses.append("contacts_search MATCH ?")
+            params.append(match)
+        elif match:
             probe = "+c.id" if walk else "c.id"
             clauses.append(f"{probe} IN (SELECT rowid FROM contacts_search WHERE contacts_search MATCH ?)")
             params.append(match)
@@ -192,12 +197,15 @@ def fts_query(text: str) -> str:
 
 
 def _lookup_source(q: ContactQuery, hits: int | None) -> str:
-    """The table clause of the lookup plan: a word search with no status filter, sorted by a key
-    in :data:`LOOKUP_INDEXES`, reads only that index (everything it touches is in it)."""
+    """The table clause of the lookup plan. A word search drives it: each hit of the full-text
+    index is joined to its contact (without first collecting the hits into a temporary set, as
+    ``IN (…)`` would: a few milliseconds per ten thousand hits). With no status filter, sorted by
+    a key in :data:`LOOKUP_INDEXES`, only that index is read (everything it touches is in it)."""
+    if hits is None:
+        return "contacts c"
     index = LOOKUP_INDEXES.get(q.sort if q.sort in SORTS else "email")
-    if index and hits is not None and not q.status:
-        return f"contacts c INDEXED BY {index}"
-    return "contacts c"
+    table = f"contacts c INDEXED BY {index}" if index and not q.status else "contacts c"
+    return f"contacts_search s CROSS JOIN {table} ON c.id = s.rowid"
 
 
 def _order(q: ContactQuery) -> str:
@@ -257,7 +265,8 @@ def query_contact_ids(conn: sqlite3.Connection, q: ContactQuery, offset: int, li
         except sqlite3.OperationalError as exc:
             if "interrupt" not in str(exc):
                 raise
-    where, params = _where(q, list_probe=True)  # each hit (or prefix match) probes the list
+    # each hit (or prefix match) probes the list
+    where, params = _where(q, list_probe=True, joined=hits is not None)
     source = _lookup_source(q, hits)
     return [r[0] for r in conn.execute(f"SELECT c.id FROM {source}{where}{order} LIMIT ? OFFSET ?",
                                        (*params, limit, offset))]

@@ -222,7 +222,7 @@ def test_the_database_steps_are_shown_and_a_cancel_in_any_of_them_changes_nothin
             if text == self.stop_at:
                 self.cancel()
 
-    for stop_at in ("Adding new contacts", "Sorting the contacts for the contact list (4 of 8)",
+    for stop_at in ("Adding new contacts", "Sorting the contacts for the contact list (2 of 3)",
                     "Building the search index", "Writing to disk"):
         with pytest.raises(Cancelled):
             import_file(app, path, ImportOptions(list_name="Steps"), Steps(stop_at))
@@ -232,7 +232,7 @@ def test_the_database_steps_are_shown_and_a_cancel_in_any_of_them_changes_nothin
     import_file(app, path, ImportOptions(list_name="Steps"), seen)
     assert seen.texts[seen.texts.index("Saving contacts"):] == [
         "Saving contacts", "Adding new contacts",
-        *[f"Sorting the contacts for the contact list ({n} of 8)" for n in range(1, 9)],
+        *[f"Sorting the contacts for the contact list ({n} of 3)" for n in range(1, 4)],
         "Building the search index", "Writing the consent records", "Adding them to the list Steps",
         "Writing to disk", "Done"]
     assert contacts.count(app) == 2500

@@ -157,6 +157,23 @@ class AddressCleaner:
             self._domains[domain] = info
         return info
 
+    def plain(self, text: str) -> tuple | None:
+        """(email, key, ASCII domain, flags, typo suggestion) of a plain ASCII address with a
+        valid domain, as :meth:`__call__` gives them (with no name); None for anything else,
+        which :meth:`__call__` then handles (errors included). No object per call but the tuple."""
+        raw = text.strip()
+        if len(raw) > 254 or (m := _fast_match(raw)) is None:
+            return None
+        local, domain = m.groups()
+        info = self._domains.get(domain) or self._domain_info(domain)
+        if info[0] is not None or len(local) > 64 or len(local) + len(info[2]) >= 254:
+            return None
+        lowered = local.lower()
+        flags = info[3]
+        if lowered in self._roles or ("+" in lowered and lowered.partition("+")[0] in self._roles):
+            flags = (FLAG_ROLE, *flags)
+        return local + info[5], lowered + info[6], info[2], flags, info[4]
+
     def __call__(self, text: str) -> Cleaned:
         raw = text.strip()
         m = _fast_match(raw) if len(raw) <= 254 else None

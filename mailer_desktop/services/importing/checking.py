@@ -89,37 +89,45 @@ class RowChecker:
         plan = self.plan
         email_i = plan.email
         cleaner = self.cleaner
-        hit = self.suppressions.hit
-        encoded = plan.encoded
+        plain = cleaner.plain
+        hit = self.suppressions.hit if self.suppressions.hashes else None
+        encode = plan.encoder()
         optout = plan.opted_out if plan.optout is not None else None
+        undecodable = self.undecodable
         out: list[tuple] = []
         append = out.append
         for number, row in rows:
-            if self.undecodable and (bad := undecodable_cells(row)) is not None:
+            if undecodable and (bad := undecodable_cells(row)) is not None:
                 append((PROBLEM, number, plan.column_name(bad), shown_undecodable(row[bad]),
-                        f"holds bytes that are not valid {self.undecodable} (the rest of the file is); "
+                        f"holds bytes that are not valid {undecodable} (the rest of the file is); "
                         "correct the row, or choose the file's encoding if it is another"))
                 continue
             raw = row[email_i] if email_i < len(row) else ""
-            try:
-                c = cleaner(raw)
-            except AddressError as exc:
-                append((BAD, number, row, raw, str(exc)))
-                continue
+            # the plain ASCII address of most rows: a tuple, no name in the cell
+            c = plain(raw)
+            if c is not None:
+                email, key, domain, flags, suggestion = c
+                name_hint = ""
+            else:
+                try:
+                    email, key, domain, name_hint, flags, suggestion = cleaner(raw)
+                except AddressError as exc:
+                    append((BAD, number, row, raw, str(exc)))
+                    continue
             if optout is not None:
                 source_value = optout(row)
                 if source_value is not None:
-                    append((OPTOUT, number, c.email, source_value))
+                    append((OPTOUT, number, email, source_value))
                     continue
-            if hit(c.key, c.domain):
-                append((SUPPRESSED, number, c.email))
+            if hit is not None and hit(key, domain):
+                append((SUPPRESSED, number, email))
                 continue
             try:
-                name, fields = encoded(row, c.name)
+                name, fields = encode(row, name_hint)
             except RowProblem as exc:
                 append((PROBLEM, number, exc.column, exc.value, exc.reason))
                 continue
-            append((OK, number, c.email, c.key, name, fields, c.flags, c.suggestion))
+            append((OK, number, email, key, name, fields, flags, suggestion))
         return out
 
 

@@ -19,6 +19,7 @@ Rules the import keeps:
 
 from __future__ import annotations
 
+import gc
 import json
 import time
 from collections import Counter
@@ -202,6 +203,11 @@ def _stage(conn, table: Table, plan: RowPlan, setup: CheckSetup, policy: str, re
     rejected: Counter[str] = Counter()
     seq = 0
     parallel = bool(estimate and estimate >= PARALLEL_MIN_ROWS)
+    # The loop makes no reference cycles, but its verdicts and issues (hundreds of thousands of
+    # tuples and objects) would set off the cyclic garbage collector over and over, each pass
+    # walking everything kept so far: about a third of this process's time on a million rows.
+    collecting = gc.isenabled()
+    gc.disable()
     conn.execute("BEGIN")  # only the TEMP table is written here: no lock on the database file
     try:
         for verdicts in checked_batches(table, setup, parallel=parallel):
@@ -239,6 +245,9 @@ def _stage(conn, table: Table, plan: RowPlan, setup: CheckSetup, policy: str, re
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+    finally:
+        if collecting:
+            gc.enable()
     report.rows, report.duplicates, report.flagged = rows, duplicates, flagged
     report.invalid, report.skipped = rejected["invalid"], rejected["skipped"]
     report.suppressed = rejected["source_optout"] + rejected["suppression_list"]
