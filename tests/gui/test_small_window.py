@@ -109,3 +109,12 @@ def test_every_page_has_its_icon_in_the_sidebar(window):
     from mailer_desktop.ui.main_window import PAGES
 
     assert all(not window.sidebar.item(row).icon().isNull() for row in range(len(PAGES)))
+
+
+def test_inbox_at_1024_by_700(qtbot, window):
+    page = window.show_page("inbox")
+    page.refresh()
+    for table in (page.review, page.history):
+        assert _clipped_headers(table) == []
+        assert _visible_width(table) <= table.viewport().width() + 1
+        assert table.textElideMode() == Qt.TextElideMode.ElideMiddle

@@ -28,11 +28,12 @@ from ..context import UiContext
 from ..plurals import tr_n
 from ..prompts import Prompts
 from ..widgets.empty_state import EmptyState
+from ..widgets.tables import fit_columns, keep_room
 
 KIND_LABELS = {
     "hard": "Hard bounce", "soft": "Soft bounce", "complaint": "Spam complaint", "auto_reply": "Auto-reply",
     "delivered": "Delivered notice", "unsubscribe": "Unsubscribe", "confirmation": "Confirmation",
-    "unknown": "Not recognised", "feedback": "Feedback report (no complaint)",
+    "unknown": "Not recognised", "feedback": "Feedback report",
 }
 HISTORY_COLUMNS = ("Processed", "From", "Subject", "Kind", "What was done")
 REVIEW_COLUMNS = ("From", "Subject", "Why it waits", "Text")
@@ -149,10 +150,15 @@ class InboxPage(QWidget):
         self.splitter.addWidget(review_box)
         self.splitter.addWidget(history_box)
         self.splitter.setSizes([200, 420])
-        for table, widths in ((self.review, (200, 220, 360)), (self.history, (130, 220, 240, 120))):
-            for col, width in enumerate(widths):
-                table.setColumnWidth(col, width)
+        for table in (self.review, self.history):
             table.setWordWrap(False)
+        # the last column takes the room left; a narrow window gives up the subject, then the sender
+        fit_columns(self.review, stretch=3, widths={0: 200, 1: 200, 2: 220})
+        self._review_columns = keep_room(self.review, stretch=3, minimum=140, optional=[1])
+        fit_columns(self.history, stretch=4, values={0: ["2026-12-31 23:59"],
+                                                     3: [self.tr(v) for v in KIND_LABELS.values()]},
+                    widths={1: 200, 2: 200})
+        self._history_columns = keep_room(self.history, stretch=4, minimum=200, optional=[2, 1])
         layout.addWidget(self.splitter, 1)
 
         self.process_button.clicked.connect(self.process_inbox)
@@ -220,7 +226,9 @@ class InboxPage(QWidget):
             values = ((row["processed_at"] or "").replace("T", " ")[:16], row["sender"], row["subject"],
                       self.tr(KIND_LABELS.get(row["kind"], row["kind"])), row["outcome"])
             for c, text in enumerate(values):
-                self.history.setItem(r, c, QTableWidgetItem(text or ""))
+                item = QTableWidgetItem(text or "")
+                item.setToolTip(text or "")  # long text elides in the middle
+                self.history.setItem(r, c, item)
         has_any = bool(rows) or bool(self.review_items)
         self.empty.setVisible(not has_any)
         self.splitter.setVisible(has_any)
