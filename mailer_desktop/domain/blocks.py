@@ -357,6 +357,17 @@ def _column(column: Column) -> str:
             f'{"".join(parts)}</td>')
 
 
+_COLUMN_CELL = '<td width="50%" valign="top" style="display:inline-block;'
+_NEXT_COLUMN = re.compile(r"</td>\s*" + re.escape(_COLUMN_CELL))
+
+
+def phone_layout(html: str) -> str:
+    """``html`` as a phone shows it: two columns one below the other. For previews whose HTML
+    viewer ignores 'display:inline-block' (Qt's); mail programs stack the columns by themselves."""
+    html = _NEXT_COLUMN.sub('</td></tr><tr><td width="100%" valign="top" style="display:inline-block;', html)
+    return html.replace(_COLUMN_CELL, '<td width="100%" valign="top" style="display:inline-block;')
+
+
 def _columns(block: Columns) -> str:
     return _row(f'<table {_TABLE} width="100%"><tr>{_column(block.left)}{_column(block.right)}</tr></table>',
                 "8px 24px")

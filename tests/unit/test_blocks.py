@@ -197,3 +197,13 @@ def test_sanitizer_properties(markup):
     source = blocks.to_source(BlockDocument([Text(clean), Heading("end", 2)]))
     out = render(source)
     assert "end" in out.text
+
+
+def test_the_phone_preview_stacks_two_columns():
+    html = render(blocks.to_source(sample())).html
+    row = re.search(r"<tr><td width=\"50%\".*?</tr>", html, re.S).group(0)
+    assert row.count("<td width=\"50%\"") == 2  # side by side where there is room
+    phone = blocks.phone_layout(html)
+    assert '<td width="50%"' not in phone
+    assert re.search(r"Left</p>.*?</td></tr><tr><td width=\"100%\".*?Right</p>", phone, re.S)  # one below the other
+    assert blocks.phone_layout("<p>no columns</p>") == "<p>no columns</p>"

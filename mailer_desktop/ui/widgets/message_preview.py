@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.blocks import phone_layout
 from ...domain.footer import without_preheader
 
 MOBILE_WIDTH = 375
@@ -111,8 +112,8 @@ class MessagePreview(QWidget):
     def show_message(self, subject: str, html: str, text: str, source: str = "") -> None:
         self.subject_label.setText(self.tr("Subject: {0}").format(subject))
         self._html = html = without_preheader(html)  # Qt shows display:none text; mail programs do not
-        for view in (self.html_view, self.mobile_view):
-            view.setHtml(html)
+        self.html_view.setHtml(html)
+        self.mobile_view.setHtml(phone_layout(html))  # two columns stack on a phone
         self.text_view.setPlainText(text)
         self.source_view.setPlainText(source)
 
@@ -146,5 +147,5 @@ class MessagePreview(QWidget):
                 view.images[url] = image
                 view.document().addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), image)
         if found:
-            for view in (self.html_view, self.mobile_view):
-                view.setHtml(self._html)
+            self.html_view.setHtml(self._html)
+            self.mobile_view.setHtml(phone_layout(self._html))
