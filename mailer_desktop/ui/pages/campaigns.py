@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -27,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services import campaigns as campaign_service
 from ...services import sender_reports
 from ...services.accounts import AccountError, get_account, list_accounts
 from ...services.confirmations import send_confirmations
@@ -42,6 +40,7 @@ from ..prompts import Prompts
 from ..widgets.empty_state import EmptyState
 from ..widgets.send_progress import SendProgress
 from ..widgets.tables import fit_columns, keep_room
+from .campaigns_changes import CampaignChanges
 from .campaigns_dialogs import ConfirmationRequestsDialog, NewCampaignDialog
 
 REASON_LABELS = {
@@ -145,7 +144,7 @@ class CampaignsPage(QWidget):
         self.history.verticalHeader().hide()
         self.history.selectionModel().currentRowChanged.connect(self._row_chosen)
         self.history.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.history.customContextMenuRequested.connect(self._history_menu)
+        self.history.customContextMenuRequested.connect(lambda pos: self.changes.history_menu(pos))
         self.history.doubleClicked.connect(lambda _index: self.edit_current())
         layout.addWidget(self.history)
         return box
@@ -165,22 +164,9 @@ class CampaignsPage(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName(self.tr("Recipients"))
         layout.addWidget(self.title)
-        actions = QHBoxLayout()
-        self.edit_button = QPushButton(self.tr("Edit…"))
-        self.edit_button.setToolTip(self.tr("Change the draft's subject, text and list, with the preview."))
-        self.rename_button = QPushButton(self.tr("Rename…"))
-        self.duplicate_button = QPushButton(self.tr("Duplicate"))
-        self.duplicate_button.setToolTip(self.tr("A new draft with the same content, list and attachments."))
-        self.delete_button = QPushButton(self.tr("Delete…"))
-        self.delete_button.setToolTip(self.tr("Only a draft that was never sent can be deleted; a sent campaign "
-                                              "keeps its record of who received it."))
-        for b, slot in ((self.edit_button, self.edit_current), (self.rename_button, self.rename_current),
-                        (self.duplicate_button, self.duplicate_current), (self.delete_button, self.delete_current)):
-            b.clicked.connect(slot)
-            b.setAccessibleName(self.tr("Campaign: {}").format(b.text().rstrip("…")))
-            actions.addWidget(b)
-        actions.addStretch(1)
-        layout.addLayout(actions)
+        self.changes = CampaignChanges(self)  # Edit… Rename… Duplicate Delete…
+        self.edit_button, self.rename_button, self.duplicate_button, self.delete_button = self.changes.buttons
+        layout.addLayout(self.changes.row)
         layout.addWidget(self.state_label)
         self.sign_in_button = QPushButton()
         self.sign_in_button.setVisible(False)
@@ -341,14 +327,7 @@ class CampaignsPage(QWidget):
         self.send_button.setToolTip(self.tr("This campaign has been sent. To send it again, create a new "
                                             "campaign from the same template.") if line.state == "done" else "")
         self.test_button.setEnabled(not sending and line.kind == "campaign")
-        draft = line.state == "draft"
-        self.edit_button.setEnabled(draft and line.kind == "campaign")
-        self.edit_button.setToolTip(self.tr("Change the draft's subject, text and list, with the preview.") if draft
-                                    else self.tr("Only a draft can be changed. Duplicate it to send a changed "
-                                                 "copy."))
-        self.rename_button.setEnabled(True)
-        self.duplicate_button.setEnabled(line.kind == "campaign")
-        self.delete_button.setEnabled(draft and not sending)
+        self.changes.show(line, sending)
         self.resend_button.setEnabled(not sending and line.uncertain > 0)
         self.log_model.show_campaign(cid, self.state_filter.currentData())
 
@@ -405,75 +384,10 @@ class CampaignsPage(QWidget):
 
     # -- actions -------------------------------------------------------------------------------
     def campaign_actions(self) -> tuple[QPushButton, ...]:
-        return (self.edit_button, self.rename_button, self.duplicate_button, self.delete_button)
-
-    def _history_menu(self, pos) -> None:
-        index = self.history.indexAt(pos)
-        line = self.history_model.line_at(index.row()) if index.isValid() else None
-        if line is None:
-            return
-        if line.id != self.campaign_id:
-            self.select_campaign(line.id)
-        menu = QMenu(self.history)
-        for b in self.campaign_actions():
-            action = menu.addAction(b.text())
-            action.setEnabled(b.isEnabled())
-            action.triggered.connect(b.click)
-        menu.exec(self.history.viewport().mapToGlobal(pos))
-        menu.deleteLater()
-
-    def _current_name(self) -> str:
-        line = self.history_model.line_at(self.history_model.row_of(self.campaign_id))
-        return line.name if line is not None else ""
+        return self.changes.buttons
 
     def edit_current(self) -> None:
-        if self.campaign_id is None or not self.edit_button.isEnabled():
-            return
-        from ..dialogs.composer import ComposerDialog
-
-        self.composer = ComposerDialog(self.ctx, campaign_id=self.campaign_id, parent=self)
-        self.composer.open()
-
-    def rename_current(self) -> None:
-        if self.campaign_id is None:
-            return
-        name = self.prompts.text(self, self.tr("Rename campaign"), self.tr("New name:"), self._current_name())
-        if name is None:
-            return
-        try:
-            campaign_service.rename_campaign(self.app, self.campaign_id, name)
-        except campaign_service.CampaignError as exc:
-            self.prompts.error(self, self.tr("Rename campaign"), str(exc))
-            return
-        self.ctx.events.campaigns_changed.emit()
-
-    def duplicate_current(self) -> None:
-        if self.campaign_id is None:
-            return
-        try:
-            new_id = campaign_service.duplicate_campaign(self.app, self.campaign_id)
-        except campaign_service.CampaignError as exc:
-            self.prompts.error(self, self.tr("Duplicate campaign"), str(exc))
-            return
-        self.campaign_id = new_id
-        self.ctx.events.campaigns_changed.emit()
-        self.ctx.events.status_message.emit(self.tr("Created the draft “{}”.").format(self._current_name()))
-
-    def delete_current(self) -> None:
-        if self.campaign_id is None or self.job is not None:
-            return
-        name = self._current_name()
-        if not self.prompts.confirm(self, self.tr("Delete campaign"),
-                                    self.tr("Delete the draft “{}”? It was never sent.").format(name)):
-            return
-        try:
-            campaign_service.delete_draft(self.app, self.campaign_id)
-        except campaign_service.CampaignError as exc:
-            self.prompts.error(self, self.tr("Delete campaign"), str(exc))
-            return
-        self.campaign_id = None
-        self.ctx.events.campaigns_changed.emit()
-        self.ctx.events.status_message.emit(self.tr("Deleted the draft “{}”.").format(name))
+        self.changes.edit()
 
     def new_campaign(self) -> None:
         dialog = NewCampaignDialog(self.app, self)
