@@ -9,14 +9,15 @@ from __future__ import annotations
 import imaplib
 import os
 import shutil
-import socket
 import subprocess
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from dovecot_wait import wait_for_imap
 from inbox_fixtures import fixture
+from smtp_servers import free_port
 
 from mailer_desktop.domain import tokens
 from mailer_desktop.services import accounts, contacts, inbox_processor, inbox_status
@@ -59,26 +60,6 @@ def _self_signed(folder: Path) -> tuple[Path, Path]:
     return cert_path, key_path
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for_port(port: int, proc: subprocess.Popen, log: Path, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"dovecot exited with {proc.returncode}: {log.read_text(errors='replace')[-2000:]}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
-                if s.recv(100).startswith(b"* OK"):
-                    return
-        except OSError:
-            time.sleep(0.05)  # polling for the server to come up, bounded by the deadline
-    raise RuntimeError(f"dovecot did not answer on port {port}: {log.read_text(errors='replace')[-2000:]}")
-
-
 @pytest.fixture
 def dovecot(tmp_path):
     uid, gid = os.getuid(), os.getgid()
@@ -101,7 +82,7 @@ def dovecot(tmp_path):
     homes.mkdir()
     if cleanup is not None:
         os.chown(homes, uid, gid)
-    port, tls_port = _free_port(), _free_port()
+    port, tls_port = free_port(), free_port()
     cert, key = _self_signed(root)
     (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}::::::\n")
     (root / "passwd").chmod(0o644)
@@ -167,7 +148,7 @@ service pop3-login {{
     log.touch()
     proc = subprocess.Popen([DOVECOT, "-F", "-c", str(conf)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        _wait_for_port(port, proc, log)
+        wait_for_imap(port, proc, log)
         yield port, tls_port, cert
     finally:
         proc.terminate()

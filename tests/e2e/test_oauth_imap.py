@@ -11,15 +11,15 @@ import imaplib
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
+from dovecot_wait import wait_for_imap
 from inbox_fixtures import fixture
 from oauth_server import OAuthServer, browser, provider_config
+from smtp_servers import free_port
 
 from mailer_desktop.domain import tokens
 from mailer_desktop.services import accounts, contacts, inbox_processor
@@ -30,26 +30,6 @@ pytestmark = pytest.mark.skipif(DOVECOT is None, reason="dovecot is not installe
 
 USER, PASSWORD = "shop@example.test", "provider-password-1"
 MAILBOX_PASSWORD = "append-only-password"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait(port: int, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"dovecot exited with {proc.returncode}: {log.read_text(errors='replace')[-2000:]}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
-                if s.recv(100).startswith(b"* OK"):
-                    return
-        except OSError:
-            time.sleep(0.05)  # polling for the server to come up, bounded by the deadline
-    raise RuntimeError(f"dovecot did not answer on port {port}: {log.read_text(errors='replace')[-2000:]}")
 
 
 @pytest.fixture
@@ -71,7 +51,7 @@ def dovecot(provider, tmp_path):
     homes = root / "home"
     homes.mkdir()
     os.chown(homes, uid, gid) if os.getuid() == 0 else None
-    port = _free_port()
+    port = free_port()
     (root / "passwd").write_text(f"{USER}:{{PLAIN}}{MAILBOX_PASSWORD}::::::\n")
     (root / "passwd").chmod(0o644)
     (root / "oauth2.conf").write_text(f"""
@@ -141,7 +121,7 @@ service pop3-login {{
     log.touch()
     proc = subprocess.Popen([DOVECOT, "-F", "-c", str(conf)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        _wait(port, proc, log)
+        wait_for_imap(port, proc, log)
         yield port, log
     finally:
         proc.terminate()
