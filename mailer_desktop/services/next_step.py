@@ -1,6 +1,6 @@
 """What a new user does next, for the Overview: the first step of the usual journey that is
-not done yet (sender details → contacts → confirmation requests → a template → a campaign →
-the mail that comes back)."""
+not done yet (sender details → contacts → confirmation requests → a template → a campaign).
+Once a campaign exists the journey is done and only missing sender details are named."""
 
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ def next_step(app: App) -> NextStep | None:
         return NextStep("setup", f"Set-up is not finished: {words} {verb} still missing. Nothing can be sent "
                         "without them (every message must carry your postal address).", "Finish set-up…")
     conn = app.db.conn
+    if conn.execute("SELECT 1 FROM campaigns WHERE kind = 'campaign' LIMIT 1").fetchone() is not None:
+        return None  # the journey is done: no per-refresh reading of who is due on a big folder
     if conn.execute("SELECT 1 FROM contacts LIMIT 1").fetchone() is None:
         return NextStep("contacts", "Add the people you write to: import a spreadsheet or a contacts file, or add "
                         "them one by one on the Contacts page.", "Import contacts…")
@@ -44,7 +46,5 @@ def next_step(app: App) -> NextStep | None:
     if conn.execute("SELECT 1 FROM templates LIMIT 1").fetchone() is None:
         return NextStep("template", "Write your newsletter: start from a template on the Templates page.",
                         "Open Templates")
-    if conn.execute("SELECT 1 FROM campaigns WHERE kind = 'campaign' LIMIT 1").fetchone() is None:
-        return NextStep("campaign", "Create your first campaign: a template, a list, and a check before it is "
-                        "sent.", "New campaign…")
-    return None
+    return NextStep("campaign", "Create your first campaign: a template, a list, and a check before it is sent.",
+                    "New campaign…")
