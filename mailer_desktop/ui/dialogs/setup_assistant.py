@@ -271,7 +271,7 @@ class SetupAssistant(QWizard):
         self.ctx = ctx
         self.setWindowTitle(self.tr("Set up Mailer Desktop"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
-        self.setMinimumSize(640, 520)
+        self.setMinimumSize(660, 640)  # the account page with its hints shows whole
         self.business = BusinessPage(ctx)
         self.sending = SendingPage(ctx)
         self.replies = RepliesPage(ctx)
