@@ -17,6 +17,7 @@ from ..secrets import SUPPRESSION_KEY, TOKEN_KEY, SecretStore
 from ..storage import Database
 from ..storage.db import CorruptDatabaseError, release_thread_connections, working_with_databases
 from ..storage.meta import SettingsStore, ensure_install_id, read_install_id
+from .keys_guard import KeyState, guarded_key
 
 if TYPE_CHECKING:
     import keyring.backend
@@ -31,6 +32,7 @@ class App:
     secrets: SecretStore
     install_id: str
     settings: SettingsStore = field(init=False)
+    keys: KeyState = field(init=False, default_factory=KeyState)
 
     def __post_init__(self) -> None:
         self.settings = SettingsStore(lambda: self.db.conn, transaction=lambda: self.db.transaction())
@@ -39,13 +41,9 @@ class App:
     # used before that is now missing or different raises keys_guard.KeysMissing instead of
     # being silently replaced (see services/keys_guard).
     def token_key(self) -> bytes:
-        from .keys_guard import guarded_key
-
         return guarded_key(self, TOKEN_KEY)
 
     def suppression_key(self) -> bytes:
-        from .keys_guard import guarded_key
-
         return guarded_key(self, SUPPRESSION_KEY)
 
     def close(self) -> None:

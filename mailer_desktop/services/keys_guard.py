@@ -24,21 +24,34 @@ from __future__ import annotations
 import hashlib
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from ..secrets import SUPPRESSION_KEY, TOKEN_KEY, KeyringUnavailable
-from ..storage.db import now_iso
+from ..secrets import SUPPRESSION_KEY, TOKEN_KEY, KeyringUnavailable, SecretStore
+from ..storage.db import Database, now_iso
 from ..storage.meta import get_meta, set_meta
-
-if TYPE_CHECKING:
-    from .app import App
 
 GUARDED = (TOKEN_KEY, SUPPRESSION_KEY)
 _LABELS = {TOKEN_KEY: "the token key (unsubscribe and confirm links)",
            SUPPRESSION_KEY: "the suppression key (erased and unsubscribed addresses)"}
-_FLAG = "_keys_problem"
-_CACHE = "_keys_cache"
 _lock = threading.Lock()
+
+
+@dataclass
+class KeyState:
+    """What the guard knows about one open data folder's keys: the problem found (which blocks
+    the keys until it is resolved) and the keys already checked."""
+
+    problem: KeysProblem | None = None
+    cache: dict[str, bytes] = field(default_factory=dict)
+
+
+class App(Protocol):
+    """The parts of an open data folder the guard uses (services.app.App has them)."""
+
+    db: Database
+    secrets: SecretStore
+    install_id: str
+    keys: KeyState
 
 NEW_KEYS_WARNING = (
     "Starting with new keys cannot be undone. Unsubscribe and confirmation links in every message "
@@ -137,27 +150,27 @@ def check_keys(app: App) -> KeysProblem | None:
         elif state == "replaced":
             problem.replaced.append(name)
     if not problem.names:
-        setattr(app, _FLAG, None)
+        app.keys.problem = None
         return None
-    setattr(app, _FLAG, problem)
-    getattr(app, _CACHE, {}).clear()
+    app.keys.problem = problem
+    app.keys.cache.clear()
     return problem
 
 
 def current_problem(app: App) -> KeysProblem | None:
     """The problem flagged by :func:`check_keys` (or a guarded key access), if any."""
-    return getattr(app, _FLAG, None)
+    return app.keys.problem
 
 
 def forget(app: App) -> None:
     """Drop cached keys and flags (after a restore replaced the folder under this App)."""
-    setattr(app, _FLAG, None)
-    app.__dict__.setdefault(_CACHE, {}).clear()
+    app.keys.problem = None
+    app.keys.cache.clear()
 
 
 def guarded_key(app: App, name: str) -> bytes:
     """The key ``name``, created on first use of a new folder; KeysMissing if it was lost."""
-    cache = app.__dict__.setdefault(_CACHE, {})
+    cache = app.keys.cache
     problem = current_problem(app)
     if problem is not None and name in problem.names:
         raise KeysMissing(problem)
@@ -168,7 +181,7 @@ def guarded_key(app: App, name: str) -> bytes:
         if state in ("missing", "replaced"):
             problem = problem or KeysProblem(install_id=app.install_id)
             (problem.missing if state == "missing" else problem.replaced).append(name)
-            setattr(app, _FLAG, problem)
+            app.keys.problem = problem
             raise KeysMissing(problem)
         if state == "new":
             key = app.secrets.ensure_key(name)
@@ -207,6 +220,6 @@ def accept_new_keys(app: App) -> list[str]:
         with app.db.transaction() as conn:
             set_meta(conn, "keys_replaced_at", now_iso())
             set_meta(conn, "keys_replaced", ",".join(changed))
-        setattr(app, _FLAG, None)
-        app.__dict__.setdefault(_CACHE, {}).clear()
+        app.keys.problem = None
+        app.keys.cache.clear()
     return changed

@@ -19,7 +19,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
 
-from .sender_smtp import is_loopback
+from ..domain.hosts import is_loopback
 
 MICROSOFT_SCOPES = ("https://outlook.office.com/SMTP.Send", "https://outlook.office.com/IMAP.AccessAsUser.All",
                     "offline_access", "openid", "email")

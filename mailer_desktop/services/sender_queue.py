@@ -11,13 +11,31 @@ import itertools
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ..storage import deliveries as store
+from .app import App
 from .contacts import Contact
+from .sender_control import SendControl
+from .sender_log import SendLog
+from .sender_recipients import Eligibility
+from .sender_render import RenderAhead
 
-if TYPE_CHECKING:
-    from .sender import _Run
+
+class _Options(Protocol):
+    batch_size: int
+
+
+class QueueOwner(Protocol):
+    """What the queue reads from the send run that owns it."""
+
+    app: App
+    campaign_id: int
+    options: _Options
+    eligibility: Eligibility
+    log: SendLog
+    control: SendControl
+    render: RenderAhead
 
 
 @dataclass
@@ -31,7 +49,7 @@ class Item:
 class WorkQueue:
     """Queued rows in id order (fetched in batches), plus retries waiting for their time."""
 
-    def __init__(self, run: _Run):
+    def __init__(self, run: QueueOwner):
         self.run = run
         self.pending: deque[Item] = deque()
         self.retries: list[tuple[float, int, Item]] = []

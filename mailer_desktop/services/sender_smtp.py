@@ -10,25 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import ipaddress
 import socket
 import ssl
 from dataclasses import dataclass
 
 import aiosmtplib
 
+from ..domain.hosts import is_loopback
 from . import sandbox_seal
 from .account_presets import USUAL_PORTS
-
-
-def is_loopback(host: str) -> bool:
-    host = (host or "").strip().strip("[]").lower()
-    if host in ("localhost", "localhost.localdomain") or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @dataclass(frozen=True)
