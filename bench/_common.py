@@ -21,10 +21,10 @@ sys.path.insert(0, str(ROOT / "tests" / "support"))
 from memkeyring import MemoryKeyring  # noqa: E402
 
 from mailer_desktop.domain.addresses import normalize  # noqa: E402
-from mailer_desktop.services.accounts import add_account  # noqa: E402
+from mailer_desktop.services.accounts.manage import add_account  # noqa: E402
 from mailer_desktop.services.app import open_app  # noqa: E402
 from mailer_desktop.services.campaigns import create_campaign  # noqa: E402
-from mailer_desktop.services.sender_identity import save_sender  # noqa: E402
+from mailer_desktop.services.sending.identity import save_sender  # noqa: E402
 from mailer_desktop.storage.db import now_iso  # noqa: E402
 
 SMTP_SINK = shutil.which("smtp-sink") or "/usr/sbin/smtp-sink"

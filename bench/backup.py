@@ -19,8 +19,8 @@ sys.path.insert(0, str(ROOT / "tests" / "support"))
 
 from memkeyring import MemoryKeyring  # noqa: E402
 
-from mailer_desktop.services import backup  # noqa: E402
 from mailer_desktop.services.app import open_app  # noqa: E402
+from mailer_desktop.services.backup import archive as backup  # noqa: E402
 from mailer_desktop.storage.db import now_iso  # noqa: E402
 
 PASS = "benchmark passphrase"

@@ -55,7 +55,7 @@ class BenchKeyring(keyring.backend.KeyringBackend):
 
 def fill(home: Path, n: int) -> None:
     from mailer_desktop.services.app import open_app
-    from mailer_desktop.services.contacts import create_list
+    from mailer_desktop.services.contacts.people import create_list
 
     app = open_app(home, keyring_backend=BenchKeyring(), log_to_file=False)
     rng = random.Random(42)
@@ -133,7 +133,7 @@ def measure(home: Path) -> dict[str, float]:
     figures["open_cpu_s"] = time.process_time() - cpu
     figures["contacts"] = page.model.total
 
-    from mailer_desktop.services.contacts import get_contact
+    from mailer_desktop.services.contacts.people import get_contact
 
     one = get_contact(app, max(1, int(figures["contacts"]) // 2))
     for label, text in (("search_ms", "smith"), ("search_clustered_ms", "walter"),
@@ -150,7 +150,7 @@ def measure(home: Path) -> dict[str, float]:
     timed(page, "reset_ms", lambda: page.status_filter.setCurrentIndex(0))
 
     # The "Newsletter" list (a third of everyone), then a search within it.
-    from mailer_desktop.services.contacts import find_list
+    from mailer_desktop.services.contacts.people import find_list
 
     newsletter = find_list(app, "Newsletter")
     timed(page, "filter_list_ms", lambda: page.lists_panel.select_list(newsletter.id))

@@ -39,8 +39,8 @@ def main() -> int:
 
     from memkeyring import MemoryKeyring
 
-    from mailer_desktop.services import sender_reports
     from mailer_desktop.services.app import open_app
+    from mailer_desktop.services.sending import reports as sender_reports
 
     work = Path(tempfile.mkdtemp(prefix="delivery-log-bench-"))
     try:

@@ -21,7 +21,7 @@ from _common import Sink, cleanup, data_folder, loopback_account, send_size_args
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
-from mailer_desktop.services.sender import warm_up  # noqa: E402
+from mailer_desktop.services.sending.engine import warm_up  # noqa: E402
 from mailer_desktop.ui.context import Events, UiContext  # noqa: E402
 from mailer_desktop.ui.gc import MainThreadGarbageCollector  # noqa: E402
 from mailer_desktop.ui.pages.campaigns import CampaignsPage  # noqa: E402

@@ -124,8 +124,9 @@ def main() -> int:
 
     from memkeyring import MemoryKeyring
 
-    from mailer_desktop.services import importing, suppression
+    from mailer_desktop.services import importing
     from mailer_desktop.services.app import open_app
+    from mailer_desktop.services.contacts import suppression
     from mailer_desktop.services.importing import checking
 
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="import-bench-"))

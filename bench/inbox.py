@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 import bounce_families  # noqa: E402
 
 from mailer_desktop.domain.inbox import classify  # noqa: E402
-from mailer_desktop.services.inbox_sources import iter_mbox  # noqa: E402
+from mailer_desktop.services.inbox.sources import iter_mbox  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "bounces" / "emails"
 FIXTURES = ROOT / "tests" / "fixtures" / "bounces"

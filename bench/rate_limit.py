@@ -13,7 +13,7 @@ import time
 from _common import cleanup, data_folder, loopback_account
 from smtp_servers import Server
 
-from mailer_desktop.services.sender import send_campaign
+from mailer_desktop.services.sending.engine import send_campaign
 
 
 class Stamping:

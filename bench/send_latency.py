@@ -10,7 +10,7 @@ import time
 
 from _common import Sink, cleanup, data_folder, loopback_account
 
-from mailer_desktop.services.sender import send_campaign
+from mailer_desktop.services.sending.engine import send_campaign
 
 
 def main() -> None:

@@ -17,9 +17,9 @@ import time
 from _common import SMTP_SOURCE, Sink, cleanup, data_folder, loopback_account, send_size_args
 
 from mailer_desktop.cli import main as cli_main
-from mailer_desktop.services.compose import CampaignRenderer
-from mailer_desktop.services.contacts import get_contact
-from mailer_desktop.services.sender import campaign_status
+from mailer_desktop.services.compose.renderer import CampaignRenderer
+from mailer_desktop.services.contacts.people import get_contact
+from mailer_desktop.services.sending.engine import campaign_status
 
 
 def main() -> None:

@@ -71,8 +71,8 @@ def gui(home: Path, mark: str = "window shown") -> float:
 def small_folder(base: Path) -> Path:
     from memkeyring import MemoryKeyring
 
-    from mailer_desktop.services import contacts
     from mailer_desktop.services.app import open_app
+    from mailer_desktop.services.contacts import people as contacts
 
     home = base / "small"
     app = open_app(home, keyring_backend=MemoryKeyring(), log_to_file=False)

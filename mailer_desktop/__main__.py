@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         QTimer.singleShot(0, lambda: _done(first=True))
     else:
         def _start_checks() -> None:
-            from .services.sender import warm_up
+            from .services.sending.engine import warm_up
 
             check_keyring()
             warm_up()  # a first send then imports nothing while the window waits

@@ -83,7 +83,7 @@ def main() -> int:
 
     def shoot_block_editor() -> None:
         """The composer with the Newsletter starter in the block editor, a text block selected."""
-        from mailer_desktop.services.templates import starter_templates
+        from mailer_desktop.services.compose.templates import starter_templates
         from mailer_desktop.ui.dialogs.composer import ComposerDialog
 
         starter = next(s for s in starter_templates() if s.key == "newsletter")

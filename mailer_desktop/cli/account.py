@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import sys
 
-from ..services import accounts as service
-from ..services.account_presets import PRESETS
-from ..services.accounts import AccountError
-from ..services.oauth_providers import OAuthSetupError, client_id, config_for, is_oauth_preset
-from ..services.send_pace import limits_note
+from ..services.accounts import manage as service
+from ..services.accounts.manage import AccountError
+from ..services.accounts.oauth_providers import OAuthSetupError, client_id, config_for, is_oauth_preset
+from ..services.accounts.presets import PRESETS
+from ..services.sending.pace import limits_note
 from .base import Cli, CliError, Context, StderrProgress
 
 
@@ -151,7 +151,7 @@ def add(args, ctx: Context) -> int:
 
 def _sign_in(args, ctx: Context, account):
     """The browser sign-in of an OAuth2 account; CliError (nothing stored) when it does not finish."""
-    from ..services.oauth_flow import SignInError
+    from ..services.accounts.oauth_flow import SignInError
 
     def open_browser(url: str) -> None:
         ctx.err.write(f"Sign in to {account.name} in your browser. If no browser opens, open this address on "

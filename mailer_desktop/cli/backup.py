@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from ..config import resolve_paths
-from ..services import backup as service
-from ..services import keys_guard
+from ..services.backup import archive as service
+from ..services.backup import keys_guard
 from ..services.progress import NO_PROGRESS
 from .base import Cli, CliError, Context
 

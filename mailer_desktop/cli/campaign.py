@@ -81,8 +81,8 @@ def create(args, ctx: Context) -> int:
 
 
 def preview(args, ctx: Context) -> int:
-    from ..services.compose import CampaignRenderer
-    from ..services.preview import preview_contact
+    from ..services.compose.preview import preview_contact
+    from ..services.compose.renderer import CampaignRenderer
 
     app = ctx.app
     try:
@@ -138,7 +138,7 @@ def delete(args, ctx: Context) -> int:
 
 
 def preflight(args, ctx: Context) -> int:
-    from ..services.preflight import run_preflight
+    from ..services.compose.preflight import run_preflight
 
     try:
         report = run_preflight(ctx.app, args.id, account_name=args.account, check_dns=not args.no_dns)

@@ -9,8 +9,8 @@ left paused (exit 3).
 
 from __future__ import annotations
 
-from ..services.sender import SendError, campaign_status, resend_uncertain, send_campaign
-from ..services.sender_control import SendControl, stop_on_signals
+from ..services.sending.control import SendControl, stop_on_signals
+from ..services.sending.engine import SendError, campaign_status, resend_uncertain, send_campaign
 from .base import Cli, CliError, Context, StderrProgress, progress_for
 
 INCOMPLETE = 3

@@ -6,9 +6,9 @@ they asked; it goes into their consent trail)."""
 
 from __future__ import annotations
 
-from ..services.confirmations import due_contacts, request_again, send_confirmations
-from ..services.sender import SendError
-from ..services.sender_control import SendControl, stop_on_signals
+from ..services.inbox.confirmations import due_contacts, request_again, send_confirmations
+from ..services.sending.control import SendControl, stop_on_signals
+from ..services.sending.engine import SendError
 from .base import Cli, CliError, Context
 
 
@@ -26,7 +26,7 @@ def register(cli: Cli) -> None:
 
 
 def send(args, ctx: Context) -> int:
-    from ..services.contact_errors import ContactError
+    from ..services.contacts.errors import ContactError
 
     if args.contact and args.list_name:
         raise CliError("give either --list or --contact, not both")

@@ -9,10 +9,10 @@ import json
 
 from ..domain import consent
 from ..private_files import write_private_text
-from ..services import contacts as contact_service
-from ..services import rights, suppression
-from ..services.contact_errors import ContactError
-from ..services.suppression import SuppressionError
+from ..services.contacts import people as contact_service
+from ..services.contacts import rights, suppression
+from ..services.contacts.errors import ContactError
+from ..services.contacts.suppression import SuppressionError
 from ..storage.contacts import ContactQuery
 from .base import Cli, CliError, Context
 

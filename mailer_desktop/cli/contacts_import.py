@@ -72,7 +72,7 @@ SHOWN_ISSUES = 20  # invalid rows and typos printed after the summary
 
 def import_contacts(args, ctx: Context) -> int:
     from ..services import importing
-    from ..services.contact_errors import ContactError
+    from ..services.contacts.errors import ContactError
 
     options = _options(args)
     delimiter = None

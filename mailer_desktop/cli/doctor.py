@@ -46,7 +46,7 @@ def doctor(args, ctx: Context) -> int:
             "integrity": app.db.integrity_check() or "ok",
         }
         report["log_folder"] = str(app.paths.logs)
-        from ..services.oauth_providers import client_id_sources
+        from ..services.accounts.oauth_providers import client_id_sources
 
         report["oauth_client_ids"] = client_id_sources(app)  # sign-in with Microsoft/Google needs them
         ok = report["database"]["integrity"] == "ok"

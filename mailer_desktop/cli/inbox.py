@@ -2,7 +2,7 @@
 
 ``classify`` needs no data folder: it reads mail files (an .eml, an mbox, a Maildir or a
 folder of .eml files) and prints what each message is. ``import`` also applies the results to
-the contacts (see :mod:`mailer_desktop.services.inbox_processor`).
+the contacts (see :mod:`mailer_desktop.services.inbox.processor`).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 
 from ..domain.inbox import classify as classify_message
-from ..services.inbox_sources import SourceError, iter_paths
+from ..services.inbox.sources import SourceError, iter_paths
 from .base import Cli, CliError, Context
 
 
@@ -56,7 +56,7 @@ def register(cli: Cli) -> None:
 
 
 def review(args, ctx: Context) -> int:
-    from ..services import inbox_processor as processor
+    from ..services.inbox import processor
 
     items = processor.review_items(ctx.app)
     for item in items:
@@ -72,8 +72,8 @@ def review(args, ctx: Context) -> int:
 
 
 def decide(args, ctx: Context) -> int:
-    from ..services import contacts
-    from ..services import inbox_processor as processor
+    from ..services.contacts import people as contacts
+    from ..services.inbox import processor
 
     try:
         done = processor.decide_review(ctx.app, args.id, args.decision, args.contact)
@@ -109,7 +109,7 @@ def classify(args, ctx: Context) -> int:
 
 
 def import_mail(args, ctx: Context) -> int:
-    from ..services import inbox_processor as processor
+    from ..services.inbox import processor
 
     if bool(args.files) == bool(args.imap):
         raise CliError("give either mail files/folders or --imap ACCOUNT (not both, not neither)")
@@ -140,7 +140,7 @@ def import_mail(args, ctx: Context) -> int:
 
 
 def trust_cert(args, ctx: Context) -> int:
-    from ..services import inbox_processor as processor
+    from ..services.inbox import processor
 
     try:
         if args.forget:
@@ -170,7 +170,7 @@ def trust_cert(args, ctx: Context) -> int:
 
 
 def imap_set(args, ctx: Context) -> int:
-    from ..services import inbox_processor as processor
+    from ..services.inbox import processor
 
     password = None
     if args.password_stdin:

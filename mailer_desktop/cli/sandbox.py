@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 import threading
 
-from ..services import sandbox as service
+from ..services.sandbox import server as service
 from .base import Cli, CliError, Context
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..services.sender_identity import SenderError, load_sender, save_sender
+from ..services.sending.identity import SenderError, load_sender, save_sender
 from .base import Cli, CliError, Context
 
 
@@ -72,7 +72,7 @@ def show_sender(args, ctx: Context) -> int:
 
 
 def dkim_command(args, ctx: Context) -> int:
-    from ..services import dkim
+    from ..services.compose import dkim
 
     app = ctx.app
     try:

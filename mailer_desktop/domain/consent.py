@@ -85,7 +85,7 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (COMPLAINED, EV_COMPLAINED): COMPLAINED,
 }
 
-# The suppression-list reason written when a contact opts out (services/suppression).
+# The suppression-list reason written when a contact opts out (services/contacts/suppression).
 SUPPRESSION_REASON = {UNSUBSCRIBED: "unsubscribed", BOUNCED: "hard_bounce", COMPLAINED: "complaint"}
 
 

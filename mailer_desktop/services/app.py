@@ -17,7 +17,7 @@ from ..secrets import SUPPRESSION_KEY, TOKEN_KEY, SecretStore
 from ..storage import Database
 from ..storage.db import CorruptDatabaseError, release_thread_connections, working_with_databases
 from ..storage.meta import SettingsStore, ensure_install_id, read_install_id
-from .keys_guard import KeyState, guarded_key
+from .backup.keys_guard import KeyState, guarded_key
 
 if TYPE_CHECKING:
     import keyring.backend
@@ -39,7 +39,7 @@ class App:
 
     # Keys used by the domain: created on first use for a new data folder. A key this folder
     # used before that is now missing or different raises keys_guard.KeysMissing instead of
-    # being silently replaced (see services/keys_guard).
+    # being silently replaced (see services/backup/keys_guard).
     def token_key(self) -> bytes:
         return guarded_key(self, TOKEN_KEY)
 
@@ -95,7 +95,7 @@ def open_app(
     if log_to_file:
         configure_logging(paths.logs)
     if Path(f"{paths.database}.before-restore").exists():  # a restore was cut off: finish it first
-        from .backup_restore import recover_interrupted_restore
+        from .backup.restore import recover_interrupted_restore
 
         recover_interrupted_restore(paths.database)
     db = Database.open(paths.database, defer_check=defer_check)

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..domain.consent import STATUSES
-from . import inbox_status
 from .app import App
+from .inbox import status as inbox_status
 
 COMPLAINT_WARN_RATE = 0.001
 HARD_BOUNCE_WARN_RATE = 0.02

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from ..secrets import EphemeralKeyring
 from ..storage.meta import set_meta
-from . import campaigns, contacts
+from . import campaigns
 from .app import DEMO_MARK, App, open_app
+from .contacts import people as contacts
 from .progress import NO_PROGRESS, Progress
 
 BUSINESS = {
@@ -118,13 +119,15 @@ def populate(app: App, progress: Progress = NO_PROGRESS) -> dict:
         app, "Autumn bread week", "Autumn bread week starts Monday", "Newsletter", markdown=SPRING_MARKDOWN,
         preheader="Walnut rye, pumpkin rolls and cinnamon buns",
     )
-    from .sender import send_campaign
+    from .sending.engine import send_campaign
 
     result = send_campaign(app, campaign_id, "sandbox")
     progress.update(len(PEOPLE) + 2, len(PEOPLE) + 3, "campaign sent")
 
     # What came back after the campaign goes through the real inbox processing.
-    from . import demo_replies, inbox_processor, inbox_status
+    from . import demo_replies
+    from .inbox import processor as inbox_processor
+    from .inbox import status as inbox_status
 
     emails = [email for _name, email in PEOPLE]
     replies = demo_replies.build(
@@ -146,7 +149,7 @@ def populate(app: App, progress: Progress = NO_PROGRESS) -> dict:
 
 def _templates(app: App) -> int:
     """Two templates for the Templates page: one written in Markdown, one starter layout."""
-    from . import templates as template_service
+    from .compose import templates as template_service
 
     template_service.create_template(app, name="Weekly specials", subject="This week at the Corner Bakery",
                                      source_format="markdown", source=SPRING_MARKDOWN)

@@ -11,7 +11,7 @@ import urllib.parse
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 
-from . import sandbox
+from .sandbox import server as sandbox
 
 
 def _captured_by_recipient(app) -> dict[str, EmailMessage]:

@@ -36,7 +36,7 @@ def next_step(app: App) -> NextStep | None:
     if conn.execute("SELECT 1 FROM contacts LIMIT 1").fetchone() is None:
         return NextStep("contacts", "Add the people you write to: import a spreadsheet or a contacts file, or add "
                         "them one by one on the Contacts page.", "Import contacts…")
-    from .confirmations import due_contacts
+    from .inbox.confirmations import due_contacts
 
     due = len(due_contacts(app))
     if due:

@@ -325,7 +325,7 @@ class MainWindow(QMainWindow):
 
     # -- inbox freshness in the status bar --------------------------------------------------
     def update_inbox_status(self) -> None:
-        from ..services import inbox_status
+        from ..services.inbox import status as inbox_status
 
         text, urgent = inbox_status.reminder(self.app)
         # Overview and the Inbox page say when the inbox was processed; the status bar speaks
@@ -336,7 +336,7 @@ class MainWindow(QMainWindow):
 
     def peek_mailboxes(self) -> None:
         """Look (read-only, in the background) how old the oldest unprocessed reply is."""
-        from ..services import inbox_status
+        from ..services.inbox import status as inbox_status
 
         names = inbox_status.imap_accounts(self.app)
         if not names:
@@ -423,7 +423,7 @@ class MainWindow(QMainWindow):
     def check_keys(self) -> bool:
         """Start-up guard: when the token or suppression key of an existing folder is gone from the
         keyring, say so and offer a restore instead of silently making new keys. True when fine."""
-        from ..services import keys_guard
+        from ..services.backup import keys_guard
         from .dialogs.missing_keys import MissingKeysDialog
 
         try:

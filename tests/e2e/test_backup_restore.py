@@ -23,14 +23,16 @@ from smtp_servers import CountingHandler, Server
 
 from mailer_desktop.cli import main as cli_main
 from mailer_desktop.domain import tokens
-from mailer_desktop.services import backup, keys_guard, suppression
-from mailer_desktop.services import contacts as contacts_service
 from mailer_desktop.services.app import open_app
+from mailer_desktop.services.backup import archive as backup
+from mailer_desktop.services.backup import keys_guard
 from mailer_desktop.services.campaigns import create_campaign
-from mailer_desktop.services.contact_errors import SuppressedError
-from mailer_desktop.services.rights import erase_person
-from mailer_desktop.services.sender import send_campaign
-from mailer_desktop.services.sender_identity import save_sender
+from mailer_desktop.services.contacts import people as contacts_service
+from mailer_desktop.services.contacts import suppression
+from mailer_desktop.services.contacts.errors import SuppressedError
+from mailer_desktop.services.contacts.rights import erase_person
+from mailer_desktop.services.sending.engine import send_campaign
+from mailer_desktop.services.sending.identity import save_sender
 
 PASS = "correct horse battery staple"
 
@@ -38,7 +40,7 @@ PASS = "correct horse battery staple"
 @pytest.fixture(autouse=True)
 def _cheap_key_derivation(monkeypatch):
     # The scrypt cost is stored in each file's header; a lower one keeps these tests quick.
-    from mailer_desktop.services import backup_format
+    from mailer_desktop.services.backup import format as backup_format
 
     monkeypatch.setattr(backup_format, "SCRYPT_N", 1 << 12)
 

@@ -20,8 +20,11 @@ from inbox_fixtures import fixture
 from smtp_servers import free_port
 
 from mailer_desktop.domain import tokens
-from mailer_desktop.services import accounts, contacts, inbox_processor, inbox_status
-from mailer_desktop.services.inbox_sources import PROCESSED_KEYWORD
+from mailer_desktop.services.accounts import manage as accounts
+from mailer_desktop.services.contacts import people as contacts
+from mailer_desktop.services.inbox import processor as inbox_processor
+from mailer_desktop.services.inbox import status as inbox_status
+from mailer_desktop.services.inbox.sources import PROCESSED_KEYWORD
 
 DOVECOT = shutil.which("dovecot") or ("/usr/sbin/dovecot" if os.path.exists("/usr/sbin/dovecot") else None)
 DH_PARAMS = "/usr/share/dovecot/dh.pem"  # shipped with Debian's dovecot-core
@@ -271,7 +274,7 @@ def test_imap_over_tls_checks_the_certificate(app, dovecot):
 def _fingerprint(cert_path: Path) -> str:
     import ssl
 
-    from mailer_desktop.services.imap_connect import fingerprint
+    from mailer_desktop.services.inbox.imap import fingerprint
 
     return fingerprint(ssl.PEM_cert_to_DER_cert(cert_path.read_text()))
 
@@ -315,7 +318,7 @@ def test_a_self_signed_certificate_can_be_trusted_for_the_account_by_its_fingerp
 
     # Another certificate than the trusted one is refused before anything is sent.
     from mailer_desktop.services.app import open_app
-    from mailer_desktop.services.imap_connect import pin_key
+    from mailer_desktop.services.inbox.imap import pin_key
     from mailer_desktop.storage.meta import set_meta
 
     again = open_app(app.paths.home, keyring_backend=app.secrets.backend, log_to_file=False)

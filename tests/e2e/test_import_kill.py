@@ -16,9 +16,9 @@ from send_env import CLI, shared_keyring
 
 from mailer_desktop.config import DB_FILENAME
 from mailer_desktop.domain import consent
-from mailer_desktop.services import contacts
 from mailer_desktop.services.app import open_app
-from mailer_desktop.services.suppression import suppress
+from mailer_desktop.services.contacts import people as contacts
+from mailer_desktop.services.contacts.suppression import suppress
 
 ROWS = 120_000
 

@@ -10,8 +10,8 @@ from oauth_server import OAuthServer, browser, provider_config
 from oauth_smtp import xoauth2_server
 from send_fixtures import bulk_contacts, make_campaign, tiny
 
-from mailer_desktop.services import accounts
-from mailer_desktop.services.sender import SendControl, SendOptions, send_campaign
+from mailer_desktop.services.accounts import manage as accounts
+from mailer_desktop.services.sending.engine import SendControl, SendOptions, send_campaign
 
 USER, PASSWORD = "shop@example.test", "provider-password-1"
 OPTIONS = SendOptions(retry_base=0.01, command_timeout=5.0, max_attempts=6, preflight=False)

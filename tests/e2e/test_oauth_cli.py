@@ -113,7 +113,8 @@ def test_with_the_real_os_keyring_the_sign_in_lives_there_and_goes_with_the_acco
 
     from oauth_server import browser, provider_config
 
-    from mailer_desktop.services import accounts, oauth_tokens
+    from mailer_desktop.services.accounts import manage as accounts
+    from mailer_desktop.services.accounts import oauth_tokens
     from mailer_desktop.services.app import open_app
 
     if os.environ.get("MAILER_DESKTOP_REAL_KEYRING") != "1":

@@ -22,8 +22,10 @@ from oauth_server import OAuthServer, browser, provider_config
 from smtp_servers import free_port
 
 from mailer_desktop.domain import tokens
-from mailer_desktop.services import accounts, contacts, inbox_processor
-from mailer_desktop.services.inbox_sources import SourceError
+from mailer_desktop.services.accounts import manage as accounts
+from mailer_desktop.services.contacts import people as contacts
+from mailer_desktop.services.inbox import processor as inbox_processor
+from mailer_desktop.services.inbox.sources import SourceError
 
 DOVECOT = shutil.which("dovecot") or ("/usr/sbin/dovecot" if os.path.exists("/usr/sbin/dovecot") else None)
 pytestmark = pytest.mark.skipif(DOVECOT is None, reason="dovecot is not installed (Debian package dovecot-imapd)")

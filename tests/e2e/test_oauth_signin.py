@@ -7,8 +7,9 @@ import pytest
 from oauth_server import CLIENT_ID, OAuthServer, browser, follow_in_browser, provider_config
 from oauth_smtp import xoauth2_server
 
-from mailer_desktop.services import accounts, oauth_tokens
-from mailer_desktop.services.oauth_flow import SignInError, begin
+from mailer_desktop.services.accounts import manage as accounts
+from mailer_desktop.services.accounts import oauth_tokens
+from mailer_desktop.services.accounts.oauth_flow import SignInError, begin
 from mailer_desktop.services.progress import Progress
 
 USER, PASSWORD = "shop@example.test", "provider-password-1"
@@ -135,7 +136,7 @@ def test_a_revoked_sign_in_asks_to_sign_in_again(app, provider, sink):
 
 
 def test_no_client_id_says_where_to_put_one(app, monkeypatch):
-    from mailer_desktop.services.oauth_providers import OAuthSetupError, client_id, config_for
+    from mailer_desktop.services.accounts.oauth_providers import OAuthSetupError, client_id, config_for
 
     monkeypatch.delenv("MAILER_DESKTOP_MICROSOFT_CLIENT_ID", raising=False)
     config = config_for("microsoft365")

@@ -11,10 +11,10 @@ from send_env import CLI, shared_keyring
 from send_fixtures import bulk_contacts, make_campaign, tiny
 from smtp_servers import free_port
 
-from mailer_desktop.services import sandbox as sandbox_service
-from mailer_desktop.services.accounts import edit_account
+from mailer_desktop.services.accounts.manage import edit_account
 from mailer_desktop.services.app import open_app
-from mailer_desktop.services.sender import SendOptions, send_campaign
+from mailer_desktop.services.sandbox import server as sandbox_service
+from mailer_desktop.services.sending.engine import SendOptions, send_campaign
 
 OPTIONS = SendOptions(retry_base=0.01, command_timeout=5.0, preflight=False)
 

@@ -12,9 +12,9 @@ from send_env import CLI, shared_keyring
 from send_fixtures import bulk_contacts
 from smtp_servers import AcceptAuth, CountingHandler, Server, free_port
 
-from mailer_desktop.services import contacts as contact_service
 from mailer_desktop.services.campaigns import create_campaign
-from mailer_desktop.services.sender_identity import save_sender
+from mailer_desktop.services.contacts import people as contact_service
+from mailer_desktop.services.sending.identity import save_sender
 
 
 def _sender(app):

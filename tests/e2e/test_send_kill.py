@@ -19,8 +19,8 @@ from smtp_servers import CountingHandler, Server
 
 from mailer_desktop.services.app import open_app
 from mailer_desktop.services.campaigns import create_campaign
-from mailer_desktop.services.sender_identity import save_sender
-from mailer_desktop.services.suppression import suppress
+from mailer_desktop.services.contacts.suppression import suppress
+from mailer_desktop.services.sending.identity import save_sender
 
 N = 5000
 POOL = 4

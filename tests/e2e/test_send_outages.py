@@ -19,8 +19,8 @@ from smtp_process import fault_for
 
 from mailer_desktop.services.app import open_app
 from mailer_desktop.services.campaigns import create_campaign
-from mailer_desktop.services.sender import SendOptions, send_campaign
-from mailer_desktop.services.sender_identity import save_sender
+from mailer_desktop.services.sending.engine import SendOptions, send_campaign
+from mailer_desktop.services.sending.identity import save_sender
 
 POOL = 4
 

@@ -11,9 +11,10 @@ import subprocess
 
 import pytest
 
-from mailer_desktop.services import campaigns, contacts
-from mailer_desktop.services.compose import CampaignRenderer
-from mailer_desktop.services.sender_identity import save_sender
+from mailer_desktop.services import campaigns
+from mailer_desktop.services.compose.renderer import CampaignRenderer
+from mailer_desktop.services.contacts import people as contacts
+from mailer_desktop.services.sending.identity import save_sender
 
 pytestmark = pytest.mark.skipif(shutil.which("spamassassin") is None,
                                 reason="SpamAssassin is not installed (Debian package spamassassin)")

@@ -8,9 +8,10 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QSpinBox, QTextEdit, QWidget
 
 from mailer_desktop.domain import blocks
-from mailer_desktop.services import campaigns, contacts
-from mailer_desktop.services import templates as template_service
-from mailer_desktop.services.sender_identity import save_sender
+from mailer_desktop.services import campaigns
+from mailer_desktop.services.compose import templates as template_service
+from mailer_desktop.services.contacts import people as contacts
+from mailer_desktop.services.sending.identity import save_sender
 from mailer_desktop.ui.context import Events, UiContext
 from mailer_desktop.ui.dialogs.composer import ComposerDialog
 from mailer_desktop.ui.pages.templates import TemplatesPage

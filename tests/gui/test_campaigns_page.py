@@ -14,7 +14,7 @@ from send_fixtures import bulk_contacts, loopback_account
 from smtp_servers import CountingHandler, Server
 
 from mailer_desktop.services.campaigns import create_campaign
-from mailer_desktop.services.sender_identity import save_sender
+from mailer_desktop.services.sending.identity import save_sender
 from mailer_desktop.storage import templates as template_store
 from mailer_desktop.storage.db import now_iso
 from mailer_desktop.ui.context import Events, UiContext
@@ -218,7 +218,7 @@ def test_uncertain_rows_are_shown_and_resent_only_on_request(qtbot, app, setup, 
 
 
 def test_confirmation_requests_button(qtbot, app, setup, server):
-    from mailer_desktop.services import contacts
+    from mailer_desktop.services.contacts import people as contacts
 
     contacts.add_contact(app, "new@example.org", lists=["News"])
     contacts.add_contact(app, "other@example.org", lists=["Shop"])
@@ -266,7 +266,7 @@ def test_confirmation_requests_say_when_nobody_is_due(qtbot, app, setup):
 
 
 def test_deliveries_model_without_a_view(qtbot, app, setup, server):
-    from mailer_desktop.services.sender import send_campaign
+    from mailer_desktop.services.sending.engine import send_campaign
 
     bulk_contacts(app, [f"r{i}@example.org" for i in range(450)])
     cid = create_campaign(app, "M", "", "News", template_id=setup)
@@ -344,7 +344,7 @@ def test_preflight_errors_block_the_send_button(qtbot, app, setup):
 def test_history_figures_are_read_in_the_background(qtbot, app, setup, monkeypatch):
     import threading
 
-    from mailer_desktop.services import sender_reports
+    from mailer_desktop.services.sending import reports as sender_reports
 
     bulk_contacts(app, [f"r{i}@example.org" for i in range(3)])
     cid = create_campaign(app, "Sent one", "", "News", template_id=setup)
@@ -377,7 +377,7 @@ def test_history_figures_are_read_in_the_background(qtbot, app, setup, monkeypat
 def test_send_log_is_read_in_a_thread_of_its_own(qtbot, app, setup, monkeypatch):
     import threading
 
-    from mailer_desktop.services import sender_reports
+    from mailer_desktop.services.sending import reports as sender_reports
 
     bulk_contacts(app, [f"r{i}@example.org" for i in range(5)])
     first = create_campaign(app, "A", "", "News", template_id=setup)

@@ -6,8 +6,9 @@ import csv
 
 from PySide6.QtCore import Qt
 
-from mailer_desktop.services import contacts, importing
+from mailer_desktop.services import importing
 from mailer_desktop.services.app import open_app
+from mailer_desktop.services.contacts import people as contacts
 from mailer_desktop.ui.pages.contacts_export import suggested_name
 
 

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from mailer_desktop.services import contacts
+from mailer_desktop.services.contacts import people as contacts
 from mailer_desktop.storage.contacts import ContactQuery
 from mailer_desktop.ui.models.contacts_model import ContactsModel
 

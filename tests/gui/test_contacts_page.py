@@ -7,7 +7,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
 
-from mailer_desktop.services import contacts, suppression
+from mailer_desktop.services.contacts import people as contacts
+from mailer_desktop.services.contacts import suppression
 from mailer_desktop.storage.contacts import ContactQuery
 from mailer_desktop.ui.models.contacts_model import PAGE_SIZE, ContactsModel
 
@@ -366,7 +367,7 @@ def test_a_big_list_gets_its_order_in_the_background_and_windows_come_from_it(qt
 
 def test_deep_windows_of_a_big_list_wait_for_its_order_instead_of_holding_the_window(qtbot, app, make_page,
                                                                                      monkeypatch):
-    from mailer_desktop.services import contacts as contact_service
+    from mailer_desktop.services.contacts import people as contact_service
     from mailer_desktop.ui.models import contacts_model
     from mailer_desktop.ui.pages import contacts_order
 
@@ -507,7 +508,7 @@ def test_someone_who_opted_out_is_asked_again_only_with_a_reason(qtbot, app, mak
     from send_fixtures import loopback_account
     from smtp_servers import CountingHandler, Server
 
-    from mailer_desktop.services.sender_identity import save_sender
+    from mailer_desktop.services.sending.identity import save_sender
 
     save_sender(app, name="Corner Bakery", from_address="news@bakery.example",
                 postal_address="12 Baker Street, Springfield", unsubscribe_mailbox="news@bakery.example")

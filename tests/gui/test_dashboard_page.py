@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mailer_desktop.services import contacts
+from mailer_desktop.services.contacts import people as contacts
 from mailer_desktop.ui.main_window import MainWindow
 
 
@@ -29,8 +29,8 @@ def test_dashboard_is_the_first_page_and_refreshes(qtbot, app):
 
 
 def test_overview_says_the_next_step_of_the_journey_and_its_button_takes_it(qtbot, app, monkeypatch):
-    from mailer_desktop.services.sender_identity import save_sender
-    from mailer_desktop.services.templates import install_starter, starter_templates
+    from mailer_desktop.services.compose.templates import install_starter, starter_templates
+    from mailer_desktop.services.sending.identity import save_sender
     from mailer_desktop.ui.dialogs import setup_assistant
     from mailer_desktop.ui.pages import campaigns_dialogs
 

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
-from mailer_desktop.services import contacts
+from mailer_desktop.services.contacts import people as contacts
 from mailer_desktop.ui.context import Events, UiContext
 from mailer_desktop.ui.dialogs.import_wizard import MAPPING, OPTIONS, PREVIEW, REPORT, SOURCE, ImportWizard
 from mailer_desktop.ui.models.import_tables import IssuesModel, PreviewModel

@@ -7,7 +7,7 @@ from email.message import EmailMessage
 from PySide6.QtCore import Qt
 
 from mailer_desktop.domain import tokens
-from mailer_desktop.services import contacts
+from mailer_desktop.services.contacts import people as contacts
 from mailer_desktop.ui.main_window import MainWindow
 
 

@@ -92,7 +92,7 @@ def test_missing_keys_at_start_offer_a_restore(qtbot, app, keyring_backend):
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from mailer_desktop.services import contacts
+    from mailer_desktop.services.contacts import people as contacts
     from mailer_desktop.ui.dialogs.missing_keys import MissingKeysDialog
 
     contacts.add_contact(app, "anna@example.com", confirmed=True, evidence="form")
@@ -119,7 +119,7 @@ def test_missing_keys_at_start_offer_a_restore(qtbot, app, keyring_backend):
 def test_the_window_shows_with_its_first_page_and_builds_the_others_afterwards(qtbot, app):
     from datetime import UTC, datetime, timedelta
 
-    from mailer_desktop.services import contacts
+    from mailer_desktop.services.contacts import people as contacts
 
     old = contacts.add_contact(app, "old.pending@example.com", channel="cli")
     stamp = (datetime.now(UTC) - timedelta(days=90)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -186,9 +186,9 @@ def test_menus_reach_the_common_actions_and_ctrl_f_reaches_the_search(qtbot, app
 
 
 def test_the_status_bar_speaks_of_the_inbox_only_when_it_is_overdue(qtbot, app):
-    from mailer_desktop.services import contacts
     from mailer_desktop.services.campaigns import create_campaign
-    from mailer_desktop.services.inbox_status import record_run
+    from mailer_desktop.services.contacts import people as contacts
+    from mailer_desktop.services.inbox.status import record_run
 
     anna = contacts.add_contact(app, "anna@example.com", lists=["News"], confirmed=True, evidence="t")
     cid = create_campaign(app, "Old", "S", "News", html="<p>x</p>")
@@ -234,7 +234,7 @@ def test_campaigns_without_any_says_what_a_campaign_is_and_offers_the_first_step
     assert page.stack.currentWidget() is page.empty and "No campaigns yet" in page.empty.title_label.text()
     labels = [b.text() for b in page.empty.findChildren(type(page.send_button))]
     assert "New campaign…" in labels and "Send confirmation requests…" in labels
-    from mailer_desktop.services import contacts
+    from mailer_desktop.services.contacts import people as contacts
 
     contacts.add_contact(app, "anna@example.com", lists=["News"], confirmed=True, evidence="t")
     create_campaign(app, "First", "Hello", "News", html="<p>Hello</p>")

@@ -7,7 +7,8 @@ import pytest
 from oauth_server import CLIENT_ID, SCOPES, OAuthServer, browser, provider_config
 from PySide6.QtCore import Qt
 
-from mailer_desktop.services import accounts, oauth_tokens
+from mailer_desktop.services.accounts import manage as accounts
+from mailer_desktop.services.accounts import oauth_tokens
 from mailer_desktop.ui.context import Events, UiContext
 from mailer_desktop.ui.dialogs.oauth_sign_in import SignInDialog
 from mailer_desktop.ui.tasks import JobRunner
@@ -86,8 +87,8 @@ def test_a_campaign_paused_for_a_sign_in_resumes_after_signing_in_again(qtbot, a
     from send_fixtures import bulk_contacts
 
     from mailer_desktop.services.campaigns import create_campaign
-    from mailer_desktop.services.sender import send_campaign
-    from mailer_desktop.services.sender_identity import save_sender
+    from mailer_desktop.services.sending.engine import send_campaign
+    from mailer_desktop.services.sending.identity import save_sender
     from mailer_desktop.ui.pages.campaigns import CampaignsPage
 
     save_sender(app, name="Corner Shop", from_address=USER, postal_address="1 Main Street, Springfield 12345",
@@ -120,7 +121,7 @@ def test_a_campaign_paused_for_a_sign_in_resumes_after_signing_in_again(qtbot, a
 
 
 def test_the_inbox_page_offers_to_sign_in_again_when_the_mailbox_refuses_the_sign_in(qtbot, app, provider):
-    from mailer_desktop.services.oauth_tokens import SignInRequired
+    from mailer_desktop.services.accounts.oauth_tokens import SignInRequired
     from mailer_desktop.ui.pages.inbox import InboxPage
 
     account = accounts.add_account(app, "shop", host="127.0.0.1", port=2525, security="none", username=USER,

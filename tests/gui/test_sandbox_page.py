@@ -8,8 +8,8 @@ from email.message import EmailMessage
 from PySide6.QtCore import Qt, QUrl
 from smtp_servers import free_port
 
-from mailer_desktop.services import sandbox
-from mailer_desktop.services.accounts import edit_account
+from mailer_desktop.services.accounts.manage import edit_account
+from mailer_desktop.services.sandbox import server as sandbox
 from mailer_desktop.ui.context import Events, UiContext
 from mailer_desktop.ui.pages.sandbox import SandboxPage
 from mailer_desktop.ui.tasks import JobRunner
@@ -75,9 +75,9 @@ def test_the_double_opt_in_loop_offline_reply_as_this_person_then_process_inbox(
     process those replies: the people are confirmed, with nothing of a real mailbox needed."""
     from scripted_prompts import ScriptedPrompts
 
-    from mailer_desktop.services import contacts
-    from mailer_desktop.services.confirmations import send_confirmations
-    from mailer_desktop.services.sender_identity import save_sender
+    from mailer_desktop.services.contacts import people as contacts
+    from mailer_desktop.services.inbox.confirmations import send_confirmations
+    from mailer_desktop.services.sending.identity import save_sender
     from mailer_desktop.ui.pages.inbox import InboxPage
 
     save_sender(app, name="Corner Bakery", from_address="news@bakery.example",

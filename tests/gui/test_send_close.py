@@ -10,8 +10,8 @@ from send_fixtures import bulk_contacts, loopback_account
 from smtp_servers import CountingHandler, Server
 
 from mailer_desktop.services.campaigns import create_campaign
-from mailer_desktop.services.sender import campaign_status
-from mailer_desktop.services.sender_identity import save_sender
+from mailer_desktop.services.sending.engine import campaign_status
+from mailer_desktop.services.sending.identity import save_sender
 from mailer_desktop.ui.context import Events, UiContext
 from mailer_desktop.ui.pages.campaigns import CampaignsPage
 from mailer_desktop.ui.tasks import JobRunner

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from smtp_servers import AcceptAuth, CountingHandler, Server
 
-from mailer_desktop.services import accounts
+from mailer_desktop.services.accounts import manage as accounts
 from mailer_desktop.ui.context import Events, UiContext
 from mailer_desktop.ui.tasks import JobRunner
 from mailer_desktop.ui.widgets.settings_accounts import AccountSettings

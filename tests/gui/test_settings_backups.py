@@ -7,9 +7,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from mailer_desktop.secrets import TOKEN_KEY
-from mailer_desktop.services import backup, keys_guard, suppression
-from mailer_desktop.services import contacts as contacts_service
 from mailer_desktop.services.app import open_app
+from mailer_desktop.services.backup import archive as backup
+from mailer_desktop.services.backup import keys_guard
+from mailer_desktop.services.contacts import people as contacts_service
+from mailer_desktop.services.contacts import suppression
 from mailer_desktop.ui.context import Events, UiContext
 from mailer_desktop.ui.dialogs.missing_keys import MissingKeysDialog
 from mailer_desktop.ui.pages.settings import SettingsPage
@@ -22,7 +24,7 @@ PASS = "correct horse battery"
 @pytest.fixture(autouse=True)
 def _cheap_key_derivation(monkeypatch):
     # The scrypt cost is stored in each file's header; a lower one keeps these tests quick.
-    from mailer_desktop.services import backup_format
+    from mailer_desktop.services.backup import format as backup_format
 
     monkeypatch.setattr(backup_format, "SCRYPT_N", 1 << 12)
 

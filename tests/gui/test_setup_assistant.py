@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
-from mailer_desktop.services import accounts
+from mailer_desktop.services.accounts import manage as accounts
 from mailer_desktop.ui.context import Events, UiContext
 from mailer_desktop.ui.dialogs.setup_assistant import SetupAssistant
 from mailer_desktop.ui.tasks import JobRunner
@@ -98,7 +98,7 @@ def test_settings_show_what_the_assistant_just_saved(qtbot, app):
 
 
 def test_an_outside_change_keeps_unsaved_edits(qtbot, app):
-    from mailer_desktop.services.sender_identity import save_sender
+    from mailer_desktop.services.sending.identity import save_sender
     from mailer_desktop.ui.widgets.settings_sender import SenderSettings
 
     ctx = _ctx(app)
@@ -136,7 +136,7 @@ def test_sending_form_offers_the_accounts_and_saves_only_what_changed(qtbot, app
 def test_microsoft_and_google_sign_in_by_browser_after_finish(qtbot, app, monkeypatch):
     from PySide6.QtGui import QDesktopServices
 
-    from mailer_desktop.services import oauth_tokens
+    from mailer_desktop.services.accounts import oauth_tokens
 
     monkeypatch.delenv("MAILER_DESKTOP_MICROSOFT_CLIENT_ID", raising=False)
     opened = []

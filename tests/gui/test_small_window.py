@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from mailer_desktop.services import contacts
 from mailer_desktop.services.campaigns import create_campaign
-from mailer_desktop.services.sender_identity import save_sender
+from mailer_desktop.services.contacts import people as contacts
+from mailer_desktop.services.sending.identity import save_sender
 from mailer_desktop.ui.main_window import MainWindow
 from mailer_desktop.ui.models.contacts_model import STATUS_LABELS
 
@@ -92,7 +92,7 @@ def test_campaigns_at_1024_by_700(qtbot, window):
 
 
 def test_suppression_list_at_1024_by_700(qtbot, window, app):
-    from mailer_desktop.services import suppression
+    from mailer_desktop.services.contacts import suppression
     from mailer_desktop.ui.models.suppression_model import REASON_LABELS
 
     suppression.suppress(app, "somebody.with.a.long.address@example.com", "complaint", note="reported as spam")

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from memkeyring import MemoryKeyring
 
-from mailer_desktop.services import contacts
 from mailer_desktop.services.app import open_app
+from mailer_desktop.services.contacts import people as contacts
 from mailer_desktop.storage.db import Database
 from mailer_desktop.storage.write_gate import WriteBusyError
 

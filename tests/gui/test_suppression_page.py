@@ -6,7 +6,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from mailer_desktop.services import contacts, rights, suppression
+from mailer_desktop.services.contacts import people as contacts
+from mailer_desktop.services.contacts import rights, suppression
 from mailer_desktop.ui.context import Events, UiContext
 from mailer_desktop.ui.models.suppression_model import SuppressionModel
 from mailer_desktop.ui.pages.suppression import SuppressionPage

@@ -6,9 +6,11 @@ import pytest
 from PySide6.QtCore import Qt
 
 from mailer_desktop.domain import tokens
-from mailer_desktop.services import campaigns, contacts, dkim
-from mailer_desktop.services import templates as template_service
-from mailer_desktop.services.sender_identity import load_sender, save_sender
+from mailer_desktop.services import campaigns
+from mailer_desktop.services.compose import dkim
+from mailer_desktop.services.compose import templates as template_service
+from mailer_desktop.services.contacts import people as contacts
+from mailer_desktop.services.sending.identity import load_sender, save_sender
 from mailer_desktop.ui.context import Events, UiContext
 from mailer_desktop.ui.dialogs.composer import ComposerDialog
 from mailer_desktop.ui.pages.templates import TemplatesPage

@@ -8,7 +8,7 @@ from long_writer import LongWriter
 from PySide6.QtCore import Qt
 from scripted_prompts import ScriptedPrompts
 
-from mailer_desktop.services import contacts
+from mailer_desktop.services.contacts import people as contacts
 from mailer_desktop.ui.main_window import MainWindow
 
 

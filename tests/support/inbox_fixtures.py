@@ -27,7 +27,7 @@ def record_sent(app, contact_id: int, message_id: str, *, kind: str = "campaign"
     if kind == "confirmation":
         campaign_id = create_campaign(app, f"requests {message_id}", "", kind="confirmation")
     else:
-        from mailer_desktop.services.contact_lists import ensure_list
+        from mailer_desktop.services.contacts.lists import ensure_list
 
         ensure_list(app, "Sent log")
         campaign_id = create_campaign(app, f"sent {message_id}", "Our spring offers", "Sent log",

@@ -460,7 +460,7 @@ def browser(user: str, password: str, **kwargs):
 
 def provider_config(srv: OAuthServer, preset: str = "oauth2", **kwargs):
     """The account's sign-in pointed at this server (endpoints given as for another provider)."""
-    from mailer_desktop.services.oauth_providers import config_for
+    from mailer_desktop.services.accounts.oauth_providers import config_for
 
     kwargs.setdefault("client_id", CLIENT_ID)
     return config_for(preset, authorize_url=f"{srv.url}/authorize", token_url=f"{srv.url}/token",

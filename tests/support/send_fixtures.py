@@ -60,7 +60,7 @@ def make_campaign(app, list_id: int, *, name: str = "Spring news", kind: str = "
 
 def loopback_account(app, port: int, *, name: str = "local", pool_size: int = 4, rate: float = 0,
                      per_day: int = 0, username: str = "", password: str | None = None):
-    from mailer_desktop.services.accounts import add_account
+    from mailer_desktop.services.accounts.manage import add_account
 
     return add_account(app, name, host="127.0.0.1", port=port, security="none", username=username,
                        password=password, pool_size=pool_size, rate_per_second=rate, rate_per_day=per_day)

@@ -7,9 +7,9 @@ from aiosmtpd.controller import Controller
 from smtp_servers import AcceptAuth, CountingHandler, RejectAuth, Server, free_port
 from tls_certs import client_context, make_certs, server_context
 
-from mailer_desktop.services import accounts
-from mailer_desktop.services.account_presets import PRESETS
-from mailer_desktop.services.accounts import AccountError
+from mailer_desktop.services.accounts import manage as accounts
+from mailer_desktop.services.accounts.manage import AccountError
+from mailer_desktop.services.accounts.presets import PRESETS
 
 
 def test_sandbox_account_exists_and_cannot_be_removed(app):

@@ -11,12 +11,13 @@ from memkeyring import MemoryKeyring
 
 from mailer_desktop.domain import tokens
 from mailer_desktop.secrets import SUPPRESSION_KEY, TOKEN_KEY, SecretStore
-from mailer_desktop.services import backup, suppression
-from mailer_desktop.services import contacts as contacts_service
 from mailer_desktop.services.app import open_app
-from mailer_desktop.services.backup_restore import BackupTooNewError, RestoreWouldOverwriteError
-from mailer_desktop.services.contact_errors import SuppressedError
-from mailer_desktop.services.rights import erase_person
+from mailer_desktop.services.backup import archive as backup
+from mailer_desktop.services.backup.restore import BackupTooNewError, RestoreWouldOverwriteError
+from mailer_desktop.services.contacts import people as contacts_service
+from mailer_desktop.services.contacts import suppression
+from mailer_desktop.services.contacts.errors import SuppressedError
+from mailer_desktop.services.contacts.rights import erase_person
 
 PASS = "correct horse battery"
 
@@ -24,7 +25,7 @@ PASS = "correct horse battery"
 @pytest.fixture(autouse=True)
 def _cheap_key_derivation(monkeypatch):
     # The scrypt cost is stored in each file's header; a lower one keeps these tests quick.
-    from mailer_desktop.services import backup_format
+    from mailer_desktop.services.backup import format as backup_format
 
     monkeypatch.setattr(backup_format, "SCRYPT_N", 1 << 12)
 
@@ -267,7 +268,7 @@ def test_passwords_only_when_asked(app, tmp_path):
 def test_older_backup_is_upgraded_and_newer_refused(tmp_path):
     from mailer_desktop.config import resolve_paths
     from mailer_desktop.services.app import App
-    from mailer_desktop.services.backup_format import BackupWriter
+    from mailer_desktop.services.backup.format import BackupWriter
     from mailer_desktop.storage.db import Database, load_migrations
     from mailer_desktop.storage.meta import ensure_install_id
 
@@ -373,7 +374,7 @@ def test_a_restore_cut_off_between_its_renames_is_undone_at_next_start(app, popu
 def test_a_failure_while_swapping_files_puts_everything_back(app, populated, keyring_backend, monkeypatch):
     import os as real_os
 
-    from mailer_desktop.services import backup_restore
+    from mailer_desktop.services.backup import restore as backup_restore
 
     info = backup.create_backup(app, PASS)
     contacts_service.add_contact(app, "later@example.com")
@@ -427,8 +428,8 @@ def test_backups_started_together_get_their_own_files(app):
 
 
 def test_no_restore_while_a_campaign_is_being_sent(app, populated, keyring_backend):
-    from mailer_desktop.services.backup_restore import RestoreBusyError
-    from mailer_desktop.services.sender_lock import CampaignLock
+    from mailer_desktop.services.backup.restore import RestoreBusyError
+    from mailer_desktop.services.sending.lock import CampaignLock
 
     info = backup.create_backup(app, PASS)
     home = app.paths.home
@@ -442,7 +443,7 @@ def test_no_restore_while_a_campaign_is_being_sent(app, populated, keyring_backe
 
 
 def test_the_dkim_key_of_the_from_domain_travels_along(app, tmp_path):
-    from mailer_desktop.services import dkim
+    from mailer_desktop.services.compose import dkim
 
     app.settings.set("sender.from_address", "news@Shop.example")
     record = dkim.generate_key(app, "mail2026", bits=1024)

@@ -10,8 +10,8 @@ from memkeyring import MemoryKeyring
 
 from mailer_desktop.cli import main
 from mailer_desktop.secrets import SecretStore
-from mailer_desktop.services import contacts as contacts_service
 from mailer_desktop.services.app import open_app
+from mailer_desktop.services.contacts import people as contacts_service
 
 PASS = "correct horse battery"
 
@@ -19,7 +19,7 @@ PASS = "correct horse battery"
 @pytest.fixture(autouse=True)
 def _cheap_key_derivation(monkeypatch):
     # The scrypt cost is stored in each file's header; a lower one keeps these tests quick.
-    from mailer_desktop.services import backup_format
+    from mailer_desktop.services.backup import format as backup_format
 
     monkeypatch.setattr(backup_format, "SCRYPT_N", 1 << 12)
 

@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from mailer_desktop.services import backup_format as fmt
-from mailer_desktop.services.backup_format import (
+from mailer_desktop.services.backup import format as fmt
+from mailer_desktop.services.backup.format import (
     BackupDamagedError,
     BackupError,
     BackupReader,

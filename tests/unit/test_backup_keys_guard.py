@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from mailer_desktop.secrets import SUPPRESSION_KEY, TOKEN_KEY, KeyringUnavailable
-from mailer_desktop.services import backup, keys_guard
-from mailer_desktop.services import contacts as contacts_service
 from mailer_desktop.services.app import open_app
-from mailer_desktop.services.keys_guard import KeysMissing
+from mailer_desktop.services.backup import archive as backup
+from mailer_desktop.services.backup import keys_guard
+from mailer_desktop.services.backup.keys_guard import KeysMissing
+from mailer_desktop.services.contacts import people as contacts_service
 from mailer_desktop.storage.meta import get_meta
 
 PASS = "correct horse battery"
@@ -17,7 +18,7 @@ PASS = "correct horse battery"
 @pytest.fixture(autouse=True)
 def _cheap_key_derivation(monkeypatch):
     # The scrypt cost is stored in each file's header; a lower one keeps these tests quick.
-    from mailer_desktop.services import backup_format
+    from mailer_desktop.services.backup import format as backup_format
 
     monkeypatch.setattr(backup_format, "SCRYPT_N", 1 << 12)
 

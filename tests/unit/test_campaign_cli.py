@@ -7,7 +7,7 @@ import email.policy
 import json
 
 from mailer_desktop.domain import tokens
-from mailer_desktop.services import contacts
+from mailer_desktop.services.contacts import people as contacts
 
 
 def setup_sender(cli):

@@ -13,10 +13,11 @@ from mailer_desktop.domain.compliance import (
     preflight,
 )
 from mailer_desktop.domain.identity import SenderIdentity
-from mailer_desktop.services import campaigns, contacts
-from mailer_desktop.services.dns_checks import make_resolver
-from mailer_desktop.services.preflight import account_domain, run_preflight
-from mailer_desktop.services.sender_identity import save_sender
+from mailer_desktop.services import campaigns
+from mailer_desktop.services.compose.dns_checks import make_resolver
+from mailer_desktop.services.compose.preflight import account_domain, run_preflight
+from mailer_desktop.services.contacts import people as contacts
+from mailer_desktop.services.sending.identity import save_sender
 
 SENDER = SenderIdentity(business_name="Shop", from_address="news@shop.example",
                         postal_address="1 Main Street, Springfield", unsubscribe_url="https://shop.example/u/{token}")

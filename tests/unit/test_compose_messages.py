@@ -11,9 +11,10 @@ import pytest
 
 from mailer_desktop.domain import tokens
 from mailer_desktop.domain.messages import REF_HEADER
-from mailer_desktop.services import campaigns, contacts
-from mailer_desktop.services.compose import CampaignRenderer
-from mailer_desktop.services.sender_identity import save_sender
+from mailer_desktop.services import campaigns
+from mailer_desktop.services.compose.renderer import CampaignRenderer
+from mailer_desktop.services.contacts import people as contacts
+from mailer_desktop.services.sending.identity import save_sender
 
 HTML = """<html><head><style>.hi { color: #c00; }</style></head>
 <body style="background:#eee"><p class="hi">Hello {{ contact.first_name | default("there") }},</p>

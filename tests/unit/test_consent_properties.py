@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 from memkeyring import MemoryKeyring
 
 from mailer_desktop.domain import consent
-from mailer_desktop.services import contacts, rights
 from mailer_desktop.services.app import open_app
-from mailer_desktop.services.contact_errors import ContactError
+from mailer_desktop.services.contacts import people as contacts
+from mailer_desktop.services.contacts import rights
+from mailer_desktop.services.contacts.errors import ContactError
 
 ADDRESSES = ["anna@example.com", "Anna@Example.com", "bob@example.org"]
 
@@ -60,7 +61,7 @@ def _apply(app, action: str, address: str, with_proof: bool) -> None:
 
 
 def _check(app, erased_keys: set[str]) -> None:
-    from mailer_desktop.services import suppression
+    from mailer_desktop.services.contacts import suppression
 
     for address in ADDRESSES:
         c = contacts.find_by_email(app, address)

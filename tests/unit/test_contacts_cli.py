@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from mailer_desktop.services import contacts, suppression
+from mailer_desktop.services.contacts import people as contacts
+from mailer_desktop.services.contacts import suppression
 
 
 def _lines(out: str) -> list[dict]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from mailer_desktop.services import contacts
+from mailer_desktop.services.contacts import people as contacts
 from mailer_desktop.storage import contacts as store
 from mailer_desktop.storage.contacts import ContactQuery
 

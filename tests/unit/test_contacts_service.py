@@ -1,4 +1,4 @@
-"""services/contacts and services/contact_lists against a real SQLite file."""
+"""services/contacts/people and services/contacts/lists against a real SQLite file."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 
 from mailer_desktop.domain import consent
-from mailer_desktop.services import contacts, suppression
-from mailer_desktop.services.contact_errors import (
+from mailer_desktop.services.contacts import people as contacts
+from mailer_desktop.services.contacts import suppression
+from mailer_desktop.services.contacts.errors import (
     ContactError,
     ContactNotFound,
     DuplicateContactError,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from mailer_desktop.services import contacts, dashboard
+from mailer_desktop.services import dashboard
+from mailer_desktop.services.contacts import people as contacts
 
 
 def _campaign(conn, name: str, started: str | None) -> int:

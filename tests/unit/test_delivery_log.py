@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import random
 
-from mailer_desktop.services import campaigns, rights, sender_reports
-from mailer_desktop.services import contacts as contact_service
+from mailer_desktop.services import campaigns
+from mailer_desktop.services.contacts import people as contact_service
+from mailer_desktop.services.contacts import rights
+from mailer_desktop.services.sending import reports as sender_reports
 
 STATES = ("sent", "failed", "deferred", "skipped", "queued")
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import email
 
-from mailer_desktop.services import dashboard, sandbox
+from mailer_desktop.services import dashboard
 from mailer_desktop.services.demo import PENDING, PEOPLE, open_demo
+from mailer_desktop.services.sandbox import server as sandbox
 
 
 def test_demo_has_a_living_program(tmp_path):
@@ -20,11 +21,11 @@ def test_demo_has_a_living_program(tmp_path):
         assert len(captured) == sent.sent
         msg = email.message_from_bytes(sandbox.read_raw(app, captured[0].path))
         assert msg["List-Unsubscribe"] and "12 Baker Street" in msg.get_payload(0).get_payload(decode=True).decode()
-        from mailer_desktop.services import templates
+        from mailer_desktop.services.compose import templates
 
         assert len(templates.list_templates(app)) == 2
         # the opt-outs came back as mail and went through the inbox processing
-        from mailer_desktop.services import inbox_status
+        from mailer_desktop.services.inbox import status as inbox_status
 
         kinds = sorted(r["kind"] for r in inbox_status.recent(app))
         assert kinds == ["auto_reply", "complaint", "hard", "unknown", "unsubscribe", "unsubscribe"]

@@ -6,11 +6,12 @@ import dkim
 import pytest
 from dns_server import LoopbackDns
 
-from mailer_desktop.services import campaigns, contacts
-from mailer_desktop.services import dkim as dkim_service
-from mailer_desktop.services.compose import CampaignRenderer
-from mailer_desktop.services.dns_checks import check_domain, make_resolver
-from mailer_desktop.services.sender_identity import save_sender
+from mailer_desktop.services import campaigns
+from mailer_desktop.services.compose import dkim as dkim_service
+from mailer_desktop.services.compose.dns_checks import check_domain, make_resolver
+from mailer_desktop.services.compose.renderer import CampaignRenderer
+from mailer_desktop.services.contacts import people as contacts
+from mailer_desktop.services.sending.identity import save_sender
 
 
 @pytest.fixture

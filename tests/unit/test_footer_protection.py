@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 
 from mailer_desktop.domain.footer import TOKENIZER_RESET, closing_markup, insertions_are_inert
 from mailer_desktop.domain.templates import TemplateError
-from mailer_desktop.services import campaigns, contacts
-from mailer_desktop.services.compose import CampaignRenderer
-from mailer_desktop.services.sender_identity import save_sender
+from mailer_desktop.services import campaigns
+from mailer_desktop.services.compose.renderer import CampaignRenderer
+from mailer_desktop.services.contacts import people as contacts
+from mailer_desktop.services.sending.identity import save_sender
 
 NS = "{http://www.w3.org/1999/xhtml}"
 HIDING = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(?![.\d]*[1-9])|font-size\s*:\s*0"

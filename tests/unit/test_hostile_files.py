@@ -27,9 +27,9 @@ from hostile_inputs import (
     xlsx_shared_strings_bomb,
 )
 
-from mailer_desktop.services import contacts
+from mailer_desktop.services.contacts import people as contacts
 from mailer_desktop.services.importing import ImportInputError, import_file, readers
-from mailer_desktop.services.inbox_sources import iter_paths
+from mailer_desktop.services.inbox.sources import iter_paths
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -221,7 +221,7 @@ def test_an_mbox_is_read_one_message_at_a_time(tmp_path):
 
 
 def test_a_long_line_in_an_mbox_does_not_split_it_and_a_huge_message_is_cut(tmp_path, monkeypatch):
-    from mailer_desktop.services import inbox_sources
+    from mailer_desktop.services.inbox import sources as inbox_sources
 
     monkeypatch.setattr(inbox_sources, "MESSAGE_LIMIT", 2 * MB)
     path = tmp_path / "long.mbox"

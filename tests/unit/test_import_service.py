@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from mailer_desktop.domain import consent
-from mailer_desktop.services import contacts, importing, suppression
+from mailer_desktop.services import importing
+from mailer_desktop.services.contacts import people as contacts
+from mailer_desktop.services.contacts import suppression
 from mailer_desktop.services.importing import (
     ImportInputError,
     ImportOptions,

@@ -8,9 +8,10 @@ import pytest
 from inbox_fixtures import fixture, record_sent
 
 from mailer_desktop.domain import tokens
-from mailer_desktop.services import contacts, inbox_processor
-from mailer_desktop.services.inbox_sources import SourceMessage
-from mailer_desktop.services.suppression import is_suppressed
+from mailer_desktop.services.contacts import people as contacts
+from mailer_desktop.services.contacts.suppression import is_suppressed
+from mailer_desktop.services.inbox import processor as inbox_processor
+from mailer_desktop.services.inbox.sources import SourceMessage
 
 
 @pytest.fixture
@@ -192,7 +193,7 @@ def test_cli_imap_set_stores_settings_and_password_in_the_keyring(cli, app, keyr
     import io
 
     from mailer_desktop.secrets import SecretStore
-    from mailer_desktop.services import accounts
+    from mailer_desktop.services.accounts import manage as accounts
 
     account = accounts.add_account(app, "shop", host="127.0.0.1", port=2525, security="none")
     app.close()

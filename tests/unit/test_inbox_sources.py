@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from inbox_fixtures import fixture
 
-from mailer_desktop.services.inbox_sources import SourceError, iter_mbox, iter_paths
+from mailer_desktop.services.inbox.sources import SourceError, iter_mbox, iter_paths
 
 
 def test_mbox_messages_are_split_and_unescaped(tmp_path):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from mailer_desktop.services import contacts, inbox_status
+from mailer_desktop.services.contacts import people as contacts
+from mailer_desktop.services.inbox import status as inbox_status
 from mailer_desktop.storage.meta import set_meta
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

@@ -12,9 +12,10 @@ import pytest
 from inbox_fixtures import record_sent
 
 from mailer_desktop.domain.inbox import classify
-from mailer_desktop.services import contacts, inbox_processor
-from mailer_desktop.services.contact_errors import ContactError
-from mailer_desktop.services.inbox_sources import SourceMessage
+from mailer_desktop.services.contacts import people as contacts
+from mailer_desktop.services.contacts.errors import ContactError
+from mailer_desktop.services.inbox import processor as inbox_processor
+from mailer_desktop.services.inbox.sources import SourceMessage
 
 EXPECTED = {"hard": "bounced", "complaint": "complained"}
 

@@ -8,11 +8,21 @@ import hashlib
 import pytest
 
 from mailer_desktop.domain.sasl import oauthbearer, xoauth2
-from mailer_desktop.services import accounts
-from mailer_desktop.services.account_presets import PRESETS
-from mailer_desktop.services.oauth_flow import pkce_pair
-from mailer_desktop.services.oauth_providers import OAuthConfig, OAuthSetupError, check_endpoint, config_for
-from mailer_desktop.services.oauth_tokens import SignInRequired, Tokens, id_token_address, sign_in_needed
+from mailer_desktop.services.accounts import manage as accounts
+from mailer_desktop.services.accounts.oauth_flow import pkce_pair
+from mailer_desktop.services.accounts.oauth_providers import (
+    OAuthConfig,
+    OAuthSetupError,
+    check_endpoint,
+    config_for,
+)
+from mailer_desktop.services.accounts.oauth_tokens import (
+    SignInRequired,
+    Tokens,
+    id_token_address,
+    sign_in_needed,
+)
+from mailer_desktop.services.accounts.presets import PRESETS
 
 
 def test_pkce_verifier_and_s256_challenge():
@@ -97,7 +107,7 @@ def test_an_oauth_account_keeps_its_sign_in_and_fills_the_imap_side(app):
 
 def test_tokens_are_redacted_from_log_lines(app):
     from mailer_desktop.secrets import redact
-    from mailer_desktop.services import oauth_tokens
+    from mailer_desktop.services.accounts import oauth_tokens
 
     oauth_tokens.save(app, 7, Tokens("access-token-value-1", "refresh-token-value-1", 1e12, 3600, "a@b.example"))
     assert redact("got access-token-value-1 and refresh-token-value-1") == "got *** and ***"

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from mailer_desktop.domain import blocks
-from mailer_desktop.services import campaigns, contacts
-from mailer_desktop.services import templates as template_service
-from mailer_desktop.services.preflight import run_preflight
-from mailer_desktop.services.sender_identity import save_sender
+from mailer_desktop.services import campaigns
+from mailer_desktop.services.compose import templates as template_service
+from mailer_desktop.services.compose.preflight import run_preflight
+from mailer_desktop.services.contacts import people as contacts
+from mailer_desktop.services.sending.identity import save_sender
 
 
 def _setup(app):

@@ -6,17 +6,18 @@ import pytest
 from memkeyring import MemoryKeyring
 
 from mailer_desktop.domain import consent
-from mailer_desktop.services import backup, suppression
-from mailer_desktop.services import contacts as contacts_service
 from mailer_desktop.services.app import open_app
-from mailer_desktop.services.rights import erase_person
+from mailer_desktop.services.backup import archive as backup
+from mailer_desktop.services.contacts import people as contacts_service
+from mailer_desktop.services.contacts import suppression
+from mailer_desktop.services.contacts.rights import erase_person
 
 PASS = "correct horse battery"
 
 
 @pytest.fixture(autouse=True)
 def _cheap_key_derivation(monkeypatch):
-    from mailer_desktop.services import backup_format
+    from mailer_desktop.services.backup import format as backup_format
 
     monkeypatch.setattr(backup_format, "SCRYPT_N", 1 << 12)
 
@@ -154,7 +155,7 @@ def test_a_contact_bounced_by_repeated_soft_bounces_gets_that_status_back(app, k
 
 
 def test_an_unreadable_current_database_is_reported(tmp_path, keyring_backend):
-    from mailer_desktop.services import restore_carryover
+    from mailer_desktop.services.backup import carryover as restore_carryover
 
     broken = tmp_path / "broken.sqlite3"
     broken.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)  # a header and nothing readable

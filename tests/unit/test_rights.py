@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from mailer_desktop.services import contacts, rights, suppression
-from mailer_desktop.services.contact_errors import ContactNotFound, SuppressedError
+from mailer_desktop.services.contacts import people as contacts
+from mailer_desktop.services.contacts import rights, suppression
+from mailer_desktop.services.contacts.errors import ContactNotFound, SuppressedError
 from mailer_desktop.storage.db import now_iso
 
 ADDRESS = "Quentin.Zarkowski@Example.com"

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from mailer_desktop.services import contacts, sandbox, sandbox_replies
 from mailer_desktop.services.campaigns import create_campaign
-from mailer_desktop.services.confirmations import send_confirmations
-from mailer_desktop.services.sender import send_campaign
-from mailer_desktop.services.sender_identity import save_sender
+from mailer_desktop.services.contacts import people as contacts
+from mailer_desktop.services.inbox.confirmations import send_confirmations
+from mailer_desktop.services.sandbox import replies as sandbox_replies
+from mailer_desktop.services.sandbox import server as sandbox
+from mailer_desktop.services.sending.engine import send_campaign
+from mailer_desktop.services.sending.identity import save_sender
 
 
 @pytest.fixture

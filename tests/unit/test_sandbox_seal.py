@@ -17,11 +17,12 @@ from send_fixtures import bulk_contacts, make_campaign, tiny
 from server_process import ServerProcess
 from smtp_servers import free_port
 
-from mailer_desktop.services import accounts, sandbox_seal
-from mailer_desktop.services import sandbox as sandbox_service
-from mailer_desktop.services.accounts import edit_account, endpoint_for, get_account
-from mailer_desktop.services.sender import SendOptions, send_campaign
-from mailer_desktop.services.sender_smtp import SmtpSetupError, open_session
+from mailer_desktop.services.accounts import manage as accounts
+from mailer_desktop.services.accounts.manage import edit_account, endpoint_for, get_account
+from mailer_desktop.services.sandbox import seal as sandbox_seal
+from mailer_desktop.services.sandbox import server as sandbox_service
+from mailer_desktop.services.sending.engine import SendOptions, send_campaign
+from mailer_desktop.services.sending.smtp import SmtpSetupError, open_session
 
 FAST = SendOptions(retry_base=0.01, command_timeout=5.0, preflight=False)
 
@@ -99,8 +100,8 @@ def test_every_session_checks_the_proof(app, tmp_path):
 
 def test_test_copy_and_test_connection_stay_sealed(app, tmp_path):
     from mailer_desktop.services.campaigns import create_campaign
-    from mailer_desktop.services.sender_identity import save_sender
-    from mailer_desktop.services.sender_sample import send_test_message
+    from mailer_desktop.services.sending.identity import save_sender
+    from mailer_desktop.services.sending.sample import send_test_message
 
     save_sender(app, name="Corner Shop", from_address="news@shop.example",
                 postal_address="1 Main Street, Springfield 12345", unsubscribe_mailbox="leave@shop.example")

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from send_fixtures import bulk_contacts, loopback_account, make_campaign, tiny
 from smtp_servers import CountingHandler, Server
 
-from mailer_desktop.services.accounts import add_account, get_account
-from mailer_desktop.services.send_pace import limits_note, pace
-from mailer_desktop.services.sender import SendOptions, campaign_status, send_campaign
+from mailer_desktop.services.accounts.manage import add_account, get_account
+from mailer_desktop.services.sending.engine import SendOptions, campaign_status, send_campaign
+from mailer_desktop.services.sending.pace import limits_note, pace
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 

@@ -8,8 +8,9 @@ import pytest
 from send_fixtures import bulk_contacts, loopback_account, make_campaign, tiny
 from smtp_servers import AcceptAuth, CountingHandler, FaultHandler, RejectAuth, Server
 
-from mailer_desktop.services import sandbox as sandbox_service
-from mailer_desktop.services.sender import (
+from mailer_desktop.services.contacts.suppression import suppress
+from mailer_desktop.services.sandbox import server as sandbox_service
+from mailer_desktop.services.sending.engine import (
     SendControl,
     SendError,
     SendOptions,
@@ -17,7 +18,6 @@ from mailer_desktop.services.sender import (
     resend_uncertain,
     send_campaign,
 )
-from mailer_desktop.services.suppression import suppress
 
 # These tests are about the engine and use a stand-in renderer; the preflight is exercised with the
 # real composer in test_preflight_blocks_sending below and in the end-to-end tests.
@@ -98,7 +98,7 @@ def test_fault_injection_every_deliverable_once_every_permanent_failure_recorded
     assert all(replies[a].startswith("554 5.6.0") for a in rejected)
     assert {r["email"] for r in rows if r["status"] == "bounced"} == unknown
     assert status["bounced"] == len(unknown)
-    from mailer_desktop.services.suppression import is_suppressed
+    from mailer_desktop.services.contacts.suppression import is_suppressed
 
     assert all(is_suppressed(app, a) for a in unknown)
     assert not any(is_suppressed(app, a) for a in rejected)
@@ -107,7 +107,7 @@ def test_fault_injection_every_deliverable_once_every_permanent_failure_recorded
 def test_sandbox_account_starts_a_sandbox_for_the_send(app):
     from smtp_servers import free_port
 
-    from mailer_desktop.services.accounts import edit_account
+    from mailer_desktop.services.accounts.manage import edit_account
 
     edit_account(app, "sandbox", port=free_port())
     list_id = bulk_contacts(app, emails(5))
@@ -211,7 +211,7 @@ def test_pause_resume_and_cancel_from_another_thread(app):
                 control2.cancel()
 
     with Server(CountingHandler()) as srv2:
-        from mailer_desktop.services.accounts import edit_account
+        from mailer_desktop.services.accounts.manage import edit_account
 
         edit_account(app, "local", port=srv2.port)
         status = send_campaign(app, cid2, "local", renderer_factory=tiny, options=FAST, control=control2,

@@ -14,9 +14,9 @@ from send_fixtures import bulk_contacts, loopback_account
 from smtp_servers import CountingHandler, Server
 
 from mailer_desktop.services.campaigns import create_campaign
-from mailer_desktop.services.sender import SendOptions, send_campaign
-from mailer_desktop.services.sender_identity import save_sender
-from mailer_desktop.services.sender_wire import NO_SMTPUTF8
+from mailer_desktop.services.sending.engine import SendOptions, send_campaign
+from mailer_desktop.services.sending.identity import save_sender
+from mailer_desktop.services.sending.wire import NO_SMTPUTF8
 
 UTF8_LOCAL = "müller@bäckerei.example"
 IDN_ONLY = "anna@bäckerei.example"
@@ -147,7 +147,7 @@ def test_the_importer_flags_non_ascii_local_parts(app):
 
 
 def test_the_preflight_counts_addresses_that_need_smtputf8(app):
-    from mailer_desktop.services.preflight import run_preflight
+    from mailer_desktop.services.compose.preflight import run_preflight
 
     _list(app)
     cid = create_campaign(app, "Other", "Hello", "News", html="<p>Hello</p>" + "<p>Good text here.</p>" * 40)

@@ -8,8 +8,8 @@ import time
 import aiosmtplib
 import pytest
 
-from mailer_desktop.services.sender_outcome import from_exception, from_reply
-from mailer_desktop.services.sender_rate import DailyBudget, RateLimiter
+from mailer_desktop.services.sending.outcome import from_exception, from_reply
+from mailer_desktop.services.sending.rate import DailyBudget, RateLimiter
 
 
 @pytest.mark.parametrize("code, text, stage, kind", [
@@ -87,7 +87,7 @@ def test_daily_budget():
 def test_no_network_is_told_apart_from_a_misspelt_server_name():
     import socket
 
-    from mailer_desktop.services.sender_smtp import Endpoint, classify
+    from mailer_desktop.services.sending.smtp import Endpoint, classify
 
     ep = Endpoint("smtp.gmail.com", 587, "starttls")
     offline = socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")

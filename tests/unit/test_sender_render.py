@@ -6,11 +6,12 @@ import asyncio
 import pickle
 import re
 
-from mailer_desktop.services import campaigns, contacts
-from mailer_desktop.services.compose import CampaignRenderer
-from mailer_desktop.services.sender_identity import save_sender
-from mailer_desktop.services.sender_queue import Item
-from mailer_desktop.services.sender_render import MIN_MESSAGES, RenderAhead
+from mailer_desktop.services import campaigns
+from mailer_desktop.services.compose.renderer import CampaignRenderer
+from mailer_desktop.services.contacts import people as contacts
+from mailer_desktop.services.sending.identity import save_sender
+from mailer_desktop.services.sending.queue import Item
+from mailer_desktop.services.sending.render import MIN_MESSAGES, RenderAhead
 
 HTML = "<p>Hello {{ contact.name }}{% if contact.city %} from {{ contact.city }}{% endif %}</p>"
 _VARYING = re.compile(rb"^(Message-ID|Date): .*$", re.M)

@@ -11,7 +11,7 @@ from send_fixtures import bulk_contacts, loopback_account, make_campaign, tiny
 from smtp_servers import CountingHandler, Server
 
 from mailer_desktop.services.progress import Progress
-from mailer_desktop.services.sender import SendControl, SendOptions, send_campaign
+from mailer_desktop.services.sending.engine import SendControl, SendOptions, send_campaign
 
 OPTIONS = SendOptions(retry_base=0.01, command_timeout=60.0, stop_grace=0.5, preflight=False)
 

@@ -8,8 +8,8 @@ import aiosmtplib
 import pytest
 from smtp_servers import CountingHandler, Server
 
-from mailer_desktop.services.sender_smtp import Endpoint, open_session
-from mailer_desktop.services.sender_wire import Session, wire_bytes
+from mailer_desktop.services.sending.smtp import Endpoint, open_session
+from mailer_desktop.services.sending.wire import Session, wire_bytes
 
 
 def test_wire_bytes_stuffs_dots_and_normalises_line_endings():

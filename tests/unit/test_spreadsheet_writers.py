@@ -14,8 +14,9 @@ import pytest
 
 from mailer_desktop.domain.spreadsheet import neutralise, restore
 from mailer_desktop.logging_setup import PrivateRotatingFileHandler, configure
-from mailer_desktop.services import contacts, importing
+from mailer_desktop.services import importing
 from mailer_desktop.services.app import open_app
+from mailer_desktop.services.contacts import people as contacts
 from mailer_desktop.services.importing import import_file
 
 PACKAGE = Path(__file__).resolve().parents[2] / "mailer_desktop"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mailer_desktop.domain.templates import TemplateSource, compile_template, merge_values
-from mailer_desktop.services import templates as template_service
+from mailer_desktop.services.compose import templates as template_service
 
 STARTERS = template_service.starter_templates()
 

@@ -1,4 +1,4 @@
-"""services/suppression: keyed hashes, domains, bulk files, removal rules."""
+"""services/contacts/suppression: keyed hashes, domains, bulk files, removal rules."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import pytest
 
 from mailer_desktop.domain.addresses import normalize
 from mailer_desktop.domain.suppression import KeyedHasher, address_hash, domain_hash
-from mailer_desktop.services import contacts, rights, suppression
-from mailer_desktop.services.suppression import SuppressionChecker, SuppressionError
+from mailer_desktop.services.contacts import people as contacts
+from mailer_desktop.services.contacts import rights, suppression
+from mailer_desktop.services.contacts.suppression import SuppressionChecker, SuppressionError
 
 
 def test_address_entries_match_the_normalised_address_and_store_a_keyed_hash(app):

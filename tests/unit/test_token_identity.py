@@ -18,10 +18,12 @@ from memkeyring import MemoryKeyring
 
 from mailer_desktop.config import resolve_paths
 from mailer_desktop.domain import tokens
-from mailer_desktop.services import contacts, inbox_trust, rights
 from mailer_desktop.services.app import open_app
-from mailer_desktop.services.contact_errors import ContactError
+from mailer_desktop.services.contacts import people as contacts
+from mailer_desktop.services.contacts import rights
+from mailer_desktop.services.contacts.errors import ContactError
 from mailer_desktop.services.importing.importer import ImportOptions, import_text
+from mailer_desktop.services.inbox import trust as inbox_trust
 from mailer_desktop.storage.db import Database
 
 ADDRESSES = [f"p{i}@example.com" for i in range(5)]

@@ -9,8 +9,8 @@ import time
 import pytest
 from long_writer import LongWriter
 
-from mailer_desktop.services import contacts as contact_service
 from mailer_desktop.services import importing
+from mailer_desktop.services.contacts import people as contact_service
 from mailer_desktop.services.progress import Progress
 from mailer_desktop.storage.write_gate import INTERACTIVE_BUSY_MS, WriteBusyError
 
@@ -122,7 +122,7 @@ def test_a_running_import_refuses_a_window_edit_with_its_file_name(app, tmp_path
 
 
 def test_the_compaction_after_an_erasure_is_announced(app, monkeypatch):
-    from mailer_desktop.services import rights
+    from mailer_desktop.services.contacts import rights
 
     app.db.mark_interactive()
     inside, release = threading.Event(), threading.Event()

@@ -30,7 +30,7 @@ def export_contacts_csv(app, path: str | Path, query: ContactQuery | None = None
 
     The file is written next to its target and renamed into place, so a cancelled or failed
     export never leaves half a file under the chosen name."""
-    from ..contacts import count, iter_contacts
+    from ..contacts.people import count, iter_contacts
 
     query = query or ContactQuery()
     path = Path(path)

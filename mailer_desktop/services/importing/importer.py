@@ -35,7 +35,7 @@ from ...domain.importing.sniff import DELIMITER_NAMES
 from ...storage import contacts as contact_store
 from ...storage import importing as sql
 from ...storage.db import now_iso
-from ..contact_lists import ensure_list
+from ..contacts.lists import ensure_list
 from ..progress import NO_PROGRESS, Progress
 from .checking import (
     BAD,

@@ -9,7 +9,7 @@ from json.encoder import encode_basestring as _quote  # the C version when avail
 
 from ...domain.importing.mapping import EMAIL, FIELD_PREFIX, FIRST, LAST, NAME, OPTOUT, OPTOUT_VALUES, Mapping
 
-MAX_NAME = 200    # the same limits as services/contacts
+MAX_NAME = 200    # the same limits as services/contacts/people
 MAX_FIELD = 2000
 JSON_FIELDS = FIELD_PREFIX + "*json"   # a column of JSON objects spread into custom fields (listmonk)
 

@@ -42,10 +42,10 @@ from ...domain import blocks
 from ...domain.compliance import Finding
 from ...domain.templates import TemplateError
 from ...services import campaigns as campaign_service
-from ...services import templates as template_service
-from ...services.compose import CampaignRenderer
-from ...services.preflight import run_preflight
-from ...services.preview import SAMPLE_CONTACT, known_fields, preview_contacts
+from ...services.compose import templates as template_service
+from ...services.compose.preflight import run_preflight
+from ...services.compose.preview import SAMPLE_CONTACT, known_fields, preview_contacts
+from ...services.compose.renderer import CampaignRenderer
 from ..context import UiContext
 from ..labels import BUILTIN_FIELD_LABELS, field_label
 from ..widgets.block_editor import BlockEditor, default_document

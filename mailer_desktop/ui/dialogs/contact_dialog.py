@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 
 from ...domain import consent
 from ...domain.addresses import AddressError, validate
-from ...services import contacts as contact_service
-from ...services.contact_errors import ContactError
-from ...services.contacts import Contact
+from ...services.contacts import people as contact_service
+from ...services.contacts.errors import ContactError
+from ...services.contacts.people import Contact
 from ...storage.write_gate import WriteBusyError
 
 

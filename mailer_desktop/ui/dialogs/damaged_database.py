@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...config import resolve_paths
-from ...services import backup
+from ...services.backup import archive as backup
 from ..tasks import JobRunner
 
 _PATH_ROLE = 256

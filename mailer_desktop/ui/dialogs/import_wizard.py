@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.importing.mapping import PRESETS_BY_KEY
 from ...services import importing
-from ...services.contact_lists import all_lists
+from ...services.contacts.lists import all_lists
 from ..models.import_tables import IssuesModel, PreviewModel
 from ..widgets.import_mapping import MappingTable
 

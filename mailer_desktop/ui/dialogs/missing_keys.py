@@ -2,7 +2,7 @@
 
 Offers the two honest ways out — restore a backup (the newest good one of this folder is
 preselected) or start with new keys after a clear warning — and a third, "Decide later",
-which leaves sending and inbox processing blocked (services/keys_guard).
+which leaves sending and inbox processing blocked (services/backup/keys_guard).
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services import backup, keys_guard
+from ...services.backup import archive as backup
+from ...services.backup import keys_guard
 from ..context import UiContext
 from ..widgets.settings_backups import human_size, refresh_all
 

@@ -1,6 +1,6 @@
 """The window that waits while the user signs in to an OAuth2 account in the system browser.
 
-The sign-in (services/oauth_flow) runs as a background job: the window stays responsive, shows
+The sign-in (services/accounts/oauth_flow) runs as a background job: the window stays responsive, shows
 the address to open should no browser appear, and offers Cancel; the flow gives up by itself
 after its timeout. The browser is opened on the GUI thread (QDesktopServices) when the job asks
 for it. Nothing is stored unless the sign-in finished.
@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ...services import accounts as service
+from ...services.accounts import manage as service
 from ...storage.accounts import AccountRow
 from ..context import UiContext
 

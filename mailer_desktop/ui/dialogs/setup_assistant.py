@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.addresses import AddressError, validate
-from ...services import accounts
-from ...services.account_presets import PRESETS
-from ...services.sender_smtp import Endpoint
+from ...services.accounts import manage as accounts
+from ...services.accounts.presets import PRESETS
+from ...services.sending.smtp import Endpoint
 from ..context import UiContext
 
 
@@ -299,7 +299,7 @@ class SetupAssistant(QWizard):
         account_name = "sandbox"
         signing_in = None
         if s.use_account.isChecked() and s.signs_in_by_browser():
-            from ...services.oauth_providers import client_id, config_for
+            from ...services.accounts.oauth_providers import client_id, config_for
 
             account_name = PRESETS[s.preset.currentData()].label
             config = config_for(s.preset.currentData())

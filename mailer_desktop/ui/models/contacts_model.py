@@ -21,9 +21,9 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 
-from ...services import contacts as contact_service
 from ...services.app import worker_thread_done, worker_thread_working
-from ...services.contacts import Contact, ContactQuery
+from ...services.contacts import people as contact_service
+from ...services.contacts.people import Contact, ContactQuery
 from ..widgets.charts import STATUS_COLOURS
 from .paging import PageCache
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 
-from ...services import sender_reports
-from ...services.sender_reports import CampaignLine, DeliveryLine
+from ...services.sending import reports as sender_reports
+from ...services.sending.reports import CampaignLine, DeliveryLine
 from .background_windows import BackgroundWindows
 from .paging import PageCache
 

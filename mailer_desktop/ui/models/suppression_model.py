@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 
-from ...services import suppression
-from ...services.suppression import Suppression
+from ...services.contacts import suppression
+from ...services.contacts.suppression import Suppression
 from .background_windows import BackgroundWindows
 from .paging import PageCache
 

@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services import sender_reports
-from ...services.accounts import AccountError, get_account, list_accounts
-from ...services.confirmations import send_confirmations
-from ...services.oauth_tokens import sign_in_needed
-from ...services.sender import SendControl, campaign_status, resend_uncertain, send_campaign
-from ...services.sender_sample import send_test_message
+from ...services.accounts.manage import AccountError, get_account, list_accounts
+from ...services.accounts.oauth_tokens import sign_in_needed
+from ...services.inbox.confirmations import send_confirmations
+from ...services.sending import reports as sender_reports
+from ...services.sending.engine import SendControl, campaign_status, resend_uncertain, send_campaign
+from ...services.sending.sample import send_test_message
 from ..background_read import LatestRead
 from ..context import UiContext
 from ..models.deliveries_model import CAMPAIGN_STATE_LABELS, STATE_LABELS, CampaignsModel, DeliveriesModel
@@ -53,7 +53,7 @@ REASON_LABELS = {
 def _status_and_preflight(app, campaign_id: int) -> dict:
     """Runs in a job: the campaign's figures plus its preflight (without DNS lookups) while it
     can still be sent."""
-    from ...services.preflight import run_preflight
+    from ...services.compose.preflight import run_preflight
 
     st = campaign_status(app, campaign_id)
     if st["state"] in ("draft", "paused", "sending"):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
-from ...services import sender_reports
 from ...services.campaigns import CampaignError, create_campaign
-from ...services.contact_lists import all_lists
+from ...services.contacts.lists import all_lists
+from ...services.sending import reports as sender_reports
 from ..plurals import tr_n
 
 
@@ -109,7 +109,7 @@ class ConfirmationRequestsDialog(QDialog):
         return self.list.currentData()
 
     def _count(self) -> None:
-        from ...services.confirmations import due_contacts
+        from ...services.inbox.confirmations import due_contacts
 
         self._asked += 1
         ticket, app, name = self._asked, self.ctx.app, self.list_name

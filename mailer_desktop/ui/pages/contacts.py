@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 
 from ...domain import consent
 from ...private_files import write_private_text
-from ...services import contacts as contact_service
-from ...services import rights
+from ...services.contacts import people as contact_service
+from ...services.contacts import rights
 from ..context import UiContext
 from ..dialogs.contact_dialog import ContactDialog
 from ..models.contacts_model import COLUMNS, SORTABLE, STATUS_LABELS, ContactsModel

@@ -7,8 +7,8 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, QTimer
 
-from ...services import contacts as contact_service
-from ...services.contacts import ContactQuery
+from ...services.contacts import people as contact_service
+from ...services.contacts.people import ContactQuery
 from ..context import UiContext
 
 # A big list's whole order is read once the user has stayed on it this long (not on every click).

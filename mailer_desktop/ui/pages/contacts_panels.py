@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain import consent
-from ...services import contacts as contact_service
-from ...services import rights
-from ...services.contacts import Contact
+from ...services.contacts import people as contact_service
+from ...services.contacts import rights
+from ...services.contacts.people import Contact
 from ..background_read import LatestRead
 from ..labels import channel_label, event_label, field_label
 from ..models.contacts_model import STATUS_HELP, STATUS_LABELS

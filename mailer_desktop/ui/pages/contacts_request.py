@@ -3,7 +3,7 @@
 For someone pending it simply asks them (again) to confirm. For someone who unsubscribed,
 bounced, complained or was suppressed it is the only way back: they must have asked to come
 back, the user says how (kept in the consent trail), and only their reply to this new request
-confirms them (services/confirmations.request_again).
+confirms them (services/inbox/confirmations.request_again).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def request_again(page) -> None:
     contact = page.detail.contact
     if contact is None or contact.status == consent.CONFIRMED:
         return
-    from ...services.inbox_trust import opted_out_since
+    from ...services.inbox.trust import opted_out_since
 
     app = page.app
     account = str(app.settings.get("sending.default_account") or "sandbox")
@@ -48,7 +48,7 @@ def request_again(page) -> None:
     cid = contact.id
 
     def work(progress):
-        from ...services import confirmations
+        from ...services.inbox import confirmations
 
         return confirmations.request_again(app, cid, account, note=note.strip(), channel="gui", progress=progress)
 

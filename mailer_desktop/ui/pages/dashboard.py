@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services import dashboard, inbox_status
+from ...services import dashboard
+from ...services.inbox import status as inbox_status
 from ...services.next_step import next_step
 from ..context import UiContext
 from ..widgets.charts import STATUS_COLOURS, BarChart, StackedBar

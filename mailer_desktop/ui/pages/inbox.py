@@ -22,8 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services import contacts, inbox_processor, inbox_status, sandbox_replies
-from ...services.oauth_tokens import sign_in_needed
+from ...services.accounts.oauth_tokens import sign_in_needed
+from ...services.contacts import people as contacts
+from ...services.inbox import processor as inbox_processor
+from ...services.inbox import status as inbox_status
+from ...services.sandbox import replies as sandbox_replies
 from ..context import UiContext
 from ..plurals import tr_n
 from ..prompts import Prompts
@@ -341,7 +344,7 @@ class InboxPage(QWidget):
 
     def sign_in_again(self) -> None:
         """The sign-in window for the mailbox's account; signed in, the inbox is processed again."""
-        from ...services.accounts import AccountError, get_account
+        from ...services.accounts.manage import AccountError, get_account
         from ..dialogs.oauth_sign_in import SignInDialog
 
         try:

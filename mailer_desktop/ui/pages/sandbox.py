@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.footer import without_preheader
-from ...services import sandbox as service
-from ...services import sandbox_replies
+from ...services.sandbox import replies as sandbox_replies
+from ...services.sandbox import server as service
 from ..context import UiContext
 from ..plurals import tr_n
 from ..prompts import Prompts
@@ -188,7 +188,7 @@ class SandboxPage(QWidget):
         return self.messages[row] if 0 <= row < len(self.messages) else None
 
     def reply_as(self, kind: str) -> None:
-        """Answer the message shown as its recipient (see services/sandbox_replies)."""
+        """Answer the message shown as its recipient (see services/sandbox/replies)."""
         m = self.current_message()
         if m is None:
             return

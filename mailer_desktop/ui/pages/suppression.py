@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services import suppression
-from ...services.suppression import SuppressionError
+from ...services.contacts import suppression
+from ...services.contacts.suppression import SuppressionError
 from ..context import UiContext
 from ..models.suppression_model import REASON_LABELS, SuppressionModel
 from ..plurals import tr_n

@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 
 from ...domain.templates import TemplateError
 from ...services import campaigns as campaign_service
-from ...services import templates as template_service
-from ...services.compose import CampaignRenderer
-from ...services.preview import SAMPLE_CONTACT, list_names, preview_contacts
+from ...services.compose import templates as template_service
+from ...services.compose.preview import SAMPLE_CONTACT, list_names, preview_contacts
+from ...services.compose.renderer import CampaignRenderer
 from ..context import UiContext
 from ..dialogs.composer import ComposerDialog
 from ..widgets.empty_state import EmptyState

@@ -1,6 +1,6 @@
 """The progress panel of a running send: bar, live figures, Pause / Resume / Cancel.
 
-It drives a :class:`~mailer_desktop.services.sender_control.SendControl` (thread-safe), so the
+It drives a :class:`~mailer_desktop.services.sending.control.SendControl` (thread-safe), so the
 buttons act on the engine running in a background job without blocking the window.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
-from ...services.sender_control import SendControl
+from ...services.sending.control import SendControl
 
 
 class SendProgress(QWidget):

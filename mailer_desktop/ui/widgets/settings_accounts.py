@@ -1,6 +1,6 @@
 """Settings → Accounts: the SMTP accounts, with provider presets and "Test connection".
 
-Passwords go straight to the keyring (services/accounts); the form never shows a stored one.
+Passwords go straight to the keyring (services/accounts/manage); the form never shows a stored one.
 "Test connection" runs in a background job and reports what failed in plain words (wrong
 port, certificate, login refused, relay denied, timeout, unknown host).
 
@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services import accounts as service
-from ...services.account_presets import PRESETS
-from ...services.accounts import AccountError
-from ...services.oauth_providers import OAuthSetupError, account_config, client_id, config_for
+from ...services.accounts import manage as service
+from ...services.accounts.manage import AccountError
+from ...services.accounts.oauth_providers import OAuthSetupError, account_config, client_id, config_for
+from ...services.accounts.presets import PRESETS
 from ...storage.accounts import AccountRow
 from ..context import UiContext
 

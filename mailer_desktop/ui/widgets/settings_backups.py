@@ -1,7 +1,7 @@
 """Settings → Backups: folder, schedule, passphrase, "Back up now", "Restore…" and the list of backups.
 
 The widget also owns the daily schedule while the window is open (:class:`BackupScheduler`)
-and, once the window is up, the start-up check of the keys (services/keys_guard): a folder
+and, once the window is up, the start-up check of the keys (services/backup/keys_guard): a folder
 whose keys are missing opens the missing-keys dialog. All file and crypto work runs through
 ``ctx.jobs``.
 """
@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services import backup, keys_guard
-from ...services.backup_format import MIN_PASSPHRASE
+from ...services.backup import archive as backup
+from ...services.backup import keys_guard
+from ...services.backup.format import MIN_PASSPHRASE
 from ..context import UiContext
 from ..prompts import Prompts
 

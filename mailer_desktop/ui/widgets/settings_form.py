@@ -99,7 +99,7 @@ class SettingsForm(QWidget):
         return QLineEdit()
 
     def _fill_accounts(self, combo: QComboBox) -> None:
-        from ...services.accounts import list_accounts
+        from ...services.accounts.manage import list_accounts
 
         combo.blockSignals(True)
         combo.clear()

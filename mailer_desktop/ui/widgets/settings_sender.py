@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services import dkim
-from ...services.sender_identity import SenderError, load_sender, save_sender
+from ...services.compose import dkim
+from ...services.sending.identity import SenderError, load_sender, save_sender
 from ..context import UiContext
 
 

@@ -1,0 +1,1 @@
+"""Encrypted backups, restoring them, and the guard over the keys a data folder depends on."""

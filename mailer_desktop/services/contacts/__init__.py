@@ -1,0 +1,1 @@
+"""Contacts, lists, consent, suppression and the data-protection rights (export, erase)."""
