@@ -100,7 +100,7 @@ def _settings(*items: Setting) -> dict[str, Setting]:
 
 
 SETTINGS: dict[str, Setting] = _settings(
-    # Sender identity (CAN-SPAM / CASL identification; DESIGN.md §5)
+    # Sender identity (CAN-SPAM / CASL identification)
     Setting("sender.business_name", "", "Business name", "Shown in every footer and as the From name.", "Sender"),
     Setting("sender.from_address", "", "From address", "The address your newsletters come from.", "Sender"),
     Setting("sender.reply_to", "", "Reply-To address", "Where replies go, if not to the From address.", "Sender"),

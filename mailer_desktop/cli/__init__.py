@@ -1,4 +1,4 @@
-"""``mailer-desktop-cli``: headless commands over the same services as the GUI (DESIGN.md §4)."""
+"""``mailer-desktop-cli``: headless commands over the same services as the GUI."""
 
 from __future__ import annotations
 

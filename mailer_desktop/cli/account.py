@@ -1,4 +1,4 @@
-"""``account add|list|test|remove|set|signin`` (DESIGN.md §4): SMTP accounts; passwords and OAuth2
+"""``account add|list|test|remove|set|signin``: SMTP accounts; passwords and OAuth2
 tokens only in the keyring.
 
 ``account add NAME --preset microsoft365|outlook|gmail|google_workspace --user ADDR`` (no

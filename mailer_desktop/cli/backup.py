@@ -1,4 +1,4 @@
-"""``backup create | restore | list | verify`` (DESIGN.md §4) and ``keys check | accept-new``."""
+"""``backup create | restore | list | verify`` and ``keys check | accept-new``."""
 
 from __future__ import annotations
 

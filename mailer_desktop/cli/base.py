@@ -1,4 +1,4 @@
-"""The small framework under the command-line contract (DESIGN.md §4).
+"""The small framework under the command-line contract.
 
 A command module defines ``register(cli: Cli)`` and adds its commands with :meth:`Cli.add`.
 Handlers take ``(args, ctx)`` and return an exit code (None means 0). Bad input is reported by

@@ -1,4 +1,4 @@
-"""``campaign create|preview|list|rename|duplicate|delete|preflight`` (DESIGN.md §4). Sending lives in cli/campaign_send.py."""
+"""``campaign create|preview|list|rename|duplicate|delete|preflight``. Sending lives in cli/campaign_send.py."""
 
 from __future__ import annotations
 

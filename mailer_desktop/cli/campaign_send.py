@@ -1,4 +1,4 @@
-"""``campaign send`` and ``campaign status`` (DESIGN.md §4).
+"""``campaign send`` and ``campaign status``.
 
 ``campaign send`` exits 0 when the campaign is done, 3 when it stopped short (paused: the
 reason is printed; deferred messages; the daily limit), 1 on bad input. Run it again to resume:

@@ -1,4 +1,4 @@
-"""``contacts list|add|status|export|erase|purge|lists`` and ``suppress add|list|remove`` (DESIGN.md §4).
+"""``contacts list|add|status|export|erase|purge|lists`` and ``suppress add|list|remove``.
 
 ``contacts import`` lives in cli/contacts_import.py.
 """

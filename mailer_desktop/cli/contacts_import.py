@@ -1,4 +1,4 @@
-"""``contacts import FILE`` and ``contacts export-csv FILE`` (DESIGN.md §4).
+"""``contacts import FILE`` and ``contacts export-csv FILE``.
 
 ``contacts import FILE [--list NAME] [--consent pending|confirmed|implied --proof TEXT
 [--purchase-date YYYY-MM-DD]] [--policy fill|overwrite|keep] [--map HEADER=TARGET ...]

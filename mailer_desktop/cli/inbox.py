@@ -1,4 +1,4 @@
-"""``inbox classify`` / ``inbox import`` / ``inbox imap-set`` / ``inbox review`` / ``inbox decide`` (DESIGN.md §4).
+"""``inbox classify`` / ``inbox import`` / ``inbox imap-set`` / ``inbox review`` / ``inbox decide``.
 
 ``classify`` needs no data folder: it reads mail files (an .eml, an mbox, a Maildir or a
 folder of .eml files) and prints what each message is. ``import`` also applies the results to

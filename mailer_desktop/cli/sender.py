@@ -1,4 +1,4 @@
-"""``sender set|show``: the sender identity every message carries (DESIGN.md §4, §5)."""
+"""``sender set|show``: the sender identity every message carries."""
 
 from __future__ import annotations
 

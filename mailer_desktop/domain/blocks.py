@@ -51,7 +51,6 @@ TEXT_COLOR = "#222222"
 SANS = "Helvetica,Arial,sans-serif"
 SERIF = "Georgia,'Times New Roman',serif"
 
-HEADING_LEVELS = {0: "banner", 1: "title", 2: "section"}
 ALIGNMENTS = ("left", "center")
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 

@@ -276,5 +276,3 @@ def preflight(inp: PreflightInput) -> list[Finding]:
     return sorted(findings, key=lambda f: order[f.level])
 
 
-def blocking(findings: list[Finding]) -> bool:
-    return any(f.level == ERROR for f in findings)

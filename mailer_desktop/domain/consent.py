@@ -1,6 +1,6 @@
 """Consent: a contact's status, its basis, and the one table of allowed changes.
 
-Statuses (DESIGN.md §1 flow 2):
+Statuses:
 - ``pending``       added without proof; waits for a confirmation. Never mailed campaigns.
 - ``confirmed``     a recorded confirmation (reply, https confirm, import proof) exists.
 - ``unsubscribed``  the person withdrew consent (GDPR Art. 7(3)); global by default.
@@ -55,7 +55,6 @@ EV_PURGED = "purged"              # retention purge summary, no personal data
 RECORD_EVENTS = (EV_CONFIRMATION_REQUESTED, EV_EDITED, EV_EXPORTED, EV_LIST_ADDED, EV_LIST_REMOVED, EV_NOTE)
 
 # Channels: where an event came from.
-CHANNELS = ("gui", "cli", "import", "email_reply", "https", "inbox", "send", "system")
 
 # (status before, event kind) -> status after. A pair that is missing is refused.
 # Opt-outs never lower in severity: an unsubscribe of a complained contact stays complained.
@@ -98,10 +97,6 @@ class Transition:
     before: str
     kind: str
     after: str
-
-    @property
-    def changes_status(self) -> bool:
-        return self.before != self.after
 
 
 def transition(status: str, kind: str, evidence: str = "") -> Transition:
@@ -162,9 +157,3 @@ def is_mailable(status: str, basis: str | None, expires: str | date | None, toda
     return True
 
 
-def expires_soon(basis: str | None, expires: str | date | None, today: date, days: int = 30) -> bool:
-    """Implied consent ending within ``days`` (the GUI warns before sending stops)."""
-    if basis != IMPLIED:
-        return False
-    end = parse_day(expires)
-    return end is not None and 0 <= (end - today).days <= days

@@ -358,10 +358,5 @@ def footer_lines(footer: str) -> list[str]:
     return [line + "\n" for line in footer.split("\n")] + ["</body></html>"]
 
 
-def assemble_html(content_html: str, footer: str, *, title: str, preheader: str) -> str:
-    """The complete HTML document: head, preheader, the (already closed) content, the footer."""
-    return head_html(title) + content_html_line(content_html, preheader) + "".join(footer_lines(footer))
-
-
 def assemble_text(content_text: str, footer: str) -> str:
     return content_text.rstrip() + "\n" + footer

@@ -1,8 +1,8 @@
 """The sender identity (CAN-SPAM / CASL identification) and the addresses built from it.
 
 Unsubscribe and confirm links default to ``mailto:`` on the business's own mailbox with the
-contact's token in the subject and, when the mailbox supports plus-addressing, in the address
-(DESIGN.md §6). An https form is used as well when its URL template is configured.
+contact's token in the subject and, when the mailbox supports plus-addressing, in the address.
+An https form is used as well when its URL template is configured.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The message that goes out (DESIGN.md §5), built straight to wire bytes.
+"""The message that goes out, built straight to wire bytes.
 
 One recipient per message; ``multipart/alternative`` (text, then HTML), UTF-8 bodies in
 quoted-printable (so no line exceeds 76 characters); headers: From, Reply-To when set, To,

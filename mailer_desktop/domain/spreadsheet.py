@@ -57,6 +57,3 @@ class SafeCsvWriter:
     def writerow(self, cells: Iterable[Any]) -> None:
         self._writer.writerow([neutralise(c) for c in cells])
 
-    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
-        for row in rows:
-            self.writerow(row)

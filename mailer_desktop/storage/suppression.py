@@ -83,5 +83,3 @@ def count(conn: sqlite3.Connection, search: str = "", reason: str | None = None)
     return conn.execute(f"SELECT count(*) FROM suppressions{where}", params).fetchone()[0]
 
 
-def reason_counts(conn: sqlite3.Connection) -> dict[str, int]:
-    return {r[0]: r[1] for r in conn.execute("SELECT reason, count(*) FROM suppressions GROUP BY reason")}

@@ -22,11 +22,6 @@ def template_by_id(conn: sqlite3.Connection, template_id: int) -> sqlite3.Row | 
     return conn.execute(f"SELECT {TEMPLATE_COLUMNS} FROM templates WHERE id = ?", (template_id,)).fetchone()
 
 
-def template_by_name(conn: sqlite3.Connection, name: str) -> sqlite3.Row | None:
-    return conn.execute(f"SELECT {TEMPLATE_COLUMNS} FROM templates WHERE name = ? COLLATE NOCASE",
-                        (name,)).fetchone()
-
-
 def all_templates(conn: sqlite3.Connection) -> list[sqlite3.Row]:
     return conn.execute(f"SELECT {TEMPLATE_COLUMNS} FROM templates ORDER BY name COLLATE NOCASE, id").fetchall()
 

@@ -1,4 +1,4 @@
-"""The sending commands of the CLI contract (DESIGN.md §4) against real loopback servers."""
+"""The sending commands of the CLI contract against real loopback servers."""
 
 from __future__ import annotations
 

@@ -66,7 +66,7 @@ def test_delete_all(qtbot, app, monkeypatch):
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     qtbot.mouseClick(page.clear_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.stack.currentIndex() == 0, timeout=5000)
-    assert sandbox.count_messages(app) == 0
+    assert sandbox.list_messages(app) == []
 
 
 def test_the_double_opt_in_loop_offline_reply_as_this_person_then_process_inbox(qtbot, app):

@@ -6,10 +6,10 @@ import pytest
 from dns_server import LoopbackDns
 
 from mailer_desktop.domain.compliance import (
+    ERROR,
     DomainAuth,
     PreflightInput,
     RecordCheck,
-    blocking,
     preflight,
 )
 from mailer_desktop.domain.identity import SenderIdentity
@@ -24,6 +24,11 @@ SENDER = SenderIdentity(business_name="Shop", from_address="news@shop.example",
 OK_AUTH = DomainAuth("shop.example", RecordCheck("ok"), RecordCheck("ok"), RecordCheck("ok"))
 GOOD_TEXT = "A calm, friendly newsletter paragraph about our new bread. " * 12
 GOOD_HTML = f"<p>{GOOD_TEXT}</p><p><a href='https://shop.example/bread'>Our bread</a></p>"
+
+
+def blocking(findings) -> bool:
+    """The send is refused: at least one finding is an error."""
+    return any(f.level == ERROR for f in findings)
 
 
 def good(**changes) -> PreflightInput:

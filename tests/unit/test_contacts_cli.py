@@ -1,4 +1,4 @@
-"""The contacts / suppress commands of the CLI contract (DESIGN.md §4)."""
+"""The contacts / suppress commands of the CLI contract."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`contacts import` and `contacts export-csv` on the command line (DESIGN.md §4)."""
+"""`contacts import` and `contacts export-csv` on the command line."""
 
 from __future__ import annotations
 

@@ -108,10 +108,6 @@ def is_disposable(domain: str) -> bool:
     return any(".".join(parts[i:]) in listed for i in range(1, len(parts) - 1))
 
 
-def is_role(local: str) -> bool:
-    return local.lower().partition("+")[0] in role_locals()
-
-
 class Cleaned(NamedTuple):
     """A valid address: display form, de-duplication key, ASCII domain, the name found in a
     ``Name <addr>`` cell, and its flags (with a typo suggestion when there is one)."""

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from ...storage import accounts as store
 from ...storage.accounts import AccountRow
 from ..app import App
-from ..sending.smtp import Endpoint, SmtpSetupError, check_policy, classify, is_loopback, open_session
+from ..sending.smtp import Endpoint, SmtpSetupError, check_policy, classify, open_session
 from .oauth_providers import OAuthConfig, account_config
 from .presets import PRESETS, preset
 
@@ -347,5 +347,3 @@ def sign_in(app: App, ref: str | int | AccountRow, open_browser, *, timeout: flo
                               progress=progress or NO_PROGRESS, tls_context=tls_context)
 
 
-def loopback(account: AccountRow) -> bool:
-    return is_loopback(account.host)

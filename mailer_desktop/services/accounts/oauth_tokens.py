@@ -190,7 +190,6 @@ class TokenSource:
         self.timeout = timeout
         with self._locks_guard:
             self._lock = self._locks.setdefault((app.secrets.service, account_id), threading.Lock())
-        self.refreshes = 0
 
     def tokens(self) -> Tokens:
         tokens = load(self.app, self.account_id)
@@ -222,7 +221,6 @@ class TokenSource:
             raise TokenEndpointError(f"the token endpoint answered {describe_error(answer)}")
         new = tokens_from(answer, previous_refresh=tokens.refresh_token, user=tokens.user)
         save(self.app, self.account_id, new)
-        self.refreshes += 1
         return new
 
 

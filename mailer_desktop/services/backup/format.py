@@ -41,7 +41,7 @@ MAGIC = b"MDBACKUP"
 FORMAT_VERSION = 1
 CHUNK_SIZE = 1 << 20
 MIN_PASSPHRASE = 8
-# scrypt cost: about 0.1 s and 32 MiB on a laptop; stored per file so it can be raised later.
+# scrypt cost (N=2^15, r=8: 32 MiB of memory); stored per file so it can be raised later.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 1 << 15, 8, 1
 _MAX_HEADER = 64 * 1024
 _CHUNK_HEAD = struct.Struct(">BI")

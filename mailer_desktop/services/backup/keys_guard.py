@@ -190,12 +190,6 @@ def guarded_key(app: App, name: str) -> bytes:
         return key  # type: ignore[return-value]
 
 
-def ensure_can_send(app: App) -> None:
-    """Raise KeysMissing unless both keys are available (for send and inbox entry points)."""
-    for name in GUARDED:
-        guarded_key(app, name)
-
-
 def accept_new_keys(app: App) -> list[str]:
     """The user's explicit choice after NEW_KEYS_WARNING: use new keys from now on.
 

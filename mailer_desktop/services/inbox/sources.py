@@ -511,5 +511,3 @@ def close_imap(conn: imaplib.IMAP4) -> None:
     _quiet_logout(conn)
 
 
-def now_utc() -> datetime:
-    return datetime.now(UTC)

@@ -1,4 +1,4 @@
-"""Which returned mail may change a contact, and which contact (DESIGN.md §6, trust rules).
+"""Which returned mail may change a contact, and which contact.
 
 - A token names a contact by its token id, which is never handed out twice; a token whose
   person was erased or purged names nobody (:func:`token_contacts`).

@@ -260,11 +260,6 @@ def list_messages(app: App, *, limit: int | None = None, newest_first: bool = Tr
     return out
 
 
-def count_messages(app: App) -> int:
-    folder = app.paths.sandbox
-    return sum(1 for p in folder.iterdir() if p.suffix == ".eml") if folder.is_dir() else 0
-
-
 def _inside_sandbox(app: App, path: Path) -> Path:
     path = Path(path).resolve()
     if path.parent != app.paths.sandbox.resolve():

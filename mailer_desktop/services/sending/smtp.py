@@ -63,7 +63,7 @@ def check_policy(host: str, security: str, username: str) -> None:
 
 @functools.lru_cache(maxsize=1)
 def _system_context() -> ssl.SSLContext:
-    """The system trust store, loaded once (loading it costs about 0.1 s per context)."""
+    """The system trust store, loaded once (loading it is slow enough to matter per connection)."""
     return ssl.create_default_context()
 
 

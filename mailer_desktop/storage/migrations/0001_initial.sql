@@ -1,4 +1,4 @@
--- Mailer Desktop schema, version 1 (DESIGN.md §3). Never edit this file once released:
+-- Mailer Desktop schema, version 1. Never edit this file once released:
 -- changes go into a new numbered migration.
 -- Timestamps are UTC ISO-8601 strings ('2026-11-23T12:00:00Z').
 
