@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import socket
 import tempfile
-from importlib import resources
 from pathlib import Path
 
 from ..secrets import EphemeralKeyring
@@ -63,11 +62,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def starter_template(name: str) -> str:
-    path = resources.files("mailer_desktop") / "resources" / "templates" / name
-    return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
 SPRING_MARKDOWN = """# Fresh from the oven this week
