@@ -100,7 +100,9 @@ print(json.dumps({{
     "typo": cleaning.domain_typos().get("gmial.com"),
     "role": "info" in cleaning.role_locals(),
     "starters": sorted(s.key for s in templates.starter_templates()),
-    "icon_sizes": len(icon.availableSizes()),
+    "icon": not icon.isNull() and not icon.pixmap(64).isNull(),
+    "icon_pngs": sum(resources.locate("icons", "hicolor", f"{{n}}x{{n}}", "apps", "{APP_ID}.png").is_file()
+                     for n in (16, 24, 32, 48, 64, 128, 256, 512)),
     "page_icon": not icons.page_icon("inbox", QColor("black"), QColor("white")).isNull(),
     "demo_people": len(demo.PEOPLE), "demo_pending": len(demo.PENDING), "demo_text": "Christmas" in demo.WINTER_HTML,
     "desktop": resources.locate("desktop", "{APP_ID}.desktop").is_file(),
@@ -134,7 +136,7 @@ def test_installed_wheel_finds_its_resources(wheel, tmp_path):
     assert Path(found["resources"]) == own / "mailer_desktop" / "resources" / "__init__.py"
     assert found["disposable"] and found["typo"] == "gmail.com" and found["role"]
     assert found["starters"] == ["announcement", "letter", "newsletter"]
-    assert found["icon_sizes"] >= 8 and found["page_icon"]
+    assert found["icon"] and found["icon_pngs"] == 8 and found["page_icon"]
     assert found["demo_people"] > 30 and found["demo_pending"] > 0 and found["demo_text"]
     assert found["desktop"] and found["metainfo"]
 
