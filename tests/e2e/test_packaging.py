@@ -115,7 +115,7 @@ def test_installed_wheel_finds_its_resources(wheel, tmp_path):
     """The wheel installed into a new venv (no network: --no-deps, the dependencies come from this
     test's own environment, after the venv's own site-packages) finds every kind of resource."""
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", "--system-site-packages", str(venv)], check=True)
     python = venv / "bin" / "python"
     proc = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
                            "--no-deps", "--no-index", str(wheel)], capture_output=True, text=True, timeout=120)
@@ -124,7 +124,8 @@ def test_installed_wheel_finds_its_resources(wheel, tmp_path):
                               capture_output=True, text=True, check=True).stdout.strip())
     # A plain path in a .pth: the test environment's packages without its .pth files (so without
     # the editable install of this checkout).
-    (own / "zz_test_dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
+    ours = dict.fromkeys((sysconfig.get_path("purelib"), sysconfig.get_path("platlib")))
+    (own / "zz_test_dependencies.pth").write_text("".join(f"{path}\n" for path in ours))
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     env.pop("PYTHONPATH", None)
     proc = subprocess.run([str(python), "-I", "-c", _LOAD_RESOURCES], cwd=tmp_path, env=env,
