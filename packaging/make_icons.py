@@ -1,6 +1,6 @@
 """Render the SVG app icon to the PNG sizes desktops and installers ask for.
 
-Run: .venv/bin/python packaging/make_icons.py   (writes mailer_desktop/resources/icons/hicolor/)
+Run: .venv/bin/python packaging/make_icons.py   (writes resources/icons/hicolor/)
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtGui import QGuiApplication, QImage, QPainter  # noqa: E402
 from PySide6.QtSvg import QSvgRenderer  # noqa: E402
 
-ICONS = Path(__file__).resolve().parents[1] / "mailer_desktop" / "resources" / "icons"
+ICONS = Path(__file__).resolve().parents[1] / "resources" / "icons"
 SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 NAME = "io.github.mailer_desktop.MailerDesktop"
 

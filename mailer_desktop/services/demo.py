@@ -3,15 +3,18 @@
 Sample contacts in every consent state (with their consent trails), two lists, two
 templates, and one campaign already sent into the sandbox, so a newcomer sees every page with
 something on it. The demo keeps its keys in memory (EphemeralKeyring): nothing is written to
-the system keyring, and the folder can simply be deleted.
+the system keyring, and the folder can simply be deleted. The people, the business and the
+campaigns' texts are in resources/demo/.
 """
 
 from __future__ import annotations
 
+import json
 import socket
 import tempfile
 from pathlib import Path
 
+from .. import resources
 from ..secrets import EphemeralKeyring
 from ..storage.meta import set_meta
 from . import campaigns
@@ -19,73 +22,31 @@ from .app import DEMO_MARK, App, open_app
 from .contacts import people as contacts
 from .progress import NO_PROGRESS, Progress
 
-BUSINESS = {
-    "sender.business_name": "Corner Bakery",
-    "sender.from_address": "news@corner-bakery.example",
-    "sender.postal_address": "12 Baker Street, Springfield, IL 62701, USA",
-    "sender.unsubscribe_mailbox": "news@corner-bakery.example",
-    "sender.footer_reason": "You receive this because you joined the Corner Bakery newsletter in our shop or on our website.",
-    "setup.completed": True,
-}
+_DATA = json.loads(resources.read_text("demo", "demo.json"))
+BUSINESS: dict = _DATA["business"]
+PEOPLE: list[tuple[str, str]] = [(p["name"], p["email"]) for p in _DATA["people"]]
+PROOF: str = _DATA["proof"]
+SPRING_MARKDOWN = resources.read_text("demo", "weekly-specials.md")
+WINTER_HTML = resources.read_text("demo", "christmas-orders.html")
 
-PEOPLE = [
-    ("Anna Schmidt", "anna.schmidt@example.com"), ("Ben Carter", "ben.carter@example.org"),
-    ("Chloé Dubois", "chloe.dubois@example.fr"), ("David Kim", "david.kim@example.com"),
-    ("Eva Novak", "eva.novak@example.cz"), ("Farid Haddad", "farid@example.net"),
-    ("Grace Lee", "grace.lee@example.com"), ("Hiro Tanaka", "hiro.tanaka@example.jp"),
-    ("Isabel García", "isabel.garcia@example.es"), ("Jonas Berg", "jonas.berg@example.se"),
-    ("Karin Muller", "karin@example.de"), ("Liam O'Brien", "liam.obrien@example.ie"),
-    ("Maya Patel", "maya.patel@example.com"), ("Noah Wilson", "noah.wilson@example.com"),
-    ("Olivia Rossi", "olivia.rossi@example.it"), ("Pavel Ivanov", "pavel@example.net"),
-    ("Quinn Taylor", "quinn.taylor@example.com"), ("Rosa Silva", "rosa.silva@example.pt"),
-    ("Sam Johnson", "sam.johnson@example.com"), ("Tara Singh", "tara.singh@example.in"),
-    ("Uma Rao", "uma.rao@example.com"), ("Victor Lind", "victor.lind@example.no"),
-    ("Wen Zhang", "wen.zhang@example.cn"), ("Xavier Martin", "xavier.martin@example.fr"),
-    ("Yara Haddad", "yara@example.net"), ("Zoe Clark", "zoe.clark@example.com"),
-    ("Alan Brooks", "alan.brooks@example.com"), ("Bea Fischer", "bea.fischer@example.at"),
-    ("Carl Jensen", "carl.jensen@example.dk"), ("Dana White", "dana.white@example.com"),
-    ("Emil Kowalski", "emil.k@example.pl"), ("Fatima Zahra", "fatima.zahra@example.ma"),
-    ("Gus Moreno", "gus.moreno@example.mx"), ("Hana Sato", "hana.sato@example.jp"),
-    ("Ivo Petrov", "ivo.petrov@example.bg"), ("Julia Costa", "julia.costa@example.br"),
-]
-# Index ranges of PEOPLE by the state they end in.
-PENDING = range(26, 33)
-UNSUBSCRIBED = (3, 11)
-BOUNCED = (7,)
-COMPLAINED = (15,)
-AWAY = (20,)
-VAGUE = (22,)
 
-PROOF = "Signed up with the newsletter form at the shop counter on 2026-05-02 (paper form kept in the shop)."
+def _ending(state: str) -> tuple[int, ...]:
+    """The indexes into PEOPLE of the people who end in STATE."""
+    return tuple(i for i, p in enumerate(_DATA["people"]) if p.get("ends") == state)
+
+
+PENDING = _ending("pending")
+UNSUBSCRIBED = _ending("unsubscribed")
+BOUNCED = _ending("bounced")
+COMPLAINED = _ending("complained")
+AWAY = _ending("away")
+VAGUE = _ending("vague")
 
 
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-SPRING_MARKDOWN = """# Fresh from the oven this week
-
-Hello {{ contact.first_name | default("there") }},
-
-Our **autumn bread week** starts on Monday: rye with walnuts, pumpkin rolls and the
-cinnamon buns you asked for. Come early — the buns sell out by ten.
-
-* Walnut rye — $6.50
-* Pumpkin rolls (4) — $5.00
-* Cinnamon buns — $2.80 each
-
-See you at the counter,
-Marta from the Corner Bakery
-"""
-
-WINTER_HTML = """<h1 style="font-family:Georgia,serif;color:#6b3e26">Christmas orders are open</h1>
-<p>Hello {{ contact.first_name | default("there") }},</p>
-<p>Stollen, gingerbread and our butter cookies can be ordered until <b>December 18</b>.
-Reply to this message or call us at (217) 555-0142.</p>
-<p>Warmly,<br>Marta</p>
-"""
 
 
 def populate(app: App, progress: Progress = NO_PROGRESS) -> dict:

@@ -1,17 +1,15 @@
-"""Icons shipped in mailer_desktop/resources/icons."""
+"""Icons shipped in resources/icons."""
 
 from __future__ import annotations
-
-from importlib import resources
 
 from PySide6.QtCore import QByteArray, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
-from .. import APP_ID
+from .. import APP_ID, resources
 
 
 def app_icon() -> QIcon:
-    icons = resources.files("mailer_desktop") / "resources" / "icons"
+    icons = resources.locate("icons")
     icon = QIcon(str(icons / "mailer-desktop.svg"))
     for size in (16, 24, 32, 48, 64, 128, 256, 512):
         png = icons / "hicolor" / f"{size}x{size}" / "apps" / f"{APP_ID}.png"
@@ -55,7 +53,7 @@ def _tinted(svg: str, colour: QColor, size: int, ratio: float) -> QPixmap:
 def page_icon(key: str, colour: QColor, selected: QColor, size: int = 20, ratio: float = 2.0) -> QIcon:
     """The sidebar icon of a page (resources/icons/pages/KEY.svg, line drawings in
     ``currentColor``) drawn in the theme's text colour, and in ``selected`` when chosen."""
-    path = resources.files("mailer_desktop") / "resources" / "icons" / "pages" / f"{key}.svg"
+    path = resources.locate("icons", "pages", f"{key}.svg")
     if not path.is_file():
         return QIcon()
     svg = path.read_text(encoding="utf-8")

@@ -7,8 +7,8 @@ domain verdict is asked once per domain and cached. Everything unusual (quotes, 
 ``xn--`` labels, over-long parts, angle brackets) goes to email-validator itself.
 
 Flags never stop an import; they are listed in the report:
-- ``role``       a mailbox of a function (info@, sales@ …), see resources/role_accounts.txt;
-- ``disposable`` a throw-away mailbox service, see resources/disposable_domains.txt;
+- ``role``       a mailbox of a function (info@, sales@ …), see resources/lists/role_accounts.txt;
+- ``disposable`` a throw-away mailbox service, see resources/lists/disposable_domains.txt;
 - ``typo``       a likely misspelt domain, with the suggested fix (never applied by itself);
 - ``non_ascii``  non-ASCII characters before the @ (RFC 6531): only a mail server offering
   SMTPUTF8 can deliver to it; elsewhere the message to that person fails.
@@ -19,9 +19,9 @@ from __future__ import annotations
 import re
 from email.utils import parseaddr
 from functools import lru_cache
-from importlib import resources
 from typing import NamedTuple
 
+from ...resources import list_lines
 from ..addresses import Address, AddressError, validate
 
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
@@ -35,25 +35,20 @@ FLAG_TYPO = "typo"
 FLAG_NON_ASCII = "non_ascii"
 
 
-def _resource_lines(name: str) -> list[str]:
-    text = (resources.files("mailer_desktop") / "resources" / name).read_text(encoding="utf-8")
-    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-
-
 @lru_cache(maxsize=1)
 def role_locals() -> frozenset[str]:
-    return frozenset(ln.lower() for ln in _resource_lines("role_accounts.txt"))
+    return frozenset(ln.lower() for ln in list_lines("role_accounts.txt"))
 
 
 @lru_cache(maxsize=1)
 def disposable_domains() -> frozenset[str]:
-    return frozenset(ln.lower() for ln in _resource_lines("disposable_domains.txt"))
+    return frozenset(ln.lower() for ln in list_lines("disposable_domains.txt"))
 
 
 @lru_cache(maxsize=1)
 def domain_typos() -> dict[str, str]:
     out = {}
-    for ln in _resource_lines("domain_typos.txt"):
+    for ln in list_lines("domain_typos.txt"):
         typo, _, right = ln.partition(" ")
         out[typo.lower()] = right.strip().lower()
     return out
@@ -61,7 +56,7 @@ def domain_typos() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def popular_domains() -> frozenset[str]:
-    return frozenset(ln.lower() for ln in _resource_lines("popular_domains.txt"))
+    return frozenset(ln.lower() for ln in list_lines("popular_domains.txt"))
 
 
 def _one_edit_apart(a: str, b: str) -> bool:

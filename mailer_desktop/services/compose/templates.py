@@ -1,4 +1,4 @@
-"""Stored templates: create, read, update, delete, and the starter templates in resources/.
+"""Stored templates: create, read, update, delete, and the starter templates in resources/templates.
 
 A template is compiled on every save, so a broken one is refused with the part and line.
 The plain-text body may be left empty: it is then generated from the HTML at render time
@@ -15,8 +15,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from importlib import resources
 
+from ... import resources
 from ...domain import blocks
 from ...domain.templates import TemplateError, TemplateSource, compile_template
 from ...storage import templates as store
@@ -128,7 +128,7 @@ def starter_templates() -> list[StarterTemplate]:
     """The templates shipped in resources/templates: JSON files with name, subject, preheader and
     the blocks, opened in the block editor."""
     out = []
-    folder = resources.files("mailer_desktop") / "resources" / "templates"
+    folder = resources.locate("templates")
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".json"):
             continue
