@@ -87,7 +87,8 @@ import json, sys
 from pathlib import Path
 import mailer_desktop, mailer_desktop.resources as resources
 from mailer_desktop.domain.importing import cleaning
-from mailer_desktop.services import demo, templates
+from mailer_desktop.services import demo
+from mailer_desktop.services.compose import templates
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 from mailer_desktop.ui import icons
