@@ -1,7 +1,7 @@
 """Optional DKIM signing (dkimpy) with a key generated here and kept only in the keyring.
 
 The private key (RSA 2048, PEM) is stored in the SecretStore as ``dkim-key:<domain>``; the
-settings hold the selector and whether to sign. :func:`dns_record` gives the TXT record the
+settings hold the selector and whether to sign. :func:`current_record` gives the TXT record the
 user publishes at ``<selector>._domainkey.<domain>``. Signatures cover From, To, Subject,
 Date, Message-ID, Reply-To, MIME-Version, Content-Type and the List-* headers (absent ones
 too, so nobody can add them later without breaking the signature); From, Subject,

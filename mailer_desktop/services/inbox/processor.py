@@ -43,16 +43,8 @@ from ...storage import inbox as store
 from ..contacts import people as contacts
 from ..progress import NO_PROGRESS, Progress
 from . import trust
-from .sources import (
-    ImapSettings,
-    SourceError,
-    SourceMessage,
-    _loopback,
-    close_imap,
-    iter_imap,
-    iter_paths,
-    open_imap,
-)
+from .mailbox import ImapSettings, _loopback, close_imap, iter_imap, open_imap
+from .sources import SourceError, SourceMessage, iter_paths
 
 __all__ = ["InboxError", "Outcome", "ImportReport", "process_messages", "import_paths", "import_imap",
            "configure_imap", "review_items", "decide_review", "oldest_waiting"]
@@ -360,7 +352,7 @@ def import_imap(app, account: str | int, folder: str | None = None, progress: Pr
 def oldest_waiting(app, account: str | int, folder: str | None = None, tls_context=None) -> datetime | None:
     """Arrival time (UTC) of the oldest mail in the account's IMAP folder that still waits for
     processing, for the reminder that opt-outs must be honoured quickly; None when none waits."""
-    from .sources import oldest_waiting as imap_oldest
+    from .mailbox import oldest_waiting as imap_oldest
 
     conn, settings = open_imap(app, account, tls_context=tls_context)
     try:
@@ -377,7 +369,7 @@ def trust_certificate(app, account: str | int, fingerprint: str | None = None, *
     only if) the server shows exactly that one; InboxError otherwise."""
     from ...storage.meta import set_meta
     from .imap import ImapConnectError, normal_fingerprint, peek_certificate, pin_key
-    from .sources import imap_settings
+    from .mailbox import imap_settings
 
     settings = imap_settings(app, account)
     if not settings.host:
@@ -406,7 +398,7 @@ def forget_certificate(app, account: str | int) -> bool:
     """Stop trusting the certificate trusted for the account; False when there was none."""
     from ...storage.meta import get_meta, set_meta
     from .imap import pin_key
-    from .sources import imap_settings
+    from .mailbox import imap_settings
 
     settings = imap_settings(app, account)
     with app.db.transaction() as conn:
@@ -421,7 +413,7 @@ def configure_imap(app, account: str | int, *, host: str | None = None, port: in
                    authserv_id: str | None = None) -> ImapSettings:
     """Set the IMAP side of an existing account (only the values given); the password goes to the keyring."""
     from ...secrets import SecretStore
-    from .sources import imap_settings
+    from .mailbox import imap_settings
 
     current = imap_settings(app, account)
     values = {}

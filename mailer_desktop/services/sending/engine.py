@@ -104,7 +104,7 @@ class _Run(ConnectionWork):
         self.account = account
         self.endpoint = endpoint
         self.renderer = renderer
-        self.render = RenderAhead(renderer)  # rendering in the engine until start_rendering()
+        self.render = RenderAhead(renderer)  # in this process until the run starts helpers (RenderAhead.start)
         self.control = control
         self.options = options
         self.envelope_from = envelope_from
