@@ -175,8 +175,11 @@ def main(argv: list[str] | None = None) -> int:
         QTimer.singleShot(0, lambda: _done(first=True))
     else:
         def _start_checks() -> None:
+            import logging
+
             from .services.sending.engine import warm_up
 
+            logging.getLogger("mailer_desktop").info("window up")  # the window is shown and idle
             check_keyring()
             warm_up()  # a first send then imports nothing while the window waits
             collector.settle()  # the started window's objects: out of the way of full collections

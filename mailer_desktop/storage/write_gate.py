@@ -44,6 +44,7 @@ class WriteGate:
         self._long: dict[int, str] = {}  # thread ident -> what it is saving, in the user's words
         self.interactive: int | None = None
         self._holds = 0
+        self.waiting = 0  # threads waiting in before_write for a long write to end
 
     def mark_interactive(self) -> None:
         """The calling thread is the window's: its writes never wait for a long write."""
@@ -98,7 +99,11 @@ class WriteGate:
                     return
                 if me == self.interactive:
                     raise WriteBusyError(task)
-                self._cond.wait(0.5)
+                self.waiting += 1
+                try:
+                    self._cond.wait(0.5)
+                finally:
+                    self.waiting -= 1
 
     def busy(self, exc: sqlite3.OperationalError) -> sqlite3.OperationalError:
         """The error to raise for ``exc`` (from BEGIN): the window's thread gets a WriteBusyError

@@ -133,7 +133,7 @@ def test_a_server_restart_is_waited_out(tmp_path, down):
     try:
         srv.wait_stored(400)
         srv.kill()
-        time.sleep(down)
+        time.sleep(down)  # the outage itself: the server stays away this long
         assert proc.poll() is None, "the send gave up during the outage"
         srv.start()
         out, err = proc.communicate(timeout=120)

@@ -7,10 +7,10 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 from send_env import shared_keyring
+from waiting import wait_until
 
 GUI = [sys.executable, "-c", "import sys; from mailer_desktop.__main__ import main; sys.exit(main())"]
 
@@ -22,10 +22,9 @@ def test_the_window_quits_cleanly_on_a_signal(tmp_path, signum):
     home = tmp_path / "data"
     proc = subprocess.Popen([*GUI, "--home", str(home)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        end = time.monotonic() + 60
-        while not (home / "window.ini").exists() and not list(home.glob("*.sqlite3")) and time.monotonic() < end:
-            time.sleep(0.1)
-        time.sleep(2)  # the window is up and idle
+        log = home / "logs" / "mailer-desktop.log"
+        wait_until(lambda: proc.poll() is not None or (log.exists() and "window up" in log.read_text()),
+                   timeout=60, what="the window to be up")
         assert proc.poll() is None, proc.communicate()[1]
         proc.send_signal(signum)
         proc.communicate(timeout=30)

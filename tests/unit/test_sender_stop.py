@@ -58,8 +58,7 @@ def _stop_when_hanging(handler: Hang, control: SendControl, after: int) -> threa
         while handler.total < after:
             time.sleep(0.01)
         handler.hang.set()
-        handler.hanging.wait(30)
-        time.sleep(0.2)
+        handler.hanging.wait(30)  # a connection now waits for the server's reply
         control.stop("Sending paused: stopped for the test.")
 
     t = threading.Thread(target=run, daemon=True)

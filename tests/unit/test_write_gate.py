@@ -8,6 +8,7 @@ import time
 
 import pytest
 from long_writer import LongWriter
+from waiting import wait_until
 
 from mailer_desktop.services import importing
 from mailer_desktop.services.contacts import people as contact_service
@@ -67,7 +68,7 @@ def test_other_threads_wait_for_a_long_write_to_end(app):
     with LongWriter(app) as writer:
         worker = threading.Thread(target=job)
         worker.start()
-        time.sleep(0.8)
+        wait_until(lambda: app.db.gate.waiting == 1, what="the job to wait at the write gate")
         assert order == [] and worker.is_alive()
         order.append("long write ended")
         writer.release.set()
