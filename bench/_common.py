@@ -5,13 +5,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,6 +15,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "support"))
 
 from memkeyring import MemoryKeyring  # noqa: E402
+from smtp_sink import SMTP_SINK, SMTP_SOURCE, Sink, free_port, wait_port  # noqa: E402,F401
 
 from mailer_desktop.domain.addresses import normalize  # noqa: E402
 from mailer_desktop.services.accounts.manage import add_account  # noqa: E402
@@ -27,52 +24,11 @@ from mailer_desktop.services.campaigns import create_campaign  # noqa: E402
 from mailer_desktop.services.sending.identity import save_sender  # noqa: E402
 from mailer_desktop.storage.db import now_iso  # noqa: E402
 
-SMTP_SINK = shutil.which("smtp-sink") or "/usr/sbin/smtp-sink"
-SMTP_SOURCE = shutil.which("smtp-source") or "/usr/sbin/smtp-source"
-
 HTML = """<h1>Spring news for {{ contact.name }}</h1>
 <p>Dear {{ contact.name }}, thank you for reading our newsletter. This month we have new opening hours,
 a workshop on Saturday and ten percent off everything in the garden section.</p>
 <ul><li>Opening hours: Monday to Saturday, 9 to 18</li><li>Workshop: pruning roses</li></ul>
 <p>See you soon!</p>"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port: int, timeout: float = 10.0) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.02)
-    raise RuntimeError(f"nothing listens on 127.0.0.1:{port}")
-
-
-class Sink:
-    """``smtp-sink`` on loopback (extra args, e.g. ['-w', '1'] for one second per DATA)."""
-
-    def __init__(self, *extra: str, backlog: int = 256):
-        self.port = free_port()
-        user = ["-u", "nobody"] if os.geteuid() == 0 else []
-        self.proc = subprocess.Popen([SMTP_SINK, *user, *extra, f"127.0.0.1:{self.port}", str(backlog)],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        wait_port(self.port)
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(10)
-
-    def __enter__(self) -> Sink:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
 
 def send_size_args(description: str = "") -> tuple[int, int]:

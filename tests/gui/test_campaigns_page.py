@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
@@ -24,7 +21,6 @@ from mailer_desktop.ui.pages.campaigns_dialogs import NewCampaignDialog
 from mailer_desktop.ui.tasks import JobRunner
 
 LEFT = Qt.MouseButton.LeftButton
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 
 @pytest.fixture
@@ -291,10 +287,9 @@ def test_event_loop_stays_responsive_while_sending(qtbot, app, setup, monkeypatc
     size, so the test fails only on stalls that mean the GUI thread did real work (a blocking
     count or SQL on the GUI thread costs hundreds of milliseconds at this size). The measured
     figure is printed."""
-    sink = pytest.importorskip("_common", reason="bench/_common.py provides the smtp-sink wrapper")
-    import shutil
+    import smtp_sink as sink
 
-    if not shutil.which("smtp-sink") and not os.path.exists(sink.SMTP_SINK):
+    if not sink.available():
         pytest.skip("Postfix's smtp-sink is not installed")
     n = 3000
     bulk_contacts(app, [f"r{i}@example.org" for i in range(n)])
