@@ -5,7 +5,7 @@ provider: see :mod:`.oauth_providers` and :mod:`.oauth_flow`), or not at all.
 
 The built-in ``sandbox`` account (created by the first migration) always exists and cannot be
 removed; only its port may change. Every other account is checked against the rules of
-:mod:`.sender_smtp` (security ``none`` only to loopback, no password over plain text).
+:mod:`..sending.smtp` (security ``none`` only to loopback, no password over plain text).
 """
 
 from __future__ import annotations

@@ -156,7 +156,7 @@ class CampaignRenderer:
         from .dkim import signer_for  # local: DKIM is optional and loads a key from the keyring
         self.signer = signer_for(app, self.builder.domain)
 
-    # A renderer moves to another process (see :mod:`.sender_render`) as plain data; its compiled
+    # A renderer moves to another process (see :mod:`..sending.render`) as plain data; its compiled
     # templates are compiled again there.
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)

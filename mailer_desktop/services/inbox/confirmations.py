@@ -5,7 +5,7 @@ Each pending contact gets the request once; a single reminder goes out when they
 confirmed ``consent.reminder_after_days`` days after the first; after that they are left alone
 (and the retention rule purges them). Every request sent is recorded as a
 ``confirmation_requested`` consent event with the exact wording, and counted in
-``contacts.confirm_sent_count`` / ``confirm_sent_at`` (see :mod:`.sender_log`).
+``contacts.confirm_sent_count`` / ``confirm_sent_at`` (see :mod:`..sending.log`).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ Rules (COMPLIANCE.md, "Inbox processing"):
 - confirmation → ``confirmed``, with the reply's Message-ID, date and sender as evidence;
 - auto-reply, delivery notices, delay notices → nothing.
 
-Matching and trust (:mod:`.inbox_trust`): a bounce or complaint acts only on the contact of a
+Matching and trust (:mod:`.trust`): a bounce or complaint acts only on the contact of a
 message this data folder sent — our Message-ID in the send log, or a token verified with the
 token key in the returned message (``X-Mailer-Desktop-Ref``, ``List-Unsubscribe``…); one that
 only names an address goes to the review list. Replies are matched by a verified token in the

@@ -7,7 +7,7 @@ would get. The GUI and the CLI start it in a background thread (:class:`SandboxS
 send engine starts one for the duration of a send when none is running.
 
 Nothing is handed to a stranger: the sandbox proves itself in its EHLO reply
-(:mod:`.sandbox_seal`), and :func:`open_sandbox` uses a server already on the port only when
+(:mod:`.seal`), and :func:`open_sandbox` uses a server already on the port only when
 it is this data folder's sandbox (a ``sandbox serve`` or the window of the same data folder);
 when another program holds the port, this folder's sandbox runs on a free port instead.
 """

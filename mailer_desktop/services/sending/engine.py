@@ -5,13 +5,13 @@ One run:
    (shown to the user, resent only on request: :func:`resend_uncertain`). A draft campaign gets
    its recipients fixed in the log (confirmed ∩ list − suppressed; the excluded as ``skipped``
    with their reason); ``deferred`` rows go back in the queue.
-2. ``pool_size`` connections (:mod:`.sender_connection`) work through the queue, each reusing
+2. ``pool_size`` connections (:mod:`.connection`) work through the queue, each reusing
    its SMTP session, pipelining the next envelope behind a content when it can. Before a
    message: the rate limiter and daily budget, a fresh eligibility check of its batch
    (suppression list, consent), then the durable claim. After: the outcome (see
-   :mod:`.sender_outcome`). Temporary failures are retried with exponential backoff, then left
+   :mod:`.outcome`). Temporary failures are retried with exponential backoff, then left
    ``deferred``; hard bounces suppress the contact. A large send renders its messages ahead in
-   a worker process (:mod:`.sender_render`).
+   a worker process (:mod:`.render`).
 3. Authentication refused, the sender refused, a burst of 5.7.x rejections, a server that
    stays unreachable for longer than the outage window (``sending.outage_window_seconds``;
    shorter outages are waited out with back-off and the run continues by itself), or the daily

@@ -1,7 +1,7 @@
 """The send engine's work queue: queued rows in id order, fetched from the log in batches and
 checked again (consent, suppression) shortly before use, plus retries waiting for their time.
 The next batch is fetched when the current one is half used, so that its messages can be
-rendered ahead (:mod:`.sender_render`) while the rest of the current one is sent."""
+rendered ahead (:mod:`.render`) while the rest of the current one is sent."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ greeting and for MAIL/RCPT, 2 for DATA, 3 per data block, 10 for the reply to th
 session knows whether its message's final dot went out without an answer (``dot_sent``): a
 timeout or a lost connection then leaves the message's fate unknown, never "not sent".
 
-Failures raise the aiosmtplib exception types, so :mod:`.sender_outcome` classifies them alike.
+Failures raise the aiosmtplib exception types, so :mod:`.outcome` classifies them alike.
 """
 
 from __future__ import annotations
