@@ -26,6 +26,7 @@ from .context import Events, UiContext
 from .dialogs.about import AboutDialog
 from .startup_check import StartupCheck
 from .tasks import JobRunner
+from .theme import set_text_role
 
 
 @dataclass(frozen=True)
@@ -318,7 +319,7 @@ class MainWindow(QMainWindow):
         # Palette-based colours follow the system's light or dark theme; so do the page icons.
         self._icons()
         self.sidebar.setStyleSheet(
-            "QListWidget#sidebar { background: palette(alternate-base); padding-top: 8px; font-size: 11pt; }"
+            "QListWidget#sidebar { background: palette(alternate-base); padding-top: 8px; }"
             "QListWidget#sidebar::item { padding-left: 14px; border-radius: 6px; margin: 1px 8px; }"
             "QListWidget#sidebar::item:selected { background: palette(highlight); color: palette(highlighted-text); }"
         )
@@ -332,7 +333,7 @@ class MainWindow(QMainWindow):
         # up only when it is overdue (opt-outs must be honoured within two days), on every page.
         self.status_label.setText("⚠ " + text if urgent else "")
         self.status_label.setVisible(urgent)
-        self.status_label.setStyleSheet("color: #b3261e; font-weight: bold;" if urgent else "")
+        set_text_role(self.status_label, "error" if urgent else "body")
 
     def peek_mailboxes(self) -> None:
         """Look (read-only, in the background) how old the oldest unprocessed reply is."""

@@ -37,6 +37,7 @@ from ..context import UiContext
 from ..models.deliveries_model import CAMPAIGN_STATE_LABELS, STATE_LABELS, CampaignsModel, DeliveriesModel
 from ..plurals import tr_n
 from ..prompts import Prompts
+from ..theme import page_margins, set_text_role
 from ..widgets.empty_state import EmptyState
 from ..widgets.send_progress import SendProgress
 from ..widgets.tables import fit_columns, keep_room
@@ -91,7 +92,9 @@ class CampaignsPage(QWidget):
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.stack = QStackedWidget()
-        QVBoxLayout(self).addWidget(self.stack)
+        page = QVBoxLayout(self)
+        page_margins(page)
+        page.addWidget(self.stack)
         self.empty = EmptyState(
             self.tr("No campaigns yet"),
             self.tr("A campaign sends one of your templates to a list. Only people who confirmed receive it: "
@@ -153,10 +156,7 @@ class CampaignsPage(QWidget):
         box = QWidget()
         layout = QVBoxLayout(box)
         self.title = QLabel(self.tr("Choose a campaign, or create one."))
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        self.title.setFont(font)
+        set_text_role(self.title, "title")
         self.state_label = QLabel()
         self.state_label.setWordWrap(True)
         self.state_label.setAccessibleName(self.tr("Campaign state"))
@@ -374,7 +374,7 @@ class CampaignsPage(QWidget):
         lines = [self.tr("Must be fixed before sending: {}").format(m) for m in errors]
         lines += [self.tr("Warning: {}").format(m) for m in warnings]
         self.preflight.setText("\n".join(lines))
-        self.preflight.setStyleSheet("color: #b00020;" if errors else "")
+        set_text_role(self.preflight, "error" if errors else "body")
         if errors:
             self.send_button.setEnabled(False)
 

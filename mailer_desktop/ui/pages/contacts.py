@@ -34,6 +34,7 @@ from ..dialogs.contact_dialog import ContactDialog
 from ..models.contacts_model import COLUMNS, SORTABLE, STATUS_LABELS, ContactsModel
 from ..plurals import tr_n
 from ..prompts import Prompts
+from ..theme import page_margins
 from ..widgets.empty_state import EmptyState
 from ..widgets.tables import fit_columns, keep_room
 from . import contacts_export, contacts_request
@@ -59,7 +60,7 @@ class ContactsPage(QWidget):
         self.prompts = Prompts()
         contact_service.prepare_for_browsing(self.app)
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(12, 10, 12, 10)
+        page_margins(outer)
         self.stack = QStackedWidget()
         outer.addWidget(self.stack)
 
