@@ -3,7 +3,7 @@
 A windowed model (the send log, the suppression list) shows a size and the window of rows in
 view. Counting a big filtered table takes tens of milliseconds, too long for the window's
 thread after every change, so :class:`BackgroundWindows` reads the size and the first window
-in a thread of its own (ui/background_read.py) and puts them in when they arrive; the rows
+in a thread of its own (ui/tasks.py's LatestRead) and puts them in when they arrive; the rows
 shown stay until then. A model using it provides:
 
 - ``_filter_key()``: what the rows depend on (a newer key makes an older read stale);
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..background_read import LatestRead
+from ..tasks import LatestRead
 
 
 class BackgroundWindows:

@@ -32,11 +32,11 @@ from ...services.confirmations import send_confirmations
 from ...services.oauth_tokens import sign_in_needed
 from ...services.sender import SendControl, campaign_status, resend_uncertain, send_campaign
 from ...services.sender_sample import send_test_message
-from ..background_read import LatestRead
 from ..context import UiContext
 from ..models.deliveries_model import CAMPAIGN_STATE_LABELS, STATE_LABELS, CampaignsModel, DeliveriesModel
 from ..plurals import tr_n
 from ..prompts import Prompts
+from ..tasks import LatestRead
 from ..theme import page_margins, set_text_role
 from ..widgets.empty_state import EmptyState
 from ..widgets.send_progress import SendProgress
@@ -374,7 +374,7 @@ class CampaignsPage(QWidget):
         lines = [self.tr("Must be fixed before sending: {}").format(m) for m in errors]
         lines += [self.tr("Warning: {}").format(m) for m in warnings]
         self.preflight.setText("\n".join(lines))
-        set_text_role(self.preflight, "error" if errors else "body")
+        set_text_role(self.preflight, "error" if errors else "warning" if warnings else "body")
         if errors:
             self.send_button.setEnabled(False)
 

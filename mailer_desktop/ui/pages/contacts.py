@@ -38,7 +38,6 @@ from ..theme import page_margins
 from ..widgets.empty_state import EmptyState
 from ..widgets.tables import fit_columns, keep_room
 from . import contacts_export, contacts_request
-from .contacts_order import ListOrderLoader
 from .contacts_panels import DetailPanel, JobBar, ListsPanel
 
 SEARCH_DELAY_MS = 250
@@ -190,9 +189,7 @@ class ContactsPage(QWidget):
         self._searching_note.setInterval(SEARCHING_NOTE_MS)
         self._searching_note.timeout.connect(self._update_count)
         self.model.searching_changed.connect(self._searching_changed)
-        self.order_loader = ListOrderLoader(ctx, self)
-        self.model.order_loader = self.order_loader.load
-        self.model.order_wanted.connect(self.order_loader.start_now)
+        self.model.jobs = ctx.jobs  # a big list's whole order is read as a job
         self.add_button.clicked.connect(self.add_contact)
         self.purge_button.clicked.connect(lambda: self.purge_unconfirmed(ask=True))
         self.bulk_add.clicked.connect(self.add_selection_to_list)

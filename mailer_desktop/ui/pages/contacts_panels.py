@@ -25,10 +25,10 @@ from ...domain import consent
 from ...services import contacts as contact_service
 from ...services import rights
 from ...services.contacts import Contact
-from ..background_read import LatestRead
 from ..labels import channel_label, event_label, field_label
 from ..models.contacts_model import STATUS_HELP, STATUS_LABELS
 from ..prompts import Prompts
+from ..tasks import LatestRead
 from ..theme import set_text_role
 from . import contacts_request
 
