@@ -18,13 +18,14 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 
 from ...services import contacts as contact_service
 from ...services.contacts import Contact, ContactQuery
 from ..tasks import JobRunner, Later, LatestRead
 from ..widgets.charts import STATUS_COLOURS
 from .paging import PageCache
+from .table_model import TableModel
 
 log = logging.getLogger(__name__)
 
@@ -60,11 +61,10 @@ STATUS_HELP = {
 }
 
 
-_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
-                    Qt.ItemDataRole.UserRole})
+class ContactsModel(TableModel):
+    HEADERS = ("Email", "Name", "Status", "Lists", "Added")  # in the order of COLUMNS
+    ROLES = TableModel.ROLES | {Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.UserRole}
 
-
-class ContactsModel(QAbstractTableModel):
     query_changed = Signal()  # after every reset (count and first rows are ready)
     searching_changed = Signal()  # a query given to set_query_soon started or stopped being read
 
@@ -90,10 +90,6 @@ class ContactsModel(QAbstractTableModel):
         self._reader = LatestRead(app, self._apply_prepared, lambda _exc: self._apply_prepared((self._asked_query, None)),
                                   "contacts-reader", self, drop_stale=True, keep_thread=True)
         self._reader_local = threading.local()
-        self._headers = {
-            "email": self.tr("Email"), "name": self.tr("Name"), "status": self.tr("Status"),
-            "lists": self.tr("Lists"), "created": self.tr("Added"),
-        }
 
     # -- query -----------------------------------------------------------------------------
     @property
@@ -278,30 +274,24 @@ class ContactsModel(QAbstractTableModel):
             return list(self._order[offset:offset + limit])
         return contact_service.contact_ids_in_range(self._app, self._query, offset, limit, self._hits)
 
-    # -- Qt API ----------------------------------------------------------------------------
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else self._count
+    # -- cells -----------------------------------------------------------------------------
+    def row_count(self) -> int:
+        return self._count
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(COLUMNS)
+    def item_at(self, row: int) -> Contact | None:
+        return self.contact_at(row)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[COLUMNS[section]]
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
-            if COLUMNS[section] == "status":
-                return self.tr("Only confirmed contacts receive campaigns.")
+    def header_tooltip(self, section: int) -> str | None:
+        return self.tr("Only confirmed contacts receive campaigns.") if COLUMNS[section] == "status" else None
+
+    def missing(self, index: QModelIndex, role: int):
+        """A window waiting for the list's order: says so in its first column."""
+        if self._order_pending and role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
+            return self.tr("…")
         return None
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if role not in _ROLES or not index.isValid():  # a view asks for many roles per cell
-            return None
-        contact = self.contact_at(index.row())
-        if contact is None:  # a window waiting for the list's order: say so in its first column
-            if self._order_pending and role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
-                return self.tr("…")
-            return None
-        column = COLUMNS[index.column()]
+    def cell(self, contact: Contact, col: int, role: int):
+        column = COLUMNS[col]
         if role == Qt.ItemDataRole.DisplayRole:
             if column == "email":
                 return contact.email
