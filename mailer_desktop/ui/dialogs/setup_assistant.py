@@ -33,9 +33,18 @@ from ..context import UiContext
 from ..theme import set_text_role
 
 
+class _Problem(QLabel):
+    """Hidden while it has nothing to say, so that it leaves no gap in its form."""
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt API)
+        super().setText(text)
+        self.setVisible(bool(text))
+
+
 def _problem() -> QLabel:
     """Says why Next is greyed out (empty until something typed is wrong)."""
-    label = QLabel("")
+    label = _Problem("")
+    label.setVisible(False)
     label.setWordWrap(True)
     label.setObjectName("problem")
     set_text_role(label, "error")

@@ -165,9 +165,9 @@ class ContactsPage(QWidget):
         self.lists_panel.setMaximumWidth(280)
         self.detail.setMinimumWidth(275)
         splitter.setChildrenCollapsible(False)
-        for index, stretch in enumerate((0, 1, 0)):
+        for index, stretch in enumerate((0, 3, 2)):  # a wide window gives the detail pane room too
             splitter.setStretchFactor(index, stretch)
-        splitter.setSizes([200, 660, 300])
+        splitter.setSizes([200, 630, 370])
         layout.addWidget(splitter, 1)
         self.job_bar = JobBar()
         layout.addWidget(self.job_bar)
