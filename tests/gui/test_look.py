@@ -115,7 +115,7 @@ def test_text_roles_follow_one_scale(qtbot, themed):
 
 def test_pages_and_dialogs_choose_no_sizes_or_colours_of_their_own():
     """Sizes come from the type scale in ui/theme.py, colours from the palette or a text role."""
-    ad_hoc = re.compile(r"setPointSize|font-size|setPixelSize|color:\s*#")
+    ad_hoc = re.compile(r"setPointSize|font-size|setPixelSize|color:\s*#|<h[1-6][ >]")
     found = [f"{path.relative_to(UI)}:{n}" for path in UI.rglob("*.py") if path.name != "theme.py"
              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if ad_hoc.search(line)]
     assert found == []
