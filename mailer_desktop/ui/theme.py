@@ -151,7 +151,9 @@ class _Style(QProxyStyle):
 
     def drawComplexControl(self, control, option, painter, widget=None):  # noqa: N802 (Qt API)
         super().drawComplexControl(control, option, painter, widget)
-        if control == QStyle.ComplexControl.CC_ToolButton and option.state & QStyle.StateFlag.State_HasFocus:
+        framed = (QStyle.ComplexControl.CC_ToolButton, QStyle.ComplexControl.CC_ComboBox,
+                  QStyle.ComplexControl.CC_SpinBox)  # drawn by the style: a style sheet rule would lose their arrows
+        if control in framed and option.state & QStyle.StateFlag.State_HasFocus:
             _draw_focus(painter, option.rect)
 
 
@@ -181,8 +183,8 @@ QHeaderView::section {{
     background: palette(window); color: palette(window-text); padding: 4px 8px;
     border: none; border-bottom: 1px solid {header_line}; border-right: 1px solid {grid}; font-weight: 600;
 }}
-QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus, QSpinBox:focus, QDoubleSpinBox:focus,
-QComboBox:focus, QAbstractItemView:focus {{ border: 2px solid {focus}; border-radius: 4px; }}
+QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus, QAbstractItemView:focus {{
+    border: 2px solid {focus}; border-radius: 4px; }}
 QListWidget#sidebar {{ font-size: {heading:.1f}pt; }}
 QGroupBox {{ font-weight: 600; }}
 QToolTip {{ padding: 4px 6px; }}

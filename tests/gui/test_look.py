@@ -10,10 +10,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QLabel,
     QLineEdit,
     QListWidget,
     QPushButton,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -63,7 +65,7 @@ def _focused(qtbot, widget: QWidget, other: QWidget) -> None:
     QApplication.processEvents()
 
 
-@pytest.mark.parametrize("kind", ["button", "line edit", "table", "list"])
+@pytest.mark.parametrize("kind", ["button", "line edit", "combo box", "spin box", "table", "list"])
 def test_the_focused_widget_gets_a_clear_accent_frame(qtbot, themed, kind):
     colour = QColor(QApplication.instance().property("mailerFocusColour"))
     assert colour == theme.focus_colour(themed == "dark")
@@ -71,6 +73,11 @@ def test_the_focused_widget_gets_a_clear_accent_frame(qtbot, themed, kind):
         widget = QPushButton("Save")
     elif kind == "line edit":
         widget = QLineEdit("some text")
+    elif kind == "combo box":
+        widget = QComboBox()
+        widget.addItems(["Sandbox (this computer only)"])
+    elif kind == "spin box":
+        widget = QSpinBox()
     elif kind == "table":
         widget = QTableWidget(2, 2)
         for r in range(2):
