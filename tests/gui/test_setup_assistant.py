@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QApplication, QWizard
 
 from mailer_desktop.services import accounts
 from mailer_desktop.ui.context import Events, UiContext
@@ -189,7 +189,7 @@ def test_the_account_form_closes_up_where_the_password_row_hides(qtbot, app):
     page.use_account.setChecked(True)
 
     def gap() -> int:
-        qtbot.wait(20)
+        QApplication.processEvents()  # the layouts settle
         return page.password_hint.geometry().top() - page.username.geometry().bottom()
 
     spacing = page.account_form.verticalSpacing()

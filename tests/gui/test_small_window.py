@@ -130,7 +130,6 @@ def test_consent_trail_fits_the_detail_pane_at_1024_by_700(qtbot, window, app):
     qtbot.waitUntil(lambda: page.detail.contact is not None, timeout=5000)
     trail = page.detail.trail
     qtbot.waitUntil(lambda: trail.rowCount() >= 2, timeout=5000)
-    qtbot.wait(50)
     assert trail.horizontalScrollBar().maximum() == 0  # nothing hides to the right
     assert _visible_width(trail) <= trail.viewport().width() + 1
     line = trail.fontMetrics().lineSpacing()
