@@ -93,9 +93,26 @@ def main() -> int:
         composer.block_editor.list.setCurrentRow(2)
 
         def grab() -> None:
-            composer.grab().save(str(OUT / "block_editor.png"))
-            print(OUT / "block_editor.png")
+            composer.grab().save(str(out / "block_editor.png"))
+            print(out / "block_editor.png")
             composer.close()
+            shoot_setup()
+
+        QTimer.singleShot(1500, grab)
+
+    def shoot_setup() -> None:
+        """The set-up assistant's account page, signing in by browser (Gmail)."""
+        from mailer_desktop.ui.dialogs.setup_assistant import SetupAssistant
+
+        assistant = SetupAssistant(window.ctx, parent=window)
+        assistant.show()
+        assistant.next()
+        assistant.sending.use_account.setChecked(True)
+
+        def grab() -> None:
+            assistant.grab().save(str(out / "setup-account.png"))
+            print(out / "setup-account.png")
+            assistant.reject()
             qt.quit()
 
         QTimer.singleShot(1500, grab)

@@ -21,7 +21,6 @@ class Events(QObject):
     inbox_changed = Signal()
     status_message = Signal(str)  # a short message for the status bar
     navigate = Signal(str)  # ask the main window to show a page by key
-    files_dropped = Signal(list)  # paths dropped on the window, for pages that accept them
 
 
 @dataclass

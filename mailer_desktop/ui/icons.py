@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from .. import APP_ID, resources
+from .theme import scaled_font
 
 
 def app_icon() -> QIcon:
@@ -28,9 +29,7 @@ def splash_pixmap(text: str) -> QPixmap:
     painter.drawRect(0, 0, pixmap.width() - 1, pixmap.height() - 1)
     app_icon().paint(painter, QRect(24, 28, 64, 64))
     painter.setPen(QColor("#1f2933"))
-    font = QFont()
-    font.setPointSize(11)
-    painter.setFont(font)
+    painter.setFont(scaled_font("heading"))
     painter.drawText(QRect(108, 20, 392, 80), Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap, text)
     painter.end()
     return pixmap

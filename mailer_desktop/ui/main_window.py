@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer, QUrl
@@ -24,21 +21,21 @@ from .. import APP_NAME
 from ..services.app import App, is_demo
 from .context import Events, UiContext
 from .dialogs.about import AboutDialog
+from .page_table import PAGE_BUILD_DELAY_MS, PAGE_BUILD_GAP_MS, PAGES, LazyPages
 from .startup_check import StartupCheck
 from .tasks import JobRunner
+from .theme import set_text_role
 
 
-@dataclass(frozen=True)
-class PageSpec:
-    key: str
-    title: str
-    target: str  # "module:Class" inside mailer_desktop.ui.pages
-    shortcut: str
+def user_guide() -> Path | None:
+    """The README beside the program (a source checkout or an installed copy), if there is one."""
+    here = Path(__file__).resolve()
+    for folder in (here.parents[2], here.parents[1]):
+        candidate = folder / "README.md"
+        if candidate.is_file():
+            return candidate
+    return None
 
-
-# The other pages are built after the window shows: first after this pause, then one by one.
-PAGE_BUILD_DELAY_MS = 400
-PAGE_BUILD_GAP_MS = 30
 
 CONTACT_FILE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".vcf", ".vcard"}
 MAIL_FILE_SUFFIXES = {".eml", ".msg", ".mbox", ".mbx", ".mail"}
@@ -53,56 +50,6 @@ def dropped_kind(path: Path) -> str | None:
         return "contacts"
     if suffix in MAIL_FILE_SUFFIXES or path.name.lower() in ("mbox", "inbox"):
         return "mail"
-    return None
-
-
-class LazyPages(Mapping):
-    """The window's pages by key; a page is built the first time it is asked for."""
-
-    def __init__(self, build: Callable[[str], QWidget]):
-        self._build = build
-        self._built: dict[str, QWidget] = {}
-
-    def __getitem__(self, key: str) -> QWidget:
-        page = self._built.get(key)
-        if page is None:
-            if all(spec.key != key for spec in PAGES):
-                raise KeyError(key)
-            page = self._built[key] = self._build(key)
-        return page
-
-    def __iter__(self) -> Iterator[str]:
-        return iter([spec.key for spec in PAGES])
-
-    def __len__(self) -> int:
-        return len(PAGES)
-
-    def is_built(self, key: str) -> bool:
-        return key in self._built
-
-    def built(self) -> list[QWidget]:
-        return list(self._built.values())
-
-
-PAGES: tuple[PageSpec, ...] = (
-    PageSpec("dashboard", "Overview", "dashboard:DashboardPage", "Ctrl+1"),
-    PageSpec("contacts", "Contacts", "contacts:ContactsPage", "Ctrl+2"),
-    PageSpec("suppression", "Suppression list", "suppression:SuppressionPage", "Ctrl+3"),
-    PageSpec("templates", "Templates", "templates:TemplatesPage", "Ctrl+4"),
-    PageSpec("campaigns", "Campaigns", "campaigns:CampaignsPage", "Ctrl+5"),
-    PageSpec("sandbox", "Sandbox", "sandbox:SandboxPage", "Ctrl+6"),
-    PageSpec("inbox", "Inbox", "inbox:InboxPage", "Ctrl+7"),
-    PageSpec("settings", "Settings", "settings:SettingsPage", "Ctrl+,"),
-)
-
-
-def user_guide() -> Path | None:
-    """The README beside the program (a source checkout or an installed copy), if there is one."""
-    here = Path(__file__).resolve()
-    for folder in (here.parents[2], here.parents[1]):
-        candidate = folder / "README.md"
-        if candidate.is_file():
-            return candidate
     return None
 
 
@@ -178,9 +125,7 @@ class MainWindow(QMainWindow):
     # -- building ------------------------------------------------------------------------
     def _build_page(self, key: str) -> QWidget:
         index, spec = next((i, p) for i, p in enumerate(PAGES) if p.key == key)
-        module, _, cls = spec.target.partition(":")
-        page_class = getattr(importlib.import_module(f"{__package__}.pages.{module}"), cls)
-        page = page_class(self.ctx)
+        page = spec.page_class()(self.ctx)  # type: ignore[call-arg]
         page.setObjectName(f"page:{spec.key}")
         current = self.stack.currentIndex()
         stand_in = self.stack.widget(index)
@@ -318,7 +263,7 @@ class MainWindow(QMainWindow):
         # Palette-based colours follow the system's light or dark theme; so do the page icons.
         self._icons()
         self.sidebar.setStyleSheet(
-            "QListWidget#sidebar { background: palette(alternate-base); padding-top: 8px; font-size: 11pt; }"
+            "QListWidget#sidebar { background: palette(alternate-base); padding-top: 8px; }"
             "QListWidget#sidebar::item { padding-left: 14px; border-radius: 6px; margin: 1px 8px; }"
             "QListWidget#sidebar::item:selected { background: palette(highlight); color: palette(highlighted-text); }"
         )
@@ -332,7 +277,7 @@ class MainWindow(QMainWindow):
         # up only when it is overdue (opt-outs must be honoured within two days), on every page.
         self.status_label.setText("⚠ " + text if urgent else "")
         self.status_label.setVisible(urgent)
-        self.status_label.setStyleSheet("color: #b3261e; font-weight: bold;" if urgent else "")
+        set_text_role(self.status_label, "error" if urgent else "body")
 
     def peek_mailboxes(self) -> None:
         """Look (read-only, in the background) how old the oldest unprocessed reply is."""

@@ -17,7 +17,7 @@ SCRIPT = textwrap.dedent(
     from memkeyring import MemoryKeyring
     from PySide6.QtWidgets import QApplication
     from mailer_desktop.services.app import open_app
-    from mailer_desktop.ui.background_read import LatestRead
+    from mailer_desktop.ui.tasks import LatestRead
     from mailer_desktop.ui.tasks import JobRunner
 
     SLOW = ("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000000) "

@@ -369,12 +369,11 @@ def test_deep_windows_of_a_big_list_wait_for_its_order_instead_of_holding_the_wi
                                                                                      monkeypatch):
     from mailer_desktop.services.contacts import people as contact_service
     from mailer_desktop.ui.models import contacts_model
-    from mailer_desktop.ui.pages import contacts_order
 
     monkeypatch.setattr(contacts_model, "ORDER_MIN_ROWS", 30)
     monkeypatch.setattr(contacts_model, "PAGE_SIZE", 7)
     monkeypatch.setattr(contacts_model, "DEFER_AFTER_ROW", 14)
-    monkeypatch.setattr(contacts_order, "ORDER_DELAY_MS", 60_000)  # a blank window asks for the order at once
+    monkeypatch.setattr(contacts_model, "ORDER_DELAY_MS", 60_000)  # a blank window asks for the order at once
     with app.db.transaction() as conn:
         for i in range(60):
             contacts.add_contact(app, f"m{(i * 37) % 60:02d}@example.com", conn=conn, lists=["Big"] if i % 3 else [])

@@ -240,3 +240,22 @@ def test_campaigns_without_any_says_what_a_campaign_is_and_offers_the_first_step
     create_campaign(app, "First", "Hello", "News", html="<p>Hello</p>")
     window.events.campaigns_changed.emit()
     assert page.stack.currentIndex() == 1 and page.history_model.rowCount() == 1
+
+
+def test_the_page_table_names_real_classes_and_start_up_imports_none_of_their_modules():
+    """Pages by reference (a function that imports the class), each module loaded when the page
+    is first built."""
+    import subprocess
+    import sys
+
+    from PySide6.QtWidgets import QWidget
+
+    from mailer_desktop.ui.page_table import PAGES
+
+    classes = [spec.page_class() for spec in PAGES]
+    assert all(isinstance(c, type) and issubclass(c, QWidget) for c in classes)
+    assert len({c.__module__ for c in classes}) == len(PAGES)
+    probe = ("import sys; import mailer_desktop.ui.main_window; "
+             "print(sorted(m for m in sys.modules if m.startswith('mailer_desktop.ui.pages.')))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.strip() == "[]"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QApplication, QWizard
 
 from mailer_desktop.services.accounts import manage as accounts
 from mailer_desktop.ui.context import Events, UiContext
@@ -173,3 +173,36 @@ def test_microsoft_and_google_sign_in_by_browser_after_finish(qtbot, app, monkey
     wizard.sending.preset.setCurrentIndex(wizard.sending.preset.findData("gmail"))
     wizard.sending.oauth.setChecked(False)  # Gmail still takes an app password
     assert not wizard.sending.password.isHidden() and wizard.sending.test_button.isEnabled()
+
+
+def test_the_account_form_closes_up_where_the_password_row_hides(qtbot, app):
+    """Signing in by browser hides the password row and its keyring note: no gap is left."""
+    wizard = SetupAssistant(_ctx(app))
+    qtbot.addWidget(wizard)
+    wizard.business.name.setText("Shop")
+    wizard.business.postal.setPlainText("PO Box 42, Springfield")
+    wizard.show()
+    qtbot.waitExposed(wizard)
+    wizard.next()
+    page = wizard.sending
+    page.from_address.setText("news@shop.example")
+    page.use_account.setChecked(True)
+
+    def gap() -> int:
+        QApplication.processEvents()  # the layouts settle
+        return page.password_hint.geometry().top() - page.username.geometry().bottom()
+
+    spacing = page.account_form.verticalSpacing()
+    for key in ("gmail", "microsoft365", "gmail"):  # the first one as the page opened with it
+        page.preset.setCurrentIndex(page.preset.findData(key))
+        assert page.oauth.isChecked() and page.password.isHidden()
+        assert page.password_hint.isVisible() and page.password_hint.text()
+        assert gap() <= spacing + 4, key  # the hint follows the user name directly
+        hint = page.password_hint  # ... and is no taller than its lines (no blank band around the text)
+        assert hint.height() <= hint.heightForWidth(hint.width()) + 4, key
+        assert page.keyring_note.isHidden()
+    page.oauth.setChecked(False)  # an app password after all: its row comes back between them
+    assert page.password.isVisible() and page.keyring_note.isVisible()
+    assert gap() >= page.password.height()
+    page.oauth.setChecked(True)
+    assert gap() <= spacing + 4

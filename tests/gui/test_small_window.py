@@ -118,3 +118,24 @@ def test_inbox_at_1024_by_700(qtbot, window):
         assert _clipped_headers(table) == []
         assert _visible_width(table) <= table.viewport().width() + 1
         assert table.textElideMode() == Qt.TextElideMode.ElideMiddle
+
+
+def test_consent_trail_fits_the_detail_pane_at_1024_by_700(qtbot, window, app):
+    """The trail wraps in its narrow pane instead of scrolling sideways."""
+    contact = contacts.find_by_email(app, "amelie.garcia-fernandez.0@boulangerie-du-quartier.example")
+    contacts.update_contact(app, contact.id, name="Amélie García Fernández, Boulangerie du Quartier")
+    page = window.show_page("contacts")
+    qtbot.waitUntil(lambda: page.model.total == 30, timeout=10000)
+    page.table.selectRow(0)
+    qtbot.waitUntil(lambda: page.detail.contact is not None, timeout=5000)
+    trail = page.detail.trail
+    qtbot.waitUntil(lambda: trail.rowCount() >= 2, timeout=5000)
+    assert trail.horizontalScrollBar().maximum() == 0  # nothing hides to the right
+    assert _visible_width(trail) <= trail.viewport().width() + 1
+    line = trail.fontMetrics().lineSpacing()
+    assert max(trail.rowHeight(r) for r in range(trail.rowCount())) >= 3 * line  # details wrap onto lines
+    for r in range(trail.rowCount()):
+        for c in range(trail.columnCount()):
+            item = trail.item(r, c)
+            assert item.toolTip() == item.text()
+    assert "Through:" in trail.item(0, 2).text()

@@ -129,3 +129,46 @@ def test_a_job_asked_of_a_runner_whose_window_is_gone_does_not_start(qtbot):
     ran = []
     job = runner.run(lambda progress: ran.append(True), name="late")
     assert not job.running and ran == []
+
+
+def test_a_later_job_starts_after_its_pause_or_at_once_when_asked_and_not_when_called_off(qtbot):
+    runner = JobRunner()
+    ran = []
+    called_off = runner.run_later(30, lambda progress: ran.append("off"), name="off")
+    called_off.cancel()
+    soon = runner.run_later(60_000, lambda progress: "now", name="soon", on_result=ran.append)
+    soon.start_now()  # a window waits for it: no reason to wait the minute
+    qtbot.waitUntil(lambda: ran == ["now"], timeout=5000)
+    assert not called_off._timer.isActive() and called_off.job is None  # it will not start
+    qtbot.waitUntil(lambda: runner.active == [], timeout=5000)
+
+
+def test_reads_hand_over_the_newest_result_and_a_kept_thread_serves_them_all(qtbot, app):
+    from mailer_desktop.ui.tasks import LatestRead
+
+    shown, threads = [], set()
+    gate = threading.Event()
+
+    def read(n):
+        def run(app_, wanted):
+            threads.add(threading.get_ident())
+            if n == 1:
+                gate.wait(5)  # still running while two more are asked for
+                assert not wanted()  # ... so it knows it is stale
+            return n
+        return run
+
+    reader = LatestRead(app, shown.append, lambda exc: shown.append(exc), "test-reader",
+                        drop_stale=True, keep_thread=True)
+    reader.ask(read(1))
+    reader.ask(read(2))
+    reader.ask(read(3))
+    assert reader.reading
+    gate.set()
+    qtbot.waitUntil(lambda: not reader.reading, timeout=5000)
+    assert shown == [3]  # 1 was stale when it ended, 2 never began
+    reader.ask(read(4))
+    qtbot.waitUntil(lambda: shown == [3, 4], timeout=5000)
+    assert len(threads) == 1 and threading.get_ident() not in threads
+    reader.stop()
+    assert reader._thread is None

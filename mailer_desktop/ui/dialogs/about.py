@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QW
 
 from ... import APP_NAME, __version__
 from ...services.app import App
+from ..theme import set_text_role
 
 
 def about_facts(app: App) -> list[tuple[str, str]]:
@@ -27,8 +28,8 @@ class AboutDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("About {name}").format(name=APP_NAME))
         layout = QVBoxLayout(self)
-        title = QLabel(f"<h2>{APP_NAME}</h2><p>{self.tr('Newsletters with consent, from your own computer.')}</p>")
-        layout.addWidget(title)
+        layout.addWidget(set_text_role(QLabel(APP_NAME), "title"))
+        layout.addWidget(QLabel(self.tr("Newsletters with consent, from your own computer.")))
         rows = "".join(
             f"<tr><td style='padding-right:12px'><b>{self.tr(k)}</b></td><td>{v}</td></tr>" for k, v in about_facts(app)
         )

@@ -48,6 +48,7 @@ from ...services.compose.preview import SAMPLE_CONTACT, known_fields, preview_co
 from ...services.compose.renderer import CampaignRenderer
 from ..context import UiContext
 from ..labels import BUILTIN_FIELD_LABELS, field_label
+from ..theme import set_text_role
 from ..widgets.block_editor import BlockEditor, default_document
 from ..widgets.message_preview import MessagePreview
 
@@ -124,7 +125,7 @@ class ComposerDialog(QDialog):
 
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        set_text_role(self.error_label, "error")
         layout.addWidget(self.error_label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)

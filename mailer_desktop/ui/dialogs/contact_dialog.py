@@ -35,6 +35,7 @@ from ...services.contacts import people as contact_service
 from ...services.contacts.errors import ContactError
 from ...services.contacts.people import Contact
 from ...storage.write_gate import WriteBusyError
+from ..theme import set_text_role
 
 
 class ContactDialog(QDialog):
@@ -123,7 +124,7 @@ class ContactDialog(QDialog):
         self.error = QLabel("")
         self.error.setObjectName("dialogError")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c0392b;")
+        set_text_role(self.error, "error")
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)

@@ -37,6 +37,7 @@ from ...domain.importing.mapping import PRESETS_BY_KEY
 from ...services import importing
 from ...services.contacts.lists import all_lists
 from ..models.import_tables import IssuesModel, PreviewModel
+from ..theme import set_text_role
 from ..widgets.import_mapping import MappingTable
 
 SOURCE, PREVIEW, MAPPING, OPTIONS, RUNNING, REPORT = range(6)
@@ -67,7 +68,7 @@ class ImportWizard(QDialog):
         layout.addWidget(self.stack, 1)
         self.error = QLabel()
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020")
+        set_text_role(self.error, "error")
         self.error.setAccessibleName(self.tr("Problem"))
         layout.addWidget(self.error)
         buttons = QHBoxLayout()
@@ -226,6 +227,9 @@ class ImportWizard(QDialog):
     def _build_report(self) -> QWidget:
         page = QWidget()
         v = QVBoxLayout(page)
+        self.headline_label = set_text_role(QLabel(), "title")
+        self.headline_label.setWordWrap(True)
+        v.addWidget(self.headline_label)
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
         self.summary_label.setAccessibleName(self.tr("Import summary"))
@@ -429,7 +433,8 @@ class ImportWizard(QDialog):
             ("rows", report.rows), ("added", report.added), ("updated", report.updated),
             ("unchanged", report.unchanged), ("dup", report.duplicates), ("invalid", report.invalid),
             ("supp", report.suppressed), ("skipped", report.skipped), ("flagged", report.flagged))}
-        self.summary_label.setText(f"<b style='font-size: 13pt'>{headline}</b><br>" + self.tr(
+        self.headline_label.setText(headline)
+        self.summary_label.setText(self.tr(
             "{rows} rows: {added} added, {updated} updated, {unchanged} unchanged, {dup} duplicates, "
             "{invalid} invalid, {supp} suppressed (never re-added), {skipped} skipped; {flagged} flagged "
             "for a second look.").format(**counts))

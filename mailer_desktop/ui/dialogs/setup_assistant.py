@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,14 +30,24 @@ from ...services.accounts import manage as accounts
 from ...services.accounts.presets import PRESETS
 from ...services.sending.smtp import Endpoint
 from ..context import UiContext
+from ..theme import set_text_role
+
+
+class _Problem(QLabel):
+    """Hidden while it has nothing to say, so that it leaves no gap in its form."""
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt API)
+        super().setText(text)
+        self.setVisible(bool(text))
 
 
 def _problem() -> QLabel:
     """Says why Next is greyed out (empty until something typed is wrong)."""
-    label = QLabel("")
+    label = _Problem("")
+    label.setVisible(False)
     label.setWordWrap(True)
     label.setObjectName("problem")
-    label.setStyleSheet("color: #b3261e;")
+    set_text_role(label, "error")
     return label
 
 
@@ -52,10 +62,25 @@ def _address_problem(text: str, what: str) -> str:
     return ""
 
 
+class _Hint(QLabel):
+    """A wrapped note as tall as its lines at the width it has. (A form lays out a wrapped
+    label by its size hint, which is the height at a narrow guessed width: a blank band.)"""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        hint = super().sizeHint()
+        width = self.width() if self.width() > hint.width() else hint.width()
+        return QSize(hint.width(), self.heightForWidth(width))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self.updateGeometry()
+
+
 def _hint(text: str) -> QLabel:
-    label = QLabel(text)
+    label = _Hint(text)
     label.setWordWrap(True)
-    label.setStyleSheet("color: palette(placeholder-text);")
+    set_text_role(label, "secondary")
     return label
 
 
@@ -152,7 +177,9 @@ class SendingPage(QWizardPage):
         account_form.addRow("", self.password_hint)
         account_form.addRow(self.test_button, self.test_result)
         layout.addWidget(self.account_box)
-        layout.addWidget(_hint(self.tr("The password is kept in your system's keyring, never in a file.")))
+        self.keyring_note = _hint(self.tr("The password is kept in your system's keyring, never in a file."))
+        layout.addWidget(self.keyring_note)
+        layout.addStretch(1)  # room to spare goes below the form, not into gaps between its rows
 
         self.preset.currentIndexChanged.connect(self._apply_preset)
         self.sign_in_account = None
@@ -178,6 +205,7 @@ class SendingPage(QWizardPage):
         """Signing in in the browser needs no password (and is tested after the sign-in)."""
         browser = self.signs_in_by_browser()
         self.account_form.setRowVisible(self.password, not browser)
+        self.keyring_note.setVisible(not browser)
         self.test_button.setEnabled(not browser)
         if browser:
             self.test_result.setText(self.tr("After Finish, your browser opens for you to sign in."))

@@ -16,16 +16,16 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 
-from ...services.app import worker_thread_done, worker_thread_working
 from ...services.contacts import people as contact_service
 from ...services.contacts.people import Contact, ContactQuery
+from ..tasks import JobRunner, Later, LatestRead
 from ..widgets.charts import STATUS_COLOURS
 from .paging import PageCache
+from .table_model import TableModel
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,8 @@ ORDER_MIN_ROWS = 20_000
 # arrives (about a second): read straight from the database they would hold the window's thread
 # (about 1 s in the middle of a list of 333,000 members of 1,000,000 contacts).
 DEFER_AFTER_ROW = 10_000
+# A big list's whole order is read once the user has stayed on it this long (not on every click).
+ORDER_DELAY_MS = 400
 
 COLUMNS = ("email", "name", "status", "lists", "created")
 SORTABLE = {"email": "email", "name": "name", "status": "status", "created": "created"}
@@ -59,15 +61,12 @@ STATUS_HELP = {
 }
 
 
-_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
-                    Qt.ItemDataRole.UserRole})
+class ContactsModel(TableModel):
+    HEADERS = ("Email", "Name", "Status", "Lists", "Added")  # in the order of COLUMNS
+    ROLES = TableModel.ROLES | {Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.UserRole}
 
-
-class ContactsModel(QAbstractTableModel):
     query_changed = Signal()  # after every reset (count and first rows are ready)
-    order_wanted = Signal()   # a window waits for the order being read: no reason to delay it
     searching_changed = Signal()  # a query given to set_query_soon started or stopped being read
-    _prepared = Signal(int, object, object)  # from the reader thread: ask number, query, result
 
     def __init__(self, app, parent: QObject | None = None):
         super().__init__(parent)
@@ -77,26 +76,20 @@ class ContactsModel(QAbstractTableModel):
         self._hits: int | None = None
         self._order = None          # all ids of the current query in order, once read (array)
         self._generation = 0        # bumped by every reset: an order read for an older one is dropped
-        # Set by the page: order_loader(query, done) starts reading the order in the background,
-        # calls done(ids) when it has it, and returns a function that cancels the reading.
-        # Without one, every window is read from the database.
-        self.order_loader: Callable[[ContactQuery, Callable[[Sequence[int]], None]], Callable[[], None]] | None = None
-        self._cancel_order: Callable[[], None] | None = None
+        # Set by the page: the jobs that read a big list's whole order in the background.
+        # Without them, every window is read from the database.
+        self.jobs: JobRunner | None = None
+        self._order_job: Later | None = None
         self._order_pending = False  # an order read runs for the current query
         self._deferred = False       # a window was left blank until it arrives
         self._pages: PageCache[Contact] = PageCache(self._fetch, PAGE_SIZE, MAX_PAGES)
-        # set_query_soon: one reader thread with a connection (and page cache) of its own; every
-        # new query (or set_query) bumps _asked, which stops a read that is no longer wanted.
-        self._asked = 0
+        # set_query_soon: one reader thread with a connection (and page cache) of its own; a
+        # new query (or set_query) stops a read that is no longer wanted.
         self._reader_busy = False
         self._asked_query = self._query
-        self._reader: ThreadPoolExecutor | None = None
+        self._reader = LatestRead(app, self._apply_prepared, lambda _exc: self._apply_prepared((self._asked_query, None)),
+                                  "contacts-reader", self, drop_stale=True, keep_thread=True)
         self._reader_local = threading.local()
-        self._prepared.connect(self._apply_prepared)  # queued: emitted in the reader thread
-        self._headers = {
-            "email": self.tr("Email"), "name": self.tr("Name"), "status": self.tr("Status"),
-            "lists": self.tr("Lists"), "created": self.tr("Added"),
-        }
 
     # -- query -----------------------------------------------------------------------------
     @property
@@ -117,14 +110,12 @@ class ContactsModel(QAbstractTableModel):
         """Like :meth:`set_query`, without holding the window's thread: the count and the first
         rows are read in the model's reader thread, and the table keeps showing the previous
         rows until they arrive (``searching`` meanwhile). A newer query stops an older read."""
-        self._asked += 1
         self._asked_query = query
-        if self._reader is None:
-            self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="contacts-reader")
         if not self._reader_busy:
             self._reader_busy = True
             self.searching_changed.emit()
-        self._reader.submit(self._prepare, self._asked, query, self._pages.page_size)
+        page_size = self._pages.page_size
+        self._reader.ask(lambda app, wanted: (query, self._prepare(app, query, page_size, wanted)))
 
     def refresh_soon(self) -> None:
         """:meth:`refresh` in the reader thread (data changed: the rows shown stay until the new
@@ -134,50 +125,38 @@ class ContactsModel(QAbstractTableModel):
     def stop_reading(self) -> None:
         """Drop a pending read and let the reader thread end (the page is closing)."""
         self._drop_asked()
-        if self._reader is not None:
-            self._reader.submit(worker_thread_done)  # its connection closes with it
-            self._reader.shutdown(wait=True)
-            self._reader = None
+        self._reader.stop()
 
     def _drop_asked(self) -> None:
-        self._asked += 1
+        self._reader.shown_now()  # a read under way stops; its result is dropped
         if self._reader_busy:
             self._reader_busy = False
             self.searching_changed.emit()
 
-    def _prepare(self, ask: int, query: ContactQuery, page_size: int) -> None:
-        """In the reader thread: the search hits, count and first rows of ``query``."""
-        if ask != self._asked:
-            return
-        with worker_thread_working():  # closing the database waits for this read
-            self._prepare_now(ask, query, page_size)
-
-    def _prepare_now(self, ask: int, query: ContactQuery, page_size: int) -> None:
-        app = self._app
-        result: tuple | None = None
+    def _prepare(self, app, query: ContactQuery, page_size: int, wanted: Callable[[], bool]) -> tuple | None:
+        """In the reader thread: the search hits, count and first rows of ``query`` (None: the
+        read failed, and the window's thread reads instead)."""
         try:
             conn = app.db.conn  # this thread's own connection, kept for the next query
             if not getattr(self._reader_local, "ready", False):
                 contact_service.prepare_for_browsing(app)
                 self._reader_local.ready = True
-            conn.set_progress_handler(lambda: 1 if ask != self._asked else 0, READER_CHECK_OPS)
+            conn.set_progress_handler(lambda: 0 if wanted() else 1, READER_CHECK_OPS)
             try:
                 hits = contact_service.search_hits(app, query, conn)
                 count = contact_service.count(app, query, hits, conn)
                 first = contact_service.contact_page(app, query, 0, page_size, hits, conn)
             finally:
                 conn.set_progress_handler(None, 0)
-            result = (hits, count, first)
+            return hits, count, first
         except Exception as exc:  # nothing may stay unheard in the reader thread
-            if ask != self._asked and isinstance(exc, sqlite3.Error):
-                return  # interrupted: a newer query is on its way
+            if not wanted() and isinstance(exc, sqlite3.Error):
+                raise  # interrupted: a newer query is on its way (the reader drops this)
             log.warning("reading contacts in the background failed (%s); reading them here", exc)
-        if ask == self._asked:
-            self._prepared.emit(ask, query, result)
+            return None
 
-    def _apply_prepared(self, ask: int, query: ContactQuery, result: tuple | None) -> None:
-        if ask != self._asked:
-            return  # a newer query was asked for meanwhile
+    def _apply_prepared(self, prepared: tuple[ContactQuery, tuple | None]) -> None:
+        query, result = prepared
         self._reader_busy = False
         self.searching_changed.emit()
         self._query = query
@@ -204,9 +183,9 @@ class ContactsModel(QAbstractTableModel):
         self._reset(hits, contact_service.count(self._app, self._query, hits))
 
     def _reset(self, hits: int | None, count: int, first: list[Contact] | None = None) -> None:
-        if self._cancel_order is not None:  # an order read for the old query is not wanted now
-            self._cancel_order()
-            self._cancel_order = None
+        if self._order_job is not None:  # an order read for the old query is not wanted now
+            self._order_job.cancel()
+            self._order_job = None
         self.beginResetModel()
         self._pages.clear()
         if first is not None:
@@ -218,18 +197,24 @@ class ContactsModel(QAbstractTableModel):
         self.endResetModel()
         self.query_changed.emit()
         q = self._query
-        if self.order_loader is not None and q.list_id is not None and self._hits is None \
-                and self._count >= ORDER_MIN_ROWS:
-            generation = self._generation
+        if self.jobs is not None and q.list_id is not None and self._hits is None and self._count >= ORDER_MIN_ROWS:
             self._order_pending = True
-            self._cancel_order = self.order_loader(q, lambda ids: self._order_ready(generation, ids))
+            self._order_job = self._read_order(self.jobs, q, self._generation)
+
+    def _read_order(self, jobs: JobRunner, query: ContactQuery, generation: int) -> Later:
+        """Read ``query``'s whole order once the user has stayed on the list a moment (not on
+        every click); a window that waits for it starts it at once."""
+        app = self._app
+        return jobs.run_later(ORDER_DELAY_MS, lambda progress: contact_service.ordered_ids(app, query, progress),
+                              name="list order", on_result=lambda ids: self._order_ready(generation, ids),
+                              on_error=lambda _message: self._order_ready(generation, None))
 
     def _order_ready(self, generation: int, ids: Sequence[int] | None) -> None:
         """The order read in the background arrived (None: it could not be read)."""
         if generation != self._generation:
             return  # read for an older query
         self._order_pending = False
-        self._cancel_order = None
+        self._order_job = None
         first = self._pages.peek(0)
         if ids is None or len(ids) != self._count:
             pass  # failed, or the data changed meanwhile: windows are read from the database
@@ -253,7 +238,8 @@ class ContactsModel(QAbstractTableModel):
         if self._order_pending and offset >= DEFER_AFTER_ROW:
             if not self._deferred:
                 self._deferred = True
-                self.order_wanted.emit()
+                if self._order_job is not None:
+                    self._order_job.start_now()  # asked while the table paints: starts right after
             return None
         return contact_service.contact_page(self._app, self._query, offset, limit, self._hits)
 
@@ -288,30 +274,24 @@ class ContactsModel(QAbstractTableModel):
             return list(self._order[offset:offset + limit])
         return contact_service.contact_ids_in_range(self._app, self._query, offset, limit, self._hits)
 
-    # -- Qt API ----------------------------------------------------------------------------
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else self._count
+    # -- cells -----------------------------------------------------------------------------
+    def row_count(self) -> int:
+        return self._count
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(COLUMNS)
+    def item_at(self, row: int) -> Contact | None:
+        return self.contact_at(row)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[COLUMNS[section]]
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
-            if COLUMNS[section] == "status":
-                return self.tr("Only confirmed contacts receive campaigns.")
+    def header_tooltip(self, section: int) -> str | None:
+        return self.tr("Only confirmed contacts receive campaigns.") if COLUMNS[section] == "status" else None
+
+    def missing(self, index: QModelIndex, role: int):
+        """A window waiting for the list's order: says so in its first column."""
+        if self._order_pending and role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
+            return self.tr("…")
         return None
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if role not in _ROLES or not index.isValid():  # a view asks for many roles per cell
-            return None
-        contact = self.contact_at(index.row())
-        if contact is None:  # a window waiting for the list's order: say so in its first column
-            if self._order_pending and role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
-                return self.tr("…")
-            return None
-        column = COLUMNS[index.column()]
+    def cell(self, contact: Contact, col: int, role: int):
+        column = COLUMNS[col]
         if role == Qt.ItemDataRole.DisplayRole:
             if column == "email":
                 return contact.email

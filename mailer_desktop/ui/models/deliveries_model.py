@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PySide6.QtCore import QObject, Qt
 
 from ...services.sending import reports as sender_reports
 from ...services.sending.reports import CampaignLine, DeliveryLine
-from .background_windows import BackgroundWindows
-from .paging import PageCache
+from .table_model import TableModel, WindowedTableModel
 
 PAGE_SIZE = 200
 MAX_PAGES = 20
@@ -21,20 +20,13 @@ CAMPAIGN_STATE_LABELS = {"draft": "Draft", "sending": "Sending", "paused": "Paus
                          "done": "Done"}
 
 
-class DeliveriesModel(BackgroundWindows, QAbstractTableModel):
+class DeliveriesModel(WindowedTableModel):
+    HEADERS = ("Recipient", "Result", "Attempts", "Server reply", "When")
+
     def __init__(self, app, parent: QObject | None = None):
-        super().__init__(parent)
-        self._app = app
         self.campaign_id: int | None = None
         self.state: str | None = None
-        self._count = 0
-        self._pages: PageCache[DeliveryLine] = PageCache(
-            lambda offset, limit: sender_reports.delivery_page(self._app, self.campaign_id, offset, limit, self.state,
-                                                               self._count),
-            PAGE_SIZE, MAX_PAGES)
-        self._headers = [self.tr("Recipient"), self.tr("Result"), self.tr("Attempts"), self.tr("Server reply"),
-                         self.tr("When")]
-        self._start_reads(app, "send-log-reader")
+        super().__init__(app, "send-log-reader", PAGE_SIZE, MAX_PAGES, parent)
 
     def show_campaign(self, campaign_id: int | None, state: str | None = None) -> None:
         self.campaign_id, self.state = campaign_id, state
@@ -58,57 +50,36 @@ class DeliveriesModel(BackgroundWindows, QAbstractTableModel):
         return (sender_reports.delivery_count(app, cid, state),
                 sender_reports.delivery_page(app, cid, 0, PAGE_SIZE, state))
 
-    @property
-    def total(self) -> int:
-        return self._count
+    def _read_window(self, offset: int, limit: int) -> list[DeliveryLine]:
+        return sender_reports.delivery_page(self._app, self.campaign_id, offset, limit, self.state, self._count)
 
     def line_at(self, row: int) -> DeliveryLine | None:
-        if self.campaign_id is None or not 0 <= row < self._count:
-            return None
-        return self._pages.row(row)
+        return None if self.campaign_id is None else self.item_at(row)
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else self._count
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        line = self.line_at(index.row())
-        if line is None:
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            col = index.column()
-            if col == 0:
-                return line.email
-            if col == 1:
-                return self.tr(STATE_LABELS.get(line.state, line.state))
-            if col == 2:
-                return str(line.attempts)
-            if col == 3:
-                return line.reply
-            when = line.finished_at.replace("T", " ").rstrip("Z")
-            return when[:16] if role == Qt.ItemDataRole.DisplayRole else when  # the tooltip has the seconds
-        return None
+    def cell(self, line: DeliveryLine, col: int, role: int):
+        if col == 0:
+            return line.email
+        if col == 1:
+            return self.tr(STATE_LABELS.get(line.state, line.state))
+        if col == 2:
+            return str(line.attempts)
+        if col == 3:
+            return line.reply
+        when = line.finished_at.replace("T", " ").rstrip("Z")
+        return when[:16] if role == Qt.ItemDataRole.DisplayRole else when  # the tooltip has the seconds
 
 
-class CampaignsModel(QAbstractTableModel):
+class CampaignsModel(TableModel):
     """The campaign history (campaigns and confirmation-request runs), newest first."""
+
+    # deferred ones are counted in the campaign's summary
+    HEADERS = ("Campaign", "List", "State", "Sent", "Failed", "Created")
 
     def __init__(self, app, parent: QObject | None = None):
         super().__init__(parent)
         self._app = app
         self.lines: list[CampaignLine] = []
         self._counts: dict[int, dict[str, int]] | None = None  # None: not read yet
-        self._headers = [self.tr("Campaign"), self.tr("List"), self.tr("State"), self.tr("Sent"), self.tr("Failed"),
-                         self.tr("Created")]  # deferred ones are counted in the campaign's summary
 
     def refresh(self) -> None:
         """The campaigns now, with the figures last given to :meth:`set_counts` (the page reads
@@ -124,38 +95,27 @@ class CampaignsModel(QAbstractTableModel):
         if self.lines:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.lines) - 1, len(self._headers) - 1))
 
-    def line_at(self, row: int) -> CampaignLine | None:
+    def row_count(self) -> int:
+        return len(self.lines)
+
+    def item_at(self, row: int) -> CampaignLine | None:
         return self.lines[row] if 0 <= row < len(self.lines) else None
+
+    line_at = item_at
 
     def row_of(self, campaign_id: int) -> int:
         return next((i for i, line in enumerate(self.lines) if line.id == campaign_id), -1)
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.lines)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        line = self.line_at(index.row()) if index.isValid() else None
-        if line is None:
-            return None
+    def cell(self, line: CampaignLine, col: int, role: int):
         if role == Qt.ItemDataRole.DisplayRole:
             name = line.name if line.kind == "campaign" else f"{line.name} ({self.tr('confirmation requests')})"
             figures = (f"{line.sent:,}", f"{line.failed:,}") if line.counted else ("…",) * 2
             values = (name, line.list_name, self.tr(CAMPAIGN_STATE_LABELS.get(line.state, line.state)),
                       *figures, line.created_at[:10])
-            return values[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole:  # the whole name (it may be elided), and why it stopped
-            col = index.column()
-            if col == 0:
-                return "\n".join(x for x in (line.name, line.reason) if x)
-            if col == 1:
-                return line.list_name or None
-            return line.reason or None
-        return None
+            return values[col]
+        # the tooltip: the whole name (it may be elided), and why it stopped
+        if col == 0:
+            return "\n".join(x for x in (line.name, line.reason) if x)
+        if col == 1:
+            return line.list_name or None
+        return line.reason or None

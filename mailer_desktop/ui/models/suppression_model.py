@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PySide6.QtCore import QObject, Qt
 
 from ...services.contacts import suppression
 from ...services.contacts.suppression import Suppression
-from .background_windows import BackgroundWindows
-from .paging import PageCache
+from .table_model import TableModel, WindowedTableModel
 
 PAGE_SIZE = 200
 MAX_PAGES = 20
@@ -22,19 +21,14 @@ REASON_LABELS = {
 }
 
 
-class SuppressionModel(BackgroundWindows, QAbstractTableModel):
+class SuppressionModel(WindowedTableModel):
+    HEADERS = ("Address or domain", "Scope", "Reason", "Since", "Note")
+    ROLES = TableModel.ROLES | {Qt.ItemDataRole.UserRole}
+
     def __init__(self, app, parent: QObject | None = None):
-        super().__init__(parent)
-        self._app = app
         self.search = ""
         self.reason: str | None = None
-        self._count = 0
-        self._pages: PageCache[Suppression] = PageCache(
-            lambda offset, limit: suppression.list_suppressions(self._app, offset, limit, self.search, self.reason),
-            PAGE_SIZE, MAX_PAGES)
-        self._headers = [self.tr("Address or domain"), self.tr("Scope"), self.tr("Reason"), self.tr("Since"),
-                         self.tr("Note")]
-        self._start_reads(app, "suppression-reader")
+        super().__init__(app, "suppression-reader", PAGE_SIZE, MAX_PAGES, parent)
 
     def set_filter(self, search: str, reason: str | None) -> None:
         self.search, self.reason = search, reason
@@ -49,33 +43,14 @@ class SuppressionModel(BackgroundWindows, QAbstractTableModel):
         return (suppression.count_suppressions(app, search, reason),
                 suppression.list_suppressions(app, 0, PAGE_SIZE, search, reason))
 
-    @property
-    def total(self) -> int:
-        return self._count
+    def _read_window(self, offset: int, limit: int) -> list[Suppression]:
+        return suppression.list_suppressions(self._app, offset, limit, self.search, self.reason)
 
     def entry_at(self, row: int) -> Suppression | None:
-        if not 0 <= row < self._count:
-            return None
-        return self._pages.row(row)
+        return self.item_at(row)
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else self._count
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        entry = self.entry_at(index.row())
-        if entry is None:
-            return None
-        column = COLUMNS[index.column()]
+    def cell(self, entry: Suppression, col: int, role: int):
+        column = COLUMNS[col]
         if role == Qt.ItemDataRole.DisplayRole:
             if column == "display":
                 return entry.display or self.tr("(erased — address not kept)")

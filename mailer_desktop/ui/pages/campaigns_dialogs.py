@@ -8,6 +8,7 @@ from ...services.campaigns import CampaignError, create_campaign
 from ...services.contacts.lists import all_lists
 from ...services.sending import reports as sender_reports
 from ..plurals import tr_n
+from ..theme import set_text_role
 
 
 class NewCampaignDialog(QDialog):
@@ -35,7 +36,7 @@ class NewCampaignDialog(QDialog):
         self.subject.setPlaceholderText(self.tr("Empty: the template's subject"))
         self.error = QLabel()
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020;")
+        set_text_role(self.error, "error")
         form.addRow(self.tr("Name"), self.name)
         form.addRow(self.tr("Template"), self.template)
         form.addRow(self.tr("List"), self.list)

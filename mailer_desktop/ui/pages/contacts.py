@@ -34,10 +34,10 @@ from ..dialogs.contact_dialog import ContactDialog
 from ..models.contacts_model import COLUMNS, SORTABLE, STATUS_LABELS, ContactsModel
 from ..plurals import tr_n
 from ..prompts import Prompts
+from ..theme import page_margins
 from ..widgets.empty_state import EmptyState
 from ..widgets.tables import fit_columns, keep_room
 from . import contacts_export, contacts_request
-from .contacts_order import ListOrderLoader
 from .contacts_panels import DetailPanel, JobBar, ListsPanel
 
 SEARCH_DELAY_MS = 250
@@ -59,7 +59,7 @@ class ContactsPage(QWidget):
         self.prompts = Prompts()
         contact_service.prepare_for_browsing(self.app)
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(12, 10, 12, 10)
+        page_margins(outer)
         self.stack = QStackedWidget()
         outer.addWidget(self.stack)
 
@@ -165,9 +165,9 @@ class ContactsPage(QWidget):
         self.lists_panel.setMaximumWidth(280)
         self.detail.setMinimumWidth(275)
         splitter.setChildrenCollapsible(False)
-        for index, stretch in enumerate((0, 1, 0)):
+        for index, stretch in enumerate((0, 3, 2)):  # a wide window gives the detail pane room too
             splitter.setStretchFactor(index, stretch)
-        splitter.setSizes([200, 660, 300])
+        splitter.setSizes([200, 630, 370])
         layout.addWidget(splitter, 1)
         self.job_bar = JobBar()
         layout.addWidget(self.job_bar)
@@ -189,9 +189,7 @@ class ContactsPage(QWidget):
         self._searching_note.setInterval(SEARCHING_NOTE_MS)
         self._searching_note.timeout.connect(self._update_count)
         self.model.searching_changed.connect(self._searching_changed)
-        self.order_loader = ListOrderLoader(ctx, self)
-        self.model.order_loader = self.order_loader.load
-        self.model.order_wanted.connect(self.order_loader.start_now)
+        self.model.jobs = ctx.jobs  # a big list's whole order is read as a job
         self.add_button.clicked.connect(self.add_contact)
         self.purge_button.clicked.connect(lambda: self.purge_unconfirmed(ask=True))
         self.bulk_add.clicked.connect(self.add_selection_to_list)

@@ -25,10 +25,11 @@ from ...domain import consent
 from ...services.contacts import people as contact_service
 from ...services.contacts import rights
 from ...services.contacts.people import Contact
-from ..background_read import LatestRead
 from ..labels import channel_label, event_label, field_label
 from ..models.contacts_model import STATUS_HELP, STATUS_LABELS
 from ..prompts import Prompts
+from ..tasks import LatestRead
+from ..theme import set_text_role
 from . import contacts_request
 
 
@@ -96,7 +97,7 @@ class ListsPanel(QWidget):
         self.prompts = prompts
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        title = QLabel(self.tr("<b>Lists</b>"))
+        title = set_text_role(QLabel(self.tr("Lists")), "heading")
         self.view = QListWidget()
         self.view.setAccessibleName(self.tr("Lists"))
         self.view.setToolTip(self.tr("Choose a list to show only its members. Unsubscribing is global: it "
@@ -220,36 +221,54 @@ class ListsPanel(QWidget):
         self.reload()
 
 
-def _table(headers: list[str], name: str) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setAccessibleName(name)
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().hide()
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setWordWrap(False)
-    table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # every cell has its whole text as tooltip
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(True)
-    return table
+class _FittingTable(QTableWidget):
+    """A table that fits its pane, however narrow: no sideways scrolling. The first column
+    (a date) is as wide as its content, the second takes at most a third of the width, and the
+    last takes the rest; long text wraps onto more lines (and is whole in the tooltip)."""
+
+    def __init__(self, headers: list[str], name: str):
+        super().__init__(0, len(headers))
+        self.setAccessibleName(name)
+        self.setHorizontalHeaderLabels(headers)
+        self.verticalHeader().hide()
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setWordWrap(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        header = self.horizontalHeader()
+        header.setMinimumSectionSize(40)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header.setStretchLastSection(True)
+
+    def fit(self) -> None:
+        width = self.viewport().width()
+        if width <= 0:
+            return
+        first = min(self.sizeHintForColumn(0), width // 3) if self.rowCount() else width // 4
+        self.setColumnWidth(0, max(first, 40))
+        for col in range(1, self.columnCount() - 1):
+            wanted = self.sizeHintForColumn(col) if self.rowCount() else width // 4
+            self.setColumnWidth(col, max(40, min(wanted, width // 3)))
+        self.resizeRowsToContents()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self.fit()
 
 
-def _fit(table: QTableWidget, longest: int = 240) -> None:
-    """Columns as wide as their content, none wider than ``longest`` pixels (the rest elides)."""
-    table.resizeColumnsToContents()
-    for col in range(table.columnCount() - 1):
-        table.setColumnWidth(col, min(table.columnWidth(col), longest))
+def _table(headers: list[str], name: str) -> _FittingTable:
+    return _FittingTable(headers, name)
 
 
-def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+def _fill(table: _FittingTable, rows: list[list[str]]) -> None:
     table.setRowCount(len(rows))
     for r, values in enumerate(rows):
         for c, value in enumerate(values):
             item = QTableWidgetItem(value)
             item.setToolTip(value)
             table.setItem(r, c, item)
-    _fit(table)
+    table.fit()
 
 
 class DetailPanel(QWidget):
@@ -301,8 +320,7 @@ class DetailPanel(QWidget):
             layout.addLayout(r)
 
         self.tabs = QTabWidget()
-        self.trail = _table([self.tr("When"), self.tr("Event"), self.tr("Channel"), self.tr("Status"),
-                             self.tr("Evidence"), self.tr("Wording shown")], self.tr("Consent trail"))
+        self.trail = _table([self.tr("When"), self.tr("Event"), self.tr("Details")], self.tr("Consent trail"))
         self.history = _table([self.tr("When"), self.tr("What"), self.tr("Detail")], self.tr("History"))
         self.tabs.addTab(self.trail, self.tr("Consent trail"))
         self.tabs.addTab(self.history, self.tr("History"))
@@ -334,9 +352,7 @@ class DetailPanel(QWidget):
         self.facts["added"].setText(contact.created_at.replace("T", " ").rstrip("Z"))
         self.facts["fields"].setText("; ".join(f"{field_label(k)}: {v}" for k, v in contact.fields.items()) or "–")
         events = contact_service.consent_trail(self.app, contact.id)
-        _fill(self.trail, [[e.at.replace("T", " ").rstrip("Z"), event_label(e.kind), channel_label(e.channel),
-                            f"{_status(e.status_before)} → {_status(e.status_after)}", e.evidence, e.wording]
-                           for e in reversed(events)])
+        _fill(self.trail, [[_when(e.at), event_label(e.kind), self._trail_details(e)] for e in reversed(events)])
         history = rights.person_history(self.app, contact.id)
         rows = [[d.get("finished_at") or d.get("queued_at") or "", self.tr("Campaign “{c}”: {s}").format(
                  c=d.get("campaign_name") or d.get("campaign_id"), s=d.get("state")), d.get("last_reply") or ""]
@@ -346,7 +362,22 @@ class DetailPanel(QWidget):
         rows += [[m.get("processed_at") or "", self.tr("Mail received ({kind})").format(kind=m.get("kind")),
                   m.get("outcome") or m.get("subject") or ""] for m in history["inbox_messages"]]
         rows.sort(key=lambda r: r[0], reverse=True)
-        _fill(self.history, [[r[0].replace("T", " ").rstrip("Z"), r[1], r[2]] for r in rows])
+        _fill(self.history, [[_when(r[0]), r[1], r[2]] for r in rows])
+
+    def _trail_details(self, event) -> str:
+        """Channel, change of status, evidence and the wording shown: one per line."""
+        lines = [f"{_status(event.status_before)} → {_status(event.status_after)}",
+                 self.tr("Through: {channel}").format(channel=channel_label(event.channel))]
+        if event.evidence:
+            lines.append(self.tr("Evidence: {text}").format(text=event.evidence))
+        if event.wording:
+            lines.append(self.tr("Wording shown: {text}").format(text=event.wording))
+        return "\n".join(lines)
+
+
+def _when(at: str) -> str:
+    """A stored time as date and time on two lines (a narrow column)."""
+    return at.replace("T", "\n", 1).rstrip("Z") if at else ""
 
 
 def _status(status: str | None) -> str:

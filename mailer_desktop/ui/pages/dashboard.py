@@ -19,6 +19,7 @@ from ...services import dashboard
 from ...services.inbox import status as inbox_status
 from ...services.next_step import next_step
 from ..context import UiContext
+from ..theme import page_margins, set_text_role
 from ..widgets.charts import STATUS_COLOURS, BarChart, StackedBar
 from ..widgets.tables import fit_columns
 
@@ -38,24 +39,15 @@ def _card(title: str) -> tuple[QFrame, QLabel]:
     frame.setFrameShape(QFrame.Shape.StyledPanel)
     layout = QVBoxLayout(frame)
     caption = QLabel(title)
-    caption.setStyleSheet("color: palette(placeholder-text);")
-    value = QLabel("–")
-    font = value.font()
-    font.setPointSizeF(font.pointSizeF() * 1.8)
-    font.setBold(True)
-    value.setFont(font)
+    set_text_role(caption, "secondary")
+    value = set_text_role(QLabel("–"), "display")
     layout.addWidget(caption)
     layout.addWidget(value)
     return frame, value
 
 
 def _section(title: str) -> QLabel:
-    label = QLabel(title)
-    font = label.font()
-    font.setBold(True)
-    font.setPointSizeF(font.pointSizeF() * 1.15)
-    label.setFont(font)
-    return label
+    return set_text_role(QLabel(title), "heading")
 
 
 class DashboardPage(QWidget):
@@ -63,8 +55,7 @@ class DashboardPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 14, 18, 14)
-        layout.setSpacing(10)
+        page_margins(layout)
 
         # the next step of the journey (set-up, contacts, confirmation, template, campaign)
         self.next_box = QFrame()

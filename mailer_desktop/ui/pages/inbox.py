@@ -30,6 +30,7 @@ from ...services.sandbox import replies as sandbox_replies
 from ..context import UiContext
 from ..plurals import tr_n
 from ..prompts import Prompts
+from ..theme import page_margins, set_text_role
 from ..widgets.empty_state import EmptyState
 from ..widgets.tables import fit_columns, keep_room
 
@@ -65,6 +66,7 @@ class InboxPage(QWidget):
         self.last_error = ""
         self.prompts = Prompts()
         layout = QVBoxLayout(self)
+        page_margins(layout)
 
         bar = QHBoxLayout()
         self.process_button = QPushButton(self.tr("Process inbox"))
@@ -145,9 +147,7 @@ class InboxPage(QWidget):
         history_layout = QVBoxLayout(history_box)
         history_layout.setContentsMargins(0, 6, 0, 0)
         self.history_label = QLabel(self.tr("Processed mail (newest first)"))
-        font = self.history_label.font()
-        font.setBold(True)
-        self.history_label.setFont(font)
+        set_text_role(self.history_label, "heading")
         history_layout.addWidget(self.history_label)
         history_layout.addWidget(self.history)
         self.splitter.addWidget(review_box)

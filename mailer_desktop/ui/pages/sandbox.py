@@ -36,6 +36,7 @@ from ...services.sandbox import server as service
 from ..context import UiContext
 from ..plurals import tr_n
 from ..prompts import Prompts
+from ..theme import page_margins
 from ..widgets.empty_state import EmptyState
 
 LIST_LIMIT = 2000  # the newest ones; the folder itself keeps every message
@@ -50,6 +51,7 @@ class SandboxPage(QWidget):
         self.messages: list[service.CapturedMessage] = []
         self.prompts = Prompts()
         layout = QVBoxLayout(self)
+        page_margins(layout)
         bar = QHBoxLayout()
         self.status = QLabel()
         self.status.setAccessibleName(self.tr("Sandbox status"))

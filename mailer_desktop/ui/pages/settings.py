@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from ...config import SETTINGS
 from ..context import UiContext
+from ..theme import page_margins
 from ..widgets.settings_form import SettingsForm
 
 # group name -> "module:Class" of a QWidget(ctx) that edits that group.
@@ -36,6 +37,7 @@ class SettingsPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         layout = QVBoxLayout(self)
+        page_margins(layout)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         layout.addWidget(self.tabs)

@@ -27,6 +27,7 @@ from ..context import UiContext
 from ..models.suppression_model import REASON_LABELS, SuppressionModel
 from ..plurals import tr_n
 from ..prompts import Prompts
+from ..theme import page_margins
 from ..widgets.empty_state import EmptyState
 from ..widgets.tables import fit_columns, keep_room
 from .contacts_panels import JobBar
@@ -39,7 +40,7 @@ class SuppressionPage(QWidget):
         self.app = ctx.app
         self.prompts = Prompts()
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 10, 12, 10)
+        page_margins(layout)
 
         add_row = QHBoxLayout()
         self.entry = QLineEdit()

@@ -31,6 +31,7 @@ from ...services.compose.preview import SAMPLE_CONTACT, list_names, preview_cont
 from ...services.compose.renderer import CampaignRenderer
 from ..context import UiContext
 from ..dialogs.composer import ComposerDialog
+from ..theme import page_margins
 from ..widgets.empty_state import EmptyState
 from ..widgets.message_preview import MessagePreview
 
@@ -44,7 +45,9 @@ class TemplatesPage(QWidget):
         self.app = ctx.app
         self.composer: ComposerDialog | None = None
         self.stack = QStackedWidget()
-        QVBoxLayout(self).addWidget(self.stack)
+        page = QVBoxLayout(self)
+        page_margins(page)
+        page.addWidget(self.stack)
         self.empty = EmptyState(
             self.tr("No templates yet"),
             self.tr("A template is the look of your newsletter: headings, text, pictures and buttons you put "

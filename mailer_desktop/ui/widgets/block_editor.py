@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from ...domain import blocks
 from ...domain.blocks import BlockDocument, Button, Column, Columns, Divider, Heading, Image, Text
 from ..labels import field_label
+from ..theme import set_text_role
 from .rich_text import RichTextBox
 
 HEADING_STYLES = [(0, "Banner (white on colour)"), (1, "Title"), (2, "Section heading")]
@@ -171,7 +172,7 @@ class BlockEditor(QWidget):
         layout.addWidget(splitter, 1)
         self.problems_label = QLabel()
         self.problems_label.setWordWrap(True)
-        self.problems_label.setStyleSheet("color: #b86e00;")
+        set_text_role(self.problems_label, "warning")
         layout.addWidget(self.problems_label)
         self._fill_list(0)
         self._show_problems()
@@ -327,15 +328,12 @@ class BlockForm(QWidget):
         super().__init__()
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
-        heading = QLabel(_t(title))
-        font = heading.font()
-        font.setBold(True)
-        heading.setFont(font)
+        heading = set_text_role(QLabel(_t(title)), "heading")
         self.layout_.addWidget(heading)
         if note:
             hint = QLabel(_t(note))
             hint.setWordWrap(True)
-            hint.setStyleSheet("color: palette(placeholder-text);")
+            set_text_role(hint, "secondary")
             self.layout_.addWidget(hint)
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)

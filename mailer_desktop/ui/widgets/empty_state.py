@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ..theme import set_text_role
+
 
 class EmptyState(QWidget):
     """A title, a few sentences on what to do first, and optional buttons."""
@@ -17,10 +19,7 @@ class EmptyState(QWidget):
         self.title_label = QLabel(title)
         self.title_label.setObjectName("emptyTitle")
         self.title_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        font = self.title_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        self.title_label.setFont(font)
+        set_text_role(self.title_label, "title")
         self.text_label = QLabel(text)
         self.text_label.setObjectName("emptyText")
         self.text_label.setWordWrap(True)

@@ -20,6 +20,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QTextEdit, QToolButton, QVBoxLayout, QWidget
 
 from ...domain.blocks import LINK, safe_url, sanitize_rich_text
+from ..theme import set_text_role
 
 
 class SafeTextEdit(QTextEdit):
@@ -73,7 +74,7 @@ class RichTextBox(QWidget):
                                          lambda: self.toggle_list(QTextListFormat.Style.ListDecimal), bar)
         bar.addStretch(1)
         self.hint = QLabel()
-        self.hint.setStyleSheet("color: palette(placeholder-text);")
+        set_text_role(self.hint, "secondary")
         bar.addWidget(self.hint)
         layout.addLayout(bar)
         self.edit = SafeTextEdit()

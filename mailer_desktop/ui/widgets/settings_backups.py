@@ -36,6 +36,7 @@ from ...services.backup import keys_guard
 from ...services.backup.format import MIN_PASSPHRASE
 from ..context import UiContext
 from ..prompts import Prompts
+from ..theme import set_text_role
 
 SCHEDULE_INTERVAL_MS = 60 * 60 * 1000  # look once an hour whether the daily backup is due
 FIRST_CHECK_MS = 2 * 60 * 1000  # not during start-up itself
@@ -264,18 +265,18 @@ class BackupSettings(QWidget):
                                 (self.tr("after each campaign"), s.get("backup.after_campaign"))) if on]
         folder = backup.backup_folder(self.ctx.app)
         if not when:
-            text, style = self.tr("Automatic backups are off. Use Back up now, or tick when to back up."), ""
+            text, style = self.tr("Automatic backups are off. Use Back up now, or tick when to back up."), "body"
         elif stored:
             text = self.tr("Automatic backups are on: {when}, to {folder}.").format(
                 when=self.tr(" and ").join(when), folder=folder)
-            style = "color: #1b7f3b;"
+            style = "success"
         else:
             text = self.tr("Automatic backups ({when}) are waiting for a passphrase: type one below, tick "
                            "“Remember it…” and Save. Until then nothing is backed up by itself.").format(
                 when=self.tr(" and ").join(when))
-            style = "color: #b3261e; font-weight: bold;"
+            style = "error"
         self.auto_label.setText(text)
-        self.auto_label.setStyleSheet(style)
+        set_text_role(self.auto_label, style)
 
     def ask_for_passphrase(self, campaign_id: int) -> None:
         """A campaign finished and should be backed up, but no passphrase is stored: ask once."""

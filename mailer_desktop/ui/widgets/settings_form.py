@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from ...config import SETTINGS, Setting
 from ..context import UiContext
+from ..theme import SPACING, set_text_role
 
 
 class SettingsForm(QWidget):
@@ -48,10 +49,8 @@ class SettingsForm(QWidget):
                 hint = QLabel(decl.help)
                 hint.setWordWrap(True)
                 hint.setProperty("hint", True)
-                font = hint.font()
-                font.setPointSizeF(font.pointSizeF() * 0.9)
-                hint.setFont(font)
-                hint.setStyleSheet("color: palette(placeholder-text); margin-bottom: 8px;")
+                set_text_role(hint, "secondary")
+                hint.setContentsMargins(0, 0, 0, SPACING)
                 form.addRow("", hint)
         self.save_button = QPushButton(self.tr("Save"))
         self.save_button.setDefault(True)
