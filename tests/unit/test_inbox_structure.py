@@ -219,7 +219,7 @@ def test_a_delay_warning_without_a_delivery_status_part_is_no_bounce():
             "DNS Error: Domain name not found\n")
     raw = plain("Delivery Status Notification (Delay)", text, sender="mailer-daemon@googlemail.com")
     [r] = classify(raw)
-    assert (r.recipient, r.kind, r.action) == ("max@example.org", "unknown", "delayed")
+    assert (r.recipient, r.kind, r.action) == ("max@example.org", "soft", "delayed")
     final = ("Delivery to the following recipient failed permanently:\n\n     max@example.org\n\n"
              "Technical details of permanent failure:\nDNS Error: Domain name not found\n"
              "You do not need to resend: we gave up.\n")
@@ -276,7 +276,7 @@ def test_each_recipient_block_is_read_on_its_own_and_only_failed_is_a_failure():
               {"Final-Recipient": "rfc822; d@example.org", "Action": "delivered", "Status": "2.0.0"},
               {"Original-Recipient": "rfc822;e@example.org", "Final-Recipient": "rfc822;<E@Example.ORG>",
                "Action": "failed", "Status": "5.2.2"})
-    assert verdicts(raw) == [("a@example.org", "hard"), ("b@example.org", "unknown"), ("c@example.org", "delivered"),
+    assert verdicts(raw) == [("a@example.org", "hard"), ("b@example.org", "soft"), ("c@example.org", "delivered"),
                              ("d@example.org", "delivered"), ("E@Example.ORG", "soft")]
 
 
