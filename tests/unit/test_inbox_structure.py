@@ -400,3 +400,45 @@ def test_a_failure_notice_in_another_language_is_a_bounce(opening):
     raw = plain("Nachricht / Message", f"{opening}\n\n<rosa@example.org>: 550 5.1.1 <rosa@example.org>... User unknown\n",
                 sender="servicio@mail.example.org")
     assert verdicts(raw) == [("rosa@example.org", "hard")]
+
+
+def _feedback_mail(sender: str, subject: str, opening: str, attached_to: str = "vera@example.net") -> bytes:
+    """A feedback-loop mail without a report part: a text part and the complained-about message."""
+    return (f"From: {sender}\nTo: {_SENDER}\nSubject: {subject}\nMIME-Version: 1.0\n"
+            "Content-Type: multipart/mixed; boundary=\"M\"\n\n"
+            f"--M\nContent-Type: text/plain\n\n{opening}\n"
+            f"--M\nContent-Type: message/rfc822\n\nFrom: {_SENDER}\nTo: {attached_to}\nSubject: News\n\nHi\n"
+            "--M--\n").encode()
+
+
+@pytest.mark.parametrize(("sender", "subject", "opening"), [
+    # the opening words of a report (RFC 5965's human-readable part, copied by older loops)
+    ("postmaster@isp.example.net", "Spam", "This is an email abuse report for an email message received "
+                                           "from IP 192.0.2.7 on Thu, 29 Apr 2026"),
+    ("noreply@isp.example.net", "Your mail", "A recipient has marked the attached message as spam."),
+    # the mailbox a feedback loop writes from, whatever its subject says
+    ("fbl@isp.example.net", "FW: News", "See attachment."),
+    ("feedbackloop@mail.example.org", "Report", ""),
+    ("complaints@abuse.example.com", "Message 1234", ""),
+])
+def test_a_feedback_loop_mail_without_a_report_part_is_a_complaint(sender, subject, opening):
+    assert verdicts(_feedback_mail(sender, subject, opening)) == [("vera@example.net", "complaint")]
+
+
+def test_a_forwarded_message_from_a_person_is_no_complaint():
+    raw = _feedback_mail("kai@example.net", "Fwd: News", "Look at this, is it about me?")
+    assert all(r.kind != "complaint" for r in classify(raw))
+
+
+def test_a_bounce_that_says_the_message_was_marked_as_spam_stays_a_bounce():
+    raw = plain("Undelivered Mail Returned to Sender",
+                "<ann@example.org>: host mx.example.org said: 550 5.7.1 Message rejected: the recipient "
+                "has reported this message as spam before (in reply to end of DATA command)")
+    assert verdicts(raw) == [("ann@example.org", "soft")]
+
+
+def test_the_recipients_hotmail_feedback_header_names_the_complaining_recipient():
+    raw = _feedback_mail("staff@hotmail.example", "complaint about message from 192.0.2.7", "",
+                         attached_to="list@example.test").replace(
+        b"To: list@example.test\n", b"To: list@example.test\nX-HmXmrOriginalRecipient: <ivo@hotmail.example>\n")
+    assert verdicts(raw) == [("ivo@hotmail.example", "complaint")]

@@ -247,6 +247,15 @@ def looks_like_bounce(mail: Mail) -> bool:
     return returned and no_sender
 
 
+def _delivery_report(mail: Mail) -> bool:
+    """A report about a delivery, by its fields, its subject, its opening words or a server's
+    reply code in them (not by its sender)."""
+    head = mail.notice[:3000]
+    return bool(mail.report_type == "delivery-status" or mail.status_text or mail.header("X-Failed-Recipients")
+                or _BOUNCE_OPENING.search(head) or _BOUNCE_SUBJECT.search(mail.subject)
+                or phrases.find_status(head) or phrases.find_reply_code(head))
+
+
 _FAILURE_NOTICE = re.compile(r"(?i)^\s*auto-generated\s*\(\s*(?:failure|warning)")
 
 
@@ -444,10 +453,12 @@ def _classify(raw: bytes) -> list[Result]:
         results = _from_ses(notice, common)
         if results:
             return results
-    if arf.is_complaint(mail):
+    if arf.is_complaint(mail) or not _delivery_report(mail) and arf.complaint_by_words(mail):
         return _complaint(mail, common)
     if looks_like_bounce(mail):
         return _one_per_recipient(_bounce(mail, common))
+    if arf.complaint_by_sender(mail, common["sender"] or ""):
+        return _complaint(mail, common)
     return _reply(mail, common)
 
 
