@@ -442,3 +442,24 @@ def test_the_recipients_hotmail_feedback_header_names_the_complaining_recipient(
                          attached_to="list@example.test").replace(
         b"To: list@example.test\n", b"To: list@example.test\nX-HmXmrOriginalRecipient: <ivo@hotmail.example>\n")
     assert verdicts(raw) == [("ivo@hotmail.example", "complaint")]
+
+
+@pytest.mark.parametrize(("words", "kind"), [
+    # the stage named by the reporting server's own sentence
+    ("host mx.example.org[192.0.2.1] said: 550 No such user (in reply to RCPT TO command)", "hard"),
+    ("host mx.example.org[192.0.2.1] said: 550 No such user (in reply to end of DATA command)", "soft"),
+    ("SMTP error from remote mail server after RCPT TO:<ann@example.org>: 550 No such user", "hard"),
+    ("SMTP error from remote mailer after end of data: 550 No such user", "soft"),
+    ("The remote server rejected the RCPT TO command: 550 No such user", "hard"),
+    # a session transcript, the arrows either way round
+    ("... while talking to mx.example.org.:\n>>> RCPT To:<ann@example.org>\n<<< 550 No such user", "hard"),
+    ("... while talking to mx.example.org.:\n>>> DATA\n<<< 550 No such user", "soft"),
+    ("Sent <<< RCPT TO:<ann@example.org>\nReceived >>> 550 No such user", "hard"),
+    ("Sent <<< DATA\nReceived >>> 550 No such user", "soft"),
+    # no stage and no code for the address: a filter may be wearing the words, never hard
+    ("Remote host said: 550 No such user", "soft"),
+])
+def test_user_unknown_is_hard_only_in_answer_to_rcpt(words, kind):
+    raw = dsn({"Final-Recipient": "rfc822; ann@example.org", "Action": "failed", "Status": "5.0.0",
+               "Remote-MTA": "dns; mx.example.org", "Diagnostic-Code": "smtp; " + words.replace("\n", "\n ")})
+    assert verdicts(raw) == [("ann@example.org", kind)]

@@ -270,11 +270,14 @@ def find_reply_code(text: str) -> str:
 
 
 _COMMAND_RE = re.compile(
-    r"(?:in reply to|after|did not like our|error (?:from remote (?:mail )?server )?after|during)\s+(?:the\s+)?"
+    r"(?:in reply to|after|did not like our|error (?:from remote (?:mail )?server )?after|during|"
+    r"(?:rejected|refused|failed|answered|denied)|(?:response|reply|answer) to|at)\s+(?:the\s+|our\s+|your\s+)?"
     r"(?:end of |final |initial )?(rcpt(?: to)?|mail(?: from)?|data|helo|ehlo|connect(?:ion)?|starttls|auth)\b"
 )
-_SENT_RE = re.compile(r"(?:>>>|->)\s*(rcpt to|mail from|data|helo|ehlo|starttls|auth)\b")
-_REPLY_RE = re.compile(r"(?:<<<|<-)\s*[45]\d\d")
+# A session transcript: the commands sent and the replies got, marked by arrows either way round
+# (Sendmail and Courier ">>> RCPT To:" / "<<< 550", InterScan "Sent <<< RCPT TO:" / "Received >>> 550").
+_SENT_RE = re.compile(r"(?:>>>|<<<|->|<-|\bsent:?)[ \t]*(rcpt to|mail from|data|helo|ehlo|starttls|auth)\b")
+_REPLY_RE = re.compile(r"(?:<<<|>>>|<-|->|\breceived:?)[ \t]*[45]\d\d")
 _COMMANDS = {"rcpt": "RCPT", "mail": "MAIL", "data": "DATA", "helo": "HELO", "ehlo": "HELO", "connect": "CONN",
              "connection": "CONN", "starttls": "STARTTLS", "auth": "AUTH"}
 
