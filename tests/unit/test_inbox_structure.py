@@ -463,3 +463,12 @@ def test_user_unknown_is_hard_only_in_answer_to_rcpt(words, kind):
     raw = dsn({"Final-Recipient": "rfc822; ann@example.org", "Action": "failed", "Status": "5.0.0",
                "Remote-MTA": "dns; mx.example.org", "Diagnostic-Code": "smtp; " + words.replace("\n", "\n ")})
     assert verdicts(raw) == [("ann@example.org", kind)]
+
+
+def test_an_address_offered_for_help_in_the_preamble_is_no_recipient():
+    text = ("This is the mail system at host mx.example.net.\n\nI'm sorry to have to inform you that your message "
+            "could not\nbe delivered to one or more recipients.\n\nFor further assistance, please contact "
+            "<helpdesk@example.net>\n\nQuestions: <helpdesk@example.net>\n\n"
+            "<ann@example.org>: host mx.example.org[192.0.2.1] said: 550 5.1.1 <ann@example.org>: Recipient "
+            "address rejected: User unknown (in reply to RCPT TO command)\n")
+    assert verdicts(plain("Undelivered Mail Returned to Sender", text)) == [("ann@example.org", "hard")]
