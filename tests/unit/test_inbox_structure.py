@@ -472,3 +472,12 @@ def test_an_address_offered_for_help_in_the_preamble_is_no_recipient():
             "<ann@example.org>: host mx.example.org[192.0.2.1] said: 550 5.1.1 <ann@example.org>: Recipient "
             "address rejected: User unknown (in reply to RCPT TO command)\n")
     assert verdicts(plain("Undelivered Mail Returned to Sender", text)) == [("ann@example.org", "hard")]
+
+
+def test_a_daemon_sender_of_any_name_marks_a_bounce():
+    raw = (b"From: MDaemon@mail.example.net\nTo: shop@example.test\nSubject: Warning: ann@example.org - User unknown!\n"
+           b"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"P\"\n\n"
+           b"--P\nContent-Type: text/plain\n\nann@example.org - no such user here.\n\n"
+           b"--P\nContent-Type: message/rfc822\n\nMessage removed\n--P--\n")
+    [r] = classify(raw)
+    assert (r.recipient, r.kind) == ("ann@example.org", "soft")  # no stage, no code: soft, never hard

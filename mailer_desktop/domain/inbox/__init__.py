@@ -43,7 +43,7 @@ KINDS = ("hard", "soft", "complaint", "auto_reply", "delivered", "unsubscribe", 
 REFERENCE_HEADER = REF_HEADER
 
 _BOUNCE_SENDER = Rules("detect:bounce-sender", [
-    r"mailer[-_ ]?daemon", r"post_?master", r"mail delivery", r"mail administrator",
+    r"mailer[-_ ]?daemon", r"(?<![\w.-])[\w-]*daemon@", r"post_?master", r"mail delivery", r"mail administrator",
     r"delivery (?:status|subsystem|system)", r"bounce", r"nobody@", r"mmdf", r"smtp gateway"], re.I)
 _BOUNCE_SUBJECT = Rules("detect:bounce-subject", [
     r"undeliver", r"undelivered", r"non-?delivery", r"delivery (?:status|failure|failed|has failed|report|problem|notification|error)",
