@@ -481,3 +481,9 @@ def test_a_daemon_sender_of_any_name_marks_a_bounce():
            b"--P\nContent-Type: message/rfc822\n\nMessage removed\n--P--\n")
     [r] = classify(raw)
     assert (r.recipient, r.kind) == ("ann@example.org", "soft")  # no stage, no code: soft, never hard
+
+
+def test_a_feedback_type_with_a_comment_after_it_is_read():
+    raw = _arf("abuse; reported by a user").replace(b"Content-Type: message/feedback-report", b"Content-Type: text/plain")
+    [r] = classify(raw)
+    assert (r.recipient, r.kind, r.category) == ("anna@example.org", "complaint", "abuse")

@@ -36,7 +36,7 @@ _REDACTED = re.compile(r"(?i)redacted|^x+@|\*{3,}|undisclosed")
 _RECIPIENT_HEADERS = ("x-hmxmroriginalrecipient", "x-original-to", "delivered-to", "to")
 
 
-_FEEDBACK_FIELD = re.compile(r"(?im)^feedback-type:[ \t]*[\w-]+[ \t]*$")
+_FEEDBACK_FIELD = re.compile(r"(?im)^feedback-type:[ \t]*[\w-]+\b")
 
 
 # RFC 5965's other fields of a report; with Feedback-Type in one block they make a report
@@ -123,7 +123,8 @@ _FOR_CLAUSE = re.compile(r"(?i)\bfor\s+<(" + ADDRESS_RE.pattern + r")>")
 
 
 def feedback_type(mail: Mail) -> str:
-    return fields(mail).get("feedback-type", "abuse").strip().lower() or "abuse"
+    m = re.match(r"[\w-]+", fields(mail).get("feedback-type", "").strip().lower())
+    return m.group(0) if m else "abuse"
 
 
 # Feedback types that are not a recipient's complaint: RFC 6591 authentication-failure reports
