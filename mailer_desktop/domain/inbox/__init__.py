@@ -247,6 +247,10 @@ def looks_like_bounce(mail: Mail) -> bool:
     return returned and no_sender
 
 
+def _has_status_fields(mail: Mail) -> bool:
+    return bool(mail.report_type == "delivery-status" or mail.status_text or mail.header("X-Failed-Recipients"))
+
+
 def _delivery_report(mail: Mail) -> bool:
     """A report about a delivery, by its fields, its subject, its opening words or a server's
     reply code in them (not by its sender)."""
@@ -453,7 +457,7 @@ def _classify(raw: bytes) -> list[Result]:
         results = _from_ses(notice, common)
         if results:
             return results
-    if arf.is_complaint(mail) or not _delivery_report(mail) and arf.complaint_by_words(mail):
+    if arf.is_complaint(mail) or not _has_status_fields(mail) and arf.complaint_by_words(mail) and not _delivery_report(mail):
         return _complaint(mail, common)
     if looks_like_bounce(mail):
         return _one_per_recipient(_bounce(mail, common))

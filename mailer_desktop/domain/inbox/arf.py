@@ -78,8 +78,15 @@ def complaint_by_words(mail: Mail) -> bool:
     """A feedback-loop or abuse-desk mail without a report part that says what it is in its
     opening words, the complained-about message (or its headers) attached. The caller has made
     sure it is no delivery report."""
-    return bool(mail.returned.headers) and bool(_COMPLAINT_OPENING.search(mail.notice[:3000])
-                                                or _COMPLAINT_OPENING.search(mail.subject))
+    if not mail.returned.headers:
+        return False
+    head = mail.notice[:1500].lower() + "\n" + mail.subject.lower()
+    if not any(word in head for word in _OPENING_WORDS):
+        return False  # (a quick look first: most mail has none of the words the openings need)
+    return bool(_COMPLAINT_OPENING.search(head))
+
+
+_OPENING_WORDS = ("report", "spam", "junk", "abuse", "complain", "feedback", "unsolicited", "marked", "flagged")
 
 
 def complaint_by_sender(mail: Mail, sender: str) -> bool:

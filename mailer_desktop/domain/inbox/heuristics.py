@@ -64,6 +64,7 @@ _NOT_RECIPIENT_LOCALS = ("mailer-daemon", "postmaster", "mail-daemon", "maildaem
 _SENDER_CONTEXT = re.compile(r"(?i)(?:mail from|envelope-from|envelope from|sender|(?<!generated )(?<!expanded )from)\s*:?\s*<?\s*$")
 # An address offered for help in a report's preamble ("For further assistance, please contact
 # <support@...>", "send questions to <help@...>"): the reporting site's own, not a recipient.
+_PREAMBLE = 3000  # where a report offers its help, before the recipients
 _HELP_ADDRESS = re.compile(r"(?i)(?:\bcontact(?:ing)?|\bwrite to|\bquestions? to|\bassistance(?: from)?|"
                            r"\bhelp ?desk|\bsupport team)[ \t]*(?:us[ \t]*)?(?:at|on|via)?[ \t]*:?[ \t]*[<\"(]?[ \t]*"
                            rf"({_A})")
@@ -89,7 +90,7 @@ def _blocks(notice: str, excluded: set[str]) -> list[tuple[int, int, str]]:
     """(start, end-of-anchor-line, address) for every anchored address, in text order."""
     hits: dict[int, tuple[int, int, str]] = {}
     # An address offered for help once is the site's own wherever else the report repeats it.
-    helpers = {m.group(1).lower() for m in _HELP_ADDRESS.finditer(notice)} if "@" in notice else set()
+    helpers = {m.group(1).lower() for m in _HELP_ADDRESS.finditer(notice[:_PREAMBLE])}
     excluded = excluded | helpers if helpers else excluded
     for pattern in _ANCHORS.active(notice):
         for m in pattern.finditer(notice):
