@@ -487,3 +487,13 @@ def test_a_feedback_type_with_a_comment_after_it_is_read():
     raw = _arf("abuse; reported by a user").replace(b"Content-Type: message/feedback-report", b"Content-Type: text/plain")
     [r] = classify(raw)
     assert (r.recipient, r.kind, r.category) == ("anna@example.org", "complaint", "abuse")
+
+
+@pytest.mark.parametrize("words", [
+    "mail.local: unknown user: ann",                  # Sendmail's local delivery agent
+    "Invalid final delivery userid: ann@example.org",  # IMail
+    "local delivery: no such user",
+])
+def test_the_final_delivery_agents_own_lookup_is_a_dead_address(words):
+    raw = plain("Returned mail: see transcript for details", f"<ann@example.org>:\n    {words}\n")
+    assert verdicts(raw) == [("ann@example.org", "hard")]
