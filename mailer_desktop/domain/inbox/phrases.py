@@ -319,9 +319,11 @@ STRONG_UNKNOWN = Rules("strong-unknown", [
     r"recipient name is not recognized", r"recipnotfound", r"recipientnotfound",
     # the final (local) delivery agent itself found no such mailbox, whichever way round it says
     # so (Sendmail's "mail.local: unknown user", IMail's "invalid final delivery userid")
+    # (two alternatives, one per word order, so that leave-one-family-out counts each order's
+    # own backing)
     r"(?:mail\.local|local delivery(?: agent)?|final delivery(?: agent)?)\W{1,3}(?:unknown|invalid|no such|"
-    r"non-?existent) (?:user|userid|mailbox|recipient)\b|(?:unknown|invalid|no such|non-?existent) (?:final|local) "
-    r"delivery (?:user|userid|mailbox|recipient)\b",
+    r"non-?existent) (?:user|userid|mailbox|recipient)\b",
+    r"(?:unknown|invalid|no such|non-?existent) (?:final|local) delivery (?:user|userid|mailbox|recipient)\b",
     # directory lookups of Domino/Notes and Exchange/Office 365
     r"not listed in (?:the )?(?:domino directory|public name (?:&|and) address book)",
     r"recipient not found by smtp address lookup",
