@@ -260,6 +260,11 @@ def test_each_server_familys_layout(family):
               "command)", "hard"),
     ("4.1.1", "smtp; 450 4.1.1 <ann@example.org>: Recipient address rejected: User unknown", "soft"),  # 4.x.x
     ("5.2.2", "smtp; 552 5.2.2 user unknown or mailbox full", "soft"),  # mailbox full
+    # RFC 5321's reply texts: 551 the user has moved; 452/552 no room
+    ("5.0.0", "smtp; 551 User not local; please try <ann@example.net>", "hard"),
+    ("4.0.0", "smtp; 451 User not local; will try later", "soft"),
+    ("5.0.0", "smtp; 552 Requested mail action aborted: exceeded storage allocation", "soft"),
+    ("5.4.4", "smtp; 554 5.4.4 SMTPSEND.DNS.NonExistentDomain; nonexistent domain", "hard"),  # no such host
 ])
 def test_rfc3463_codes_by_class_subject_and_detail(status, diagnostic, kind):
     block = {"Final-Recipient": "rfc822; ann@example.org", "Action": "failed", "Status": status,
