@@ -502,3 +502,17 @@ def test_a_feedback_type_with_a_comment_after_it_is_read():
 def test_the_final_delivery_agents_own_lookup_is_a_dead_address(words):
     raw = plain("Returned mail: see transcript for details", f"<ann@example.org>:\n    {words}\n")
     assert verdicts(raw) == [("ann@example.org", "hard")]
+
+
+@pytest.mark.parametrize(("subject", "text"), [
+    # Gmail's newer delay notice: the future "fails permanently" is no final failure
+    ("Delivery Status Notification (Delay)", "Message not delivered yet\n\nThere was a temporary problem delivering "
+     "your message to max@example.org. Gmail will retry for 46 more hours. You'll be notified if the delivery fails "
+     "permanently.\n\nThe response was:\n\nThe recipient server did not accept our requests to connect.\n"),
+    # a delay told by the subject alone
+    ("Warning: could not send message for past 4 hours", "The original message was received at Mon, 1 Jun 2026\n\n"
+     "   ----- Transcript of session follows -----\n<max@example.org>... Deferred: Connection timed out\n"),
+])
+def test_a_delay_notice_without_a_delivery_status_part_is_a_delay(subject, text):
+    [r] = classify(plain(subject, text, sender="mailer-daemon@googlemail.com"))
+    assert (r.recipient, r.kind, r.action, r.status[:1]) == ("max@example.org", "soft", "delayed", "4")

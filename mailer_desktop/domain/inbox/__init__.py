@@ -276,14 +276,22 @@ def _inner_report(mail: Mail) -> dict[str, heuristics.Found]:
 _WARNING_ONLY = Rules("detect:delay-warning", [
     r"warning message only", r"do not need to resend", r"(?:has|have) not yet been delivered",
     r"(?:will|shall) (?:keep|continue) (?:trying|to try)", r"(?:is still being|will be) retried",
-    r"delivery attempts will continue", r"only a temporary failure"], re.I)
-_GAVE_UP = Rules("detect:final-failure", [r"permanent(?:ly)?", r"gave up", r"giving up", r"will not be retried",
-                                         r"no (?:further|more) (?:attempts|retries)"], re.I)
+    r"delivery attempts will continue", r"only a temporary failure",
+    r"(?:has|have) been delayed", r"(?:not|n'?t) (?:been )?delivered yet", r"(?:will|shall) (?:retry|try again)",
+    r"delivery (?:is|has been) delayed"], re.I)
+# The subject of a delay notice (Gmail's "(Delay)", Postfix's "Delayed Mail (still being
+# retried)", Sendmail's "Warning: could not send message for past 4 hours").
+_DELAY_SUBJECT = Rules("detect:delay-subject", [
+    r"\(delay(?:ed)?\)", r"delayed mail", r"(?:delivery|message|mail) (?:is |has been )?delayed",
+    r"could not send message for past", r"delivery delay"], re.I)
+# (A future condition is no failure: "you'll be notified if the delivery fails permanently".)
+_GAVE_UP = Rules("detect:final-failure", [r"(?<!fails )(?<!fail )permanent(?:ly)?", r"gave up", r"giving up",
+                                         r"will not be retried", r"no (?:further|more) (?:attempts|retries)"], re.I)
 
 
-def _is_warning(notice: str) -> bool:
+def _is_warning(notice: str, subject: str = "") -> bool:
     head = notice[:3000]
-    return bool(_WARNING_ONLY.search(head)) and not _GAVE_UP.search(head)
+    return bool(_WARNING_ONLY.search(head) or _DELAY_SUBJECT.search(subject)) and not _GAVE_UP.search(head)
 
 
 _FOR_CLAUSE = re.compile(r"(?i)\bfor\s+<([^<>\s]+@[^<>\s]+)>")
@@ -340,7 +348,7 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
         if addr:
             found = [heuristics.Found(addr, mail.notice)]
     gateway = _validating_gateway(mail)
-    if found and not failed and _is_warning(mail.notice):
+    if found and not failed and _is_warning(mail.notice, mail.subject):
         # A delay warning without a delivery-status part: not a bounce, as with Action: delayed.
         return [_delay(f.recipient, phrases.find_status(f.tight), f.tight, common) for f in found]
     if found:
