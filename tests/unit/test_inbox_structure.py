@@ -516,3 +516,11 @@ def test_the_final_delivery_agents_own_lookup_is_a_dead_address(words):
 def test_a_delay_notice_without_a_delivery_status_part_is_a_delay(subject, text):
     [r] = classify(plain(subject, text, sender="mailer-daemon@googlemail.com"))
     assert (r.recipient, r.kind, r.action, r.status[:1]) == ("max@example.org", "soft", "delayed", "4")
+
+
+def test_user_unknown_in_answer_to_mail_from_is_about_the_sender():
+    raw = dsn({"Final-Recipient": "rfc822; ann@example.org", "Action": "failed", "Status": "5.0.0",
+               "Remote-MTA": "dns; mx.example.org",
+               "Diagnostic-Code": "smtp; 550 User unknown (in reply to MAIL FROM command)"})
+    [r] = classify(raw)
+    assert (r.kind, r.category, r.policy) == ("soft", "rejected", True)

@@ -459,7 +459,9 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
         command = next((c for c in (smtp_command(low) for low in lows) if c), "")
         if not command and (checks_recipients or echo_means_rcpt and _ECHOED_ADDRESS.search(source)):
             command = "RCPT"
-        if command != "RCPT" or by_code == "filtered":
+        if command == "MAIL":
+            reason = "rejected"  # said about the envelope sender, not the recipient
+        elif command != "RCPT" or by_code == "filtered":
             reason = "filtered"
     if not reason:
         reason = reason_of_status(code) or ("onhold" if not code else "undefined")
