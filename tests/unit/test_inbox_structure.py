@@ -524,3 +524,11 @@ def test_user_unknown_in_answer_to_mail_from_is_about_the_sender():
                "Diagnostic-Code": "smtp; 550 User unknown (in reply to MAIL FROM command)"})
     [r] = classify(raw)
     assert (r.kind, r.category, r.policy) == ("soft", "rejected", True)
+
+
+def test_a_delay_block_never_softens_a_failure_for_the_same_address():
+    delayed = {"Final-Recipient": "rfc822; joe@example.com", "Action": "delayed", "Status": "4.4.1"}
+    gone = {"Final-Recipient": "rfc822; joe@example.com", "Action": "failed", "Status": "5.1.1"}
+    for blocks in ((delayed, gone), (gone, delayed)):
+        [r] = classify(dsn(*blocks))
+        assert (r.kind, r.action) == ("hard", "failed")
