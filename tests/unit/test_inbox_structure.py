@@ -265,6 +265,8 @@ def test_each_server_familys_layout(family):
     ("4.0.0", "smtp; 451 User not local; will try later", "soft"),
     ("5.0.0", "smtp; 552 Requested mail action aborted: exceeded storage allocation", "soft"),
     ("5.4.4", "smtp; 554 5.4.4 SMTPSEND.DNS.NonExistentDomain; nonexistent domain", "hard"),  # no such host
+    ("5.0.0", "smtp; 550 This mailbox has moved permanently", "hard"),
+    ("5.0.0", "smtp; 550 Address no longer accepts mail", "hard"),
 ])
 def test_rfc3463_codes_by_class_subject_and_detail(status, diagnostic, kind):
     block = {"Final-Recipient": "rfc822; ann@example.org", "Action": "failed", "Status": status,
@@ -461,6 +463,8 @@ def test_the_recipients_hotmail_feedback_header_names_the_complaining_recipient(
     ("... while talking to mx.example.org.:\n>>> DATA\n<<< 550 No such user", "soft"),
     ("Sent <<< RCPT TO:<ann@example.org>\nReceived >>> 550 No such user", "hard"),
     ("Sent <<< DATA\nReceived >>> 550 No such user", "soft"),
+    # a host name is no command: the stage is the one the sentence names
+    ("Delivery failed at mail.example.org: 550 No such user (in reply to RCPT TO command)", "hard"),
     # no stage and no code for the address: a filter may be wearing the words, never hard
     ("Remote host said: 550 No such user", "soft"),
 ])

@@ -158,7 +158,8 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"is frozen", r"temporarily (?:unavailable|disabled|suspended)", r"expired account", r"account expired",
         r"5\.7\.13\b", r"\bdormant\b", r"no longer active",
     )),
-    ("hasmoved", _rx("hasmoved", r"has moved", r"user not local",  # RFC 5321's 551 reply r"moved (?:permanently|to)", r"address no longer accepts (?:e-?)?mail", r"address (?:has )?changed", r"5\.1\.6\b",
+    ("hasmoved", _rx("hasmoved", r"has moved", r"moved (?:permanently|to)", r"address no longer accepts (?:e-?)?mail", r"address (?:has )?changed", r"5\.1\.6\b",
+                      r"user not local",  # RFC 5321's 551 reply
                       r"no longer (?:at|with|valid at)", r"changed (?:his|her|their|the) (?:e-?mail )?address")),
     ("notaccept", _rx("notaccept",
         r"does not accept (?:any )?(?:e-?)?mail", r"accepts? no (?:e-?)?mail", r"null mx", r"\bnullmx\b",
@@ -270,9 +271,12 @@ def find_reply_code(text: str) -> str:
 
 
 _COMMAND_RE = re.compile(
-    r"(?:in reply to|after|did not like our|error (?:from remote (?:mail )?server )?after|during|"
-    r"(?:rejected|refused|failed|answered|denied)|(?:response|reply|answer) to|at)\s+(?:the\s+|our\s+|your\s+)?"
+    r"(?:in reply to|after|did not like our|error (?:from remote (?:mail )?server )?after|during)\s+(?:the\s+)?"
     r"(?:end of |final |initial )?(rcpt(?: to)?|mail(?: from)?|data|helo|ehlo|connect(?:ion)?|starttls|auth)\b"
+    # a sentence that names the refused command itself ("rejected the RCPT TO command", "response
+    # to DATA"): only the full command names, never a word like "mail" in a host name
+    r"|(?:rejected|refused|failed|denied|(?:response|reply|answer) to)\s+(?:the\s+|our\s+|your\s+)?(?:end of\s+)?"
+    r"(rcpt to|mail from|data)(?![\w.-])"
 )
 # A session transcript: the commands sent and the replies got, marked by arrows either way round
 # (Sendmail and Courier ">>> RCPT To:" / "<<< 550", InterScan "Sent <<< RCPT TO:" / "Received >>> 550").
@@ -292,7 +296,7 @@ def smtp_command(low: str) -> str:
             return _COMMANDS.get(sent[-1].group(1).split()[0], "")
     m = _COMMAND_RE.search(low)
     if m:
-        return _COMMANDS.get(m.group(1).split()[0], "")
+        return _COMMANDS.get((m.group(1) or m.group(2)).split()[0], "")
     for pattern in _STAGE_WORDING.active(low):
         if pattern.search(low):
             return _STAGE_OF[pattern.pattern]
