@@ -214,7 +214,7 @@ def test_imap_import_flags_processed_mail_and_is_idempotent(app, dovecot):
     assert (report.processed, report.unchanged, report.review) == (3, 0, 1)
     assert inbox_processor.oldest_waiting(app, "shop") is None  # the unread letter is on the review list
     assert inbox_status.peek_imap(app, "shop") is None and inbox_status.oldest_unprocessed(app) is None
-    assert report.by_kind == {"unsubscribe": 1, "unknown": 2}
+    assert report.by_kind == {"unsubscribe": 1, "delayed": 1, "unknown": 1}
     assert contacts.get_contact(app, anna.id).status == "unsubscribed"
 
     flags, inbox_count, done_count = _flags_and_counts(dovecot)

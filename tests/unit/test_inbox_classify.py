@@ -77,10 +77,10 @@ def test_complaint_with_redacted_recipient_carries_our_reference():
     assert r.original_message_id == "campaign-7-42@shop.example"
 
 
-def test_delayed_notice_is_not_a_bounce():
+def test_delayed_notice_is_a_temporary_failure_not_a_bounce():
     r = one(fixture("delayed.eml"))
-    assert r.kind not in ("hard", "soft")
-    assert r.action == "delayed"
+    assert (r.kind, r.action, r.category) == ("soft", "delayed", "delayed")
+    assert r.status.startswith("4.")
     assert r.recipient == "anna@example.org"
 
 

@@ -160,6 +160,7 @@ def test_delay_notice_changes_nothing(app, anna):
     report = process(app, fixture("delayed.eml", **toks(app, anna)))
     assert status(app, anna) == "confirmed"
     assert report.review == 0
+    assert report.by_kind == {"delayed": 1}  # kind soft with a 4.x.x status, but no bounce
     assert app.db.conn.execute("SELECT COUNT(*) FROM bounce_events").fetchone()[0] == 0
 
 

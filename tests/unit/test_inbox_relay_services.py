@@ -27,7 +27,7 @@ def test_sendgrid_events_one_result_each():
     ]
     got = {r.recipient: r.kind for r in classify(_mail(json.dumps(events)))}
     assert got == {"gone@example.net": "hard", "full@example.net": "soft", "angry@example.net": "complaint",
-                   "later@example.net": "unknown"}
+                   "later@example.net": "soft"}  # a delay: soft, action delayed
 
 
 def test_mailgun_failed_and_complained():

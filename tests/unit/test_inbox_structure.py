@@ -219,7 +219,7 @@ def test_a_delay_warning_without_a_delivery_status_part_is_no_bounce():
             "DNS Error: Domain name not found\n")
     raw = plain("Delivery Status Notification (Delay)", text, sender="mailer-daemon@googlemail.com")
     [r] = classify(raw)
-    assert (r.recipient, r.kind, r.action) == ("max@example.org", "unknown", "delayed")
+    assert (r.recipient, r.kind, r.action) == ("max@example.org", "soft", "delayed")
     final = ("Delivery to the following recipient failed permanently:\n\n     max@example.org\n\n"
              "Technical details of permanent failure:\nDNS Error: Domain name not found\n"
              "You do not need to resend: we gave up.\n")
@@ -260,6 +260,13 @@ def test_each_server_familys_layout(family):
               "command)", "hard"),
     ("4.1.1", "smtp; 450 4.1.1 <ann@example.org>: Recipient address rejected: User unknown", "soft"),  # 4.x.x
     ("5.2.2", "smtp; 552 5.2.2 user unknown or mailbox full", "soft"),  # mailbox full
+    # RFC 5321's reply texts: 551 the user has moved; 452/552 no room
+    ("5.0.0", "smtp; 551 User not local; please try <ann@example.net>", "hard"),
+    ("4.0.0", "smtp; 451 User not local; will try later", "soft"),
+    ("5.0.0", "smtp; 552 Requested mail action aborted: exceeded storage allocation", "soft"),
+    ("5.4.4", "smtp; 554 5.4.4 SMTPSEND.DNS.NonExistentDomain; nonexistent domain", "hard"),  # no such host
+    ("5.0.0", "smtp; 550 This mailbox has moved permanently", "hard"),
+    ("5.0.0", "smtp; 550 Address no longer accepts mail", "hard"),
 ])
 def test_rfc3463_codes_by_class_subject_and_detail(status, diagnostic, kind):
     block = {"Final-Recipient": "rfc822; ann@example.org", "Action": "failed", "Status": status,
@@ -276,7 +283,7 @@ def test_each_recipient_block_is_read_on_its_own_and_only_failed_is_a_failure():
               {"Final-Recipient": "rfc822; d@example.org", "Action": "delivered", "Status": "2.0.0"},
               {"Original-Recipient": "rfc822;e@example.org", "Final-Recipient": "rfc822;<E@Example.ORG>",
                "Action": "failed", "Status": "5.2.2"})
-    assert verdicts(raw) == [("a@example.org", "hard"), ("b@example.org", "unknown"), ("c@example.org", "delivered"),
+    assert verdicts(raw) == [("a@example.org", "hard"), ("b@example.org", "soft"), ("c@example.org", "delivered"),
                              ("d@example.org", "delivered"), ("E@Example.ORG", "soft")]
 
 
@@ -400,3 +407,132 @@ def test_a_failure_notice_in_another_language_is_a_bounce(opening):
     raw = plain("Nachricht / Message", f"{opening}\n\n<rosa@example.org>: 550 5.1.1 <rosa@example.org>... User unknown\n",
                 sender="servicio@mail.example.org")
     assert verdicts(raw) == [("rosa@example.org", "hard")]
+
+
+def _feedback_mail(sender: str, subject: str, opening: str, attached_to: str = "vera@example.net") -> bytes:
+    """A feedback-loop mail without a report part: a text part and the complained-about message."""
+    return (f"From: {sender}\nTo: {_SENDER}\nSubject: {subject}\nMIME-Version: 1.0\n"
+            "Content-Type: multipart/mixed; boundary=\"M\"\n\n"
+            f"--M\nContent-Type: text/plain\n\n{opening}\n"
+            f"--M\nContent-Type: message/rfc822\n\nFrom: {_SENDER}\nTo: {attached_to}\nSubject: News\n\nHi\n"
+            "--M--\n").encode()
+
+
+@pytest.mark.parametrize(("sender", "subject", "opening"), [
+    # the opening words of a report (RFC 5965's human-readable part, copied by older loops)
+    ("postmaster@isp.example.net", "Spam", "This is an email abuse report for an email message received "
+                                           "from IP 192.0.2.7 on Thu, 29 Apr 2026"),
+    ("noreply@isp.example.net", "Your mail", "A recipient has marked the attached message as spam."),
+    # the mailbox a feedback loop writes from, whatever its subject says
+    ("fbl@isp.example.net", "FW: News", "See attachment."),
+    ("feedbackloop@mail.example.org", "Report", ""),
+    ("complaints@abuse.example.com", "Message 1234", ""),
+])
+def test_a_feedback_loop_mail_without_a_report_part_is_a_complaint(sender, subject, opening):
+    assert verdicts(_feedback_mail(sender, subject, opening)) == [("vera@example.net", "complaint")]
+
+
+def test_a_forwarded_message_from_a_person_is_no_complaint():
+    raw = _feedback_mail("kai@example.net", "Fwd: News", "Look at this, is it about me?")
+    assert all(r.kind != "complaint" for r in classify(raw))
+
+
+def test_a_bounce_that_says_the_message_was_marked_as_spam_stays_a_bounce():
+    raw = plain("Undelivered Mail Returned to Sender",
+                "<ann@example.org>: host mx.example.org said: 550 5.7.1 Message rejected: the recipient "
+                "has reported this message as spam before (in reply to end of DATA command)")
+    assert verdicts(raw) == [("ann@example.org", "soft")]
+
+
+def test_the_recipients_hotmail_feedback_header_names_the_complaining_recipient():
+    raw = _feedback_mail("staff@hotmail.example", "complaint about message from 192.0.2.7", "",
+                         attached_to="list@example.test").replace(
+        b"To: list@example.test\n", b"To: list@example.test\nX-HmXmrOriginalRecipient: <ivo@hotmail.example>\n")
+    assert verdicts(raw) == [("ivo@hotmail.example", "complaint")]
+
+
+@pytest.mark.parametrize(("words", "kind"), [
+    # the stage named by the reporting server's own sentence
+    ("host mx.example.org[192.0.2.1] said: 550 No such user (in reply to RCPT TO command)", "hard"),
+    ("host mx.example.org[192.0.2.1] said: 550 No such user (in reply to end of DATA command)", "soft"),
+    ("SMTP error from remote mail server after RCPT TO:<ann@example.org>: 550 No such user", "hard"),
+    ("SMTP error from remote mailer after end of data: 550 No such user", "soft"),
+    ("The remote server rejected the RCPT TO command: 550 No such user", "hard"),
+    # a session transcript, the arrows either way round
+    ("... while talking to mx.example.org.:\n>>> RCPT To:<ann@example.org>\n<<< 550 No such user", "hard"),
+    ("... while talking to mx.example.org.:\n>>> DATA\n<<< 550 No such user", "soft"),
+    ("Sent <<< RCPT TO:<ann@example.org>\nReceived >>> 550 No such user", "hard"),
+    ("Sent <<< DATA\nReceived >>> 550 No such user", "soft"),
+    # a host name is no command: the stage is the one the sentence names
+    ("Delivery failed at mail.example.org: 550 No such user (in reply to RCPT TO command)", "hard"),
+    # no stage and no code for the address: a filter may be wearing the words, never hard
+    ("Remote host said: 550 No such user", "soft"),
+])
+def test_user_unknown_is_hard_only_in_answer_to_rcpt(words, kind):
+    raw = dsn({"Final-Recipient": "rfc822; ann@example.org", "Action": "failed", "Status": "5.0.0",
+               "Remote-MTA": "dns; mx.example.org", "Diagnostic-Code": "smtp; " + words.replace("\n", "\n ")})
+    assert verdicts(raw) == [("ann@example.org", kind)]
+
+
+def test_an_address_offered_for_help_in_the_preamble_is_no_recipient():
+    text = ("This is the mail system at host mx.example.net.\n\nI'm sorry to have to inform you that your message "
+            "could not\nbe delivered to one or more recipients.\n\nFor further assistance, please contact "
+            "<helpdesk@example.net>\n\nQuestions: <helpdesk@example.net>\n\n"
+            "<ann@example.org>: host mx.example.org[192.0.2.1] said: 550 5.1.1 <ann@example.org>: Recipient "
+            "address rejected: User unknown (in reply to RCPT TO command)\n")
+    assert verdicts(plain("Undelivered Mail Returned to Sender", text)) == [("ann@example.org", "hard")]
+
+
+def test_a_daemon_sender_of_any_name_marks_a_bounce():
+    raw = (b"From: MDaemon@mail.example.net\nTo: shop@example.test\nSubject: Warning: ann@example.org - User unknown!\n"
+           b"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"P\"\n\n"
+           b"--P\nContent-Type: text/plain\n\nann@example.org - no such user here.\n\n"
+           b"--P\nContent-Type: message/rfc822\n\nMessage removed\n--P--\n")
+    [r] = classify(raw)
+    assert (r.recipient, r.kind) == ("ann@example.org", "soft")  # no stage, no code: soft, never hard
+
+
+def test_a_feedback_type_with_a_comment_after_it_is_read():
+    raw = _arf("abuse; reported by a user").replace(b"Content-Type: message/feedback-report", b"Content-Type: text/plain")
+    [r] = classify(raw)
+    assert (r.recipient, r.kind, r.category) == ("anna@example.org", "complaint", "abuse")
+
+
+@pytest.mark.parametrize("words", [
+    "mail.local: unknown user: ann",                  # Sendmail's local delivery agent
+    "Invalid final delivery userid: ann@example.org",  # IMail
+    "local delivery: no such user",
+])
+def test_the_final_delivery_agents_own_lookup_is_a_dead_address(words):
+    raw = plain("Returned mail: see transcript for details", f"<ann@example.org>:\n    {words}\n")
+    assert verdicts(raw) == [("ann@example.org", "hard")]
+
+
+@pytest.mark.parametrize(("subject", "text"), [
+    # Gmail's newer delay notice: the future "fails permanently" is no final failure
+    ("Delivery Status Notification (Delay)", "Message not delivered yet\n\nThere was a temporary problem delivering "
+     "your message to max@example.org. Gmail will retry for 46 more hours. You'll be notified if the delivery fails "
+     "permanently.\n\nThe response was:\n\nThe recipient server did not accept our requests to connect.\n"),
+    # a delay told by the subject alone
+    ("Warning: could not send message for past 4 hours", "The original message was received at Mon, 1 Jun 2026\n\n"
+     "   ----- Transcript of session follows -----\n<max@example.org>... Deferred: Connection timed out\n"),
+])
+def test_a_delay_notice_without_a_delivery_status_part_is_a_delay(subject, text):
+    [r] = classify(plain(subject, text, sender="mailer-daemon@googlemail.com"))
+    assert (r.recipient, r.kind, r.action, r.status[:1]) == ("max@example.org", "soft", "delayed", "4")
+
+
+def test_user_unknown_in_answer_to_mail_from_is_about_the_sender():
+    raw = dsn({"Final-Recipient": "rfc822; ann@example.org", "Action": "failed", "Status": "5.0.0",
+               "Remote-MTA": "dns; mx.example.org",
+               "Diagnostic-Code": "smtp; 550 User unknown (in reply to MAIL FROM command)"})
+    [r] = classify(raw)
+    assert (r.kind, r.category, r.policy) == ("soft", "rejected", True)
+
+
+def test_a_delay_block_never_softens_a_failure_for_the_same_address():
+    delayed = {"Final-Recipient": "rfc822; joe@example.com", "Action": "delayed", "Status": "4.4.1"}
+    gone = {"Final-Recipient": "rfc822; joe@example.com", "Action": "failed", "Status": "5.1.1"}
+    for blocks in ((delayed, gone), (gone, delayed)):
+        [r] = classify(dsn(*blocks))
+        assert (r.kind, r.action) == ("hard", "failed")

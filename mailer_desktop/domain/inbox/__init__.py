@@ -7,11 +7,12 @@ kind among :data:`KINDS`. The order of checks follows how sure each signal is:
 1. ARF feedback reports (RFC 5965) and feedback-loop mails → ``complaint``, the feedback type
    as category; the types that are no recipient's complaint (``auth-failure``, RFC 6591's DMARC
    forensic reports, and ``not-spam``) come with ``action='report'`` and change no contact;
-2. RFC 3464 delivery-status reports, per recipient (``Action: delayed`` is *not* a bounce and
-   comes back as ``unknown`` with ``action='delayed'``; ``delivered`` is a success);
+2. RFC 3464 delivery-status reports, per recipient (``Action: delayed`` is *not* a failure: it
+   comes back as ``soft`` with ``action='delayed'``, category ``delayed`` and a 4.x.x status, and
+   the processor records nothing for it; ``delivered`` is a success);
 3. other bounces (mailer-daemon senders, bounce subjects, ``X-Failed-Recipients``) read with
    the layouts real servers use (:mod:`.heuristics`), the reason from :mod:`.phrases`; a
-   warning that says the server keeps trying is a delay (``unknown``, ``action='delayed'``);
+   warning that says the server keeps trying is a delay (``soft``, ``action='delayed'``);
    when the returned copy is itself a bounce, its words are read after the outer report's;
 4. replies carrying one of our tokens in the address, subject or own words → ``unsubscribe`` /
    ``confirmation`` (the token is verified later by the processor, which holds the key; a
@@ -42,7 +43,7 @@ KINDS = ("hard", "soft", "complaint", "auto_reply", "delivered", "unsubscribe", 
 REFERENCE_HEADER = REF_HEADER
 
 _BOUNCE_SENDER = Rules("detect:bounce-sender", [
-    r"mailer[-_ ]?daemon", r"post_?master", r"mail delivery", r"mail administrator",
+    r"mailer[-_ ]?daemon", r"(?<![\w.-])[\w-]*daemon@", r"post_?master", r"mail delivery", r"mail administrator",
     r"delivery (?:status|subsystem|system)", r"bounce", r"nobody@", r"mmdf", r"smtp gateway"], re.I)
 _BOUNCE_SUBJECT = Rules("detect:bounce-subject", [
     r"undeliver", r"undelivered", r"non-?delivery", r"delivery (?:status|failure|failed|has failed|report|problem|notification|error)",
@@ -145,6 +146,15 @@ def _failure(recipient, status, texts, hint, common, action="failed", vendor_rea
                   category in phrases.SENDER_REASONS, **common)
 
 
+def _delay(recipient, status, text, common) -> Result:
+    """A delay notice: the server keeps trying. Reported as a temporary failure (kind ``soft``,
+    a 4.x.x status, ``action='delayed'``) so that it reads like what it is; it is not a bounce
+    yet: the processor records no bounce for it and never counts it towards a suppression."""
+    status = status if status[:1] == "4" else "4.0.0"
+    return Result(recipient, "soft", status, _reason_text(text) or "delivery delayed; the server keeps trying",
+                  "delayed", "delayed", **common)
+
+
 _VAGUE = frozenset({"", "undefined", "onhold", "filtered"})
 
 
@@ -182,8 +192,7 @@ def _from_status(mail: Mail, status_text: str, common: dict) -> list[Result]:
         local_texts()
     for b in blocks:
         if b.action.startswith("delay"):
-            out.append(Result(b.recipient, "unknown", b.status, _reason_text(b.diagnostic) or
-                              "delivery delayed; the server keeps trying", "delayed", "delayed", **common))
+            out.append(_delay(b.recipient, b.status or phrases.find_status(b.diagnostic), b.diagnostic, common))
             continue
         if b.action in ("delivered", "relayed", "expanded"):
             out.append(Result(b.recipient, "delivered", b.status, _reason_text(b.diagnostic) or b.action,
@@ -238,6 +247,19 @@ def looks_like_bounce(mail: Mail) -> bool:
     return returned and no_sender
 
 
+def _has_status_fields(mail: Mail) -> bool:
+    return bool(mail.report_type == "delivery-status" or mail.status_text or mail.header("X-Failed-Recipients"))
+
+
+def _delivery_report(mail: Mail) -> bool:
+    """A report about a delivery, by its fields, its subject, its opening words or a server's
+    reply code in them (not by its sender)."""
+    head = mail.notice[:3000]
+    return bool(mail.report_type == "delivery-status" or mail.status_text or mail.header("X-Failed-Recipients")
+                or _BOUNCE_OPENING.search(head) or _BOUNCE_SUBJECT.search(mail.subject)
+                or phrases.find_status(head) or phrases.find_reply_code(head))
+
+
 _FAILURE_NOTICE = re.compile(r"(?i)^\s*auto-generated\s*\(\s*(?:failure|warning)")
 
 
@@ -254,14 +276,22 @@ def _inner_report(mail: Mail) -> dict[str, heuristics.Found]:
 _WARNING_ONLY = Rules("detect:delay-warning", [
     r"warning message only", r"do not need to resend", r"(?:has|have) not yet been delivered",
     r"(?:will|shall) (?:keep|continue) (?:trying|to try)", r"(?:is still being|will be) retried",
-    r"delivery attempts will continue", r"only a temporary failure"], re.I)
-_GAVE_UP = Rules("detect:final-failure", [r"permanent(?:ly)?", r"gave up", r"giving up", r"will not be retried",
-                                         r"no (?:further|more) (?:attempts|retries)"], re.I)
+    r"delivery attempts will continue", r"only a temporary failure",
+    r"(?:has|have) been delayed", r"(?:not|n'?t) (?:been )?delivered yet", r"(?:will|shall) (?:retry|try again)",
+    r"delivery (?:is|has been) delayed"], re.I)
+# The subject of a delay notice (Gmail's "(Delay)", Postfix's "Delayed Mail (still being
+# retried)", Sendmail's "Warning: could not send message for past 4 hours").
+_DELAY_SUBJECT = Rules("detect:delay-subject", [
+    r"\(delay(?:ed)?\)", r"delayed mail", r"(?:delivery|message|mail) (?:is |has been )?delayed",
+    r"could not send message for past", r"delivery delay"], re.I)
+# (A future condition is no failure: "you'll be notified if the delivery fails permanently".)
+_GAVE_UP = Rules("detect:final-failure", [r"(?<!fails )(?<!fail )permanent(?:ly)?", r"gave up", r"giving up",
+                                         r"will not be retried", r"no (?:further|more) (?:attempts|retries)"], re.I)
 
 
-def _is_warning(notice: str) -> bool:
+def _is_warning(notice: str, subject: str = "") -> bool:
     head = notice[:3000]
-    return bool(_WARNING_ONLY.search(head)) and not _GAVE_UP.search(head)
+    return bool(_WARNING_ONLY.search(head) or _DELAY_SUBJECT.search(subject)) and not _GAVE_UP.search(head)
 
 
 _FOR_CLAUSE = re.compile(r"(?i)\bfor\s+<([^<>\s]+@[^<>\s]+)>")
@@ -318,10 +348,9 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
         if addr:
             found = [heuristics.Found(addr, mail.notice)]
     gateway = _validating_gateway(mail)
-    if found and not failed and _is_warning(mail.notice):
+    if found and not failed and _is_warning(mail.notice, mail.subject):
         # A delay warning without a delivery-status part: not a bounce, as with Action: delayed.
-        return [Result(f.recipient, "unknown", phrases.find_status(f.tight), _reason_text(f.tight) or
-                       "delivery delayed; the server keeps trying", "delayed", "delayed", **common) for f in found]
+        return [_delay(f.recipient, phrases.find_status(f.tight), f.tight, common) for f in found]
     if found:
         inner: dict[str, heuristics.Found] | None = None
         out = []
@@ -421,8 +450,7 @@ def _from_ses(obj: dict, common: dict) -> list[Result]:
         elif r.kind_hint == "delivery":
             out.append(Result(r.address, "delivered", "", "delivered", "delivered", "delivered", **mine))
         elif r.kind_hint == "delayed":
-            out.append(Result(r.address, "unknown", r.status, _reason_text(r.diagnostic) or "delivery delayed",
-                              "delayed", "delayed", **mine))
+            out.append(_delay(r.address, r.status, r.diagnostic, mine))
         else:
             vendor = "userunknown" if r.subtype == "NoEmail" else ""
             out.append(_failure(r.address, r.status, [r.diagnostic, r.subtype], r.permanent, mine, "failed", vendor))
@@ -437,14 +465,21 @@ def _classify(raw: bytes) -> list[Result]:
         results = _from_ses(notice, common)
         if results:
             return results
-    if arf.is_complaint(mail):
+    if arf.is_complaint(mail) or not _has_status_fields(mail) and arf.complaint_by_words(mail) and not _delivery_report(mail):
         return _complaint(mail, common)
     if looks_like_bounce(mail):
         return _one_per_recipient(_bounce(mail, common))
+    if arf.complaint_by_sender(mail, common["sender"] or ""):
+        return _complaint(mail, common)
     return _reply(mail, common)
 
 
 _FAILURE_RANK = {"soft": 0, "hard": 1}  # of two failures for one address, the softer one stands
+
+
+def _rank(r: Result) -> int | None:
+    """A failure's rank; None for what is no failure (yet): a delay, a success, a reply."""
+    return None if r.action == "delayed" else _FAILURE_RANK.get(r.kind)
 
 
 def _one_per_recipient(results: list[Result]) -> list[Result]:
@@ -463,7 +498,8 @@ def _one_per_recipient(results: list[Result]) -> list[Result]:
             out.append(r)
             continue
         kept = out[where[key]]
-        if kept.kind not in _FAILURE_RANK or (r.kind in _FAILURE_RANK and _FAILURE_RANK[r.kind] < _FAILURE_RANK[kept.kind]):
+        mine, theirs = _rank(r), _rank(kept)
+        if theirs is None or mine is not None and mine < theirs:
             out[where[key]] = r
     return out
 

@@ -18,11 +18,25 @@ _COMPLAINT_SUBJECT = Rules("detect:complaint-subject", [
 # Feedback loops that send the complained-about message with a header of their own instead of a
 # report part (Microsoft's JMRP/SNDS copies).
 _PROVIDER_FEEDBACK_HEADERS = Rules("provider:feedback-header", [r"^x-hmxmroriginalrecipient$"], re.M)
+# The mailboxes feedback loops and abuse desks send from (the local part of the From address).
+_COMPLAINT_SENDER = Rules("detect:complaint-sender", [
+    r"fbl", r"feedback(?:[-_.]?loop)?", r"feedback[-_.]?reports?", r"complaints?", r"abuse(?:[-_.]?reports?)?",
+    r"scomp", r"spam[-_.]?reports?", r"arf", r"staff"], re.I, r"^(?:<<ALTERNATIVES>>)(?:[-_.+][\w.+-]*)?@")
+# The opening sentence of a complaint in its own words (RFC 5965's human-readable part and the
+# older feedback loops that copy it), without the machine-readable report.
+_COMPLAINT_OPENING = Rules("detect:complaint-opening", [
+    r"this is an? (?:e-?mail |spam |message )?(?:abuse|spam|feedback|complaint) report",
+    r"(?:abuse|spam|feedback) report for an? (?:e-?mail )?message",
+    r"(?:a |the )?(?:recipient|user|subscriber|customer|member)s? (?:has |have )?(?:reported|marked|flagged|"
+    r"complained about) (?:the |this |your |a )?(?:attached |following |enclosed )?(?:e-?mail|message|mail)",
+    r"(?:reported|marked|flagged) (?:it |this (?:e-?mail|message|mail) )?as (?:spam|junk|abuse|unsolicited)",
+    r"\b(?:spam|abuse) complaint", r"feedback[- ]loop",
+], re.I)
 _REDACTED = re.compile(r"(?i)redacted|^x+@|\*{3,}|undisclosed")
 _RECIPIENT_HEADERS = ("x-hmxmroriginalrecipient", "x-original-to", "delivered-to", "to")
 
 
-_FEEDBACK_FIELD = re.compile(r"(?im)^feedback-type:[ \t]*[\w-]+[ \t]*$")
+_FEEDBACK_FIELD = re.compile(r"(?im)^feedback-type:[ \t]*[\w-]+\b")
 
 
 # RFC 5965's other fields of a report; with Feedback-Type in one block they make a report
@@ -60,6 +74,27 @@ def is_complaint(mail: Mail) -> bool:
     return bool(_COMPLAINT_SUBJECT.search(mail.subject)) and bool(mail.returned.headers)
 
 
+def complaint_by_words(mail: Mail) -> bool:
+    """A feedback-loop or abuse-desk mail without a report part that says what it is in its
+    opening words, the complained-about message (or its headers) attached. The caller has made
+    sure it is no delivery report."""
+    if not mail.returned.headers:
+        return False
+    head = mail.notice[:1500].lower() + "\n" + mail.subject.lower()
+    if not any(word in head for word in _OPENING_WORDS):
+        return False  # (a quick look first: most mail has none of the words the openings need)
+    return bool(_COMPLAINT_OPENING.search(head))
+
+
+_OPENING_WORDS = ("report", "spam", "junk", "abuse", "complain", "feedback", "unsolicited", "marked", "flagged")
+
+
+def complaint_by_sender(mail: Mail, sender: str) -> bool:
+    """The same from the mailbox feedback loops write from (``fbl@``, ``feedbackloop@``,
+    ``complaints@`` ...), for a mail that is no bounce."""
+    return bool(mail.returned.headers) and bool(sender) and bool(_COMPLAINT_SENDER.search(sender))
+
+
 def fields(mail: Mail) -> dict[str, str]:
     merged: dict[str, str] = {}
     for block in field_blocks(mail.feedback_text):
@@ -95,7 +130,8 @@ _FOR_CLAUSE = re.compile(r"(?i)\bfor\s+<(" + ADDRESS_RE.pattern + r")>")
 
 
 def feedback_type(mail: Mail) -> str:
-    return fields(mail).get("feedback-type", "abuse").strip().lower() or "abuse"
+    m = re.match(r"[\w-]+", fields(mail).get("feedback-type", "").strip().lower())
+    return m.group(0) if m else "abuse"
 
 
 # Feedback types that are not a recipient's complaint: RFC 6591 authentication-failure reports

@@ -62,6 +62,12 @@ _SENTENCES = Rules("layout:recipient-sentence", [
 _NOT_RECIPIENT_LOCALS = ("mailer-daemon", "postmaster", "mail-daemon", "maildaemon", "daemon", "noreply",
                          "no-reply", "bounce", "bounces", "abuse")
 _SENDER_CONTEXT = re.compile(r"(?i)(?:mail from|envelope-from|envelope from|sender|(?<!generated )(?<!expanded )from)\s*:?\s*<?\s*$")
+# An address offered for help in a report's preamble ("For further assistance, please contact
+# <support@...>", "send questions to <help@...>"): the reporting site's own, not a recipient.
+_PREAMBLE = 3000  # where a report offers its help, before the recipients
+_HELP_ADDRESS = re.compile(r"(?i)(?:\bcontact(?:ing)?|\bwrite to|\bquestions? to|\bassistance(?: from)?|"
+                           r"\bhelp ?desk|\bsupport team)[ \t]*(?:us[ \t]*)?(?:at|on|via)?[ \t]*:?[ \t]*[<\"(]?[ \t]*"
+                           rf"({_A})")
 # Header lines quoted from the returned message that hold addresses which are not recipients.
 _HEADER_CONTEXT = re.compile(r"(?i)^[ \t]*(?:message-id|in-reply-to|references|x-[\w-]+|received|return-path|"
                              r"reply-to|sender|cc|bcc|to|delivered-to|envelope-to|subject|errors-to|resent-[\w-]+|list-[\w-]+|"
@@ -83,6 +89,9 @@ def _is_daemon(addr: str) -> bool:
 def _blocks(notice: str, excluded: set[str]) -> list[tuple[int, int, str]]:
     """(start, end-of-anchor-line, address) for every anchored address, in text order."""
     hits: dict[int, tuple[int, int, str]] = {}
+    # An address offered for help once is the site's own wherever else the report repeats it.
+    helpers = {m.group(1).lower() for m in _HELP_ADDRESS.finditer(notice[:_PREAMBLE])}
+    excluded = excluded | helpers if helpers else excluded
     for pattern in _ANCHORS.active(notice):
         for m in pattern.finditer(notice):
             addr = m.group("a")

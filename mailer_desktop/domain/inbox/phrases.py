@@ -159,6 +159,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"5\.7\.13\b", r"\bdormant\b", r"no longer active",
     )),
     ("hasmoved", _rx("hasmoved", r"has moved", r"moved (?:permanently|to)", r"address no longer accepts (?:e-?)?mail", r"address (?:has )?changed", r"5\.1\.6\b",
+                      r"user not local",  # RFC 5321's 551 reply
                       r"no longer (?:at|with|valid at)", r"changed (?:his|her|their|the) (?:e-?mail )?address")),
     ("notaccept", _rx("notaccept",
         r"does not accept (?:any )?(?:e-?)?mail", r"accepts? no (?:e-?)?mail", r"null mx", r"\bnullmx\b",
@@ -272,9 +273,15 @@ def find_reply_code(text: str) -> str:
 _COMMAND_RE = re.compile(
     r"(?:in reply to|after|did not like our|error (?:from remote (?:mail )?server )?after|during)\s+(?:the\s+)?"
     r"(?:end of |final |initial )?(rcpt(?: to)?|mail(?: from)?|data|helo|ehlo|connect(?:ion)?|starttls|auth)\b"
+    # a sentence that names the refused command itself ("rejected the RCPT TO command", "response
+    # to DATA"): only the full command names, never a word like "mail" in a host name
+    r"|(?:rejected|refused|failed|denied|(?:response|reply|answer) to)\s+(?:the\s+|our\s+|your\s+)?(?:end of\s+)?"
+    r"(rcpt to|mail from|data)(?![\w.-])"
 )
-_SENT_RE = re.compile(r"(?:>>>|->)\s*(rcpt to|mail from|data|helo|ehlo|starttls|auth)\b")
-_REPLY_RE = re.compile(r"(?:<<<|<-)\s*[45]\d\d")
+# A session transcript: the commands sent and the replies got, marked by arrows either way round
+# (Sendmail and Courier ">>> RCPT To:" / "<<< 550", InterScan "Sent <<< RCPT TO:" / "Received >>> 550").
+_SENT_RE = re.compile(r"(?:>>>|<<<|->|<-|\bsent:?)[ \t]*(rcpt to|mail from|data|helo|ehlo|starttls|auth)\b")
+_REPLY_RE = re.compile(r"(?:<<<|>>>|<-|->|\breceived:?)[ \t]*[45]\d\d")
 _COMMANDS = {"rcpt": "RCPT", "mail": "MAIL", "data": "DATA", "helo": "HELO", "ehlo": "HELO", "connect": "CONN",
              "connection": "CONN", "starttls": "STARTTLS", "auth": "AUTH"}
 
@@ -289,7 +296,7 @@ def smtp_command(low: str) -> str:
             return _COMMANDS.get(sent[-1].group(1).split()[0], "")
     m = _COMMAND_RE.search(low)
     if m:
-        return _COMMANDS.get(m.group(1).split()[0], "")
+        return _COMMANDS.get((m.group(1) or m.group(2)).split()[0], "")
     for pattern in _STAGE_WORDING.active(low):
         if pattern.search(low):
             return _STAGE_OF[pattern.pattern]
@@ -314,8 +321,13 @@ _STAGE_OF = dict(_STAGES)
 # Wordings that only recipient lookups produce, whatever stage they were reported at.
 STRONG_UNKNOWN = Rules("strong-unknown", [
     r"recipient name is not recognized", r"recipnotfound", r"recipientnotfound",
-    # the final (local) delivery agent itself found no such mailbox
-    r"mail\.local: unknown user", r"invalid final delivery userid",
+    # the final (local) delivery agent itself found no such mailbox, whichever way round it says
+    # so (Sendmail's "mail.local: unknown user", IMail's "invalid final delivery userid")
+    # (two alternatives, one per word order, so that leave-one-family-out counts each order's
+    # own backing)
+    r"(?:mail\.local|local delivery(?: agent)?|final delivery(?: agent)?)\W{1,3}(?:unknown|invalid|no such|"
+    r"non-?existent) (?:user|userid|mailbox|recipient)\b",
+    r"(?:unknown|invalid|no such|non-?existent) (?:final|local) delivery (?:user|userid|mailbox|recipient)\b",
     # directory lookups of Domino/Notes and Exchange/Office 365
     r"not listed in (?:the )?(?:domino directory|public name (?:&|and) address book)",
     r"recipient not found by smtp address lookup",
@@ -451,7 +463,9 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
         command = next((c for c in (smtp_command(low) for low in lows) if c), "")
         if not command and (checks_recipients or echo_means_rcpt and _ECHOED_ADDRESS.search(source)):
             command = "RCPT"
-        if command != "RCPT" or by_code == "filtered":
+        if command == "MAIL":
+            reason = "rejected"  # said about the envelope sender, not the recipient
+        elif command != "RCPT" or by_code == "filtered":
             reason = "filtered"
     if not reason:
         reason = reason_of_status(code) or ("onhold" if not code else "undefined")

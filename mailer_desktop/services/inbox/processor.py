@@ -216,14 +216,16 @@ def _apply(app, result: Result, msg: SourceMessage, inbox_id_holder: list, conn,
     if kind == "complaint" and result.category in NOT_COMPLAINTS:
         out.action = f"{result.reason}; no contact changed"
         return out
+    if result.action == "delayed":
+        # A delay notice (kind soft, 4.x.x): the server keeps trying; no bounce is recorded.
+        out.action = "delivery delayed; nothing to do"
+        return out
     if kind in ("hard", "soft", "complaint"):
         return _returned(app, result, found, inbox_id_holder[0], out, conn)
     if kind in ("unsubscribe", "confirmation"):
         return _request(app, result, found, msg, authserv_id, out, conn)
-    if kind == "unknown" and result.action != "delayed":
+    if kind == "unknown":
         return _review(out, "not recognised", trust.by_address(app, result.sender, conn))
-    if result.action == "delayed":
-        out.action = "delivery delayed; nothing to do"
     return out
 
 
@@ -270,7 +272,7 @@ def process_messages(app, messages: Iterable[SourceMessage], progress: Progress 
                 store.finish_message(conn, holder[0], outcome=summary[:1000], contact_id=first, needs_review=review)
         if outcomes is not None:
             report.processed += 1
-            report.by_kind.update(r.kind for r in results)
+            report.by_kind.update("delayed" if r.action == "delayed" else r.kind for r in results)
             report.review += 1 if any(o.review for o in outcomes) else 0
             report.outcomes.extend(outcomes)
             for r in results:
@@ -296,6 +298,8 @@ def _recorded_kind(results) -> str:
     if not results:
         return "unknown"
     first = results[0]
+    if all(r.action == "delayed" for r in results):
+        return "delayed"  # a delay notice (kind soft, 4.x.x): listed as such, not as a soft bounce
     return "feedback" if first.kind == "complaint" and first.category in NOT_COMPLAINTS else first.kind
 
 

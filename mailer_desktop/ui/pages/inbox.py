@@ -37,7 +37,7 @@ from ..widgets.tables import fit_columns, keep_room
 KIND_LABELS = {
     "hard": "Hard bounce", "soft": "Soft bounce", "complaint": "Spam complaint", "auto_reply": "Auto-reply",
     "delivered": "Delivered notice", "unsubscribe": "Unsubscribe", "confirmation": "Confirmation",
-    "unknown": "Not recognised", "feedback": "Feedback report",
+    "unknown": "Not recognised", "feedback": "Feedback report", "delayed": "Delay notice",
 }
 HISTORY_COLUMNS = ("Processed", "From", "Subject", "Kind", "What was done")
 REVIEW_COLUMNS = ("From", "Subject", "Why it waits", "Text")
