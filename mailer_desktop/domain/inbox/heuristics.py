@@ -105,10 +105,6 @@ def _blocks(notice: str, excluded: set[str]) -> list[tuple[int, int, str]]:
     return sorted(hits.values())
 
 
-def _text_after(notice: str, start: int, limit: int) -> str:
-    return notice[start:limit]
-
-
 def find(notice: str, excluded: set[str], failed_header: list[str] | None = None) -> list[Found]:
     """Failed recipients and their text, in order; ``excluded`` holds lowercased addresses that
     are certainly not recipients (the bounce's own sender and addressee, our sender)."""

@@ -6,7 +6,6 @@ Groups with a richer editor of their own (sender identity, accounts, backups) re
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 
 from PySide6.QtWidgets import QScrollArea, QTabWidget, QVBoxLayout, QWidget
@@ -14,22 +13,17 @@ from PySide6.QtWidgets import QScrollArea, QTabWidget, QVBoxLayout, QWidget
 from ...config import SETTINGS
 from ..context import UiContext
 from ..theme import page_margins
+from ..widgets.settings_accounts import AccountSettings
+from ..widgets.settings_backups import BackupSettings
 from ..widgets.settings_form import SettingsForm
+from ..widgets.settings_sender import SenderSettings
 
-# group name -> "module:Class" of a QWidget(ctx) that edits that group.
-RICH_TABS: dict[str, str] = {
-    "Sender": "..widgets.settings_sender:SenderSettings",
-    "Backups": "..widgets.settings_backups:BackupSettings",
-}
-# Extra tabs that are not groups of settings (title -> "module:Class").
-EXTRA_TABS: dict[str, str] = {"Accounts": "..widgets.settings_accounts:AccountSettings"}
+# group name -> the editor of that group.
+RICH_TABS: dict[str, Callable[[UiContext], QWidget]] = {"Sender": SenderSettings, "Backups": BackupSettings}
+# Extra tabs that are not groups of settings (title -> editor).
+EXTRA_TABS: dict[str, Callable[[UiContext], QWidget]] = {"Accounts": AccountSettings}
 # Groups of settings that are not edited by hand.
 HIDDEN_GROUPS = {"Internal"}
-
-
-def _factory(spec: str) -> Callable[[UiContext], QWidget]:
-    module, _, cls = spec.partition(":")
-    return getattr(importlib.import_module(module, __package__), cls)
 
 
 class SettingsPage(QWidget):
@@ -46,10 +40,10 @@ class SettingsPage(QWidget):
             if decl.group not in groups and decl.group not in HIDDEN_GROUPS:
                 groups.append(decl.group)
         for group in groups:
-            widget = _factory(RICH_TABS[group])(ctx) if group in RICH_TABS else SettingsForm(ctx, group)
+            widget = RICH_TABS[group](ctx) if group in RICH_TABS else SettingsForm(ctx, group)
             self.tabs.addTab(_scrolled(widget), self.tr(group))
-        for title, spec in EXTRA_TABS.items():
-            self.tabs.addTab(_scrolled(_factory(spec)(ctx)), self.tr(title))
+        for title, make in EXTRA_TABS.items():
+            self.tabs.addTab(_scrolled(make(ctx)), self.tr(title))
         for i in range(self.tabs.count()):  # a tab that asks to be shown (Backups after a campaign)
             area = self.tabs.widget(i)
             signal = getattr(area.widget(), "show_me", None)
