@@ -4,7 +4,7 @@ usage: python bench/inbox.py [--messages N] [--corpus DIR] [--profile] [--mistak
 
 Prints, for the development corpus (../shared/corpus/bounces beside the project, or --corpus):
 the scores over the whole corpus and leave-one-family-out (each server family scored with the
-rules that only that family backs switched off; see bench/bounce_families.py); the scores on
+rules that only that family backs switched off; see tests/support/bounce_families.py); the scores on
 the returned mail made here with real servers (tests/fixtures/bounces) and the recipients
 found in flufl.bounce's samples (tests/fixtures/bounces-flufl); then messages per second for
 reading a 10,000-message mbox built from the corpus and classifying every message (target: at
@@ -23,6 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "support"))
 
 import bounce_families  # noqa: E402
 

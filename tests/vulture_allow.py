@@ -60,7 +60,7 @@ _.link_button
 _.bullets_button
 _.numbers_button
 
-# The leave-one-family-out scoring of the bounce rules (bench/bounce_families.py and its test).
+# The leave-one-family-out scoring of the bounce rules (tests/support/bounce_families.py, used by bench/inbox.py and the tests).
 disabled
 tracing
 firing

@@ -157,12 +157,9 @@ def test_pathological_mail_is_classified(raw):
 
 
 def test_leave_one_family_out_keeps_the_targets_it_reaches(corpus_dir):
-    """Each server family scored with only the rules other families back (bench/bounce_families.py):
+    """Each server family scored with only the rules other families back (tests/support/bounce_families.py):
     what already reaches the targets there must stay there, above all hard precision."""
-    import sys
-    from pathlib import Path
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
     import bounce_families
 
     folder = bounce_families.corpus(corpus_dir)

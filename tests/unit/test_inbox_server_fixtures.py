@@ -9,17 +9,15 @@ targets the bounce classifier is held to.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
+import bounce_families
 import pytest
 
 from mailer_desktop.domain.inbox import classify
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bounces"
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
-import bounce_families  # noqa: E402
 
 CASES = [(label.parent.name, name, entries)
          for label in sorted(FIXTURES.glob("*/labels.json"))
