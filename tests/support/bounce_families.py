@@ -20,6 +20,7 @@ precision and recall, complaint recall), computed the same way.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import sys
@@ -84,7 +85,7 @@ def fixtures(path: Path) -> Folder:
 def predict(folder: Folder, keys: Iterable[str] | None = None) -> dict[str, list[dict]]:
     out = {}
     for key in keys if keys is not None else folder.files:
-        out[key] = [r.to_json() for r in classify(folder.files[key].read_bytes())]
+        out[key] = [dataclasses.asdict(r) for r in classify(folder.files[key].read_bytes())]
     return out
 
 

@@ -8,6 +8,7 @@ targets the bounce classifier is held to.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def test_server_fixtures_meet_the_targets(line_ends):
         raw = path.read_bytes().replace(b"\r\n", b"\n")
         if line_ends == "crlf":
             raw = raw.replace(b"\n", b"\r\n")
-        preds[key] = [r.to_json() for r in classify(raw)]
+        preds[key] = [dataclasses.asdict(r) for r in classify(raw)]
     scores = bounce_families.score(folder.labels, preds)
     assert scores["recipient_recall"] >= 0.97
     assert scores["kind_accuracy"] >= 0.95

@@ -28,17 +28,17 @@ It never raises: a mail that cannot be read is ``unknown`` with the reason why.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
 
 from ..messages import REF_HEADER
 from ..tokens import TOKEN_RE
 from . import arf, dsn, heuristics, phrases, replies, ses
 from .message import Mail, all_addresses, read
+from .result import KINDS, Result
+from .result import reason_text as _reason_text
 from .rules import Rules
 
 __all__ = ["KINDS", "REFERENCE_HEADER", "Result", "classify"]
 
-KINDS = ("hard", "soft", "complaint", "auto_reply", "delivered", "unsubscribe", "confirmation", "unknown")
 # Our outgoing mail names campaign and contact in this header (a reference token).
 REFERENCE_HEADER = REF_HEADER
 
@@ -53,28 +53,6 @@ _BOUNCE_SUBJECT = Rules("detect:bounce-subject", [
     r"message not delivered", r"warning: could not send", r"mail failure", r"error sending", r"delivery notification",
     r"returned to sender", r"notice of delivery", r"permanent error", r"sending failed",
 ], re.I)
-
-
-@dataclass(frozen=True)
-class Result:
-    recipient: str | None
-    kind: str
-    status: str = ""
-    reason: str = ""
-    category: str = ""              # finer reason: userunknown, mailboxfull, blocked, vacation, token ...
-    action: str = ""                # RFC 3464 Action where known: failed, delayed, delivered ...
-    policy: bool = False            # the block is about the sender (reputation, authentication, content)
-    review: bool = False            # a person should decide (vague wording, no token)
-    sender: str | None = None       # From address of this mail
-    message_id: str = ""            # Message-ID of this mail
-    original_message_id: str = ""   # Message-ID of the returned message (ours), where present
-    reference: str = ""             # the X-Mailer-Desktop-Ref token of the returned message
-    tokens: tuple[str, ...] = field(default_factory=tuple)  # token-shaped strings, most telling first
-
-    def to_json(self) -> dict:
-        out = asdict(self)
-        out["tokens"] = list(self.tokens)
-        return out
 
 
 def classify(raw: bytes) -> list[Result]:
@@ -113,14 +91,6 @@ def _common(mail: Mail) -> dict:
         "reference": reference,
         "tokens": tuple(tokens),
     }
-
-
-def _reason_text(*texts: str) -> str:
-    for t in texts:
-        t = " ".join((t or "").split())
-        if t:
-            return t[:300]
-    return ""
 
 
 def _excluded(mail: Mail) -> set[str]:
@@ -390,52 +360,6 @@ def _complaint(mail: Mail, common: dict) -> list[Result]:
     return out
 
 
-def _reply(mail: Mail, common: dict) -> list[Result]:
-    sender = common["sender"]
-    request = replies.token_in_request(mail)
-    mine = dict(common)
-    is_auto = replies.auto_reply(mail)
-    if request:
-        token, where = request
-        action = token[2]
-        rest = [t for t in mine["tokens"] if t != token]
-        mine["tokens"] = (token, *rest)
-        # An opt-out token is a request even when a mail program generated the message; a
-        # confirmation must come from a person, never from a vacation responder answering
-        # the confirmation request (whose subject and Reply-To carry the token).
-        if action == "u":
-            return [Result(sender, "unsubscribe", "", f"unsubscribe token in the {where}", "token", **mine)]
-        if action == "c" and not is_auto:
-            # A reply confirms only when it says yes; a refusal is an opt-out (see replies).
-            intent, words = replies.confirmation_intent(mail)
-            quote = f": \u201c{words[:200]}\u201d" if words else ""
-            if intent == "no":
-                return [Result(sender, "unsubscribe", "", f"says no to the confirmation request{quote}", "refusal",
-                               **mine)]
-            if intent == "unclear":
-                return [Result(sender, "confirmation", "", "a reply to the confirmation request that does not clearly"
-                               f" say yes{quote}", "unclear", review=True, **mine)]
-            return [Result(sender, "confirmation", "", f"confirmation token in the {where}"
-                           + (f", says yes{quote}" if words else ", empty reply"), "token", **mine)]
-    if is_auto:
-        return [Result(sender, "auto_reply", "", _reason_text(mail.subject) or "automatic reply", "vacation",
-                       **common)]
-    wording = replies.unsubscribe_wording(mail)
-    if wording:
-        quoted = replies.quoted_tokens(mail)
-        mine["tokens"] = tuple(dict.fromkeys([*mine["tokens"], *quoted]))
-        return [Result(sender, "unsubscribe", "", f"asks to be removed ({wording} wording, no token)",
-                       "text", review=wording != "clear", **mine)]
-    if replies.confirmation_wording(mail) and _REPLY_SUBJECT.match(mail.subject):
-        return [Result(sender, "confirmation", "", "reads like a confirmation but carries no token", "text",
-                       review=True, **common)]
-    return [Result(sender, "unknown", "", _reason_text(mail.subject) or "not a bounce, complaint or request",
-                   "other", review=True, **common)]
-
-
-_REPLY_SUBJECT = re.compile(r"(?i)^\s*(?:re|aw|sv|antw)\s*:")
-
-
 def _from_ses(obj: dict, common: dict) -> list[Result]:
     mine = dict(common)
     m = TOKEN_RE.search(ses.original_header(obj, REFERENCE_HEADER))
@@ -471,7 +395,7 @@ def _classify(raw: bytes) -> list[Result]:
         return _one_per_recipient(_bounce(mail, common))
     if arf.complaint_by_sender(mail, common["sender"] or ""):
         return _complaint(mail, common)
-    return _reply(mail, common)
+    return replies.classify_reply(mail, common)
 
 
 _FAILURE_RANK = {"soft": 0, "hard": 1}  # of two failures for one address, the softer one stands

@@ -12,6 +12,7 @@ import re
 
 from ..tokens import TOKEN_RE
 from .message import Mail
+from .result import Result, reason_text
 
 _AUTO_SUBJECT = re.compile(
     r"(?i)\b(?:auto(?:matic|matische|matisk|matique)?[ -]?(?:reply|response|antwort|svar|r\u00e9ponse|risposta|"
@@ -175,3 +176,51 @@ def confirmation_intent(mail: Mail) -> tuple[str, str]:
     if len(own) <= _CONFIRM_INTENT_LIMIT and _AFFIRMATIVE.search(own) and not _NEGATION.search(own):
         return "yes", own
     return "unclear", own
+
+
+def classify_reply(mail: Mail, common: dict) -> list[Result]:
+    """A mail from a person or their mail program: an opt-out, a confirmation, an automatic reply or
+    something a person should read. ``common`` holds the fields every result of the mail shares."""
+    sender = common["sender"]
+    request = token_in_request(mail)
+    mine = dict(common)
+    is_auto = auto_reply(mail)
+    if request:
+        token, where = request
+        action = token[2]
+        rest = [t for t in mine["tokens"] if t != token]
+        mine["tokens"] = (token, *rest)
+        # An opt-out token is a request even when a mail program generated the message; a
+        # confirmation must come from a person, never from a vacation responder answering
+        # the confirmation request (whose subject and Reply-To carry the token).
+        if action == "u":
+            return [Result(sender, "unsubscribe", "", f"unsubscribe token in the {where}", "token", **mine)]
+        if action == "c" and not is_auto:
+            # A reply confirms only when it says yes; a refusal is an opt-out (see replies).
+            intent, words = confirmation_intent(mail)
+            quote = f": \u201c{words[:200]}\u201d" if words else ""
+            if intent == "no":
+                return [Result(sender, "unsubscribe", "", f"says no to the confirmation request{quote}", "refusal",
+                               **mine)]
+            if intent == "unclear":
+                return [Result(sender, "confirmation", "", "a reply to the confirmation request that does not clearly"
+                               f" say yes{quote}", "unclear", review=True, **mine)]
+            return [Result(sender, "confirmation", "", f"confirmation token in the {where}"
+                           + (f", says yes{quote}" if words else ", empty reply"), "token", **mine)]
+    if is_auto:
+        return [Result(sender, "auto_reply", "", reason_text(mail.subject) or "automatic reply", "vacation",
+                       **common)]
+    wording = unsubscribe_wording(mail)
+    if wording:
+        quoted = quoted_tokens(mail)
+        mine["tokens"] = tuple(dict.fromkeys([*mine["tokens"], *quoted]))
+        return [Result(sender, "unsubscribe", "", f"asks to be removed ({wording} wording, no token)",
+                       "text", review=wording != "clear", **mine)]
+    if confirmation_wording(mail) and _REPLY_SUBJECT.match(mail.subject):
+        return [Result(sender, "confirmation", "", "reads like a confirmation but carries no token", "text",
+                       review=True, **common)]
+    return [Result(sender, "unknown", "", reason_text(mail.subject) or "not a bounce, complaint or request",
+                   "other", review=True, **common)]
+
+
+_REPLY_SUBJECT = re.compile(r"(?i)^\s*(?:re|aw|sv|antw)\s*:")
