@@ -9,9 +9,9 @@ if [ ! -x "$VENV/bin/python" ]; then
     "$PY" -m venv "$VENV"
     "$VENV/bin/python" -m pip install --quiet --upgrade pip >&2
 fi
-# Reinstall only when pyproject.toml changed since the last install (keeps start-up quick).
+# Reinstall only when the build files changed since the last install (keeps start-up quick).
 STAMP="$VENV/.installed-${1:-base}"
-if [ ! -f "$STAMP" ] || [ "$ROOT/pyproject.toml" -nt "$STAMP" ]; then
+if [ ! -f "$STAMP" ] || [ "$ROOT/pyproject.toml" -nt "$STAMP" ] || [ "$ROOT/setup.py" -nt "$STAMP" ]; then
     echo "Installing the project into $VENV ..." >&2
     if [ -n "${1:-}" ]; then spec="$ROOT[$1]"; else spec="$ROOT"; fi
     "$VENV/bin/python" -m pip install --quiet -e "$spec" >&2
