@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from datetime import date
 from pathlib import Path
 
@@ -451,3 +452,45 @@ def test_a_script_without_a_main_guard_runs_once(tmp_path):
     assert done.stdout.count("top-level code runs") == 1
     assert "added 5000 unchanged 0" in done.stdout
     assert "checking rows in this process" not in done.stderr  # the reading processes did the checks
+
+
+def test_quoted_line_breaks_across_batch_boundaries_give_the_same_report_in_every_checking_process(
+        tmp_path, keyring_backend, monkeypatch):
+    """Cells with line breaks (quoted) fall on the batches' boundaries, where each reading process
+    skips the others' rows: counts, invalid rows and duplicates with their row numbers (records,
+    not lines), and the ' of exported formula-like cells taken off, exactly as in one process."""
+    from mailer_desktop.services.app import open_app
+    from mailer_desktop.services.importing import checking, importer
+
+    path = tmp_path / "breaks.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Email", "Name", "Note"])
+        for i in range(700):
+            if i % 10 == 3:
+                w.writerow([f"broken-{i}", "X", "a\nb"])                     # invalid, multi-line
+            elif i % 10 == 6:
+                w.writerow([f"p{i - 4}@example.com", "Dup", f"line 1\r\nline 2 of {i}"])  # duplicate of row i - 4
+            else:
+                w.writerow([f"p{i}@example.com", f"P {i}", "\n".join(["x"] * (i % 4)) or "'=1+1"])
+    results = []
+    for parallel in (False, True):
+        app = open_app(tmp_path / f"data-{parallel}", keyring_backend=keyring_backend, log_to_file=False)
+        monkeypatch.setattr(importer, "PARALLEL_MIN_ROWS", 1 if parallel else 10**9)
+        monkeypatch.setattr(checking, "BATCH_ROWS", 7)  # boundaries everywhere, many on multi-line rows
+        report = import_file(app, path, ImportOptions(unknown="field"))
+        results.append(_outcome(app, report))
+        if not parallel:
+            assert report.rows == 700 and report.invalid == 70 and report.duplicates == 70
+            assert report.added == 560
+            invalid = [i.row for i in report.issues if i.kind == "invalid"]
+            assert invalid == [i + 2 for i in range(700) if i % 10 == 3]  # record numbers (header = 1)
+            dups = [(i.row, i.reason) for i in report.issues if i.kind == "duplicate"]
+            assert dups == [(i + 2, f"same address as row {i - 2}") for i in range(700) if i % 10 == 6]
+            fields = dict(app.db.conn.execute("SELECT email, fields FROM contacts").fetchall())
+            assert json.loads(fields["p4@example.com"]) == {"Note": "=1+1"}
+            assert json.loads(fields["p5@example.com"]) == {"Note": "x"}
+            assert json.loads(fields["p7@example.com"]) == {"Note": "x\nx\nx"}
+        app.close()
+    serial, parallel = results
+    assert parallel == serial

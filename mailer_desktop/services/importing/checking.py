@@ -27,9 +27,10 @@ from dataclasses import dataclass
 
 from ...domain.addresses import AddressError
 from ...domain.importing.cleaning import AddressCleaner
+from ...domain.spreadsheet import restore_row
 from ...domain.suppression import KeyedHasher
 from ..child_processes import main_module_hidden
-from .readers import ImportInputError, Table, data_rows, shown_undecodable, undecodable_cells
+from .readers import ImportInputError, Table, raw_data_rows, shown_undecodable, undecodable_cells
 from .rows import RowPlan, RowProblem
 
 log = logging.getLogger(__name__)
@@ -151,9 +152,16 @@ def _read_and_check(open_rows, first_data_row: int, setup: CheckSetup, batch_row
     index, count = share
     try:
         checker = RowChecker(setup)
-        for number, batch in enumerate(_batches(data_rows(open_rows, first_data_row), batch_rows)):
+        # The batches of the other processes are only parsed (to find where the next one starts:
+        # a quoted cell may hold line breaks), not prepared; this process's own rows get the
+        # ' of our exports taken off (data_rows) before they are checked.
+        rows = raw_data_rows(open_rows, first_data_row)
+        for number in itertools.count():
+            chunk = list(itertools.islice(rows, batch_rows))
+            if not chunk:
+                break
             if number % count == index:
-                out.put(checker.check(batch))
+                out.put(checker.check([(n, restore_row(cells)) for n, cells in chunk]))
         out.put(None)
     except ImportInputError as exc:
         out.put(ImportInputError(str(exc)))

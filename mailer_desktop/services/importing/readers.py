@@ -71,8 +71,13 @@ class Table:
 def data_rows(open_rows: Callable[[], Iterator[tuple[int, list[str]]]], first_data_row: int,
               ) -> Iterator[tuple[int, list[str]]]:
     """The data rows, with the ``'`` our exports put before formula-like cells taken off again."""
-    rows = itertools.dropwhile(lambda numbered: numbered[0] < first_data_row, open_rows())
-    return ((number, restore_row(cells)) for number, cells in rows)
+    return ((number, restore_row(cells)) for number, cells in raw_data_rows(open_rows, first_data_row))
+
+
+def raw_data_rows(open_rows: Callable[[], Iterator[tuple[int, list[str]]]], first_data_row: int,
+                  ) -> Iterator[tuple[int, list[str]]]:
+    """The data rows as read (:func:`data_rows` without the ``'`` taken off)."""
+    return itertools.dropwhile(lambda numbered: numbered[0] < first_data_row, open_rows())
 
 
 def _header_of(rows: list[tuple[int, list[str]]]) -> tuple[list[str], int | None, int]:
