@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 from datetime import date
 from pathlib import Path
@@ -494,3 +495,76 @@ def test_quoted_line_breaks_across_batch_boundaries_give_the_same_report_in_ever
         app.close()
     serial, parallel = results
     assert parallel == serial
+
+
+def _chunk_list_bytes(encoding: str) -> bytes:
+    """A table without double quotes (the reading processes then read byte ranges of it): junk
+    before the header, a byte order mark, CR LF, lone CR and LF line ends, blank lines, invalid
+    rows, duplicates, an exported formula-like cell, and a last line without a line end."""
+    ends = ["\r\n", "\n", "\r"]
+    lines = ["Exported by Shop,,", ",,", "Email,Name,Note"]
+    for i in range(900):
+        if i % 13 == 4:
+            lines.append("")
+        elif i % 10 == 3:
+            lines.append(f"broken-{i},X,")
+        elif i % 10 == 6:
+            lines.append(f" P{i - 4}@Example.com ,Dup {i},dup")
+        else:
+            lines.append(f"p{i}@example.com,Zoë {i},{chr(39) + '=1+1' if i % 7 == 0 else 'Köln'}")
+    text = "".join(line + ends[n % 3] for n, line in enumerate(lines)) + "last@example.com,Last,end"
+    return (b"\xef\xbb\xbf" if encoding == "utf-8-sig" else b"") + text.encode(
+        "utf-8" if encoding == "utf-8-sig" else encoding)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252"])
+def test_reading_processes_reading_byte_ranges_give_the_same_report(tmp_path, keyring_backend, monkeypatch,
+                                                                    encoding):
+    from mailer_desktop.services.app import open_app
+    from mailer_desktop.services.importing import checking, importer, readers
+
+    path = tmp_path / "ranges.csv"
+    path.write_bytes(_chunk_list_bytes(encoding))
+    table = importing.open_table(path)
+    assert table.encoding == encoding and table.first_data_row == 4
+    chunks = readers.csv_chunks(table.open_rows, 300)
+    assert chunks is not None and len(chunks) > 50
+    # the pieces hold exactly the file's records, in order, numbered as one pass numbers them
+    whole = list(table.open_rows())
+    pieces = [row for start, first, records in chunks
+              for row in itertools.islice(readers._csv_stream(*table.open_rows.args, start=start, first=first),
+                                          records)]
+    assert pieces == whole and len(whole) == 904
+    results = []
+    for parallel in (False, True):
+        app = open_app(tmp_path / f"data-{parallel}", keyring_backend=keyring_backend, log_to_file=False)
+        monkeypatch.setattr(importer, "PARALLEL_MIN_ROWS", 1 if parallel else 10**9)
+        monkeypatch.setattr(checking, "CHUNK_BYTES", 300)
+        if parallel:  # the rows must be checked by the other processes, never here
+            monkeypatch.setattr(checking, "RowChecker", None)
+        report = import_file(app, path, ImportOptions(unknown="field"))
+        results.append(_outcome(app, report))
+        if not parallel:
+            assert report.rows == 901 and report.skipped == 69
+            invalid = [i.row for i in report.issues if i.kind == "invalid"]
+            assert invalid == [i + 4 for i in range(900) if i % 10 == 3 and i % 13 != 4]
+            dups = [(i.row, i.reason) for i in report.issues if i.kind == "duplicate"]
+            assert dups == [(i + 4, f"same address as row {i}") for i in range(900)
+                            if i % 10 == 6 and i % 13 != 4 and (i - 4) % 13 != 4]
+            fields = dict(app.db.conn.execute("SELECT email, fields FROM contacts").fetchall())
+            assert json.loads(fields["p7@example.com"])["Note"] == "=1+1"
+            assert "last@example.com" in fields
+        app.close()
+    serial, parallel = results
+    assert parallel == serial
+
+
+def test_a_table_with_double_quotes_is_not_cut_into_byte_ranges(tmp_path):
+    from mailer_desktop.services.importing import readers
+
+    path = tmp_path / "quoted.csv"
+    path.write_text("Email,Name\n" + "a@example.com,A\n" * 500 + 'b@example.com,"B, the second"\n', encoding="utf-8")
+    assert readers.csv_chunks(importing.open_table(path).open_rows, 300) is None
+    utf16 = tmp_path / "wide.csv"
+    utf16.write_text("Email,Name\n" + "a@example.com,A\n" * 500, encoding="utf-16")
+    assert readers.csv_chunks(importing.open_table(utf16).open_rows, 300) is None

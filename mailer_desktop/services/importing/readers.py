@@ -173,12 +173,14 @@ def _check_utf8(path: Path, encoding: str, sample: bytes = b"") -> tuple[str, bo
         return detect_encoding(fh.read(200_000)), False
 
 
-def _csv_stream(path: Path, encoding: str, delimiter: str, errors: str = "strict",
-                ) -> Iterator[tuple[int, list[str]]]:
+def _csv_stream(path: Path, encoding: str, delimiter: str, errors: str = "strict", start: int = 0,
+                first: int = 1) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells) of the records from the file's start (or from byte ``start``, where
+    record number ``first`` begins: see :func:`csv_chunks`)."""
     try:
-        with path.open(encoding=encoding, newline="", errors=errors) as fh:
+        with _open_text_at(path, encoding, errors, start) as fh:
             reader = csv.reader(fh, delimiter=delimiter)
-            numbers = itertools.count(1)
+            numbers = itertools.count(first)
             try:
                 yield from zip(numbers, reader, strict=False)  # no Python code per row
             except csv.Error as exc:
@@ -188,6 +190,68 @@ def _csv_stream(path: Path, encoding: str, delimiter: str, errors: str = "strict
                                        f"{encoding} ({exc.reason}); choose its encoding") from None
     except UnicodeDecodeError as exc:
         raise ImportInputError(f"{path.name}: the file is not valid {encoding} ({exc.reason})") from None
+
+
+def _open_text_at(path: Path, encoding: str, errors: str, start: int):
+    if not start:
+        return path.open(encoding=encoding, newline="", errors=errors)
+    if codecs.lookup(encoding).name == "utf-8-sig":
+        encoding = "utf-8"  # a byte order mark is only taken off at the file's start
+    raw = path.open("rb")
+    raw.seek(start)
+    return io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline="")
+
+
+# Encodings in which the bytes of a double quote, CR and LF only ever stand for those characters.
+_BYTE_SAFE = frozenset({"utf-8", "utf-8-sig", "ascii", "latin-1", "mac-roman", "koi8-r", "koi8-u", "cp437", "cp850"})
+
+
+def _byte_safe(encoding: str) -> bool:
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return False
+    return name in _BYTE_SAFE or name.startswith(("cp125", "iso8859-"))
+
+
+def csv_chunks(open_rows, size: int) -> list[tuple[int, int, int]] | None:
+    """The file of a CSV table cut into pieces of about ``size`` bytes that each start at a
+    record: (byte offset, number of its first record, number of records) — so that reading
+    processes each read only their own pieces. None when that cannot be known without parsing
+    the file: it holds a double quote (a quoted cell may hold line breaks), or its encoding
+    may use the bytes of CR, LF or the quote inside other characters (UTF-16, …).
+
+    Without quotes a record is one line, and a line ends at LF, CR LF or a lone CR as the csv
+    module reads them (a blank line is a record too); every piece ends right after an LF."""
+    if not (isinstance(open_rows, partial) and open_rows.func is _csv_stream and not open_rows.keywords):
+        return None
+    path, encoding = open_rows.args[0], open_rows.args[1]
+    if not _byte_safe(encoding):
+        return None
+    chunks: list[tuple[int, int, int]] = []
+    start, number, buf = 0, 1, b""
+    with path.open("rb") as fh:
+        while True:
+            block = fh.read(size)
+            if b'"' in block:
+                return None
+            buf += block
+            if len(buf) < size and block:
+                continue
+            cut = buf.rfind(b"\n") + 1 if block else len(buf)
+            if cut == 0:
+                continue  # one long line so far: the piece goes on
+            piece = buf[:cut]
+            records = piece.count(b"\n") + piece.count(b"\r") - piece.count(b"\r\n")
+            if not block and piece and not piece.endswith((b"\n", b"\r")):
+                records += 1  # the last line without a line end
+            if records:
+                chunks.append((start, number, records))
+            number += records
+            start += cut
+            buf = buf[cut:]
+            if not block:
+                return chunks
 
 
 def _bad_byte_place(path: Path, encoding: str) -> str:
