@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 
 OK, BAD, OPTOUT, SUPPRESSED, PROBLEM = range(5)
 BATCH_ROWS = 4000
-CHUNK_BYTES = 256 * 1024  # the pieces of a CSV file that reading processes read each (readers.csv_chunks)
+CHUNK_BYTES = 192 * 1024  # the pieces of a CSV file that reading processes read each (readers.csv_chunks)
 QUEUED_BATCHES = 4
 # Below this many rows (estimated from the file size) starting worker processes costs more than it saves.
 PARALLEL_MIN_ROWS = 60_000
