@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import itertools
 import json
 from datetime import date
 from pathlib import Path
@@ -455,11 +454,12 @@ def test_a_script_without_a_main_guard_runs_once(tmp_path):
     assert "checking rows in this process" not in done.stderr  # the reading processes did the checks
 
 
-def test_quoted_line_breaks_across_batch_boundaries_give_the_same_report_in_every_checking_process(
+def test_quoted_line_breaks_across_piece_boundaries_give_the_same_report_in_every_checking_process(
         tmp_path, keyring_backend, monkeypatch):
-    """Cells with line breaks (quoted) fall on the batches' boundaries, where each reading process
-    skips the others' rows: counts, invalid rows and duplicates with their row numbers (records,
-    not lines), and the ' of exported formula-like cells taken off, exactly as in one process."""
+    """Cells with line breaks (quoted, some with quotes doubled inside) lie across the boundaries
+    of the byte pieces the reading processes read: counts, invalid rows and duplicates with their
+    row numbers (records, not lines), and the ' of exported formula-like cells taken off, exactly
+    as in one process."""
     from mailer_desktop.services.app import open_app
     from mailer_desktop.services.importing import checking, importer
 
@@ -471,14 +471,16 @@ def test_quoted_line_breaks_across_batch_boundaries_give_the_same_report_in_ever
             if i % 10 == 3:
                 w.writerow([f"broken-{i}", "X", "a\nb"])                     # invalid, multi-line
             elif i % 10 == 6:
-                w.writerow([f"p{i - 4}@example.com", "Dup", f"line 1\r\nline 2 of {i}"])  # duplicate of row i - 4
+                w.writerow([f"p{i - 4}@example.com", "Dup", f'line 1\r\n"line 2" of {i}'])  # duplicate of row i - 4
             else:
                 w.writerow([f"p{i}@example.com", f"P {i}", "\n".join(["x"] * (i % 4)) or "'=1+1"])
+    _assert_pieces_hold_the_records(importing.open_table(path), 701)
     results = []
     for parallel in (False, True):
         app = open_app(tmp_path / f"data-{parallel}", keyring_backend=keyring_backend, log_to_file=False)
         monkeypatch.setattr(importer, "PARALLEL_MIN_ROWS", 1 if parallel else 10**9)
         monkeypatch.setattr(checking, "BATCH_ROWS", 7)  # boundaries everywhere, many on multi-line rows
+        monkeypatch.setattr(checking, "CHUNK_BYTES", 100)
         report = import_file(app, path, ImportOptions(unknown="field"))
         results.append(_outcome(app, report))
         if not parallel:
@@ -495,6 +497,18 @@ def test_quoted_line_breaks_across_batch_boundaries_give_the_same_report_in_ever
         app.close()
     serial, parallel = results
     assert parallel == serial
+
+
+def _assert_pieces_hold_the_records(table, count: int) -> None:
+    """The pieces hold exactly the file's records, in order, numbered as one pass numbers them."""
+    from mailer_desktop.services.importing import readers
+
+    whole = list(table.open_rows())
+    assert len(whole) == count
+    for size in (1, 7, 64, 300, 4096):
+        pieces = readers.csv_pieces(table.open_rows, size)
+        assert pieces is not None and (size > 300 or len(pieces) > 20)
+        assert [row for piece in pieces for row in readers.piece_rows(table.open_rows, piece)] == whole
 
 
 def _chunk_list_bytes(encoding: str) -> bytes:
@@ -521,20 +535,13 @@ def _chunk_list_bytes(encoding: str) -> bytes:
 def test_reading_processes_reading_byte_ranges_give_the_same_report(tmp_path, keyring_backend, monkeypatch,
                                                                     encoding):
     from mailer_desktop.services.app import open_app
-    from mailer_desktop.services.importing import checking, importer, readers
+    from mailer_desktop.services.importing import checking, importer
 
     path = tmp_path / "ranges.csv"
     path.write_bytes(_chunk_list_bytes(encoding))
     table = importing.open_table(path)
     assert table.encoding == encoding and table.first_data_row == 4
-    chunks = readers.csv_chunks(table.open_rows, 300)
-    assert chunks is not None and len(chunks) > 50
-    # the pieces hold exactly the file's records, in order, numbered as one pass numbers them
-    whole = list(table.open_rows())
-    pieces = [row for start, first, records in chunks
-              for row in itertools.islice(readers._csv_stream(*table.open_rows.args, start=start, first=first),
-                                          records)]
-    assert pieces == whole and len(whole) == 904
+    _assert_pieces_hold_the_records(table, 904)
     results = []
     for parallel in (False, True):
         app = open_app(tmp_path / f"data-{parallel}", keyring_backend=keyring_backend, log_to_file=False)
@@ -559,12 +566,37 @@ def test_reading_processes_reading_byte_ranges_give_the_same_report(tmp_path, ke
     assert parallel == serial
 
 
-def test_a_table_with_double_quotes_is_not_cut_into_byte_ranges(tmp_path):
+def test_a_wide_encoding_is_not_cut_into_byte_ranges(tmp_path):
     from mailer_desktop.services.importing import readers
 
-    path = tmp_path / "quoted.csv"
-    path.write_text("Email,Name\n" + "a@example.com,A\n" * 500 + 'b@example.com,"B, the second"\n', encoding="utf-8")
-    assert readers.csv_chunks(importing.open_table(path).open_rows, 300) is None
     utf16 = tmp_path / "wide.csv"
     utf16.write_text("Email,Name\n" + "a@example.com,A\n" * 500, encoding="utf-16")
-    assert readers.csv_chunks(importing.open_table(utf16).open_rows, 300) is None
+    assert readers.csv_pieces(importing.open_table(utf16).open_rows, 300) is None
+
+
+def test_a_stray_quote_leaves_the_rest_of_the_file_to_this_process(tmp_path, keyring_backend, monkeypatch, caplog):
+    """A file that does not quote by the rules (a lone quote in an unquoted cell) cannot be cut by
+    counting quotes: the piece that shows it is checked here, from its first row on, with the
+    same report as in one process."""
+    from mailer_desktop.services.app import open_app
+    from mailer_desktop.services.importing import checking, importer, readers
+
+    lines = ["Email,Name,Note"]
+    for i in range(600):
+        note = '17" screen' if i == 250 else ('"two\nlines"' if i % 9 == 0 else "plain")
+        lines.append(f"{'broken' if i % 10 == 3 else ''}p{i}@example.com,P {i},{note}")
+    path = write(tmp_path, "\n".join(lines) + "\n", "stray.csv")
+    table = importing.open_table(path)
+    pieces = readers.csv_pieces(table.open_rows, 300)
+    assert any(readers.piece_rows(table.open_rows, p) is None for p in pieces)
+    results = []
+    for parallel in (False, True):
+        app = open_app(tmp_path / f"data-{parallel}", keyring_backend=keyring_backend, log_to_file=False)
+        monkeypatch.setattr(importer, "PARALLEL_MIN_ROWS", 1 if parallel else 10**9)
+        monkeypatch.setattr(checking, "CHUNK_BYTES", 300)
+        with caplog.at_level("WARNING", logger="mailer_desktop.services.importing.checking"):
+            results.append(_outcome(app, import_file(app, path, ImportOptions(unknown="field"))))
+        app.close()
+    assert "does not read on its own as counted" in caplog.text
+    serial, parallel = results
+    assert serial[0]["invalid"] == 0 and parallel == serial

@@ -1,9 +1,9 @@
 """The per-row work of an import — clean the address, look it up in the suppression list,
 collect the name and custom fields — done batch by batch: in this process for small files,
 for big ones in reading processes that check their share of the batches (the checks are pure:
-rows in, verdicts out). Each reading process reads only its own pieces of a CSV file without
-double quotes (readers.csv_chunks); any other file it reads whole, parsing the other
-processes' batches only to find where its own begin.
+rows in, verdicts out). Each reading process reads only its own pieces of a CSV file
+(readers.csv_pieces); any other table it reads whole, parsing the other processes' batches
+only to find where its own begin.
 
 What stays in the importing process: de-duplication in file order, the report and the
 staging table.
@@ -35,8 +35,8 @@ from ..child_processes import main_module_hidden
 from .readers import (
     ImportInputError,
     Table,
-    _csv_stream,
-    csv_chunks,
+    csv_pieces,
+    piece_rows,
     raw_data_rows,
     shown_undecodable,
     undecodable_cells,
@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 
 OK, BAD, OPTOUT, SUPPRESSED, PROBLEM = range(5)
 BATCH_ROWS = 4000
-CHUNK_BYTES = 192 * 1024  # the pieces of a CSV file that reading processes read each (readers.csv_chunks)
+CHUNK_BYTES = 192 * 1024  # the pieces of a CSV file that reading processes read each (readers.csv_pieces)
 QUEUED_BATCHES = 4
 # Below this many rows (estimated from the file size) starting worker processes costs more than it saves.
 PARALLEL_MIN_ROWS = 60_000
@@ -167,6 +167,8 @@ def _read_and_check(open_rows, first_data_row: int, setup: CheckSetup, batch_row
         out.put(None)
     except ImportInputError as exc:
         out.put(ImportInputError(str(exc)))
+    except _PieceUnsure as exc:
+        out.put(RuntimeError(str(exc)))
     except BaseException as exc:  # anything else arrives as a plain error with its text
         out.put(RuntimeError(f"checking the rows failed: {type(exc).__name__}: {exc}"))
 
@@ -175,16 +177,19 @@ def _own_batches(open_rows, first_data_row: int, batch_rows: int, share: tuple[i
                  chunk_bytes: int = CHUNK_BYTES) -> Iterator[list[tuple[int, list[str]]]]:
     """This process's batches of data rows (the ' of our exports taken off).
 
-    A CSV file that :func:`csv_chunks` can cut is read piece by piece, each process reading
-    only its own pieces (one batch per piece, possibly empty). Any other file is read whole by
-    every process: the other processes' batches are only parsed (to find where the next one
-    starts: a quoted cell may hold line breaks), not prepared."""
+    A CSV file is read piece by piece (readers.csv_pieces), each process reading only its own
+    pieces (one batch per piece, possibly empty); should a piece not hold what was counted for
+    it, this raises :class:`_PieceUnsure` (the importing process then checks the rows from there
+    on itself). Any other table is read whole by every process: the other processes' batches
+    are only parsed (to find where the next one starts), not prepared."""
     index, count = share
-    chunks = csv_chunks(open_rows, chunk_bytes)
-    if chunks is not None:
-        path, encoding, delimiter, *rest = open_rows.args
-        for start, first, records in chunks[index::count]:
-            rows = itertools.islice(_csv_stream(path, encoding, delimiter, *rest, start=start, first=first), records)
+    pieces = csv_pieces(open_rows, chunk_bytes)
+    if pieces is not None:
+        for number, piece in enumerate(pieces[index::count]):
+            rows = piece_rows(open_rows, piece)
+            if rows is None:
+                raise _PieceUnsure(f"piece {number * count + index} of the file (from byte {piece[0]}) does not "
+                                   "read on its own as counted")
             yield [(n, restore_row(cells)) for n, cells in rows if n >= first_data_row]
         return
     rows = raw_data_rows(open_rows, first_data_row)
@@ -194,6 +199,11 @@ def _own_batches(open_rows, first_data_row: int, batch_rows: int, share: tuple[i
             break
         if number % count == index:
             yield [(n, restore_row(cells)) for n, cells in chunk]
+
+
+class _PieceUnsure(Exception):
+    """A piece of the file did not hold what its line ends and quotes said (a file that does not
+    quote by the rules): the rows from there on are checked in the importing process."""
 
 
 def _batches(rows: Iterable[tuple[int, list[str]]], size: int) -> Iterator[list[tuple[int, list[str]]]]:
