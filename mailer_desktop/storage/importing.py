@@ -13,6 +13,8 @@ costs less than sorting them again. Bulk inserts also bypass the
 per-row search-index trigger (``contacts_search_ai``) and fill the
 FTS index with one ``INSERT … SELECT`` instead, which is many times faster; the trigger is
 dropped and re-created inside the same transaction, so a crash or kill leaves it as it was.
+A big import into a small table, with no other connection open, writes that transaction with a
+rollback journal instead of the write-ahead log (:func:`bulk_journal`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Who may wait for the database's write lock, and for how long.
 
 SQLite lets one connection write at a time. Most transactions are short, but a few hold the
-lock for seconds (saving a big import: about 20 s for a million rows; compacting the file).
+lock for seconds (saving a big import: about 10 s for a million rows; compacting the file).
 Without care the window's thread, saving one contact meanwhile, would wait in SQLite's busy
 handler — the window frozen — and then fail anyway.
 

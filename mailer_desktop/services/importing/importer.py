@@ -3,7 +3,9 @@
 Phase 1 reads the table and stages the cleaned rows in a TEMP table of this connection (the
 database file is not touched, other writers are not blocked). Phase 2 applies them in ONE
 ``BEGIN IMMEDIATE`` transaction; a crash, a kill or a cancel anywhere leaves the database
-exactly as it was (a cancel raises :class:`Cancelled` after the rollback).
+exactly as it was (a cancel raises :class:`Cancelled` after the rollback). A big import into a
+small table writes that transaction with a rollback journal when nothing else has the file
+open (storage/importing.py ``bulk_journal``): the new pages are written once, not twice.
 
 Rules the import keeps:
 - Consent is never changed for an existing contact (status, basis and expiry stay); new
