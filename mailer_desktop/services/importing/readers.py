@@ -194,6 +194,7 @@ def _csv_stream(path: Path, encoding: str, delimiter: str, errors: str = "strict
 _BYTE_SAFE = frozenset({"utf-8", "utf-8-sig", "ascii", "latin-1", "mac-roman", "koi8-r", "koi8-u", "cp437", "cp850"})
 _QUOTED = re.compile(rb'"[^"]*"')  # a quoted part of a cell (a doubled quote inside one: two parts)
 PIECE_END = "mailer-desktop:end-of-piece:7d1f0c"  # a record put after each piece to see that it ends whole
+PIECE_LIMIT = 16  # a piece grows to at most this many times the size asked for (memory stays flat)
 
 
 def _byte_safe(encoding: str) -> bool:
@@ -227,7 +228,8 @@ def csv_pieces(open_rows, size: int) -> list[tuple[int, int, int, int]] | None:
     ends (LF, CR LF or a lone CR, as the csv module reads them; a blank line is a record too)
     once the quoted parts are taken out. That holds for every file that quotes by the rules
     (RFC 4180); for one that does not (a stray quote in an unquoted cell, ``5" screen``),
-    :func:`piece_rows` finds out when it parses the piece."""
+    :func:`piece_rows` finds out when it parses the piece — or no record end is found for
+    :data:`PIECE_LIMIT` times ``size`` bytes, and this gives None."""
     if not (isinstance(open_rows, partial) and open_rows.func is _csv_stream and not open_rows.keywords):
         return None
     path, encoding = open_rows.args[0], open_rows.args[1]
@@ -245,6 +247,8 @@ def csv_pieces(open_rows, size: int) -> list[tuple[int, int, int, int]] | None:
             if cut == 0:
                 if not block:
                     return pieces
+                if len(buf) > PIECE_LIMIT * size:
+                    return None  # no record end for that long: a stray quote, likely (read the file whole)
                 continue  # no record ends here yet (a long line, a long quoted cell): the piece goes on
             piece = buf[:cut]
             body = _QUOTED.sub(b"", piece) if b'"' in piece else piece
