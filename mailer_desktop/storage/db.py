@@ -53,6 +53,21 @@ class NewerDatabaseError(DatabaseError):
     pass
 
 
+class BusyDatabaseError(DatabaseError):
+    """Another connection holds the file locked for longer than opening waits (a big import
+    being saved with a rollback journal, see storage/importing.py); nothing is wrong with it."""
+
+
+# How long opening the file waits for another connection's lock (seconds).
+OPEN_BUSY_TIMEOUT = 10.0
+# The start-up check waits longer: the lock of a big import's save lasts seconds.
+CHECK_BUSY_TIMEOUT = 60.0
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    return getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
 class Interrupted(Exception):
     """A check stopped on request before it finished."""
 
@@ -230,6 +245,8 @@ class Database:
                 app_id = conn.execute("PRAGMA application_id").fetchone()[0]
                 tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             except sqlite3.DatabaseError as exc:
+                if _is_busy(exc):
+                    raise self._busy_error() from exc
                 raise CorruptDatabaseError(
                     f"{path} cannot be read ({exc}). It was left untouched; restore a backup."
                 ) from exc
@@ -261,6 +278,10 @@ class Database:
             conn.execute("PRAGMA journal_mode = WAL")
             if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):
+                raise self._busy_error() from exc
+            raise
         finally:
             conn.close()
         self._restrict_mode()
@@ -273,12 +294,18 @@ class Database:
             if p.exists():
                 p.chmod(0o600)
 
-    def _raw_connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
+    def _raw_connect(self, timeout: float | None = None) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                               timeout=OPEN_BUSY_TIMEOUT if timeout is None else timeout)
+
+    def _busy_error(self) -> BusyDatabaseError:
+        return BusyDatabaseError(f"{self.path} is in use by another program right now (it may be saving a big "
+                                 "import). Try again in a moment.")
 
     def quick_check(self, stop=None) -> str | None:
-        """None when ``PRAGMA quick_check`` says ok, else its first complaint."""
-        conn = self._raw_connect()
+        """None when ``PRAGMA quick_check`` says ok, else its first complaint (BusyDatabaseError
+        when another connection keeps the file locked for longer than :data:`CHECK_BUSY_TIMEOUT`)."""
+        conn = self._raw_connect(CHECK_BUSY_TIMEOUT)
         if stop is not None:
             conn.set_progress_handler(lambda: 1 if stop() else 0, 20000)
         try:
@@ -286,6 +313,8 @@ class Database:
         except sqlite3.OperationalError as exc:
             if stop is not None and stop() and "interrupt" in str(exc).lower():
                 raise Interrupted("the check was stopped") from None
+            if _is_busy(exc):
+                raise self._busy_error() from None
             return str(exc)
         except sqlite3.DatabaseError as exc:
             return str(exc)

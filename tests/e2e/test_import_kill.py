@@ -1,6 +1,7 @@
 """Kill-mid-import: a `contacts import` subprocess is SIGKILLed while it reads the file and
-again while its transaction is writing; each time the database must equal its state before,
-and every process the import started (its reading processes) ends with it."""
+again while its transaction is writing (once with a rollback journal, the file to itself, and
+once through the write-ahead log, another connection open); each time the database must equal
+its state before, and every process the import started (its reading processes) ends with it."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from mailer_desktop.domain import consent
 from mailer_desktop.services.app import open_app
 from mailer_desktop.services.contacts import people as contacts
 from mailer_desktop.services.contacts.suppression import suppress
+from mailer_desktop.storage.db import connect_read_only
 
 ROWS = 120_000
 
@@ -74,6 +76,14 @@ def _snapshot(home: Path, backend) -> list[str]:
         app.close()
 
 
+def _journal_mode(home: Path) -> str:
+    conn = connect_read_only(home / DB_FILENAME)
+    try:
+        return conn.execute("PRAGMA journal_mode").fetchone()[0]
+    finally:
+        conn.close()
+
+
 def _write_list(path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
@@ -110,13 +120,37 @@ def test_sigkill_mid_import_leaves_the_database_as_before(tmp_path):
     _kill(proc)
     assert _snapshot(home, backend) == before
 
-    # 2) inside the write transaction: the WAL grows with uncommitted pages
-    wal_start = wal.stat().st_size if wal.exists() else 0
+    # 2) inside the write transaction. Nothing else has the file open, and the import is big
+    # relative to the table: it writes with a rollback journal (new pages past the file's old
+    # end, the old pages' contents in the journal), which the next opening rolls back.
+    journal = home / (DB_FILENAME + "-journal")
+    db_file = home / DB_FILENAME
+    size_before = db_file.stat().st_size
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _wait_until(lambda: proc.poll() is not None or (wal.exists() and wal.stat().st_size > wal_start + 2_000_000),
-                300, "the import transaction to write")
+    _wait_until(lambda: proc.poll() is not None or (journal.exists() and db_file.stat().st_size > size_before
+                                                     + 2_000_000), 300, "the import transaction to write")
     assert proc.poll() is None, "the import committed before it could be killed"
     _kill(proc)
+    assert journal.exists()  # hot: the kill left it behind
+    assert _snapshot(home, backend) == before
+    assert not journal.exists()
+    assert _journal_mode(home) == "wal"
+
+    # 2b) the same while another connection has the file open: the import writes through the
+    # write-ahead log (the WAL grows with uncommitted pages)
+    reader = connect_read_only(db_file)
+    try:
+        reader.execute("SELECT count(*) FROM contacts").fetchone()
+        wal_start = wal.stat().st_size if wal.exists() else 0
+        proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        _wait_until(lambda: proc.poll() is not None or (wal.exists() and wal.stat().st_size > wal_start + 2_000_000),
+                    300, "the import transaction to write")
+        assert proc.poll() is None, "the import committed before it could be killed"
+        assert not journal.exists()
+        _kill(proc)
+        assert reader.execute("SELECT count(*) FROM contacts").fetchone()[0] == 2
+    finally:
+        reader.close()
     assert _snapshot(home, backend) == before
 
     # 3) the same import, left alone, does the whole job once
@@ -124,6 +158,7 @@ def test_sigkill_mid_import_leaves_the_database_as_before(tmp_path):
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["added"] == ROWS - 1 and report["updated"] == 1 and report["suppressed"] == 2
+    assert _journal_mode(home) == "wal"
     app = open_app(home, keyring_backend=backend, log_to_file=False)
     try:
         assert contacts.find_by_email(app, "gone@example.com").status == "unsubscribed"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from datetime import date
 from pathlib import Path
 
@@ -453,3 +454,177 @@ def test_a_script_without_a_main_guard_runs_once(tmp_path):
     assert done.stdout.count("top-level code runs") == 1
     assert "added 5000 unchanged 0" in done.stdout
     assert "checking rows in this process" not in done.stderr  # the reading processes did the checks
+
+
+def test_quoted_line_breaks_across_piece_boundaries_give_the_same_report_in_every_checking_process(
+        tmp_path, keyring_backend, monkeypatch):
+    """Cells with line breaks (quoted, some with quotes doubled inside) lie across the boundaries
+    of the byte pieces the reading processes read: counts, invalid rows and duplicates with their
+    row numbers (records, not lines), and the ' of exported formula-like cells taken off, exactly
+    as in one process."""
+    from mailer_desktop.services.app import open_app
+    from mailer_desktop.services.importing import checking, importer
+
+    path = tmp_path / "breaks.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Email", "Name", "Note"])
+        for i in range(700):
+            if i % 10 == 3:
+                w.writerow([f"broken-{i}", "X", "a\nb"])                     # invalid, multi-line
+            elif i % 10 == 6:
+                w.writerow([f"p{i - 4}@example.com", "Dup", f'line 1\r\n"line 2" of {i}'])  # duplicate of row i - 4
+            else:
+                w.writerow([f"p{i}@example.com", f"P {i}", "\n".join(["x"] * (i % 4)) or "'=1+1"])
+    _assert_pieces_hold_the_records(importing.open_table(path), 701)
+    results = []
+    for parallel in (False, True):
+        app = open_app(tmp_path / f"data-{parallel}", keyring_backend=keyring_backend, log_to_file=False)
+        monkeypatch.setattr(importer, "PARALLEL_MIN_ROWS", 1 if parallel else 10**9)
+        monkeypatch.setattr(checking, "BATCH_ROWS", 7)  # boundaries everywhere, many on multi-line rows
+        monkeypatch.setattr(checking, "CHUNK_BYTES", 100)
+        report = import_file(app, path, ImportOptions(unknown="field"))
+        results.append(_outcome(app, report))
+        if not parallel:
+            assert report.rows == 700 and report.invalid == 70 and report.duplicates == 70
+            assert report.added == 560
+            invalid = [i.row for i in report.issues if i.kind == "invalid"]
+            assert invalid == [i + 2 for i in range(700) if i % 10 == 3]  # record numbers (header = 1)
+            dups = [(i.row, i.reason) for i in report.issues if i.kind == "duplicate"]
+            assert dups == [(i + 2, f"same address as row {i - 2}") for i in range(700) if i % 10 == 6]
+            fields = dict(app.db.conn.execute("SELECT email, fields FROM contacts").fetchall())
+            assert json.loads(fields["p4@example.com"]) == {"Note": "=1+1"}
+            assert json.loads(fields["p5@example.com"]) == {"Note": "x"}
+            assert json.loads(fields["p7@example.com"]) == {"Note": "x\nx\nx"}
+        app.close()
+    serial, parallel = results
+    assert parallel == serial
+
+
+def _assert_pieces_hold_the_records(table, count: int) -> None:
+    """The pieces hold exactly the file's records, in order, numbered as one pass numbers them."""
+    from mailer_desktop.services.importing import readers
+
+    whole = list(table.open_rows())
+    assert len(whole) == count
+    for size in (64, 100, 300, 4096):
+        pieces = readers.csv_pieces(table.open_rows, size)
+        assert pieces is not None and (size > 300 or len(pieces) > 20)
+        assert [row for piece in pieces for row in readers.piece_rows(table.open_rows, piece)] == whole
+
+
+def _chunk_list_bytes(encoding: str) -> bytes:
+    """A table without double quotes (the reading processes then read byte ranges of it): junk
+    before the header, a byte order mark, CR LF, lone CR and LF line ends, blank lines, invalid
+    rows, duplicates, an exported formula-like cell, and a last line without a line end."""
+    ends = ["\r\n", "\n", "\r"]
+    lines = ["Exported by Shop,,", ",,", "Email,Name,Note"]
+    for i in range(900):
+        if i % 13 == 4:
+            lines.append("")
+        elif i % 10 == 3:
+            lines.append(f"broken-{i},X,")
+        elif i % 10 == 6:
+            lines.append(f" P{i - 4}@Example.com ,Dup {i},dup")
+        else:
+            lines.append(f"p{i}@example.com,Zoë {i},{chr(39) + '=1+1' if i % 7 == 0 else 'Köln'}")
+    text = "".join(line + ends[n % 3] for n, line in enumerate(lines)) + "last@example.com,Last,end"
+    return (b"\xef\xbb\xbf" if encoding == "utf-8-sig" else b"") + text.encode(
+        "utf-8" if encoding == "utf-8-sig" else encoding)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252"])
+def test_reading_processes_reading_byte_ranges_give_the_same_report(tmp_path, keyring_backend, monkeypatch,
+                                                                    encoding):
+    from mailer_desktop.services.app import open_app
+    from mailer_desktop.services.importing import checking, importer
+
+    path = tmp_path / "ranges.csv"
+    path.write_bytes(_chunk_list_bytes(encoding))
+    table = importing.open_table(path)
+    assert table.encoding == encoding and table.first_data_row == 4
+    _assert_pieces_hold_the_records(table, 904)
+    results = []
+    for parallel in (False, True):
+        app = open_app(tmp_path / f"data-{parallel}", keyring_backend=keyring_backend, log_to_file=False)
+        monkeypatch.setattr(importer, "PARALLEL_MIN_ROWS", 1 if parallel else 10**9)
+        monkeypatch.setattr(checking, "CHUNK_BYTES", 300)
+        if parallel:  # the rows must be checked by the other processes, never here
+            monkeypatch.setattr(checking, "RowChecker", None)
+        report = import_file(app, path, ImportOptions(unknown="field"))
+        results.append(_outcome(app, report))
+        if not parallel:
+            assert report.rows == 901 and report.skipped == 69
+            invalid = [i.row for i in report.issues if i.kind == "invalid"]
+            assert invalid == [i + 4 for i in range(900) if i % 10 == 3 and i % 13 != 4]
+            dups = [(i.row, i.reason) for i in report.issues if i.kind == "duplicate"]
+            assert dups == [(i + 4, f"same address as row {i}") for i in range(900)
+                            if i % 10 == 6 and i % 13 != 4 and (i - 4) % 13 != 4]
+            fields = dict(app.db.conn.execute("SELECT email, fields FROM contacts").fetchall())
+            assert json.loads(fields["p7@example.com"])["Note"] == "=1+1"
+            assert "last@example.com" in fields
+        app.close()
+    serial, parallel = results
+    assert parallel == serial
+
+
+def test_a_wide_encoding_is_not_cut_into_byte_ranges(tmp_path):
+    from mailer_desktop.services.importing import readers
+
+    utf16 = tmp_path / "wide.csv"
+    utf16.write_text("Email,Name\n" + "a@example.com,A\n" * 500, encoding="utf-16")
+    assert readers.csv_pieces(importing.open_table(utf16).open_rows, 300) is None
+
+
+def test_a_stray_quote_early_in_the_file_reads_it_whole_in_every_process(tmp_path, keyring_backend, monkeypatch):
+    """After a lone quote every later line end seems to lie inside quotes: no piece would end, so
+    the file is not cut (each process reads it whole) instead of one piece growing without end."""
+    from mailer_desktop.services.app import open_app
+    from mailer_desktop.services.importing import checking, importer, readers
+
+    lines = ["Email,Name,Note", 'p0@example.com,P 0,17" screen']
+    lines += [f"p{i}@example.com,P {i},plain" for i in range(1, 400)]
+    path = write(tmp_path, "\n".join(lines) + "\n", "early.csv")
+    table = importing.open_table(path)
+    assert readers.csv_pieces(table.open_rows, 300) is None
+    assert readers.csv_pieces(table.open_rows, 100_000) is not None  # one piece: the whole file
+    results = []
+    for parallel in (False, True):
+        app = open_app(tmp_path / f"data-{parallel}", keyring_backend=keyring_backend, log_to_file=False)
+        monkeypatch.setattr(importer, "PARALLEL_MIN_ROWS", 1 if parallel else 10**9)
+        monkeypatch.setattr(checking, "CHUNK_BYTES", 300)
+        monkeypatch.setattr(checking, "BATCH_ROWS", 13)
+        if parallel:  # the rows must be checked by the other processes, never here
+            monkeypatch.setattr(checking, "RowChecker", None)
+        results.append(_outcome(app, import_file(app, path, ImportOptions(unknown="field"))))
+        app.close()
+    serial, parallel = results
+    assert serial[0]["added"] == 400 and parallel == serial
+
+
+def test_a_stray_quote_leaves_the_rest_of_the_file_to_this_process(tmp_path, keyring_backend, monkeypatch, caplog):
+    """A file that does not quote by the rules (a lone quote in an unquoted cell) cannot be cut by
+    counting quotes: the piece that shows it is checked here, from its first row on, with the
+    same report as in one process."""
+    from mailer_desktop.services.app import open_app
+    from mailer_desktop.services.importing import checking, importer, readers
+
+    lines = ["Email,Name,Note"]
+    for i in range(600):
+        note = '17" screen' if i == 250 else ('"two\nlines"' if i % 9 == 0 else "plain")
+        lines.append(f"{'broken' if i % 10 == 3 else ''}p{i}@example.com,P {i},{note}")
+    path = write(tmp_path, "\n".join(lines) + "\n", "stray.csv")
+    table = importing.open_table(path)
+    pieces = readers.csv_pieces(table.open_rows, 300)
+    assert any(readers.piece_rows(table.open_rows, p) is None for p in pieces)
+    results = []
+    for parallel in (False, True):
+        app = open_app(tmp_path / f"data-{parallel}", keyring_backend=keyring_backend, log_to_file=False)
+        monkeypatch.setattr(importer, "PARALLEL_MIN_ROWS", 1 if parallel else 10**9)
+        monkeypatch.setattr(checking, "CHUNK_BYTES", 300)
+        with caplog.at_level("WARNING", logger="mailer_desktop.services.importing.checking"):
+            results.append(_outcome(app, import_file(app, path, ImportOptions(unknown="field"))))
+        app.close()
+    assert "does not read on its own as counted" in caplog.text
+    serial, parallel = results
+    assert serial[0]["invalid"] == 0 and parallel == serial

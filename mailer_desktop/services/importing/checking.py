@@ -1,7 +1,9 @@
 """The per-row work of an import — clean the address, look it up in the suppression list,
 collect the name and custom fields — done batch by batch: in this process for small files,
-for big ones in reading processes that each read the file again and check their share of the
-batches (the checks are pure: rows in, verdicts out).
+for big ones in reading processes that check their share of the batches (the checks are pure:
+rows in, verdicts out). Each reading process reads only its own pieces of a CSV file
+(readers.csv_pieces); any other table it reads whole, parsing the other processes' batches
+only to find where its own begin.
 
 What stays in the importing process: de-duplication in file order, the report and the
 staging table.
@@ -27,15 +29,25 @@ from dataclasses import dataclass
 
 from ...domain.addresses import AddressError
 from ...domain.importing.cleaning import AddressCleaner
+from ...domain.spreadsheet import restore_row
 from ...domain.suppression import KeyedHasher
 from ..child_processes import main_module_hidden
-from .readers import ImportInputError, Table, data_rows, shown_undecodable, undecodable_cells
+from .readers import (
+    ImportInputError,
+    Table,
+    csv_pieces,
+    piece_rows,
+    raw_data_rows,
+    shown_undecodable,
+    undecodable_cells,
+)
 from .rows import RowPlan, RowProblem
 
 log = logging.getLogger(__name__)
 
 OK, BAD, OPTOUT, SUPPRESSED, PROBLEM = range(5)
 BATCH_ROWS = 4000
+CHUNK_BYTES = 192 * 1024  # the pieces of a CSV file that reading processes read each (readers.csv_pieces)
 QUEUED_BATCHES = 4
 # Below this many rows (estimated from the file size) starting worker processes costs more than it saves.
 PARALLEL_MIN_ROWS = 60_000
@@ -141,24 +153,57 @@ def _die_with_parent() -> None:
 
 
 def _read_and_check(open_rows, first_data_row: int, setup: CheckSetup, batch_rows: int, share: tuple[int, int],
-                    out) -> None:
-    """In a reading process: read the file again and check every ``count``-th batch of rows,
-    starting with batch ``index``; send the verdicts, then None."""
+                    out, chunk_bytes: int = CHUNK_BYTES) -> None:
+    """In a reading process: check every ``count``-th batch of rows, starting with batch
+    ``index``; send the verdicts, then None."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the importing process
     _die_with_parent()
     if hasattr(os, "nice"):  # a helper of the importing process (maybe the window's): it yields the CPU first
         os.nice(5)
-    index, count = share
     try:
         checker = RowChecker(setup)
-        for number, batch in enumerate(_batches(data_rows(open_rows, first_data_row), batch_rows)):
-            if number % count == index:
-                out.put(checker.check(batch))
+        for batch in _own_batches(open_rows, first_data_row, batch_rows, share, chunk_bytes):
+            out.put(checker.check(batch))
         out.put(None)
     except ImportInputError as exc:
         out.put(ImportInputError(str(exc)))
+    except _PieceUnsure as exc:
+        out.put(RuntimeError(str(exc)))
     except BaseException as exc:  # anything else arrives as a plain error with its text
         out.put(RuntimeError(f"checking the rows failed: {type(exc).__name__}: {exc}"))
+
+
+def _own_batches(open_rows, first_data_row: int, batch_rows: int, share: tuple[int, int],
+                 chunk_bytes: int = CHUNK_BYTES) -> Iterator[list[tuple[int, list[str]]]]:
+    """This process's batches of data rows (the ' of our exports taken off).
+
+    A CSV file is read piece by piece (readers.csv_pieces), each process reading only its own
+    pieces (one batch per piece, possibly empty); should a piece not hold what was counted for
+    it, this raises :class:`_PieceUnsure` (the importing process then checks the rows from there
+    on itself). Any other table is read whole by every process: the other processes' batches
+    are only parsed (to find where the next one starts), not prepared."""
+    index, count = share
+    pieces = csv_pieces(open_rows, chunk_bytes)
+    if pieces is not None:
+        for number, piece in enumerate(pieces[index::count]):
+            rows = piece_rows(open_rows, piece)
+            if rows is None:
+                raise _PieceUnsure(f"piece {number * count + index} of the file (from byte {piece[0]}) does not "
+                                   "read on its own as counted")
+            yield [(n, restore_row(cells)) for n, cells in rows if n >= first_data_row]
+        return
+    rows = raw_data_rows(open_rows, first_data_row)
+    for number in itertools.count():
+        chunk = list(itertools.islice(rows, batch_rows))
+        if not chunk:
+            break
+        if number % count == index:
+            yield [(n, restore_row(cells)) for n, cells in chunk]
+
+
+class _PieceUnsure(Exception):
+    """A piece of the file did not hold what its line ends and quotes said (a file that does not
+    quote by the rules): the rows from there on are checked in the importing process."""
 
 
 def _batches(rows: Iterable[tuple[int, list[str]]], size: int) -> Iterator[list[tuple[int, list[str]]]]:
@@ -170,9 +215,9 @@ def _batches(rows: Iterable[tuple[int, list[str]]], size: int) -> Iterator[list[
 class _ReadersLost(Exception):
     """The reading processes could not start or stopped: the rows are checked here from then on."""
 
-    def __init__(self, batches_done: int, reason: str):
+    def __init__(self, batches_done: int, rows_done: int, reason: str):
         super().__init__(reason)
-        self.batches_done = batches_done
+        self.batches_done, self.rows_done = batches_done, rows_done
 
 
 def checked_batches(table: Table, setup: CheckSetup, *, parallel: bool) -> Iterator[list[tuple]]:
@@ -183,16 +228,16 @@ def checked_batches(table: Table, setup: CheckSetup, *, parallel: bool) -> Itera
     cores. An empty batch now and then means "still working" (time to look for a cancel).
     Should the processes fail to start or stop half-way (say, a script without an
     ``if __name__ == "__main__"`` guard), the remaining batches are checked here."""
-    done = 0
+    done = 0  # rows checked (one verdict each)
     if parallel and table.rereadable:
         try:
             yield from _from_readers(table, setup)
             return
         except _ReadersLost as lost:
             log.warning("checking rows in this process from batch %d on: %s", lost.batches_done, lost)
-            done = lost.batches_done
+            done = lost.rows_done
     checker = RowChecker(setup)
-    rows = itertools.islice(table.rows(), done * BATCH_ROWS, None)
+    rows = itertools.islice(table.rows(), done, None)
     for batch in _batches(rows, BATCH_ROWS):
         yield checker.check(batch)
 
@@ -202,7 +247,8 @@ def _from_readers(table: Table, setup: CheckSetup) -> Iterator[list[tuple]]:
     count = reader_count()
     queues = [ctx.Queue(maxsize=QUEUED_BATCHES) for _ in range(count)]  # bounded: memory stays flat
     readers = [ctx.Process(target=_read_and_check, name="mailer-desktop-import", daemon=True,
-                           args=(table.open_rows, table.first_data_row, setup, BATCH_ROWS, (i, count), queues[i]))
+                           args=(table.open_rows, table.first_data_row, setup, BATCH_ROWS, (i, count), queues[i],
+                                 CHUNK_BYTES))
                for i in range(count)]
     try:
         try:
@@ -210,7 +256,8 @@ def _from_readers(table: Table, setup: CheckSetup) -> Iterator[list[tuple]]:
                 for reader in readers:
                     reader.start()
         except (OSError, RuntimeError) as exc:
-            raise _ReadersLost(0, f"the reading processes did not start ({exc})") from None
+            raise _ReadersLost(0, 0, f"the reading processes did not start ({exc})") from None
+        rows_done = 0
         for number in itertools.count():
             reader, verdicts = readers[number % count], queues[number % count]
             while True:
@@ -225,13 +272,15 @@ def _from_readers(table: Table, setup: CheckSetup) -> Iterator[list[tuple]]:
                         item = verdicts.get(timeout=1)
                         break
                     except queue.Empty:
-                        raise _ReadersLost(number, f"a reading process stopped (exit code {reader.exitcode})") from None
+                        raise _ReadersLost(number, rows_done,
+                                           f"a reading process stopped (exit code {reader.exitcode})") from None
             if item is None:
                 return
             if isinstance(item, ImportInputError):  # the file itself: the same error here
                 raise item
             if isinstance(item, BaseException):
-                raise _ReadersLost(number, str(item))
+                raise _ReadersLost(number, rows_done, str(item))
+            rows_done += len(item)
             yield item
     finally:
         for reader in readers:
@@ -245,6 +294,6 @@ def _from_readers(table: Table, setup: CheckSetup) -> Iterator[list[tuple]]:
 
 
 def reader_count() -> int:
-    """Reading processes for a big file: each reads the whole file (cheap) and checks its share
-    of the batches (the costly part); this process de-duplicates and stages."""
+    """Reading processes for a big file: each checks its share of the batches (the costly part);
+    this process de-duplicates and stages."""
     return 2 if (os.cpu_count() or 1) >= 2 else 1

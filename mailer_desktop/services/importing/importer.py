@@ -3,7 +3,9 @@
 Phase 1 reads the table and stages the cleaned rows in a TEMP table of this connection (the
 database file is not touched, other writers are not blocked). Phase 2 applies them in ONE
 ``BEGIN IMMEDIATE`` transaction; a crash, a kill or a cancel anywhere leaves the database
-exactly as it was (a cancel raises :class:`Cancelled` after the rollback).
+exactly as it was (a cancel raises :class:`Cancelled` after the rollback). A big import into a
+small table writes that transaction with a rollback journal when nothing else has the file
+open (storage/importing.py ``bulk_journal``): the new pages are written once, not twice.
 
 Rules the import keeps:
 - Consent is never changed for an existing contact (status, basis and expiry stay); new
@@ -174,7 +176,8 @@ def import_table(app, table: Table, options: ImportOptions | None = None, progre
                         _estimate_rows(table, size_hint))
         progress.check()
         progress.update(report.rows, None, "Saving contacts")
-        with app.db.long_write(f"saving the import of {table.name}"), app.db.transaction(conn):
+        with (app.db.long_write(f"saving the import of {table.name}"),
+              sql.bulk_journal(conn, sql.staged_count(conn)), app.db.transaction(conn)):
             if sql.suppression_state(conn) != supp_state:  # entries added while the file was read
                 _recheck_suppressions(conn, SuppressionHits(setup.suppression_key, sql.suppression_hashes(conn)),
                                       plan, report)

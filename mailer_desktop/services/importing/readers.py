@@ -71,8 +71,13 @@ class Table:
 def data_rows(open_rows: Callable[[], Iterator[tuple[int, list[str]]]], first_data_row: int,
               ) -> Iterator[tuple[int, list[str]]]:
     """The data rows, with the ``'`` our exports put before formula-like cells taken off again."""
-    rows = itertools.dropwhile(lambda numbered: numbered[0] < first_data_row, open_rows())
-    return ((number, restore_row(cells)) for number, cells in rows)
+    return ((number, restore_row(cells)) for number, cells in raw_data_rows(open_rows, first_data_row))
+
+
+def raw_data_rows(open_rows: Callable[[], Iterator[tuple[int, list[str]]]], first_data_row: int,
+                  ) -> Iterator[tuple[int, list[str]]]:
+    """The data rows as read (:func:`data_rows` without the ``'`` taken off)."""
+    return itertools.dropwhile(lambda numbered: numbered[0] < first_data_row, open_rows())
 
 
 def _header_of(rows: list[tuple[int, list[str]]]) -> tuple[list[str], int | None, int]:
@@ -183,6 +188,105 @@ def _csv_stream(path: Path, encoding: str, delimiter: str, errors: str = "strict
                                        f"{encoding} ({exc.reason}); choose its encoding") from None
     except UnicodeDecodeError as exc:
         raise ImportInputError(f"{path.name}: the file is not valid {encoding} ({exc.reason})") from None
+
+
+# Encodings in which the bytes of a double quote, CR and LF only ever stand for those characters.
+_BYTE_SAFE = frozenset({"utf-8", "utf-8-sig", "ascii", "latin-1", "mac-roman", "koi8-r", "koi8-u", "cp437", "cp850"})
+_QUOTED = re.compile(rb'"[^"]*"')  # a quoted part of a cell (a doubled quote inside one: two parts)
+PIECE_END = "mailer-desktop:end-of-piece:7d1f0c"  # a record put after each piece to see that it ends whole
+PIECE_LIMIT = 16  # a piece grows to at most this many times the size asked for (memory stays flat)
+
+
+def _byte_safe(encoding: str) -> bool:
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return False
+    return name in _BYTE_SAFE or name.startswith(("cp125", "iso8859-"))
+
+
+def _even_cut(buf: bytes) -> int:
+    """The offset just after the last LF in ``buf`` with an even number of double quotes
+    before it (``buf`` starts outside quotes), or 0."""
+    total, after, end = buf.count(b'"'), 0, len(buf)
+    while (nl := buf.rfind(b"\n", 0, end)) >= 0:
+        after += buf.count(b'"', nl, end)
+        if (total - after) % 2 == 0:
+            return nl + 1
+        end = nl
+    return 0
+
+
+def csv_pieces(open_rows, size: int) -> list[tuple[int, int, int, int]] | None:
+    """A CSV table's file cut into pieces of about ``size`` bytes, each starting at a record, so
+    that reading processes each read only their own: (byte offset, end offset, number of the
+    first record, number of records). None for anything but a CSV file, and when the encoding
+    may use the bytes of CR, LF or the double quote inside other characters (UTF-16 …).
+
+    A piece ends after an LF with an even number of double quotes before it: outside quotes
+    (a quoted cell keeps its line breaks; its own quotes are doubled). Its records are its line
+    ends (LF, CR LF or a lone CR, as the csv module reads them; a blank line is a record too)
+    once the quoted parts are taken out. That holds for every file that quotes by the rules
+    (RFC 4180); for one that does not (a stray quote in an unquoted cell, ``5" screen``),
+    :func:`piece_rows` finds out when it parses the piece — or no record end is found for
+    :data:`PIECE_LIMIT` times ``size`` bytes, and this gives None."""
+    if not (isinstance(open_rows, partial) and open_rows.func is _csv_stream and not open_rows.keywords):
+        return None
+    path, encoding = open_rows.args[0], open_rows.args[1]
+    if not _byte_safe(encoding):
+        return None
+    pieces: list[tuple[int, int, int, int]] = []
+    start, number, buf = 0, 1, b""
+    with path.open("rb") as fh:
+        while True:
+            block = fh.read(size)
+            buf += block
+            if block and len(buf) < size:
+                continue
+            cut = _even_cut(buf) if block else len(buf)
+            if cut == 0:
+                if not block:
+                    return pieces
+                if len(buf) > PIECE_LIMIT * size:
+                    return None  # no record end for that long: a stray quote, likely (read the file whole)
+                continue  # no record ends here yet (a long line, a long quoted cell): the piece goes on
+            piece = buf[:cut]
+            body = _QUOTED.sub(b"", piece) if b'"' in piece else piece
+            records = body.count(b"\n") + body.count(b"\r") - body.count(b"\r\n")
+            if not block and piece and not piece.endswith((b"\n", b"\r")):
+                records += 1  # the last record without a line end
+            if records:
+                pieces.append((start, start + cut, number, records))
+            number += records
+            start += cut
+            buf = buf[cut:]
+            if not block:
+                return pieces
+
+
+def piece_rows(open_rows, piece: tuple[int, int, int, int]) -> list[tuple[int, list[str]]] | None:
+    """(row number, cells) of the records of one piece of :func:`csv_pieces`, or None when the
+    piece does not hold exactly the records counted for it, ending whole (the file does not
+    quote by the rules), or does not decode or parse (reading the file from its start tells
+    the user where and why)."""
+    path, encoding, delimiter, *rest = open_rows.args
+    errors = rest[0] if rest else "strict"
+    start, end, first, records = piece
+    with path.open("rb") as fh:
+        fh.seek(start)
+        data = fh.read(end - start)
+    if start and codecs.lookup(encoding).name == "utf-8-sig":
+        encoding = "utf-8"  # a byte order mark is only taken off at the file's start
+    try:
+        text = data.decode(encoding, errors)
+        text += PIECE_END + "\n" if text.endswith("\n") else "\n" + PIECE_END + "\n"
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except (UnicodeDecodeError, csv.Error):
+        return None
+    if len(rows) != records + 1 or rows[-1] != [PIECE_END]:
+        return None
+    rows.pop()
+    return list(zip(itertools.count(first), rows, strict=False))
 
 
 def _bad_byte_place(path: Path, encoding: str) -> str:
