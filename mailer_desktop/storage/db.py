@@ -20,21 +20,18 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import sqlite3
 import threading
 import time
 import weakref
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
+from .schema import load_migrations, split_sql
 from .write_gate import INTERACTIVE_BUSY_MS, WriteGate
 
 APPLICATION_ID = 0x4D4C4452  # "MLDR"
 SQLITE_MAGIC = b"SQLite format 3\x00"
-_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 
 class DatabaseError(Exception):
@@ -70,27 +67,6 @@ def _is_busy(exc: sqlite3.Error) -> bool:
 
 class Interrupted(Exception):
     """A check stopped on request before it finished."""
-
-
-@dataclass(frozen=True)
-class Migration:
-    version: int
-    name: str
-    sql: str
-
-
-def load_migrations() -> list[Migration]:
-    found = []
-    folder = resources.files("mailer_desktop.storage") / "migrations"
-    for entry in folder.iterdir():
-        m = _MIGRATION_NAME.match(entry.name)
-        if m:
-            found.append(Migration(int(m.group(1)), m.group(2), entry.read_text(encoding="utf-8")))
-    found.sort(key=lambda mig: mig.version)
-    versions = [mig.version for mig in found]
-    if versions != list(range(1, len(found) + 1)):
-        raise RuntimeError(f"migration numbers must be 1..N without gaps, found {versions}")
-    return found
 
 
 _stamp: tuple[int, str] = (-1, "")
@@ -477,7 +453,7 @@ class Database:
             # executescript() commits first; run statements inside one explicit transaction.
             conn.execute("BEGIN IMMEDIATE")
             try:
-                for stmt in _split_sql(mig.sql):
+                for stmt in split_sql(mig.sql):
                     conn.execute(stmt)
                 conn.execute(
                     "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)",
@@ -496,20 +472,3 @@ class Database:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         conn.execute("VACUUM")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-
-def _split_sql(script: str) -> list[str]:
-    """Split a migration script into statements (handles triggers' BEGIN … END bodies)."""
-    statements, buf = [], []
-    for line in script.splitlines():
-        buf.append(line)
-        candidate = "\n".join(buf).strip()
-        if candidate and sqlite3.complete_statement(candidate):
-            body = "\n".join(ln for ln in buf if not ln.strip().startswith("--")).strip()
-            if body:
-                statements.append(candidate)
-            buf = []
-    rest = "\n".join(ln for ln in buf if not ln.strip().startswith("--")).strip()
-    if rest:
-        raise ValueError(f"incomplete SQL statement at end of migration: {rest[:80]!r}")
-    return statements

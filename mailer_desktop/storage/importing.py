@@ -29,7 +29,6 @@ from .contacts import TOKEN_ID_SQL, max_contact_id
 
 log = logging.getLogger(__name__)
 
-STAGE = "temp.import_stage"
 _SEARCH_TRIGGER = "contacts_search_ai"
 # Below this many new rows the trigger is cheaper than re-creating it.
 BULK_SEARCH_THRESHOLD = 2000

@@ -269,8 +269,9 @@ def test_older_backup_is_upgraded_and_newer_refused(tmp_path):
     from mailer_desktop.config import resolve_paths
     from mailer_desktop.services.app import App
     from mailer_desktop.services.backup.format import BackupWriter
-    from mailer_desktop.storage.db import Database, load_migrations
+    from mailer_desktop.storage.db import Database
     from mailer_desktop.storage.meta import ensure_install_id
+    from mailer_desktop.storage.schema import load_migrations
 
     latest = load_migrations()[-1].version
     if latest < 2:

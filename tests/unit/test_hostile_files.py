@@ -28,7 +28,7 @@ from hostile_inputs import (
 )
 
 from mailer_desktop.services.contacts import people as contacts
-from mailer_desktop.services.importing import ImportInputError, import_file, readers
+from mailer_desktop.services.importing import ImportInputError, import_file, readers, xlsx
 from mailer_desktop.services.inbox.sources import iter_paths
 
 pytestmark = pytest.mark.timeout(60)
@@ -84,7 +84,7 @@ def test_a_shared_strings_bomb_is_refused_before_it_is_unpacked(app, tmp_path):
 
 
 def test_more_shared_strings_than_fit_in_memory_are_refused(app, tmp_path, monkeypatch):
-    monkeypatch.setattr(readers, "XLSX_STRINGS_MEMORY", MB)
+    monkeypatch.setattr(xlsx, "XLSX_STRINGS_MEMORY", MB)
     path = xlsx_shared_strings(tmp_path / "many.xlsx", [f"Name {i}" for i in range(16_000)])
     message = refused(app, path)
     assert message == "many.xlsx: xl/sharedStrings.xml holds 16002 texts, more than can be read at once"

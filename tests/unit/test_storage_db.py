@@ -10,7 +10,8 @@ import stat
 import pytest
 
 from mailer_desktop.storage import CorruptDatabaseError, Database, ForeignDatabaseError, NewerDatabaseError
-from mailer_desktop.storage.db import APPLICATION_ID, load_migrations
+from mailer_desktop.storage.db import APPLICATION_ID
+from mailer_desktop.storage.schema import load_migrations
 
 
 def _digest(path) -> str:

@@ -38,8 +38,9 @@ import keyring.backend
 
 from ...config import resolve_paths
 from ...secrets import SUPPRESSION_KEY, SecretStore
-from ...storage.db import Database, DatabaseError, load_migrations, now_iso
+from ...storage.db import Database, DatabaseError, now_iso
 from ...storage.meta import set_meta
+from ...storage.schema import load_migrations
 from ..progress import NO_PROGRESS, Progress
 from ..sending.lock import CampaignBusy, CampaignLock
 from . import carryover as restore_carryover

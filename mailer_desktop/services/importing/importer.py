@@ -54,7 +54,6 @@ from .rows import RowPlan
 
 PENDING, CONFIRMED, IMPLIED = "pending", "confirmed", "implied"
 CONSENT_CHOICES = (PENDING, CONFIRMED, IMPLIED)
-BATCH = 20_000
 
 
 @dataclass

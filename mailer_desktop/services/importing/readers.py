@@ -17,98 +17,34 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from collections.abc import Iterator
 from email.utils import getaddresses
 from functools import partial
 from pathlib import Path
 
 from ...domain.importing import vcard
-from ...domain.importing.mapping import guess_target
-from ...domain.importing.sniff import DELIMITERS, detect_delimiter, detect_encoding, find_header, has_address
-from ...domain.spreadsheet import restore_row
+from ...domain.importing.sniff import DELIMITERS, detect_delimiter, detect_encoding
 from ..file_kinds import not_a_file
-
-SAMPLE_BYTES = 256 * 1024
-PREVIEW_ROWS = 50
-HEADER_SCAN_ROWS = 40
-FIELD_LIMIT = 1024 * 1024
-TEXT_LIMIT = 20 * 1024 * 1024  # .txt files below this without a table header are read as free text
-csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
-
-FORMAT_TITLES = {"csv": "CSV / text table", "xlsx": "Excel workbook", "vcf": "vCard", "text": "Pasted text"}
-
-
-class ImportInputError(ValueError):
-    """The file cannot be read as a contact table; the message names the file and the problem."""
-
-
-@dataclass
-class Table:
-    name: str
-    file_format: str
-    header: list[str]
-    header_row: int | None            # row number of the header (None: the table has none)
-    preview: list[tuple[int, list[str]]]
-    open_rows: Callable[[], Iterator[tuple[int, list[str]]]]
-    encoding: str = ""
-    delimiter: str = ""
-    first_data_row: int = 1           # rows before this (junk, header) are not data
-    notes: list[str] = field(default_factory=list)
-    undecodable: bool = False         # some bytes are not valid in the encoding: their rows are reported
-
-    def rows(self) -> Iterator[tuple[int, list[str]]]:
-        """(row number, cells) of every data row (blank rows included for CSV/text)."""
-        return data_rows(self.open_rows, self.first_data_row)
-
-    @property
-    def rereadable(self) -> bool:
-        """Whether another process can read the rows again from the file (see :func:`data_rows`)."""
-        return isinstance(self.open_rows, partial)
-
-
-def data_rows(open_rows: Callable[[], Iterator[tuple[int, list[str]]]], first_data_row: int,
-              ) -> Iterator[tuple[int, list[str]]]:
-    """The data rows, with the ``'`` our exports put before formula-like cells taken off again."""
-    return ((number, restore_row(cells)) for number, cells in raw_data_rows(open_rows, first_data_row))
-
-
-def raw_data_rows(open_rows: Callable[[], Iterator[tuple[int, list[str]]]], first_data_row: int,
-                  ) -> Iterator[tuple[int, list[str]]]:
-    """The data rows as read (:func:`data_rows` without the ``'`` taken off)."""
-    return itertools.dropwhile(lambda numbered: numbered[0] < first_data_row, open_rows())
-
-
-def _header_of(rows: list[tuple[int, list[str]]]) -> tuple[list[str], int | None, int]:
-    """(header cells, header row number or None, first data row number)."""
-    cells = [r for _, r in rows]
-    index = find_header(cells, guess_target)
-    if index is None:
-        first = next((n for n, r in rows if any(c.strip() for c in r)), 1)
-        width = max((len(r) for r in cells), default=1)
-        return [f"Column {i + 1}" for i in range(width)], None, first
-    number, header = rows[index]
-    header = [h.strip().lstrip("\ufeff") for h in header]
-    while header and not header[-1]:
-        header.pop()
-    header = [h or f"Column {i + 1}" for i, h in enumerate(header)]
-    return header, number, number + 1
-
-
-def _finish(table: Table) -> Table:
-    table.preview = list(itertools.islice(table.rows(), PREVIEW_ROWS))
-    if table.undecodable:
-        table.preview = [(n, [shown_undecodable(c) for c in r]) for n, r in table.preview]
-    widest = max((len(r) for _, r in table.preview), default=0)
-    for i in range(len(table.header), widest):
-        table.header.append(f"Column {i + 1}")
-    return table
-
+from .table import (  # noqa: F401  (the readers' API)
+    FIELD_LIMIT,
+    FORMAT_TITLES,
+    HEADER_SCAN_ROWS,
+    PREVIEW_ROWS,
+    SAMPLE_BYTES,
+    TEXT_LIMIT,
+    UNDECODABLE,
+    ImportInputError,
+    Table,
+    data_rows,
+    finish,
+    header_of,
+    raw_data_rows,
+    shown_undecodable,
+)
+from .xlsx import open_xlsx
 
 # -- CSV and text tables ------------------------------------------------------------------
 SCAN_CHUNK = 1024 * 1024
-_UNDECODABLE = re.compile("[\udc80-\udcff]")  # a byte that was not UTF-8 (surrogateescape)
 
 
 def _utf8_counts(data: bytes, decoder=None) -> tuple[int, int, int]:
@@ -116,8 +52,8 @@ def _utf8_counts(data: bytes, decoder=None) -> tuple[int, int, int]:
     text = decoder.decode(data, final=not data) if decoder else data.decode("utf-8", "surrogateescape")
     if text.isascii():
         return 0, 0, -1
-    found = _UNDECODABLE.search(text)
-    bad = len(_UNDECODABLE.findall(text)) if found else 0
+    found = UNDECODABLE.search(text)
+    bad = len(UNDECODABLE.findall(text)) if found else 0
     return len(text) - len(text.encode("ascii", "ignore")) - bad, bad, (found.start() if found else -1)
 
 
@@ -311,14 +247,9 @@ def _bad_byte_place(path: Path, encoding: str) -> str:
 def undecodable_cells(row: list[str]) -> int | None:
     """Index of the first cell holding a byte that was not valid UTF-8, or None."""
     for i, cell in enumerate(row):
-        if not cell.isascii() and _UNDECODABLE.search(cell):
+        if not cell.isascii() and UNDECODABLE.search(cell):
             return i
     return None
-
-
-def shown_undecodable(cell: str) -> str:
-    """A cell with bad bytes as text that can be shown and written (each byte as \\xNN)."""
-    return _UNDECODABLE.sub(lambda m: f"\\x{ord(m.group()) - 0xdc00:02x}", cell)
 
 
 def open_csv(path: Path, encoding: str | None = None, delimiter: str | None = None) -> Table:
@@ -347,173 +278,11 @@ def open_csv(path: Path, encoding: str | None = None, delimiter: str | None = No
     if undecodable:
         table.notes.append(f"a few bytes are not valid {encoding}: the rows holding them are reported, not imported")
     head = list(itertools.islice(_csv_stream(path, encoding, delimiter, errors), HEADER_SCAN_ROWS))
-    table.header, table.header_row, table.first_data_row = _header_of(head)
-    return _finish(table)
+    table.header, table.header_row, table.first_data_row = header_of(head)
+    return finish(table)
 
 
 # -- Excel ---------------------------------------------------------------------------------
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-# Parts of a workbook openpyxl reads whole (all but the sheets): their unpacked size is capped,
-# and so is the compression ratio of big parts (real spreadsheets' XML packs 5-20 times).
-XLSX_PART_LIMIT = 64 * 1024 * 1024
-XLSX_STRINGS_LIMIT = 256 * 1024 * 1024
-XLSX_STRINGS_MEMORY = 512 * 1024 * 1024   # estimated memory of the shared strings once read
-XLSX_RATIO_LIMIT = 100
-XLSX_RATIO_FROM = 16 * 1024 * 1024
-XLSX_SHEET_RATIO_FROM = 2048 * 1024 * 1024  # sheets stream (a giant cell is caught on the way): only huge ones
-# One cell's text in the XML: Excel holds at most 32,767 characters in a cell (openpyxl cuts
-# longer ones there), under 200 KB even with every character escaped; longer runs are refused.
-XLSX_TEXT_BYTES = FIELD_LIMIT
-_ROW_START = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d+)\"")
-_SHARED_STRING = re.compile(rb"<(?:\w+:)?si\b")
-
-
-def _workbook_problem(path: Path) -> str | None:
-    """Why a workbook must not be handed to openpyxl (a packing bomb, a huge string table, a
-    giant cell), or None. Reads the zip directory and streams the shared strings; nothing
-    is loaded whole."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            for entry in archive.infolist():
-                name = entry.filename
-                sheet = name.startswith("xl/worksheets/")
-                if (entry.file_size > (XLSX_SHEET_RATIO_FROM if sheet else XLSX_RATIO_FROM)
-                        and entry.file_size > XLSX_RATIO_LIMIT * max(1, entry.compress_size)):
-                    return (f"{name} unpacks to {entry.file_size // 2**20} MB from "
-                            f"{max(1, entry.compress_size // 1024)} KB, more than real spreadsheets pack")
-                if sheet or not name.endswith((".xml", ".rels")):
-                    continue  # sheets are streamed; pictures and other parts are not read
-                limit = XLSX_STRINGS_LIMIT if name.endswith("sharedStrings.xml") else XLSX_PART_LIMIT
-                if entry.file_size > limit:
-                    return f"{name} unpacks to {entry.file_size // 2**20} MB (at most {limit // 2**20} MB are read)"
-                if name.endswith("sharedStrings.xml"):
-                    problem = _scan_part(archive, name, entry.file_size, _TextRuns(path.name))
-                    if problem:
-                        return problem
-    except ImportInputError:
-        raise
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-        return f"not a readable Excel workbook ({exc})"
-    return None
-
-
-class _TextRuns:
-    """Measures the text between XML tags as it streams past; ImportInputError for a run longer
-    than a cell may hold (the row it is in, for a sheet)."""
-
-    def __init__(self, name: str):
-        self.name = name
-        self.run = 0
-        self.row = 0
-        self._tail = b""
-
-    def feed(self, chunk: bytes) -> None:
-        first = chunk.find(b"<")
-        if first < 0:
-            self.run += len(chunk)
-        else:
-            longest = self.run + first
-            if len(chunk) > XLSX_TEXT_BYTES:  # runs inside a small chunk are shorter than the limit
-                longest = max(longest, *map(len, chunk[first:].split(b"<")))
-            if longest > XLSX_TEXT_BYTES:
-                self.run = longest
-            else:
-                self.run = len(chunk) - chunk.rfind(b"<") - 1
-            found = _ROW_START.findall(self._tail + chunk)
-            self.row = int(found[-1]) if found else self.row
-            self._tail = chunk[-64:]
-        if self.run > XLSX_TEXT_BYTES:
-            where = f", row {self.row}" if self.row else ""
-            raise ImportInputError(f"{self.name}{where}: a cell holds more than {FIELD_LIMIT // 2**20} MB of text "
-                                   "(the limit for one field)")
-
-
-class _GuardedPart:
-    """A workbook part read through :class:`_TextRuns` (what openpyxl's sheet parser reads from)."""
-
-    def __init__(self, raw, runs: _TextRuns):
-        self._raw, self._runs = raw, runs
-
-    def read(self, size: int = -1) -> bytes:
-        chunk = self._raw.read(size)
-        self._runs.feed(chunk)
-        return chunk
-
-    def close(self) -> None:
-        self._raw.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-
-def _scan_part(archive, name: str, size: int, runs: _TextRuns) -> str | None:
-    """Stream the shared strings: a giant text, or more strings than fit in memory."""
-    strings, tail = 0, b""
-    with archive.open(name) as fh:
-        while chunk := fh.read(1024 * 1024):
-            runs.feed(chunk)
-            strings += len(_SHARED_STRING.findall(tail + chunk)) - len(_SHARED_STRING.findall(tail))
-            tail = chunk[-16:]
-    if strings * 72 + size > XLSX_STRINGS_MEMORY:
-        return f"{name} holds {strings} texts, more than can be read at once"
-    return None
-
-
-def _xlsx_stream(path: Path) -> Iterator[tuple[int, list[str]]]:
-    import openpyxl
-
-    problem = _workbook_problem(path)
-    if problem:
-        raise ImportInputError(f"{path.name}: {problem}")
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for damaged files
-        raise ImportInputError(f"{path.name}: not a readable Excel workbook ({exc})") from None
-    try:
-        sheet = book.worksheets[0] if book.worksheets else None
-        if sheet is None:
-            return
-        # The sheet streams through a check of its text runs: a giant cell is refused on the way.
-        part = sheet._worksheet_path
-        sheet._get_source = lambda: _GuardedPart(book._archive.open(part), _TextRuns(path.name))
-        # The declared size ('A1:XFD1048576') is not trusted: rows are read as they are in the file.
-        sheet.reset_dimensions()
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [_cell_text(value) for value in row]
-            if not any(cells):
-                continue  # blank rows are dropped
-            while cells and not cells[-1]:
-                cells.pop()
-            yield number, cells
-    finally:
-        book.close()
-
-
-def open_xlsx(path: Path) -> Table:
-    table = Table(path.name, "xlsx", [], None, [], partial(_xlsx_stream, path))
-    head = list(itertools.islice(_xlsx_stream(path), HEADER_SCAN_ROWS))
-    table.header, table.header_row, table.first_data_row = _header_of(head)
-    return _finish(table)
-
-
 # -- vCard ---------------------------------------------------------------------------------
 def _vcf_stream(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
     with path.open(encoding=encoding, errors="replace", newline="") as fh:
@@ -539,7 +308,7 @@ def open_vcf(path: Path, encoding: str | None = None) -> Table:
         raise ImportInputError(f"{path.name}: no vCard (BEGIN:VCARD) found in the file")
     table = Table(path.name, "vcf", list(vcard.HEADER), None, [], partial(_vcf_stream, path, encoding),
                   encoding=encoding)
-    return _finish(table)
+    return finish(table)
 
 
 # -- pasted text ---------------------------------------------------------------------------
@@ -583,17 +352,17 @@ def table_from_text(text: str, name: str = "pasted text") -> Table:
     except csv.Error:  # not a table after all (e.g. stray quotes): take the addresses from the text
         parsed = []
     head = parsed[:HEADER_SCAN_ROWS]
-    header, header_row, first = _header_of(head)
+    header, header_row, first = header_of(head)
     widths = {len(r) for _, r in parsed if any(c.strip() for c in r)}
     tabular = delimiter == "\t" or (header_row is not None and len(header) >= 2)
     if tabular and max(widths, default=0) >= 2:
         table = Table(name, "text", header, header_row, [], lambda: iter(parsed), delimiter=delimiter,
                       first_data_row=first)
-        return _finish(table)
+        return finish(table)
     rows = _blob_rows(text)
     table = Table(name, "text", ["email", "name"], None, [], lambda: iter(rows), first_data_row=1)
     table.notes.append("addresses taken from free text")
-    return _finish(table)
+    return finish(table)
 
 
 def open_table(path: str | Path, *, encoding: str | None = None, delimiter: str | None = None) -> Table:
@@ -654,5 +423,3 @@ def _not_a_table(start: bytes) -> str | None:
     return "binary data" if controls * 50 > len(start) else None  # text tables have next to none
 
 
-def looks_like_address(cell: str) -> bool:
-    return has_address(cell)
