@@ -37,8 +37,8 @@ MAX_PAGES = 30
 # which any window of it is a slice (reading a window deep in a big list means sorting the list).
 ORDER_MIN_ROWS = 20_000
 # While that order is being read, windows deeper than this show blank rows and fill in when it
-# arrives (about a second): read straight from the database they would hold the window's thread
-# (about 1 s in the middle of a list of 333,000 members of 1,000,000 contacts).
+# arrives: read straight from the database they would hold the window's thread for as long on a
+# list of hundreds of thousands of members.
 DEFER_AFTER_ROW = 10_000
 # A big list's whole order is read once the user has stayed on it this long (not on every click).
 ORDER_DELAY_MS = 400

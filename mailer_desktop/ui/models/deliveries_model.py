@@ -42,8 +42,8 @@ class DeliveriesModel(WindowedTableModel):
         return self.campaign_id, self.state
 
     def _read_first(self, app, key: tuple) -> tuple[int, list[DeliveryLine]]:
-        """(size, first window): for a campaign of a million recipients the count alone takes
-        about 40 ms."""
+        """(size, first window): on a big campaign the count alone is too slow for the window's
+        thread."""
         cid, state = key
         if cid is None:
             return 0, []
@@ -83,7 +83,7 @@ class CampaignsModel(TableModel):
 
     def refresh(self) -> None:
         """The campaigns now, with the figures last given to :meth:`set_counts` (the page reads
-        fresh ones in the background: on a long history that read takes about 100 ms)."""
+        fresh ones in the background: that read grows with the history)."""
         self.beginResetModel()
         self.lines = sender_reports.campaign_lines(self._app, counts=self._counts, read_counts=False)
         self.endResetModel()

@@ -256,8 +256,8 @@ class CampaignsPage(CampaignSending, QWidget):
         self._show_campaign()
 
     def _count_soon(self) -> None:
-        """Read every campaign's figures in a thread of their own (one pass over the send log:
-        about 100 ms for a million deliveries)."""
+        """Read every campaign's figures in a thread of their own (one pass over the send log,
+        which grows with it)."""
         self._figures.ask(sender_reports.campaign_counts)
 
     def _counts_ready(self, counts: dict) -> None:

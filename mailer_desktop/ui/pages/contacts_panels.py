@@ -139,8 +139,8 @@ class ListsPanel(QWidget):
         return self._reader.reading
 
     def reload_soon(self) -> None:
-        """Read the lists and their sizes in a thread of their own (about 40 ms on a million
-        contacts) and show them when read; for changes made elsewhere. Several calls while a
+        """Read the lists and their sizes in a thread of their own (the sizes take a pass over
+        the memberships) and show them when read; for changes made elsewhere. Several calls while a
         read runs give one more read after it."""
         self._reader.ask(_lists_and_sizes)
 
