@@ -11,8 +11,10 @@ B-tree inserts); the indexes in which every new row sorts after the existing one
 the rows are inserted (:data:`APPENDED_INDEXES`), are kept and filled as the rows go in, which
 costs less than sorting them again. Bulk inserts also bypass the
 per-row search-index trigger (``contacts_search_ai``) and fill the
-FTS index with one ``INSERT … SELECT`` instead, which is many times faster; the trigger is
-dropped and re-created inside the same transaction, so a crash or kill leaves it as it was.
+FTS index with one ``INSERT … SELECT`` instead, which is many times faster; likewise the
+token-id trigger (``contacts_token_id``, idle for rows that carry their token id, yet run once
+per row). The triggers are dropped and re-created inside the same transaction, so a crash or
+kill leaves them as they were.
 A big import into a small table, with no other connection open, writes that transaction with a
 rollback journal instead of the write-ahead log (:func:`bulk_journal`).
 """
@@ -30,6 +32,9 @@ from .contacts import TOKEN_ID_SQL, max_contact_id
 log = logging.getLogger(__name__)
 
 _SEARCH_TRIGGER = "contacts_search_ai"
+# Gives a token id to a contact inserted without one; the bulk insert computes every token id
+# itself, yet the trigger would still run (its WHEN tested in a sub-program) once per row.
+_TOKEN_TRIGGER = "contacts_token_id"
 # Below this many new rows the trigger is cheaper than re-creating it.
 BULK_SEARCH_THRESHOLD = 2000
 BULK_INDEX_THRESHOLD = 50_000
@@ -168,9 +173,8 @@ def _secondary_indexes(conn: sqlite3.Connection) -> list[tuple[str, str]]:
         if r[0] not in APPENDED_INDEXES]
 
 
-def _search_trigger_sql(conn: sqlite3.Connection) -> str | None:
-    row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-                       (_SEARCH_TRIGGER,)).fetchone()
+def _trigger_sql(conn: sqlite3.Connection, name: str) -> str | None:
+    row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (name,)).fetchone()
     return row[0] if row else None
 
 
@@ -181,9 +185,12 @@ def insert_new(conn: sqlite3.Connection, *, status: str, basis: str | None, expi
     each long step before it starts (and may raise to stop: the caller rolls back)."""
     before = max_contact_id(conn)
     new = count_new(conn)
-    trigger_sql = _search_trigger_sql(conn) if new >= BULK_SEARCH_THRESHOLD else None
+    trigger_sql = _trigger_sql(conn, _SEARCH_TRIGGER) if new >= BULK_SEARCH_THRESHOLD else None
     if trigger_sql:
         conn.execute(f"DROP TRIGGER {_SEARCH_TRIGGER}")
+    token_trigger_sql = _trigger_sql(conn, _TOKEN_TRIGGER) if new >= BULK_SEARCH_THRESHOLD else None
+    if token_trigger_sql:
+        conn.execute(f"DROP TRIGGER {_TOKEN_TRIGGER}")
     indexes = _secondary_indexes(conn) if new >= BULK_INDEX_THRESHOLD and new > before else []
     for name, _sql in indexes:
         conn.execute(f'DROP INDEX "{name}"')
@@ -198,6 +205,8 @@ def insert_new(conn: sqlite3.Connection, *, status: str, basis: str | None, expi
             " WHERE contact_id IS NULL ORDER BY email_key",
             (status, basis, expires, source, now, now, now))
         inserted = cur.rowcount
+        if token_trigger_sql:
+            conn.execute(token_trigger_sql)
         for number, (_name, create_sql) in enumerate(indexes, start=1):
             on_step(f"Sorting the contacts for the contact list ({number} of {len(indexes)})")
             conn.execute(create_sql)
