@@ -1,7 +1,7 @@
 """Importing a contact table: clean every row, check suppressions, merge, write in one transaction.
 
-Phase 1 reads the table and stages the cleaned rows in a TEMP table of this connection (the
-database file is not touched, other writers are not blocked). Phase 2 applies them in ONE
+Phase 1 reads the table and stages the cleaned rows in a private temporary database attached
+to this connection (storage/importing.py ``STAGE_DB``; the database file is not touched, other writers are not blocked). Phase 2 applies them in ONE
 ``BEGIN IMMEDIATE`` transaction; a crash, a kill or a cancel anywhere leaves the database
 exactly as it was (a cancel raises :class:`Cancelled` after the rollback). A big import into a
 small table writes that transaction with a rollback journal when nothing else has the file
@@ -210,7 +210,7 @@ def _stage(conn, table: Table, plan: RowPlan, setup: CheckSetup, policy: str, re
     # walking everything kept so far: about a third of this process's time on a million rows.
     collecting = gc.isenabled()
     gc.disable()
-    conn.execute("BEGIN")  # only the TEMP table is written here: no lock on the database file
+    conn.execute("BEGIN")  # only the staging database is written here: no lock on the database file
     try:
         for verdicts in checked_batches(table, setup, parallel=parallel):
             rows += len(verdicts)
