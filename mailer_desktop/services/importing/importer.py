@@ -175,8 +175,9 @@ def import_table(app, table: Table, options: ImportOptions | None = None, progre
                         _estimate_rows(table, size_hint))
         progress.check()
         progress.update(report.rows, None, "Saving contacts")
+        staged = sql.staged_count(conn)
         with (app.db.long_write(f"saving the import of {table.name}"),
-              sql.bulk_journal(conn, sql.staged_count(conn)), app.db.transaction(conn)):
+              sql.bulk_journal(conn, staged), sql.bulk_links_unchecked(conn, staged), app.db.transaction(conn)):
             if sql.suppression_state(conn) != supp_state:  # entries added while the file was read
                 _recheck_suppressions(conn, SuppressionHits(setup.suppression_key, sql.suppression_hashes(conn)),
                                       plan, report)
