@@ -336,10 +336,11 @@ def _apply(app, conn, report: ImportReport, options: ImportOptions, status: str,
     source = options.source or f"import: {file_name}"
     list_id = ensure_list(app, options.list_name, conn=conn).id if options.list_name else None
     list_note = f"list: {options.list_name}" if options.list_name else ""
-    sql.link_existing(conn)
+    linked = sql.link_existing(conn)
     updates, keep_ids, note_events = [], [], []
     statuses: dict[int, str] = {}
-    for rows in sql.iter_matches(conn):
+    # No staged row matched a contact: nothing to look up (the lookup would read every staged row).
+    for rows in sql.iter_matches(conn) if linked else ():
         progress.check()
         for _seq, row_no, new_name, new_fields, cid, cstatus, name, cur_fields, email in rows:
             if cstatus in consent.OPTED_OUT:
