@@ -110,3 +110,34 @@ def test_opening_while_another_program_holds_the_lock_says_busy_not_damaged(tmp_
         holder.execute("ROLLBACK")
         holder.close()
     Database.open(path).close()
+
+
+def test_big_import_checks_no_foreign_key_per_row_and_leaves_them_checked(app, small_threshold, monkeypatch):
+    """While a big import's transaction runs, foreign keys are not checked row by row (the rows
+    link to contacts and a list that exist by construction); afterwards, and after a failed
+    import, they are checked again, and every link of the imported rows holds."""
+    conn = app.db.conn
+    during: list[int] = []
+    real = sql.insert_creation_events
+
+    def spy(c, *a, **k):
+        during.append(c.execute("PRAGMA foreign_keys").fetchone()[0])
+        return real(c, *a, **k)
+
+    monkeypatch.setattr(sql, "insert_creation_events", spy)
+    import_text(app, _csv(5), ImportOptions(list_name="L"))       # small: checked as always
+    report = import_text(app, _csv(60, start=100) + "p1@example.org,Again\n", ImportOptions(list_name="L"))
+    assert report.added == 60 and report.unchanged + report.updated == 1
+    assert during == [1, 0]
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert conn.execute("SELECT count(*) FROM list_members").fetchone()[0] == 65
+
+    def boom(*_a, **_k):
+        raise RuntimeError("stop")
+
+    monkeypatch.setattr(sql, "add_new_to_list", boom)
+    with pytest.raises(RuntimeError):
+        import_text(app, _csv(60, start=300), ImportOptions(list_name="L"))
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM contacts").fetchone()[0] == 65

@@ -186,11 +186,11 @@ def _own_batches(open_rows, first_data_row: int, batch_rows: int, share: tuple[i
     pieces = csv_pieces(open_rows, chunk_bytes)
     if pieces is not None:
         for number, piece in enumerate(pieces[index::count]):
-            rows = piece_rows(open_rows, piece)
+            rows = piece_rows(open_rows, piece, restored=True)
             if rows is None:
                 raise _PieceUnsure(f"piece {number * count + index} of the file (from byte {piece[0]}) does not "
                                    "read on its own as counted")
-            yield [(n, restore_row(cells)) for n, cells in rows if n >= first_data_row]
+            yield rows if not rows or rows[0][0] >= first_data_row else [r for r in rows if r[0] >= first_data_row]
         return
     rows = raw_data_rows(open_rows, first_data_row)
     for number in itertools.count():

@@ -1,7 +1,7 @@
 """Importing a contact table: clean every row, check suppressions, merge, write in one transaction.
 
-Phase 1 reads the table and stages the cleaned rows in a TEMP table of this connection (the
-database file is not touched, other writers are not blocked). Phase 2 applies them in ONE
+Phase 1 reads the table and stages the cleaned rows in a private temporary database attached
+to this connection (storage/importing.py ``STAGE_DB``; the database file is not touched, other writers are not blocked). Phase 2 applies them in ONE
 ``BEGIN IMMEDIATE`` transaction; a crash, a kill or a cancel anywhere leaves the database
 exactly as it was (a cancel raises :class:`Cancelled` after the rollback). A big import into a
 small table writes that transaction with a rollback journal when nothing else has the file
@@ -175,8 +175,9 @@ def import_table(app, table: Table, options: ImportOptions | None = None, progre
                         _estimate_rows(table, size_hint))
         progress.check()
         progress.update(report.rows, None, "Saving contacts")
+        staged = sql.staged_count(conn)
         with (app.db.long_write(f"saving the import of {table.name}"),
-              sql.bulk_journal(conn, sql.staged_count(conn)), app.db.transaction(conn)):
+              sql.bulk_journal(conn, staged), sql.bulk_links_unchecked(conn, staged), app.db.transaction(conn)):
             if sql.suppression_state(conn) != supp_state:  # entries added while the file was read
                 _recheck_suppressions(conn, SuppressionHits(setup.suppression_key, sql.suppression_hashes(conn)),
                                       plan, report)
@@ -210,7 +211,7 @@ def _stage(conn, table: Table, plan: RowPlan, setup: CheckSetup, policy: str, re
     # walking everything kept so far: about a third of this process's time on a million rows.
     collecting = gc.isenabled()
     gc.disable()
-    conn.execute("BEGIN")  # only the TEMP table is written here: no lock on the database file
+    conn.execute("BEGIN")  # only the staging database is written here: no lock on the database file
     try:
         for verdicts in checked_batches(table, setup, parallel=parallel):
             rows += len(verdicts)
@@ -335,10 +336,11 @@ def _apply(app, conn, report: ImportReport, options: ImportOptions, status: str,
     source = options.source or f"import: {file_name}"
     list_id = ensure_list(app, options.list_name, conn=conn).id if options.list_name else None
     list_note = f"list: {options.list_name}" if options.list_name else ""
-    sql.link_existing(conn)
+    linked = sql.link_existing(conn)
     updates, keep_ids, note_events = [], [], []
     statuses: dict[int, str] = {}
-    for rows in sql.iter_matches(conn):
+    # No staged row matched a contact: nothing to look up (the lookup would read every staged row).
+    for rows in sql.iter_matches(conn) if linked else ():
         progress.check()
         for _seq, row_no, new_name, new_fields, cid, cstatus, name, cur_fields, email in rows:
             if cstatus in consent.OPTED_OUT:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ...domain.importing import vcard
 from ...domain.importing.sniff import DELIMITERS, detect_delimiter, detect_encoding
+from ...domain.spreadsheet import restore_row
 from ..file_kinds import not_a_file
 from .table import (  # noqa: F401  (the readers' API)
     FIELD_LIMIT,
@@ -200,11 +201,16 @@ def csv_pieces(open_rows, size: int) -> list[tuple[int, int, int, int]] | None:
                 return pieces
 
 
-def piece_rows(open_rows, piece: tuple[int, int, int, int]) -> list[tuple[int, list[str]]] | None:
+def piece_rows(open_rows, piece: tuple[int, int, int, int], *,
+               restored: bool = False) -> list[tuple[int, list[str]]] | None:
     """(row number, cells) of the records of one piece of :func:`csv_pieces`, or None when the
     piece does not hold exactly the records counted for it, ending whole (the file does not
     quote by the rules), or does not decode or parse (reading the file from its start tells
-    the user where and why)."""
+    the user where and why).
+
+    With ``restored`` the cells come as :func:`restore_row` gives them; a piece in which no
+    cell can start with ``'`` (none at the start of the text, or after a delimiter, a line end
+    or a quote) is given as parsed, without looking at each row."""
     path, encoding, delimiter, *rest = open_rows.args
     errors = rest[0] if rest else "strict"
     start, end, first, records = piece
@@ -222,6 +228,8 @@ def piece_rows(open_rows, piece: tuple[int, int, int, int]) -> list[tuple[int, l
     if len(rows) != records + 1 or rows[-1] != [PIECE_END]:
         return None
     rows.pop()
+    if restored and (text.startswith("'") or any(c + "'" in text for c in (delimiter, "\n", "\r", '"'))):
+        rows = [restore_row(cells) for cells in rows]
     return list(zip(itertools.count(first), rows, strict=False))
 
 
