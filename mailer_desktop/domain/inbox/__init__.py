@@ -225,8 +225,7 @@ def _delivery_report(mail: Mail) -> bool:
     """A report about a delivery, by its fields, its subject, its opening words or a server's
     reply code in them (not by its sender)."""
     head = mail.notice[:3000]
-    return bool(mail.report_type == "delivery-status" or mail.status_text or mail.header("X-Failed-Recipients")
-                or _BOUNCE_OPENING.search(head) or _BOUNCE_SUBJECT.search(mail.subject)
+    return bool(_has_status_fields(mail) or _BOUNCE_OPENING.search(head) or _BOUNCE_SUBJECT.search(mail.subject)
                 or phrases.find_status(head) or phrases.find_reply_code(head))
 
 
