@@ -66,16 +66,22 @@ def _stop_when_hanging(handler: Hang, control: SendControl, after: int) -> threa
     return t
 
 
+def _send_stopped_when_hanging(app, cid, srv, handler: Hang) -> tuple[dict, float]:
+    """Send over two connections to ``srv``; stopped once the server hangs after 10 messages.
+    Returns the campaign's status and how long the send took."""
+    loopback_account(app, srv.port, pool_size=2)
+    control = SendControl()
+    _stop_when_hanging(handler, control, 10)
+    started = time.monotonic()
+    status = send_campaign(app, cid, "local", renderer_factory=tiny, options=OPTIONS, control=control)
+    return status, time.monotonic() - started
+
+
 def test_a_stop_while_the_final_reply_is_awaited_leaves_it_uncertain_within_the_grace(app):
     addrs, cid = _campaign(app, 40)
     handler = Hang("data")
-    control = SendControl()
     with Server(handler) as srv:
-        loopback_account(app, srv.port, pool_size=2)
-        _stop_when_hanging(handler, control, 10)
-        started = time.monotonic()
-        status = send_campaign(app, cid, "local", renderer_factory=tiny, options=OPTIONS, control=control)
-        took = time.monotonic() - started
+        status, took = _send_stopped_when_hanging(app, cid, srv, handler)
     assert took < 5, f"the stop took {took:.1f} s"
     states = _states(app, cid)
     assert status["state"] == "paused" and "stopped for the test" in status["reason"]
@@ -88,13 +94,8 @@ def test_a_stop_while_the_final_reply_is_awaited_leaves_it_uncertain_within_the_
 def test_a_stop_before_the_final_dot_gives_the_message_back(app):
     addrs, cid = _campaign(app, 40)
     handler = Hang("rcpt")
-    control = SendControl()
     with Server(handler) as srv:
-        loopback_account(app, srv.port, pool_size=2)
-        _stop_when_hanging(handler, control, 10)
-        started = time.monotonic()
-        status = send_campaign(app, cid, "local", renderer_factory=tiny, options=OPTIONS, control=control)
-        took = time.monotonic() - started
+        status, took = _send_stopped_when_hanging(app, cid, srv, handler)
         assert took < 5, f"the stop took {took:.1f} s"
         states = _states(app, cid)
         assert status["state"] == "paused" and status["uncertain"] == 0
