@@ -81,9 +81,9 @@ def drop_stage(conn: sqlite3.Connection) -> None:
 
 
 def stage_rows(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
-    """rows: (seq, row_no, email, email_key, name, fields_json)."""
-    conn.executemany(f"INSERT INTO {_STAGE} (seq, row_no, email, email_key, name, fields)"
-                     " VALUES (?,?,?,?,?,?)", rows)
+    """rows: (row_no, email, email_key, name, fields_json); staged rows are numbered (seq) 1, 2, 3 …
+    in the order they are staged."""
+    conn.executemany(f"INSERT INTO {_STAGE} (row_no, email, email_key, name, fields) VALUES (?,?,?,?,?)", rows)
 
 
 def staged(conn: sqlite3.Connection, seqs: Sequence[int]) -> dict[int, tuple[str, str]]:

@@ -8,12 +8,19 @@ only to find where its own begin.
 What stays in the importing process: de-duplication in file order, the report and the
 staging table.
 
-One verdict per row, a plain tuple (cheap to send between processes):
-- ``(OK, number, email, key, name, fields_json, flags, suggestion)``
-- ``(BAD, number, row, raw_cell, reason)``       no valid address (blank row, repeated header …)
-- ``(OPTOUT, number, email, source_value)``       marked as opted out in the source file
-- ``(SUPPRESSED, number, email)``                 on the suppression list
-- ``(PROBLEM, number, column, value, reason)``    a value breaks a limit (name too long …)
+A batch of rows comes back as one :data:`Checked` tuple of plain lists (cheap to send
+between processes, and shaped for the importing process's loop, which touches each row once):
+``(rows, ok, flagged, rejected)`` —
+- ``rows``: how many rows the batch held (0: no batch yet, "still working");
+- ``ok``: ``(number, email, key, name, fields_json)`` of each row with a valid address, in
+  file order (the shape of a staged row);
+- ``flagged``: ``(index in ok, flags, suggestion)`` of those ``ok`` rows that carry a
+  role / disposable / typo / non-ASCII flag;
+- ``rejected``: one tuple per row that is not imported, in file order:
+  ``(BAD, number, row, raw_cell, reason)`` no valid address (blank row, repeated header …),
+  ``(OPTOUT, number, email, source_value)`` marked as opted out in the source file,
+  ``(SUPPRESSED, number, email)`` on the suppression list,
+  ``(PROBLEM, number, column, value, reason)`` a value breaks a limit (name too long …).
 """
 
 from __future__ import annotations
@@ -45,7 +52,9 @@ from .rows import RowPlan, RowProblem
 
 log = logging.getLogger(__name__)
 
-OK, BAD, OPTOUT, SUPPRESSED, PROBLEM = range(5)
+BAD, OPTOUT, SUPPRESSED, PROBLEM = range(1, 5)
+Checked = tuple[int, list[tuple], list[tuple], list[tuple]]
+STILL_WORKING: Checked = (0, [], [], [])
 BATCH_ROWS = 4000
 CHUNK_BYTES = 192 * 1024  # the pieces of a CSV file that reading processes read each (readers.csv_pieces)
 QUEUED_BATCHES = 4
@@ -97,7 +106,7 @@ class RowChecker:
         self.suppressions = SuppressionHits(setup.suppression_key, setup.suppression_hashes)
         self.undecodable = setup.undecodable
 
-    def check(self, rows: list[tuple[int, list[str]]]) -> list[tuple]:
+    def check(self, rows: list[tuple[int, list[str]]]) -> Checked:
         plan = self.plan
         email_i = plan.email
         cleaner = self.cleaner
@@ -106,6 +115,8 @@ class RowChecker:
         encode = plan.encoder()
         optout = plan.opted_out if plan.optout is not None else None
         undecodable = self.undecodable
+        ok: list[tuple] = []
+        flagged: list[tuple] = []
         out: list[tuple] = []
         append = out.append
         for number, row in rows:
@@ -139,8 +150,10 @@ class RowChecker:
             except RowProblem as exc:
                 append((PROBLEM, number, exc.column, exc.value, exc.reason))
                 continue
-            append((OK, number, email, key, name, fields, flags, suggestion))
-        return out
+            if flags:
+                flagged.append((len(ok), flags, suggestion))
+            ok.append((number, email, key, name, fields))
+        return len(rows), ok, flagged, out
 
 
 # -- the reading process -------------------------------------------------------------------
@@ -220,12 +233,12 @@ class _ReadersLost(Exception):
         self.batches_done, self.rows_done = batches_done, rows_done
 
 
-def checked_batches(table: Table, setup: CheckSetup, *, parallel: bool) -> Iterator[list[tuple]]:
+def checked_batches(table: Table, setup: CheckSetup, *, parallel: bool) -> Iterator[Checked]:
     """The verdicts for every data row of ``table``, batch by batch, in file order.
 
     With ``parallel`` (and a table that can be read again from its file) reading processes
     check the rows while this one de-duplicates and stages, so the work spreads over the
-    cores. An empty batch now and then means "still working" (time to look for a cancel).
+    cores. A batch of no rows now and then means "still working" (time to look for a cancel).
     Should the processes fail to start or stop half-way (say, a script without an
     ``if __name__ == "__main__"`` guard), the remaining batches are checked here."""
     done = 0  # rows checked (one verdict each)
@@ -242,7 +255,7 @@ def checked_batches(table: Table, setup: CheckSetup, *, parallel: bool) -> Itera
         yield checker.check(batch)
 
 
-def _from_readers(table: Table, setup: CheckSetup) -> Iterator[list[tuple]]:
+def _from_readers(table: Table, setup: CheckSetup) -> Iterator[Checked]:
     ctx = multiprocessing.get_context("spawn")  # no fork: the GUI process has threads
     count = reader_count()
     queues = [ctx.Queue(maxsize=QUEUED_BATCHES) for _ in range(count)]  # bounded: memory stays flat
@@ -266,7 +279,7 @@ def _from_readers(table: Table, setup: CheckSetup) -> Iterator[list[tuple]]:
                     break
                 except queue.Empty:
                     if reader.is_alive():
-                        yield []
+                        yield STILL_WORKING
                         continue
                     try:
                         item = verdicts.get(timeout=1)
@@ -280,7 +293,7 @@ def _from_readers(table: Table, setup: CheckSetup) -> Iterator[list[tuple]]:
                 raise item
             if isinstance(item, BaseException):
                 raise _ReadersLost(number, rows_done, str(item))
-            rows_done += len(item)
+            rows_done += item[0]
             yield item
     finally:
         for reader in readers:

@@ -41,7 +41,6 @@ from ..contacts.lists import ensure_list
 from ..progress import NO_PROGRESS, Progress
 from .checking import (
     BAD,
-    OK,
     OPTOUT,
     PARALLEL_MIN_ROWS,
     SUPPRESSED,
@@ -53,6 +52,7 @@ from .readers import ImportInputError, Table, open_table
 from .rows import RowPlan
 
 PENDING, CONFIRMED, IMPLIED = "pending", "confirmed", "implied"
+MERGE_BATCH = 2000  # staged rows with duplicates to merge at a time
 CONSENT_CHOICES = (PENDING, CONFIRMED, IMPLIED)
 
 
@@ -171,18 +171,15 @@ def import_table(app, table: Table, options: ImportOptions | None = None, progre
     supp_state = sql.suppression_state(conn)
     sql.create_stage(conn)
     try:
-        merges = _stage(conn, table, plan, setup, options.policy, report, progress,
+        staged = _stage(conn, table, plan, setup, options.policy, report, progress,
                         _estimate_rows(table, size_hint))
         progress.check()
         progress.update(report.rows, None, "Saving contacts")
-        staged = sql.staged_count(conn)
         with (app.db.long_write(f"saving the import of {table.name}"),
               sql.bulk_journal(conn, staged), sql.bulk_links_unchecked(conn, staged), app.db.transaction(conn)):
             if sql.suppression_state(conn) != supp_state:  # entries added while the file was read
                 _recheck_suppressions(conn, SuppressionHits(setup.suppression_key, sql.suppression_hashes(conn)),
                                       plan, report)
-            if merges:
-                _merge_duplicates(conn, merges, options.policy)
             _apply(app, conn, report, options, status, basis, expires, evidence, table.name, progress)
     finally:
         sql.drop_stage(conn)
@@ -192,19 +189,21 @@ def import_table(app, table: Table, options: ImportOptions | None = None, progre
 
 
 def _stage(conn, table: Table, plan: RowPlan, setup: CheckSetup, policy: str, report: ImportReport,
-           progress: Progress, estimate: int | None) -> dict[int, list]:
-    """Read, check and stage every row; returns seq -> [(name, fields)] of in-file duplicates."""
+           progress: Progress, estimate: int | None) -> int:
+    """Read, check and stage every row (returns how many were staged); a row whose address came earlier in the file is merged
+    into the staged first row (by the policy) as the rows come, while the reading processes
+    work on the next batches."""
     email_col = plan.column_name(plan.email)
     optout_col = plan.column_name(plan.optout)
     header_cells = [h.strip().lower() for h in table.header]
+    # address key -> its first row: seq (the staged rows are numbered 1, 2, 3 … as they are
+    # staged) in the low 32 bits, row number above them — one int a row, as the seq alone took
     seen: dict[str, int] = {}
-    first_row: dict[int, int] = {}
-    merges: dict[int, list] = {}
-    add_issue = report.add_issue
+    new_key = seen.__setitem__
+    merges: dict[int, list] = {}  # seq of a staged row -> [(name, fields)] of its later duplicates
     flag_counts = report.flags
     rows = duplicates = flagged = 0
     rejected: Counter[str] = Counter()
-    seq = 0
     parallel = bool(estimate and estimate >= PARALLEL_MIN_ROWS)
     # The loop makes no reference cycles, but its verdicts and issues (hundreds of thousands of
     # tuples and objects) would set off the cyclic garbage collector over and over, each pass
@@ -213,37 +212,52 @@ def _stage(conn, table: Table, plan: RowPlan, setup: CheckSetup, policy: str, re
     gc.disable()
     conn.execute("BEGIN")  # only the staging database is written here: no lock on the database file
     try:
-        for verdicts in checked_batches(table, setup, parallel=parallel):
-            rows += len(verdicts)
+        for count, ok, flags_of, others in checked_batches(table, setup, parallel=parallel):
             progress.check()
+            if not count:
+                continue
+            rows += count
             progress.update(rows, max(estimate, rows + 1) if estimate else None, "Reading and checking rows")
-            batch = []
-            for v in verdicts:
-                if v[0] == OK:
-                    _, number, email, key, name, fields, flags, suggestion = v
-                    earlier = seen.get(key)
-                    if earlier is not None:
+            # the first row of each address (seq = how many were staged before, plus one); a row
+            # of an address seen before is a duplicate
+            fresh = [r for r in ok if r[2] not in seen and not new_key(r[2], len(seen) + 1 | r[0] << 32)]
+            issues: list[Issue] = []
+            fresh_ids = None
+            if len(fresh) != len(ok):
+                fresh_ids = {id(r) for r in fresh}
+                for r in ok:
+                    if id(r) not in fresh_ids:
+                        number, email, key, name, fields = r
+                        earlier = seen[key]
                         duplicates += 1
-                        add_issue(Issue(number, "duplicate", email_col, email,
-                                        f"same address as row {first_row.get(earlier, '?')}"))
+                        issues.append(Issue(number, "duplicate", email_col, email,
+                                            f"same address as row {earlier >> 32}"))
                         if policy != KEEP and (name or fields != "{}"):
-                            merges.setdefault(earlier, []).append((name, json.loads(fields)))
-                        continue
-                    seq += 1
-                    seen[key] = seq
-                    if len(first_row) < 200_000:
-                        first_row[seq] = number
-                    if flags:
-                        flagged += 1
-                        for flag in flags:
-                            flag_counts[flag] += 1
-                            add_issue(Issue(number, flag, email_col, email, _FLAG_TEXT[flag],
-                                            suggestion if flag == "typo" else ""))
-                    batch.append((seq, number, email, key, name, fields))
-                else:
-                    rejected[_rejection(v, add_issue, email_col, optout_col, header_cells)] += 1
-            if batch:
-                sql.stage_rows(conn, batch)
+                            merges.setdefault(earlier & _SEQ_BITS, []).append((name, json.loads(fields)))
+            for i, flags, suggestion in flags_of:
+                r = ok[i]
+                if fresh_ids is not None and id(r) not in fresh_ids:
+                    continue  # a duplicate's flags were reported with its first row
+                flagged += 1
+                for flag in flags:
+                    flag_counts[flag] += 1
+                    issues.append(Issue(r[0], flag, email_col, r[1], _FLAG_TEXT[flag],
+                                        suggestion if flag == "typo" else ""))
+            for v in others:
+                rejected[_rejection(v, issues.append, email_col, optout_col, header_cells)] += 1
+            if issues:
+                issues.sort(key=_issue_row)  # in file order, as the rows came
+                for issue in issues:
+                    report.add_issue(issue)
+            if fresh:
+                sql.stage_rows(conn, fresh)
+            if len(merges) >= MERGE_BATCH:
+                _merge_duplicates(conn, merges, policy)
+                merges.clear()
+        _merge_duplicates(conn, merges, policy)
+        staged = sql.staged_count(conn)
+        if staged != len(seen):  # the seqs above are the staged rows' own
+            raise RuntimeError(f"staged {staged} rows for {len(seen)} addresses")
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -257,7 +271,14 @@ def _stage(conn, table: Table, plan: RowPlan, setup: CheckSetup, policy: str, re
     for reason in ("source_optout", "suppression_list"):
         if rejected[reason]:
             report.suppressed_by[reason] += rejected[reason]
-    return merges
+    return staged
+
+
+_SEQ_BITS = (1 << 32) - 1
+
+
+def _issue_row(issue: Issue) -> int:
+    return issue.row
 
 
 def _rejection(v: tuple, add_issue, email_col: str, optout_col: str, header_cells: list[str]) -> str:
@@ -313,6 +334,8 @@ def _recheck_suppressions(conn, hasher: SuppressionHits, plan: RowPlan, report: 
 
 
 def _merge_duplicates(conn, merges: dict[int, list], policy: str) -> None:
+    if not merges:
+        return
     seqs = sorted(merges)  # in table order: the staged rows are read and written page after page
     current = sql.staged(conn, seqs)
     out = []
