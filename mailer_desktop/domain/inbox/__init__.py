@@ -27,6 +27,7 @@ It never raises: a mail that cannot be read is ``unknown`` with the reason why.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from ..messages import REF_HEADER
@@ -290,6 +291,16 @@ def _returned_recipient(mail: Mail) -> str:
 _QUOTED_TO = re.compile(r"(?im)^[ \t]*To:[ \t]*(.+)$")
 
 
+def _addressees(mail: Mail, excluded: set[str]) -> frozenset[str]:
+    """The addresses the returned copy was sent to, by its own headers (lowercased)."""
+    ret = mail.returned
+    if not ret.headers:
+        return frozenset()
+    found = [a for name in ("to", "cc", "x-original-to", "delivered-to", "envelope-to") for a in all_addresses(ret.get(name))]
+    found += _FOR_CLAUSE.findall(ret.get("received"))
+    return frozenset(a.lower() for a in found) - excluded
+
+
 def _failure_subject(subject: str) -> bool:
     """A subject that states a failure about an address ("Warning: a@b - User unknown!"), and is
     not a person's reply."""
@@ -311,7 +322,9 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
         if results:
             return results
     failed = [a for v in mail.header_all("X-Failed-Recipients") for a in all_addresses(v)]
-    found = heuristics.find(mail.notice, _excluded(mail), failed)
+    excluded = _excluded(mail)
+    found = heuristics.find(mail.notice, excluded, failed, _addressees(mail, excluded),
+                            heuristics.home_domain(mail.from_addr))
     if not found:
         addr = _returned_recipient(mail)
         if addr:
@@ -331,6 +344,9 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
                 if f.recipient.lower() in inner:
                     result = _failure(f.recipient, "", [*texts, inner[f.recipient.lower()].text], True, common,
                                       gateway=gateway)
+            if result.kind == "hard" and f.guessed:
+                # A mailbox named without its domain: which address died is a guess, never proof.
+                result = dataclasses.replace(result, kind="soft")
             if result.kind == "hard" and phrases.find_reply_code(f.tight) and len(found) > 1:
                 # The recipient's own line holds the server's reply to it: a dead address must be
                 # said there, not borrowed from the lines about other recipients or hosts below it.
