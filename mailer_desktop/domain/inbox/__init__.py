@@ -53,6 +53,9 @@ _BOUNCE_SUBJECT = Rules("detect:bounce-subject", [
     r"delivery failure", r"mail system error", r"rejected", r"nondeliverable", r"non-deliverable", r"bounced? mail",
     r"message not delivered", r"warning: could not send", r"mail failure", r"error sending", r"delivery notification",
     r"returned to sender", r"notice of delivery", r"permanent error", r"sending failed",
+    # Japanese: "undeliverable", "delivery error / failure", "not delivered"
+    r"\u914d(?:\u4fe1|\u9001)\u4e0d\u80fd", r"(?:\u914d\u4fe1|\u9001\u4fe1|\u914d\u9001)(?:\u30a8\u30e9\u30fc|\u5931\u6557)",
+    r"\u4e0d\u9054",
 ], re.I)
 
 
@@ -194,6 +197,9 @@ _BOUNCE_OPENING = Rules("detect:bounce-opening", [
     r"no (?:se )?(?:ha )?(?:podido|pudo) (?:ser )?entregar?", r"non (?:[èe] stato possibile recapitare|recapitabile)",
     r"n[ãa]o (?:foi poss[íi]vel entregar|p[ôo]de ser entregue)", r"(?:kon|konden) niet (?:worden )?(?:bezorgd|afgeleverd)",
     r"onbestelbaar",
+    # Japanese: "delivery / sending failed", "could not be delivered / sent"
+    r"(?:\u914d\u4fe1|\u9001\u4fe1|\u914d\u9001)\u306b\u5931\u6557\u3057\u307e\u3057\u305f",
+    r"(?:\u914d\u4fe1|\u9001\u4fe1|\u914d\u9001)(?:\u3067\u304d|\u51fa\u6765)\u307e\u305b\u3093\u3067\u3057\u305f",
 ], re.I)
 
 
@@ -327,8 +333,7 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
                             heuristics.home_domain(mail.from_addr))
     if not found:
         addr = _returned_recipient(mail)
-        if addr:
-            found = [heuristics.Found(addr, mail.notice)]
+        found = [heuristics.Found(addr, mail.notice)] if addr else heuristics.bracketed(mail.notice, excluded)
     gateway = _validating_gateway(mail)
     if found and not failed and _is_warning(mail.notice, mail.subject):
         # A delay warning without a delivery-status part: not a bounce, as with Action: delayed.

@@ -196,6 +196,28 @@ def home_domain(address: str) -> str:
 _SECOND_LEVEL = frozenset({"co", "ac", "ne", "or", "go", "ad", "ed", "gr", "lg", "com", "net", "org", "edu", "gov"})
 
 
+_BRACKETED = re.compile(rf"<({_A})>")
+_ID_CONTEXT = re.compile(r"(?i)(?:message-?id|\bid|references|in-reply-to)\W*$")
+
+
+def bracketed(notice: str, excluded: set[str]) -> list[Found]:
+    """The last resort: the first address a report writes in angle brackets (``The message to
+    <addr> could not be delivered`` in any language), other than the sender's, a helper's or a
+    message id."""
+    head = notice[:_PREAMBLE]
+    helpers = {m.group(1).lower() for m in _HELP_ADDRESS.finditer(head)}
+    for m in _BRACKETED.finditer(head):
+        addr = m.group(1)
+        if addr.lower() in excluded or addr.lower() in helpers or _is_daemon(addr):
+            continue
+        line_start = notice.rfind("\n", 0, m.start()) + 1
+        before = notice[line_start:m.start()]
+        if _SENDER_CONTEXT.search(before) or _HEADER_CONTEXT.match(before) or _ID_CONTEXT.search(before):
+            continue
+        return [Found(addr, notice[line_start:], _paragraph(notice[line_start:]))]
+    return []
+
+
 def _paragraph(text: str) -> str:
     """The anchor line and the lines that belong to it.
 

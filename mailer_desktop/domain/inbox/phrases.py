@@ -309,6 +309,10 @@ _STAGES = (
     (r"does not like recipient", "RCPT"),
     (r"does not like sender", "MAIL"),
     (r"failed after i sent the message|failed on data command", "DATA"),
+    # "SMTP error from remote server for RCPT TO command, host: ... reason: 550 ..."
+    (r"\bfor rcpt to command", "RCPT"),
+    (r"\bfor mail from command", "MAIL"),
+    (r"\bfor data command", "DATA"),
     # Yahoo's tag after the remote reply it quotes: "... User unknown [RCPT_TO]"
     (r"\[rcpt_to\]", "RCPT"),
     (r"\[mail_from\]", "MAIL"),
