@@ -232,3 +232,28 @@ def test_a_message_id_in_angle_brackets_is_no_recipient():
                  "Your message with Message-ID <20260101.abc@mx.example.test> could not be delivered to\n"
                  "<anna@example.org> in time.\n")
     assert verdicts(raw) == [("anna@example.org", "soft")]
+
+
+# -- complaints without a feedback report part ------------------------------------------------
+
+_COMPLAINTS = [
+    ("an abuse desk's report with the message attached",
+     attached("Abuse Desk <abuse@isp.example>", "Abuse report [#1234]",
+              "We have received a complaint about the attached message, sent from your network.",
+              "anna@isp.example")),
+    ("a postmaster saying a user marked the attached message as junk",
+     attached("Postmaster <postmaster@isp.example>", "Complaint",
+              "A user of our service marked the attached message as junk.", "anna@isp.example")),
+    ("a feedback mailbox quoting the message inline",
+     single("fbl@isp.example", "Feedback",
+            "The following message was reported as spam by one of our users:\n\n----- Original Message -----\n"
+            + _copy("anna@isp.example"))),
+    ("a report typed feedback-report whose fields are missing",
+     attached("reports@isp.example", "Report", "A complaint.", "anna@isp.example",
+              ctype="multipart/report; report-type=feedback-report")),
+]
+
+
+@pytest.mark.parametrize("layout,raw", _COMPLAINTS, ids=[row[0] for row in _COMPLAINTS])
+def test_a_complaint_without_a_report_part_is_recognised_by_its_structure(layout, raw):
+    assert verdicts(raw) == [("anna@isp.example", "complaint")], layout
