@@ -257,3 +257,17 @@ _COMPLAINTS = [
 @pytest.mark.parametrize("layout,raw", _COMPLAINTS, ids=[row[0] for row in _COMPLAINTS])
 def test_a_complaint_without_a_report_part_is_recognised_by_its_structure(layout, raw):
     assert verdicts(raw) == [("anna@isp.example", "complaint")], layout
+
+
+# -- delivery-status blocks whose recipient is no internet address ----------------------------
+
+
+def test_a_status_block_naming_a_local_mailbox_takes_the_returned_copys_one_addressee():
+    parts = ["Content-Type: text/plain\n\nDelivery failed.\n",
+             "Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n"
+             "Final-Recipient: LOCAL;anna\nAction: failed\nStatus: 5.2.2\n",
+             "Content-Type: message/rfc822\n\n" + _copy("anna@example.org")]
+    raw = (f"From: MAILER-DAEMON@mx.example.org\nTo: {SENDER}\nSubject: Undeliverable: News\nMIME-Version: 1.0\n"
+           "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+           + "".join(f"--B\n{p}" for p in parts) + "--B--\n").encode()
+    assert verdicts(raw) == [("anna@example.org", "soft")]

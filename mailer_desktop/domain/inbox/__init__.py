@@ -159,6 +159,9 @@ def _from_status(mail: Mail, status_text: str, common: dict) -> list[Result]:
             for b in blocks:
                 if b.recipient is None and spare:
                     b.recipient = spare.pop(0).recipient
+            unnamed = [b for b in blocks if b.recipient is None]
+            if len(unnamed) == 1:  # else the returned copy's one addressee ("Final-Recipient: LOCAL;anna")
+                unnamed[0].recipient = _returned_recipient(mail) or None
         return {f.recipient.lower(): f for f in listed}
 
     gateway = _validating_gateway(mail)
