@@ -178,6 +178,22 @@ LAYOUTS = [
     ("Dutch 'Onbestelbaar'",
      single("postmaster@example.nl", "Onbestelbaar: News", "Uw bericht kon niet worden bezorgd bij:\n\n  anna@example.nl\n"),
      [("anna@example.nl", "soft")]),
+    ("Portuguese subject, sender no daemon",
+     single("sistema@example.com.br", "Mensagem n\u00e3o entregue: News",
+            "N\u00e3o foi poss\u00edvel entregar a mensagem para:\n\n  anna@example.com.br\n"),
+     [("anna@example.com.br", "soft")]),
+    ("Russian subject and opening, sender no daemon",
+     single("robot@example.ru", "\u0421\u043e\u043e\u0431\u0449\u0435\u043d\u0438\u0435 \u043d\u0435"
+            " \u0434\u043e\u0441\u0442\u0430\u0432\u043b\u0435\u043d\u043e",
+            "\u0412\u0430\u0448\u0435 \u0441\u043e\u043e\u0431\u0449\u0435\u043d\u0438\u0435 \u043d\u0435"
+            " \u043c\u043e\u0436\u0435\u0442 \u0431\u044b\u0442\u044c \u0434\u043e\u0441\u0442\u0430\u0432"
+            "\u043b\u0435\u043d\u043e:\n\n  anna@example.ru\n"),
+     [("anna@example.ru", "soft")]),
+    ("Chinese subject and opening, sender no daemon",
+     single("system@example.cn", "\u7cfb\u7edf\u9000\u4fe1",
+            "\u60a8\u7684\u90ae\u4ef6\u65e0\u6cd5\u6295\u9012\u5230\u4ee5\u4e0b\u5730\u5740:\n\n"
+            "  anna@example.cn\n"),
+     [("anna@example.cn", "soft")]),
     ("an NDR with 'addr<mailto:addr>' and the diagnostic for administrators",
      single("postmaster@outlook.example.com", "Undeliverable: News",
             "Delivery has failed to these recipients or groups:\n\nanna@example.com<mailto:anna@example.com>\n"

@@ -56,6 +56,9 @@ _BOUNCE_SUBJECT = Rules("detect:bounce-subject", [
     # Japanese: "undeliverable", "delivery error / failure", "not delivered"
     r"\u914d(?:\u4fe1|\u9001)\u4e0d\u80fd", r"(?:\u914d\u4fe1|\u9001\u4fe1|\u914d\u9001)(?:\u30a8\u30e9\u30fc|\u5931\u6557)",
     r"\u4e0d\u9054",
+    r"failed mail", r"onbestelbaar", r"n[\u00e3a]o (?:foi )?entregue",
+    r"\u9000\u4fe1",  # Chinese: returned mail
+    r"\u043d\u0435 ?\u0434\u043e\u0441\u0442\u0430\u0432\u043b\u0435\u043d",  # Russian: not delivered
 ], re.I)
 
 
@@ -199,7 +202,9 @@ _BOUNCE_OPENING = Rules("detect:bounce-opening", [
     r"nicht zugestellt werden", r"unzustellbar", r"n'a pas (?:pu )?(?:[ée]t[ée]|[êe]tre) (?:remis|d[ée]livr[ée])", r"non remis",
     r"no (?:se )?(?:ha )?(?:podido|pudo) (?:ser )?entregar?", r"non (?:[èe] stato possibile recapitare|recapitabile)",
     r"n[ãa]o (?:foi poss[íi]vel entregar|p[ôo]de ser entregue)", r"(?:kon|konden) niet (?:worden )?(?:bezorgd|afgeleverd)",
-    r"onbestelbaar",
+    r"onbestelbaar", r"\u65e0\u6cd5(?:\u6295\u9012|\u9001\u8fbe)",  # Chinese: cannot be delivered
+    r"\u043d\u0435 (?:\u043c\u043e\u0436\u0435\u0442 \u0431\u044b\u0442\u044c |\u0431\u044b\u043b\u043e )?"
+    r"\u0434\u043e\u0441\u0442\u0430\u0432\u043b\u0435\u043d",  # Russian: (could) not (be) delivered
     # Japanese: "delivery / sending failed", "could not be delivered / sent"
     r"(?:\u914d\u4fe1|\u9001\u4fe1|\u914d\u9001)\u306b\u5931\u6557\u3057\u307e\u3057\u305f",
     r"(?:\u914d\u4fe1|\u9001\u4fe1|\u914d\u9001)(?:\u3067\u304d|\u51fa\u6765)\u307e\u305b\u3093\u3067\u3057\u305f",
