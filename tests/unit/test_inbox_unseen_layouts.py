@@ -287,3 +287,29 @@ def test_a_status_block_naming_a_local_mailbox_takes_the_returned_copys_one_addr
            "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
            + "".join(f"--B\n{p}" for p in parts) + "--B--\n").encode()
     assert verdicts(raw) == [("anna@example.org", "soft")]
+
+
+# -- a dead name that is ours, not the recipient's --------------------------------------------
+
+
+def _postfix_like(reply: str) -> bytes:
+    return single("Mail Delivery System <MAILER-DAEMON@mx.example.test>", "Undelivered Mail Returned to Sender",
+                  "I'm sorry to have to inform you that your message could not\nbe delivered to one or more"
+                  f" recipients.\n\n<anna@example.org>: host mx.example.org[192.0.2.1] said: {reply}\n")
+
+
+def test_a_rejected_greeting_is_about_our_host_even_in_answer_to_rcpt_to():
+    # Servers that delay their HELO checks answer them at RCPT TO: "Invalid domain name" there
+    # is the name our host greeted with.
+    raw = _postfix_like("501 5.5.2 <mx.example.test>: Helo command rejected: Invalid domain name"
+                        " (in reply to RCPT TO command)")
+    [r] = classify(raw)
+    assert (r.recipient, r.kind, r.policy) == ("anna@example.org", "soft", True)
+
+
+def test_a_domain_not_found_in_answer_to_mail_from_is_about_our_sender():
+    raw = _postfix_like("550 domain not found (in reply to MAIL FROM command)")
+    [r] = classify(raw)
+    assert (r.kind, r.category) == ("soft", "rejected")
+    raw = _postfix_like("550 5.1.2 domain not found (in reply to RCPT TO command)")
+    assert verdicts(raw) == [("anna@example.org", "hard")]

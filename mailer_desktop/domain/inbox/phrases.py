@@ -87,6 +87,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"cannot find your (?:hostname|reverse)", r"(?:client|your) host[^.;]{0,60}(?:unknown|has no|not found|rejected: cannot)",
         r"ip name (?:lookup|possibly) (?:failed|forged)", r"5\.7\.25\b", r"no (?:reverse|ptr)",
         r"unresolvable (?:ip|client|address|host name)", r"needs? a (?:valid )?(?:reverse|ptr|fqdn)",
+        r"(?:helo|ehlo)(?: command)? (?:rejected|refused|denied)",  # about the name our host greets with
     )),
     ("speeding", _rx("speeding",
         r"rate limit", r"ratelimit", r"rate of (?:unsolicited|mail|e-?mail|messages)", r"sending rate",
@@ -282,6 +283,7 @@ _COMMAND_RE = re.compile(
 # (Sendmail and Courier ">>> RCPT To:" / "<<< 550", InterScan "Sent <<< RCPT TO:" / "Received >>> 550").
 _SENT_RE = re.compile(r"(?:>>>|<<<|->|<-|\bsent:?)[ \t]*(rcpt to|mail from|data|helo|ehlo|starttls|auth)\b")
 _REPLY_RE = re.compile(r"(?:<<<|>>>|<-|->|\breceived:?)[ \t]*[45]\d\d")
+_BEFORE_RCPT = frozenset({"MAIL", "HELO", "CONN", "STARTTLS", "AUTH"})
 _COMMANDS = {"rcpt": "RCPT", "mail": "MAIL", "data": "DATA", "helo": "HELO", "ehlo": "HELO", "connect": "CONN",
              "connection": "CONN", "starttls": "STARTTLS", "auth": "AUTH"}
 
@@ -475,6 +477,12 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
         reason = reason_of_status(code) or ("onhold" if not code else "undefined")
     if from_program and reason in HARD_REASONS:
         reason = "mailererror"
+    if reason in HARD_REASONS and reason != "userunknown":
+        # A dead host or domain said in answer to a command before RCPT TO (our greeting, our
+        # envelope sender) is about us, not about the recipient (read in the words that said it).
+        command = smtp_command(said)
+        if command in _BEFORE_RCPT:
+            reason = "rejected" if command == "MAIL" else "blocked"
     if reason in HARD_REASONS and (not phrase or STATUS_RE.fullmatch(phrase.strip())):
         # Only the code says the address is dead; a reply line that names an IP address after the
         # code is about the sending host ("5.1.1 <addr> - 192.0.2.1 has sent to too many
