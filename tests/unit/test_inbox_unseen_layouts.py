@@ -313,3 +313,15 @@ def test_a_domain_not_found_in_answer_to_mail_from_is_about_our_sender():
     assert (r.kind, r.category) == ("soft", "rejected")
     raw = _postfix_like("550 5.1.2 domain not found (in reply to RCPT TO command)")
     assert verdicts(raw) == [("anna@example.org", "hard")]
+
+
+@pytest.mark.parametrize("reply", [
+    "550 5.7.0 Invalid domain name in EHLO (in reply to RCPT TO command)",
+    "550 Invalid HELO name (See RFC2821 4.1.1.1) (in reply to RCPT TO command)",
+    "550 5.7.1 <anna@example.org>: Recipient address rejected: Your domain does not exist"
+    " (in reply to RCPT TO command)",
+    "550 5.7.1 Your domain has no MX record (in reply to RCPT TO command)",
+])
+def test_a_dead_name_that_is_our_greeting_or_our_domain_is_soft_and_about_the_sender(reply):
+    [r] = classify(_postfix_like(reply))
+    assert (r.kind, r.policy) == ("soft", True), reply

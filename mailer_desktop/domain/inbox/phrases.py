@@ -87,7 +87,9 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"cannot find your (?:hostname|reverse)", r"(?:client|your) host[^.;]{0,60}(?:unknown|has no|not found|rejected: cannot)",
         r"ip name (?:lookup|possibly) (?:failed|forged)", r"5\.7\.25\b", r"no (?:reverse|ptr)",
         r"unresolvable (?:ip|client|address|host name)", r"needs? a (?:valid )?(?:reverse|ptr|fqdn)",
-        r"(?:helo|ehlo)(?: command)? (?:rejected|refused|denied)",  # about the name our host greets with
+        # about the name our host greets with
+        r"(?:helo|ehlo)(?: command)? (?:rejected|refused|denied)", r"\b(?:in|for) (?:the |your )?(?:helo|ehlo)\b",
+        r"\b(?:helo|ehlo)(?: ?/ ?(?:helo|ehlo))? (?:name|domain|host ?name|argument)\b",
     )),
     ("speeding", _rx("speeding",
         r"rate limit", r"ratelimit", r"rate of (?:unsolicited|mail|e-?mail|messages)", r"sending rate",
@@ -119,6 +121,7 @@ FAMILIES: list[tuple[str, Rules]] = [
     ("rejected", _rx("rejected",
         r"sender (?:address |domain )?(?:rejected|denied|refused|unknown|not allowed|invalid|verify failed|is not)",
         r"(?:domain of sender|sender domain|sender's domain)", r"sender verification", r"sender address",
+        r"\byour (?:sending |mail |e-?mail )?domain\b",
         r"(?:mail from|envelope sender|envelope from|from address|return[- ]path|reverse[- ]path)[^.;]{0,60}"
         r"(?:rejected|refused|invalid|unknown|not allowed|does not exist|denied)",
         r"5\.1\.[78]\b", r"bad sender", r"invalid sender", r"unknown sender", r"not (?:a )?registered",
