@@ -321,7 +321,15 @@ def test_a_domain_not_found_in_answer_to_mail_from_is_about_our_sender():
     "550 5.7.1 <anna@example.org>: Recipient address rejected: Your domain does not exist"
     " (in reply to RCPT TO command)",
     "550 5.7.1 Your domain has no MX record (in reply to RCPT TO command)",
+    "550 5.7.1 Header From domain does not exist (in reply to end of DATA command)",
 ])
 def test_a_dead_name_that_is_our_greeting_or_our_domain_is_soft_and_about_the_sender(reply):
     [r] = classify(_postfix_like(reply))
     assert (r.kind, r.policy) == ("soft", True), reply
+
+
+def test_a_lookup_that_failed_until_the_server_gave_up_is_an_expiry_not_a_dead_host():
+    # RFC 3463 X.4.7: delivery time expired; the DNS trouble was met on every try.
+    raw = _postfix_like("554 5.4.7 Delivery expired: DNS lookup failed for example.org")
+    [r] = classify(raw)
+    assert (r.kind, r.category) == ("soft", "expired")

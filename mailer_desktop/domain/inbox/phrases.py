@@ -121,7 +121,7 @@ FAMILIES: list[tuple[str, Rules]] = [
     ("rejected", _rx("rejected",
         r"sender (?:address |domain )?(?:rejected|denied|refused|unknown|not allowed|invalid|verify failed|is not)",
         r"(?:domain of sender|sender domain|sender's domain)", r"sender verification", r"sender address",
-        r"\byour (?:sending |mail |e-?mail )?domain\b",
+        r"\byour (?:sending |mail |e-?mail )?domain\b", r"\b(?:header )?from(?: header)? domain\b",
         r"(?:mail from|envelope sender|envelope from|from address|return[- ]path|reverse[- ]path)[^.;]{0,60}"
         r"(?:rejected|refused|invalid|unknown|not allowed|does not exist|denied)",
         r"5\.1\.[78]\b", r"bad sender", r"invalid sender", r"unknown sender", r"not (?:a )?registered",
@@ -486,6 +486,8 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
         command = smtp_command(said)
         if command in _BEFORE_RCPT:
             reason = "rejected" if command == "MAIL" else "blocked"
+        elif code[1:] == ".4.7":  # RFC 3463 X.4.7: the server gave up retrying what failed each time
+            reason = "expired"
     if reason in HARD_REASONS and (not phrase or STATUS_RE.fullmatch(phrase.strip())):
         # Only the code says the address is dead; a reply line that names an IP address after the
         # code is about the sending host ("5.1.1 <addr> - 192.0.2.1 has sent to too many
