@@ -333,3 +333,9 @@ def test_a_lookup_that_failed_until_the_server_gave_up_is_an_expiry_not_a_dead_h
     raw = _postfix_like("554 5.4.7 Delivery expired: DNS lookup failed for example.org")
     [r] = classify(raw)
     assert (r.kind, r.category) == ("soft", "expired")
+
+
+def test_a_listed_mailbox_with_its_address_beside_it_is_that_address():
+    raw = single("MAILER-DAEMON@mx.example.org", "Returned mail",
+                 "Your mail to the following recipients could not be delivered:\n\n    anna      (anna@example.net)\n")
+    assert verdicts(raw) == [("anna@example.net", "soft")]

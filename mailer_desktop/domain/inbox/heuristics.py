@@ -164,7 +164,7 @@ def find(notice: str, excluded: set[str], failed_header: list[str] | None = None
 # it mailboxes named without a domain, one a line, each alone or followed by its error after a
 # wide gap.
 _LIST_HEADING = Rules("layout:recipient-list-heading", [
-    r"\bfollowing(?: (?:recipients?|addresses|address\(es\)|users?|mailboxes))?\b",
+    r"\bfollowing (?:recipients?|addresses|address\(es\)|users?|mailboxes)\b", r"\bto the following\b",
 ], re.I | re.M, r"^[^\n]*(?:<<ALTERNATIVES>>)[^\n]*(?:\n[^\n]+)?:[ \t-]*$")
 _BARE_NAME = re.compile(r"^[ \t]+([A-Za-z0-9][\w.+-]{0,63})(?:[ \t]{2,}(\S[^\n]*))?[ \t]*$")
 
@@ -179,7 +179,7 @@ def _bare_names(notice: str, home: str) -> list[Found]:
     lines = notice[heading.end():].lstrip("\n").split("\n")
     for line in lines[:20]:
         m = _BARE_NAME.match(line)
-        if not m:
+        if not m or "@" in line:  # (a line that names an address is read by the layouts above)
             break
         out.append(Found(f"{m.group(1)}@{home}", line, line, guessed=True))
     return out
@@ -196,18 +196,18 @@ def home_domain(address: str) -> str:
 _SECOND_LEVEL = frozenset({"co", "ac", "ne", "or", "go", "ad", "ed", "gr", "lg", "com", "net", "org", "edu", "gov"})
 
 
-_BRACKETED = re.compile(rf"<({_A})>")
+_BRACKETED = re.compile(rf"<({_A})>|\(({_A})\)")
 _ID_CONTEXT = re.compile(r"(?i)(?:message-?id|\bid|references|in-reply-to)\W*$")
 
 
 def bracketed(notice: str, excluded: set[str]) -> list[Found]:
-    """The last resort: the first address a report writes in angle brackets (``The message to
-    <addr> could not be delivered`` in any language), other than the sender's, a helper's or a
-    message id."""
+    """The last resort: the first address a report writes in angle brackets or parentheses
+    (``The message to <addr> could not be delivered`` in any language), other than the
+    sender's, a helper's or a message id."""
     head = notice[:_PREAMBLE]
     helpers = {m.group(1).lower() for m in _HELP_ADDRESS.finditer(head)}
     for m in _BRACKETED.finditer(head):
-        addr = m.group(1)
+        addr = m.group(1) or m.group(2)
         if addr.lower() in excluded or addr.lower() in helpers or _is_daemon(addr):
             continue
         line_start = notice.rfind("\n", 0, m.start()) + 1
