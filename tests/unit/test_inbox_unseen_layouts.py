@@ -194,6 +194,16 @@ LAYOUTS = [
             "\u60a8\u7684\u90ae\u4ef6\u65e0\u6cd5\u6295\u9012\u5230\u4ee5\u4e0b\u5730\u5740:\n\n"
             "  anna@example.cn\n"),
      [("anna@example.cn", "soft")]),
+    ("German sentence naming the address without brackets",
+     single("postmaster@example.de", "Unzustellbar",
+            "Ihre Nachricht an anna@example.de konnte nicht zugestellt werden. Das Postfach ist voll."),
+     [("anna@example.de", "soft")]),
+    ("French sentence naming the address without brackets",
+     single("postmaster@example.fr", "Non remis", "Votre message \u00e0 anna@example.fr n'a pas pu \u00eatre remis."),
+     [("anna@example.fr", "soft")]),
+    ("Spanish sentence naming the address without brackets",
+     single("postmaster@example.es", "No se puede entregar", "El mensaje para anna@example.es no se pudo entregar."),
+     [("anna@example.es", "soft")]),
     ("an NDR with 'addr<mailto:addr>' and the diagnostic for administrators",
      single("postmaster@outlook.example.com", "Undeliverable: News",
             "Delivery has failed to these recipients or groups:\n\nanna@example.com<mailto:anna@example.com>\n"

@@ -58,6 +58,9 @@ _ANCHORS = RuleList("layout:recipient-line", [
 _SENTENCES = Rules("layout:recipient-sentence", [
     rf"(?:deliver(?:ing|ed|y)?|undeliverable|send(?:ing)?|sent|message|mail|e-?mail|reach|addressed|recipient|mailbox|account|user|"
     rf"address|destination)\s+(?:\w+\s+){{0,4}}(?:to|for|of|at|is|:)?\s*:?\s*[<\"'(]?(?P<a>{_A})",
+    # the same in other languages: "Ihre Nachricht an addr", "votre message à addr", "el mensaje para addr"
+    rf"(?:nachricht|e-?mail|message|mensaje|mensagem|messaggio|bericht|courriel|correo)\s+(?:\w+\s+){{0,3}}"
+    rf"(?:an|\u00e0|a|para|aan|naar|per|till|til)\s+[<\"'(]?(?P<b>{_A})",
 ], re.I)
 _NOT_RECIPIENT_LOCALS = ("mailer-daemon", "postmaster", "mail-daemon", "maildaemon", "daemon", "noreply",
                          "no-reply", "bounce", "bounces", "abuse")
@@ -146,14 +149,15 @@ def find(notice: str, excluded: set[str], failed_header: list[str] | None = None
         if addr.lower() in addressees and not _HEADER_CONTEXT.match(notice[line_start:m.start()]):
             return [Found(addr, notice[line_start:], _paragraph(notice[line_start:]))]
     for m in _SENTENCES.finditer(notice):
-        addr = m.group("a")
+        group = "a" if m.groupdict().get("a") else "b"  # (one group name per alternative)
+        addr, at = m.group(group), m.start(group)
         if addr.lower() in excluded or _is_daemon(addr):
             continue
         before = notice[max(0, m.start() - 20):m.start()]
-        if _SENDER_CONTEXT.search(before + m.group(0)[: m.start("a") - m.start()]):
+        if _SENDER_CONTEXT.search(before + m.group(0)[: at - m.start()]):
             continue
-        line_start = notice.rfind("\n", 0, m.start("a")) + 1
-        if _HEADER_CONTEXT.match(notice[line_start:m.start("a")]):
+        line_start = notice.rfind("\n", 0, at) + 1
+        if _HEADER_CONTEXT.match(notice[line_start:at]):
             continue  # the returned message's own header lines quoted in the report ("To: addr")
         return [Found(addr, notice[m.start():], _paragraph(notice[m.start():]))]
     return []
