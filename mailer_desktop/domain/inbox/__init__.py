@@ -315,6 +315,12 @@ def _addressees(mail: Mail, excluded: set[str]) -> frozenset[str]:
     return frozenset(a.lower() for a in found) - excluded
 
 
+def _subject_recipient(mail: Mail, excluded: set[str]) -> list[heuristics.Found]:
+    """The address a bounce's subject names ("Delivery failure: addr"), when nothing else does."""
+    named = [a for a in all_addresses(mail.subject) if a.lower() not in excluded and not heuristics.is_daemon(a)]
+    return [heuristics.Found(named[0], mail.notice, mail.notice[:500])] if named else []
+
+
 def _failure_subject(subject: str) -> bool:
     """A subject that states a failure about an address ("Warning: a@b - User unknown!"), and is
     not a person's reply."""
@@ -341,7 +347,8 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
                             heuristics.home_domain(mail.from_addr))
     if not found:
         addr = _returned_recipient(mail)
-        found = [heuristics.Found(addr, mail.notice)] if addr else heuristics.bracketed(mail.notice, excluded)
+        found = ([heuristics.Found(addr, mail.notice)] if addr else heuristics.bracketed(mail.notice, excluded)
+                 or _subject_recipient(mail, excluded))
     gateway = _validating_gateway(mail)
     if found and not failed and _is_warning(mail.notice, mail.subject):
         # A delay warning without a delivery-status part: not a bounce, as with Action: delayed.

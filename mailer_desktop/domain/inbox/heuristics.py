@@ -85,7 +85,7 @@ class Found:
     guessed: bool = False  # the report named a mailbox without its domain: the domain is the reporter's
 
 
-def _is_daemon(addr: str) -> bool:
+def is_daemon(addr: str) -> bool:
     local = addr.rpartition("@")[0].lower()
     return local in _NOT_RECIPIENT_LOCALS or local.startswith(("mailer-daemon", "postmaster"))
 
@@ -99,7 +99,7 @@ def _blocks(notice: str, excluded: set[str]) -> list[tuple[int, int, str]]:
     for pattern in _ANCHORS.active(notice):
         for m in pattern.finditer(notice):
             addr = m.group("a")
-            if addr.lower() in excluded or _is_daemon(addr):
+            if addr.lower() in excluded or is_daemon(addr):
                 continue
             line_start = notice.rfind("\n", 0, m.start("a")) + 1
             before = notice[line_start:m.start("a")]
@@ -151,7 +151,7 @@ def find(notice: str, excluded: set[str], failed_header: list[str] | None = None
     for m in _SENTENCES.finditer(notice):
         group = "a" if m.groupdict().get("a") else "b"  # (one group name per alternative)
         addr, at = m.group(group), m.start(group)
-        if addr.lower() in excluded or _is_daemon(addr):
+        if addr.lower() in excluded or is_daemon(addr):
             continue
         before = notice[max(0, m.start() - 20):m.start()]
         if _SENDER_CONTEXT.search(before + m.group(0)[: at - m.start()]):
@@ -212,7 +212,7 @@ def bracketed(notice: str, excluded: set[str]) -> list[Found]:
     helpers = {m.group(1).lower() for m in _HELP_ADDRESS.finditer(head)}
     for m in _BRACKETED.finditer(head):
         addr = m.group(1) or m.group(2)
-        if addr.lower() in excluded or addr.lower() in helpers or _is_daemon(addr):
+        if addr.lower() in excluded or addr.lower() in helpers or is_daemon(addr):
             continue
         line_start = notice.rfind("\n", 0, m.start()) + 1
         before = notice[line_start:m.start()]
