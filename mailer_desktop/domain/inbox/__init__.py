@@ -27,6 +27,7 @@ It never raises: a mail that cannot be read is ``unknown`` with the reason why.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from ..messages import REF_HEADER
@@ -52,6 +53,12 @@ _BOUNCE_SUBJECT = Rules("detect:bounce-subject", [
     r"delivery failure", r"mail system error", r"rejected", r"nondeliverable", r"non-deliverable", r"bounced? mail",
     r"message not delivered", r"warning: could not send", r"mail failure", r"error sending", r"delivery notification",
     r"returned to sender", r"notice of delivery", r"permanent error", r"sending failed",
+    # Japanese: "undeliverable", "delivery error / failure", "not delivered"
+    r"\u914d(?:\u4fe1|\u9001)\u4e0d\u80fd", r"(?:\u914d\u4fe1|\u9001\u4fe1|\u914d\u9001)(?:\u30a8\u30e9\u30fc|\u5931\u6557)",
+    r"\u4e0d\u9054",
+    r"failed mail", r"onbestelbaar", r"n[\u00e3a]o (?:foi )?entregue",
+    r"\u9000\u4fe1",  # Chinese: returned mail
+    r"\u043d\u0435 ?\u0434\u043e\u0441\u0442\u0430\u0432\u043b\u0435\u043d",  # Russian: not delivered
 ], re.I)
 
 
@@ -155,6 +162,9 @@ def _from_status(mail: Mail, status_text: str, common: dict) -> list[Result]:
             for b in blocks:
                 if b.recipient is None and spare:
                     b.recipient = spare.pop(0).recipient
+            unnamed = [b for b in blocks if b.recipient is None]
+            if len(unnamed) == 1:  # else the returned copy's one addressee ("Final-Recipient: LOCAL;anna")
+                unnamed[0].recipient = _returned_recipient(mail) or None
         return {f.recipient.lower(): f for f in listed}
 
     gateway = _validating_gateway(mail)
@@ -192,7 +202,12 @@ _BOUNCE_OPENING = Rules("detect:bounce-opening", [
     r"nicht zugestellt werden", r"unzustellbar", r"n'a pas (?:pu )?(?:[ée]t[ée]|[êe]tre) (?:remis|d[ée]livr[ée])", r"non remis",
     r"no (?:se )?(?:ha )?(?:podido|pudo) (?:ser )?entregar?", r"non (?:[èe] stato possibile recapitare|recapitabile)",
     r"n[ãa]o (?:foi poss[íi]vel entregar|p[ôo]de ser entregue)", r"(?:kon|konden) niet (?:worden )?(?:bezorgd|afgeleverd)",
-    r"onbestelbaar",
+    r"onbestelbaar", r"\u65e0\u6cd5(?:\u6295\u9012|\u9001\u8fbe)",  # Chinese: cannot be delivered
+    r"\u043d\u0435 (?:\u043c\u043e\u0436\u0435\u0442 \u0431\u044b\u0442\u044c |\u0431\u044b\u043b\u043e )?"
+    r"\u0434\u043e\u0441\u0442\u0430\u0432\u043b\u0435\u043d",  # Russian: (could) not (be) delivered
+    # Japanese: "delivery / sending failed", "could not be delivered / sent"
+    r"(?:\u914d\u4fe1|\u9001\u4fe1|\u914d\u9001)\u306b\u5931\u6557\u3057\u307e\u3057\u305f",
+    r"(?:\u914d\u4fe1|\u9001\u4fe1|\u914d\u9001)(?:\u3067\u304d|\u51fa\u6765)\u307e\u305b\u3093\u3067\u3057\u305f",
 ], re.I)
 
 
@@ -290,6 +305,22 @@ def _returned_recipient(mail: Mail) -> str:
 _QUOTED_TO = re.compile(r"(?im)^[ \t]*To:[ \t]*(.+)$")
 
 
+def _addressees(mail: Mail, excluded: set[str]) -> frozenset[str]:
+    """The addresses the returned copy was sent to, by its own headers (lowercased)."""
+    ret = mail.returned
+    if not ret.headers:
+        return frozenset()
+    found = [a for name in ("to", "cc", "x-original-to", "delivered-to", "envelope-to") for a in all_addresses(ret.get(name))]
+    found += _FOR_CLAUSE.findall(ret.get("received"))
+    return frozenset(a.lower() for a in found) - excluded
+
+
+def _subject_recipient(mail: Mail, excluded: set[str]) -> list[heuristics.Found]:
+    """The address a bounce's subject names ("Delivery failure: addr"), when nothing else does."""
+    named = [a for a in all_addresses(mail.subject) if a.lower() not in excluded and not heuristics.is_daemon(a)]
+    return [heuristics.Found(named[0], mail.notice, mail.notice[:500])] if named else []
+
+
 def _failure_subject(subject: str) -> bool:
     """A subject that states a failure about an address ("Warning: a@b - User unknown!"), and is
     not a person's reply."""
@@ -311,11 +342,13 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
         if results:
             return results
     failed = [a for v in mail.header_all("X-Failed-Recipients") for a in all_addresses(v)]
-    found = heuristics.find(mail.notice, _excluded(mail), failed)
+    excluded = _excluded(mail)
+    found = heuristics.find(mail.notice, excluded, failed, _addressees(mail, excluded),
+                            heuristics.home_domain(mail.from_addr))
     if not found:
         addr = _returned_recipient(mail)
-        if addr:
-            found = [heuristics.Found(addr, mail.notice)]
+        found = ([heuristics.Found(addr, mail.notice)] if addr else heuristics.bracketed(mail.notice, excluded)
+                 or _subject_recipient(mail, excluded))
     gateway = _validating_gateway(mail)
     if found and not failed and _is_warning(mail.notice, mail.subject):
         # A delay warning without a delivery-status part: not a bounce, as with Action: delayed.
@@ -331,6 +364,9 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
                 if f.recipient.lower() in inner:
                     result = _failure(f.recipient, "", [*texts, inner[f.recipient.lower()].text], True, common,
                                       gateway=gateway)
+            if result.kind == "hard" and f.guessed:
+                # A mailbox named without its domain: which address died is a guess, never proof.
+                result = dataclasses.replace(result, kind="soft")
             if result.kind == "hard" and phrases.find_reply_code(f.tight) and len(found) > 1:
                 # The recipient's own line holds the server's reply to it: a dead address must be
                 # said there, not borrowed from the lines about other recipients or hosts below it.

@@ -29,7 +29,8 @@ _COMPLAINT_OPENING = Rules("detect:complaint-opening", [
     r"(?:abuse|spam|feedback) report for an? (?:e-?mail )?message",
     r"(?:a |the )?(?:recipient|user|subscriber|customer|member)s? (?:has |have )?(?:reported|marked|flagged|"
     r"complained about) (?:the |this |your |a )?(?:attached |following |enclosed )?(?:e-?mail|message|mail)",
-    r"(?:reported|marked|flagged) (?:it |this (?:e-?mail|message|mail) )?as (?:spam|junk|abuse|unsolicited)",
+    r"(?:reported|marked|flagged) (?:it |(?:this|the|your) (?:attached |following |enclosed )?(?:e-?mail|message|mail) )?"
+    r"as (?:spam|junk|abuse|unsolicited)",
     r"\b(?:spam|abuse) complaint", r"feedback[- ]loop",
 ], re.I)
 _REDACTED = re.compile(r"(?i)redacted|^x+@|\*{3,}|undisclosed")

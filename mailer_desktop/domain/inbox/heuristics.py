@@ -58,6 +58,9 @@ _ANCHORS = RuleList("layout:recipient-line", [
 _SENTENCES = Rules("layout:recipient-sentence", [
     rf"(?:deliver(?:ing|ed|y)?|undeliverable|send(?:ing)?|sent|message|mail|e-?mail|reach|addressed|recipient|mailbox|account|user|"
     rf"address|destination)\s+(?:\w+\s+){{0,4}}(?:to|for|of|at|is|:)?\s*:?\s*[<\"'(]?(?P<a>{_A})",
+    # the same in other languages: "Ihre Nachricht an addr", "votre message à addr", "el mensaje para addr"
+    rf"(?:nachricht|e-?mail|message|mensaje|mensagem|messaggio|bericht|courriel|correo|meddelande)\s+(?:\w+\s+){{0,3}}"
+    rf"(?:an|\u00e0|a|para|aan|naar|per|till|til)\s+[<\"'(]?(?P<b>{_A})",
 ], re.I)
 _NOT_RECIPIENT_LOCALS = ("mailer-daemon", "postmaster", "mail-daemon", "maildaemon", "daemon", "noreply",
                          "no-reply", "bounce", "bounces", "abuse")
@@ -79,9 +82,10 @@ class Found:
     recipient: str
     text: str  # the server's words about this recipient, up to the next recipient
     tight: str = ""  # the recipient's own line and the lines right below it
+    guessed: bool = False  # the report named a mailbox without its domain: the domain is the reporter's
 
 
-def _is_daemon(addr: str) -> bool:
+def is_daemon(addr: str) -> bool:
     local = addr.rpartition("@")[0].lower()
     return local in _NOT_RECIPIENT_LOCALS or local.startswith(("mailer-daemon", "postmaster"))
 
@@ -95,7 +99,7 @@ def _blocks(notice: str, excluded: set[str]) -> list[tuple[int, int, str]]:
     for pattern in _ANCHORS.active(notice):
         for m in pattern.finditer(notice):
             addr = m.group("a")
-            if addr.lower() in excluded or _is_daemon(addr):
+            if addr.lower() in excluded or is_daemon(addr):
                 continue
             line_start = notice.rfind("\n", 0, m.start("a")) + 1
             before = notice[line_start:m.start("a")]
@@ -105,9 +109,18 @@ def _blocks(notice: str, excluded: set[str]) -> list[tuple[int, int, str]]:
     return sorted(hits.values())
 
 
-def find(notice: str, excluded: set[str], failed_header: list[str] | None = None) -> list[Found]:
+def find(notice: str, excluded: set[str], failed_header: list[str] | None = None,
+         addressees: frozenset[str] = frozenset(), home: str = "") -> list[Found]:
     """Failed recipients and their text, in order; ``excluded`` holds lowercased addresses that
-    are certainly not recipients (the bounce's own sender and addressee, our sender)."""
+    are certainly not recipients (the bounce's own sender and addressee, our sender).
+
+    Mailboxes listed without a domain under a "the following recipients:" line are qualified
+    with ``home``, the reporting server's domain. Where no layout names an address: the returned
+    copy's addressee (``addressees``, lowercased) where the report names it, else the address of
+    a sentence about the failure."""
+    listed = _bare_names(notice, home) if home and not failed_header else []
+    if listed:  # the list the report announces is the list of recipients, whatever it explains below
+        return listed
     blocks = _blocks(notice, excluded)
     found: list[Found] = []
     seen: dict[str, int] = {}
@@ -130,17 +143,82 @@ def find(notice: str, excluded: set[str], failed_header: list[str] | None = None
         return [by_key.get(a.lower()) or Found(a, _near(notice, a), _paragraph(_near(notice, a))) for a in wanted]
     if found:
         return found
+    for m in ADDRESS_RE.finditer(notice) if addressees else ():
+        addr = m.group(0)
+        line_start = notice.rfind("\n", 0, m.start()) + 1
+        if addr.lower() in addressees and not _HEADER_CONTEXT.match(notice[line_start:m.start()]):
+            return [Found(addr, notice[line_start:], _paragraph(notice[line_start:]))]
     for m in _SENTENCES.finditer(notice):
-        addr = m.group("a")
-        if addr.lower() in excluded or _is_daemon(addr):
+        group = "a" if m.groupdict().get("a") else "b"  # (one group name per alternative)
+        addr, at = m.group(group), m.start(group)
+        if addr.lower() in excluded or is_daemon(addr):
             continue
         before = notice[max(0, m.start() - 20):m.start()]
-        if _SENDER_CONTEXT.search(before + m.group(0)[: m.start("a") - m.start()]):
+        if _SENDER_CONTEXT.search(before + m.group(0)[: at - m.start()]):
             continue
-        line_start = notice.rfind("\n", 0, m.start("a")) + 1
-        if _HEADER_CONTEXT.match(notice[line_start:m.start("a")]):
+        line_start = notice.rfind("\n", 0, at) + 1
+        if _HEADER_CONTEXT.match(notice[line_start:at]):
             continue  # the returned message's own header lines quoted in the report ("To: addr")
         return [Found(addr, notice[m.start():], _paragraph(notice[m.start():]))]
+    return []
+
+
+# A heading that announces a list of recipients ("Your mail to the following recipients could not
+# be delivered ...:", "Message not delivered to the following:", on one line or two), and below
+# it mailboxes named without a domain, one a line, each alone or followed by its error after a
+# wide gap.
+_LIST_HEADING = Rules("layout:recipient-list-heading", [
+    r"\bfollowing (?:recipients?|addresses|address\(es\)|users?|mailboxes)\b", r"\bto the following\b",
+], re.I | re.M, r"^[^\n]*(?:<<ALTERNATIVES>>)[^\n]*(?:\n[^\n]+)?:[ \t-]*$")
+_BARE_NAME = re.compile(r"^[ \t]+([A-Za-z0-9][\w.+-]{0,63})(?:[ \t]{2,}(\S[^\n]*))?[ \t]*$")
+
+
+def _bare_names(notice: str, home: str) -> list[Found]:
+    """Mailboxes a report lists without their domain below a heading that announces them,
+    qualified with the reporting server's domain (``guessed``: never proof of a dead address)."""
+    heading = _LIST_HEADING.search(notice[:_PREAMBLE])
+    if not heading:
+        return []
+    out: list[Found] = []
+    lines = notice[heading.end():].lstrip("\n").split("\n")
+    for line in lines[:20]:
+        m = _BARE_NAME.match(line)
+        if not m or "@" in line:  # (a line that names an address is read by the layouts above)
+            break
+        out.append(Found(f"{m.group(1)}@{home}", line, line, guessed=True))
+    return out
+
+
+def home_domain(address: str) -> str:
+    """The organisation's domain of a reporting server's address (``mr2.its.example.edu`` →
+    ``example.edu``; ``mx.example.co.jp`` → ``example.co.jp``), lowercased."""
+    labels = address.rpartition("@")[2].lower().split(".")
+    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
+    return ".".join(labels[-keep:]) if len(labels) >= 2 else ""
+
+
+_SECOND_LEVEL = frozenset({"co", "ac", "ne", "or", "go", "ad", "ed", "gr", "lg", "com", "net", "org", "edu", "gov"})
+
+
+_BRACKETED = re.compile(rf"<({_A})>|\(({_A})\)")
+_ID_CONTEXT = re.compile(r"(?i)(?:message-?id|\bid|references|in-reply-to)\W*$")
+
+
+def bracketed(notice: str, excluded: set[str]) -> list[Found]:
+    """The last resort: the first address a report writes in angle brackets or parentheses
+    (``The message to <addr> could not be delivered`` in any language), other than the
+    sender's, a helper's or a message id."""
+    head = notice[:_PREAMBLE]
+    helpers = {m.group(1).lower() for m in _HELP_ADDRESS.finditer(head)}
+    for m in _BRACKETED.finditer(head):
+        addr = m.group(1) or m.group(2)
+        if addr.lower() in excluded or addr.lower() in helpers or is_daemon(addr):
+            continue
+        line_start = notice.rfind("\n", 0, m.start()) + 1
+        before = notice[line_start:m.start()]
+        if _SENDER_CONTEXT.search(before) or _HEADER_CONTEXT.match(before) or _ID_CONTEXT.search(before):
+            continue
+        return [Found(addr, notice[line_start:], _paragraph(notice[line_start:]))]
     return []
 
 

@@ -36,7 +36,8 @@ RETURNED_MARKERS = Rules("layout:returned-copy-marker", [
     r"-+ ?(?:the )?headers? of (?:the |your )?(?:original |returned )?message",
     r"-+ ?(?:the )?(?:message|mail) (?:you sent|that you sent)",
     r"original message headers:",
-    r"-* ?(?:a copy of )?(?:the )?(?:original|your|returned) message (?:is )?(?:below|attached|follows|included)",
+    r"-* ?(?:a copy of )?(?:the )?(?:original|your|returned) message(?: as received)? (?:is )?(?:as )?"
+    r"(?:below|attached|follows|included)",
     r"-+ ?begin (?:of )?(?:returned|original) message",
     r"-+ ?copy of (?:the|your) (?:original )?message",
     r"-+ ?(?:this is the |here is the )?(?:original|returned) (?:message|text)",
@@ -145,6 +146,9 @@ def parse_headers_text(text: str) -> dict[str, str]:
     last = None
     started = False
     for line in text.replace("\r\n", "\n").split("\n"):
+        if line[:1] == ">":
+            # a copy quoted with '>' before every line, as in a reply
+            line = line[2:] if line[1:2] == " " and _FIELD_RE.match(line[2:]) else line[1:]
         if not line.strip():
             if started:
                 break

@@ -87,6 +87,9 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"cannot find your (?:hostname|reverse)", r"(?:client|your) host[^.;]{0,60}(?:unknown|has no|not found|rejected: cannot)",
         r"ip name (?:lookup|possibly) (?:failed|forged)", r"5\.7\.25\b", r"no (?:reverse|ptr)",
         r"unresolvable (?:ip|client|address|host name)", r"needs? a (?:valid )?(?:reverse|ptr|fqdn)",
+        # about the name our host greets with
+        r"(?:helo|ehlo)(?: command)? (?:rejected|refused|denied)", r"\b(?:in|for) (?:the |your )?(?:helo|ehlo)\b",
+        r"\b(?:helo|ehlo)(?: ?/ ?(?:helo|ehlo))? (?:name|domain|host ?name|argument)\b",
     )),
     ("speeding", _rx("speeding",
         r"rate limit", r"ratelimit", r"rate of (?:unsolicited|mail|e-?mail|messages)", r"sending rate",
@@ -118,6 +121,7 @@ FAMILIES: list[tuple[str, Rules]] = [
     ("rejected", _rx("rejected",
         r"sender (?:address |domain )?(?:rejected|denied|refused|unknown|not allowed|invalid|verify failed|is not)",
         r"(?:domain of sender|sender domain|sender's domain)", r"sender verification", r"sender address",
+        r"\byour (?:sending |mail |e-?mail )?domain\b", r"\b(?:header )?from(?: header)? domain\b",
         r"(?:mail from|envelope sender|envelope from|from address|return[- ]path|reverse[- ]path)[^.;]{0,60}"
         r"(?:rejected|refused|invalid|unknown|not allowed|does not exist|denied)",
         r"5\.1\.[78]\b", r"bad sender", r"invalid sender", r"unknown sender", r"not (?:a )?registered",
@@ -282,6 +286,7 @@ _COMMAND_RE = re.compile(
 # (Sendmail and Courier ">>> RCPT To:" / "<<< 550", InterScan "Sent <<< RCPT TO:" / "Received >>> 550").
 _SENT_RE = re.compile(r"(?:>>>|<<<|->|<-|\bsent:?)[ \t]*(rcpt to|mail from|data|helo|ehlo|starttls|auth)\b")
 _REPLY_RE = re.compile(r"(?:<<<|>>>|<-|->|\breceived:?)[ \t]*[45]\d\d")
+_BEFORE_RCPT = frozenset({"MAIL", "HELO", "CONN", "STARTTLS", "AUTH"})
 _COMMANDS = {"rcpt": "RCPT", "mail": "MAIL", "data": "DATA", "helo": "HELO", "ehlo": "HELO", "connect": "CONN",
              "connection": "CONN", "starttls": "STARTTLS", "auth": "AUTH"}
 
@@ -309,6 +314,10 @@ _STAGES = (
     (r"does not like recipient", "RCPT"),
     (r"does not like sender", "MAIL"),
     (r"failed after i sent the message|failed on data command", "DATA"),
+    # "SMTP error from remote server for RCPT TO command, host: ... reason: 550 ..."
+    (r"\bfor rcpt to command", "RCPT"),
+    (r"\bfor mail from command", "MAIL"),
+    (r"\bfor data command", "DATA"),
     # Yahoo's tag after the remote reply it quotes: "... User unknown [RCPT_TO]"
     (r"\[rcpt_to\]", "RCPT"),
     (r"\[mail_from\]", "MAIL"),
@@ -471,6 +480,14 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
         reason = reason_of_status(code) or ("onhold" if not code else "undefined")
     if from_program and reason in HARD_REASONS:
         reason = "mailererror"
+    if reason in HARD_REASONS and reason != "userunknown":
+        # A dead host or domain said in answer to a command before RCPT TO (our greeting, our
+        # envelope sender) is about us, not about the recipient (read in the words that said it).
+        command = smtp_command(said)
+        if command in _BEFORE_RCPT:
+            reason = "rejected" if command == "MAIL" else "blocked"
+        elif code[1:] == ".4.7":  # RFC 3463 X.4.7: the server gave up retrying what failed each time
+            reason = "expired"
     if reason in HARD_REASONS and (not phrase or STATUS_RE.fullmatch(phrase.strip())):
         # Only the code says the address is dead; a reply line that names an IP address after the
         # code is about the sending host ("5.1.1 <addr> - 192.0.2.1 has sent to too many
