@@ -1,7 +1,8 @@
 """Bulk SQL of contact imports.
 
-An import stages the cleaned rows in a private temporary database attached to its own
-connection (:data:`STAGE_DB`; nothing in the database file changes while the file is read), then applies them in one ``BEGIN IMMEDIATE``
+An import stages the cleaned rows in a scratch database attached to its own connection
+(:data:`STAGE_DB`, a file beside the database that only the import uses; nothing in the
+database file changes while the file is read), then applies them in one ``BEGIN IMMEDIATE``
 transaction with set-based statements: match staged rows to existing contacts, insert the new
 ones in key order, write their consent events and list memberships.
 
@@ -16,7 +17,9 @@ token-id trigger (``contacts_token_id``, idle for rows that carry their token id
 per row). The triggers are dropped and re-created inside the same transaction, so a crash or
 kill leaves them as they were.
 A big import into a small table, with no other connection open, writes that transaction with a
-rollback journal instead of the write-ahead log (:func:`bulk_journal`).
+rollback journal instead of the write-ahead log (:func:`bulk_journal`). A big first import (into
+an empty table) builds the FTS index on the other core while the rows go in
+(:class:`SearchIndexBuild`).
 """
 
 from __future__ import annotations
@@ -24,8 +27,12 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
+import secrets
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
 
 from .contacts import TOKEN_ID_SQL, max_contact_id
 
@@ -49,21 +56,57 @@ FTS_HASH_BYTES = 32 * 1024 * 1024
 FTS_DEFAULT_HASH_BYTES = 1024 * 1024  # SQLite's documented default for FTS5 'hashsize'
 
 
-# The staged rows live in a private temporary database of their own, attached to the import's
-# connection: like a TEMP table it is a file only this connection sees, deleted when it closes,
-# but detaching it at the end discards a million staged rows at once (a DROP TABLE reads every
-# page to free it: a quarter of a second). Its writes need no sync (nothing survives a crash).
+# The staged rows live in a scratch database of their own, attached to the import's connection:
+# a file beside the database (so that a second connection can read it, see SearchIndexBuild),
+# named after this process, removed at the end; for a database that is no file, a private
+# temporary one. Detaching it at the end discards a million staged rows at once (a DROP TABLE
+# reads every page to free it: a quarter of a second). Its writes need no sync (nothing
+# survives a crash; a file left by a killed import is removed by the next one).
 STAGE_DB = "import_work"
 _STAGE = f"{STAGE_DB}.import_stage"
+STAGE_PREFIX = ".import-work-"
 
 
-def _stage_attached(conn: sqlite3.Connection) -> bool:
-    return any(row[1] == STAGE_DB for row in conn.execute("PRAGMA database_list"))
+def _attached(conn: sqlite3.Connection) -> dict[str, str]:
+    """name -> file of the connection's databases ('' for one that is no file)."""
+    return {row[1]: row[2] or "" for row in conn.execute("PRAGMA database_list")}
+
+
+def stage_file(conn: sqlite3.Connection) -> str:
+    """The file of the staged rows ('' when they live in a private temporary database)."""
+    return _attached(conn).get(STAGE_DB, "")
+
+
+def _new_stage_file(conn: sqlite3.Connection) -> str:
+    main = _attached(conn).get("main", "")
+    if not main:
+        return ""
+    folder = Path(main).parent
+    for old in folder.glob(STAGE_PREFIX + "*.sqlite3"):  # left by an import that was killed
+        pid = old.name[len(STAGE_PREFIX):].partition("-")[0]
+        if pid.isdigit() and not _process_alive(int(pid)):
+            for leftover in (old, old.with_name(old.name + "-journal")):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+    return str(folder / f"{STAGE_PREFIX}{os.getpid()}-{secrets.token_hex(4)}.sqlite3")
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # alive, someone else's
+        return True
+    return True
 
 
 def create_stage(conn: sqlite3.Connection) -> None:
-    if not _stage_attached(conn):
-        conn.execute(f"ATTACH DATABASE '' AS {STAGE_DB}")
+    if STAGE_DB not in _attached(conn):
+        path = _new_stage_file(conn)
+        conn.execute(f"ATTACH DATABASE ? AS {STAGE_DB}", (path,))
         conn.execute(f"PRAGMA {STAGE_DB}.synchronous = OFF")
     conn.execute(f"DROP TABLE IF EXISTS {_STAGE}")
     conn.execute(
@@ -72,12 +115,17 @@ def create_stage(conn: sqlite3.Connection) -> None:
 
 
 def drop_stage(conn: sqlite3.Connection) -> None:
-    if not _stage_attached(conn):
+    path = _attached(conn).get(STAGE_DB)
+    if path is None:
         return
     if conn.in_transaction:  # cannot detach now: empty it (the next import's create_stage reuses it)
         conn.execute(f"DROP TABLE IF EXISTS {_STAGE}")
         return
     conn.execute(f"DETACH DATABASE {STAGE_DB}")
+    if path and Path(path).name.startswith(STAGE_PREFIX):
+        for leftover in (Path(path), Path(path + "-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
 
 
 def stage_rows(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
@@ -224,14 +272,114 @@ def _trigger_sql(conn: sqlite3.Connection, name: str) -> str | None:
     return row[0] if row else None
 
 
+class SearchIndexBuild:
+    """The search index of a big first import, built on the other core while the importing
+    connection adds the contacts and sorts their indexes.
+
+    When the contacts table is empty, the new contacts get the ids 1, 2, 3 … in key order, so
+    the full-text index they need is known from the staged rows alone. A second connection
+    reads the staged rows from their file and builds that index in a private scratch database
+    of its own (nothing of the database file is touched, and no lock on it is needed); the
+    importing connection then puts the finished index in place of the empty one, in its own
+    transaction — two table copies instead of tokenising a million rows. Anything unexpected
+    (an error, a stage that is no file, ids that came out otherwise) and the caller builds the
+    index as before: :meth:`take` says whether it did the job."""
+
+    _ROWS = (f"SELECT row_number() OVER (ORDER BY email_key), email, name FROM {STAGE_DB}.import_stage"
+             " WHERE contact_id IS NULL ORDER BY email_key")
+
+    def __init__(self, stage: str, create_sql: str):
+        self._stage, self._create_sql = stage, create_sql
+        self._conn: sqlite3.Connection | None = None
+        self._error: BaseException | None = None
+        self._count = 0
+        self._thread = threading.Thread(target=self._build, name="import-search-index", daemon=True)
+
+    @classmethod
+    def start_for(cls, conn: sqlite3.Connection, new: int) -> SearchIndexBuild | None:
+        """Started when ``new`` staged rows go into an empty contacts table and the staged rows
+        are in a file; else None."""
+        stage = stage_file(conn)
+        if new < BULK_INDEX_THRESHOLD or not stage or max_contact_id(conn) \
+                or conn.execute("SELECT EXISTS (SELECT 1 FROM contacts)").fetchone()[0]:
+            return None
+        row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'contacts_search'").fetchone()
+        if not row or not row[0].startswith("CREATE VIRTUAL TABLE contacts_search "):
+            return None
+        build = cls(stage, row[0])
+        build._thread.start()
+        return build
+
+    def _build(self) -> None:
+        try:
+            self._conn = conn = sqlite3.connect(":memory:", uri=True, isolation_level=None, check_same_thread=False)
+            conn.execute(f"ATTACH DATABASE ? AS {STAGE_DB}", (Path(self._stage).as_uri() + "?mode=ro",))
+            conn.execute("ATTACH DATABASE '' AS search_work")
+            conn.execute(self._create_sql.replace("CREATE VIRTUAL TABLE contacts_search ",
+                                                  "CREATE VIRTUAL TABLE search_work.contacts_search ", 1))
+            conn.execute("INSERT INTO search_work.contacts_search(contacts_search, rank) VALUES ('hashsize', ?)",
+                         (FTS_HASH_BYTES,))
+            self._count = conn.execute(f"INSERT INTO search_work.contacts_search(rowid, email, name) {self._ROWS}"
+                                       ).rowcount
+        except BaseException as exc:  # reported by take(); the caller builds the index itself
+            self._error = exc
+
+    def take(self, conn: sqlite3.Connection, first_id: int, inserted: int) -> bool:
+        """Wait for the build and put its index in place (inside the caller's transaction);
+        False when it cannot be used."""
+        self._thread.join()
+        try:
+            if self._error is not None:
+                log.warning("the search index was not built beside the import (%s): building it now", self._error)
+                return False
+            if first_id != 1 or self._count != inserted or max_contact_id(conn) != inserted:
+                log.warning("the new contacts' ids are not the ones the search index was built for: building it now")
+                return False
+            built = self._conn
+            conn.execute("DELETE FROM contacts_search_data")
+            conn.execute("DELETE FROM contacts_search_idx")
+            for table, columns in (("contacts_search_data", "id, block"), ("contacts_search_idx", "segid, term, pgno")):
+                cur = built.execute(f"SELECT {columns} FROM search_work.{table}")
+                marks = ",".join("?" * (columns.count(",") + 1))
+                while rows := cur.fetchmany(2000):
+                    conn.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+            return True
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the build (if it still runs) and let go of its connection."""
+        if self._conn is not None:
+            self._conn.interrupt()
+        self._thread.join()
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
 def insert_new(conn: sqlite3.Connection, *, status: str, basis: str | None, expires: str | None,
                source: str, now: str, on_step: Callable[[str], None] = lambda _text: None) -> tuple[int, int]:
     """Insert the staged rows that match no contact (in key order, which keeps the unique
     index appending). Returns (first new id - 1, number inserted). ``on_step(text)`` hears of
-    each long step before it starts (and may raise to stop: the caller rolls back)."""
+    each long step before it starts (and may raise to stop: the caller rolls back). The staged
+    rows must not have changed in the caller's transaction (a :class:`SearchIndexBuild` reads
+    them as they were committed)."""
     before = max_contact_id(conn)
     new = count_new(conn)
     trigger_sql = _trigger_sql(conn, _SEARCH_TRIGGER) if new >= BULK_SEARCH_THRESHOLD else None
+    search = SearchIndexBuild.start_for(conn, new) if trigger_sql else None
+    try:
+        inserted = _insert_new(conn, before, new, trigger_sql, search, status=status, basis=basis, expires=expires,
+                               source=source, now=now, on_step=on_step)
+    finally:
+        if search is not None:
+            search.close()
+    return before, inserted
+
+
+def _insert_new(conn: sqlite3.Connection, before: int, new: int, trigger_sql: str | None,
+                search: SearchIndexBuild | None, *, status: str, basis: str | None, expires: str | None,
+                source: str, now: str, on_step: Callable[[str], None]) -> int:
     if trigger_sql:
         conn.execute(f"DROP TRIGGER {_SEARCH_TRIGGER}")
     token_trigger_sql = _trigger_sql(conn, _TOKEN_TRIGGER) if new >= BULK_SEARCH_THRESHOLD else None
@@ -260,15 +408,17 @@ def insert_new(conn: sqlite3.Connection, *, status: str, basis: str | None, expi
         conn.execute(f"PRAGMA threads = {int(threads)}")
     if trigger_sql:
         on_step("Building the search index")
-        # A bigger in-memory term hash for this one bulk insert: fewer, larger index segments
-        # to write and merge (about a third faster); the default is put back before commit.
-        conn.execute("INSERT INTO contacts_search(contacts_search, rank) VALUES ('hashsize', ?)", (FTS_HASH_BYTES,))
-        conn.execute("INSERT INTO contacts_search(rowid, email, name) SELECT id, email, name FROM contacts"
-                     " WHERE id > ?", (before,))
-        conn.execute("INSERT INTO contacts_search(contacts_search, rank) VALUES ('hashsize', ?)",
-                     (FTS_DEFAULT_HASH_BYTES,))
+        if search is None or not search.take(conn, before + 1, inserted):
+            # A bigger in-memory term hash for this one bulk insert: fewer, larger index segments
+            # to write and merge (about a third faster); the default is put back before commit.
+            conn.execute("INSERT INTO contacts_search(contacts_search, rank) VALUES ('hashsize', ?)",
+                         (FTS_HASH_BYTES,))
+            conn.execute("INSERT INTO contacts_search(rowid, email, name) SELECT id, email, name FROM contacts"
+                         " WHERE id > ?", (before,))
+            conn.execute("INSERT INTO contacts_search(contacts_search, rank) VALUES ('hashsize', ?)",
+                         (FTS_DEFAULT_HASH_BYTES,))
         conn.execute(trigger_sql)
-    return before, inserted
+    return inserted
 
 
 def insert_creation_events(conn: sqlite3.Connection, after_id: int, kind: str, now: str, channel: str,

@@ -1,7 +1,8 @@
 """Kill-mid-import: a `contacts import` subprocess is SIGKILLed while it reads the file and
 again while its transaction is writing (once with a rollback journal, the file to itself, and
 once through the write-ahead log, another connection open); each time the database must equal
-its state before, and every process the import started (its reading processes) ends with it."""
+its state before, and every process the import started (its reading processes) ends with it.
+The scratch files the killed imports leave beside the database are removed by the next one."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from mailer_desktop.services.app import open_app
 from mailer_desktop.services.contacts import people as contacts
 from mailer_desktop.services.contacts.suppression import suppress
 from mailer_desktop.storage.db import connect_read_only
+from mailer_desktop.storage.importing import STAGE_PREFIX
 
 ROWS = 120_000
 
@@ -153,9 +155,14 @@ def test_sigkill_mid_import_leaves_the_database_as_before(tmp_path):
         reader.close()
     assert _snapshot(home, backend) == before
 
-    # 3) the same import, left alone, does the whole job once
+    # the killed imports left their scratch files of staged rows beside the database
+    scratch = sorted(home.glob(f"{STAGE_PREFIX}*"))
+    assert scratch
+
+    # 3) the same import, left alone, does the whole job once (and removes those files)
     done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
+    assert sorted(home.glob(f"{STAGE_PREFIX}*")) == []
     report = json.loads(done.stdout)
     assert report["added"] == ROWS - 1 and report["updated"] == 1 and report["suppressed"] == 2
     assert _journal_mode(home) == "wal"

@@ -1,7 +1,9 @@
 """Importing a contact table: clean every row, check suppressions, merge, write in one transaction.
 
-Phase 1 reads the table and stages the cleaned rows in a private temporary database attached
-to this connection (storage/importing.py ``STAGE_DB``; the database file is not touched, other writers are not blocked). Phase 2 applies them in ONE
+Phase 1 reads the table and stages the cleaned rows in a scratch database attached to this
+connection (storage/importing.py ``STAGE_DB``; the database file is not touched, other writers
+are not blocked); rows whose address came earlier in the file are merged into the staged first
+row as they come. Phase 2 applies them in ONE
 ``BEGIN IMMEDIATE`` transaction; a crash, a kill or a cancel anywhere leaves the database
 exactly as it was (a cancel raises :class:`Cancelled` after the rollback). A big import into a
 small table writes that transaction with a rollback journal when nothing else has the file
