@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import email_validator
-
 
 class AddressError(ValueError):
     """The text is not a usable email address; the message says why."""
@@ -86,6 +84,8 @@ def validate(text: str) -> Address:
     raw = _clean(text)
     if not raw:
         raise AddressError("empty address")
+    import email_validator  # 20 ms of imports (its regular expressions): only when an address is checked
+
     try:
         info = email_validator.validate_email(raw, check_deliverability=False, allow_smtputf8=True)
     except email_validator.EmailNotValidError as exc:
