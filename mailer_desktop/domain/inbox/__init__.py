@@ -32,7 +32,7 @@ import re
 
 from ..messages import REF_HEADER
 from ..tokens import TOKEN_RE
-from . import arf, dsn, heuristics, phrases, replies, ses
+from . import arf, dsn, heuristics, phrases, replies, sender_side, ses
 from .message import Mail, all_addresses, read
 from .result import KINDS, Result
 from .result import reason_text as _reason_text
@@ -120,7 +120,7 @@ def _failure(recipient, status, texts, hint, common, action="failed", vendor_rea
     echo = bool(_QUOTING_PROVIDERS.search(common.get("sender") or ""))
     kind, category, code, said = phrases.decide(status, texts, hint, vendor_reason, echo, gateway, from_program)
     return Result(recipient, kind, code, said or _reason_text(*texts) or category, category, action,
-                  category in phrases.SENDER_REASONS, **common)
+                  category in sender_side.SENDER_REASONS, **common)
 
 
 def _delay(recipient, status, text, common) -> Result:
