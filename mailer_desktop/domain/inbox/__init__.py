@@ -118,7 +118,8 @@ _QUOTING_PROVIDERS = Rules("provider:quotes-remote-reply",
 def _failure(recipient, status, texts, hint, common, action="failed", vendor_reason="", gateway=False,
              from_program=False) -> Result:
     echo = bool(_QUOTING_PROVIDERS.search(common.get("sender") or ""))
-    kind, category, code, said = phrases.decide(status, texts, hint, vendor_reason, echo, gateway, from_program)
+    kind, category, code, said = phrases.decide(status, texts, hint, vendor_reason, echo, gateway, from_program,
+                                                recipient or "")
     return Result(recipient, kind, code, said or _reason_text(*texts) or category, category, action,
                   category in sender_side.SENDER_REASONS, **common)
 

@@ -100,6 +100,12 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"5\.1\.10\b(?!.{0,60}(?:recip(?:ient)?notfound|recipient not found))",  # Office 365 uses 5.1.10 for an unknown recipient
         r"no mail (?:is )?accepted", r"mail (?:is )?not accepted", r"domain .{0,40}does not (?:accept|receive)",
     )),
+    # A lookup that failed for now (the resolver's "try again" answer, a timeout, SERVFAIL) says
+    # nothing about the domain: read before the dead-host family, whose words it shares.
+    ("networkerror", Rules("reason:dns-temporary", [
+        r"host not found, try again", r"temporary (?:failure|error) in name resolution",
+        r"(?:dns|name ?server|name service|mx|domain) (?:lookup|query|resolution)(?:[^.;]|\.\w){0,40}?(?:timed? ?out|servfail|temporar)",
+    ])),
     ("hostunknown", _rx("hostunknown",
         rf"\b(?:unknown|no such|invalid|non-?existent|unresolvable|unroutable|unrouteable) {_HOST}\b",
         rf"\b{_HOST}(?: (?!(?:user|recipient|mailbox|account)\b)[\w.<>-]+){{0,2}}? (?:is |was )?{_HOST_BAD}",
@@ -338,10 +344,31 @@ def _code_lines(text: str) -> list[str]:
 _CLIENT_IP = re.compile(r"(?<![\[\d.])\b\d{1,3}(?:\.\d{1,3}){3}\b(?![\].\d])(?! does not like)")
 
 _ECHOED_ADDRESS = re.compile(r"<[^<>@\s]+@[^<>\s]+>")
+# The domains a line names: in an address, after the word "domain", or as the name of an MX
+# lookup (Postfix's "name=example.org type=MX"; an A lookup names a host, not a domain).
+_NAMED_DOMAIN = re.compile(r"(?i)@([a-z0-9-]+(?:\.[a-z0-9-]+)+)|\bdomain(?: name)?:?[ \t]+[<\"'(]?([a-z0-9-]+(?:\.[a-z0-9-]+)+)"
+                           r"|\bname=([a-z0-9-]+(?:\.[a-z0-9-]+)+) type=mx\b")
+
+
+def _other_domain(text: str, phrase: str, recipient: str) -> bool:
+    """The line of ``text`` that says a domain is dead (``phrase``) names domains, none of them the
+    recipient's own, a parent or a subdomain of it ("Domain shop.example does not exist" said of
+    the sender's domain in a reply about anna@example.org)."""
+    low = text[:MAX_TEXT].lower()
+    at = low.find(phrase) if phrase else -1
+    if at < 0:
+        return False
+    line = low[low.rfind("\n", 0, at) + 1:(low.find("\n", at) + 1 or len(low) + 1) - 1]
+    named = {d.strip(".") for m in _NAMED_DOMAIN.finditer(line) for d in m.groups() if d}
+    if not named:
+        return False
+    mine = recipient.rpartition("@")[2].lower()
+    return not any(d == mine or d.endswith("." + mine) or mine.endswith("." + d) for d in named)
 
 def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
            vendor_reason: str = "", echo_means_rcpt: bool = False,
-           checks_recipients: bool = False, from_program: bool = False) -> tuple[str, str, str, str]:
+           checks_recipients: bool = False, from_program: bool = False,
+           recipient: str = "") -> tuple[str, str, str, str]:
     """(kind, reason, status, excerpt) for one failed recipient.
 
     ``status`` is the RFC 3463 code given by the report (may be '' or a vague x.0.0);
@@ -352,7 +379,9 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
     recipient as ``<addr>`` answered RCPT TO. ``checks_recipients``: the report comes from a
     gateway that validates recipients itself (McAfee Email Gateway), so "unknown user" is its
     own recipient check. ``from_program``: the words are a local delivery program's output
-    (RFC 3464 diagnostic-type ``X-Unix``), which never proves an address dead.
+    (RFC 3464 diagnostic-type ``X-Unix``), which never proves an address dead. ``recipient``:
+    the failed address where known; a dead domain is the recipient's death only when the words
+    that say so name the recipient's domain or no domain at all (see :func:`_other_domain`).
     """
     # URLs and addresses are names, not words: "filtered@x" or ".../reason/#filtered" say nothing.
     # Only the start of a long text is read: the server's sentence comes first, boilerplate later.
@@ -417,6 +446,8 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
             reason = "rejected" if command == "MAIL" else "blocked"
         elif code[1:] == ".4.7":  # RFC 3463 X.4.7: the server gave up retrying what failed each time
             reason = "expired"
+    if reason == "hostunknown" and recipient and _other_domain(source, phrase, recipient):
+        reason = "rejected"  # the domain that does not exist is another's: ours, in a check of our mail
     if reason in HARD_REASONS and (not phrase or STATUS_RE.fullmatch(phrase.strip())):
         # Only the code says the address is dead; a reply line that names an IP address after the
         # code is about the sending host ("5.1.1 <addr> - 192.0.2.1 has sent to too many

@@ -31,6 +31,8 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"unable to relay", r"(?:not|isn'?t) (?:permitted|allowed|authori[sz]ed) to relay", r"we do not relay",
         r"no relaying", r"cannot relay", r"relay not permitted", r"not a gateway", r"relaying mail to .* not allowed",
         r"open relay", r"relay host",
+        # qmail's relay list (its control file rcpthosts): "that domain isn't in my list of allowed rcpthosts"
+        r"\brcpthosts\b",
     )),
     ("authfailure", _rx("authfailure",
         r"\bspf\b", r"\bdkim\b", r"\bdmarc\b", r"sender policy framework",
@@ -49,7 +51,9 @@ FAMILIES: list[tuple[str, Rules]] = [
     )),
     ("speeding", _rx("speeding",
         r"rate limit", r"ratelimit", r"rate of (?:unsolicited|mail|e-?mail|messages)", r"sending rate",
-        r"too many (?:messages|mails|e-?mails|connections|concurrent|sessions|errors|recipients|invalid)",
+        # (also with words between: "too many bad recipients", "too many unknown recipients")
+        r"too many (?:[\w-]+ ){0,2}?(?:messages|mails|e-?mails|connections|concurrent|sessions|errors|recipients|rcpts?|"
+        r"invalid|attempts|requests)", r"\b(?:rcpt|recipients?) (?:count |number )?limit",
         r"throttl", r"(?:exceeded|reached) (?:the |its |your )?(?:rate|sending|message|connection)s? (?:limit|quota)",
         r"connection limit", r"please (?:try|retry) (?:again )?later", r"try again later", r"temporarily deferred",
         r"4\.7\.28\b", r"(?:sending|daily) (?:limit|quota)", r"too fast", r"slow down",
@@ -86,6 +90,9 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"refuse(?:s|d)? to receive", r"recipient's policy", r"recipient policy", r"distribution list",
         r"group (?:accepts|only)", r"members? only", r"not authori[sz]ed to (?:post|send)",
         r"permission to post", r"moderat",
+        # a check of our own message or envelope, not of the recipient: "Message-ID domain not
+        # found", "Domain not found in DNS (sender)"
+        r"message-?id (?:domain|header|host)", r"\((?:envelope )?(?:sender|from|mail from)\)",
     )),
     ("policyviolation", _rx("policyviolation",
         r"\bpolicy\b", r"policies", r"administrative(?:ly)? prohibit", r"prohibited", r"not (?:permitted|allowed)",
