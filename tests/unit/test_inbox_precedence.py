@@ -63,7 +63,33 @@ TEMPORARY_DNS = [
     ("5.1.2", "550 5.1.2 example.org: Temporary failure in name resolution", "networkerror"),
     ("5.4.4", "554 5.4.4 MX lookup for example.org timed out", "networkerror"),
 ]
-CASES = OTHER_REASON_WITH_A_DEAD_ADDRESS_CODE + ABOUT_OUR_SIDE + TEMPORARY_DNS
+# More wordings of a full, suspended or relay-refusing mailbox, and of refusals of our sender or
+# of returned mail (backscatter checks), written with a 5.1.1 code.
+MORE_WORDINGS = [
+    ("5.1.1", "550 5.1.1 account is exceeding their quota", "mailboxfull"),
+    ("5.1.1", "550 5.1.1 mailbox does not have enough space", "mailboxfull"),
+    ("5.1.1", "550 5.1.1 no space left on device", "mailboxfull"),
+    ("5.1.1", "550 5.1.1 the user's space has been used up", "mailboxfull"),
+    ("5.1.1", "550 5.1.1 boite du destinataire pleine", "mailboxfull"),
+    ("5.1.1", "550 5.1.1 recipient suspend the service", "suspend"),
+    ("5.1.1", "550 5.1.1 mailbox unavailable: user is terminated", "suspend"),
+    ("5.1.1", "550 5.1.1 this server will not act as a relay", "norelaying"),
+    ("5.1.1", "550 5.1.1 insecure mail relay", "norelaying"),
+    ("5.1.1", "550 5.1.1 this system is not configured to relay mail", "norelaying"),
+    ("5.1.1", "550 5.1.1 we don't handle mail for example.org", "norelaying"),
+    ("5.1.1", "550 5.1.1 BATV validation failure", "rejected"),
+    ("5.1.1", "550 5.1.1 sorry, no third-party DSNs", "rejected"),
+    ("5.1.1", "550 5.1.1 returned mail not accepted here", "rejected"),
+    ("5.1.1", "550 5.1.1 Message rejected: Email address is not verified", "rejected"),
+    ("5.1.1", "550 5.1.1 non-member posting refused", "rejected"),
+    ("5.1.1", "550 5.1.1 this list is members-only", "rejected"),
+    ("5.1.1", "550 5.1.1 emetteur invalide", "rejected"),
+    ("5.1.1", "550 5.1.1 sender is spammer", "rejected"),
+    ("5.1.1", "550 5.1.1 sender email address rejected", "rejected"),
+    ("5.1.1", "550 5.1.1 From: domain is invalid", "rejected"),
+    ("5.1.1", "550 5.1.1 this server does not accept mail from shop@example.test", "rejected"),
+]
+CASES = OTHER_REASON_WITH_A_DEAD_ADDRESS_CODE + ABOUT_OUR_SIDE + TEMPORARY_DNS + MORE_WORDINGS
 
 
 @pytest.mark.parametrize(("status", "reply", "reason"), CASES, ids=[c[1][:50] for c in CASES])

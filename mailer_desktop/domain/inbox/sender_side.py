@@ -33,6 +33,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"open relay", r"relay host",
         # qmail's relay list (its control file rcpthosts): "that domain isn't in my list of allowed rcpthosts"
         r"\brcpthosts\b",
+        r"\bas a relay\b", r"(?:insecure|open) (?:mail )?relay", r"configured to relay", r"we do(?: not|n'?t) handle mail for",
     )),
     ("authfailure", _rx("authfailure",
         r"\bspf\b", r"\bdkim\b", r"\bdmarc\b", r"sender policy framework",
@@ -79,20 +80,28 @@ FAMILIES: list[tuple[str, Rules]] = [
     ("virusdetected", _rx("virusdetected", r"\bvirus", r"malware", r"infected", r"\bworm\b", r"dangerous attachment",
                            r"executable attachment", r"banned attachment")),
     ("rejected", _rx("rejected",
-        r"sender (?:address |domain )?(?:rejected|denied|refused|unknown|not allowed|invalid|verify failed|is not)",
+        r"sender (?:e-?mail |envelope )?(?:address |domain )?(?:is |was |has been )?(?:rejected|denied|refused|unknown|"
+        r"not\b|invalid|verify failed|spammer|blacklisted)",
         r"(?:domain of sender|sender domain|sender's domain)", r"sender verification", r"sender address",
-        r"\byour (?:sending |mail |e-?mail )?domain\b", r"\b(?:header )?from(?: header)? domain\b",
+        r"\byour (?:sending |mail |e-?mail )?domain\b", r"\b(?:header )?from:?(?: header)? domain\b",
         r"(?:mail from|envelope sender|envelope from|from address|return[- ]path|reverse[- ]path)[^.;]{0,60}"
         r"(?:rejected|refused|invalid|unknown|not allowed|does not exist|denied)",
         r"5\.1\.[78]\b", r"bad sender", r"invalid sender", r"unknown sender", r"not (?:a )?registered",
         r"you are not allowed", r"\bdomain (?:of|in) (?:the )?(?:sender|from)",
         r"only accepts? (?:mail|messages) from", r"not accepting mail from", r"not permitted to send",
+        r"(?:does not|doesn'?t|will not|won'?t) accept (?:any )?(?:e-?)?mail from",
         r"refuse(?:s|d)? to receive", r"recipient's policy", r"recipient policy", r"distribution list",
-        r"group (?:accepts|only)", r"members? only", r"not authori[sz]ed to (?:post|send)",
+        r"group (?:accepts|only)", r"members?[- ]only", r"\bnon-?members?\b", r"not authori[sz]ed to (?:post|send)",
         r"permission to post", r"moderat",
         # a check of our own message or envelope, not of the recipient: "Message-ID domain not
         # found", "Domain not found in DNS (sender)"
         r"message-?id (?:domain|header|host)", r"\((?:envelope )?(?:sender|from|mail from)\)",
+        # returned mail refused as backscatter: our bounce address's signature (BATV), a bounce
+        # or a null sender not taken ("returned mail not accepted here", "no third-party DSNs")
+        r"\bbatv\b", r"(?:returned mail|bounces?|null sender|empty (?:envelope )?senders?|dsns?) (?:is |are )?not (?:accepted|allowed)",
+        r"(?:third-party|unsigned) dsns?\b",
+        # an identity the sending service has not verified (Amazon SES: "Email address is not verified")
+        r"(?:address|identity|domain) (?:is )?not verified", r"\b[e\u00e9]metteur",
     )),
     ("policyviolation", _rx("policyviolation",
         r"\bpolicy\b", r"policies", r"administrative(?:ly)? prohibit", r"prohibited", r"not (?:permitted|allowed)",
