@@ -23,7 +23,8 @@ _COMPLAINT_SENDER = Rules("detect:complaint-sender", [
     r"fbl", r"feedback(?:[-_.]?loop)?", r"feedback[-_.]?reports?", r"complaints?", r"abuse(?:[-_.]?reports?)?",
     r"scomp", r"spam[-_.]?reports?", r"arf", r"staff"], re.I, r"^(?:<<ALTERNATIVES>>)(?:[-_.+][\w.+-]*)?@")
 # Complaint services that report spam to the senders' networks in a layout of their own
-# (SpamCop: "[ SpamCop V5.x ]" on top, the reported message inline below "[ Offending message ]").
+# (SpamCop: "[ SpamCop V5.x ]" on top, the reported message inline below "[ Offending message ]",
+# where the text was split into notice and returned copy).
 _COMPLAINT_SERVICE = Rules("detect:complaint-service", [r"spamcop\.net"], re.I, r"@(?:[\w-]+\.)*(?:<<ALTERNATIVES>>)>?$")
 _REPORTED_INLINE = Rules("detect:reported-message-marker", [r"\[ ?offending message ?\]"], re.I | re.M,
                          r"^[ \t]*(?:<<ALTERNATIVES>>)[ \t]*$")
@@ -77,8 +78,8 @@ def is_complaint(mail: Mail) -> bool:
             return True
     if _PROVIDER_FEEDBACK_HEADERS.search("\n".join(mail.returned.headers)):
         return True
-    if mail.returned.headers and _REPORTED_INLINE.search(mail.body_text[:20000]):
-        return True  # a complaint service's report with the reported message inline
+    if mail.returned.headers and _REPORTED_INLINE.search(mail.body_text[len(mail.notice):len(mail.notice) + 100]):
+        return True  # a complaint service's report: the reported message inline below its marker
     return bool(_COMPLAINT_SUBJECT.search(mail.subject)) and bool(mail.returned.headers)
 
 

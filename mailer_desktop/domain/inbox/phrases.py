@@ -69,14 +69,15 @@ FAMILIES: list[tuple[str, Rules]] = [
     ("mailboxfull", _rx("mailboxfull",
         r"\b(?:mail ?box|in-?box|mail ?folder|mail ?drop|account|maildir|storage|disk space)\b[^.;]{0,40}?"
         r"\b(?:(?:is |was )?full|over ?quota|quota (?:exceeded|full|reached)|exceeds? (?:its |the )?(?:quota|size|storage))",
-        r"mail ?box (?:is )?(?:full|over)", r"over ?quota", r"quota (?:exceeded|exceed|full|limit|violation)",
+        r"mail ?box (?:is )?(?:full|over)",
         r"exceed(?:ed|s)? (?:the |his |her |its |their )?(?:storage|quota|mailbox|disk)",
-        r"insufficient (?:disk|storage|system storage|space)", r"disk quota", r"not enough (?:space|storage|disk)",
+        r"insufficient (?:disk|storage|system storage|space)", r"not enough (?:space|storage|disk)",
         r"full mailbox", r"is full", r"mailfolder is full", r"too much mail", r"storage (?:limit|quota|full)",
         r"out of (?:disk )?space", r"(?:mailbox|account) (?:size|storage) (?:limit|exceeded)", r"5\.2\.2\b",
         r"user has exceeded", r"mailbox exceeded", r"maildir over", r"would exceed",
-        # any quota left after the sending limits above; space that has run out
-        r"\bquota\b", r"(?:enough|sufficient) (?:free |disk |storage |mailbox )?space\b", r"no space left",
+        # any quota (over quota, quota exceeded, disk quota ...) left after the sending limits
+        # above; space that has run out
+        r"quota", r"(?:enough|sufficient) (?:free |disk |storage |mailbox )?space\b", r"no space left",
         r"space (?:has been |is )?used up",
         r"postfach (?:ist )?voll", r"speicherplatz", r"bo[i\u00ee]te (?:aux lettres )?(?:du destinataire )?pleine", r"buz\u00f3n (?:est\u00e1 )?lleno",
         r"casella (?:piena|di posta piena)", r"\u5bb9\u91cf", r"\u6e80\u676f",
@@ -88,7 +89,7 @@ FAMILIES: list[tuple[str, Rules]] = [
     )),
     ("exceedlimit", _rx("exceedlimit", r"5\.2\.3\b", r"exceeds? (?:the |a )?(?:fixed )?(?:limit|maximum)", r"limit exceeded")),
     ("suspend", _rx("suspend",
-        r"\bdisabled\b", r"\bsuspend", r"\binactive\b", r"deactivated", r"not active", r"inactivity",
+        r"\bdisabled\b", r"suspend", r"\binactive\b", r"deactivated", r"not active", r"inactivity",
         r"account (?:has been |is |was )?(?:closed|locked|expired|discontinued|terminated|frozen|cancell?ed|blocked|on hold)",
         r"mailbox (?:has been |is |was )?(?:closed|locked|frozen|disabled|suspended|blocked)",
         r"is frozen", r"temporarily (?:unavailable|disabled|suspended)", r"expired account", r"account expired",

@@ -32,8 +32,8 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"no relaying", r"cannot relay", r"relay not permitted", r"not a gateway", r"relaying mail to .* not allowed",
         r"open relay", r"relay host",
         # qmail's relay list (its control file rcpthosts): "that domain isn't in my list of allowed rcpthosts"
-        r"\brcpthosts\b",
-        r"\bas a relay\b", r"(?:insecure|open) (?:mail )?relay", r"configured to relay", r"we do(?: not|n'?t) handle mail for",
+        r"rcpthosts",
+        r"as a relay\b", r"(?:insecure|open) (?:mail )?relay", r"configured to relay", r"we do(?: not|n'?t) handle mail for",
     )),
     ("authfailure", _rx("authfailure",
         r"\bspf\b", r"\bdkim\b", r"\bdmarc\b", r"sender policy framework",
@@ -54,7 +54,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"rate limit", r"ratelimit", r"rate of (?:unsolicited|mail|e-?mail|messages)", r"sending rate",
         # (also with words between: "too many bad recipients", "too many unknown recipients")
         r"too many (?:[\w-]+ ){0,2}?(?:messages|mails|e-?mails|connections|concurrent|sessions|errors|recipients|rcpts?|"
-        r"invalid|attempts|requests)", r"\b(?:rcpt|recipients?) (?:count |number )?limit",
+        r"invalid|attempts|requests)", r"(?:rcpt|recipients?) (?:count |number )?limit",
         r"throttl", r"(?:exceeded|reached) (?:the |its |your )?(?:rate|sending|message|connection)s? (?:limit|quota)",
         r"connection limit", r"please (?:try|retry) (?:again )?later", r"try again later", r"temporarily deferred",
         r"4\.7\.28\b", r"(?:sending|daily) (?:limit|quota)", r"too fast", r"slow down",
@@ -91,17 +91,17 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"only accepts? (?:mail|messages) from", r"not accepting mail from", r"not permitted to send",
         r"(?:does not|doesn'?t|will not|won'?t) accept (?:any )?(?:e-?)?mail from",
         r"refuse(?:s|d)? to receive", r"recipient's policy", r"recipient policy", r"distribution list",
-        r"group (?:accepts|only)", r"members?[- ]only", r"\bnon-?members?\b", r"not authori[sz]ed to (?:post|send)",
+        r"group (?:accepts|only)", r"members?[- ]only", r"non-?members?\b", r"not authori[sz]ed to (?:post|send)",
         r"permission to post", r"moderat",
         # a check of our own message or envelope, not of the recipient: "Message-ID domain not
         # found", "Domain not found in DNS (sender)"
         r"message-?id (?:domain|header|host)", r"\((?:envelope )?(?:sender|from|mail from)\)",
         # returned mail refused as backscatter: our bounce address's signature (BATV), a bounce
         # or a null sender not taken ("returned mail not accepted here", "no third-party DSNs")
-        r"\bbatv\b", r"(?:returned mail|bounces?|null sender|empty (?:envelope )?senders?|dsns?) (?:is |are )?not (?:accepted|allowed)",
+        r"batv\b", r"(?:returned mail|bounces?|null sender|empty (?:envelope )?senders?|dsns?) (?:is |are )?not (?:accepted|allowed)",
         r"(?:third-party|unsigned) dsns?\b",
         # an identity the sending service has not verified (Amazon SES: "Email address is not verified")
-        r"(?:e-?mail address|identit(?:y|ies)|domain) (?:is |are )?not verified", r"\b[e\u00e9]metteur",
+        r"(?:e-?mail address|identit(?:y|ies)|domain) (?:is |are )?not verified", r"[e\u00e9]metteur",
     )),
     ("policyviolation", _rx("policyviolation",
         r"\bpolicy\b", r"policies", r"administrative(?:ly)? prohibit", r"prohibited", r"not (?:permitted|allowed)",
