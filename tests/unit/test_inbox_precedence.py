@@ -11,6 +11,8 @@ DNS lookups); the point is the precedence, not any one server's sentence.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from mailer_desktop.domain.inbox import classify
@@ -128,3 +130,22 @@ def test_a_temporary_lookup_failure_with_a_temporary_code_is_a_network_error_not
 def test_a_plain_user_unknown_with_its_code_stays_hard():
     assert verdict(report("5.1.1", "550 5.1.1 <anna@example.org>: Recipient address rejected: User unknown")) == (
         "hard", "userunknown")
+
+
+def ses_notification(subtype: str, diagnostic: str) -> bytes:
+    """An Amazon SES bounce notification (JSON in the mail body, the layout SES documents)."""
+    bounce = {"bounceType": "Permanent", "bounceSubType": subtype, "bouncedRecipients": [
+        {"emailAddress": RCPT, "action": "failed", "status": "5.1.1", "diagnosticCode": diagnostic}]}
+    body = json.dumps({"notificationType": "Bounce", "bounce": bounce, "mail": {"messageId": "m1", "headers": []}})
+    return (f"From: no-reply@sns.example.test\nTo: {SENDER}\nSubject: AWS Notification Message\n\n{body}\n").encode()
+
+
+@pytest.mark.parametrize("subtype", ["Suppressed", "OnAccountSuppressionList"])
+def test_a_relay_that_did_not_send_because_of_its_suppression_list_is_no_dead_address(subtype):
+    raw = ses_notification(subtype, "Amazon SES has suppressed sending to this address because it has a recent "
+                                    "history of bouncing as an invalid address.")
+    assert verdict(raw) == ("soft", "suppressed")
+
+
+def test_the_relays_no_such_mailbox_verdict_stays_hard():
+    assert verdict(ses_notification("NoEmail", "smtp; 550 5.1.1 no mailbox here")) == ("hard", "userunknown")

@@ -425,9 +425,15 @@ def _from_ses(obj: dict, common: dict) -> list[Result]:
         elif r.kind_hint == "delayed":
             out.append(_delay(r.address, r.status, r.diagnostic, mine))
         else:
-            vendor = "userunknown" if r.subtype == "NoEmail" else ""
+            vendor = _RELAY_VERDICTS.get(r.subtype, "")
             out.append(_failure(r.address, r.status, [r.diagnostic, r.subtype], r.permanent, mine, "failed", vendor))
     return out
+
+
+# Amazon SES's own verdicts by bounce subtype: no such mailbox, or a send it did not attempt
+# because the address is on its global or the account's suppression list (a 5.1.1 code and
+# "a recent history of bouncing as an invalid address": the relay's list, not this send's proof).
+_RELAY_VERDICTS = {"NoEmail": "userunknown", "Suppressed": "suppressed", "OnAccountSuppressionList": "suppressed"}
 
 
 def _classify(raw: bytes) -> list[Result]:
