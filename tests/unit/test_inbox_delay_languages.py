@@ -31,6 +31,8 @@ REPLY = f"<{RCPT}>: host mx.example.org[192.0.2.25] said: 451 4.3.0 please come 
 BODIES = [
     ("Benachrichtigung", "Ihre Nachricht konnte noch nicht zugestellt werden.\n\n"),
     ("Benachrichtigung", "Die Zustellung Ihrer Nachricht wird weiter versucht.\n\n"),
+    ("Benachrichtigung", "Das System wird weiterhin versuchen, die Nachricht zuzustellen.\n\n"),
+    ("Avis", "Remise différée de votre message.\n\n"),
     ("Benachrichtigung", "Warnung: Verzögerung bei der Zustellung Ihrer Nachricht.\n\n"),
     ("Avis", "La remise de votre message a été retardée. Aucune action n'est requise.\n\n"),
     ("Avis", "Votre message n'a pas encore été remis au destinataire.\n\n"),
