@@ -101,7 +101,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"batv\b", r"(?:returned mail|bounces?|null sender|empty (?:envelope )?senders?|dsns?) (?:is |are )?not (?:accepted|allowed)",
         r"(?:third-party|unsigned) dsns?\b",
         # an identity the sending service has not verified (Amazon SES: "Email address is not verified")
-        r"(?:e-?mail address|identit(?:y|ies)|domain) (?:is |are )?not verified", r"[e\u00e9]metteur",
+        r"(?:e-?mail address|identit(?:y|ies)|domain) (?:is |are )?not verified", r"[e\u00e9]metteur (?:invalide|inconnu|refus|rejet|non autoris)",
     )),
     ("policyviolation", _rx("policyviolation",
         r"\bpolicy\b", r"policies", r"administrative(?:ly)? prohibit", r"prohibited", r"not (?:permitted|allowed)",
