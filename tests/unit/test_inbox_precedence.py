@@ -82,7 +82,7 @@ MORE_WORDINGS = [
     ("5.1.1", "550 5.1.1 BATV validation failure", "rejected"),
     ("5.1.1", "550 5.1.1 sorry, no third-party DSNs", "rejected"),
     ("5.1.1", "550 5.1.1 returned mail not accepted here", "rejected"),
-    ("5.1.1", "550 5.1.1 Message rejected: Email address is not verified", "rejected"),
+    ("5.1.1", "550 5.1.1 Message rejected: Email address is not verified", "norelaying"),
     ("5.1.1", "550 5.1.1 non-member posting refused", "rejected"),
     ("5.1.1", "550 5.1.1 this list is members-only", "rejected"),
     ("5.1.1", "550 5.1.1 emetteur invalide", "rejected"),

@@ -33,7 +33,10 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"open relay", r"relay host",
         # qmail's relay list (its control file rcpthosts): "that domain isn't in my list of allowed rcpthosts"
         r"rcpthosts",
-        r"as a relay\b", r"(?:insecure|open) (?:mail )?relay", r"configured to relay", r"we do(?: not|n'?t) handle mail for",
+        # a sending service that relays only for identities it has verified (Amazon SES: "Email
+        # address is not verified")
+        r"(?:e-?mail address|identit(?:y|ies)|domain) (?:is |are )?not verified",
+        r"as a relay\b", r"insecure (?:mail )?relay", r"configured to relay", r"we do(?: not|n'?t) handle mail for",
     )),
     ("authfailure", _rx("authfailure",
         r"\bspf\b", r"\bdkim\b", r"\bdmarc\b", r"sender policy framework",
@@ -100,8 +103,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         # or a null sender not taken ("returned mail not accepted here", "no third-party DSNs")
         r"batv\b", r"(?:returned mail|bounces?|null sender|empty (?:envelope )?senders?|dsns?) (?:is |are )?not (?:accepted|allowed)",
         r"(?:third-party|unsigned) dsns?\b",
-        # an identity the sending service has not verified (Amazon SES: "Email address is not verified")
-        r"(?:e-?mail address|identit(?:y|ies)|domain) (?:is |are )?not verified", r"[e\u00e9]metteur (?:invalide|inconnu|refus|rejet|non autoris)",
+        r"[e\u00e9]metteur (?:invalide|inconnu|refus|rejet|non autoris)",
     )),
     ("policyviolation", _rx("policyviolation",
         r"\bpolicy\b", r"policies", r"administrative(?:ly)? prohibit", r"prohibited", r"not (?:permitted|allowed)",
