@@ -1,10 +1,12 @@
 """Which reason wins when a reply's code or words could call an address dead but say another thing.
 
-The mails here are constructed, not real servers' mail. Two layouts are used: an RFC 3464
+The mails here are constructed, not real servers' mail. Mostly two layouts: an RFC 3464
 report (a text part, then a ``message/delivery-status`` part with one recipient block whose
 Status and Diagnostic-Code carry the reply under test) and a Postfix-style plain notice (the
 recipient in angle brackets at the start of a line, then "host ... said:" and the reply, "in
-reply to RCPT TO command"). The replies are written after the documented wordings of the
+reply to RCPT TO command"); the last tests use an Amazon SES bounce notification (its JSON in
+the mail body, with bounce type, subtype and per-recipient status and diagnostic, as SES
+documents it). The replies are written after the documented wordings of the
 checks they stand for (relay lists, quota, account state, block lists, sender verification,
 DNS lookups); the point is the precedence, not any one server's sentence.
 """
