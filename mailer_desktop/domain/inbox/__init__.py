@@ -32,7 +32,7 @@ import re
 
 from ..messages import REF_HEADER
 from ..tokens import TOKEN_RE
-from . import arf, dsn, heuristics, phrases, replies, ses
+from . import arf, dsn, heuristics, phrases, replies, sender_side, ses
 from .message import Mail, all_addresses, read
 from .result import KINDS, Result
 from .result import reason_text as _reason_text
@@ -118,9 +118,10 @@ _QUOTING_PROVIDERS = Rules("provider:quotes-remote-reply",
 def _failure(recipient, status, texts, hint, common, action="failed", vendor_reason="", gateway=False,
              from_program=False) -> Result:
     echo = bool(_QUOTING_PROVIDERS.search(common.get("sender") or ""))
-    kind, category, code, said = phrases.decide(status, texts, hint, vendor_reason, echo, gateway, from_program)
+    kind, category, code, said = phrases.decide(status, texts, hint, vendor_reason, echo, gateway, from_program,
+                                                recipient or "")
     return Result(recipient, kind, code, said or _reason_text(*texts) or category, category, action,
-                  category in phrases.SENDER_REASONS, **common)
+                  category in sender_side.SENDER_REASONS, **common)
 
 
 def _delay(recipient, status, text, common) -> Result:
@@ -256,25 +257,38 @@ def _inner_report(mail: Mail) -> dict[str, heuristics.Found]:
     return {f.recipient.lower(): f for f in heuristics.find(text[:20000], _excluded(mail))}
 
 
-# A notice that says it is only a warning: the server keeps trying.
+# A notice that says it is only a warning: the server keeps trying. (Read in the lowercased
+# text: a case-blind search of many alternatives costs several times as much.)
 _WARNING_ONLY = Rules("detect:delay-warning", [
     r"warning message only", r"do not need to resend", r"(?:has|have) not yet been delivered",
     r"(?:will|shall) (?:keep|continue) (?:trying|to try)", r"(?:is still being|will be) retried",
     r"delivery attempts will continue", r"only a temporary failure",
     r"(?:has|have) been delayed", r"(?:not|n'?t) (?:been )?delivered yet", r"(?:will|shall) (?:retry|try again)",
-    r"delivery (?:is|has been) delayed"], re.I)
+    r"delivery (?:is|has been) delayed",
+    # the same in the languages servers write their warnings in: German "Verzögerung" / "wird weiter
+    # versucht", French "retardé" / "remise différée", Spanish "retrasado", Italian "ritardato", Portuguese "atrasado",
+    # Dutch "vertraagd", Japanese "遅延" (delay) / "配信が遅れて" (delivery is late)
+    r"verz\u00f6ger", r"(?:wird|werden) (?:weiterhin |weiter |erneut )+(?:versuch|zuzustellen)",
+    r"noch nicht zugestellt", r"retard\u00e9", r"(?:remise|distribution|livraison) diff\u00e9r\u00e9e", r"pas encore (?:\u00e9t\u00e9 )?(?:remis|d\u00e9livr)",
+    r"retrasad[oa]", r"todav\u00eda no (?:se )?(?:ha )?(?:sido )?entregad", r"ritardat[oa]",
+    r"atrasad[oa]", r"vertraagd", r"\u9045\u5ef6", r"(?:\u914d\u4fe1|\u9001\u4fe1|\u914d\u9001)\u304c\u9045\u308c"])
 # The subject of a delay notice (Gmail's "(Delay)", Postfix's "Delayed Mail (still being
 # retried)", Sendmail's "Warning: could not send message for past 4 hours").
 _DELAY_SUBJECT = Rules("detect:delay-subject", [
     r"\(delay(?:ed)?\)", r"delayed mail", r"(?:delivery|message|mail) (?:is |has been )?delayed",
-    r"could not send message for past", r"delivery delay"], re.I)
+    r"could not send message for past", r"delivery delay",
+    r"verz\u00f6ger", r"retard\u00e9", r"retrasad[oa]", r"ritardat[oa]", r"atrasad[oa]",
+    r"vertraagd", r"\u9045\u5ef6"], re.I)
 # (A future condition is no failure: "you'll be notified if the delivery fails permanently".)
 _GAVE_UP = Rules("detect:final-failure", [r"(?<!fails )(?<!fail )permanent(?:ly)?", r"gave up", r"giving up",
-                                         r"will not be retried", r"no (?:further|more) (?:attempts|retries)"], re.I)
+                                         r"will not be retried", r"no (?:further|more) (?:attempts|retries)",
+                                         # German, French, Spanish/Italian: "final(ly)", "given up"
+                                         r"endg\u00fcltig", r"aufgegeben", r"d\u00e9finiti(?:f|ve)", r"abandonn\u00e9",
+                                         r"definitiv[ao]"])
 
 
 def _is_warning(notice: str, subject: str = "") -> bool:
-    head = notice[:3000]
+    head = notice[:3000].lower()
     return bool(_WARNING_ONLY.search(head) or _DELAY_SUBJECT.search(subject)) and not _GAVE_UP.search(head)
 
 
@@ -411,9 +425,15 @@ def _from_ses(obj: dict, common: dict) -> list[Result]:
         elif r.kind_hint == "delayed":
             out.append(_delay(r.address, r.status, r.diagnostic, mine))
         else:
-            vendor = "userunknown" if r.subtype == "NoEmail" else ""
+            vendor = _RELAY_VERDICTS.get(r.subtype, "")
             out.append(_failure(r.address, r.status, [r.diagnostic, r.subtype], r.permanent, mine, "failed", vendor))
     return out
+
+
+# Amazon SES's own verdicts by bounce subtype: no such mailbox, or a send it did not attempt
+# because the address is on its global or the account's suppression list (a 5.1.1 code and
+# "a recent history of bouncing as an invalid address": the relay's list, not this send's proof).
+_RELAY_VERDICTS = {"NoEmail": "userunknown", "Suppressed": "suppressed", "OnAccountSuppressionList": "suppressed"}
 
 
 def _classify(raw: bytes) -> list[Result]:

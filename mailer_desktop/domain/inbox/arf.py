@@ -22,6 +22,12 @@ _PROVIDER_FEEDBACK_HEADERS = Rules("provider:feedback-header", [r"^x-hmxmrorigin
 _COMPLAINT_SENDER = Rules("detect:complaint-sender", [
     r"fbl", r"feedback(?:[-_.]?loop)?", r"feedback[-_.]?reports?", r"complaints?", r"abuse(?:[-_.]?reports?)?",
     r"scomp", r"spam[-_.]?reports?", r"arf", r"staff"], re.I, r"^(?:<<ALTERNATIVES>>)(?:[-_.+][\w.+-]*)?@")
+# Complaint services that report spam to the senders' networks in a layout of their own
+# (SpamCop: "[ SpamCop V5.x ]" on top, the reported message inline below "[ Offending message ]",
+# where the text was split into notice and returned copy).
+_COMPLAINT_SERVICE = Rules("detect:complaint-service", [r"spamcop\.net"], re.I, r"@(?:[\w-]+\.)*(?:<<ALTERNATIVES>>)>?$")
+_REPORTED_INLINE = Rules("detect:reported-message-marker", [r"\[ ?offending message ?\]"], re.I | re.M,
+                         r"^[ \t]*(?:<<ALTERNATIVES>>)[ \t]*$")
 # The opening sentence of a complaint in its own words (RFC 5965's human-readable part and the
 # older feedback loops that copy it), without the machine-readable report.
 _COMPLAINT_OPENING = Rules("detect:complaint-opening", [
@@ -72,6 +78,8 @@ def is_complaint(mail: Mail) -> bool:
             return True
     if _PROVIDER_FEEDBACK_HEADERS.search("\n".join(mail.returned.headers)):
         return True
+    if mail.returned.headers and _REPORTED_INLINE.search(mail.body_text[len(mail.notice):len(mail.notice) + 100]):
+        return True  # a complaint service's report: the reported message inline below its marker
     return bool(_COMPLAINT_SUBJECT.search(mail.subject)) and bool(mail.returned.headers)
 
 
@@ -92,8 +100,9 @@ _OPENING_WORDS = ("report", "spam", "junk", "abuse", "complain", "feedback", "un
 
 def complaint_by_sender(mail: Mail, sender: str) -> bool:
     """The same from the mailbox feedback loops write from (``fbl@``, ``feedbackloop@``,
-    ``complaints@`` ...), for a mail that is no bounce."""
-    return bool(mail.returned.headers) and bool(sender) and bool(_COMPLAINT_SENDER.search(sender))
+    ``complaints@`` ...) or a complaint service's domain (SpamCop's), for a mail that is no bounce."""
+    return (bool(mail.returned.headers) and bool(sender)
+            and bool(_COMPLAINT_SENDER.search(sender) or _COMPLAINT_SERVICE.search(sender)))
 
 
 def fields(mail: Mail) -> dict[str, str]:

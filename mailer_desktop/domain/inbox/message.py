@@ -42,6 +42,7 @@ RETURNED_MARKERS = Rules("layout:returned-copy-marker", [
     r"-+ ?copy of (?:the|your) (?:original )?message",
     r"-+ ?(?:this is the |here is the )?(?:original|returned) (?:message|text)",
     r"content-type: (?:message/rfc822|text/rfc822-headers)",
+    r"\[ ?offending message ?\]",  # SpamCop's report: the reported message follows inline
     r"received: ?from \S+ .*(?:\n[ \t].*)*\n(?:[\w-]+: ?.*\n)",
 ], re.I | re.M, r"^[ \t>]*(?:<<ALTERNATIVES>>)")
 

@@ -25,16 +25,10 @@ from __future__ import annotations
 
 import re
 
+from . import sender_side
 from .rules import RuleList, Rules, offer
 
 HARD_REASONS = frozenset({"userunknown", "hostunknown", "hasmoved", "notaccept"})
-# Reasons that say something about the *sender* (IP, domain, authentication, content) rather
-# than the recipient: the user is warned, the contact is not blamed.
-SENDER_REASONS = frozenset({
-    "blocked", "badreputation", "authfailure", "requireptr", "spamdetected", "virusdetected",
-    "policyviolation", "speeding", "toomanyconn", "norelaying", "rejected", "securityerror",
-    "notcompliantrfc", "contenterror",
-})
 
 STATUS_RE = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]*\d)")
 # Failure replies only: a 2xx number inside a failure text is a size or a count ("Size: 222").
@@ -61,7 +55,8 @@ _HOST_BAD = (r"(?:unknown|not found|(?:does|did)(?: not|n'?t) exist|could not be
              r"cannot be (?:found|resolved)|not resolvable|(?:lookup|resolution) (?:failed|failure)|invalid|"
              r"has no (?:mx|address|dns|valid)|non-?existent)")
 
-# Ordered: the first family whose pattern matches names the reason.
+# Ordered: the first family whose pattern matches names the reason. The families about the
+# sender (:mod:`.sender_side`) come before every family that could call an address dead.
 FAMILIES: list[tuple[str, Rules]] = [
     ("mailererror", _rx("mailererror",
         r"pipe to \S+ (?:failed|returned)", r"command (?:died|failed|output)", r"mailer error",
@@ -70,83 +65,21 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"mail forwarding loop", r"mail loop", r"too many hops", r"loops? back to myself",
         r"loop detected", r"routing loop", r"hop count exceeded",
     )),
-    ("norelaying", _rx("norelaying",
-        r"relay(?:ing)? (?:access )?(?:is )?(?:denied|not (?:permitted|allowed|authori[sz]ed)|prohibited|refused)",
-        r"unable to relay", r"(?:not|isn'?t) (?:permitted|allowed|authori[sz]ed) to relay", r"we do not relay",
-        r"no relaying", r"cannot relay", r"relay not permitted", r"not a gateway", r"relaying mail to .* not allowed",
-        r"open relay", r"relay host",
-    )),
-    ("authfailure", _rx("authfailure",
-        r"\bspf\b", r"\bdkim\b", r"\bdmarc\b", r"sender policy framework",
-        r"authentication (?:checks|information|results?)", r"unauthenticated (?:e-?mail|mail|message)",
-        r"not authori[sz]ed to send", r"5\.7\.2[3-6]\b", r"fails? (?:to pass )?(?:the )?authentication",
-    )),
-    ("requireptr", _rx("requireptr",
-        r"reverse (?:dns|lookup|hostname|dns lookup|resolution)", r"\bptr\b", r"\brdns\b",
-        r"(?:hostname|helo|ehlo)[^.;]{0,40}(?:does not|doesn'?t|did not|not) (?:match|resolve)",
-        r"cannot find your (?:hostname|reverse)", r"(?:client|your) host[^.;]{0,60}(?:unknown|has no|not found|rejected: cannot)",
-        r"ip name (?:lookup|possibly) (?:failed|forged)", r"5\.7\.25\b", r"no (?:reverse|ptr)",
-        r"unresolvable (?:ip|client|address|host name)", r"needs? a (?:valid )?(?:reverse|ptr|fqdn)",
-        # about the name our host greets with
-        r"(?:helo|ehlo)(?: command)? (?:rejected|refused|denied)", r"\b(?:in|for) (?:the |your )?(?:helo|ehlo)\b",
-        r"\b(?:helo|ehlo)(?: ?/ ?(?:helo|ehlo))? (?:name|domain|host ?name|argument)\b",
-    )),
-    ("speeding", _rx("speeding",
-        r"rate limit", r"ratelimit", r"rate of (?:unsolicited|mail|e-?mail|messages)", r"sending rate",
-        r"too many (?:messages|mails|e-?mails|connections|concurrent|sessions|errors|recipients|invalid)",
-        r"throttl", r"(?:exceeded|reached) (?:the |its |your )?(?:rate|sending|message|connection)s? (?:limit|quota)",
-        r"connection limit", r"please (?:try|retry) (?:again )?later", r"try again later", r"temporarily deferred",
-        r"4\.7\.28\b", r"(?:sending|daily) (?:limit|quota)", r"too fast", r"slow down",
-        r"receiving mail at a rate",
-    )),
-    ("blocked", _rx("blocked",
-        r"\bblocked\b", r"blacklist", r"block ?list", r"deny ?list", r"spamhaus", r"spamcop", r"barracuda",
-        r"\bsorbs\b", r"\brbl\b", r"\bdnsbl\b", r"reputation", r"(?<!not )listed (?:at|in|on|by)", r"\bbanned\b",
-        r"unsolicited", r"bulk (?:e-?mail|mail)", r"junk mail", r"access denied", r"not allowed to send",
-        r"refused to talk", r"(?:your|sender|sending|client) (?:ip|ip address|host|server|network)[^.;]{0,40}"
-        r"(?:blocked|rejected|refused|denied|not allowed|listed)",
-        r"service (?:refused|denied)", r"connection (?:refused|rejected|denied) (?:by|from|due)",
-        r"envelope blocked", r"\bblock(?:ed)? for\b", r"has been (?:temporarily )?(?:rate )?limited",
-        r"poor reputation", r"sender (?:ip )?rejected", r"ip (?:address )?(?:rejected|not allowed|denied)",
-        r"mail from your (?:ip|domain|server)", r"dynamic (?:ip|address|pool)", r"residential",
-        r"our system has detected", r"suspicious (?:activity|mail)",
-    )),
-    ("spamdetected", _rx("spamdetected",
-        r"\bspam\b", r"\buce\b", r"message content rejected", r"content (?:rejected|filter)",
-        r"rejected by (?:the )?(?:content|spam|mail) filter", r"junk", r"phishing",
-        r"classified as", r"scored? (?:too high|as)", r"looks like", r"high probability",
-    )),
-    ("virusdetected", _rx("virusdetected", r"\bvirus", r"malware", r"infected", r"\bworm\b", r"dangerous attachment",
-                           r"executable attachment", r"banned attachment")),
-    ("rejected", _rx("rejected",
-        r"sender (?:address |domain )?(?:rejected|denied|refused|unknown|not allowed|invalid|verify failed|is not)",
-        r"(?:domain of sender|sender domain|sender's domain)", r"sender verification", r"sender address",
-        r"\byour (?:sending |mail |e-?mail )?domain\b", r"\b(?:header )?from(?: header)? domain\b",
-        r"(?:mail from|envelope sender|envelope from|from address|return[- ]path|reverse[- ]path)[^.;]{0,60}"
-        r"(?:rejected|refused|invalid|unknown|not allowed|does not exist|denied)",
-        r"5\.1\.[78]\b", r"bad sender", r"invalid sender", r"unknown sender", r"not (?:a )?registered",
-        r"you are not allowed", r"\bdomain (?:of|in) (?:the )?(?:sender|from)",
-        r"only accepts? (?:mail|messages) from", r"not accepting mail from", r"not permitted to send",
-        r"refuse(?:s|d)? to receive", r"recipient's policy", r"recipient policy", r"distribution list",
-        r"group (?:accepts|only)", r"members? only", r"not authori[sz]ed to (?:post|send)",
-        r"permission to post", r"moderat",
-    )),
-    ("policyviolation", _rx("policyviolation",
-        r"\bpolicy\b", r"policies", r"administrative(?:ly)? prohibit", r"prohibited", r"not (?:permitted|allowed)",
-        r"5\.7\.9\b", r"(?<!quota )violat", r"\bdenied\b", r"\brefused\b", r"filtered", r"\bfilter\b",
-        r"message (?:was )?(?:rejected|refused) (?:by|due|because)", r"security (?:policy|reasons)",
-        r"encryption|\btls\b|starttls|certificate", r"greylist", r"gray ?list",
-    )),
+    *sender_side.FAMILIES,
     ("mailboxfull", _rx("mailboxfull",
         r"\b(?:mail ?box|in-?box|mail ?folder|mail ?drop|account|maildir|storage|disk space)\b[^.;]{0,40}?"
         r"\b(?:(?:is |was )?full|over ?quota|quota (?:exceeded|full|reached)|exceeds? (?:its |the )?(?:quota|size|storage))",
-        r"mail ?box (?:is )?(?:full|over)", r"over ?quota", r"quota (?:exceeded|exceed|full|limit|violation)",
+        r"mail ?box (?:is )?(?:full|over)",
         r"exceed(?:ed|s)? (?:the |his |her |its |their )?(?:storage|quota|mailbox|disk)",
-        r"insufficient (?:disk|storage|system storage|space)", r"disk quota", r"not enough (?:space|storage|disk)",
+        r"insufficient (?:disk|storage|system storage|space)", r"not enough (?:space|storage|disk)",
         r"full mailbox", r"is full", r"mailfolder is full", r"too much mail", r"storage (?:limit|quota|full)",
         r"out of (?:disk )?space", r"(?:mailbox|account) (?:size|storage) (?:limit|exceeded)", r"5\.2\.2\b",
         r"user has exceeded", r"mailbox exceeded", r"maildir over", r"would exceed",
-        r"postfach (?:ist )?voll", r"speicherplatz", r"bo\u00eete (?:aux lettres )?pleine", r"buz\u00f3n (?:est\u00e1 )?lleno",
+        # any quota (over quota, quota exceeded, disk quota ...) left after the sending limits
+        # above; space that has run out
+        r"quota", r"(?:enough|sufficient) (?:free |disk |storage |mailbox )?space\b", r"no space left",
+        r"space (?:has been |is )?used up",
+        r"postfach (?:ist )?voll", r"speicherplatz", r"bo[i\u00ee]te (?:aux lettres )?(?:du destinataire )?pleine", r"buz\u00f3n (?:est\u00e1 )?lleno",
         r"casella (?:piena|di posta piena)", r"\u5bb9\u91cf", r"\u6e80\u676f",
     )),
     ("mesgtoobig", _rx("mesgtoobig",
@@ -156,11 +89,12 @@ FAMILIES: list[tuple[str, Rules]] = [
     )),
     ("exceedlimit", _rx("exceedlimit", r"5\.2\.3\b", r"exceeds? (?:the |a )?(?:fixed )?(?:limit|maximum)", r"limit exceeded")),
     ("suspend", _rx("suspend",
-        r"\bdisabled\b", r"suspended", r"\binactive\b", r"deactivated", r"not active", r"inactivity",
+        r"\bdisabled\b", r"suspend", r"\binactive\b", r"deactivated", r"not active", r"inactivity",
         r"account (?:has been |is |was )?(?:closed|locked|expired|discontinued|terminated|frozen|cancell?ed|blocked|on hold)",
         r"mailbox (?:has been |is |was )?(?:closed|locked|frozen|disabled|suspended|blocked)",
         r"is frozen", r"temporarily (?:unavailable|disabled|suspended)", r"expired account", r"account expired",
         r"5\.7\.13\b", r"\bdormant\b", r"no longer active",
+        r"(?:user|account|mailbox|recipient) (?:is |has been |was )?terminated",
     )),
     ("hasmoved", _rx("hasmoved", r"has moved", r"moved (?:permanently|to)", r"address no longer accepts (?:e-?)?mail", r"address (?:has )?changed", r"5\.1\.6\b",
                       r"user not local",  # RFC 5321's 551 reply
@@ -171,6 +105,12 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"5\.1\.10\b(?!.{0,60}(?:recip(?:ient)?notfound|recipient not found))",  # Office 365 uses 5.1.10 for an unknown recipient
         r"no mail (?:is )?accepted", r"mail (?:is )?not accepted", r"domain .{0,40}does not (?:accept|receive)",
     )),
+    # A lookup that failed for now (the resolver's "try again" answer, a timeout, SERVFAIL) says
+    # nothing about the domain: read before the dead-host family, whose words it shares.
+    ("networkerror", Rules("reason:dns-temporary", [
+        r"host not found, try again", r"temporary (?:failure|error) in name resolution",
+        r"(?:dns|name ?server|name service|mx|domain) (?:lookup|query|resolution)(?:[^.;]|\.\w){0,40}?(?:timed? ?out|servfail|temporar)",
+    ])),
     ("hostunknown", _rx("hostunknown",
         rf"\b(?:unknown|no such|invalid|non-?existent|unresolvable|unroutable|unrouteable) {_HOST}\b",
         rf"\b{_HOST}(?: (?!(?:user|recipient|mailbox|account)\b)[\w.<>-]+){{0,2}}? (?:is |was )?{_HOST_BAD}",
@@ -409,10 +349,31 @@ def _code_lines(text: str) -> list[str]:
 _CLIENT_IP = re.compile(r"(?<![\[\d.])\b\d{1,3}(?:\.\d{1,3}){3}\b(?![\].\d])(?! does not like)")
 
 _ECHOED_ADDRESS = re.compile(r"<[^<>@\s]+@[^<>\s]+>")
+# The domains a line names: in an address, after the word "domain", or as the name of an MX
+# lookup (Postfix's "name=example.org type=MX"; an A lookup names a host, not a domain).
+_NAMED_DOMAIN = re.compile(r"(?i)@([a-z0-9-]+(?:\.[a-z0-9-]+)+)|\bdomain(?: name)?:?[ \t]+[<\"'(]?([a-z0-9-]+(?:\.[a-z0-9-]+)+)"
+                           r"|\bname=([a-z0-9-]+(?:\.[a-z0-9-]+)+) type=mx\b")
+
+
+def _other_domain(text: str, phrase: str, recipient: str) -> bool:
+    """The line of ``text`` that says a domain is dead (``phrase``) names domains, none of them the
+    recipient's own, a parent or a subdomain of it ("Domain shop.example does not exist" said of
+    the sender's domain in a reply about anna@example.org)."""
+    low = text[:MAX_TEXT].lower()
+    at = low.find(phrase) if phrase else -1
+    if at < 0:
+        return False
+    line = low[low.rfind("\n", 0, at) + 1:(low.find("\n", at) + 1 or len(low) + 1) - 1]
+    named = {d.strip(".") for m in _NAMED_DOMAIN.finditer(line) for d in m.groups() if d}
+    if not named:
+        return False
+    mine = recipient.rpartition("@")[2].lower()
+    return not any(d == mine or d.endswith("." + mine) or mine.endswith("." + d) for d in named)
 
 def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
            vendor_reason: str = "", echo_means_rcpt: bool = False,
-           checks_recipients: bool = False, from_program: bool = False) -> tuple[str, str, str, str]:
+           checks_recipients: bool = False, from_program: bool = False,
+           recipient: str = "") -> tuple[str, str, str, str]:
     """(kind, reason, status, excerpt) for one failed recipient.
 
     ``status`` is the RFC 3463 code given by the report (may be '' or a vague x.0.0);
@@ -423,7 +384,9 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
     recipient as ``<addr>`` answered RCPT TO. ``checks_recipients``: the report comes from a
     gateway that validates recipients itself (McAfee Email Gateway), so "unknown user" is its
     own recipient check. ``from_program``: the words are a local delivery program's output
-    (RFC 3464 diagnostic-type ``X-Unix``), which never proves an address dead.
+    (RFC 3464 diagnostic-type ``X-Unix``), which never proves an address dead. ``recipient``:
+    the failed address where known; a dead domain is the recipient's death only when the words
+    that say so name the recipient's domain or no domain at all (see :func:`_other_domain`).
     """
     # URLs and addresses are names, not words: "filtered@x" or ".../reason/#filtered" say nothing.
     # Only the start of a long text is read: the server's sentence comes first, boilerplate later.
@@ -488,6 +451,8 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
             reason = "rejected" if command == "MAIL" else "blocked"
         elif code[1:] == ".4.7":  # RFC 3463 X.4.7: the server gave up retrying what failed each time
             reason = "expired"
+    if reason == "hostunknown" and recipient and _other_domain(source, phrase, recipient):
+        reason = "rejected"  # the domain that does not exist is another's: ours, in a check of our mail
     if reason in HARD_REASONS and (not phrase or STATUS_RE.fullmatch(phrase.strip())):
         # Only the code says the address is dead; a reply line that names an IP address after the
         # code is about the sending host ("5.1.1 <addr> - 192.0.2.1 has sent to too many

@@ -1,0 +1,114 @@
+"""The reasons a server refuses mail because of *us*: our relay, our authentication, our
+host's name, our sending rate, our reputation, our envelope sender, our content, a policy.
+
+These families are read before any family that could call an address dead: a reply that says
+"user unknown" *and* "relay access denied", "blocked", "SPF fail" or "sender domain must exist"
+is about the sender, whatever its code (5.1.1 included) says. Their reasons are soft and
+flagged so that the user is warned instead of the contact being blamed.
+"""
+
+from __future__ import annotations
+
+from .rules import Rules
+
+# Reasons that say something about the *sender* (IP, domain, authentication, content) rather
+# than the recipient: the user is warned, the contact is not blamed.
+SENDER_REASONS = frozenset({
+    "blocked", "badreputation", "authfailure", "requireptr", "spamdetected", "virusdetected",
+    "policyviolation", "speeding", "toomanyconn", "norelaying", "rejected", "securityerror",
+    "notcompliantrfc", "contenterror",
+})
+
+
+def _rx(reason: str, *phrases: str) -> Rules:
+    return Rules(f"reason:{reason}", phrases)
+
+
+# Ordered: the first family whose pattern matches names the reason (see phrases.FAMILIES).
+FAMILIES: list[tuple[str, Rules]] = [
+    ("norelaying", _rx("norelaying",
+        r"relay(?:ing)? (?:access )?(?:is )?(?:denied|not (?:permitted|allowed|authori[sz]ed)|prohibited|refused)",
+        r"unable to relay", r"(?:not|isn'?t) (?:permitted|allowed|authori[sz]ed) to relay", r"we do not relay",
+        r"no relaying", r"cannot relay", r"relay not permitted", r"not a gateway", r"relaying mail to .* not allowed",
+        r"open relay", r"relay host",
+        # qmail's relay list (its control file rcpthosts): "that domain isn't in my list of allowed rcpthosts"
+        r"rcpthosts",
+        # a sending service that relays only for identities it has verified (Amazon SES: "Email
+        # address is not verified")
+        r"(?:e-?mail address|identit(?:y|ies)|domain) (?:is |are )?not verified",
+        r"as a relay\b", r"insecure (?:mail )?relay", r"configured to relay", r"we do(?: not|n'?t) handle mail for",
+    )),
+    ("authfailure", _rx("authfailure",
+        r"\bspf\b", r"\bdkim\b", r"\bdmarc\b", r"sender policy framework",
+        r"authentication (?:checks|information|results?)", r"unauthenticated (?:e-?mail|mail|message)",
+        r"not authori[sz]ed to send", r"5\.7\.2[3-6]\b", r"fails? (?:to pass )?(?:the )?authentication",
+    )),
+    ("requireptr", _rx("requireptr",
+        r"reverse (?:dns|lookup|hostname|dns lookup|resolution)", r"\bptr\b", r"\brdns\b",
+        r"(?:hostname|helo|ehlo)[^.;]{0,40}(?:does not|doesn'?t|did not|not) (?:match|resolve)",
+        r"cannot find your (?:hostname|reverse)", r"(?:client|your) host[^.;]{0,60}(?:unknown|has no|not found|rejected: cannot)",
+        r"ip name (?:lookup|possibly) (?:failed|forged)", r"5\.7\.25\b", r"no (?:reverse|ptr)",
+        r"unresolvable (?:ip|client|address|host name)", r"needs? a (?:valid )?(?:reverse|ptr|fqdn)",
+        # about the name our host greets with
+        r"(?:helo|ehlo)(?: command)? (?:rejected|refused|denied)", r"\b(?:in|for) (?:the |your )?(?:helo|ehlo)\b",
+        r"\b(?:helo|ehlo)(?: ?/ ?(?:helo|ehlo))? (?:name|domain|host ?name|argument)\b",
+    )),
+    ("speeding", _rx("speeding",
+        r"rate limit", r"ratelimit", r"rate of (?:unsolicited|mail|e-?mail|messages)", r"sending rate",
+        # (also with words between: "too many bad recipients", "too many unknown recipients")
+        r"too many (?:[\w-]+ ){0,2}?(?:messages|mails|e-?mails|connections|concurrent|sessions|errors|recipients|rcpts?|"
+        r"invalid|attempts|requests)", r"(?:rcpt|recipients?) (?:count |number )?limit",
+        r"throttl", r"(?:exceeded|reached) (?:the |its |your )?(?:rate|sending|message|connection)s? (?:limit|quota)",
+        r"connection limit", r"please (?:try|retry) (?:again )?later", r"try again later", r"temporarily deferred",
+        r"4\.7\.28\b", r"(?:sending|daily) (?:limit|quota)", r"too fast", r"slow down",
+        r"receiving mail at a rate",
+    )),
+    ("blocked", _rx("blocked",
+        r"\bblocked\b", r"blacklist", r"block ?list", r"deny ?list", r"spamhaus", r"spamcop", r"barracuda",
+        r"\bsorbs\b", r"\brbl\b", r"\bdnsbl\b", r"reputation", r"(?<!not )listed (?:at|in|on|by)", r"\bbanned\b",
+        r"unsolicited", r"bulk (?:e-?mail|mail)", r"junk mail", r"access denied", r"not allowed to send",
+        r"refused to talk", r"(?:your|sender|sending|client) (?:ip|ip address|host|server|network)[^.;]{0,40}"
+        r"(?:blocked|rejected|refused|denied|not allowed|listed)",
+        r"service (?:refused|denied)", r"connection (?:refused|rejected|denied) (?:by|from|due)",
+        r"envelope blocked", r"\bblock(?:ed)? for\b", r"has been (?:temporarily )?(?:rate )?limited",
+        r"poor reputation", r"sender (?:ip )?rejected", r"ip (?:address )?(?:rejected|not allowed|denied)",
+        r"mail from your (?:ip|domain|server)", r"dynamic (?:ip|address|pool)", r"residential",
+        r"our system has detected", r"suspicious (?:activity|mail)",
+    )),
+    ("spamdetected", _rx("spamdetected",
+        r"\bspam\b", r"\buce\b", r"message content rejected", r"content (?:rejected|filter)",
+        r"rejected by (?:the )?(?:content|spam|mail) filter", r"junk", r"phishing",
+        r"classified as", r"scored? (?:too high|as)", r"looks like", r"high probability",
+    )),
+    ("virusdetected", _rx("virusdetected", r"\bvirus", r"malware", r"infected", r"\bworm\b", r"dangerous attachment",
+                           r"executable attachment", r"banned attachment")),
+    ("rejected", _rx("rejected",
+        r"sender (?:e-?mail |envelope )?(?:address |domain )?(?:is |was |has been )?(?:rejected|denied|refused|unknown|"
+        r"not\b|invalid|verify failed|spammer|blacklisted)",
+        r"(?:domain of sender|sender domain|sender's domain)", r"sender verification", r"sender address",
+        r"\byour (?:sending |mail |e-?mail )?domain\b", r"\b(?:header )?from:?(?: header)? domain\b",
+        r"(?:mail from|envelope sender|envelope from|from address|return[- ]path|reverse[- ]path)[^.;]{0,60}"
+        r"(?:rejected|refused|invalid|unknown|not allowed|does not exist|denied)",
+        r"5\.1\.[78]\b", r"bad sender", r"invalid sender", r"unknown sender", r"not (?:a )?registered",
+        r"you are not allowed", r"\bdomain (?:of|in) (?:the )?(?:sender|from)",
+        r"only accepts? (?:mail|messages) from", r"not accepting mail from", r"not permitted to send",
+        r"(?:does not|doesn'?t|will not|won'?t) accept (?:any )?(?:e-?)?mail from",
+        r"refuse(?:s|d)? to receive", r"recipient's policy", r"recipient policy", r"distribution list",
+        r"group (?:accepts|only)", r"members?[- ]only", r"non-?members?\b", r"not authori[sz]ed to (?:post|send)",
+        r"permission to post", r"moderat",
+        # a check of our own message or envelope, not of the recipient: "Message-ID domain not
+        # found", "Domain not found in DNS (sender)"
+        r"message-?id (?:domain|header|host)", r"\((?:envelope )?(?:sender|from|mail from)\)",
+        # returned mail refused as backscatter: our bounce address's signature (BATV), a bounce
+        # or a null sender not taken ("returned mail not accepted here", "no third-party DSNs")
+        r"batv\b", r"(?:returned mail|bounces?|null sender|empty (?:envelope )?senders?|dsns?) (?:is |are )?not (?:accepted|allowed)",
+        r"(?:third-party|unsigned) dsns?\b",
+        r"[e\u00e9]metteur (?:invalide|inconnu|refus|rejet|non autoris)",
+    )),
+    ("policyviolation", _rx("policyviolation",
+        r"\bpolicy\b", r"policies", r"administrative(?:ly)? prohibit", r"prohibited", r"not (?:permitted|allowed)",
+        r"5\.7\.9\b", r"(?<!quota )violat", r"\bdenied\b", r"\brefused\b", r"filtered", r"\bfilter\b",
+        r"message (?:was )?(?:rejected|refused) (?:by|due|because)", r"security (?:policy|reasons)",
+        r"encryption|\btls\b|starttls|certificate", r"greylist", r"gray ?list",
+    )),
+]
