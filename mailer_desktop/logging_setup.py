@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from .private_files import FILE_MODE, open_private, private_folder
-from .secrets import RedactingFilter
+from .redaction import RedactingFilter
 
 _configured: set[Path] = set()
 

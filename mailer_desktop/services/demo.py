@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from .. import resources
-from ..secrets import EphemeralKeyring
+from ..keyring_backends import EphemeralKeyring
 from ..storage.meta import set_meta
 from . import campaigns
 from .app import DEMO_MARK, App, open_app

@@ -5,7 +5,7 @@ pass it gets the system's keyring (or the "no usable keyring" error), never this
 
 from __future__ import annotations
 
-from mailer_desktop.secrets import EphemeralKeyring
+from mailer_desktop.keyring_backends import EphemeralKeyring
 
 
 class MemoryKeyring(EphemeralKeyring):

@@ -106,7 +106,7 @@ def test_an_oauth_account_keeps_its_sign_in_and_fills_the_imap_side(app):
 
 
 def test_tokens_are_redacted_from_log_lines(app):
-    from mailer_desktop.secrets import redact
+    from mailer_desktop.redaction import redact
     from mailer_desktop.services.accounts import oauth_tokens
 
     oauth_tokens.save(app, 7, Tokens("access-token-value-1", "refresh-token-value-1", 1e12, 3600, "a@b.example"))

@@ -17,7 +17,8 @@ import keyring.backend
 import keyring.backends.fail
 from memkeyring import MemoryKeyring
 
-from mailer_desktop.secrets import EphemeralKeyring, SecretStore, human_backend_name
+from mailer_desktop.keyring_backends import EphemeralKeyring, human_backend_name
+from mailer_desktop.secrets import SecretStore
 
 
 def test_keyring_never_picks_the_in_memory_backends_by_itself():

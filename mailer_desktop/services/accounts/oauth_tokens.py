@@ -25,7 +25,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import asdict, dataclass
 
-from ...secrets import remember
+from ...redaction import remember
 from .oauth_providers import OAuthConfig, client_id, client_secret
 
 # Errors of the token endpoint that mean the grant is gone (RFC 6749 §5.2).
