@@ -153,3 +153,12 @@ def _dead_pid() -> int:
         except OSError:
             pass
         pid += 1
+
+
+def test_on_windows_no_other_process_is_signalled(monkeypatch):
+    """os.kill(pid, 0) ends the process on Windows: there, a file another import still has
+    open is told by its removal failing, not by asking about the process."""
+    monkeypatch.setattr(sql.os, "name", "nt")
+    monkeypatch.setattr(sql.os, "kill", lambda *args: pytest.fail("os.kill ends the process on Windows"))
+    assert sql._process_alive(os.getppid()) is False
+    assert sql._process_alive(os.getpid()) is True
