@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from . import sender_side
+from . import providers, sender_side
 from .rules import RuleList, Rules, offer
 
 HARD_REASONS = frozenset({"userunknown", "hostunknown", "hasmoved", "notaccept"})
@@ -459,5 +459,8 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
         # recipients"): unsure, and about the sender.
         if any(_CLIENT_IP.search(line[STATUS_RE.search(line).end():]) for t in texts if t for line in _code_lines(t)):
             reason = "blocked"
+    overruled = providers.verdict(reason, code, texts, recipient, bool(from_program or vendor_reason))
+    if overruled:
+        reason, phrase, source = overruled  # a provider's own documented reply (see providers)
     kind = "hard" if reason in HARD_REASONS and code[:1] in ("5", "") else "soft"
     return kind, reason, code, excerpt(source, phrase)

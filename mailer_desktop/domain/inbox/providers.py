@@ -1,0 +1,83 @@
+"""The big receiving providers' own replies, as their postmaster pages document them.
+
+Microsoft (Outlook.com, Office 365), Yahoo/AOL, Tencent (QQ), Cox, Spectrum/Charter, GoDaddy and
+Orange/La Poste answer with wordings and codes of their own. Each rule here is one such reply:
+a reply or status code *and* the provider's own token or sentence, never a word alone.
+
+- A rule that calls the address dead applies only to a 5xx failure, and wins over the generic
+  reading (which would file, say, Office 365's "Recipient address rejected: Access denied.
+  AS(201806281)" — its directory saying no such recipient — as a block).
+- A provider's block or policy code (Cox's "CXBL", Spectrum's "AUP#...", GoDaddy's "IB...",
+  Orange's "OFR_..." and La Poste's "LPN...") keeps the failure soft even when the code beside it
+  (5.1.x) or a generic wording would call the address dead: it is the provider saying why it
+  refused, and that is about the sender. Orange's and La Poste's codes give way only when the
+  words say the address does not exist.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .rules import Rules, offer
+
+_DEAD = "userunknown"
+_REPLY = r"\b[45]\d\d[ -]"  # a reply code before the provider's token, in the same reply
+
+# (reason, reply): read in the lowercased reply, whitespace collapsed, links kept.
+_RULES: tuple[tuple[str, str], ...] = (
+    # Microsoft Outlook.com: no such user (5.5.0; or Hotmail's numeric trailer after the sentence)
+    (_DEAD, r"\b5\.5\.0 requested action not taken: mailbox unavailable\b"),
+    (_DEAD, r"\b550 requested action not taken: mailbox unavailable \(-?\d+:\d+:-?\d+\)"),
+    # Office 365 directory-based edge blocking: the recipient is not in the tenant's directory
+    (_DEAD, r"\b5\.4\.1 recipient address rejected: access denied\. ?as\(201806281\)"),
+    # Yahoo/AOL: "554 delivery error: dd This user doesn't have a yahoo.com account" (the domain
+    # must be the recipient's: see verdict) and "552 1 Requested mail action aborted, mailbox not found"
+    ("yahoo-dd", r"\b5\d\d delivery error: dd this user doesn'?t have an? ([a-z0-9.-]+\.[a-z]{2,}) account\b"),
+    (_DEAD, r"\b552 1 requested mail action aborted, mailbox not found\b"),
+    # Tencent (QQ): "550 Mailbox not found." with its help page
+    (_DEAD, r"\b550 mailbox not found\.? (?:https?://)?service\.mail\.qq\.com/"),
+    # Cox: its block codes (CXBL block list, CXDNS, CXSMTP, CXMJ, CXCNCT connections, CXMXRT rate ...)
+    ("blocked", _REPLY + r"(?:[^;]{0,200}?)\bcx(?:bl|dns|smtp|mj|cnct|mxrt|thrt|sndr|tls|ob|dlvr)\b"),
+    # Spectrum/Charter: "AUP#..." codes of its acceptable use policy
+    ("blocked", _REPLY + r"(?:[^;]{0,200}?)\baup#[a-z0-9-]+"),
+    # GoDaddy: "IB..." codes of its inbound filter
+    ("blocked", _REPLY + r"(?:[^;]{0,200}?)\bib\d{3}\b"),
+    # Orange ("OFR_416", "OFR006_102") and La Poste ("LPN416", "LPN007_426")
+    ("orange", _REPLY + r"(?:[^;]{0,300}?)\b(?:ofr\d*_\d{3}|lpn\d{3}(?:_\d{3})?)\b"),
+)
+PROVIDER_REPLIES = Rules("provider:replies", [rx for _, rx in _RULES])
+_ONE_BY_ONE = [(reason, re.compile(rx)) for reason, rx in _RULES]
+# What Orange's and La Poste's codes give way to: words that say the address does not exist.
+_DOES_NOT_EXIST = re.compile(r"does(?: not|n'?t) exist|n'existe pas|inexistant|unknown|inconnu")
+_VAGUE = frozenset({"", "undefined", "onhold", "filtered"})
+
+
+def verdict(reason: str, code: str, texts: list[str], recipient: str,
+            settled: bool = False) -> tuple[str, str, str] | None:
+    """(reason, phrase, text) where a provider's documented reply overrules ``reason`` (the
+    generic reading of ``texts``, with status ``code``); None where it does not, or where the
+    verdict is ``settled`` already (a relay's own category, a local program's output)."""
+    for text in texts:
+        if not text:
+            continue
+        low = " ".join(text[:1500].lower().split())
+        if settled:
+            offer(low, PROVIDER_REPLIES)  # provenance: the rules would have judged this text
+            continue
+        m = PROVIDER_REPLIES.search(low)
+        if not m:
+            continue
+        said = m.group(0)
+        kind, rx = next((k, r) for k, r in _ONE_BY_ONE if r.fullmatch(said))
+        if kind == "yahoo-dd":
+            # the account the reply says is missing must be at the recipient's own domain
+            mine = recipient.rpartition("@")[2].lower()
+            kind = _DEAD if mine and rx.fullmatch(said).group(1) == mine else ""
+        if kind == "orange":
+            kind = "" if _DOES_NOT_EXIST.search(low) else "filtered"
+        if kind == _DEAD:
+            return (kind, said, text) if code[:1] == "5" else None
+        if kind and (reason in _VAGUE or reason in ("userunknown", "hostunknown", "hasmoved", "notaccept")):
+            return kind, said, text
+        return None
+    return None
