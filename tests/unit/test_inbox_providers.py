@@ -43,6 +43,9 @@ BY_PROVIDER_RULES = [
     ("Office 365 directory-based edge blocking", "anna@contoso.example", "5.4.1",
      "550 5.4.1 Recipient address rejected: Access denied. AS(201806281) "
      "[DM6NAM12FT012.eop-nam12.prod.protection.outlook.com]", "hard", "userunknown"),
+    ("Outlook.com: OU-001 block code", "anna@outlook.example", "5.0.0",
+     "550 OU-001 (SNT004-MC1F18) Unfortunately, messages from 192.0.2.1 weren't sent. Please contact your "
+     "Internet service provider.", "soft", "blocked"),
     ("Yahoo: no such account at the recipient's domain", "anna@yahoo.com", "5.0.0",
      "554 delivery error: dd This user doesn't have a yahoo.com account (anna@yahoo.com) [0] - "
      "mta1001.mail.bf1.yahoo.com", "hard", "userunknown"),

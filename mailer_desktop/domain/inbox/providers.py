@@ -7,7 +7,7 @@ a reply or status code *and* the provider's own token or sentence, never a word 
 - A rule that calls the address dead applies only to a 5xx failure, and wins over the generic
   reading (which would file, say, Office 365's "Recipient address rejected: Access denied.
   AS(201806281)" — its directory saying no such recipient — as a block).
-- A provider's block or policy code (Cox's "CXBL", Spectrum's "AUP#...", GoDaddy's "IB...",
+- A provider's block or policy code (Outlook.com's "SC-001", Cox's "CXBL", Spectrum's "AUP#...", GoDaddy's "IB...",
   Orange's "OFR_..." and La Poste's "LPN...") keeps the failure soft even when the code beside it
   (5.1.x) or a generic wording would call the address dead: it is the provider saying why it
   refused, and that is about the sender. Orange's and La Poste's codes give way only when the
@@ -30,6 +30,8 @@ _RULES: tuple[tuple[str, str], ...] = (
     (_DEAD, r"\b550 requested action not taken: mailbox unavailable \(-?\d+:\d+:-?\d+\)"),
     # Office 365 directory-based edge blocking: the recipient is not in the tenant's directory
     (_DEAD, r"\b5\.4\.1 recipient address rejected: access denied\. ?as\(201806281\)"),
+    # Outlook.com's own block and rate codes: SC-001..004, OU-001/002, DY-001/002, RP-001..003
+    ("blocked", r"\b5\d\d (?:sc|ou|dy|rp)-00\d\b"),
     # Yahoo/AOL: "554 delivery error: dd This user doesn't have a yahoo.com account" (the domain
     # must be the recipient's: see verdict) and "552 1 Requested mail action aborted, mailbox not found"
     ("yahoo-dd", r"\b5\d\d delivery error: dd this user doesn'?t have an? ([a-z0-9.-]+\.[a-z]{2,}) account\b"),
