@@ -409,7 +409,9 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
         elif permanent_hint is not None:
             code = "5.0.0" if permanent_hint else "4.0.0"
     reason, said, phrase, source = "", "", "", next((t for t in texts if t), "")
+    read: list[str] = []  # the texts read, up to the one that decided
     for low, original in zip(lows, [t for t in texts if t], strict=False):
+        read.append(original)
         reason, phrase = _family_match(low)
         if reason and STATUS_RE.fullmatch(phrase.strip()):
             # The phrase that matched is a status code: the words of the reply that carries it
@@ -459,7 +461,7 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
         # recipients"): unsure, and about the sender.
         if any(_CLIENT_IP.search(line[STATUS_RE.search(line).end():]) for t in texts if t for line in _code_lines(t)):
             reason = "blocked"
-    overruled = providers.verdict(reason, code, texts, recipient, bool(from_program or vendor_reason))
+    overruled = providers.verdict(reason, code, read, recipient, bool(from_program or vendor_reason))
     if overruled:
         reason, phrase, source = overruled  # a provider's own documented reply (see providers)
     kind = "hard" if reason in HARD_REASONS and code[:1] in ("5", "") else "soft"
