@@ -101,6 +101,10 @@ ALREADY_READ = [
     ("Cox: CXBL", "anna@cox.net", "5.0.0", "554 cxr.mx.a.cox.net cox.net CXBL 192.0.2.1 blocked", "soft"),
     ("Tencent QQ: frequency limited", "anna@qq.example", "5.0.0",
      "550 Ip frequency limited. http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=20022&&no=1000725", "soft"),
+    ("Mimecast: invalid recipient, no stage given", "anna@mimecast.example", "5.0.0",
+     "550 Invalid Recipient - https://community.mimecast.com/docs/DOC-1369#550", "soft"),
+    ("Mimecast: host network not allowed", "anna@mimecast.example", "5.0.0",
+     "554 Host network not allowed - https://community.mimecast.com/docs/DOC-1369#554", "soft"),
     ("Orange: address does not exist", "anna@orange.fr", "5.1.1", "550 5.1.1 Mailbox does not exist - OFR_416", "hard"),
 ]
 
@@ -113,6 +117,8 @@ NOT_THE_PROVIDERS_STRUCTURE = [
     ("Outlook.com wording with a temporary code", "anna@outlook.example", "4.5.0",
      "450 4.5.0 Requested action not taken: mailbox unavailable"),
     ("Tencent wording without its help page", "anna@qq.example", "5.0.0", "550 Mailbox not found."),
+    ("Outlook.com wording with a block beside it", "anna@outlook.example", "5.5.0",
+     "550 5.5.0 Requested action not taken: mailbox unavailable. Your IP address 192.0.2.1 is on our block list"),
 ]
 
 

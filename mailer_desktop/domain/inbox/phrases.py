@@ -461,7 +461,8 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
         # recipients"): unsure, and about the sender.
         if any(_CLIENT_IP.search(line[STATUS_RE.search(line).end():]) for t in texts if t for line in _code_lines(t)):
             reason = "blocked"
-    overruled = providers.verdict(reason, code, read, recipient, bool(from_program or vendor_reason))
+    overruled = providers.verdict(reason, code, read, recipient, bool(from_program or vendor_reason),
+                                   reason_of_text)
     if overruled:
         reason, phrase, source = overruled  # a provider's own documented reply (see providers)
     kind = "hard" if reason in HARD_REASONS and code[:1] in ("5", "") else "soft"

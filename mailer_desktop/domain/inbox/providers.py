@@ -17,6 +17,7 @@ a reply or status code *and* the provider's own token or sentence, never a word 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .rules import Rules, offer
 
@@ -56,13 +57,16 @@ _ONE_BY_ONE = [(reason, re.compile(rx)) for reason, rx in _RULES]
 # What Orange's and La Poste's codes give way to: words that say the address does not exist.
 _DOES_NOT_EXIST = re.compile(r"does(?: not|n'?t) exist|n'existe pas|inexistant|unknown|inconnu")
 _VAGUE = frozenset({"", "undefined", "onhold", "filtered"})
+_HARD = frozenset({"userunknown", "hostunknown", "hasmoved", "notaccept"})  # as phrases.HARD_REASONS
 
 
-def verdict(reason: str, code: str, texts: list[str], recipient: str,
-            settled: bool = False) -> tuple[str, str, str] | None:
+def verdict(reason: str, code: str, texts: list[str], recipient: str, settled: bool,
+            reason_of: Callable[[str], str]) -> tuple[str, str, str] | None:
     """(reason, phrase, text) where a provider's documented reply overrules ``reason`` (the
     generic reading of ``texts``, with status ``code``); None where it does not, or where the
-    verdict is ``settled`` already (a relay's own category, a local program's output)."""
+    verdict is ``settled`` already (a relay's own category, a local program's output).
+    ``reason_of`` is the generic reading of a text: a dead mailbox is not taken from a reply
+    whose other words name another reason (a block, a full mailbox)."""
     for text in texts:
         if not text:
             continue
@@ -82,8 +86,10 @@ def verdict(reason: str, code: str, texts: list[str], recipient: str,
         if kind == "orange":
             kind = "" if _DOES_NOT_EXIST.search(low) else "filtered"
         if kind == _DEAD:
-            return (kind, said, text) if code[:1] == "5" else None
-        if kind and (reason in _VAGUE or reason in ("userunknown", "hostunknown", "hasmoved", "notaccept")):
+            other = reason_of(low.replace(said, " "))
+            unsure = code[:1] != "5" or other not in _VAGUE and other not in _HARD
+            return None if unsure else (kind, said, text)
+        if kind and (reason in _VAGUE or reason in _HARD):
             return kind, said, text
         return None
     return None
