@@ -85,9 +85,8 @@ def _new_stage_file(conn: sqlite3.Connection) -> str:
     for old in folder.glob(STAGE_PREFIX + "*.sqlite3"):  # left by an import that was killed
         pid = old.name[len(STAGE_PREFIX):].partition("-")[0]
         if pid.isdigit() and not _process_alive(int(pid)):
-            for leftover in (old, old.with_name(old.name + "-journal")):
-                with contextlib.suppress(OSError):
-                    leftover.unlink()
+            with contextlib.suppress(OSError):
+                old.unlink()
     return str(folder / f"{STAGE_PREFIX}{os.getpid()}-{secrets.token_hex(4)}.sqlite3")
 
 
@@ -132,9 +131,8 @@ def drop_stage(conn: sqlite3.Connection) -> None:
         return
     conn.execute(f"DETACH DATABASE {STAGE_DB}")
     if path and Path(path).name.startswith(STAGE_PREFIX):
-        for leftover in (Path(path), Path(path + "-journal")):
-            with contextlib.suppress(OSError):
-                leftover.unlink()
+        with contextlib.suppress(OSError):
+            Path(path).unlink()
 
 
 def stage_rows(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
@@ -337,24 +335,27 @@ class SearchIndexBuild:
         """Wait for the build and put its index in place (inside the caller's transaction);
         False when it cannot be used."""
         self._thread.join()
-        try:
-            if self._error is not None:
-                log.warning("the search index was not built beside the import (%s): building it now", self._error)
-                return False
-            if first_id != 1 or self._count != inserted or max_contact_id(conn) != inserted:
-                log.warning("the new contacts' ids are not the ones the search index was built for: building it now")
-                return False
-            built = self._conn
-            conn.execute("DELETE FROM contacts_search_data")
-            conn.execute("DELETE FROM contacts_search_idx")
-            for table, columns in (("contacts_search_data", "id, block"), ("contacts_search_idx", "segid, term, pgno")):
-                cur = built.execute(f"SELECT {columns} FROM search_work.{table}")
-                marks = ",".join("?" * (columns.count(",") + 1))
-                while rows := cur.fetchmany(2000):
-                    conn.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
-            return True
-        finally:
-            self.close()
+        if self._error is not None:
+            log.warning("the search index was not built beside the import (%s): building it now", self._error)
+            return False
+        if first_id != 1 or self._count != inserted or max_contact_id(conn) != inserted:
+            log.warning("the new contacts' ids are not the ones the search index was built for: building it now")
+            return False
+        built = self._conn
+        conn.execute("DELETE FROM contacts_search_data")
+        conn.execute("DELETE FROM contacts_search_idx")
+        for table, columns in (("contacts_search_data", "id, block"), ("contacts_search_idx", "segid, term, pgno")):
+            cur = built.execute(f"SELECT {columns} FROM search_work.{table}")
+            marks = ",".join("?" * (columns.count(",") + 1))
+            while rows := cur.fetchmany(2000):
+                conn.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+        return True
+
+    def __enter__(self) -> SearchIndexBuild:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def close(self) -> None:
         """Stop the build (if it still runs) and let go of its connection."""
@@ -377,57 +378,46 @@ def insert_new(conn: sqlite3.Connection, *, status: str, basis: str | None, expi
     new = count_new(conn)
     trigger_sql = _trigger_sql(conn, _SEARCH_TRIGGER) if new >= BULK_SEARCH_THRESHOLD else None
     search = SearchIndexBuild.start_for(conn, new) if trigger_sql else None
-    try:
-        inserted = _insert_new(conn, before, new, trigger_sql, search, status=status, basis=basis, expires=expires,
-                               source=source, now=now, on_step=on_step)
-    finally:
-        if search is not None:
-            search.close()
-    return before, inserted
-
-
-def _insert_new(conn: sqlite3.Connection, before: int, new: int, trigger_sql: str | None,
-                search: SearchIndexBuild | None, *, status: str, basis: str | None, expires: str | None,
-                source: str, now: str, on_step: Callable[[str], None]) -> int:
-    if trigger_sql:
-        conn.execute(f"DROP TRIGGER {_SEARCH_TRIGGER}")
-    token_trigger_sql = _trigger_sql(conn, _TOKEN_TRIGGER) if new >= BULK_SEARCH_THRESHOLD else None
-    if token_trigger_sql:
-        conn.execute(f"DROP TRIGGER {_TOKEN_TRIGGER}")
-    indexes = _secondary_indexes(conn) if new >= BULK_INDEX_THRESHOLD and new > before else []
-    for name, _sql in indexes:
-        conn.execute(f'DROP INDEX "{name}"')
-    threads = conn.execute("PRAGMA threads").fetchone()[0]
-    conn.execute("PRAGMA threads = 2")  # the key-order sort and CREATE INDEX sort with a helper thread
-    try:
-        on_step("Adding new contacts")
-        cur = conn.execute(
-            "INSERT INTO contacts (email, email_key, name, fields, status, consent_basis, consent_expires_at,"
-            " source, created_at, updated_at, status_changed_at, token_id)"
-            f" SELECT email, email_key, name, fields, ?, ?, ?, ?, ?, ?, ?, {TOKEN_ID_SQL} FROM {_STAGE}"
-            " WHERE contact_id IS NULL ORDER BY email_key",
-            (status, basis, expires, source, now, now, now))
-        inserted = cur.rowcount
+    with search or contextlib.nullcontext():  # the build beside is stopped, whatever happens
+        if trigger_sql:
+            conn.execute(f"DROP TRIGGER {_SEARCH_TRIGGER}")
+        token_trigger_sql = _trigger_sql(conn, _TOKEN_TRIGGER) if new >= BULK_SEARCH_THRESHOLD else None
         if token_trigger_sql:
-            conn.execute(token_trigger_sql)
-        for number, (_name, create_sql) in enumerate(indexes, start=1):
-            on_step(f"Sorting the contacts for the contact list ({number} of {len(indexes)})")
-            conn.execute(create_sql)
-    finally:
-        conn.execute(f"PRAGMA threads = {int(threads)}")
-    if trigger_sql:
-        on_step("Building the search index")
-        if search is None or not search.take(conn, before + 1, inserted):
-            # A bigger in-memory term hash for this one bulk insert: fewer, larger index segments
-            # to write and merge (about a third faster); the default is put back before commit.
-            conn.execute("INSERT INTO contacts_search(contacts_search, rank) VALUES ('hashsize', ?)",
-                         (FTS_HASH_BYTES,))
-            conn.execute("INSERT INTO contacts_search(rowid, email, name) SELECT id, email, name FROM contacts"
-                         " WHERE id > ?", (before,))
-            conn.execute("INSERT INTO contacts_search(contacts_search, rank) VALUES ('hashsize', ?)",
-                         (FTS_DEFAULT_HASH_BYTES,))
-        conn.execute(trigger_sql)
-    return inserted
+            conn.execute(f"DROP TRIGGER {_TOKEN_TRIGGER}")
+        indexes = _secondary_indexes(conn) if new >= BULK_INDEX_THRESHOLD and new > before else []
+        for name, _sql in indexes:
+            conn.execute(f'DROP INDEX "{name}"')
+        threads = conn.execute("PRAGMA threads").fetchone()[0]
+        conn.execute("PRAGMA threads = 2")  # the key-order sort and CREATE INDEX sort with a helper thread
+        try:
+            on_step("Adding new contacts")
+            cur = conn.execute(
+                "INSERT INTO contacts (email, email_key, name, fields, status, consent_basis, consent_expires_at,"
+                " source, created_at, updated_at, status_changed_at, token_id)"
+                f" SELECT email, email_key, name, fields, ?, ?, ?, ?, ?, ?, ?, {TOKEN_ID_SQL} FROM {_STAGE}"
+                " WHERE contact_id IS NULL ORDER BY email_key",
+                (status, basis, expires, source, now, now, now))
+            inserted = cur.rowcount
+            if token_trigger_sql:
+                conn.execute(token_trigger_sql)
+            for number, (_name, create_sql) in enumerate(indexes, start=1):
+                on_step(f"Sorting the contacts for the contact list ({number} of {len(indexes)})")
+                conn.execute(create_sql)
+        finally:
+            conn.execute(f"PRAGMA threads = {int(threads)}")
+        if trigger_sql:
+            on_step("Building the search index")
+            if search is None or not search.take(conn, before + 1, inserted):
+                # A bigger in-memory term hash for this one bulk insert: fewer, larger index segments
+                # to write and merge (about a third faster); the default is put back before commit.
+                conn.execute("INSERT INTO contacts_search(contacts_search, rank) VALUES ('hashsize', ?)",
+                             (FTS_HASH_BYTES,))
+                conn.execute("INSERT INTO contacts_search(rowid, email, name) SELECT id, email, name FROM contacts"
+                             " WHERE id > ?", (before,))
+                conn.execute("INSERT INTO contacts_search(contacts_search, rank) VALUES ('hashsize', ?)",
+                             (FTS_DEFAULT_HASH_BYTES,))
+            conn.execute(trigger_sql)
+    return before, inserted
 
 
 def insert_creation_events(conn: sqlite3.Connection, after_id: int, kind: str, now: str, channel: str,

@@ -136,7 +136,6 @@ def test_a_cancel_while_the_index_is_built_beside_stops_it(app, bulk):
 def test_a_scratch_file_left_by_a_killed_import_is_removed_by_the_next(app):
     dead = app.paths.home / f"{sql.STAGE_PREFIX}{_dead_pid()}-0a1b2c3d.sqlite3"
     dead.write_bytes(b"")
-    (dead.parent / (dead.name + "-journal")).write_bytes(b"")
     alive = app.paths.home / f"{sql.STAGE_PREFIX}{os.getppid()}-0a1b2c3d.sqlite3"  # another import, still running
     alive.write_bytes(b"")
     import_text(app, _csv(10), ImportOptions())
