@@ -22,17 +22,11 @@ def redact(text: str) -> str:
     return text
 
 
-def remember_one(value: str | None) -> None:
-    if value and len(value) >= 4:
-        with _redact_lock:
-            _known_secrets.add(value)
-
-
 def remember(*values: str | None) -> None:
-    """Redact these values from logs too (parts of a stored secret, such as the tokens inside
-    an account's OAuth2 sign-in)."""
-    for value in values:
-        remember_one(value)
+    """Redact these values from logs too (a stored secret, or parts of one, such as the tokens
+    inside an account's OAuth2 sign-in)."""
+    with _redact_lock:
+        _known_secrets.update(value for value in values if value and len(value) >= 4)
 
 
 class RedactingFilter(logging.Filter):

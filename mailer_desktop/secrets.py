@@ -16,7 +16,7 @@ import logging
 import secrets as _random
 from typing import TYPE_CHECKING
 
-from .redaction import remember_one
+from .redaction import remember
 
 if TYPE_CHECKING:
     import keyring.backend
@@ -100,12 +100,12 @@ class SecretStore:
             value = self.backend.get_password(self.service, name)
         except keyring.errors.KeyringError as exc:
             raise _refused("read", name, exc) from exc
-        remember_one(value)
+        remember(value)
         return value
 
     def set(self, name: str, value: str) -> None:
         self.check()
-        remember_one(value)
+        remember(value)
         import keyring.errors
 
         try:
