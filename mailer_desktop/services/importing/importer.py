@@ -29,6 +29,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from operator import attrgetter
 from pathlib import Path
 
 from ...domain import consent
@@ -192,9 +193,9 @@ def import_table(app, table: Table, options: ImportOptions | None = None, progre
 
 def _stage(conn, table: Table, plan: RowPlan, setup: CheckSetup, policy: str, report: ImportReport,
            progress: Progress, estimate: int | None) -> int:
-    """Read, check and stage every row (returns how many were staged); a row whose address came earlier in the file is merged
-    into the staged first row (by the policy) as the rows come, while the reading processes
-    work on the next batches."""
+    """Read, check and stage every row; returns how many were staged. A row whose address came
+    earlier in the file is merged into the staged first row (by the policy) as the rows come,
+    while the reading processes work on the next batches."""
     email_col = plan.column_name(plan.email)
     optout_col = plan.column_name(plan.optout)
     header_cells = [h.strip().lower() for h in table.header]
@@ -223,22 +224,18 @@ def _stage(conn, table: Table, plan: RowPlan, setup: CheckSetup, policy: str, re
             # the first row of each address (seq = how many were staged before, plus one); a row
             # of an address seen before is a duplicate
             fresh = [r for r in ok if r[2] not in seen and not new_key(r[2], len(seen) + 1 | r[0] << 32)]
+            repeated = _left_out(ok, fresh)
             issues: list[Issue] = []
-            fresh_ids = None
-            if len(fresh) != len(ok):
-                fresh_ids = {id(r) for r in fresh}
-                for r in ok:
-                    if id(r) not in fresh_ids:
-                        number, email, key, name, fields = r
-                        earlier = seen[key]
-                        duplicates += 1
-                        issues.append(Issue(number, "duplicate", email_col, email,
-                                            f"same address as row {earlier >> 32}"))
-                        if policy != KEEP and (name or fields != "{}"):
-                            merges.setdefault(earlier & _SEQ_BITS, []).append((name, json.loads(fields)))
+            for number, email, key, name, fields in repeated:
+                earlier = seen[key]
+                duplicates += 1
+                issues.append(Issue(number, "duplicate", email_col, email, f"same address as row {earlier >> 32}"))
+                if policy != KEEP and (name or fields != "{}"):
+                    merges.setdefault(earlier & _SEQ_BITS, []).append((name, json.loads(fields)))
+            repeated_ids = {id(r) for r in repeated}
             for i, flags, suggestion in flags_of:
                 r = ok[i]
-                if fresh_ids is not None and id(r) not in fresh_ids:
+                if id(r) in repeated_ids:
                     continue  # a duplicate's flags were reported with its first row
                 flagged += 1
                 for flag in flags:
@@ -248,7 +245,7 @@ def _stage(conn, table: Table, plan: RowPlan, setup: CheckSetup, policy: str, re
             for v in others:
                 rejected[_rejection(v, issues.append, email_col, optout_col, header_cells)] += 1
             if issues:
-                issues.sort(key=_issue_row)  # in file order, as the rows came
+                issues.sort(key=attrgetter("row"))  # in file order, as the rows came
                 for issue in issues:
                     report.add_issue(issue)
             if fresh:
@@ -279,8 +276,12 @@ def _stage(conn, table: Table, plan: RowPlan, setup: CheckSetup, policy: str, re
 _SEQ_BITS = (1 << 32) - 1
 
 
-def _issue_row(issue: Issue) -> int:
-    return issue.row
+def _left_out(rows: list[tuple], kept: list[tuple]) -> list[tuple]:
+    """The rows of ``rows`` that are not in ``kept`` (a sub-list of the same tuples), in order."""
+    if len(kept) == len(rows):
+        return []
+    kept_ids = {id(r) for r in kept}
+    return [r for r in rows if id(r) not in kept_ids]
 
 
 def _rejection(v: tuple, add_issue, email_col: str, optout_col: str, header_cells: list[str]) -> str:
