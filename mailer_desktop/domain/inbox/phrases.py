@@ -26,9 +26,7 @@ from __future__ import annotations
 import re
 
 from . import providers, sender_side
-from .rules import RuleList, Rules, offer
-
-HARD_REASONS = frozenset({"userunknown", "hostunknown", "hasmoved", "notaccept"})
+from .rules import HARD_REASONS, RuleList, Rules, offer
 
 STATUS_RE = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]*\d)")
 # Failure replies only: a 2xx number inside a failure text is a size or a count ("Size: 222").

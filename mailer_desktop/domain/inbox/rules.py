@@ -29,6 +29,8 @@ _disabled: frozenset[tuple[str, int]] = frozenset()
 _trace: list[tuple[str, str]] | None = None
 
 REGISTRY: dict[str, Rules | RuleList] = {}
+# The reasons that make a failure hard (the address is gone for good); every other one is soft.
+HARD_REASONS = frozenset({"userunknown", "hostunknown", "hasmoved", "notaccept"})
 _SLOT = "<<ALTERNATIVES>>"
 
 
