@@ -6,7 +6,9 @@ Prints, for the development corpus (../shared/corpus/bounces beside the project,
 the scores over the whole corpus and leave-one-family-out (each server family scored with the
 rules that only that family backs switched off; see tests/support/bounce_families.py); the scores on
 the returned mail made here with real servers (tests/fixtures/bounces) and the recipients
-found in flufl.bounce's samples (tests/fixtures/bounces-flufl); then messages per second for
+found in flufl.bounce's samples (tests/fixtures/bounces-flufl); the scores on
+Mail::DeliveryStatus::BounceParser's samples (tests/fixtures/bounces-bounceparser: all entries,
+the sure ones, and the two halves of its README); then messages per second for
 reading a 10,000-message mbox built from the corpus and classifying every message (target: at
 least 1,000 messages/s).
 """
@@ -33,6 +35,7 @@ from mailer_desktop.services.inbox.sources import iter_mbox  # noqa: E402
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "bounces" / "emails"
 FIXTURES = ROOT / "tests" / "fixtures" / "bounces"
 FLUFL = ROOT / "tests" / "fixtures" / "bounces-flufl"
+BOUNCEPARSER = ROOT / "tests" / "fixtures" / "bounces-bounceparser"
 
 
 def quality(corpus: Path, show_mistakes: bool) -> None:
@@ -64,6 +67,15 @@ def quality(corpus: Path, show_mistakes: bool) -> None:
                                    bounce_families.score(folder.labels, lofo)))
         if show_mistakes:
             print("\n".join("  servers: " + m for m in bounce_families.mistakes(folder.labels, preds)))
+    if BOUNCEPARSER.is_dir():
+        folder = bounce_families.corpus(BOUNCEPARSER)
+        preds = bounce_families.predict(folder)
+        for name, part in (("all", {}), ("sure entries", {"sure_only": True}),
+                           ("half A", {"half": "A"}), ("half B", {"half": "B"})):
+            print(bounce_families.line(f"BounceParser samples, {name}",
+                                       bounce_families.score(bounce_families.select(folder.labels, **part), preds)))
+        if show_mistakes:
+            print("\n".join("  bounceparser: " + m for m in bounce_families.mistakes(folder.labels, preds)))
     if FLUFL.is_dir():
         found, total, temporary_hard = flufl_recipients(show_mistakes)
         print(f"flufl.bounce samples: recipients found {found}/{total} ({found / total:.3f}); "

@@ -21,6 +21,7 @@ precision and recall, complaint recall), computed the same way.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import re
 import sys
@@ -80,6 +81,21 @@ def fixtures(path: Path) -> Folder:
             files[key] = family / name
             labels[key] = entries
     return Folder(path, files, labels)
+
+
+def select(labels: dict[str, list[dict]], sure_only: bool = False, half: str | None = None
+           ) -> dict[str, list[dict]]:
+    """Part of a labelled folder: only the entries marked sure, and/or one half of the files.
+
+    Half "A" holds the files whose name's SHA-1 starts with 0-7, half "B" the rest."""
+    out = {}
+    for name, entries in labels.items():
+        if half is not None and ("A" if hashlib.sha1(name.encode()).hexdigest()[0] in "01234567" else "B") != half:
+            continue
+        kept = [e for e in entries if e.get("sure", True) or not sure_only]
+        if kept:
+            out[name] = kept
+    return out
 
 
 def predict(folder: Folder, keys: Iterable[str] | None = None) -> dict[str, list[dict]]:
