@@ -17,7 +17,7 @@ from .rules import Rules
 ADDRESS_RE = re.compile(
     # A quote may sit inside a local part but not at its ends: 'anna@x' is a quoted address.
     r"""(?<![A-Za-z0-9!#$%&*+/=?^_`{|}~.\-])(?:"[^"\r\n<>@]{1,64}"|[A-Za-z0-9!#$%&*+/=?^_`{|}~\-](?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\-]{0,126}[A-Za-z0-9!#$%&*+/=?^_`{|}~\-])?)"""
-    r"""@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}(?![A-Za-z0-9\-])"""
+    r"""@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}[A-Za-z0-9])?\.)+[A-Za-z]{1,63}(?![A-Za-z0-9\-])"""
 )
 _FOLD_RE = re.compile(r"\r?\n[ \t]+")
 _BLANK_SPLIT_RE = re.compile(r"\n[ \t]*\n")
