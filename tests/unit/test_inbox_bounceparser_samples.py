@@ -30,10 +30,10 @@ def test_every_sample_is_labelled():
 def test_scores_hold_their_floor():
     s = _scores()
     assert s["entries"] == 130
-    assert s["recipient_recall"] >= 0.96, s
-    assert s["kind_accuracy"] >= 0.84, s
+    assert s["recipient_recall"] >= 0.97, s
+    assert s["kind_accuracy"] >= 0.85, s
     assert s["hard_precision"] >= 0.83, s
-    assert s["hard_recall"] >= 0.65, s
+    assert s["hard_recall"] >= 0.68, s
 
 
 def test_halves_split_the_files():

@@ -352,3 +352,47 @@ def test_a_listed_mailbox_with_its_address_beside_it_is_that_address():
     raw = single("MAILER-DAEMON@mx.example.org", "Returned mail",
                  "Your mail to the following recipients could not be delivered:\n\n    anna      (anna@example.net)\n")
     assert verdicts(raw) == [("anna@example.net", "soft")]
+
+
+# -- footers, authorless notices, old-style responders ------------------------------------------
+
+
+def _dsn(notice: str, fields: str) -> bytes:
+    return ("From: postmaster@mx.example.org\nTo: shop@example.test\nSubject: Delivery Status Notification (Failure)\n"
+            "MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+            f"--B\nContent-Type: text/plain\n\n{notice}\n--B\nContent-Type: message/delivery-status\n\n"
+            f"Reporting-MTA: dns; mx.example.org\n\n{fields}\n--B--\n").encode()
+
+
+def test_a_footer_below_a_separator_line_is_not_the_recipients_error():
+    # A gateway appends its virus-scan disclaimer below a rule line; the report's 5.1.1 stands.
+    notice = ("Delivery to the following recipients failed.\n\n       anna@example.net\n\n\n\n"
+              "________________________________________________________________________\n"
+              "**** This email has been scanned for all viruses and offensive content ****\n")
+    raw = _dsn(notice, "Final-Recipient: rfc822;anna@example.net\nAction: failed\nStatus: 5.1.1\n")
+    [r] = classify(raw)
+    assert (r.recipient, r.kind, r.category) == ("anna@example.net", "hard", "userunknown")
+    # Without the separator the same words would be read as the reason (a virus found): soft.
+    raw = _dsn(notice.replace("_" * 72 + "\n", ""), "Final-Recipient: rfc822;anna@example.net\n"
+               "Action: failed\nStatus: 5.1.1\n")
+    assert classify(raw)[0].category == "virusdetected"
+
+
+def test_an_authorless_automatic_notice_that_says_an_address_failed_is_a_bounce():
+    raw = (b"From: <>\nTo: shop@example.test\nAuto-Submitted: auto-replied\nIn-Reply-To: <n1@example.test>\n\n"
+           b"You sent mail to anna@example.net. That's not a valid user here.\n")
+    [r] = classify(raw)
+    # a bounce, not an automatic reply; user unknown with neither code nor stage stays soft
+    assert (r.recipient, r.kind, r.category) == ("anna@example.net", "soft", "filtered")
+    # The same words from a person (an author named) are not a bounce.
+    person = raw.replace(b"From: <>", b"From: Anna <anna@example.net>")
+    assert classify(person)[0].kind == "auto_reply"
+
+
+def test_a_responder_marking_its_answer_bulk_or_junk_is_an_automatic_reply_but_a_list_is_not():
+    base = ("From: Anna <anna@example.net>\nTo: shop@example.test\nSubject: Thank you for your e-mail\n"
+            "Precedence: {p}\n{extra}\nThank you for your e-mail. I will reply as soon as possible.\n")
+    for p in ("bulk", "junk", "Junk"):
+        assert classify(base.format(p=p, extra="").encode())[0].kind == "auto_reply", p
+    listed = base.format(p="bulk", extra="List-Id: <news.example.net>\n").encode()
+    assert classify(listed)[0].kind == "unknown"

@@ -230,7 +230,16 @@ def looks_like_bounce(mail: Mail) -> bool:
         return True
     if (subject or opening) and (returned or null_path or no_sender or subject and opening):
         return True
+    if no_sender and (null_path or mail.header("Auto-Submitted")) and _states_failure(mail.notice[:1000]):
+        # No author at all, sent with the null reverse-path or marked automatic, and it says an
+        # address failed ("You sent mail to a@b. That's not a valid user here."): a server's
+        # notice. A person's automatic reply always names its author.
+        return True
     return returned and no_sender
+
+
+def _states_failure(text: str) -> bool:
+    return phrases.reason_of_text(" ".join(text.lower().split())) in _SUBJECT_FAILURES
 
 
 def _has_status_fields(mail: Mail) -> bool:

@@ -126,8 +126,11 @@ def find(notice: str, excluded: set[str], failed_header: list[str] | None = None
     seen: dict[str, int] = {}
     for i, (start, _end, addr) in enumerate(blocks):
         nxt = blocks[i + 1][0] if i + 1 < len(blocks) else len(notice)
-        # The error text runs to the next recipient; a lone recipient owns the rest of the notice.
+        # The error text runs to the next recipient; a lone recipient owns the rest of the notice
+        # up to a separator line (below one come footers and disclaimers).
         text = notice[start:nxt]
+        rule = _RULE_LINE.search(text)
+        text = text[:rule.start()] if rule else text
         key = addr.lower()
         if key in seen:
             found[seen[key]].text += "\n" + text
@@ -243,8 +246,13 @@ def _paragraph(text: str) -> str:
             if len(out) > 1:
                 break
             continue
+        if _RULE_LINE.match(line):
+            break  # a separator line: what follows is a footer or disclaimer, not this recipient's error
         out.append(line)
     return "\n".join(out)
+
+
+_RULE_LINE = re.compile(r"^[ \t]*[-_=*~#]{8,}[ \t]*$", re.M)
 
 
 def _near(notice: str, addr: str) -> str:

@@ -134,7 +134,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"invalid (?:recipient|mailbox|address|user|account|e-?mail|destination)",
         r"recipnotfound", r"recipientnotfound", r"recipient not found", r"not (?:listed in|found in) (?:the )?(?:public |domino )?(?:directory|name)",
         r"no mailbox", r"bad destination mailbox", r"not our customer", r"no one (?:at|with) this address",
-        r"isn'?t a valid", r"is not a valid (?:mailbox|address|user|recipient|e-?mail)", r"not a known user", r"not our user",
+        r"isn'?t a valid", r"\bnot a valid (?:mailbox|address|user|recipient|e-?mail)", r"not a known user", r"not our user",
         r"doesn'?t have a \S+ account", r"does not have an? (?:\S+ )?account", r"mailbox unavailable",
         r"undeliverable address", r"address (?:couldn'?t|could not|cannot|can'?t) be found", r"user not in",
         r"cannot find (?:the|this|that) (?:user|recipient|mailbox)", r"no account", r"there is no (?:such )?user",

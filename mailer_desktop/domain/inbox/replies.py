@@ -40,6 +40,7 @@ _CONFIRM_WORDS = re.compile(
     r"(?i)\b(?:confirm|confirmed|confirmation|best\u00e4tig|confirmer|confirmar|confermo|bevestig|yes,? (?:please|i)|"
     r"subscribe me|sign me up)\b"
 )
+_LIST_HEADERS = ("List-Id", "List-Unsubscribe", "List-Post", "Mailing-List", "X-Mailing-List")
 _RECIPIENT_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To")
 
 
@@ -50,7 +51,12 @@ def auto_reply(mail: Mail) -> bool:
     for name in ("X-Autoreply", "X-Autorespond", "X-Autoresponder", "X-Vacation", "X-AutoReply-From"):
         if mail.header(name):
             return True
-    if mail.header("Precedence").lower() in ("auto_reply", "auto-reply"):
+    precedence = mail.header("Precedence").strip().lower()
+    if precedence in ("auto_reply", "auto-reply"):
+        return True
+    if precedence in ("bulk", "junk") and not any(mail.header(h) for h in _LIST_HEADERS):
+        # vacation(1) and most older responders mark their answer bulk or junk (so that other
+        # responders leave it alone); a list's mail says so with its List-* headers.
         return True
     if "vacation" in mail.header("X-Mailer").lower():
         return True
