@@ -52,6 +52,7 @@ OTHER_REASON_WITH_A_DEAD_ADDRESS_CODE = [
     ("5.1.1", "550 5.1.1 too many bad recipients from this connection", "speeding"),
     ("5.1.1", "550 5.1.1 Too many unknown recipients, closing connection", "speeding"),
     ("5.1.1", "452 5.1.1 recipient limit reached for this message", "speeding"),
+    ("5.1.1", "550 5.1.1 too many", "speeding"),
 ]
 # Wordings about our own message or envelope: never the recipient's death.
 ABOUT_OUR_SIDE = [
@@ -151,3 +152,19 @@ def test_a_relay_that_did_not_send_because_of_its_suppression_list_is_no_dead_ad
 
 def test_the_relays_no_such_mailbox_verdict_stays_hard():
     assert verdict(ses_notification("NoEmail", "smtp; 550 5.1.1 no mailbox here")) == ("hard", "userunknown")
+
+
+def _vendor_report(category: str, diagnostic: str) -> bytes:
+    """A PowerMTA report: its own bounce category beside the remote's reply."""
+    return report("5.0.0", diagnostic).replace(
+        b"Remote-MTA:", f"X-PowerMTA-BounceCategory: {category}\nRemote-MTA:".encode())
+
+
+def test_a_servers_own_hard_category_does_not_overrule_words_that_name_a_soft_reason():
+    assert verdict(_vendor_report("bad-mailbox", "552 5.2.2 mailbox full")) == ("soft", "mailboxfull")
+    assert verdict(_vendor_report("bad-mailbox", "550 blocked using zen.spamhaus.org")) == ("soft", "blocked")
+    # where the words are vague or say the same, the category stands
+    assert verdict(_vendor_report("bad-mailbox", "550 sorry")) == ("hard", "userunknown")
+    assert verdict(_vendor_report("bad-mailbox", "550 no such user")) == ("hard", "userunknown")
+    # and a soft category stays soft whatever the words
+    assert verdict(_vendor_report("quota-issues", "550 no such user")) == ("soft", "mailboxfull")

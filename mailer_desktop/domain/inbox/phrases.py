@@ -424,7 +424,10 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
     # "User unknown" answered to the message *content* (after DATA) is a filter at work, not a
     # dead address: the recipient was accepted at RCPT time.
     by_code = reason_of_status(code)
-    if vendor_reason:
+    if vendor_reason and not (vendor_reason in HARD_REASONS and reason and reason not in HARD_REASONS
+                              and reason not in ("filtered", "undefined", "onhold")):
+        # The server's own category stands, except that it cannot make hard what its own words
+        # call something else (a full mailbox, a block): when the two disagree, the softer wins.
         reason = vendor_reason
     elif reason == "userunknown" and by_code in HARD_REASONS and not any(_LOOKUP_MISS.search(low) for low in lows):
         reason = by_code  # a precise code (5.1.6 moved, 5.1.2 no such host) names the kind of death

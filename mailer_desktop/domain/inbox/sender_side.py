@@ -62,6 +62,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"connection limit", r"please (?:try|retry) (?:again )?later", r"try again later", r"temporarily deferred",
         r"4\.7\.28\b", r"(?:sending|daily) (?:limit|quota)", r"too fast", r"slow down",
         r"receiving mail at a rate",
+        r"\btoo many\b",  # any other "too many": a limit, never a dead address
     )),
     ("blocked", _rx("blocked",
         r"\bblocked\b", r"blacklist", r"block ?list", r"deny ?list", r"spamhaus", r"spamcop", r"barracuda",
