@@ -115,12 +115,13 @@ def fields(mail: Mail) -> dict[str, str]:
 
 def recipients(mail: Mail) -> list[str | None]:
     """The complaining recipients; [None] when they are redacted or unknown."""
-    report = fields(mail)
     out: list[str] = []
     for name in ("original-rcpt-to", "removal-recipient"):
-        for addr in ADDRESS_RE.findall(report.get(name, "")):
-            if addr.lower() not in {o.lower() for o in out}:
-                out.append(addr)
+        # every occurrence: RFC 5965 repeats the field once per recipient
+        for value in re.findall(rf"(?im)^{name}[ \t]*:[ \t]*(.*)$", mail.feedback_text):
+            for addr in ADDRESS_RE.findall(value):
+                if addr.lower() not in {o.lower() for o in out}:
+                    out.append(addr)
     if not out:
         for name in _RECIPIENT_HEADERS:
             value = mail.returned.get(name)
