@@ -30,10 +30,12 @@ def test_every_sample_is_labelled():
 def test_scores_hold_their_floor():
     s = _scores()
     assert s["entries"] == 130
-    assert s["recipient_recall"] >= 0.97, s
-    assert s["kind_accuracy"] >= 0.85, s
-    assert s["hard_precision"] >= 0.83, s
-    assert s["hard_recall"] >= 0.68, s
+    assert s["recipient_recall"] >= 0.99, s
+    assert s["kind_accuracy"] >= 0.86, s
+    assert s["hard_precision"] >= 0.90, s
+    assert s["hard_recall"] >= 0.73, s
+    # On the entries whose reading is not in doubt, no soft failure is called hard.
+    assert _scores(sure_only=True)["hard_precision"] >= 0.98
 
 
 def test_halves_split_the_files():
