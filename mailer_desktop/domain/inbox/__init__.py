@@ -116,10 +116,10 @@ _QUOTING_PROVIDERS = Rules("provider:quotes-remote-reply",
 
 
 def _failure(recipient, status, texts, hint, common, action="failed", vendor_reason="", gateway=False,
-             from_program=False) -> Result:
+             from_program=False, sole=False) -> Result:
     echo = bool(_QUOTING_PROVIDERS.search(common.get("sender") or ""))
     kind, category, code, said = phrases.decide(status, texts, hint, vendor_reason, echo, gateway, from_program,
-                                                recipient or "")
+                                                recipient or "", sole)
     return Result(recipient, kind, code, said or _reason_text(*texts) or category, category, action,
                   category in sender_side.SENDER_REASONS, **common)
 
@@ -381,12 +381,13 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
         out = []
         for f in found:
             texts = [f.tight, f.text, mail.notice, mail.subject]
-            result = _failure(f.recipient, "", texts, True, common, gateway=gateway)
+            sole = len(found) == 1  # the notice names this recipient only: all its words are about it
+            result = _failure(f.recipient, "", texts, True, common, gateway=gateway, sole=sole)
             if result.kind != "hard" and result.category in _VAGUE:
                 inner = _inner_report(mail) if inner is None else inner
                 if f.recipient.lower() in inner:
                     result = _failure(f.recipient, "", [*texts, inner[f.recipient.lower()].text], True, common,
-                                      gateway=gateway)
+                                      gateway=gateway, sole=sole)
             if result.kind == "hard" and f.guessed:
                 # A mailbox named without its domain: which address died is a guess, never proof.
                 result = dataclasses.replace(result, kind="soft")

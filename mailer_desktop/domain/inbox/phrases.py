@@ -371,7 +371,7 @@ def _other_domain(text: str, phrase: str, recipient: str) -> bool:
 def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
            vendor_reason: str = "", echo_means_rcpt: bool = False,
            checks_recipients: bool = False, from_program: bool = False,
-           recipient: str = "") -> tuple[str, str, str, str]:
+           recipient: str = "", sole: bool = False) -> tuple[str, str, str, str]:
     """(kind, reason, status, excerpt) for one failed recipient.
 
     ``status`` is the RFC 3463 code given by the report (may be '' or a vague x.0.0);
@@ -385,6 +385,8 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
     (RFC 3464 diagnostic-type ``X-Unix``), which never proves an address dead. ``recipient``:
     the failed address where known; a dead domain is the recipient's death only when the words
     that say so name the recipient's domain or no domain at all (see :func:`_other_domain`).
+    ``sole``: every text is about this one recipient (a notice that names no other), so a
+    wording only a recipient lookup produces counts wherever in them it stands.
     """
     # URLs and addresses are names, not words: "filtered@x" or ".../reason/#filtered" say nothing.
     # Only the start of a long text is read: the server's sentence comes first, boilerplate later.
@@ -431,7 +433,8 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
         reason = vendor_reason
     elif reason == "userunknown" and by_code in HARD_REASONS and not any(_LOOKUP_MISS.search(low) for low in lows):
         reason = by_code  # a precise code (5.1.6 moved, 5.1.2 no such host) names the kind of death
-    elif reason == "userunknown" and not STRONG_UNKNOWN.search(said):
+    elif reason == "userunknown" and not (STRONG_UNKNOWN.search(said)
+                                          or sole and any(STRONG_UNKNOWN.search(low) for low in lows)):
         # "User unknown" is hard only where the code says so or the server said it in answer to
         # RCPT TO. Said after DATA, or with no code and no stage, it is most often a content or
         # recipient filter wearing the words (sisimai's "filtered"): never suppress on that.
