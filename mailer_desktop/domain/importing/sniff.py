@@ -24,7 +24,7 @@ DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _SINGLE_BYTE = ("cp1252", "iso8859_15", "latin_1", "cp1250", "iso8859_2", "cp1257", "cp1251", "koi8_r",
                 "cp850", "mac_roman")
-_ADDRESS_LIKE = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+")
+_ADDRESS_LIKE = re.compile(r"(?<![^@\s<>,;])[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+")
 
 
 def has_address(cell: str) -> bool:

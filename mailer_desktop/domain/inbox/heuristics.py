@@ -57,14 +57,14 @@ _ANCHORS = RuleList("layout:recipient-line", [
 ], re.M)
 _SENTENCES = Rules("layout:recipient-sentence", [
     rf"(?:deliver(?:ing|ed|y)?|undeliverable|send(?:ing)?|sent|message|mail|e-?mail|reach|addressed|recipient|mailbox|account|user|"
-    rf"address|destination)\s+(?:\w+\s+){{0,4}}(?:to|for|of|at|is|:)?\s*:?\s*[<\"'(]?(?P<a>{_A})",
+    rf"address|destination)\s++(?:\w++\s++){{0,4}}(?:to|for|of|at|is|:)?\s*+:?\s*+[<\"'(]?(?P<a>{_A})",
     # the same in other languages: "Ihre Nachricht an addr", "votre message à addr", "el mensaje para addr"
-    rf"(?:nachricht|e-?mail|message|mensaje|mensagem|messaggio|bericht|courriel|correo|meddelande)\s+(?:\w+\s+){{0,3}}"
-    rf"(?:an|\u00e0|a|para|aan|naar|per|till|til)\s+[<\"'(]?(?P<b>{_A})",
+    rf"(?:nachricht|e-?mail|message|mensaje|mensagem|messaggio|bericht|courriel|correo|meddelande)\s++(?:\w++\s++){{0,3}}"
+    rf"(?:an|\u00e0|a|para|aan|naar|per|till|til)\s++[<\"'(]?(?P<b>{_A})",
 ], re.I)
 _NOT_RECIPIENT_LOCALS = ("mailer-daemon", "postmaster", "mail-daemon", "maildaemon", "daemon", "noreply",
                          "no-reply", "bounce", "bounces", "abuse")
-_SENDER_CONTEXT = re.compile(r"(?i)(?:mail from|envelope-from|envelope from|sender|(?<!generated )(?<!expanded )from)\s*:?\s*<?\s*$")
+_SENDER_CONTEXT = re.compile(r"(?i)(?:mail from|envelope-from|envelope from|sender|(?<!generated )(?<!expanded )from)\s*+:?\s*+<?\s*+$")
 # An address offered for help in a report's preamble ("For further assistance, please contact
 # <support@...>", "send questions to <help@...>"): the reporting site's own, not a recipient.
 _PREAMBLE = 3000  # where a report offers its help, before the recipients

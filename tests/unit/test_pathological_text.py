@@ -1,0 +1,60 @@
+"""Text built to make pattern matching slow: every reader of untrusted text stays linear.
+
+Returned mail, feedback reports and imported files come from outside. A pattern whose matching
+time grows with the square (or worse) of a run of spaces, tabs or word characters lets one
+crafted mail or spreadsheet cell stall an inbox import for hours. Each input below once took
+minutes (a run of blanks after "user", after "from", a long hyphenated word in an
+Authentication-Results header, a huge spreadsheet cell with an "@"); now each must finish far
+within the limit, and still give its answer.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from mailer_desktop.domain.importing.sniff import has_address
+from mailer_desktop.domain.inbox import auth, classify
+
+LIMIT = 10.0  # seconds; the quadratic readers took minutes on these sizes
+
+
+def _notice(body: str) -> bytes:
+    return ("From: MAILER-DAEMON@mx.example.org\nTo: shop@example.test\n"
+            "Subject: Undelivered Mail Returned to Sender\nContent-Type: text/plain\n\n" + body).encode()
+
+
+def _timed(fn, *args):
+    start = time.perf_counter()
+    out = fn(*args)
+    return out, time.perf_counter() - start
+
+
+@pytest.mark.parametrize("body", [
+    "user" + " " * 200_000 + "unknown",
+    "mail from" + "\t" * 200_000 + "!",
+    "delivered to" + " \n" * 100_000 + "anna@example.org",
+    "Nachricht" + " " * 200_000 + "an anna@example.org",
+], ids=["blanks-after-user", "tabs-after-from", "blank-lines-before-address", "blanks-after-nachricht"])
+def test_a_notice_with_long_runs_of_blanks_is_read_quickly(body):
+    results, seconds = _timed(classify, _notice(body))
+    assert results and seconds < LIMIT, seconds
+
+
+def test_the_recipient_after_a_long_run_of_blanks_is_still_found():
+    results, seconds = _timed(classify, _notice("Your message to" + " " * 100_000 + "anna@example.org failed:\n"
+                                                 "550 5.1.1 user unknown\n"))
+    assert [r.recipient for r in results] == ["anna@example.org"] and seconds < LIMIT
+
+
+def test_an_authentication_results_header_with_a_long_word_is_parsed_quickly():
+    value = "mx.example.org; spf=pass smtp.mailfrom=shop@example.test; dkim=pass " + "a-" * 50_000 + " header.d=example.test"
+    parsed, seconds = _timed(auth.parse, value)
+    assert parsed is not None and parsed.properties.get("header.d") == "example.test" and seconds < LIMIT
+
+
+def test_a_huge_cell_with_an_at_sign_is_checked_quickly():
+    found, seconds = _timed(has_address, "a" * 400_000 + "@")
+    assert found is False and seconds < LIMIT
+    assert has_address("x" * 400_000 + " anna@example.org")
