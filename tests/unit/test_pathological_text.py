@@ -58,3 +58,10 @@ def test_a_huge_cell_with_an_at_sign_is_checked_quickly():
     found, seconds = _timed(has_address, "a" * 400_000 + "@")
     assert found is False and seconds < LIMIT
     assert has_address("x" * 400_000 + " anna@example.org")
+
+
+def test_a_megabyte_subject_is_read_quickly():
+    raw = ("From: MAILER-DAEMON@mx.example.org\nTo: shop@example.test\nSubject: Undelivered Mail "
+           + "x " * 500_000 + "\n\n<anna@example.org>: 550 5.1.1 user unknown (in reply to RCPT TO command)\n").encode()
+    results, seconds = _timed(classify, raw)
+    assert [(r.recipient, r.kind) for r in results] == [("anna@example.org", "hard")] and seconds < LIMIT

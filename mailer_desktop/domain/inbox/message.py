@@ -188,12 +188,14 @@ def _returned_from_part(msg: Part) -> Returned:
 _RETURNED_TYPES = ("message/rfc822", "message/global")
 _HEADER_TYPES = ("text/rfc822-headers", "message/rfc822-headers", "text/rfc822-header", "message/global-headers")
 _STATUS_TYPES = ("message/delivery-status", "message/global-delivery-status")
+_SUBJECT_READ = 2000
 
 
 def read(raw: bytes, *, nested: bool = False) -> Mail:
     top = mime.parse(raw)
     mail = Mail(top=top)
-    mail.subject = mail.header("Subject")
+    # (a subject is a line; a megabyte of one is not read word by word by every rule)
+    mail.subject = mail.header("Subject")[:_SUBJECT_READ]
     mail.from_addr = first_address(mail.header("From")) or ""
     mail.content_type = top.content_type
     mail.report_type = top.params.get("report-type", "").strip().lower()
