@@ -10,6 +10,7 @@ nothing proves the address dead.
 from __future__ import annotations
 
 import pytest
+from inbox_fixtures import fixture
 
 from mailer_desktop.domain.inbox import classify
 
@@ -396,3 +397,18 @@ def test_a_responder_marking_its_answer_bulk_or_junk_is_an_automatic_reply_but_a
         assert classify(base.format(p=p, extra="").encode())[0].kind == "auto_reply", p
     listed = base.format(p="bulk", extra="List-Id: <news.example.net>\n").encode()
     assert classify(listed)[0].kind == "unknown"
+
+
+def test_bulk_precedence_alone_does_not_swallow_a_request_in_words_nor_let_a_token_confirm():
+    asks = (b"From: Anna <anna@example.net>\nTo: shop@example.test\nSubject: Re: News\nPrecedence: bulk\n\n"
+            b"Please unsubscribe me.\n")
+    [r] = classify(asks)
+    assert r.kind == "unsubscribe"
+    # with a real automatic mark the same words are the responder's, not a request
+    marked = asks.replace(b"Precedence: bulk\n", b"Auto-Submitted: auto-replied\n")
+    assert classify(marked)[0].kind == "auto_reply"
+    # an old responder answering the confirmation request (its token in the subject) confirms nothing
+    confirm = fixture("confirmation_token.eml")
+    assert classify(confirm)[0].kind == "confirmation"
+    junk = confirm.replace(b"\nSubject:", b"\nPrecedence: junk\nSubject:", 1)
+    assert junk != confirm and classify(junk)[0].kind == "auto_reply"

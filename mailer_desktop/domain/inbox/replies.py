@@ -45,18 +45,24 @@ _RECIPIENT_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To"
 
 
 def auto_reply(mail: Mail) -> bool:
+    return _marked_automatic(mail) or _bulk_precedence(mail)
+
+
+def _bulk_precedence(mail: Mail) -> bool:
+    """vacation(1) and most older responders mark their answer bulk or junk (so that other
+    responders leave it alone); a list's mail says so with its List-* headers."""
+    return (mail.header("Precedence").strip().lower() in ("bulk", "junk")
+            and not any(mail.header(h) for h in _LIST_HEADERS))
+
+
+def _marked_automatic(mail: Mail) -> bool:
     auto = mail.header("Auto-Submitted").lower()
     if auto and not auto.startswith("no"):
         return True
     for name in ("X-Autoreply", "X-Autorespond", "X-Autoresponder", "X-Vacation", "X-AutoReply-From"):
         if mail.header(name):
             return True
-    precedence = mail.header("Precedence").strip().lower()
-    if precedence in ("auto_reply", "auto-reply"):
-        return True
-    if precedence in ("bulk", "junk") and not any(mail.header(h) for h in _LIST_HEADERS):
-        # vacation(1) and most older responders mark their answer bulk or junk (so that other
-        # responders leave it alone); a list's mail says so with its List-* headers.
+    if mail.header("Precedence").strip().lower() in ("auto_reply", "auto-reply"):
         return True
     if "vacation" in mail.header("X-Mailer").lower():
         return True
@@ -213,10 +219,12 @@ def classify_reply(mail: Mail, common: dict) -> list[Result]:
                                f" say yes{quote}", "unclear", review=True, **mine)]
             return [Result(sender, "confirmation", "", f"confirmation token in the {where}"
                            + (f", says yes{quote}" if words else ", empty reply"), "token", **mine)]
-    if is_auto:
+    wording = unsubscribe_wording(mail)
+    # Precedence bulk/junk alone is a weak mark: it keeps a confirmation from counting, but a
+    # person asking in words to be removed is still heard.
+    if is_auto and not (wording and not _marked_automatic(mail)):
         return [Result(sender, "auto_reply", "", reason_text(mail.subject) or "automatic reply", "vacation",
                        **common)]
-    wording = unsubscribe_wording(mail)
     if wording:
         quoted = quoted_tokens(mail)
         mine["tokens"] = tuple(dict.fromkeys([*mine["tokens"], *quoted]))
