@@ -168,3 +168,14 @@ def test_a_servers_own_hard_category_does_not_overrule_words_that_name_a_soft_re
     assert verdict(_vendor_report("bad-mailbox", "550 no such user")) == ("hard", "userunknown")
     # and a soft category stays soft whatever the words
     assert verdict(_vendor_report("quota-issues", "550 no such user")) == ("soft", "mailboxfull")
+
+
+@pytest.mark.parametrize("reply", ["550 ** No mail box available for this user **",
+                                   "550 BAD_RECIPIENT - see the postmaster page",
+                                   "550 NO_SUCH_USER"])
+def test_a_dead_mailbox_in_spaced_or_underscored_words_at_rcpt_is_hard(reply):
+    assert verdict(notice(reply)) == ("hard", "userunknown")
+
+
+def test_underscored_words_still_name_a_soft_reason():
+    assert verdict(notice("452 MAILBOX_FULL")) == ("soft", "mailboxfull")

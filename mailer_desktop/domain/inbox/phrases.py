@@ -133,7 +133,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"(?:mail ?box|recipient|address|account|addressee)(?: \S+)? (?:not found|unknown|is invalid|invalid|not valid|is not valid|unavailable|not available|is not available)",
         r"invalid (?:recipient|mailbox|address|user|account|e-?mail|destination)",
         r"recipnotfound", r"recipientnotfound", r"recipient not found", r"not (?:listed in|found in) (?:the )?(?:public |domino )?(?:directory|name)",
-        r"no mailbox", r"bad destination mailbox", r"not our customer", r"no one (?:at|with) this address",
+        r"no mail ?box", r"bad destination mailbox", r"not our customer", r"no one (?:at|with) this address",
         r"isn'?t a valid", r"\bnot a valid (?:mailbox|address|user|recipient|e-?mail)", r"not a known user", r"not our user",
         r"doesn'?t have a \S+ account", r"does not have an? (?:\S+ )?account", r"mailbox unavailable",
         r"undeliverable address", r"address (?:couldn'?t|could not|cannot|can'?t) be found", r"user not in",
@@ -291,6 +291,9 @@ _LOOKUP_MISS = Rules("lookup-miss", [r"recipientnotfound", r"recipnotfound", r"r
                                      r"e-?mail address you entered couldn'?t be found"])
 
 
+_JOINED_WORDS = re.compile(r"(?<=[a-z])_(?=[a-z])")
+
+
 def reason_of_text(text: str) -> str:
     """The first reason family whose phrases occur in ``text`` (lowercased), or ''."""
     return _family_match(text)[0]
@@ -412,7 +415,8 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
     read: list[str] = []  # the texts read, up to the one that decided
     for low, original in zip(lows, [t for t in texts if t], strict=False):
         read.append(original)
-        reason, phrase = _family_match(low)
+        # Words joined by underscores are words ("550 BAD_RECIPIENT", "NO_SUCH_USER").
+        reason, phrase = _family_match(_JOINED_WORDS.sub(" ", low))
         if reason and STATUS_RE.fullmatch(phrase.strip()):
             # The phrase that matched is a status code: the words of the reply that carries it
             # decide when they name a reason (a 5.1.1 that says "internal server error").
