@@ -31,9 +31,9 @@ def test_scores_hold_their_floor():
     s = _scores()
     assert s["entries"] == 130
     assert s["recipient_recall"] >= 0.99, s
-    assert s["kind_accuracy"] >= 0.87, s
+    assert s["kind_accuracy"] >= 0.88, s
     assert s["hard_precision"] >= 0.90, s
-    assert s["hard_recall"] >= 0.78, s
+    assert s["hard_recall"] >= 0.81, s
     # On the entries whose reading is not in doubt, no soft failure is called hard.
     assert _scores(sure_only=True)["hard_precision"] >= 0.98
 

@@ -172,7 +172,8 @@ def test_a_servers_own_hard_category_does_not_overrule_words_that_name_a_soft_re
 
 @pytest.mark.parametrize("reply", ["550 ** No mail box available for this user **",
                                    "550 BAD_RECIPIENT - see the postmaster page",
-                                   "550 NO_SUCH_USER"])
+                                   "550 NO_SUCH_USER",
+                                   "550 User [anna@example.org] does not exist"])
 def test_a_dead_mailbox_in_spaced_or_underscored_words_at_rcpt_is_hard(reply):
     assert verdict(notice(reply)) == ("hard", "userunknown")
 

@@ -124,7 +124,7 @@ FAMILIES: list[tuple[str, Rules]] = [
     )),
     ("userunknown", _rx("userunknown",
         rf"\b{_NOT_THERE_BEFORE}(?: (?:local|final|delivery|e-?mail|destination|recipient|user))* {_WHO}\b",
-        rf"\b{_WHO}(?: (?!(?:domain|host)\b)[\w.<>'\"-]+){{0,3}}? (?:is |was |has been )?{_NOT_THERE_AFTER}",
+        rf"\b{_WHO}(?: (?!(?:domain|host)\b)[\w.<>'\"\[\]()-]+){{0,3}}? (?:is |was |has been )?{_NOT_THERE_AFTER}",
         r"\b(?:doesn'?t|does not|did not) have an? (?:[\w.-]+ )?(?:account|mailbox)",
         r"user(?:name)? (?:\S+ )?(?:is )?(?:unknown|not found|does not exist|doesn'?t exist|not exist|not known|invalid)",
         r"unknown (?:user|recipient|local ?-?part|address|mailbox|e-?mail|account|alias|addressee|local user|or illegal)",
