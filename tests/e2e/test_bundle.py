@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # building the bundle takes minutes; on a busy machine more than the default limit
 def test_pyinstaller_bundle_starts(tmp_path):
     if importlib.util.find_spec("PyInstaller") is None:
         pytest.skip("PyInstaller is not installed (it is in the test extra)")
