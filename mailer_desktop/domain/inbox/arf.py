@@ -122,19 +122,23 @@ def recipients(mail: Mail) -> list[str | None]:
             for addr in ADDRESS_RE.findall(value):
                 if addr.lower() not in {o.lower() for o in out}:
                     out.append(addr)
+    redacted: list[str] = []
     if not out:
         for name in _RECIPIENT_HEADERS:
             value = mail.returned.get(name)
             addrs = ADDRESS_RE.findall(value)
             if len(addrs) == 1:
+                if is_redacted(addrs[0]):
+                    redacted.append(addrs[0])  # ("redacted@…"): a real one below is better
+                    continue
                 out.append(addrs[0])
                 break
     if not out:
         # The envelope recipient the complained-about copy's own Received line names.
         m = _FOR_CLAUSE.search(mail.returned.get("received"))
-        if m:
+        if m and not is_redacted(m.group(1)):
             out.append(m.group(1))
-    return list(out) or [None]
+    return list(out) or redacted[:1] or [None]
 
 
 _FOR_CLAUSE = re.compile(r"(?i)\bfor\s+<(" + ADDRESS_RE.pattern + r")>")
