@@ -36,7 +36,7 @@ from . import arf, dsn, heuristics, phrases, replies, sender_side, ses
 from .message import Mail, all_addresses, read
 from .result import KINDS, Result
 from .result import reason_text as _reason_text
-from .rules import Rules
+from .rules import VAGUE_REASONS, Rules
 
 __all__ = ["KINDS", "REFERENCE_HEADER", "Result", "classify"]
 
@@ -133,7 +133,6 @@ def _delay(recipient, status, text, common) -> Result:
                   "delayed", "delayed", **common)
 
 
-_VAGUE = frozenset({"", "undefined", "onhold", "filtered"})
 
 
 def _validating_gateway(mail: Mail) -> bool:
@@ -183,7 +182,7 @@ def _from_status(mail: Mail, status_text: str, common: dict) -> list[Result]:
         action = b.action or "failed"
         quick = _failure(b.recipient, b.status, [b.diagnostic], permanent, common, action, b.vendor_reason,
                          gateway or b.own_verdict, b.from_program)
-        if quick.category not in _VAGUE and b.diagnostic:
+        if quick.category not in VAGUE_REASONS and b.diagnostic:
             out.append(quick)
             continue
         near = local_texts().get((b.recipient or "").lower())
@@ -379,11 +378,11 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
     if found:
         inner: dict[str, heuristics.Found] | None = None
         out = []
+        sole = len(found) == 1  # the notice names one recipient only: all its words are about it
         for f in found:
             texts = [f.tight, f.text, mail.notice, mail.subject]
-            sole = len(found) == 1  # the notice names this recipient only: all its words are about it
             result = _failure(f.recipient, "", texts, True, common, gateway=gateway, sole=sole)
-            if result.kind != "hard" and result.category in _VAGUE:
+            if result.kind != "hard" and result.category in VAGUE_REASONS:
                 inner = _inner_report(mail) if inner is None else inner
                 if f.recipient.lower() in inner:
                     result = _failure(f.recipient, "", [*texts, inner[f.recipient.lower()].text], True, common,

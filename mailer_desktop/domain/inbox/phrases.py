@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 
 from . import providers, sender_side
-from .rules import HARD_REASONS, RuleList, Rules, offer
+from .rules import HARD_REASONS, VAGUE_REASONS, RuleList, Rules, offer
 
 STATUS_RE = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]*\d)")
 # Failure replies only: a 2xx number inside a failure text is a size or a count ("Size: 222").
@@ -430,8 +430,8 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
     # "User unknown" answered to the message *content* (after DATA) is a filter at work, not a
     # dead address: the recipient was accepted at RCPT time.
     by_code = reason_of_status(code)
-    if vendor_reason and not (vendor_reason in HARD_REASONS and reason and reason not in HARD_REASONS
-                              and reason not in ("filtered", "undefined", "onhold")):
+    if vendor_reason and not (vendor_reason in HARD_REASONS and reason not in VAGUE_REASONS
+                              and reason not in HARD_REASONS):
         # The server's own category stands, except that it cannot make hard what its own words
         # call something else (a full mailbox, a block): when the two disagree, the softer wins.
         reason = vendor_reason

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .rules import HARD_REASONS, Rules, offer
+from .rules import HARD_REASONS, VAGUE_REASONS, Rules, offer
 
 _DEAD = "userunknown"
 _REPLY = r"\b[45]\d\d[ -]"  # a reply code before the provider's token, in the same reply
@@ -56,7 +56,6 @@ _ANY_TOKEN = re.compile(r"requested (?:mail )?action|as\(201806281\)|delivery er
 _ONE_BY_ONE = [(reason, re.compile(rx)) for reason, rx in _RULES]
 # What Orange's and La Poste's codes give way to: words that say the address does not exist.
 _DOES_NOT_EXIST = re.compile(r"does(?: not|n'?t) exist|n'existe pas|inexistant|unknown|inconnu")
-_VAGUE = frozenset({"", "undefined", "onhold", "filtered"})
 
 
 def verdict(reason: str, code: str, texts: list[str], recipient: str, settled: bool,
@@ -86,9 +85,9 @@ def verdict(reason: str, code: str, texts: list[str], recipient: str, settled: b
             kind = "" if _DOES_NOT_EXIST.search(low) else "filtered"
         if kind == _DEAD:
             other = reason_of(low.replace(said, " "))
-            unsure = code[:1] != "5" or other not in _VAGUE and other not in HARD_REASONS
+            unsure = code[:1] != "5" or other not in VAGUE_REASONS and other not in HARD_REASONS
             return None if unsure else (kind, said, text)
-        if kind and (reason in _VAGUE or reason in HARD_REASONS):
+        if kind and (reason in VAGUE_REASONS or reason in HARD_REASONS):
             return kind, said, text
         return None
     return None

@@ -44,10 +44,6 @@ _LIST_HEADERS = ("List-Id", "List-Unsubscribe", "List-Post", "Mailing-List", "X-
 _RECIPIENT_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To")
 
 
-def auto_reply(mail: Mail) -> bool:
-    return _marked_automatic(mail) or _bulk_precedence(mail)
-
-
 def _bulk_precedence(mail: Mail) -> bool:
     """vacation(1) and most older responders mark their answer bulk or junk (so that other
     responders leave it alone); a list's mail says so with its List-* headers."""
@@ -196,7 +192,8 @@ def classify_reply(mail: Mail, common: dict) -> list[Result]:
     sender = common["sender"]
     request = token_in_request(mail)
     mine = dict(common)
-    is_auto = auto_reply(mail)
+    marked = _marked_automatic(mail)
+    is_auto = marked or _bulk_precedence(mail)
     if request:
         token, where = request
         action = token[2]
@@ -222,7 +219,7 @@ def classify_reply(mail: Mail, common: dict) -> list[Result]:
     wording = unsubscribe_wording(mail)
     # Precedence bulk/junk alone is a weak mark: it keeps a confirmation from counting, but a
     # person asking in words to be removed is still heard.
-    if is_auto and not (wording and not _marked_automatic(mail)):
+    if marked or is_auto and not wording:
         return [Result(sender, "auto_reply", "", reason_text(mail.subject) or "automatic reply", "vacation",
                        **common)]
     if wording:

@@ -31,6 +31,8 @@ _trace: list[tuple[str, str]] | None = None
 REGISTRY: dict[str, Rules | RuleList] = {}
 # The reasons that make a failure hard (the address is gone for good); every other one is soft.
 HARD_REASONS = frozenset({"userunknown", "hostunknown", "hasmoved", "notaccept"})
+# The readings that name no reason of their own ("filtered": the words of one, with nothing to back them).
+VAGUE_REASONS = frozenset({"", "undefined", "onhold", "filtered"})
 _SLOT = "<<ALTERNATIVES>>"
 
 
