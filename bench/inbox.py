@@ -36,6 +36,7 @@ DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "bounces" / "emails"
 FIXTURES = ROOT / "tests" / "fixtures" / "bounces"
 FLUFL = ROOT / "tests" / "fixtures" / "bounces-flufl"
 BOUNCEPARSER = ROOT / "tests" / "fixtures" / "bounces-bounceparser"
+REPLIES = ROOT / "tests" / "fixtures" / "bounces-replies"
 
 
 def quality(corpus: Path, show_mistakes: bool) -> None:
@@ -67,6 +68,13 @@ def quality(corpus: Path, show_mistakes: bool) -> None:
                                    bounce_families.score(folder.labels, lofo)))
         if show_mistakes:
             print("\n".join("  servers: " + m for m in bounce_families.mistakes(folder.labels, preds)))
+    if REPLIES.is_dir():
+        folder = bounce_families.fixtures(REPLIES)
+        preds = bounce_families.predict(folder)
+        print(bounce_families.line(f"real servers around scripted replies ({len(folder.files)} mails)",
+                                   bounce_families.score(folder.labels, preds)))
+        if show_mistakes:
+            print("\n".join("  replies: " + m for m in bounce_families.mistakes(folder.labels, preds)))
     if BOUNCEPARSER.is_dir():
         folder = bounce_families.corpus(BOUNCEPARSER)
         preds = bounce_families.predict(folder)

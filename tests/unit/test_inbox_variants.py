@@ -5,7 +5,8 @@ mailbox re-encoded by a gateway, an archive or a mail client: line ends turned i
 text parts sent as base64 or quoted-printable, header field names written in another case.
 None of that changes the structure or the words of the mail, so none of it may change the
 answers. For every labelled mail available (the development corpus in ../shared when it is
-there, tests/fixtures/bounces-bounceparser and tests/fixtures/bounces/<server>) each variant
+there, tests/fixtures/bounces-bounceparser, tests/fixtures/bounces/<server> and
+tests/fixtures/bounces-replies/<server>) each variant
 below is built mechanically from the raw bytes, and the sorted (recipient, kind, category)
 answers of the variant must equal those of the original:
 
@@ -78,7 +79,8 @@ def _corpus(request) -> dict[str, tuple[bytes, Answer]]:
 
 
 def _fixtures(request) -> dict[str, tuple[bytes, Answer]]:
-    return {**_mail_set(FIXTURES, "bounces-bounceparser/emails/*.eml"), **_mail_set(FIXTURES, "bounces/*/*.eml")}
+    return {**_mail_set(FIXTURES, "bounces-bounceparser/emails/*.eml"), **_mail_set(FIXTURES, "bounces/*/*.eml"),
+            **_mail_set(FIXTURES, "bounces-replies/*/*.eml")}
 
 
 SETS = {"corpus": _corpus, "fixtures": _fixtures}

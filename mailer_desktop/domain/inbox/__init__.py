@@ -187,8 +187,12 @@ def _from_status(mail: Mail, status_text: str, common: dict) -> list[Result]:
             continue
         near = local_texts().get((b.recipient or "").lower())
         tight, local = (near.tight, near.text) if near else ("", "")
+        # A block without Diagnostic-Code or Remote-MTA is the reporting server's own verdict,
+        # unless the words beside the recipient quote an SMTP reply (a reply code): that reply
+        # came from the far side, whose stage the report does not give (OpenSMTPD's layout).
+        own = b.own_verdict and bool(b.diagnostic or not phrases.find_reply_code(tight or local))
         out.append(_failure(b.recipient, b.status, [b.diagnostic, tight, local, mail.subject], permanent, common,
-                            action, b.vendor_reason, gateway or b.own_verdict, b.from_program))
+                            action, b.vendor_reason, gateway or own, b.from_program))
     return out
 
 

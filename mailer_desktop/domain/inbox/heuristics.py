@@ -65,6 +65,10 @@ _SENTENCES = Rules("layout:recipient-sentence", [
 _NOT_RECIPIENT_LOCALS = ("mailer-daemon", "postmaster", "mail-daemon", "maildaemon", "daemon", "noreply",
                          "no-reply", "bounce", "bounces", "abuse")
 _SENDER_CONTEXT = re.compile(r"(?i)(?:mail from|envelope-from|envelope from|sender|(?<!generated )(?<!expanded )from)\s*+:?\s*+<?\s*+$")
+# The new address a reply offers for a mailbox that has moved (RFC 5321's 551 "User not local;
+# please try <forward-path>", "has moved to <addr>"): where to write instead, not who failed.
+_FORWARD_CONTEXT = re.compile(r"(?i)(?:\btry|\bmoved to|\bforward(?:ed|ing)? to|\bnew (?:e-?mail )?address(?: is)?|"
+                              r"\brelocated to)[ \t]*:?[ \t]*[<\"(]?[ \t]*$")
 # An address offered for help in a report's preamble ("For further assistance, please contact
 # <support@...>", "send questions to <help@...>"): the reporting site's own, not a recipient.
 _PREAMBLE = 3000  # where a report offers its help, before the recipients
@@ -103,7 +107,7 @@ def _blocks(notice: str, excluded: set[str]) -> list[tuple[int, int, str]]:
                 continue
             line_start = notice.rfind("\n", 0, m.start("a")) + 1
             before = notice[line_start:m.start("a")]
-            if _SENDER_CONTEXT.search(before) or _HEADER_CONTEXT.match(before):
+            if _SENDER_CONTEXT.search(before) or _HEADER_CONTEXT.match(before) or _FORWARD_CONTEXT.search(before):
                 continue
             hits.setdefault(line_start, (line_start, m.end(), addr))
     return sorted(hits.values())
@@ -219,7 +223,8 @@ def bracketed(notice: str, excluded: set[str]) -> list[Found]:
             continue
         line_start = notice.rfind("\n", 0, m.start()) + 1
         before = notice[line_start:m.start()]
-        if _SENDER_CONTEXT.search(before) or _HEADER_CONTEXT.match(before) or _ID_CONTEXT.search(before):
+        if (_SENDER_CONTEXT.search(before) or _HEADER_CONTEXT.match(before) or _ID_CONTEXT.search(before)
+                or _FORWARD_CONTEXT.search(before)):
             continue
         return [Found(addr, notice[line_start:], _paragraph(notice[line_start:]))]
     return []

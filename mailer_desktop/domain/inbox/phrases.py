@@ -399,8 +399,11 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
         embedded = find_status(low)
         if embedded[:1] == "2":
             embedded = ""  # a success code inside a failure text is a size or a version, not a status
-        # A precise code in the server's own words beats a vague one in the report fields.
-        if embedded and (not code or code.endswith(".0.0") and embedded[0] == code[0]):
+        # A precise code in the server's own words beats a vague one in the report fields (x.0.0,
+        # or a subject without detail, x.y.0, where the words give the detail: Sendmail reports a
+        # refused greeting as 5.5.0 whatever the remote's 5.7.1 said).
+        if embedded and (not code or embedded[0] == code[0] and (code.endswith(".0.0") or code.endswith(".0")
+                                                                 and not embedded.endswith(".0"))):
             code = embedded
             break
         if embedded:

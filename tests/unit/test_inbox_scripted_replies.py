@@ -1,0 +1,73 @@
+"""Real servers' bounces around the replies of a scripted far side (tests/fixtures/bounces-replies).
+
+Made by ``make_bounces.py --set replies``: Postfix, Exim, OpenSMTPD, Sendmail, Courier and DMA
+each delivered to scripted_remote.py, which answered every recipient with one reply of
+reply_cases.json (Gmail's, Office 365's, Outlook.com's, Postfix's, Sendmail's, qmail's and
+Exim's wordings; at RCPT TO, after DATA, to MAIL FROM or in the greeting). The expected answers
+were fixed in reply_cases.json before any of the mails was classified: they are the truth the
+far side knows, not what the classifier says.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import bounce_families
+import pytest
+
+from mailer_desktop.domain.inbox import classify
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bounces-replies"
+SPEC = Path(__file__).resolve().parents[1] / "fixtures" / "bounces" / "make" / "reply_cases.json"
+
+CASES = [(label.parent.name, name, entries)
+         for label in sorted(FIXTURES.glob("*/labels.json"))
+         for name, entries in sorted(json.loads(label.read_text(encoding="utf-8"))["files"].items())]
+
+# Where the mail itself does not carry what the far side knows, the classifier must take the
+# careful reading. OpenSMTPD's report gives neither the SMTP stage nor a 5.1.x code for the
+# remote's "550 5.0.0 <addr>... User unknown" (given here at RCPT TO): the same words after DATA
+# are a filter's, so the answer is soft, never a hard bounce on a guess.
+CAREFUL = {("opensmtpd", "gone-bare.eml"): "soft"}
+
+
+def test_every_server_answered_every_case():
+    spec = json.loads(SPEC.read_text(encoding="utf-8"))["cases"]
+    by_server: dict[str, set[str]] = {}
+    for server, name, _ in CASES:
+        by_server.setdefault(server, set()).add(name.removesuffix(".eml").removesuffix("-warning"))
+    assert set(by_server) == {"postfix", "exim", "opensmtpd", "sendmail", "courier", "dma"}
+    for server, names in by_server.items():
+        assert names == {c["local_part"] for c in spec}, server
+
+
+@pytest.mark.parametrize(("server", "name", "expected"), CASES, ids=[f"{s}/{n}" for s, n, _ in CASES])
+def test_each_returned_mail(server, name, expected):
+    results = classify((FIXTURES / server / name).read_bytes())
+    got = sorted(((r.recipient or "").lower(), r.kind) for r in results)
+    careful = CAREFUL.get((server, name))
+    want = sorted((e["recipient"].lower(), careful or e["kind"]) for e in expected)
+    assert got == want, [(r.recipient, r.kind, r.status, r.category, r.reason) for r in results]
+
+
+def test_a_moved_mailbox_is_not_confused_with_its_new_address():
+    # "551 5.1.6 User has moved; please try <new-address@...>": the failed recipient is the old one.
+    for server in ("postfix", "exim", "opensmtpd", "sendmail", "courier", "dma"):
+        results = classify((FIXTURES / server / "moved.eml").read_bytes())
+        assert [(r.recipient, r.kind, r.category) for r in results] == [("moved@replies.test", "hard", "hasmoved")]
+
+
+def test_the_remote_precise_code_beats_the_reporting_server_subject_only_code():
+    # Sendmail writes Status: 5.5.0 for a greeting refused with 554 5.7.1: the remote's code stands.
+    (result,) = classify((FIXTURES / "sendmail" / "someone-greeting.eml").read_bytes())
+    assert result.kind == "soft" and result.status == "5.7.1"
+
+
+def test_the_set_meets_the_targets():
+    folder = bounce_families.fixtures(FIXTURES)
+    scores = bounce_families.score(folder.labels, bounce_families.predict(folder))
+    assert scores["recipient_recall"] >= 0.97
+    assert scores["kind_accuracy"] >= 0.95
+    assert scores["hard_precision"] >= 0.98
+    assert scores["hard_recall"] >= 0.95
