@@ -24,6 +24,7 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from . import providers, sender_side
 from .rules import HARD_REASONS, VAGUE_REASONS, RuleList, Rules, offer
@@ -77,7 +78,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         # above; space that has run out
         r"quota", r"(?:enough|sufficient) (?:free |disk |storage |mailbox )?space\b", r"no space left",
         r"space (?:has been |is )?used up",
-        r"postfach (?:ist )?voll", r"speicherplatz", r"bo[i\u00ee]te (?:aux lettres )?(?:du destinataire )?pleine", r"buz\u00f3n (?:est\u00e1 )?lleno",
+        r"postfach (?:ist )?voll", r"speicherplatz", r"boite (?:aux lettres )?(?:du destinataire )?pleine", r"buzon (?:esta )?lleno",
         r"casella (?:piena|di posta piena)", r"\u5bb9\u91cf", r"\u6e80\u676f",
     )),
     ("mesgtoobig", _rx("mesgtoobig",
@@ -142,7 +143,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"5\.1\.351\b", r"(?:the|this) (?:e-?mail )?(?:address|account) (?:you|that you) .{0,40}(?:not|isn'?t|doesn'?t|was not) (?:exist|found|valid)",
         r"verify the recipient", r"no (?:such )?(?:local|valid) (?:user|recipient|mailbox)", r"not a valid recipient",
         r"mailbox not found", r"account not found", r"invalid final delivery userid",
-        r"(?:benutzer|empf\u00e4nger|adresse|user) (?:ist )?unbekannt", r"unbekannte?r? (?:benutzer|empf\u00e4nger)",
+        r"(?:benutzer|empfa(?:e)?nger|adresse|user) (?:ist )?unbekannt", r"unbekannte?r? (?:benutzer|empfa(?:e)?nger)",
         r"utilisateur inconnu", r"destinataire inconnu", r"adresse (?:introuvable|inconnue)",
         r"usuario (?:desconocido|no existe)", r"utente (?:sconosciuto|inesistente)",
         r"\u5b58\u5728\u3057\u307e\u305b\u3093", r"\u5b9b\u5148\u4e0d\u660e", r"addressee unknown", r"destination address",
@@ -205,6 +206,16 @@ def find_status(text: str) -> str:
         return ""
     m = STATUS_RE.search(text)
     return f"{m.group(1)}.{m.group(2)}.{m.group(3)}" if m else ""
+
+
+def _said_temporary(lows: list[str]) -> bool:
+    """Whether the first of the texts that holds a reply code or a status gives a temporary one
+    (the reply code first: it opens the reply)."""
+    for low in lows:
+        said = find_reply_code(low) or find_status(low)
+        if said:
+            return said[0] == "4"
+    return False
 
 
 def find_reply_code(text: str) -> str:
@@ -299,7 +310,20 @@ def reason_of_text(text: str) -> str:
     return _family_match(text)[0]
 
 
+_LATIN_MARKS = re.compile("[\u0300-\u036f]")
+
+
+def fold(text: str) -> str:
+    """``text`` without the accents of Latin letters ("buzón" → "buzon", "Empfänger" →
+    "Empfanger"): SMTP replies are often written without them, so the phrases are matched on
+    the folded text and written without accents. Other scripts stay as they are."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFC", _LATIN_MARKS.sub("", unicodedata.normalize("NFKD", text)))
+
+
 def _family_match(text: str) -> tuple[str, str]:
+    text = fold(text)
     offer(text, *(pattern for _, pattern in FAMILIES))  # provenance: every family judges every text
     for name, pattern in FAMILIES:
         m = pattern.search(text)
@@ -312,6 +336,8 @@ def excerpt(text: str, phrase: str, width: int = 300) -> str:
     """The part of ``text`` around ``phrase`` (whitespace collapsed), for showing the user why."""
     flat = " ".join(text[:MAX_TEXT].split())
     at = flat.lower().find(phrase) if phrase else -1
+    if at < 0 and phrase:
+        at = fold(flat.lower()).find(phrase)  # (a phrase matched without the text's accents)
     if at < 0:
         return flat[:width]
     start = max(0, at - width // 3)
@@ -472,6 +498,11 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
         # recipients"): unsure, and about the sender.
         if any(_CLIENT_IP.search(line[STATUS_RE.search(line).end():]) for t in texts if t for line in _code_lines(t)):
             reason = "blocked"
+    if code[:1] == "5" and reason in HARD_REASONS and _said_temporary(lows):
+        # The far side's own reply was temporary (4xx): the report is the sending server giving
+        # up after retries (Exim: "450 4.1.1 <addr>: ... User unknown ...: retry timeout
+        # exceeded" under its own Status 5.0.0). A temporary answer never proves an address dead.
+        reason = "expired"
     overruled = providers.verdict(reason, code, read, recipient, bool(from_program or vendor_reason),
                                    reason_of_text)
     if overruled:
