@@ -73,6 +73,17 @@ def quality(corpus: Path, show_mistakes: bool) -> None:
         preds = bounce_families.predict(folder)
         print(bounce_families.line(f"real servers around scripted replies ({len(folder.files)} mails)",
                                    bounce_families.score(folder.labels, preds)))
+        # Each server scored with the rules that something other than its own mail here backs:
+        # the corpus, the other servers' mail of both sets.
+        backing = bounce_families.support(folder)
+        for rule, families in corpus_backing.items():
+            backing[rule] = backing.get(rule, set()) | families
+        if FIXTURES.is_dir():
+            for rule, families in bounce_families.support(bounce_families.fixtures(FIXTURES)).items():
+                backing[rule] = backing.get(rule, set()) | families
+        lofo, _ = bounce_families.leave_one_family_out(folder, backing)
+        print(bounce_families.line("real servers around scripted replies, leave-one-server-out",
+                                   bounce_families.score(folder.labels, lofo)))
         if show_mistakes:
             print("\n".join("  replies: " + m for m in bounce_families.mistakes(folder.labels, preds)))
     if BOUNCEPARSER.is_dir():
