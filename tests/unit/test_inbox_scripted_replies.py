@@ -118,3 +118,30 @@ def test_words_are_read_with_or_without_their_accents(words, reason):
     from mailer_desktop.domain.inbox import phrases
 
     assert phrases.decide("5.1.1", [words])[1] == reason
+
+
+def _neutral(raw: bytes) -> bytes:
+    """The same mail with a subject and an author that say nothing about delivery."""
+    cut = raw.find(b"\n\n")
+    head, body = raw[:cut], raw[cut:]
+    head = re.sub(rb"(?im)^subject:.*(?:\n[ \t].*)*", b"Subject: Notification", head, count=1)
+    head = re.sub(rb"(?im)^from:.*(?:\n[ \t].*)*", b"From: System <system@example.net>", head, count=1)
+    return head + body
+
+
+@pytest.mark.parametrize("folder", ["bounces", "bounces-replies"])
+def test_a_server_notice_is_known_by_its_own_words_and_fields(folder):
+    # A gateway may rewrite the subject or the author of a notice: every real server's report here
+    # is still read the same, by its report fields, its fixed preamble ("This is the mail system
+    # at host", "created automatically by mail delivery software", "There was an error delivering
+    # your mail to", ...) or its envelope sender (MAILER-DAEMON).
+    root = FIXTURES.parent / folder
+    changed = []
+    files = sorted(root.glob("*/*.eml"))
+    for path in files:
+        raw = path.read_bytes().replace(b"\r\n", b"\n")
+        before = sorted((r.recipient or "", r.kind) for r in classify(raw))
+        after = sorted((r.recipient or "", r.kind) for r in classify(_neutral(raw)))
+        if before != after:
+            changed.append((path.relative_to(root).as_posix(), before, after))
+    assert len(files) >= 39 and not changed

@@ -46,6 +46,7 @@ REFERENCE_HEADER = REF_HEADER
 _BOUNCE_SENDER = Rules("detect:bounce-sender", [
     r"mailer[-_ ]?daemon", r"(?<![\w.-])[\w-]*daemon@", r"post_?master", r"mail delivery", r"mail administrator",
     r"delivery (?:status|subsystem|system)", r"bounce", r"nobody@", r"mmdf", r"smtp gateway"], re.I)
+_DAEMON_PATH = Rules("detect:daemon-return-path", [r"mailer[-_]?daemon@"], re.I, r"^\s*<?(?:<<ALTERNATIVES>>)")
 _BOUNCE_SUBJECT = Rules("detect:bounce-subject", [
     r"undeliver", r"undelivered", r"non-?delivery", r"delivery (?:status|failure|failed|has failed|report|problem|notification|error)",
     r"returned (?:mail|message)", r"failure notice", r"failed delivery", r"mail delivery failed", r"could not be delivered",
@@ -202,6 +203,12 @@ _BOUNCE_OPENING = Rules("detect:bounce-opening", [
     r"following (?:address|recipient)(?:es|s|\(es\)|\(s\))? (?:had|failed|could not)", r"returned mail",
     r"failure notice", r"did not reach", r"couldn'?t be delivered", r"message you sent", r"delivery status notification",
     r"invalid (?:user|recipient) address",
+    r"error (?:has )?(?:occurred )?(?:while )?(?:attempting to )?deliver(?:ing)?\b", r"failed to deliver",
+    r"could not (?:be )?sen[dt]\b", r"delivery (?:to|of) [^\n]{0,80}(?:has )?failed",
+    # the fixed preambles of the servers' own notices (qmail, Exim, Sendmail, Postfix, Exchange)
+    r"this is the qmail-send program", r"created automatically by mail delivery software",
+    r"the original message was received at", r"this is the mail system at host",
+    r"did not reach (?:some or all of )?the (?:following|intended) recipient", r"delivery has failed to these recipients",
     # the same in the languages servers and providers write their notices in
     r"nicht zugestellt werden", r"unzustellbar", r"n'a pas (?:pu )?(?:[ée]t[ée]|[êe]tre) (?:remis|d[ée]livr[ée])", r"non remis",
     r"no (?:se )?(?:ha )?(?:podido|pudo) (?:ser )?entregar?", r"non (?:[èe] stato possibile recapitare|recapitabile)",
@@ -223,7 +230,9 @@ def looks_like_bounce(mail: Mail) -> bool:
     if _FAILURE_NOTICE.search(mail.header("Auto-Submitted")):
         return True  # RFC 3834 as Sendmail writes it: "auto-generated (failure)" / "(warning-timeout)"
     sender = mail.header("From")
-    daemon = bool(_BOUNCE_SENDER.search(sender))
+    # (the envelope sender too: Sendmail and others write the null reverse-path of a notice as
+    # MAILER-DAEMON; not "bounce", which is also what bulk senders' envelopes are called)
+    daemon = bool(_BOUNCE_SENDER.search(sender) or _DAEMON_PATH.search(mail.header("Return-Path")))
     opening = bool(_BOUNCE_OPENING.search(mail.notice[:3000]))
     subject = bool(_BOUNCE_SUBJECT.search(mail.subject)) or _failure_subject(mail.subject)
     null_path = mail.header("Return-Path").strip() in ("<>", "") and "Return-Path" in mail.top
