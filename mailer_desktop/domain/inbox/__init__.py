@@ -10,8 +10,9 @@ kind among :data:`KINDS`. The order of checks follows how sure each signal is:
 2. RFC 3464 delivery-status reports, per recipient (``Action: delayed`` is *not* a failure: it
    comes back as ``soft`` with ``action='delayed'``, category ``delayed`` and a 4.x.x status, and
    the processor records nothing for it; ``delivered`` is a success);
-3. other bounces (mailer-daemon senders, bounce subjects, ``X-Failed-Recipients``) read with
-   the layouts real servers use (:mod:`.heuristics`), the reason from :mod:`.phrases`; a
+3. other bounces (known as notices by :mod:`.detect`: mailer-daemon senders, bounce subjects,
+   the servers' fixed preambles, ``X-Failed-Recipients``) read with the layouts real servers
+   use (:mod:`.heuristics`), the reason from :mod:`.phrases` and :mod:`.smtp_codes`; a
    warning that says the server keeps trying is a delay (``soft``, ``action='delayed'``);
    when the returned copy is itself a bounce, its words are read after the outer report's;
 4. replies carrying one of our tokens in the address, subject or own words → ``unsubscribe`` /
@@ -32,7 +33,7 @@ import re
 
 from ..messages import REF_HEADER
 from ..tokens import TOKEN_RE
-from . import arf, dsn, heuristics, phrases, replies, sender_side, ses
+from . import arf, detect, dsn, heuristics, phrases, replies, sender_side, ses
 from .message import Mail, all_addresses, read
 from .result import KINDS, Result
 from .result import reason_text as _reason_text
@@ -43,24 +44,6 @@ __all__ = ["KINDS", "REFERENCE_HEADER", "Result", "classify"]
 # Our outgoing mail names campaign and contact in this header (a reference token).
 REFERENCE_HEADER = REF_HEADER
 
-_BOUNCE_SENDER = Rules("detect:bounce-sender", [
-    r"mailer[-_ ]?daemon", r"(?<![\w.-])[\w-]*daemon@", r"post_?master", r"mail delivery", r"mail administrator",
-    r"delivery (?:status|subsystem|system)", r"bounce", r"nobody@", r"mmdf", r"smtp gateway"], re.I)
-_DAEMON_PATH = Rules("detect:daemon-return-path", [r"mailer[-_]?daemon@"], re.I, r"^\s*<?(?:<<ALTERNATIVES>>)")
-_BOUNCE_SUBJECT = Rules("detect:bounce-subject", [
-    r"undeliver", r"undelivered", r"non-?delivery", r"delivery (?:status|failure|failed|has failed|report|problem|notification|error)",
-    r"returned (?:mail|message)", r"failure notice", r"failed delivery", r"mail delivery failed", r"could not be delivered",
-    r"non[- ]?remis", r"unzustellbar", r"nicht zustellbar", r"zustellung", r"no se puede entregar", r"non recapitabile",
-    r"delivery failure", r"mail system error", r"rejected", r"nondeliverable", r"non-deliverable", r"bounced? mail",
-    r"message not delivered", r"warning: could not send", r"mail failure", r"error sending", r"delivery notification",
-    r"returned to sender", r"notice of delivery", r"permanent error", r"sending failed",
-    # Japanese: "undeliverable", "delivery error / failure", "not delivered"
-    r"\u914d(?:\u4fe1|\u9001)\u4e0d\u80fd", r"(?:\u914d\u4fe1|\u9001\u4fe1|\u914d\u9001)(?:\u30a8\u30e9\u30fc|\u5931\u6557)",
-    r"\u4e0d\u9054",
-    r"failed mail", r"onbestelbaar", r"n[\u00e3a]o (?:foi )?entregue",
-    r"\u9000\u4fe1",  # Chinese: returned mail
-    r"\u043d\u0435 ?\u0434\u043e\u0441\u0442\u0430\u0432\u043b\u0435\u043d",  # Russian: not delivered
-], re.I)
 
 
 def classify(raw: bytes) -> list[Result]:
@@ -197,83 +180,11 @@ def _from_status(mail: Mail, status_text: str, common: dict) -> list[Result]:
     return out
 
 
-_BOUNCE_OPENING = Rules("detect:bounce-opening", [
-    r"could(?: not|n'?t) (?:be )?deliver", r"undeliverable", r"delivery (?:has )?failed", r"permanent (?:fatal )?error",
-    r"error message below", r"unable to deliver", r"was not delivered", r"wasn'?t delivered", r"delivery to the following",
-    r"following (?:address|recipient)(?:es|s|\(es\)|\(s\))? (?:had|failed|could not)", r"returned mail",
-    r"failure notice", r"did not reach", r"couldn'?t be delivered", r"message you sent", r"delivery status notification",
-    r"invalid (?:user|recipient) address",
-    r"error (?:has )?(?:occurred )?(?:while )?(?:attempting to )?deliver(?:ing)?\b", r"failed to deliver",
-    r"could not (?:be )?sen[dt]\b", r"delivery (?:to|of) [^\n]{0,80}(?:has )?failed",
-    # the fixed preambles of the servers' own notices (qmail, Exim, Sendmail, Postfix, Exchange)
-    r"this is the qmail-send program", r"created automatically by mail delivery software",
-    r"the original message was received at", r"this is the mail system at host",
-    r"did not reach (?:some or all of )?the (?:following|intended) recipient", r"delivery has failed to these recipients",
-    # the same in the languages servers and providers write their notices in
-    r"nicht zugestellt werden", r"unzustellbar", r"n'a pas (?:pu )?(?:[ée]t[ée]|[êe]tre) (?:remis|d[ée]livr[ée])", r"non remis",
-    r"no (?:se )?(?:ha )?(?:podido|pudo) (?:ser )?entregar?", r"non (?:[èe] stato possibile recapitare|recapitabile)",
-    r"n[ãa]o (?:foi poss[íi]vel entregar|p[ôo]de ser entregue)", r"(?:kon|konden) niet (?:worden )?(?:bezorgd|afgeleverd)",
-    r"onbestelbaar", r"\u65e0\u6cd5(?:\u6295\u9012|\u9001\u8fbe)",  # Chinese: cannot be delivered
-    r"\u043d\u0435 (?:\u043c\u043e\u0436\u0435\u0442 \u0431\u044b\u0442\u044c |\u0431\u044b\u043b\u043e )?"
-    r"\u0434\u043e\u0441\u0442\u0430\u0432\u043b\u0435\u043d",  # Russian: (could) not (be) delivered
-    # Japanese: "delivery / sending failed", "could not be delivered / sent"
-    r"(?:\u914d\u4fe1|\u9001\u4fe1|\u914d\u9001)\u306b\u5931\u6557\u3057\u307e\u3057\u305f",
-    r"(?:\u914d\u4fe1|\u9001\u4fe1|\u914d\u9001)(?:\u3067\u304d|\u51fa\u6765)\u307e\u305b\u3093\u3067\u3057\u305f",
-], re.I)
-
-
-def looks_like_bounce(mail: Mail) -> bool:
-    """A delivery report, or a mail with the marks of one: a null or daemon sender (RFC 5321 sends
-    notifications with an empty reverse-path), a returned copy of a message, failure wording."""
-    if mail.report_type == "delivery-status" or mail.status_text or mail.header("X-Failed-Recipients"):
-        return True
-    if _FAILURE_NOTICE.search(mail.header("Auto-Submitted")):
-        return True  # RFC 3834 as Sendmail writes it: "auto-generated (failure)" / "(warning-timeout)"
-    sender = mail.header("From")
-    # (the envelope sender too: Sendmail and others write the null reverse-path of a notice as
-    # MAILER-DAEMON; not "bounce", which is also what bulk senders' envelopes are called)
-    daemon = bool(_BOUNCE_SENDER.search(sender) or _DAEMON_PATH.search(mail.header("Return-Path")))
-    opening = bool(_BOUNCE_OPENING.search(mail.notice[:3000]))
-    subject = bool(_BOUNCE_SUBJECT.search(mail.subject)) or _failure_subject(mail.subject)
-    null_path = mail.header("Return-Path").strip() in ("<>", "") and "Return-Path" in mail.top
-    no_sender = not all_addresses(sender)
-    returned = bool(mail.returned.headers)
-    if daemon:
-        return True
-    if (subject or opening) and (returned or null_path or no_sender or subject and opening):
-        return True
-    if no_sender and (null_path or mail.header("Auto-Submitted")) and _states_failure(mail.notice[:1000]):
-        # No author at all, sent with the null reverse-path or marked automatic, and it says an
-        # address failed ("You sent mail to a@b. That's not a valid user here."): a server's
-        # notice. A person's automatic reply always names its author.
-        return True
-    return returned and no_sender
-
-
-def _states_failure(text: str) -> bool:
-    return phrases.reason_of_text(" ".join(text.lower().split())) in _SUBJECT_FAILURES
-
-
-def _has_status_fields(mail: Mail) -> bool:
-    return bool(mail.report_type == "delivery-status" or mail.status_text or mail.header("X-Failed-Recipients"))
-
-
-def _delivery_report(mail: Mail) -> bool:
-    """A report about a delivery, by its fields, its subject, its opening words or a server's
-    reply code in them (not by its sender)."""
-    head = mail.notice[:3000]
-    return bool(_has_status_fields(mail) or _BOUNCE_OPENING.search(head) or _BOUNCE_SUBJECT.search(mail.subject)
-                or phrases.find_status(head) or phrases.find_reply_code(head))
-
-
-_FAILURE_NOTICE = re.compile(r"(?i)^\s*auto-generated\s*\(\s*(?:failure|warning)")
-
-
 def _inner_report(mail: Mail) -> dict[str, heuristics.Found]:
     """When the returned copy is itself a bounce (a gateway passing on the report it got), the
     words that report has about each recipient; read after the outer report's own words."""
     text = mail.returned.text
-    if not text or not _BOUNCE_OPENING.search(text[:5000]):
+    if not text or not detect.BOUNCE_OPENING.search(text[:5000]):
         return {}
     return {f.recipient.lower(): f for f in heuristics.find(text[:20000], _excluded(mail))}
 
@@ -354,20 +265,6 @@ def _subject_recipient(mail: Mail, excluded: set[str]) -> list[heuristics.Found]
     """The address a bounce's subject names ("Delivery failure: addr"), when nothing else does."""
     named = [a for a in all_addresses(mail.subject) if a.lower() not in excluded and not heuristics.is_daemon(a)]
     return [heuristics.Found(named[0], mail.notice, mail.notice[:500])] if named else []
-
-
-def _failure_subject(subject: str) -> bool:
-    """A subject that states a failure about an address ("Warning: a@b - User unknown!"), and is
-    not a person's reply."""
-    if not subject or _PERSON_SUBJECT.match(subject):
-        return False
-    return phrases.reason_of_text(subject.lower()) in _SUBJECT_FAILURES
-
-
-_PERSON_SUBJECT = re.compile(r"(?i)^\s*(?:re|aw|sv|antw|fwd?|wg|tr|rv)\s*:")
-
-
-_SUBJECT_FAILURES = frozenset({"userunknown", "hostunknown", "mailboxfull"})
 
 
 def _bounce(mail: Mail, common: dict) -> list[Result]:
@@ -466,9 +363,9 @@ def _classify(raw: bytes) -> list[Result]:
         results = _from_ses(notice, common)
         if results:
             return results
-    if arf.is_complaint(mail) or not _has_status_fields(mail) and arf.complaint_by_words(mail) and not _delivery_report(mail):
+    if arf.is_complaint(mail) or not detect.has_status_fields(mail) and arf.complaint_by_words(mail) and not detect.delivery_report(mail):
         return _complaint(mail, common)
-    if looks_like_bounce(mail):
+    if detect.looks_like_bounce(mail):
         return _one_per_recipient(_bounce(mail, common))
     if arf.complaint_by_sender(mail, common["sender"] or ""):
         return _complaint(mail, common)

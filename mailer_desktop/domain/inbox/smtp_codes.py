@@ -1,0 +1,97 @@
+"""What the SMTP dialogue itself says in a failure text: RFC 3463 status codes, RFC 5321 reply
+codes and the command a reply answered (the stage).
+
+The stage matters because the same words mean different things at different stages: "user
+unknown" in answer to RCPT TO is a recipient lookup, after DATA it is usually a filter; a dead
+domain said in answer to MAIL FROM is about the sender. A reply code opens a reply; a 4xx one is
+temporary, whatever a giving-up report around it says.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .rules import RuleList
+
+STATUS_RE = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]*\d)")
+# Failure replies only: a 2xx number inside a failure text is a size or a count ("Size: 222").
+REPLY_CODE_RE = re.compile(r"(?<![\d.\-])([45]\d\d)(?:[ \-]|$)")
+
+
+def find_status(text: str) -> str:
+    """The first RFC 3463 status code (``5.1.1``) in ``text``, or ''."""
+    if not text:
+        return ""
+    m = STATUS_RE.search(text)
+    return f"{m.group(1)}.{m.group(2)}.{m.group(3)}" if m else ""
+
+
+def said_temporary(lows: list[str]) -> bool:
+    """Whether the first of the texts that holds a reply code or a status gives a temporary one
+    (the reply code first: it opens the reply)."""
+    for low in lows:
+        said = find_reply_code(low) or find_status(low)
+        if said:
+            return said[0] == "4"
+    return False
+
+
+def find_reply_code(text: str) -> str:
+    m = REPLY_CODE_RE.search(text or "")
+    return m.group(1) if m else ""
+
+
+_COMMAND_RE = re.compile(
+    r"(?:in reply to|after|did not like our|error (?:from remote (?:mail )?server )?after|during)\s+(?:the\s+)?"
+    r"(?:end of |final |initial )?(rcpt(?: to)?|mail(?: from)?|data|helo|ehlo|connect(?:ion)?|starttls|auth)\b"
+    # a sentence that names the refused command itself ("rejected the RCPT TO command", "response
+    # to DATA"): only the full command names, never a word like "mail" in a host name
+    r"|(?:rejected|refused|failed|denied|(?:response|reply|answer) to)\s+(?:the\s+|our\s+|your\s+)?(?:end of\s+)?"
+    r"(rcpt to|mail from|data)(?![\w.-])"
+)
+# A session transcript: the commands sent and the replies got, marked by arrows either way round
+# (Sendmail and Courier ">>> RCPT To:" / "<<< 550", InterScan "Sent <<< RCPT TO:" / "Received >>> 550").
+_SENT_RE = re.compile(r"(?:>>>|<<<|->|<-|\bsent:?)[ \t]*(rcpt to|mail from|data|helo|ehlo|starttls|auth)\b")
+_REPLY_RE = re.compile(r"(?:<<<|>>>|<-|->|\breceived:?)[ \t]*[45]\d\d")
+BEFORE_RCPT = frozenset({"MAIL", "HELO", "CONN", "STARTTLS", "AUTH"})
+_COMMANDS = {"rcpt": "RCPT", "mail": "MAIL", "data": "DATA", "helo": "HELO", "ehlo": "HELO", "connect": "CONN",
+             "connection": "CONN", "starttls": "STARTTLS", "auth": "AUTH"}
+
+
+def smtp_command(low: str) -> str:
+    """The SMTP command a failure answered ('RCPT', 'MAIL', 'DATA', ...) or '' (lowercased text)."""
+    reply = _REPLY_RE.search(low)
+    if reply:
+        # In a session transcript the failing reply follows the last command we sent.
+        sent = [m for m in _SENT_RE.finditer(low, 0, reply.start())]
+        if sent:
+            return _COMMANDS.get(sent[-1].group(1).split()[0], "")
+    m = _COMMAND_RE.search(low)
+    if m:
+        return _COMMANDS.get((m.group(1) or m.group(2)).split()[0], "")
+    for pattern in _STAGE_WORDING.active(low):
+        if pattern.search(low):
+            return _STAGE_OF[pattern.pattern]
+    return ""
+
+
+# Fixed sentences and tags in which a server's layout names the stage without the usual
+# wording (qmail: "192.0.2.1 does not like recipient." before the remote's RCPT reply).
+_STAGES = (
+    (r"does not like recipient", "RCPT"),
+    (r"does not like sender", "MAIL"),
+    (r"failed after i sent the message|failed on data command", "DATA"),
+    # "SMTP error from remote server for RCPT TO command, host: ... reason: 550 ..."
+    (r"\bfor rcpt to command", "RCPT"),
+    (r"\bfor mail from command", "MAIL"),
+    (r"\bfor data command", "DATA"),
+    # Yahoo's tag after the remote reply it quotes: "... User unknown [RCPT_TO]"
+    (r"\[rcpt_to\]", "RCPT"),
+    (r"\[mail_from\]", "MAIL"),
+    (r"\[(?:body|data|end_of_data)\]", "DATA"),
+)
+_STAGE_WORDING = RuleList("stage:server-wording", [p for p, _ in _STAGES])
+_STAGE_OF = dict(_STAGES)
+
+
+# Wordings that only recipient lookups produce, whatever stage they were reported at.
