@@ -145,3 +145,28 @@ def test_a_server_notice_is_known_by_its_own_words_and_fields(folder):
         if before != after:
             changed.append((path.relative_to(root).as_posix(), before, after))
     assert len(files) >= 39 and not changed
+
+
+_STATUS_PART = re.compile(rb"(?is)(content-type:\s*)message/delivery-status(.*?)(\r?\n\r?\n)(.*?)(?=\r?\n--)")
+
+
+@pytest.mark.parametrize("folder", ["bounces", "bounces-replies"])
+def test_without_its_status_part_a_report_never_turns_hard(folder):
+    # A gateway that drops the message/delivery-status part leaves the servers' own words: read
+    # from them alone, no address that the full report keeps alive may be called dead (Postfix
+    # wraps "<addr> - 192.0.2.1 has sent to too many unknown recipients" onto a line of its own;
+    # Sendmail restates Yahoo's "553 5.7.2 [TSS09] ..." as "550 5.1.1 <addr>... User unknown").
+    root = FIXTURES.parent / folder
+    worse, stripped = [], 0
+    for path in sorted(root.glob("*/*.eml")):
+        raw = path.read_bytes()
+        bare = _STATUS_PART.sub(lambda m: m.group(1) + b"application/x-dropped" + m.group(2) + m.group(3) + b"x",
+                                raw, count=1)
+        if bare == raw:
+            continue
+        stripped += 1
+        full = {(r.recipient or "").lower(): r.kind for r in classify(raw)}
+        for r in classify(bare):
+            if r.kind == "hard" and full.get((r.recipient or "").lower()) != "hard":
+                worse.append((path.relative_to(root).as_posix(), r.recipient, r.category))
+    assert stripped >= 20 and not worse

@@ -324,6 +324,12 @@ def _other_domain(text: str, phrase: str, recipient: str) -> bool:
     mine = recipient.rpartition("@")[2].lower()
     return not any(d == mine or d.endswith("." + mine) or mine.endswith("." + d) for d in named)
 
+# Sendmail restates a remote reply it received in a session transcript in words of its own: after
+# "<<< 553 5.7.2 [TSS09] All messages from ... will be permanently deferred" it writes "550 5.1.1
+# <addr>... User unknown" for any 5xx at RCPT TO. The remote's reply is what was said.
+_RESTATED = re.compile(r"(?m)^(<<<[ \t]*[45]\d\d[ \t][^\n]*\n)[45]\d\d [45]\.\d{1,3}\.\d{1,3} <[^<>\n]*>\.\.\. [^\n]*$")
+
+
 def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
            vendor_reason: str = "", echo_means_rcpt: bool = False,
            checks_recipients: bool = False, from_program: bool = False,
@@ -346,7 +352,8 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
     """
     # URLs and addresses are names, not words: "filtered@x" or ".../reason/#filtered" say nothing.
     # Only the start of a long text is read: the server's sentence comes first, boilerplate later.
-    lows = [" ".join(_ADDR_RE.sub(" <addr> ", _URL_RE.sub(" ", t[:MAX_TEXT].lower())).split()) for t in texts if t]
+    lows = [" ".join(_ADDR_RE.sub(" <addr> ", _URL_RE.sub(" ", _RESTATED.sub(r"\1", t[:MAX_TEXT]).lower())).split())
+            for t in texts if t]
     code = status if status[:1] in ("4", "5") else ""
     for low in lows:
         embedded = find_status(low)

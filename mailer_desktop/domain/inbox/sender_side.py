@@ -70,6 +70,9 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"unsolicited", r"bulk (?:e-?mail|mail)", r"junk mail", r"access denied", r"not allowed to send",
         r"refused to talk", r"(?:your|sender|sending|client) (?:ip|ip address|host|server|network)[^.;]{0,40}"
         r"(?:blocked|rejected|refused|denied|not allowed|listed)",
+        # every message from the sending address refused ("All messages from 192.0.2.1 will be
+        # permanently deferred", Yahoo's TSS09)
+        r"(?:all )?messages from \S+ (?:will be |are |have been )?(?:permanently )?(?:deferred|blocked|rejected|refused)",
         r"service (?:refused|denied)", r"connection (?:refused|rejected|denied) (?:by|from|due)",
         r"envelope blocked", r"\bblock(?:ed)? for\b", r"has been (?:temporarily )?(?:rate )?limited",
         r"poor reputation", r"sender (?:ip )?rejected", r"ip (?:address )?(?:rejected|not allowed|denied)",
