@@ -170,3 +170,15 @@ def test_without_its_status_part_a_report_never_turns_hard(folder):
             if r.kind == "hard" and full.get((r.recipient or "").lower()) != "hard":
                 worse.append((path.relative_to(root).as_posix(), r.recipient, r.category))
     assert stripped >= 20 and not worse
+
+
+def test_every_delay_notice_is_read_as_a_delay():
+    # The servers' warnings while they keep trying (temporary replies, the refused greeting that
+    # Postfix and OpenSMTPD retry): action 'delayed', which the processor never counts.
+    root = FIXTURES.parent
+    notices = sorted(root.glob("bounces-replies/*/*-warning.eml")) + sorted(root.glob("bounces/*/*-warning.eml")) \
+        + sorted(root.glob("bounces/*/delayed.eml"))
+    assert len(notices) >= 30
+    for path in notices:
+        results = classify(path.read_bytes())
+        assert results and all(r.action == "delayed" and r.kind == "soft" for r in results), path
