@@ -157,7 +157,7 @@ def test_without_its_status_part_a_report_never_turns_hard(folder):
     # wraps "<addr> - 192.0.2.1 has sent to too many unknown recipients" onto a line of its own;
     # Sendmail restates Yahoo's "553 5.7.2 [TSS09] ..." as "550 5.1.1 <addr>... User unknown").
     root = FIXTURES.parent / folder
-    worse, stripped = [], 0
+    worse, stripped, changed = [], 0, []
     for path in sorted(root.glob("*/*.eml")):
         raw = path.read_bytes()
         bare = _STATUS_PART.sub(lambda m: m.group(1) + b"application/x-dropped" + m.group(2) + m.group(3) + b"x",
@@ -166,10 +166,18 @@ def test_without_its_status_part_a_report_never_turns_hard(folder):
             continue
         stripped += 1
         full = {(r.recipient or "").lower(): r.kind for r in classify(raw)}
-        for r in classify(bare):
-            if r.kind == "hard" and full.get((r.recipient or "").lower()) != "hard":
-                worse.append((path.relative_to(root).as_posix(), r.recipient, r.category))
+        words_only = {(r.recipient or "").lower(): r.kind for r in classify(bare)}
+        for rcpt, kind in words_only.items():
+            if kind == "hard" and full.get(rcpt) != "hard":
+                worse.append((path.relative_to(root).as_posix(), rcpt))
+        if words_only != full:
+            changed.append(path.relative_to(root).as_posix())
     assert stripped >= 20 and not worse
+    if folder == "bounces-replies":
+        # The far side's reply is in the words of every report here, wrapped or not (Exim wraps
+        # "550 5.1.1 <a>: Recipient address rejected:" / "User unknown in virtual mailbox
+        # table"): the same answers with or without the status part.
+        assert not changed
 
 
 def test_every_delay_notice_is_read_as_a_delay():

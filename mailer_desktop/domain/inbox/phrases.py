@@ -294,8 +294,23 @@ VENDOR_CATEGORIES = {
 
 
 def _code_lines(text: str) -> list[str]:
-    """The lines of ``text`` that carry an RFC 3463 status code: the replies themselves."""
-    return [line for line in text[:MAX_TEXT].split("\n") if STATUS_RE.search(line)]
+    """The lines of ``text`` that carry an RFC 3463 status code: the replies themselves, each with
+    the indented lines that continue it (a report wraps a long reply: "550 5.1.1 <a>: Recipient
+    address rejected:" / "    User unknown in virtual mailbox table")."""
+    out: list[str] = []
+    open_reply = False
+    for line in text[:MAX_TEXT].split("\n"):
+        if STATUS_RE.search(line):
+            out.append(line)
+            open_reply = True
+        elif open_reply and line[:1] in (" ", "\t") and line.strip() and not REPLY_START.match(line):
+            out[-1] += " " + line.strip()
+        else:
+            open_reply = False
+    return out
+
+
+REPLY_START = re.compile(r"[ \t]*[45]\d\d[ -]")
 
 
 # An IPv4 address named in a reply, other than the replying host's own ("host mx[192.0.2.1]",
