@@ -77,6 +77,12 @@ def looks_like_bounce(mail: Mail) -> bool:
     returned = bool(mail.returned.headers)
     if daemon:
         return True
+    if opening and not subject and not (null_path or no_sender) and (
+            _PERSON_SUBJECT.match(mail.subject) or mail.header("In-Reply-To")):
+        # A person's reply ("Re: Our news", In-Reply-To) whose own words say something "could not
+        # be delivered" or "failed", above the message it quotes: a reply, not a server's notice
+        # (a server that answers with "RE:" says the failure in the subject too).
+        return False
     if (subject or opening) and (returned or null_path or no_sender or subject and opening):
         return True
     if no_sender and (null_path or mail.header("Auto-Submitted")) and _states_failure(mail.notice[:1000]):
