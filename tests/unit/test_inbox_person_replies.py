@@ -63,3 +63,17 @@ def test_a_server_answering_with_re_and_failure_words_in_the_subject_is_still_a_
            b"Content-Type: text/plain\n\nYour message could not be delivered to\nanna@example.net\n")
     results = classify(raw)
     assert [(r.recipient, r.kind) for r in results] == [("anna@example.net", "soft")]
+
+
+@pytest.mark.parametrize("body", [
+    "I am away until Monday. Your message was not delivered to my colleague automatically; please write to "
+    "office@example.net.",
+    "I have left the company. Mail to this address could not be delivered to anyone any more; please write to "
+    "info@example.net.",
+])
+def test_an_automatic_answer_from_a_person_is_an_auto_reply(body):
+    # RFC 3834 "Auto-Submitted: auto-replied", sent with the null reverse-path as it recommends.
+    raw = ("Return-Path: <>\nFrom: Anna Berg <anna@example.net>\nTo: shop@example.test\n"
+           "Subject: Automatic reply: Our news\nAuto-Submitted: auto-replied\nMIME-Version: 1.0\n"
+           f"Content-Type: text/plain; charset=utf-8\n\n{body}\n").encode()
+    assert [(r.kind, r.recipient) for r in classify(raw)] == [("auto_reply", "anna@example.net")]

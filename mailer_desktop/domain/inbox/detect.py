@@ -77,6 +77,11 @@ def looks_like_bounce(mail: Mail) -> bool:
     returned = bool(mail.returned.headers)
     if daemon:
         return True
+    if opening and not no_sender and mail.header("Auto-Submitted").strip().lower().startswith("auto-replied"):
+        # RFC 3834 "auto-replied" from a named author: a person's automatic answer (out of office,
+        # "I have left the company"), whatever it says about delivering; servers' notices say
+        # "auto-generated" and come from a daemon or with a report.
+        return False
     if opening and not subject and not (null_path or no_sender) and (
             _PERSON_SUBJECT.match(mail.subject) or mail.header("In-Reply-To")):
         # A person's reply ("Re: Our news", In-Reply-To) whose own words say something "could not
