@@ -60,9 +60,7 @@ def quality(corpus: Path, show_mistakes: bool) -> None:
                                    bounce_families.score(folder.labels, preds)))
         # A rule is switched off for a server when nothing but that server's mail backs it,
         # neither another server here nor any family of the corpus.
-        backing = bounce_families.support(folder)
-        for rule, families in corpus_backing.items():
-            backing[rule] = backing.get(rule, set()) | families
+        backing = _merged(bounce_families.support(folder), corpus_backing)
         lofo, _ = bounce_families.leave_one_family_out(folder, backing)
         print(bounce_families.line("real servers run here, leave-one-server-out",
                                    bounce_families.score(folder.labels, lofo)))
@@ -75,12 +73,8 @@ def quality(corpus: Path, show_mistakes: bool) -> None:
                                    bounce_families.score(folder.labels, preds)))
         # Each server scored with the rules that something other than its own mail here backs:
         # the corpus, the other servers' mail of both sets.
-        backing = bounce_families.support(folder)
-        for rule, families in corpus_backing.items():
-            backing[rule] = backing.get(rule, set()) | families
-        if FIXTURES.is_dir():
-            for rule, families in bounce_families.support(bounce_families.fixtures(FIXTURES)).items():
-                backing[rule] = backing.get(rule, set()) | families
+        backing = _merged(bounce_families.support(folder), corpus_backing,
+                          bounce_families.support(bounce_families.fixtures(FIXTURES)) if FIXTURES.is_dir() else {})
         lofo, _ = bounce_families.leave_one_family_out(folder, backing)
         print(bounce_families.line("real servers around scripted replies, leave-one-server-out",
                                    bounce_families.score(folder.labels, lofo)))
@@ -102,6 +96,15 @@ def quality(corpus: Path, show_mistakes: bool) -> None:
         found, total, temporary_hard = flufl_recipients(show_mistakes)
         print(f"flufl.bounce samples: recipients found {found}/{total} ({found / total:.3f}); "
               f"temporary failures called hard: {temporary_hard}")
+
+
+def _merged(*backings: dict) -> dict:
+    """Rule alternative -> the families that back it, over several sets."""
+    out: dict = {}
+    for backing in backings:
+        for rule, families in backing.items():
+            out[rule] = out.get(rule, set()) | families
+    return out
 
 
 def flufl_recipients(show_mistakes: bool) -> tuple[int, int, int]:

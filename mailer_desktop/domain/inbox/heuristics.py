@@ -128,8 +128,7 @@ def find(notice: str, excluded: set[str], failed_header: list[str] | None = None
     blocks = _blocks(notice, excluded)
     found: list[Found] = []
     seen: dict[str, int] = {}
-    ends: dict[str, int] = {}  # where each recipient's text so far ends in the notice
-    last: dict[str, str] = {}  # and its last block
+    previous = ("", -1, "")  # the last block: its address, where it ends, its text
     for i, (start, _end, addr) in enumerate(blocks):
         nxt = blocks[i + 1][0] if i + 1 < len(blocks) else len(notice)
         # The error text runs to the next recipient; a lone recipient owns the rest of the notice
@@ -138,9 +137,11 @@ def find(notice: str, excluded: set[str], failed_header: list[str] | None = None
         rule = _RULE_LINE.search(text)
         text = text[:rule.start()] if rule else text
         key = addr.lower()
+        follows = previous[0] == key and previous[1] == start and previous[2].count("\n") <= 1
+        previous = (key, start + len(text), text)
         if key in seen:
             f = found[seen[key]]
-            if ends[key] == start and last[key].count("\n") <= 1:
+            if follows:
                 # The same address again on the very next line (the block before is one line):
                 # the reply quoting it, one paragraph ("<a>: host x said: 550 5.1.1" /
                 # "    <a> - 192.0.2.1 has sent to too many unknown recipients").
@@ -148,10 +149,8 @@ def find(notice: str, excluded: set[str], failed_header: list[str] | None = None
                 f.tight = _paragraph(f.text)
             else:
                 f.text += "\n" + text
-            ends[key], last[key] = start + len(text), text
             continue
         seen[key] = len(found)
-        ends[key], last[key] = start + len(text), text
         found.append(Found(addr, text, _paragraph(text)))
     if failed_header:
         wanted = []

@@ -303,14 +303,14 @@ def _code_lines(text: str) -> list[str]:
         if STATUS_RE.search(line):
             out.append(line)
             open_reply = True
-        elif open_reply and line[:1] in (" ", "\t") and line.strip() and not REPLY_START.match(line):
+        elif open_reply and line[:1] in (" ", "\t") and line.strip() and not _REPLY_START.match(line):
             out[-1] += " " + line.strip()
         else:
             open_reply = False
     return out
 
 
-REPLY_START = re.compile(r"[ \t]*[45]\d\d[ -]")
+_REPLY_START = re.compile(r"[ \t]*[45]\d\d[ -]")
 
 
 # An IPv4 address named in a reply, other than the replying host's own ("host mx[192.0.2.1]",
@@ -345,6 +345,11 @@ def _other_domain(text: str, phrase: str, recipient: str) -> bool:
 _RESTATED = re.compile(r"(?m)^(<<<[ \t]*[45]\d\d[ \t][^\n]*\n)[45]\d\d [45]\.\d{1,3}\.\d{1,3} <[^<>\n]*>\.\.\. [^\n]*$")
 
 
+
+def _unrestated(text: str) -> str:
+    return _RESTATED.sub(r"\1", text) if "<<<" in text else text
+
+
 def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
            vendor_reason: str = "", echo_means_rcpt: bool = False,
            checks_recipients: bool = False, from_program: bool = False,
@@ -367,7 +372,7 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
     """
     # URLs and addresses are names, not words: "filtered@x" or ".../reason/#filtered" say nothing.
     # Only the start of a long text is read: the server's sentence comes first, boilerplate later.
-    lows = [" ".join(_ADDR_RE.sub(" <addr> ", _URL_RE.sub(" ", _RESTATED.sub(r"\1", t[:MAX_TEXT]).lower())).split())
+    lows = [" ".join(_ADDR_RE.sub(" <addr> ", _URL_RE.sub(" ", _unrestated(t[:MAX_TEXT]).lower())).split())
             for t in texts if t]
     code = status if status[:1] in ("4", "5") else ""
     for low in lows:
