@@ -120,12 +120,17 @@ def _delay(recipient, status, text, common) -> Result:
 
 
 def _validating_gateway(mail: Mail) -> bool:
-    """Mail gateways that validate recipients themselves and say so in their reports."""
+    """Mail gateways that validate recipients themselves and say so in their reports, and
+    providers whose notices answer for their own subscribers' addresses."""
     names = "\n".join(k for k, _ in mail.top.headers)
-    return bool(_GATEWAY_HEADERS.search(names))
+    return bool(_GATEWAY_HEADERS.search(names) or _OWN_SUBSCRIBERS.search(mail.from_addr or ""))
 
 
 _GATEWAY_HEADERS = Rules("provider:validating-gateway", [r"^x-nai-header$"], re.M)  # McAfee Email Gateway
+# Verizon's SMS and MMS gateways write the notice themselves about their own subscribers' numbers
+# ("Error: Invalid user address", "No valid recipients for this MM").
+_OWN_SUBSCRIBERS = Rules("provider:own-subscribers", [r"vtext\.com", r"vzwpix\.com"], re.I,
+                         r"@(?:[\w-]+\.)*(?:<<ALTERNATIVES>>)>?$")
 
 
 def _from_status(mail: Mail, status_text: str, common: dict) -> list[Result]:

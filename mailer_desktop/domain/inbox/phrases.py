@@ -58,6 +58,17 @@ _HOST_BAD = (r"(?:unknown|not found|(?:does|did)(?: not|n'?t) exist|could not be
              r"cannot be (?:found|resolved)|not resolvable|(?:lookup|resolution) (?:failed|failure)|invalid|"
              r"has no (?:mx|address|dns|valid)|non-?existent)")
 
+# A directory lookup that found no such recipient, in the languages Domino and Notes are
+# translated into (matched without accents): Spanish, French, German, Italian, Portuguese, Japanese.
+_DIRECTORY_MISS = (
+    r"no (?:se encuentra|figura|aparece|esta) (?:listado )?en el directorio",
+    r"(?:n'est pas|ne figure pas) (?:repertorie|liste|reference|present)?e?s? ?dans l'annuaire",
+    r"nicht im [\w-]*verzeichnis (?:aufgefuhrt|enthalten|gefunden|vorhanden|eingetragen)",
+    r"im [\w-]*verzeichnis nicht (?:aufgefuhrt|enthalten|gefunden|vorhanden|eingetragen)",
+    r"non (?:e )?(?:elencato|presente) nella directory", r"nao (?:esta )?(?:listad[oa]|encontrad[oa]) no diretorio",
+    r"\u30c7\u30a3\u30ec\u30af\u30c8\u30ea(?:\u306b\u306f|\u306b|\u306e\u30ea\u30b9\u30c8\u306b)(?:\u898b\u3064\u304b\u308a\u307e\u305b\u3093|\u3042\u308a\u307e\u305b\u3093)",
+)
+
 # Ordered: the first family whose pattern matches names the reason. The families about the
 # sender (:mod:`.sender_side`) come before every family that could call an address dead.
 FAMILIES: list[tuple[str, Rules]] = [
@@ -68,6 +79,12 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"mail forwarding loop", r"mail loop", r"too many hops", r"loops? back to myself",
         r"loop detected", r"routing loop", r"hop count exceeded",
     )),
+    # Exchange's resolver and DNS codes whose RFC 3463 code (5.1.x, 5.4.4) would call the address
+    # or domain dead: an ambiguous or malformed recipient, a wrong primary address, MX records
+    # that point back in a loop — problems of the receiving system, not a dead address.
+    ("systemerror", Rules("reason:exchange-resolver", [
+        r"resolver\.adr\.(?:ambiguous|invalidinsmtp|badprimary)", r"\bambiguous (?:address|recipient)"])),
+    ("networkerror", Rules("reason:mx-loop", [r"smtpsend\.dns\.mxloopback", r"configured in a loop"])),
     *sender_side.FAMILIES,
     ("mailboxfull", _rx("mailboxfull",
         r"\b(?:mail ?box|in-?box|mail ?folder|mail ?drop|account|maildir|storage|disk space)\b[^.;]{0,40}?"
@@ -138,6 +155,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"(?:mail ?box|recipient|address|account|addressee)(?: \S+)? (?:not found|unknown|is invalid|invalid|not valid|is not valid|unavailable|not available|is not available)",
         r"invalid (?:recipient|mailbox|address|user|account|e-?mail|destination)",
         r"recipnotfound", r"recipientnotfound", r"recipient not found", r"not (?:listed in|found in) (?:the )?(?:public |domino )?(?:directory|name)",
+        *_DIRECTORY_MISS,
         r"no mail ?box", r"bad destination mailbox", r"not our customer", r"no one (?:at|with) this address",
         r"isn'?t a valid", r"\bnot a valid (?:mailbox|address|user|recipient|e-?mail)", r"not a known user", r"not our user",
         r"doesn'?t have a \S+ account", r"does not have an? (?:\S+ )?account", r"mailbox unavailable",
@@ -179,7 +197,8 @@ FAMILIES: list[tuple[str, Rules]] = [
 
 # When the text names nothing: the RFC 3463 code alone.
 _CODE_REASONS: dict[str, str] = {
-    "1.0": "userunknown", "1.1": "userunknown", "1.3": "userunknown", "1.4": "userunknown",
+    "1.0": "userunknown", "1.1": "userunknown", "1.3": "userunknown",
+    "1.4": "filtered",  # X.1.4: the address matches several mailboxes (ambiguous), none is dead
     "1.2": "hostunknown", "1.6": "hasmoved", "1.7": "rejected", "1.8": "rejected", "1.9": "systemerror",
     "1.10": "notaccept", "1.351": "userunknown",
     "2.0": "filtered", "2.1": "suspend", "2.2": "mailboxfull", "2.3": "exceedlimit", "2.4": "systemerror",
@@ -215,6 +234,7 @@ STRONG_UNKNOWN = Rules("strong-unknown", [
     r"(?:unknown|invalid|no such|non-?existent) (?:final|local) delivery (?:user|userid|mailbox|recipient)\b",
     # directory lookups of Domino/Notes and Exchange/Office 365
     r"not listed in (?:the )?(?:domino directory|public name (?:&|and) address book)",
+    *_DIRECTORY_MISS,
     r"recipient not found by smtp address lookup",
     r"e-?mail address you entered couldn'?t be found",
     r"no mailbox here by that name", r"bad destination mailbox address",
@@ -420,8 +440,8 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
         reason = vendor_reason
     elif reason == "userunknown" and by_code in HARD_REASONS and not any(_LOOKUP_MISS.search(low) for low in lows):
         reason = by_code  # a precise code (5.1.6 moved, 5.1.2 no such host) names the kind of death
-    elif reason == "userunknown" and not (STRONG_UNKNOWN.search(said)
-                                          or sole and any(STRONG_UNKNOWN.search(low) for low in lows)):
+    elif reason == "userunknown" and not (STRONG_UNKNOWN.search(fold(said))
+                                          or sole and any(STRONG_UNKNOWN.search(fold(low)) for low in lows)):
         # "User unknown" is hard only where the code says so or the server said it in answer to
         # RCPT TO. Said after DATA, or with no code and no stage, it is most often a content or
         # recipient filter wearing the words (sisimai's "filtered"): never suppress on that.
