@@ -132,7 +132,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"(?:dns|name ?server|name service|mx|domain) (?:lookup|query|resolution)(?:[^.;]|\.\w){0,40}?(?:timed? ?out|servfail|temporar)",
     ])),
     ("hostunknown", _rx("hostunknown",
-        rf"\b(?:unknown|no such|invalid|non-?existent|unresolvable|unroutable|unrouteable) {_HOST}\b",
+        rf"\b(?:unknown|no such|invalid|illegal|non-?existent|unresolvable|unroutable|unrouteable) {_HOST}\b",
         rf"\b{_HOST}(?: (?!(?:user|recipient|mailbox|account)\b)[\w.<>-]+){{0,2}}? (?:is |was )?{_HOST_BAD}",
         r"\bdomain(?: \S+){0,2} is not reachable",
         r"host (?:or domain name )?not found", r"host unknown", r"unknown host", r"no such host",

@@ -85,6 +85,10 @@ _STAGES = (
     (r"\bfor rcpt to command", "RCPT"),
     (r"\bfor mail from command", "MAIL"),
     (r"\bfor data command", "DATA"),
+    # the command written before the host that answered it: "SMTP:RCPT host 192.0.2.8: 553 ..."
+    (r"\bsmtp:rcpt\b", "RCPT"),
+    (r"\bsmtp:mail\b", "MAIL"),
+    (r"\bsmtp:data\b", "DATA"),
     # Yahoo's tag after the remote reply it quotes: "... User unknown [RCPT_TO]"
     (r"\[rcpt_to\]", "RCPT"),
     (r"\[mail_from\]", "MAIL"),
