@@ -208,3 +208,14 @@ def test_a_quoted_delivered_to_line_does_not_name_the_recipient():
     raw = (b"From: MAILER-DAEMON@relay.example.net\r\nTo: news@shop.example\r\nSubject: Undelivered Mail Returned to Sender\r\n\r\n"
            b"Your message could not be delivered.\r\n\r\nDelivered-To: admin@relay.example.net\r\n")
     assert one(raw).recipient is None
+
+
+@pytest.mark.parametrize("subject", [
+    "Automatic reply: Spring sale", "Abwesenheitsnotiz: Spring sale", "Réponse automatique : Spring sale",
+    "自動応答: Spring sale", "自動返信: Spring sale", "自动回复: Spring sale", "자동 응답: Spring sale",
+    "Автоответ: Spring sale", "Automatyczna odpowiedź: Spring sale", "Otomatik yanıt: Spring sale",
+])
+def test_an_auto_reply_is_known_by_its_subject_in_the_languages_responders_write(subject):
+    raw = (f"From: Karl <karl@hanz.example>\nTo: shop@example.test\nSubject: {subject}\n"
+           "Message-ID: <a1@hanz.example>\nContent-Type: text/plain; charset=utf-8\n\nAway until Monday.\n").encode()
+    assert [(r.recipient, r.kind) for r in classify(raw)] == [("karl@hanz.example", "auto_reply")]

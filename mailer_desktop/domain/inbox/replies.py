@@ -19,7 +19,12 @@ _AUTO_SUBJECT = re.compile(
     r"respuesta|resposta|antwoord)|autoreply|autoresponse|out of (?:the )?office|ooo\b|on vacation|vacation|"
     r"abwesen|abwesenheit|nicht im b\u00fcro|absence|absent|r\u00e9ponse automatique|fuera de la oficina|"
     r"respuesta autom\u00e1tica|risposta automatica|resposta autom\u00e1tica|afwezig|automatisch antwoord|"
-    r"away from (?:the|my) (?:office|desk)|on (?:annual )?leave|autosvar|poissa|\u4e0d\u5728)"
+    r"away from (?:the|my) (?:office|desk)|on (?:annual )?leave|autosvar|poissa|\u4e0d\u5728|"
+    # Japanese 自動応答/自動返信/自動回答, Chinese 自动回复/自動回覆, Korean 자동 응답/자동응답,
+    # Russian "Автоответ"/"Автоматический ответ", Polish, Czech, Turkish
+    r"\u81ea\u52d5(?:\u5fdc\u7b54|\u8fd4\u4fe1|\u56de\u7b54|\u56de\u8986|\u56de\u5fa9)|\u81ea\u52a8\u56de\u590d|\uc790\ub3d9 ?\uc751\ub2f5|"
+    r"\u0430\u0432\u0442\u043e\u043e\u0442\u0432\u0435\u0442|\u0430\u0432\u0442\u043e\u043c\u0430\u0442\u0438\u0447\u0435\u0441\u043a\u0438\u0439 \u043e\u0442\u0432\u0435\u0442|"
+    r"automatyczna odpowied\u017a|automatick\u00e1 odpov\u011b\u010f|otomatik (?:yan\u0131t|cevap))"
 )
 _AUTO_SUBJECT_PREFIX = re.compile(r"(?i)^\s*(?:auto:|autoreply:|automatic reply:|\[auto(?:-reply)?\])")
 _QUOTE_START = re.compile(
