@@ -17,6 +17,8 @@ answers of the variant must equal those of the original:
   mail's own MIME tree re-encoded (RFC 2046 read strictly allows neither for
   message/delivery-status, but real servers send it so); the parts of an attached message are
   left as they are;
+* ``base64-unterminated``: the same in base64, each text without its last line end, so that the
+  final base64 group carries the last line's own characters and its "=" padding;
 * ``field-names-upper`` / ``field-names-lower``: the top-level header field names in one case
   ("SUBJECT:", "subject:");
 * ``dsn-field-names-upper``: the field names inside message/delivery-status parts (per-message
@@ -155,7 +157,10 @@ def _decoded_body(part: Message, linesep: str) -> bytes:
     return carrier.get_payload(decode=True)
 
 
-def _reencoded(raw: bytes, cte: str) -> bytes | None:
+def _reencoded(raw: bytes, cte: str, unterminated: bool = False) -> bytes | None:
+    """``raw`` with its own text leaves in ``cte``; ``unterminated``: each text without its last
+    line end, so that the last line's own characters fill the encoding's final group (base64
+    padding: "...bQo=" must give back every byte)."""
     linesep = _linesep(raw)
     msg = _parse(raw)
     leaves = list(_own_leaves(msg))
@@ -163,6 +168,8 @@ def _reencoded(raw: bytes, cte: str) -> bytes | None:
         return None
     for part in leaves:
         text = _decoded_body(part, linesep).replace(b"\r\n", b"\n")
+        if unterminated:
+            text = text.rstrip(b"\n")
         if cte == "base64":  # the canonical form of text: CRLF line ends
             encoded = base64.encodebytes(text.replace(b"\n", b"\r\n"))
         else:
@@ -220,6 +227,7 @@ VARIANTS: dict[str, Callable[[bytes], bytes | None]] = {
     "crlf": lambda raw: raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"),
     "stdlib-round-trip": lambda raw: _write(_parse(raw), _linesep(raw)),
     "base64": lambda raw: _reencoded(raw, "base64"),
+    "base64-unterminated": lambda raw: _reencoded(raw, "base64", unterminated=True),
     "quoted-printable": lambda raw: _reencoded(raw, "quoted-printable"),
     "field-names-upper": lambda raw: _top_field_names(raw, bytes.upper),
     "field-names-lower": lambda raw: _top_field_names(raw, bytes.lower),

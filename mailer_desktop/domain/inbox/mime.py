@@ -65,8 +65,11 @@ class Part:
         body = self.body
         try:
             if cte == "base64":
+                # Line ends, stray characters and the "=" padding go; the padding is put back so
+                # that the last one or two bytes survive (a trailing group of 2 or 3 characters).
                 clean = _B64_JUNK.sub(b"", body)
-                clean = clean[: len(clean) - len(clean) % 4]
+                rest = len(clean) % 4
+                clean = clean[:-1] if rest == 1 else clean + b"=" * ((4 - rest) % 4)
                 return binascii.a2b_base64(clean)
             if cte == "quoted-printable":
                 return binascii.a2b_qp(body)
