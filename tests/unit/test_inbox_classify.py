@@ -219,3 +219,19 @@ def test_an_auto_reply_is_known_by_its_subject_in_the_languages_responders_write
     raw = (f"From: Karl <karl@hanz.example>\nTo: shop@example.test\nSubject: {subject}\n"
            "Message-ID: <a1@hanz.example>\nContent-Type: text/plain; charset=utf-8\n\nAway until Monday.\n").encode()
     assert [(r.recipient, r.kind) for r in classify(raw)] == [("karl@hanz.example", "auto_reply")]
+
+
+@pytest.mark.parametrize("text, category", [
+    # Postfix holds mail for an unreachable destination: "delivery temporarily suspended" is no
+    # suspended account
+    ("550 5.4.7 delivery temporarily suspended: connect to mx.example.org[192.0.2.1]:25: Connection timed out",
+     "expired"),
+    ("550 5.2.1 <x@example.org>: mailbox temporarily suspended", "suspend"),
+    ("550 5.1.4 RESOLVER.ADR.Ambiguous; ambiguous address", "systemerror"),
+    ("554 5.4.4 SMTPSEND.DNS.MxLoopback; DNS records for the target domain are configured in a loop", "networkerror"),
+])
+def test_words_that_look_like_another_reason(text, category):
+    raw = ("From: MAILER-DAEMON@mx.example.net\r\nTo: news@shop.example\r\nSubject: Undelivered Mail Returned "
+           f"to Sender\r\n\r\n<x@example.org>: host mx.example.org said:\r\n    {text}\r\n").encode()
+    r = one(raw)
+    assert (r.recipient, r.kind, r.category) == ("x@example.org", "soft", category)

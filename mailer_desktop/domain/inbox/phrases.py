@@ -109,10 +109,12 @@ FAMILIES: list[tuple[str, Rules]] = [
     )),
     ("exceedlimit", _rx("exceedlimit", r"5\.2\.3\b", r"exceeds? (?:the |a )?(?:fixed )?(?:limit|maximum)", r"limit exceeded")),
     ("suspend", _rx("suspend",
-        r"\bdisabled\b", r"suspend", r"\binactive\b", r"deactivated", r"not active", r"inactivity",
+        # (not Postfix's "delivery temporarily suspended": a destination it holds mail for while it
+        # is unreachable)
+        r"\bdisabled\b", r"(?<!delivery temporarily )suspend", r"\binactive\b", r"deactivated", r"not active", r"inactivity",
         r"account (?:has been |is |was )?(?:closed|locked|expired|discontinued|terminated|frozen|cancell?ed|blocked|on hold)",
         r"mailbox (?:has been |is |was )?(?:closed|locked|frozen|disabled|suspended|blocked)",
-        r"is frozen", r"temporarily (?:unavailable|disabled|suspended)", r"expired account", r"account expired",
+        r"is frozen", r"(?<!delivery )temporarily (?:unavailable|disabled|suspended)", r"expired account", r"account expired",
         r"5\.7\.13\b", r"\bdormant\b", r"no longer active",
         r"(?:user|account|mailbox|recipient) (?:is |has been |was )?terminated",
     )),
