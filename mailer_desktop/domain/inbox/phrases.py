@@ -88,7 +88,7 @@ FAMILIES: list[tuple[str, Rules]] = [
     *sender_side.FAMILIES,
     ("mailboxfull", _rx("mailboxfull",
         r"\b(?:mail ?box|in-?box|mail ?folder|mail ?drop|account|maildir|storage|disk space)\b[^.;]{0,40}?"
-        r"\b(?:(?:is |was )?full|over ?quota|quota (?:exceeded|full|reached)|exceeds? (?:its |the )?(?:quota|size|storage))",
+        r"\b(?:(?:is |was )?full|over ?quota|quota (?:exceeded|full|reached)|exceeds? (?:its |the )?(?:allowed |maximum )?(?:quota|size|storage))",
         r"mail ?box (?:is )?(?:full|over)",
         r"exceed(?:ed|s)? (?:the |his |her |its |their )?(?:storage|quota|mailbox|disk)",
         r"insufficient (?:disk|storage|system storage|space)", r"not enough (?:space|storage|disk)",
@@ -126,6 +126,8 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"not accepting (?:any )?(?:e-?)?mail", r"does not receive (?:e-?)?mail", r"5\.7\.27\b",
         r"5\.1\.10\b(?!.{0,60}(?:recip(?:ient)?notfound|recipient not found))",  # Office 365 uses 5.1.10 for an unknown recipient
         r"no mail (?:is )?accepted", r"mail (?:is )?not accepted", r"domain .{0,40}does not (?:accept|receive)",
+        # the domain's own MX or SRV record says it offers no SMTP service (Exim on a null MX)
+        r"indicated no smtp service",
     )),
     # A lookup that failed for now (the resolver's "try again" answer, a timeout, SERVFAIL) says
     # nothing about the domain: read before the dead-host family, whose words it shares.
@@ -142,6 +144,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"(?:unknown|invalid|nonexistent|non-existent) (?:domain|host|mail domain)", r"no such domain", r"name service error",
         r"nxdomain", r"unrouteable", r"unroutable", r"no mx", r"mx (?:record )?(?:not found|lookup failed)",
         r"unable to resolve", r"could not resolve", r"couldn'?t find any host", r"host name lookup fail",
+        r"(?:address )?lookups? failed permanently",
         r"no valid (?:mx|host|domain)", r"5\.1\.2\b", r"5\.4\.4\b", r"address domain", r"name or service not known",
         r"cannot find (?:the )?(?:mx|domain|host)", r"dns (?:lookup|resolution) fail", r"domain name system",
         r"mail for \S+ loops back", r"the domain is not reachable",
