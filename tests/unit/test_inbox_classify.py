@@ -229,6 +229,12 @@ def test_an_auto_reply_is_known_by_its_subject_in_the_languages_responders_write
     ("550 5.2.1 <x@example.org>: mailbox temporarily suspended", "suspend"),
     ("550 5.1.4 RESOLVER.ADR.Ambiguous; ambiguous address", "systemerror"),
     ("554 5.4.4 SMTPSEND.DNS.MxLoopback; DNS records for the target domain are configured in a loop", "networkerror"),
+    # a lookup that merely failed (Courier's and Sendmail's temporary wordings) is no dead domain
+    ("550 DNS lookup failed.", "networkerror"),
+    ("550 Host name lookup failure", "networkerror"),
+    ("550 This domain's DNS violates RFC 1035.", "systemerror"),
+    ('550 unrouteable mail domain "example.org"', "networkerror"),
+    ("550 5.4.0 DNS records for the destination computer could not be found", "networkerror"),
 ])
 def test_words_that_look_like_another_reason(text, category):
     raw = ("From: MAILER-DAEMON@mx.example.net\r\nTo: news@shop.example\r\nSubject: Undelivered Mail Returned "

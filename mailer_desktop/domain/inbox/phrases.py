@@ -55,7 +55,7 @@ _NOT_THERE_AFTER = (r"(?:unknown|not (?:found|known|recogni[sz]ed|registered|val
 _HOST = (r"(?:host ?(?:name)?|(?:mail |recipient |destination |e-?mail )?domain(?: name)?|mx(?: record)?s?|"
          r"mail exchanger|dns name)")
 _HOST_BAD = (r"(?:unknown|not found|(?:does|did)(?: not|n'?t) exist|could not be (?:found|resolved)|"
-             r"cannot be (?:found|resolved)|not resolvable|(?:lookup|resolution) (?:failed|failure)|invalid|"
+             r"cannot be (?:found|resolved)|not resolvable|invalid|"
              r"has no (?:mx|address|dns|valid)|non-?existent)")
 
 # A directory lookup that found no such recipient, in the languages Domino and Notes are
@@ -81,10 +81,17 @@ FAMILIES: list[tuple[str, Rules]] = [
     )),
     # Exchange's resolver and DNS codes whose RFC 3463 code (5.1.x, 5.4.4) would call the address
     # or domain dead: an ambiguous or malformed recipient, a wrong primary address, MX records
-    # that point back in a loop — problems of the receiving system, not a dead address.
-    ("systemerror", Rules("reason:exchange-resolver", [
-        r"resolver\.adr\.(?:ambiguous|invalidinsmtp|badprimary)", r"\bambiguous (?:address|recipient)"])),
-    ("networkerror", Rules("reason:mx-loop", [r"smtpsend\.dns\.mxloopback", r"configured in a loop"])),
+    # that point back in a loop; a domain whose DNS is malformed (Courier) — problems of the
+    # receiving system, not a dead address.
+    ("systemerror", Rules("reason:receiving-system", [
+        r"resolver\.adr\.(?:ambiguous|invalidinsmtp|badprimary)", r"\bambiguous (?:address|recipient)",
+        r"dns violates rfc ?1035"])),
+    # Routing trouble on the way, not a dead domain: MX records that point back in a loop, old
+    # Exchange's "DNS records for the destination computer could not be found", a receiving
+    # server that cannot route the domain itself (Exim's "unrouteable mail domain" at RCPT TO).
+    ("networkerror", Rules("reason:receiving-dns", [
+        r"smtpsend\.dns\.mxloopback", r"configured in a loop",
+        r"dns records for the destination computer could not be found", r"unroutea?ble mail domain"])),
     *sender_side.FAMILIES,
     ("mailboxfull", _rx("mailboxfull",
         r"\b(?:mail ?box|in-?box|mail ?folder|mail ?drop|account|maildir|storage|disk space)\b[^.;]{0,40}?"
@@ -130,7 +137,9 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"indicated no smtp service",
     )),
     # A lookup that failed for now (the resolver's "try again" answer, a timeout, SERVFAIL) says
-    # nothing about the domain: read before the dead-host family, whose words it shares.
+    # nothing about the domain: read before the dead-host family, whose words it shares. A lookup
+    # that merely "failed" (Sendmail's "Host name lookup failure", Courier's "DNS lookup failed.",
+    # both temporary) is a network error below unless the words say the host was not found.
     ("networkerror", Rules("reason:dns-temporary", [
         r"host not found, try again", r"temporary (?:failure|error) in name resolution",
         r"(?:dns|name ?server|name service|mx|domain) (?:lookup|query|resolution)(?:[^.;]|\.\w){0,40}?(?:timed? ?out|servfail|temporar)",
@@ -143,10 +152,10 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"domain (?:name )?(?:not found|does not exist|doesn'?t exist|unknown|not exist|is invalid|invalid|lookup failed)",
         r"(?:unknown|invalid|nonexistent|non-existent) (?:domain|host|mail domain)", r"no such domain", r"name service error",
         r"nxdomain", r"unrouteable", r"unroutable", r"no mx", r"mx (?:record )?(?:not found|lookup failed)",
-        r"unable to resolve", r"could not resolve", r"couldn'?t find any host", r"host name lookup fail",
+        r"unable to resolve", r"could not resolve", r"couldn'?t find any host",
         r"(?:address )?lookups? failed permanently",
         r"no valid (?:mx|host|domain)", r"5\.1\.2\b", r"5\.4\.4\b", r"address domain", r"name or service not known",
-        r"cannot find (?:the )?(?:mx|domain|host)", r"dns (?:lookup|resolution) fail", r"domain name system",
+        r"cannot find (?:the )?(?:mx|domain|host)", r"domain name system",
         r"mail for \S+ loops back", r"the domain is not reachable",
     )),
     ("userunknown", _rx("userunknown",
