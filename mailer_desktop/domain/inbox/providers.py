@@ -1,7 +1,8 @@
 """The big receiving providers' own replies, as their postmaster pages document them.
 
 Microsoft (Outlook.com, Office 365), Yahoo/AOL, Tencent (QQ), Cox, Spectrum/Charter, GoDaddy and
-Orange/La Poste answer with wordings and codes of their own. Each rule here is one such reply:
+Orange/La Poste answer with wordings and codes of their own, and Gmail tags each reply it quotes
+with the state its SMTP client was in. Each rule here is one such reply:
 a reply or status code *and* the provider's own token or sentence, never a word alone.
 
 - A rule that calls the address dead applies only to a 5xx failure, and wins over the generic
@@ -45,6 +46,9 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("blocked", _REPLY + r"(?:[^;]{0,200}?)\baup#[a-z0-9-]+"),
     # GoDaddy: "IB..." codes of its inbound filter
     ("blocked", _REPLY + r"(?:[^;]{0,200}?)\bib\d{3}\b"),
+    # Gmail quoting a reply the remote gave after DATA ("550 550 #5.1.0 Address rejected. (state
+    # 17).", "550 550 Unknown user x (state 18)."): the recipient was accepted, the message was not
+    ("filtered", _REPLY + r"(?:[^;]{0,300}?)\(state 1[578]\)"),
     # Orange ("OFR_416", "OFR006_102") and La Poste ("LPN416", "LPN007_426")
     ("orange", _REPLY + r"(?:[^;]{0,300}?)\b(?:ofr\d*_\d{3}|lpn\d{3}(?:_\d{3})?)\b"),
 )
@@ -52,7 +56,7 @@ PROVIDER_REPLIES = Rules("provider:replies", [rx for _, rx in _RULES])
 # The words every rule above needs, looked for first: most replies hold none of them, and this
 # one search costs a third of the rules' own (keep it a superset of them).
 _ANY_TOKEN = re.compile(r"requested (?:mail )?action|as\(201806281\)|delivery error: dd|mailbox not found|"
-                        r"\b(?:cx[a-z]{2,4}|aup#|ib\d{3}|ofr\d*_|lpn\d{3}|(?:sc|ou|dy|rp)-00\d)")
+                        r"\b(?:cx[a-z]{2,4}|aup#|ib\d{3}|ofr\d*_|lpn\d{3}|(?:sc|ou|dy|rp)-00\d)|\(state 1[578]\)")
 _ONE_BY_ONE = [(reason, re.compile(rx)) for reason, rx in _RULES]
 # What Orange's and La Poste's codes give way to: words that say the address does not exist.
 _DOES_NOT_EXIST = re.compile(r"does(?: not|n'?t) exist|n'existe pas|inexistant|unknown|inconnu")

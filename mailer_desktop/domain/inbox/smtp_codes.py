@@ -89,6 +89,14 @@ _STAGES = (
     (r"\bsmtp:rcpt\b", "RCPT"),
     (r"\bsmtp:mail\b", "MAIL"),
     (r"\bsmtp:data\b", "DATA"),
+    # Gmail's tag after the remote reply it quotes: "... User Unknown (state 14)." — the state of
+    # its SMTP client: 6 after MAIL FROM, 8/9/12 authentication, 13 the greeting, 14 RCPT TO,
+    # 15/17/18 DATA and the message
+    (r"\(state 14\)", "RCPT"),
+    (r"\(state 1[578]\)", "DATA"),
+    (r"\(state 13\)", "HELO"),
+    (r"\(state 6\)", "MAIL"),
+    (r"\(state (?:8|9|12)\)", "AUTH"),
     # Yahoo's tag after the remote reply it quotes: "... User unknown [RCPT_TO]"
     (r"\[rcpt_to\]", "RCPT"),
     (r"\[mail_from\]", "MAIL"),
