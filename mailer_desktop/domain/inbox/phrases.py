@@ -92,6 +92,12 @@ FAMILIES: list[tuple[str, Rules]] = [
     ("networkerror", Rules("reason:receiving-dns", [
         r"smtpsend\.dns\.mxloopback", r"configured in a loop",
         r"dns records for the destination computer could not be found", r"unroutea?ble mail domain"])),
+    # The receiving system short of room, or an account locked for a while: said with "try again
+    # later", which the sender-side families would take for a rate limit.
+    ("systemfull", Rules("reason:systemfull", [
+        r"insufficient (?:disk|system|storage) (?:space|storage|resources)",
+        r"mail system (?:is )?full"])),
+    ("suspend", Rules("reason:locked", [r"temporar(?:il)?y locked", r"(?:account|mailbox|user) (?:is )?locked"])),
     *sender_side.FAMILIES,
     ("mailboxfull", _rx("mailboxfull",
         r"\b(?:mail ?box|in-?box|mail ?folder|mail ?drop|account|maildir|storage|disk space)\b[^.;]{0,40}?"

@@ -79,13 +79,14 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"mail from your (?:ip|domain|server)", r"dynamic (?:ip|address|pool)", r"residential",
         r"our system has detected", r"suspicious (?:activity|mail)",
     )),
+    # (before spam: "Virus detected; content rejected" names a virus, whatever else it says)
+    ("virusdetected", _rx("virusdetected", r"\bvirus", r"malware", r"infected", r"\bworm\b", r"dangerous attachment",
+                           r"executable attachment", r"banned attachment")),
     ("spamdetected", _rx("spamdetected",
         r"\bspam\b", r"\buce\b", r"message content rejected", r"content (?:rejected|filter)",
         r"rejected by (?:the )?(?:content|spam|mail) filter", r"junk", r"phishing",
         r"classified as", r"scored? (?:too high|as)", r"looks like", r"high probability",
     )),
-    ("virusdetected", _rx("virusdetected", r"\bvirus", r"malware", r"infected", r"\bworm\b", r"dangerous attachment",
-                           r"executable attachment", r"banned attachment")),
     ("rejected", _rx("rejected",
         r"sender (?:e-?mail |envelope )?(?:address |domain )?(?:is |was |has been )?(?:rejected|denied|refused|unknown|"
         r"not\b|invalid|verify failed|spammer|blacklisted)",
