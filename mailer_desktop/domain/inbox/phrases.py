@@ -85,7 +85,9 @@ FAMILIES: list[tuple[str, Rules]] = [
     # receiving system, not a dead address.
     ("systemerror", Rules("reason:receiving-system", [
         r"resolver\.adr\.(?:ambiguous|invalidinsmtp|badprimary)", r"\bambiguous (?:address|recipient)",
-        r"dns violates rfc ?1035"])),
+        r"dns violates rfc ?1035",
+        # the far side cannot do what our server required of it (Gmail: "Remote server does not support TLS")
+        r"(?:remote )?server does not support (?:tls|starttls|smtp authenticated relay)"])),
     # Routing trouble on the way, not a dead domain: MX records that point back in a loop, old
     # Exchange's "DNS records for the destination computer could not be found", a receiving
     # server that cannot route the domain itself (Exim's "unrouteable mail domain" at RCPT TO).
@@ -97,7 +99,12 @@ FAMILIES: list[tuple[str, Rules]] = [
     ("systemfull", Rules("reason:systemfull", [
         r"insufficient (?:disk|system|storage) (?:space|storage|resources)",
         r"mail system (?:is )?full"])),
-    ("suspend", Rules("reason:locked", [r"temporar(?:il)?y locked", r"(?:account|mailbox|user) (?:is )?locked"])),
+    # (the recipient's own account blocked is no block of ours: "The recipient account is blocked",
+    # La Poste's "Le compte du destinataire est bloque")
+    ("suspend", Rules("reason:locked", [
+        r"temporar(?:il)?y locked", r"(?:account|mailbox|user) (?:is )?locked",
+        r"recipient(?:'s)? (?:account|mailbox) (?:is |has been |was )?(?:blocked|frozen|locked)",
+        r"compte du destinataire (?:est |a ete )?bloque"])),
     *sender_side.FAMILIES,
     ("mailboxfull", _rx("mailboxfull",
         r"\b(?:mail ?box|in-?box|mail ?folder|mail ?drop|account|maildir|storage|disk space)\b[^.;]{0,40}?"
