@@ -135,6 +135,18 @@ def test_a_plain_user_unknown_with_its_code_stays_hard():
         "hard", "userunknown")
 
 
+@pytest.mark.parametrize(("reply", "kind"), [
+    # Facebook's own codes: RCP-P1 "recipient does not exist", RCP-P2 "recipient preferences"
+    ("550 5.1.1 RCP-P1 https://www.facebook.com/postmaster/response_codes?ip=192.0.2.1#rcp Refused due to "
+     "recipient does not exist", "hard"),
+    ("550 5.1.1 RCP-P2 https://www.facebook.com/postmaster/response_codes?ip=192.0.2.1#rcp Refused due to "
+     "recipient preferences", "soft"),
+])
+def test_a_bare_refused_beside_a_dead_address_code_gives_way_to_words_that_say_it_is_dead(reply, kind):
+    assert verdict(report("5.1.1", reply))[0] == kind
+    assert verdict(notice(reply))[0] == kind
+
+
 def ses_notification(subtype: str, diagnostic: str) -> bytes:
     """An Amazon SES bounce notification (JSON in the mail body, the layout SES documents)."""
     bounce = {"bounceType": "Permanent", "bounceSubType": subtype, "bouncedRecipients": [

@@ -223,6 +223,8 @@ FAMILIES: list[tuple[str, Rules]] = [
                          r"line too long", r"protocol error", r"invalid command", r"not implemented")),
 ]
 
+_UNKNOWN_WORDS = next(rules for name, rules in FAMILIES if name == "userunknown")
+
 # When the text names nothing: the RFC 3463 code alone.
 _CODE_REASONS: dict[str, str] = {
     "1.0": "userunknown", "1.1": "userunknown", "1.3": "userunknown",
@@ -461,6 +463,12 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
     # "User unknown" answered to the message *content* (after DATA) is a filter at work, not a
     # dead address: the recipient was accepted at RCPT time.
     by_code = reason_of_status(code)
+    if (reason == "policyviolation" and by_code == "userunknown" and said
+            and _UNKNOWN_WORDS.search(STATUS_RE.sub(" ", fold(said)))):
+        # "Refused" or "not allowed" is the weakest of the words about us: beside a 5.1.x code and
+        # words that say the recipient does not exist ("550 5.1.1 RCP-P1 ... Refused due to
+        # recipient does not exist"), the recipient lookup is what was said.
+        reason = "userunknown"
     if vendor_reason and not (vendor_reason in HARD_REASONS and reason not in VAGUE_REASONS
                               and reason not in HARD_REASONS):
         # The server's own category stands, except that it cannot make hard what its own words
