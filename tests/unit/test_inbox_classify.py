@@ -244,6 +244,9 @@ def test_an_auto_reply_is_known_by_its_subject_in_the_languages_responders_write
     # the recipient's own account blocked, and a far side without TLS, are not about our sending
     ("550 5.5.0 Le compte du destinataire est bloque. The recipient account is blocked.", "suspend"),
     ("500 Remote server does not support TLS (state 6).", "systemerror"),
+    # a provider that refuses our server for some hours is a block of ours, not a queue expiry
+    ("550 5.7.1 POL-P3 Facebook is not accepting messages from your mail server. This will persist for 4 to 8 hours.",
+     "rejected"),
 ])
 def test_words_that_look_like_another_reason(text, category):
     raw = ("From: MAILER-DAEMON@mx.example.net\r\nTo: news@shop.example\r\nSubject: Undelivered Mail Returned "

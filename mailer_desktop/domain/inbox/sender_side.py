@@ -96,7 +96,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"(?:rejected|refused|invalid|unknown|not allowed|does not exist|denied)",
         r"5\.1\.[78]\b", r"bad sender", r"invalid sender", r"unknown sender", r"not (?:a )?registered",
         r"you are not allowed", r"\bdomain (?:of|in) (?:the )?(?:sender|from)",
-        r"only accepts? (?:mail|messages) from", r"not accepting mail from", r"not permitted to send",
+        r"only accepts? (?:mail|messages) from", r"not accepting (?:any )?(?:e-?mail|mail|messages) from", r"not permitted to send",
         r"(?:does not|doesn'?t|will not|won'?t) accept (?:any )?(?:e-?)?mail from",
         r"refuse(?:s|d)? to receive", r"recipient's policy", r"recipient policy", r"distribution list",
         r"group (?:accepts|only)", r"members?[- ]only", r"non-?members?\b", r"not authori[sz]ed to (?:post|send)",
