@@ -263,3 +263,15 @@ def test_an_auto_reply_is_known_by_its_responder_header(header):
     raw = (f"From: Karl <karl@hanz.example>\nTo: shop@example.test\nSubject: Thanks for your mail\n{header}\n"
            "Message-ID: <a2@hanz.example>\nContent-Type: text/plain; charset=utf-8\n\nWe will answer soon.\n").encode()
     assert [(r.recipient, r.kind) for r in classify(raw)] == [("karl@hanz.example", "auto_reply")]
+
+
+@pytest.mark.parametrize("subject", [
+    "投递失败: Spring sale", "반송: Spring sale", "Nie dostarczono: Spring sale", "Nedoručitelné: Spring sale",
+    "Error de entrega: Spring sale", "Échec de la remise : Spring sale", "Mancato recapito: Spring sale",
+    "Olevererbart: Spring sale", "Kunne ikke leveres: Spring sale", "Teslim edilemedi: Spring sale",
+])
+def test_a_notice_is_known_by_its_subject_in_the_languages_servers_write(subject):
+    # a sender that is no daemon, but the null reverse-path and a failure subject
+    raw = (f"Return-Path: <>\nFrom: Mail System <system@mx.example.net>\nTo: news@shop.example\nSubject: {subject}\n"
+           "Content-Type: text/plain; charset=utf-8\n\n<anna@example.org>: 550 5.1.1 User unknown\n").encode()
+    assert [(r.recipient, r.kind) for r in classify(raw)] == [("anna@example.org", "hard")]

@@ -31,6 +31,13 @@ _BOUNCE_SUBJECT = Rules("detect:bounce-subject", [
     r"failed mail", r"onbestelbaar", r"n[\u00e3a]o (?:foi )?entregue",
     r"\u9000\u4fe1",  # Chinese: returned mail
     r"\u043d\u0435 ?\u0434\u043e\u0441\u0442\u0430\u0432\u043b\u0435\u043d",  # Russian: not delivered
+    # Chinese 投递失败/投遞失敗/发送失败, Korean 반송/전달 실패/배달 실패 (returned, delivery failed)
+    r"\u6295(?:\u9012|\u905e)\u5931(?:\u8d25|\u6557)|\u53d1\u9001\u5931\u8d25", r"\ubc18\uc1a1|(?:\uc804\ub2ec|\ubc30\ub2ec) ?\uc2e4\ud328",
+    # Polish, Czech, Spanish, French, Italian, Swedish, Danish/Norwegian, Finnish, Turkish
+    r"nie (?:zosta\u0142a? )?dostarczon", r"nedoru\u010diteln", r"error de entrega", r"no entregado",
+    r"\u00e9chec de (?:la )?remise", r"non d\u00e9livr", r"mancato recapito", r"impossibile recapitare",
+    r"olevererbar", r"kunde inte levereras", r"kunne ikke leveres", r"kan ikke leveres", r"toimittamaton",
+    r"teslim edilemedi",
 ], re.I)
 
 
