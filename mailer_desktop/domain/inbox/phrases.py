@@ -26,227 +26,18 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from . import providers, sender_side
+from . import providers
 from .rules import HARD_REASONS, VAGUE_REASONS, Rules, offer
 from .smtp_codes import (
     BEFORE_RCPT,
     STATUS_RE,
     find_reply_code,
     find_status,
+    reason_of_status,
     said_temporary,
     smtp_command,
 )
-
-
-def _rx(reason: str, *phrases: str) -> Rules:
-    return Rules(f"reason:{reason}", phrases)
-
-
-# Grammars: what a sentence about a dead address is made of, in any server's words. A noun
-# naming the recipient's mailbox and a word saying it is not there, in either order.
-_WHO = (r"(?:user(?: ?name| ?id)?|userid|recipient(?:'?s)?(?: e-?mail)?(?: address| name)?|mail ?box(?: name)?|"
-        r"(?:e-?mail |destination |recipient |delivery |mail )?address(?:ee)?|account|alias|local ?-?part|"
-        r"e-?mail|destination|addressee|person)")
-_NOT_THERE_BEFORE = (r"(?:unknown|no such|invalid|non-?existent|non-?existing|unrecogni[sz]ed|unregistered|"
-                     r"inexistent|bad|illegal)")
-_NOT_THERE_AFTER = (r"(?:unknown|not (?:found|known|recogni[sz]ed|registered|valid|exist(?:ing|ent)?|listed)|"
-                    r"(?:does|did|do)(?: not|n'?t) exist|(?:is )?invalid|is not valid|non-?existent|"
-                    r"could not be found|couldn'?t be found|cannot be found|can'?t be found)")
-_HOST = (r"(?:host ?(?:name)?|(?:mail |recipient |destination |e-?mail )?domain(?: name)?|mx(?: record)?s?|"
-         r"mail exchanger|dns name)")
-_HOST_BAD = (r"(?:unknown|not found|(?:does|did)(?: not|n'?t) exist|could not be (?:found|resolved)|"
-             r"cannot be (?:found|resolved)|not resolvable|invalid|"
-             r"has no (?:mx|address|dns|valid)|non-?existent)")
-
-# A directory lookup that found no such recipient, in the languages Domino and Notes are
-# translated into (matched without accents): Spanish, French, German, Italian, Portuguese, Japanese.
-_DIRECTORY_MISS = (
-    r"no (?:se encuentra|figura|aparece|esta) (?:listado )?en el directorio",
-    r"(?:n'est pas|ne figure pas) (?:repertorie|liste|reference|present)?e?s? ?dans l'annuaire",
-    r"nicht im [\w-]*verzeichnis (?:aufgefuhrt|enthalten|gefunden|vorhanden|eingetragen)",
-    r"im [\w-]*verzeichnis nicht (?:aufgefuhrt|enthalten|gefunden|vorhanden|eingetragen)",
-    r"non (?:e )?(?:elencato|presente) nella directory", r"nao (?:esta )?(?:listad[oa]|encontrad[oa]) no diretorio",
-    r"\u30c7\u30a3\u30ec\u30af\u30c8\u30ea(?:\u306b\u306f|\u306b|\u306e\u30ea\u30b9\u30c8\u306b)(?:\u898b\u3064\u304b\u308a\u307e\u305b\u3093|\u3042\u308a\u307e\u305b\u3093)",
-)
-
-# Ordered: the first family whose pattern matches names the reason. The families about the
-# sender (:mod:`.sender_side`) come before every family that could call an address dead.
-FAMILIES: list[tuple[str, Rules]] = [
-    ("mailererror", _rx("mailererror",
-        r"pipe to \S+ (?:failed|returned)", r"command (?:died|failed|output)", r"mailer error",
-        r"\bprocmail\b", r"unknown mailer error", r"local delivery (?:failed|agent)",
-        r"returned error status", r"exit(?:ed)? (?:code|status|with)", r"temporary local problem",
-        r"mail forwarding loop", r"mail loop", r"too many hops", r"loops? back to myself",
-        r"loop detected", r"routing loop", r"hop count exceeded",
-    )),
-    # Exchange's resolver and DNS codes whose RFC 3463 code (5.1.x, 5.4.4) would call the address
-    # or domain dead: an ambiguous or malformed recipient, a wrong primary address, MX records
-    # that point back in a loop; a domain whose DNS is malformed (Courier) — problems of the
-    # receiving system, not a dead address.
-    ("systemerror", Rules("reason:receiving-system", [
-        r"resolver\.adr\.(?:ambiguous|invalidinsmtp|badprimary)", r"\bambiguous (?:address|recipient)",
-        r"dns violates rfc ?1035",
-        # the far side cannot do what our server required of it (Gmail: "Remote server does not support TLS")
-        r"(?:remote )?server does not support (?:tls|starttls|smtp authenticated relay)"])),
-    # Routing trouble on the way, not a dead domain: MX records that point back in a loop, old
-    # Exchange's "DNS records for the destination computer could not be found", a receiving
-    # server that cannot route the domain itself (Exim's "unrouteable mail domain" at RCPT TO).
-    ("networkerror", Rules("reason:receiving-dns", [
-        r"smtpsend\.dns\.mxloopback", r"configured in a loop",
-        r"dns records for the destination computer could not be found", r"unroutea?ble mail domain"])),
-    # The receiving system short of room, or an account locked for a while: said with "try again
-    # later", which the sender-side families would take for a rate limit.
-    ("systemfull", Rules("reason:systemfull", [
-        r"insufficient (?:disk|system|storage) (?:space|storage|resources)",
-        r"mail system (?:is )?full"])),
-    # (the recipient's own account blocked is no block of ours: "The recipient account is blocked",
-    # La Poste's "Le compte du destinataire est bloque")
-    ("suspend", Rules("reason:locked", [
-        r"temporar(?:il)?y locked", r"(?:account|mailbox|user) (?:is )?locked",
-        r"recipient(?:'s)? (?:account|mailbox) (?:is |has been |was )?(?:blocked|frozen|locked)",
-        r"compte du destinataire (?:est |a ete )?bloque"])),
-    *sender_side.FAMILIES,
-    ("mailboxfull", _rx("mailboxfull",
-        r"\b(?:mail ?box|in-?box|mail ?folder|mail ?drop|account|maildir|storage|disk space)\b[^.;]{0,40}?"
-        r"\b(?:(?:is |was )?full|over ?quota|quota (?:exceeded|full|reached)|exceeds? (?:its |the )?(?:allowed |maximum )?(?:quota|size|storage))",
-        r"mail ?box (?:is )?(?:full|over)",
-        r"exceed(?:ed|s)? (?:the |his |her |its |their )?(?:storage|quota|mailbox|disk)",
-        r"insufficient (?:disk|storage|system storage|space)", r"not enough (?:space|storage|disk)",
-        r"full mailbox", r"is full", r"mailfolder is full", r"too much mail", r"storage (?:limit|quota|full)",
-        r"out of (?:disk )?space", r"(?:mailbox|account) (?:size|storage) (?:limit|exceeded)", r"5\.2\.2\b",
-        r"user has exceeded", r"mailbox exceeded", r"maildir over", r"would exceed",
-        # any quota (over quota, quota exceeded, disk quota ...) left after the sending limits
-        # above; space that has run out
-        r"quota", r"(?:enough|sufficient) (?:free |disk |storage |mailbox )?space\b", r"no space left",
-        r"space (?:has been |is )?used up",
-        r"postfach (?:ist )?voll", r"speicherplatz", r"boite (?:aux lettres )?(?:du destinataire )?pleine", r"buzon (?:esta )?lleno",
-        r"casella (?:piena|di posta piena)", r"\u5bb9\u91cf", r"\u6e80\u676f",
-    )),
-    ("mesgtoobig", _rx("mesgtoobig",
-        r"message (?:is |was )?too (?:big|large|long)", r"message size", r"size limit", r"too large",
-        r"mail too big", r"message length exceeds", r"exceeds? (?:the )?(?:maximum|max)(?: allowed)? (?:message )?size",
-        r"5\.3\.4\b", r"size exceeds", r"message exceeds",
-    )),
-    ("exceedlimit", _rx("exceedlimit", r"5\.2\.3\b", r"exceeds? (?:the |a )?(?:fixed )?(?:limit|maximum)", r"limit exceeded")),
-    ("suspend", _rx("suspend",
-        # (not Postfix's "delivery temporarily suspended": a destination it holds mail for while it
-        # is unreachable)
-        r"\bdisabled\b", r"(?<!delivery temporarily )suspend", r"\binactive\b", r"deactivated", r"not active", r"inactivity",
-        r"account (?:has been |is |was )?(?:closed|locked|expired|discontinued|terminated|frozen|cancell?ed|blocked|on hold)",
-        r"mailbox (?:has been |is |was )?(?:closed|locked|frozen|disabled|suspended|blocked)",
-        r"is frozen", r"(?<!delivery )temporarily (?:unavailable|disabled|suspended)", r"expired account", r"account expired",
-        r"5\.7\.13\b", r"\bdormant\b", r"no longer active",
-        r"(?:user|account|mailbox|recipient) (?:is |has been |was )?terminated",
-    )),
-    ("hasmoved", _rx("hasmoved", r"has moved", r"moved (?:permanently|to)", r"address no longer accepts (?:e-?)?mail", r"address (?:has )?changed", r"5\.1\.6\b",
-                      r"user not local",  # RFC 5321's 551 reply
-                      r"no longer (?:at|with|valid at)", r"changed (?:his|her|their|the) (?:e-?mail )?address")),
-    ("notaccept", _rx("notaccept",
-        r"does not accept (?:any )?(?:e-?)?mail", r"accepts? no (?:e-?)?mail", r"null mx", r"\bnullmx\b",
-        r"not accepting (?:any )?(?:e-?)?mail", r"does not receive (?:e-?)?mail", r"5\.7\.27\b",
-        r"5\.1\.10\b(?!.{0,60}(?:recip(?:ient)?notfound|recipient not found))",  # Office 365 uses 5.1.10 for an unknown recipient
-        r"no mail (?:is )?accepted", r"mail (?:is )?not accepted", r"domain .{0,40}does not (?:accept|receive)",
-        # the domain's own MX or SRV record says it offers no SMTP service (Exim on a null MX)
-        r"indicated no smtp service",
-    )),
-    # A lookup that failed for now (the resolver's "try again" answer, a timeout, SERVFAIL) says
-    # nothing about the domain: read before the dead-host family, whose words it shares. A lookup
-    # that merely "failed" (Sendmail's "Host name lookup failure", Courier's "DNS lookup failed.",
-    # both temporary) is a network error below unless the words say the host was not found.
-    ("networkerror", Rules("reason:dns-temporary", [
-        r"host not found, try again", r"temporary (?:failure|error) in name resolution",
-        r"(?:dns|name ?server|name service|mx|domain) (?:lookup|query|resolution)(?:[^.;]|\.\w){0,40}?(?:timed? ?out|servfail|temporar)",
-    ])),
-    ("hostunknown", _rx("hostunknown",
-        rf"\b(?:unknown|no such|invalid|illegal|non-?existent|unresolvable|unroutable|unrouteable) {_HOST}\b",
-        rf"\b{_HOST}(?: (?!(?:user|recipient|mailbox|account)\b)[\w.<>-]+){{0,2}}? (?:is |was )?{_HOST_BAD}",
-        r"\bdomain(?: \S+){0,2} is not reachable",
-        r"host (?:or domain name )?not found", r"host unknown", r"unknown host", r"no such host",
-        r"domain (?:name )?(?:not found|does not exist|doesn'?t exist|unknown|not exist|is invalid|invalid|lookup failed)",
-        r"(?:unknown|invalid|nonexistent|non-existent) (?:domain|host|mail domain)", r"no such domain", r"name service error",
-        r"nxdomain", r"unrouteable", r"unroutable", r"no mx", r"mx (?:record )?(?:not found|lookup failed)",
-        r"unable to resolve", r"could not resolve", r"couldn'?t find any host",
-        r"(?:address )?lookups? failed permanently",
-        r"returned (?:an )?answer with no data",  # the domain has neither MX nor address records (Gmail)
-        r"no valid (?:mx|host|domain)", r"5\.1\.2\b", r"5\.4\.4\b", r"address domain", r"name or service not known",
-        r"cannot find (?:the )?(?:mx|domain|host)", r"domain name system",
-        r"mail for \S+ loops back", r"the domain is not reachable",
-    )),
-    ("userunknown", _rx("userunknown",
-        rf"\b{_NOT_THERE_BEFORE}(?: (?:local|final|delivery|e-?mail|destination|recipient|user))* {_WHO}\b",
-        rf"\b{_WHO}(?: (?!(?:domain|host)\b)[\w.<>'\"\[\]()-]+){{0,3}}? (?:is |was |has been )?{_NOT_THERE_AFTER}",
-        r"\b(?:doesn'?t|does not|did not) have an? (?:[\w.-]+ )?(?:account|mailbox)",
-        r"user(?:name)? (?:\S+ )?(?:is )?(?:unknown|not found|does not exist|doesn'?t exist|not exist|not known|invalid)",
-        r"unknown (?:user|recipient|local ?-?part|address|mailbox|e-?mail|account|alias|addressee|local user|or illegal)",
-        r"no such (?:user|mailbox|recipient|address|account|person|local user|e-?mail)",
-        r"(?:mail ?box|recipient|address|account|e-?mail|user|addressee|alias)(?: name)? (?:\S+ )?(?:does not|doesn'?t|did not|do not|not) exist",
-        r"(?:mail ?box|recipient|address|account|addressee)(?: \S+)? (?:not found|unknown|is invalid|invalid|not valid|is not valid|unavailable|not available|is not available)",
-        r"invalid (?:recipient|mailbox|address|user|account|e-?mail|destination)",
-        r"recipnotfound", r"recipientnotfound", r"recipient not found", r"not (?:listed in|found in) (?:the )?(?:public |domino )?(?:directory|name)",
-        *_DIRECTORY_MISS,
-        r"no mail ?box", r"bad destination mailbox", r"not our customer", r"no one (?:at|with) this address",
-        r"isn'?t a valid", r"\bnot a valid (?:mailbox|address|user|recipient|e-?mail)", r"not a known user", r"not our user",
-        r"doesn'?t have a \S+ account", r"does not have an? (?:\S+ )?account", r"mailbox unavailable",
-        r"undeliverable address", r"address (?:couldn'?t|could not|cannot|can'?t) be found", r"user not in",
-        r"cannot find (?:the|this|that) (?:user|recipient|mailbox)", r"no account", r"there is no (?:such )?user",
-        r"unknown in (?:local|virtual|relay) recipient table", r"5\.1\.[013]\b",
-        r"5\.1\.351\b", r"(?:the|this) (?:e-?mail )?(?:address|account) (?:you|that you) .{0,40}(?:not|isn'?t|doesn'?t|was not) (?:exist|found|valid)",
-        r"verify the recipient", r"no (?:such )?(?:local|valid) (?:user|recipient|mailbox)", r"not a valid recipient",
-        r"mailbox not found", r"account not found", r"invalid final delivery userid",
-        r"(?:benutzer|empfa(?:e)?nger|adresse|user) (?:ist )?unbekannt", r"unbekannte?r? (?:benutzer|empfa(?:e)?nger)",
-        r"utilisateur inconnu", r"destinataire inconnu", r"adresse (?:introuvable|inconnue)",
-        r"usuario (?:desconocido|no existe)", r"utente (?:sconosciuto|inesistente)",
-        r"\u5b58\u5728\u3057\u307e\u305b\u3093", r"\u5b9b\u5148\u4e0d\u660e", r"addressee unknown", r"destination address",
-        r"email account that you tried to reach does not exist", r"invalid mailbox",
-    )),
-    ("expired", _rx("expired",
-        r"retry time", r"too long", r"\bexpired\b", r"timed? ?out", r"could not be delivered (?:within|for)",
-        r"delivery time", r"not (?:been )?delivered (?:for|within|after)", r"giving up", r"gave up", r"maximum time",
-        r"retry (?:timeout|period)", r"delivery (?:has )?failed after", r"no answer from host", r"queue", r"4\.4\.7\b",
-        r"undeliverable for", r"retried for", r"was delayed", r"\bdays\b", r"\bhours\b",
-    )),
-    ("networkerror", _rx("networkerror",
-        r"connection (?:refused|reset|timed out|closed|lost|dropped|failure|failed)", r"network", r"lost connection",
-        r"did not accept our requests? to connect", r"socket error",
-        r"no route", r"could not connect", r"unable to connect", r"can'?t connect", r"connect to .* failed",
-        r"host (?:is )?(?:down|unreachable)", r"dns (?:error|failure)", r"lookup (?:failure|failed|error)",
-        r"tls (?:handshake|negotiation)", r"4\.4\.\d\b",
-    )),
-    ("systemerror", _rx("systemerror",
-        r"system (?:error|problem|failure|config)", r"internal (?:server )?error", r"local error", r"resources",
-        r"out of memory", r"i/o error", r"misconfigur", r"configuration error", r"server (?:error|failure)",
-        r"service (?:not available|unavailable|is unavailable)", r"temporar", r"try again",
-        r"technical (?:problem|difficult|issue|error|fault)",  # not "Technical details of permanent failure"
-        r"system (?:is )?(?:busy|full|overloaded)", r"insufficient system", r"processing error",
-    )),
-    ("syntaxerror", _rx("syntaxerror", r"syntax error", r"command unrecognized", r"unrecognized command", r"bad sequence",
-                         r"line too long", r"protocol error", r"invalid command", r"not implemented")),
-]
-
-_UNKNOWN_WORDS = next(rules for name, rules in FAMILIES if name == "userunknown")
-
-# When the text names nothing: the RFC 3463 code alone.
-_CODE_REASONS: dict[str, str] = {
-    "1.0": "userunknown", "1.1": "userunknown", "1.3": "userunknown",
-    "1.4": "filtered",  # X.1.4: the address matches several mailboxes (ambiguous), none is dead
-    "1.2": "hostunknown", "1.6": "hasmoved", "1.7": "rejected", "1.8": "rejected", "1.9": "systemerror",
-    "1.10": "notaccept", "1.351": "userunknown",
-    "2.0": "filtered", "2.1": "suspend", "2.2": "mailboxfull", "2.3": "exceedlimit", "2.4": "systemerror",
-    "3.0": "systemerror", "3.1": "systemfull", "3.2": "notaccept", "3.3": "systemerror",
-    "3.4": "mesgtoobig", "3.5": "systemerror",
-    "4.0": "networkerror", "4.1": "networkerror", "4.2": "networkerror", "4.3": "systemerror",
-    "4.4": "hostunknown", "4.5": "networkerror", "4.6": "networkerror", "4.7": "expired",
-    "5.0": "syntaxerror", "5.1": "syntaxerror", "5.2": "syntaxerror", "5.3": "exceedlimit",
-    "5.4": "syntaxerror", "5.5": "syntaxerror",
-    "6.0": "contenterror", "6.1": "contenterror", "6.2": "contenterror", "6.3": "contenterror",
-    "6.4": "contenterror", "6.5": "contenterror",
-    "7.0": "securityerror", "7.1": "securityerror", "7.2": "rejected", "7.3": "securityerror",
-    "7.4": "securityerror", "7.5": "securityerror", "7.6": "securityerror", "7.7": "securityerror",
-    "7.8": "securityerror", "7.9": "policyviolation", "7.13": "suspend", "7.14": "securityerror",
-    "7.25": "requireptr", "7.26": "authfailure", "7.23": "authfailure", "7.24": "authfailure",
-    "7.27": "notaccept",
-}
-
+from .wordings import DIRECTORY_MISS, FAMILIES, UNKNOWN_WORDS
 
 MAX_TEXT = 1500
 _URL_RE = re.compile(r"(?:https?|ftp)://\S+|www\.\S+")
@@ -264,7 +55,7 @@ STRONG_UNKNOWN = Rules("strong-unknown", [
     r"(?:unknown|invalid|no such|non-?existent) (?:final|local) delivery (?:user|userid|mailbox|recipient)\b",
     # directory lookups of Domino/Notes and Exchange/Office 365
     r"not listed in (?:the )?(?:domino directory|public name (?:&|and) address book)",
-    *_DIRECTORY_MISS,
+    *DIRECTORY_MISS,
     r"recipient not found by smtp address lookup",
     r"e-?mail address you entered couldn'?t be found",
     r"no mailbox here by that name", r"bad destination mailbox address",
@@ -323,13 +114,6 @@ def excerpt(text: str, phrase: str, width: int = 300) -> str:
         space = flat.find(" ", start)
         start = space + 1 if 0 <= space < at else start
     return flat[start:start + width]
-
-
-def reason_of_status(status: str) -> str:
-    if not status or status[0] not in "45":
-        return ""
-    sub = status[2:]
-    return _CODE_REASONS.get(sub, "")
 
 
 # Servers that classify their own bounces (PowerMTA's X-PowerMTA-BounceCategory and similar).
@@ -464,7 +248,7 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
     # dead address: the recipient was accepted at RCPT time.
     by_code = reason_of_status(code)
     if (reason == "policyviolation" and by_code == "userunknown" and said
-            and _UNKNOWN_WORDS.search(STATUS_RE.sub(" ", fold(said)))):
+            and UNKNOWN_WORDS.search(STATUS_RE.sub(" ", fold(said)))):
         # "Refused" or "not allowed" is the weakest of the words about us: beside a 5.1.x code and
         # words that say the recipient does not exist ("550 5.1.1 RCP-P1 ... Refused due to
         # recipient does not exist"), the recipient lookup is what was said.

@@ -24,7 +24,7 @@ def _rx(reason: str, *phrases: str) -> Rules:
     return Rules(f"reason:{reason}", phrases)
 
 
-# Ordered: the first family whose pattern matches names the reason (see phrases.FAMILIES).
+# Ordered: the first family whose pattern matches names the reason (see wordings.FAMILIES).
 FAMILIES: list[tuple[str, Rules]] = [
     ("norelaying", _rx("norelaying",
         r"relay(?:ing)? (?:access )?(?:is )?(?:denied|not (?:permitted|allowed|authori[sz]ed)|prohibited|refused)",

@@ -106,4 +106,33 @@ _STAGE_WORDING = RuleList("stage:server-wording", [p for p, _ in _STAGES])
 _STAGE_OF = dict(_STAGES)
 
 
-# Wordings that only recipient lookups produce, whatever stage they were reported at.
+# When the text names nothing: the RFC 3463 code alone (class.subject.detail, read by subject
+# and detail; the class, 4 or 5, decides temporary or permanent elsewhere).
+_CODE_REASONS: dict[str, str] = {
+    "1.0": "userunknown", "1.1": "userunknown", "1.3": "userunknown",
+    "1.4": "filtered",  # X.1.4: the address matches several mailboxes (ambiguous), none is dead
+    "1.2": "hostunknown", "1.6": "hasmoved", "1.7": "rejected", "1.8": "rejected", "1.9": "systemerror",
+    "1.10": "notaccept", "1.351": "userunknown",
+    "2.0": "filtered", "2.1": "suspend", "2.2": "mailboxfull", "2.3": "exceedlimit", "2.4": "systemerror",
+    "3.0": "systemerror", "3.1": "systemfull", "3.2": "notaccept", "3.3": "systemerror",
+    "3.4": "mesgtoobig", "3.5": "systemerror",
+    "4.0": "networkerror", "4.1": "networkerror", "4.2": "networkerror", "4.3": "systemerror",
+    "4.4": "hostunknown", "4.5": "networkerror", "4.6": "networkerror", "4.7": "expired",
+    "5.0": "syntaxerror", "5.1": "syntaxerror", "5.2": "syntaxerror", "5.3": "exceedlimit",
+    "5.4": "syntaxerror", "5.5": "syntaxerror",
+    "6.0": "contenterror", "6.1": "contenterror", "6.2": "contenterror", "6.3": "contenterror",
+    "6.4": "contenterror", "6.5": "contenterror",
+    "7.0": "securityerror", "7.1": "securityerror", "7.2": "rejected", "7.3": "securityerror",
+    "7.4": "securityerror", "7.5": "securityerror", "7.6": "securityerror", "7.7": "securityerror",
+    "7.8": "securityerror", "7.9": "policyviolation", "7.13": "suspend", "7.14": "securityerror",
+    "7.25": "requireptr", "7.26": "authfailure", "7.23": "authfailure", "7.24": "authfailure",
+    "7.27": "notaccept",
+}
+
+
+def reason_of_status(status: str) -> str:
+    """The reason an RFC 3463 status code names by itself ('' for a success or an unknown one)."""
+    if not status or status[0] not in "45":
+        return ""
+    sub = status[2:]
+    return _CODE_REASONS.get(sub, "")
