@@ -247,6 +247,12 @@ def test_an_auto_reply_is_known_by_its_subject_in_the_languages_responders_write
     # a provider that refuses our server for some hours is a block of ours, not a queue expiry
     ("550 5.7.1 POL-P3 Facebook is not accepting messages from your mail server. This will persist for 4 to 8 hours.",
      "rejected"),
+    # a mailbox left unused for months is dormant, whatever the 5.1.1 beside it
+    ("550 5.1.1 Mailbox x@example.org was not used for more than 3 months. https://mail.example.org/err/3/", "suspend"),
+    # an expiry after refused connections is an expiry, not a refusal of our sending
+    ("550 5.4.316 Message expired, connection refused(Socket error code 10061)", "expired"),
+    ("421 Max message per connection reached, closing transmission channel", "speeding"),
+    ("451 Message temporarily deferred due to unresolvable RFC.5321 from domain", "authfailure"),
 ])
 def test_words_that_look_like_another_reason(text, category):
     raw = ("From: MAILER-DAEMON@mx.example.net\r\nTo: news@shop.example\r\nSubject: Undelivered Mail Returned "
@@ -275,3 +281,11 @@ def test_a_notice_is_known_by_its_subject_in_the_languages_servers_write(subject
     raw = (f"Return-Path: <>\nFrom: Mail System <system@mx.example.net>\nTo: news@shop.example\nSubject: {subject}\n"
            "Content-Type: text/plain; charset=utf-8\n\n<anna@example.org>: 550 5.1.1 User unknown\n").encode()
     assert [(r.recipient, r.kind) for r in classify(raw)] == [("anna@example.org", "hard")]
+
+
+def test_a_recipient_no_longer_on_the_server_has_moved():
+    raw = (b"From: MAILER-DAEMON@mx.example.net\r\nTo: news@shop.example\r\nSubject: Undelivered Mail Returned "
+           b"to Sender\r\n\r\n<x@example.org>: host mx.example.org said:\r\n    550 recipient no longer on server: "
+           b"x@example.org (in reply to RCPT TO command)\r\n")
+    r = one(raw)
+    assert (r.recipient, r.kind, r.category) == ("x@example.org", "hard", "hasmoved")

@@ -42,6 +42,8 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"\bspf\b", r"\bdkim\b", r"\bdmarc\b", r"sender policy framework",
         r"authentication (?:checks|information|results?)", r"unauthenticated (?:e-?mail|mail|message)",
         r"not authori[sz]ed to send", r"5\.7\.2[3-6]\b", r"fails? (?:to pass )?(?:the )?authentication",
+        # our envelope sender's domain does not resolve (Yahoo: "unresolvable RFC.5321 from domain")
+        r"unresolvable (?:rfc\.?5321 )?(?:from|sender|mail from) domain",
     )),
     ("requireptr", _rx("requireptr",
         r"reverse (?:dns|lookup|hostname|dns lookup|resolution)", r"\bptr\b", r"\brdns\b",
@@ -61,7 +63,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"throttl", r"(?:exceeded|reached) (?:the |its |your )?(?:rate|sending|message|connection)s? (?:limit|quota)",
         r"connection limit", r"please (?:try|retry) (?:again )?later", r"try again later", r"temporarily deferred",
         r"4\.7\.28\b", r"(?:sending|daily) (?:limit|quota)", r"too fast", r"slow down",
-        r"receiving mail at a rate",
+        r"receiving mail at a rate", r"max(?:imum)? (?:number of )?messages? per (?:connection|session)",
         r"\btoo many\b",  # any other "too many": a limit, never a dead address
     )),
     ("blocked", _rx("blocked",
@@ -112,7 +114,7 @@ FAMILIES: list[tuple[str, Rules]] = [
     )),
     ("policyviolation", _rx("policyviolation",
         r"\bpolicy\b", r"policies", r"administrative(?:ly)? prohibit", r"prohibited", r"not (?:permitted|allowed)",
-        r"5\.7\.9\b", r"(?<!quota )violat", r"\bdenied\b", r"\brefused\b", r"filtered", r"\bfilter\b",
+        r"5\.7\.9\b", r"(?<!quota )violat", r"\bdenied\b", r"(?<!connection )\brefused\b", r"filtered", r"\bfilter\b",
         r"message (?:was )?(?:rejected|refused) (?:by|due|because)", r"security (?:policy|reasons)",
         r"encryption|\btls\b|starttls|certificate", r"greylist", r"gray ?list",
     )),

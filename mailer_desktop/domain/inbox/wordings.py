@@ -112,10 +112,12 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"is frozen", r"(?<!delivery )temporarily (?:unavailable|disabled|suspended)", r"expired account", r"account expired",
         r"5\.7\.13\b", r"\bdormant\b", r"no longer active",
         r"(?:user|account|mailbox|recipient) (?:is |has been |was )?terminated",
+        # a mailbox left unused for months (i.ua: "was not used for more than 3 months")
+        r"not (?:been )?used (?:for|in) (?:more than |over )?\d+ ?(?:days?|weeks?|months?|years?)",
     )),
     ("hasmoved", _rx("hasmoved", r"has moved", r"moved (?:permanently|to)", r"address no longer accepts (?:e-?)?mail", r"address (?:has )?changed", r"5\.1\.6\b",
                       r"user not local",  # RFC 5321's 551 reply
-                      r"no longer (?:at|with|valid at)", r"changed (?:his|her|their|the) (?:e-?mail )?address")),
+                      r"no longer (?:at|with|valid at|on (?:this |the )?server)", r"changed (?:his|her|their|the) (?:e-?mail )?address")),
     ("notaccept", _rx("notaccept",
         r"does not accept (?:any )?(?:e-?)?mail", r"accepts? no (?:e-?)?mail", r"null mx", r"\bnullmx\b",
         r"not accepting (?:any )?(?:e-?)?mail", r"does not receive (?:e-?)?mail", r"5\.7\.27\b",
