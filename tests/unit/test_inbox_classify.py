@@ -253,6 +253,7 @@ def test_an_auto_reply_is_known_by_its_subject_in_the_languages_responders_write
     ("550 5.4.316 Message expired, connection refused(Socket error code 10061)", "expired"),
     ("421 Max message per connection reached, closing transmission channel", "speeding"),
     ("451 Message temporarily deferred due to unresolvable RFC.5321 from domain", "authfailure"),
+    ("550 The user(s) account is temporarily limited.", "suspend"),
 ])
 def test_words_that_look_like_another_reason(text, category):
     raw = ("From: MAILER-DAEMON@mx.example.net\r\nTo: news@shop.example\r\nSubject: Undelivered Mail Returned "

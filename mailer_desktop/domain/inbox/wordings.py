@@ -79,7 +79,8 @@ FAMILIES: list[tuple[str, Rules]] = [
     ("suspend", Rules("reason:locked", [
         r"temporar(?:il)?y locked", r"(?:account|mailbox|user) (?:is )?locked",
         r"recipient(?:'s)? (?:account|mailbox) (?:is |has been |was )?(?:blocked|frozen|locked)",
-        r"compte du destinataire (?:est |a ete )?bloque"])),
+        r"compte du destinataire (?:est |a ete )?bloque",
+        r"account (?:is |has been )?(?:temporarily )?limited"])),  # EZweb: "The user(s) account is temporarily limited."
     *sender_side.FAMILIES,
     ("mailboxfull", _rx("mailboxfull",
         r"\b(?:mail ?box|in-?box|mail ?folder|mail ?drop|account|maildir|storage|disk space)\b[^.;]{0,40}?"
