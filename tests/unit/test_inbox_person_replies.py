@@ -77,3 +77,24 @@ def test_an_automatic_answer_from_a_person_is_an_auto_reply(body):
            "Subject: Automatic reply: Our news\nAuto-Submitted: auto-replied\nMIME-Version: 1.0\n"
            f"Content-Type: text/plain; charset=utf-8\n\n{body}\n").encode()
     assert [(r.kind, r.recipient) for r in classify(raw)] == [("auto_reply", "anna@example.net")]
+
+
+@pytest.mark.parametrize(("subject", "body"), [
+    ("Delivery failure", "Hello, my parcel could not be delivered yesterday. Order 1234. Please help!"),
+    ("Error de entrega", "Hola, el paquete no se ha podido entregar ayer. Pedido 1234."),
+    ("Mancato recapito", "Buongiorno, non è stato possibile recapitare il pacco. Ordine 1234."),
+    ("Unzustellbar", "Guten Tag, mein Paket konnte nicht zugestellt werden. Bestellung 1234."),
+])
+def test_a_new_mail_from_a_person_about_a_failed_delivery_is_not_a_bounce(subject, body):
+    # Not a reply (no "Re:", no In-Reply-To): a failure subject and failure words, but from a named
+    # author with a reverse-path, no returned message, no reply code and no other address.
+    raw = (f"From: Maria Lopez <maria@example.org>\nTo: shop@example.test\nSubject: {subject}\n"
+           f"Message-ID: <p1@example.org>\nContent-Type: text/plain; charset=utf-8\n\n{body}\nMaria\n").encode()
+    assert [(r.recipient, r.kind) for r in classify(raw)] == [("maria@example.org", "unknown")]
+
+
+def test_a_notice_from_a_named_author_that_names_the_failed_address_is_still_a_bounce():
+    raw = (b"From: Mail System <system@mx.example.net>\nTo: shop@example.test\nSubject: Delivery failure\n"
+           b"Content-Type: text/plain\n\nYour message could not be delivered to anna@example.org.\n")
+    assert [r.recipient for r in classify(raw)] == ["anna@example.org"]
+    assert classify(raw)[0].kind in ("soft", "hard")

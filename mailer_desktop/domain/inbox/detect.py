@@ -95,7 +95,12 @@ def looks_like_bounce(mail: Mail) -> bool:
         # be delivered" or "failed", above the message it quotes: a reply, not a server's notice
         # (a server that answers with "RE:" says the failure in the subject too).
         return False
-    if (subject or opening) and (returned or null_path or no_sender or subject and opening):
+    if (subject or opening) and (returned or null_path or no_sender):
+        return True
+    if subject and opening and _names_a_recipient(mail, sender):
+        # A failure subject and failure words from a named author, with no returned message and
+        # a reverse-path: a server's notice names the address that failed or quotes a reply; a
+        # customer's "Delivery failure: my parcel could not be delivered" does neither.
         return True
     if no_sender and (null_path or mail.header("Auto-Submitted")) and _states_failure(mail.notice[:1000]):
         # No author at all, sent with the null reverse-path or marked automatic, and it says an
@@ -103,6 +108,16 @@ def looks_like_bounce(mail: Mail) -> bool:
         # notice. A person's automatic reply always names its author.
         return True
     return returned and no_sender
+
+
+def _names_a_recipient(mail: Mail, sender: str) -> bool:
+    """The notice names an address other than its author's and its addressee's, or quotes an
+    SMTP reply or status code."""
+    head = mail.notice[:5000]
+    if phrases.find_status(head) or phrases.find_reply_code(head):
+        return True
+    own = {a.lower() for a in all_addresses(sender) + all_addresses(mail.header("To"))}
+    return any(a.lower() not in own for a in all_addresses(head + "\n" + mail.subject))
 
 
 def _states_failure(text: str) -> bool:
