@@ -97,6 +97,10 @@ _STAGES = (
     (r"\(state 13\)", "HELO"),
     (r"\(state 6\)", "MAIL"),
     (r"\(state (?:8|9|12)\)", "AUTH"),
+    # m-FILTER writes the command after the reply, under a heading: "-------SMTP command" / "RCPT TO:<a>"
+    (r"-{3,} ?smtp command:? rcpt\b", "RCPT"),
+    (r"-{3,} ?smtp command:? mail\b", "MAIL"),
+    (r"-{3,} ?smtp command:? data\b", "DATA"),
     # Yahoo's tag after the remote reply it quotes: "... User unknown [RCPT_TO]"
     (r"\[rcpt_to\]", "RCPT"),
     (r"\[mail_from\]", "MAIL"),
