@@ -65,3 +65,24 @@ def test_a_megabyte_subject_is_read_quickly():
            + "x " * 500_000 + "\n\n<anna@example.org>: 550 5.1.1 user unknown (in reply to RCPT TO command)\n").encode()
     results, seconds = _timed(classify, raw)
     assert [(r.recipient, r.kind) for r in results] == [("anna@example.org", "hard")] and seconds < LIMIT
+
+
+@pytest.mark.parametrize("layout", ["report", "notice"])
+def test_a_report_on_tens_of_thousands_of_recipients_reads_the_first_thousand(layout):
+    # Each of our messages goes to one recipient: a report on 30,000 is someone else's mailing or
+    # a crafted one, and reading every recipient would hold an import for many seconds.
+    n = 30_000
+    if layout == "report":
+        blocks = "".join(f"Final-Recipient: rfc822; u{i}@example.jp\nAction: failed\nStatus: 5.1.1\n\n" for i in range(n))
+        raw = ("From: MAILER-DAEMON@mx.example.org\nTo: shop@example.test\nSubject: Undelivered Mail\n"
+               "Content-Type: multipart/report; report-type=delivery-status; boundary=B\n\n--B\n"
+               "Content-Type: text/plain\n\nfailed\n\n--B\nContent-Type: message/delivery-status\n\n"
+               f"Reporting-MTA: dns; mx.example.org\n\n{blocks}--B--\n").encode()
+    else:
+        raw = _notice("Your message could not be delivered.\n\n"
+                      + "".join(f"<u{i}@example.jp>: host mx said: 550 5.1.1 User unknown\n\n" for i in range(n)))
+    results, seconds = _timed(classify, raw)
+    assert seconds < LIMIT
+    assert len(results) == 1000
+    assert results[0].recipient == "u0@example.jp" and results[0].kind == "hard"
+    assert results[-1].recipient == "u999@example.jp"

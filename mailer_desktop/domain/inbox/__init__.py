@@ -43,6 +43,10 @@ __all__ = ["KINDS", "REFERENCE_HEADER", "Result", "classify"]
 
 # Our outgoing mail names campaign and contact in this header (a reference token).
 REFERENCE_HEADER = REF_HEADER
+# The recipients read from one report, at most. Each of our messages goes to one recipient, so
+# a report on more is about someone else's mailing; reading every one of a crafted report's
+# tens of thousands would hold an import for minutes (each costs about half a millisecond).
+MAX_RECIPIENTS = 1000
 
 
 
@@ -140,7 +144,7 @@ _OWN_SUBSCRIBERS = Rules("provider:own-subscribers", [r"vtext\.com", r"vzwpix\.c
 
 def _from_status(mail: Mail, status_text: str, common: dict) -> list[Result]:
     out: list[Result] = []
-    blocks = dsn.recipient_blocks(status_text)
+    blocks = dsn.recipient_blocks(status_text)[:MAX_RECIPIENTS]
     listed: list[heuristics.Found] | None = None
 
     def local_texts() -> dict[str, heuristics.Found]:
@@ -292,6 +296,7 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
         found = ([heuristics.Found(addr, mail.notice)] if addr else heuristics.bracketed(mail.notice, excluded)
                  or _subject_recipient(mail, excluded))
     gateway = _validating_gateway(mail)
+    found = found[:MAX_RECIPIENTS]
     if found and not failed and _is_warning(mail.notice, mail.subject):
         # A delay warning without a delivery-status part: not a bounce, as with Action: delayed.
         return [_delay(f.recipient, phrases.find_status(f.tight), f.tight, common) for f in found]
