@@ -103,6 +103,12 @@ def test_authentication_block_is_soft_and_about_the_sender():
     assert r.policy
 
 
+def _postfix_notice(text: str) -> bytes:
+    """A Postfix-style notice about x@example.org whose remote host said ``text``."""
+    return ("From: MAILER-DAEMON@mx.example.net\r\nTo: news@shop.example\r\nSubject: Undelivered Mail Returned "
+            f"to Sender\r\n\r\n<x@example.org>: host mx.example.org said:\r\n    {text}\r\n").encode()
+
+
 @pytest.mark.parametrize("text, kind", [
     ("550 5.1.1 <x@example.org>: Recipient address rejected: User unknown (in reply to RCPT TO command)", "hard"),
     ("550 5.1.2 Host or domain name not found. Name service error for name=example.invalid", "hard"),
@@ -113,9 +119,7 @@ def test_authentication_block_is_soft_and_about_the_sender():
     ("550 Unknown user (in reply to end of DATA command)", "soft"),
 ])
 def test_common_server_sentences(text, kind):
-    raw = ("From: MAILER-DAEMON@mx.example.net\r\nTo: news@shop.example\r\nSubject: Undelivered Mail Returned "
-           f"to Sender\r\n\r\n<x@example.org>: host mx.example.org said:\r\n    {text}\r\n").encode()
-    r = one(raw)
+    r = one(_postfix_notice(text))
     assert (r.recipient, r.kind) == ("x@example.org", kind)
 
 
@@ -256,9 +260,7 @@ def test_an_auto_reply_is_known_by_its_subject_in_the_languages_responders_write
     ("550 The user(s) account is temporarily limited.", "suspend"),
 ])
 def test_words_that_look_like_another_reason(text, category):
-    raw = ("From: MAILER-DAEMON@mx.example.net\r\nTo: news@shop.example\r\nSubject: Undelivered Mail Returned "
-           f"to Sender\r\n\r\n<x@example.org>: host mx.example.org said:\r\n    {text}\r\n").encode()
-    r = one(raw)
+    r = one(_postfix_notice(text))
     assert (r.recipient, r.kind, r.category) == ("x@example.org", "soft", category)
 
 
@@ -285,8 +287,5 @@ def test_a_notice_is_known_by_its_subject_in_the_languages_servers_write(subject
 
 
 def test_a_recipient_no_longer_on_the_server_has_moved():
-    raw = (b"From: MAILER-DAEMON@mx.example.net\r\nTo: news@shop.example\r\nSubject: Undelivered Mail Returned "
-           b"to Sender\r\n\r\n<x@example.org>: host mx.example.org said:\r\n    550 recipient no longer on server: "
-           b"x@example.org (in reply to RCPT TO command)\r\n")
-    r = one(raw)
+    r = one(_postfix_notice("550 recipient no longer on server: x@example.org (in reply to RCPT TO command)"))
     assert (r.recipient, r.kind, r.category) == ("x@example.org", "hard", "hasmoved")

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable
 
 from .rules import HARD_REASONS, VAGUE_REASONS, Rules, offer
+from .smtp_codes import GMAIL_AFTER_DATA
 
 _DEAD = "userunknown"
 _REPLY = r"\b[45]\d\d[ -]"  # a reply code before the provider's token, in the same reply
@@ -48,7 +49,7 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("blocked", _REPLY + r"(?:[^;]{0,200}?)\bib\d{3}\b"),
     # Gmail quoting a reply the remote gave after DATA ("550 550 #5.1.0 Address rejected. (state
     # 17).", "550 550 Unknown user x (state 18)."): the recipient was accepted, the message was not
-    ("filtered", _REPLY + r"(?:[^;]{0,300}?)\(state 1[578]\)"),
+    ("filtered", _REPLY + r"(?:[^;]{0,300}?)" + GMAIL_AFTER_DATA),
     # Orange ("OFR_416", "OFR006_102") and La Poste ("LPN416", "LPN007_426")
     ("orange", _REPLY + r"(?:[^;]{0,300}?)\b(?:ofr\d*_\d{3}|lpn\d{3}(?:_\d{3})?)\b"),
 )
@@ -56,7 +57,7 @@ PROVIDER_REPLIES = Rules("provider:replies", [rx for _, rx in _RULES])
 # The words every rule above needs, looked for first: most replies hold none of them, and this
 # one search costs a third of the rules' own (keep it a superset of them).
 _ANY_TOKEN = re.compile(r"requested (?:mail )?action|as\(201806281\)|delivery error: dd|mailbox not found|"
-                        r"\b(?:cx[a-z]{2,4}|aup#|ib\d{3}|ofr\d*_|lpn\d{3}|(?:sc|ou|dy|rp)-00\d)|\(state 1[578]\)")
+                        r"\b(?:cx[a-z]{2,4}|aup#|ib\d{3}|ofr\d*_|lpn\d{3}|(?:sc|ou|dy|rp)-00\d)|" + GMAIL_AFTER_DATA)
 _ONE_BY_ONE = [(reason, re.compile(rx)) for reason, rx in _RULES]
 # What Orange's and La Poste's codes give way to: words that say the address does not exist.
 _DOES_NOT_EXIST = re.compile(r"does(?: not|n'?t) exist|n'existe pas|inexistant|unknown|inconnu")

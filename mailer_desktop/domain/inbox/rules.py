@@ -81,6 +81,11 @@ class Rules:
         return self.rx.match(text)
 
 
+def reason_rules(reason: str, *phrases: str) -> Rules:
+    """The rule set of one bounce reason's phrases (named ``reason:<reason>``)."""
+    return Rules(f"reason:{reason}", phrases)
+
+
 class RuleList:
     """Patterns used one by one (each may have its own groups), switchable one by one."""
 

@@ -9,7 +9,7 @@ flagged so that the user is warned instead of the contact being blamed.
 
 from __future__ import annotations
 
-from .rules import Rules
+from .rules import Rules, reason_rules
 
 # Reasons that say something about the *sender* (IP, domain, authentication, content) rather
 # than the recipient: the user is warned, the contact is not blamed.
@@ -20,13 +20,9 @@ SENDER_REASONS = frozenset({
 })
 
 
-def _rx(reason: str, *phrases: str) -> Rules:
-    return Rules(f"reason:{reason}", phrases)
-
-
 # Ordered: the first family whose pattern matches names the reason (see wordings.FAMILIES).
 FAMILIES: list[tuple[str, Rules]] = [
-    ("norelaying", _rx("norelaying",
+    ("norelaying", reason_rules("norelaying",
         r"relay(?:ing)? (?:access )?(?:is )?(?:denied|not (?:permitted|allowed|authori[sz]ed)|prohibited|refused)",
         r"unable to relay", r"(?:not|isn'?t) (?:permitted|allowed|authori[sz]ed) to relay", r"we do not relay",
         r"no relaying", r"cannot relay", r"relay not permitted", r"not a gateway", r"relaying mail to .* not allowed",
@@ -38,14 +34,14 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"(?:e-?mail address|identit(?:y|ies)|domain) (?:is |are )?not verified",
         r"as a relay\b", r"insecure (?:mail )?relay", r"configured to relay", r"we do(?: not|n'?t) handle mail for",
     )),
-    ("authfailure", _rx("authfailure",
+    ("authfailure", reason_rules("authfailure",
         r"\bspf\b", r"\bdkim\b", r"\bdmarc\b", r"sender policy framework",
         r"authentication (?:checks|information|results?)", r"unauthenticated (?:e-?mail|mail|message)",
         r"not authori[sz]ed to send", r"5\.7\.2[3-6]\b", r"fails? (?:to pass )?(?:the )?authentication",
         # our envelope sender's domain does not resolve (Yahoo: "unresolvable RFC.5321 from domain")
         r"unresolvable (?:rfc\.?5321 )?(?:from|sender|mail from) domain",
     )),
-    ("requireptr", _rx("requireptr",
+    ("requireptr", reason_rules("requireptr",
         r"reverse (?:dns|lookup|hostname|dns lookup|resolution)", r"\bptr\b", r"\brdns\b",
         r"(?:hostname|helo|ehlo)[^.;]{0,40}(?:does not|doesn'?t|did not|not) (?:match|resolve)",
         r"cannot find your (?:hostname|reverse)", r"(?:client|your) host[^.;]{0,60}(?:unknown|has no|not found|rejected: cannot)",
@@ -55,7 +51,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"(?:helo|ehlo)(?: command)? (?:rejected|refused|denied)", r"\b(?:in|for) (?:the |your )?(?:helo|ehlo)\b",
         r"\b(?:helo|ehlo)(?: ?/ ?(?:helo|ehlo))? (?:name|domain|host ?name|argument)\b",
     )),
-    ("speeding", _rx("speeding",
+    ("speeding", reason_rules("speeding",
         r"rate limit", r"ratelimit", r"rate of (?:unsolicited|mail|e-?mail|messages)", r"sending rate",
         # (also with words between: "too many bad recipients", "too many unknown recipients")
         r"too many (?:[\w-]+ ){0,2}?(?:messages|mails|e-?mails|connections|concurrent|sessions|errors|recipients|rcpts?|"
@@ -66,7 +62,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"receiving mail at a rate", r"max(?:imum)? (?:number of )?messages? per (?:connection|session)",
         r"\btoo many\b",  # any other "too many": a limit, never a dead address
     )),
-    ("blocked", _rx("blocked",
+    ("blocked", reason_rules("blocked",
         r"\bblocked\b", r"blacklist", r"block ?list", r"deny ?list", r"spamhaus", r"spamcop", r"barracuda",
         r"\bsorbs\b", r"\brbl\b", r"\bdnsbl\b", r"reputation", r"(?<!not )listed (?:at|in|on|by)", r"\bbanned\b",
         r"unsolicited", r"bulk (?:e-?mail|mail)", r"junk mail", r"access denied", r"not allowed to send",
@@ -82,14 +78,14 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"our system has detected", r"suspicious (?:activity|mail)",
     )),
     # (before spam: "Virus detected; content rejected" names a virus, whatever else it says)
-    ("virusdetected", _rx("virusdetected", r"\bvirus", r"malware", r"infected", r"\bworm\b", r"dangerous attachment",
+    ("virusdetected", reason_rules("virusdetected", r"\bvirus", r"malware", r"infected", r"\bworm\b", r"dangerous attachment",
                            r"executable attachment", r"banned attachment")),
-    ("spamdetected", _rx("spamdetected",
+    ("spamdetected", reason_rules("spamdetected",
         r"\bspam\b", r"\buce\b", r"message content rejected", r"content (?:rejected|filter)",
         r"rejected by (?:the )?(?:content|spam|mail) filter", r"junk", r"phishing",
         r"classified as", r"scored? (?:too high|as)", r"looks like", r"high probability",
     )),
-    ("rejected", _rx("rejected",
+    ("rejected", reason_rules("rejected",
         r"sender (?:e-?mail |envelope )?(?:address |domain )?(?:is |was |has been )?(?:rejected|denied|refused|unknown|"
         r"not\b|invalid|verify failed|spammer|blacklisted)",
         r"(?:domain of sender|sender domain|sender's domain)", r"sender verification", r"sender address",
@@ -112,7 +108,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"(?:third-party|unsigned) dsns?\b",
         r"[e\u00e9]metteur (?:invalide|inconnu|refus|rejet|non autoris)",
     )),
-    ("policyviolation", _rx("policyviolation",
+    ("policyviolation", reason_rules("policyviolation",
         r"\bpolicy\b", r"policies", r"administrative(?:ly)? prohibit", r"prohibited", r"not (?:permitted|allowed)",
         r"5\.7\.9\b", r"(?<!quota )violat", r"\bdenied\b", r"(?<!connection )\brefused\b", r"filtered", r"\bfilter\b",
         r"message (?:was )?(?:rejected|refused) (?:by|due|because)", r"security (?:policy|reasons)",

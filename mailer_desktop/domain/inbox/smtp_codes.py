@@ -75,6 +75,8 @@ def smtp_command(low: str) -> str:
     return ""
 
 
+# Gmail's tag for a quoted reply given after DATA (its client's states 15, 17 and 18).
+GMAIL_AFTER_DATA = r"\(state 1[578]\)"
 # Fixed sentences and tags in which a server's layout names the stage without the usual
 # wording (qmail: "192.0.2.1 does not like recipient." before the remote's RCPT reply).
 _STAGES = (
@@ -93,7 +95,7 @@ _STAGES = (
     # its SMTP client: 6 after MAIL FROM, 8/9/12 authentication, 13 the greeting, 14 RCPT TO,
     # 15/17/18 DATA and the message
     (r"\(state 14\)", "RCPT"),
-    (r"\(state 1[578]\)", "DATA"),
+    (GMAIL_AFTER_DATA, "DATA"),
     (r"\(state 13\)", "HELO"),
     (r"\(state 6\)", "MAIL"),
     (r"\(state (?:8|9|12)\)", "AUTH"),

@@ -10,12 +10,7 @@ disk) or for a dead address (an ambiguous one, an MX loop).
 from __future__ import annotations
 
 from . import sender_side
-from .rules import Rules
-
-
-def _rx(reason: str, *phrases: str) -> Rules:
-    return Rules(f"reason:{reason}", phrases)
-
+from .rules import Rules, reason_rules
 
 # Grammars: what a sentence about a dead address is made of, in any server's words. A noun
 # naming the recipient's mailbox and a word saying it is not there, in either order.
@@ -47,7 +42,7 @@ DIRECTORY_MISS = (
 # Ordered: the first family whose pattern matches names the reason. The families about the
 # sender (:mod:`.sender_side`) come before every family that could call an address dead.
 FAMILIES: list[tuple[str, Rules]] = [
-    ("mailererror", _rx("mailererror",
+    ("mailererror", reason_rules("mailererror",
         r"pipe to \S+ (?:failed|returned)", r"command (?:died|failed|output)", r"mailer error",
         r"\bprocmail\b", r"unknown mailer error", r"local delivery (?:failed|agent)",
         r"returned error status", r"exit(?:ed)? (?:code|status|with)", r"temporary local problem",
@@ -82,7 +77,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"compte du destinataire (?:est |a ete )?bloque",
         r"account (?:is |has been )?(?:temporarily )?limited"])),  # EZweb: "The user(s) account is temporarily limited."
     *sender_side.FAMILIES,
-    ("mailboxfull", _rx("mailboxfull",
+    ("mailboxfull", reason_rules("mailboxfull",
         r"\b(?:mail ?box|in-?box|mail ?folder|mail ?drop|account|maildir|storage|disk space)\b[^.;]{0,40}?"
         r"\b(?:(?:is |was )?full|over ?quota|quota (?:exceeded|full|reached)|exceeds? (?:its |the )?(?:allowed |maximum )?(?:quota|size|storage))",
         r"mail ?box (?:is )?(?:full|over)",
@@ -98,13 +93,13 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"postfach (?:ist )?voll", r"speicherplatz", r"boite (?:aux lettres )?(?:du destinataire )?pleine", r"buzon (?:esta )?lleno",
         r"casella (?:piena|di posta piena)", r"\u5bb9\u91cf", r"\u6e80\u676f",
     )),
-    ("mesgtoobig", _rx("mesgtoobig",
+    ("mesgtoobig", reason_rules("mesgtoobig",
         r"message (?:is |was )?too (?:big|large|long)", r"message size", r"size limit", r"too large",
         r"mail too big", r"message length exceeds", r"exceeds? (?:the )?(?:maximum|max)(?: allowed)? (?:message )?size",
         r"5\.3\.4\b", r"size exceeds", r"message exceeds",
     )),
-    ("exceedlimit", _rx("exceedlimit", r"5\.2\.3\b", r"exceeds? (?:the |a )?(?:fixed )?(?:limit|maximum)", r"limit exceeded")),
-    ("suspend", _rx("suspend",
+    ("exceedlimit", reason_rules("exceedlimit", r"5\.2\.3\b", r"exceeds? (?:the |a )?(?:fixed )?(?:limit|maximum)", r"limit exceeded")),
+    ("suspend", reason_rules("suspend",
         # (not Postfix's "delivery temporarily suspended": a destination it holds mail for while it
         # is unreachable)
         r"\bdisabled\b", r"(?<!delivery temporarily )suspend", r"\binactive\b", r"deactivated", r"not active", r"inactivity",
@@ -116,10 +111,10 @@ FAMILIES: list[tuple[str, Rules]] = [
         # a mailbox left unused for months (i.ua: "was not used for more than 3 months")
         r"not (?:been )?used (?:for|in) (?:more than |over )?\d+ ?(?:days?|weeks?|months?|years?)",
     )),
-    ("hasmoved", _rx("hasmoved", r"has moved", r"moved (?:permanently|to)", r"address no longer accepts (?:e-?)?mail", r"address (?:has )?changed", r"5\.1\.6\b",
+    ("hasmoved", reason_rules("hasmoved", r"has moved", r"moved (?:permanently|to)", r"address no longer accepts (?:e-?)?mail", r"address (?:has )?changed", r"5\.1\.6\b",
                       r"user not local",  # RFC 5321's 551 reply
                       r"no longer (?:at|with|valid at|on (?:this |the )?server)", r"changed (?:his|her|their|the) (?:e-?mail )?address")),
-    ("notaccept", _rx("notaccept",
+    ("notaccept", reason_rules("notaccept",
         r"does not accept (?:any )?(?:e-?)?mail", r"accepts? no (?:e-?)?mail", r"null mx", r"\bnullmx\b",
         r"not accepting (?:any )?(?:e-?)?mail", r"does not receive (?:e-?)?mail", r"5\.7\.27\b",
         r"5\.1\.10\b(?!.{0,60}(?:recip(?:ient)?notfound|recipient not found))",  # Office 365 uses 5.1.10 for an unknown recipient
@@ -135,7 +130,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"host not found, try again", r"temporary (?:failure|error) in name resolution",
         r"(?:dns|name ?server|name service|mx|domain) (?:lookup|query|resolution)(?:[^.;]|\.\w){0,40}?(?:timed? ?out|servfail|temporar)",
     ])),
-    ("hostunknown", _rx("hostunknown",
+    ("hostunknown", reason_rules("hostunknown",
         rf"\b(?:unknown|no such|invalid|illegal|non-?existent|unresolvable|unroutable|unrouteable) {_HOST}\b",
         rf"\b{_HOST}(?: (?!(?:user|recipient|mailbox|account)\b)[\w.<>-]+){{0,2}}? (?:is |was )?{_HOST_BAD}",
         r"\bdomain(?: \S+){0,2} is not reachable",
@@ -150,7 +145,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"cannot find (?:the )?(?:mx|domain|host)", r"domain name system",
         r"mail for \S+ loops back", r"the domain is not reachable",
     )),
-    ("userunknown", _rx("userunknown",
+    ("userunknown", reason_rules("userunknown",
         rf"\b{_NOT_THERE_BEFORE}(?: (?:local|final|delivery|e-?mail|destination|recipient|user))* {_WHO}\b",
         rf"\b{_WHO}(?: (?!(?:domain|host)\b)[\w.<>'\"\[\]()-]+){{0,3}}? (?:is |was |has been )?{_NOT_THERE_AFTER}",
         r"\b(?:doesn'?t|does not|did not) have an? (?:[\w.-]+ )?(?:account|mailbox)",
@@ -177,27 +172,27 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"\u5b58\u5728\u3057\u307e\u305b\u3093", r"\u5b9b\u5148\u4e0d\u660e", r"addressee unknown", r"destination address",
         r"email account that you tried to reach does not exist", r"invalid mailbox",
     )),
-    ("expired", _rx("expired",
+    ("expired", reason_rules("expired",
         r"retry time", r"too long", r"\bexpired\b", r"timed? ?out", r"could not be delivered (?:within|for)",
         r"delivery time", r"not (?:been )?delivered (?:for|within|after)", r"giving up", r"gave up", r"maximum time",
         r"retry (?:timeout|period)", r"delivery (?:has )?failed after", r"no answer from host", r"queue", r"4\.4\.7\b",
         r"undeliverable for", r"retried for", r"was delayed", r"\bdays\b", r"\bhours\b",
     )),
-    ("networkerror", _rx("networkerror",
+    ("networkerror", reason_rules("networkerror",
         r"connection (?:refused|reset|timed out|closed|lost|dropped|failure|failed)", r"network", r"lost connection",
         r"did not accept our requests? to connect", r"socket error",
         r"no route", r"could not connect", r"unable to connect", r"can'?t connect", r"connect to .* failed",
         r"host (?:is )?(?:down|unreachable)", r"dns (?:error|failure)", r"lookup (?:failure|failed|error)",
         r"tls (?:handshake|negotiation)", r"4\.4\.\d\b",
     )),
-    ("systemerror", _rx("systemerror",
+    ("systemerror", reason_rules("systemerror",
         r"system (?:error|problem|failure|config)", r"internal (?:server )?error", r"local error", r"resources",
         r"out of memory", r"i/o error", r"misconfigur", r"configuration error", r"server (?:error|failure)",
         r"service (?:not available|unavailable|is unavailable)", r"temporar", r"try again",
         r"technical (?:problem|difficult|issue|error|fault)",  # not "Technical details of permanent failure"
         r"system (?:is )?(?:busy|full|overloaded)", r"insufficient system", r"processing error",
     )),
-    ("syntaxerror", _rx("syntaxerror", r"syntax error", r"command unrecognized", r"unrecognized command", r"bad sequence",
+    ("syntaxerror", reason_rules("syntaxerror", r"syntax error", r"command unrecognized", r"unrecognized command", r"bad sequence",
                          r"line too long", r"protocol error", r"invalid command", r"not implemented")),
 ]
 
