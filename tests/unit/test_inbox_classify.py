@@ -289,3 +289,12 @@ def test_a_notice_is_known_by_its_subject_in_the_languages_servers_write(subject
 def test_a_recipient_no_longer_on_the_server_has_moved():
     r = one(_postfix_notice("550 recipient no longer on server: x@example.org (in reply to RCPT TO command)"))
     assert (r.recipient, r.kind, r.category) == ("x@example.org", "hard", "hasmoved")
+
+
+def test_a_reply_that_fits_is_shown_whole_not_from_the_middle_of_a_sentence():
+    reply = ("550-5.7.1 The user or domain that you are sending to (or from) has a policy that prohibited the mail "
+             "that you sent. Please contact your domain administrator for further details.")
+    r = one(_postfix_notice(reply))
+    assert r.kind == "soft"
+    assert r.reason.startswith("<x@example.org>: host mx.example.org said: 550-5.7.1 The user or domain")
+    assert r.reason.endswith("for further details.")

@@ -103,6 +103,8 @@ def _family_match(text: str) -> tuple[str, str]:
 def excerpt(text: str, phrase: str, width: int = 300) -> str:
     """The part of ``text`` around ``phrase`` (whitespace collapsed), for showing the user why."""
     flat = " ".join(text[:MAX_TEXT].split())
+    if len(flat) <= width:
+        return flat  # (a reply that fits is shown whole, never from the middle of a sentence)
     at = flat.lower().find(phrase) if phrase else -1
     if at < 0 and phrase:
         at = fold(flat.lower()).find(phrase)  # (a phrase matched without the text's accents)
