@@ -175,7 +175,7 @@ FAMILIES: list[tuple[str, Rules]] = [
     ("expired", reason_rules("expired",
         r"retry time", r"too long", r"\bexpired\b", r"timed? ?out", r"could not be delivered (?:within|for)",
         r"delivery time", r"not (?:been )?delivered (?:for|within|after)", r"giving up", r"gave up", r"maximum time",
-        r"retry (?:timeout|period)", r"delivery (?:has )?failed after", r"no answer from host", r"queue", r"4\.4\.7\b",
+        r"retry (?:timeout|period)", r"delivery (?:has )?failed after", r"delivery failed \d+ attempts", r"no answer from host", r"queue", r"4\.4\.7\b",
         r"undeliverable for", r"retried for", r"was delayed", r"\bdays\b", r"\bhours\b",
     )),
     ("networkerror", reason_rules("networkerror",
