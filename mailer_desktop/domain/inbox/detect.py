@@ -16,7 +16,9 @@ from .rules import Rules
 
 _BOUNCE_SENDER = Rules("detect:bounce-sender", [
     r"mailer[-_ ]?daemon", r"(?<![\w.-])[\w-]*daemon@", r"post_?master", r"mail delivery", r"mail administrator",
-    r"delivery (?:status|subsystem|system)", r"bounce", r"nobody@", r"mmdf", r"smtp gateway"], re.I)
+    r"delivery (?:status|subsystem|system)", r"bounce", r"nobody@", r"mmdf", r"smtp gateway",
+    # the system mailbox Exchange 2010 and later (and Office 365) send their notices from
+    r"microsoftexchange[0-9a-f]{32}@"], re.I)
 _DAEMON_PATH = Rules("detect:daemon-return-path", [r"mailer[-_]?daemon@"], re.I, r"^\s*<?(?:<<ALTERNATIVES>>)")
 _BOUNCE_SUBJECT = Rules("detect:bounce-subject", [
     r"undeliver", r"undelivered", r"non-?delivery", r"delivery (?:status|failure|failed|has failed|report|problem|notification|error)",
@@ -57,6 +59,9 @@ BOUNCE_OPENING = Rules("detect:bounce-opening", [
     r"nicht zugestellt werden", r"unzustellbar", r"n'a pas (?:pu )?(?:[ée]t[ée]|[êe]tre) (?:remis|d[ée]livr[ée])", r"non remis",
     r"no (?:se )?(?:ha )?(?:podido|pudo) (?:ser )?entregar?", r"non (?:[èe] stato possibile recapitare|recapitabile)",
     r"n[ãa]o (?:foi poss[íi]vel entregar|p[ôo]de ser entregue)", r"(?:kon|konden) niet (?:worden )?(?:bezorgd|afgeleverd)",
+    # (Exchange's "Delivery has failed to these recipients or groups" in its translations)
+    r"zustellung an (?:folgende|diese) [^\n]{0,60}fehlgeschlagen", r"la remise a [ée]chou[ée]", r"error en la entrega",
+    r"recapito non riuscito", r"falha (?:na|ao) entrega", r"bezorging aan [^\n]{0,60}mislukt",
     r"onbestelbaar", r"\u65e0\u6cd5(?:\u6295\u9012|\u9001\u8fbe)",  # Chinese: cannot be delivered
     r"\u043d\u0435 (?:\u043c\u043e\u0436\u0435\u0442 \u0431\u044b\u0442\u044c |\u0431\u044b\u043b\u043e )?"
     r"\u0434\u043e\u0441\u0442\u0430\u0432\u043b\u0435\u043d",  # Russian: (could) not (be) delivered
