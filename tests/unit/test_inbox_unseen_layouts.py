@@ -195,6 +195,12 @@ LAYOUTS = [
             "\u60a8\u7684\u90ae\u4ef6\u65e0\u6cd5\u6295\u9012\u5230\u4ee5\u4e0b\u5730\u5740:\n\n"
             "  anna@example.cn\n"),
      [("anna@example.cn", "soft")]),
+    ("Japanese subject 'could not deliver the message', a gateway's transcript, sender no daemon",
+     attached("\"Mail Gateway\" <gateway@example.jp>", "\u30e1\u30c3\u30bb\u30fc\u30b8\u3092\u914d\u4fe1"
+              "\u3067\u304d\u307e\u305b\u3093\u3002",
+              "Sent <<< RCPT TO:<anna@example.jp>\nReceived >>> 550 5.1.1 <anna@example.jp>... user unknown\n",
+              "anna@example.jp"),
+     [("anna@example.jp", "hard")]),
     ("German sentence naming the address without brackets",
      single("postmaster@example.de", "Unzustellbar",
             "Ihre Nachricht an anna@example.de konnte nicht zugestellt werden. Das Postfach ist voll."),

@@ -30,6 +30,7 @@ _BOUNCE_SUBJECT = Rules("detect:bounce-subject", [
     # Japanese: "undeliverable", "delivery error / failure", "not delivered"
     r"\u914d(?:\u4fe1|\u9001)\u4e0d\u80fd", r"(?:\u914d\u4fe1|\u9001\u4fe1|\u914d\u9001)(?:\u30a8\u30e9\u30fc|\u5931\u6557)",
     r"\u4e0d\u9054",
+    r"(?:\u914d\u4fe1|\u9001\u4fe1|\u914d\u9001)(?:\u3067\u304d|\u51fa\u6765)\u307e\u305b\u3093",  # "could not deliver / send"
     r"failed mail", r"onbestelbaar", r"n[\u00e3a]o (?:foi )?entregue",
     r"\u9000\u4fe1",  # Chinese: returned mail
     r"\u043d\u0435 ?\u0434\u043e\u0441\u0442\u0430\u0432\u043b\u0435\u043d",  # Russian: not delivered
