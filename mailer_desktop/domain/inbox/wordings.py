@@ -102,7 +102,10 @@ FAMILIES: list[tuple[str, Rules]] = [
     ("suspend", reason_rules("suspend",
         # (not Postfix's "delivery temporarily suspended": a destination it holds mail for while it
         # is unreachable)
-        r"\bdisabled\b", r"(?<!delivery temporarily )suspend", r"\binactive\b", r"deactivated", r"not active", r"inactivity",
+        # (not iCloud's "inactive email address": an address no longer in use, dead where the
+        # code says the mailbox is bad — 5.1.1 — and unsure under any other)
+        r"\bdisabled\b", r"(?<!delivery temporarily )suspend", r"\binactive\b(?! e-?mail address)", r"deactivated",
+        r"not active", r"inactivity",
         r"account (?:has been |is |was )?(?:closed|locked|expired|discontinued|terminated|frozen|cancell?ed|blocked|on hold)",
         r"mailbox (?:has been |is |was )?(?:closed|locked|frozen|disabled|suspended|blocked)",
         r"is frozen", r"(?<!delivery )temporarily (?:unavailable|disabled|suspended)", r"expired account", r"account expired",
