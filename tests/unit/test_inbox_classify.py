@@ -239,6 +239,7 @@ def test_an_auto_reply_is_known_by_its_subject_in_the_languages_responders_write
     ("550 This domain's DNS violates RFC 1035.", "systemerror"),
     ('550 unrouteable mail domain "example.org"', "networkerror"),
     ("550 5.4.0 DNS records for the destination computer could not be found", "networkerror"),
+    ("554 5.4.4 Unable to resolve route to host example.org", "networkerror"),
     # "try again later" beside a reason of the receiving side is no rate limit of ours
     ("452 4.4.5 Insufficient disk space; try again later", "systemfull"),
     ("550 5.7.1 <x@example.org>: Recipient address rejected: User x@example.org temporary locked. "

@@ -132,6 +132,8 @@ FAMILIES: list[tuple[str, Rules]] = [
     ("networkerror", Rules("reason:dns-temporary", [
         r"host not found, try again", r"temporary (?:failure|error) in name resolution",
         r"(?:dns|name ?server|name service|mx|domain) (?:lookup|query|resolution)(?:[^.;]|\.\w){0,40}?(?:timed? ?out|servfail|temporar)",
+        # no route to the destination could be worked out (a relay's routing table, not the DNS)
+        r"unable to resolve route",
     ])),
     ("hostunknown", reason_rules("hostunknown",
         rf"\b(?:unknown|no such|invalid|illegal|non-?existent|unresolvable|unroutable|unrouteable) {_HOST}\b",
@@ -139,6 +141,8 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"\bdomain(?: \S+){0,2} is not reachable",
         r"host (?:or domain name )?not found", r"host unknown", r"unknown host", r"no such host",
         r"domain (?:name )?(?:not found|does not exist|doesn'?t exist|unknown|not exist|is invalid|invalid|lookup failed)",
+        # ("name service error" also where it ends "Malformed or unexpected name server reply":
+        # older Postfix answers a domain's null MX, RFC 7505's "MX 0 .", with that)
         r"(?:unknown|invalid|nonexistent|non-existent) (?:domain|host|mail domain)", r"no such domain", r"name service error",
         r"nxdomain", r"unrouteable", r"unroutable", r"no mx", r"mx (?:record )?(?:not found|lookup failed)",
         r"unable to resolve", r"could not resolve", r"couldn'?t find any host",
