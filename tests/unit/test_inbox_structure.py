@@ -287,6 +287,12 @@ def test_each_recipient_block_is_read_on_its_own_and_only_failed_is_a_failure():
                              ("d@example.org", "delivered"), ("E@Example.ORG", "soft")]
 
 
+def test_an_encoded_word_in_a_recipient_field_is_decoded():
+    raw = dsn({"Final-Recipient": "rfc822; =?utf-8?Q?anna=40example.org?=", "Action": "failed", "Status": "5.1.1"},
+              {"Final-Recipient": "rfc822; =?utf-8?B?Ym9iQGV4YW1wbGUub3Jn?=", "Action": "failed", "Status": "5.2.2"})
+    assert verdicts(raw) == [("anna@example.org", "hard"), ("bob@example.org", "soft")]
+
+
 def test_a_dead_address_code_whose_words_are_about_the_sending_hosts_ip_is_not_hard():
     raw = dsn({"Final-Recipient": "rfc822; ann@example.org", "Action": "failed", "Status": "5.1.1",
                "Remote-MTA": "dns; smtp.example.net",

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from . import phrases
-from .message import ADDRESS_RE, field_blocks
+from .message import ADDRESS_RE, decode_words, field_blocks
 from .rules import Rules
 
 _TYPE_PREFIX_RE = re.compile(r"^\s*(?:rfc822|utf-8|x-[\w.-]+|smtp|x400|unknown)\s*;\s*", re.IGNORECASE)
@@ -52,6 +52,8 @@ def clean_address(value: str, strict: bool = False) -> str | None:
     address whose domain is no internet name (``user@sims-ms-daemon``, a server's inner name)."""
     if not value:
         return None
+    if "=?" in value:
+        value = decode_words(value)  # an RFC 2047 encoded word ("rfc822; =?utf-8?Q?anna=40example.org?=")
     value = _TYPE_PREFIX_RE.sub("", value.strip())
     m = ADDRESS_RE.search(value)
     if m:
