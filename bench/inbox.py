@@ -53,6 +53,12 @@ def quality(corpus: Path, show_mistakes: bool) -> None:
                                    bounce_families.score(folder.labels, lofo)))
         if show_mistakes:
             print("\n".join("  lofo: " + m for m in bounce_families.mistakes(folder.labels, lofo)))
+        # Within a family: each mail scored without the rules that fire on no other mail.
+        loo, single = bounce_families.leave_one_file_out(folder)
+        print(bounce_families.line(f"corpus, leave-one-file-out ({single} rule alternatives fire on one mail only, "
+                                   "switched off for it)", bounce_families.score(folder.labels, loo)))
+        if show_mistakes:
+            print("\n".join("  loo: " + m for m in bounce_families.mistakes(folder.labels, loo)))
     if FIXTURES.is_dir():
         folder = bounce_families.fixtures(FIXTURES)
         preds = bounce_families.predict(folder)

@@ -133,6 +133,26 @@ def leave_one_family_out(folder: Folder, backing: dict[tuple[str, int], set[str]
     return preds, switched
 
 
+def leave_one_file_out(folder: Folder) -> tuple[dict[str, list[dict]], int]:
+    """Predictions for every file, each classified without the rule alternatives that fire on
+    no other file of the folder (a rule written for one mail). Returns the predictions and how
+    many alternatives fire on one file only."""
+    fired: dict[str, set[tuple[str, int]]] = {}
+    for key, path in folder.files.items():
+        with rules.tracing() as trace:
+            classify(path.read_bytes())
+        fired[key] = set(rules.firing(trace))
+    count: dict[tuple[str, int], int] = defaultdict(int)
+    for alternatives in fired.values():
+        for rule in alternatives:
+            count[rule] += 1
+    preds: dict[str, list[dict]] = {}
+    for key in folder.files:
+        with rules.disabled({rule for rule in fired[key] if count[rule] == 1}):
+            preds.update(predict(folder, [key]))
+    return preds, sum(1 for n in count.values() if n == 1)
+
+
 def _norm(addr: str | None) -> str | None:
     return None if addr is None else addr.strip().strip("<>").strip().lower()
 
