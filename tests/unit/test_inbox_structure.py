@@ -542,3 +542,18 @@ def test_a_delay_block_never_softens_a_failure_for_the_same_address():
     for blocks in ((delayed, gone), (gone, delayed)):
         [r] = classify(dsn(*blocks))
         assert (r.kind, r.action) == ("hard", "failed")
+
+
+def _fml(sender: str, subject: str, text: str) -> bytes:
+    return (f"From: {sender}\nTo: {_SENDER}\nSubject: {subject}\nX-MLServer: fml [fml 8.0]\nX-ML-Name: neko\n"
+            f"Precedence: bulk\n\n{text}\n").encode()
+
+
+def test_a_list_managers_refusal_of_a_post_is_soft_on_the_lists_address_and_its_other_mail_is_not():
+    refusal = _fml("neko-admin@example.jp", "NOT MEMBER article from shop@example.test (neko ML)",
+                   "You are not a member of this mailing list <neko@example.jp>.\n")
+    assert verdicts(refusal) == [("neko@example.jp", "soft")]
+    # the list's answer to a command, and a member's post through the list: no failure
+    help_reply = _fml("neko-admin@example.jp", "Status of neko ML", "Here is the help file of this list.\n")
+    post = _fml("anna@example.jp", "Re: NOT MEMBER article from bob", "You are not a member? Join the list first.\n")
+    assert not {k for _, k in verdicts(help_reply) + verdicts(post)} & {"soft", "hard"}

@@ -1,0 +1,57 @@
+"""Reports of mailing-list managers that refused a message posted to a list.
+
+A newsletter sent to a list's own address reaches the list manager, which may refuse it: the
+poster is no member, the message looks like a loop or a duplicate, a security check failed.
+fml (a list manager common in Japan) says so in a mail of its own from the list's ``-admin``
+address, marked with its ``X-MLServer: fml ...`` header. That is a soft failure on the list's
+address — never an auto-reply, never a dead address.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .message import ADDRESS_RE, Mail, all_addresses
+from .rules import Rules
+
+_FML_SERVER = re.compile(r"(?i)^\s*fml\b")
+_ADMIN_SENDER = re.compile(r"(?i)^([^@\s]+)-admin@([^@\s>]+)$")
+# fml's own sentences, by what they say (its error table): refusals of the poster, its loop and
+# duplicate checks, its security check.
+_REASONS = (
+    ("rejected", Rules("fml:rejected", [
+        r"not member article from", r"\bare not (?:a )?member", r"\bnot a member", r"reject mail (?:.+:|from) ",
+        r"spammer maybe sends a mail"], re.I)),
+    ("systemerror", Rules("fml:systemerror", [
+        r"fml system error message", r"loop alert:", r"loop back warning:", r"unix from loop",
+        r"duplicated message-id"], re.I)),
+    ("securityerror", Rules("fml:securityerror", [r"security alert"], re.I)),
+)
+# "Duplicated Message-ID in <list@example.jp>." — the list's address closing fml's sentence.
+_LIST_IN_SENTENCE = re.compile(r"<(" + ADDRESS_RE.pattern + r")>\.\s*$", re.M)
+
+
+def is_fml_report(mail: Mail) -> bool:
+    """fml's report about a post it refused: its server header, its -admin sender, and one of
+    its error sentences in the subject or the notice."""
+    if not _FML_SERVER.search(mail.header("X-MLServer")) or not _ADMIN_SENDER.match(mail.from_addr or ""):
+        return False
+    return bool(reason(mail))
+
+
+def reason(mail: Mail) -> str:
+    text = mail.subject + "\n" + mail.notice[:5000]
+    return next((name for name, rules in _REASONS if rules.search(text)), "")
+
+
+def list_address(mail: Mail) -> str | None:
+    """The list the message was posted to: named in fml's sentence, else the -admin sender's
+    list, else the returned copy's one addressee."""
+    m = _LIST_IN_SENTENCE.search(mail.notice[:5000])
+    if m:
+        return m.group(1)
+    admin = _ADMIN_SENDER.match(mail.from_addr or "")
+    if admin:
+        return f"{admin.group(1)}@{admin.group(2)}"
+    found = all_addresses(mail.returned.get("to"))
+    return found[0] if len(found) == 1 else None
