@@ -322,6 +322,22 @@ def test_qmail_names_the_stage_in_its_own_sentence(stage_line, kind):
     assert verdicts(raw) == [("ann@example.org", kind)]
 
 
+@pytest.mark.parametrize(("stage", "kind"), [
+    ("RCPT TO:<ann@example.org>", "hard"),
+    ("pipelined RCPT TO:<ann@example.org>", "hard"),  # Exim 4.92 and later, commands sent in one batch
+    ("pipelined DATA", "soft"),
+    ("end of data", "soft"),
+])
+def test_exim_names_the_stage_after_which_the_remote_answered(stage, kind):
+    raw = plain("Mail delivery failed: returning message to sender",
+                "This message was created automatically by mail delivery software.\n\n"
+                "A message that you sent could not be delivered to one or more of its\nrecipients. This is a "
+                "permanent error. The following address(es) failed:\n\n  ann@example.org\n"
+                f"    SMTP error from remote mail server after {stage}:\n"
+                "    host mx.example.org [192.0.2.1]: 550 Unknown user\n")
+    assert verdicts(raw) == [("ann@example.org", kind)]
+
+
 def test_a_stage_tag_after_a_quoted_reply_names_the_stage():
     text = ("Sorry, we were unable to deliver your message to the following address.\n\n<ann@example.org>:\n"
             "Remote host said: 550 <ann@example.org>: User unknown [{tag}]\n")

@@ -43,7 +43,8 @@ def find_reply_code(text: str) -> str:
 
 _COMMAND_RE = re.compile(
     r"(?:in reply to|after|did not like our|error (?:from remote (?:mail )?server )?after|during)\s+(?:the\s+)?"
-    r"(?:end of |final |initial )?(rcpt(?: to)?|mail(?: from)?|data|helo|ehlo|connect(?:ion)?|starttls|auth)\b"
+    # ("pipelined": Exim names a command it sent in one batch with others so, "after pipelined RCPT TO")
+    r"(?:end of |final |initial |pipelined )?(rcpt(?: to)?|mail(?: from)?|data|helo|ehlo|connect(?:ion)?|starttls|auth)\b"
     # a sentence that names the refused command itself ("rejected the RCPT TO command", "response
     # to DATA"): only the full command names, never a word like "mail" in a host name
     r"|(?:rejected|refused|failed|denied|(?:response|reply|answer) to)\s+(?:the\s+|our\s+|your\s+)?(?:end of\s+)?"
