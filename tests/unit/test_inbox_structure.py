@@ -573,3 +573,18 @@ def test_a_list_managers_refusal_of_a_post_is_soft_on_the_lists_address_and_its_
     help_reply = _fml("neko-admin@example.jp", "Status of neko ML", "Here is the help file of this list.\n")
     post = _fml("anna@example.jp", "Re: NOT MEMBER article from bob", "You are not a member? Join the list first.\n")
     assert not {k for _, k in verdicts(help_reply) + verdicts(post)} & {"soft", "hard"}
+
+
+def test_text_whose_bytes_do_not_fit_its_charset_label_is_read_in_the_charset_it_is_really_in():
+    from mailer_desktop.domain.inbox.mime import decode_text
+
+    words = "\u9001\u4fe1\u5148\u30e1\u30fc\u30eb\u30a2\u30c9\u30ec\u30b9\u304c\u898b\u3064\u304b\u308a\u307e\u305b\u3093"
+    assert decode_text(words.encode("euc-jp"), "iso-2022-jp") == words  # labelled ISO-2022-JP, sent as EUC-JP
+    assert decode_text(words.encode("cp932"), "iso-2022-jp") == words   # ... or as Shift_JIS
+    assert decode_text("Gr\u00fc\u00dfe".encode(), "us-ascii") == "Gr\u00fc\u00dfe"  # "us-ascii" over UTF-8
+    assert decode_text(b"caf\xe9", "x-unknown-charset") == "caf\u00e9"
+    raw = (f"From: MAILER-DAEMON@mx.example.jp\nTo: {_SENDER}\nSubject: Mail System Error - Returned Mail\n"
+           "MIME-Version: 1.0\nContent-Type: text/plain; charset=\"ISO-2022-JP\"\n\n").encode()
+    raw += words.encode("euc-jp") + b"\n\nThe user(s) account is disabled.\n\n<anna@example.jp>\n"
+    (r,) = classify(raw)
+    assert (r.recipient, r.kind) == ("anna@example.jp", "soft") and words in r.reason and "\ufffd" not in r.reason

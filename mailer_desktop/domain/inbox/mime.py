@@ -82,11 +82,35 @@ class Part:
         ends them in CRLF; the readers of the text match line ends with ``$``)."""
         data = self.payload()
         charset = (self.params.get("charset") or "utf-8").strip().lower() or "utf-8"
+        return plain_lines(decode_text(data, charset))
+
+
+# What mail labelled with one charset is often really written in, when its bytes do not fit the
+# label: Japanese mail labelled ISO-2022-JP but sent as EUC-JP or Shift_JIS (8-bit bytes in a
+# 7-bit charset), "us-ascii" over UTF-8 or Latin-1 text.
+_LIKELY_INSTEAD = {
+    "iso-2022-jp": ("euc-jp", "cp932"), "euc-jp": ("cp932",), "shift_jis": ("cp932", "euc-jp"),
+    "shift-jis": ("cp932", "euc-jp"), "sjis": ("cp932", "euc-jp"), "cp932": ("euc-jp",),
+    "gb2312": ("gb18030",), "gbk": ("gb18030",), "euc-kr": ("cp949",), "ks_c_5601-1987": ("cp949",),
+}
+
+
+def decode_text(data: bytes, charset: str) -> str:
+    """``data`` decoded as ``charset``; where the bytes do not fit it, as UTF-8 or the charset
+    such mail is most often really in; else as ``charset`` with replacement characters (an
+    unknown charset reads as Latin-1)."""
+    try:
+        return data.decode(charset)
+    except LookupError:
+        return data.decode("latin-1")
+    except (UnicodeDecodeError, ValueError):
+        pass
+    for other in ("utf-8", *_LIKELY_INSTEAD.get(charset, ())):
         try:
-            text = data.decode(charset, errors="replace")
-        except (LookupError, ValueError):
-            text = data.decode("latin-1")
-        return plain_lines(text)
+            return data.decode(other)
+        except (UnicodeDecodeError, ValueError):
+            continue
+    return data.decode(charset, errors="replace")
 
 
 def plain_lines(text: str) -> str:
