@@ -32,6 +32,34 @@ def test_unsubscribe_without_token_is_a_request_from_the_sender():
     assert not r.review  # "Please remove me" is clear wording
 
 
+def _person_mail(subject: str, text: str, headers: str = "") -> bytes:
+    return (f"From: Vendor <news@vendor.example>\nTo: news@shop.example\nSubject: {subject}\n{headers}"
+            f"Content-Type: text/plain; charset=utf-8\n\n{text}\n").encode()
+
+
+@pytest.mark.parametrize("footer, headers", [
+    ("If you no longer wish to receive these emails, unsubscribe here: https://vendor.example/u/1",
+     "List-Unsubscribe: <https://vendor.example/u/1>\nList-Id: <news.vendor.example>\n"),
+    ("If you no longer wish to receive these emails, unsubscribe here: https://vendor.example/u/1", ""),
+    ("To unsubscribe from this newsletter, click here: https://vendor.example/u/1", ""),
+    ("You can unsubscribe at any time.", ""),
+    ("Wenn Sie den Newsletter nicht mehr erhalten m\u00f6chten, k\u00f6nnen Sie sich hier abmelden.", ""),
+    ("Si vous ne souhaitez plus recevoir nos offres, d\u00e9sabonnez-vous ici.", ""),
+])
+def test_a_newsletters_own_opt_out_footer_is_no_request_from_its_sender(footer, headers):
+    r = one(_person_mail("Our autumn offers", f"Dear customer,\n\n20% off everything this week.\n\n{footer}", headers))
+    assert r.kind != "unsubscribe", r
+
+
+@pytest.mark.parametrize("text", [
+    "Please unsubscribe me. If you want, you can keep my order history.",
+    "You can unsubscribe me now, thanks.",
+    "I no longer wish to receive your emails. Unsubscribe.",
+])
+def test_a_request_beside_an_if_sentence_is_still_a_request(text):
+    assert one(_person_mail("Newsletter", text)).kind == "unsubscribe"
+
+
 def test_unsubscribe_from_another_address_keeps_the_token():
     r = one(fixture("unsubscribe_other_address.eml"))
     assert (r.kind, r.sender, r.tokens[0]) == ("unsubscribe", "bob@office.example.net", FAKE["u"])

@@ -105,11 +105,45 @@ def quoted_tokens(mail: Mail) -> list[str]:
     return [m.group(0).lower() for m in TOKEN_RE.finditer(mail.body_text[:200000])]
 
 
+# A sentence that offers an opt-out instead of asking for one — a newsletter's or an offer's own
+# footer ("If you no longer wish to receive these emails, unsubscribe here", "To unsubscribe,
+# click here", "you may opt-out", "Wenn Sie ... abmelden", "Si vous ... désabonner") — unless it
+# speaks of the writer ("... please unsubscribe me").
+_OFFER = re.compile(
+    r"(?i)\bif\s+(?:you\s+)?(?:no\s+longer\s+|don'?t\s+|do\s+not\s+|would\s+(?:rather\s+)?(?:not\s+)?)?"
+    r"(?:wish|want|like|prefer)\b|\bto\s+(?:unsubscribe|opt[- ]?out)\b.{0,80}\b(?:click|tap|follow|visit|use|go\s+to|"
+    r"link|here|below)\b|\b(?:click|tap|follow|visit)\b.{0,60}\bto\s+(?:unsubscribe|opt[- ]?out)\b|"
+    r"\byou\s+(?:may|can|could)\s+(?:always\s+|also\s+|at\s+any\s+time\s+)?(?:unsubscribe|opt[- ]?out)\b|"
+    r"\bwenn\s+sie\b|\bum\s+sich\b.{0,80}abzumelden|\bsi\s+vous\b|\bpour\s+(?:vous\s+)?d[\u00e9e]s(?:abonner|inscrire)|"
+    r"\bsi\s+(?:ya\s+)?no\s+(?:desea|quiere)|\bpara\s+darse\s+de\s+baja|\bse\s+non\s+(?:desideri|vuoi|desidera)|"
+    r"\bals\s+(?:u|je)\b")
+_WRITER = re.compile(r"(?i)\b(?:me|my|i|mich|mein\w*|moi|mon|mes|mij|mijn|ik|yo|mi|mis)\b")
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+
+
+def _without_offers(text: str) -> str:
+    """``text`` without the sentences that offer an opt-out (see _OFFER)."""
+    if not _UNSUBSCRIBE_WORDS.search(text):
+        return text
+    kept = [s for s in _SENTENCE.findall(text)
+            if not (_UNSUBSCRIBE_WORDS.search(s) and _OFFER.search(s) and not _WRITER.search(s))]
+    return "\n".join(kept)
+
+
+def _someone_elses_bulk_mail(mail: Mail) -> bool:
+    """A newsletter or list mail (List-Unsubscribe, List-Id) that answers nothing: its footer's
+    opt-out is its own offer, never a request from its sender."""
+    return (bool(mail.header("List-Unsubscribe") or mail.header("List-Id"))
+            and not _REPLY_PREFIX.match(mail.subject) and not mail.header("In-Reply-To"))
+
+
 def unsubscribe_wording(mail: Mail) -> str:
     """'clear' when subject or the short own text is an opt-out request, 'vague' when the request
     is only mentioned somewhere in a longer text, '' when there is none."""
+    if _someone_elses_bulk_mail(mail):
+        return ""
     subject = _REPLY_PREFIX.sub("", mail.subject).strip()
-    own = unquoted_top(mail.body_text).strip()
+    own = _without_offers(unquoted_top(mail.body_text).strip())
     if _STOP_ONLY.match(subject) or _STOP_ONLY.match(own.split("\n", 1)[0] if own else ""):
         return "clear"
     subject_hit = bool(_UNSUBSCRIBE_WORDS.search(subject))
