@@ -60,6 +60,39 @@ def test_a_request_beside_an_if_sentence_is_still_a_request(text):
     assert one(_person_mail("Newsletter", text)).kind == "unsubscribe"
 
 
+def _customer_reply(text: str, subject: str = "Re: Our news") -> bytes:
+    return (f"From: Anna <anna@example.org>\nTo: news@shop.example\nSubject: {subject}\n"
+            f"Content-Type: text/plain; charset=utf-8\n\n{text}\n").encode()
+
+
+@pytest.mark.parametrize("text", [
+    "Please don't stop sending me your recipes, I love them!",
+    "I don't want to unsubscribe, I just changed my address to anna@new.example.",
+    "Do not unsubscribe me! My husband clicked the link by mistake.",
+    "Thanks! Never unsubscribing from this one.",
+    "Bitte nicht abmelden, mein Mann hat nur aus Versehen geklickt.",
+])
+def test_a_plea_to_stay_is_never_an_unsubscribe(text):
+    assert one(_customer_reply(text)).kind != "unsubscribe"
+
+
+@pytest.mark.parametrize("text", [
+    "I do not want these emails, unsubscribe me",
+    "I don't want any more emails so please unsubscribe me",
+    "Can you please unsubscribe me?",
+    "I never signed up. Unsubscribe me now.",
+    "Bitte nicht mehr schicken, ich m\u00f6chte mich abmelden.",
+])
+def test_a_request_after_a_negated_clause_is_still_a_clear_request(text):
+    r = one(_customer_reply(text))
+    assert (r.kind, r.review) == ("unsubscribe", False)
+
+
+def test_a_question_about_unsubscribing_waits_for_review():
+    r = one(_customer_reply("How do I unsubscribe my old address and subscribe the new one?", "Question"))
+    assert r.kind != "unsubscribe" or r.review
+
+
 def test_unsubscribe_from_another_address_keeps_the_token():
     r = one(fixture("unsubscribe_other_address.eml"))
     assert (r.kind, r.sender, r.tokens[0]) == ("unsubscribe", "bob@office.example.net", FAKE["u"])

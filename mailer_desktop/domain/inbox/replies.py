@@ -146,15 +146,42 @@ def unsubscribe_wording(mail: Mail) -> str:
     own = _without_offers(unquoted_top(mail.body_text).strip())
     if _STOP_ONLY.match(subject) or _STOP_ONLY.match(own.split("\n", 1)[0] if own else ""):
         return "clear"
-    subject_hit = bool(_UNSUBSCRIBE_WORDS.search(subject))
-    body_hit = bool(_UNSUBSCRIBE_WORDS.search(own))
-    if subject_hit and (not own or body_hit or len(own) < 400):
+    subject_asks, subject_mentions = _asks(subject)
+    body_asks, body_mentions = _asks(own)
+    if subject_asks and (not own or body_asks or len(own) < 400):
         return "clear"
-    if body_hit and len(own) < 300:
+    if body_asks and len(own) < 300:
         return "clear"
-    if subject_hit or body_hit:
+    if subject_asks or body_asks or subject_mentions or body_mentions:
         return "vague"
     return ""
+
+
+# A negation before the opt-out words in the same clause: "please don't stop sending", "I don't
+# want to unsubscribe", "do not unsubscribe me", "never unsubscribing" (and in the other languages
+# the inbox reads). The clause starts after a comma, a dash, "so", "and", "but" or "please".
+_NEGATION = re.compile(
+    r"(?i)\b(?:not|don'?t|doesn'?t|didn'?t|won'?t|wouldn'?t|never|no need to|nicht|kein\w*|nie|niemals|pas|"
+    r"jamais|nunca|mai|niet|nooit|inte|aldrig)\b")
+_CLAUSE_START = re.compile(r"(?i)[,;:\u2013\u2014]|\s-\s|\b(?:so|and|but|please|bitte|s'il vous pla\u00eet|por favor)\b")
+_OBJECT_ME = re.compile(r"(?i)\b(?:me|mich|moi|mij|mi)\b")
+
+
+def _asks(text: str) -> tuple[bool, bool]:
+    """(asks, mentions): whether ``text`` asks to be removed — in a sentence that is no question,
+    or a question about the writer ("can you remove me?") — and whether it mentions removal at
+    all ("how do I unsubscribe my old address?"). Negated mentions count for neither."""
+    asks = mentions = False
+    for sentence in _SENTENCE.findall(text[:5000]):
+        for m in _UNSUBSCRIBE_WORDS.finditer(sentence):
+            before = sentence[:m.start()]
+            clause = before[max((c.end() for c in _CLAUSE_START.finditer(before)), default=0):]
+            if _NEGATION.search(clause[-60:]):
+                continue
+            mentions = True
+            if not sentence.rstrip().endswith("?") or _OBJECT_ME.search(sentence):
+                asks = True
+    return asks, mentions
 
 
 def confirmation_wording(mail: Mail) -> bool:
