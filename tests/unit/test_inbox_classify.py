@@ -71,6 +71,8 @@ def _customer_reply(text: str, subject: str = "Re: Our news") -> bytes:
     "Do not unsubscribe me! My husband clicked the link by mistake.",
     "Thanks! Never unsubscribing from this one.",
     "Bitte nicht abmelden, mein Mann hat nur aus Versehen geklickt.",
+    "No quiero darme de baja, solo cambi\u00e9 de direcci\u00f3n.",
+    "Non voglio disiscrivermi.",
 ])
 def test_a_plea_to_stay_is_never_an_unsubscribe(text):
     assert one(_customer_reply(text)).kind != "unsubscribe"
@@ -82,6 +84,8 @@ def test_a_plea_to_stay_is_never_an_unsubscribe(text):
     "Can you please unsubscribe me?",
     "I never signed up. Unsubscribe me now.",
     "Bitte nicht mehr schicken, ich m\u00f6chte mich abmelden.",
+    "Quiero darme de baja.",
+    "Vorrei disiscrivermi, grazie.",
 ])
 def test_a_request_after_a_negated_clause_is_still_a_clear_request(text):
     r = one(_customer_reply(text))

@@ -36,8 +36,8 @@ _UNSUBSCRIBE_WORDS = re.compile(
     r"(?i)\b(?:unsubscribe|unsubscribing|unsub|remove me|remove my (?:e-?mail|address|name)|take me off|"
     r"opt(?:-| )?out|stop (?:sending|e-?mailing|mailing|all)|no more (?:e-?mails|mails|newsletters)|"
     r"(?:do not|don'?t) (?:e-?mail|send|contact) me|abmelden|abbestellen|austragen|abmeldung|"
-    r"d\u00e9sabonner|d\u00e9sinscri(?:re|ption)|darse de baja|dar de baja|cancelar suscripci\u00f3n|"
-    r"disiscriv|cancellami|uitschrijven|afmelden)\b"
+    r"d\u00e9sabonner|d\u00e9sinscri(?:re|ption)|dar(?:me|se|nos)? de baja|cancelar (?:la |mi )?suscripci\u00f3n|"
+    r"disiscriv\w*|cancellami|uitschrijven|afmelden)\b"
 )
 _STOP_ONLY = re.compile(r"(?i)^\W*(?:stop|remove|unsubscribe|cancel|quit|end|abmelden|stopp)\W*$")
 _REPLY_PREFIX = re.compile(r"(?i)^\s*(?:(?:re|aw|sv|antw|r|wg|fwd?|tr|rif)\s*(?:\[\d+\])?\s*:\s*)+")
