@@ -364,3 +364,16 @@ def test_a_reply_that_fits_is_shown_whole_not_from_the_middle_of_a_sentence():
     assert r.kind == "soft"
     assert r.reason.startswith("<x@example.org>: host mx.example.org said: 550-5.7.1 The user or domain")
     assert r.reason.endswith("for further details.")
+
+
+@pytest.mark.parametrize("disposition", ["displayed", "deleted"])
+def test_a_read_receipt_is_an_automatic_reply_even_with_a_confirmation_token_in_its_subject(disposition):
+    raw = ("From: Anna <anna@example.org>\nTo: news@shop.example\n"
+           f"Subject: Read: Please confirm your subscription {FAKE['c']}\nMIME-Version: 1.0\n"
+           "Content-Type: multipart/report; report-type=disposition-notification; boundary=\"M\"\n\n"
+           "--M\nContent-Type: text/plain\n\nYour message was read.\n\n"
+           "--M\nContent-Type: message/disposition-notification\n\nReporting-UA: pc; Outlook\n"
+           "Final-Recipient: rfc822;anna@example.org\n"
+           f"Disposition: manual-action/MDN-sent-manually; {disposition}\n\n--M--\n").encode()
+    r = one(raw)
+    assert (r.recipient, r.kind, r.category) == ("anna@example.org", "auto_reply", "receipt")

@@ -260,6 +260,10 @@ def classify_reply(mail: Mail, common: dict) -> list[Result]:
     """A mail from a person or their mail program: an opt-out, a confirmation, an automatic reply or
     something a person should read. ``common`` holds the fields every result of the mail shares."""
     sender = common["sender"]
+    if mail.report_type == "disposition-notification":
+        # A read receipt (RFC 8098): the reader's mail program saying the message was displayed or
+        # deleted — automatic, never a request, whatever its subject carries.
+        return [Result(sender, "auto_reply", "", f"read receipt: {reason_text(mail.subject)}", "receipt", **common)]
     request = token_in_request(mail)
     mine = dict(common)
     marked = _marked_automatic(mail)
