@@ -366,14 +366,19 @@ def test_a_reply_that_fits_is_shown_whole_not_from_the_middle_of_a_sentence():
     assert r.reason.endswith("for further details.")
 
 
-@pytest.mark.parametrize("disposition", ["displayed", "deleted"])
-def test_a_read_receipt_is_an_automatic_reply_even_with_a_confirmation_token_in_its_subject(disposition):
+@pytest.mark.parametrize("disposition, text", [
+    ("manual-action/MDN-sent-manually; displayed", "Your message was read."),
+    ("manual-action/MDN-sent-manually; deleted", "Your message was deleted without being read."),
+    # no human-readable part at all: was read as an empty reply, i.e. a "yes" that confirmed
+    ("automatic-action/MDN-sent-automatically; displayed", None),
+])
+def test_a_read_receipt_is_an_automatic_reply_even_with_a_confirmation_token_in_its_subject(disposition, text):
+    readable = f"--M\nContent-Type: text/plain\n\n{text}\n\n" if text else ""
     raw = ("From: Anna <anna@example.org>\nTo: news@shop.example\n"
            f"Subject: Read: Please confirm your subscription {FAKE['c']}\nMIME-Version: 1.0\n"
            "Content-Type: multipart/report; report-type=disposition-notification; boundary=\"M\"\n\n"
-           "--M\nContent-Type: text/plain\n\nYour message was read.\n\n"
-           "--M\nContent-Type: message/disposition-notification\n\nReporting-UA: pc; Outlook\n"
+           f"{readable}--M\nContent-Type: message/disposition-notification\n\nReporting-UA: pc; Outlook\n"
            "Final-Recipient: rfc822;anna@example.org\n"
-           f"Disposition: manual-action/MDN-sent-manually; {disposition}\n\n--M--\n").encode()
+           f"Disposition: {disposition}\n\n--M--\n").encode()
     r = one(raw)
     assert (r.recipient, r.kind, r.category) == ("anna@example.org", "auto_reply", "receipt")
