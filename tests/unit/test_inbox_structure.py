@@ -459,6 +459,17 @@ def test_a_forwarded_message_from_a_person_is_no_complaint():
     assert all(r.kind != "complaint" for r in classify(raw))
 
 
+@pytest.mark.parametrize(("subject", "opening"), [
+    ("Re: News", "Gmail marked it as spam, I moved it to my inbox. Love it!"),
+    ("Re: News", "Your newsletter was flagged as spam by my provider, please fix it."),
+    ("Fwd: News", "A recipient has marked the attached message as spam."),  # a forward from a person
+    ("News in my spam folder", "My provider flagged this as spam, just so you know."),
+])
+def test_a_person_writing_about_a_spam_folder_is_no_complaint(subject, opening):
+    raw = _feedback_mail("kai@example.net", subject, opening)
+    assert all(r.kind != "complaint" for r in classify(raw))
+
+
 def test_a_bounce_that_says_the_message_was_marked_as_spam_stays_a_bounce():
     raw = plain("Undelivered Mail Returned to Sender",
                 "<ann@example.org>: host mx.example.org said: 550 5.7.1 Message rejected: the recipient "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from .message import ADDRESS_RE, Mail, field_blocks
+from .replies import REPLY_PREFIX
 from .rules import Rules
 
 _COMPLAINT_SUBJECT = Rules("detect:complaint-subject", [
@@ -89,12 +90,17 @@ def complaint_by_words(mail: Mail) -> bool:
     sure it is no delivery report."""
     if not mail.returned.headers:
         return False
+    if REPLY_PREFIX.match(mail.subject) or mail.header("In-Reply-To") or _FIRST_PERSON.search(mail.notice[:300]):
+        # A person answering or passing on the message, or writing about their own mailbox ("Gmail
+        # marked it as spam, I moved it to my inbox"): no feedback loop speaks so.
+        return False
     head = mail.notice[:1500].lower() + "\n" + mail.subject.lower()
     if not any(word in head for word in _OPENING_WORDS):
         return False  # (a quick look first: most mail has none of the words the openings need)
     return bool(_COMPLAINT_OPENING.search(head))
 
 
+_FIRST_PERSON = re.compile(r"(?i)\b(?:i|i'm|i've|my|me)\b")
 _OPENING_WORDS = ("report", "spam", "junk", "abuse", "complain", "feedback", "unsolicited", "marked", "flagged")
 
 

@@ -12,6 +12,7 @@ import re
 
 from . import phrases
 from .message import Mail, all_addresses
+from .replies import REPLY_PREFIX
 from .rules import Rules
 
 _BOUNCE_SENDER = Rules("detect:bounce-sender", [
@@ -96,7 +97,7 @@ def looks_like_bounce(mail: Mail) -> bool:
         # "auto-generated" and come from a daemon or with a report.
         return False
     if opening and not subject and not (null_path or no_sender) and (
-            _PERSON_SUBJECT.match(mail.subject) or mail.header("In-Reply-To")):
+            REPLY_PREFIX.match(mail.subject) or mail.header("In-Reply-To")):
         # A person's reply ("Re: Our news", In-Reply-To) whose own words say something "could not
         # be delivered" or "failed", above the message it quotes: a reply, not a server's notice
         # (a server that answers with "RE:" says the failure in the subject too).
@@ -148,12 +149,11 @@ _FAILURE_NOTICE = re.compile(r"(?i)^\s*auto-generated\s*\(\s*(?:failure|warning)
 def _failure_subject(subject: str) -> bool:
     """A subject that states a failure about an address ("Warning: a@b - User unknown!"), and is
     not a person's reply."""
-    if not subject or _PERSON_SUBJECT.match(subject):
+    if not subject or REPLY_PREFIX.match(subject):
         return False
     return phrases.reason_of_text(subject.lower()) in _SUBJECT_FAILURES
 
 
-_PERSON_SUBJECT = re.compile(r"(?i)^\s*(?:re|aw|sv|antw|fwd?|wg|tr|rv)\s*:")
 
 
 _SUBJECT_FAILURES = frozenset({"userunknown", "hostunknown", "mailboxfull"})

@@ -40,7 +40,8 @@ _UNSUBSCRIBE_WORDS = re.compile(
     r"disiscriv\w*|cancellami|uitschrijven|afmelden)\b"
 )
 _STOP_ONLY = re.compile(r"(?i)^\W*(?:stop|remove|unsubscribe|cancel|quit|end|abmelden|stopp)\W*$")
-_REPLY_PREFIX = re.compile(r"(?i)^\s*(?:(?:re|aw|sv|antw|r|wg|fwd?|tr|rif)\s*(?:\[\d+\])?\s*:\s*)+")
+# The prefixes mail programs put before the subject of a reply or a forward, in many languages.
+REPLY_PREFIX = re.compile(r"(?i)^\s*(?:(?:re|aw|sv|antw|r|wg|fwd?|tr|rif|rv)\s*(?:\[\d+\])?\s*:\s*)+")
 _CONFIRM_WORDS = re.compile(
     r"(?i)\b(?:confirm|confirmed|confirmation|best\u00e4tig|confirmer|confirmar|confermo|bevestig|yes,? (?:please|i)|"
     r"subscribe me|sign me up)\b"
@@ -134,7 +135,7 @@ def _someone_elses_bulk_mail(mail: Mail) -> bool:
     """A newsletter or list mail (List-Unsubscribe, List-Id) that answers nothing: its footer's
     opt-out is its own offer, never a request from its sender."""
     return (bool(mail.header("List-Unsubscribe") or mail.header("List-Id"))
-            and not _REPLY_PREFIX.match(mail.subject) and not mail.header("In-Reply-To"))
+            and not REPLY_PREFIX.match(mail.subject) and not mail.header("In-Reply-To"))
 
 
 def unsubscribe_wording(mail: Mail) -> str:
@@ -142,7 +143,7 @@ def unsubscribe_wording(mail: Mail) -> str:
     is only mentioned somewhere in a longer text, '' when there is none."""
     if _someone_elses_bulk_mail(mail):
         return ""
-    subject = _REPLY_PREFIX.sub("", mail.subject).strip()
+    subject = REPLY_PREFIX.sub("", mail.subject).strip()
     own = _without_offers(unquoted_top(mail.body_text).strip())
     if _STOP_ONLY.match(subject) or _STOP_ONLY.match(own.split("\n", 1)[0] if own else ""):
         return "clear"
@@ -241,7 +242,7 @@ def confirmation_intent(mail: Mail) -> tuple[str, str]:
     to read. Tokens are taken out before the words are read."""
     own = TOKEN_RE.sub(" ", own_words(mail))
     own = " ".join(own.split())
-    subject = TOKEN_RE.sub(" ", _REPLY_PREFIX.sub("", mail.subject))
+    subject = TOKEN_RE.sub(" ", REPLY_PREFIX.sub("", mail.subject))
     words = own.strip(" .!,;:-()[]\"'")
     if _REFUSAL.search(own) or _UNSUBSCRIBE_WORDS.search(own) or _STOP_ONLY.match(own):
         return "no", own
