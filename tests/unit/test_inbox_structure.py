@@ -470,6 +470,18 @@ def test_a_person_writing_about_a_spam_folder_is_no_complaint(subject, opening):
     assert all(r.kind != "complaint" for r in classify(raw))
 
 
+@pytest.mark.parametrize("sender", ["staff@bakery.example", "feedback@bakery.example", "abuse@bakery.example"])
+def test_a_reply_from_a_business_mailbox_named_like_a_feedback_loop_is_no_complaint(sender):
+    raw = _feedback_mail(sender, "Re: News", "Thanks, lovely news!")
+    assert all(r.kind != "complaint" for r in classify(raw))
+
+
+def test_staff_at_a_business_domain_is_no_feedback_loop_but_staff_at_hotmail_is():
+    assert all(r.kind != "complaint" for r in classify(_feedback_mail("staff@bakery.example", "News", "")))
+    assert [k for _, k in verdicts(_feedback_mail("staff@hotmail.com", "complaint about message from 192.0.2.7",
+                                                  ""))] == ["complaint"]
+
+
 def test_a_bounce_that_says_the_message_was_marked_as_spam_stays_a_bounce():
     raw = plain("Undelivered Mail Returned to Sender",
                 "<ann@example.org>: host mx.example.org said: 550 5.7.1 Message rejected: the recipient "

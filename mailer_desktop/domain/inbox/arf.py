@@ -22,7 +22,14 @@ _PROVIDER_FEEDBACK_HEADERS = Rules("provider:feedback-header", [r"^x-hmxmrorigin
 # The mailboxes feedback loops and abuse desks send from (the local part of the From address).
 _COMPLAINT_SENDER = Rules("detect:complaint-sender", [
     r"fbl", r"feedback(?:[-_.]?loop)?", r"feedback[-_.]?reports?", r"complaints?", r"abuse(?:[-_.]?reports?)?",
-    r"scomp", r"spam[-_.]?reports?", r"arf", r"staff"], re.I, r"^(?:<<ALTERNATIVES>>)(?:[-_.+][\w.+-]*)?@")
+    r"scomp", r"spam[-_.]?reports?", r"arf"], re.I, r"^(?:<<ALTERNATIVES>>)(?:[-_.+][\w.+-]*)?@")
+# Microsoft's older feedback loop writes from staff@ of its own domains only (a "staff@" mailbox
+# elsewhere is some business's).
+_MICROSOFT_STAFF = Rules("detect:complaint-sender-microsoft", [r"hotmail", r"msn", r"live", r"outlook"], re.I,
+                         r"^staff@(?:<<ALTERNATIVES>>)\.")
+# A person answering (not forwarding): feedback loops forward the complained-about message, they
+# never answer it.
+_ANSWER = re.compile(r"(?i)^\s*(?:re|aw|sv|antw|r|rif)\s*(?:\[\d+\])?\s*:")
 # Complaint services that report spam to the senders' networks in a layout of their own
 # (SpamCop: "[ SpamCop V5.x ]" on top, the reported message inline below "[ Offending message ]",
 # where the text was split into notice and returned copy).
@@ -107,8 +114,10 @@ _OPENING_WORDS = ("report", "spam", "junk", "abuse", "complain", "feedback", "un
 def complaint_by_sender(mail: Mail, sender: str) -> bool:
     """The same from the mailbox feedback loops write from (``fbl@``, ``feedbackloop@``,
     ``complaints@`` ...) or a complaint service's domain (SpamCop's), for a mail that is no bounce."""
-    return (bool(mail.returned.headers) and bool(sender)
-            and bool(_COMPLAINT_SENDER.search(sender) or _COMPLAINT_SERVICE.search(sender)))
+    if not mail.returned.headers or not sender or _ANSWER.match(mail.subject) or mail.header("In-Reply-To"):
+        return False  # (a reply from a feedback@ or abuse@ mailbox of some business is a reply)
+    return bool(_COMPLAINT_SENDER.search(sender) or _MICROSOFT_STAFF.search(sender)
+                or _COMPLAINT_SERVICE.search(sender))
 
 
 def fields(mail: Mail) -> dict[str, str]:
