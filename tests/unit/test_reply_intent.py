@@ -49,6 +49,12 @@ def test_a_subject_that_is_only_a_refusal_counts():
 @pytest.mark.parametrize("body", [
     "Can you tell me more about your prices first?", "Yes please, but not the weekly one",
     "Is this the bakery on Main Street? I visited last week and would like to know the opening hours " * 3,
+    # challenge–response systems and acknowledgement robots: their "confirm" asks us, it is no yes
+    "Please click the link to confirm that you are a person: https://cr.example/v/123",
+    "Please confirm that you are a human by clicking the button below.",
+    "I have received your email and will reply soon. Confirmed receipt.",
+    "Your message is held until the recipient approves you. Ok?",
+    "Bitte best\u00e4tigen Sie, dass Sie kein Roboter sind: klicken Sie hier.",
 ])
 def test_anything_else_is_for_a_person(body):
     result = classify(reply(body))[0]

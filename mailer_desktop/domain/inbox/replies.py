@@ -220,6 +220,15 @@ _AFFIRMATIVE = re.compile(
     r"volontiers|merci|s[i\u00ed]|claro|por favor|gracias|certo|grazie|bevestig\w*|graag|bedankt|dank je|"
     r"tack|g\u00e4rna|absolutely|of course|great|perfect|\U0001F44D)"
 )
+# Words no person's "yes" needs and every challenge–response system or acknowledgement robot uses
+# (Boxbe, "click the link to confirm that you are a person", "we have received your email"): a
+# link, a request to click or verify, a human/robot check, mail held or awaiting approval.
+_CHALLENGE = re.compile(
+    r"(?i)https?://|\bwww\.|\bclick|\btap (?:here|the|this)\b|\bverif(?:y|ication)\b|\bcaptcha\b|\bhuman\b|\brobot\b|"
+    r"\breal person\b|\b(?:that )?you are (?:a|not a) (?:person|human|robot)|\b(?:to|please) confirm (?:that )?you(?:r)?\b|"
+    r"\b(?:received|got) your (?:e-?mail|message|mail)\b|\bheld\b|\bquarantin|\bawaiting (?:approval|delivery)|"
+    r"\bpending (?:approval|delivery)|\bwhite ?list|\ballow ?list|\bapproved senders?\b|\bguest list\b|"
+    r"\bklick|\bcliqu|\bhaga clic|\bclicca|\bveuillez confirmer|\bbitte best\u00e4tigen sie\b|\bconfirme (?:que|su)\b")
 _NO_ONLY = re.compile(r"(?i)^\W*(?:no|nope|nein|non|nee|nej|no,? thanks?|not interested)\W*$")
 _CONFIRM_INTENT_LIMIT = 300  # an affirmative reply is short; a long letter goes to a person
 
@@ -252,6 +261,8 @@ def confirmation_intent(mail: Mail) -> tuple[str, str]:
         return "no", own or subject.strip()
     if not words:
         return "yes", own
+    if _CHALLENGE.search(own):
+        return "unclear", own  # a robot asking us to prove ourselves, or acknowledging receipt: for a person
     if len(own) <= _CONFIRM_INTENT_LIMIT and _AFFIRMATIVE.search(own) and not _NEGATION.search(own):
         return "yes", own
     return "unclear", own
