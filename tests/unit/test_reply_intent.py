@@ -55,6 +55,9 @@ def test_a_subject_that_is_only_a_refusal_counts():
     "I have received your email and will reply soon. Confirmed receipt.",
     "Your message is held until the recipient approves you. Ok?",
     "Bitte best\u00e4tigen Sie, dass Sie kein Roboter sind: klicken Sie hier.",
+    # out-of-office answers without the headers or subject that would mark them: their thanks is no yes
+    "Thanks for your message! I'm away until Monday and will reply then.",
+    "Thank you for your email. I am out of the office until 12 May with limited access to email.",
 ])
 def test_anything_else_is_for_a_person(body):
     result = classify(reply(body))[0]

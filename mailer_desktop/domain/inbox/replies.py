@@ -229,6 +229,15 @@ _CHALLENGE = re.compile(
     r"\b(?:received|got) your (?:e-?mail|message|mail)\b|\bheld\b|\bquarantin|\bawaiting (?:approval|delivery)|"
     r"\bpending (?:approval|delivery)|\bwhite ?list|\ballow ?list|\bapproved senders?\b|\bguest list\b|"
     r"\bklick|\bcliqu|\bhaga clic|\bclicca|\bveuillez confirmer|\bbitte best\u00e4tigen sie\b|\bconfirme (?:que|su)\b")
+# An automatic responder's words where its headers and subject do not say so ("Thanks for your
+# message! I'm away until Monday"): its "thanks" is no yes.
+_RESPONDER = re.compile(
+    r"(?i)\bthanks? (?:you )?for (?:your|the) (?:e-?mail|message|mail|note)\b|\bout of (?:the )?office\b|"
+    r"\b(?:i am|i'm|i will be|we are) (?:away|absent|on (?:annual )?leave|on (?:vacation|holiday))|\baway (?:until|till|from)\b|"
+    r"\blimited access to (?:e-?mail|my e-?mail)|\b(?:no longer|not) (?:being )?monitored\b|\bhas left\b|"
+    r"\bwill (?:reply|respond|answer|get back to you) (?:when|on|after|as soon|upon)\b|"
+    r"\bnicht im b\u00fcro\b|\babwesen|\bje suis absent|\ben cong\u00e9\b|\bfuera de la oficina\b|"
+    r"\bde vacaciones\b|\bsono assente\b|\bfuori sede\b|\bafwezig\b|\bfr\u00e5nvarande\b|\bp\u00e5 semester\b")
 _NO_ONLY = re.compile(r"(?i)^\W*(?:no|nope|nein|non|nee|nej|no,? thanks?|not interested)\W*$")
 _CONFIRM_INTENT_LIMIT = 300  # an affirmative reply is short; a long letter goes to a person
 
@@ -261,8 +270,10 @@ def confirmation_intent(mail: Mail) -> tuple[str, str]:
         return "no", own or subject.strip()
     if not words:
         return "yes", own
-    if _CHALLENGE.search(own):
-        return "unclear", own  # a robot asking us to prove ourselves, or acknowledging receipt: for a person
+    if _CHALLENGE.search(own) or _RESPONDER.search(own):
+        # a robot asking us to prove ourselves, acknowledging receipt or saying its person is away:
+        # for a person to read
+        return "unclear", own
     if len(own) <= _CONFIRM_INTENT_LIMIT and _AFFIRMATIVE.search(own) and not _NEGATION.search(own):
         return "yes", own
     return "unclear", own
