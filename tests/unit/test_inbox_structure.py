@@ -611,3 +611,15 @@ def test_text_whose_bytes_do_not_fit_its_charset_label_is_read_in_the_charset_it
     raw += words.encode("euc-jp") + b"\n\nThe user(s) account is disabled.\n\n<anna@example.jp>\n"
     (r,) = classify(raw)
     assert (r.recipient, r.kind) == ("anna@example.jp", "soft") and words in r.reason and "\ufffd" not in r.reason
+
+
+@pytest.mark.parametrize(("subject", "text"), [
+    ("Delivered: News", "Your message has been delivered to the following recipients:\n\nann@example.org\n"),
+    ("Relayed: News", "Delivery to these recipients or groups is complete, but no delivery notification was sent "
+                      "by the destination server:\n\nann@example.org (ann@example.org)\n"),
+    ("Zugestellt: News", "Ihre Nachricht wurde an folgende Empf\u00e4nger zugestellt:\n\nann@example.org\n"),
+])
+def test_a_success_notice_without_a_delivery_status_part_is_no_bounce(subject, text):
+    raw = (f"From: postmaster@example.org\nTo: {_SENDER}\nSubject: {subject}\nContent-Type: text/plain; "
+           f"charset=utf-8\n\n{text}").encode()
+    assert verdicts(raw) == [("ann@example.org", "delivered")]

@@ -235,6 +235,25 @@ _GAVE_UP = Rules("detect:final-failure", [r"(?<!fails )(?<!fail )permanent(?:ly)
                                          r"definitiv[ao]"])
 
 
+# A success notice without a delivery-status part (Exchange's "Delivered:" and "Relayed:"
+# receipts, "Successful Mail Delivery Report"), in the languages its servers write: no bounce.
+_SUCCESS_SUBJECT = Rules("detect:success-subject", [
+    r"delivered", r"relayed", r"successful mail delivery", r"zugestellt", r"\u00fcbermittelt", r"remis",
+    r"entregado", r"consegnato", r"recapitato", r"bezorgd", r"afgeleverd", r"levererat"],
+    re.I, r"^\s*(?:<<ALTERNATIVES>>)\b(?!\s*(?:to|fail))")
+_SUCCESS_WORDS = Rules("detect:success-words", [
+    r"(?:has been|was) (?:successfully )?delivered to", r"delivery to (?:these|the following) recipients"
+    r"(?: or groups)? (?:is complete|was successful|succeeded)", r"successfully delivered"], re.I)
+_FAILURE_WORDS = re.compile(r"(?i)fail|could ?not|couldn'?t|undeliver|not (?:be |been )?delivered|reject|error|"
+                            r"unable|bounce|returned|delay")
+
+
+def _is_success(notice: str, subject: str) -> bool:
+    head = notice[:3000]
+    return (bool(_SUCCESS_SUBJECT.search(subject) or _SUCCESS_WORDS.search(head))
+            and not _FAILURE_WORDS.search(head) and not _FAILURE_WORDS.search(subject))
+
+
 def _is_warning(notice: str, subject: str = "") -> bool:
     head = notice[:3000].lower()
     return bool(_WARNING_ONLY.search(head) or _DELAY_SUBJECT.search(subject)) and not _GAVE_UP.search(head)
@@ -302,6 +321,10 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
     if found and not failed and _is_warning(mail.notice, mail.subject):
         # A delay warning without a delivery-status part: not a bounce, as with Action: delayed.
         return [_delay(f.recipient, phrases.find_status(f.tight), f.tight, common) for f in found]
+    if found and not failed and _is_success(mail.notice, mail.subject):
+        # A success notice without a delivery-status part: as with Action: delivered or relayed.
+        return [Result(f.recipient, "delivered", "2.0.0", _reason_text(mail.subject) or "delivered", "delivered",
+                       "delivered", **common) for f in found]
     if found:
         inner: dict[str, heuristics.Found] | None = None
         out = []
