@@ -623,3 +623,22 @@ def test_a_success_notice_without_a_delivery_status_part_is_no_bounce(subject, t
     raw = (f"From: postmaster@example.org\nTo: {_SENDER}\nSubject: {subject}\nContent-Type: text/plain; "
            f"charset=utf-8\n\n{text}").encode()
     assert verdicts(raw) == [("ann@example.org", "delivered")]
+
+
+def _mailman(sender: str, subject: str, text: str) -> bytes:
+    return (f"From: {sender}\nTo: {_SENDER}\nSubject: {subject}\nX-List-Administrivia: yes\n"
+            f"X-Mailman-Version: 2.1.29\nContent-Type: text/plain\n\n{text}\n").encode()
+
+
+def test_mailman_rejecting_a_post_is_soft_on_the_list_and_holding_one_is_no_failure():
+    rejected = _mailman("neko-owner@lists.example.org", "Request to mailing list Neko rejected",
+                        "Your request to the Neko mailing list\n\n    Posting of your message titled \"News\"\n\n"
+                        "has been rejected by the list moderator.")
+    held = _mailman("neko-bounces@lists.example.org", "Your message to Neko awaits moderator approval",
+                    "Your mail to 'Neko' with the subject\n\n    News\n\nIs being held until the list moderator "
+                    "can review it for approval.")
+    assert verdicts(rejected) == [("neko@lists.example.org", "soft")]
+    assert verdicts(held) == [("neko@lists.example.org", "auto_reply")]
+    # the same words from an address that is no list's, without Mailman's marks: not read as Mailman's
+    assert verdicts(rejected.replace(b"X-List-Administrivia: yes\nX-Mailman-Version: 2.1.29\n", b"")) != [
+        ("neko@lists.example.org", "soft")]

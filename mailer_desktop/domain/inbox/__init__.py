@@ -15,8 +15,8 @@ kind among :data:`KINDS`. The order of checks follows how sure each signal is:
    use (:mod:`.heuristics`), the reason from :mod:`.phrases` and :mod:`.smtp_codes`; a
    warning that says the server keeps trying is a delay (``soft``, ``action='delayed'``);
    when the returned copy is itself a bounce, its words are read after the outer report's;
-   a mailing-list manager's refusal of a post to its list (fml, :mod:`.lists`) is a ``soft``
-   failure on the list's address;
+   a mailing-list manager's refusal of a post to its list (fml, Mailman: :mod:`.lists`) is a
+   ``soft`` failure on the list's address, Mailman's hold for its moderator an ``auto_reply``;
 4. replies carrying one of our tokens in the address, subject or own words → ``unsubscribe`` /
    ``confirmation`` (the token is verified later by the processor, which holds the key; a
    confirmation token in an auto-reply confirms nothing);
@@ -405,10 +405,9 @@ def _classify(raw: bytes) -> list[Result]:
             return results
     if arf.is_complaint(mail) or not detect.has_status_fields(mail) and arf.complaint_by_words(mail) and not detect.delivery_report(mail):
         return _complaint(mail, common)
-    if lists.is_fml_report(mail):
-        # A list manager refusing the message posted to its list: soft, on the list's address.
-        return [Result(lists.list_address(mail), "soft", "", _reason_text(mail.notice, mail.subject),
-                       lists.reason(mail), "failed", **common)]
+    listed = lists.results(mail, common)  # a list manager's answer to a post to its list
+    if listed:
+        return listed
     if detect.looks_like_bounce(mail):
         return _one_per_recipient(_bounce(mail, common))
     if arf.complaint_by_sender(mail, common["sender"] or ""):

@@ -4,7 +4,10 @@ A newsletter sent to a list's own address reaches the list manager, which may re
 poster is no member, the message looks like a loop or a duplicate, a security check failed.
 fml (a list manager common in Japan) says so in a mail of its own from the list's ``-admin``
 address, marked with its ``X-MLServer: fml ...`` header. That is a soft failure on the list's
-address — never an auto-reply, never a dead address.
+address — never an auto-reply, never a dead address. Mailman writes from the list's ``-owner``,
+``-bounces`` or ``-request`` address (marked ``X-List-Administrivia`` or ``X-Mailman-Version``):
+a post its moderator rejected is the same soft failure; a post held for the moderator is no
+failure yet (an automatic answer).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import re
 
 from .message import ADDRESS_RE, Mail, all_addresses
+from .result import Result, reason_text
 from .rules import Rules
 
 _FML_SERVER = re.compile(r"(?i)^\s*fml\b")
@@ -55,3 +59,43 @@ def list_address(mail: Mail) -> str | None:
         return f"{admin.group(1)}@{admin.group(2)}"
     found = all_addresses(mail.returned.get("to"))
     return found[0] if len(found) == 1 else None
+
+
+_MAILMAN_SENDER = re.compile(r"(?i)^([^@\s]+)-(?:owner|bounces|request)@([^@\s>]+)$")
+_MAILMAN_HELD = Rules("mailman:held", [
+    r"is being held until the list moderator", r"awaits moderator approval", r"held for (?:moderator )?approval"], re.I)
+_MAILMAN_REJECTED = Rules("mailman:rejected", [
+    r"has been rejected by the list moderator", r"request to (?:the )?mailing list .{0,80} rejected",
+    r"non-members are not allowed to post", r"auto-discard notification"], re.I)
+
+
+def mailman_report(mail: Mail) -> str:
+    """'held' or 'rejected' for Mailman's notice about a post to one of its lists, else ''."""
+    if not _MAILMAN_SENDER.match(mail.from_addr or "") or not (
+            mail.header("X-List-Administrivia") or mail.header("X-Mailman-Version")):
+        return ""
+    text = mail.subject + "\n" + mail.notice[:5000]
+    if _MAILMAN_HELD.search(text):
+        return "held"
+    return "rejected" if _MAILMAN_REJECTED.search(text) else ""
+
+
+def mailman_list(mail: Mail) -> str | None:
+    m = _MAILMAN_SENDER.match(mail.from_addr or "")
+    return f"{m.group(1)}@{m.group(2)}" if m else None
+
+
+def results(mail: Mail, common: dict) -> list[Result]:
+    """A list manager's answer to a message posted to its list: fml's refusal and Mailman's
+    rejection are soft failures on the list's address, Mailman's hold an automatic answer; []
+    for any other mail."""
+    if is_fml_report(mail):
+        return [Result(list_address(mail), "soft", "", reason_text(mail.notice, mail.subject), reason(mail), "failed",
+                       **common)]
+    moderated = mailman_report(mail)
+    if moderated == "rejected":
+        return [Result(mailman_list(mail), "soft", "", reason_text(mail.notice, mail.subject), "rejected", "failed",
+                       **common)]
+    if moderated == "held":  # waiting for the list's moderator: nothing has failed yet
+        return [Result(mailman_list(mail), "auto_reply", "", reason_text(mail.subject), "held", **common)]
+    return []
