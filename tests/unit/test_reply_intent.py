@@ -58,6 +58,8 @@ def test_a_subject_that_is_only_a_refusal_counts():
     # out-of-office answers without the headers or subject that would mark them: their thanks is no yes
     "Thanks for your message! I'm away until Monday and will reply then.",
     "Thank you for your email. I am out of the office until 12 May with limited access to email.",
+    # a refusal word after a negation is no refusal (it was an opt-out): "don't stop", "don't cancel"
+    "Yes please, don't stop sending!", "Please don't cancel, yes!",
 ])
 def test_anything_else_is_for_a_person(body):
     result = classify(reply(body))[0]

@@ -166,21 +166,25 @@ _CLAUSE_START = re.compile(r"(?i)[,;:\u2013\u2014]|\s-\s|\b(?:so|and|but|please|
 _OBJECT_ME = re.compile(r"(?i)\b(?:me|mich|moi|mij|mi)\b")
 
 
+def _negated(sentence: str, start: int) -> bool:
+    """A negation in the clause of ``sentence`` before position ``start``."""
+    before = sentence[:start]
+    clause = before[max((c.end() for c in _CLAUSE_START.finditer(before)), default=0):]
+    return bool(_NEGATION.search(clause[-60:]))
+
+
+def _said(pattern: re.Pattern, text: str) -> list[str]:
+    """The sentences of ``text`` in which ``pattern`` occurs without a negation before it."""
+    return [s for s in _SENTENCE.findall(text[:5000])
+            if any(not _negated(s, m.start()) for m in pattern.finditer(s))]
+
+
 def _asks(text: str) -> tuple[bool, bool]:
     """(asks, mentions): whether ``text`` asks to be removed — in a sentence that is no question,
     or a question about the writer ("can you remove me?") — and whether it mentions removal at
     all ("how do I unsubscribe my old address?"). Negated mentions count for neither."""
-    asks = mentions = False
-    for sentence in _SENTENCE.findall(text[:5000]):
-        for m in _UNSUBSCRIBE_WORDS.finditer(sentence):
-            before = sentence[:m.start()]
-            clause = before[max((c.end() for c in _CLAUSE_START.finditer(before)), default=0):]
-            if _NEGATION.search(clause[-60:]):
-                continue
-            mentions = True
-            if not sentence.rstrip().endswith("?") or _OBJECT_ME.search(sentence):
-                asks = True
-    return asks, mentions
+    said = _said(_UNSUBSCRIBE_WORDS, text)
+    return any(not s.rstrip().endswith("?") or _OBJECT_ME.search(s) for s in said), bool(said)
 
 
 def confirmation_wording(mail: Mail) -> bool:
@@ -262,8 +266,8 @@ def confirmation_intent(mail: Mail) -> tuple[str, str]:
     own = " ".join(own.split())
     subject = TOKEN_RE.sub(" ", REPLY_PREFIX.sub("", mail.subject))
     words = own.strip(" .!,;:-()[]\"'")
-    if _REFUSAL.search(own) or _UNSUBSCRIBE_WORDS.search(own) or _STOP_ONLY.match(own):
-        return "no", own
+    if _said(_REFUSAL, own) or _said(_UNSUBSCRIBE_WORDS, own) or _STOP_ONLY.match(own):
+        return "no", own  # (not where a negation comes first: "yes please, don't stop sending")
     # The subject is ours unless the person rewrote it: only a subject that is nothing but a
     # refusal counts (a business called "Stop & Shop" must not turn every reply into a no).
     if _STOP_ONLY.match(subject) or _NO_ONLY.match(subject):
