@@ -43,6 +43,9 @@ def _person_mail(subject: str, text: str, headers: str = "") -> bytes:
     ("If you no longer wish to receive these emails, unsubscribe here: https://vendor.example/u/1", ""),
     ("To unsubscribe from this newsletter, click here: https://vendor.example/u/1", ""),
     ("You can unsubscribe at any time.", ""),
+    ("Unsubscribe here: https://vendor.example/u/1", ""),
+    ("D\u00e9sabonnement : https://vendor.example/u/1", ""),
+    ("Abmelden: https://vendor.example/u/1", ""),
     ("Wenn Sie den Newsletter nicht mehr erhalten m\u00f6chten, k\u00f6nnen Sie sich hier abmelden.", ""),
     ("Si vous ne souhaitez plus recevoir nos offres, d\u00e9sabonnez-vous ici.", ""),
 ])
@@ -86,6 +89,8 @@ def test_a_plea_to_stay_is_never_an_unsubscribe(text):
     "Bitte nicht mehr schicken, ich m\u00f6chte mich abmelden.",
     "Quiero darme de baja.",
     "Vorrei disiscrivermi, grazie.",
+    "D\u00e9sabonnez-moi s'il vous pla\u00eet.", "Bitte melden Sie mich ab.", "Meld me af alstublieft.",
+    "Canc\u00e9lame la suscripci\u00f3n por favor.", "Per favore cancellatemi dalla lista.", "Avregistrera mig.",
 ])
 def test_a_request_after_a_negated_clause_is_still_a_clear_request(text):
     r = one(_customer_reply(text))

@@ -36,8 +36,9 @@ _UNSUBSCRIBE_WORDS = re.compile(
     r"(?i)\b(?:unsubscribe|unsubscribing|unsub|remove me|remove my (?:e-?mail|address|name)|take me off|"
     r"opt(?:-| )?out|stop (?:sending|e-?mailing|mailing|all)|no more (?:e-?mails|mails|newsletters)|"
     r"(?:do not|don'?t) (?:e-?mail|send|contact) me|abmelden|abbestellen|austragen|abmeldung|"
-    r"d\u00e9sabonner|d\u00e9sinscri(?:re|ption)|dar(?:me|se|nos)? de baja|cancelar (?:la |mi )?suscripci\u00f3n|"
-    r"disiscriv\w*|cancellami|uitschrijven|afmelden)\b"
+    r"d[e\u00e9]sabonn\w*|d[e\u00e9]sinscri\w*|dar(?:me|se|nos)? de baja|cancelar (?:la |mi )?suscripci\u00f3n|"
+    r"canc[e\u00e9]lame|disiscriv\w*|cancellami|cancellatemi|uitschrijven|afmelden|meld (?:me|mij) af|"
+    r"melden? (?:sie |du )?mich\b.{0,30}?\bab|avregistrera|avsluta (?:min |mitt )?prenumeration)\b"
 )
 _STOP_ONLY = re.compile(r"(?i)^\W*(?:stop|remove|unsubscribe|cancel|quit|end|abmelden|stopp)\W*$")
 # The prefixes mail programs put before the subject of a reply or a forward, in many languages.
@@ -117,7 +118,10 @@ _OFFER = re.compile(
     r"\byou\s+(?:may|can|could)\s+(?:always\s+|also\s+|at\s+any\s+time\s+)?(?:unsubscribe|opt[- ]?out)\b|"
     r"\bwenn\s+sie\b|\bum\s+sich\b.{0,80}abzumelden|\bsi\s+vous\b|\bpour\s+(?:vous\s+)?d[\u00e9e]s(?:abonner|inscrire)|"
     r"\bsi\s+(?:ya\s+)?no\s+(?:desea|quiere)|\bpara\s+darse\s+de\s+baja|\bse\s+non\s+(?:desideri|vuoi|desidera)|"
-    r"\bals\s+(?:u|je)\b")
+    r"\bals\s+(?:u|je)\b|"
+    # the words as the label of a link ("Unsubscribe here: https://...", "Désabonnement : <https://...>")
+    r"(?:unsubscribe|opt[- ]?out|abmelden|abmeldung|d[e\u00e9]sabonn\w*|d[e\u00e9]sinscri\w*|baja|uitschrijven|afmelden)"
+    r"\W{0,5}(?:here|hier|ici|aqu[i\u00ed]|qui)?\W{0,5}(?:https?://|www\.)")
 _WRITER = re.compile(r"(?i)\b(?:me|my|i|mich|mein\w*|moi|mon|mes|mij|mijn|ik|yo|mi|mis)\b")
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 
