@@ -97,6 +97,21 @@ def test_a_request_after_a_negated_clause_is_still_a_clear_request(text):
     assert (r.kind, r.review) == ("unsubscribe", False)
 
 
+@pytest.mark.parametrize("text", [
+    "Please unsubscribe bob@example.org.",
+    "Please stop sending to my old address anna@old.example",
+    "Unsubscribe my husband's address please.",
+])
+def test_an_opt_out_for_another_address_or_person_waits_for_review(text):
+    r = one(_customer_reply(text))
+    assert r.kind != "unsubscribe" or r.review
+
+
+def test_the_senders_own_address_in_the_request_is_still_her_request():
+    r = one(_customer_reply("Please unsubscribe me (anna@example.org)."))
+    assert (r.kind, r.review) == ("unsubscribe", False)
+
+
 def test_a_question_about_unsubscribing_waits_for_review():
     r = one(_customer_reply("How do I unsubscribe my old address and subscribe the new one?", "Question"))
     assert r.kind != "unsubscribe" or r.review

@@ -60,6 +60,8 @@ def test_a_subject_that_is_only_a_refusal_counts():
     "Thank you for your email. I am out of the office until 12 May with limited access to email.",
     # a refusal word after a negation is no refusal (it was an opt-out): "don't stop", "don't cancel"
     "Yes please, don't stop sending!", "Please don't cancel, yes!",
+    # an opt-out about another address or person: who opts out is for a person to read
+    "Yes I confirm. Unsubscribe my old address anna@old.example please", "OK, stop sending to my work address",
 ])
 def test_anything_else_is_for_a_person(body):
     result = classify(reply(body))[0]

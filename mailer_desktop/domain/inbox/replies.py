@@ -123,7 +123,8 @@ _OFFER = re.compile(
     r"(?:unsubscribe|opt[- ]?out|abmelden|abmeldung|d[e\u00e9]sabonn\w*|d[e\u00e9]sinscri\w*|baja|uitschrijven|afmelden)"
     r"\W{0,5}(?:here|hier|ici|aqu[i\u00ed]|qui)?\W{0,5}(?:https?://|www\.)")
 _WRITER = re.compile(r"(?i)\b(?:me|my|i|mich|mein\w*|moi|mon|mes|mij|mijn|ik|yo|mi|mis)\b")
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+# A sentence: up to a full stop, "!" or "?" that ends a word (not the dots inside an address or a link).
+_SENTENCE = re.compile(r"[^\n.!?]+(?:[.!?]+(?![\s]|$)[^\n.!?]*)*[.!?]*")
 
 
 def _without_offers(text: str) -> str:
@@ -153,6 +154,8 @@ def unsubscribe_wording(mail: Mail) -> str:
         return "clear"
     subject_asks, subject_mentions = _asks(subject)
     body_asks, body_mentions = _asks(own)
+    if (subject_asks or body_asks) and _about_someone_else(_said(_UNSUBSCRIBE_WORDS, own), mail.from_addr):
+        return "vague"  # about another address or person: not the sender's own opt-out
     if subject_asks and (not own or body_asks or len(own) < 400):
         return "clear"
     if body_asks and len(own) < 300:
@@ -168,6 +171,19 @@ def unsubscribe_wording(mail: Mail) -> str:
 # "but" or "please".
 _CLAUSE_START = re.compile(r"(?i)[,;:\u2013\u2014]|\s-\s|\b(?:so|and|but|please|bitte|s'il vous pla\u00eet|por favor)\b")
 _OBJECT_ME = re.compile(r"(?i)\b(?:me|mich|moi|mij|mi)\b")
+# An opt-out about someone or something other than the writer's address the request went to: an
+# address written out, "my old / work address", "my husband's" — who is meant is for a person to
+# decide, never the sender's own opt-out.
+_SOMEONE_ELSE = re.compile(
+    r"(?i)[\w.+-]+@[\w-]+\.[\w.-]+|\b(?:old|other|another|previous|former|work|business|second|private|personal)\s+"
+    r"(?:e-?mail\s+)?(?:address|account|mailbox|e-?mail)|\b(?:husband|wife|partner|colleague|son|daughter|mother|father|"
+    r"boss|friend)(?:'s)?\b|\balte[nr]?\s+(?:e-?mail-?)?adresse|\bancienne\s+adresse|\bantigua\s+direcci")
+
+
+def _about_someone_else(sentences: list[str], sender: str) -> bool:
+    """One of ``sentences`` names another address or person (the sender's own address aside)."""
+    own = sender.lower()
+    return any(_SOMEONE_ELSE.search(s.lower().replace(own, " ") if own else s) for s in sentences)
 
 
 def _negated(sentence: str, start: int) -> bool:
@@ -270,7 +286,10 @@ def confirmation_intent(mail: Mail) -> tuple[str, str]:
     own = " ".join(own.split())
     subject = TOKEN_RE.sub(" ", REPLY_PREFIX.sub("", mail.subject))
     words = own.strip(" .!,;:-()[]\"'")
-    if _said(_REFUSAL, own) or _said(_UNSUBSCRIBE_WORDS, own) or _STOP_ONLY.match(own):
+    refusals = _said(_REFUSAL, own) + _said(_UNSUBSCRIBE_WORDS, own)
+    if _about_someone_else(refusals, mail.from_addr):
+        return "unclear", own  # "yes; unsubscribe my old address": who opts out is for a person to read
+    if refusals or _STOP_ONLY.match(own):
         return "no", own  # (not where a negation comes first: "yes please, don't stop sending")
     # The subject is ours unless the person rewrote it: only a subject that is nothing but a
     # refusal counts (a business called "Stop & Shop" must not turn every reply into a no).
