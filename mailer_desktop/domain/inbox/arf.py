@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from .message import ADDRESS_RE, Mail, field_blocks
-from .replies import REPLY_PREFIX
+from .replies import ANSWER_PREFIX, REPLY_PREFIX
 from .rules import Rules
 
 _COMPLAINT_SUBJECT = Rules("detect:complaint-subject", [
@@ -27,9 +27,6 @@ _COMPLAINT_SENDER = Rules("detect:complaint-sender", [
 # elsewhere is some business's).
 _MICROSOFT_STAFF = Rules("detect:complaint-sender-microsoft", [r"hotmail", r"msn", r"live", r"outlook"], re.I,
                          r"^staff@(?:<<ALTERNATIVES>>)\.")
-# A person answering (not forwarding): feedback loops forward the complained-about message, they
-# never answer it.
-_ANSWER = re.compile(r"(?i)^\s*(?:re|aw|sv|antw|r|rif)\s*(?:\[\d+\])?\s*:")
 # Complaint services that report spam to the senders' networks in a layout of their own
 # (SpamCop: "[ SpamCop V5.x ]" on top, the reported message inline below "[ Offending message ]",
 # where the text was split into notice and returned copy).
@@ -114,8 +111,10 @@ _OPENING_WORDS = ("report", "spam", "junk", "abuse", "complain", "feedback", "un
 def complaint_by_sender(mail: Mail, sender: str) -> bool:
     """The same from the mailbox feedback loops write from (``fbl@``, ``feedbackloop@``,
     ``complaints@`` ...) or a complaint service's domain (SpamCop's), for a mail that is no bounce."""
-    if not mail.returned.headers or not sender or _ANSWER.match(mail.subject) or mail.header("In-Reply-To"):
-        return False  # (a reply from a feedback@ or abuse@ mailbox of some business is a reply)
+    if not mail.returned.headers or not sender or ANSWER_PREFIX.match(mail.subject) or mail.header("In-Reply-To"):
+        # A person answering: feedback loops forward the complained-about message, they never
+        # answer it (a reply from a feedback@ or abuse@ mailbox of some business is a reply).
+        return False
     return bool(_COMPLAINT_SENDER.search(sender) or _MICROSOFT_STAFF.search(sender)
                 or _COMPLAINT_SERVICE.search(sender))
 

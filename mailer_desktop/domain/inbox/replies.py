@@ -43,6 +43,8 @@ _UNSUBSCRIBE_WORDS = re.compile(
 _STOP_ONLY = re.compile(r"(?i)^\W*(?:stop|remove|unsubscribe|cancel|quit|end|abmelden|stopp)\W*$")
 # The prefixes mail programs put before the subject of a reply or a forward, in many languages.
 REPLY_PREFIX = re.compile(r"(?i)^\s*(?:(?:re|aw|sv|antw|r|wg|fwd?|tr|rif|rv)\s*(?:\[\d+\])?\s*:\s*)+")
+# The same for a reply only (not a forward).
+ANSWER_PREFIX = re.compile(r"(?i)^\s*(?:re|aw|sv|antw|r|rif)\s*(?:\[\d+\])?\s*:")
 _CONFIRM_WORDS = re.compile(
     r"(?i)\b(?:confirm|confirmed|confirmation|best\u00e4tig|confirmer|confirmar|confermo|bevestig|yes,? (?:please|i)|"
     r"subscribe me|sign me up)\b"
@@ -152,16 +154,16 @@ def unsubscribe_wording(mail: Mail) -> str:
     own = _without_offers(unquoted_top(mail.body_text).strip())
     if _STOP_ONLY.match(subject) or _STOP_ONLY.match(own.split("\n", 1)[0] if own else ""):
         return "clear"
-    subject_asks, subject_mentions = _asks(subject)
-    body_asks, body_mentions = _asks(own)
-    if (subject_asks or body_asks) and _about_someone_else(_said(_UNSUBSCRIBE_WORDS, own), mail.from_addr):
+    said_subject, said_own = _said(_UNSUBSCRIBE_WORDS, subject), _said(_UNSUBSCRIBE_WORDS, own)
+    subject_asks, body_asks = _asks(said_subject), _asks(said_own)
+    if (subject_asks or body_asks) and _about_someone_else(said_own, mail.from_addr):
         return "vague"  # about another address or person: not the sender's own opt-out
     if subject_asks and (not own or body_asks or len(own) < 400):
         return "clear"
     if body_asks and len(own) < 300:
         return "clear"
-    if subject_asks or body_asks or subject_mentions or body_mentions:
-        return "vague"
+    if said_subject or said_own:
+        return "vague"  # mentioned only (in a question about something else, in a long letter)
     return ""
 
 
@@ -199,12 +201,11 @@ def _said(pattern: re.Pattern, text: str) -> list[str]:
             if any(not _negated(s, m.start()) for m in pattern.finditer(s))]
 
 
-def _asks(text: str) -> tuple[bool, bool]:
-    """(asks, mentions): whether ``text`` asks to be removed — in a sentence that is no question,
-    or a question about the writer ("can you remove me?") — and whether it mentions removal at
-    all ("how do I unsubscribe my old address?"). Negated mentions count for neither."""
-    said = _said(_UNSUBSCRIBE_WORDS, text)
-    return any(not s.rstrip().endswith("?") or _OBJECT_ME.search(s) for s in said), bool(said)
+def _asks(said: list[str]) -> bool:
+    """Whether one of the sentences that mention removal (see _said: negated mentions are not
+    among them) asks for it: a sentence that is no question, or a question about the writer ("can
+    you remove me?"), not "how do I unsubscribe my old address?"."""
+    return any(not s.rstrip().endswith("?") or _OBJECT_ME.search(s) for s in said)
 
 
 def confirmation_wording(mail: Mail) -> bool:
