@@ -27,7 +27,7 @@ CASES = [(label.parent.name, name, entries)
 
 def test_there_are_server_fixtures():
     servers = {server for server, _, _ in CASES}
-    assert {"postfix", "exim", "sendmail", "opensmtpd", "courier", "dma"} <= servers
+    assert {"postfix", "exim", "sendmail", "opensmtpd", "courier", "dma", "dovecot"} <= servers
 
 
 @pytest.mark.parametrize(("server", "name", "expected"), CASES, ids=[f"{s}/{n}" for s, n, _ in CASES])

@@ -144,6 +144,9 @@ _OWN_SUBSCRIBERS = Rules("provider:own-subscribers", [r"vtext\.com", r"vzwpix\.c
                          r"@(?:[\w-]+\.)*(?:<<ALTERNATIVES>>)>?$")
 
 
+_EXIT_STATUS = re.compile(r"\s*\d{1,3}\s*")  # a delivery program's exit status ("X-Unix; 77", sysexits.h)
+
+
 def _from_status(mail: Mail, status_text: str, common: dict) -> list[Result]:
     out: list[Result] = []
     blocks = dsn.recipient_blocks(status_text)[:MAX_RECIPIENTS]
@@ -180,9 +183,12 @@ def _from_status(mail: Mail, status_text: str, common: dict) -> list[Result]:
             continue
         permanent = None if b.action != "failed" else not b.status.startswith("4")
         action = b.action or "failed"
-        quick = _failure(b.recipient, b.status, [b.diagnostic], permanent, common, action, b.vendor_reason,
+        # A delivery program's bare exit status ("X-Unix; 77") says nothing a person can read: the
+        # words it printed are in the notice's transcript.
+        diagnostic = "" if b.diagnostic_type == "x-unix" and _EXIT_STATUS.fullmatch(b.diagnostic) else b.diagnostic
+        quick = _failure(b.recipient, b.status, [diagnostic], permanent, common, action, b.vendor_reason,
                          gateway or b.own_verdict, b.from_program)
-        if quick.category not in VAGUE_REASONS and b.diagnostic:
+        if quick.category not in VAGUE_REASONS and diagnostic:
             out.append(quick)
             continue
         near = local_texts().get((b.recipient or "").lower())
@@ -191,7 +197,7 @@ def _from_status(mail: Mail, status_text: str, common: dict) -> list[Result]:
         # unless the words beside the recipient quote an SMTP reply (a reply code): that reply
         # came from the far side, whose stage the report does not give (OpenSMTPD's layout).
         own = b.own_verdict and bool(b.diagnostic or not phrases.find_reply_code(tight or local))
-        out.append(_failure(b.recipient, b.status, [b.diagnostic, tight, local, mail.subject], permanent, common,
+        out.append(_failure(b.recipient, b.status, [diagnostic, tight, local, mail.subject], permanent, common,
                             action, b.vendor_reason, gateway or own, b.from_program))
     return out
 
@@ -337,6 +343,10 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
                 if f.recipient.lower() in inner:
                     result = _failure(f.recipient, "", [*texts, inner[f.recipient.lower()].text], True, common,
                                       gateway=gateway, sole=sole)
+            if result.category in VAGUE_REASONS and "deleted" in mail.disposition:
+                # A disposition notification that the message was deleted unread: the recipient's
+                # own filter refused it (a Sieve "reject", RFC 5429), whatever its words say.
+                result = dataclasses.replace(result, category="filtered")
             if result.kind == "hard" and f.guessed:
                 # A mailbox named without its domain: which address died is a guess, never proof.
                 result = dataclasses.replace(result, kind="soft")

@@ -78,6 +78,8 @@ def looks_like_bounce(mail: Mail) -> bool:
     notifications with an empty reverse-path), a returned copy of a message, failure wording."""
     if mail.report_type == "delivery-status" or mail.status_text or mail.header("X-Failed-Recipients"):
         return True
+    if mail.disposition.startswith("automatic-action") and "deleted" in mail.disposition:
+        return True  # a filter deleted the message unread and said so (a Sieve "reject", RFC 5429)
     if _FAILURE_NOTICE.search(mail.header("Auto-Submitted")):
         return True  # RFC 3834 as Sendmail writes it: "auto-generated (failure)" / "(warning-timeout)"
     sender = mail.header("From")

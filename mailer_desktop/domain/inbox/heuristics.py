@@ -245,13 +245,14 @@ def _paragraph(text: str) -> str:
     """The anchor line and the lines that belong to it.
 
     When the error is on the anchor line itself (``<addr>... User unknown``) only indented
-    continuation lines belong to it; otherwise everything up to the first blank line after
+    continuation lines belong to it (unless the line ends in a colon: "Your message to <addr> was
+    automatically rejected:" / "Quota exceeded"); otherwise everything up to the first blank line after
     some text (Exim and Gmail put a blank line between the address and the error)."""
     lines = text.split("\n")
     first = lines[0]
     rest_of_line = ADDRESS_RE.split(first, maxsplit=1)[-1].strip(" \t<>\"':.,")
     out = [first]
-    if len(rest_of_line) >= 12:
+    if len(rest_of_line) >= 12 and not first.rstrip().endswith(":"):  # (a colon: the error follows)
         for line in lines[1:]:
             if not line[:1].isspace() or not line.strip():
                 break

@@ -127,6 +127,7 @@ class Mail:
     body_text: str = ""              # all text of the top message (for replies)
     content_type: str = ""
     report_type: str = ""
+    disposition: str = ""            # an RFC 8098 notification's Disposition field, lowercased
 
     def header(self, name: str) -> str:
         try:
@@ -230,6 +231,9 @@ def read(raw: bytes, *, nested: bool = False) -> Mail:
             return
         if ctype == "message/feedback-report":
             feedback.append(part.text())
+            return
+        if ctype == "message/disposition-notification":
+            mail.disposition = parse_headers_text(part.text()).get("disposition", "").lower()
             return
         if part.is_multipart:
             if part.preamble.strip() and not any(p.main_type == "text" for p in part.parts):
