@@ -14,6 +14,7 @@ from . import phrases
 from .message import ADDRESS_RE, decode_words, field_blocks
 from .rules import Rules
 
+_UTF8_ESCAPE = re.compile(r"\\x\{([0-9A-Fa-f]{2,6})\}")
 _TYPE_PREFIX_RE = re.compile(r"^\s*(?:rfc822|utf-8|x-[\w.-]+|smtp|x400|unknown)\s*;\s*", re.IGNORECASE)
 _FIELD_HINT_RE = re.compile(r"(?im)^(?:final|original)-recipient\s*:")
 
@@ -54,6 +55,8 @@ def clean_address(value: str, strict: bool = False) -> str | None:
         return None
     if "=?" in value:
         value = decode_words(value)  # an RFC 2047 encoded word ("rfc822; =?utf-8?Q?anna=40example.org?=")
+    if "\\x{" in value:  # RFC 6533 "utf-8" address type: j\x{00F6}rg@example.com
+        value = _UTF8_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
     value = _TYPE_PREFIX_RE.sub("", value.strip())
     m = ADDRESS_RE.search(value)
     if m:
