@@ -8,6 +8,8 @@ spaces (Japanese) glued to an address stay outside it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from test_inbox_structure import dsn, plain
 
@@ -54,3 +56,14 @@ def test_a_notice_without_fields_names_the_whole_address():
 ])
 def test_where_an_address_begins_and_ends(text, found):
     assert ADDRESS_RE.search(text).group(0) == found
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bounces"
+
+
+@pytest.mark.parametrize("server", ["postfix", "exim", "sendmail"])
+def test_real_servers_reports_about_a_utf8_address(server):
+    (result,) = classify((FIXTURES / server / "utf8-unknown-user.eml").read_bytes())
+    assert (result.recipient, result.kind) == ("jörg@remote.test", "hard")
+    # (Exim writes the address's UTF-8 bytes as octal escapes in its Diagnostic-Code: shown as letters)
+    assert "<jörg@remote.test>" in result.reason

@@ -72,6 +72,24 @@ def _type_of(value: str) -> str:
     return m.group(0).strip().rstrip(";").strip().lower() if m else ""
 
 
+_OCTAL_RUN = re.compile(r"(?:\\[0-3][0-7]{2})+")
+
+
+def _octal_utf8(text: str) -> str:
+    """UTF-8 bytes that Exim writes as octal escapes ("<j\\303\\266rg@...>") as the letters they are."""
+    if "\\" not in text:
+        return text
+
+    def letters(m: re.Match) -> str:
+        raw = bytes(int(code, 8) for code in m.group(0).split("\\")[1:])
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return m.group(0)
+
+    return _OCTAL_RUN.sub(letters, text)
+
+
 def _strip_type(value: str) -> str:
     return _TYPE_PREFIX_RE.sub("", value or "").strip()
 
@@ -92,7 +110,7 @@ def recipient_blocks(status_text: str) -> list[RecipientStatus]:
             recipient=rcpt,
             action=(block.get("action", "").strip().split() or [""])[0].lower().rstrip(";"),
             status=phrases.find_status(block.get("status", "")),
-            diagnostic=_strip_type(block.get("diagnostic-code", "")),
+            diagnostic=_octal_utf8(_strip_type(block.get("diagnostic-code", ""))),
             diagnostic_type=_type_of(block.get("diagnostic-code", "")),
             remote_mta=_strip_type(block.get("remote-mta", "")),
             vendor_reason=_vendor_reason(block),
