@@ -67,3 +67,12 @@ def test_real_servers_reports_about_a_utf8_address(server):
     assert (result.recipient, result.kind) == ("jörg@remote.test", "hard")
     # (Exim writes the address's UTF-8 bytes as octal escapes in its Diagnostic-Code: shown as letters)
     assert "<jörg@remote.test>" in result.reason
+
+
+def test_an_opt_out_from_an_international_address_names_its_sender():
+    raw = ("From: =?utf-8?q?J=C3=B6rg?= <jörg@bücher.example>\nTo: leave@shop.example\n"
+           "Subject: Re: News for Jörg\nMessage-ID: <r1@bücher.example>\nMIME-Version: 1.0\n"
+           "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+           "Please unsubscribe me.\n").encode()
+    (result,) = classify(raw)
+    assert (result.kind, result.recipient) == ("unsubscribe", "jörg@bücher.example")
