@@ -18,12 +18,12 @@ from .rules import Rules
 # it: Latin (with accents), Greek, Cyrillic (RFC 6531 local parts, IDN labels in their Unicode
 # form). Scripts written without spaces between words (Japanese, Chinese) stay out: there a word
 # glued to an address is text, not part of it.
-_INTL = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0370-\u03ff\u0400-\u052f"
+INTL_LETTERS = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0370-\u03ff\u0400-\u052f"
 ADDRESS_RE = re.compile(
     # A quote may sit inside a local part but not at its ends: 'anna@x' is a quoted address.
-    rf"""(?<![A-Za-z0-9{_INTL}!#$%&*+/=?^_`{{|}}~.\-])(?:"[^"\r\n<>@]{{1,64}}"|[A-Za-z0-9{_INTL}!#$%&*+/=?^_`{{|}}~\-](?:[A-Za-z0-9{_INTL}!#$%&'*+/=?^_`{{|}}~.\-]{{0,126}}[A-Za-z0-9{_INTL}!#$%&*+/=?^_`{{|}}~\-])?)"""
-    rf"""@(?:[A-Za-z0-9{_INTL}](?:[A-Za-z0-9{_INTL}\-]{{0,62}}[A-Za-z0-9{_INTL}])?\.)+"""
-    rf"""(?:xn--[A-Za-z0-9\-]{{1,59}}|[A-Za-z{_INTL}]{{1,63}})(?![A-Za-z0-9{_INTL}\-])"""
+    rf"""(?<![A-Za-z0-9{INTL_LETTERS}!#$%&*+/=?^_`{{|}}~.\-])(?:"[^"\r\n<>@]{{1,64}}"|[A-Za-z0-9{INTL_LETTERS}!#$%&*+/=?^_`{{|}}~\-](?:[A-Za-z0-9{INTL_LETTERS}!#$%&'*+/=?^_`{{|}}~.\-]{{0,126}}[A-Za-z0-9{INTL_LETTERS}!#$%&*+/=?^_`{{|}}~\-])?)"""
+    rf"""@(?:[A-Za-z0-9{INTL_LETTERS}](?:[A-Za-z0-9{INTL_LETTERS}\-]{{0,62}}[A-Za-z0-9{INTL_LETTERS}])?\.)+"""
+    rf"""(?:xn--[A-Za-z0-9\-]{{1,59}}|[A-Za-z{INTL_LETTERS}]{{1,63}})(?![A-Za-z0-9{INTL_LETTERS}\-])"""
 )
 _FOLD_RE = re.compile(r"\r?\n[ \t]+")
 _BLANK_SPLIT_RE = re.compile(r"\n[ \t]*\n")

@@ -27,6 +27,7 @@ import re
 import unicodedata
 
 from . import providers
+from .message import INTL_LETTERS
 from .rules import HARD_REASONS, VAGUE_REASONS, Rules, offer
 from .smtp_codes import (
     BEFORE_RCPT,
@@ -41,7 +42,8 @@ from .wordings import DIRECTORY_MISS, FAMILIES, UNKNOWN_WORDS
 
 MAX_TEXT = 1500
 _URL_RE = re.compile(r"(?:https?|ftp)://\S+|www\.\S+")
-_ADDR_RE = re.compile(r"(?<![^\s<>()\[\]\"',;:])[^\s<>()\[\]\"',;:@]{1,128}@[a-z0-9.\-]{1,255}")
+# (a domain in Unicode letters too: "jörg@bücher.example" is one address, not "<addr>ücher.example")
+_ADDR_RE = re.compile(r"(?<![^\s<>()\[\]\"',;:])[^\s<>()\[\]\"',;:@]{1,128}@[a-z0-9.\-" + INTL_LETTERS + "]{1,255}")
 
 
 STRONG_UNKNOWN = Rules("strong-unknown", [
