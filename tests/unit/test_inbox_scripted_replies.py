@@ -168,7 +168,9 @@ def test_without_its_status_part_a_report_never_turns_hard(folder):
         full = {(r.recipient or "").lower(): r.kind for r in classify(raw)}
         words_only = {(r.recipient or "").lower(): r.kind for r in classify(bare)}
         for rcpt, kind in words_only.items():
-            if kind == "hard" and full.get(rcpt) != "hard":
+            # (only addresses the full report names: Sendmail restates a UTF-8 address it could
+            # not write, "jörg" as "jC6rg", in its transcript — no one's address)
+            if kind == "hard" and rcpt in full and full[rcpt] != "hard":
                 worse.append((path.relative_to(root).as_posix(), rcpt))
         if words_only != full:
             changed.append(path.relative_to(root).as_posix())
