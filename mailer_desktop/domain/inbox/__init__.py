@@ -90,12 +90,21 @@ def _common(mail: Mail) -> dict:
     }
 
 
+# A message identifier looks like an address and never is one ("Message-ID: <nl-6@shop.example>" in
+# a server's transcript of the message it tried to send).
+_MESSAGE_ID_FIELD = re.compile(r"(?i)\b(?:message-id|in-reply-to|references)\b\W{0,3}<([^<>\s]+@[^<>\s]+)>")
+
+
 def _excluded(mail: Mail) -> set[str]:
     out = set()
     for value in (mail.header("From"), mail.header("To"), mail.header("Return-Path"), mail.header("Sender"),
                   mail.returned.get("from"), mail.returned.get("return-path"), mail.returned.get("sender"),
                   mail.returned.get("reply-to")):
         out.update(a.lower() for a in all_addresses(value))
+    out.update(m.group(1).lower() for m in _MESSAGE_ID_FIELD.finditer(mail.notice[:50000]))
+    returned_id = _strip_addr(mail.returned.get("message-id") or "").lower()
+    if "@" in returned_id:
+        out.add(returned_id)
     return out
 
 
@@ -197,9 +206,17 @@ def _from_status(mail: Mail, status_text: str, common: dict) -> list[Result]:
         # unless the words beside the recipient quote an SMTP reply (a reply code): that reply
         # came from the far side, whose stage the report does not give (OpenSMTPD's layout).
         own = b.own_verdict and bool(b.diagnostic or not phrases.find_reply_code(tight or local))
-        out.append(_failure(b.recipient, b.status, [diagnostic, tight, local, mail.subject], permanent, common,
+        out.append(_failure(b.recipient, b.status, [diagnostic, tight, local, _subject_for(mail, b.recipient)],
+                            permanent, common,
                             action, b.vendor_reason, gateway or own, b.from_program))
     return out
+
+
+def _subject_for(mail: Mail, recipient: str | None) -> str:
+    """The notice's subject, as words about ``recipient`` — unless it names another address (Domino
+    puts the first recipient's failure there: "DELIVERY FAILURE: User anna (anna@...) not listed")."""
+    named = {a.lower() for a in all_addresses(mail.subject)}
+    return "" if named and (recipient or "").lower() not in named else mail.subject
 
 
 def _inner_report(mail: Mail) -> dict[str, heuristics.Found]:
@@ -336,7 +353,7 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
         out = []
         sole = len(found) == 1  # the notice names one recipient only: all its words are about it
         for f in found:
-            texts = [f.tight, f.text, mail.notice, mail.subject]
+            texts = [f.tight, f.text, mail.notice, _subject_for(mail, f.recipient)]
             result = _failure(f.recipient, "", texts, True, common, gateway=gateway, sole=sole)
             if result.kind != "hard" and result.category in VAGUE_REASONS:
                 inner = _inner_report(mail) if inner is None else inner

@@ -18,6 +18,7 @@ _AUTO_SUBJECT = re.compile(
     r"(?i)\b(?:auto(?:matic|matische|matisk|matique)?[ -]?(?:reply|response|antwort|svar|r\u00e9ponse|risposta|"
     r"respuesta|resposta|antwoord)|autoreply|autoresponse|out of (?:the )?office|ooo\b|on vacation|vacation|"
     r"abwesen|abwesenheit|nicht im b\u00fcro|absence|absent|r\u00e9ponse automatique|fuera de la oficina|"
+    r"fuori (?:sede|ufficio)|"
     r"respuesta autom\u00e1tica|risposta automatica|resposta autom\u00e1tica|afwezig|automatisch antwoord|"
     r"away from (?:the|my) (?:office|desk)|on (?:annual )?leave|autosvar|poissa|\u4e0d\u5728|"
     # Japanese 自動応答/自動返信/自動回答, Chinese 自动回复/自動回覆, Korean 자동 응답/자동응답,
@@ -34,11 +35,37 @@ _QUOTE_START = re.compile(
 )
 _UNSUBSCRIBE_WORDS = re.compile(
     r"(?i)\b(?:unsubscribe|unsubscribing|unsub|remove me|remove my (?:e-?mail|address|name)|take me off|"
-    r"opt(?:-| )?out|stop (?:sending|e-?mailing|mailing|all)|no more (?:e-?mails|mails|newsletters)|"
+    r"opt(?:-| )?out|stop (?:sending|e-?mailing|mailing|all)|"
     r"(?:do not|don'?t) (?:e-?mail|send|contact) me|abmelden|abbestellen|austragen|abmeldung|"
     r"d[e\u00e9]sabonn\w*|d[e\u00e9]sinscri\w*|dar(?:me|se|nos)? de baja|cancelar (?:la |mi )?suscripci\u00f3n|"
     r"canc[e\u00e9]lame|disiscriv\w*|cancellami|cancellatemi|uitschrijven|afmelden|meld (?:me|mij) af|"
-    r"melden? (?:sie |du )?mich\b.{0,30}?\bab|avregistrera|avsluta (?:min |mitt )?prenumeration)\b"
+    r"melden? (?:sie |du )?mich\b.{0,30}?\bab|avregistrera|avsluta (?:min |mitt )?prenumeration|"
+    # the same asked in a sentence of one's own, in English and in the languages above
+    r"remove (?:me|my (?:e-?mail|address|name)) from|delete my (?:e-?mail|address|data)|"
+    r"take my (?:e-?mail|address|name) off|(?:do not|don'?t) want (?:to (?:receive|get) )?(?:any ?more|any further|more|"
+    r"further) (?:e-?mails|newsletters|mails|messages)|"
+    r"aus (?:ihrem|dem|ihrer|der) [\w-]*(?:verteiler|liste|newsletter)\w* (?:zu )?(?:nehmen|streichen|l[o\u00f6]schen|entfernen)|"
+    # (a wish or a request to send: "ich bekomme keine E-Mails mehr" says something else)
+    r"keine (?:weiteren |\w+ )?(?:[\w-]+-)?(?:e-?mails?|newsletter|mails?|nachrichten|werbung) mehr (?:zu )?(?:schicken|senden|zusenden)|"
+    r"m[o\u00f6]chte (?:\w+ ){0,2}keine (?:weiteren |\w+ )?(?:[\w-]+-)?(?:e-?mails?|newsletter|mails?|nachrichten|werbung)|"
+    r"(?:schicken|senden) sie mir (?:bitte )?keine|"
+    r"(?:l[o\u00f6]schen|entfernen|streichen) sie (?:bitte )?(?:meine|mich)|"
+    r"nehmen sie (?:bitte )?(?:mich|meine [\w-]+) (?:bitte )?aus\b|"  # (not "nehmen Sie mich in ... auf")
+    r"d[e\u00e9]n(?:me|nos)? de baja|b[o\u00f3]rr(?:en|e)(?:me|nos)|elim[i\u00ed]n(?:en|e)(?:me|nos)|"
+    r"no (?:quiero|deseo) (?:seguir recibiendo|recibir m[a\u00e1]s)|"
+    r"remov(?:am|a|er|endo) (?:o )?meu (?:e-?mail|endere[c\u00e7]o)|descadastr\w*|"
+    r"cancelar (?:a |minha )?(?:inscri[c\u00e7][a\u00e3]o|assinatura)|"
+    r"n[a\u00e3]o quero (?:mais receber|receber mais)|"
+    r"rimuovete(?:mi)?|rimuovere (?:il )?mio (?:indirizzo|e-?mail)|non (?:voglio|desidero) (?:pi[u\u00f9] ricevere|ricevere pi[u\u00f9])|"
+    r"retirez[- ]moi|supprimez mon (?:adresse|e-?mail)|je ne (?:veux|souhaite) plus recevoir|"
+    r"wypis(?:a[c\u0107]|z(?:cie)?)(?: mnie)?|usuni[e\u0119]cie (?:mojego )?adresu|usu[n\u0144](?:cie)? (?:m[o\u00f3]j )?adres|"
+    r"rezygnuj[e\u0119] z|nie chc[e\u0119] (?:ju[z\u017c] otrzymywa[c\u0107]|otrzymywa[c\u0107] (?:ju[z\u017c]|wi[e\u0119]cej|kolejnych|dalszych))|"
+    r"verwijder (?:mij|me|mijn (?:e-?mail|adres))|haal (?:mij|me) (?:van|uit)|ta bort mig|avanm[a\u00e4]l\w*)\b"
+    # Japanese: stop / cancel the delivery, the registration, the subscription (not "please don't")
+    r"|(?:\u914d\u4fe1|\u767b\u9332|\u8cfc\u8aad)\u3092?(?:\u505c\u6b62|\u89e3\u9664)(?!\u3057\u306a\u3044|\u3057\u307e\u305b\u3093)"
+    # "No more emails (please)" as a request: at the start of a sentence or clause, or after "send
+    # me" / "want" / "please" — not "I have received no more emails since May"
+    r"|(?:^|(?<=[.!,;:])|\b(?:send|want|please)\s+(?:me\s+)?)\s*no (?:more|further) (?:\w+ )?(?:e-?mails|mails|newsletters|messages)\b"
 )
 _STOP_ONLY = re.compile(r"(?i)^\W*(?:stop|remove|unsubscribe|cancel|quit|end|abmelden|stopp)\W*$")
 # The prefixes mail programs put before the subject of a reply or a forward, in many languages.
@@ -123,7 +150,10 @@ _OFFER = re.compile(
     r"\bals\s+(?:u|je)\b|"
     # the words as the label of a link ("Unsubscribe here: https://...", "Désabonnement : <https://...>")
     r"(?:unsubscribe|opt[- ]?out|abmelden|abmeldung|d[e\u00e9]sabonn\w*|d[e\u00e9]sinscri\w*|baja|uitschrijven|afmelden)"
-    r"\W{0,5}(?:here|hier|ici|aqu[i\u00ed]|qui)?\W{0,5}(?:https?://|www\.)")
+    r"\W{0,5}(?:here|hier|ici|aqu[i\u00ed]|qui)?\W{0,5}(?:https?://|www\.)|"
+    # Japanese footers: "配信停止はこちら" (to stop delivery: here), "…をご希望の方は" (those who wish …)
+    r"(?:\u914d\u4fe1|\u767b\u9332|\u8cfc\u8aad)\u3092?(?:\u505c\u6b62|\u89e3\u9664)"
+    r"(?:\u3092?\u3054\u5e0c\u671b\u306e\u65b9\u306f|\u306f(?:\u3053\u3061\u3089|\u4e0b\u8a18))")
 _WRITER = re.compile(r"(?i)\b(?:me|my|i|mich|mein\w*|moi|mon|mes|mij|mijn|ik|yo|mi|mis)\b")
 # A sentence: up to a full stop, "!" or "?" that ends a word (not the dots inside an address or a link).
 _SENTENCE = re.compile(r"[^\n.!?]+(?:[.!?]+(?![\s]|$)[^\n.!?]*)*[.!?]*")
@@ -263,6 +293,17 @@ _RESPONDER = re.compile(
     r"\bwill (?:reply|respond|answer|get back to you) (?:when|on|after|as soon|upon)\b|"
     r"\bnicht im b\u00fcro\b|\babwesen|\bje suis absent|\ben cong\u00e9\b|\bfuera de la oficina\b|"
     r"\bde vacaciones\b|\bsono assente\b|\bfuori sede\b|\bafwezig\b|\bfr\u00e5nvarande\b|\bp\u00e5 semester\b")
+# An out-of-office answer its headers and subject do not mark: the person is away, and says until
+# when (in the languages the inbox reads). Read only where the words ask nothing (no "?").
+_ABSENT = re.compile(
+    r"(?i)\bout of (?:the )?office\b|\b(?:i am|i'm|i will be|we are|currently) (?:away|absent|on (?:annual |parental |"
+    r"sick )?leave|on (?:vacation|holiday))|\bnicht im b\u00fcro\b|\babwesend\b|\bau(?:\u00df|ss)er haus\b|\bim urlaub\b|"
+    r"\bje (?:suis|serai) absente?\b|\ben cong\u00e9s?\b|\bhors du bureau\b|\bfuera de la oficina\b|"
+    r"\b(?:estoy|estar\u00e9|estamos) (?:de vacaciones|ausente|fuera)|\b(?:sono|sar\u00f2) (?:fuori (?:ufficio|sede)|assente|in ferie)|"
+    r"\b(?:ik ben|ben ik) (?:afwezig|met vakantie|op vakantie)|\bfr\u00e5nvarande\b|\b(?:estou|estarei) (?:de f\u00e9rias|ausente)|"
+    r"\bjestem (?:poza biurem|na urlopie)")
+_UNTIL = re.compile(
+    r"(?i)\b(?:until|till|through|returning|back on|bis|jusqu|hasta|fino al?|tot|till|t\.o\.m\.?|at\u00e9|do(?= \d))\b")
 _NO_ONLY = re.compile(r"(?i)^\W*(?:no|nope|nein|non|nee|nej|no,? thanks?|not interested)\W*$")
 _CONFIRM_INTENT_LIMIT = 300  # an affirmative reply is short; a long letter goes to a person
 
@@ -352,6 +393,11 @@ def classify_reply(mail: Mail, common: dict) -> list[Result]:
         mine["tokens"] = tuple(dict.fromkeys([*mine["tokens"], *quoted]))
         return [Result(sender, "unsubscribe", "", f"asks to be removed ({wording} wording, no token)",
                        "text", review=wording != "clear", **mine)]
+    own = own_words(mail)
+    if _ABSENT.search(own) and _UNTIL.search(own) and "?" not in own:
+        # away until a date and asking nothing: an out-of-office answer without its marks
+        return [Result(sender, "auto_reply", "", reason_text(mail.subject) or "automatic reply", "vacation",
+                       **common)]
     if confirmation_wording(mail) and _REPLY_SUBJECT.match(mail.subject):
         return [Result(sender, "confirmation", "", "reads like a confirmation but carries no token", "text",
                        review=True, **common)]

@@ -146,6 +146,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"(?:unknown|invalid|nonexistent|non-existent) (?:domain|host|mail domain)", r"no such domain", r"name service error",
         r"nxdomain", r"unrouteable", r"unroutable", r"no mx", r"mx (?:record )?(?:not found|lookup failed)",
         r"unable to resolve", r"could not resolve", r"couldn'?t find any host",
+        r"no mail ?servers? (?:appear to )?exists? for",  # hMailServer, after a lookup that found none
         r"(?:address )?lookups? failed permanently",
         r"returned (?:an )?answer with no data",  # the domain has neither MX nor address records (Gmail)
         r"no valid (?:mx|host|domain)", r"5\.1\.2\b", r"5\.4\.4\b", r"address domain", r"name or service not known",
