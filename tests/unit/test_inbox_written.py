@@ -23,15 +23,32 @@ _AS_NAMED = {"delayed": "soft", "other": "unknown"}
 DIFFERENT = {
     # GroupWise names the mailbox without its domain ("m.wilson (user not found)"): the address is
     # a guess from the returned copy, never proof.
-    ("bounces", "04-groupwise-user-not-found.eml", "m.wilson@example.net"): "soft",
+    ("a-bounces", "04-groupwise-user-not-found.eml", "m.wilson@example.net"): "soft",
     # "No such user" under a 5.7.1 and "Invalid Recipient" without any code, in reports that do not
     # say at which stage the far side answered: a recipient filter speaks so too (soft).
-    ("bounces", "20-kerio-multi-unknown-quota-relay.eml", "olga.petrova@yandex.example"): "soft",
-    ("bounces", "26-sendgrid-mimecast-invalid-recipient.eml", "s.meyer@firma.example"): "soft",
+    ("a-bounces", "20-kerio-multi-unknown-quota-relay.eml", "olga.petrova@yandex.example"): "soft",
+    ("a-bounces", "26-sendgrid-mimecast-invalid-recipient.eml", "s.meyer@firma.example"): "soft",
     # A person forwarding a customer's complaint is a person's mail: read by the user, not applied.
-    ("replies", "11-complaint-forwarded-abusedesk.eml", "marta.k@isp-net.example"): "unknown",
+    ("b-replies", "11-complaint-forwarded-abusedesk.eml", "marta.k@isp-net.example"): "unknown",
     # "Stop the paper catalogue but keep the emails" mentions stopping: for a person to decide.
-    ("replies", "36-other-paper-catalogue.eml", "brigitte.weber@example.org"): "unsubscribe",
+    ("b-replies", "36-other-paper-catalogue.eml", "brigitte.weber@example.org"): "unsubscribe",
+    # A yes with a condition ("but use my work address") or from someone else than the person asked
+    # (a spouse): a confirmation for a person to check, not one applied.
+    ("d-replies", "08-other-yes-work-address.eml", "maria.rossi@example.org"): "confirmation",
+    ("d-replies", "11-other-spouse-confirms.eml", "karin.vogel@example.org"): "confirmation",
+    # A "Mail delivery failed" that names no failed address changes nobody: a bounce without a
+    # recipient is shown, never applied.
+    ("d-replies", "13-other-fake-delivery-failed.eml", None): "soft",
+    # Feedback reports that are no one's complaint keep the kind "complaint" with their type as the
+    # category (not-spam, auth-failure); processing never counts them against anyone.
+    ("d-replies", "22-other-arf-not-spam.eml", "ulla.berger@example.org"): "complaint",
+    ("d-replies", "23-other-dmarc-forensic.eml", "vlang@receiver.example.net"): "complaint",
+    # "I asked you three times to take me off ... I reported you as spam": the opt-out is applied.
+    ("d-replies", "24-complaint-person-reported-spam.eml", "bernd.krueger@example.com"): "unsubscribe",
+    # An abuse desk's person writing about a customer's complaint, and a request for another
+    # address than the sender's: for a person to read.
+    ("d-replies", "26-complaint-abuse-desk.eml", "erika.hahn@provider.example.net"): "unknown",
+    ("d-replies", "31-unsubscribe-old-address.eml", "bob@example.net"): "unknown",
 }
 
 
@@ -40,7 +57,8 @@ def _entries(name: str) -> list[tuple[str, str, list[dict]]]:
     return [(name, file, expected) for file, expected in sorted(labels.items())]
 
 
-CASES = _entries("bounces") + _entries("replies")
+CASES = [case for folder in sorted(WRITTEN.iterdir()) if (folder / "labels.json").is_file()
+         for case in _entries(folder.name)]
 
 
 @pytest.mark.parametrize(("folder", "name", "expected"), CASES, ids=[f"{f}/{n}" for f, n, _ in CASES])

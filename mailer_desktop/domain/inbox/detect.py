@@ -104,6 +104,11 @@ def looks_like_bounce(mail: Mail) -> bool:
         # be delivered" or "failed", above the message it quotes: a reply, not a server's notice
         # (a server that answers with "RE:" says the failure in the subject too).
         return False
+    if not no_sender and REPLY_PREFIX.match(mail.subject) and _addressed_to_author(mail):
+        # A person passing on a notice that was sent to them ("Fwd: Undelivered Mail Returned to
+        # Sender", its To: line their own address): their own mail failed, not ours — their mail
+        # is for a person to read. (A notice about our mail is addressed to us.)
+        return False
     if (subject or opening) and (returned or null_path or no_sender):
         return True
     if subject and opening and _names_a_recipient(mail, sender):
@@ -117,6 +122,20 @@ def looks_like_bounce(mail: Mail) -> bool:
         # notice. A person's automatic reply always names its author.
         return True
     return returned and no_sender
+
+
+def _addressed_to_author(mail: Mail) -> bool:
+    """The text passes on a message whose To: line is the author's own address."""
+    author = (all_addresses(mail.header("From")) or [""])[0].lower()
+    if not author:
+        return False
+    for m in _QUOTED_TO.finditer(mail.body_text[:20000]):
+        if author in (a.lower() for a in all_addresses(m.group(1))):
+            return True
+    return False
+
+
+_QUOTED_TO = re.compile(r"(?im)^[ \t>]*to:[ \t]*(.+)$")
 
 
 def _names_a_recipient(mail: Mail, sender: str) -> bool:

@@ -42,6 +42,7 @@ _UNSUBSCRIBE_WORDS = re.compile(
     r"melden? (?:sie |du )?mich\b.{0,30}?\bab|avregistrera|avsluta (?:min |mitt )?prenumeration|"
     # the same asked in a sentence of one's own, in English and in the languages above
     r"remove (?:me|my (?:e-?mail|address|name)) from|delete my (?:e-?mail|address|data)|"
+    r"take (?:it|this address|my (?:e-?mail|address|name)) off\b.{0,30}\blists?|"
     r"take my (?:e-?mail|address|name) off|(?:do not|don'?t) want (?:to (?:receive|get) )?(?:any ?more|any further|more|"
     r"further) (?:e-?mails|newsletters|mails|messages)|"
     r"aus (?:ihrem|dem|ihrer|der) [\w-]*(?:verteiler|liste|newsletter)\w* (?:zu )?(?:nehmen|streichen|l[o\u00f6]schen|entfernen)|"
@@ -182,6 +183,8 @@ def unsubscribe_wording(mail: Mail) -> str:
         return ""
     subject = REPLY_PREFIX.sub("", mail.subject).strip()
     own = _without_offers(unquoted_top(mail.body_text).strip())
+    if _UNSUBSCRIBE_WORDS.search(own[:5000]) and not _said(_UNSUBSCRIBE_WORDS, own):
+        return ""  # the person's own words say no to it ("please DON'T unsubscribe me"), whatever the subject says
     if _STOP_ONLY.match(subject) or _STOP_ONLY.match(own.split("\n", 1)[0] if own else ""):
         return "clear"
     said_subject, said_own = _said(_UNSUBSCRIBE_WORDS, subject), _said(_UNSUBSCRIBE_WORDS, own)
@@ -333,6 +336,8 @@ def confirmation_intent(mail: Mail) -> tuple[str, str]:
         return "unclear", own  # "yes; unsubscribe my old address": who opts out is for a person to read
     if refusals or _STOP_ONLY.match(own):
         return "no", own  # (not where a negation comes first: "yes please, don't stop sending")
+    if _REFUSAL.search(own) or _UNSUBSCRIBE_WORDS.search(own):
+        return "unclear", own  # refusal words, each negated: never a no, whatever the subject says
     # The subject is ours unless the person rewrote it: only a subject that is nothing but a
     # refusal counts (a business called "Stop & Shop" must not turn every reply into a no).
     if _STOP_ONLY.match(subject) or _NO_ONLY.match(subject):
@@ -399,6 +404,10 @@ def classify_reply(mail: Mail, common: dict) -> list[Result]:
         return [Result(sender, "auto_reply", "", reason_text(mail.subject) or "automatic reply", "vacation",
                        **common)]
     if confirmation_wording(mail) and _REPLY_SUBJECT.match(mail.subject):
+        intent, words = confirmation_intent(mail)
+        if intent == "no":  # "No thanks", "I never signed up": for you to apply, there being no token
+            return [Result(sender, "unsubscribe", "", f"says no to what reads like a confirmation request, but "
+                           f"carries no token: “{words[:200]}”", "refusal", review=True, **common)]
         return [Result(sender, "confirmation", "", "reads like a confirmation but carries no token", "text",
                        review=True, **common)]
     return [Result(sender, "unknown", "", reason_text(mail.subject) or "not a bounce, complaint or request",
