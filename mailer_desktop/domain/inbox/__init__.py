@@ -92,7 +92,12 @@ def _common(mail: Mail) -> dict:
 
 # A message identifier looks like an address and never is one ("Message-ID: <nl-6@shop.example>" in
 # a server's transcript of the message it tried to send).
-_MESSAGE_ID_FIELD = re.compile(r"(?i)\b(?:message-id|in-reply-to|references)\b\W{0,3}<([^<>\s]+@[^<>\s]+)>")
+_MESSAGE_ID_FIELD = re.compile(
+    r"(?i)\b(?:message-?id|msg-?id|message id|in-reply-to|references|original message|mensagem original|"
+    r"message d'origine|mensaje original|messaggio originale|urspr\u00fcngliche nachricht|originele bericht)"
+    r"\W{0,3}<([^<>\s]+@[^<>\s]+)>")
+# ... and the Message-IDs this program gives its own mail (messages.new_message_id: <hex time.16 hex@domain>)
+_OUR_MESSAGE_ID = re.compile(r"(?i)^[0-9a-f]{8,16}\.[0-9a-f]{16}@")
 
 
 def _excluded(mail: Mail) -> set[str]:
@@ -102,6 +107,7 @@ def _excluded(mail: Mail) -> set[str]:
                   mail.returned.get("reply-to")):
         out.update(a.lower() for a in all_addresses(value))
     out.update(m.group(1).lower() for m in _MESSAGE_ID_FIELD.finditer(mail.notice[:50000]))
+    out.update(a.lower() for a in all_addresses(mail.notice[:50000]) if _OUR_MESSAGE_ID.match(a))
     returned_id = _strip_addr(mail.returned.get("message-id") or "").lower()
     if "@" in returned_id:
         out.add(returned_id)
@@ -115,10 +121,10 @@ _QUOTING_PROVIDERS = Rules("provider:quotes-remote-reply",
 
 
 def _failure(recipient, status, texts, hint, common, action="failed", vendor_reason="", gateway=False,
-             from_program=False, sole=False) -> Result:
+             from_program=False, sole=False, codes_from=None) -> Result:
     echo = bool(_QUOTING_PROVIDERS.search(common.get("sender") or ""))
     kind, category, code, said = phrases.decide(status, texts, hint, vendor_reason, echo, gateway, from_program,
-                                                recipient or "", sole)
+                                                recipient or "", sole, codes_from)
     return Result(recipient, kind, code, said or _reason_text(*texts) or category, category, action,
                   category in sender_side.SENDER_REASONS, **common)
 
@@ -352,9 +358,11 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
         inner: dict[str, heuristics.Found] | None = None
         out = []
         sole = len(found) == 1  # the notice names one recipient only: all its words are about it
+        # (several recipients: a code is read in the recipient's own lines only, never in another's reply)
+        codes_from = None if sole else 2
         for f in found:
             texts = [f.tight, f.text, mail.notice, _subject_for(mail, f.recipient)]
-            result = _failure(f.recipient, "", texts, True, common, gateway=gateway, sole=sole)
+            result = _failure(f.recipient, "", texts, True, common, gateway=gateway, sole=sole, codes_from=codes_from)
             if result.kind != "hard" and result.category in VAGUE_REASONS:
                 inner = _inner_report(mail) if inner is None else inner
                 if f.recipient.lower() in inner:

@@ -162,7 +162,8 @@ def parse_headers_text(text: str) -> dict[str, str]:
                 break
             continue
         if line[0] in " \t" and last is not None:
-            headers[last] += " " + line.strip()
+            if last:  # (the folded lines of a repeated field, "" below, are passed over with it)
+                headers[last] += " " + line.strip()
             continue
         m = _FIELD_RE.match(line)
         if m:
@@ -171,7 +172,7 @@ def parse_headers_text(text: str) -> dict[str, str]:
             if last not in headers:
                 headers[last] = m.group(2).strip()
             else:
-                last = None
+                last = ""  # a repeated field (a second Received:): the first one is kept
         elif started:
             break
     return headers

@@ -197,7 +197,7 @@ def _unrestated(text: str) -> str:
 def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
            vendor_reason: str = "", echo_means_rcpt: bool = False,
            checks_recipients: bool = False, from_program: bool = False,
-           recipient: str = "", sole: bool = False) -> tuple[str, str, str, str]:
+           recipient: str = "", sole: bool = False, codes_from: int | None = None) -> tuple[str, str, str, str]:
     """(kind, reason, status, excerpt) for one failed recipient.
 
     ``status`` is the RFC 3463 code given by the report (may be '' or a vague x.0.0);
@@ -212,14 +212,18 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
     the failed address where known; a dead domain is the recipient's death only when the words
     that say so name the recipient's domain or no domain at all (see :func:`_other_domain`).
     ``sole``: every text is about this one recipient (a notice that names no other), so a
-    wording only a recipient lookup produces counts wherever in them it stands.
+    wording only a recipient lookup produces counts wherever in them it stands. ``codes_from``:
+    the status or reply code is read only in the first so many texts (the recipient's own, where
+    the later ones hold other recipients' replies).
     """
     # URLs and addresses are names, not words: "filtered@x" or ".../reason/#filtered" say nothing.
     # Only the start of a long text is read: the server's sentence comes first, boilerplate later.
     lows = [" ".join(_ADDR_RE.sub(" <addr> ", _URL_RE.sub(" ", _unrestated(t[:MAX_TEXT]).lower())).split())
             for t in texts if t]
     code = status if status[:1] in ("4", "5") else ""
-    for low in lows:
+    coded = lows if codes_from is None else [low for low, t in zip(lows, [t for t in texts if t], strict=True)
+                                             if any(t is own for own in texts[:codes_from])]
+    for low in coded:
         embedded = find_status(low)
         if embedded[:1] == "2":
             embedded = ""  # a success code inside a failure text is a size or a version, not a status
@@ -233,7 +237,7 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
         if embedded:
             break
     if not code:
-        reply = next((r for r in (find_reply_code(low) for low in lows) if r), "")
+        reply = next((r for r in (find_reply_code(low) for low in coded) if r), "")
         if reply:
             code = f"{reply[0]}.0.0"
         elif permanent_hint is not None:
@@ -304,7 +308,7 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
         # recipients"): unsure, and about the sender.
         if any(_CLIENT_IP.search(line[STATUS_RE.search(line).end():]) for t in texts if t for line in _code_lines(t)):
             reason = "blocked"
-    if code[:1] == "5" and reason in HARD_REASONS and said_temporary(lows):
+    if code[:1] == "5" and reason in HARD_REASONS and said_temporary(coded):
         # The far side's own reply was temporary (4xx): the report is the sending server giving
         # up after retries (Exim: "450 4.1.1 <addr>: ... User unknown ...: retry timeout
         # exceeded" under its own Status 5.0.0). A temporary answer never proves an address dead.
