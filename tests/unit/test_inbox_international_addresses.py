@@ -76,3 +76,24 @@ def test_an_opt_out_from_an_international_address_names_its_sender():
            "Please unsubscribe me.\n").encode()
     (result,) = classify(raw)
     assert (result.kind, result.recipient) == ("unsubscribe", "jörg@bücher.example")
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    # a word glued after the address is no part of its domain
+    ("Delivery failed for anna@example.de.Überprüfen Sie die Adresse", "anna@example.de"),
+    ("anna@example.gr.Σφάλμα", "anna@example.gr"),
+    ("Сообщение для anna@example.orgне доставлено", "anna@example.org"),
+    ("anna@example.orgé", "anna@example.org"),
+])
+def test_text_glued_after_an_address(text, found):
+    assert ADDRESS_RE.search(text).group(0) == found
+
+
+@pytest.mark.parametrize("field", ["utf-8; a\\x{FFFFFF}@example.org", "utf-8; a\\x{D800}@example.org",
+                                   "utf-8; anna\\x{000A}@example.org"])
+def test_an_escape_that_names_no_character_is_not_decoded(field):
+    # (beyond Unicode, a surrogate, a control character: no one's address; the report is still read)
+    (result,) = classify(dsn({"Final-Recipient": field, "Action": "failed", "Status": "5.1.1",
+                              "Diagnostic-Code": "smtp; 550 5.1.1 User unknown"}))
+    assert result.kind == "hard" and "\n" not in (result.recipient or "")
+    assert all(not 0xD800 <= ord(c) <= 0xDFFF for c in result.recipient or "")

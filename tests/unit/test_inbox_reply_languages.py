@@ -32,13 +32,24 @@ def _reply(body: str, subject: str = "Re: Our December news") -> tuple[str, bool
     "今後このメールマガジンの配信を停止していただけますでしょうか。",
     "Please delete my data.",
     "I don't want any more emails.",
-    "Rimuovete il mio indirizzo, grazie.",
-    "Je ne veux plus recevoir vos messages.",
+    "Rimuovete il mio indirizzo email, grazie.",
+    "Je ne veux plus recevoir vos e-mails.",
     "Verwijder mij van de lijst.",
     "No more emails please.",
     "Please, no more emails.",
     "Ich möchte keine Werbung mehr.",
     "Schicken Sie mir bitte keine E-Mails mehr.",
+    # a failed attempt or a denial of consent before the request: still a request
+    "I can't unsubscribe with your link, it is broken.",
+    "I never asked for this remove me",
+    "I do not know who you are remove me from your list",
+    "I would like to receive no more emails from you.",
+    "Hi - no more emails please",
+    "I no longer wish to receive your emails.",
+    "Ich will keine Newsletter mehr.",
+    "Keine Werbung mehr, bitte.",
+    "Por favor, no me envíen más correos.",
+    "Ik wil geen nieuwsbrief meer ontvangen.",
 ])
 def test_an_opt_out_in_a_sentence_of_one_s_own(body):
     assert _reply(body) == ("unsubscribe", False)
@@ -70,11 +81,50 @@ def test_words_near_an_opt_out_that_ask_for_none(body):
 
 
 @pytest.mark.parametrize("body", [
+    # asking to stop or remove something else than our mail: an address for parcels, a wish list,
+    # a paper catalogue, calls, an order, a waiting list, an invoice
+    "Please delete my address in Berlin from my account, I moved to Hamburg.",
+    "The blue jacket is sold out, please take it off my wish list.",
+    "I don't want any more messages by SMS, email is fine.",
+    "Löschen Sie bitte meine Bestellung vom 3. Mai, ich habe doppelt bestellt.",
+    "Schicken Sie mir bitte keine Papierkataloge mehr, die E-Mails reichen mir völlig.",
+    "Ich möchte keine E-Mail verpassen!",
+    "Könnten Sie den blauen Pullover aus der Wunschliste entfernen?",
+    "Nehmen Sie meine Tochter aus dem Kurs am Montag.",
+    "Je ne veux plus recevoir le catalogue papier, la newsletter me suffit.",
+    "Supprimez mon adresse de livraison à Lyon, j'ai déménagé.",
+    "Retirez-moi de la liste d'attente pour le vélo rouge.",
+    "No quiero recibir más llamadas, escríbanme por email.",
+    "Por favor, den de baja el pedido 1234.",
+    "Bórrenme el artículo del carrito.",
+    "Não quero mais receber ligações, só e-mails.",
+    "Removam o meu endereço de entrega antigo.",
+    "Quero cancelar a assinatura do plano premium.",
+    "Per favore rimuovete l'articolo dal mio ordine.",
+    "Non voglio più ricevere telefonate, scrivetemi solo per email.",
+    "Verwijder mijn adres in Utrecht, ik woon nu in Delft.",
+    "Haal me uit de wachtrij voor de fiets.",
+    "Proszę wypisać fakturę na firmę XYZ.",
+    "Rezygnuję z zamówienia nr 123.",
+    "Nie chcę już otrzymywać faktur papierowych, wystarczą e-maile.",
+    "Ta bort mig från väntelistan för cykeln.",
+    "配信停止されたようです。再開してください。",
+    "配信停止はしないでください。",
+    "登録を解除していないのに届きません。",
+])
+def test_a_request_about_something_else_is_no_opt_out(body):
+    assert _reply(body)[0] != "unsubscribe"
+
+
+@pytest.mark.parametrize("body", [
     "Sono fuori ufficio fino al 7 gennaio e non potrò leggere la posta.",
     "Estaré de vacaciones hasta el miércoles 8 de enero con acceso limitado al correo.",
     "Ich bin bis 5.1. nicht im Büro.",
-    "Ik ben afwezig tot 6 januari.",
-    "Jestem na urlopie do 6 stycznia.",
+    "Ik ben afwezig tot 6 januari en lees mijn e-mail niet.",
+    "Jestem na urlopie do 6 stycznia, odpowiem na wiadomość po powrocie.",
+    "Ich bin vom 20.12. bis 6.1. im Urlaub. Ihre E-Mail wird nicht weitergeleitet.",
+    "Je suis absente du bureau jusqu'au 6 janvier.",
+    "Thank you for your message. I am out of the office until 3 January. For urgent matters please contact bob@example.org.",
     "I am out of the office until 4 January with limited access to email.",
 ])
 def test_an_unmarked_out_of_office_answer_is_an_automatic_reply(body):
@@ -89,6 +139,14 @@ def test_the_subject_of_an_italian_out_of_office_marks_it():
     ("I'm on vacation until Monday, please remove me from your list.", "unsubscribe"),
     ("I am out of the office until 4 January. Can you ship to Austria?", "unknown"),
     ("We are closed until 7 January for inventory.", "unknown"),
+    # a person who is (or was) away and writes about something else
+    ("I was out of the office until yesterday, so I missed the sale. Please extend the discount for me.", "unknown"),
+    ("Please hold my parcel at the depot, I am away until the 20th.", "unknown"),
+    ("I'm currently on leave, but I went through your catalogue and want to order the red lamp.", "unknown"),
+    ("Ich war im Urlaub bis gestern und habe die Bestellung nicht erhalten. Bitte schicken Sie sie nochmal.", "unknown"),
+    ("Ich bin ab Montag abwesend, bitte liefern Sie bis Freitag.", "unknown"),
+    ("Sono in ferie fino al 10, spedite pure l'ordine 555.", "unknown"),
+    ("I am away until the 20th, please send the invoice by email.", "unknown"),
 ])
 def test_being_away_does_not_hide_what_a_person_writes(body, kind):
     assert _reply(body)[0] == kind

@@ -95,7 +95,7 @@ def _common(mail: Mail) -> dict:
 _MESSAGE_ID_FIELD = re.compile(
     r"(?i)\b(?:message-?id|msg-?id|message id|in-reply-to|references|original message|mensagem original|"
     r"message d'origine|mensaje original|messaggio originale|urspr\u00fcngliche nachricht|originele bericht)"
-    r"\W{0,3}<([^<>\s]+@[^<>\s]+)>")
+    r"\W{0,3}<([^<>\s@]{1,250}@[^<>\s@]{1,250})>")
 # ... and the Message-IDs this program gives its own mail (messages.new_message_id: <hex time.16 hex@domain>)
 _OUR_MESSAGE_ID = re.compile(r"(?i)^[0-9a-f]{8,16}\.[0-9a-f]{16}@")
 
@@ -186,6 +186,7 @@ def _from_status(mail: Mail, status_text: str, common: dict) -> list[Result]:
         return {f.recipient.lower(): f for f in listed}
 
     gateway = _validating_gateway(mail)
+    named = _named_in_subject(mail)
     if any(b.recipient is None for b in blocks):
         local_texts()
     for b in blocks:
@@ -212,17 +213,29 @@ def _from_status(mail: Mail, status_text: str, common: dict) -> list[Result]:
         # unless the words beside the recipient quote an SMTP reply (a reply code): that reply
         # came from the far side, whose stage the report does not give (OpenSMTPD's layout).
         own = b.own_verdict and bool(b.diagnostic or not phrases.find_reply_code(tight or local))
-        out.append(_failure(b.recipient, b.status, [diagnostic, tight, local, _subject_for(mail, b.recipient)],
+        out.append(_failure(b.recipient, b.status, [diagnostic, tight, local, _subject_for(mail, b.recipient, named)],
                             permanent, common,
                             action, b.vendor_reason, gateway or own, b.from_program))
     return out
 
 
-def _subject_for(mail: Mail, recipient: str | None) -> str:
+def _outside(notice: str, found: list[heuristics.Found]) -> str:
+    """The notice's heading, above the lines about the first recipient: the words for all."""
+    at = notice.find(found[0].text[:200]) if found and found[0].text else -1
+    return notice[:at] if at > 0 else ""
+
+
+def _subject_for(mail: Mail, recipient: str | None, named: set[str]) -> str:
     """The notice's subject, as words about ``recipient`` — unless it names another address (Domino
-    puts the first recipient's failure there: "DELIVERY FAILURE: User anna (anna@...) not listed")."""
-    named = {a.lower() for a in all_addresses(mail.subject)}
+    puts the first recipient's failure there: "DELIVERY FAILURE: User anna (anna@...) not listed").
+    ``named``: the addresses in the subject (see _named_in_subject)."""
     return "" if named and (recipient or "").lower() not in named else mail.subject
+
+
+def _named_in_subject(mail: Mail) -> set[str]:
+    """The addresses a notice's subject names, our own aside."""
+    named = {a.lower() for a in all_addresses(mail.subject)}
+    return named - _excluded(mail) if named else named
 
 
 def _inner_report(mail: Mail) -> dict[str, heuristics.Found]:
@@ -346,6 +359,7 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
         found = ([heuristics.Found(addr, mail.notice)] if addr else heuristics.bracketed(mail.notice, excluded)
                  or _subject_recipient(mail, excluded))
     gateway = _validating_gateway(mail)
+    named = _named_in_subject(mail)
     found = found[:MAX_RECIPIENTS]
     if found and not failed and _is_warning(mail.notice, mail.subject):
         # A delay warning without a delivery-status part: not a bounce, as with Action: delayed.
@@ -358,16 +372,18 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
         inner: dict[str, heuristics.Found] | None = None
         out = []
         sole = len(found) == 1  # the notice names one recipient only: all its words are about it
-        # (several recipients: a code is read in the recipient's own lines only, never in another's reply)
-        codes_from = None if sole else 2
+        # Several recipients: a code is read in the recipient's own lines or in the lines that belong
+        # to none of them ("550 5.1.1 ..." above the list), never in another recipient's reply.
+        codes_from = None if sole else 3
+        shared = "" if sole else _outside(mail.notice, found)
         for f in found:
-            texts = [f.tight, f.text, mail.notice, _subject_for(mail, f.recipient)]
+            texts = [f.tight, f.text, shared, mail.notice, _subject_for(mail, f.recipient, named)]
             result = _failure(f.recipient, "", texts, True, common, gateway=gateway, sole=sole, codes_from=codes_from)
             if result.kind != "hard" and result.category in VAGUE_REASONS:
                 inner = _inner_report(mail) if inner is None else inner
                 if f.recipient.lower() in inner:
                     result = _failure(f.recipient, "", [*texts, inner[f.recipient.lower()].text], True, common,
-                                      gateway=gateway, sole=sole)
+                                      gateway=gateway, sole=sole, codes_from=codes_from)
             if result.category in VAGUE_REASONS and "deleted" in mail.disposition:
                 # A disposition notification that the message was deleted unread: the recipient's
                 # own filter refused it (a Sieve "reject", RFC 5429), whatever its words say.
@@ -375,10 +391,11 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
             if result.kind == "hard" and f.guessed:
                 # A mailbox named without its domain: which address died is a guess, never proof.
                 result = dataclasses.replace(result, kind="soft")
-            if result.kind == "hard" and phrases.find_reply_code(f.tight) and len(found) > 1:
-                # The recipient's own line holds the server's reply to it: a dead address must be
-                # said there, not borrowed from the lines about other recipients or hosts below it.
-                own = _failure(f.recipient, "", [f.tight], True, common, gateway=gateway)
+            if result.kind == "hard" and not sole:
+                # A dead address must be said in the recipient's own lines (or the heading for all),
+                # not borrowed from the lines about other recipients or hosts below it.
+                own_lines = [f.tight] if phrases.find_reply_code(f.tight) else [f.tight, f.text, shared]
+                own = _failure(f.recipient, "", own_lines, True, common, gateway=gateway, codes_from=3)
                 result = own if own.kind != "hard" else result
             out.append(result)
         return out

@@ -15,6 +15,15 @@ from .message import ADDRESS_RE, decode_words, field_blocks
 from .rules import Rules
 
 _UTF8_ESCAPE = re.compile(r"\\x\{([0-9A-Fa-f]{2,6})\}")
+def _letter(m: re.Match) -> str:
+    """The character an RFC 6533 escape stands for; a control character, a surrogate or a number
+    beyond Unicode stays as written (it names no address anyone has)."""
+    point = int(m.group(1), 16)
+    if point < 0x20 or 0x7F <= point < 0xA0 or 0xD800 <= point <= 0xDFFF or point > 0x10FFFF:
+        return m.group(0)
+    return chr(point)
+
+
 _TYPE_PREFIX_RE = re.compile(r"^\s*(?:rfc822|utf-8|x-[\w.-]+|smtp|x400|unknown)\s*;\s*", re.IGNORECASE)
 _FIELD_HINT_RE = re.compile(r"(?im)^(?:final|original)-recipient\s*:")
 
@@ -56,7 +65,7 @@ def clean_address(value: str, strict: bool = False) -> str | None:
     if "=?" in value:
         value = decode_words(value)  # an RFC 2047 encoded word ("rfc822; =?utf-8?Q?anna=40example.org?=")
     if "\\x{" in value:  # RFC 6533 "utf-8" address type: j\x{00F6}rg@example.com
-        value = _UTF8_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+        value = _UTF8_ESCAPE.sub(_letter, value)
     value = _TYPE_PREFIX_RE.sub("", value.strip())
     m = ADDRESS_RE.search(value)
     if m:

@@ -19,11 +19,16 @@ from .rules import Rules
 # form). Scripts written without spaces between words (Japanese, Chinese) stay out: there a word
 # glued to an address is text, not part of it.
 INTL_LETTERS = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0370-\u03ff\u0400-\u052f"
+_INTL_TLDS = ("(?:\u0440\u0444|\u0440\u0443\u0441|\u0431\u0433|\u0441\u0440\u0431|\u0443\u043a\u0440|"
+              "\u049b\u0430\u0437|\u043c\u043a\u0434|\u043c\u043e\u043d|\u0431\u0435\u043b|\u0435\u044e|"
+              "\u03b5\u03bb|\u03b5\u03c5)")  # рф рус бг срб укр қаз мкд мон бел ею ελ ευ
 ADDRESS_RE = re.compile(
     # A quote may sit inside a local part but not at its ends: 'anna@x' is a quoted address.
     rf"""(?<![A-Za-z0-9{INTL_LETTERS}!#$%&*+/=?^_`{{|}}~.\-])(?:"[^"\r\n<>@]{{1,64}}"|[A-Za-z0-9{INTL_LETTERS}!#$%&*+/=?^_`{{|}}~\-](?:[A-Za-z0-9{INTL_LETTERS}!#$%&'*+/=?^_`{{|}}~.\-]{{0,126}}[A-Za-z0-9{INTL_LETTERS}!#$%&*+/=?^_`{{|}}~\-])?)"""
     rf"""@(?:[A-Za-z0-9{INTL_LETTERS}](?:[A-Za-z0-9{INTL_LETTERS}\-]{{0,62}}[A-Za-z0-9{INTL_LETTERS}])?\.)+"""
-    rf"""(?:xn--[A-Za-z0-9\-]{{1,59}}|[A-Za-z{INTL_LETTERS}]{{1,63}})(?![A-Za-z0-9{INTL_LETTERS}\-])"""
+    # the top-level domain: ASCII or its xn-- form, or one of the Cyrillic and Greek ones in use (a
+    # Latin word glued after an address, "anna@example.de.Überprüfen", is no top-level domain)
+    rf"""(?:(?:xn--[A-Za-z0-9\-]{{1,59}}|[A-Za-z]{{1,63}})(?![A-Za-z0-9\-])|{_INTL_TLDS}(?![\w\-]))"""
 )
 _FOLD_RE = re.compile(r"\r?\n[ \t]+")
 _BLANK_SPLIT_RE = re.compile(r"\n[ \t]*\n")

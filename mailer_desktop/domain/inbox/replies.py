@@ -33,6 +33,16 @@ _QUOTE_START = re.compile(
     r"weitergeleitete nachricht)|_{5,}|on .{0,200} wrote:\s*$|am .{0,200} schrieb .{0,100}:\s*$|"
     r"le .{0,200} a \u00e9crit\s*:\s*$|from:\s.+$|von:\s.+$|de\s*:\s.+$|begin forwarded message)"
 )
+# What an opt-out asked in one's own words stops, in each language: mail, not a catalogue or a call.
+_EN_MAIL = r"(?:e-?mails|emails|mails|newsletters?|mailings)"
+_DE_MAIL = r"(?:[\w-]+-)?(?:e-?mails?|newsletter|mails?|nachrichten|werbung)"
+_FR_MAIL = r"(?:e-?mails?|courriels?|newsletters?|lettres? d'information|mails?)"
+_ES_MAIL = (r"(?:correos(?: electr[o\u00f3]nicos)?|e-?mails|emails|mensajes(?: promocionales)?|newsletters?|boletines|"
+            r"promociones|publicidad)")
+_PT_MAIL = r"(?:e-?mails|emails|mensagens|newsletters?|promo[c\u00e7][o\u00f5]es|informativos?)"
+_IT_MAIL = r"(?:e-?mails?|email|mail|newsletters?|comunicazioni|offerte|messaggi promozionali)"
+_NL_LIST = r"(?:lijst|mailinglijst|nieuwsbrief|verzendlijst|mailing)"
+_PL_MAIL = r"(?:e-?maili|maili|wiadomo\w+|newsletter\w*|ofert|reklam|informacji handlowych)"
 _UNSUBSCRIBE_WORDS = re.compile(
     r"(?i)\b(?:unsubscribe|unsubscribing|unsub|remove me|remove my (?:e-?mail|address|name)|take me off|"
     r"opt(?:-| )?out|stop (?:sending|e-?mailing|mailing|all)|"
@@ -40,33 +50,53 @@ _UNSUBSCRIBE_WORDS = re.compile(
     r"d[e\u00e9]sabonn\w*|d[e\u00e9]sinscri\w*|dar(?:me|se|nos)? de baja|cancelar (?:la |mi )?suscripci\u00f3n|"
     r"canc[e\u00e9]lame|disiscriv\w*|cancellami|cancellatemi|uitschrijven|afmelden|meld (?:me|mij) af|"
     r"melden? (?:sie |du )?mich\b.{0,30}?\bab|avregistrera|avsluta (?:min |mitt )?prenumeration|"
-    # the same asked in a sentence of one's own, in English and in the languages above
-    r"remove (?:me|my (?:e-?mail|address|name)) from|delete my (?:e-?mail|address|data)|"
-    r"take (?:it|this address|my (?:e-?mail|address|name)) off\b.{0,30}\blists?|"
-    r"take my (?:e-?mail|address|name) off|(?:do not|don'?t) want (?:to (?:receive|get) )?(?:any ?more|any further|more|"
-    r"further) (?:e-?mails|newsletters|mails|messages)|"
-    r"aus (?:ihrem|dem|ihrer|der) [\w-]*(?:verteiler|liste|newsletter)\w* (?:zu )?(?:nehmen|streichen|l[o\u00f6]schen|entfernen)|"
+    # the same asked in a sentence of one's own, in English and in the languages above — always
+    # with what is to stop: our mail, the list, the address ("delete my address in Berlin", "take it
+    # off my wish list", "keine Papierkataloge mehr", "rezygnuję z zamówienia" ask something else)
+    r"delete my (?:e-?mail(?: address)?|personal data|data)\b|take my e-?mail(?: address)? off|"
+    r"take (?:me|it|this address|my (?:e-?mail|address|name)) off (?:of )?(?:your|the|this|that|whatever|any|all|every)"
+    r"(?: (?:mailing|e-?mail|newsletter|distribution|marketing|contact))? lists?\b|"
+    r"(?:do not|don'?t) want (?:to (?:receive|get) )?(?:any ?more|any further|more|further) " + _EN_MAIL + r"|"
+    r"no longer (?:wish|want) to (?:receive|get) (?:\w+ )?" + _EN_MAIL + r"|"
+    r"aus (?:ihrem|dem|ihrer|der|eurem) (?:newsletter-?|e-?mail-?|mail-?)?(?:verteiler|newsletter|mailingliste|e-?mail-?liste|adressliste)"
+    r"\w* (?:zu )?(?:nehmen|streichen|l[o\u00f6]schen|entfernen|austragen)|"
     # (a wish or a request to send: "ich bekomme keine E-Mails mehr" says something else)
-    r"keine (?:weiteren |\w+ )?(?:[\w-]+-)?(?:e-?mails?|newsletter|mails?|nachrichten|werbung) mehr (?:zu )?(?:schicken|senden|zusenden)|"
-    r"m[o\u00f6]chte (?:\w+ ){0,2}keine (?:weiteren |\w+ )?(?:[\w-]+-)?(?:e-?mails?|newsletter|mails?|nachrichten|werbung)|"
-    r"(?:schicken|senden) sie mir (?:bitte )?keine|"
-    r"(?:l[o\u00f6]schen|entfernen|streichen) sie (?:bitte )?(?:meine|mich)|"
-    r"nehmen sie (?:bitte )?(?:mich|meine [\w-]+) (?:bitte )?aus\b|"  # (not "nehmen Sie mich in ... auf")
-    r"d[e\u00e9]n(?:me|nos)? de baja|b[o\u00f3]rr(?:en|e)(?:me|nos)|elim[i\u00ed]n(?:en|e)(?:me|nos)|"
-    r"no (?:quiero|deseo) (?:seguir recibiendo|recibir m[a\u00e1]s)|"
-    r"remov(?:am|a|er|endo) (?:o )?meu (?:e-?mail|endere[c\u00e7]o)|descadastr\w*|"
-    r"cancelar (?:a |minha )?(?:inscri[c\u00e7][a\u00e3]o|assinatura)|"
-    r"n[a\u00e3]o quero (?:mais receber|receber mais)|"
-    r"rimuovete(?:mi)?|rimuovere (?:il )?mio (?:indirizzo|e-?mail)|non (?:voglio|desidero) (?:pi[u\u00f9] ricevere|ricevere pi[u\u00f9])|"
-    r"retirez[- ]moi|supprimez mon (?:adresse|e-?mail)|je ne (?:veux|souhaite) plus recevoir|"
-    r"wypis(?:a[c\u0107]|z(?:cie)?)(?: mnie)?|usuni[e\u0119]cie (?:mojego )?adresu|usu[n\u0144](?:cie)? (?:m[o\u00f3]j )?adres|"
-    r"rezygnuj[e\u0119] z|nie chc[e\u0119] (?:ju[z\u017c] otrzymywa[c\u0107]|otrzymywa[c\u0107] (?:ju[z\u017c]|wi[e\u0119]cej|kolejnych|dalszych))|"
-    r"verwijder (?:mij|me|mijn (?:e-?mail|adres))|haal (?:mij|me) (?:van|uit)|ta bort mig|avanm[a\u00e4]l\w*)\b"
-    # Japanese: stop / cancel the delivery, the registration, the subscription (not "please don't")
-    r"|(?:\u914d\u4fe1|\u767b\u9332|\u8cfc\u8aad)\u3092?(?:\u505c\u6b62|\u89e3\u9664)(?!\u3057\u306a\u3044|\u3057\u307e\u305b\u3093)"
-    # "No more emails (please)" as a request: at the start of a sentence or clause, or after "send
-    # me" / "want" / "please" — not "I have received no more emails since May"
-    r"|(?:^|(?<=[.!,;:])|\b(?:send|want|please)\s+(?:me\s+)?)\s*no (?:more|further) (?:\w+ )?(?:e-?mails|mails|newsletters|messages)\b"
+    r"keine (?:weiteren )?" + _DE_MAIL + r" mehr (?:zu )?(?:schicken|senden|zusenden)|"
+    r"(?:m[o\u00f6]chte|will|w\u00fcnsche) (?:\w+ ){0,2}keine (?:weiteren )?" + _DE_MAIL + r" mehr|"
+    r"(?:schicken|senden) sie mir (?:bitte )?keine (?:weiteren )?" + _DE_MAIL + r"|"
+    r"(?:^|(?<=[.!,;:]))\s*keine (?:weiteren )?" + _DE_MAIL + r" mehr|"  # "Keine Werbung mehr, bitte"
+    r"(?:l[o\u00f6]schen|entfernen|streichen|nehmen|tragen) sie (?:bitte )?mich (?:bitte )?(?:aus|von)\b|"
+    r"(?:l[o\u00f6]schen|entfernen) sie (?:bitte )?meine (?:e-?mail-?adresse|e-?mail|daten)\b|"
+    r"d[e\u00e9]n(?:me|nos) de baja|(?:b[o\u00f3]rr|elim[i\u00ed]n)(?:en|e)(?:me|nos) de (?:la |su |sus |esta |vuestra |tu )?"
+    r"(?:lista|base de datos|newsletter|bolet[i\u00ed]n|env[i\u00ed]os|correos)|"
+    r"no (?:quiero|deseo) (?:seguir recibiendo|recibir m[a\u00e1]s) (?:sus |vuestros |estos |los |m[a\u00e1]s )?" + _ES_MAIL + r"|"
+    r"no (?:me )?(?:env[i\u00ed]en|manden|mand[e\u00e9]is) m[a\u00e1]s " + _ES_MAIL + r"|"
+    r"remov(?:am|a|er|endo) (?:o )?meu (?:e-?mail|endere[c\u00e7]o de e-?mail|endere[c\u00e7]o eletr[o\u00f4]nico)|descadastr\w*|"
+    r"cancelar (?:a |minha )?(?:inscri[c\u00e7][a\u00e3]o|assinatura) (?:da|na|do|dos|de) (?:newsletter|lista|boletim|informativo|e-?mails?)|"
+    r"n[a\u00e3]o quero (?:mais receber|receber mais) (?:\w+ )?" + _PT_MAIL + r"|"
+    r"rimuovetemi\b|rimuovete il mio (?:indirizzo (?:e-?mail|email|di posta)|e-?mail|contatto)|"
+    r"rimuovere (?:il )?mio (?:indirizzo (?:e-?mail|email|di posta)|e-?mail)|"
+    r"non (?:voglio|desidero) (?:pi[u\u00f9] ricevere|ricevere pi[u\u00f9]) (?:\w+ )?" + _IT_MAIL + r"|"
+    r"retirez[- ]moi (?:de|des) (?:la |votre |vos |cette |ces )?(?:liste de diffusion|listes? d'envoi|newsletter|mailing|fichier)|"
+    r"supprimez (?:mon adresse (?:e-?mail|mail|[e\u00e9]lectronique)|mon e-?mail|mon courriel)|"
+    r"je ne (?:veux|souhaite) plus recevoir (?:vos |de |des |les |d'|ces )?" + _FR_MAIL + r"|"
+    r"ne m'envoyez plus\b|non (?:mi )?(?:inviate|mandate)(?:mi)? pi[u\u00f9]\b|non inviatemi pi[u\u00f9]\b|"
+    r"wypisa[c\u0107] mnie|wypisz(?:cie)? mnie|wypisanie (?:mnie|mojego adresu)|"
+    r"usuni[e\u0119]cie (?:mojego )?adresu (?:e-?mail|mailowego|poczty)|usu[n\u0144](?:cie)? (?:m[o\u00f3]j )?adres (?:e-?mail|mailowy)|"
+    r"rezygnuj[e\u0119] z (?:subskrypcji|newslettera|otrzymywania|mailingu|wiadomo\w+|prenumeraty)|"
+    r"nie chc[e\u0119] (?:ju[z\u017c] )?otrzymywa[c\u0107] (?:\w+ ){0,2}" + _PL_MAIL + r"|"
+    r"verwijder (?:mij|me) (?:uit|van) (?:de |uw |jullie |deze |het )?" + _NL_LIST + r"|verwijder mijn e-?mail(?:adres)?|"
+    r"haal (?:mij|me) (?:van|uit) (?:de |uw |jullie |deze |het )?" + _NL_LIST + r"|ik wil geen (?:\w+ )?(?:nieuwsbrie\w+|e-?mails?|mails?) meer|"
+    r"ta bort mig (?:fr[a\u00e5]n|ur) (?:er |eran |ert |detta |denna )?(?:lista|listan|utskickslistan|e-?postlistan|nyhetsbrevet|utskick\w*)|"
+    r"avanm[a\u00e4]l\w*)\b"
+    # Japanese: stop / cancel the delivery, the registration, the subscription — not "please don't"
+    # (しないで), "was stopped" (された), "I haven't cancelled" (していない)
+    r"|(?:\u914d\u4fe1|\u767b\u9332|\u8cfc\u8aad)\u3092?(?:\u505c\u6b62|\u89e3\u9664)"
+    r"(?![\u306f\u3092\u3082\u304c\u306e]?(?:\u3057\u306a\u3044|\u3057\u307e\u305b\u3093|\u3057\u306a\u304f|\u3055\u308c|\u3057\u3066\u3044?\u306a|\u3057\u3066\u3044\u307e\u305b\u3093))"
+    # "No more emails (please)" — not "I have received no more emails since May", "no more
+    # newsletters have reached me", "no more emails arrived"
+    r"|(?<!received )(?<!got )(?<!get )(?<!getting )(?<!gotten )(?<!had )\bno (?:more|further) (?:\w+ )?" + _EN_MAIL
+    + r"\b(?! (?:have|has|had|were|was) (?:reached|arrived|come|been))(?! (?:arrived|came|reached|come)\b)(?!,? since\b)"
 )
 _STOP_ONLY = re.compile(r"(?i)^\W*(?:stop|remove|unsubscribe|cancel|quit|end|abmelden|stopp)\W*$")
 # The prefixes mail programs put before the subject of a reply or a forward, in many languages.
@@ -221,11 +251,22 @@ def _about_someone_else(sentences: list[str], sender: str) -> bool:
     return any(_SOMEONE_ELSE.search(s.lower().replace(own, " ") if own else s) for s in sentences)
 
 
+# Negations that are no plea to stay: a failed attempt ("I can't unsubscribe with your link", "not
+# sure the link worked") or a denial of consent ("I never asked for this, remove me", "I do not
+# know who you are"): the opt-out after them is still asked for.
+_NOT_A_PLEA = re.compile(
+    r"(?i)\b(?:can'?t|cannot|could ?n[o']t|couldn'?t|unable to|not able to|wasn'?t able to|(?:does|did) ?n[o']t work|"
+    r"doesn'?t work|didn'?t work|not sure|never (?:asked|signed|subscribed|requested|agreed|gave)|"
+    r"(?:did ?n[o']t|didn'?t|do ?n[o']t|don'?t) (?:ask|sign|subscribe|request|agree|know|remember|recall)\w*|"
+    r"kann (?:mich )?nicht|konnte (?:mich )?nicht|ne (?:peux|parviens|arrive) pas|no (?:puedo|pude|consigo)|"
+    r"non riesco|kan (?:me |mij )?niet|nie mog[e\u0119])")
+
+
 def _negated(sentence: str, start: int) -> bool:
-    """A negation in the clause of ``sentence`` before position ``start``."""
+    """A negation in the clause of ``sentence`` before position ``start`` (not one of _NOT_A_PLEA)."""
     before = sentence[:start]
     clause = before[max((c.end() for c in _CLAUSE_START.finditer(before)), default=0):]
-    return bool(_NEGATION.search(clause[-60:]))
+    return bool(_NEGATION.search(_NOT_A_PLEA.sub(" ", clause[-80:])[-60:]))
 
 
 def _said(pattern: re.Pattern, text: str) -> list[str]:
@@ -296,17 +337,35 @@ _RESPONDER = re.compile(
     r"\bwill (?:reply|respond|answer|get back to you) (?:when|on|after|as soon|upon)\b|"
     r"\bnicht im b\u00fcro\b|\babwesen|\bje suis absent|\ben cong\u00e9\b|\bfuera de la oficina\b|"
     r"\bde vacaciones\b|\bsono assente\b|\bfuori sede\b|\bafwezig\b|\bfr\u00e5nvarande\b|\bp\u00e5 semester\b")
-# An out-of-office answer its headers and subject do not mark: the person is away, and says until
-# when (in the languages the inbox reads). Read only where the words ask nothing (no "?").
+# An out-of-office answer its headers and subject do not mark: the writer *is* (or will be) away,
+# says until when, and says it about the office or the mail ("with no access to email", "will
+# answer on my return") — and asks nothing: no "?", no request beyond "please contact X". "I was
+# away until yesterday, please resend the order" and "I am away until the 20th, please hold my
+# parcel" are a person's mail.
 _ABSENT = re.compile(
-    r"(?i)\bout of (?:the )?office\b|\b(?:i am|i'm|i will be|we are|currently) (?:away|absent|on (?:annual |parental |"
-    r"sick )?leave|on (?:vacation|holiday))|\bnicht im b\u00fcro\b|\babwesend\b|\bau(?:\u00df|ss)er haus\b|\bim urlaub\b|"
-    r"\bje (?:suis|serai) absente?\b|\ben cong\u00e9s?\b|\bhors du bureau\b|\bfuera de la oficina\b|"
-    r"\b(?:estoy|estar\u00e9|estamos) (?:de vacaciones|ausente|fuera)|\b(?:sono|sar\u00f2) (?:fuori (?:ufficio|sede)|assente|in ferie)|"
-    r"\b(?:ik ben|ben ik) (?:afwezig|met vakantie|op vakantie)|\bfr\u00e5nvarande\b|\b(?:estou|estarei) (?:de f\u00e9rias|ausente)|"
-    r"\bjestem (?:poza biurem|na urlopie)")
+    r"(?i)^\W*out of (?:the )?office\b|\b(?:i am|i'm|i will be|i'll be|we are|we're|currently) (?:currently )?"
+    r"(?:out of (?:the |my )?office|away|absent|on (?:annual |parental |sick )?leave|on (?:vacation|holiday))|"
+    r"\bich bin\b[^!?\n]{0,40}?\b(?:nicht im b\u00fcro|abwesend|im urlaub|au(?:\u00df|ss)er haus)\b|"
+    r"\bje (?:suis|serai)\b[^!?\n]{0,30}?\b(?:absente?|en cong\u00e9s?|hors du bureau|en vacances)\b|"
+    r"\b(?:estoy|estar\u00e9|estamos)\b[^!?\n]{0,30}?(?:de vacaciones|ausente|fuera de la oficina)|"
+    r"\b(?:sono|sar\u00f2)\b[^!?\n]{0,30}?(?:fuori (?:ufficio|sede)|assente|in ferie)|"
+    r"\b(?:ik ben|ben ik)\b[^!?\n]{0,30}?(?:afwezig|met vakantie|op vakantie)|"
+    r"\b(?:estou|estarei)\b[^!?\n]{0,30}?(?:de f\u00e9rias|ausente|fora do escrit\u00f3rio)|"
+    r"\bjestem\b[^!?\n]{0,30}?(?:poza biurem|na urlopie)|\bjag \u00e4r\b[^!?\n]{0,30}?(?:fr\u00e5nvarande|p\u00e5 semester|ledig)")
 _UNTIL = re.compile(
-    r"(?i)\b(?:until|till|through|returning|back on|bis|jusqu|hasta|fino al?|tot|till|t\.o\.m\.?|at\u00e9|do(?= \d))\b")
+    r"(?i)\b(?:until|till|through|returning|back on|bis|jusqu|hasta|fino al?|tot|t\.o\.m\.?|at\u00e9|do(?= \d)|to(?= \d))\b")
+# ... about the office or the mail: absence from the office, the mail unread or answered later
+_ABOUT_MAIL = re.compile(
+    r"(?i)\b(?:out of (?:the |my )?office|away from (?:the |my )?(?:office|desk)|nicht im b\u00fcro|(?:hors|absente?) du bureau|"
+    r"fuera de la oficina|fuori (?:ufficio|sede)|poza biurem|e-?mails?|mails?|messages?|nachricht\w*|post\b|"
+    r"correo\w*|posta\b|courriels?|berichten|wiadomo\w+|poczt\w+|e-?post|will be back|back in the office|"
+    r"(?:upon|on|after) my return|when i (?:return|am back|'m back)|nach meiner r\u00fcckkehr|wieder im b\u00fcro|"
+    r"\u00e0 mon retour|de retour|a mi (?:regreso|vuelta)|al mio rientro|na mijn terugkeer|po powrocie|tillbaka)")
+# A request to us, other than the responder's usual "please contact / call / write to X".
+_REQUEST = re.compile(
+    r"(?i)\b(?:please|kindly|bitte|merci de|veuillez|por favor|per favore|prosz\u0119|graag|gelieve|can you|could you)\b"
+    r"(?!(?:\W+\w+)?\W+(?:contact|call|write|reach|email|e-mail|wenden|kontaktier|contacte[rz]?|contactar|"
+    r"contatt\w+|neem|skontaktuj|kontakta|schreiben|\u00e9crivez|escriba|scrivete|chiamate|rufen|appelez|llame)\b)")
 _NO_ONLY = re.compile(r"(?i)^\W*(?:no|nope|nein|non|nee|nej|no,? thanks?|not interested)\W*$")
 _CONFIRM_INTENT_LIMIT = 300  # an affirmative reply is short; a long letter goes to a person
 
@@ -399,13 +458,14 @@ def classify_reply(mail: Mail, common: dict) -> list[Result]:
         return [Result(sender, "unsubscribe", "", f"asks to be removed ({wording} wording, no token)",
                        "text", review=wording != "clear", **mine)]
     own = own_words(mail)
-    if _ABSENT.search(own) and _UNTIL.search(own) and "?" not in own:
+    if (_ABSENT.search(own) and _UNTIL.search(own) and _ABOUT_MAIL.search(own) and "?" not in own
+            and not _REQUEST.search(own)):
         # away until a date and asking nothing: an out-of-office answer without its marks
         return [Result(sender, "auto_reply", "", reason_text(mail.subject) or "automatic reply", "vacation",
                        **common)]
     if confirmation_wording(mail) and _REPLY_SUBJECT.match(mail.subject):
         intent, words = confirmation_intent(mail)
-        if intent == "no":  # "No thanks", "I never signed up": for you to apply, there being no token
+        if intent == "no" and _ABOUT_SUBSCRIBING.search(mail.subject):  # "No thanks", "I never signed up": for you to apply, there being no token
             return [Result(sender, "unsubscribe", "", f"says no to what reads like a confirmation request, but "
                            f"carries no token: “{words[:200]}”", "refusal", review=True, **common)]
         return [Result(sender, "confirmation", "", "reads like a confirmation but carries no token", "text",
@@ -414,4 +474,6 @@ def classify_reply(mail: Mail, common: dict) -> list[Result]:
                    "other", review=True, **common)]
 
 
+# A subject about subscribing (not "Re: Your order confirmation").
+_ABOUT_SUBSCRIBING = re.compile(r"(?i)subscri|newsletter|anmeld|abonn|inscri|suscri|iscri|aanmeld|prenumer|zapis")
 _REPLY_SUBJECT = re.compile(r"(?i)^\s*(?:re|aw|sv|antw)\s*:")
