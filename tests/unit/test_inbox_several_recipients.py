@@ -45,7 +45,7 @@ def test_a_subject_naming_our_own_address_still_speaks_for_the_recipient():
            "--B\nContent-Type: text/plain\n\nYour message could not be delivered.\n"
            "--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\n"
            "Final-Recipient: rfc822; anna@example.org\nAction: failed\nStatus: 5.0.0\n"
-           f"--B\nContent-Type: message/rfc822\n\nFrom: news@shop.example\nTo: anna@example.org\nSubject: News\n\nHi\n--B--\n")
+           "--B\nContent-Type: message/rfc822\n\nFrom: news@shop.example\nTo: anna@example.org\nSubject: News\n\nHi\n--B--\n")
     assert [(r.recipient, r.kind) for r in classify(raw.encode())] == [("anna@example.org", "hard")]
 
 
