@@ -110,6 +110,10 @@ ALREADY_READ = [
     ("Mimecast: host network not allowed", "anna@mimecast.example", "5.0.0",
      "554 Host network not allowed - https://community.mimecast.com/docs/DOC-1369#554", "soft"),
     ("Orange: address does not exist", "anna@orange.fr", "5.1.1", "550 5.1.1 Mailbox does not exist - OFR_416", "hard"),
+    ("Orange: its number for an invalid recipient", "anna@wanadoo.fr", "5.1.1",
+     "550 5.1.1 <anna@wanadoo.fr>: Adresse d au moins un destinataire invalide. Invalid recipient. OFR_416 [416]", "hard"),
+    ("Orange: its number for a full mailbox", "anna@orange.fr", "5.1.1",
+     "550 5.1.1 Boite du destinataire pleine. Recipient overquota. OFR_417 [417]", "soft"),
 ]
 
 # The same wordings where the structure does not hold: no rule may call these dead.

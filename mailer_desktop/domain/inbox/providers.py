@@ -59,6 +59,11 @@ PROVIDER_REPLIES = Rules("provider:replies", [rx for _, rx in _RULES])
 _ANY_TOKEN = re.compile(r"requested (?:mail )?action|as\(201806281\)|delivery error: dd|mailbox not found|"
                         r"\b(?:cx[a-z]{2,4}|aup#|ib\d{3}|ofr\d*_|lpn\d{3}|(?:sc|ou|dy|rp)-00\d)|" + GMAIL_AFTER_DATA)
 _ONE_BY_ONE = [(reason, re.compile(rx)) for reason, rx in _RULES]
+# Orange's and La Poste's numbers that name the recipient's state, as their postmaster pages list
+# them ("OFR_416 Destinataire invalide. Invalid recipient", "OFR_417 ... Recipient overquota",
+# "LPN007_426 Destinataire suspendu"); the others are about the sender and stay filtered.
+_ORANGE_NUMBER = re.compile(r"(?:ofr\d*_|lpn\d{3}_?)(\d{3})\b")
+_ORANGE_CODES = {"416": _DEAD, "417": "mailboxfull", "420": "suspend", "426": "suspend"}
 # What Orange's and La Poste's codes give way to: words that say the address does not exist.
 _DOES_NOT_EXIST = re.compile(r"does(?: not|n'?t) exist|n'existe pas|inexistant|unknown|inconnu")
 
@@ -87,7 +92,10 @@ def verdict(reason: str, code: str, texts: list[str], recipient: str, settled: b
             mine = recipient.rpartition("@")[2].lower()
             kind = _DEAD if mine and rx.fullmatch(said).group(1) == mine else ""
         if kind == "orange":
-            kind = "" if _DOES_NOT_EXIST.search(low) else "filtered"
+            number = _ORANGE_NUMBER.search(said)
+            kind = _ORANGE_CODES.get(number.group(1) if number else "", "")
+            if not kind:
+                kind = "" if _DOES_NOT_EXIST.search(low) else "filtered"
         if kind == _DEAD:
             other = reason_of(low.replace(said, " "))
             unsure = code[:1] != "5" or other not in VAGUE_REASONS and other not in HARD_REASONS
