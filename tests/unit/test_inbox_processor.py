@@ -139,6 +139,24 @@ def test_confirmation_reply_confirms_with_evidence(app, pending_anna):
     assert "confirm-1@example.org" in event.evidence and "2026-11-02T08:30:00Z" in event.evidence
 
 
+def test_a_yes_from_another_address_waits_for_a_decision(app, pending_anna):
+    # the request was forwarded and someone else said yes: consent is Anna's own to give
+    raw = fixture("confirmation_token.eml", **toks(app, pending_anna)).replace(
+        b"From: Anna Example <anna@example.org>", b"From: Bob Example <bob@example.net>")
+    report = process(app, raw)
+    assert status(app, pending_anna) == "pending"
+    (item,) = inbox_processor.review_items(app)
+    assert report.review == 1 and item["contact_id"] == pending_anna.id
+    assert "bob@example.net" in item["outcome"] and "anna@example.org" in item["outcome"]
+
+
+def test_a_yes_from_the_same_address_in_other_letters_confirms(app, pending_anna):
+    raw = fixture("confirmation_token.eml", **toks(app, pending_anna)).replace(
+        b"<anna@example.org>", b"<Anna@Example.ORG>")
+    process(app, raw)
+    assert status(app, pending_anna) == "confirmed"
+
+
 def test_confirmation_without_token_waits_for_a_decision(app, pending_anna):
     report = process(app, fixture("confirmation_no_token.eml"))
     assert status(app, pending_anna) == "pending"

@@ -154,3 +154,40 @@ def test_being_away_does_not_hide_what_a_person_writes(body, kind):
 
 def test_a_japanese_footer_offering_to_stop_delivery_is_no_request():
     assert _reply("素敵なニュースをありがとう。\n配信停止はこちら: https://shop.example/u")[0] != "unsubscribe"
+
+
+_REQUEST = "Please confirm your subscription to Corner Shop (ref. mdc3e8xvfovmrowbp7lmtig)"
+
+
+def _answer(body: str, subject: str = f"Re: {_REQUEST}") -> tuple[str, bool]:
+    raw = (f"From: Anna <anna@example.org>\nTo: confirm+mdc3e8xvfovmrowbp7lmtig@shop.example\nSubject: {subject}\n"
+           "Message-ID: <a1@example.org>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n"
+           f"{body}\n").encode()
+    (result,) = classify(raw)
+    return result.kind, result.review
+
+
+_QUOTED = ("Hello Anna, please confirm that you want to receive our newsletter by replying to this message. "
+           "If you did not ask for it, ignore this message and you will hear no more from us.\n"
+           "Corner Shop, 1 Main Street — Unsubscribe: https://shop.example/u/mdu3e8xe3fh5cjpaxnyaxbh")
+
+
+@pytest.mark.parametrize(("body", "answer"), [
+    # the person's words below the quote (bottom-posting)
+    ("Am 16.07.24 um 10:21 schrieb Corner Shop:\n> " + _QUOTED.replace("\n", "\n> ") + "\n\nNein danke.\n\nW. Huber",
+     ("unsubscribe", False)),
+    # a quote under a header block in another language: its "hear no more" and "Unsubscribe" are ours
+    (f"Sì\n\nFrancesca\n\nDa: Corner Shop <news@shop.example>\nInviato: martedì 16 luglio 2024\n\n{_QUOTED}",
+     ("confirmation", False)),
+    (f"Ja graag!\n\nVan: Corner Shop <news@shop.example>\nVerzonden: dinsdag 16 juli 2024\n\n{_QUOTED}",
+     ("confirmation", False)),
+    # only a signature and its disclaimer: an empty reply, which the request asks for
+    ("Kind regards,\nThomas Reed\nIf you no longer wish to receive marketing e-mails from us, reply with "
+     "UNSUBSCRIBE.\n\nFrom: Corner Shop <news@shop.example>\n" + _QUOTED, ("confirmation", False)),
+    # "no problem, but ..." and a yes with a condition or another address: for a person
+    ("No problem, but can you send it monthly only?", ("confirmation", True)),
+    ("Ja tak, men send det venligst til min arbejdsadresse lene@kontor.example i stedet.", ("confirmation", True)),
+    ("Vem har gett er min adress? Jag har aldrig anmält mig hos er.", ("unsubscribe", False)),
+])
+def test_a_reply_to_a_confirmation_request(body, answer):
+    assert _answer(body) == answer

@@ -5,6 +5,8 @@ several Received fields, each folded over lines; the fields after them must stil
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from mailer_desktop.domain.inbox import classify
 from mailer_desktop.domain.inbox.message import parse_headers_text
 
@@ -45,3 +47,11 @@ def test_a_report_with_a_headers_only_copy_names_our_message():
     assert (result.recipient, result.kind) == ("anna@example.org", "hard")
     assert result.original_message_id == "18c3f2a9b10.0123456789abcdef@shop.example"
     assert result.reference == "mdr1x" + "a" * 16
+
+
+def test_an_x_arf_report_names_the_complainant_and_our_message():
+    # X-ARF 4: the report in a JSON part, the reported message as a base64 sample inside it
+    path = Path(__file__).resolve().parents[1] / "fixtures" / "written" / "g-reports" / "15-xarf-json.eml"
+    (result,) = classify(path.read_bytes())
+    assert (result.kind, result.recipient) == ("complaint", "noor.h@post.isp-two.example")
+    assert result.original_message_id == "18c3f2a9b15.0123456789abcdef15@shop.example"

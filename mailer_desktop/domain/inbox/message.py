@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from email.header import decode_header, make_header
 
-from . import mime
+from . import mime, xarf
 from .mime import Part
 from .rules import Rules
 
@@ -244,6 +244,13 @@ def read(raw: bytes, *, nested: bool = False) -> Mail:
         if ctype == "message/feedback-report":
             feedback.append(part.text())
             return
+        if ctype == "application/json" and not feedback:
+            xarf_report = xarf.report(part.text())
+            if xarf_report is not None:  # an X-ARF 4 spam report: read as the feedback report it is
+                feedback.append(xarf_report[0])
+                if returned is None and xarf_report[1]:
+                    returned = _returned_from_part(mime.parse(xarf_report[1]))
+                return
         if ctype == "message/disposition-notification":
             mail.disposition = parse_headers_text(part.text()).get("disposition", "").lower()
             return

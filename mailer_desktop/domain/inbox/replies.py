@@ -12,6 +12,7 @@ import re
 
 from ..tokens import TOKEN_RE
 from .message import Mail
+from .reply_words import ABOUT_MAIL, ABSENT, REQUEST, UNSUBSCRIBE_WORDS, UNTIL
 from .result import Result, reason_text
 
 _AUTO_SUBJECT = re.compile(
@@ -31,72 +32,10 @@ _AUTO_SUBJECT_PREFIX = re.compile(r"(?i)^\s*(?:auto:|autoreply:|automatic reply:
 _QUOTE_START = re.compile(
     r"(?im)^(?:>|-{2,}\s*(?:original message|forwarded message|urspr\u00fcngliche nachricht|message d'origine|"
     r"weitergeleitete nachricht)|_{5,}|on .{0,200} wrote:\s*$|am .{0,200} schrieb .{0,100}:\s*$|"
-    r"le .{0,200} a \u00e9crit\s*:\s*$|from:\s.+$|von:\s.+$|de\s*:\s.+$|begin forwarded message)"
-)
-# What an opt-out asked in one's own words stops, in each language: mail, not a catalogue or a call.
-_EN_MAIL = r"(?:e-?mails|emails|mails|newsletters?|mailings)"
-_DE_MAIL = r"(?:[\w-]+-)?(?:e-?mails?|newsletter|mails?|nachrichten|werbung)"
-_FR_MAIL = r"(?:e-?mails?|courriels?|newsletters?|lettres? d'information|mails?)"
-_ES_MAIL = (r"(?:correos(?: electr[o\u00f3]nicos)?|e-?mails|emails|mensajes(?: promocionales)?|newsletters?|boletines|"
-            r"promociones|publicidad)")
-_PT_MAIL = r"(?:e-?mails|emails|mensagens|newsletters?|promo[c\u00e7][o\u00f5]es|informativos?)"
-_IT_MAIL = r"(?:e-?mails?|email|mail|newsletters?|comunicazioni|offerte|messaggi promozionali)"
-_NL_LIST = r"(?:lijst|mailinglijst|nieuwsbrief|verzendlijst|mailing)"
-_PL_MAIL = r"(?:e-?maili|maili|wiadomo\w+|newsletter\w*|ofert|reklam|informacji handlowych)"
-_UNSUBSCRIBE_WORDS = re.compile(
-    r"(?i)\b(?:unsubscribe|unsubscribing|unsub|remove me|remove my (?:e-?mail|address|name)|take me off|"
-    r"opt(?:-| )?out|stop (?:sending|e-?mailing|mailing|all)|"
-    r"(?:do not|don'?t) (?:e-?mail|send|contact) me|abmelden|abbestellen|austragen|abmeldung|"
-    r"d[e\u00e9]sabonn\w*|d[e\u00e9]sinscri\w*|dar(?:me|se|nos)? de baja|cancelar (?:la |mi )?suscripci\u00f3n|"
-    r"canc[e\u00e9]lame|disiscriv\w*|cancellami|cancellatemi|uitschrijven|afmelden|meld (?:me|mij) af|"
-    r"melden? (?:sie |du )?mich\b.{0,30}?\bab|avregistrera|avsluta (?:min |mitt )?prenumeration|"
-    # the same asked in a sentence of one's own, in English and in the languages above — always
-    # with what is to stop: our mail, the list, the address ("delete my address in Berlin", "take it
-    # off my wish list", "keine Papierkataloge mehr", "rezygnuję z zamówienia" ask something else)
-    r"delete my (?:e-?mail(?: address)?|personal data|data)\b|take my e-?mail(?: address)? off|"
-    r"take (?:me|it|this address|my (?:e-?mail|address|name)) off (?:of )?(?:your|the|this|that|whatever|any|all|every)"
-    r"(?: (?:mailing|e-?mail|newsletter|distribution|marketing|contact))? lists?\b|"
-    r"(?:do not|don'?t) want (?:to (?:receive|get) )?(?:any ?more|any further|more|further) " + _EN_MAIL + r"|"
-    r"no longer (?:wish|want) to (?:receive|get) (?:\w+ )?" + _EN_MAIL + r"|"
-    r"aus (?:ihrem|dem|ihrer|der|eurem) (?:newsletter-?|e-?mail-?|mail-?)?(?:verteiler|newsletter|mailingliste|e-?mail-?liste|adressliste)"
-    r"\w* (?:zu )?(?:nehmen|streichen|l[o\u00f6]schen|entfernen|austragen)|"
-    # (a wish or a request to send: "ich bekomme keine E-Mails mehr" says something else)
-    r"keine (?:weiteren )?" + _DE_MAIL + r" mehr (?:zu )?(?:schicken|senden|zusenden)|"
-    r"(?:m[o\u00f6]chte|will|w\u00fcnsche) (?:\w+ ){0,2}keine (?:weiteren )?" + _DE_MAIL + r" mehr|"
-    r"(?:schicken|senden) sie mir (?:bitte )?keine (?:weiteren )?" + _DE_MAIL + r"|"
-    r"(?:^|(?<=[.!,;:]))\s*keine (?:weiteren )?" + _DE_MAIL + r" mehr|"  # "Keine Werbung mehr, bitte"
-    r"(?:l[o\u00f6]schen|entfernen|streichen|nehmen|tragen) sie (?:bitte )?mich (?:bitte )?(?:aus|von)\b|"
-    r"(?:l[o\u00f6]schen|entfernen) sie (?:bitte )?meine (?:e-?mail-?adresse|e-?mail|daten)\b|"
-    r"d[e\u00e9]n(?:me|nos) de baja|(?:b[o\u00f3]rr|elim[i\u00ed]n)(?:en|e)(?:me|nos) de (?:la |su |sus |esta |vuestra |tu )?"
-    r"(?:lista|base de datos|newsletter|bolet[i\u00ed]n|env[i\u00ed]os|correos)|"
-    r"no (?:quiero|deseo) (?:seguir recibiendo|recibir m[a\u00e1]s) (?:sus |vuestros |estos |los |m[a\u00e1]s )?" + _ES_MAIL + r"|"
-    r"no (?:me )?(?:env[i\u00ed]en|manden|mand[e\u00e9]is) m[a\u00e1]s " + _ES_MAIL + r"|"
-    r"remov(?:am|a|er|endo) (?:o )?meu (?:e-?mail|endere[c\u00e7]o de e-?mail|endere[c\u00e7]o eletr[o\u00f4]nico)|descadastr\w*|"
-    r"cancelar (?:a |minha )?(?:inscri[c\u00e7][a\u00e3]o|assinatura) (?:da|na|do|dos|de) (?:newsletter|lista|boletim|informativo|e-?mails?)|"
-    r"n[a\u00e3]o quero (?:mais receber|receber mais) (?:\w+ )?" + _PT_MAIL + r"|"
-    r"rimuovetemi\b|rimuovete il mio (?:indirizzo (?:e-?mail|email|di posta)|e-?mail|contatto)|"
-    r"rimuovere (?:il )?mio (?:indirizzo (?:e-?mail|email|di posta)|e-?mail)|"
-    r"non (?:voglio|desidero) (?:pi[u\u00f9] ricevere|ricevere pi[u\u00f9]) (?:\w+ )?" + _IT_MAIL + r"|"
-    r"retirez[- ]moi (?:de|des) (?:la |votre |vos |cette |ces )?(?:liste de diffusion|listes? d'envoi|newsletter|mailing|fichier)|"
-    r"supprimez (?:mon adresse (?:e-?mail|mail|[e\u00e9]lectronique)|mon e-?mail|mon courriel)|"
-    r"je ne (?:veux|souhaite) plus recevoir (?:vos |de |des |les |d'|ces )?" + _FR_MAIL + r"|"
-    r"ne m'envoyez plus\b|non (?:mi )?(?:inviate|mandate)(?:mi)? pi[u\u00f9]\b|non inviatemi pi[u\u00f9]\b|"
-    r"wypisa[c\u0107] mnie|wypisz(?:cie)? mnie|wypisanie (?:mnie|mojego adresu)|"
-    r"usuni[e\u0119]cie (?:mojego )?adresu (?:e-?mail|mailowego|poczty)|usu[n\u0144](?:cie)? (?:m[o\u00f3]j )?adres (?:e-?mail|mailowy)|"
-    r"rezygnuj[e\u0119] z (?:subskrypcji|newslettera|otrzymywania|mailingu|wiadomo\w+|prenumeraty)|"
-    r"nie chc[e\u0119] (?:ju[z\u017c] )?otrzymywa[c\u0107] (?:\w+ ){0,2}" + _PL_MAIL + r"|"
-    r"verwijder (?:mij|me) (?:uit|van) (?:de |uw |jullie |deze |het )?" + _NL_LIST + r"|verwijder mijn e-?mail(?:adres)?|"
-    r"haal (?:mij|me) (?:van|uit) (?:de |uw |jullie |deze |het )?" + _NL_LIST + r"|ik wil geen (?:\w+ )?(?:nieuwsbrie\w+|e-?mails?|mails?) meer|"
-    r"ta bort mig (?:fr[a\u00e5]n|ur) (?:er |eran |ert |detta |denna )?(?:lista|listan|utskickslistan|e-?postlistan|nyhetsbrevet|utskick\w*)|"
-    r"avanm[a\u00e4]l\w*)\b"
-    # Japanese: stop / cancel the delivery, the registration, the subscription — not "please don't"
-    # (しないで), "was stopped" (された), "I haven't cancelled" (していない)
-    r"|(?:\u914d\u4fe1|\u767b\u9332|\u8cfc\u8aad)\u3092?(?:\u505c\u6b62|\u89e3\u9664)"
-    r"(?![\u306f\u3092\u3082\u304c\u306e]?(?:\u3057\u306a\u3044|\u3057\u307e\u305b\u3093|\u3057\u306a\u304f|\u3055\u308c|\u3057\u3066\u3044?\u306a|\u3057\u3066\u3044\u307e\u305b\u3093))"
-    # "No more emails (please)" — not "I have received no more emails since May", "no more
-    # newsletters have reached me", "no more emails arrived"
-    r"|(?<!received )(?<!got )(?<!get )(?<!getting )(?<!gotten )(?<!had )\bno (?:more|further) (?:\w+ )?" + _EN_MAIL
-    + r"\b(?! (?:have|has|had|were|was) (?:reached|arrived|come|been))(?! (?:arrived|came|reached|come)\b)(?!,? since\b)"
+    r"le .{0,200} a \u00e9crit\s*:\s*$|from:\s.+$|von:\s.+$|de\s*:\s.+$|begin forwarded message|"
+    # the header block a mail program puts above the quoted message, in any language ("Da: Corner
+    # Shop <news@...>", "Van:", "Fra:", "差出人:"): a short label, a colon, a name and an address
+    r"[ \t]*[^\W\d_]{1,15}[ \t]?:[ \t]*[^\n<>]{0,80}<[^<>\s@]+@[^<>\s@]+>[ \t]*$)"
 )
 _STOP_ONLY = re.compile(r"(?i)^\W*(?:stop|remove|unsubscribe|cancel|quit|end|abmelden|stopp)\W*$")
 # The prefixes mail programs put before the subject of a reply or a forward, in many languages.
@@ -141,10 +80,20 @@ def _marked_automatic(mail: Mail) -> bool:
 
 
 def unquoted_top(text: str, limit: int = 2000) -> str:
-    """The part of a reply the person wrote: everything before the first quote marker."""
+    """The part of a reply the person wrote: everything before the first quote marker — or, where
+    nothing stands above the quote (a reply written below it), the lines after it that are not
+    quoted ("> ..." and the "On ... wrote:" line taken out)."""
     text = text[:20000]
     m = _QUOTE_START.search(text)
-    return (text[: m.start()] if m else text)[:limit]
+    top = text[: m.start()] if m else text
+    if m and not top.strip() and m.group(0).startswith((">", "on ", "On ", "am ", "Am ", "le ", "Le ")):
+        below = _QUOTED_LINE.sub("", text[m.end():])
+        cut = _QUOTE_START.search(below)
+        return (below[: cut.start()] if cut else below).strip("\n")[:limit]
+    return top[:limit]
+
+
+_QUOTED_LINE = re.compile(r"(?m)^[ \t]*>.*(?:\n|$)")
 
 
 def token_in_request(mail: Mail) -> tuple[str, str] | None:
@@ -192,10 +141,10 @@ _SENTENCE = re.compile(r"[^\n.!?]+(?:[.!?]+(?![\s]|$)[^\n.!?]*)*[.!?]*")
 
 def _without_offers(text: str) -> str:
     """``text`` without the sentences that offer an opt-out (see _OFFER)."""
-    if not _UNSUBSCRIBE_WORDS.search(text):
+    if not UNSUBSCRIBE_WORDS.search(text):
         return text
     kept = [s for s in _SENTENCE.findall(text)
-            if not (_UNSUBSCRIBE_WORDS.search(s) and _OFFER.search(s) and not _WRITER.search(s))]
+            if not (UNSUBSCRIBE_WORDS.search(s) and _OFFER.search(s) and not _WRITER.search(s))]
     return "\n".join(kept)
 
 
@@ -213,11 +162,11 @@ def unsubscribe_wording(mail: Mail) -> str:
         return ""
     subject = REPLY_PREFIX.sub("", mail.subject).strip()
     own = _without_offers(unquoted_top(mail.body_text).strip())
-    if _UNSUBSCRIBE_WORDS.search(own[:5000]) and not _said(_UNSUBSCRIBE_WORDS, own):
+    if UNSUBSCRIBE_WORDS.search(own[:5000]) and not _said(UNSUBSCRIBE_WORDS, own):
         return ""  # the person's own words say no to it ("please DON'T unsubscribe me"), whatever the subject says
     if _STOP_ONLY.match(subject) or _STOP_ONLY.match(own.split("\n", 1)[0] if own else ""):
         return "clear"
-    said_subject, said_own = _said(_UNSUBSCRIBE_WORDS, subject), _said(_UNSUBSCRIBE_WORDS, own)
+    said_subject, said_own = _said(UNSUBSCRIBE_WORDS, subject), _said(UNSUBSCRIBE_WORDS, own)
     subject_asks, body_asks = _asks(said_subject), _asks(said_own)
     if (subject_asks or body_asks) and _about_someone_else(said_own, mail.from_addr):
         return "vague"  # about another address or person: not the sender's own opt-out
@@ -289,16 +238,21 @@ def confirmation_wording(mail: Mail) -> bool:
 # -- what a reply to a confirmation request says -----------------------------------------------
 # The signature or the mail program's tag line ends what the person wrote.
 _SIGNATURE_START = re.compile(
-    r"(?im)^(?:--\s*$|__+\s*$|sent from my |sent from (?:outlook|mail|yahoo)|get outlook for |"
+    r"(?im)^[ \t]*(?:(?:kind |best |warm |many )?regards,?[ \t]*$|mit freundlichen gr\u00fc\u00dfen|viele gr\u00fc\u00dfe|"
+    r"cordiali saluti|cordialement|saludos cordiales|met vriendelijke groet|venlig hilsen|med v\u00e4nliga h\u00e4lsningar|"
+    r"pozdrawiam|atenciosamente|"
+    r"--\s*$|__+\s*$|sent from my |sent from (?:outlook|mail|yahoo)|get outlook for |"
     r"von meinem .{0,40} gesendet|gesendet von |envoy\u00e9 de mon |envoy\u00e9 depuis |enviado desde mi |"
     r"inviato da(?:l mio)? |verzonden (?:vanaf|met) |skickat fr\u00e5n )"
 )
 # Refusals and opt-outs in the languages the inbox reads (en, de, fr, es, it, nl, sv).
 _REFUSAL = re.compile(
-    r"(?i)(?:^\W*(?:no|nope|nah|nein|non|nee|nej)\b|\bno,? thanks?\b|\bno thank you\b|"
+    r"(?i)(?:^\W*(?:no|nope|nah|nein|non|nee|nej)\b(?!\W*(?:problem|problemo|worries|doubt|question|prob)\b)|\bno,? thanks?\b|\bno thank you\b|"
     r"\bnot interested\b|\bnever (?:signed|subscribed|registered|asked|opted)|"
     r"\b(?:did not|didn'?t|have not|haven'?t|never) (?:sign(?:ed)? up|subscribe|register|ask|opt(?:ed)? in)|"
-    r"\bwho (?:are you|is this)\b|\bwrong (?:person|address|e-?mail)\b|\bspam\b|\bstop\b|\bcancel\b|"
+    r"\bwho (?:are you|is this)\b|\bwho gave you my (?:address|e-?mail)|\bwer hat ihnen meine (?:adresse|e-?mail)|"
+    r"\bqui vous a donn\u00e9 mon (?:adresse|e-?mail)|\bqui\u00e9n (?:le|les) dio mi (?:direcci\u00f3n|correo)|"
+    r"\baldrig anm\u00e4lt|\binte anm\u00e4lt|\bvem (?:har )?gett (?:er|dig) min adress|\bwrong (?:person|address|e-?mail)\b|\bspam\b|\bstop\b|\bcancel\b|"
     r"\bkein interesse\b|\bnie angemeldet|\bnicht angemeldet|\bnicht bestellt|\bkeine (?:e-?mails|mails|werbung)|"
     r"\bpas int\u00e9ress\u00e9|\bjamais inscrit|\bpas inscrit|\bne (?:m'ai|me suis) (?:jamais|pas)|"
     r"\bno me (?:he )?suscrib|\bnunca me suscrib|\bno estoy interesad|"
@@ -316,7 +270,7 @@ _AFFIRMATIVE = re.compile(
     r"(?i)\b(?:yes|yeah|yep|yup|sure|ok|okay|confirm\w*|subscribe me|sign me up|count me in|add me|"
     r"(?:i(?:'d| would)?|we(?:'d| would)?) (?:like|love|want) (?:to (?:subscribe|join|receive|get)|the newsletter|it)|"
     r"please (?:subscribe|add|sign|do)|thanks?|thank you|ja|gerne|klar|best\u00e4tig\w*|danke|oui|d'accord|"
-    r"volontiers|merci|s[i\u00ed]|claro|por favor|gracias|certo|grazie|bevestig\w*|graag|bedankt|dank je|"
+    r"volontiers|merci|s[i\u00ed\u00ec]|claro|por favor|gracias|certo|grazie|bevestig\w*|graag|bedankt|dank je|"
     r"tack|g\u00e4rna|absolutely|of course|great|perfect|\U0001F44D)"
 )
 # Words no person's "yes" needs and every challenge–response system or acknowledgement robot uses
@@ -337,35 +291,7 @@ _RESPONDER = re.compile(
     r"\bwill (?:reply|respond|answer|get back to you) (?:when|on|after|as soon|upon)\b|"
     r"\bnicht im b\u00fcro\b|\babwesen|\bje suis absent|\ben cong\u00e9\b|\bfuera de la oficina\b|"
     r"\bde vacaciones\b|\bsono assente\b|\bfuori sede\b|\bafwezig\b|\bfr\u00e5nvarande\b|\bp\u00e5 semester\b")
-# An out-of-office answer its headers and subject do not mark: the writer *is* (or will be) away,
-# says until when, and says it about the office or the mail ("with no access to email", "will
-# answer on my return") — and asks nothing: no "?", no request beyond "please contact X". "I was
-# away until yesterday, please resend the order" and "I am away until the 20th, please hold my
-# parcel" are a person's mail.
-_ABSENT = re.compile(
-    r"(?i)^\W*out of (?:the )?office\b|\b(?:i am|i'm|i will be|i'll be|we are|we're|currently) (?:currently )?"
-    r"(?:out of (?:the |my )?office|away|absent|on (?:annual |parental |sick )?leave|on (?:vacation|holiday))|"
-    r"\bich bin\b[^!?\n]{0,40}?\b(?:nicht im b\u00fcro|abwesend|im urlaub|au(?:\u00df|ss)er haus)\b|"
-    r"\bje (?:suis|serai)\b[^!?\n]{0,30}?\b(?:absente?|en cong\u00e9s?|hors du bureau|en vacances)\b|"
-    r"\b(?:estoy|estar\u00e9|estamos)\b[^!?\n]{0,30}?(?:de vacaciones|ausente|fuera de la oficina)|"
-    r"\b(?:sono|sar\u00f2)\b[^!?\n]{0,30}?(?:fuori (?:ufficio|sede)|assente|in ferie)|"
-    r"\b(?:ik ben|ben ik)\b[^!?\n]{0,30}?(?:afwezig|met vakantie|op vakantie)|"
-    r"\b(?:estou|estarei)\b[^!?\n]{0,30}?(?:de f\u00e9rias|ausente|fora do escrit\u00f3rio)|"
-    r"\bjestem\b[^!?\n]{0,30}?(?:poza biurem|na urlopie)|\bjag \u00e4r\b[^!?\n]{0,30}?(?:fr\u00e5nvarande|p\u00e5 semester|ledig)")
-_UNTIL = re.compile(
-    r"(?i)\b(?:until|till|through|returning|back on|bis|jusqu|hasta|fino al?|tot|t\.o\.m\.?|at\u00e9|do(?= \d)|to(?= \d))\b")
-# ... about the office or the mail: absence from the office, the mail unread or answered later
-_ABOUT_MAIL = re.compile(
-    r"(?i)\b(?:out of (?:the |my )?office|away from (?:the |my )?(?:office|desk)|nicht im b\u00fcro|(?:hors|absente?) du bureau|"
-    r"fuera de la oficina|fuori (?:ufficio|sede)|poza biurem|e-?mails?|mails?|messages?|nachricht\w*|post\b|"
-    r"correo\w*|posta\b|courriels?|berichten|wiadomo\w+|poczt\w+|e-?post|will be back|back in the office|"
-    r"(?:upon|on|after) my return|when i (?:return|am back|'m back)|nach meiner r\u00fcckkehr|wieder im b\u00fcro|"
-    r"\u00e0 mon retour|de retour|a mi (?:regreso|vuelta)|al mio rientro|na mijn terugkeer|po powrocie|tillbaka)")
-# A request to us, other than the responder's usual "please contact / call / write to X".
-_REQUEST = re.compile(
-    r"(?i)\b(?:please|kindly|bitte|merci de|veuillez|por favor|per favore|prosz\u0119|graag|gelieve|can you|could you)\b"
-    r"(?!(?:\W+\w+)?\W+(?:contact|call|write|reach|email|e-mail|wenden|kontaktier|contacte[rz]?|contactar|"
-    r"contatt\w+|neem|skontaktuj|kontakta|schreiben|\u00e9crivez|escriba|scrivete|chiamate|rufen|appelez|llame)\b)")
+_CONDITION = re.compile(r"(?i)\b(?:but|aber|mais|pero|ma|maar|men|ale|mas|only if|nur wenn|instead|stattdessen)\b")
 _NO_ONLY = re.compile(r"(?i)^\W*(?:no|nope|nein|non|nee|nej|no,? thanks?|not interested)\W*$")
 _CONFIRM_INTENT_LIMIT = 300  # an affirmative reply is short; a long letter goes to a person
 
@@ -390,12 +316,12 @@ def confirmation_intent(mail: Mail) -> tuple[str, str]:
     own = " ".join(own.split())
     subject = TOKEN_RE.sub(" ", REPLY_PREFIX.sub("", mail.subject))
     words = own.strip(" .!,;:-()[]\"'")
-    refusals = _said(_REFUSAL, own) + _said(_UNSUBSCRIBE_WORDS, own)
+    refusals = _said(_REFUSAL, own) + _said(UNSUBSCRIBE_WORDS, own)
     if _about_someone_else(refusals, mail.from_addr):
         return "unclear", own  # "yes; unsubscribe my old address": who opts out is for a person to read
     if refusals or _STOP_ONLY.match(own):
         return "no", own  # (not where a negation comes first: "yes please, don't stop sending")
-    if _REFUSAL.search(own) or _UNSUBSCRIBE_WORDS.search(own):
+    if _REFUSAL.search(own) or UNSUBSCRIBE_WORDS.search(own):
         return "unclear", own  # refusal words, each negated: never a no, whatever the subject says
     # The subject is ours unless the person rewrote it: only a subject that is nothing but a
     # refusal counts (a business called "Stop & Shop" must not turn every reply into a no).
@@ -403,6 +329,10 @@ def confirmation_intent(mail: Mail) -> tuple[str, str]:
         return "no", own or subject.strip()
     if not words:
         return "yes", own
+    if _CONDITION.search(own) or _about_someone_else([own], mail.from_addr):
+        # a yes with a condition ("yes, but only monthly", "ja tak, men send det til ...") or about
+        # another address: for a person to read
+        return "unclear", own
     if _CHALLENGE.search(own) or _RESPONDER.search(own):
         # a robot asking us to prove ourselves, acknowledging receipt or saying its person is away:
         # for a person to read
@@ -420,6 +350,10 @@ def classify_reply(mail: Mail, common: dict) -> list[Result]:
         # A read receipt (RFC 8098): the reader's mail program saying the message was displayed or
         # deleted — automatic, never a request, whatever its subject carries.
         return [Result(sender, "auto_reply", "", f"read receipt: {reason_text(mail.subject)}", "receipt", **common)]
+    if _DMARC_AGGREGATE.search(mail.subject):
+        # A DMARC aggregate report (RFC 7489 7.2: "Report Domain: ... Submitter: ..."), sent by a
+        # receiving server to the domain's report address: automatic, about no one.
+        return [Result(sender, "auto_reply", "", reason_text(mail.subject), "dmarc-report", **common)]
     request = token_in_request(mail)
     mine = dict(common)
     marked = _marked_automatic(mail)
@@ -458,8 +392,8 @@ def classify_reply(mail: Mail, common: dict) -> list[Result]:
         return [Result(sender, "unsubscribe", "", f"asks to be removed ({wording} wording, no token)",
                        "text", review=wording != "clear", **mine)]
     own = own_words(mail)
-    if (_ABSENT.search(own) and _UNTIL.search(own) and _ABOUT_MAIL.search(own) and "?" not in own
-            and not _REQUEST.search(own)):
+    if (ABSENT.search(own) and UNTIL.search(own) and ABOUT_MAIL.search(own) and "?" not in own
+            and not REQUEST.search(own)):
         # away until a date and asking nothing: an out-of-office answer without its marks
         return [Result(sender, "auto_reply", "", reason_text(mail.subject) or "automatic reply", "vacation",
                        **common)]
@@ -474,6 +408,7 @@ def classify_reply(mail: Mail, common: dict) -> list[Result]:
                    "other", review=True, **common)]
 
 
+_DMARC_AGGREGATE = re.compile(r"(?i)^\s*report domain:\s*\S+.{0,200}\bsubmitter:")
 # A subject about subscribing (not "Re: Your order confirmation").
 _ABOUT_SUBSCRIBING = re.compile(r"(?i)subscri|newsletter|anmeld|abonn|inscri|suscri|iscri|aanmeld|prenumer|zapis")
 _REPLY_SUBJECT = re.compile(r"(?i)^\s*(?:re|aw|sv|antw)\s*:")

@@ -187,6 +187,11 @@ def _request(app, result: Result, found, msg: SourceMessage, authserv_id: str | 
                             "may be forged and there is no token to prove it", contact)
     if kind == "confirmation" and result.review:
         return _review(out, result.reason, contact)
+    if kind == "confirmation" and (result.sender or "").lower() != contact.email.lower():
+        # Consent is the person's own: a yes from another address (a spouse or a colleague answering
+        # a forwarded request) is for the user to judge, never recorded as theirs.
+        return _review(out, f"the yes comes from {result.sender or 'an unknown sender'}, not from {contact.email}, "
+                            "the address the request went to", contact)
     out.contact_id, out.contact_email = contact.id, contact.email
     if kind == "unsubscribe":
         if result.category == "refusal":
