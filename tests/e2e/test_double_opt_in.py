@@ -115,6 +115,13 @@ def test_double_opt_in_from_import_to_unsubscribe(cli, home, tmp_path):
 
     result = _json(cli("inbox", "import", str(replies), "--json"))
     assert result["processed"] == 3 and result["by_kind"].get("confirmation") == 3
+    # Ben's yes came from another mailbox than the one asked: consent is his own to give, so it
+    # waits for the user, who knows Ben's work address and confirms it by hand.
+    assert _statuses(cli)["ben@example.org"] == "pending"
+    held = [json.loads(line) for line in _ok(cli("inbox", "review", "--json")).strip().splitlines() if line.strip()]
+    assert [item["sender"] for item in held] == ["b.carter@work.example"]
+    assert "not from ben@example.org" in held[0]["why"]
+    _ok(cli("inbox", "decide", str(held[0]["id"]), "confirm"))
     statuses = _statuses(cli)
     assert statuses == {"anna@example.com": "confirmed", "ben@example.org": "confirmed",
                         "chloe@example.net": "confirmed", "dave@example.com": "pending"}
