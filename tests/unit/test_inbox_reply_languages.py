@@ -181,9 +181,42 @@ _QUOTED = ("Hello Anna, please confirm that you want to receive our newsletter b
      ("confirmation", False)),
     (f"Ja graag!\n\nVan: Corner Shop <news@shop.example>\nVerzonden: dinsdag 16 juli 2024\n\n{_QUOTED}",
      ("confirmation", False)),
-    # only a signature and its disclaimer: an empty reply, which the request asks for
+    # only a signature and its disclaimer above a quote that is not marked line by line: it may hide
+    # words written below it, so a person reads it (an empty reply above a "> " quote confirms)
     ("Kind regards,\nThomas Reed\nIf you no longer wish to receive marketing e-mails from us, reply with "
-     "UNSUBSCRIBE.\n\nFrom: Corner Shop <news@shop.example>\n" + _QUOTED, ("confirmation", False)),
+     "UNSUBSCRIBE.\n\nFrom: Corner Shop <news@shop.example>\n" + _QUOTED, ("confirmation", True)),
+    ("Kind regards,\nThomas Reed\n\nOn Tue, 16 Jul 2024, Corner Shop <news@shop.example> wrote:\n> "
+     + _QUOTED.replace("\n", "\n> "), ("confirmation", False)),
+    # an empty reply above Outlook's header block, with the person's "no" written below the quote
+    ("\nDa: Corner Shop <news@shop.example>\nInviato: martedì 16 luglio 2024\n\n" + _QUOTED
+     + "\n\nNo grazie, non mi sono mai iscritta.", ("confirmation", True)),
+    # the first quoted line is ours, not the person's; Apple Mail's attribution inside the quote
+    ("> If you did not ask for it, ignore this message and you will hear no\n> more from us.\n\n"
+     "I did ask - yes please!", ("confirmation", False)),
+    ("> On 16 Jul 2024, at 10:21, Corner Shop <news@shop.example> wrote:\n> " + _QUOTED.replace("\n", "\n> "),
+     ("confirmation", False)),
+    # an attribution line in Spanish above the quote
+    ("Sí\n\nEl mar, 16 jul 2024 a las 10:21, Corner Shop (<news@shop.example>) escribió:\n> "
+     + _QUOTED.replace("\n", "\n> "), ("confirmation", False)),
+    # a ticket robot below its "Kind regards", a P.S. below a signature
+    ("Thank you for contacting us.\n\nKind regards,\nCustomer Service\n\nThis is an automated reply - please do "
+     "not reply.", ("confirmation", True)),
+    ("Thanks for getting in touch.\n\nKind regards,\nAnna\n\nP.S. I never signed up for this - please remove me.",
+     ("unsubscribe", False)),
+    ("Jag avstår, tack.", ("unsubscribe", False)),
+    # yes in more languages, above the attribution lines their mail programs write
+    ("Sim\n\nEm 16/07/2024 10:21, Corner Shop escreveu:\n> " + _QUOTED.replace("\n", "\n> "), ("confirmation", False)),
+    ("Tak\n\nwt., 16 lip 2024 o 10:21 Corner Shop <news@shop.example> napisał(a):\n> "
+     + _QUOTED.replace("\n", "\n> "), ("confirmation", False)),
+    ("はい\n\n2024年7月16日(火) 10:21 Corner Shop <news@shop.example>:\n> " + _QUOTED.replace("\n", "\n> "),
+     ("confirmation", False)),
+    ("Ja graag\n\nOp 16-07-2024 om 10:21 schreef Corner Shop:\n> " + _QUOTED.replace("\n", "\n> "),
+     ("confirmation", False)),
+    ("Ja tack\n\nDen 2024-07-16 kl. 10:21, skrev Corner Shop:\n> " + _QUOTED.replace("\n", "\n> "),
+     ("confirmation", False)),
+    # an absence below the signature of a short "Danke!"
+    ("Danke!\n\nViele Grüße\nTom\n\nIch bin bis 22.07. nicht im Büro und lese keine E-Mails.", ("confirmation", True)),  # "I'll pass, thanks" (its "ja" and "tack" are no yes)
+    ("Please don't add me to your mailing list. Thank you.", ("unsubscribe", False)),
     # "no problem, but ..." and a yes with a condition or another address: for a person
     ("No problem, but can you send it monthly only?", ("confirmation", True)),
     ("Ja tak, men send det venligst til min arbejdsadresse lene@kontor.example i stedet.", ("confirmation", True)),

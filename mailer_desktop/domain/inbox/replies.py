@@ -30,12 +30,19 @@ _AUTO_SUBJECT = re.compile(
 )
 _AUTO_SUBJECT_PREFIX = re.compile(r"(?i)^\s*(?:auto:|autoreply:|automatic reply:|\[auto(?:-reply)?\])")
 _QUOTE_START = re.compile(
-    r"(?im)^(?:>|-{2,}\s*(?:original message|forwarded message|urspr\u00fcngliche nachricht|message d'origine|"
-    r"weitergeleitete nachricht)|_{5,}|on .{0,200} wrote:\s*$|am .{0,200} schrieb .{0,100}:\s*$|"
-    r"le .{0,200} a \u00e9crit\s*:\s*$|from:\s.+$|von:\s.+$|de\s*:\s.+$|begin forwarded message|"
+    r"(?im)^(?:>|[ \t]{0,20}-{2,}\s*(?:original message|forwarded message|urspr\u00fcngliche nachricht|message d'origine|"
+    r"weitergeleitete nachricht)|[ \t]{0,20}_{5,}|[ \t]{0,20}on .{0,200} wrote:\s*$|[ \t]{0,20}am .{0,200} schrieb .{0,100}:\s*$|"
+    r"[ \t]{0,20}le .{0,200} a \u00e9crit\s*:\s*$|[ \t]{0,20}from:\s.+$|[ \t]{0,20}von:\s.+$|[ \t]{0,20}de\s*:\s.+$|[ \t]{0,20}begin forwarded message|"
+    # a mail program's line above the quote in any language: it names the author's address and
+    # ends with a colon ("El mar, 16 jul 2024, Corner Shop (<news@...>) escribió:", "... schreef ...:")
+    r"[ \t]{0,20}[^\n]{0,200}?(?:<[^<>\s@]+@[^<>\s]+>\)?[ \t]*(?:[^\W\d_]{1,20}(?:\([^\W\d_]\))?[ \t]?){0,3}|"
+    r"\b(?:wrote|schrieb|escribi\u00f3|scritto|schreef|escreveu|pisze|napisa\u0142(?:\(a\))?|skrev|kirjoitti|geschreven|"
+    r"\u00e9crit))[ \t]?:[ \t]*$|[ \t]{0,20}[^\n]{0,100}\d[^\n]{0,100}\b(?:schreef|skrev|schrieb|pisze)\b[^\n]{0,60}:[ \t]*$|"
     # the header block a mail program puts above the quoted message, in any language ("Da: Corner
-    # Shop <news@...>", "Van:", "Fra:", "差出人:"): a short label, a colon, a name and an address
-    r"[ \t]*[^\W\d_]{1,15}[ \t]?:[ \t]*[^\n<>]{0,80}<[^<>\s@]+@[^<>\s@]+>[ \t]*$)"
+    # Shop <news@...>" then "Inviato: ...", "Van:"/"Verzonden:", "Fra:"/"Sendt:", "差出人:"): a short
+    # label, a name and an address, and a second such line below it
+    r"[^\W\d_]{1,15}[ \t]?:[ \t]*[^\n<>]{0,80}<[^<>\s@]+@[^<>\s]+?(?:<mailto:[^<>\s]+>)?>[ \t]*\n"
+    r"[^\W\d_][^\n:]{0,20}:)"
 )
 _STOP_ONLY = re.compile(r"(?i)^\W*(?:stop|remove|unsubscribe|cancel|quit|end|abmelden|stopp)\W*$")
 # The prefixes mail programs put before the subject of a reply or a forward, in many languages.
@@ -86,10 +93,14 @@ def unquoted_top(text: str, limit: int = 2000) -> str:
     text = text[:20000]
     m = _QUOTE_START.search(text)
     top = text[: m.start()] if m else text
-    if m and not top.strip() and m.group(0).startswith((">", "on ", "On ", "am ", "Am ", "le ", "Le ")):
-        below = _QUOTED_LINE.sub("", text[m.end():])
-        cut = _QUOTE_START.search(below)
-        return (below[: cut.start()] if cut else below).strip("\n")[:limit]
+    if m and not top.strip():
+        rest = text[m.start():]
+        if not rest.startswith(">"):
+            rest = rest.split("\n", 1)[1] if "\n" in rest else ""  # (the "On ... wrote:" line itself)
+        if rest.lstrip().startswith(">"):  # only a quote marked line by line can be told from the words below
+            below = _QUOTED_LINE.sub("", rest)
+            cut = _QUOTE_START.search(below)
+            return (below[: cut.start()] if cut else below).strip("\n")[:limit]
     return top[:limit]
 
 
@@ -250,6 +261,8 @@ _REFUSAL = re.compile(
     r"(?i)(?:^\W*(?:no|nope|nah|nein|non|nee|nej)\b(?!\W*(?:problem|problemo|worries|doubt|question|prob)\b)|\bno,? thanks?\b|\bno thank you\b|"
     r"\bnot interested\b|\bnever (?:signed|subscribed|registered|asked|opted)|"
     r"\b(?:did not|didn'?t|have not|haven'?t|never) (?:sign(?:ed)? up|subscribe|register|ask|opt(?:ed)? in)|"
+    r"\b(?:do not|don'?t) (?:add|subscribe|sign(?: up)?|put) me\b|\bavst\u00e5r\b|\bnei,? takk\b|\bbitte nicht (?:eintragen|anmelden|aufnehmen)|"
+    r"\bne m'inscrivez pas|\bno me (?:suscriban|a\u00f1adan|agreguen|apunten)|\bnon iscrivetemi|\bschrijf me niet in|"
     r"\bwho (?:are you|is this)\b|\bwho gave you my (?:address|e-?mail)|\bwer hat ihnen meine (?:adresse|e-?mail)|"
     r"\bqui vous a donn\u00e9 mon (?:adresse|e-?mail)|\bqui\u00e9n (?:le|les) dio mi (?:direcci\u00f3n|correo)|"
     r"\baldrig anm\u00e4lt|\binte anm\u00e4lt|\bvem (?:har )?gett (?:er|dig) min adress|\bwrong (?:person|address|e-?mail)\b|\bspam\b|\bstop\b|\bcancel\b|"
@@ -271,7 +284,8 @@ _AFFIRMATIVE = re.compile(
     r"(?:i(?:'d| would)?|we(?:'d| would)?) (?:like|love|want) (?:to (?:subscribe|join|receive|get)|the newsletter|it)|"
     r"please (?:subscribe|add|sign|do)|thanks?|thank you|ja|gerne|klar|best\u00e4tig\w*|danke|oui|d'accord|"
     r"volontiers|merci|s[i\u00ed\u00ec]|claro|por favor|gracias|certo|grazie|bevestig\w*|graag|bedankt|dank je|"
-    r"tack|g\u00e4rna|absolutely|of course|great|perfect|\U0001F44D)"
+    r"tack|g\u00e4rna|absolutely|of course|great|perfect|sim|tak|\u306f\u3044|\u3048\u3048|\u662f\u7684?|\u597d\u7684?|"
+    r"\ub124|\uc608|\U0001F44D)(?!\w)"  # (not the "ja" of "Jag avstår")
 )
 # Words no person's "yes" needs and every challenge–response system or acknowledgement robot uses
 # (Boxbe, "click the link to confirm that you are a person", "we have received your email"): a
@@ -298,12 +312,22 @@ _CONFIRM_INTENT_LIMIT = 300  # an affirmative reply is short; a long letter goes
 
 def own_words(mail: Mail, limit: int = 2000) -> str:
     """What the person wrote in a reply: the text before the quote, without signature or the mail
-    program's tag line, whitespace collapsed."""
+    program's tag line (but with a "P.S." below it), whitespace collapsed."""
     text = unquoted_top(mail.body_text, limit)
     m = _SIGNATURE_START.search(text)
     if m:
-        text = text[: m.start()]
+        text = text[: m.start()] + " ".join(p.group(0) for p in _POSTSCRIPT.finditer(text, m.start()))
     return " ".join(text.split())
+
+
+_POSTSCRIPT = re.compile(r"(?im)^[ \t]*p\.?\s?s\.?\s*[:\-]?.+(?:\n(?![ \t]*\n).+)*")
+# The marks of a robot's answer anywhere above the quote (a ticket system's "automated reply, do not
+# reply" below its "Kind regards"), and a ticket number in the subject.
+_AUTOMATED = re.compile(
+    r"(?i)\b(?:automated|automatic(?:ally)?|auto-?generated|do not reply|don'?t reply|no-?reply|ticket|"
+    r"automatisch\w*|nicht antworten|automatique\w*|ne pas r\u00e9pondre|autom\u00e1tic\w*|no responda|"
+    r"automatic[oa]|non rispondere|niet beantwoorden|automatiskt|svara inte)\b")
+_TICKET_SUBJECT = re.compile(r"(?i)\[(?:ticket|case|request|incident|support|sr)\s*[#:]?\s*[\w-]+\]|\bticket\s*#\s*\d")
 
 
 def confirmation_intent(mail: Mail) -> tuple[str, str]:
@@ -327,8 +351,14 @@ def confirmation_intent(mail: Mail) -> tuple[str, str]:
     # refusal counts (a business called "Stop & Shop" must not turn every reply into a no).
     if _STOP_ONLY.match(subject) or _NO_ONLY.match(subject):
         return "no", own or subject.strip()
+    top = unquoted_top(mail.body_text)  # (with the signature and what stands below it)
+    if _AUTOMATED.search(top) or _RESPONDER.search(top) or _TICKET_SUBJECT.search(mail.subject):
+        return "unclear", own  # a robot's answer or an absence below a "Danke!", whatever the first lines say
     if not words:
-        return "yes", own
+        # An empty reply confirms — when what it quotes is marked as a quote line by line, so that
+        # nothing the person wrote below it can hide in an unmarked quote (Outlook's header block)
+        return ("yes" if _QUOTE_START.search(mail.body_text[:20000]) is None or _QUOTED_LINE.search(
+            mail.body_text[:20000]) else "unclear"), own
     if _CONDITION.search(own) or _about_someone_else([own], mail.from_addr):
         # a yes with a condition ("yes, but only monthly", "ja tak, men send det til ...") or about
         # another address: for a person to read

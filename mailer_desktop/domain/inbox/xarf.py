@@ -24,7 +24,7 @@ def report(text: str) -> tuple[str, bytes] | None:
         return None
     try:
         obj = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # (a report nested thousands deep is no report)
         return None
     body = obj.get("Report") if isinstance(obj, dict) else None
     if not isinstance(body, dict) or str(body.get("ReportClass", "")).lower() != "messaging":
@@ -47,7 +47,7 @@ def _sample(samples) -> bytes:
         payload = sample.get("Payload")
         if not isinstance(payload, str):
             continue
-        if not sample.get("Base64Encoded"):
+        if sample.get("Base64Encoded") not in (True, "true", "True"):
             return payload.encode("utf-8", "replace")
         try:
             return base64.b64decode(payload, validate=False)
