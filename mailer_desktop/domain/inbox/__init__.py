@@ -97,7 +97,7 @@ _MESSAGE_ID_FIELD = re.compile(
     r"message d'origine|mensaje original|messaggio originale|urspr\u00fcngliche nachricht|originele bericht)"
     r"\W{0,3}<([^<>\s@]{1,250}@[^<>\s@]{1,250})>")
 # ... and the Message-IDs this program gives its own mail (messages.new_message_id: <hex time.16 hex@domain>)
-_OUR_MESSAGE_ID = re.compile(r"(?i)^[0-9a-f]{8,16}\.[0-9a-f]{16}@")
+_OUR_MESSAGE_ID = re.compile(r"(?i)(?<![\w.-])([0-9a-f]{8,16}\.[0-9a-f]{16}@[\w.-]{1,250}[a-z0-9])")
 
 
 def _excluded(mail: Mail) -> set[str]:
@@ -107,7 +107,7 @@ def _excluded(mail: Mail) -> set[str]:
                   mail.returned.get("reply-to")):
         out.update(a.lower() for a in all_addresses(value))
     out.update(m.group(1).lower() for m in _MESSAGE_ID_FIELD.finditer(mail.notice[:50000]))
-    out.update(a.lower() for a in all_addresses(mail.notice[:50000]) if _OUR_MESSAGE_ID.match(a))
+    out.update(m.group(1).lower() for m in _OUR_MESSAGE_ID.finditer(mail.notice[:50000]))
     returned_id = _strip_addr(mail.returned.get("message-id") or "").lower()
     if "@" in returned_id:
         out.add(returned_id)
@@ -232,10 +232,10 @@ def _subject_for(mail: Mail, recipient: str | None, named: set[str]) -> str:
     return "" if named and (recipient or "").lower() not in named else mail.subject
 
 
-def _named_in_subject(mail: Mail) -> set[str]:
-    """The addresses a notice's subject names, our own aside."""
+def _named_in_subject(mail: Mail, excluded: set[str] | None = None) -> set[str]:
+    """The addresses a notice's subject names, our own aside (``excluded``: _excluded(mail), when known)."""
     named = {a.lower() for a in all_addresses(mail.subject)}
-    return named - _excluded(mail) if named else named
+    return named - (_excluded(mail) if excluded is None else excluded) if named else named
 
 
 def _inner_report(mail: Mail) -> dict[str, heuristics.Found]:
@@ -359,7 +359,7 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
         found = ([heuristics.Found(addr, mail.notice)] if addr else heuristics.bracketed(mail.notice, excluded)
                  or _subject_recipient(mail, excluded))
     gateway = _validating_gateway(mail)
-    named = _named_in_subject(mail)
+    named = _named_in_subject(mail, excluded)
     found = found[:MAX_RECIPIENTS]
     if found and not failed and _is_warning(mail.notice, mail.subject):
         # A delay warning without a delivery-status part: not a bounce, as with Action: delayed.

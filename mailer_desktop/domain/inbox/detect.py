@@ -175,6 +175,4 @@ def _failure_subject(subject: str) -> bool:
     return phrases.reason_of_text(subject.lower()) in _SUBJECT_FAILURES
 
 
-
-
 _SUBJECT_FAILURES = frozenset({"userunknown", "hostunknown", "mailboxfull"})

@@ -15,6 +15,8 @@ from .message import ADDRESS_RE, decode_words, field_blocks
 from .rules import Rules
 
 _UTF8_ESCAPE = re.compile(r"\\x\{([0-9A-Fa-f]{2,6})\}")
+
+
 def _letter(m: re.Match) -> str:
     """The character an RFC 6533 escape stands for; a control character, a surrogate or a number
     beyond Unicode stays as written (it names no address anyone has)."""

@@ -218,11 +218,11 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
     """
     # URLs and addresses are names, not words: "filtered@x" or ".../reason/#filtered" say nothing.
     # Only the start of a long text is read: the server's sentence comes first, boilerplate later.
-    lows = [" ".join(_ADDR_RE.sub(" <addr> ", _URL_RE.sub(" ", _unrestated(t[:MAX_TEXT]).lower())).split())
-            for t in texts if t]
+    read_in = [(i, " ".join(_ADDR_RE.sub(" <addr> ", _URL_RE.sub(" ", _unrestated(t[:MAX_TEXT]).lower())).split()))
+               for i, t in enumerate(texts) if t]
+    lows = [low for _, low in read_in]
     code = status if status[:1] in ("4", "5") else ""
-    coded = lows if codes_from is None else [low for low, t in zip(lows, [t for t in texts if t], strict=True)
-                                             if any(t is own for own in texts[:codes_from])]
+    coded = lows if codes_from is None else [low for i, low in read_in if i < codes_from]
     for low in coded:
         embedded = find_status(low)
         if embedded[:1] == "2":

@@ -320,7 +320,7 @@ def own_words(mail: Mail, limit: int = 2000) -> str:
     return " ".join(text.split())
 
 
-_POSTSCRIPT = re.compile(r"(?im)^[ \t]*p\.?\s?s\.?\s*[:\-]?.+(?:\n(?![ \t]*\n).+)*")
+_POSTSCRIPT = re.compile(r"(?im)^[ \t]*p\.?\s?s\b\.?\s*[:\-]?.+(?:\n(?![ \t]*\n).+)*")
 # The marks of a robot's answer anywhere above the quote (a ticket system's "automated reply, do not
 # reply" below its "Kind regards"), and a ticket number in the subject.
 _AUTOMATED = re.compile(
