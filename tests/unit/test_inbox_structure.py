@@ -519,6 +519,38 @@ def test_user_unknown_is_hard_only_in_answer_to_rcpt(words, kind):
     assert verdicts(raw) == [("ann@example.org", kind)]
 
 
+_HARAKA = ("Hi. This is the Haraka Mailer program at mx.example.net.\nI'm afraid I wasn't able to deliver your "
+           "message\n    \"News\"\nto the following addresses.\nThis is a permanent error; I've given up. Sorry it "
+           "didn't work out.\n\nIntended Recipients: <ann@example.org>\nFailure Reason: {reason}\n")
+
+
+@pytest.mark.parametrize(("reason", "kind"), [
+    # Haraka lists the recipients its remote refused at RCPT TO under "Some recipients failed:"
+    ("Error: Some recipients failed: <ann@example.org>\n\n<ann@example.org>: 550 No such user", "hard"),
+    # a refusal at any other stage (after DATA here) comes as the bare reply
+    ("550 No such user\n\n?", "soft"),
+])
+def test_harakas_list_of_recipients_refused_at_rcpt_names_the_stage(reason, kind):
+    raw = dsn({"Final-Recipient": "rfc822;ann@example.org", "Action": "failed", "Remote-MTA": "192.0.2.25",
+               "Diagnostic-Code": "smtp;550 No such user "}, notice=_HARAKA.format(reason=reason))
+    assert verdicts(raw) == [("ann@example.org", kind)]
+
+
+def test_without_a_diagnostic_code_the_words_after_the_status_code_are_the_servers_account():
+    # Haraka, after every MX of the domain failed to answer: 5.1.2 would be a dead domain, the
+    # words in the Status field say no host answered
+    tried = {"Final-Recipient": "rfc822; ann@example.org", "Action": "failed", "Status": "5.1.2 (550 Tried all MXs example.org)"}
+    assert [(r.kind, r.category) for r in classify(dsn(tried))] == [("soft", "networkerror")]
+    # Haraka's text for a temporary failure retried until it gave up: no rate limit of ours
+    gave_up = dsn(dict(tried, Status="5.0.0"), notice=_HARAKA.format(reason="Error: Too many failures (Tried all MXs)\n\n?"))
+    assert [(r.kind, r.category) for r in classify(gave_up)] == [("soft", "expired")]
+    # a comment that names no reason leaves the code to decide
+    bare = {"Final-Recipient": "rfc822; ann@example.org", "Action": "failed", "Status": "5.1.1 (permanent failure)"}
+    assert [(r.kind, r.category) for r in classify(dsn(bare))] == [("hard", "userunknown")]
+    with_code = dict(tried, **{"Diagnostic-Code": "smtp; 550 5.1.2 Host unknown"})
+    assert [(r.kind, r.category) for r in classify(dsn(with_code))] == [("hard", "hostunknown")]
+
+
 def test_an_address_offered_for_help_in_the_preamble_is_no_recipient():
     text = ("This is the mail system at host mx.example.net.\n\nI'm sorry to have to inform you that your message "
             "could not\nbe delivered to one or more recipients.\n\nFor further assistance, please contact "

@@ -121,12 +121,19 @@ def recipient_blocks(status_text: str) -> list[RecipientStatus]:
             recipient=rcpt,
             action=(block.get("action", "").strip().split() or [""])[0].lower().rstrip(";"),
             status=phrases.find_status(block.get("status", "")),
-            diagnostic=_octal_utf8(_strip_type(block.get("diagnostic-code", ""))),
+            diagnostic=_octal_utf8(_strip_type(block.get("diagnostic-code", ""))) or _status_comment(block),
             diagnostic_type=_type_of(block.get("diagnostic-code", "")),
             remote_mta=_strip_type(block.get("remote-mta", "")),
             vendor_reason=_vendor_reason(block),
         ))
     return out
+
+
+def _status_comment(block: dict[str, str]) -> str:
+    """The words a server wrote after the code in Status, where it wrote no Diagnostic-Code
+    ("Status: 5.1.2 (550 Tried all MXs example.org)"): its only account of the failure."""
+    m = re.fullmatch(r"\s*[245]\.\d{1,3}\.\d{1,3}\s*\((.+)\)\s*", block.get("status", ""), re.S)
+    return " ".join(m.group(1).split()) if m else ""
 
 
 # Fields in which a sending server states its own classification of the failure.

@@ -60,7 +60,9 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"connection limit", r"please (?:try|retry) (?:again )?later", r"try again later", r"temporarily deferred",
         r"4\.7\.28\b", r"(?:sending|daily) (?:limit|quota)", r"too fast", r"slow down",
         r"receiving mail at a rate", r"max(?:imum)? (?:number of )?messages? per (?:connection|session)",
-        r"\btoo many\b",  # any other "too many": a limit, never a dead address
+        # any other "too many": a limit, never a dead address (but "too many failures" is a
+        # server giving up after its own retries: expired)
+        r"\btoo many\b(?! (?:delivery )?failures)",
     )),
     ("blocked", reason_rules("blocked",
         r"\bblocked\b", r"blacklist", r"block ?list", r"deny ?list", r"spamhaus", r"spamcop", r"barracuda",

@@ -108,6 +108,9 @@ _STAGES = (
     (r"\[rcpt_to\]", "RCPT"),
     (r"\[mail_from\]", "MAIL"),
     (r"\[(?:body|data|end_of_data)\]", "DATA"),
+    # Haraka gathers the recipients its remote refused at RCPT TO under "Some recipients failed:
+    # <a>", each with its reply below; a refusal at any other stage comes without that line
+    (r"\bsome recipients failed\b", "RCPT"),
 )
 _STAGE_WORDING = RuleList("stage:server-wording", [p for p, _ in _STAGES])
 _STAGE_OF = dict(_STAGES)

@@ -183,7 +183,7 @@ FAMILIES: list[tuple[str, Rules]] = [
     ("expired", reason_rules("expired",
         r"retry time", r"too long", r"\bexpired\b", r"timed? ?out", r"could not be delivered (?:within|for)",
         r"delivery time", r"not (?:been )?delivered (?:for|within|after)", r"giving up", r"gave up", r"maximum time",
-        r"retry (?:timeout|period)", r"delivery (?:has )?failed after", r"delivery failed \d+ attempts", r"no answer from host", r"queue", r"4\.4\.7\b",
+        r"retry (?:timeout|period)", r"too many (?:delivery )?failures", r"delivery (?:has )?failed after", r"delivery failed \d+ attempts", r"no answer from host", r"queue", r"4\.4\.7\b",
         r"undeliverable for", r"retried for", r"was delayed", r"\bdays\b", r"\bhours\b",
     )),
     ("networkerror", reason_rules("networkerror",
@@ -192,6 +192,8 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"no route", r"could not connect", r"unable to connect", r"can'?t connect", r"connect to .* failed",
         r"host (?:is )?(?:down|unreachable)", r"dns (?:error|failure)", r"lookup (?:failure|failed|error)",
         r"tls (?:handshake|negotiation)", r"4\.4\.\d\b",
+        # every MX host tried and none answered (Haraka, whose report then carries 5.1.2)
+        r"tried all mx(?:s|es| hosts)?\b",
     )),
     ("systemerror", reason_rules("systemerror",
         r"system (?:error|problem|failure|config)", r"internal (?:server )?error", r"local error", r"resources",
