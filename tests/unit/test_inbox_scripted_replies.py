@@ -1,7 +1,7 @@
 """Real servers' bounces around the replies of a scripted far side (tests/fixtures/bounces-replies).
 
-Made by ``make_bounces.py --set replies``: Postfix, Exim, OpenSMTPD, Sendmail, Courier and DMA
-each delivered to scripted_remote.py, which answered every recipient with one reply of
+Made by ``make_bounces.py --set replies``: Postfix, Exim, OpenSMTPD, Sendmail, Courier, DMA and
+Haraka each delivered to scripted_remote.py, which answered every recipient with one reply of
 reply_cases.json (Gmail's, Office 365's, Outlook.com's, Postfix's, Sendmail's, qmail's and
 Exim's wordings; at RCPT TO, after DATA, to MAIL FROM or in the greeting). The expected answers
 were fixed in reply_cases.json before any of the mails was classified: they are the truth the
@@ -32,7 +32,8 @@ CASES = [(label.parent.name, name, entries)
 # RCPT TO come back alike (compare its data-unknown.eml and gone-bare.eml). A dead-mailbox
 # wording without a 5.1.x code and without the stage is also what a recipient's filter answers
 # after DATA, so there the answer is soft, never a hard bounce on a guess. (The same replies
-# through the other servers, which name the stage, are hard.)
+# through the other servers, which name the stage, are hard: Haraka's by its "Some recipients
+# failed:" line, which it writes only for the recipients refused at RCPT TO.)
 CAREFUL = {("opensmtpd", f"{case}.eml"): "soft"
            for case in ("gone-bare", "gone-german", "gone-french", "gone-barracuda", "gone-mailru", "gone-mimecast",
                         "gone-policy-words", "gone-yandex")}
@@ -48,7 +49,7 @@ def test_every_server_answered_every_case():
         stem = name.removesuffix(".eml").removesuffix("-warning")
         group = re.fullmatch(r"(.+)-\d+", stem)
         by_server.setdefault(server, set()).add(group.group(1) if group and group.group(1) in groups else stem)
-    assert set(by_server) == {"postfix", "exim", "opensmtpd", "sendmail", "courier", "dma"}
+    assert set(by_server) == {"postfix", "exim", "opensmtpd", "sendmail", "courier", "dma", "haraka"}
     for server, names in by_server.items():
         # DMA keeps a temporary failure queued for days: those cases are not sent through it.
         expected = {c["local_part"] for c in spec} - (temporary if server == "dma" else set()) | groups
