@@ -345,6 +345,18 @@ def test_a_stage_tag_after_a_quoted_reply_names_the_stage():
     assert verdicts(plain("Failure Notice", text.format(tag="BODY"))) == [("ann@example.org", "soft")]
 
 
+@pytest.mark.parametrize(("words", "kind", "category"), [
+    ("Sorry, looks like that user does not exist. (#5.1.1)", "hard", "userunknown"),  # "looks like" of the user
+    ("Sorry, message looks like SPAM to me (#5.7.1)", "soft", "spamdetected"),
+])
+def test_looks_like_is_a_spam_verdict_only_about_spam(words, kind, category):
+    text = ("Hi. This is the qmail-send program at mx.example.net.\nI'm afraid I wasn't able to deliver your message "
+            f"to the following addresses.\nThis is a permanent error; I've given up. Sorry it didn't work out.\n\n"
+            f"<ann@example.org>:\n{words}\n")
+    assert [(r.recipient, r.kind, r.category) for r in classify(plain("failure notice", text))] == [
+        ("ann@example.org", kind, category)]
+
+
 def test_one_result_per_recipient_named_in_several_blocks():
     block = {"Final-Recipient": "rfc822; <joe@example.com>", "Action": "failed", "Status": "5.1.1"}
     assert verdicts(dsn(block, block, block)) == [("joe@example.com", "hard")]

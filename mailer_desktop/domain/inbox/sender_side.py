@@ -85,7 +85,9 @@ FAMILIES: list[tuple[str, Rules]] = [
     ("spamdetected", reason_rules("spamdetected",
         r"\bspam\b", r"\buce\b", r"message content rejected", r"content (?:rejected|filter)",
         r"rejected by (?:the )?(?:content|spam|mail) filter", r"junk", r"phishing",
-        r"classified as", r"scored? (?:too high|as)", r"looks like", r"high probability",
+        # ("looks like" only of the message: "looks like that user does not exist" is no spam verdict)
+        r"classified as", r"scored? (?:too high|as)", r"looks like (?:an? )?(?:spam|junk|bulk|unsolicited|phishing)",
+        r"high probability",
     )),
     ("rejected", reason_rules("rejected",
         r"sender (?:e-?mail |envelope )?(?:address |domain )?(?:is |was |has been )?(?:rejected|denied|refused|unknown|"
