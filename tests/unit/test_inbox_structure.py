@@ -524,6 +524,9 @@ def test_the_recipients_hotmail_feedback_header_names_the_complaining_recipient(
     ("Delivery failed at mail.example.org: 550 No such user (in reply to RCPT TO command)", "hard"),
     # no stage and no code for the address: a filter may be wearing the words, never hard
     ("Remote host said: 550 No such user", "soft"),
+    # chasquid writes the commands before the reply: MAIL FROM or RCPT TO, one recipient each time
+    ("MAIL+RCPT 550 No such user", "hard"),
+    ("DATA closing 550 No such user", "soft"),
 ])
 def test_user_unknown_is_hard_only_in_answer_to_rcpt(words, kind):
     raw = dsn({"Final-Recipient": "rfc822; ann@example.org", "Action": "failed", "Status": "5.0.0",
@@ -561,6 +564,37 @@ def test_without_a_diagnostic_code_the_words_after_the_status_code_are_the_serve
     assert [(r.kind, r.category) for r in classify(dsn(bare))] == [("hard", "userunknown")]
     with_code = dict(tried, **{"Diagnostic-Code": "smtp; 550 5.1.2 Host unknown"})
     assert [(r.kind, r.category) for r in classify(dsn(with_code))] == [("hard", "hostunknown")]
+
+
+def test_a_dead_address_reply_about_another_recipient_or_our_sender_is_no_proof():
+    # nullmailer stops at the first refusal and reports it for every recipient of the message
+    reply = "SMTP; 550 5.1.1 <ann@example.org>: Recipient address rejected: User unknown"
+    blocks = [{"Final-Recipient": f"rfc822; {r}", "Action": "failed", "Status": "5.1.1", "Remote-MTA": "dns; 192.0.2.25",
+               "Diagnostic-Code": reply} for r in ("ann@example.org", "bob@example.org")]
+    assert [(r.recipient, r.kind, r.category) for r in classify(dsn(*blocks))] == [
+        ("ann@example.org", "hard", "userunknown"), ("bob@example.org", "soft", "onhold")]
+    # our own sender named as unknown: about us, whoever the block is for
+    about_us = {"Final-Recipient": "rfc822; bob@example.org", "Action": "failed", "Status": "5.1.1",
+                "Diagnostic-Code": "smtp; 550 5.1.1 <shop@example.test>... User unknown"}
+    assert verdicts(dsn(about_us)) == [("bob@example.org", "soft")]
+    # an alias the receiving server expanded: the address named is no other recipient of ours
+    alias = {"Final-Recipient": "rfc822; bob@example.org", "Action": "failed", "Status": "5.1.1",
+             "Diagnostic-Code": "smtp; 550 5.1.1 <bob.smith@mail.example.org>... User unknown"}
+    assert verdicts(dsn(alias)) == [("bob@example.org", "hard")]
+
+
+def test_a_list_of_recipients_then_each_ones_error_below_is_read_per_recipient():
+    # chasquid's text (its status part dropped by a gateway): the list first, the details below
+    text = ("Delivery of your message to the following recipient(s) failed permanently:\n\n"
+            "  - ann@example.org\n  - bob@example.org\n\n\nTechnical details:\n"
+            '- "ann@example.org" (EMAIL) failed permanently with error:\n'
+            "    MAIL+RCPT 550 5.2.2 <ann@example.org>: Mailbox is full\n"
+            '- "bob@example.org" (EMAIL) failed permanently with error:\n'
+            "    MAIL+RCPT 554 5.7.1 Client host [192.0.2.9] blocked using zen.spamhaus.org\n")
+    raw = plain("Mail delivery failed: returning message to sender", text,
+                headers="X-Failed-Recipients: ann@example.org, bob@example.org\n")
+    assert [(r.recipient, r.kind, r.category) for r in classify(raw)] == [
+        ("ann@example.org", "soft", "mailboxfull"), ("bob@example.org", "soft", "blocked")]
 
 
 def test_an_address_offered_for_help_in_the_preamble_is_no_recipient():

@@ -214,9 +214,9 @@ def _from_status(mail: Mail, status_text: str, common: dict) -> list[Result]:
         # came from the far side, whose stage the report does not give (OpenSMTPD's layout).
         own = b.own_verdict and bool(b.diagnostic or not phrases.find_reply_code(tight or local))
         out.append(_failure(b.recipient, b.status, [diagnostic, tight, local, _subject_for(mail, b.recipient, named)],
-                            permanent, common,
-                            action, b.vendor_reason, gateway or own, b.from_program))
-    return out
+                            permanent, common, action, b.vendor_reason, gateway or own, b.from_program))
+    senders = {a.lower() for name in ("from", "sender", "return-path") for a in all_addresses(mail.returned.get(name))}
+    return dsn.unborrowed(out, blocks, senders)
 
 
 def _outside(notice: str, found: list[heuristics.Found]) -> str:

@@ -7,11 +7,12 @@ Diagnostic-Code and Remote-MTA. ``Action: delayed`` is a progress notice, not a 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
 from . import phrases
-from .message import ADDRESS_RE, decode_words, field_blocks
+from .message import ADDRESS_RE, all_addresses, decode_words, field_blocks
 from .rules import Rules
 
 _UTF8_ESCAPE = re.compile(r"\\x\{([0-9A-Fa-f]{2,6})\}")
@@ -154,3 +155,21 @@ def embedded_status_text(text: str) -> str:
     # Start at the paragraph that holds the first recipient field.
     start = text.rfind("\n\n", 0, m.start())
     return text[start + 2 if start >= 0 else 0:]
+
+
+def unborrowed(results: list, blocks: list[RecipientStatus], senders: set[str]) -> list:
+    """The results of ``blocks`` (one each, in order), none of them hard on a reply that was about
+    someone else: a dead-address reply whose words name another recipient of the same report or
+    our own sender, and not this recipient, proves nothing about this recipient (nullmailer gives
+    every recipient of a message the first refusal it got; a refusal of our envelope sender).
+    Such a result stays soft, held (``onhold``)."""
+    recipients = {(b.recipient or "").lower() for b in blocks}
+    out = []
+    for result, block in zip(results, blocks, strict=True):
+        me = (block.recipient or "").lower()
+        if result.kind == "hard" and me and block.diagnostic:
+            named = {a.lower() for a in all_addresses(block.diagnostic)}
+            if named and me not in named and named & ((recipients | senders) - {me}):
+                result = dataclasses.replace(result, kind="soft", category="onhold")
+        out.append(result)
+    return out

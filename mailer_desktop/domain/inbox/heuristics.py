@@ -42,8 +42,9 @@ _ANCHORS = RuleList("layout:recipient-line", [
     # a mailbox with its display name alone on its line, or before its error: "Name" <addr>,
     # Name <addr>, Exim's "a@b <c@d>: malformed address: ..." (the bracketed one failed)
     rf"^[ \t]*[^\s<>:][^\n<>:]{{0,79}}<(?P<a>{_A})>[ \t]*(?::[ \t]*(\S.*))?$",
-    # addr followed by its error on the same line (Zoho: "addr Invalid Address, ERROR_CODE :550")
-    rf"^[ \t]*<?(?P<a>{_A})>?[ \t]+(\S.*)$",
+    # addr followed by its error on the same line (Zoho: "addr Invalid Address, ERROR_CODE :550"),
+    # also as an item of a list (chasquid: '- "addr" (EMAIL) failed permanently with error:')
+    rf"^[ \t]*(?:(?:[*\u2022]|--?)[ \t]+)?[<\"]?(?P<a>{_A})[>\"]?[ \t]+(\S.*)$",
     # an X.400 O/R address whose SMTP domain-defined attribute holds the address (Exchange IMS:
     # "c=US;a= ;p=ORG;o=Site;dda:SMTP=addr; on DATE")
     r"(?i)^[ \t]*c=[^;\n]{0,20};[^\n]*?\bdda:smtp=(?P<a>[^\s;@<>]{1,128}@[a-z0-9.-]{1,255}\.[a-z]{2,63})[;, \t]*(.*)$",
