@@ -89,9 +89,9 @@ def quality(corpus: Path, show_mistakes: bool) -> None:
         lofo, _ = bounce_families.leave_one_family_out(folder, backing)
         print(bounce_families.line("real servers around scripted replies, leave-one-server-out",
                                    bounce_families.score(folder.labels, lofo)))
-        staged = {k: v for k, v in folder.labels.items() if not k.startswith("opensmtpd/")}
-        print(bounce_families.line("real servers around scripted replies, without OpenSMTPD (no SMTP stage in "
-                                   "its reports)", bounce_families.score(staged, preds)))
+        staged = {k: v for k, v in folder.labels.items() if not k.startswith(("opensmtpd/", "nullmailer/"))}
+        print(bounce_families.line("real servers around scripted replies, without OpenSMTPD and nullmailer (no SMTP "
+                                   "stage in their reports)", bounce_families.score(staged, preds)))
         if show_mistakes:
             print("\n".join("  replies: " + m for m in bounce_families.mistakes(folder.labels, preds)))
     if BOUNCEPARSER.is_dir():

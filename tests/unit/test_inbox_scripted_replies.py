@@ -1,7 +1,7 @@
 """Real servers' bounces around the replies of a scripted far side (tests/fixtures/bounces-replies).
 
-Made by ``make_bounces.py --set replies``: Postfix, Exim, OpenSMTPD, Sendmail, Courier, DMA and
-Haraka each delivered to scripted_remote.py, which answered every recipient with one reply of
+Made by ``make_bounces.py --set replies``: Postfix, Exim, OpenSMTPD, Sendmail, Courier, DMA,
+Haraka, chasquid and nullmailer each delivered to scripted_remote.py, which answered every recipient with one reply of
 reply_cases.json (Gmail's, Office 365's, Outlook.com's, Postfix's, Sendmail's, qmail's and
 Exim's wordings; at RCPT TO, after DATA, to MAIL FROM or in the greeting). The expected answers
 were fixed in reply_cases.json before any of the mails was classified: they are the truth the
@@ -33,10 +33,17 @@ CASES = [(label.parent.name, name, entries)
 # wording without a 5.1.x code and without the stage is also what a recipient's filter answers
 # after DATA, so there the answer is soft, never a hard bounce on a guess. (The same replies
 # through the other servers, which name the stage, are hard: Haraka's by its "Some recipients
-# failed:" line, which it writes only for the recipients refused at RCPT TO.)
-CAREFUL = {("opensmtpd", f"{case}.eml"): "soft"
+# failed:" line, which it writes only for the recipients refused at RCPT TO; chasquid's by the
+# "MAIL+RCPT" it writes before the reply.) nullmailer's report names no stage either.
+UNSTAGED = ("opensmtpd", "nullmailer")
+CAREFUL = {(server, f"{case}.eml"): "soft" for server in UNSTAGED
            for case in ("gone-bare", "gone-german", "gone-french", "gone-barracuda", "gone-mailru", "gone-mimecast",
                         "gone-policy-words", "gone-yandex")}
+# The cases a server cannot be made to report (see make_bounces.py): DMA and chasquid keep a
+# temporary failure queued for many hours (and chasquid retries a refused greeting); nullmailer
+# has one smart host, so the replies of the far side's other addresses (envelope sender, greeting)
+# never reach it.
+NOT_SENT = {"dma": "temporary", "chasquid": "temporary+greeting", "nullmailer": "sender+greeting"}
 
 
 def test_every_server_answered_every_case():
@@ -49,10 +56,13 @@ def test_every_server_answered_every_case():
         stem = name.removesuffix(".eml").removesuffix("-warning")
         group = re.fullmatch(r"(.+)-\d+", stem)
         by_server.setdefault(server, set()).add(group.group(1) if group and group.group(1) in groups else stem)
-    assert set(by_server) == {"postfix", "exim", "opensmtpd", "sendmail", "courier", "dma", "haraka"}
+    assert set(by_server) == {"postfix", "exim", "opensmtpd", "sendmail", "courier", "dma", "haraka", "chasquid",
+                              "nullmailer"}
     for server, names in by_server.items():
-        # DMA keeps a temporary failure queued for days: those cases are not sent through it.
-        expected = {c["local_part"] for c in spec} - (temporary if server == "dma" else set()) | groups
+        left_out = NOT_SENT.get(server, "")
+        expected = ({c["local_part"] for c in spec} - (temporary if "temporary" in left_out else set())
+                    - ({"someone-greeting"} if "greeting" in left_out else set())
+                    - ({"someone-mail"} if "sender" in left_out else set()) | groups)
         assert names == expected, server
 
 
@@ -68,7 +78,7 @@ def test_a_temporary_reply_never_makes_a_hard_bounce():
             results = classify((FIXTURES / server / name).read_bytes())
             assert results and all(r.kind == "soft" for r in results), (server, name)
             seen += 1
-    assert seen >= 5 * len(temporary)  # every server but DMA, warnings and final reports
+    assert seen >= 6 * len(temporary)  # every server but DMA and chasquid, warnings and final reports
 
 
 @pytest.mark.parametrize(("server", "name", "expected"), CASES, ids=[f"{s}/{n}" for s, n, _ in CASES])
@@ -94,18 +104,19 @@ def test_the_remote_precise_code_beats_the_reporting_server_subject_only_code():
 
 
 def test_the_set_meets_the_targets():
-    # Every server whose report names the SMTP stage (all but OpenSMTPD) meets the targets the
-    # classifier is held to on unseen mail; OpenSMTPD's misses are the careful readings above,
-    # and it never calls a live address dead.
+    # Every server whose report names the SMTP stage (all but OpenSMTPD and nullmailer) meets the
+    # targets the classifier is held to on unseen mail; the other two's misses are the careful
+    # readings above, and they never call a live address dead.
     folder = bounce_families.fixtures(FIXTURES)
     preds = bounce_families.predict(folder)
-    staged = {k: v for k, v in folder.labels.items() if not k.startswith("opensmtpd/")}
+    staged = {k: v for k, v in folder.labels.items() if not k.startswith(tuple(f"{s}/" for s in UNSTAGED))}
     scores = bounce_families.score(staged, preds)
     assert scores["recipient_recall"] >= 0.97
     assert scores["kind_accuracy"] >= 0.95
     assert scores["hard_precision"] >= 0.98
     assert scores["hard_recall"] >= 0.95
-    unstaged = bounce_families.score({k: v for k, v in folder.labels.items() if k.startswith("opensmtpd/")}, preds)
+    unstaged = bounce_families.score({k: v for k, v in folder.labels.items() if k.startswith(tuple(f"{s}/" for s in UNSTAGED))},
+                                     preds)
     assert unstaged["hard_precision"] == 1.0 and unstaged["recipient_recall"] >= 0.97
 
 
@@ -150,7 +161,7 @@ def test_a_server_notice_is_known_by_its_own_words_and_fields(folder):
     assert len(files) >= 39 and not changed
 
 
-_STATUS_PART = re.compile(rb"(?is)(content-type:\s*)message/delivery-status(.*?)(\r?\n\r?\n)(.*?)(?=\r?\n--)")
+_STATUS_PART = re.compile(rb"(?is)(content-type:\s*)message/(?:global-)?delivery-status(.*?)(\r?\n\r?\n)(.*?)(?=\r?\n--)")
 
 
 @pytest.mark.parametrize("folder", ["bounces", "bounces-replies"])
@@ -175,7 +186,9 @@ def test_without_its_status_part_a_report_never_turns_hard(folder):
             # not write, "jörg" as "jC6rg", in its transcript — no one's address)
             if kind == "hard" and rcpt in full and full[rcpt] != "hard":
                 worse.append((path.relative_to(root).as_posix(), rcpt))
-        if words_only != full:
+        if words_only != full and not path.parent.name == "nullmailer":
+            # (nullmailer's text lists the addresses only: the far side's reply is in its status
+            # part alone, and without it nothing is hard)
             changed.append(path.relative_to(root).as_posix())
     assert stripped >= 20 and not worse
     if folder == "bounces-replies":
