@@ -54,6 +54,14 @@ def test_a_delivery_agents_exit_status_translated_by_the_server_is_the_servers_v
     raw = dsn({"Final-Recipient": "rfc822; gone@example.org", "Action": "failed", "Status": "5.1.1",
                "Diagnostic-Code": "X-Unix; 550 5.1.1 User unknown"})
     assert verdicts(raw) == [("gone@example.org", "hard")]
+    # ... or the bare exit status in the field and its reply in the transcript: 67 is EX_NOUSER
+    transcript = ("   ----- The following addresses had permanent fatal errors -----\n<gone@example.org>\n"
+                  "    (reason: 550 5.1.1 User unknown)\n\n   ----- Transcript of session follows -----\n"
+                  "550 5.1.1 gone... User unknown\n")
+    for status, kind in (("67", "hard"), ("77", "soft")):  # (77: EX_NOPERM, the words say no more)
+        raw = dsn({"Final-Recipient": "rfc822; gone@example.org", "Action": "failed", "Status": "5.1.1",
+                   "Diagnostic-Code": f"X-Unix; {status}"}, notice=transcript)
+        assert verdicts(raw) == [("gone@example.org", kind)], status
 
 
 def test_words_beside_a_dead_address_code_decide_the_reason():

@@ -55,9 +55,11 @@ class RecipientStatus:
         """The diagnostic is a local delivery program's own output (``X-Unix`` words without a
         reply code: procmail, maildrop, a pipe) rather than the server's verdict (Sendmail writes
         ``X-Unix; 550 5.1.1 User unknown`` for a delivery agent's "no such user" exit status):
-        whatever such a program said, the address is not proven dead."""
+        whatever such a program said, the address is not proven dead. A bare exit status 67 is
+        sysexits.h's EX_NOUSER, the agent's own "addressee unknown", which the server writes as
+        its reply in its transcript ("550 5.1.1 anna... User unknown"): the server's verdict."""
         return (self.diagnostic_type == "x-unix" and not phrases.find_status(self.diagnostic)
-                and not phrases.find_reply_code(self.diagnostic))
+                and not phrases.find_reply_code(self.diagnostic) and self.diagnostic.strip() != "67")
 
 
 def clean_address(value: str, strict: bool = False) -> str | None:
