@@ -605,6 +605,18 @@ def test_a_list_of_recipients_then_each_ones_error_below_is_read_per_recipient()
         ("ann@example.org", "soft", "mailboxfull"), ("bob@example.org", "soft", "blocked")]
 
 
+@pytest.mark.parametrize(("reply", "kind"), [
+    ("550 5.1.1 <ann@example.org>... User unknown", "hard"),   # the remote's precise code, after the vague one
+    ("554 5.7.1 Message rejected because of spam", "soft"),
+])
+def test_a_precise_code_inside_a_relays_vague_one_is_the_code(reply, kind):
+    # Exchange relaying a remote refusal: "<host #5.0.0 smtp; REPLY>"
+    text = ("Delivery has failed to these recipients or groups:\n\nann@example.org\n\n"
+            "Diagnostic information for administrators:\n\nGenerating server: ex1.example.net\n\n"
+            f"ann@example.org\n<mx.example.org #5.0.0 smtp; {reply}>\n")
+    assert verdicts(plain("Undeliverable: News", text)) == [("ann@example.org", kind)]
+
+
 def test_an_address_offered_for_help_in_the_preamble_is_no_recipient():
     text = ("This is the mail system at host mx.example.net.\n\nI'm sorry to have to inform you that your message "
             "could not\nbe delivered to one or more recipients.\n\nFor further assistance, please contact "

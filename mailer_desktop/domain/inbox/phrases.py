@@ -194,6 +194,18 @@ def _unrestated(text: str) -> str:
     return _RESTATED.sub(r"\1", text) if "<<<" in text else text
 
 
+def _precise_status(low: str) -> str:
+    """The first status code in a text, or a precise one of the same class after a vague first
+    (Exchange relaying a remote refusal: "<mx.example.org #5.0.0 smtp; 550 5.1.1 <a>... User unknown>")."""
+    first = find_status(low)
+    if first.endswith(".0.0"):
+        for m in STATUS_RE.finditer(low):
+            code = f"{m.group(1)}.{m.group(2)}.{m.group(3)}"
+            if code[0] == first[0] and not code.endswith(".0.0"):
+                return code
+    return first
+
+
 def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
            vendor_reason: str = "", echo_means_rcpt: bool = False,
            checks_recipients: bool = False, from_program: bool = False,
@@ -224,7 +236,7 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
     code = status if status[:1] in ("4", "5") else ""
     coded = lows if codes_from is None else [low for i, low in read_in if i < codes_from]
     for low in coded:
-        embedded = find_status(low)
+        embedded = _precise_status(low)
         if embedded[:1] == "2":
             embedded = ""  # a success code inside a failure text is a size or a version, not a status
         # A precise code in the server's own words beats a vague one in the report fields (x.0.0,
