@@ -617,6 +617,16 @@ def test_a_precise_code_inside_a_relays_vague_one_is_the_code(reply, kind):
     assert verdicts(plain("Undeliverable: News", text)) == [("ann@example.org", kind)]
 
 
+def test_a_domain_that_couldnt_be_found_is_dead_whatever_advice_follows():
+    # Gmail's notice read without its status part: "try again" is advice, not a temporary failure
+    text = ("** Address not found **\n\nYour message wasn't delivered to ann@example.org because the domain "
+            "example.org couldn't be found. Check for typos or unnecessary spaces and try again.\n\n"
+            "The response from the remote server was:\nDNS Error: DNS type 'mx' lookup of example.org responded "
+            "with code NXDOMAIN\nDomain name not found: example.org\n")
+    assert [(r.recipient, r.kind, r.category) for r in classify(plain("Delivery Status Notification (Failure)", text))] \
+        == [("ann@example.org", "hard", "hostunknown")]
+
+
 def test_an_address_offered_for_help_in_the_preamble_is_no_recipient():
     text = ("This is the mail system at host mx.example.net.\n\nI'm sorry to have to inform you that your message "
             "could not\nbe delivered to one or more recipients.\n\nFor further assistance, please contact "

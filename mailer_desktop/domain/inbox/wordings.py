@@ -24,8 +24,8 @@ _NOT_THERE_AFTER = (r"(?:unknown|not (?:found|known|recogni[sz]ed|registered|val
                     r"could not be found|couldn'?t be found|cannot be found|can'?t be found)")
 _HOST = (r"(?:host ?(?:name)?|(?:mail |recipient |destination |e-?mail )?domain(?: name)?|mx(?: record)?s?|"
          r"mail exchanger|dns name)")
-_HOST_BAD = (r"(?:unknown|not found|(?:does|did)(?: not|n'?t) exist|could not be (?:found|resolved)|"
-             r"cannot be (?:found|resolved)|not resolvable|invalid|"
+_HOST_BAD = (r"(?:unknown|not found|(?:does|did)(?: not|n'?t) exist|could(?: not|n'?t) be (?:found|resolved)|"
+             r"(?:cannot|can'?t) be (?:found|resolved)|not resolvable|invalid|"
              r"has no (?:mx|address|dns|valid)|non-?existent)")
 
 # A directory lookup that found no such recipient, in the languages Domino and Notes are
