@@ -474,6 +474,22 @@ def test_a_feedback_loop_mail_without_a_report_part_is_a_complaint(sender, subje
     assert verdicts(_feedback_mail(sender, subject, opening)) == [("vera@example.net", "complaint")]
 
 
+def test_an_abuse_desks_mail_with_the_messages_headers_pasted_indented_is_a_complaint():
+    headers = ("  Received: from mta1.example.test (mta1.example.test [192.0.2.25])\n"
+               "          by mx1.isp.example.net; Tue, 03 Dec 2024 08:00:11 +0100\n"
+               "  From: Shop <shop@example.test>\n  To: erika@isp.example.net\n  Subject: News\n"
+               "  Message-ID: <n1@example.test>\n")
+    raw = ("From: ISP Abuse Team <abuse@isp.example.net>\nTo: abuse@example.test\n"
+           "Subject: [Ticket#1234] Spam complaint regarding 192.0.2.25\n\nDear Sir or Madam,\n\none of our "
+           "customers has complained about an unsolicited email from your IP address.\n\n"
+           f"Please find the relevant headers of the message below:\n\n{headers}\nRegards,\nAbuse Department\n")
+    [r] = classify(raw.encode())
+    assert (r.recipient, r.kind, r.original_message_id) == ("erika@isp.example.net", "complaint", "n1@example.test")
+    # an indented address block in a letter is no copy of a message
+    letter = raw.replace(headers, "  Shop Ltd\n  From: our office\n  To: whom it may concern\n")
+    assert [r.kind for r in classify(letter.encode())] != ["complaint"]
+
+
 def test_a_forwarded_message_from_a_person_is_no_complaint():
     raw = _feedback_mail("kai@example.net", "Fwd: News", "Look at this, is it about me?")
     assert all(r.kind != "complaint" for r in classify(raw))

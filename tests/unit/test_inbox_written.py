@@ -50,9 +50,9 @@ DIFFERENT = {
     ("d-replies", "23-other-dmarc-forensic.eml", "vlang@receiver.example.net"): "complaint",
     # "I asked you three times to take me off ... I reported you as spam": the opt-out is applied.
     ("d-replies", "24-complaint-person-reported-spam.eml", "bernd.krueger@example.com"): "unsubscribe",
-    # An abuse desk's person writing about a customer's complaint, and a request for another
-    # address than the sender's: for a person to read.
-    ("d-replies", "26-complaint-abuse-desk.eml", "erika.hahn@provider.example.net"): "unknown",
+    # A request for another address than the sender's: for a person to read. (An abuse desk's
+    # mailbox writing about a customer's complaint with the message's headers pasted below is a
+    # complaint, as a feedback loop's is.)
     ("d-replies", "31-unsubscribe-old-address.eml", "bob@example.net"): "unknown",
     # A reply to a confirmation request that is no clear yes or no — a question, a condition, a yes
     # about another address or from someone the request was forwarded to, a robot's answer — is a

@@ -183,6 +183,32 @@ def parse_headers_text(text: str) -> dict[str, str]:
     return headers
 
 
+_INDENTED_FIELD = re.compile(r"^([ \t]+)([A-Za-z][\w-]{0,40}):[ \t]?\S", re.M)
+# The fields that make an indented block a copy of a message's header (not a signature or an
+# address block): its identity or route, and whom it was from and to.
+_COPY_FIELDS = frozenset({"received", "message-id", "return-path", "list-unsubscribe", "x-mailer-desktop-ref"})
+
+
+def _indented_copy(text: str) -> Returned | None:
+    """The header block of a message pasted into a text with every line indented (an abuse desk
+    quoting the complained-about message: "  Received: from …" / "  From: …" / "  To: …"): a
+    run of indented fields, with From and To, and a Received, Message-ID or the like among them."""
+    for m in _INDENTED_FIELD.finditer(text[:20000]):
+        if m.start() and text[m.start() - 1] != "\n":
+            continue
+        indent = m.group(1)
+        lines = []
+        for line in text[m.start():].split("\n"):
+            if not line.startswith(indent) or not line.strip():
+                break
+            lines.append(line[len(indent):])
+        block = "\n".join(lines)
+        fields = parse_headers_text(block)
+        if {"from", "to"} <= fields.keys() and _COPY_FIELDS & fields.keys():
+            return Returned(fields, block)
+    return None
+
+
 def _returned_from_part(msg: Part) -> Returned:
     headers: dict[str, str] = {}
     for k, v in msg.headers:
@@ -286,6 +312,8 @@ def read(raw: bytes, *, nested: bool = False) -> Mail:
             returned = Returned(parse_headers_text(rest), rest)
     else:
         mail.notice = text
+        if returned is None and not (status or feedback):
+            returned = _indented_copy(text)
     mail.status_text = "\n\n".join(status)
     mail.feedback_text = "\n\n".join(feedback)
     mail.returned = returned or Returned()
