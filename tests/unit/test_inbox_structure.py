@@ -284,6 +284,18 @@ def test_rfc3463_codes_by_class_subject_and_detail(status, diagnostic, kind):
     assert verdicts(dsn(block)) == [("ann@example.org", kind)]
 
 
+@pytest.mark.parametrize(("diagnostic", "category"), [
+    ("smtp; 554-5.7.0 Bounce, id=15596-02-4 - BANNED: 554 5.7.0 application/octet-stream,.exe,invoice.exe",
+     "policyviolation"),                                          # amavis: a banned attachment, the content
+    ("smtp; 554 5.7.0 Message refused: banned file type .exe", "policyviolation"),
+    ("smtp; 550 5.7.606 Access denied, banned sending IP [192.0.2.9]", "blocked"),  # the sender's network
+])
+def test_banned_content_is_a_policy_and_a_banned_sender_a_block(diagnostic, category):
+    block = {"Final-Recipient": "rfc822; ann@example.org", "Action": "failed", "Status": "5.7.0",
+             "Diagnostic-Code": diagnostic}
+    assert [(r.kind, r.category) for r in classify(dsn(block))] == [("soft", category)]
+
+
 def test_each_recipient_block_is_read_on_its_own_and_only_failed_is_a_failure():
     raw = dsn({"Final-Recipient": "rfc822; a@example.org", "Action": "failed", "Status": "5.1.1"},
               {"Final-Recipient": "rfc822; b@example.org", "Action": "delayed", "Status": "4.4.1"},

@@ -20,6 +20,10 @@ SENDER_REASONS = frozenset({
 })
 
 
+# What a content filter bans in a message (amavis: "BANNED contents from you", "banned name:
+# ...,.exe", "- BANNED: 554 5.7.0 ..."): the content, not the sender's address or network.
+_BANNED_CONTENT = r"(?::| (?:contents?|names?|files?|attachments?|extensions?|file ?types?)\b)"
+
 # Ordered: the first family whose pattern matches names the reason (see wordings.FAMILIES).
 FAMILIES: list[tuple[str, Rules]] = [
     ("norelaying", reason_rules("norelaying",
@@ -66,7 +70,7 @@ FAMILIES: list[tuple[str, Rules]] = [
     )),
     ("blocked", reason_rules("blocked",
         r"\bblocked\b", r"blacklist", r"block ?list", r"deny ?list", r"spamhaus", r"spamcop", r"barracuda",
-        r"\bsorbs\b", r"\brbl\b", r"\bdnsbl\b", r"reputation", r"(?<!not )listed (?:at|in|on|by)", r"\bbanned\b",
+        r"\bsorbs\b", r"\brbl\b", r"\bdnsbl\b", r"reputation", r"(?<!not )listed (?:at|in|on|by)", rf"\bbanned\b(?!{_BANNED_CONTENT})",
         r"unsolicited", r"bulk (?:e-?mail|mail)", r"junk mail", r"access denied", r"not allowed to send",
         r"refused to talk", r"(?:your|sender|sending|client) (?:ip|ip address|host|server|network)[^.;]{0,40}"
         r"(?:blocked|rejected|refused|denied|not allowed|listed)",
@@ -117,5 +121,6 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"5\.7\.9\b", r"(?<!quota )violat", r"\bdenied\b", r"(?<!connection )\brefused\b", r"filtered", r"\bfilter\b",
         r"message (?:was )?(?:rejected|refused) (?:by|due|because)", r"security (?:policy|reasons)",
         r"encryption|\btls\b|starttls|certificate", r"greylist", r"gray ?list",
+        rf"\bbanned{_BANNED_CONTENT}",
     )),
 ]
