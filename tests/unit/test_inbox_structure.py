@@ -778,3 +778,12 @@ def test_mailman_rejecting_a_post_is_soft_on_the_list_and_holding_one_is_no_fail
     # the same words from an address that is no list's, without Mailman's marks: not read as Mailman's
     assert verdicts(rejected.replace(b"X-List-Administrivia: yes\nX-Mailman-Version: 2.1.29\n", b"")) != [
         ("neko@lists.example.org", "soft")]
+    # Mailman 3's own refusal (the post's subject kept, its words wrapped) and the list's automatic
+    # response to every post
+    refused = _mailman("neko-owner@lists.example.org", "News",
+                       "Your message to the Neko mailing-list was rejected for the following\nreasons:\n\n"
+                       "The message is not from a list member\n")
+    answered = _mailman("neko-bounces@lists.example.org", 'Auto-response for your message to the "Neko" mailing list',
+                        "Thank you for writing to the Neko list.")
+    assert verdicts(refused) == [("neko@lists.example.org", "soft")]
+    assert [(r.recipient, r.kind) for r in classify(answered)] == [("neko@lists.example.org", "auto_reply")]

@@ -6,8 +6,9 @@ fml (a list manager common in Japan) says so in a mail of its own from the list'
 address, marked with its ``X-MLServer: fml ...`` header. That is a soft failure on the list's
 address — never an auto-reply, never a dead address. Mailman writes from the list's ``-owner``,
 ``-bounces`` or ``-request`` address (marked ``X-List-Administrivia`` or ``X-Mailman-Version``):
-a post its moderator rejected is the same soft failure; a post held for the moderator is no
-failure yet (an automatic answer).
+a post its moderator rejected (or Mailman 3 refused by the list's rules) is the same soft failure;
+a post held for the moderator is no failure yet, and the list's automatic response to every post
+none at all (automatic answers).
 """
 
 from __future__ import annotations
@@ -66,14 +67,23 @@ _MAILMAN_HELD = Rules("mailman:held", [
     r"is being held until the list moderator", r"awaits moderator approval", r"held for (?:moderator )?approval"], re.I)
 _MAILMAN_REJECTED = Rules("mailman:rejected", [
     r"has been rejected by the list moderator", r"request to (?:the )?mailing list .{0,80} rejected",
-    r"non-members are not allowed to post", r"auto-discard notification"], re.I)
+    r"non-members are not allowed to post", r"auto-discard notification",
+    # Mailman 3's own refusal, the post attached: "Your message to the Closed mailing-list was
+    # rejected for the following reasons:"
+    r"mailing-?list\s+was\s+rejected\s+for\s+the\s+following\s+reasons?"], re.I)
+# The list's automatic answer to every post (Mailman's "Replybot"): no failure.
+_MAILMAN_AUTORESPONSE = Rules("mailman:autoresponse", [
+    r"^the mailman replybot$", r"^auto-response for your message to (?:the )?\S.{0,80} mailing list$"], re.I)
 
 
 def mailman_report(mail: Mail) -> str:
-    """'held' or 'rejected' for Mailman's notice about a post to one of its lists, else ''."""
+    """'held', 'rejected' or 'autoresponse' for Mailman's notice about a post to one of its
+    lists, else ''."""
     if not _MAILMAN_SENDER.match(mail.from_addr or "") or not (
             mail.header("X-List-Administrivia") or mail.header("X-Mailman-Version")):
         return ""
+    if _MAILMAN_AUTORESPONSE.search(mail.header("X-Mailer")) or _MAILMAN_AUTORESPONSE.search(mail.subject):
+        return "autoresponse"
     text = mail.subject + "\n" + mail.notice[:5000]
     if _MAILMAN_HELD.search(text):
         return "held"
@@ -98,4 +108,6 @@ def results(mail: Mail, common: dict) -> list[Result]:
                        **common)]
     if moderated == "held":  # waiting for the list's moderator: nothing has failed yet
         return [Result(mailman_list(mail), "auto_reply", "", reason_text(mail.subject), "held", **common)]
+    if moderated == "autoresponse":  # the list answers every post so: it was taken
+        return [Result(mailman_list(mail), "auto_reply", "", reason_text(mail.subject), "vacation", **common)]
     return []
