@@ -183,7 +183,7 @@ def parse_headers_text(text: str) -> dict[str, str]:
     return headers
 
 
-_INDENTED_FIELD = re.compile(r"^([ \t]+)([A-Za-z][\w-]{0,40}):[ \t]?\S", re.M)
+_INDENTED_FIELD = re.compile(r"([ \t]+)[A-Za-z][\w-]{0,40}:[ \t]?\S")
 # The fields that make an indented block a copy of a message's header (not a signature or an
 # address block): its identity or route, and whom it was from and to.
 _COPY_FIELDS = frozenset({"received", "message-id", "return-path", "list-unsubscribe", "x-mailer-desktop-ref"})
@@ -192,20 +192,23 @@ _COPY_FIELDS = frozenset({"received", "message-id", "return-path", "list-unsubsc
 def _indented_copy(text: str) -> Returned | None:
     """The header block of a message pasted into a text with every line indented (an abuse desk
     quoting the complained-about message: "  Received: from …" / "  From: …" / "  To: …"): a
-    run of indented fields, with From and To, and a Received, Message-ID or the like among them."""
-    for m in _INDENTED_FIELD.finditer(text[:20000]):
-        if m.start() and text[m.start() - 1] != "\n":
+    run of indented fields, with From and To, and a Received, Message-ID or the like among them.
+    (Each line is looked at once: a run that is no copy is passed over whole.)"""
+    lines = text[:20000].split("\n")
+    i = 0
+    while i < len(lines):
+        m = _INDENTED_FIELD.match(lines[i])
+        if not m:
+            i += 1
             continue
-        indent = m.group(1)
-        lines = []
-        for line in text[m.start():].split("\n"):
-            if not line.startswith(indent) or not line.strip():
-                break
-            lines.append(line[len(indent):])
-        block = "\n".join(lines)
+        indent, end = m.group(1), i + 1
+        while end < len(lines) and lines[end].startswith(indent) and lines[end].strip():
+            end += 1
+        block = "\n".join(line[len(indent):] for line in lines[i:end])
         fields = parse_headers_text(block)
         if {"from", "to"} <= fields.keys() and _COPY_FIELDS & fields.keys():
             return Returned(fields, block)
+        i = end
     return None
 
 
