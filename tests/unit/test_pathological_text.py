@@ -86,3 +86,13 @@ def test_a_report_on_tens_of_thousands_of_recipients_reads_the_first_thousand(la
     assert len(results) == 1000
     assert results[0].recipient == "u0@example.jp" and results[0].kind == "hard"
     assert results[-1].recipient == "u999@example.jp"
+
+
+def test_thousands_of_indented_field_lines_are_read_quickly():
+    # a letter of indented "name: value" lines that are no copy of a message's header, then one
+    body = "  a: b\n" * 1500 + "x\n" + "  c: d\n  e: f\n" * 500 + "\n  From: shop@example.test\n  To: anna@example.org\n" \
+        "  Message-ID: <n1@example.test>\n"
+    raw = ("From: abuse@isp.example.org\nTo: shop@example.test\nSubject: Complaint\n\n" + body).encode()
+    results, took = _timed(classify, raw)
+    assert took < LIMIT
+    assert [(r.recipient, r.kind) for r in results] == [("anna@example.org", "complaint")]
