@@ -655,6 +655,19 @@ def test_a_domain_that_couldnt_be_found_is_dead_whatever_advice_follows():
         == [("ann@example.org", "hard", "hostunknown")]
 
 
+def test_mailmans_notices_are_read_in_its_languages_and_a_refusal_by_the_post_it_attaches():
+    held = _mailman("neko-bounces@lists.example.org", "Ihre Nachricht an neko@lists.example.org wartet auf die "
+                    "Zustimmung der Moderation", "Ihre Nachricht an 'neko@lists.example.org' mit dem Betreff\n\n"
+                    "    News\n\nwurde zurückgehalten, bis eine Moderator*in sie freigegeben hat.")
+    assert verdicts(held) == [("neko@lists.example.org", "auto_reply")]
+    # a refusal in a language no rule knows: Mailman attaches the post it refuses, and only then
+    refused = (b"From: neko-owner@lists.example.org\nTo: shop@example.test\nSubject: News\nX-Mailman-Version: 3.3.10\n"
+               b"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\n"
+               b"Viestisi listalle hylattiin.\n\n--B\nContent-Type: message/rfc822\n\nFrom: shop@example.test\n"
+               b"To: neko@lists.example.org\nSubject: News\nMessage-ID: <n1@example.test>\n\nHello\n--B--\n")
+    assert [(r.recipient, r.kind, r.category) for r in classify(refused)] == [("neko@lists.example.org", "soft", "rejected")]
+
+
 def test_an_address_offered_for_help_in_the_preamble_is_no_recipient():
     text = ("This is the mail system at host mx.example.net.\n\nI'm sorry to have to inform you that your message "
             "could not\nbe delivered to one or more recipients.\n\nFor further assistance, please contact "

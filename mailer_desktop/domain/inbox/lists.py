@@ -14,6 +14,7 @@ none at all (automatic answers).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .message import ADDRESS_RE, Mail, all_addresses
 from .result import Result, reason_text
@@ -63,31 +64,52 @@ def list_address(mail: Mail) -> str | None:
 
 
 _MAILMAN_SENDER = re.compile(r"(?i)^([^@\s]+)-(?:owner|bounces|request)@([^@\s>]+)$")
+# Held for the moderator, in the languages Mailman 3 is translated into (its own templates: "Your
+# message to X awaits moderator approval" / "Is being held until the list moderator can review
+# it"), matched without accents (and Japanese kana without their voicing marks, which go with them).
 _MAILMAN_HELD = Rules("mailman:held", [
-    r"is being held until the list moderator", r"awaits moderator approval", r"held for (?:moderator )?approval"], re.I)
+    r"is being held until the list moderator", r"awaits moderator approval", r"held for (?:moderator )?approval",
+    r"wartet auf die zustimmung", r"wurde zuruckgehalten", r"attend la validation", r"en attente de validation",
+    r"espera la aprobacion", r"ha sido retenido", r"attende l'approvazione", r"viene trattenut[oa]",
+    r"aguarda aprovacao", r"esta sendo retid[oa]", r"wacht op goedkeuring", r"wordt vastgehouden",
+    r"ожидает одобрения", r"удерживается до", r"等待版主批准", r"已被搁置", r"審査待ち", r"保留されます",
+    r"onayi bekliyor", r"bekletiliyor", r"prozatim pridrzen", r"moderalasra var"], re.I)
 _MAILMAN_REJECTED = Rules("mailman:rejected", [
     r"has been rejected by the list moderator", r"request to (?:the )?mailing list .{0,80} rejected",
     r"non-members are not allowed to post", r"auto-discard notification",
     # Mailman 3's own refusal, the post attached: "Your message to the Closed mailing-list was
     # rejected for the following reasons:"
-    r"mailing-?list\s+was\s+rejected\s+for\s+the\s+following\s+reasons?"], re.I)
+    r"mailing-?list\s+was\s+rejected\s+for\s+the\s+following\s+reasons?",
+    # its moderator's refusal keeps this line in English in every language
+    r"^\s*posting of your message titled\b",
+    # the refusal's subject in its translations ("Anfrage an die Mailingliste "X" abgelehnt" ...)
+    r"mailingliste .{1,80} abgelehnt", r"liste de diffusion .{1,80} rejetee", r"lista de correo .{1,80} rechazada",
+    r"alla lista .{1,80} stata rifiutata", r"lista de discussao .{1,80} rejeitada", r"maillijst .{1,80} geweigerd",
+    r"списку рассылки .{1,80} отклонен", r"的请求已被拒绝", r"申請か?が?拒否されました", r"posta listesine istek reddedildi",
+    r"mailing-list .{1,80} (?:byl )?zamitnut", r"levelezolistara kuldott lekerdezes elutasitva",
+    r"liste mailingowa .{1,80} odrzucone"], re.I | re.M)
 # The list's automatic answer to every post (Mailman's "Replybot"): no failure.
 _MAILMAN_AUTORESPONSE = Rules("mailman:autoresponse", [
     r"^the mailman replybot$", r"^auto-response for your message to (?:the )?\S.{0,80} mailing list$"], re.I)
 
 
+def _plain(text: str) -> str:
+    """Lowercased, without the accents of Latin letters (Mailman's translations are matched so)."""
+    return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c))
+
+
 def mailman_report(mail: Mail) -> str:
     """'held', 'rejected' or 'autoresponse' for Mailman's notice about a post to one of its
-    lists, else ''."""
+    lists, else ''. Whatever its language: Mailman attaches the post only to a refusal."""
     if not _MAILMAN_SENDER.match(mail.from_addr or "") or not (
             mail.header("X-List-Administrivia") or mail.header("X-Mailman-Version")):
         return ""
     if _MAILMAN_AUTORESPONSE.search(mail.header("X-Mailer")) or _MAILMAN_AUTORESPONSE.search(mail.subject):
         return "autoresponse"
-    text = mail.subject + "\n" + mail.notice[:5000]
-    if _MAILMAN_HELD.search(text):
-        return "held"
-    return "rejected" if _MAILMAN_REJECTED.search(text) else ""
+    text = _plain(mail.subject + "\n" + mail.notice[:5000])
+    if mail.returned.headers or _MAILMAN_REJECTED.search(text):
+        return "rejected"
+    return "held" if _MAILMAN_HELD.search(text) else ""
 
 
 def mailman_list(mail: Mail) -> str | None:
