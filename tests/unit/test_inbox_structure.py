@@ -668,6 +668,18 @@ def test_mailmans_notices_are_read_in_its_languages_and_a_refusal_by_the_post_it
     assert [(r.recipient, r.kind, r.category) for r in classify(refused)] == [("neko@lists.example.org", "soft", "rejected")]
 
 
+@pytest.mark.parametrize("text", [
+    "Your message to the list 'news' has been forwarded to the moderator(s)",
+    "Ihre Nachricht für Liste news wurde an den/die Moderator(en)\nweitergeleitet",
+    "あなたが news メーリングリスト宛てに送ったメッセージを、モデレータ (たち) に回送しました。",
+])
+def test_sympas_notice_of_a_post_sent_to_the_moderators_is_no_failure_of_the_list(text):
+    raw = (f"From: \"SYMPA\" <sympa@lists.example.org>\nTo: {_SENDER}\nSubject: Message distribution\n"
+           f"X-Mailer: Sympa 6.2.70\nAuto-Submitted: auto-replied\nContent-Type: text/plain; charset=utf-8\n\n{text}\n")
+    assert [(r.recipient, r.kind, r.category) for r in classify(raw.encode())] == [
+        ("news@lists.example.org", "auto_reply", "held")]
+
+
 def test_an_address_offered_for_help_in_the_preamble_is_no_recipient():
     text = ("This is the mail system at host mx.example.net.\n\nI'm sorry to have to inform you that your message "
             "could not\nbe delivered to one or more recipients.\n\nFor further assistance, please contact "

@@ -8,7 +8,8 @@ address — never an auto-reply, never a dead address. Mailman writes from the l
 ``-bounces`` or ``-request`` address (marked ``X-List-Administrivia`` or ``X-Mailman-Version``):
 a post its moderator rejected (or Mailman 3 refused by the list's rules) is the same soft failure;
 a post held for the moderator is no failure yet, and the list's automatic response to every post
-none at all (automatic answers).
+none at all (automatic answers). Sympa refuses a post with a delivery report on the list's address
+(read as any report) and tells of a held one in a short text of its robot.
 """
 
 from __future__ import annotations
@@ -117,6 +118,30 @@ def mailman_list(mail: Mail) -> str | None:
     return f"{m.group(1)}@{m.group(2)}" if m else None
 
 
+# Sympa's robot (its X-Mailer "Sympa …", from sympa@ of the lists' domain) writes a refusal as a
+# delivery report on the list's address, read as any; a post it forwarded to the list's moderators
+# comes as a short text that names the list by its bare name, in the list's language: quoted
+# ('en-news'), after the word for list, or before it (Japanese).
+_SYMPA_MAILER = re.compile(r"(?i)^\s*sympa\b")
+_SYMPA_ROBOT = re.compile(r"(?i)^sympa@([^@\s>]+)$")
+_SYMPA_LIST = (re.compile(r"['\"\u201e\u00ab\u2018\u201c]([\w.+-]{1,64}(?:@[\w.-]+)?)['\"\u201c\u00bb\u2019\u201d]"),
+               re.compile(r"(?i)\b(?:list[ea]?|lijst|рассылки)\s+([\w.+-]{1,64}(?:@[\w.-]+)?)"),
+               re.compile(r"([\w.+-]{1,64})\s*メーリングリスト"))
+
+
+def sympa_held(mail: Mail) -> str | None:
+    """The list a post was held for, when this is Sympa's notice that it went to the moderators."""
+    robot = _SYMPA_ROBOT.match(mail.from_addr or "")
+    if not robot or not _SYMPA_MAILER.match(mail.header("X-Mailer")) or mail.status_text or mail.feedback_text:
+        return None
+    for pattern in _SYMPA_LIST:
+        m = pattern.search(mail.notice[:2000])
+        if m:
+            name = m.group(1).rstrip(".")
+            return name if "@" in name else f"{name}@{robot.group(1)}"
+    return None
+
+
 def results(mail: Mail, common: dict) -> list[Result]:
     """A list manager's answer to a message posted to its list: fml's refusal and Mailman's
     rejection are soft failures on the list's address, Mailman's hold an automatic answer; []
@@ -132,4 +157,7 @@ def results(mail: Mail, common: dict) -> list[Result]:
         return [Result(mailman_list(mail), "auto_reply", "", reason_text(mail.subject), "held", **common)]
     if moderated == "autoresponse":  # the list answers every post so: it was taken
         return [Result(mailman_list(mail), "auto_reply", "", reason_text(mail.subject), "vacation", **common)]
+    held = sympa_held(mail)
+    if held:
+        return [Result(held, "auto_reply", "", reason_text(mail.notice, mail.subject), "held", **common)]
     return []
