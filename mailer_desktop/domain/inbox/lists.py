@@ -122,24 +122,24 @@ def mailman_list(mail: Mail) -> str | None:
 # delivery report on the list's address, read as any; a post it forwarded to the list's moderators
 # comes as a short text that names the list by its bare name, in the list's language: quoted
 # ('en-news'), after the word for list, or before it (Japanese).
-_SYMPA_MAILER = re.compile(r"(?i)^\s*sympa\b")
+_SYMPA_MAILER = Rules("sympa:mailer", [r"sympa"], re.I, r"^\s*(?:<<ALTERNATIVES>>)\b")
 _SYMPA_ROBOT = re.compile(r"(?i)^sympa@([^@\s>]+)$")
-_SYMPA_LIST = (re.compile(r"['\"\u201e\u00ab\u2018\u201c]([\w.+-]{1,64}(?:@[\w.-]+)?)['\"\u201c\u00bb\u2019\u201d]"),
-               re.compile(r"(?i)\b(?:list[ea]?|lijst|рассылки)\s+([\w.+-]{1,64}(?:@[\w.-]+)?)"),
-               re.compile(r"([\w.+-]{1,64})\s*メーリングリスト"))
+_SYMPA_LIST = Rules("sympa:list-name", [
+    r"['\"\u201e\u00ab\u2018\u201c]([\w.+-]{1,64}(?:@[\w.-]+)?)['\"\u201c\u00bb\u2019\u201d]",
+    r"\b(?:list[ea]?|lijst|рассылки)\s+([\w.+-]{1,64}(?:@[\w.-]+)?)",
+    r"([\w.+-]{1,64})\s*メーリングリスト"], re.I)
 
 
 def sympa_held(mail: Mail) -> str | None:
     """The list a post was held for, when this is Sympa's notice that it went to the moderators."""
     robot = _SYMPA_ROBOT.match(mail.from_addr or "")
-    if not robot or not _SYMPA_MAILER.match(mail.header("X-Mailer")) or mail.status_text or mail.feedback_text:
+    if not robot or not _SYMPA_MAILER.search(mail.header("X-Mailer")) or mail.status_text or mail.feedback_text:
         return None
-    for pattern in _SYMPA_LIST:
-        m = pattern.search(mail.notice[:2000])
-        if m:
-            name = m.group(1).rstrip(".")
-            return name if "@" in name else f"{name}@{robot.group(1)}"
-    return None
+    m = _SYMPA_LIST.search(mail.notice[:2000])
+    if not m:
+        return None
+    name = next(g for g in m.groups() if g).rstrip(".")
+    return name if "@" in name else f"{name}@{robot.group(1)}"
 
 
 def results(mail: Mail, common: dict) -> list[Result]:
