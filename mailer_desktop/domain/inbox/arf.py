@@ -85,7 +85,8 @@ def is_complaint(mail: Mail) -> bool:
         return True
     if mail.returned.headers and _REPORTED_INLINE.search(mail.body_text[len(mail.notice):len(mail.notice) + 100]):
         return True  # a complaint service's report: the reported message inline below its marker
-    return bool(_COMPLAINT_SUBJECT.search(mail.subject)) and bool(mail.returned.headers)
+    return bool(_COMPLAINT_SUBJECT.search(mail.subject)) and bool(mail.returned.headers) \
+        and not REPLY_PREFIX.match(mail.subject)  # (an abuse desk's answer: "Re: your abuse report")
 
 
 def complaint_by_words(mail: Mail) -> bool:

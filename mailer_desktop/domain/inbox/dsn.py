@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from . import phrases
-from .message import ADDRESS_RE, all_addresses, decode_words, field_blocks
+from .message import ADDRESS_RE, decode_words, field_blocks
 from .rules import Rules
 
 _UTF8_ESCAPE = re.compile(r"\\x\{([0-9A-Fa-f]{2,6})\}")
@@ -55,11 +55,9 @@ class RecipientStatus:
         """The diagnostic is a local delivery program's own output (``X-Unix`` words without a
         reply code: procmail, maildrop, a pipe) rather than the server's verdict (Sendmail writes
         ``X-Unix; 550 5.1.1 User unknown`` for a delivery agent's "no such user" exit status):
-        whatever such a program said, the address is not proven dead. A bare exit status 67 is
-        sysexits.h's EX_NOUSER, the agent's own "addressee unknown", which the server writes as
-        its reply in its transcript ("550 5.1.1 anna... User unknown"): the server's verdict."""
+        whatever such a program said, the address is not proven dead."""
         return (self.diagnostic_type == "x-unix" and not phrases.find_status(self.diagnostic)
-                and not phrases.find_reply_code(self.diagnostic) and self.diagnostic.strip() != "67")
+                and not phrases.find_reply_code(self.diagnostic))
 
 
 def clean_address(value: str, strict: bool = False) -> str | None:
@@ -159,19 +157,22 @@ def embedded_status_text(text: str) -> str:
     return text[start + 2 if start >= 0 else 0:]
 
 
+# The address a reply is about, where it opens the reply: "550 5.1.1 <anna@example.org>: ..."
+_REPLY_ABOUT = re.compile(r"^\W*(?:[245]\d\d[ -]+)?(?:#?[245]\.\d{1,3}\.\d{1,3}[ -]+)?<([^<>\s]+@[^<>\s]+)>")
+
+
 def unborrowed(results: list, blocks: list[RecipientStatus], senders: set[str]) -> list:
     """The results of ``blocks`` (one each, in order), none of them hard on a reply that was about
-    someone else: a dead-address reply whose words name another recipient of the same report or
-    our own sender, and not this recipient, proves nothing about this recipient (nullmailer gives
-    every recipient of a message the first refusal it got; a refusal of our envelope sender).
-    Such a result stays soft, held (``onhold``)."""
+    someone else: a dead-address reply that opens with another recipient of the same report or
+    our own sender proves nothing about this recipient (nullmailer gives every recipient of a
+    message the first refusal it got; a refusal of our envelope sender). Such a result stays
+    soft, held (``onhold``). An address the reply names elsewhere (a footer, an alias) changes nothing."""
     recipients = {(b.recipient or "").lower() for b in blocks}
     out = []
     for result, block in zip(results, blocks, strict=True):
         me = (block.recipient or "").lower()
-        if result.kind == "hard" and me and block.diagnostic:
-            named = {a.lower() for a in all_addresses(block.diagnostic)}
-            if named and me not in named and named & ((recipients | senders) - {me}):
-                result = dataclasses.replace(result, kind="soft", category="onhold")
+        about = _REPLY_ABOUT.match(block.diagnostic) if result.kind == "hard" and me else None
+        if about and about.group(1).lower() in (recipients | senders) - {me}:
+            result = dataclasses.replace(result, kind="soft", category="onhold")
         out.append(result)
     return out

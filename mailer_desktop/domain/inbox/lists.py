@@ -101,16 +101,19 @@ def _plain(text: str) -> str:
 
 def mailman_report(mail: Mail) -> str:
     """'held', 'rejected' or 'autoresponse' for Mailman's notice about a post to one of its
-    lists, else ''. Whatever its language: Mailman attaches the post only to a refusal."""
+    lists, else ''. Whatever its language: Mailman attaches the poster's own post only to a refusal
+    (a digest, a forwarded bounce or the last bounce of a member carry other mail)."""
     if not _MAILMAN_SENDER.match(mail.from_addr or "") or not (
             mail.header("X-List-Administrivia") or mail.header("X-Mailman-Version")):
         return ""
     if _MAILMAN_AUTORESPONSE.search(mail.header("X-Mailer")) or _MAILMAN_AUTORESPONSE.search(mail.subject):
         return "autoresponse"
     text = _plain(mail.subject + "\n" + mail.notice[:5000])
-    if mail.returned.headers or _MAILMAN_REJECTED.search(text):
-        return "rejected"
-    return "held" if _MAILMAN_HELD.search(text) else ""
+    if _MAILMAN_HELD.search(text):
+        return "held"
+    own_post = {a.lower() for a in all_addresses(mail.returned.get("from"))} & {
+        a.lower() for a in all_addresses(mail.header("To"))}
+    return "rejected" if own_post or _MAILMAN_REJECTED.search(text) else ""
 
 
 def mailman_list(mail: Mail) -> str | None:
@@ -128,6 +131,9 @@ _SYMPA_LIST = Rules("sympa:list-name", [
     r"['\"\u201e\u00ab\u2018\u201c]([\w.+-]{1,64}(?:@[\w.-]+)?)['\"\u201c\u00bb\u2019\u201d]",
     r"\b(?:list[ea]?|lijst|рассылки)\s+([\w.+-]{1,64}(?:@[\w.-]+)?)",
     r"([\w.+-]{1,64})\s*メーリングリスト"], re.I)
+# The moderators the post went to, in the list's language (its other notices — a welcome, a
+# command's report, a bounce of its own — are none of this).
+_SYMPA_MODERATORS = Rules("sympa:moderators", [r"moderat", r"mod\u00e9rat", r"модератор", r"モデレータ"], re.I)
 
 
 def sympa_held(mail: Mail) -> str | None:
@@ -135,7 +141,8 @@ def sympa_held(mail: Mail) -> str | None:
     robot = _SYMPA_ROBOT.match(mail.from_addr or "")
     if not robot or not _SYMPA_MAILER.search(mail.header("X-Mailer")) or mail.status_text or mail.feedback_text:
         return None
-    m = _SYMPA_LIST.search(mail.notice[:2000])
+    text = mail.notice[:2000]
+    m = _SYMPA_LIST.search(text) if _SYMPA_MODERATORS.search(text) else None
     if not m:
         return None
     name = next(g for g in m.groups() if g).rstrip(".")

@@ -199,11 +199,15 @@ def _precise_status(low: str) -> str:
     (Exchange relaying a remote refusal: "<mx.example.org #5.0.0 smtp; 550 5.1.1 <a>... User unknown>")."""
     first = find_status(low)
     if first.endswith(".0.0"):
-        for m in STATUS_RE.finditer(low):
-            code = f"{m.group(1)}.{m.group(2)}.{m.group(3)}"
-            if code[0] == first[0] and not code.endswith(".0.0"):
-                return code
+        # (only a code that opens a reply, after its reply code or "#": not a version, a section
+        # number or a time in the words)
+        for m in _REPLY_STATUS.finditer(low):
+            if m.group(1)[0] == first[0] and not m.group(1).endswith(".0.0"):
+                return m.group(1)
     return first
+
+
+_REPLY_STATUS = re.compile(r"(?:\b[245]\d\d[ -]+|#)([245]\.\d{1,3}\.\d{1,3})\b(?!\.\d)")
 
 
 def decide(status: str, texts: list[str], permanent_hint: bool | None = None,

@@ -48,7 +48,9 @@ FAMILIES: list[tuple[str, Rules]] = [
     ("requireptr", reason_rules("requireptr",
         r"reverse (?:dns|lookup|hostname|dns lookup|resolution)", r"\bptr\b", r"\brdns\b",
         r"(?:hostname|helo|ehlo)[^.;]{0,40}(?:does not|doesn'?t|did not|not) (?:match|resolve)",
-        r"cannot find your (?:hostname|reverse)", r"(?:client|your) host[^.;]{0,60}(?:unknown|has no|not found|rejected: cannot)",
+        r"cannot find your (?:hostname|reverse)",
+        # the name of our sending address looked up ("hostname for 192.0.2.1 couldn't be found")
+        r"(?:host ?name|name|ptr)(?: record)? (?:for|of) \[?\d{1,3}(?:\.\d{1,3}){3}\b", r"(?:client|your) host[^.;]{0,60}(?:unknown|has no|not found|rejected: cannot)",
         r"ip name (?:lookup|possibly) (?:failed|forged)", r"5\.7\.25\b", r"no (?:reverse|ptr)",
         r"unresolvable (?:ip|client|address|host name)", r"needs? a (?:valid )?(?:reverse|ptr|fqdn)",
         # about the name our host greets with
@@ -89,8 +91,9 @@ FAMILIES: list[tuple[str, Rules]] = [
     ("spamdetected", reason_rules("spamdetected",
         r"\bspam\b", r"\buce\b", r"message content rejected", r"content (?:rejected|filter)",
         r"rejected by (?:the )?(?:content|spam|mail) filter", r"junk", r"phishing",
-        # ("looks like" only of the message: "looks like that user does not exist" is no spam verdict)
-        r"classified as", r"scored? (?:too high|as)", r"looks like (?:an? )?(?:spam|junk|bulk|unsolicited|phishing)",
+        # ("looks like" of the message: "looks like that user does not exist" is no spam verdict)
+        r"classified as", r"scored? (?:too high|as)",
+        r"looks like(?! (?:that |the |this |your )?(?:user|address|mailbox|recipient|account|e-?mail address)\b)",
         r"high probability",
     )),
     ("rejected", reason_rules("rejected",

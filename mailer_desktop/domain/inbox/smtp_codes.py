@@ -110,12 +110,12 @@ _STAGES = (
     (r"\[(?:body|data|end_of_data)\]", "DATA"),
     # Haraka gathers the recipients its remote refused at RCPT TO under "Some recipients failed:
     # <a>", each with its reply below; a refusal at any other stage comes without that line
-    (r"\bsome recipients failed\b", "RCPT"),
+    (r"\bsome recipients failed:\s*<", "RCPT"),
     # chasquid writes the commands before the reply it quotes: "MAIL+RCPT 550 ..." (one recipient
     # per transaction: MAIL FROM or RCPT TO refused it — a refusal of our sender says so in its
     # words, read first) and "DATA closing 550 ..."
-    (r"\bmail\+rcpt [245]\d\d\b", "RCPT"),
-    (r"\bdata closing [245]\d\d\b", "DATA"),
+    (r"\bmail\+rcpt [45]\d\d\b", "RCPT"),
+    (r"\bdata closing [45]\d\d\b", "DATA"),
 )
 _STAGE_WORDING = RuleList("stage:server-wording", [p for p, _ in _STAGES])
 _STAGE_OF = dict(_STAGES)

@@ -134,6 +134,10 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"(?:dns|name ?server|name service|mx|domain) (?:lookup|query|resolution)(?:[^.;]|\.\w){0,40}?(?:timed? ?out|servfail|temporar)",
         # no route to the destination could be worked out (a relay's routing table, not the DNS)
         r"unable to resolve route",
+        # a name that could not be resolved *for now* ("couldn't be resolved temporarily", "can't be
+        # resolved (DNS timeout)", "could not be resolved, will retry")
+        r"(?:could(?: not|n'?t)|can(?:not|'?t)) be (?:found|resolved)[^.;]{0,30}?(?:temporar|timeout|timed out|"
+        r"try again|will retry|servfail|right now)",
     ])),
     ("hostunknown", reason_rules("hostunknown",
         rf"\b(?:unknown|no such|invalid|illegal|non-?existent|unresolvable|unroutable|unrouteable) {_HOST}\b",
