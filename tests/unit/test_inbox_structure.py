@@ -853,3 +853,43 @@ _LOCAL_TRANSCRIPT = ("   ----- The following addresses had permanent fatal error
 ])
 def test_what_a_review_built_against_the_new_rules(raw, expected):
     assert verdicts(raw) == expected
+
+
+@pytest.mark.parametrize(("status", "reply", "category"), [
+    # a 5.1.1 (Sendmail writes it for any 550 at RCPT TO) whose words say full or locked, in the
+    # languages of the big national providers
+    ("5.1.1", "550 5.1.1 Postfach gesperrt", "suspend"),
+    ("5.1.1", "550 5.1.1 Compte désactivé", "suspend"),
+    ("5.1.1", "550 5.1.1 Boite de reception saturee", "mailboxfull"),
+    ("5.1.1", "550 5.1.1 Cuota excedida", "mailboxfull"),
+    ("5.1.1", "550 5.1.1 Caixa postal cheia", "mailboxfull"),
+    ("5.1.1", "550 5.1.1 Postvak vol", "mailboxfull"),
+    ("5.1.1", "550 5.1.1 Skrzynka pocztowa pełna", "mailboxfull"),
+    ("5.1.1", "550 5.1.1 Konto zablokowane", "suspend"),
+    ("5.1.1", "550 5.1.1 Ящик переполнен", "mailboxfull"),
+    ("5.1.1", "550 5.1.1 Учетная запись заблокирована", "suspend"),
+    ("5.1.1", "550 5.1.1 メールボックスがいっぱいです", "mailboxfull"),
+    ("5.1.1", "550 5.1.1 邮箱已满", "mailboxfull"),
+    ("5.1.1", "550 5.1.1 账户已冻结", "suspend"),
+    ("5.1.1", "550 5.1.1 <ann@example.org>: Out of storage space", "mailboxfull"),
+    ("5.1.1", "550 5.1.1 <ann@example.org>: Mailbox busy", "suspend"),
+    # not taking mail for now, or not from us, or not this message: no dead address
+    ("5.0.0", "550 Rejected: <ann@example.org> is not accepting mail at this time", "suspend"),
+    ("5.1.1", "550 5.1.1 <ann@example.org>: Recipient is not accepting mail", "suspend"),
+    ("5.7.1", "554 5.7.1 Mail is not accepted from your IP address", "blocked"),
+    ("5.3.4", "552 5.3.4 Recipient domain does not accept messages larger than 10 MB", "mesgtoobig"),
+    ("5.7.1", "550 5.7.1 <ann@example.org>: This mailbox accepts no mail from external senders", "rejected"),
+    # about our sender or its headers, whatever the code
+    ("5.1.0", "550 5.1.0 Address rejected shop@example.test (in reply to MAIL FROM command)", "rejected"),
+    ("5.1.3", "553 5.1.3 Invalid address in MAIL FROM", "rejected"),
+    ("5.1.1", "550 5.1.1 The sender mailbox does not exist", "rejected"),
+    ("5.1.0", "550 5.1.0 Authentication required", "authfailure"),
+    ("5.7.1", "550 5.7.1 Message rejected: From header address does not exist", "rejected"),
+    ("5.7.1", "550 5.7.1 Return path mailbox not found", "rejected"),
+    # an Exchange routing fault, a server that moved its service
+    ("5.4.4", "550 5.4.4 HUB.RNRT; Hub Local Delivery unable to route", "networkerror"),
+])
+def test_a_dead_address_code_beside_words_of_another_reason_is_soft(status, reply, category):
+    block = {"Final-Recipient": "rfc822; ann@example.org", "Action": "failed", "Status": status,
+             "Remote-MTA": "dns; mx.example.org", "Diagnostic-Code": f"smtp; {reply}"}
+    assert [(r.kind, r.category) for r in classify(dsn(block))] == [("soft", category)]

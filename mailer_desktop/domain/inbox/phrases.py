@@ -308,10 +308,12 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
         reason = "mailererror"
     elif reason in HARD_REASONS and any(_MANY_CAUSES.search(low) for low in lows):
         reason = "onhold"
-    if reason in HARD_REASONS and reason != "userunknown":
+    if reason in HARD_REASONS:
         # A dead host or domain said in answer to a command before RCPT TO (our greeting, our
-        # envelope sender) is about us, not about the recipient (read in the words that said it).
-        command = smtp_command(said)
+        # envelope sender) is about us, not about the recipient (read in the words that said it);
+        # so is a dead mailbox, whatever its code ("550 5.1.0 Address rejected" to MAIL FROM).
+        command = smtp_command(said) if reason != "userunknown" else next(
+            (c for c in (smtp_command(low) for low in lows) if c in ("MAIL", "RCPT", "DATA")), "")
         if command in BEFORE_RCPT:
             reason = "rejected" if command == "MAIL" else "blocked"
         elif code[1:] == ".4.7":  # RFC 3463 X.4.7: the server gave up retrying what failed each time

@@ -42,6 +42,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"\bspf\b", r"\bdkim\b", r"\bdmarc\b", r"sender policy framework",
         r"authentication (?:checks|information|results?)", r"unauthenticated (?:e-?mail|mail|message)",
         r"not authori[sz]ed to send", r"5\.7\.2[3-6]\b", r"fails? (?:to pass )?(?:the )?authentication",
+        r"authentication required", r"please authenticate", r"\bunauthenticated\b",
         # our envelope sender's domain does not resolve (Yahoo: "unresolvable RFC.5321 from domain")
         r"unresolvable (?:rfc\.?5321 )?(?:from|sender|mail from) domain",
     )),
@@ -80,7 +81,8 @@ FAMILIES: list[tuple[str, Rules]] = [
         # permanently deferred", Yahoo's TSS09)
         r"(?:all )?messages from \S+ (?:will be |are |have been )?(?:permanently )?(?:deferred|blocked|rejected|refused)",
         r"service (?:refused|denied)", r"connection (?:refused|rejected|denied) (?:by|from|due)",
-        r"envelope blocked", r"\bblock(?:ed)? for\b", r"has been (?:temporarily )?(?:rate )?limited",
+        r"envelope blocked", r"\bblock(?:ed)? for\b",
+        r"not accepted from (?:your|the sending|the sender'?s?) (?:ip|host|server|network|address)", r"has been (?:temporarily )?(?:rate )?limited",
         r"poor reputation", r"sender (?:ip )?rejected", r"ip (?:address )?(?:rejected|not allowed|denied)",
         r"mail from your (?:ip|domain|server)", r"dynamic (?:ip|address|pool)", r"residential",
         r"our system has detected", r"suspicious (?:activity|mail)",
@@ -104,9 +106,16 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"(?:mail from|envelope sender|envelope from|from address|return[- ]path|reverse[- ]path)[^.;]{0,60}"
         r"(?:rejected|refused|invalid|unknown|not allowed|does not exist|denied)",
         r"5\.1\.[78]\b", r"bad sender", r"invalid sender", r"unknown sender", r"not (?:a )?registered",
+        # our sender's mailbox, our headers' addresses ("The sender mailbox does not exist", "Invalid
+        # address in MAIL FROM", "From header address does not exist", "Return path mailbox not found")
+        r"sender(?:'s)? (?:mail ?box|address|account)[^.;]{0,20}(?:does not|doesn'?t) exist",
+        r"invalid (?:address )?in mail from", r"mail from address (?:is )?not valid",
+        r"\b(?:from|reply-to|sender)(?: header)? address (?:does not|doesn'?t) exist",
+        r"return[- ]path (?:mail ?box|address) (?:not found|does not exist|invalid)",
         r"you are not allowed", r"\bdomain (?:of|in) (?:the )?(?:sender|from)",
         r"only accepts? (?:mail|messages) from", r"not accepting (?:any )?(?:e-?mail|mail|messages) from", r"not permitted to send",
-        r"(?:does not|doesn'?t|will not|won'?t) accept (?:any )?(?:e-?)?mail from",
+        r"(?:does not|doesn'?t|will not|won'?t) (?:accept|receive) (?:any )?(?:e-?)?(?:mail|messages) (?:from|with|containing)",
+        r"accepts? no (?:e-?)?(?:mail|messages) from",
         r"refuse(?:s|d)? to receive", r"recipient's policy", r"recipient policy", r"distribution list",
         r"group (?:accepts|only)", r"members?[- ]only", r"non-?members?\b", r"not authori[sz]ed to (?:post|send)",
         r"permission to post", r"moderat",
@@ -124,6 +133,6 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"5\.7\.9\b", r"(?<!quota )violat", r"\bdenied\b", r"(?<!connection )\brefused\b", r"filtered", r"\bfilter\b",
         r"message (?:was )?(?:rejected|refused) (?:by|due|because)", r"security (?:policy|reasons)",
         r"encryption|\btls\b|starttls|certificate", r"greylist", r"gray ?list",
-        rf"\bbanned{_BANNED_CONTENT}",
+        rf"\bbanned{_BANNED_CONTENT}", r"quarantin", r"\bforbidden\b",
     )),
 ]

@@ -62,7 +62,7 @@ FAMILIES: list[tuple[str, Rules]] = [
     # Exchange's "DNS records for the destination computer could not be found", a receiving
     # server that cannot route the domain itself (Exim's "unrouteable mail domain" at RCPT TO).
     ("networkerror", Rules("reason:receiving-dns", [
-        r"smtpsend\.dns\.mxloopback", r"configured in a loop",
+        r"smtpsend\.dns\.mxloopback", r"configured in a loop", r"hub local delivery unable to route",
         r"dns records for the destination computer could not be found", r"unroutea?ble mail domain"])),
     # The receiving system short of room, or an account locked for a while: said with "try again
     # later", which the sender-side families would take for a rate limit.
@@ -72,7 +72,11 @@ FAMILIES: list[tuple[str, Rules]] = [
     # (the recipient's own account blocked is no block of ours: "The recipient account is blocked",
     # La Poste's "Le compte du destinataire est bloque")
     ("suspend", Rules("reason:locked", [
-        r"temporar(?:il)?y locked", r"(?:account|mailbox|user) (?:is )?locked",
+        r"temporar(?:il)?y locked", r"(?:account|mailbox|user) (?:is )?locked", r"mail ?box (?:is )?busy",
+        # not taking mail for a while ("not accepting mail at this time", "temporarily not accepting")
+        r"not accepting (?:any )?(?:e-?mail|mail|messages)[^.;]{0,25}(?:at (?:this|the) (?:time|moment)|"
+        r"temporarily|right now|for now|while)", r"(?:temporarily|currently) not accepting",
+        r"(?:recipient|mail ?box|user|account)(?: is)? not accepting (?:any )?(?:e-?mail|mail|messages)",
         r"recipient(?:'s)? (?:account|mailbox) (?:is |has been |was )?(?:blocked|frozen|locked)",
         r"compte du destinataire (?:est |a ete )?bloque",
         r"account (?:is |has been )?(?:temporarily )?limited"])),  # EZweb: "The user(s) account is temporarily limited."
@@ -92,11 +96,18 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"space (?:has been |is )?used up",
         r"postfach (?:ist )?voll", r"speicherplatz", r"boite (?:aux lettres )?(?:du destinataire )?pleine", r"buzon (?:esta )?lleno",
         r"casella (?:piena|di posta piena)", r"\u5bb9\u91cf", r"\u6e80\u676f",
+        # in the languages of the big national providers (matched without accents)
+        r"\bsaturee?\b", r"cuota excedida", r"spazio esaurito", r"caixa (?:postal|de correio) (?:cheia|lotada)",
+        r"cota excedida", r"\b(?:mailbox|postvak)(?: zit)? vol\b", r"skrzynka(?: pocztowa)? pe[l\u0142]na",
+        r"przekroczono limit", r"brak miejsca", r"\u043f\u0435\u0440\u0435\u043f\u043e\u043b\u043d\u0435\u043d",
+        r"\u043f\u0440\u0435\u0432\u044b\u0448\u0435\u043d\u0430 \u043a\u0432\u043e\u0442\u0430",
+        r"\u043d\u0435\u0434\u043e\u0441\u0442\u0430\u0442\u043e\u0447\u043d\u043e \u043c\u0435\u0441\u0442\u0430",
+        r"\u4e00\u676f", r"\u3044\u3063.\u3044", r"\u5df2\u6ee1", r"\u7a7a\u95f4\u4e0d\u8db3", r"\bout of storage\b",
     )),
     ("mesgtoobig", reason_rules("mesgtoobig",
         r"message (?:is |was )?too (?:big|large|long)", r"message size", r"size limit", r"too large",
         r"mail too big", r"message length exceeds", r"exceeds? (?:the )?(?:maximum|max)(?: allowed)? (?:message )?size",
-        r"5\.3\.4\b", r"size exceeds", r"message exceeds",
+        r"5\.3\.4\b", r"size exceeds", r"message exceeds", r"larger than \d",
     )),
     ("exceedlimit", reason_rules("exceedlimit", r"5\.2\.3\b", r"exceeds? (?:the |a )?(?:fixed )?(?:limit|maximum)", r"limit exceeded")),
     ("suspend", reason_rules("suspend",
@@ -111,15 +122,25 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"is frozen", r"(?<!delivery )temporarily (?:unavailable|disabled|suspended)", r"expired account", r"account expired",
         r"5\.7\.13\b", r"\bdormant\b", r"no longer active",
         r"(?:user|account|mailbox|recipient) (?:is |has been |was )?terminated",
+        # locked or switched off, in the languages of the big national providers (without accents)
+        r"\bgesperrt\b", r"\bdeaktiviert\b", r"\bdesactivee?\b", r"\bbloquee?\b", r"deshabilitad[oa]", r"bloquead[oa]",
+        r"desactivad[oa]", r"disabilitat[oa]", r"bloccat[oa]", r"desativad[oa]", r"geblokkeerd", r"uitgeschakeld",
+        r"zablokowan", r"nieaktywn", r"\u0437\u0430\u0431\u043b\u043e\u043a\u0438\u0440\u043e\u0432\u0430\u043d",
+        r"\u043e\u0442\u043a\u043b\u044e\u0447\u0435\u043d",
+        r"\u0432\u0440\u0435\u043c\u0435\u043d\u043d\u043e \u043d\u0435\u0434\u043e\u0441\u0442\u0443\u043f\u0435\u043d",
+        r"\u7121\u52b9", r"\u505c\u6b62", r"\u51bb\u7ed3", r"\u505c\u7528", r"\bon hold\b",
         # a mailbox left unused for months (i.ua: "was not used for more than 3 months")
         r"not (?:been )?used (?:for|in) (?:more than |over )?\d+ ?(?:days?|weeks?|months?|years?)",
     )),
-    ("hasmoved", reason_rules("hasmoved", r"has moved", r"moved (?:permanently|to)", r"address no longer accepts (?:e-?)?mail", r"address (?:has )?changed", r"5\.1\.6\b",
+    ("hasmoved", reason_rules("hasmoved", r"(?<!service )(?<!server )has moved", r"moved (?:permanently|to)", r"address no longer accepts (?:e-?)?mail", r"address (?:has )?changed", r"5\.1\.6\b",
                       r"user not local",  # RFC 5321's 551 reply
                       r"no longer (?:at|with|valid at|on (?:this |the )?server)", r"changed (?:his|her|their|the) (?:e-?mail )?address")),
     ("notaccept", reason_rules("notaccept",
         r"does not accept (?:any )?(?:e-?)?mail", r"accepts? no (?:e-?)?mail", r"null mx", r"\bnullmx\b",
-        r"not accepting (?:any )?(?:e-?)?mail", r"does not receive (?:e-?)?mail", r"5\.7\.27\b",
+        # (a domain's or server's refusal of all mail; a mailbox or a recipient "not accepting mail"
+        # may be one switched off for a while)
+        r"(?:domain|host|server|mx)\b[^.;]{0,40}not accepting (?:any )?(?:e-?)?mail", r"does not receive (?:e-?)?mail",
+        r"5\.7\.27\b",
         r"5\.1\.10\b(?!.{0,60}(?:recip(?:ient)?notfound|recipient not found))",  # Office 365 uses 5.1.10 for an unknown recipient
         r"no mail (?:is )?accepted", r"mail (?:is )?not accepted", r"domain .{0,40}does not (?:accept|receive)",
         # the domain's own MX or SRV record says it offers no SMTP service (Exim on a null MX)
