@@ -130,10 +130,13 @@ def recipient_blocks(status_text: str) -> list[RecipientStatus]:
     return out
 
 
+_STATUS_COMMENT = re.compile(r"\s*[245]\.\d{1,3}\.\d{1,3}\s*\((.+)\)\s*", re.S)
+
+
 def _status_comment(block: dict[str, str]) -> str:
     """The words a server wrote after the code in Status, where it wrote no Diagnostic-Code
     ("Status: 5.1.2 (550 Tried all MXs example.org)"): its only account of the failure."""
-    m = re.fullmatch(r"\s*[245]\.\d{1,3}\.\d{1,3}\s*\((.+)\)\s*", block.get("status", ""), re.S)
+    m = _STATUS_COMMENT.fullmatch(block.get("status", ""))
     return " ".join(m.group(1).split()) if m else ""
 
 

@@ -15,9 +15,9 @@ none at all (automatic answers). Sympa refuses a post with a delivery report on 
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from .message import ADDRESS_RE, Mail, all_addresses
+from .phrases import fold
 from .result import Result, reason_text
 from .rules import Rules
 
@@ -67,7 +67,7 @@ def list_address(mail: Mail) -> str | None:
 _MAILMAN_SENDER = re.compile(r"(?i)^([^@\s]+)-(?:owner|bounces|request)@([^@\s>]+)$")
 # Held for the moderator, in the languages Mailman 3 is translated into (its own templates: "Your
 # message to X awaits moderator approval" / "Is being held until the list moderator can review
-# it"), matched without accents (and Japanese kana without their voicing marks, which go with them).
+# it"), matched without the accents of Latin letters (see phrases.fold).
 _MAILMAN_HELD = Rules("mailman:held", [
     r"is being held until the list moderator", r"awaits moderator approval", r"held for (?:moderator )?approval",
     r"wartet auf die zustimmung", r"wurde zuruckgehalten", r"attend la validation", r"en attente de validation",
@@ -86,17 +86,12 @@ _MAILMAN_REJECTED = Rules("mailman:rejected", [
     # the refusal's subject in its translations ("Anfrage an die Mailingliste "X" abgelehnt" ...)
     r"mailingliste .{1,80} abgelehnt", r"liste de diffusion .{1,80} rejetee", r"lista de correo .{1,80} rechazada",
     r"alla lista .{1,80} stata rifiutata", r"lista de discussao .{1,80} rejeitada", r"maillijst .{1,80} geweigerd",
-    r"списку рассылки .{1,80} отклонен", r"的请求已被拒绝", r"申請か?が?拒否されました", r"posta listesine istek reddedildi",
+    r"списку рассылки .{1,80} отклонен", r"的请求已被拒绝", r"申請が拒否されました", r"posta listesine istek reddedildi",
     r"mailing-list .{1,80} (?:byl )?zamitnut", r"levelezolistara kuldott lekerdezes elutasitva",
     r"liste mailingowa .{1,80} odrzucone"], re.I | re.M)
 # The list's automatic answer to every post (Mailman's "Replybot"): no failure.
 _MAILMAN_AUTORESPONSE = Rules("mailman:autoresponse", [
     r"^the mailman replybot$", r"^auto-response for your message to (?:the )?\S.{0,80} mailing list$"], re.I)
-
-
-def _plain(text: str) -> str:
-    """Lowercased, without the accents of Latin letters (Mailman's translations are matched so)."""
-    return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c))
 
 
 def mailman_report(mail: Mail) -> str:
@@ -108,7 +103,7 @@ def mailman_report(mail: Mail) -> str:
         return ""
     if _MAILMAN_AUTORESPONSE.search(mail.header("X-Mailer")) or _MAILMAN_AUTORESPONSE.search(mail.subject):
         return "autoresponse"
-    text = _plain(mail.subject + "\n" + mail.notice[:5000])
+    text = fold((mail.subject + "\n" + mail.notice[:5000]).lower())
     if _MAILMAN_HELD.search(text):
         return "held"
     own_post = {a.lower() for a in all_addresses(mail.returned.get("from"))} & {

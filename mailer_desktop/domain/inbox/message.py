@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from email.header import decode_header, make_header
 
+from ..messages import REF_HEADER
 from . import mime, xarf
 from .mime import Part
 from .rules import Rules
@@ -186,7 +187,7 @@ def parse_headers_text(text: str) -> dict[str, str]:
 _INDENTED_FIELD = re.compile(r"([ \t]+)[A-Za-z][\w-]{0,40}:[ \t]?\S")
 # The fields that make an indented block a copy of a message's header (not a signature or an
 # address block): its identity or route, and whom it was from and to.
-_COPY_FIELDS = frozenset({"received", "message-id", "return-path", "list-unsubscribe", "x-mailer-desktop-ref"})
+_COPY_FIELDS = frozenset({"received", "message-id", "return-path", "list-unsubscribe", REF_HEADER.lower()})
 
 
 def _indented_copy(text: str) -> Returned | None:
