@@ -117,6 +117,22 @@ def support(folder: Folder) -> dict[tuple[str, int], set[str]]:
     return dict(fams)
 
 
+def support_where_right(folder: Folder, tag: str) -> dict[tuple[str, int], set[str]]:
+    """Like :func:`support`, over mail from outside the scored folder: only the mails answered
+    exactly as labelled count, and each family is named ``tag:family`` so that it never equals a
+    family of the scored folder."""
+    fams: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for family, keys in folder.families.items():
+        for key in keys:
+            with rules.tracing() as trace:
+                got = [dataclasses.asdict(r) for r in classify(folder.files[key].read_bytes())]
+            if mistakes({key: folder.labels[key]}, {key: got}):
+                continue
+            for rule in rules.firing(trace):
+                fams[rule].add(f"{tag}:{family}")
+    return dict(fams)
+
+
 def leave_one_family_out(folder: Folder, backing: dict[tuple[str, int], set[str]] | None = None
                          ) -> tuple[dict[str, list[dict]], dict[str, int]]:
     """Predictions for every file, each family classified without the rules only it backs.
