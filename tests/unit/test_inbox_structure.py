@@ -893,3 +893,45 @@ def test_a_dead_address_code_beside_words_of_another_reason_is_soft(status, repl
     block = {"Final-Recipient": "rfc822; ann@example.org", "Action": "failed", "Status": status,
              "Remote-MTA": "dns; mx.example.org", "Diagnostic-Code": f"smtp; {reply}"}
     assert [(r.kind, r.category) for r in classify(dsn(block))] == [("soft", category)]
+
+
+def _answered_to_rcpt(reply: str) -> bytes:
+    """A Postfix report whose notice names the stage of the far side's reply (RCPT TO)."""
+    notice = f"<ann@example.org>: host mx.example.org[192.0.2.9] said: {reply} (in reply to RCPT TO command)"
+    block = {"Final-Recipient": "rfc822; ann@example.org", "Action": "failed", "Status": "5.0.0",
+             "Remote-MTA": "dns; mx.example.org", "Diagnostic-Code": f"smtp; {reply}"}
+    return dsn(block, notice=notice)
+
+
+@pytest.mark.parametrize("reply", [
+    "550 Die E-Mail-Adresse existiert nicht", "550 Postfach nicht vorhanden", "550 Kein solcher Benutzer",
+    "550 Cette adresse e-mail n'existe pas", "550 L'adresse du destinataire est introuvable",
+    "550 Boîte aux lettres inexistante", "550 La dirección de correo no existe", "550 El buzón no existe",
+    "550 O endereço de e-mail não existe", "550 Destinatário desconhecido", "550 L'indirizzo email non esiste",
+    "550 Casella inesistente", "550 Dit e-mailadres bestaat niet", "550 Onbekende gebruiker",
+    "550 Mottagaren finns inte", "550 Modtageren findes ikke", "550 Użytkownik nie istnieje", "550 Nieznany adresat",
+    "550 Adresa neexistuje", "550 Kullanıcı bulunamadı", "550 Пользователь не существует",
+    "550 Нет такого пользователя", "550 用户不存在", "550 收件人地址不存在", "550 존재하지 않는 사용자입니다",
+    "550 ユーザーが見つかりません",
+])
+def test_a_dead_mailbox_in_the_national_providers_languages_answered_to_rcpt_is_hard(reply):
+    assert [(r.kind, r.category) for r in classify(_answered_to_rcpt(reply))] == [("hard", "userunknown")]
+    # the same words with no stage are no proof: a filter may wear them
+    block = {"Final-Recipient": "rfc822; ann@example.org", "Action": "failed", "Status": "5.0.0",
+             "Diagnostic-Code": f"smtp; {reply}"}
+    assert [r.kind for r in classify(dsn(block))] == ["soft"]
+
+
+@pytest.mark.parametrize("reply", [
+    # our envelope sender refused (Postfix answers a bad sender at RCPT TO), whatever the code says
+    "550 Absenderadresse existiert nicht", "550 5.1.1 Die Adresse des Absenders ist ungültig",
+    "550 L'adresse de l'expéditeur n'existe pas", "550 5.1.1 Expéditeur inconnu", "550 El remitente no existe",
+    "550 Mittente sconosciuto", "550 Remetente desconhecido", "550 Afzender onbekend", "550 Nadawca nieznany",
+    "550 Отправитель не существует", "550 Адрес отправителя не существует", "550 Unbekannter Absender",
+    "550 Le domaine de l'expéditeur n'existe pas",
+    # a full, locked or refusing mailbox, an address of ours: no dead address
+    "550 La boîte aux lettres du destinataire est pleine", "550 Der Empfänger hat die Annahme verweigert",
+    "550 Die IP-Adresse 192.0.2.1 ist ungültig", "550 Benutzerkonto deaktiviert",
+])
+def test_the_senders_fault_or_another_reason_in_those_languages_is_soft(reply):
+    assert [r.kind for r in classify(_answered_to_rcpt(reply))] == ["soft"]

@@ -24,6 +24,29 @@ SENDER_REASONS = frozenset({
 # ...,.exe", "- BANNED: 554 5.7.0 ..."): the content, not the sender's address or network.
 _BANNED_CONTENT = r"(?::| (?:contents?|names?|files?|attachments?|extensions?|file ?types?)\b)"
 
+# Our envelope sender refused, in the languages of the big national providers and of localised
+# servers (matched lowercased and without accents): a noun for the sender, then within the
+# clause a word that refuses it or says it is unknown or invalid; or such a word, or an address
+# or domain "of the sender", before the noun. Read before any family that could call the
+# recipient dead: Postfix answers a bad sender at RCPT TO, in the recipient's place.
+_SENDER_NOUN = (r"(?:absender|expediteur|remitente|mittente|remetente|afzender|nadawc[ay]|avsandare|afsender|avsender|"
+                r"odesilatel|\u043e\u0442\u043f\u0440\u0430\u0432\u0438\u0442\u0435\u043b)")
+_REFUSED_ABROAD = (r"(?:unbekannt|ungultig|existiert nicht|nicht (?:vorhanden|gefunden|erlaubt|zulassig)|abgelehnt|"
+                   r"inconnu|invalide|refuse|rejete|n'existe|non autorise|desconocid|invalid|rechazad|no existe|"
+                   r"no (?:esta )?permitid|sconosciut|non valid|rifiutat|inesistent|non esiste|non autorizzat|"
+                   r"desconhecid|recusad|nao existe|nao autorizad|onbekend|ongeldig|geweigerd|bestaat niet|"
+                   r"niet toegestaan|nieznan|nieprawid|odrzucon|nie istnieje|okand|ukendt|ukjent|finns inte|"
+                   r"findes ikke|finnes ikke|avvisad|afvist|avvist|neexistuje|neznam|odmitnut|"
+                   r"\u043d\u0435 \u0441\u0443\u0449\u0435\u0441\u0442\u0432\u0443\u0435\u0442|"
+                   r"\u043d\u0435\u0438\u0437\u0432\u0435\u0441\u0442\u043d|\u043e\u0442\u043a\u043b\u043e\u043d\u0435\u043d)")
+SENDER_ABROAD = Rules("reason:sender-abroad", [
+    rf"\b{_SENDER_NOUN}[\w-]*[^.;\n]{{0,40}}?{_REFUSED_ABROAD}",
+    rf"(?:unbekannte[rn]?|ungultige[rn]?|invalid[oa]|desconocido|sconosciuto|onbekende|nieznany|"
+    rf"\u043d\u0435\u0438\u0437\u0432\u0435\u0441\u0442\u043d\w*) {_SENDER_NOUN}",
+    rf"(?:adresse|domain|domaine|direccion|dominio|indirizzo|endereco|adres|adresa)\w* (?:des |de l'|de la |del |della |"
+    rf"dello |do |da |van de |van )?{_SENDER_NOUN}",
+])
+
 # Ordered: the first family whose pattern matches names the reason (see wordings.FAMILIES).
 FAMILIES: list[tuple[str, Rules]] = [
     ("norelaying", reason_rules("norelaying",
@@ -128,6 +151,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"(?:third-party|unsigned) dsns?\b",
         r"[e\u00e9]metteur (?:invalide|inconnu|refus|rejet|non autoris)",
     )),
+    ("rejected", SENDER_ABROAD),
     ("policyviolation", reason_rules("policyviolation",
         r"\bpolicy\b", r"policies", r"administrative(?:ly)? prohibit", r"prohibited", r"not (?:permitted|allowed)",
         r"5\.7\.9\b", r"(?<!quota )violat", r"\bdenied\b", r"(?<!connection )\brefused\b", r"filtered", r"\bfilter\b",

@@ -39,6 +39,66 @@ DIRECTORY_MISS = (
     r"\u30c7\u30a3\u30ec\u30af\u30c8\u30ea(?:\u306b\u306f|\u306b|\u306e\u30ea\u30b9\u30c8\u306b)(?:\u898b\u3064\u304b\u308a\u307e\u305b\u3093|\u3042\u308a\u307e\u305b\u3093)",
 )
 
+# A mailbox that does not exist, in the languages of the big national providers and of
+# localised servers (matched lowercased and without accents; "\u0142" and the dotless "\u0131" have
+# none to lose). A noun for the recipient's address or mailbox, then words that say it is not
+# there, or the other way round. Like the English words, they make an address dead only beside a
+# 5.1.x code or in answer to RCPT TO (see :mod:`.phrases`).
+_NEAR = r"(?: [\w.@<>'\"-]+){0,3}? "
+UNKNOWN_ABROAD = (
+    # German
+    r"(?:e-?mail-?adresse|empfangeradresse|empfanger|benutzer(?:name)?|postfach|konto)" + _NEAR
+    + r"(?:existiert nicht|(?:ist )?nicht vorhanden|(?:wurde )?nicht gefunden|gibt es nicht|(?:ist )?ungultig)",
+    r"\bkein(?:e[nrs]?)? (?:solche[nrs]? )?(?:postfach|benutzer|empfanger|e-?mail-?adresse)\b",
+    # French
+    r"(?:adresse(?: e-?mail| electronique| de messagerie)?|destinataire|utilisateur|boite(?: aux lettres| mail| e-?mail)?)"
+    + _NEAR + r"(?:n'existe (?:pas|plus)|n existe pas|(?:est )?inexistante?|(?:est )?introuvable)",
+    r"(?:destinataire|utilisateur|boite aux lettres) (?:est )?(?:invalide|non valide)",
+    # Spanish, Portuguese, Italian
+    r"(?:direccion(?: de correo(?: electronico)?)?|destinatario|usuario|buzon)" + _NEAR
+    + r"(?:no existe|inexistente|desconocid[oa]|no (?:fue )?encontrad[oa]|no se (?:ha )?encontrado|no es valid[oa])",
+    r"(?:endereco(?: de e-?mail)?|destinatario|usuario|utilizador|caixa (?:postal|de correio))" + _NEAR
+    + r"(?:nao existe|inexistente|desconhecid[oa]|nao (?:foi )?encontrad[oa]|nao e valid[oa])",
+    r"(?:indirizzo(?: e-?mail| di posta(?: elettronica)?)?|destinatario|utente|casella(?: di posta| postale)?)" + _NEAR
+    + r"(?:non esiste|inesistente|sconosciut[oa]|non (?:e stat[oa] )?trovat[oa]|non (?:e )?valid[oa])",
+    # Dutch
+    r"(?:e-?mail ?adres|ontvanger|gebruiker|postvak|postbus)" + _NEAR + r"(?:bestaat niet|(?:is )?onbekend|niet gevonden|(?:is )?ongeldig)",
+    r"onbekende (?:gebruiker|ontvanger|geadresseerde|e-?mail ?adres)",
+    # Swedish, Danish, Norwegian
+    r"(?:mottagare[n]?|modtager(?:en)?|mottaker(?:en)?|anvandare[n]?|bruger(?:en)?|bruker(?:en)?|e-?post ?adress(?:en)?|"
+    r"e-?mail ?adresse[n]?|e-?post ?adresse[n]?)" + _NEAR + r"(?:finns inte|findes ikke|finnes ikke|eksisterer ikke)",
+    r"(?:okand|ukendt|ukjent) (?:mottagare|modtager|mottaker|anvandare|bruger|bruker)",
+    # Polish, Czech
+    r"(?:adres(?: e-?mail)?|adresat|odbiorca|uzytkownik|skrzynka(?: pocztowa)?)" + _NEAR
+    + r"(?:nie istnieje|(?:jest )?nieznany|nie (?:zosta[l\u0142] )?znalezion[ya]|nie znaleziono)",
+    r"nieznany (?:uzytkownik|adresat|odbiorca)", r"brak (?:takiego )?(?:uzytkownika|adresata|odbiorcy)",
+    r"(?:adresa|uzivatel|prijemce|schranka)" + _NEAR + r"(?:neexistuje|nebyl[ao]? nalezen[ao]?)",
+    r"neznam(?:y|a) (?:uzivatel|prijemce|adresat)",
+    # Turkish
+    r"(?:kullan[i\u0131]c[i\u0131]|al[i\u0131]c[i\u0131]|adres[i\u0131]?|posta kutusu)" + _NEAR
+    + r"(?:bulunamad[i\u0131]|mevcut degil)",
+    r"boyle bir (?:kullan[i\u0131]c[i\u0131]|al[i\u0131]c[i\u0131]|adres) (?:yok|bulunamad[i\u0131])",
+    # Russian
+    r"(?:\u043f\u043e\u043b\u044c\u0437\u043e\u0432\u0430\u0442\u0435\u043b\w*|\u0430\u0434\u0440\u0435\u0441\w*|"
+    r"\u043f\u043e\u043b\u0443\u0447\u0430\u0442\u0435\u043b\w*|\u044f\u0449\u0438\u043a\w*)"
+    + _NEAR + r"(?:\u043d\u0435 \u0441\u0443\u0449\u0435\u0441\u0442\u0432\u0443\u0435\u0442|"
+    r"\u043d\u0435 \u043d\u0430\u0439\u0434\u0435\u043d|\u043d\u0435\u0438\u0437\u0432\u0435\u0441\u0442\u0435\u043d)",
+    r"\u043d\u0435\u0442 \u0442\u0430\u043a\u043e\u0433\u043e (?:\u043f\u043e\u043b\u044c\u0437\u043e\u0432\u0430\u0442\u0435\u043b\u044f|"
+    r"\u0430\u0434\u0440\u0435\u0441\u0430|\u044f\u0449\u0438\u043a\u0430|\u043f\u043e\u043b\u0443\u0447\u0430\u0442\u0435\u043b\u044f)",
+    r"(?:\u043d\u0435\u0441\u0443\u0449\u0435\u0441\u0442\u0432\u0443\u044e\u0449|\u043d\u0435\u0438\u0437\u0432\u0435\u0441\u0442\u043d)\w* "
+    r"(?:\u043f\u043e\u043b\u044c\u0437\u043e\u0432\u0430\u0442\u0435\u043b|\u0430\u0434\u0440\u0435\u0441|"
+    r"\u044f\u0449\u0438\u043a|\u043f\u043e\u043b\u0443\u0447\u0430\u0442\u0435\u043b)",
+    # Chinese (simplified and traditional), Korean, Japanese
+    r"(?:\u7528\u6237|\u7528\u6236|\u6536\u4ef6\u4eba|\u90ae\u7bb1|\u90f5\u7bb1|\u4fe1\u7bb1|\u5e10\u53f7|\u8d26\u53f7|"
+    r"\u5e33\u865f|\u8d26\u6237|\u5e33\u6236)(?:\u5730\u5740)?\s?\u4e0d\u5b58\u5728",
+    r"\u65e0\u6b64\u7528\u6237|\u7121\u6b64\u7528\u6236|\u67e5\u65e0\u6b64\u4eba|\u67e5\u7121\u6b64\u4eba",
+    r"(?:\uc0ac\uc6a9\uc790|\uacc4\uc815|\uc218\uc2e0\uc790|\uba54\uc77c ?\uc8fc\uc18c|\uc8fc\uc18c)(?:\uac00|\uc774|\ub294|\uc740)? ?"
+    r"(?:\uc874\uc7ac\ud558\uc9c0 \uc54a|\uc5c6\uc2b5\ub2c8\ub2e4)",
+    r"\uc874\uc7ac\ud558\uc9c0 \uc54a\ub294 (?:\uc0ac\uc6a9\uc790|\uacc4\uc815|\uc218\uc2e0\uc790|\uba54\uc77c ?\uc8fc\uc18c|\uc8fc\uc18c)",
+    r"(?:\u30e6\u30fc\u30b6\u30fc?|\u30a2\u30ab\u30a6\u30f3\u30c8|\u30e1\u30fc\u30eb\u30dc\u30c3\u30af\u30b9|\u30a2\u30c9\u30ec\u30b9)"
+    r"(?:\u304c|\u306f)?\u898b\u3064\u304b\u308a\u307e\u305b\u3093",
+)
+
 # Ordered: the first family whose pattern matches names the reason. The families about the
 # sender (:mod:`.sender_side`) come before every family that could call an address dead.
 FAMILIES: list[tuple[str, Rules]] = [
@@ -204,6 +264,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"usuario (?:desconocido|no existe)", r"utente (?:sconosciuto|inesistente)",
         r"\u5b58\u5728\u3057\u307e\u305b\u3093", r"\u5b9b\u5148\u4e0d\u660e", r"addressee unknown", r"destination address",
         r"email account that you tried to reach does not exist", r"invalid mailbox",
+        *UNKNOWN_ABROAD,
     )),
     ("expired", reason_rules("expired",
         r"retry time", r"too long", r"\bexpired\b", r"timed? ?out", r"could not be delivered (?:within|for)",
