@@ -935,3 +935,35 @@ def test_a_dead_mailbox_in_the_national_providers_languages_answered_to_rcpt_is_
 ])
 def test_the_senders_fault_or_another_reason_in_those_languages_is_soft(reply):
     assert [r.kind for r in classify(_answered_to_rcpt(reply))] == ["soft"]
+
+
+_MDAEMON_TRANSCRIPT = """The attached message had PERMANENT fatal delivery errors!
+
+--- Session Transcript ---
+ Thu 2026-01-01 10:00:00.000: *  To: ann@example.org
+ Thu 2026-01-01 10:00:00.000: Attempting SMTP connection to [mx.example.org : 25]
+ Thu 2026-01-01 10:00:00.000: <-- 220 mx.example.org ESMTP
+ Thu 2026-01-01 10:00:00.000: --> MAIL From:<shop@example.test> SIZE=1000
+ Thu 2026-01-01 10:00:00.000: <-- 250 2.1.0 Ok
+ Thu 2026-01-01 10:00:00.000: --> {command}
+ Thu 2026-01-01 10:00:00.000: <-- 550 No such user here
+--- End Transcript ---"""
+_HMAILSERVER = """Your message did not reach some or all of the intended recipients.
+
+The following recipient(s) could not be reached:
+
+ann@example.org
+   Error Type: SMTP
+   Remote server (192.0.2.9) issued an error.
+   hMailServer sent: {command}
+   Remote server replied: 550 No such user here"""
+
+
+@pytest.mark.parametrize("layout", [_MDAEMON_TRANSCRIPT, _HMAILSERVER])
+def test_a_transcript_with_long_arrows_or_sent_and_replied_names_the_stage(layout):
+    # MDaemon marks its transcript "-->" / "<--", hMailServer "sent:" / "replied:": the reply to
+    # RCPT TO is a recipient lookup, the same reply to the message (DATA) is not
+    hard = plain("Permanent Delivery Failure", layout.format(command="RCPT To:<ann@example.org>"))
+    assert verdicts(hard) == [("ann@example.org", "hard")]
+    after_data = plain("Permanent Delivery Failure", layout.format(command="DATA"))
+    assert verdicts(after_data) == [("ann@example.org", "soft")]

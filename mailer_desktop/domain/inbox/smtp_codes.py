@@ -51,9 +51,10 @@ _COMMAND_RE = re.compile(
     r"(rcpt to|mail from|data)(?![\w.-])"
 )
 # A session transcript: the commands sent and the replies got, marked by arrows either way round
-# (Sendmail and Courier ">>> RCPT To:" / "<<< 550", InterScan "Sent <<< RCPT TO:" / "Received >>> 550").
-_SENT_RE = re.compile(r"(?:>>>|<<<|->|<-|\bsent:?)[ \t]*(rcpt to|mail from|data|helo|ehlo|starttls|auth)\b")
-_REPLY_RE = re.compile(r"(?:<<<|>>>|<-|->|\breceived:?)[ \t]*[45]\d\d")
+# (Sendmail and Courier ">>> RCPT To:" / "<<< 550", InterScan "Sent <<< RCPT TO:" / "Received >>> 550",
+# MDaemon "--> RCPT To:" / "<-- 550", hMailServer "hMailServer sent: RCPT TO:" / "Remote server replied: 550").
+_SENT_RE = re.compile(r"(?:>>>|<<<|(?<!-)-++>|<-+|\bsent:?)[ \t]*(rcpt to|mail from|data|helo|ehlo|starttls|auth)\b")
+_REPLY_RE = re.compile(r"(?:<<<|>>>|<-+|(?<!-)-++>|\breceived:?|\breplied:?)[ \t]*[45]\d\d")
 BEFORE_RCPT = frozenset({"MAIL", "HELO", "CONN", "STARTTLS", "AUTH"})
 _COMMANDS = {"rcpt": "RCPT", "mail": "MAIL", "data": "DATA", "helo": "HELO", "ehlo": "HELO", "connect": "CONN",
              "connection": "CONN", "starttls": "STARTTLS", "auth": "AUTH"}
@@ -101,9 +102,9 @@ _STAGES = (
     (r"\(state 6\)", "MAIL"),
     (r"\(state (?:8|9|12)\)", "AUTH"),
     # m-FILTER writes the command after the reply, under a heading: "-------SMTP command" / "RCPT TO:<a>"
-    (r"-{3,} ?smtp command:? rcpt\b", "RCPT"),
-    (r"-{3,} ?smtp command:? mail\b", "MAIL"),
-    (r"-{3,} ?smtp command:? data\b", "DATA"),
+    (r"(?<!-)-{3,}+ ?smtp command:? rcpt\b", "RCPT"),
+    (r"(?<!-)-{3,}+ ?smtp command:? mail\b", "MAIL"),
+    (r"(?<!-)-{3,}+ ?smtp command:? data\b", "DATA"),
     # Yahoo's tag after the remote reply it quotes: "... User unknown [RCPT_TO]"
     (r"\[rcpt_to\]", "RCPT"),
     (r"\[mail_from\]", "MAIL"),
