@@ -144,7 +144,7 @@ def _neutral(raw: bytes) -> bytes:
 # List managers answering a post to one of their lists: the list refused or held the post, and
 # the list is the author's address (Mailman's "<list>-owner@", "<list>-bounces@"); without it the
 # answer names no list and stays a mail for a person to read.
-_LIST_MANAGERS = {"mailman", "sympa"}
+_LIST_MANAGERS = {"mailman", "sympa", "mlmmj"}
 
 
 @pytest.mark.parametrize("folder", ["bounces", "bounces-replies"])

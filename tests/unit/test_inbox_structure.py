@@ -967,3 +967,41 @@ def test_a_transcript_with_long_arrows_or_sent_and_replied_names_the_stage(layou
     assert verdicts(hard) == [("ann@example.org", "hard")]
     after_data = plain("Permanent Delivery Failure", layout.format(command="DATA"))
     assert verdicts(after_data) == [("ann@example.org", "soft")]
+
+
+def _list_notice(sender: str, subject: str, text: str, posted_to: str = "news@lists.example.org",
+                 posted_from: str = _SENDER) -> bytes:
+    return (f"From: {sender}\nTo: {_SENDER}\nSubject: {subject}\nMIME-Version: 1.0\n"
+            "Content-Type: multipart/mixed; boundary=\"B\"\n\n"
+            f"--B\nContent-Type: text/plain; charset=utf-8\n\n{text}\n"
+            f"--B\nContent-Type: message/rfc822\n\nFrom: {posted_from}\nTo: {posted_to}\nSubject: News\n"
+            "Message-ID: <n1@example.test>\n\nHello\n--B--\n").encode()
+
+
+@pytest.mark.parametrize(("sender", "subject", "text", "expected"), [
+    # any list manager's notice from one of the list's role addresses, our post attached
+    ("news+owner@lists.example.org", "Post to news denied", "You are not a subscriber.",
+     [("news@lists.example.org", "soft")]),
+    ("owner-news@lists.example.org", "Returned post", "Only members may post.", [("news@lists.example.org", "soft")]),
+    ("news-request@lists.example.org", "Your message", "Your post waits for the moderators.",
+     [("news@lists.example.org", "auto_reply")]),
+    ("news+owner@lists.example.org", "Mensaje en espera", "Los moderadores lo revisarán.",
+     [("news@lists.example.org", "auto_reply")]),
+    # refused by a moderator: a refusal, though it names the moderators
+    ("news+owner@lists.example.org", "Post rejected", "A moderator rejected your post.",
+     [("news@lists.example.org", "soft")]),
+])
+def test_a_lists_notice_from_its_role_address_returning_our_post_is_the_lists_answer(sender, subject, text, expected):
+    assert verdicts(_list_notice(sender, subject, text)) == expected
+
+
+def test_our_post_from_another_address_or_someone_elses_post_is_no_lists_answer():
+    # a person (not a role address of the list) sending our post back
+    person = _list_notice("anna@lists.example.org", "Fwd: News", "What is this?")
+    assert [k for _, k in verdicts(person)] == ["unknown"]
+    # a role address of another list, or a post that is not ours
+    other_list = _list_notice("sales+owner@lists.example.org", "Post denied", "You are not a subscriber.")
+    assert verdicts(other_list) == [("sales+owner@lists.example.org", "unknown")]
+    not_ours = _list_notice("news+owner@lists.example.org", "Post denied", "You are not a subscriber.",
+                            posted_from="someone@example.net")
+    assert verdicts(not_ours) == [("news+owner@lists.example.org", "unknown")]

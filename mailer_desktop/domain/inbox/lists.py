@@ -144,6 +144,43 @@ def sympa_held(mail: Mail) -> str | None:
     return name if "@" in name else f"{name}@{robot.group(1)}"
 
 
+# Any other list manager, by the structure its notices share: a mail from one of the list's own
+# role addresses (the list's name with a role joined by "+" or "-" — en-news+owner@, news-bounces@,
+# news-request@ — or the role first, owner-news@), which returns our own post to that list
+# attached. The list did not pass the post on: refused (soft), or held for its moderators (no
+# failure yet) where the notice speaks of moderators or of a post waiting, and not of a refusal.
+_ROLE = r"(?:owners?|bounces?|request|admin|approval|help|return|moderators?|editor)"
+_REFUSED = Rules("list:refused", [
+    r"reject", r"refus", r"\bden(?:y|ied)\b", r"declin", r"abgewiesen", r"abgelehnt", r"rifiut", r"rechaz",
+    r"rejeit", r"recusad", r"odmitnut", r"zamitnut", r"odmietnut", r"hylat", r"odrzuc", r"geweigerd",
+    r"\u03b1\u03c0\u03bf\u03c1\u03c1\u03b9\u03c6", r"\u62d2\u7edd", r"\u62d2\u7d55", r"\u5374\u4e0b",
+    r"\u043e\u0442\u043a\u043b\u043e\u043d"], re.I)
+_HELD = Rules("list:held", [
+    r"\bmoder(?:at|ad|aat|ac|ier|oi)", r"\u043c\u043e\u0434\u0435\u0440\u0430\u0442\u043e\u0440", r"\u30e2\u30c7\u30ec\u30fc\u30bf",
+    r"\u7248\u4e3b", r"awaiting (?:release|approval|moderation|review)", r"pending (?:approval|moderation|review)",
+    r"held (?:for|until)", r"\u03b5\u03ba\u03ba\u03c1\u03b5\u03bc"], re.I)
+
+
+def list_role_notice(mail: Mail) -> tuple[str, str] | None:
+    """(the list's address, 'rejected' or 'held') for a list's notice that returns our own post
+    to it, from one of the list's role addresses; None for any other mail."""
+    if mail.status_text or mail.feedback_text:
+        return None  # a report is read as one
+    ours = {a.lower() for a in all_addresses(mail.header("To"))}
+    if not ours & {a.lower() for a in all_addresses(mail.returned.get("from"))}:
+        return None  # not our own post returned
+    local, _, domain = (mail.from_addr or "").lower().rpartition("@")
+    for addr in all_addresses(mail.returned.get("to") + "," + mail.returned.get("cc")):
+        name, _, where = addr.lower().rpartition("@")
+        if where != domain or not name:
+            continue
+        if re.fullmatch(re.escape(name) + r"[+-]" + _ROLE + r"(?:[+-][\w.-]*)?", local) or re.fullmatch(
+                _ROLE + r"-" + re.escape(name), local):
+            text = fold((mail.subject + "\n" + mail.notice[:3000]).lower())
+            return addr, "held" if _HELD.search(text) and not _REFUSED.search(text) else "rejected"
+    return None
+
+
 def results(mail: Mail, common: dict) -> list[Result]:
     """A list manager's answer to a message posted to its list: fml's refusal and Mailman's
     rejection are soft failures on the list's address, Mailman's hold an automatic answer; []
@@ -162,4 +199,9 @@ def results(mail: Mail, common: dict) -> list[Result]:
     held = sympa_held(mail)
     if held:
         return [Result(held, "auto_reply", "", reason_text(mail.notice, mail.subject), "held", **common)]
+    notice = list_role_notice(mail)
+    if notice and notice[1] == "held":
+        return [Result(notice[0], "auto_reply", "", reason_text(mail.notice, mail.subject), "held", **common)]
+    if notice:
+        return [Result(notice[0], "soft", "", reason_text(mail.notice, mail.subject), "rejected", "failed", **common)]
     return []
