@@ -310,6 +310,22 @@ def test_an_auto_reply_is_known_by_its_subject_in_the_languages_responders_write
     assert [(r.recipient, r.kind) for r in classify(raw)] == [("karl@hanz.example", "auto_reply")]
 
 
+@pytest.mark.parametrize("subject", [
+    # Outlook's "Automatic reply:" in more of its languages; the text says nothing a rule knows
+    "Odpowiedź automatyczna: Spring sale", "Automaattinen vastaus: Spring sale", "Αυτόματη απάντηση: Spring sale",
+    "Automatikus válasz: Spring sale", "Automatski odgovor: Spring sale", "Odsutnost: Spring sale",
+    "Samodejni odgovor: Spring sale", "Răspuns automat: Spring sale", "Automatická odpoveď: Spring sale",
+    "Automaatne vastus: Spring sale", "Automātiskā atbilde: Spring sale", "Automatinis atsakymas: Spring sale",
+    "Автовідповідь: Spring sale", "Автоматичен отговор: Spring sale", "תשובה אוטומטית: Spring sale",
+    "رد تلقائي: Spring sale", "Trả lời tự động: Spring sale", "Balasan otomatis: Spring sale",
+    "Resposta automàtica: Spring sale",
+])
+def test_an_auto_reply_is_known_by_its_subject_alone(subject):
+    raw = (f"From: Karl <karl@hanz.example>\nTo: shop@example.test\nSubject: {subject}\n"
+           "Message-ID: <a1@hanz.example>\nContent-Type: text/plain; charset=utf-8\n\nHej.\n").encode()
+    assert [(r.recipient, r.kind) for r in classify(raw)] == [("karl@hanz.example", "auto_reply")]
+
+
 @pytest.mark.parametrize("text, category", [
     # Postfix holds mail for an unreachable destination: "delivery temporarily suspended" is no
     # suspended account
