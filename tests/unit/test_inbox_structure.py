@@ -1005,3 +1005,23 @@ def test_our_post_from_another_address_or_someone_elses_post_is_no_lists_answer(
     not_ours = _list_notice("news+owner@lists.example.org", "Post denied", "You are not a subscriber.",
                             posted_from="someone@example.net")
     assert verdicts(not_ours) == [("news+owner@lists.example.org", "unknown")]
+
+
+@pytest.mark.parametrize(("reply", "category"), [
+    # Postfix's recipient check by probe could not reach the next server: the probe's trouble
+    ("550 5.1.1 <ann@example.org>: Recipient address rejected: undeliverable address: connect to "
+     "mx.example.org[192.0.2.9]:25: Connection refused", "networkerror"),
+    ("450 4.1.1 <ann@example.org>: Recipient address rejected: undeliverable address: host mx.example.org"
+     "[192.0.2.9] said: 451 4.3.0 Temporary lookup failure", "networkerror"),
+    # policyd-spf's refusal names the SPF site only
+    ("550 5.1.1 <ann@example.org>: Recipient address rejected: Please see http://www.openspf.net/Why?s=mfrom",
+     "authfailure"),
+])
+def test_a_probe_that_could_not_reach_or_an_spf_refusal_answered_to_rcpt_is_soft(reply, category):
+    assert [(r.kind, r.category) for r in classify(_answered_to_rcpt(reply))] == [("soft", category)]
+
+
+def test_a_probe_that_found_the_mailbox_dead_is_hard():
+    reply = ("550 5.1.1 <ann@example.org>: Recipient address rejected: undeliverable address: host "
+             "mx.example.org[192.0.2.9] said: 550 5.1.1 <ann@example.org>: User unknown")
+    assert [(r.kind, r.category) for r in classify(_answered_to_rcpt(reply))] == [("hard", "userunknown")]

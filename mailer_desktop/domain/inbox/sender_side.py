@@ -62,7 +62,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"as a relay\b", r"insecure (?:mail )?relay", r"configured to relay", r"we do(?: not|n'?t) handle mail for",
     )),
     ("authfailure", reason_rules("authfailure",
-        r"\bspf\b", r"\bdkim\b", r"\bdmarc\b", r"sender policy framework",
+        r"\bspf\b", r"\bdkim\b", r"\bdmarc\b", r"sender policy framework", r"openspf\.(?:org|net)",
         r"authentication (?:checks|information|results?)", r"unauthenticated (?:e-?mail|mail|message)",
         r"not authori[sz]ed to send", r"5\.7\.2[3-6]\b", r"fails? (?:to pass )?(?:the )?authentication",
         r"authentication required", r"please authenticate", r"\bunauthenticated\b",

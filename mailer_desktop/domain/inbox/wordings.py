@@ -124,6 +124,12 @@ FAMILIES: list[tuple[str, Rules]] = [
     ("networkerror", Rules("reason:receiving-dns", [
         r"smtpsend\.dns\.mxloopback", r"configured in a loop", r"hub local delivery unable to route",
         r"dns records for the destination computer could not be found", r"unroutea?ble mail domain"])),
+    # A recipient check by probe (Postfix's reject_unverified_recipient: "undeliverable address:"
+    # and what became of the probe) that could not reach the next server: the probe's trouble,
+    # not the address's.
+    ("networkerror", Rules("reason:probe-unreached", [
+        r"undeliverable address:[^;]{0,80}?(?:connect to|connection (?:refused|timed out|reset)|timed out|"
+        r"lost connection|no route to host|host not found, try again|temporar|try again)"])),
     # The receiving system short of room, or an account locked for a while: said with "try again
     # later", which the sender-side families would take for a rate limit.
     ("systemfull", Rules("reason:systemfull", [
