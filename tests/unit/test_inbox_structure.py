@@ -928,13 +928,18 @@ def test_a_dead_mailbox_in_the_national_providers_languages_answered_to_rcpt_is_
     "550 L'adresse de l'expéditeur n'existe pas", "550 5.1.1 Expéditeur inconnu", "550 El remitente no existe",
     "550 Mittente sconosciuto", "550 Remetente desconhecido", "550 Afzender onbekend", "550 Nadawca nieznany",
     "550 Отправитель не существует", "550 Адрес отправителя не существует", "550 Unbekannter Absender",
-    "550 Le domaine de l'expéditeur n'existe pas",
+    "550 Le domaine de l'expéditeur n'existe pas", "550 Domain des Absenders existiert nicht",
     # a full, locked or refusing mailbox, an address of ours: no dead address
     "550 La boîte aux lettres du destinataire est pleine", "550 Der Empfänger hat die Annahme verweigert",
     "550 Die IP-Adresse 192.0.2.1 ist ungültig", "550 Benutzerkonto deaktiviert",
 ])
 def test_the_senders_fault_or_another_reason_in_those_languages_is_soft(reply):
     assert [r.kind for r in classify(_answered_to_rcpt(reply))] == ["soft"]
+
+
+def test_a_sentence_that_names_the_sender_and_then_the_dead_recipient_is_about_the_recipient():
+    reply = "550 Die Nachricht wurde an den Absender zurückgeschickt, da der Empfänger unbekannt ist"
+    assert [(r.kind, r.category) for r in classify(_answered_to_rcpt(reply))] == [("hard", "userunknown")]
 
 
 _MDAEMON_TRANSCRIPT = """The attached message had PERMANENT fatal delivery errors!

@@ -26,8 +26,9 @@ _BANNED_CONTENT = r"(?::| (?:contents?|names?|files?|attachments?|extensions?|fi
 
 # Our envelope sender refused, in the languages of the big national providers and of localised
 # servers (matched lowercased and without accents): a noun for the sender, then within the
-# clause a word that refuses it or says it is unknown or invalid; or such a word, or an address
-# or domain "of the sender", before the noun. Read before any family that could call the
+# clause a word that refuses it or says it is unknown or invalid (the address or domain "of the
+# sender" too); or such a word before the noun. Only within the clause: "an den Absender
+# zurückgeschickt, da der Empfänger unbekannt ist" is about the recipient. Read before any family that could call the
 # recipient dead: Postfix answers a bad sender at RCPT TO, in the recipient's place.
 _SENDER_NOUN = (r"(?:absender|expediteur|remitente|mittente|remetente|afzender|nadawc[ay]|avsandare|afsender|avsender|"
                 r"odesilatel|\u043e\u0442\u043f\u0440\u0430\u0432\u0438\u0442\u0435\u043b)")
@@ -40,11 +41,11 @@ _REFUSED_ABROAD = (r"(?:unbekannt|ungultig|existiert nicht|nicht (?:vorhanden|ge
                    r"\u043d\u0435 \u0441\u0443\u0449\u0435\u0441\u0442\u0432\u0443\u0435\u0442|"
                    r"\u043d\u0435\u0438\u0437\u0432\u0435\u0441\u0442\u043d|\u043e\u0442\u043a\u043b\u043e\u043d\u0435\u043d)")
 SENDER_ABROAD = Rules("reason:sender-abroad", [
-    rf"\b{_SENDER_NOUN}[\w-]*[^.;\n]{{0,40}}?{_REFUSED_ABROAD}",
+    rf"\b{_SENDER_NOUN}[\w-]*[^.,;\n]{{0,40}}?{_REFUSED_ABROAD}",
     rf"(?:unbekannte[rn]?|ungultige[rn]?|invalid[oa]|desconocido|sconosciuto|onbekende|nieznany|"
     rf"\u043d\u0435\u0438\u0437\u0432\u0435\u0441\u0442\u043d\w*) {_SENDER_NOUN}",
     rf"(?:adresse|domain|domaine|direccion|dominio|indirizzo|endereco|adres|adresa)\w* (?:des |de l'|de la |del |della |"
-    rf"dello |do |da |van de |van )?{_SENDER_NOUN}",
+    rf"dello |do |da |van de |van )?{_SENDER_NOUN}\w*[^.,;\n]{{0,40}}?{_REFUSED_ABROAD}",
 ])
 
 # Ordered: the first family whose pattern matches names the reason (see wordings.FAMILIES).
