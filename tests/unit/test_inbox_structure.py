@@ -932,6 +932,11 @@ def test_a_dead_mailbox_in_the_national_providers_languages_answered_to_rcpt_is_
     # a full, locked or refusing mailbox, an address of ours: no dead address
     "550 La boîte aux lettres du destinataire est pleine", "550 Der Empfänger hat die Annahme verweigert",
     "550 Die IP-Adresse 192.0.2.1 ist ungültig", "550 Benutzerkonto deaktiviert",
+    # unknown *or* disabled, in each language whose dead-mailbox words are read: unsure, so soft
+    "550 Casella inesistente o disattivata", "550 Gebruiker onbekend of gedeactiveerd",
+    "550 Użytkownik nie istnieje lub wyłączony", "550 Uživatel neexistuje nebo je zablokován",
+    "550 Mottagaren finns inte eller är inaktiverad", "550 Modtageren findes ikke eller er spærret",
+    "550 Kullanıcı bulunamadı veya devre dışı", "550 用户不存在或已禁用", "550 존재하지 않는 사용자 또는 정지된 계정",
 ])
 def test_the_senders_fault_or_another_reason_in_those_languages_is_soft(reply):
     assert [r.kind for r in classify(_answered_to_rcpt(reply))] == ["soft"]

@@ -193,6 +193,11 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"\bgesperrt\b", r"\bdeaktiviert\b", r"\bdesactivee?\b", r"\bbloquee?\b", r"deshabilitad[oa]", r"bloquead[oa]",
         r"desactivad[oa]", r"disabilitat[oa]", r"bloccat[oa]", r"desativad[oa]", r"geblokkeerd", r"uitgeschakeld",
         r"zablokowan", r"nieaktywn", r"\u0437\u0430\u0431\u043b\u043e\u043a\u0438\u0440\u043e\u0432\u0430\u043d",
+        # (and in the other languages whose words for a dead mailbox are read: "unknown or
+        # disabled" stays soft in each, as in English)
+        r"disattivat[oa]", r"gedeactiveerd", r"wy[l\u0142]aczon", r"zablokovan", r"deaktivovan", r"inaktiverad",
+        r"\bsparrad\b", r"deaktiveret", r"sp(?:ae|\u00e6)rret", r"devre d[i\u0131]s[i\u0131]", r"ask[i\u0131]ya al[i\u0131]n",
+        r"\u7981\u7528", r"\u6682\u505c", r"\ube44\ud65c\uc131", r"\uc815\uc9c0",
         r"\u043e\u0442\u043a\u043b\u044e\u0447\u0435\u043d",
         r"\u0432\u0440\u0435\u043c\u0435\u043d\u043d\u043e \u043d\u0435\u0434\u043e\u0441\u0442\u0443\u043f\u0435\u043d",
         r"\u7121\u52b9", r"\u505c\u6b62", r"\u51bb\u7ed3", r"\u505c\u7528", r"\bon hold\b",
