@@ -1035,3 +1035,27 @@ def test_a_probe_that_found_the_mailbox_dead_is_hard():
     reply = ("550 5.1.1 <ann@example.org>: Recipient address rejected: undeliverable address: host "
              "mx.example.org[192.0.2.9] said: 550 5.1.1 <ann@example.org>: User unknown")
     assert [(r.kind, r.category) for r in classify(_answered_to_rcpt(reply))] == [("hard", "userunknown")]
+
+
+def _exim(lines: str, named: str = "ann@example.org") -> bytes:
+    return (f"From: Mail Delivery System <Mailer-Daemon@mail.example.org>\nTo: {_SENDER}\n"
+            "Subject: Mail delivery failed: returning message to sender\n\n"
+            "This message was created automatically by mail delivery software.\n\n"
+            "A message that you sent could not be delivered to one or more of its\n"
+            "recipients. This is a permanent error. The following address(es) failed:\n\n"
+            f"  {named}\n    {lines}\n\n"
+            "------ This is a copy of the message, including all the headers. ------\n\n"
+            f"From: {_SENDER}\nTo: ann@example.org\nSubject: News\n\nHello\n").encode()
+
+
+def test_exims_own_verdict_on_its_own_user_is_a_lookup_but_a_far_sides_reply_keeps_its_stage():
+    # a shared host's Exim routing its own domain: "No Such User Here" is its own lookup
+    assert verdicts(_exim("No Such User Here")) == [("ann@example.org", "hard")]
+    assert verdicts(_exim("unknown user")) == [("ann@example.org", "hard")]
+    # the same words from a far side, after the message (DATA) or with no stage: a filter may say so
+    after_data = "SMTP error from remote mail server after end of data:\n    550 No Such User Here"
+    assert verdicts(_exim(after_data)) == [("ann@example.org", "soft")]
+    assert verdicts(_exim("host mx.example.org [192.0.2.9]: 550 No Such User Here")) == [("ann@example.org", "soft")]
+    # its own words of another reason stay soft
+    assert verdicts(_exim("mailbox is full (MTA-imposed quota exceeded)")) == [("ann@example.org", "soft")]
+    assert verdicts(_exim("Unknown user or mailbox disabled")) == [("ann@example.org", "soft")]

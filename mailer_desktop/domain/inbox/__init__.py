@@ -378,12 +378,13 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
         shared = "" if sole else _outside(mail.notice, found)
         for f in found:
             texts = [f.tight, f.text, shared, mail.notice, _subject_for(mail, f.recipient, named)]
-            result = _failure(f.recipient, "", texts, True, common, gateway=gateway, sole=sole, codes_from=codes_from)
+            own = gateway or heuristics.own_routing_verdict(mail.notice, f)  # the server's own lookup
+            result = _failure(f.recipient, "", texts, True, common, gateway=own, sole=sole, codes_from=codes_from)
             if result.kind != "hard" and result.category in VAGUE_REASONS:
                 inner = _inner_report(mail) if inner is None else inner
                 if f.recipient.lower() in inner:
                     result = _failure(f.recipient, "", [*texts, inner[f.recipient.lower()].text], True, common,
-                                      gateway=gateway, sole=sole, codes_from=codes_from)
+                                      gateway=own, sole=sole, codes_from=codes_from)
             if result.category in VAGUE_REASONS and "deleted" in mail.disposition:
                 # A disposition notification that the message was deleted unread: the recipient's
                 # own filter refused it (a Sieve "reject", RFC 5429), whatever its words say.
@@ -395,8 +396,8 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
                 # A dead address must be said in the recipient's own lines (or the heading for all),
                 # not borrowed from the lines about other recipients or hosts below it.
                 own_lines = [f.tight] if phrases.find_reply_code(f.tight) else [f.tight, f.text, shared]
-                own = _failure(f.recipient, "", own_lines, True, common, gateway=gateway, codes_from=3)
-                result = own if own.kind != "hard" else result
+                alone = _failure(f.recipient, "", own_lines, True, common, gateway=own, codes_from=3)
+                result = alone if alone.kind != "hard" else result
             out.append(result)
         return out
     return [_failure(None, "", [mail.notice, mail.subject], True, common, gateway=gateway)]

@@ -276,3 +276,19 @@ _RULE_LINE = re.compile(r"^[ \t]*[-_=*~#]{8,}[ \t]*$", re.M)
 def _near(notice: str, addr: str) -> str:
     i = notice.lower().find(addr.lower())
     return notice[i:] if i >= 0 else notice
+
+
+# Exim's own notice ("This message was created automatically by mail delivery software" above
+# the failed addresses): an address whose lines quote no other server (no host, no SMTP or LMTP
+# error, no reply or status code) failed by Exim's own routing — its lookup of its own users, as
+# a shared host's "No Such User Here" — never by a far side's filter after DATA.
+_EXIM_PREAMBLE = Rules("layout:exim-own-verdict", [r"created automatically by mail delivery software"], re.I)
+_ANOTHER_SERVER = re.compile(r"(?i)\bhost\b|\b[sl]mtp\b|\bremote\b|\bsaid\b|(?<![\d.])[245]\d\d(?![\d.])|[245]\.\d{1,3}\.\d{1,3}")
+
+
+def own_routing_verdict(notice: str, found: Found) -> bool:
+    """Whether ``found``'s lines in Exim's notice are Exim's own verdict, not a reply it passes on
+    (the notice must name the address: one taken from the returned copy is a guess)."""
+    return (bool(_EXIM_PREAMBLE.search(notice[:1500])) and found.recipient.lower() in found.text[:300].lower()
+            and not _ANOTHER_SERVER.search(found.text))
+
