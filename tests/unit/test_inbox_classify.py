@@ -313,7 +313,7 @@ def test_an_auto_reply_is_known_by_its_subject_in_the_languages_responders_write
 @pytest.mark.parametrize("subject", [
     # Outlook's "Automatic reply:" in more of its languages; the text says nothing a rule knows
     "Odpowiedź automatyczna: Spring sale", "Automaattinen vastaus: Spring sale", "Αυτόματη απάντηση: Spring sale",
-    "Automatikus válasz: Spring sale", "Automatski odgovor: Spring sale", "Odsutnost: Spring sale",
+    "Automatikus válasz: Spring sale", "Automatski odgovor: Spring sale",
     "Samodejni odgovor: Spring sale", "Răspuns automat: Spring sale", "Automatická odpoveď: Spring sale",
     "Automaatne vastus: Spring sale", "Automātiskā atbilde: Spring sale", "Automatinis atsakymas: Spring sale",
     "Автовідповідь: Spring sale", "Автоматичен отговор: Spring sale", "תשובה אוטומטית: Spring sale",
@@ -324,6 +324,17 @@ def test_an_auto_reply_is_known_by_its_subject_alone(subject):
     raw = (f"From: Karl <karl@hanz.example>\nTo: shop@example.test\nSubject: {subject}\n"
            "Message-ID: <a1@hanz.example>\nContent-Type: text/plain; charset=utf-8\n\nHej.\n").encode()
     assert [(r.recipient, r.kind) for r in classify(raw)] == [("karl@hanz.example", "auto_reply")]
+
+
+@pytest.mark.parametrize("subject", [
+    # a reply to a newsletter that speaks of automatic replies or absences: the person's words count
+    "Re: Odpowiedź automatyczna w Outlooku – poradnik", "Re: Kako podesiti automatski odgovor u Outlooku",
+    "Re: Automatikus válasz beállítása lépésről lépésre", "Re: Bolovanje i odsutnost s posla – novi propisi",
+])
+def test_a_reply_whose_subject_speaks_of_automatic_replies_is_still_the_persons(subject):
+    raw = (f"From: Ana <ana@firma.example>\nTo: shop@example.test\nSubject: {subject}\n"
+           "Message-ID: <a2@firma.example>\nContent-Type: text/plain; charset=utf-8\n\nPlease unsubscribe me.\n").encode()
+    assert [(r.recipient, r.kind) for r in classify(raw)] == [("ana@firma.example", "unsubscribe")]
 
 
 @pytest.mark.parametrize("text, category", [

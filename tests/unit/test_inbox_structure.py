@@ -1059,3 +1059,94 @@ def test_exims_own_verdict_on_its_own_user_is_a_lookup_but_a_far_sides_reply_kee
     # its own words of another reason stay soft
     assert verdicts(_exim("mailbox is full (MTA-imposed quota exceeded)")) == [("ann@example.org", "soft")]
     assert verdicts(_exim("Unknown user or mailbox disabled")) == [("ann@example.org", "soft")]
+
+
+@pytest.mark.parametrize("reply", [
+    # found in a review of the day's rules: our sender not found, in words of other languages
+    "550 Indirizzo del mittente non trovato", "550 La direccion del remitente no fue encontrada",
+    "550 Endereço do remetente não encontrado", "550 L'adresse de l'expéditeur est introuvable",
+    "550 E-mailadres van de afzender niet gevonden", "550 Adres nadawcy nie został znaleziony",
+    "550 Adresa odesílatele nebyla nalezena", "550 Gönderen adresi bulunamadı", "550 발신자 주소가 존재하지 않습니다",
+    "550 发件人邮箱不存在", "550 送信者のアカウントが見つかりません", "554 5.7.1 Empfänger abgelehnt wegen ungültigem Absender",
+    # our IP address, not a mailbox
+    "550 5.7.1 Indirizzo IP non valido", "550 5.7.1 Su dirección IP no es válida para enviar correo",
+    "550 5.7.1 Endereço IP desconhecido", "550 5.7.1 Adres IP nie został znaleziony na białej liście",
+    "550 5.7.1 IP adresi için DNS kaydı bulunamadı",
+    # full or unknown, temporary, try again later, inactive, a whitelist, spam
+    "550 La boîte aux lettres du destinataire est pleine ou n'existe pas",
+    "550 La casella del destinatario è piena oppure non esiste", "550 El buzón del destinatario está lleno o no existe",
+    "550 A caixa postal do destinatário está cheia ou não existe", "550 Postbus van de ontvanger is vol of bestaat niet",
+    "550 Schránka příjemce je plná nebo neexistuje", "550 Posta kutusu dolu veya bulunamadı",
+    "550 Skrzynka nie istnieje lub jest przepełniona", "550 Destinataire temporairement indisponible ou inexistant",
+    "550 Usuário temporariamente indisponível ou inexistente", "550 用户不存在或暂时不可用",
+    "550 Benutzer nicht gefunden, bitte versuchen Sie es später erneut", "550 Empfänger existiert nicht oder ist inaktiv",
+    "550 Le destinataire n'accepte que les expéditeurs autorisés : adresse introuvable dans la liste blanche",
+    "550 El destinatario solo acepta correo de contactos; su dirección no fue encontrada en la lista",
+    "550 邮件被判定为垃圾邮件，收件人不存在于白名单",
+])
+def test_what_a_review_found_soft_in_other_languages(reply):
+    assert [r.kind for r in classify(_answered_to_rcpt(reply))] == ["soft"]
+
+
+@pytest.mark.parametrize("reply", [
+    "550 Пользователь не найден", "550 Почтовый ящик не найден",  # "й" loses its breve when folded
+    "550 5.1.1 Die vom Absender angegebene Empfängeradresse existiert nicht",
+    "550 5.1.1 L'indirizzo indicato dal mittente non esiste",
+    "550 Messaggio restituito al mittente: utente inesistente", "550 Message retourné à l'expéditeur : destinataire inconnu",
+    "550 Ce compte de messagerie n'existe pas", "550 La cuenta de correo no existe", "550 No existe el usuario",
+    "550 Não existe o usuário", "550 Konto nie istnieje", "550 Uživatel nenalezen", "550 Hesap bulunamadı",
+    "550 Kontot finns inte", "550 用户名不存在", "550 Adresse e-mail inconnue",
+])
+def test_what_a_review_found_hard_in_other_languages(reply):
+    assert [r.kind for r in classify(_answered_to_rcpt(reply))] == ["hard"]
+
+
+def test_a_pipelined_transcript_pairs_replies_with_commands_in_order():
+    def transcript(lines: str) -> bytes:
+        return plain("Undeliverable Mail", "The following recipient(s) could not be reached:\n\nann@example.org\n\n" + lines)
+    # MAIL and RCPT sent together: the first reply answers MAIL FROM (our sender)
+    assert [r.kind for r in classify(transcript("--> MAIL From:<shop@example.test>\n--> RCPT To:<ann@example.org>\n"
+                                                "<-- 550 Unknown user\n"))] == ["soft"]
+    # MAIL, RCPT and DATA together: 250 for MAIL, the 550 for RCPT TO
+    assert [r.kind for r in classify(transcript("--> MAIL From:<shop@example.test>\n--> RCPT To:<ann@example.org>\n"
+                                                "--> DATA\n<-- 250 OK\n<-- 550 User unknown\n<-- 554 No valid recipients\n"))] == ["hard"]
+    # Sendmail writes only DATA of a pipelined session: "503 Need RCPT" after it says the 550 was RCPT's
+    sendmail = plain("Returned mail: see transcript for details",
+                     "   ----- Transcript of session follows -----\n... while talking to mx.example.org.:\n>>> DATA\n"
+                     "<<< 550 User unknown\n550 <ann@example.org>... User unknown\n<<< 503 Need RCPT (recipient)\n")
+    assert verdicts(sendmail) == [("ann@example.org", "hard")]
+
+
+def test_exims_verdict_for_an_alias_target_a_pipe_or_a_retry_is_not_its_own_lookup():
+    assert verdicts(_exim("(generated from ann@example.org)\n    No Such User Here", named="carl@example.org")
+                    )[-1] == ("ann@example.org", "soft")
+    assert verdicts(_exim("Child process of dovecot_delivery transport returned 67 (could mean unknown user)")
+                    ) == [("ann@example.org", "soft")]
+    assert verdicts(_exim("unknown user (temporary lookup failure, retry timeout exceeded)")) == [("ann@example.org", "soft")]
+    assert verdicts(_exim("Server mx.example.org rejected: User unknown")) == [("ann@example.org", "soft")]
+
+
+@pytest.mark.parametrize(("sender", "text", "expected"), [
+    # a hold that says what may follow is a hold; a refusal that names the moderators is a refusal
+    ("news+owner@lists.example.org", "Your post has been held for moderation. You will be notified if it is "
+     "approved or rejected.", [("news@lists.example.org", "auto_reply")]),
+    ("news+owner@lists.example.org", "Your post was not accepted: only members may post. Contact the list moderators.",
+     [("news@lists.example.org", "soft")]),
+    ("owner-news@lists.example.org", "Your message is too large and was not distributed (list moderation settings).",
+     [("news@lists.example.org", "soft")]),
+    # the list took the post: an acknowledgement, no failure
+    ("news-request@lists.example.org", "Your message has been distributed to 120 subscribers.",
+     [("news-request@lists.example.org", "unknown")]),
+])
+def test_a_lists_notice_says_held_refused_or_taken(sender, text, expected):
+    assert verdicts(_list_notice(sender, "Your post to news", text)) == expected
+
+
+@pytest.mark.parametrize("subject", ["RE: News", "News"])
+def test_a_persons_reply_quoting_our_post_is_no_lists_notice(subject):
+    # a person at a role-like address of the list's domain, our post quoted (not attached): their
+    # request from an address other than the one we wrote to waits for a person, as any such
+    raw = (f"From: Jane <news-admin@lists.example.org>\nTo: {_SENDER}\nSubject: {subject}\n\n"
+           "Please remove us from your mailing list.\n\n-----Original Message-----\n"
+           f"From: {_SENDER}\nTo: news@lists.example.org\nSubject: News\n\nHello\n").encode()
+    assert verdicts(raw) == [("news-admin@lists.example.org", "unknown")]

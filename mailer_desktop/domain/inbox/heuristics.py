@@ -279,11 +279,16 @@ def _near(notice: str, addr: str) -> str:
 
 
 # Exim's own notice ("This message was created automatically by mail delivery software" above
-# the failed addresses): an address whose lines quote no other server (no host, no SMTP or LMTP
-# error, no reply or status code) failed by Exim's own routing — its lookup of its own users, as
-# a shared host's "No Such User Here" — never by a far side's filter after DATA.
+# the failed addresses): an address whose lines quote no other server or program (no host, no
+# SMTP or LMTP error, no reply or status code, no relay, no pipe, file or transport) and are no
+# alias's or forward's (an address "generated from" another: one target of a live alias) failed
+# by Exim's own routing — its lookup of its own users, as a shared host's "No Such User Here" —
+# never by a far side's filter after DATA; nor is it said to be temporary.
 _EXIM_PREAMBLE = Rules("layout:exim-own-verdict", [r"created automatically by mail delivery software"], re.I)
-_ANOTHER_SERVER = re.compile(r"(?i)\bhost\b|\b[sl]mtp\b|\bremote\b|\bsaid\b|(?<![\d.])[245]\d\d(?![\d.])|[245]\.\d{1,3}\.\d{1,3}")
+_ANOTHER_SERVER = re.compile(
+    r"(?i)\bhost\b|\b[sl]mtp\b|\bremote\b|\bsaid\b|(?<![\d.])[245]\d\d(?![\d.])|[245]\.\d{1,3}\.\d{1,3}|"
+    r"\bserver\b|\brelay|\bvia\b|smarthost|mailstore|responded|\bfilter|\bspam|generated (?:from|by)|expanded from|"
+    r"\bpipe\b|child process|transport|\bfile\b|/|temporar|retry|later")
 
 
 def own_routing_verdict(notice: str, found: Found) -> bool:

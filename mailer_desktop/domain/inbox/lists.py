@@ -147,27 +147,49 @@ def sympa_held(mail: Mail) -> str | None:
 # Any other list manager, by the structure its notices share: a mail from one of the list's own
 # role addresses (the list's name with a role joined by "+" or "-" — en-news+owner@, news-bounces@,
 # news-request@ — or the role first, owner-news@), which returns our own post to that list
-# attached. The list did not pass the post on: refused (soft), or held for its moderators (no
-# failure yet) where the notice speaks of moderators or of a post waiting, and not of a refusal.
+# attached (a MIME part, not quoted in a reply: "Re: ..." is a person's answer). The list did not
+# pass the post on: held for its moderators (no failure yet) where the notice says the post waits,
+# else refused (soft) where it says so, else held where it speaks of moderators only.
 _ROLE = r"(?:owners?|bounces?|request|admin|approval|help|return|moderators?|editor)"
+_REPLY_SUBJECT = re.compile(r"(?i)^\s*(?:re|aw|fwd?|wg|tr|sv|vs|antw|odp|rif|res)\s*:")
+_WAITS = Rules("list:waits", [
+    r"\bheld\b", r"\bhold\b", r"\bawait", r"\bpending\b", r"\bwait(?:s|ing)\b", r"en attente", r"in attesa",
+    r"(?:em|a) espera", r"\bwarte[nt]?\b", r"\besperando\b", r"\bodottaa\b", r"\boczekuj", r"\bceka\b", r"\bcaka\b",
+    r"\u03b5\u03ba\u03ba\u03c1\u03b5\u03bc", r"\u7b49\u5f85", r"\u5f85\u5ba1", r"\u5be9\u67fb\u5f85\u3061", r"\u4fdd\u7559"], re.I)
 _REFUSED = Rules("list:refused", [
-    r"reject", r"refus", r"\bden(?:y|ied)\b", r"declin", r"abgewiesen", r"abgelehnt", r"rifiut", r"rechaz",
+    r"reject", r"refus", r"\bden(?:y|ied)\b", r"declin", r"abgewiesen", r"abgelehnt", r"rejet", r"rifiut", r"rechaz",
     r"rejeit", r"recusad", r"odmitnut", r"zamitnut", r"odmietnut", r"hylat", r"odrzuc", r"geweigerd",
+    r"not (?:be )?accepted", r"not (?:allowed|permitted)", r"only (?:list )?(?:members|subscribers)",
+    r"not (?:a )?(?:list )?(?:member|subscriber)", r"non-?members?", r"unable to be delivered",
+    r"not (?:been )?(?:distributed|posted|delivered|sent|forwarded)\b", r"too (?:large|big|long)",
     r"\u03b1\u03c0\u03bf\u03c1\u03c1\u03b9\u03c6", r"\u62d2\u7edd", r"\u62d2\u7d55", r"\u5374\u4e0b",
     r"\u043e\u0442\u043a\u043b\u043e\u043d"], re.I)
+_PASSED_ON = Rules("list:passed-on", [
+    r"(?:has|have) been (?:successfully )?(?:distributed|posted|received|accepted|delivered)",
+    r"\bsuccessfully (?:distributed|posted|received|delivered)"], re.I)
 _HELD = Rules("list:held", [
     r"\bmoder(?:at|ad|aat|ac|ier|oi)", r"\u043c\u043e\u0434\u0435\u0440\u0430\u0442\u043e\u0440", r"\u30e2\u30c7\u30ec\u30fc\u30bf",
-    r"\u7248\u4e3b", r"awaiting (?:release|approval|moderation|review)", r"pending (?:approval|moderation|review)",
-    r"held (?:for|until)", r"\u03b5\u03ba\u03ba\u03c1\u03b5\u03bc"], re.I)
+    r"\u7248\u4e3b"], re.I)
+
+
+def _our_post_attached(mail: Mail) -> bool:
+    parts, seen = [mail.top], 0
+    while parts and seen < 50:
+        part = parts.pop()
+        seen += 1
+        if part is not mail.top and part.content_type in ("message/rfc822", "text/rfc822-headers", "message/global"):
+            return True
+        parts.extend(part.parts)
+    return False
 
 
 def list_role_notice(mail: Mail) -> tuple[str, str] | None:
     """(the list's address, 'rejected' or 'held') for a list's notice that returns our own post
     to it, from one of the list's role addresses; None for any other mail."""
-    if mail.status_text or mail.feedback_text:
-        return None  # a report is read as one
+    if mail.status_text or mail.feedback_text or _REPLY_SUBJECT.match(mail.subject):
+        return None  # a report is read as one; a reply is a person's
     ours = {a.lower() for a in all_addresses(mail.header("To"))}
-    if not ours & {a.lower() for a in all_addresses(mail.returned.get("from"))}:
+    if not ours & {a.lower() for a in all_addresses(mail.returned.get("from"))} or not _our_post_attached(mail):
         return None  # not our own post returned
     local, _, domain = (mail.from_addr or "").lower().rpartition("@")
     for addr in all_addresses(mail.returned.get("to") + "," + mail.returned.get("cc")):
@@ -177,7 +199,10 @@ def list_role_notice(mail: Mail) -> tuple[str, str] | None:
         if re.fullmatch(re.escape(name) + r"[+-]" + _ROLE + r"(?:[+-][\w.-]*)?", local) or re.fullmatch(
                 _ROLE + r"-" + re.escape(name), local):
             text = fold((mail.subject + "\n" + mail.notice[:3000]).lower())
-            return addr, "held" if _HELD.search(text) and not _REFUSED.search(text) else "rejected"
+            if _PASSED_ON.search(text) and not _REFUSED.search(text):
+                return None  # the list took the post: an acknowledgement, no failure
+            held = _WAITS.search(text) or not _REFUSED.search(text) and _HELD.search(text)
+            return addr, "held" if held else "rejected"
     return None
 
 

@@ -26,20 +26,22 @@ _AUTO_SUBJECT = re.compile(
     # Russian "Автоответ"/"Автоматический ответ", Polish, Czech, Turkish
     r"\u81ea\u52d5(?:\u5fdc\u7b54|\u8fd4\u4fe1|\u56de\u7b54|\u56de\u8986|\u56de\u5fa9)|\u81ea\u52a8\u56de\u590d|\uc790\ub3d9 ?\uc751\ub2f5|"
     r"\u0430\u0432\u0442\u043e\u043e\u0442\u0432\u0435\u0442|\u0430\u0432\u0442\u043e\u043c\u0430\u0442\u0438\u0447\u0435\u0441\u043a\u0438\u0439 \u043e\u0442\u0432\u0435\u0442|"
-    r"automatyczna odpowied\u017a|automatick\u00e1 odpov\u011b\u010f|otomatik (?:yan\u0131t|cevap)|"
-    # Outlook's "Automatic reply:" in its other languages: Polish (either order), Finnish, Greek,
-    # Hungarian, Croatian/Serbian/Bosnian, Slovenian, Romanian, Slovak, Estonian, Latvian,
-    # Lithuanian, Ukrainian, Bulgarian, Hebrew, Arabic, Vietnamese, Indonesian, Catalan
-    r"odpowied\u017a automatyczna|automaattinen vastaus|\u03b1\u03c5\u03c4\u03cc\u03bc\u03b1\u03c4\u03b7 "
-    r"\u03b1\u03c0\u03ac\u03bd\u03c4\u03b7\u03c3\u03b7|automatikus v\u00e1lasz|automatski odgovor|odsutnost|"
+    r"automatyczna odpowied\u017a|automatick\u00e1 odpov\u011b\u010f|otomatik (?:yan\u0131t|cevap))"
+)
+_AUTO_SUBJECT_PREFIX = re.compile(
+    r"(?i)^\s*(?:auto:|autoreply:|automatic reply:|\[auto(?:-reply)?\]|"
+    # Outlook's "Automatic reply:" in its other languages, as the prefix it writes (a person's
+    # subject may speak of automatic replies): Polish (either order), Finnish, Greek, Hungarian,
+    # Croatian/Serbian/Bosnian, Slovenian, Romanian, Slovak, Estonian, Latvian, Lithuanian,
+    # Ukrainian, Bulgarian, Hebrew, Arabic, Vietnamese, Indonesian, Catalan
+    r"(?:odpowied\u017a automatyczna|automaattinen vastaus|\u03b1\u03c5\u03c4\u03cc\u03bc\u03b1\u03c4\u03b7 "
+    r"\u03b1\u03c0\u03ac\u03bd\u03c4\u03b7\u03c3\u03b7|automatikus v\u00e1lasz|automatski odgovor|"
     r"samodejni odgovor|r\u0103spuns automat|automatick\u00e1 odpove\u010f|automaatne vastus|"
     r"autom\u0101tisk\u0101 atbilde|automatinis atsakymas|\u0430\u0432\u0442\u043e\u0432\u0456\u0434\u043f\u043e\u0432\u0456\u0434\u044c|"
     r"\u0430\u0432\u0442\u043e\u043c\u0430\u0442\u0438\u0447\u043d\u0430 \u0432\u0456\u0434\u043f\u043e\u0432\u0456\u0434\u044c|"
     r"\u0430\u0432\u0442\u043e\u043c\u0430\u0442\u0438\u0447\u0435\u043d \u043e\u0442\u0433\u043e\u0432\u043e\u0440|"
     r"\u05ea\u05e9\u05d5\u05d1\u05d4 \u05d0\u05d5\u05d8\u05d5\u05de\u05d8\u05d9\u05ea|\u0631\u062f \u062a\u0644\u0642\u0627\u0626\u064a|"
-    r"tr\u1ea3 l\u1eddi t\u1ef1 \u0111\u1ed9ng|balasan otomatis|resposta autom\u00e0tica)"
-)
-_AUTO_SUBJECT_PREFIX = re.compile(r"(?i)^\s*(?:auto:|autoreply:|automatic reply:|\[auto(?:-reply)?\])")
+    r"tr\u1ea3 l\u1eddi t\u1ef1 \u0111\u1ed9ng|balasan otomatis|resposta autom\u00e0tica)\s*:)")
 _QUOTE_START = re.compile(
     r"(?im)^(?:>|[ \t]{0,20}-{2,}\s*(?:original message|forwarded message|urspr\u00fcngliche nachricht|message d'origine|"
     r"weitergeleitete nachricht)|[ \t]{0,20}_{5,}|[ \t]{0,20}on .{0,200} wrote:\s*$|[ \t]{0,20}am .{0,200} schrieb .{0,100}:\s*$|"

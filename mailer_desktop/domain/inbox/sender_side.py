@@ -26,26 +26,48 @@ _BANNED_CONTENT = r"(?::| (?:contents?|names?|files?|attachments?|extensions?|fi
 
 # Our envelope sender refused, in the languages of the big national providers and of localised
 # servers (matched lowercased and without accents): a noun for the sender, then within the
-# clause a word that refuses it or says it is unknown or invalid (the address or domain "of the
-# sender" too); or such a word before the noun. Only within the clause: "an den Absender
-# zurückgeschickt, da der Empfänger unbekannt ist" is about the recipient. Read before any family that could call the
-# recipient dead: Postfix answers a bad sender at RCPT TO, in the recipient's place.
+# clause — up to a stop, a comma or a colon, and before any noun for the recipient — a word that
+# refuses it or says it is unknown, invalid or not found (the address or domain "of the sender"
+# too); or such a word before the noun. "An den Absender zurückgeschickt, da der Empfänger
+# unbekannt ist", "Die vom Absender angegebene Empfängeradresse existiert nicht" and "Message
+# retourné à l'expéditeur : destinataire inconnu" are about the recipient. Read before any family
+# that could call the recipient dead: Postfix answers a bad sender at RCPT TO, in the recipient's place.
 _SENDER_NOUN = (r"(?:absender|expediteur|remitente|mittente|remetente|afzender|nadawc[ay]|avsandare|afsender|avsender|"
-                r"odesilatel|\u043e\u0442\u043f\u0440\u0430\u0432\u0438\u0442\u0435\u043b)")
+                r"odesilatel|gonderen|gonderici|\u043e\u0442\u043f\u0440\u0430\u0432\u0438\u0442\u0435\u043b|"
+                r"\u53d1\u4ef6\u4eba|\u53d1\u4fe1\u4eba|\u5bc4\u4ef6\u4eba|\u5bc4\u4ef6\u8005|\u767c\u4ef6\u4eba|"
+                r"\ubc1c\uc2e0\uc790|\ubcf4\ub0b8 \uc0ac\ub78c|\u9001\u4fe1\u8005|\u5dee\u51fa\u4eba)")
+_RECIPIENT_NOUN = (r"(?:empfang|destinatai|destinatar|recipient|ontvanger|odbiorc|adresat|"
+                   r"mottagar|modtager|mottaker|prijemc|al[i\u0131]c[i\u0131]|\u043f\u043e\u043b\u0443\u0447\u0430\u0442\u0435\u043b|"
+                   r"\u6536\u4ef6|\uc218\uc2e0|\u53d7\u4fe1|\u5b9b\u5148)")
 _REFUSED_ABROAD = (r"(?:unbekannt|ungultig|existiert nicht|nicht (?:vorhanden|gefunden|erlaubt|zulassig)|abgelehnt|"
-                   r"inconnu|invalide|refuse|rejete|n'existe|non autorise|desconocid|invalid|rechazad|no existe|"
-                   r"no (?:esta )?permitid|sconosciut|non valid|rifiutat|inesistent|non esiste|non autorizzat|"
-                   r"desconhecid|recusad|nao existe|nao autorizad|onbekend|ongeldig|geweigerd|bestaat niet|"
-                   r"niet toegestaan|nieznan|nieprawid|odrzucon|nie istnieje|okand|ukendt|ukjent|finns inte|"
-                   r"findes ikke|finnes ikke|avvisad|afvist|avvist|neexistuje|neznam|odmitnut|"
-                   r"\u043d\u0435 \u0441\u0443\u0449\u0435\u0441\u0442\u0432\u0443\u0435\u0442|"
-                   r"\u043d\u0435\u0438\u0437\u0432\u0435\u0441\u0442\u043d|\u043e\u0442\u043a\u043b\u043e\u043d\u0435\u043d)")
+                   r"inconnu|invalide|refuse|rejete|n'existe|non autorise|introuvable|desconocid|invalid|rechazad|"
+                   r"no existe|no (?:esta )?permitid|no (?:fue )?encontrad|no se (?:ha )?encontrado|sconosciut|non valid|"
+                   r"rifiutat|inesistent|non esiste|non autorizzat|non (?:e stat[oa] )?trovat|desconhecid|recusad|"
+                   r"nao existe|nao autorizad|nao (?:foi )?encontrad|onbekend|ongeldig|geweigerd|bestaat niet|"
+                   r"niet (?:toegestaan|gevonden)|nieznan|nieprawid|odrzucon|nie istnieje|nie (?:zosta[l\u0142] )?znalezion|"
+                   r"okand|ukendt|ukjent|finns inte|findes ikke|finnes ikke|avvisad|afvist|avvist|neexistuje|neznam|"
+                   r"odmitnut|nebyl[ao]? nalezen|nenalezen|bulunamad|gecersiz|reddedil|"
+                   r"\u043d\u0435 \u0441\u0443\u0449\u0435\u0441\u0442\u0432\u0443\u0435\u0442|\u043d\u0435 \u043d\u0430[\u0439\u0438]\u0434\u0435\u043d|"
+                   r"\u043d\u0435\u0438\u0437\u0432\u0435\u0441\u0442\u043d|\u043e\u0442\u043a\u043b\u043e\u043d\u0435\u043d|"
+                   r"\u4e0d\u5b58\u5728|\u65e0\u6548|\u7121\u6548|\u88ab\u62d2|\u62d2\u7edd|\u62d2\u7d55|"
+                   r"\uc874\uc7ac\ud558\uc9c0 \uc54a|\uc5c6\uc2b5\ub2c8\ub2e4|\uac70\ubd80|"
+                   r"\u898b\u3064\u304b\u308a\u307e\u305b\u3093|\u5b58\u5728\u3057\u307e\u305b\u3093|\u62d2\u5426)")
+# Within the clause, and never past a noun for the recipient.
+_CLAUSE = rf"(?:(?!{_RECIPIENT_NOUN})[^.,;:\n\u3001\u3002\uff0c\uff1b\uff1a]){{0,40}}?"
 SENDER_ABROAD = Rules("reason:sender-abroad", [
-    rf"\b{_SENDER_NOUN}[\w-]*[^.,;\n]{{0,40}}?{_REFUSED_ABROAD}",
-    rf"(?:unbekannte[rn]?|ungultige[rn]?|invalid[oa]|desconocido|sconosciuto|onbekende|nieznany|"
+    # the recipient takes mail from listed or known senders only (a whitelist, "contacts only")
+    r"liste blanche", r"lista blanca", r"lista bianca", r"lista branca", r"witte lijst", r"weisse liste",
+    r"bia[l\u0142](?:a|ej) li(?:st|sci)", r"\u767d\u540d\u5355", r"\u767d\u540d\u55ae", r"\bwhite ?list",
+    r"n'accepte que", r"solo acepta", r"accetta solo", r"aceita (?:apenas|somente|so)", r"akzeptiert nur",
+    r"accepteert (?:alleen|enkel)", r"akceptuje (?:tylko|wy[l\u0142]acznie)", r"\u53ea\u63a5\u53d7",
+    r"(?:autorises|autorizados|autorizzati|toegestane|zugelassenen?|dozwolon\w*) " + _SENDER_NOUN,
+    # (not the sender as the one who named the address: "indicato dal mittente", "vom Absender angegeben")
+    rf"(?<!dal )(?<!vom )(?<!von )(?<!par l')(?<!por el )(?<!pelo )(?<!door de )(?<!przez ){_SENDER_NOUN}[\w-]*"
+    rf"{_CLAUSE}{_REFUSED_ABROAD}",
+    rf"(?:unbekannte[mnrs]?|ungultige[mnrs]?|invalid[oa]|desconocido|sconosciuto|onbekende|nieznany|"
     rf"\u043d\u0435\u0438\u0437\u0432\u0435\u0441\u0442\u043d\w*) {_SENDER_NOUN}",
     rf"(?:adresse|domain|domaine|direccion|dominio|indirizzo|endereco|adres|adresa)\w* (?:des |de l'|de la |del |della |"
-    rf"dello |do |da |van de |van )?{_SENDER_NOUN}\w*[^.,;\n]{{0,40}}?{_REFUSED_ABROAD}",
+    rf"dello |do |da |van de |van )?{_SENDER_NOUN}\w*{_CLAUSE}{_REFUSED_ABROAD}",
 ])
 
 # Ordered: the first family whose pattern matches names the reason (see wordings.FAMILIES).
@@ -115,7 +137,7 @@ FAMILIES: list[tuple[str, Rules]] = [
     ("virusdetected", reason_rules("virusdetected", r"\bvirus", r"malware", r"infected", r"\bworm\b", r"dangerous attachment",
                            r"executable attachment", r"banned attachment")),
     ("spamdetected", reason_rules("spamdetected",
-        r"\bspam\b", r"\buce\b", r"message content rejected", r"content (?:rejected|filter)",
+        r"\bspam\b", r"\u5783\u573e\u90ae\u4ef6", r"\u5783\u573e\u90f5\u4ef6", r"\buce\b", r"message content rejected", r"content (?:rejected|filter)",
         r"rejected by (?:the )?(?:content|spam|mail) filter", r"junk", r"phishing",
         # ("looks like" of the message: "looks like that user does not exist" is no spam verdict)
         r"classified as", r"scored? (?:too high|as)",
@@ -127,7 +149,9 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"not\b|invalid|verify failed|spammer|blacklisted)",
         r"(?:domain of sender|sender domain|sender's domain)", r"sender verification", r"sender address",
         r"\byour (?:sending |mail |e-?mail )?domain\b", r"\b(?:header )?from:?(?: header)? domain\b",
-        r"(?:mail from|envelope sender|envelope from|from address|return[- ]path|reverse[- ]path)[^.;]{0,60}"
+        # (within the envelope sender's own reply: not past the next command of a transcript)
+        r"(?:mail from|envelope sender|envelope from|from address|return[- ]path|reverse[- ]path)"
+        r"(?:(?!rcpt to|<<<|<-|>>>|->)[^.;]){0,60}"
         r"(?:rejected|refused|invalid|unknown|not allowed|does not exist|denied)",
         r"5\.1\.[78]\b", r"bad sender", r"invalid sender", r"unknown sender", r"not (?:a )?registered",
         # our sender's mailbox, our headers' addresses ("The sender mailbox does not exist", "Invalid

@@ -60,14 +60,48 @@ _COMMANDS = {"rcpt": "RCPT", "mail": "MAIL", "data": "DATA", "helo": "HELO", "eh
              "connection": "CONN", "starttls": "STARTTLS", "auth": "AUTH"}
 
 
+# The final line of any reply in a transcript (a "250-" line is continued below it).
+_ANY_REPLY_RE = re.compile(r"(?:<<<|>>>|<-+|(?<!-)-++>|\breceived:?|\breplied:?)[ \t]*([2345])\d\d(?![\d-])")
+
+
+_NO_RECIPIENTS = re.compile(r"(?:<<<|>>>|<-+|(?<!-)-++>|\breceived:?|\breplied:?)[ \t]*(?:503|554)[ \t-][^\n]{0,40}?"
+                            r"(?:need (?:rcpt|recipient)|no (?:valid )?recipients)")
+
+
+def _answered(low: str, failing: re.Match) -> str:
+    """The command the failing reply of a transcript answered: replies come in the order of the
+    commands (with PIPELINING several commands go before the first reply, and the first reply
+    answers the first of them); a reply with no command waiting (after DATA's 354, the message)
+    answers the last command sent."""
+    sent = list(_SENT_RE.finditer(low, 0, failing.start()))
+    if not sent:
+        return ""
+    waiting = 0  # commands sent and not yet answered, counted from the first sent
+    answered = 0
+    events = sorted([(m.start(), "sent") for m in sent]
+                    + [(m.start(), "reply") for m in _ANY_REPLY_RE.finditer(low, sent[0].start(), failing.start())])
+    for _, kind in events:
+        if kind == "sent":
+            waiting += 1
+        elif waiting:
+            waiting -= 1
+            answered += 1
+    command = _COMMANDS.get((sent[answered] if waiting else sent[-1]).group(1).split()[0], "")
+    if command == "DATA" and _NO_RECIPIENTS.search(low, failing.end()):
+        # DATA then refused for want of a recipient ("503 Need RCPT", "554 No valid recipients"):
+        # the failing reply before it answered RCPT TO, sent ahead in the same batch (Sendmail
+        # writes only ">>> DATA" of a pipelined session)
+        return "RCPT"
+    return command
+
+
 def smtp_command(low: str) -> str:
     """The SMTP command a failure answered ('RCPT', 'MAIL', 'DATA', ...) or '' (lowercased text)."""
     reply = _REPLY_RE.search(low)
     if reply:
-        # In a session transcript the failing reply follows the last command we sent.
-        sent = [m for m in _SENT_RE.finditer(low, 0, reply.start())]
-        if sent:
-            return _COMMANDS.get(sent[-1].group(1).split()[0], "")
+        answered = _answered(low, reply)
+        if answered:
+            return answered
     m = _COMMAND_RE.search(low)
     if m:
         return _COMMANDS.get((m.group(1) or m.group(2)).split()[0], "")

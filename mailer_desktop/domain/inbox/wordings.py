@@ -45,44 +45,49 @@ DIRECTORY_MISS = (
 # there, or the other way round. Like the English words, they make an address dead only beside a
 # 5.1.x code or in answer to RCPT TO (see :mod:`.phrases`).
 _NEAR = r"(?: [\w.@<>'\"-]+){0,3}? "
+# (a noun of an address that is an IP address's is about the sending host: "adresse IP", "IP adresi")
+_IP_BEFORE, _NOT_IP = r"(?<!\bip )(?<!\bip-)", r"(?! ?-?ip\b)"
 UNKNOWN_ABROAD = (
     # German
-    r"(?:e-?mail-?adresse|empfangeradresse|empfanger|benutzer(?:name)?|postfach|konto)" + _NEAR
+    r"(?:e-?mail-?adresse|empfangeradresse|empfanger|benutzer(?:name|konto)?|postfach|konto)" + _NEAR
     + r"(?:existiert nicht|(?:ist )?nicht vorhanden|(?:wurde )?nicht gefunden|gibt es nicht|(?:ist )?ungultig)",
     r"\bkein(?:e[nrs]?)? (?:solche[nrs]? )?(?:postfach|benutzer|empfanger|e-?mail-?adresse)\b",
     # French
-    r"(?:adresse(?: e-?mail| electronique| de messagerie)?|destinataire|utilisateur|boite(?: aux lettres| mail| e-?mail)?)"
-    + _NEAR + r"(?:n'existe (?:pas|plus)|n existe pas|(?:est )?inexistante?|(?:est )?introuvable)",
+    _IP_BEFORE + r"(?:adresse(?: e-?mail| electronique| de messagerie)?|destinataire|utilisateur|boite(?: aux lettres| mail| e-?mail)?|"
+    r"compte(?: de messagerie| e-?mail)?)" + _NOT_IP + _NEAR
+    + r"(?:n'existe (?:pas|plus)|n existe pas|(?:est )?inexistante?|(?:est )?introuvable|(?:est )?inconnue?)",
     r"(?:destinataire|utilisateur|boite aux lettres) (?:est )?(?:invalide|non valide)",
-    # Spanish, Portuguese, Italian
-    r"(?:direccion(?: de correo(?: electronico)?)?|destinatario|usuario|buzon)" + _NEAR
+    # Spanish, Portuguese, Italian (the verb first too: "No existe el usuario")
+    _IP_BEFORE + r"(?:direccion(?: de correo(?: electronico)?)?|destinatario|usuario|buzon|cuenta(?: de correo)?)" + _NOT_IP + _NEAR
     + r"(?:no existe|inexistente|desconocid[oa]|no (?:fue )?encontrad[oa]|no se (?:ha )?encontrado|no es valid[oa])",
-    r"(?:endereco(?: de e-?mail)?|destinatario|usuario|utilizador|caixa (?:postal|de correio))" + _NEAR
-    + r"(?:nao existe|inexistente|desconhecid[oa]|nao (?:foi )?encontrad[oa]|nao e valid[oa])",
-    r"(?:indirizzo(?: e-?mail| di posta(?: elettronica)?)?|destinatario|utente|casella(?: di posta| postale)?)" + _NEAR
-    + r"(?:non esiste|inesistente|sconosciut[oa]|non (?:e stat[oa] )?trovat[oa]|non (?:e )?valid[oa])",
+    r"\bno existe (?:el|la) (?:usuario|buzon|direccion|cuenta|destinatario)",
+    _IP_BEFORE + r"(?:endereco(?: de e-?mail)?|destinatario|usuario|utilizador|caixa (?:postal|de correio)|conta(?: de e-?mail)?)"
+    + _NOT_IP + _NEAR + r"(?:nao existe|inexistente|desconhecid[oa]|nao (?:foi )?encontrad[oa]|nao e valid[oa])",
+    r"\bnao existe (?:o|a) (?:usuario|endereco|caixa|conta|destinatario)",
+    _IP_BEFORE + r"(?:indirizzo(?: e-?mail| di posta(?: elettronica)?)?|destinatario|utente|casella(?: di posta| postale)?)" + _NOT_IP
+    + _NEAR + r"(?:non esiste|inesistente|sconosciut[oa]|non (?:e stat[oa] )?trovat[oa]|non (?:e )?valid[oa])",
     # Dutch
     r"(?:e-?mail ?adres|ontvanger|gebruiker|postvak|postbus)" + _NEAR + r"(?:bestaat niet|(?:is )?onbekend|niet gevonden|(?:is )?ongeldig)",
     r"onbekende (?:gebruiker|ontvanger|geadresseerde|e-?mail ?adres)",
     # Swedish, Danish, Norwegian
     r"(?:mottagare[n]?|modtager(?:en)?|mottaker(?:en)?|anvandare[n]?|bruger(?:en)?|bruker(?:en)?|e-?post ?adress(?:en)?|"
-    r"e-?mail ?adresse[n]?|e-?post ?adresse[n]?)" + _NEAR + r"(?:finns inte|findes ikke|finnes ikke|eksisterer ikke)",
+    r"e-?mail ?adresse[n]?|e-?post ?adresse[n]?|kontot|kontoen)" + _NEAR + r"(?:finns inte|findes ikke|finnes ikke|eksisterer ikke)",
     r"(?:okand|ukendt|ukjent) (?:mottagare|modtager|mottaker|anvandare|bruger|bruker)",
     # Polish, Czech
-    r"(?:adres(?: e-?mail)?|adresat|odbiorca|uzytkownik|skrzynka(?: pocztowa)?)" + _NEAR
+    _IP_BEFORE + r"(?:adres(?: e-?mail)?|adresat|odbiorca|uzytkownik|skrzynka(?: pocztowa)?|konto)" + _NOT_IP + _NEAR
     + r"(?:nie istnieje|(?:jest )?nieznany|nie (?:zosta[l\u0142] )?znalezion[ya]|nie znaleziono)",
     r"nieznany (?:uzytkownik|adresat|odbiorca)", r"brak (?:takiego )?(?:uzytkownika|adresata|odbiorcy)",
-    r"(?:adresa|uzivatel|prijemce|schranka)" + _NEAR + r"(?:neexistuje|nebyl[ao]? nalezen[ao]?)",
+    _IP_BEFORE + r"(?:adresa|uzivatel|prijemce|schranka|ucet)" + _NOT_IP + _NEAR + r"(?:neexistuje|nebyl[ao]? nalezen[ao]?|nenalezen[ao]?)",
     r"neznam(?:y|a) (?:uzivatel|prijemce|adresat)",
     # Turkish
-    r"(?:kullan[i\u0131]c[i\u0131]|al[i\u0131]c[i\u0131]|adres[i\u0131]?|posta kutusu)" + _NEAR
+    _IP_BEFORE + r"(?:kullan[i\u0131]c[i\u0131]|al[i\u0131]c[i\u0131]|adres[i\u0131]?|posta kutusu|hesap)" + _NOT_IP + _NEAR
     + r"(?:bulunamad[i\u0131]|mevcut degil)",
     r"boyle bir (?:kullan[i\u0131]c[i\u0131]|al[i\u0131]c[i\u0131]|adres) (?:yok|bulunamad[i\u0131])",
-    # Russian
-    r"(?:\u043f\u043e\u043b\u044c\u0437\u043e\u0432\u0430\u0442\u0435\u043b\w*|\u0430\u0434\u0440\u0435\u0441\w*|"
+    # Russian ("\u0439" loses its breve when accents are folded: "\u043d\u0430\u0439\u0434\u0435\u043d" is matched either way)
+    _IP_BEFORE + r"(?:\u043f\u043e\u043b\u044c\u0437\u043e\u0432\u0430\u0442\u0435\u043b\w*|\u0430\u0434\u0440\u0435\u0441\w*|"
     r"\u043f\u043e\u043b\u0443\u0447\u0430\u0442\u0435\u043b\w*|\u044f\u0449\u0438\u043a\w*)"
-    + _NEAR + r"(?:\u043d\u0435 \u0441\u0443\u0449\u0435\u0441\u0442\u0432\u0443\u0435\u0442|"
-    r"\u043d\u0435 \u043d\u0430\u0439\u0434\u0435\u043d|\u043d\u0435\u0438\u0437\u0432\u0435\u0441\u0442\u0435\u043d)",
+    + _NOT_IP + _NEAR + r"(?:\u043d\u0435 \u0441\u0443\u0449\u0435\u0441\u0442\u0432\u0443\u0435\u0442|"
+    r"\u043d\u0435 \u043d\u0430[\u0439\u0438]\u0434\u0435\u043d|\u043d\u0435\u0438\u0437\u0432\u0435\u0441\u0442\u0435\u043d)",
     r"\u043d\u0435\u0442 \u0442\u0430\u043a\u043e\u0433\u043e (?:\u043f\u043e\u043b\u044c\u0437\u043e\u0432\u0430\u0442\u0435\u043b\u044f|"
     r"\u0430\u0434\u0440\u0435\u0441\u0430|\u044f\u0449\u0438\u043a\u0430|\u043f\u043e\u043b\u0443\u0447\u0430\u0442\u0435\u043b\u044f)",
     r"(?:\u043d\u0435\u0441\u0443\u0449\u0435\u0441\u0442\u0432\u0443\u044e\u0449|\u043d\u0435\u0438\u0437\u0432\u0435\u0441\u0442\u043d)\w* "
@@ -91,7 +96,7 @@ UNKNOWN_ABROAD = (
     # Chinese (simplified and traditional), Korean, Japanese (a user, account or mailbox not
     # found; not "address not found": EZweb's notices say so above whatever their reason is)
     r"(?:\u7528\u6237|\u7528\u6236|\u6536\u4ef6\u4eba|\u90ae\u7bb1|\u90f5\u7bb1|\u4fe1\u7bb1|\u5e10\u53f7|\u8d26\u53f7|"
-    r"\u5e33\u865f|\u8d26\u6237|\u5e33\u6236)(?:\u5730\u5740)?\s?\u4e0d\u5b58\u5728",
+    r"\u5e33\u865f|\u8d26\u6237|\u5e33\u6236)(?:\u540d|\u5730\u5740)?\s?\u4e0d\u5b58\u5728",
     r"\u65e0\u6b64\u7528\u6237|\u7121\u6b64\u7528\u6236|\u67e5\u65e0\u6b64\u4eba|\u67e5\u7121\u6b64\u4eba",
     r"(?:\uc0ac\uc6a9\uc790|\uacc4\uc815|\uc218\uc2e0\uc790|\uba54\uc77c ?\uc8fc\uc18c|\uc8fc\uc18c)(?:\uac00|\uc774|\ub294|\uc740)? ?"
     r"(?:\uc874\uc7ac\ud558\uc9c0 \uc54a|\uc5c6\uc2b5\ub2c8\ub2e4)",
@@ -148,6 +153,19 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"compte du destinataire (?:est |a ete )?bloque",
         r"account (?:is |has been )?(?:temporarily )?limited"])),  # EZweb: "The user(s) account is temporarily limited."
     *sender_side.FAMILIES,
+    # Unavailable for now, or "try again later", in the languages whose words for a dead mailbox
+    # are read: whatever else the reply says, nothing is proved dead (English has its own below;
+    # after the sender's families, whose refusals often end in "try again later").
+    ("systemerror", Rules("reason:temporary-abroad", [
+        r"\btemporairement\b", r"\btemporariamente\b", r"\btemporaneamente\b", r"\btemporalmente\b",
+        r"\btymczasowo\b", r"\bvorubergehend\b", r"\btijdelijk\b", r"\btillfalligt\b", r"\bmidlertidig",
+        r"\bdocasne\b", r"\bgecici\b", r"\u0432\u0440\u0435\u043c\u0435\u043d\u043d\u043e", r"\u6682\u65f6",
+        r"\u66ab\u6642", r"\u4e00\u6642\u7684", r"\uc77c\uc2dc\uc801",
+        r"(?:versuchen sie es|bitte) (?:spater|nochmals)", r"spater erneut", r"reessayez", r"plus tard",
+        r"(?:intente(?:lo)?|intentelo|vuelva a intentar(?:lo)?)[^.;]{0,20}(?:mas tarde|de nuevo)",
+        r"riprova(?:re)? piu tardi", r"tente (?:novamente|mais tarde)", r"probeer het (?:later|opnieuw)",
+        r"sprobuj (?:ponownie|pozniej)", r"\u3057\u3070\u3089\u304f\u3057\u3066\u304b\u3089",
+        r"\u7a0d\u540e\u518d\u8bd5", r"\u7a0d\u5f8c\u518d\u8a66", r"\u043f\u043e\u0437\u0436\u0435"])),
     ("mailboxfull", reason_rules("mailboxfull",
         r"\b(?:mail ?box|in-?box|mail ?folder|mail ?drop|account|maildir|storage|disk space)\b[^.;]{0,40}?"
         r"\b(?:(?:is |was )?full|over ?quota|quota (?:exceeded|full|reached)|exceeds? (?:its |the )?(?:allowed |maximum )?(?:quota|size|storage))",
@@ -164,7 +182,8 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"postfach (?:ist )?voll", r"speicherplatz", r"boite (?:aux lettres )?(?:du destinataire )?pleine", r"buzon (?:esta )?lleno",
         r"casella (?:piena|di posta piena)", r"\u5bb9\u91cf", r"\u6e80\u676f",
         # in the languages of the big national providers (matched without accents)
-        r"\bsaturee?\b", r"cuota excedida", r"spazio esaurito", r"caixa (?:postal|de correio) (?:cheia|lotada)",
+        r"\bsaturee?\b", r"cuota excedida", r"\bpleine\b", r"\bpien[ao]\b", r"\bllen[oa]\b", r"\bcheia\b",
+        r"\blotad[oa]\b", r"\b(?:is|zit) vol\b", r"\bplna\b", r"\bdolu\b", r"przepe[l\u0142]nion", r"spazio esaurito", r"caixa (?:postal|de correio) (?:cheia|lotada)",
         r"cota excedida", r"\b(?:mailbox|postvak)(?: zit)? vol\b", r"skrzynka(?: pocztowa)? pe[l\u0142]na",
         r"przekroczono limit", r"brak miejsca", r"\u043f\u0435\u0440\u0435\u043f\u043e\u043b\u043d\u0435\u043d",
         r"\u043f\u0440\u0435\u0432\u044b\u0448\u0435\u043d\u0430 \u043a\u0432\u043e\u0442\u0430",
@@ -195,7 +214,8 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"zablokowan", r"nieaktywn", r"\u0437\u0430\u0431\u043b\u043e\u043a\u0438\u0440\u043e\u0432\u0430\u043d",
         # (and in the other languages whose words for a dead mailbox are read: "unknown or
         # disabled" stays soft in each, as in English)
-        r"disattivat[oa]", r"gedeactiveerd", r"wy[l\u0142]aczon", r"zablokovan", r"deaktivovan", r"inaktiverad",
+        r"disattivat[oa]", r"gedeactiveerd", r"\binaktiv", r"\binactie[fv]", r"\bneaktivn", r"\binactiv[oa]\b",
+        r"\binativ[oa]\b", r"\binattiv[oa]\b", r"\binactif\b", r"wy[l\u0142]aczon", r"zablokovan", r"deaktivovan", r"inaktiverad",
         r"\bsparrad\b", r"deaktiveret", r"sp(?:ae|\u00e6)rret", r"devre d[i\u0131]s[i\u0131]", r"ask[i\u0131]ya al[i\u0131]n",
         r"\u7981\u7528", r"\u6682\u505c", r"\ube44\ud65c\uc131", r"\uc815\uc9c0",
         r"\u043e\u0442\u043a\u043b\u044e\u0447\u0435\u043d",
