@@ -36,6 +36,42 @@ VAGUE_REASONS = frozenset({"", "undefined", "onhold", "filtered"})
 _SLOT = "<<ALTERNATIVES>>"
 
 
+def _union(alternatives: list[str]) -> str:
+    """One pattern for all ``alternatives``. The ones that start at a word boundary (``\\b``) share
+    it: the engine then tries them only where a word starts, not at every character of a text —
+    the same matches, found several times faster where a rule set holds many words."""
+    if not alternatives:
+        return r"(?!)"
+    at_word = [a[2:] for a in alternatives if a.startswith("\\b") and "|" not in _top_level(a)]
+    rest = [a for a in alternatives if not (a.startswith("\\b") and "|" not in _top_level(a))]
+    parts = ([r"\b(?:" + "|".join(f"(?:{a})" for a in at_word) + ")"] if len(at_word) > 1 else
+             [f"(?:\\b{a})" for a in at_word])
+    return "|".join(parts + [f"(?:{a})" for a in rest])
+
+
+def _top_level(pattern: str) -> str:
+    """``pattern`` with its groups, classes and escapes blanked out: what is left is its top level."""
+    out, depth, i, in_class = [], 0, 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            out.append("  " if depth == 0 and not in_class else "")
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif depth == 0:
+            out.append(c)
+        i += 1
+    return "".join(out)
+
+
 class Rules:
     """Alternatives joined into one pattern: ``wrap`` holds ``<<ALTERNATIVES>>`` where they go."""
 
@@ -54,8 +90,7 @@ class Rules:
 
     def compile_only(self, indexes: Iterable[int]) -> re.Pattern[str]:
         chosen = [self.alternatives[i] for i in indexes]
-        body = "|".join(f"(?:{a})" for a in chosen) if chosen else r"(?!)"
-        return re.compile(self.wrap.replace(_SLOT, body), self.flags)
+        return re.compile(self.wrap.replace(_SLOT, _union(chosen)), self.flags)
 
     @property
     def rx(self) -> re.Pattern[str]:

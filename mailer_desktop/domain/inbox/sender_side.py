@@ -32,7 +32,7 @@ _BANNED_CONTENT = r"(?::| (?:contents?|names?|files?|attachments?|extensions?|fi
 # unbekannt ist", "Die vom Absender angegebene Empfängeradresse existiert nicht" and "Message
 # retourné à l'expéditeur : destinataire inconnu" are about the recipient. Read before any family
 # that could call the recipient dead: Postfix answers a bad sender at RCPT TO, in the recipient's place.
-_SENDER_NOUN = (r"(?:absender|expediteur|remitente|mittente|remetente|afzender|nadawc[ay]|avsandare|afsender|avsender|"
+_SENDER_NOUN = (r"(?:absender|expediteur|remitente|mittente|remetente|afzender|nadawc[aye]|avsandare|afsender|avsender|"
                 r"odesilatel|gonderen|gonderici|\u043e\u0442\u043f\u0440\u0430\u0432\u0438\u0442\u0435\u043b|"
                 r"\u53d1\u4ef6\u4eba|\u53d1\u4fe1\u4eba|\u5bc4\u4ef6\u4eba|\u5bc4\u4ef6\u8005|\u767c\u4ef6\u4eba|"
                 r"\ubc1c\uc2e0\uc790|\ubcf4\ub0b8 \uc0ac\ub78c|\u9001\u4fe1\u8005|\u5dee\u51fa\u4eba)")
@@ -62,8 +62,8 @@ SENDER_ABROAD = Rules("reason:sender-abroad", [
     r"accepteert (?:alleen|enkel)", r"akceptuje (?:tylko|wy[l\u0142]acznie)", r"\u53ea\u63a5\u53d7",
     r"(?:autorises|autorizados|autorizzati|toegestane|zugelassenen?|dozwolon\w*) " + _SENDER_NOUN,
     # (not the sender as the one who named the address: "indicato dal mittente", "vom Absender angegeben")
-    rf"(?<!dal )(?<!vom )(?<!von )(?<!par l')(?<!por el )(?<!pelo )(?<!door de )(?<!przez ){_SENDER_NOUN}[\w-]*"
-    rf"{_CLAUSE}{_REFUSED_ABROAD}",
+    rf"{_SENDER_NOUN}(?<!dal mittente)(?<!vom absender)(?<!von absender)(?<!par l'expediteur)(?<!por el remitente)"
+    rf"(?<!pelo remetente)(?<!door de afzender)(?<!przez nadawce)[\w-]*{_CLAUSE}{_REFUSED_ABROAD}",
     rf"(?:unbekannte[mnrs]?|ungultige[mnrs]?|invalid[oa]|desconocido|sconosciuto|onbekende|nieznany|"
     rf"\u043d\u0435\u0438\u0437\u0432\u0435\u0441\u0442\u043d\w*) {_SENDER_NOUN}",
     rf"(?:adresse|domain|domaine|direccion|dominio|indirizzo|endereco|adres|adresa)\w* (?:des |de l'|de la |del |della |"
