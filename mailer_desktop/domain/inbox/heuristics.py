@@ -87,7 +87,10 @@ class Found:
     recipient: str
     text: str  # the server's words about this recipient, up to the next recipient
     tight: str = ""  # the recipient's own line and the lines right below it
-    guessed: bool = False  # the report named a mailbox without its domain: the domain is the reporter's
+    # never proof of a dead address: a mailbox named without its domain (the domain is the
+    # reporter's guess), or an alias named below the target of it that failed ("(generated from
+    # addr)": the alias may reach others)
+    guessed: bool = False
 
 
 def is_daemon(addr: str) -> bool:
@@ -112,6 +115,9 @@ def _blocks(notice: str, excluded: set[str]) -> list[tuple[int, int, str]]:
                 continue
             hits.setdefault(line_start, (line_start, m.end(), addr))
     return sorted(hits.values())
+
+
+_ALIAS_LINE = re.compile(r"(?i)[ \t]*\((?:ultimately )?(?:generated|expanded) from\b")
 
 
 def find(notice: str, excluded: set[str], failed_header: list[str] | None = None,
@@ -152,7 +158,8 @@ def find(notice: str, excluded: set[str], failed_header: list[str] | None = None
                 f.text += "\n" + text
             continue
         seen[key] = len(found)
-        found.append(Found(addr, text, _paragraph(text)))
+        alias = bool(found) and _ALIAS_LINE.match(text) is not None
+        found.append(Found(addr, text, _paragraph(text), guessed=alias))
     if failed_header:
         wanted = []
         for addr in failed_header:
