@@ -127,8 +127,10 @@ _SYMPA_LIST = Rules("sympa:list-name", [
     r"\b(?:list[ea]?|lijst|рассылки)\s+([\w.+-]{1,64}(?:@[\w.-]+)?)",
     r"([\w.+-]{1,64})\s*メーリングリスト"], re.I)
 # The moderators the post went to, in the list's language (its other notices — a welcome, a
-# command's report, a bounce of its own — are none of this).
-_SYMPA_MODERATORS = Rules("sympa:moderators", [r"moderat", r"mod\u00e9rat", r"модератор", r"モデレータ"], re.I)
+# command's report, a bounce of its own — are none of this); any list manager's words for them.
+_MODERATORS = Rules("list:moderators", [
+    r"mod(?:er|\u00e9r)(?:at|ad|aat|ac|ier|oi)", r"\u043c\u043e\u0434\u0435\u0440\u0430\u0442\u043e\u0440",
+    r"\u30e2\u30c7\u30ec\u30fc\u30bf", r"\u7248\u4e3b"], re.I)
 
 
 def sympa_held(mail: Mail) -> str | None:
@@ -137,7 +139,7 @@ def sympa_held(mail: Mail) -> str | None:
     if not robot or not _SYMPA_MAILER.search(mail.header("X-Mailer")) or mail.status_text or mail.feedback_text:
         return None
     text = mail.notice[:2000]
-    m = _SYMPA_LIST.search(text) if _SYMPA_MODERATORS.search(text) else None
+    m = _SYMPA_LIST.search(text) if _MODERATORS.search(text) else None
     if not m:
         return None
     name = next(g for g in m.groups() if g).rstrip(".")
@@ -167,20 +169,6 @@ _REFUSED = Rules("list:refused", [
 _PASSED_ON = Rules("list:passed-on", [
     r"(?:has|have) been (?:successfully )?(?:distributed|posted|received|accepted|delivered)",
     r"\bsuccessfully (?:distributed|posted|received|delivered)"], re.I)
-_HELD = Rules("list:held", [
-    r"\bmoder(?:at|ad|aat|ac|ier|oi)", r"\u043c\u043e\u0434\u0435\u0440\u0430\u0442\u043e\u0440", r"\u30e2\u30c7\u30ec\u30fc\u30bf",
-    r"\u7248\u4e3b"], re.I)
-
-
-def _our_post_attached(mail: Mail) -> bool:
-    parts, seen = [mail.top], 0
-    while parts and seen < 50:
-        part = parts.pop()
-        seen += 1
-        if part is not mail.top and part.content_type in ("message/rfc822", "text/rfc822-headers", "message/global"):
-            return True
-        parts.extend(part.parts)
-    return False
 
 
 def list_role_notice(mail: Mail) -> tuple[str, str] | None:
@@ -189,7 +177,7 @@ def list_role_notice(mail: Mail) -> tuple[str, str] | None:
     if mail.status_text or mail.feedback_text or _REPLY_SUBJECT.match(mail.subject):
         return None  # a report is read as one; a reply is a person's
     ours = {a.lower() for a in all_addresses(mail.header("To"))}
-    if not ours & {a.lower() for a in all_addresses(mail.returned.get("from"))} or not _our_post_attached(mail):
+    if not ours & {a.lower() for a in all_addresses(mail.returned.get("from"))} or not mail.returned.attached:
         return None  # not our own post returned
     local, _, domain = (mail.from_addr or "").lower().rpartition("@")
     for addr in all_addresses(mail.returned.get("to") + "," + mail.returned.get("cc")):
@@ -201,7 +189,7 @@ def list_role_notice(mail: Mail) -> tuple[str, str] | None:
             text = fold((mail.subject + "\n" + mail.notice[:3000]).lower())
             if _PASSED_ON.search(text) and not _REFUSED.search(text):
                 return None  # the list took the post: an acknowledgement, no failure
-            held = _WAITS.search(text) or not _REFUSED.search(text) and _HELD.search(text)
+            held = _WAITS.search(text) or not _REFUSED.search(text) and _MODERATORS.search(text)
             return addr, "held" if held else "rejected"
     return None
 

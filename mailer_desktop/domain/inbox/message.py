@@ -122,6 +122,7 @@ class Returned:
 
     headers: dict[str, str] = field(default_factory=dict)  # lowercased names, first value
     text: str = ""
+    attached: bool = False  # a MIME part of its own (message/rfc822 or its headers), not quoted in a text
 
     def get(self, name: str) -> str:
         return self.headers.get(name.lower(), "")
@@ -297,6 +298,8 @@ def read(raw: bytes, *, nested: bool = False) -> Mail:
             notices.append(part.text())
 
     visit(top, 0)
+    if returned is not None:
+        returned.attached = True  # (every copy the parts give is one of its own)
     text = "\n".join(notices)
     if not text.strip() and htmls:
         text = "\n".join(html_to_text(h) for h in htmls)
