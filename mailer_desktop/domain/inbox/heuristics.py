@@ -98,6 +98,9 @@ def is_daemon(addr: str) -> bool:
     return local in _NOT_RECIPIENT_LOCALS or local.startswith(("mailer-daemon", "postmaster"))
 
 
+_REPLY_CODE_PREFIX = re.compile(r"[245]\d\d-(?=[^@\s]+@)")
+
+
 def _blocks(notice: str, excluded: set[str]) -> list[tuple[int, int, str]]:
     """(start, end-of-anchor-line, address) for every anchored address, in text order."""
     hits: dict[int, tuple[int, int, str]] = {}
@@ -107,6 +110,8 @@ def _blocks(notice: str, excluded: set[str]) -> list[tuple[int, int, str]]:
     for pattern in _ANCHORS.active(notice):
         for m in pattern.finditer(notice):
             addr = m.group("a")
+            coded = _REPLY_CODE_PREFIX.match(addr)  # ("550-anna@example.org ...": a multi-line reply's code)
+            addr = addr[coded.end():] if coded else addr
             if addr.lower() in excluded or is_daemon(addr):
                 continue
             line_start = notice.rfind("\n", 0, m.start("a")) + 1

@@ -19,7 +19,7 @@ _WHO = (r"(?:user(?: ?name| ?id)?|userid|recipient(?:'?s)?(?: e-?mail)?(?: addre
         r"e-?mail|destination|addressee|person)")
 _NOT_THERE_BEFORE = (r"(?:unknown|no such|invalid|non-?existent|non-?existing|unrecogni[sz]ed|unregistered|"
                      r"inexistent|bad|illegal)")
-_NOT_THERE_AFTER = (r"(?:unknown|not (?:found|known|recogni[sz]ed|registered|valid|exist(?:ing|ent)?|listed)|"
+_NOT_THERE_AFTER = (r"(?:unknown|not (?:found|known|recogni[sz]ed|registered|valid|exist(?:ing|ent)?|listed|present)|"
                     r"(?:does|did|do)(?: not|n'?t) exist|(?:is )?invalid|is not valid|non-?existent|"
                     r"could not be found|couldn'?t be found|cannot be found|can'?t be found)")
 _HOST = (r"(?:host ?(?:name)?|(?:mail |recipient |destination |e-?mail )?domain(?: name)?|mx(?: record)?s?|"
@@ -32,7 +32,7 @@ _HOST_BAD = (r"(?:unknown|not found|(?:does|did)(?: not|n'?t) exist|could(?: not
 # translated into (matched without accents): Spanish, French, German, Italian, Portuguese, Japanese.
 DIRECTORY_MISS = (
     r"no (?:se encuentra|figura|aparece|esta) (?:listado )?en el directorio",
-    r"(?:n'est pas|ne figure pas) (?:repertorie|liste|reference|present)?e?s? ?dans l'annuaire",
+    r"(?:n'est pas|ne figure pas|non) (?:repertorie|liste|reference|present)?e?s? ?dans l'annuaire",
     r"nicht im [\w-]*verzeichnis (?:aufgefuhrt|enthalten|gefunden|vorhanden|eingetragen)",
     r"im [\w-]*verzeichnis nicht (?:aufgefuhrt|enthalten|gefunden|vorhanden|eingetragen)",
     r"non (?:e )?(?:elencato|presente) nella directory", r"nao (?:esta )?(?:listad[oa]|encontrad[oa]) no diretorio",
@@ -61,12 +61,13 @@ UNKNOWN_ABROAD = (
     # Spanish, Portuguese, Italian (the verb first too: "No existe el usuario")
     r"(?:direccion(?: de correo(?: electronico)?)?|destinatario|usuario|buzon|cuenta(?: de correo)?)" + _NOT_IP + _NEAR
     + r"(?:no existe|inexistente|desconocid[oa]|no (?:fue )?encontrad[oa]|no se (?:ha )?encontrado|no es valid[oa])",
-    r"\bno existe (?:el|la) (?:usuario|buzon|direccion|cuenta|destinatario)",
+    r"\bno existe (?:el|la|ese|esa|dich[oa]|tal) (?:usuario|buzon|direccion|cuenta|destinatario|persona)",
     r"(?:endereco(?: de e-?mail)?|destinatario|usuario|utilizador|caixa (?:postal|de correio)|conta(?: de e-?mail)?)"
     + _NOT_IP + _NEAR + r"(?:nao existe|inexistente|desconhecid[oa]|nao (?:foi )?encontrad[oa]|nao e valid[oa])",
     r"\bnao existe (?:o|a) (?:usuario|endereco|caixa|conta|destinatario)",
     r"(?:indirizzo(?: e-?mail| di posta(?: elettronica)?)?|destinatario|utente|casella(?: di posta| postale)?)" + _NOT_IP
     + _NEAR + r"(?:non esiste|inesistente|sconosciut[oa]|non (?:e stat[oa] )?trovat[oa]|non (?:e )?valid[oa])",
+    r"\bnessun (?:utente|destinatario|indirizzo|account)\b",
     # Dutch
     r"(?:e-?mail ?adres|ontvanger|gebruiker|postvak|postbus)" + _NEAR + r"(?:bestaat niet|(?:is )?onbekend|niet gevonden|(?:is )?ongeldig)",
     r"onbekende (?:gebruiker|ontvanger|geadresseerde|e-?mail ?adres)",
@@ -226,11 +227,12 @@ FAMILIES: list[tuple[str, Rules]] = [
         # a mailbox left unused for months (i.ua: "was not used for more than 3 months")
         r"not (?:been )?used (?:for|in) (?:more than |over )?\d+ ?(?:days?|weeks?|months?|years?)",
     )),
-    ("hasmoved", reason_rules("hasmoved", r"(?<!service )(?<!server )has moved", r"moved (?:permanently|to)", r"address no longer accepts (?:e-?)?mail", r"address (?:has )?changed", r"5\.1\.6\b",
+    ("hasmoved", reason_rules("hasmoved", r"(?<!service )(?<!server )has moved", r"has been replaced by", r"moved (?:permanently|to)", r"address no longer accepts (?:e-?)?mail", r"address (?:has )?changed", r"5\.1\.6\b",
                       r"user not local",  # RFC 5321's 551 reply
                       r"no longer (?:at|with|valid at|on (?:this |the )?server)", r"changed (?:his|her|their|the) (?:e-?mail )?address")),
     ("notaccept", reason_rules("notaccept",
-        r"does not accept (?:any )?(?:e-?)?mail", r"accepts? no (?:e-?)?mail", r"null mx", r"\bnullmx\b",
+        # (not "does not accept email over IPv6", nor "from you": the way it came, or who sent it)
+        r"does not accept (?:any )?(?:e-?)?mail(?! (?:over|via|from|through|sent|with)\b)", r"accepts? no (?:e-?)?mail", r"null mx", r"\bnullmx\b",
         # (a domain's or server's refusal of all mail; a mailbox or a recipient "not accepting mail"
         # may be one switched off for a while)
         r"(?:domain|host|server|mx)\b[^.;]{0,40}not accepting (?:any )?(?:e-?)?mail", r"does not receive (?:e-?)?mail",
@@ -246,6 +248,8 @@ FAMILIES: list[tuple[str, Rules]] = [
     # both temporary) is a network error below unless the words say the host was not found.
     ("networkerror", Rules("reason:dns-temporary", [
         r"host not found, try again", r"temporary (?:failure|error) in name resolution",
+        # records whose DNSSEC signatures do not check out: the domain's DNS is broken, not gone
+        r"\bdnssec\b",
         r"(?:dns|name ?server|name service|mx|domain) (?:lookup|query|resolution)(?:[^.;]|\.\w){0,40}?(?:timed? ?out|servfail|temporar)",
         # no route to the destination could be worked out (a relay's routing table, not the DNS)
         r"unable to resolve route",
@@ -270,10 +274,12 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"returned (?:an )?answer with no data",  # the domain has neither MX nor address records (Gmail)
         r"no valid (?:mx|host|domain)", r"5\.1\.2\b", r"5\.4\.4\b", r"address domain", r"name or service not known",
         r"cannot find (?:the )?(?:mx|domain|host)", r"domain name system",
+        r"(?:weren'?t|were not|wasn'?t|was not) able to find the (?:recipient(?:'s)? )?domain",
+        r"recipient domain must exist",
         r"mail for \S+ loops back", r"the domain is not reachable",
     )),
     ("userunknown", reason_rules("userunknown",
-        rf"\b{_NOT_THERE_BEFORE}(?: (?:local|final|delivery|e-?mail|destination|recipient|user))* {_WHO}\b",
+        rf"\b{_NOT_THERE_BEFORE}(?:[ -](?:local|final|delivery|e-?mail|destination|recipient|user|virtual))*[ -]{_WHO}\b",
         rf"\b{_WHO}(?: (?!(?:domain|host)\b)[\w.<>'\"\[\]()-]+){{0,3}}? (?:is |was |has been )?{_NOT_THERE_AFTER}",
         r"\b(?:doesn'?t|does not|did not) have an? (?:[\w.-]+ )?(?:account|mailbox)",
         r"user(?:name)? (?:\S+ )?(?:is )?(?:unknown|not found|does not exist|doesn'?t exist|not exist|not known|invalid)",
@@ -298,6 +304,16 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"usuario (?:desconocido|no existe)", r"utente (?:sconosciuto|inesistente)",
         r"\u5b58\u5728\u3057\u307e\u305b\u3093", r"\u5b9b\u5148\u4e0d\u660e", r"addressee unknown", r"destination address",
         r"email account that you tried to reach does not exist", r"invalid mailbox",
+        # the address itself as the subject ("550 <a@example.org> does not exist", "RCPT <a@b> not found")
+        r"<addr>(?: [>\]\"'])?(?: ?:)? (?:is |was )?(?:unknown|not (?:found|known|valid|present)|(?:does|did)(?: not|n'?t) exist|"
+        r"invalid|non-?existent)\b",
+        r"\bnot an? (?:active|valid|existing) (?:e-?mail )?address\b",
+        r"(?:address|account|mailbox) is (?:wrong|no longer valid)",
+        r"\bno \S+ in (?:the )?name directory",
+        # qmail's recipient lists (the badrcptto and validrcptto patches)
+        r"\bbad ?(?:rcpt|recipient) ?to\b", r"not in my validrcptto",
+        # addresses that cannot exist: a domain reserved for examples (RFC 2606), a single-label domain
+        r"reserved by rfc ?2606", r"single[ -]label domains? (?:are )?not accepted",
         *UNKNOWN_ABROAD,
     )),
     ("expired", reason_rules("expired",

@@ -1,0 +1,140 @@
+"""Wordings of real servers' replies, each in the layout Postfix gives a remote reply.
+
+The replies come from the wordings that public bounce collections (the sisimai project's reason
+and server tables) list for each reason: replies whose words differ from the ones the classifier
+was first written from. Each is read under the same policy as every other dead-address wording:
+hard only in answer to RCPT TO (or beside a 5.1.x code), soft with neither; and a refusal about
+the way the mail came, or about DNS that is broken rather than gone, is never hard.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from mailer_desktop.domain.inbox import classify
+
+_RCPT = " (in reply to RCPT TO command)"
+
+
+def postfix_dsn(reply: str, stage: str = _RCPT, status: str = "5.0.0", wrapped: str = "") -> bytes:
+    """Postfix's report of a remote server's reply to anna@example.org (its own layout; the
+    reply as the notice wraps it in ``wrapped``, where given)."""
+    return f"""From: Mail Delivery System <MAILER-DAEMON@mail.example.test>
+To: shop@example.test
+Subject: Undelivered Mail Returned to Sender
+Auto-Submitted: auto-replied
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+--B
+Content-Description: Notification
+Content-Type: text/plain; charset=utf-8
+
+This is the mail system at host mail.example.test.
+
+I'm sorry to have to inform you that your message could not
+be delivered to one or more recipients. It's attached below.
+
+                   The mail system
+
+<anna@example.org>: host mx.example.org[192.0.2.25] said: {wrapped or reply}{stage}
+
+--B
+Content-Description: Delivery report
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mail.example.test
+
+Final-Recipient: rfc822; anna@example.org
+Original-Recipient: rfc822;anna@example.org
+Action: failed
+Status: {status}
+Remote-MTA: dns; mx.example.org
+Diagnostic-Code: smtp; {reply}
+
+--B
+Content-Description: Undelivered Message
+Content-Type: message/rfc822
+
+From: Shop <shop@example.test>
+To: <anna@example.org>
+Subject: Our news
+Message-ID: <n1@example.test>
+
+Hello
+--B--
+""".encode()
+
+
+def _verdict(raw: bytes) -> tuple[str, str]:
+    [r] = classify(raw)
+    assert r.recipient == "anna@example.org"
+    return r.kind, r.category
+
+
+@pytest.mark.parametrize("reply", [
+    "550 <anna@example.org> does not exist",
+    "550 RCPT <anna@example.org> not found",
+    "550 anna@example.org: unknown",
+    "550 Mailbox not present",
+    "550 Address not present in directory",
+    "550 Recipient address rejected: invalid-recipient",
+    "550 Recipient address rejected: bad-recipient",
+    "550 vdeliver: Invalid or unknown virtual user 'anna'",
+    "550 anna@example.org is not an active address at this host",
+    "550 Nessun utente simile in questo indirizzo",
+    "550 No existe dicha persona",
+    "550 No existe ese usuario",
+    "550 sorry, your envelope recipient is in my badrcptto list (#5.7.1)",
+    "550 sorry, this recipient is not in my validrcptto list (#5.1.1)",
+    "550 This email address is wrong or no longer valid",
+    "550 No 'anna' in name directory",
+    "554 non r\u00e9pertori\u00e9 dans l'annuaire Domino",
+])
+def test_a_dead_mailbox_in_other_servers_words_is_hard_in_answer_to_rcpt(reply):
+    assert _verdict(postfix_dsn(reply)) == ("hard", "userunknown")
+
+
+@pytest.mark.parametrize("reply", [
+    "550 <anna@example.org> does not exist",
+    "550 Mailbox not present",
+    "550 Nessun utente simile in questo indirizzo",
+])
+def test_the_same_words_with_neither_stage_nor_code_stay_soft(reply):
+    # (after DATA, or with no stage at all, such words are often a recipient filter's)
+    assert _verdict(postfix_dsn(reply, stage="")) == ("soft", "filtered")
+    assert _verdict(postfix_dsn(reply, stage=" (in reply to end of DATA command)")) == ("soft", "filtered")
+
+
+@pytest.mark.parametrize(("reply", "category"), [
+    ("550 anna@example.org has been replaced by anna.berg@example.org", "hasmoved"),
+    ("550 5.1.2 We weren't able to find the recipient domain", "hostunknown"),
+    ("550 Recipient domain must exist", "hostunknown"),
+    ("550 5.1.1 Recipient address reserved by RFC 2606", "userunknown"),
+    ("550 5.1.1 Recipient addresses in single label domains not accepted", "userunknown"),
+])
+def test_other_dead_addresses_in_other_servers_words(reply, category):
+    assert _verdict(postfix_dsn(reply)) == ("hard", category)
+
+
+@pytest.mark.parametrize("reply", [
+    # the way the mail came, not the address
+    "550 5.7.1 The server does not accept email over IPv6",
+    "550 example.org does not accept mail from you",
+    # the domain's DNS is broken (its signatures do not check), not gone
+    "550 5.4.4 DNSSEC-invalid: destination domain returned invalid DNSSEC records",
+])
+def test_a_refusal_about_the_way_or_broken_dns_is_not_hard(reply):
+    kind, _ = _verdict(postfix_dsn(reply))
+    assert kind == "soft"
+
+
+def test_a_multi_line_reply_whose_code_runs_into_the_address_is_one_reply():
+    # "550-anna@example.org is not ..." on the continuation line: the reply's code and the
+    # address, not an address "550-anna@example.org" beside anna@example.org; the stage Postfix
+    # writes after the last line belongs to the whole reply.
+    raw = postfix_dsn("550-anna@example.org is not an active address at this host (invalid 550 username)",
+                      wrapped="\n    550-anna@example.org is not an active address at this host (invalid\n"
+                              "    550 username)")
+    [r] = classify(raw)
+    assert (r.recipient, r.kind, r.category) == ("anna@example.org", "hard", "userunknown")
