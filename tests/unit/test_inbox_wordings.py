@@ -138,3 +138,47 @@ def test_a_multi_line_reply_whose_code_runs_into_the_address_is_one_reply():
                               "    550 username)")
     [r] = classify(raw)
     assert (r.recipient, r.kind, r.category) == ("anna@example.org", "hard", "userunknown")
+
+
+@pytest.mark.parametrize("reply", [
+    "550 go away",
+    "550 Sorry, your remotehost looks suspiciously like spammer",
+    "550 Rejecting open proxy",
+    "550 Server IP 192.0.2.7 listed as abusive",
+    "550 Your server requires confirmation",
+    "550 Cannot resolve your address",
+    "550 Can't determine Purported Responsible Address",
+    "550 Authentication failure",
+    "550 This message contain invalid MIME headers",
+    "550 Improper use of 8-bit data in message header",
+    "550 Message file too big",
+    "550 Taille limite du message atteinte",
+    "550 Maximum forwarding loop count exceeded",
+    "550 Service currently unavailable",
+    "550 Interrupted system call",
+    "550 Delivery attempts will continue to be made",
+    "550 All hosts have been failing for a long time",
+    "550 Recipient is only accepting mail from specific email addresses",
+    "550 RESOLVER.RST.NotAuthorized; not authorized",
+    "550 This account is protected by a challenge",
+    "550 Relaying mail to example.org is not allowed",
+    "550 Sender has exceeded the max emails per hour",
+    "550 Trop de connexions, ralentissez",
+    "550 boite du destinataire archivee",
+    "550 An illegal attachment on your message",
+    "550 Closed mailing list",
+])
+def test_other_reasons_words_win_over_a_status_the_reporting_server_inferred(reply):
+    # Sendmail reports any 550 answered to RCPT TO as 5.1.1, whatever the far side said: the far
+    # side's words name another reason, so the address is not dead.
+    kind, category = _verdict(postfix_dsn(reply, status="5.1.1"))
+    assert (kind, category) != ("hard", "userunknown")
+    assert kind == "soft"
+
+
+def test_a_size_limit_of_a_recipient_restriction_is_a_size_limit():
+    # (Exchange's RESOLVER.RST.* are the recipient's restrictions, except the size limits)
+    assert _verdict(postfix_dsn("550 5.2.3 RESOLVER.RST.RecipSizeLimit; message too large for this recipient",
+                                status="5.2.3")) == ("soft", "mesgtoobig")
+    assert _verdict(postfix_dsn("550 5.7.1 RESOLVER.RST.NotAuthorized; not authorized", status="5.7.1")) \
+        == ("soft", "rejected")

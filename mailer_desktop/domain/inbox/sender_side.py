@@ -78,7 +78,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"no relaying", r"cannot relay", r"relay not permitted", r"not a gateway", r"relaying mail to .* not allowed",
         r"open relay", r"relay host",
         # qmail's relay list (its control file rcpthosts): "that domain isn't in my list of allowed rcpthosts"
-        r"rcpthosts",
+        r"rcpthosts?\b", r"not (?:a )?local host", r"\brelaying mail to\b", r"(?:to|for) a non-?local (?:e-?mail )?address",
         # a sending service that relays only for identities it has verified (Amazon SES: "Email
         # address is not verified")
         r"(?:e-?mail address|identit(?:y|ies)|domain) (?:is |are )?not verified",
@@ -91,11 +91,15 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"authentication required", r"please authenticate", r"\bunauthenticated\b",
         # our envelope sender's domain does not resolve (Yahoo: "unresolvable RFC.5321 from domain")
         r"unresolvable (?:rfc\.?5321 )?(?:from|sender|mail from) domain",
+        # our own login or identity at a sending service, Sender ID's purported responsible address
+        r"authenti(?:c|fic)ation (?:failed|failure|credentials|requise|turned on)", r"\bauthentification\b",
+        r"purported responsible address", r"(?:has )?not passed (?:sender )?validation", r"verification failure",
+        r"not subscribed to ses\b", r"\bses:send",
     )),
     ("requireptr", reason_rules("requireptr",
         r"reverse (?:dns|lookup|hostname|dns lookup|resolution)", r"\bptr\b", r"\brdns\b",
         r"(?:hostname|helo|ehlo)[^.;]{0,40}(?:does not|doesn'?t|did not|not) (?:match|resolve)",
-        r"cannot find your (?:hostname|reverse)",
+        r"cannot find your (?:hostname|reverse)", r"cannot resolve your (?:address|host|ip)",
         # the name of our sending address looked up ("hostname for 192.0.2.1 couldn't be found")
         r"(?:host ?name|name|ptr)(?: record)? (?:for|of) \[?\d{1,3}(?:\.\d{1,3}){3}\b", r"(?:client|your) host[^.;]{0,60}(?:unknown|has no|not found|rejected: cannot)",
         r"ip name (?:lookup|possibly) (?:failed|forged)", r"5\.7\.25\b", r"no (?:reverse|ptr)",
@@ -116,6 +120,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         # any other "too many": a limit, never a dead address (but "too many failures" is a
         # server giving up after its own retries: expired)
         r"\btoo many\b(?! (?:delivery )?failures)",
+        r"(?:e-?mails|messages) per (?:hour|minute|day)\b", r"trop de (?:connexions|messages)",
     )),
     ("blocked", reason_rules("blocked",
         r"\bblocked\b", r"blacklist", r"block ?list", r"deny ?list", r"spamhaus", r"spamcop", r"barracuda",
@@ -132,6 +137,12 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"poor reputation", r"sender (?:ip )?rejected", r"ip (?:address )?(?:rejected|not allowed|denied)",
         r"mail from your (?:ip|domain|server)", r"dynamic (?:ip|address|pool)", r"residential",
         r"our system has detected", r"suspicious (?:activity|mail)",
+        # more of the sending host's refusals in servers' words
+        r"black ?list", r"\bx?rbl\b", r"\bgo away\b", r"open proxy", r"\babusive\b", r"like (?:an? )?spammer",
+        r"(?:bad|invalid|unverifi?(?:y|i)able|banned) (?:sending )?ips?\b", r"\bip profile\b", r"mismatch(?:es)? (?:the )?client ip",
+        r"no access from", r"(?:smtp|mail) server of your (?:isp|provider)", r"confirm this mail server",
+        r"server requires confirmation", r"(?:access to )?submit messages to this", r"not accepting connections",
+        r"account is protected by",
     )),
     # (before spam: "Virus detected; content rejected" names a virus, whatever else it says)
     ("virusdetected", reason_rules("virusdetected", r"\bvirus", r"malware", r"infected", r"\bworm\b", r"dangerous attachment",
@@ -175,13 +186,25 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"batv\b", r"(?:returned mail|bounces?|null sender|empty (?:envelope )?senders?|dsns?) (?:is |are )?not (?:accepted|allowed)",
         r"(?:third-party|unsigned) dsns?\b",
         r"[e\u00e9]metteur (?:invalide|inconnu|refus|rejet|non autoris)",
+        # more of the recipient's or its server's choices about senders
+        r"only accept(?:s|ing)? (?:e-?mail|mail|messages) from", r"list of senders", r"bogus mail from",
+        r"senderfilterconfig", r"fully[- ]qualified (?:e-?mail )?address", r"not owned by (?:the )?user",
+        r"rule imposed", r"resolver\.rst\.(?!\w*sizelimit)", r"not subscribed to (?:this|the) (?:group|list)", r"\bcaptcha\b",
     )),
     ("rejected", SENDER_ABROAD),
+    # the form of our message: its headers, its MIME structure, its encoding
+    ("contenterror", reason_rules("contenterror",
+        r"8-?bit data", r"\bmime (?:headers?|structure|boundary|format)", r"improperly[- ]formatted",
+        r"unnecessary base64", r"header (?:error|syntax)", r"headers? (?:are|is) not accepted",
+        r"(?:invalid|bad|malformed|illegal|improper|broken) (?:message |mime |e-?mail )?headers?\b",
+    )),
     ("policyviolation", reason_rules("policyviolation",
         r"\bpolicy\b", r"policies", r"administrative(?:ly)? prohibit", r"prohibited", r"not (?:permitted|allowed)",
         r"5\.7\.9\b", r"(?<!quota )violat", r"\bdenied\b", r"(?<!connection )\brefused\b", r"filtered", r"\bfilter\b",
         r"message (?:was )?(?:rejected|refused) (?:by|due|because)", r"security (?:policy|reasons)",
         r"encryption|\btls\b|starttls|certificate", r"greylist", r"gray ?list",
         rf"\bbanned{_BANNED_CONTENT}", r"quarantin", r"\bforbidden\b",
+        r"(?:illegal|prohibited|forbidden|unacceptable) attachment", r"containing (?:images|attachments)",
+        r"closed (?:mailing )?list", r"organi[sz]ational settings", r"multiple addresses",
     )),
 ]

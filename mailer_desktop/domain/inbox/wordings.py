@@ -117,6 +117,8 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"returned error status", r"exit(?:ed)? (?:code|status|with)", r"temporary local problem",
         r"mail forwarding loop", r"mail loop", r"too many hops", r"loops? back to myself",
         r"loop detected", r"routing loop", r"hop count exceeded",
+        r"forwarding loop", r"\blooping\b", r"loop was found", r"\bexit \d{1,3}\b", r"\bmaildrop\b", r"pipe to \|",
+        r"can'?t create (?:user )?output file",
     )),
     # Exchange's resolver and DNS codes whose RFC 3463 code (5.1.x, 5.4.4) would call the address
     # or domain dead: an ambiguous or malformed recipient, a wrong primary address, MX records
@@ -153,7 +155,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"temporarily|right now|for now|while)", r"(?:temporarily|currently) not accepting",
         r"(?:recipient|mail ?box|user|account)(?: is)? not accepting (?:any )?(?:e-?mail|mail|messages)",
         r"recipient(?:'s)? (?:account|mailbox) (?:is |has been |was )?(?:blocked|frozen|locked)",
-        r"compte du destinataire (?:est |a ete )?bloque",
+        r"compte du destinataire (?:est |a ete )?bloque", r"boite du destinataire archivee",
         r"account (?:is |has been )?(?:temporarily )?limited"])),  # EZweb: "The user(s) account is temporarily limited."
     *sender_side.FAMILIES,
     # Unavailable for now, or "try again later", in the languages whose words for a dead mailbox
@@ -196,7 +198,8 @@ FAMILIES: list[tuple[str, Rules]] = [
     ("mesgtoobig", reason_rules("mesgtoobig",
         r"message (?:is |was )?too (?:big|large|long)", r"message size", r"size limit", r"too large",
         r"mail too big", r"message length exceeds", r"exceeds? (?:the )?(?:maximum|max)(?: allowed)? (?:message )?size",
-        r"5\.3\.4\b", r"size exceeds", r"message exceeds", r"larger than \d",
+        r"5\.3\.4\b", r"size exceeds", r"message exceeds", r"larger than \d", r"too big",
+        r"taille (?:limite|maximale)",
     )),
     ("exceedlimit", reason_rules("exceedlimit", r"5\.2\.3\b", r"exceeds? (?:the |a )?(?:fixed )?(?:limit|maximum)", r"limit exceeded")),
     ("suspend", reason_rules("suspend",
@@ -209,7 +212,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"account (?:has been |is |was )?(?:closed|locked|expired|discontinued|terminated|frozen|cancell?ed|blocked|on hold)",
         r"mailbox (?:has been |is |was )?(?:closed|locked|frozen|disabled|suspended|blocked)",
         r"is frozen", r"(?<!delivery )temporarily (?:unavailable|disabled|suspended)", r"expired account", r"account expired",
-        r"5\.7\.13\b", r"\bdormant\b", r"no longer active",
+        r"5\.7\.13\b", r"\bdormant\b", r"no longer active", r"is not accepting (?:any )?(?:e-?)?mail",
         r"(?:user|account|mailbox|recipient) (?:is |has been |was )?terminated",
         # locked or switched off, in the languages of the big national providers (without accents)
         r"\bgesperrt\b", r"\bdeaktiviert\b", r"\bdesactivee?\b", r"\bbloquee?\b", r"deshabilitad[oa]", r"bloquead[oa]",
@@ -235,7 +238,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"does not accept (?:any )?(?:e-?)?mail(?! (?:over|via|from|through|sent|with)\b)", r"accepts? no (?:e-?)?mail", r"null mx", r"\bnullmx\b",
         # (a domain's or server's refusal of all mail; a mailbox or a recipient "not accepting mail"
         # may be one switched off for a while)
-        r"(?:domain|host|server|mx)\b[^.;]{0,40}not accepting (?:any )?(?:e-?)?mail", r"does not receive (?:e-?)?mail",
+        r"(?:domain|host|server|mx)\b(?: [\w.-]+)?(?: is| does)? not accepting (?:any )?(?:e-?)?mail", r"does not receive (?:e-?)?mail",
         r"5\.7\.27\b",
         r"5\.1\.10\b(?!.{0,60}(?:recip(?:ient)?notfound|recipient not found))",  # Office 365 uses 5.1.10 for an unknown recipient
         r"no mail (?:is )?accepted", r"mail (?:is )?not accepted", r"domain .{0,40}does not (?:accept|receive)",
@@ -319,7 +322,9 @@ FAMILIES: list[tuple[str, Rules]] = [
     ("expired", reason_rules("expired",
         r"retry time", r"too long", r"\bexpired\b", r"timed? ?out", r"could not be delivered (?:within|for)",
         r"delivery time", r"not (?:been )?delivered (?:for|within|after)", r"giving up", r"gave up", r"maximum time",
-        r"retry (?:timeout|period)", r"too many (?:delivery )?failures", r"delivery (?:has )?failed after", r"delivery failed \d+ attempts", r"no answer from host", r"queue", r"4\.4\.7\b",
+        r"retry (?:timeout|period)", r"too many (?:delivery )?failures", r"has been delayed",
+        r"delivery attempts will continue", r"failing for a long time", r"not been collected", r"did not respond",
+        r"after (?:multiple|numerous|repeated) (?:retries|attempts)", r"numerous attempts", r"failed to deliver to domain", r"delivery (?:has )?failed after", r"delivery failed \d+ attempts", r"no answer from host", r"queue", r"4\.4\.7\b",
         r"undeliverable for", r"retried for", r"was delayed", r"\bdays\b", r"\bhours\b",
     )),
     ("networkerror", reason_rules("networkerror",
@@ -330,6 +335,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"tls (?:handshake|negotiation)", r"4\.4\.\d\b",
         # every MX host tried and none answered (Haraka, whose report then carries 5.1.2)
         r"tried all mx(?:s|es| hosts)?\b",
+        r"connection (?:was |has been )(?:refused|reset|closed|lost|dropped)", r"could not find a gateway",
     )),
     ("systemerror", reason_rules("systemerror",
         r"system (?:error|problem|failure|config)", r"internal (?:server )?error", r"local error", r"resources",
@@ -337,6 +343,8 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"service (?:not available|unavailable|is unavailable)", r"temporar", r"try again",
         r"technical (?:problem|difficult|issue|error|fault)",  # not "Technical details of permanent failure"
         r"system (?:is )?(?:busy|full|overloaded)", r"insufficient system", r"processing error",
+        r"interrupted system call", r"error while being processed", r"could not load", r"currently unavailable",
+        r"transaction failed",
     )),
     ("syntaxerror", reason_rules("syntaxerror", r"syntax error", r"command unrecognized", r"unrecognized command", r"bad sequence",
                          r"line too long", r"protocol error", r"invalid command", r"not implemented")),
