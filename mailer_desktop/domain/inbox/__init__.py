@@ -35,7 +35,7 @@ import re
 
 from ..messages import REF_HEADER
 from ..tokens import TOKEN_RE
-from . import arf, detect, dsn, heuristics, lists, phrases, replies, sender_side, ses
+from . import arf, detect, dsn, heuristics, lists, phrases, providers, replies, sender_side, ses
 from .message import Mail, all_addresses, read
 from .result import KINDS, Result
 from .result import reason_text as _reason_text
@@ -203,7 +203,7 @@ def _from_status(mail: Mail, status_text: str, common: dict) -> list[Result]:
         # words it printed are in the notice's transcript.
         diagnostic = "" if b.diagnostic_type == "x-unix" and _EXIT_STATUS.fullmatch(b.diagnostic) else b.diagnostic
         quick = _failure(b.recipient, b.status, [diagnostic], permanent, common, action, b.vendor_reason,
-                         gateway or b.own_verdict, b.from_program)
+                         gateway or b.own_verdict or providers.answers_rcpt(mail.notice, diagnostic), b.from_program)
         if quick.category not in VAGUE_REASONS and diagnostic:
             out.append(quick)
             continue

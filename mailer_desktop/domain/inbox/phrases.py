@@ -190,6 +190,12 @@ _RESTATED = re.compile(r"(?m)^(<<<[ \t]*[45]\d\d[ \t][^\n]*\n)[45]\d\d [45]\.\d{
 
 
 
+# A notice's list of what *may* have gone wrong, above the reply that says what did (SmarterMail:
+# "The account or domain may not exist, they may be blacklisted, or missing the proper dns
+# entries."): guesses, not words of the failure.
+_SPECULATION = re.compile(r"\b(?:may|might) not exist(?:,| or\b)[^.\n]*")
+
+
 def _unrestated(text: str) -> str:
     return _RESTATED.sub(r"\1", text) if "<<<" in text else text
 
@@ -234,7 +240,8 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
     """
     # URLs and addresses are names, not words: "filtered@x" or ".../reason/#filtered" say nothing.
     # Only the start of a long text is read: the server's sentence comes first, boilerplate later.
-    read_in = [(i, " ".join(_ADDR_RE.sub(" <addr> ", _URL_RE.sub(" ", _unrestated(t[:MAX_TEXT]).lower())).split()))
+    read_in = [(i, " ".join(_ADDR_RE.sub(" <addr> ", _URL_RE.sub(" ", _SPECULATION.sub(
+                    " ", _unrestated(t[:MAX_TEXT]).lower()))).split()))
                for i, t in enumerate(texts) if t]
     lows = [low for _, low in read_in]
     code = status if status[:1] in ("4", "5") else ""
