@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from mailer_desktop.domain.inbox import classify
+from mailer_desktop.domain.inbox.phrases import reason_of_text
 
 _RCPT = " (in reply to RCPT TO command)"
 
@@ -182,3 +183,10 @@ def test_a_size_limit_of_a_recipient_restriction_is_a_size_limit():
                                 status="5.2.3")) == ("soft", "mesgtoobig")
     assert _verdict(postfix_dsn("550 5.7.1 RESOLVER.RST.NotAuthorized; not authorized", status="5.7.1")) \
         == ("soft", "rejected")
+
+
+def test_a_notices_mime_preamble_names_no_reason():
+    # (read where a report's text part is lost and only its MIME preamble is left)
+    preamble = "This is a multi-part message in MIME format. Your mail reader does not understand MIME message format."
+    assert reason_of_text(preamble.lower()) == ""
+    assert reason_of_text("550 this message contain invalid mime headers") == "contenterror"

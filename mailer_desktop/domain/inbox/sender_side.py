@@ -194,9 +194,10 @@ FAMILIES: list[tuple[str, Rules]] = [
     ("rejected", SENDER_ABROAD),
     # the form of our message: its headers, its MIME structure, its encoding
     ("contenterror", reason_rules("contenterror",
-        r"8-?bit data", r"\bmime (?:headers?|structure|boundary|format)", r"improperly[- ]formatted",
-        r"unnecessary base64", r"header (?:error|syntax)", r"headers? (?:are|is) not accepted",
-        r"(?:invalid|bad|malformed|illegal|improper|broken) (?:message |mime |e-?mail )?headers?\b",
+        # (not a notice's own MIME preamble: "This is a multi-part message in MIME format")
+        r"8-?bit data", r"improperly[- ]formatted", r"unnecessary base64", r"header (?:error|syntax)",
+        r"headers? (?:are|is) not accepted",
+        r"(?:invalid|bad|malformed|illegal|improper|broken) (?:message |mime |e-?mail )?(?:headers?|structure|boundar(?:y|ies))\b",
     )),
     ("policyviolation", reason_rules("policyviolation",
         r"\bpolicy\b", r"policies", r"administrative(?:ly)? prohibit", r"prohibited", r"not (?:permitted|allowed)",
