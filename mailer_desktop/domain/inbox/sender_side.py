@@ -93,7 +93,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"unresolvable (?:rfc\.?5321 )?(?:from|sender|mail from) domain",
         # our own login or identity at a sending service, Sender ID's purported responsible address
         r"authenti(?:c|fic)ation (?:failed|failure|credentials|requise|turned on)", r"\bauthentification\b",
-        r"purported responsible address", r"(?:has )?not passed (?:sender )?validation", r"verification failure",
+        r"purported responsible address", r"(?:has )?not passed (?:sender )?validation", r"(?<!recipient )verification failure",
         r"not subscribed to ses\b", r"\bses:send",
     )),
     ("requireptr", reason_rules("requireptr",
