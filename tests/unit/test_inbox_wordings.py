@@ -13,6 +13,7 @@ import pytest
 
 from mailer_desktop.domain.inbox import classify
 from mailer_desktop.domain.inbox.phrases import reason_of_text
+from mailer_desktop.domain.inbox.smtp_codes import smtp_command
 
 _RCPT = " (in reply to RCPT TO command)"
 
@@ -190,3 +191,58 @@ def test_a_notices_mime_preamble_names_no_reason():
     preamble = "This is a multi-part message in MIME format. Your mail reader does not understand MIME message format."
     assert reason_of_text(preamble.lower()) == ""
     assert reason_of_text("550 this message contain invalid mime headers") == "contenterror"
+
+
+@pytest.mark.parametrize(("text", "command"), [
+    ("SMTP error from remote server for TEXT command, host: smtp-in.example.org reason: 550 5.2.0 Mail rejete",
+     "DATA"),
+    ("SMTP Server <mx.example.org> rejected recipient <anna@example.org> (Error following RCPT command). "
+     "It responded as follows: [550 User unknown]", "RCPT"),
+    ("Sent <<< RCPT TO:<anna@example.org>\nReceived >>> 550 User unknown", "RCPT"),
+    ("Sent <<< DATA\nReceived >>> 554 Message rejected", "DATA"),
+])
+def test_more_servers_ways_of_naming_the_stage(text, command):
+    assert smtp_command(text.lower()) == command
+
+
+def test_smartermails_notice_of_a_recipient_refused_at_rcpt_is_hard():
+    raw = b"""From: Mail Delivery System <postmaster@mail.example.test>
+To: shop@example.test
+Subject: There was an error sending your mail
+MIME-Version: 1.0
+Content-Type: text/plain; charset=us-ascii
+
+The mail server could not deliver mail to anna@example.org.  The account or domain may not exist, they may be \
+blacklisted, or missing the proper dns entries.
+
+1 error(s):
+
+SMTP Server <mx.example.org> rejected recipient <anna@example.org>
+  (Error following RCPT command). It responded as follows: [550 No such user here]
+"""
+    assert _verdict(raw) == ("hard", "userunknown")
+
+
+def test_a_yahoo_notices_line_naming_the_recipient_is_no_echo_of_the_reply():
+    # Yahoo quotes the far side's reply, and a reply that echoes "<addr>" answered RCPT TO; the
+    # notice's own "<addr>:" line above the reply echoes nothing.
+    raw = b"""From: MAILER-DAEMON@yahoo.com
+To: shop@example.test
+Subject: Failure Notice
+
+Sorry, we were unable to deliver your message to the following address.
+
+<info@example.net>:
+Remote host said: 550 No such user here
+
+<anna@example.org>:
+Remote host said: 550 5.1.1 <anna@example.org>: No such user here
+
+--- Below this line is a copy of the message.
+
+From: Shop <shop@example.test>
+To: info@example.net, anna@example.org
+Subject: Our news
+"""
+    assert sorted((r.recipient, r.kind) for r in classify(raw)) == [("anna@example.org", "hard"),
+                                                                    ("info@example.net", "soft")]

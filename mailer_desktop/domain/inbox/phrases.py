@@ -162,6 +162,8 @@ _REPLY_START = re.compile(r"[ \t]*[45]\d\d[ -]")
 _CLIENT_IP = re.compile(r"(?<![\[\d.])\b\d{1,3}(?:\.\d{1,3}){3}\b(?![\].\d])(?! does not like)")
 
 _ECHOED_ADDRESS = re.compile(r"<[^<>@\s]+@[^<>\s]+>")
+# (the report's own line naming the recipient, "<anna@example.org>:", above the reply: no echo)
+_ANCHOR_LINE = re.compile(r"\A\s*<[^<>@\s]+@[^<>\s]+>:?[ \t]*(?:\n|$)")
 # The domains a line names: in an address, after the word "domain", or as the name of an MX
 # lookup (Postfix's "name=example.org type=MX"; an A lookup names a host, not a domain).
 _NAMED_DOMAIN = re.compile(r"(?i)@([a-z0-9-]+(?:\.[a-z0-9-]+)+)|\bdomain(?: name)?:?[ \t]+[<\"'(]?([a-z0-9-]+(?:\.[a-z0-9-]+)+)"
@@ -303,7 +305,7 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
         # RCPT TO. Said after DATA, or with no code and no stage, it is most often a content or
         # recipient filter wearing the words (sisimai's "filtered"): never suppress on that.
         command = next((c for c in (smtp_command(low) for low in lows) if c), "")
-        if not command and (checks_recipients or echo_means_rcpt and _ECHOED_ADDRESS.search(source)):
+        if not command and (checks_recipients or echo_means_rcpt and _ECHOED_ADDRESS.search(_ANCHOR_LINE.sub("", source, 1))):
             command = "RCPT"
         if command == "MAIL":
             reason = "rejected"  # said about the envelope sender, not the recipient
@@ -313,7 +315,7 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
         reason = reason_of_status(code) or ("onhold" if not code else "undefined")
     if from_program and reason in HARD_REASONS:
         reason = "mailererror"
-    elif reason in HARD_REASONS and any(_MANY_CAUSES.search(low) for low in lows):
+    elif reason in HARD_REASONS and _MANY_CAUSES.search(said or " ".join(lows)):
         reason = "onhold"
     if reason in HARD_REASONS:
         # A dead host or domain said in answer to a command before RCPT TO (our greeting, our

@@ -88,6 +88,8 @@ def _from_mailgun(data: dict) -> SesRecipient:
 
 def notification(text: str) -> dict | None:
     """The SES, SendGrid or Mailgun notification in ``text`` or None."""
+    # SNS folds its long JSON lines for mail: the line ends in "!" and goes on after a space.
+    text = text.replace("!\r\n ", "").replace("!\n ", "") if "!\n " in text or "!\r\n " in text else text
     if '"event"' in text:
         obj = _load(text)
         if obj is not None:
