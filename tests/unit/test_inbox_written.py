@@ -79,13 +79,21 @@ DIFFERENT = {
     ("g-reports", "27-outlook-dmarc-aggregate.eml", None): "auto_reply",
     ("g-reports", "28-spamcop-receipt.eml", None): "auto_reply",
     ("g-reports", "30-bounce-of-complaint.eml", None): "hard",
+    # A DMARC aggregate report, a read receipt and a challenge–response request are automatic mail:
+    # nothing to apply, off the review list.
+    ("h-returns", "other-02.eml", None): "auto_reply",
+    ("h-returns", "other-04.eml", "tom.becker@example.net"): "auto_reply",
+    ("h-returns", "other-05.eml", "noreply@verify.example.net"): "auto_reply",
 }
 
 
 # An alias expanded by the receiving server: the report's Final-Recipient (the mailbox that failed)
 # is named, as the development corpus labels it; the message itself ties the bounce to the
 # contact we wrote to (our Message-ID in the returned copy).
-RENAMED = {("c-bounces", "36-zimbra-alias-overquota.eml", "info@corp4.example"): "julia.schmidt@corp4.example"}
+RENAMED = {("c-bounces", "36-zimbra-alias-overquota.eml", "info@corp4.example"): "julia.schmidt@corp4.example",
+           # A report's Original-Rcpt-To is what it names, redacted or not (the development corpus
+           # labels a redacted one so); our Message-ID in the copy ties it to the contact.
+           ("h-returns", "arf-10.eml", "rosa.mendez@example.org"): "redacted@example.org"}
 
 
 def _entries(name: str) -> list[tuple[str, str, list[dict]]]:

@@ -55,6 +55,8 @@ RETURNED_MARKERS = Rules("layout:returned-copy-marker", [
     r"-+ ?(?:this is the |here is the )?(?:original|returned) (?:message|text)",
     r"content-type: (?:message/rfc822|text/rfc822-headers)",
     r"\[ ?offending message ?\]",  # SpamCop's report: the reported message follows inline
+    # an abuse desk's ticket forwarding the complained-about message inline
+    r"-+ ?forwarded (?:complaint|spam|abuse report|report)\b",
     r"received: ?from \S+ .*(?:\n[ \t].*)*\n(?:[\w-]+: ?.*\n)",
 ], re.I | re.M, r"^[ \t>]*(?:<<ALTERNATIVES>>)")
 
