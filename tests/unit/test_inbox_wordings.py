@@ -246,3 +246,41 @@ Subject: Our news
 """
     assert sorted((r.recipient, r.kind) for r in classify(raw)) == [("anna@example.org", "hard"),
                                                                     ("info@example.net", "soft")]
+
+
+def qmail_notice(block: str) -> bytes:
+    """qmail-send's notice about anna@example.org, ``block`` being the lines below her address."""
+    return f"""From: MAILER-DAEMON@mail.example.test
+To: shop@example.test
+Subject: failure notice
+
+Hi. This is the qmail-send program at mail.example.test.
+I'm afraid I wasn't able to deliver your message to the following addresses.
+This is a permanent error; I've given up. Sorry it didn't work out.
+
+<anna@example.org>:
+{block}
+
+--- Below this line is a copy of the message.
+
+Return-Path: <shop@example.test>
+From: Shop <shop@example.test>
+To: anna@example.org
+Subject: Our news
+""".encode()
+
+
+@pytest.mark.parametrize(("block", "kind"), [
+    ("192.0.2.1 does not like recipient.\nRemote host said: 550 sorry, no mailbox here by that name (#5.1.1)\n"
+     "Giving up on 192.0.2.1.", "hard"),
+    ("Sorry, I couldn't find any host named example.org. (#5.1.2)", "hard"),
+    ("Connected to 192.0.2.1 but sender was rejected.\nRemote host said: 553 sorry, your envelope sender domain must "
+     "exist (#5.7.1)", "soft"),
+    ("Connected to 192.0.2.1 but my name was rejected.\nRemote host said: 550 go away", "soft"),
+    # qmail retries only what was refused for now: a refusal it quotes after giving up on time was
+    # a temporary one, whatever its words
+    ("192.0.2.1 does not like recipient.\nRemote host said: 550 User unknown\nI'm not going to try again; this "
+     "message has been in the queue too long.", "soft"),
+])
+def test_qmails_notice(block, kind):
+    assert _verdict(qmail_notice(block))[0] == kind

@@ -215,6 +215,10 @@ def _precise_status(low: str) -> str:
     return first
 
 
+_GAVE_UP_IN_TIME = re.compile(r"in the queue too long|retry time(?:out)? exceeded|could not be delivered (?:within|for) "
+                              r"(?:the last )?\d+|been failing for a long time")
+
+
 _REPLY_STATUS = re.compile(r"(?:\b[245]\d\d[ -]+|#)([245]\.\d{1,3}\.\d{1,3})\b(?!\.\d)")
 
 
@@ -325,7 +329,9 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
             (c for c in (smtp_command(low) for low in lows) if c in ("MAIL", "RCPT", "DATA")), "")
         if command in BEFORE_RCPT:
             reason = "rejected" if command == "MAIL" else "blocked"
-        elif code[1:] == ".4.7":  # RFC 3463 X.4.7: the server gave up retrying what failed each time
+        elif code[1:] == ".4.7" or _GAVE_UP_IN_TIME.search(said):
+            # RFC 3463 X.4.7, or the notice's own words: the server gave up retrying what failed
+            # each time — the reply it quotes was a temporary one (a permanent one ends the retries)
             reason = "expired"
     if reason == "hostunknown" and recipient and _other_domain(source, phrase, recipient):
         reason = "rejected"  # the domain that does not exist is another's: ours, in a check of our mail
