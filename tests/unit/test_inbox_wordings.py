@@ -123,6 +123,8 @@ def test_other_dead_addresses_in_other_servers_words(reply, category):
     # the way the mail came, not the address
     "550 5.7.1 The server does not accept email over IPv6",
     "550 example.org does not accept mail from you",
+    # a server replaced is no mailbox moved
+    "550 This server has been replaced by mx2.example.org, please retry",
     # the domain's DNS is broken (its signatures do not check), not gone
     "550 5.4.4 DNSSEC-invalid: destination domain returned invalid DNSSEC records",
 ])

@@ -230,7 +230,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         # a mailbox left unused for months (i.ua: "was not used for more than 3 months")
         r"not (?:been )?used (?:for|in) (?:more than |over )?\d+ ?(?:days?|weeks?|months?|years?)",
     )),
-    ("hasmoved", reason_rules("hasmoved", r"(?<!service )(?<!server )has moved", r"has been replaced by", r"moved (?:permanently|to)", r"address no longer accepts (?:e-?)?mail", r"address (?:has )?changed", r"5\.1\.6\b",
+    ("hasmoved", reason_rules("hasmoved", r"(?<!service )(?<!server )has moved", r"(?:<addr>(?: >)?|address|mail ?box|account|user) has been replaced by", r"moved (?:permanently|to)", r"address no longer accepts (?:e-?)?mail", r"address (?:has )?changed", r"5\.1\.6\b",
                       r"user not local",  # RFC 5321's 551 reply
                       r"no longer (?:at|with|valid at|on (?:this |the )?server)", r"changed (?:his|her|their|the) (?:e-?mail )?address")),
     ("notaccept", reason_rules("notaccept",
