@@ -286,3 +286,48 @@ Subject: Our news
 ])
 def test_qmails_notice(block, kind):
     assert _verdict(qmail_notice(block))[0] == kind
+
+
+def test_a_transcripts_successful_replies_are_no_words_of_the_failure():
+    # MDaemon's session transcript: "<-- 250-STARTTLS" is the far side's capability list, not a
+    # refusal about encryption; the reply to RCPT TO below it is what failed.
+    transcript = "\n".join([
+        " Sat 2026-12-05 09:00:01.444: <-- 220 mx.example.org ESMTP",
+        " Sat 2026-12-05 09:00:01.481: --> EHLO mail.example.test",
+        " Sat 2026-12-05 09:00:01.518: <-- 250-mx.example.org",
+        " Sat 2026-12-05 09:00:01.592: <-- 250-STARTTLS",
+        " Sat 2026-12-05 09:00:01.629: <-- 250 OK",
+        " Sat 2026-12-05 09:00:01.666: --> MAIL From:<shop@example.test> SIZE=1802",
+        " Sat 2026-12-05 09:00:01.703: <-- 250 OK",
+        " Sat 2026-12-05 09:00:01.740: --> RCPT To:<anna@example.org>",
+        " Sat 2026-12-05 09:00:01.777: <-- 550 Mailbox not found",
+        " Sat 2026-12-05 09:00:01.814: --> QUIT"])
+    raw = f"""From: MDaemon@mail.example.test
+To: shop@example.test
+Subject: Permanent Delivery Failure
+
+The attached message had PERMANENT fatal delivery errors!
+
+--- Session Transcript ---
+{transcript}
+--- End Transcript ---
+
+From: Shop <shop@example.test>
+To: anna@example.org
+Subject: Our news
+""".encode()
+    assert _verdict(raw) == ("hard", "userunknown")
+
+
+def test_a_notice_naming_several_addresses_in_no_known_layout_proves_none_dead():
+    raw = b"""From: Mail Delivery System <mailer-daemon@mx.example.net>
+To: shop@example.test
+Subject: Undelivered Mail Returned to Sender
+
+The following address(es) failed:
+
+anna@example.org, ERROR CODE :550 - 5.7.1 No such user!
+
+bob@example.net, ERROR CODE :550 - 5.1.1 The email account that you tried to reach does not exist.
+"""
+    assert [r.kind for r in classify(raw)] == ["soft"]

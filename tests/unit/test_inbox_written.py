@@ -84,6 +84,11 @@ DIFFERENT = {
     ("h-returns", "other-02.eml", None): "auto_reply",
     ("h-returns", "other-04.eml", "tom.becker@example.net"): "auto_reply",
     ("h-returns", "other-05.eml", "noreply@verify.example.net"): "auto_reply",
+    # "addr, ERROR CODE :550 - ..." is a layout no server is known to write (Zoho writes "addr
+    # Invalid Address, ERROR_CODE :550, ..."): no recipient is found, and a notice that names
+    # two addresses proves neither dead.
+    ("i-hosting", "58-zoho-yandex-nostage-gmail-nosuchuser.eml", "alexej@example.com"): "soft",
+    ("i-hosting", "58-zoho-yandex-nostage-gmail-nosuchuser.eml", "kai@example.org"): "soft",
 }
 
 

@@ -400,7 +400,8 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
                 result = alone if alone.kind != "hard" else result
             out.append(result)
         return out
-    return [_failure(None, "", [mail.notice, mail.subject], True, common, gateway=gateway)]
+    whole = _failure(None, "", [mail.notice, mail.subject], True, common, gateway=gateway)
+    return [heuristics.unattributed(whole, mail.notice, excluded)]
 
 
 def _complaint(mail: Mail, common: dict) -> list[Result]:

@@ -17,6 +17,7 @@ The ``X-Failed-Recipients`` header, where present, names the recipients authorit
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -309,3 +310,14 @@ def own_routing_verdict(notice: str, found: Found) -> bool:
     return (bool(_EXIM_PREAMBLE.search(notice[:1500])) and found.recipient.lower() in found.text[:300].lower()
             and not _ANOTHER_SERVER.search(found.text))
 
+
+def unattributed(result, notice: str, excluded: set[str]):
+    """``result``, read from a whole notice that names no failed recipient in a layout known here:
+    where the notice names several addresses, a dead one among them is nobody's in particular, so
+    the answer is soft (the user sees the words; the returned copy's Message-ID still ties it to
+    the message)."""
+    if result.kind != "hard":
+        return result
+    named = {a.lower() for a in ADDRESS_RE.findall(notice[:_PREAMBLE])} - excluded
+    named = {a for a in named if not is_daemon(a)}
+    return dataclasses.replace(result, kind="soft") if len(named) > 1 else result

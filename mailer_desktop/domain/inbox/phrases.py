@@ -198,8 +198,25 @@ _RESTATED = re.compile(r"(?m)^(<<<[ \t]*[45]\d\d[ \t][^\n]*\n)[45]\d\d [45]\.\d{
 _SPECULATION = re.compile(r"\b(?:may|might) not exist(?:,| or\b)[^.\n]*")
 
 
+# A transcript's successful replies ("<-- 250-STARTTLS", "<<< 250 OK", "<<< 354 Go ahead"): the
+# far side's greeting and capabilities, never words of the failure.
+_GOOD_REPLY = re.compile(r"(?m)^[^\n]*?(?:<<<|<-+)[ \t]*[23]\d\d(?:[ -][^\n]*)?$")
+
+
 def _unrestated(text: str) -> str:
     return _RESTATED.sub(r"\1", text) if "<<<" in text else text
+
+
+def _words_only(text: str, low: str) -> str:
+    """``low`` (the read form of ``text``) without a transcript's successful replies."""
+    if "<<<" not in text and "<-" not in text or not _GOOD_REPLY.search(text):
+        return low
+    return _read(_GOOD_REPLY.sub("", text))
+
+
+def _read(text: str) -> str:
+    return " ".join(_ADDR_RE.sub(" <addr> ", _URL_RE.sub(" ", _SPECULATION.sub(
+        " ", _unrestated(text[:MAX_TEXT]).lower()))).split())
 
 
 def _precise_status(low: str) -> str:
@@ -246,9 +263,7 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
     """
     # URLs and addresses are names, not words: "filtered@x" or ".../reason/#filtered" say nothing.
     # Only the start of a long text is read: the server's sentence comes first, boilerplate later.
-    read_in = [(i, " ".join(_ADDR_RE.sub(" <addr> ", _URL_RE.sub(" ", _SPECULATION.sub(
-                    " ", _unrestated(t[:MAX_TEXT]).lower()))).split()))
-               for i, t in enumerate(texts) if t]
+    read_in = [(i, _read(t)) for i, t in enumerate(texts) if t]
     lows = [low for _, low in read_in]
     code = status if status[:1] in ("4", "5") else ""
     coded = lows if codes_from is None else [low for i, low in read_in if i < codes_from]
@@ -276,7 +291,7 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
     for low, original in zip(lows, [t for t in texts if t], strict=False):
         read.append(original)
         # Words joined by underscores are words ("550 BAD_RECIPIENT", "NO_SUCH_USER").
-        reason, phrase = _family_match(_JOINED_WORDS.sub(" ", low))
+        reason, phrase = _family_match(_JOINED_WORDS.sub(" ", _words_only(original, low)))
         if reason and STATUS_RE.fullmatch(phrase.strip()):
             # The phrase that matched is a status code: the words of the reply that carries it
             # decide when they name a reason (a 5.1.1 that says "internal server error").
