@@ -331,3 +331,25 @@ anna@example.org, ERROR CODE :550 - 5.7.1 No such user!
 bob@example.net, ERROR CODE :550 - 5.1.1 The email account that you tried to reach does not exist.
 """
     assert [r.kind for r in classify(raw)] == ["soft"]
+
+
+@pytest.mark.parametrize(("line", "kind"), [
+    ("\tanna@example.org (user not found)", "hard"),  # GroupWise's own directory, the full address
+    ("\tanna (user not found)", "soft"),  # no domain: the address is a guess from the returned copy
+])
+def test_groupwises_own_verdict(line, kind):
+    raw = f"""From: Postmaster@gw.example.org
+To: shop@example.test
+Subject: Undeliverable mail
+
+The message that you sent was undeliverable to the following:
+{line}
+
+Possibly truncated original addressee:
+	anna@example.org
+
+From: Shop <shop@example.test>
+To: anna@example.org
+Subject: Our news
+""".encode()
+    assert _verdict(raw)[0] == kind

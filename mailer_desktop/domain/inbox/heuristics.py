@@ -304,9 +304,21 @@ _ANOTHER_SERVER = re.compile(
     r"\bpipe\b|child process|transport|\bfile\b|/|temporar|retry|later")
 
 
+# GroupWise's notice ("The message that you sent was undeliverable to the following:") writes its
+# own verdict in parentheses after each address: "anna@example.org (user not found)" is its
+# directory's answer about its own user.
+_GROUPWISE_PREAMBLE = Rules("layout:groupwise-own-verdict", [r"the message that you sent was undeliverable to the following"],
+                            re.I)
+_GROUPWISE_VERDICT = re.compile(r"(?i)^[ \t]*(\S+@\S+)[ \t]+\(user not found\)[ \t]*$", re.M)
+
+
 def own_routing_verdict(notice: str, found: Found) -> bool:
     """Whether ``found``'s lines in Exim's notice are Exim's own verdict, not a reply it passes on
-    (the notice must name the address: one taken from the returned copy is a guess)."""
+    (the notice must name the address: one taken from the returned copy is a guess); or
+    GroupWise's own "(user not found)" beside the full address."""
+    if _GROUPWISE_PREAMBLE.search(notice[:1500]):
+        m = _GROUPWISE_VERDICT.search(found.text[:300])
+        return bool(m) and m.group(1).lower() == found.recipient.lower()
     return (bool(_EXIM_PREAMBLE.search(notice[:1500])) and found.recipient.lower() in found.text[:300].lower()
             and not _ANOTHER_SERVER.search(found.text))
 
