@@ -198,6 +198,12 @@ _RESTATED = re.compile(r"(?m)^(<<<[ \t]*[45]\d\d[ \t][^\n]*\n)[45]\d\d [45]\.\d{
 _SPECULATION = re.compile(r"\b(?:may|might) not exist(?:,| or\b)[^.\n]*")
 
 
+# A notice that gave up after retrying for its time (qmail: "I'm not going to try again; this
+# message has been in the queue too long."): the refusal it quotes was a temporary one.
+_GAVE_UP_IN_TIME = re.compile(r"in the queue too long|retry time(?:out)? exceeded|could not be delivered (?:within|for) "
+                              r"(?:the last )?\d+|been failing for a long time")
+
+
 # A transcript's successful replies ("<-- 250-STARTTLS", "<<< 250 OK", "<<< 354 Go ahead"): the
 # far side's greeting and capabilities, never words of the failure.
 _GOOD_REPLY = re.compile(r"(?m)^[^\n]*?(?:<<<|<-+)[ \t]*[23]\d\d(?:[ -][^\n]*)?$")
@@ -230,10 +236,6 @@ def _precise_status(low: str) -> str:
             if m.group(1)[0] == first[0] and not m.group(1).endswith(".0.0"):
                 return m.group(1)
     return first
-
-
-_GAVE_UP_IN_TIME = re.compile(r"in the queue too long|retry time(?:out)? exceeded|could not be delivered (?:within|for) "
-                              r"(?:the last )?\d+|been failing for a long time")
 
 
 _REPLY_STATUS = re.compile(r"(?:\b[245]\d\d[ -]+|#)([245]\.\d{1,3}\.\d{1,3})\b(?!\.\d)")
