@@ -221,8 +221,9 @@ def _words_only(text: str, low: str) -> str:
 
 
 def _read(text: str) -> str:
-    return " ".join(_ADDR_RE.sub(" <addr> ", _URL_RE.sub(" ", _SPECULATION.sub(
-        " ", _unrestated(text[:MAX_TEXT]).lower()))).split())
+    low = _unrestated(text[:MAX_TEXT]).lower()
+    low = _SPECULATION.sub(" ", low) if "not exist" in low else low
+    return " ".join(_ADDR_RE.sub(" <addr> ", _URL_RE.sub(" ", low)).split())
 
 
 def _precise_status(low: str) -> str:
