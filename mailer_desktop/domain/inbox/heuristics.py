@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from .message import ADDRESS_RE
+from .result import Result
 from .rules import RuleList, Rules
 
 _A = ADDRESS_RE.pattern
@@ -323,7 +324,7 @@ def own_routing_verdict(notice: str, found: Found) -> bool:
             and not _ANOTHER_SERVER.search(found.text))
 
 
-def unattributed(result, notice: str, excluded: set[str]):
+def unattributed(result: Result, notice: str, excluded: set[str]) -> Result:
     """``result``, read from a whole notice that names no failed recipient in a layout known here:
     where the notice names several addresses, a dead one among them is nobody's in particular, so
     the answer is soft (the user sees the words; the returned copy's Message-ID still ties it to

@@ -110,12 +110,13 @@ def verdict(reason: str, code: str, texts: list[str], recipient: str, settled: b
 # fixed layout and passes on the far side's reply without its stage. RFC 5321's own words for
 # 550, "Requested action not taken: mailbox unavailable", alone as the reply there, are the far
 # side's answer to RCPT TO: its recipient lookup (a refusal after DATA names its reason).
-_SMTPSVC_NOTICE = re.compile(r"\A\s*this is an automatically generated delivery status notification\.\s+"
-                             r"delivery to the following recipients failed\.", re.I)
+_SMTPSVC_NOTICE = Rules("layout:smtpsvc-notice", [r"this is an automatically generated delivery status notification\.\s+"
+                                                 r"delivery to the following recipients failed\."],
+                        re.I, r"\A\s*(?:<<ALTERNATIVES>>)")
 _BARE_UNAVAILABLE = re.compile(r"\s*550 requested action not taken: mailbox unavailable\.?(?: \(-?\d+:\d+:-?\d+\))?\s*",
                                re.I)
 
 
 def answers_rcpt(notice: str, diagnostic: str) -> bool:
     """Whether ``diagnostic``, in a notice laid out as ``notice``, is known to answer RCPT TO."""
-    return bool(_BARE_UNAVAILABLE.fullmatch(diagnostic)) and bool(_SMTPSVC_NOTICE.match(notice[:300]))
+    return bool(_BARE_UNAVAILABLE.fullmatch(diagnostic)) and bool(_SMTPSVC_NOTICE.search(notice[:300]))

@@ -138,7 +138,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"mail from your (?:ip|domain|server)", r"dynamic (?:ip|address|pool)", r"residential",
         r"our system has detected", r"suspicious (?:activity|mail)",
         # more of the sending host's refusals in servers' words
-        r"black ?list", r"\bx?rbl\b", r"\bgo away\b", r"open proxy", r"\babusive\b", r"like (?:an? )?spammer",
+        r"black list", r"\bxrbl\b", r"\bgo away\b", r"open proxy", r"\babusive\b", r"like (?:an? )?spammer",
         r"(?:bad|invalid|unverifi?(?:y|i)able|banned) (?:sending )?ips?\b", r"\bip profile\b", r"mismatch(?:es)? (?:the )?client ip",
         r"no access from", r"(?:smtp|mail) server of your (?:isp|provider)", r"confirm this mail server",
         r"server requires confirmation", r"(?:access to )?submit messages to this", r"not accepting connections",
@@ -172,7 +172,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"\b(?:from|reply-to|sender)(?: header)? address (?:does not|doesn'?t) exist",
         r"return[- ]path (?:mail ?box|address) (?:not found|does not exist|invalid)",
         r"you are not allowed", r"\bdomain (?:of|in) (?:the )?(?:sender|from)",
-        r"only accepts? (?:mail|messages) from", r"not accepting (?:any )?(?:e-?mail|mail|messages) from", r"not permitted to send",
+        r"not accepting (?:any )?(?:e-?mail|mail|messages) from", r"not permitted to send",
         r"(?:does not|doesn'?t|will not|won'?t) (?:accept|receive) (?:any )?(?:e-?)?(?:mail|messages) (?:from|with|containing)",
         r"accepts? no (?:e-?)?(?:mail|messages) from",
         r"refuse(?:s|d)? to receive", r"recipient's policy", r"recipient policy", r"distribution list",

@@ -129,10 +129,6 @@ _STAGES = (
     (r"\berror following rcpt command", "RCPT"),
     (r"\berror following mail command", "MAIL"),
     (r"\berror following data command", "DATA"),
-    # InterScan MSS writes its transcript the other way round: "Sent <<< RCPT TO:<a>" / "Received >>> 550 ..."
-    (r"\bsent <<< rcpt to\b", "RCPT"),
-    (r"\bsent <<< mail from\b", "MAIL"),
-    (r"\bsent <<< data\b", "DATA"),
     # the command written before the host that answered it: "SMTP:RCPT host 192.0.2.8: 553 ..."
     (r"\bsmtp:rcpt\b", "RCPT"),
     (r"\bsmtp:mail\b", "MAIL"),
