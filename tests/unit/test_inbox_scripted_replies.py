@@ -34,10 +34,12 @@ CASES = [(label.parent.name, name, entries)
 # after DATA, so there the answer is soft, never a hard bounce on a guess. (The same replies
 # through the other servers, which name the stage, are hard: Haraka's by its "Some recipients
 # failed:" line, which it writes only for the recipients refused at RCPT TO; chasquid's by the
-# "MAIL+RCPT" it writes before the reply.) nullmailer's report names no stage either.
+# "MAIL+RCPT" it writes before the reply.) nullmailer's report names no stage either. Mimecast's
+# "Invalid Recipient" with the link to its documentation needs no stage: that reply is its
+# recipient validation (see providers.py).
 UNSTAGED = ("opensmtpd", "nullmailer")
 CAREFUL = {(server, f"{case}.eml"): "soft" for server in UNSTAGED
-           for case in ("gone-bare", "gone-german", "gone-french", "gone-barracuda", "gone-mailru", "gone-mimecast",
+           for case in ("gone-bare", "gone-german", "gone-french", "gone-barracuda", "gone-mailru",
                         "gone-policy-words", "gone-yandex")}
 # The cases a server cannot be made to report (see make_bounces.py): DMA and chasquid keep a
 # temporary failure queued for many hours (and chasquid retries a refused greeting); nullmailer

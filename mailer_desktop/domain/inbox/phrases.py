@@ -63,6 +63,9 @@ STRONG_UNKNOWN = Rules("strong-unknown", [
     r"no mailbox here by that name", r"bad destination mailbox address",
     r"email account that you tried to reach does not exist",
     r"the recipient'?s? (?:e-?mail )?address (?:was not found|does not exist)",
+    # an address that cannot exist, whatever code comes with it (Exchange Online: "550 5.1.4
+    # Recipient address reserved by RFC 2606"; 5.1.4 alone means an ambiguous address)
+    r"reserved by rfc ?2606",
     # Exchange 2000/2003's own code for a recipient its directory does not know
     # ("MSEXCH:IMS:Org:Site:Server 0 (000C05A6) Unknown Recipient")
     r"\(000c05a6\)",

@@ -1,7 +1,7 @@
 """The big receiving providers' own replies, as their postmaster pages document them.
 
-Microsoft (Outlook.com, Office 365), Yahoo/AOL, Tencent (QQ), Cox, Spectrum/Charter, GoDaddy and
-Orange/La Poste answer with wordings and codes of their own, and Gmail tags each reply it quotes
+Microsoft (Outlook.com, Office 365), Yahoo/AOL, Tencent (QQ), Cox, Spectrum/Charter, GoDaddy,
+Mimecast, i.ua and Orange/La Poste answer with wordings and codes of their own, and Gmail tags each reply it quotes
 with the state its SMTP client was in. Each rule here is one such reply:
 a reply or status code *and* the provider's own token or sentence, never a word alone.
 
@@ -32,7 +32,8 @@ _RULES: tuple[tuple[str, str], ...] = (
     (_DEAD, r"\b5\.5\.0 requested action not taken: mailbox unavailable\b"),
     (_DEAD, r"\b550 requested action not taken: mailbox unavailable \(-?\d+:\d+:-?\d+\)"),
     # Office 365 directory-based edge blocking: the recipient is not in the tenant's directory
-    (_DEAD, r"\b5\.4\.1 recipient address rejected: access denied\. ?as\(201806281\)"),
+    # (the "AS(201806281)" tag came later; 5.4.1 with these words is that check either way)
+    (_DEAD, r"\b5\.4\.1 recipient address rejected: access denied\b"),
     # Outlook.com's own block and rate codes: SC-001..004, OU-001/002, DY-001/002, RP-001..003
     ("blocked", r"\b5\d\d (?:sc|ou|dy|rp)-00\d\b"),
     # Yahoo/AOL: "554 delivery error: dd This user doesn't have a yahoo.com account" (the domain
@@ -50,13 +51,19 @@ _RULES: tuple[tuple[str, str], ...] = (
     # Gmail quoting a reply the remote gave after DATA ("550 550 #5.1.0 Address rejected. (state
     # 17).", "550 550 Unknown user x (state 18)."): the recipient was accepted, the message was not
     ("filtered", _REPLY + r"(?:[^;]{0,300}?)" + GMAIL_AFTER_DATA),
+    # Mimecast's recipient validation ("550 Invalid Recipient - https://community.mimecast.com/docs/
+    # DOC-1369#550 [id]"; 501 and 503 as its documentation lists them)
+    (_DEAD, r"\b5\d\d (?:invalid recipient|user unknown|invalid address) - (?:https?://)?community\.mimecast\.com/"),
+    # i.ua (Ukraine) numbers its replies and links each: ".../err/2/" no such user, see _IUA_CODES
+    ("iua", _REPLY + r"(?:[^;]{0,300}?)\.i\.ua/err/\d+"),
     # Orange ("OFR_416", "OFR006_102") and La Poste ("LPN416", "LPN007_426")
     ("orange", _REPLY + r"(?:[^;]{0,300}?)\b(?:ofr\d*_\d{3}|lpn\d{3}(?:_\d{3})?)\b"),
 )
 PROVIDER_REPLIES = Rules("provider:replies", [rx for _, rx in _RULES])
 # The words every rule above needs, looked for first: most replies hold none of them, and this
 # one search costs a third of the rules' own (keep it a superset of them).
-_ANY_TOKEN = re.compile(r"requested (?:mail )?action|as\(201806281\)|delivery error: dd|mailbox not found|"
+_ANY_TOKEN = re.compile(r"requested (?:mail )?action|5\.4\.1 recipient|delivery error: dd|mailbox not found|"
+                        r"community\.mimecast\.com/|\.i\.ua/err/|"
                         r"\b(?:cx[a-z]{2,4}|aup#|ib\d{3}|ofr\d*_|lpn\d{3}|(?:sc|ou|dy|rp)-00\d)|" + GMAIL_AFTER_DATA)
 _ONE_BY_ONE = [(reason, re.compile(rx)) for reason, rx in _RULES]
 # Orange's and La Poste's numbers that name the recipient's state, as their postmaster pages list
@@ -64,6 +71,11 @@ _ONE_BY_ONE = [(reason, re.compile(rx)) for reason, rx in _RULES]
 # "LPN007_426 Destinataire suspendu"); the others are about the sender and stay filtered.
 _ORANGE_NUMBER = re.compile(r"(?:ofr\d*_|lpn\d{3}_?)(\d{3})\b")
 _ORANGE_CODES = {"416": _DEAD, "417": "mailboxfull", "420": "suspend", "426": "suspend"}
+# i.ua's numbered replies (its error pages): 2 no such user, 3 a mailbox unused for over three
+# months, 4 full; the others are about the sender (relaying, limits, HELO, our address, a block list).
+_IUA_NUMBER = re.compile(r"\.i\.ua/err/(\d+)")
+_IUA_CODES = {"2": _DEAD, "3": "suspend", "4": "mailboxfull", "1": "norelaying", "6": "norelaying",
+              "5": "toomanyconn", "7": "blocked", "8": "rejected", "9": "blocked", "10": "filtered"}
 # What Orange's and La Poste's codes give way to: words that say the address does not exist.
 _DOES_NOT_EXIST = re.compile(r"does(?: not|n'?t) exist|n'existe pas|inexistant|unknown|inconnu")
 
@@ -96,6 +108,8 @@ def verdict(reason: str, code: str, texts: list[str], recipient: str, settled: b
             kind = _ORANGE_CODES.get(number.group(1) if number else "", "")
             if not kind:
                 kind = "" if _DOES_NOT_EXIST.search(low) else "filtered"
+        if kind == "iua":
+            kind = _IUA_CODES.get(_IUA_NUMBER.search(said).group(1), "")
         if kind == _DEAD:
             other = reason_of(low.replace(said, " "))
             unsure = code[:1] != "5" or other not in VAGUE_REASONS and other not in HARD_REASONS
