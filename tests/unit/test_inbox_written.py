@@ -24,21 +24,17 @@ DIFFERENT = {
     # GroupWise names the mailbox without its domain ("m.wilson (user not found)"): the address is
     # a guess from the returned copy, never proof.
     ("a-bounces", "04-groupwise-user-not-found.eml", "m.wilson@example.net"): "soft",
-    # "No such user" under a 5.7.1 and "Invalid Recipient" without any code, in reports that do not
-    # say at which stage the far side answered: a recipient filter speaks so too (soft).
+    # "No such user" under a 5.7.1, in reports that do not say at which stage the far side
+    # answered: a recipient filter speaks so too (soft).
     ("a-bounces", "20-kerio-multi-unknown-quota-relay.eml", "olga.petrova@yandex.example"): "soft",
-    ("a-bounces", "26-sendgrid-mimecast-invalid-recipient.eml", "s.meyer@firma.example"): "soft",
     # A person forwarding a customer's complaint is a person's mail: read by the user, not applied.
     ("b-replies", "11-complaint-forwarded-abusedesk.eml", "marta.k@isp-net.example"): "unknown",
     # "Stop the paper catalogue but keep the emails" mentions stopping: for a person to decide.
     ("b-replies", "36-other-paper-catalogue.eml", "brigitte.weber@example.org"): "unsubscribe",
+    # Yandex's "No such user!" under 5.7.1, no stage given (as Kerio's above).
+    ("c-bounces", "12-yandex-nouser.eml", "ivan.petrov1988@yandex.example"): "soft",
     # A yes with a condition ("but use my work address") or from someone else than the person asked
     # (a spouse): a confirmation for a person to check, not one applied.
-    # QQ's "550 Mailbox not found" is its documented dead mailbox with its help page at
-    # service.mail.qq.com; the sample links a page under .example, so only the generic reading stays
-    # (no code, no stage: soft).
-    ("c-bounces", "08-qq-mailboxnotfound.eml", "wanglei8812@qq.example"): "soft",
-    ("c-bounces", "12-yandex-nouser.eml", "ivan.petrov1988@yandex.example"): "soft",
     ("d-replies", "08-other-yes-work-address.eml", "maria.rossi@example.org"): "confirmation",
     ("d-replies", "11-other-spouse-confirms.eml", "karin.vogel@example.org"): "confirmation",
     # A "Mail delivery failed" that names no failed address changes nobody: a bounce without a

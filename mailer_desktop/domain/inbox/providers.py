@@ -41,7 +41,7 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("yahoo-dd", r"\b5\d\d delivery error: dd this user doesn'?t have an? ([a-z0-9.-]+\.[a-z]{2,}) account\b"),
     (_DEAD, r"\b552 1 requested mail action aborted, mailbox not found\b"),
     # Tencent (QQ): "550 Mailbox not found." with its help page
-    (_DEAD, r"\b550 mailbox not found\.? (?:https?://)?service\.mail\.qq\.com/"),
+    (_DEAD, r"\b550 mailbox not found\.? (?:https?://)?service\.mail\.qq\.[a-z]+/"),
     # Cox: its block codes (CXBL block list, CXDNS, CXSMTP, CXMJ, CXCNCT connections, CXMXRT rate ...)
     ("blocked", _REPLY + r"(?:[^;]{0,200}?)\bcx(?:bl|dns|smtp|mj|cnct|mxrt|thrt|sndr|tls|ob|dlvr)\b"),
     # Spectrum/Charter: "AUP#..." codes of its acceptable use policy
@@ -53,7 +53,7 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("filtered", _REPLY + r"(?:[^;]{0,300}?)" + GMAIL_AFTER_DATA),
     # Mimecast's recipient validation ("550 Invalid Recipient - https://community.mimecast.com/docs/
     # DOC-1369#550 [id]"; 501 and 503 as its documentation lists them)
-    (_DEAD, r"\b5\d\d (?:invalid recipient|user unknown|invalid address) - (?:https?://)?community\.mimecast\.com/"),
+    (_DEAD, r"\b5\d\d (?:invalid recipient|user unknown|invalid address) - (?:https?://)?community\.mimecast\.[a-z]+/"),
     # i.ua (Ukraine) numbers its replies and links each: ".../err/2/" no such user, see _IUA_CODES
     ("iua", _REPLY + r"(?:[^;]{0,300}?)\.i\.ua/err/\d+"),
     # Orange ("OFR_416", "OFR006_102") and La Poste ("LPN416", "LPN007_426")
@@ -63,7 +63,7 @@ PROVIDER_REPLIES = Rules("provider:replies", [rx for _, rx in _RULES])
 # The words every rule above needs, looked for first: most replies hold none of them, and this
 # one search costs a third of the rules' own (keep it a superset of them).
 _ANY_TOKEN = re.compile(r"requested (?:mail )?action|5\.4\.1 recipient|delivery error: dd|mailbox not found|"
-                        r"community\.mimecast\.com/|\.i\.ua/err/|"
+                        r"community\.mimecast\.[a-z]+/|\.i\.ua/err/|"
                         r"\b(?:cx[a-z]{2,4}|aup#|ib\d{3}|ofr\d*_|lpn\d{3}|(?:sc|ou|dy|rp)-00\d)|" + GMAIL_AFTER_DATA)
 _ONE_BY_ONE = [(reason, re.compile(rx)) for reason, rx in _RULES]
 # Orange's and La Poste's numbers that name the recipient's state, as their postmaster pages list
