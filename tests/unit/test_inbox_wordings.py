@@ -188,6 +188,21 @@ def test_a_size_limit_of_a_recipient_restriction_is_a_size_limit():
         == ("soft", "rejected")
 
 
+@pytest.mark.parametrize(("reply", "status"), [
+    ("552 5.2.2 <anna@example.org>: user unknown", "5.2.2"),
+    ("552 5.2.2 <anna@example.org>: user unknown", "5.0.0"),
+    ("550 5.2.2 Domain does not exist", "5.2.2"),
+    ("552 5.2.2 Mailbox full", "5.2.2"),
+])
+def test_a_full_mailbox_code_beside_dead_address_words_is_no_dead_address(reply, status):
+    # X.2.2 says the mailbox exists and is full; words that contradict it leave the case unsure: soft.
+    assert _verdict(postfix_dsn(reply, status=status)) == ("soft", "mailboxfull")
+
+
+def test_a_directory_miss_beside_a_full_mailbox_code_is_still_the_directory_speaking():
+    assert _verdict(postfix_dsn("550 5.2.2 RESOLVER.ADR.RecipNotFound; not found", status="5.2.2"))[0] == "hard"
+
+
 def test_a_notices_mime_preamble_names_no_reason():
     # (read where a report's text part is lost and only its MIME preamble is left)
     preamble = "This is a multi-part message in MIME format. Your mail reader does not understand MIME message format."

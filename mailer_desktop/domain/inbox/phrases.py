@@ -324,6 +324,10 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
         reason = vendor_reason
     elif reason == "userunknown" and by_code in HARD_REASONS and not any(_LOOKUP_MISS.search(low) for low in lows):
         reason = by_code  # a precise code (5.1.6 moved, 5.1.2 no such host) names the kind of death
+    elif reason in HARD_REASONS and by_code == "mailboxfull" and not STRONG_UNKNOWN.search(fold(said)):
+        # X.2.2 says the mailbox is full, so it exists: words that call it (or its domain) dead
+        # beside that code contradict it, and unsure is soft (a directory's own miss still counts)
+        reason = by_code
     elif reason == "userunknown" and not (STRONG_UNKNOWN.search(fold(said))
                                           or sole and any(STRONG_UNKNOWN.search(fold(low)) for low in lows)):
         # "User unknown" is hard only where the code says so or the server said it in answer to
