@@ -199,6 +199,17 @@ def test_a_full_mailbox_code_beside_dead_address_words_is_no_dead_address(reply,
     assert _verdict(postfix_dsn(reply, status=status)) == ("soft", "mailboxfull")
 
 
+@pytest.mark.parametrize(("reply", "stage", "kind", "category"), [
+    ("556 Sorry", _RCPT, "hard", "notaccept"),
+    ("556 Sorry", "", "hard", "notaccept"),
+    ("550 Sorry, message of 556 bytes refused", _RCPT, "soft", "policyviolation"),
+    ("556 Sorry (in reply to MAIL FROM command)", "", "soft", "rejected"),
+])
+def test_rfc_7504s_reply_code_556_is_a_domain_that_accepts_no_mail(reply, stage, kind, category):
+    # 556 is defined for one thing only: the recipient's domain accepts no mail (null MX)
+    assert _verdict(postfix_dsn(reply, stage=stage)) == (kind, category)
+
+
 def test_a_directory_miss_beside_a_full_mailbox_code_is_still_the_directory_speaking():
     assert _verdict(postfix_dsn("550 5.2.2 RESOLVER.ADR.RecipNotFound; not found", status="5.2.2"))[0] == "hard"
 

@@ -340,6 +340,8 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
             reason = "rejected"  # said about the envelope sender, not the recipient
         elif command != "RCPT" or by_code == "filtered":
             reason = "filtered"
+    if not reason and next((r for r in (find_reply_code(low) for low in coded) if r), "") == "556":
+        reason = "notaccept"  # RFC 7504's reply code: the domain accepts no mail (a null MX)
     if not reason:
         reason = reason_of_status(code) or ("onhold" if not code else "undefined")
     if from_program and reason in HARD_REASONS:
@@ -348,9 +350,10 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
         reason = "onhold"
     if reason in HARD_REASONS:
         # A dead host or domain said in answer to a command before RCPT TO (our greeting, our
-        # envelope sender) is about us, not about the recipient (read in the words that said it);
-        # so is a dead mailbox, whatever its code ("550 5.1.0 Address rejected" to MAIL FROM).
-        command = smtp_command(said) if reason != "userunknown" else next(
+        # envelope sender) is about us, not about the recipient (read in the words that said it,
+        # or in all of them where a code alone said it); so is a dead mailbox, whatever its code
+        # ("550 5.1.0 Address rejected" to MAIL FROM).
+        command = smtp_command(said) if said and reason != "userunknown" else next(
             (c for c in (smtp_command(low) for low in lows) if c in ("MAIL", "RCPT", "DATA")), "")
         if command in BEFORE_RCPT:
             reason = "rejected" if command == "MAIL" else "blocked"
