@@ -72,8 +72,10 @@ BY_PROVIDER_RULES = [
      "550 Mailbox unavailable (see http://mail.i.ua/err/3/)", "soft", "suspend"),
     ("i.ua: its error page 9, our IP on a block list, whatever the words", "anna@i.ua", "5.0.0",
      "550 User not found (see http://mail.i.ua/err/9/)", "soft", "blocked"),
-    ("La Poste: LPN416 with a 5.1.3 code", "anna@laposte.net", "5.1.3",
-     "501 5.1.3 Adresse d au moins un destinataire invalide. Invalid recipient. LPN416 [416]", "soft", "filtered"),
+    ("La Poste: its number 418 for an invalid recipient, with a dash", "anna@laposte.net", "5.0.0",
+     "550 Adresse d au moins un destinataire invalide. LPN105-418", "hard", "userunknown"),
+    ("Orange: a number about the sender (with a dash) keeps a 5.1.1 soft", "anna@orange.fr", "5.1.1",
+     "550 5.1.1 Adresse d au moins un destinataire invalide OFR102-104", "soft", "filtered"),
 ]
 
 # Replies the generic rules already read as the providers document them (kept here so that the
@@ -119,6 +121,8 @@ ALREADY_READ = [
      "550 Ip frequency limited. http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=20022&&no=1000725", "soft"),
     ("Exchange Online: an address reserved by RFC 2606 (5.1.4 alone: an ambiguous address)", "anna@example.com",
      "5.1.4", "550 5.1.4 Recipient address reserved by RFC 2606", "hard"),
+    ("La Poste: LPN416, its number for an invalid recipient, with a 5.1.3 code", "anna@laposte.net", "5.1.3",
+     "501 5.1.3 Adresse d au moins un destinataire invalide. Invalid recipient. LPN416 [416]", "hard"),
     ("Office 365 words with a policy code: a block", "anna@contoso.example", "5.7.1",
      "550 5.7.1 Recipient address rejected: Access denied", "soft"),
     ("Mimecast: host network not allowed", "anna@mimecast.example", "5.0.0",

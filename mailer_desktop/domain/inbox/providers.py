@@ -56,21 +56,22 @@ _RULES: tuple[tuple[str, str], ...] = (
     (_DEAD, r"\b5\d\d (?:invalid recipient|user unknown|invalid address) - (?:https?://)?community\.mimecast\.[a-z]+/"),
     # i.ua (Ukraine) numbers its replies and links each: ".../err/2/" no such user, see _IUA_CODES
     ("iua", _REPLY + r"(?:[^;]{0,300}?)\.i\.ua/err/\d+"),
-    # Orange ("OFR_416", "OFR006_102") and La Poste ("LPN416", "LPN007_426")
-    ("orange", _REPLY + r"(?:[^;]{0,300}?)\b(?:ofr\d*_\d{3}|lpn\d{3}(?:_\d{3})?)\b"),
+    # Orange ("OFR_416", "OFR006_102", "OFR102-104"; Orange UK "OUK_513") and La Poste ("LPN416",
+    # "LPN007_426", "LPN105-104")
+    ("orange", _REPLY + r"(?:[^;]{0,300}?)\b(?:ofr|ouk|lpn(?:aaa)?)(?:\d{3})?[_-]?\d{3}\b"),
 )
 PROVIDER_REPLIES = Rules("provider:replies", [rx for _, rx in _RULES])
 # The words every rule above needs, looked for first: most replies hold none of them, and this
 # one search costs a third of the rules' own (keep it a superset of them).
 _ANY_TOKEN = re.compile(r"requested (?:mail )?action|5\.4\.1 recipient|delivery error: dd|mailbox not found|"
                         r"community\.mimecast\.[a-z]+/|\.i\.ua/err/|"
-                        r"\b(?:cx[a-z]{2,4}|aup#|ib\d{3}|ofr\d*_|lpn\d{3}|(?:sc|ou|dy|rp)-00\d)|" + GMAIL_AFTER_DATA)
+                        r"\b(?:cx[a-z]{2,4}|aup#|ib\d{3}|(?:ofr|ouk|lpn)\w*?[_-]?\d{3}|(?:sc|ou|dy|rp)-00\d)|" + GMAIL_AFTER_DATA)
 _ONE_BY_ONE = [(reason, re.compile(rx)) for reason, rx in _RULES]
 # Orange's and La Poste's numbers that name the recipient's state, as their postmaster pages list
-# them ("OFR_416 Destinataire invalide. Invalid recipient", "OFR_417 ... Recipient overquota",
+# them ("OFR_416 Destinataire invalide. Invalid recipient", 418 the same, "OFR_417 ... Recipient overquota",
 # "LPN007_426 Destinataire suspendu"); the others are about the sender and stay filtered.
-_ORANGE_NUMBER = re.compile(r"(?:ofr\d*_|lpn\d{3}_?)(\d{3})\b")
-_ORANGE_CODES = {"416": _DEAD, "417": "mailboxfull", "420": "suspend", "426": "suspend"}
+_ORANGE_NUMBER = re.compile(r"(?:ofr|ouk|lpn(?:aaa)?)(?:\d{3})?[_-]?(\d{3})\b")
+_ORANGE_CODES = {"416": _DEAD, "418": _DEAD, "417": "mailboxfull", "420": "suspend", "426": "suspend"}
 # i.ua's numbered replies (its error pages): 2 no such user, 3 a mailbox unused for over three
 # months, 4 full; the others are about the sender (relaying, limits, HELO, our address, a block list).
 _IUA_NUMBER = re.compile(r"\.i\.ua/err/(\d+)")
