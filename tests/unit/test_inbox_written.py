@@ -27,6 +27,10 @@ DIFFERENT = {
     # "No such user" under a 5.7.1, in reports that do not say at which stage the far side
     # answered: a recipient filter speaks so too (soft).
     ("a-bounces", "20-kerio-multi-unknown-quota-relay.eml", "olga.petrova@yandex.example"): "soft",
+    # Yahoo's "554 delivery error: dd This user doesn't have a yahoo.com account" is its documented
+    # reply for an account that does not exist, and Yahoo gives it at the end of DATA: its own
+    # verdict on its own users, not a filter's words (providers.py; the brief had no such case).
+    ("l-families", "exim-w02.eml", "tina.brooks@yahoo.com"): "hard",
     # A person forwarding a customer's complaint is a person's mail: read by the user, not applied.
     ("b-replies", "11-complaint-forwarded-abusedesk.eml", "marta.k@isp-net.example"): "unknown",
     # "Stop the paper catalogue but keep the emails" mentions stopping: for a person to decide.
