@@ -379,3 +379,92 @@ To: anna@example.org
 Subject: Our news
 """.encode()
     assert _verdict(raw)[0] == kind
+
+
+def _kinds(raw: str) -> list[tuple[str, str, str]]:
+    return [(r.recipient, r.kind, r.category) for r in classify(raw.encode())]
+
+
+def test_lotus_notes_writes_each_reason_above_its_recipient():
+    raw = """From: Postmaster@notes.example.jp
+To: shop@example.test
+Subject: Undeliverable message
+
+------- Failure Reasons  --------
+
+User not listed in public Name & Address Book
+anna@notes.example.jp
+
+Mail file quota exceeded, message could not be delivered
+bob@notes.example.jp
+
+
+------- Returned Message --------
+From: Shop <shop@example.test>
+To: anna@notes.example.jp, bob@notes.example.jp
+Subject: Our news
+"""
+    assert _kinds(raw) == [("anna@notes.example.jp", "hard", "userunknown"),
+                           ("bob@notes.example.jp", "soft", "mailboxfull")]
+
+
+def test_smartermails_several_refused_recipients_each_with_its_reply():
+    raw = """From: postmaster@mail.example.net
+To: shop@example.test
+Subject: There was an error sending your mail
+
+The mail server could not deliver mail to anna@example.org, bob@example.com.
+
+2 error(s):
+
+SMTP Server <mx.example.org> rejected recipient <anna@example.org> (Error following RCPT command). It responded as follows: [550 Mailbox unavailable: user not found]
+
+SMTP Server <mx.example.com> rejected recipient <bob@example.com> (Error following RCPT command). It responded as follows: [550 5.7.1 Policy rejection on the target address]
+
+The attachment contains the original mail headers.
+"""
+    assert _kinds(raw) == [("anna@example.org", "hard", "userunknown"), ("bob@example.com", "soft", "policyviolation")]
+
+
+def test_imail_names_the_command_whose_reply_it_quotes():
+    raw = """From: postmaster@relay.example.net
+To: shop@example.test
+Subject: Undeliverable Mail
+X-Mailer: <SMTP32 v12.5>
+
+Unknown host: anna@gone.example
+
+undeliverable to bob@example.com
+
+DATA command generated response:
+550 User unknown
+
+Original message follows.
+"""
+    assert _kinds(raw) == [("anna@gone.example", "hard", "hostunknown"), ("bob@example.com", "soft", "filtered")]
+
+
+@pytest.mark.parametrize(("line", "kind", "category"), [
+    # Exchange 2000/2003's IMS codes that stand for several causes write the one that happened
+    ("(000B099C) Host Unknown", "hard", "hostunknown"),
+    ("(000B099C) Message exceeds size limit", "soft", "mesgtoobig"),
+    ("(000B09B6) 550 5.1.1 <anna@example.net>... User unknown", "hard", "userunknown"),
+    ("(000B09AA) Unable to relay for anna@example.net", "soft", "norelaying"),
+])
+def test_exchange_2003s_codes_for_several_causes_carry_the_cause_that_happened(line, kind, category):
+    raw = f"""From: System Administrator <postmaster@example.com>
+To: shop@example.test
+Subject: Undeliverable: Our news
+
+Your message
+
+  To:      anna@example.net
+  Subject: Our news
+
+did not reach the following recipient(s):
+
+anna@example.net on Thu, 30 Jan 2025 14:12:08 -0500
+    The MTS-ID of the original message is: c=us;a= ;p=example;l=GW2-250130191208Z-30442
+    MSEXCH:IMS:Example:NY:GW2 0 {line}
+"""
+    assert _kinds(raw) == [("anna@example.net", kind, category)]

@@ -31,6 +31,19 @@ DIFFERENT = {
     # reply for an account that does not exist, and Yahoo gives it at the end of DATA: its own
     # verdict on its own users, not a filter's words (providers.py; the brief had no such case).
     ("l-families", "exim-w02.eml", "tina.brooks@yahoo.com"): "hard",
+    ("m-families", "sendgrid-w02.eml", "e.lopez1987@yahoo.com"): "hard",
+    # A server's own "no such user" without code or stage (Apache James; BIGLOBE's "User unknown",
+    # which Japanese providers also give for a recipient's filter): soft, as apache-james.eml.
+    ("m-families", "apachejames-w03.eml", "info-2019@example.net"): "soft",
+    ("m-families", "biglobe-w01.eml", "kenta_s@mva.biglobe.ne.jp"): "soft",
+    ("m-families", "biglobe-w03.eml", "sakura.k@tmtv.ne.jp"): "soft",
+    # Office 365's "5.4.1 Recipient address rejected: Access denied" is its directory-based edge
+    # blocking, which Microsoft documents as "the recipient does not exist" (providers.py).
+    ("m-families", "mailmarshalsmtp-w03.eml", "finance@example-group.co.uk"): "hard",
+    ("m-families", "mailmarshalsmtp-w03.eml", "r.osei@example-group.co.uk"): "hard",
+    # Outlook.com/Hotmail's own notice quoting a bare "Requested action not taken: mailbox
+    # unavailable": the far side's answer to RCPT TO (providers.answers_rcpt).
+    ("n-rare", "outlook-w03.eml", "v.horvat@example.com"): "hard",
     # A person forwarding a customer's complaint is a person's mail: read by the user, not applied.
     ("b-replies", "11-complaint-forwarded-abusedesk.eml", "marta.k@isp-net.example"): "unknown",
     # "Stop the paper catalogue but keep the emails" mentions stopping: for a person to decide.

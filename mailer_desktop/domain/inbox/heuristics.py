@@ -39,6 +39,11 @@ _ANCHORS = RuleList("layout:recipient-line", [
     rf"^[ \t]*[<'\"]?(?P<a>{_A})[>'\"]?[ \t]+on[ \t]+\S.*$()",
     # transcript: RCPT TO:<addr>
     rf"(?i)^[ \t]*(?:(?:>>>|->)[ \t]*)?RCPT TO:[ \t]*<?(?P<a>{_A})>?(.*)$",
+    # a server named before the recipient it refused (SmarterMail: "SMTP Server <mx.example.org>
+    # rejected recipient <addr> (Error following RCPT command). It responded as follows: [550 ...]")
+    rf"(?i)^[^\n@]{{0,120}}\brejected recipient[ \t]+<(?P<a>{_A})>(.*)$",
+    # IMail: "undeliverable to addr", its reply below
+    rf"(?i)^[ \t]*undeliverable to[ \t]+<?(?P<a>{_A})>?[ \t.]*()$",
     # a sentence ending in the address: "Could not be delivered to: <addr>", "mailbox is full: addr"
     rf"^[ \t]*([^\n<>@]{{3,120}}?:)[ \t]*<?(?P<a>{_A})>?[ \t.]*$",
     # a mailbox with its display name alone on its line, or before its error: "Name" <addr>,
@@ -124,6 +129,24 @@ def _blocks(notice: str, excluded: set[str]) -> list[tuple[int, int, str]]:
     return sorted(hits.values())
 
 
+def _reasons_above(notice: str, blocks: list[tuple[int, int, str]]) -> list[int]:
+    """Where each of several recipients stands alone on its line with its reason on the line right
+    above it (Lotus Notes: "User not listed in public Name & Address Book" / "anna@example.org"),
+    the start of each reason line; else []. (Elsewhere the words below an address are its own.)"""
+    if len(blocks) < 2 or len({addr.lower() for _, _, addr in blocks}) < len(blocks):
+        return []
+    starts = []
+    for start, end, addr in blocks:
+        if notice[start:end].strip().strip("<>") != addr or start < 2 or notice[start - 1] != "\n":
+            return []
+        begin = notice.rfind("\n", 0, start - 1) + 1
+        line = notice[begin:start - 1].strip()
+        if not line or "@" in line or line.endswith(":") or _RULE_LINE.fullmatch(line):
+            return []
+        starts.append(begin)
+    return starts
+
+
 _ALIAS_LINE = re.compile(r"(?i)[ \t]*\((?:ultimately )?(?:generated|expanded) from\b")
 
 
@@ -140,6 +163,9 @@ def find(notice: str, excluded: set[str], failed_header: list[str] | None = None
     if listed:  # the list the report announces is the list of recipients, whatever it explains below
         return listed
     blocks = _blocks(notice, excluded)
+    above = _reasons_above(notice, blocks)
+    if above:  # each recipient's text starts at its reason, on the line above its address
+        blocks = [(begin, end, addr) for begin, (_, end, addr) in zip(above, blocks, strict=True)]
     found: list[Found] = []
     seen: dict[str, int] = {}
     previous = ("", -1, "")  # the last block: its address, where it ends, its text

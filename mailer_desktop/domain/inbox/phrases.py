@@ -70,9 +70,6 @@ STRONG_UNKNOWN = Rules("strong-unknown", [
     # ("MSEXCH:IMS:Org:Site:Server 0 (000C05A6) Unknown Recipient")
     r"\(000c05a6\)",
 ])
-# Exchange 2000/2003 codes that stand for several causes at once, listed together on the line
-# ("(000B099C) Host Unknown, Message exceeds size limit, ..."): the words prove none of them.
-_MANY_CAUSES = Rules("exchange-many-causes", [r"\(000b09(?:9c|aa|b6)\)"])
 
 
 # A directory lookup that found no such recipient: Office 365 sends it with 5.1.10, which RFC 7505
@@ -346,8 +343,6 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
         reason = reason_of_status(code) or ("onhold" if not code else "undefined")
     if from_program and reason in HARD_REASONS:
         reason = "mailererror"
-    elif reason in HARD_REASONS and _MANY_CAUSES.search(said or " ".join(lows)):
-        reason = "onhold"
     if reason in HARD_REASONS:
         # A dead host or domain said in answer to a command before RCPT TO (our greeting, our
         # envelope sender) is about us, not about the recipient (read in the words that said it,

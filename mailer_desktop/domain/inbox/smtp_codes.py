@@ -129,6 +129,12 @@ _STAGES = (
     (r"\berror following rcpt command", "RCPT"),
     (r"\berror following mail command", "MAIL"),
     (r"\berror following data command", "DATA"),
+    # IMail names the command whose reply it quotes: "DATA command generated response:", "Body of
+    # message generated response:", "Additional RCPT TO generated following response:", "Server
+    # response to MAIL FROM:"
+    (r"\badditional rcpt to generated following response", "RCPT"),
+    (r"\b(?:data command|body of message) generated response", "DATA"),
+    (r"\bserver response to mail from", "MAIL"),
     # the command written before the host that answered it: "SMTP:RCPT host 192.0.2.8: 553 ..."
     (r"\bsmtp:rcpt\b", "RCPT"),
     (r"\bsmtp:mail\b", "MAIL"),

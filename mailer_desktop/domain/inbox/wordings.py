@@ -193,7 +193,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"przekroczono limit", r"brak miejsca", r"\u043f\u0435\u0440\u0435\u043f\u043e\u043b\u043d\u0435\u043d",
         r"\u043f\u0440\u0435\u0432\u044b\u0448\u0435\u043d\u0430 \u043a\u0432\u043e\u0442\u0430",
         r"\u043d\u0435\u0434\u043e\u0441\u0442\u0430\u0442\u043e\u0447\u043d\u043e \u043c\u0435\u0441\u0442\u0430",
-        r"\u4e00\u676f", r"\u3044\u3063.\u3044", r"\u5df2\u6ee1", r"\u7a7a\u95f4\u4e0d\u8db3", r"\bout of storage\b",
+        r"\u4e00\u676f", r"\u30af\u30a9\u30fc\u30bf", r"\u3044\u3063.\u3044", r"\u5df2\u6ee1", r"\u7a7a\u95f4\u4e0d\u8db3", r"\bout of storage\b",
     )),
     ("mesgtoobig", reason_rules("mesgtoobig",
         r"message (?:is |was )?too (?:big|large|long)", r"message size", r"size limit", r"too large",
