@@ -468,3 +468,38 @@ anna@example.net on Thu, 30 Jan 2025 14:12:08 -0500
     MSEXCH:IMS:Example:NY:GW2 0 {line}
 """
     assert _kinds(raw) == [("anna@example.net", kind, category)]
+
+
+def test_interscans_transcript_names_each_recipient_with_its_reply():
+    raw = """From: "InterScan MSS" <postmaster@example.test>
+To: shop@example.test
+Subject: Mail could not be delivered
+
+****** Message from InterScan Messaging Security Suite ******
+
+Sent <<< RCPT TO:<anna@example.co.jp>
+Received >>> 550 5.7.1 <anna@example.co.jp>... Relaying denied
+
+Unable to deliver message to <anna@example.co.jp>.
+
+Sent <<< RCPT TO:<bob@example.ne.jp>
+Received >>> 550 5.1.1 <bob@example.ne.jp>: Recipient address rejected: User unknown in relay recipient table
+
+Unable to deliver message to <bob@example.ne.jp>.
+
+************************     End of message     **********************
+"""
+    assert _kinds(raw) == [("anna@example.co.jp", "soft", "norelaying"), ("bob@example.ne.jp", "hard", "userunknown")]
+
+
+def test_a_recipient_named_by_a_sentence_among_other_addresses_is_never_dead_on_the_words_below():
+    # No known layout names the recipients; the first sentence names anna, and the dead-address
+    # words below are about bob: which of them died is a guess.
+    raw = """From: postmaster@gw.example.net
+To: shop@example.test
+Subject: Delivery failure
+
+We could not deliver your message to anna@example.org.
+Details for bob@example.com follow. Reply was 550 5.1.1 user unknown
+"""
+    assert [(r.recipient, r.kind) for r in classify(raw.encode())] == [("anna@example.org", "soft")]

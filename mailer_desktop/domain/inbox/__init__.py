@@ -389,8 +389,8 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
                 # A disposition notification that the message was deleted unread: the recipient's
                 # own filter refused it (a Sieve "reject", RFC 5429), whatever its words say.
                 result = dataclasses.replace(result, category="filtered")
-            if result.kind == "hard" and f.guessed:
-                # A mailbox named without its domain: which address died is a guess, never proof.
+            if result.kind == "hard" and heuristics.unsure(f, mail.notice, excluded):
+                # A mailbox named without its domain, or by a sentence among other addresses: a guess.
                 result = dataclasses.replace(result, kind="soft")
             if result.kind == "hard" and not sole:
                 # A dead address must be said in the recipient's own lines (or the heading for all),

@@ -37,8 +37,9 @@ _ANCHORS = RuleList("layout:recipient-line", [
     rf"^[ \t]*(?:(?:[*\u2022]|--?)[ \t]+)?[<'\"]?(?P<a>{_A})[>'\"]?[ \t]*(?:\((?:unrecoverable error|generated from [^)]*|expanded from [^)]*)\))?[ \t]*,?()$",
     # Exchange 2003: addr on DATE
     rf"^[ \t]*[<'\"]?(?P<a>{_A})[>'\"]?[ \t]+on[ \t]+\S.*$()",
-    # transcript: RCPT TO:<addr>
-    rf"(?i)^[ \t]*(?:(?:>>>|->)[ \t]*)?RCPT TO:[ \t]*<?(?P<a>{_A})>?(.*)$",
+    # transcript: RCPT TO:<addr> (Sendmail ">>> RCPT To:", MDaemon "--> RCPT To:", InterScan
+    # "Sent <<< RCPT TO:")
+    rf"(?i)^[ \t]*(?:(?:>>>|-+>|(?:sent:?[ \t]*)?<<<)[ \t]*)?RCPT TO:[ \t]*<?(?P<a>{_A})>?(.*)$",
     # a server named before the recipient it refused (SmarterMail: "SMTP Server <mx.example.org>
     # rejected recipient <addr> (Error following RCPT command). It responded as follows: [550 ...]")
     rf"(?i)^[^\n@]{{0,120}}\brejected recipient[ \t]+<(?P<a>{_A})>(.*)$",
@@ -98,6 +99,19 @@ class Found:
     # reporter's guess), or an alias named below the target of it that failed ("(generated from
     # addr)": the alias may reach others)
     guessed: bool = False
+    # named by a sentence about the failure, not by a layout: its text is the rest of the notice
+    loose: bool = False
+
+
+def unsure(found: Found, notice: str, excluded: set[str]) -> bool:
+    """Whether ``found`` can never be called dead: a guessed address, or one a sentence names in
+    a notice that names other addresses too (the words below it may be another's)."""
+    if found.guessed:
+        return True
+    if not found.loose:
+        return False
+    named = {a.lower() for a in ADDRESS_RE.findall(notice[:_PREAMBLE])} - excluded - {found.recipient.lower()}
+    return any(not is_daemon(a) for a in named)
 
 
 def is_daemon(addr: str) -> bool:
@@ -218,7 +232,7 @@ def find(notice: str, excluded: set[str], failed_header: list[str] | None = None
         line_start = notice.rfind("\n", 0, at) + 1
         if _HEADER_CONTEXT.match(notice[line_start:at]):
             continue  # the returned message's own header lines quoted in the report ("To: addr")
-        return [Found(addr, notice[m.start():], _paragraph(notice[m.start():]))]
+        return [Found(addr, notice[m.start():], _paragraph(notice[m.start():]), loose=True)]
     return []
 
 
