@@ -503,3 +503,90 @@ We could not deliver your message to anna@example.org.
 Details for bob@example.com follow. Reply was 550 5.1.1 user unknown
 """
     assert [(r.recipient, r.kind) for r in classify(raw.encode())] == [("anna@example.org", "soft")]
+
+
+def test_x_failed_recipients_in_another_order_than_the_text_lends_no_recipient_anothers_words():
+    raw = """From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>
+To: shop@example.test
+X-Failed-Recipients: carl@example.jp, bea@gone.example, anna@example.net
+Subject: Delivery Status Notification (Failure)
+
+Delivery to the following recipient failed permanently:
+
+     anna@example.net
+
+Technical details of permanent failure:
+The error that the other server returned was:
+552 5.2.2 <anna@example.net>: Recipient address rejected: Mailbox over quota
+
+Delivery to the following recipient failed permanently:
+
+     bea@gone.example
+
+Technical details of permanent failure:
+DNS Error: Domain name not found
+
+Delivery to the following recipient failed permanently:
+
+     carl@example.jp
+
+Technical details of permanent failure:
+The error that the other server returned was:
+550 5.1.1 <carl@example.jp>: Recipient address rejected: User unknown in local recipient table
+"""
+    assert sorted(_kinds(raw)) == [("anna@example.net", "soft", "mailboxfull"), ("bea@gone.example", "hard", "hostunknown"),
+                                   ("carl@example.jp", "hard", "userunknown")]
+
+
+def test_imails_own_unknown_user_beside_a_reply_it_passes_on_for_another_recipient():
+    raw = """From: postmaster@mail.example.net
+To: shop@example.test
+Subject: Undeliverable Mail
+X-Mailer: <SMTP32 v12.5>
+
+Unknown user: anna@mail.example.net
+
+undeliverable to bob@partner.example.org
+
+Body of message generated response:
+554 5.7.1 Message rejected: SPF validation failed
+
+Original message follows.
+"""
+    assert _kinds(raw) == [("anna@mail.example.net", "hard", "userunknown"),
+                           ("bob@partner.example.org", "soft", "authfailure")]
+
+
+def test_javamails_nested_exceptions_name_each_refused_address():
+    raw = """From: postmaster@james.example.org
+To: shop@example.test
+Subject: [BOUNCE]
+
+Hi. This is the James mail server at james.example.org.
+I'm afraid I wasn't able to deliver your message to the following addresses.
+
+Error message below:
+javax.mail.SendFailedException: Invalid Addresses;
+  nested exception is:
+	com.sun.mail.smtp.SMTPAddressFailedException: 552 5.2.2 <anna@example.net>... Mailbox full
+;
+  nested exception is:
+	com.sun.mail.smtp.SMTPAddressFailedException: 550 5.1.1 <bob@example.net>... User unknown
+"""
+    assert _kinds(raw) == [("anna@example.net", "soft", "mailboxfull"), ("bob@example.net", "hard", "userunknown")]
+
+
+def test_zohos_notice_of_a_temporary_failure_names_its_recipient():
+    raw = """From: mailer-daemon@zoho.com
+To: shop@example.test
+Subject: Undelivered Mail Returned to Sender
+X-ZohoMail: Si CHF_MF_NL SS_10 UW48 UB48 FMWL UW48 UB48 SGR3_1_2
+
+This message was created automatically by mail delivery software.
+A message that you sent could not be delivered to one or more of its recipients.
+
+anna@example.org Invalid Address, ERROR_CODE :550, ERROR_CODE :5.1.1 <anna@example.org>... User Unknown
+
+[Status: Error, Address: <bob@example.net>, ResponseCode 421, , Host not reachable.]
+"""
+    assert [(r, k) for r, k, _ in _kinds(raw)] == [("anna@example.org", "hard"), ("bob@example.net", "soft")]

@@ -44,6 +44,12 @@ DIFFERENT = {
     # Outlook.com/Hotmail's own notice quoting a bare "Requested action not taken: mailbox
     # unavailable": the far side's answer to RCPT TO (providers.answers_rcpt).
     ("n-rare", "outlook-w03.eml", "v.horvat@example.com"): "hard",
+    # The same three in set O's notices on several recipients: Outlook.com's "5.5.0 Requested
+    # action not taken: mailbox unavailable" and Office 365's "5.4.1 ... Access denied" (passed on
+    # by SES and Zoho) are hard, BIGLOBE's own "User unknown" soft.
+    ("o-multi", "amazonses-w02.eml", "q.lin@outlook.com"): "hard",
+    ("o-multi", "zoho-w01.eml", "k.ono@example.jp"): "hard",
+    ("o-multi", "biglobe-w01.eml", "xy34zz@kf6.biglobe.ne.jp"): "soft",
     # A person forwarding a customer's complaint is a person's mail: read by the user, not applied.
     ("b-replies", "11-complaint-forwarded-abusedesk.eml", "marta.k@isp-net.example"): "unknown",
     # "Stop the paper catalogue but keep the emails" mentions stopping: for a person to decide.

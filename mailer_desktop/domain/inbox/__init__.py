@@ -221,8 +221,8 @@ def _from_status(mail: Mail, status_text: str, common: dict) -> list[Result]:
 
 def _outside(notice: str, found: list[heuristics.Found]) -> str:
     """The notice's heading, above the lines about the first recipient: the words for all."""
-    at = notice.find(found[0].text[:200]) if found and found[0].text else -1
-    return notice[:at] if at > 0 else ""
+    at = min((i for i in (notice.find(f.text.partition("\n")[0][:200]) for f in found if f.text) if i >= 0), default=-1)
+    return notice[:at] if at > 0 else ""  # (the first recipient in the text, whatever X-Failed-Recipients' order)
 
 
 def _subject_for(mail: Mail, recipient: str | None, named: set[str]) -> str:
@@ -378,7 +378,7 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
         shared = "" if sole else _outside(mail.notice, found)
         for f in found:
             texts = [f.tight, f.text, shared, mail.notice, _subject_for(mail, f.recipient, named)]
-            own = gateway or heuristics.own_routing_verdict(mail.notice, f)  # the server's own lookup
+            own = gateway or heuristics.own_routing_verdict(mail.notice, f, mail.header("X-Mailer"))  # the server's own lookup
             result = _failure(f.recipient, "", texts, True, common, gateway=own, sole=sole, codes_from=codes_from)
             if result.kind != "hard" and result.category in VAGUE_REASONS:
                 inner = _inner_report(mail) if inner is None else inner

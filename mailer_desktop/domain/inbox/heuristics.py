@@ -43,6 +43,11 @@ _ANCHORS = RuleList("layout:recipient-line", [
     # a server named before the recipient it refused (SmarterMail: "SMTP Server <mx.example.org>
     # rejected recipient <addr> (Error following RCPT command). It responded as follows: [550 ...]")
     rf"(?i)^[^\n@]{{0,120}}\brejected recipient[ \t]+<(?P<a>{_A})>(.*)$",
+    # JavaMail's exceptions, one nested for each refused address (Apache James and other Java
+    # servers): "com.sun.mail.smtp.SMTPAddressFailedException: 550 5.1.1 <addr>... User unknown"
+    rf"^[ \t]*[\w.$]*AddressFailedException:[ \t]*\d{{3}}[ -](?:[245]\.\d{{1,3}}\.\d{{1,3}}[ \t]+)?<?(?P<a>{_A})>?(.*)$",
+    # Zoho's notice of a temporary failure it gave up on: "[Status: Error, Address: <addr>, ResponseCode 421, ...]"
+    rf"(?i)^[ \t]*\[status: [^,\n]{{0,20}}, address: <(?P<a>{_A})>,(.*)$",
     # IMail: "undeliverable to addr", its reply below
     rf"(?i)^[ \t]*undeliverable to[ \t]+<?(?P<a>{_A})>?[ \t.]*()$",
     # a sentence ending in the address: "Could not be delivered to: <addr>", "mailbox is full: addr"
@@ -353,10 +358,19 @@ _GROUPWISE_PREAMBLE = Rules("layout:groupwise-own-verdict", [r"the message that 
 _GROUPWISE_VERDICT = re.compile(r"(?i)^[ \t]*(\S+@\S+)[ \t]+\(user not found\)[ \t]*$", re.M)
 
 
-def own_routing_verdict(notice: str, found: Found) -> bool:
+# IMail (X-Mailer "<SMTP32 v…>") writes its own lookups as "Unknown user: addr" (a reply it passes
+# on for another recipient follows "... generated response:" with its code).
+_OWN_MAILER = Rules("provider:own-verdict-mailer-lines", [r"<smtp32 v"], re.I)
+_IMAIL_OWN = re.compile(r"(?i)[ \t]*(?:unknown user|invalid final delivery userid):[ \t]*<?(\S+@[^\s>]+?)>?[ \t]*(?:\n|$)")
+
+
+def own_routing_verdict(notice: str, found: Found, mailer: str = "") -> bool:
     """Whether ``found``'s lines in Exim's notice are Exim's own verdict, not a reply it passes on
     (the notice must name the address: one taken from the returned copy is a guess); or
-    GroupWise's own "(user not found)" beside the full address."""
+    GroupWise's own "(user not found)" beside the full address; or IMail's "Unknown user: addr"."""
+    imail = _IMAIL_OWN.match(found.text[:300]) if _OWN_MAILER.search(mailer or "") else None
+    if imail:
+        return imail.group(1).lower() == found.recipient.lower()
     if _GROUPWISE_PREAMBLE.search(notice[:1500]):
         m = _GROUPWISE_VERDICT.search(found.text[:300])
         return bool(m) and m.group(1).lower() == found.recipient.lower()

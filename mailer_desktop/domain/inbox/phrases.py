@@ -330,7 +330,7 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
         # "User unknown" is hard only where the code says so or the server said it in answer to
         # RCPT TO. Said after DATA, or with no code and no stage, it is most often a content or
         # recipient filter wearing the words (sisimai's "filtered"): never suppress on that.
-        command = next((c for c in (smtp_command(low) for low in lows) if c), "")
+        command = next((c for c in (smtp_command(low) for low in coded) if c), "")  # (own lines only)
         if not command and (checks_recipients or echo_means_rcpt and _ECHOED_ADDRESS.search(_ANCHOR_LINE.sub("", source, 1))):
             command = "RCPT"
         if command == "MAIL":
