@@ -590,3 +590,15 @@ anna@example.org Invalid Address, ERROR_CODE :550, ERROR_CODE :5.1.1 <anna@examp
 [Status: Error, Address: <bob@example.net>, ResponseCode 421, , Host not reachable.]
 """
     assert [(r, k) for r, k, _ in _kinds(raw)] == [("anna@example.org", "hard"), ("bob@example.net", "soft")]
+
+
+def test_an_address_offered_for_help_is_no_other_recipient():
+    raw = """From: postmaster@gw.example.net
+To: shop@example.test
+Subject: Delivery failure
+
+We could not deliver your message to anna@example.org.
+The server answered: 550 5.1.1 user unknown
+For help, please contact support@gw.example.net.
+"""
+    assert [(r.recipient, r.kind) for r in classify(raw.encode())] == [("anna@example.org", "hard")]

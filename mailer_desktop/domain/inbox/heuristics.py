@@ -115,7 +115,9 @@ def unsure(found: Found, notice: str, excluded: set[str]) -> bool:
         return True
     if not found.loose:
         return False
-    named = {a.lower() for a in ADDRESS_RE.findall(notice[:_PREAMBLE])} - excluded - {found.recipient.lower()}
+    head = notice[:_PREAMBLE]
+    helpers = {m.group(1).lower() for m in _HELP_ADDRESS.finditer(head)}  # the site's own, offered for help
+    named = {a.lower() for a in ADDRESS_RE.findall(head)} - excluded - helpers - {found.recipient.lower()}
     return any(not is_daemon(a) for a in named)
 
 
