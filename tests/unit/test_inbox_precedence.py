@@ -166,6 +166,19 @@ def test_the_relays_no_such_mailbox_verdict_stays_hard():
     assert verdict(ses_notification("NoEmail", "smtp; 550 5.1.1 no mailbox here")) == ("hard", "userunknown")
 
 
+def test_an_ses_delivery_delay_event_is_a_delay_notice_not_a_reply():
+    # SES's DeliveryDelay event, mailed by SNS with its footer ("... click ... to unsubscribe"):
+    # the relay is still trying; the footer's words are nobody's request.
+    event = {"eventType": "DeliveryDelay", "mail": {"messageId": "m1", "headers": []},
+             "deliveryDelay": {"delayType": "MailboxFull", "delayedRecipients": [
+                 {"emailAddress": RCPT, "status": "4.2.2", "diagnosticCode": "smtp; 452 4.2.2 over quota"}]}}
+    raw = (f"From: AWS Notifications <no-reply@sns.amazonaws.com>\nTo: {SENDER}\nSubject: AWS Notification Message\n\n"
+           f"{json.dumps(event)}\n\n--\nIf you wish to stop receiving notifications from this topic, please click or "
+           "visit the link below to unsubscribe:\nhttps://sns.example.test/unsubscribe.html\n").encode()
+    (r,) = classify(raw)
+    assert (r.recipient, r.kind, r.category, r.action, r.status) == (RCPT, "soft", "delayed", "delayed", "4.2.2")
+
+
 def _vendor_report(category: str, diagnostic: str) -> bytes:
     """A PowerMTA report: its own bounce category beside the remote's reply."""
     return report("5.0.0", diagnostic).replace(

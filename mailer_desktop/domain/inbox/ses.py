@@ -1,6 +1,7 @@
 """Relay services' notifications mailed as JSON: Amazon SES, SendGrid, Mailgun.
 
-SES reports bounces, complaints and deliveries as JSON documents; when a topic delivers them
+SES reports bounces, complaints, deliveries and delivery delays (``DeliveryDelay``: still
+trying) as JSON documents; when a topic delivers them
 by mail, the body is that JSON (or an SNS ``Notification`` whose ``Message`` is the JSON).
 SendGrid's event notifications are a list of events (``{"email", "event": "bounce" |
 "dropped" | "deferred" | "spamreport" | "delivered", "status", "reason", "type"}``); Mailgun's
@@ -20,7 +21,7 @@ _DECODER = json.JSONDecoder()
 @dataclass
 class SesRecipient:
     address: str
-    kind_hint: str           # "bounce", "complaint", "delivery"
+    kind_hint: str           # "bounce", "complaint", "delivery", "delayed"
     status: str = ""
     diagnostic: str = ""
     permanent: bool | None = None
@@ -112,7 +113,7 @@ def notification(text: str) -> dict | None:
     if not isinstance(obj, dict):
         return None
     kind = obj.get("notificationType") or obj.get("eventType")
-    return obj if kind in ("Bounce", "Complaint", "Delivery") else None
+    return obj if kind in ("Bounce", "Complaint", "Delivery", "DeliveryDelay") else None
 
 
 def recipients(obj: dict) -> list[SesRecipient]:
@@ -137,6 +138,12 @@ def recipients(obj: dict) -> list[SesRecipient]:
     elif kind == "Delivery":
         for addr in (obj.get("delivery") or {}).get("recipients") or []:
             out.append(SesRecipient(str(addr), "delivery"))
+    elif kind == "DeliveryDelay":
+        delay = obj.get("deliveryDelay") or {}
+        for r in delay.get("delayedRecipients") or []:
+            if isinstance(r, dict) and r.get("emailAddress"):
+                out.append(SesRecipient(str(r["emailAddress"]), "delayed", str(r.get("status") or ""),
+                                        str(r.get("diagnosticCode") or delay.get("delayType") or "")))
     return out
 
 
