@@ -179,6 +179,16 @@ def test_an_ses_delivery_delay_event_is_a_delay_notice_not_a_reply():
     assert (r.recipient, r.kind, r.category, r.action, r.status) == (RCPT, "soft", "delayed", "delayed", "4.2.2")
 
 
+@pytest.mark.parametrize("event", ["Send", "Open", "Click", "Reject", "Rendering Failure", "Subscription"])
+def test_ses_events_about_no_addresss_fate_are_nobodys_request(event):
+    body = json.dumps({"eventType": event, "mail": {"messageId": "m1", "destination": [RCPT], "headers": []}})
+    raw = (f"From: AWS Notifications <no-reply@sns.amazonaws.com>\nTo: {SENDER}\nSubject: AWS Notification Message\n\n"
+           f"{body}\n\n--\nIf you wish to stop receiving notifications from this topic, please click or visit the "
+           "link below to unsubscribe:\nhttps://sns.example.test/unsubscribe.html\n").encode()
+    (r,) = classify(raw)
+    assert (r.recipient, r.kind, r.category) == (None, "unknown", "relay-event")
+
+
 def _vendor_report(category: str, diagnostic: str) -> bytes:
     """A PowerMTA report: its own bounce category beside the remote's reply."""
     return report("5.0.0", diagnostic).replace(

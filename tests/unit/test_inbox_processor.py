@@ -264,3 +264,18 @@ def test_a_dmarc_authentication_failure_report_is_not_a_complaint(app, anna):
     assert app.db.conn.execute("SELECT COUNT(*) FROM bounce_events").fetchone()[0] == 0
     # the processed-mail list (Inbox page) calls it a feedback report, not a spam complaint
     assert app.db.conn.execute("SELECT kind FROM inbox_messages").fetchone()[0] == "feedback"
+
+
+def test_relay_events_about_no_addresss_fate_change_nobody_and_need_no_decision(app, anna):
+    def sns(event: dict) -> bytes:
+        return ("From: AWS Notifications <no-reply@sns.amazonaws.com>\nTo: shop@example.test\n"
+                f"Subject: AWS Notification Message\nMessage-ID: <{event['eventType']}@sns.example>\n\n"
+                f"{json.dumps(event)}\n\n--\nIf you wish to stop receiving notifications from this topic, please "
+                "click or visit the link below to unsubscribe:\nhttps://sns.example.test/unsubscribe.html\n").encode()
+    mail = {"messageId": "m1", "destination": ["anna@example.org"], "headers": []}
+    delay = {"eventType": "DeliveryDelay", "mail": mail, "deliveryDelay": {"delayedRecipients": [
+        {"emailAddress": "anna@example.org", "status": "4.2.2", "diagnosticCode": "smtp; 452 4.2.2 over quota"}]}}
+    report = process(app, sns({"eventType": "Open", "mail": mail}), sns({"eventType": "Click", "mail": mail}), sns(delay))
+    assert status(app, anna) == "confirmed"
+    assert report.review == 0
+    assert inbox_processor.review_items(app) == []

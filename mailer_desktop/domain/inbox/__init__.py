@@ -138,8 +138,6 @@ def _delay(recipient, status, text, common) -> Result:
                   "delayed", "delayed", **common)
 
 
-
-
 def _validating_gateway(mail: Mail) -> bool:
     """Mail gateways that validate recipients themselves and say so in their reports, and
     providers whose notices answer for their own subscribers' addresses."""
@@ -437,6 +435,8 @@ def _from_ses(obj: dict, common: dict) -> list[Result]:
             out.append(Result(r.address, "delivered", "", "delivered", "delivered", "delivered", **mine))
         elif r.kind_hint == "delayed":
             out.append(_delay(r.address, r.status, r.diagnostic, mine))
+        elif r.kind_hint == "event":  # a send, open, click ... event: about nobody's address
+            out.append(Result(None, "unknown", "", f"Amazon SES {r.subtype} event", "relay-event", **mine))
         else:
             vendor = _RELAY_VERDICTS.get(r.subtype, "")
             out.append(_failure(r.address, r.status, [r.diagnostic, r.subtype], r.permanent, mine, "failed", vendor))

@@ -21,7 +21,7 @@ _DECODER = json.JSONDecoder()
 @dataclass
 class SesRecipient:
     address: str
-    kind_hint: str           # "bounce", "complaint", "delivery", "delayed"
+    kind_hint: str           # "bounce", "complaint", "delivery", "delayed", "event" (none of these)
     status: str = ""
     diagnostic: str = ""
     permanent: bool | None = None
@@ -113,7 +113,14 @@ def notification(text: str) -> dict | None:
     if not isinstance(obj, dict):
         return None
     kind = obj.get("notificationType") or obj.get("eventType")
-    return obj if kind in ("Bounce", "Complaint", "Delivery", "DeliveryDelay") else None
+    return obj if kind in ("Bounce", "Complaint", "Delivery", "DeliveryDelay", *_OTHER_EVENTS) else None
+
+
+# SES's other event types, mailed by the same topic when a configuration set publishes them: none
+# is about an address's fate (a send accepted, a rejected send, an open, a click, a template that
+# failed to render, a subscription preference changed) — and their SNS footer's "unsubscribe" is
+# nobody's request.
+_OTHER_EVENTS = ("Send", "Reject", "Open", "Click", "Rendering Failure", "RenderingFailure", "Subscription")
 
 
 def recipients(obj: dict) -> list[SesRecipient]:
@@ -138,6 +145,8 @@ def recipients(obj: dict) -> list[SesRecipient]:
     elif kind == "Delivery":
         for addr in (obj.get("delivery") or {}).get("recipients") or []:
             out.append(SesRecipient(str(addr), "delivery"))
+    elif kind in _OTHER_EVENTS:
+        out.append(SesRecipient("", "event", subtype=str(kind)))
     elif kind == "DeliveryDelay":
         delay = obj.get("deliveryDelay") or {}
         for r in delay.get("delayedRecipients") or []:
