@@ -221,13 +221,10 @@ def _apply(app, result: Result, msg: SourceMessage, inbox_id_holder: list, conn,
     if kind == "complaint" and result.category in NOT_COMPLAINTS:
         out.action = f"{result.reason}; no contact changed"
         return out
-    if result.category == "relay-event":
-        # A relay's event about a send (SES: sent, opened, clicked ...): about no address's fate.
-        out.action = f"{result.reason}; nothing to do"
-        return out
-    if result.action == "delayed":
-        # A delay notice (kind soft, 4.x.x): the server keeps trying; no bounce is recorded.
-        out.action = "delivery delayed; nothing to do"
+    if result.action == "delayed" or result.category == "relay-event":
+        # A delay notice (kind soft, 4.x.x): the server keeps trying; a relay's event about a send (SES:
+        # sent, opened, clicked ...) is about no address's fate. No bounce is recorded for either.
+        out.action = ("delivery delayed" if result.action == "delayed" else result.reason) + "; nothing to do"
         return out
     if kind in ("hard", "soft", "complaint"):
         return _returned(app, result, found, inbox_id_holder[0], out, conn)
