@@ -50,6 +50,11 @@ DIFFERENT = {
     ("o-multi", "amazonses-w02.eml", "q.lin@outlook.com"): "hard",
     ("o-multi", "zoho-w01.eml", "k.ono@example.jp"): "hard",
     ("o-multi", "biglobe-w01.eml", "xy34zz@kf6.biglobe.ne.jp"): "soft",
+    # Set P (delays and expiries): Yahoo's "dd" passed on by OpenSMTPD, hard as above; La Poste's
+    # number 510, which it gives to a block ("LPN007_510"), keeps its 5.1.1 and "invalid
+    # recipient" words soft (providers.py: the provider's code says why it refused).
+    ("p-delays", "opensmtpd-w03.eml", "bbq.fan1987@yahoo.com"): "hard",
+    ("p-delays", "office365-w03.eml", "hugo.lefevre@example.fr"): "soft",
     # A person forwarding a customer's complaint is a person's mail: read by the user, not applied.
     ("b-replies", "11-complaint-forwarded-abusedesk.eml", "marta.k@isp-net.example"): "unknown",
     # "Stop the paper catalogue but keep the emails" mentions stopping: for a person to decide.
