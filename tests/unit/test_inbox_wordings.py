@@ -602,3 +602,30 @@ The server answered: 550 5.1.1 user unknown
 For help, please contact support@gw.example.net.
 """
     assert [(r.recipient, r.kind) for r in classify(raw.encode())] == [("anna@example.org", "hard")]
+
+
+def test_an_abuse_desks_forward_names_the_complaining_recipient_from_the_forwarded_copy():
+    # The copy starts with its Received line (no marker line of its own): its To is not lost.
+    raw = """From: Hosting Abuse Department <abuse@hosting.example.net>
+To: abuse@example.test
+Subject: Complaint about message from 192.0.2.46 [Ticket#2025070931000418]
+
+Dear customer,
+
+we received a complaint about the following message, which was sent from
+the IP address 192.0.2.46 that is assigned to your server.
+
+---------- Forwarded message ----------
+Return-Path: <bounces@example.test>
+Received: from out.example.test (out.example.test [192.0.2.46])
+	by mx1.hosting.example.net (Postfix) with ESMTPS id 4c9yTt1p0Cz4Qm
+	for <peter@hosting.example.net>; Tue, 08 Jul 2025 19:11:42 +0200
+From: Shop <shop@example.test>
+To: peter@hosting.example.net
+Subject: Summer sale
+Message-ID: <n20117.ab4@example.test>
+
+Hello,
+"""
+    (r,) = classify(raw.encode())
+    assert (r.recipient, r.kind, r.original_message_id) == ("peter@hosting.example.net", "complaint", "n20117.ab4@example.test")

@@ -55,6 +55,11 @@ DIFFERENT = {
     # recipient" words soft (providers.py: the provider's code says why it refused).
     ("p-delays", "opensmtpd-w03.eml", "bbq.fan1987@yahoo.com"): "hard",
     ("p-delays", "office365-w03.eml", "hugo.lefevre@example.fr"): "soft",
+    # Set Q: a "not spam" mark and a DMARC failure report stay feedback reports of kind complaint
+    # with their type as the category (as in sets D and G); a DMARC aggregate report is automatic mail.
+    ("q-complaints", "fbl-w15.eml", "kasia.wrobel@poczta-example.pl"): "complaint",
+    ("q-complaints", "fbl-w16.eml", "erik.larsen@alumni.uni-example.edu"): "complaint",
+    ("q-complaints", "fbl-w20.eml", ""): "auto_reply",
     # A person forwarding a customer's complaint is a person's mail: read by the user, not applied.
     ("b-replies", "11-complaint-forwarded-abusedesk.eml", "marta.k@isp-net.example"): "unknown",
     # "Stop the paper catalogue but keep the emails" mentions stopping: for a person to decide.
@@ -128,7 +133,9 @@ DIFFERENT = {
 RENAMED = {("c-bounces", "36-zimbra-alias-overquota.eml", "info@corp4.example"): "julia.schmidt@corp4.example",
            # A report's Original-Rcpt-To is what it names, redacted or not (the development corpus
            # labels a redacted one so); our Message-ID in the copy ties it to the contact.
-           ("h-returns", "arf-10.eml", "rosa.mendez@example.org"): "redacted@example.org"}
+           ("h-returns", "arf-10.eml", "rosa.mendez@example.org"): "redacted@example.org",
+           # SpamCop writes "x" for the reporter: no address, so only the kind is compared
+           ("q-complaints", "fbl-w18.eml", "x"): ""}
 
 
 def _entries(name: str) -> list[tuple[str, str, list[dict]]]:

@@ -316,8 +316,11 @@ def read(raw: bytes, *, nested: bool = False) -> Mail:
     if m:
         mail.notice = text[: m.start()]
         if returned is None:
-            rest = text[m.end():]
-            rest = rest.split("\n", 1)[1] if "\n" in rest else ""
+            if m.group(0).lstrip(" \t>").lower().startswith("received:"):
+                rest = text[m.start():]  # the marker is the copy's own first header lines
+            else:
+                rest = text[m.end():]
+                rest = rest.split("\n", 1)[1] if "\n" in rest else ""
             returned = Returned(parse_headers_text(rest), rest)
     else:
         mail.notice = text
