@@ -146,11 +146,11 @@ def _validating_gateway(mail: Mail) -> bool:
         return True
     # IMail writes its own local lookups as "Unknown user: <addr>"; a remote server's reply it
     # passes on follows "Body of message generated response:" and keeps its own (unknown) stage.
-    return bool(_OWN_VERDICT_MAILER.search(mail.header("X-Mailer"))) and "generated response" not in mail.notice[:5000].lower()
+    return (bool(heuristics.OWN_VERDICT_MAILER.search(mail.header("X-Mailer")))
+            and "generated response" not in mail.notice[:5000].lower())
 
 
 _GATEWAY_HEADERS = Rules("provider:validating-gateway", [r"^x-nai-header$"], re.M)  # McAfee Email Gateway
-_OWN_VERDICT_MAILER = Rules("provider:own-verdict-mailer", [r"<smtp32 v"], re.I)  # IMail
 # Verizon's SMS and MMS gateways write the notice themselves about their own subscribers' numbers
 # ("Error: Invalid user address", "No valid recipients for this MM").
 _OWN_SUBSCRIBERS = Rules("provider:own-subscribers", [r"vtext\.com", r"vzwpix\.com"], re.I,

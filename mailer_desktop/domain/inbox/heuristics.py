@@ -115,10 +115,17 @@ def unsure(found: Found, notice: str, excluded: set[str]) -> bool:
         return True
     if not found.loose:
         return False
-    head = notice[:_PREAMBLE]
-    helpers = {m.group(1).lower() for m in _HELP_ADDRESS.finditer(head)}  # the site's own, offered for help
-    named = {a.lower() for a in ADDRESS_RE.findall(head)} - excluded - helpers - {found.recipient.lower()}
-    return any(not is_daemon(a) for a in named)
+    return bool(_named(notice, excluded) - _helpers(notice[:_PREAMBLE]) - {found.recipient.lower()})
+
+
+def _helpers(head: str) -> set[str]:
+    """The addresses a report's preamble offers for help: the reporting site's own."""
+    return {m.group(1).lower() for m in _HELP_ADDRESS.finditer(head)}
+
+
+def _named(notice: str, excluded: set[str]) -> set[str]:
+    """The addresses a notice's first part names, lowercased, other than ``excluded`` and daemons."""
+    return {a for a in (a.lower() for a in ADDRESS_RE.findall(notice[:_PREAMBLE])) if a not in excluded and not is_daemon(a)}
 
 
 def is_daemon(addr: str) -> bool:
@@ -133,7 +140,7 @@ def _blocks(notice: str, excluded: set[str]) -> list[tuple[int, int, str]]:
     """(start, end-of-anchor-line, address) for every anchored address, in text order."""
     hits: dict[int, tuple[int, int, str]] = {}
     # An address offered for help once is the site's own wherever else the report repeats it.
-    helpers = {m.group(1).lower() for m in _HELP_ADDRESS.finditer(notice[:_PREAMBLE])}
+    helpers = _helpers(notice[:_PREAMBLE])
     excluded = excluded | helpers if helpers else excluded
     for pattern in _ANCHORS.active(notice):
         for m in pattern.finditer(notice):
@@ -289,7 +296,7 @@ def bracketed(notice: str, excluded: set[str]) -> list[Found]:
     (``The message to <addr> could not be delivered`` in any language), other than the
     sender's, a helper's or a message id."""
     head = notice[:_PREAMBLE]
-    helpers = {m.group(1).lower() for m in _HELP_ADDRESS.finditer(head)}
+    helpers = _helpers(head)
     for m in _BRACKETED.finditer(head):
         addr = m.group(1) or m.group(2)
         if addr.lower() in excluded or addr.lower() in helpers or is_daemon(addr):
@@ -361,8 +368,9 @@ _GROUPWISE_VERDICT = re.compile(r"(?i)^[ \t]*(\S+@\S+)[ \t]+\(user not found\)[ 
 
 
 # IMail (X-Mailer "<SMTP32 v…>") writes its own lookups as "Unknown user: addr" (a reply it passes
-# on for another recipient follows "... generated response:" with its code).
-_OWN_MAILER = Rules("provider:own-verdict-mailer-lines", [r"<smtp32 v"], re.I)
+# on for another recipient follows "... generated response:" with its code); the package reads the
+# same mark for a notice that holds its own verdicts only (_validating_gateway).
+OWN_VERDICT_MAILER = Rules("provider:own-verdict-mailer", [r"<smtp32 v"], re.I)
 _IMAIL_OWN = re.compile(r"(?i)[ \t]*(?:unknown user|invalid final delivery userid):[ \t]*<?(\S+@[^\s>]+?)>?[ \t]*(?:\n|$)")
 
 
@@ -370,7 +378,7 @@ def own_routing_verdict(notice: str, found: Found, mailer: str = "") -> bool:
     """Whether ``found``'s lines in Exim's notice are Exim's own verdict, not a reply it passes on
     (the notice must name the address: one taken from the returned copy is a guess); or
     GroupWise's own "(user not found)" beside the full address; or IMail's "Unknown user: addr"."""
-    imail = _IMAIL_OWN.match(found.text[:300]) if _OWN_MAILER.search(mailer or "") else None
+    imail = _IMAIL_OWN.match(found.text[:300]) if OWN_VERDICT_MAILER.search(mailer or "") else None
     if imail:
         return imail.group(1).lower() == found.recipient.lower()
     if _GROUPWISE_PREAMBLE.search(notice[:1500]):
@@ -387,6 +395,4 @@ def unattributed(result: Result, notice: str, excluded: set[str]) -> Result:
     the message)."""
     if result.kind != "hard":
         return result
-    named = {a.lower() for a in ADDRESS_RE.findall(notice[:_PREAMBLE])} - excluded
-    named = {a for a in named if not is_daemon(a)}
-    return dataclasses.replace(result, kind="soft") if len(named) > 1 else result
+    return dataclasses.replace(result, kind="soft") if len(_named(notice, excluded)) > 1 else result
