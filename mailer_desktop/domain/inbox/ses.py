@@ -87,6 +87,13 @@ def _from_mailgun(data: dict) -> SesRecipient:
                         severity != "temporary" if severity else None, str(data.get("reason") or ""))
 
 
+# SES's other event types, mailed by the same topic when a configuration set publishes them: none
+# is about an address's fate (a send accepted, a rejected send, an open, a click, a template that
+# failed to render, a subscription preference changed) — and their SNS footer's "unsubscribe" is
+# nobody's request.
+_OTHER_EVENTS = ("Send", "Reject", "Open", "Click", "Rendering Failure", "RenderingFailure", "Subscription")
+
+
 def notification(text: str) -> dict | None:
     """The SES, SendGrid or Mailgun notification in ``text`` or None."""
     # SNS folds its long JSON lines for mail: the line ends in "!" and goes on after a space.
@@ -115,12 +122,6 @@ def notification(text: str) -> dict | None:
     kind = obj.get("notificationType") or obj.get("eventType")
     return obj if kind in ("Bounce", "Complaint", "Delivery", "DeliveryDelay", *_OTHER_EVENTS) else None
 
-
-# SES's other event types, mailed by the same topic when a configuration set publishes them: none
-# is about an address's fate (a send accepted, a rejected send, an open, a click, a template that
-# failed to render, a subscription preference changed) — and their SNS footer's "unsubscribe" is
-# nobody's request.
-_OTHER_EVENTS = ("Send", "Reject", "Open", "Click", "Rendering Failure", "RenderingFailure", "Subscription")
 
 
 def recipients(obj: dict) -> list[SesRecipient]:
