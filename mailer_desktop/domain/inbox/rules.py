@@ -24,6 +24,12 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+try:  # the engine's own parser: what a pattern matches, read from its parsed form
+    import re._constants as _sre
+    import re._parser as _sre_parse
+except ImportError:  # pragma: no cover - (a Python whose engine is laid out otherwise: no prefilter)
+    _sre = _sre_parse = None  # type: ignore[assignment]
+
 _generation = 0
 _disabled: frozenset[tuple[str, int]] = frozenset()
 _trace: list[tuple[str, str]] | None = None
@@ -72,10 +78,101 @@ def _top_level(pattern: str) -> str:
     return "".join(out)
 
 
+_REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
+
+
+def _needles(parsed) -> frozenset[str] | None:
+    """Strings of which every match of the parsed pattern contains at least one (None when no such
+    set was found): its literal runs, and the alternatives of a group that each have their own."""
+    best: frozenset[str] | None = None
+
+    def consider(candidate: frozenset[str] | None) -> None:
+        nonlocal best
+        if candidate and (best is None or _rank(candidate) > _rank(best)):
+            best = candidate
+
+    run: list[str] = []
+    for op, av in parsed:
+        if op is _sre.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            consider(_needle("".join(run)))
+            run = []
+        if op is _sre.SUBPATTERN and not av[1] & re.IGNORECASE:
+            consider(_needles(av[3]))
+        elif op is _sre.ATOMIC_GROUP:
+            consider(_needles(av))
+        elif op in _REPEATS and av[0] >= 1:
+            consider(_needles(av[2]))
+        elif op is _sre.BRANCH:
+            parts = [_needles(branch) for branch in av[1]]
+            if all(parts):
+                consider(frozenset().union(*parts))  # type: ignore[arg-type]
+    if run:
+        consider(_needle("".join(run)))
+    return best
+
+
+def _needle(run: str) -> frozenset[str] | None:
+    # (two letters of a script without spaces say as much as three Latin ones)
+    return frozenset([run]) if len(run) >= 3 or (len(run) == 2 and not run.isascii()) else None
+
+
+def _rank(needles: frozenset[str]) -> tuple[int, int]:
+    return min(min(len(n) for n in needles), 5), -len(needles)
+
+
+_MARK = "\x00slot\x00"
+
+
+def _slot_required(wrap: str, flags: int) -> bool:
+    """Whether every match of ``wrap`` includes its alternatives' match (not optional, not in a
+    lookaround)."""
+    needles = _needles(_sre_parse.parse(wrap.replace(_SLOT, re.escape(_MARK)), flags))
+    return needles is not None and any(_MARK in n for n in needles)
+
+
+def _like_ascii(char: str) -> bool:
+    """Whether an ASCII character matches ``char`` under IGNORECASE."""
+    rx = re.compile(re.escape(char), re.IGNORECASE)
+    return any(rx.fullmatch(chr(i)) for i in range(128))
+
+
+def prefilter(alternatives: Iterable[str], flags: int, wrap: str = _SLOT) -> tuple[str, ...] | None:
+    """Strings of which any text a rule set matches contains at least one — checked with ``in``
+    before the pattern is run, which is many times faster than the engine's scan over a text that
+    holds none of them. None when some alternative has no such string. Under IGNORECASE they are
+    lower-case ASCII, for ASCII texts only (the engine also lets "ſ" match "s" and "K" match "k")."""
+    try:
+        if _sre_parse is None or (wrap != _SLOT and not _slot_required(wrap, flags)):
+            return None
+        found: set[str] = set()
+        for alternative in alternatives:
+            parsed = _sre_parse.parse(alternative, flags)
+            needles = None if (parsed.state.flags ^ flags) & re.IGNORECASE else _needles(parsed)
+            if needles is None:
+                return None
+            found |= needles
+    except Exception:  # (a parser that reads patterns otherwise: the pattern alone decides)
+        return None
+    if flags & re.IGNORECASE:
+        # (a needle with a letter no ASCII letter matches is never in an ASCII text)
+        if any(not n.isascii() and all(_like_ascii(c) for c in n) for n in found):
+            return None
+        found = {n.lower() for n in found if n.isascii()}
+    # A string that holds a shorter one of the set adds nothing: the shorter one is there too.
+    kept: list[str] = []
+    for needle in sorted(found, key=len):
+        if not any(k in needle for k in kept):
+            kept.append(needle)
+    return tuple(kept)
+
+
 class Rules:
     """Alternatives joined into one pattern: ``wrap`` holds ``<<ALTERNATIVES>>`` where they go."""
 
-    __slots__ = ("name", "alternatives", "flags", "wrap", "_rx", "_gen")
+    __slots__ = ("name", "alternatives", "flags", "wrap", "needles", "_rx", "_gen")
 
     def __init__(self, name: str, alternatives: Iterable[str], flags: int = 0, wrap: str = _SLOT):
         if name in REGISTRY:
@@ -84,6 +181,8 @@ class Rules:
         self.alternatives = tuple(alternatives)
         self.flags = flags
         self.wrap = wrap
+        # (from every alternative, switched off or not: a superset of what the pattern can match)
+        self.needles = prefilter(self.alternatives, flags, wrap)
         self._rx: re.Pattern[str] | None = None
         self._gen = -1
         REGISTRY[name] = self
@@ -100,20 +199,34 @@ class Rules:
             self._gen = _generation
         return self._rx  # type: ignore[return-value]
 
+    def _absent(self, text: str) -> bool:
+        """True when ``text`` holds none of the strings every match needs: no match possible."""
+        needles = self.needles
+        if needles is None:
+            return False
+        if self.flags & re.IGNORECASE:
+            if not text.isascii():
+                return False
+            text = text.lower()
+        for needle in needles:
+            if needle in text:
+                return False
+        return True
+
     def search(self, text: str) -> re.Match[str] | None:
         if _trace is not None:
             _trace.append((self.name, text))
-        return self.rx.search(text)
+        return None if self._absent(text) else self.rx.search(text)
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         if _trace is not None:
             _trace.append((self.name, text))
-        return self.rx.finditer(text)
+        return iter(()) if self._absent(text) else self.rx.finditer(text)
 
     def match(self, text: str) -> re.Match[str] | None:
         if _trace is not None:
             _trace.append((self.name, text))
-        return self.rx.match(text)
+        return None if self._absent(text) else self.rx.match(text)
 
 
 def reason_rules(reason: str, *phrases: str) -> Rules:
