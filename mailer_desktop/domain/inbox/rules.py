@@ -172,7 +172,7 @@ def prefilter(alternatives: Iterable[str], flags: int, wrap: str = _SLOT) -> tup
 class Rules:
     """Alternatives joined into one pattern: ``wrap`` holds ``<<ALTERNATIVES>>`` where they go."""
 
-    __slots__ = ("name", "alternatives", "flags", "wrap", "needles", "_rx", "_gen")
+    __slots__ = ("name", "alternatives", "flags", "wrap", "needles", "_fold", "_rx", "_gen")
 
     def __init__(self, name: str, alternatives: Iterable[str], flags: int = 0, wrap: str = _SLOT):
         if name in REGISTRY:
@@ -183,6 +183,7 @@ class Rules:
         self.wrap = wrap
         # (from every alternative, switched off or not: a superset of what the pattern can match)
         self.needles = prefilter(self.alternatives, flags, wrap)
+        self._fold = bool(flags & re.IGNORECASE)
         self._rx: re.Pattern[str] | None = None
         self._gen = -1
         REGISTRY[name] = self
@@ -204,7 +205,7 @@ class Rules:
         needles = self.needles
         if needles is None:
             return False
-        if self.flags & re.IGNORECASE:
+        if self._fold:
             if not text.isascii():
                 return False
             text = text.lower()
