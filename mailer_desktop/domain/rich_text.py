@@ -179,19 +179,30 @@ def _collapse(text: str) -> str:
 def _write(node: _Node, out: list[str], email: bool) -> bool:
     """Write ``node``'s children; True when something visible was written."""
     wrote = False
+    # Text not yet written: a comment, "<?>" or an element that writes nothing between two texts
+    # does not split them (their spaces collapse together, as when the result is sanitised again).
+    pending: list[str] = []
+
+    def flush() -> None:
+        nonlocal wrote
+        text = _collapse("".join(pending))
+        pending.clear()
+        if text:
+            out.append(escape_text(text, email=email))
+            wrote = wrote or bool(text.strip())
+
     for child in node.children:
         if isinstance(child, str):
-            text = _collapse(child)
-            if text:
-                out.append(escape_text(text, email=email))
-                wrote = wrote or bool(text.strip())
+            pending.append(child)
             continue
         if child.tag == "br":
+            flush()
             out.append("<br>")
             continue
         inner: list[str] = []
         if not _write(child, inner, email):
             continue  # empty paragraphs, lists and formatting are dropped
+        flush()
         body = "".join(inner)
         if child.tag in ("p", "li"):
             body = re.sub(r"^(?:\s|<br>)+|(?:\s|<br>)+$", "", body)
@@ -200,6 +211,7 @@ def _write(node: _Node, out: list[str], email: bool) -> bool:
         else:
             out.append(f"<{child.tag}>{body}</{child.tag}>")
         wrote = True
+    flush()
     return wrote
 
 

@@ -186,6 +186,7 @@ _markup = st.lists(st.one_of(
 @settings(max_examples=300, deadline=None)
 @given(_markup)
 @example('<!--<a href="javascript:x">')  # a comment's start: the link after it stays text
+@example("<b>{{ contact.name }} <?> ")  # text on both sides of a dropped "<?>" is one text
 def test_sanitizer_properties(markup):
     clean = sanitize_rich_text(markup)
     assert sanitize_rich_text(clean) == clean
@@ -207,3 +208,14 @@ def test_the_phone_preview_stacks_two_columns():
     assert '<td width="50%"' not in phone
     assert re.search(r"Left</p>.*?</td></tr><tr><td width=\"100%\".*?Right</p>", phone, re.S)  # one below the other
     assert blocks.phone_layout("<p>no columns</p>") == "<p>no columns</p>"
+
+
+@pytest.mark.parametrize("markup, clean", [
+    ("<b>{{ contact.name }} <?> ", "<p><strong>{{ contact.name }} </strong></p>"),
+    ("{%}\x0c<b></b>\r\n%}", "<p>{%} %}</p>"),
+    ("one <!-- a comment --> two", "<p>one two</p>"),
+    ("one <span></span> <i></i> two", "<p>one two</p>"),
+])
+def test_text_on_both_sides_of_what_is_dropped_is_one_text(markup, clean):
+    assert sanitize_rich_text(markup) == clean
+    assert sanitize_rich_text(clean) == clean
