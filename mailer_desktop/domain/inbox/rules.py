@@ -16,6 +16,9 @@ That makes two things possible that a plain module-level regex does not:
 
 Switching is global and meant for measuring, not for production use; the classifier itself
 never switches anything.
+
+Each rule set also knows, from its parsed alternatives, strings of which every match holds one
+(:func:`prefilter`); a text that holds none of them is answered without running the pattern.
 """
 
 from __future__ import annotations
