@@ -175,7 +175,7 @@ def prefilter(alternatives: Iterable[str], flags: int, wrap: str = _SLOT) -> tup
 class Rules:
     """Alternatives joined into one pattern: ``wrap`` holds ``<<ALTERNATIVES>>`` where they go."""
 
-    __slots__ = ("name", "alternatives", "flags", "wrap", "needles", "_fold", "_rx", "_gen")
+    __slots__ = ("name", "alternatives", "flags", "wrap", "_needles", "_fold", "_rx", "_gen")
 
     def __init__(self, name: str, alternatives: Iterable[str], flags: int = 0, wrap: str = _SLOT):
         if name in REGISTRY:
@@ -184,8 +184,7 @@ class Rules:
         self.alternatives = tuple(alternatives)
         self.flags = flags
         self.wrap = wrap
-        # (from every alternative, switched off or not: a superset of what the pattern can match)
-        self.needles = prefilter(self.alternatives, flags, wrap)
+        self._needles: tuple[str, ...] | None | bool = False  # (read on first use, as the pattern)
         self._fold = bool(flags & re.IGNORECASE)
         self._rx: re.Pattern[str] | None = None
         self._gen = -1
@@ -203,9 +202,19 @@ class Rules:
             self._gen = _generation
         return self._rx  # type: ignore[return-value]
 
+    @property
+    def needles(self) -> tuple[str, ...] | None:
+        """The strings of which every match holds one (:func:`prefilter`; from every alternative,
+        switched off or not: a superset of what the pattern can match)."""
+        if self._needles is False:
+            self._needles = prefilter(self.alternatives, self.flags, self.wrap)
+        return self._needles  # type: ignore[return-value]
+
     def _absent(self, text: str) -> bool:
         """True when ``text`` holds none of the strings every match needs: no match possible."""
-        needles = self.needles
+        needles = self._needles
+        if needles is False:
+            needles = self.needles
         if needles is None:
             return False
         if self._fold:
