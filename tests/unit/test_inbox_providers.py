@@ -54,6 +54,12 @@ BY_PROVIDER_RULES = [
     ("Tencent QQ: mailbox not found", "anna@qq.example", "5.0.0",
      "550 Mailbox not found. http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=20022&&no=1000728",
      "hard", "userunknown"),
+    ("au (KDDI): a mailbox it does not have, named in the reply, no stage given", "taro@au.com", "5.0.0",
+     "550 <taro@au.com>: User unknown", "hard", "userunknown"),
+    ("au (KDDI, EZweb): the same as a relay quotes it", "taro.k@ezweb.ne.jp", "5.0.0",
+     "550: <taro.k@ezweb.ne.jp>: User unknown", "hard", "userunknown"),
+    ("au (KDDI): its refusal for the subscriber's reception settings, even at RCPT", "taro@ezweb.ne.jp", "5.0.0",
+     "550 : User unknown (in reply to RCPT TO command)", "soft", "filtered"),
     ("Cox: CXSMTP beside a 5.1.0 code", "anna@cox.net", "5.1.0",
      "550 5.1.0 <anna@cox.net> recipient rejected CXSMTP", "soft", "blocked"),
     ("Spectrum: AUP# code beside a 5.1.1 code", "anna@charter.net", "5.1.1",
@@ -81,6 +87,8 @@ BY_PROVIDER_RULES = [
 # Replies the generic rules already read as the providers document them (kept here so that the
 # provider rules are seen not to change them).
 ALREADY_READ = [
+    ("au (KDDI): a named mailbox after DATA stays unsure", "taro@au.com", "5.0.0",
+     "550 <taro@au.com>: User unknown (in reply to end of DATA command)", "soft"),
     ("Outlook.com: IP on the block list (S3150)", "anna@outlook.example", "5.7.1",
      "550 5.7.1 Unfortunately, messages from [192.0.2.1] weren't sent. Please contact your Internet service "
      "provider since part of their network is on our block list (S3150).", "soft"),
@@ -143,6 +151,8 @@ NOT_THE_PROVIDERS_STRUCTURE = [
     ("Outlook.com wording with a temporary code", "anna@outlook.example", "4.5.0",
      "450 4.5.0 Requested action not taken: mailbox unavailable"),
     ("Tencent wording without its help page", "anna@qq.example", "5.0.0", "550 Mailbox not found."),
+    ("au wording for another provider's recipient", "anna@example.org", "5.0.0", "550 <anna@example.org>: User unknown"),
+    ("au wording naming another of its addresses", "taro@au.com", "5.0.0", "550 <hanako@au.com>: User unknown"),
     ("Outlook.com wording with a block beside it", "anna@outlook.example", "5.5.0",
      "550 5.5.0 Requested action not taken: mailbox unavailable. Your IP address 192.0.2.1 is on our block list"),
 ]

@@ -121,10 +121,10 @@ _QUOTING_PROVIDERS = Rules("provider:quotes-remote-reply",
 
 
 def _failure(recipient, status, texts, hint, common, action="failed", vendor_reason="", gateway=False,
-             from_program=False, sole=False, codes_from=None) -> Result:
+             from_program=False, sole=False, codes_from=None, quick=False) -> Result:
     echo = bool(_QUOTING_PROVIDERS.search(common.get("sender") or ""))
     kind, category, code, said = phrases.decide(status, texts, hint, vendor_reason, echo, gateway, from_program,
-                                                recipient or "", sole, codes_from)
+                                                recipient or "", sole, codes_from, quick)
     return Result(recipient, kind, code, said or _reason_text(*texts) or category, category, action,
                   category in sender_side.SENDER_REASONS, **common)
 
@@ -197,11 +197,11 @@ def _from_status(mail: Mail, status_text: str, common: dict) -> list[Result]:
             continue
         permanent = None if b.action != "failed" else not b.status.startswith("4")
         action = b.action or "failed"
-        # A delivery program's bare exit status ("X-Unix; 77") says nothing a person can read: the
-        # words it printed are in the notice's transcript.
+        # A delivery program's bare exit status ("X-Unix; 77") says nothing: its words are in the transcript.
         diagnostic = "" if b.diagnostic_type == "x-unix" and _EXIT_STATUS.fullmatch(b.diagnostic) else b.diagnostic
         quick = _failure(b.recipient, b.status, [diagnostic], permanent, common, action, b.vendor_reason,
-                         gateway or b.own_verdict or providers.answers_rcpt(mail.notice, diagnostic), b.from_program)
+                         gateway or b.own_verdict or providers.answers_rcpt(mail.notice, diagnostic), b.from_program,
+                         quick=True)
         if quick.category not in VAGUE_REASONS and diagnostic:
             out.append(quick)
             continue

@@ -245,7 +245,8 @@ _REPLY_STATUS = re.compile(r"(?:\b[245]\d\d[ -]+|#)([245]\.\d{1,3}\.\d{1,3})\b(?
 def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
            vendor_reason: str = "", echo_means_rcpt: bool = False,
            checks_recipients: bool = False, from_program: bool = False,
-           recipient: str = "", sole: bool = False, codes_from: int | None = None) -> tuple[str, str, str, str]:
+           recipient: str = "", sole: bool = False, codes_from: int | None = None,
+           quick: bool = False) -> tuple[str, str, str, str]:
     """(kind, reason, status, excerpt) for one failed recipient.
 
     ``status`` is the RFC 3463 code given by the report (may be '' or a vague x.0.0);
@@ -262,7 +263,8 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
     ``sole``: every text is about this one recipient (a notice that names no other), so a
     wording only a recipient lookup produces counts wherever in them it stands. ``codes_from``:
     the status or reply code is read only in the first so many texts (the recipient's own, where
-    the later ones hold other recipients' replies).
+    the later ones hold other recipients' replies). ``quick``: only the report's own field was
+    given, not the notice's lines about the recipient (which may say at what stage it failed).
     """
     # URLs and addresses are names, not words: "filtered@x" or ".../reason/#filtered" say nothing.
     # Only the start of a long text is read: the server's sentence comes first, boilerplate later.
@@ -370,7 +372,7 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
         # exceeded" under its own Status 5.0.0). A temporary answer never proves an address dead.
         reason = "expired"
     overruled = providers.verdict(reason, code, read, recipient, bool(from_program or vendor_reason),
-                                   reason_of_text)
+                                   reason_of_text, None if quick else any(smtp_command(low) == "DATA" for low in coded))
     if overruled:
         reason, phrase, source = overruled  # a provider's own documented reply (see providers)
     kind = "hard" if reason in HARD_REASONS and code[:1] in ("5", "") else "soft"

@@ -1,7 +1,7 @@
 """The big receiving providers' own replies, as their postmaster pages document them.
 
-Microsoft (Outlook.com, Office 365), Yahoo/AOL, Tencent (QQ), Cox, Spectrum/Charter, GoDaddy,
-Mimecast, i.ua and Orange/La Poste answer with wordings and codes of their own, and Gmail tags each reply it quotes
+Microsoft (Outlook.com, Office 365), Yahoo/AOL, au (KDDI), Tencent (QQ), Cox, Spectrum/Charter,
+GoDaddy, Mimecast, i.ua and Orange/La Poste answer with wordings and codes of their own, and Gmail tags each reply it quotes
 with the state its SMTP client was in. Each rule here is one such reply:
 a reply or status code *and* the provider's own token or sentence, never a word alone.
 
@@ -40,6 +40,12 @@ _RULES: tuple[tuple[str, str], ...] = (
     # must be the recipient's: see verdict) and "552 1 Requested mail action aborted, mailbox not found"
     ("yahoo-dd", r"\b5\d\d delivery error: dd this user doesn'?t have an? ([a-z0-9.-]+\.[a-z]{2,}) account\b"),
     (_DEAD, r"\b552 1 requested mail action aborted, mailbox not found\b"),
+    # au (KDDI; ezweb.ne.jp, au.com): "550 <addr>: User unknown" names a mailbox it does not have
+    # (it says so at RCPT TO; the same words after DATA stay unsure); "550 : User unknown", with
+    # nothing between, is how it refuses mail its subscriber's reception settings reject (the
+    # recipient's own filter), at whatever stage. See verdict.
+    ("kddi-dead", r"\b550:? <([^<>\s@]+@(?:ezweb\.ne\.jp|au\.com))>: user unknown\b"),
+    ("kddi-filter", r"\b550 : user unknown\b"),
     # Tencent (QQ): "550 Mailbox not found." with its help page
     (_DEAD, r"\b550 mailbox not found\.? (?:https?://)?service\.mail\.qq\.[a-z]+/"),
     # Cox: its block codes (CXBL block list, CXDNS, CXSMTP, CXMJ, CXCNCT connections, CXMXRT rate ...)
@@ -63,7 +69,7 @@ _RULES: tuple[tuple[str, str], ...] = (
 PROVIDER_REPLIES = Rules("provider:replies", [rx for _, rx in _RULES])
 # The words every rule above needs, looked for first: most replies hold none of them, and this
 # one search costs a third of the rules' own (keep it a superset of them).
-_ANY_TOKEN = re.compile(r"requested (?:mail )?action|5\.4\.1 recipient|delivery error: dd|mailbox not found|"
+_ANY_TOKEN = re.compile(r"requested (?:mail )?action|5\.4\.1 recipient|delivery error: dd|mailbox not found|: user unknown|"
                         r"community\.mimecast\.[a-z]+/|\.i\.ua/err/|"
                         r"\b(?:cx[a-z]{2,4}|aup#|ib\d{3}|(?:ofr|ouk|lpn)\w*?[_-]?\d{3}|(?:sc|ou|dy|rp)-00\d)|" + GMAIL_AFTER_DATA)
 _ONE_BY_ONE = [(reason, re.compile(rx)) for reason, rx in _RULES]
@@ -82,12 +88,13 @@ _DOES_NOT_EXIST = re.compile(r"does(?: not|n'?t) exist|n'existe pas|inexistant|u
 
 
 def verdict(reason: str, code: str, texts: list[str], recipient: str, settled: bool,
-            reason_of: Callable[[str], str]) -> tuple[str, str, str] | None:
+            reason_of: Callable[[str], str], after_data: bool | None = False) -> tuple[str, str, str] | None:
     """(reason, phrase, text) where a provider's documented reply overrules ``reason`` (the
     generic reading of ``texts``, with status ``code``); None where it does not, or where the
     verdict is ``settled`` already (a relay's own category, a local program's output).
     ``reason_of`` is the generic reading of a text: a dead mailbox is not taken from a reply
-    whose other words name another reason (a block, a full mailbox)."""
+    whose other words name another reason (a block, a full mailbox). ``after_data``: whether the
+    recipient's own lines say the reply answered DATA (None: those lines were not read yet)."""
     for text in texts:
         if not text:
             continue
@@ -104,6 +111,13 @@ def verdict(reason: str, code: str, texts: list[str], recipient: str, settled: b
             # the account the reply says is missing must be at the recipient's own domain
             mine = recipient.rpartition("@")[2].lower()
             kind = _DEAD if mine and rx.fullmatch(said).group(1) == mine else ""
+        if kind in ("kddi-dead", "kddi-filter"):
+            # au's own answers, about its own subscribers only (the dead one names the recipient)
+            mine = recipient.lower()
+            at_au = mine.endswith(("@ezweb.ne.jp", "@au.com"))
+            kind = ("" if not at_au else
+                    _DEAD if kind == "kddi-dead" and rx.fullmatch(said).group(1) == mine and after_data is False else
+                    "filtered" if kind == "kddi-filter" else "")
         if kind == "orange":
             number = _ORANGE_NUMBER.search(said)
             kind = _ORANGE_CODES.get(number.group(1) if number else "", "")
