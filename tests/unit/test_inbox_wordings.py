@@ -629,3 +629,50 @@ Hello,
 """
     (r,) = classify(raw.encode())
     assert (r.recipient, r.kind, r.original_message_id) == ("peter@hosting.example.net", "complaint", "n20117.ab4@example.test")
+
+
+def test_exchanges_sentence_for_any_failed_hand_over_names_no_dead_address():
+    # Exchange 5.5–2003 write it in their own report (no Diagnostic-Code, no Remote-MTA) for any
+    # message they could not hand on; the words "recipient … unavailable" alone are no lookup.
+    assert reason_of_text("the recipient was unavailable to take delivery of the message") != "userunknown"
+    raw = (b"From: postmaster@example.se\nTo: shop@example.test\nSubject: Undeliverable: News\n"
+           b"MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=B\n\n"
+           b"--B\nContent-Type: text/plain\n\nYour message\n\n  To:      lars@example.se\n\n"
+           b"did not reach the following recipient(s):\n\nlars@example.se on Wed, 6 Sep 2023 10:36:49 +0200\n"
+           b"    The recipient was unavailable to take delivery of the message\n\n"
+           b"--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns;mx.example.se\n\n"
+           b"Final-Recipient: rfc822;lars@example.se\nAction: failed\nStatus: 5.0.0\n\n--B--\n")
+    (r,) = classify(raw)
+    assert (r.recipient, r.kind) == ("lars@example.se", "soft")
+    # (the same words about a mailbox stay what they were: "mailbox unavailable" is RFC 5321's 550)
+    assert reason_of_text("550 recipient unavailable") == "userunknown"
+
+
+def _mdaemon_notice(reply: str, capabilities: int = 30) -> bytes:
+    """MDaemon's text-only notice with its session transcript: our commands, the far side's
+    successful replies and the log's own notes (TLS set up) before the failing reply."""
+    stamp = "Tue 2024-09-10 10:02:38.251:"
+    caps = "".join(f" {stamp} <-- 250-X-CAPABILITY-{i:02d} ENHANCEDSTATUSCODES PIPELINING\n" for i in range(capabilities))
+    return ("From: MDaemon@mail.example.test\nTo: bounces@example.test\nSubject: Permanent Delivery Failure\n"
+            "Content-Type: text/plain\n\nThe attached message had PERMANENT fatal delivery errors!\n\n"
+            "--- Session Transcript ---\n"
+            f" {stamp} *  To: lea@example.net\n"
+            f" {stamp} <-- 220 mx.example.net ESMTP ready\n {stamp} --> EHLO mail.example.test\n{caps}"
+            f" {stamp} <-- 250 STARTTLS\n {stamp} --> STARTTLS\n {stamp} <-- 220 Go ahead with TLS\n"
+            f" {stamp} *  TLS negotiated using TLS 1.3, cipher TLS_AES_256_GCM_SHA384\n"
+            f" {stamp} --> MAIL From:<bounces@example.test> SIZE=4127\n {stamp} <-- 250 Sender OK\n"
+            f" {stamp} --> RCPT To:<lea@example.net>\n {stamp} <-- {reply}\n {stamp} --> QUIT\n"
+            "--- End Transcript ---\n").encode()
+
+
+@pytest.mark.parametrize("capabilities", [2, 40])
+def test_a_transcripts_failing_reply_is_read_however_long_the_session_before_it(capabilities):
+    # (a long list of capabilities used to push the reply out of the part of the text that is read,
+    # and the log's "TLS negotiated" note made the failure a TLS policy)
+    (r,) = classify(_mdaemon_notice("550 5.1.1 <lea@example.net>: Recipient address rejected: no such user",
+                                    capabilities))
+    assert (r.recipient, r.kind, r.category) == ("lea@example.net", "hard", "userunknown")
+    (r,) = classify(_mdaemon_notice("552 5.2.2 Mailbox full", capabilities))
+    assert (r.kind, r.category) == ("soft", "mailboxfull")
+    (r,) = classify(_mdaemon_notice("530 5.7.0 Must issue a STARTTLS command first", capabilities))
+    assert r.kind == "soft"

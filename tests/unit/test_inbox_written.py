@@ -135,6 +135,8 @@ DIFFERENT = {
     # line, not in the ">>> RCPT TO:<addr>" transcript lines InterScan writes: not named (and the
     # notice's other recipient keeps its own verdict).
     ("r-japanese", "interscanmss-w02.eml", "liwei_88@163.com"): NOT_NAMED,
+    # Set S: Office 365's 5.4.1 "Access denied" passed on by Kerio, as in set M.
+    ("s-rfc3464", "rfc3464-w07.eml", "s.novak@fabrikam.example"): "hard",
 }
 
 

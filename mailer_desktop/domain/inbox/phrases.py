@@ -31,16 +31,18 @@ from .message import INTL_LETTERS
 from .rules import HARD_REASONS, VAGUE_REASONS, Rules, offer
 from .smtp_codes import (
     BEFORE_RCPT,
+    READ_LIMIT,
     STATUS_RE,
     find_reply_code,
     find_status,
     reason_of_status,
     said_temporary,
     smtp_command,
+    window,
 )
 from .wordings import DIRECTORY_MISS, FAMILIES, UNKNOWN_WORDS
 
-MAX_TEXT = 1500
+MAX_TEXT = READ_LIMIT  # (the same limit, under the name the module has used)
 _URL_RE = re.compile(r"(?:https?|ftp)://\S+|www\.\S+")
 # (a domain in Unicode letters too: "jörg@bücher.example" is one address, not "<addr>ücher.example")
 _ADDR_RE = re.compile(r"(?<![^\s<>()\[\]\"',;:])[^\s<>()\[\]\"',;:@]{1,128}@[a-z0-9.\-" + INTL_LETTERS + "]{1,255}")
@@ -110,7 +112,7 @@ def _family_match(text: str) -> tuple[str, str]:
 
 def excerpt(text: str, phrase: str, width: int = 300) -> str:
     """The part of ``text`` around ``phrase`` (whitespace collapsed), for showing the user why."""
-    flat = " ".join(text[:MAX_TEXT].split())
+    flat = " ".join(window(text).split())
     if len(flat) <= width:
         return flat  # (a reply that fits is shown whole, never from the middle of a sentence)
     at = flat.lower().find(phrase) if phrase else -1
@@ -143,7 +145,7 @@ def _code_lines(text: str) -> list[str]:
     address rejected:" / "    User unknown in virtual mailbox table")."""
     out: list[str] = []
     open_reply = False
-    for line in text[:MAX_TEXT].split("\n"):
+    for line in window(text).split("\n"):
         if STATUS_RE.search(line):
             out.append(line)
             open_reply = True
@@ -174,7 +176,7 @@ def _other_domain(text: str, phrase: str, recipient: str) -> bool:
     """The line of ``text`` that says a domain is dead (``phrase``) names domains, none of them the
     recipient's own, a parent or a subdomain of it ("Domain shop.example does not exist" said of
     the sender's domain in a reply about anna@example.org)."""
-    low = text[:MAX_TEXT].lower()
+    low = window(text).lower()
     at = low.find(phrase) if phrase else -1
     if at < 0:
         return False
@@ -207,6 +209,10 @@ _GAVE_UP_IN_TIME = re.compile(r"in the queue too long|retry time(?:out)? exceede
 # A transcript's successful replies ("<-- 250-STARTTLS", "<<< 250 OK", "<<< 354 Go ahead"): the
 # far side's greeting and capabilities, never words of the failure.
 _GOOD_REPLY = re.compile(r"(?m)^[^\n]*?(?:<<<|<-+)[ \t]*[23]\d\d(?:[ -][^\n]*)?$")
+# ... and our own commands ("--> STARTTLS", ">>> MAIL From:<a> SIZE=4127") and the log's note that
+# TLS was set up (MDaemon: "*  TLS negotiated using TLS 1.3"): no words of the failure either.
+_OWN_LINE = re.compile(r"(?im)^[^\n]*?(?:(?:>>>|-+>)[ \t]*(?:ehlo|helo|lhlo|mail|rcpt|data|quit|starttls|auth|rset|noop|bdat)\b"
+                       r"|\btls (?:negotiated|established|connection established|handshake (?:succeeded|completed?))\b)[^\n]*$")
 
 
 def _unrestated(text: str) -> str:
@@ -217,11 +223,11 @@ def _words_only(text: str, low: str) -> str:
     """``low`` (the read form of ``text``) without a transcript's successful replies."""
     if "<<<" not in text and "<-" not in text or not _GOOD_REPLY.search(text):
         return low
-    return _read(_GOOD_REPLY.sub("", text))
+    return _read(_OWN_LINE.sub("", _GOOD_REPLY.sub("", text)))
 
 
 def _read(text: str) -> str:
-    low = _unrestated(text[:MAX_TEXT]).lower()
+    low = _unrestated(window(text)).lower()
     low = _SPECULATION.sub(" ", low) if "not exist" in low else low
     return " ".join(_ADDR_RE.sub(" <addr> ", _URL_RE.sub(" ", low)).split())
 

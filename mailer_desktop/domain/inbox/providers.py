@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 
 from .rules import HARD_REASONS, VAGUE_REASONS, Rules, offer
-from .smtp_codes import GMAIL_AFTER_DATA
+from .smtp_codes import GMAIL_AFTER_DATA, window
 
 _DEAD = "userunknown"
 _REPLY = r"\b[45]\d\d[ -]"  # a reply code before the provider's token, in the same reply
@@ -98,7 +98,7 @@ def verdict(reason: str, code: str, texts: list[str], recipient: str, settled: b
     for text in texts:
         if not text:
             continue
-        low = " ".join(text[:1500].lower().split())
+        low = " ".join(window(text).lower().split())
         if settled or not _ANY_TOKEN.search(low):
             offer(low, PROVIDER_REPLIES)  # provenance: the rules would have judged this text
             continue

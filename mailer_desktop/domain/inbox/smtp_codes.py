@@ -198,3 +198,20 @@ def reason_of_status(status: str) -> str:
         return ""
     sub = status[2:]
     return _CODE_REASONS.get(sub, "")
+
+
+# A transcript's failing reply ("<<< 550 5.1.1 ...", MDaemon's "<-- 550 Invalid Recipient").
+_FAILED_REPLY = re.compile(r"(?:<<<|<-+)[ \t]*[45]\d\d\b")
+READ_LIMIT = 1500  # characters of one text read for its reason: the server's sentence comes first
+
+
+def window(text: str) -> str:
+    """The part of ``text`` that is read: its start — or, in a long transcript whose first failing
+    reply stands beyond the start (after a greeting, capabilities, TLS), the lines around it."""
+    if len(text) <= READ_LIMIT:
+        return text
+    m = _FAILED_REPLY.search(text)
+    if not m or m.start() < READ_LIMIT - 400:
+        return text[:READ_LIMIT]
+    start = text.rfind("\n", 0, m.start() - 600) + 1
+    return text[start:start + READ_LIMIT]

@@ -289,7 +289,9 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"unknown (?:user|recipient|local ?-?part|address|mailbox|e-?mail|account|alias|addressee|local user|or illegal)",
         r"no such (?:user|mailbox|recipient|address|account|person|local user|e-?mail)",
         r"(?:mail ?box|recipient|address|account|e-?mail|user|addressee|alias)(?: name)? (?:\S+ )?(?:does not|doesn'?t|did not|do not|not) exist",
-        r"(?:mail ?box|recipient|address|account|addressee)(?: \S+)? (?:not found|unknown|is invalid|invalid|not valid|is not valid|unavailable|not available|is not available)",
+        # (not Exchange's "The recipient was unavailable to take delivery of the message": its
+        # sentence for any failure to hand the message on, whatever the cause)
+        r"(?:mail ?box|recipient|address|account|addressee)(?: \S+)? (?:not found|unknown|is invalid|invalid|not valid|is not valid|unavailable(?! to take delivery)|not available|is not available)",
         r"invalid (?:recipient|mailbox|address|user|account|e-?mail|destination)",
         r"recipnotfound", r"recipientnotfound", r"recipient not found", r"not (?:listed in|found in) (?:the )?(?:public |domino )?(?:directory|name)",
         *DIRECTORY_MISS,
