@@ -378,7 +378,7 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
         # exceeded" under its own Status 5.0.0). A temporary answer never proves an address dead.
         reason = "expired"
     overruled = providers.verdict(reason, code, read, recipient, bool(from_program or vendor_reason),
-                                   reason_of_text, None if quick else any(smtp_command(low) == "DATA" for low in coded))
+                                   reason_of_text, None if quick else lambda: any(smtp_command(low) == "DATA" for low in coded))
     if overruled:
         reason, phrase, source = overruled  # a provider's own documented reply (see providers)
     kind = "hard" if reason in HARD_REASONS and code[:1] in ("5", "") else "soft"

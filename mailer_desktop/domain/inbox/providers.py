@@ -88,13 +88,14 @@ _DOES_NOT_EXIST = re.compile(r"does(?: not|n'?t) exist|n'existe pas|inexistant|u
 
 
 def verdict(reason: str, code: str, texts: list[str], recipient: str, settled: bool,
-            reason_of: Callable[[str], str], after_data: bool | None = False) -> tuple[str, str, str] | None:
+            reason_of: Callable[[str], str],
+            after_data: Callable[[], bool] | None = lambda: False) -> tuple[str, str, str] | None:
     """(reason, phrase, text) where a provider's documented reply overrules ``reason`` (the
     generic reading of ``texts``, with status ``code``); None where it does not, or where the
     verdict is ``settled`` already (a relay's own category, a local program's output).
     ``reason_of`` is the generic reading of a text: a dead mailbox is not taken from a reply
-    whose other words name another reason (a block, a full mailbox). ``after_data``: whether the
-    recipient's own lines say the reply answered DATA (None: those lines were not read yet)."""
+    whose other words name another reason (a block, a full mailbox). ``after_data``: says whether
+    the recipient's own lines say the reply answered DATA (None: those lines were not read yet)."""
     for text in texts:
         if not text:
             continue
@@ -116,7 +117,8 @@ def verdict(reason: str, code: str, texts: list[str], recipient: str, settled: b
             mine = recipient.lower()
             at_au = mine.endswith(("@ezweb.ne.jp", "@au.com"))
             kind = ("" if not at_au else
-                    _DEAD if kind == "kddi-dead" and rx.fullmatch(said).group(1) == mine and after_data is False else
+                    _DEAD if (kind == "kddi-dead" and rx.fullmatch(said).group(1) == mine
+                              and after_data is not None and not after_data()) else
                     "filtered" if kind == "kddi-filter" else "")
         if kind == "orange":
             number = _ORANGE_NUMBER.search(said)
