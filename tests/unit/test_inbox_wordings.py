@@ -676,3 +676,18 @@ def test_a_transcripts_failing_reply_is_read_however_long_the_session_before_it(
     assert (r.kind, r.category) == ("soft", "mailboxfull")
     (r,) = classify(_mdaemon_notice("530 5.7.0 Must issue a STARTTLS command first", capabilities))
     assert r.kind == "soft"
+
+
+def test_the_reply_that_ended_a_session_over_two_mx_hosts_decides():
+    # a temporary refusal at the first MX host, then the permanent one at the next: the permanent
+    # one (the last) is what the notice reports, however long the session before it
+    raw = _mdaemon_notice("451 4.3.0 Temporary lookup failure, try again later").decode()
+    stamp = " Tue 2024-09-10 10:02:39.001:"
+    again = (f"{stamp} Attempting SMTP connection to [mx2.example.net:25]\n{stamp} <-- 220 mx2.example.net ESMTP\n"
+             + "".join(f"{stamp} <-- 250-X-CAPABILITY-{i:02d} PIPELINING\n" for i in range(30))
+             + f"{stamp} --> RCPT To:<lea@example.net>\n"
+             f"{stamp} <-- 550-5.1.1 <lea@example.net>: Recipient address rejected:\n"
+             f"{stamp} <-- 550 5.1.1 The email account that you tried to reach does not exist.\n")
+    raw = raw.replace("--- End Transcript ---", again + "--- End Transcript ---")
+    (r,) = classify(raw.encode())
+    assert (r.recipient, r.kind, r.category) == ("lea@example.net", "hard", "userunknown")

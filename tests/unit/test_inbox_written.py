@@ -137,6 +137,10 @@ DIFFERENT = {
     ("r-japanese", "interscanmss-w02.eml", "liwei_88@163.com"): NOT_NAMED,
     # Set S: Office 365's 5.4.1 "Access denied" passed on by Kerio, as in set M.
     ("s-rfc3464", "rfc3464-w07.eml", "s.novak@fabrikam.example"): "hard",
+    # Set T: the same reply (Gmail and Postfix passing it on), and Yahoo's "dd" after DATA as in set L.
+    ("t-misleading", "gsuite-w24.eml", "elin.lindgren@contoso-example.se"): "hard",
+    ("t-misleading", "postfix-w37.eml", "j.smith@contoso-trading.example"): "hard",
+    ("t-misleading", "sendmail-w34.eml", "m.rossi@yahoo.com"): "hard",
 }
 
 

@@ -223,7 +223,7 @@ def _words_only(text: str, low: str) -> str:
     """``low`` (the read form of ``text``) without a transcript's successful replies."""
     if "<<<" not in text and "<-" not in text or not _GOOD_REPLY.search(text):
         return low
-    return _read(_OWN_LINE.sub("", _GOOD_REPLY.sub("", text)))
+    return _read(_OWN_LINE.sub("", _GOOD_REPLY.sub("", window(text))))
 
 
 def _read(text: str) -> str:

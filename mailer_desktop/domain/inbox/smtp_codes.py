@@ -200,18 +200,40 @@ def reason_of_status(status: str) -> str:
     return _CODE_REASONS.get(sub, "")
 
 
-# A transcript's failing reply ("<<< 550 5.1.1 ...", MDaemon's "<-- 550 Invalid Recipient").
-_FAILED_REPLY = re.compile(r"(?:<<<|<-+)[ \t]*[45]\d\d\b")
+# A transcript's failing reply ("<<< 550 5.1.1 ...", MDaemon's "<-- 550 Invalid Recipient") and the
+# line that sent the command it answers (">>> RCPT To:<a>", "--> RCPT To:<a>").
+_FAILED_REPLY = re.compile(r"(?:<<<|<-+)[ \t]*([45]\d\d)\b")
+_SENT_LINE = re.compile(r"(?:>>>|-+>)[ \t]*[A-Za-z]{4}")
 READ_LIMIT = 1500  # characters of one text read for its reason: the server's sentence comes first
 
 
 def window(text: str) -> str:
-    """The part of ``text`` that is read: its start — or, in a long transcript whose first failing
-    reply stands beyond the start (after a greeting, capabilities, TLS), the lines around it."""
+    """The part of ``text`` that is read: its start — or, in a long transcript whose decisive reply
+    stands beyond the start (after a greeting, capabilities, TLS, the log's notes), that exchange
+    alone: the command and every line of the reply that ended the attempt (its last permanent
+    one: a session may have met a temporary refusal at one MX host before the permanent one at
+    the next)."""
     if len(text) <= READ_LIMIT:
         return text
-    m = _FAILED_REPLY.search(text)
-    if not m or m.start() < READ_LIMIT - 400:
+    last = first = None
+    for m in _FAILED_REPLY.finditer(text, 0, 100_000):
+        first = first or m
+        if m.group(1)[0] == "5":
+            last = m
+    m = last or first
+    if m is None or m.start() < READ_LIMIT - 400:
         return text[:READ_LIMIT]
-    start = text.rfind("\n", 0, m.start() - 600) + 1
-    return text[start:start + READ_LIMIT]
+    code = m.group(1)
+    start = text.rfind("\n", 0, m.start()) + 1
+    while start > 0:  # back to the first line of a multi-line reply ("550-5.1.1 ...")
+        before = text.rfind("\n", 0, start - 1) + 1
+        reply = _FAILED_REPLY.search(text, before, start)
+        if not reply or reply.group(1) != code:
+            break
+        start = before
+    if start > 0:  # and the command it answered, on the line before
+        before = text.rfind("\n", 0, start - 1) + 1
+        if _SENT_LINE.search(text, before, start):
+            start = before
+    end = text.find("\n", m.end())
+    return text[start:end if end >= 0 else len(text)][:READ_LIMIT]
