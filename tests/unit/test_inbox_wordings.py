@@ -691,3 +691,18 @@ def test_the_reply_that_ended_a_session_over_two_mx_hosts_decides():
     raw = raw.replace("--- End Transcript ---", again + "--- End Transcript ---")
     (r,) = classify(raw.encode())
     assert (r.recipient, r.kind, r.category) == ("lea@example.net", "hard", "userunknown")
+
+
+@pytest.mark.parametrize(("reply", "category", "about_sender"), [
+    # a full mailbox said with "please try again later" is the recipient's, not a rate limit of ours
+    ("552 5.2.2 <lea@example.net> Mailbox is full. Please try again later", "mailboxfull", False),
+    ("452 4.2.2 <lea@example.net>: Mailbox full, try again later", "mailboxfull", False),
+    ("552 5.2.2 Mailbox over quota, message refused", "mailboxfull", False),
+    # Comcast: "found on one or more DNSBLs" is a block of our sending address
+    ("554 mx.example.net 198.51.100.23 found on one or more DNSBLs, see https://postmaster.example.net/#BL000010",
+     "blocked", True),
+    ("550 5.7.1 Service unavailable; client host listed in several RBLs", "blocked", True),
+])
+def test_who_a_soft_refusal_is_about(reply, category, about_sender):
+    (r,) = classify(postfix_dsn(reply))
+    assert (r.kind, r.category, r.policy) == ("soft", category, about_sender)

@@ -124,7 +124,7 @@ FAMILIES: list[tuple[str, Rules]] = [
     )),
     ("blocked", reason_rules("blocked",
         r"\bblocked\b", r"blacklist", r"block ?list", r"deny ?list", r"spamhaus", r"spamcop", r"barracuda",
-        r"\bsorbs\b", r"\brbl\b", r"\bdnsbl\b", r"reputation", r"(?<!not )listed (?:at|in|on|by)", rf"\bbanned\b(?!{_BANNED_CONTENT})",
+        r"\bsorbs\b", r"\brbls?\b", r"\bdnsbls?\b", r"reputation", r"(?<!not )listed (?:at|in|on|by)", rf"\bbanned\b(?!{_BANNED_CONTENT})",
         r"unsolicited", r"bulk (?:e-?mail|mail)", r"junk mail", r"access denied", r"not allowed to send",
         r"refused to talk", r"(?:your|sender|sending|client) (?:ip|ip address|host|server|network)[^.;]{0,40}"
         r"(?:blocked|rejected|refused|denied|not allowed|listed)",

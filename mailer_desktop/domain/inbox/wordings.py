@@ -157,6 +157,10 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"recipient(?:'s)? (?:account|mailbox) (?:is |has been |was )?(?:blocked|frozen|locked)",
         r"compte du destinataire (?:est |a ete )?bloque", r"boite du destinataire archivee",
         r"account (?:is |has been )?(?:temporarily )?limited"])),  # EZweb: "The user(s) account is temporarily limited."
+    # A full mailbox said with "please try again later" (Comcast: "552 5.2.2 <a> Mailbox is full.
+    # Please try again later"), which the sender-side families would take for a rate limit.
+    ("mailboxfull", Rules("reason:full-mailbox", [
+        r"\b(?:mail ?box|in-?box|mail ?folder)(?: of the recipient)? (?:is |was )?(?:full|over ?quota)\b"])),
     *sender_side.FAMILIES,
     # Unavailable for now, or "try again later", in the languages whose words for a dead mailbox
     # are read: whatever else the reply says, nothing is proved dead (English has its own below;
