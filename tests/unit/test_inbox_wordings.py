@@ -702,7 +702,27 @@ def test_the_reply_that_ended_a_session_over_two_mx_hosts_decides():
     ("554 mx.example.net 198.51.100.23 found on one or more DNSBLs, see https://postmaster.example.net/#BL000010",
      "blocked", True),
     ("550 5.7.1 Service unavailable; client host listed in several RBLs", "blocked", True),
+    # T-Online refusing our sending address; QQ's rate limit; a quota named as the mailbox's
+    ("554 IP=192.0.2.25 - A problem occurred. (Ask your postmaster for help or to contact tosa@rx.t-online.de "
+     "to clarify.) (BL)", "blocked", True),
+    ("550 Ip frequency limited. http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=20022&&no=1000722",
+     "speeding", True),
+    ("552 5.2.2 <lea@example.net>: Recipient address rejected: Mailbox quota exceeded", "mailboxfull", False),
 ])
 def test_who_a_soft_refusal_is_about(reply, category, about_sender):
     (r,) = classify(postfix_dsn(reply))
     assert (r.kind, r.category, r.policy) == ("soft", category, about_sender)
+
+
+def test_a_recipient_quoted_around_its_brackets_is_named():
+    # CommuniGate Pro: "Failed to deliver to '<addr>'" above the far side's reply; the report's
+    # block holds only the Status, so the reply is read in those lines
+    raw = (b"From: MAILER-DAEMON@cgp.example.test\nTo: shop@example.test\nSubject: Undeliverable mail\n"
+           b"MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=B\n\n"
+           b"--B\nContent-Type: text/plain\n\nFailed to deliver to '<jo@outlook.com>'\n"
+           b"SMTP module(domain outlook.com) reports:\n host mx.outlook.com [192.0.2.5] says:\n"
+           b" 550 5.7.1 Service unavailable, Client host [198.51.100.31] blocked using Spamhaus.\n\n"
+           b"--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; cgp.example.test\n\n"
+           b"Final-Recipient: RFC822;jo@outlook.com\nAction: failed\nStatus: 5.0.0\n\n--B--\n")
+    (r,) = classify(raw)
+    assert (r.recipient, r.kind, r.category, r.policy) == ("jo@outlook.com", "soft", "blocked", True)

@@ -71,7 +71,7 @@ _ANCHORS = RuleList("layout:recipient-line", [
 ], re.M)
 _SENTENCES = Rules("layout:recipient-sentence", [
     rf"(?:deliver(?:ing|ed|y)?|undeliverable|send(?:ing)?|sent|message|mail|e-?mail|reach|addressed|recipient|mailbox|account|user|"
-    rf"address|destination)\s++(?:\w++\s++){{0,4}}(?:to|for|of|at|is|:)?\s*+:?\s*+[<\"'(]?(?P<a>{_A})",
+    rf"address|destination)\s++(?:\w++\s++){{0,4}}(?:to|for|of|at|is|:)?\s*+:?\s*+(?:'<|[<\"'(])?(?P<a>{_A})",
     # the same in other languages: "Ihre Nachricht an addr", "votre message à addr", "el mensaje para addr"
     rf"(?:nachricht|e-?mail|message|mensaje|mensagem|messaggio|bericht|courriel|correo|meddelande)\s++(?:\w++\s++){{0,3}}"
     rf"(?:an|\u00e0|a|para|aan|naar|per|till|til)\s++[<\"'(]?(?P<b>{_A})",

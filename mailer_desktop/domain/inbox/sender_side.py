@@ -115,6 +115,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"invalid|attempts|requests)", r"(?:rcpt|recipients?) (?:count |number )?limit",
         r"throttl", r"(?:exceeded|reached) (?:the |its |your )?(?:rate|sending|message|connection)s? (?:limit|quota)",
         r"connection limit", r"please (?:try|retry) (?:again )?later", r"try again later", r"temporarily deferred",
+        r"frequency limited",  # QQ: "550 Ip frequency limited"
         r"4\.7\.28\b", r"(?:sending|daily) (?:limit|quota)", r"too fast", r"slow down",
         r"receiving mail at a rate", r"max(?:imum)? (?:number of )?messages? per (?:connection|session)",
         # any other "too many": a limit, never a dead address (but "too many failures" is a
@@ -124,7 +125,9 @@ FAMILIES: list[tuple[str, Rules]] = [
     )),
     ("blocked", reason_rules("blocked",
         r"\bblocked\b", r"blacklist", r"block ?list", r"deny ?list", r"spamhaus", r"spamcop", r"barracuda",
-        r"\bsorbs\b", r"\brbls?\b", r"\bdnsbls?\b", r"reputation", r"(?<!not )listed (?:at|in|on|by)", rf"\bbanned\b(?!{_BANNED_CONTENT})",
+        r"\bsorbs\b", r"\brbls?\b", r"\bdnsbls?\b",
+        # T-Online refusing our sending address: "554 IP=192.0.2.25 - A problem occurred. ... (BL)"
+        r"\bip=\d{1,3}(?:\.\d{1,3}){3} - a problem occurred", r"reputation", r"(?<!not )listed (?:at|in|on|by)", rf"\bbanned\b(?!{_BANNED_CONTENT})",
         r"unsolicited", r"bulk (?:e-?mail|mail)", r"junk mail", r"access denied", r"not allowed to send",
         r"refused to talk", r"(?:your|sender|sending|client) (?:ip|ip address|host|server|network)[^.;]{0,40}"
         r"(?:blocked|rejected|refused|denied|not allowed|listed)",

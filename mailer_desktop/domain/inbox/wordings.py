@@ -160,7 +160,8 @@ FAMILIES: list[tuple[str, Rules]] = [
     # A full mailbox said with "please try again later" (Comcast: "552 5.2.2 <a> Mailbox is full.
     # Please try again later"), which the sender-side families would take for a rate limit.
     ("mailboxfull", Rules("reason:full-mailbox", [
-        r"\b(?:mail ?box|in-?box|mail ?folder)(?: of the recipient)? (?:is |was )?(?:full|over ?quota)\b"])),
+        r"\b(?:mail ?box|in-?box|mail ?folder)(?: of the recipient)? (?:is |was )?(?:full|over ?quota)\b",
+        r"\bmail ?box (?:size |storage )?quota (?:exceeded|reached|full)\b"])),
     *sender_side.FAMILIES,
     # Unavailable for now, or "try again later", in the languages whose words for a dead mailbox
     # are read: whatever else the reply says, nothing is proved dead (English has its own below;
