@@ -708,6 +708,12 @@ def test_the_reply_that_ended_a_session_over_two_mx_hosts_decides():
     ("550 Ip frequency limited. http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=20022&&no=1000722",
      "speeding", True),
     ("552 5.2.2 <lea@example.net>: Recipient address rejected: Mailbox quota exceeded", "mailboxfull", False),
+    # NetEase's code for mail judged spam; a loop; a host that could not be reached; a name that
+    # fits several people in Domino's directory
+    ("554 DT:SPM 163 mx17,QsCowAD3bQm8mFZmGHk9Bw--.41234S2 1716869563", "spamdetected", True),
+    ("554 5.4.6 Message has exceeded maximum hop count", "mailererror", False),
+    ("421 Host not reachable", "networkerror", False),
+    ("550 Several matches found in Domino Directory", "systemerror", False),
 ])
 def test_who_a_soft_refusal_is_about(reply, category, about_sender):
     (r,) = classify(postfix_dsn(reply))

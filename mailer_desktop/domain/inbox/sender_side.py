@@ -152,6 +152,7 @@ FAMILIES: list[tuple[str, Rules]] = [
                            r"executable attachment", r"banned attachment")),
     ("spamdetected", reason_rules("spamdetected",
         r"\bspam\b", r"\u5783\u573e\u90ae\u4ef6", r"\u5783\u573e\u90f5\u4ef6", r"\buce\b", r"message content rejected", r"content (?:rejected|filter)",
+        r"\bdt:spm\b",  # NetEase (163, 126): its code for mail judged spam
         r"rejected by (?:the )?(?:content|spam|mail) filter", r"junk", r"phishing",
         # ("looks like" of the message: "looks like that user does not exist" is no spam verdict)
         r"classified as", r"scored? (?:too high|as)",

@@ -116,7 +116,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"\bprocmail\b", r"unknown mailer error", r"local delivery (?:failed|agent)",
         r"returned error status", r"exit(?:ed)? (?:code|status|with)", r"temporary local problem",
         r"mail forwarding loop", r"mail loop", r"too many hops", r"loops? back to myself",
-        r"loop detected", r"routing loop", r"hop count exceeded",
+        r"loop detected", r"routing loop", r"hop count exceeded", r"maximum hop count",
         r"forwarding loop", r"\blooping\b", r"loop was found", r"\bexit \d{1,3}\b", r"\bmaildrop\b", r"pipe to \|",
         r"can'?t create (?:user )?output file",
     )),
@@ -126,6 +126,7 @@ FAMILIES: list[tuple[str, Rules]] = [
     # receiving system, not a dead address.
     ("systemerror", Rules("reason:receiving-system", [
         r"resolver\.adr\.(?:ambiguous|invalidinsmtp|badprimary)", r"\bambiguous (?:address|recipient)",
+        r"several matches found",  # Domino: the name fits more than one person in its directory
         r"dns violates rfc ?1035",
         # the far side cannot do what our server required of it (Gmail: "Remote server does not support TLS")
         r"(?:remote )?server does not support (?:tls|starttls|smtp authenticated relay)"])),
@@ -338,7 +339,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"connection (?:refused|reset|timed out|closed|lost|dropped|failure|failed)", r"network", r"lost connection",
         r"did not accept our requests? to connect", r"socket error",
         r"no route", r"could not connect", r"unable to connect", r"can'?t connect", r"connect to .* failed",
-        r"host (?:is )?(?:down|unreachable)", r"dns (?:error|failure)", r"lookup (?:failure|failed|error)",
+        r"host (?:is )?(?:down|unreachable|not reachable)", r"dns (?:error|failure)", r"lookup (?:failure|failed|error)",
         r"tls (?:handshake|negotiation)", r"4\.4\.\d\b",
         # every MX host tried and none answered (Haraka, whose report then carries 5.1.2)
         r"tried all mx(?:s|es| hosts)?\b",
