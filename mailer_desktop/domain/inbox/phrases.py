@@ -31,7 +31,6 @@ from .message import INTL_LETTERS
 from .rules import HARD_REASONS, VAGUE_REASONS, Rules, offer
 from .smtp_codes import (
     BEFORE_RCPT,
-    READ_LIMIT,
     STATUS_RE,
     find_reply_code,
     find_status,
@@ -42,7 +41,6 @@ from .smtp_codes import (
 )
 from .wordings import DIRECTORY_MISS, FAMILIES, UNKNOWN_WORDS
 
-MAX_TEXT = READ_LIMIT  # (the same limit, under the name the module has used)
 _URL_RE = re.compile(r"(?:https?|ftp)://\S+|www\.\S+")
 # (a domain in Unicode letters too: "jörg@bücher.example" is one address, not "<addr>ücher.example")
 _ADDR_RE = re.compile(r"(?<![^\s<>()\[\]\"',;:])[^\s<>()\[\]\"',;:@]{1,128}@[a-z0-9.\-" + INTL_LETTERS + "]{1,255}")

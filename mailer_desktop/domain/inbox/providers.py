@@ -113,13 +113,15 @@ def verdict(reason: str, code: str, texts: list[str], recipient: str, settled: b
             mine = recipient.rpartition("@")[2].lower()
             kind = _DEAD if mine and rx.fullmatch(said).group(1) == mine else ""
         if kind in ("kddi-dead", "kddi-filter"):
-            # au's own answers, about its own subscribers only (the dead one names the recipient)
+            # au's own answers, about its own subscribers only
             mine = recipient.lower()
-            at_au = mine.endswith(("@ezweb.ne.jp", "@au.com"))
-            kind = ("" if not at_au else
-                    _DEAD if (kind == "kddi-dead" and rx.fullmatch(said).group(1) == mine
-                              and after_data is not None and not after_data()) else
-                    "filtered" if kind == "kddi-filter" else "")
+            if not mine.endswith(("@ezweb.ne.jp", "@au.com")):
+                kind = ""
+            elif kind == "kddi-filter":
+                kind = "filtered"
+            else:  # the dead one names the recipient, and is not taken from a reply to DATA
+                named = rx.fullmatch(said).group(1) == mine
+                kind = _DEAD if named and after_data is not None and not after_data() else ""
         if kind == "orange":
             number = _ORANGE_NUMBER.search(said)
             kind = _ORANGE_CODES.get(number.group(1) if number else "", "")

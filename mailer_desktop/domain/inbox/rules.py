@@ -24,14 +24,10 @@ Each rule set also knows, from its parsed alternatives, strings of which every m
 from __future__ import annotations
 
 import re
+import re._constants as _sre  # the engine's own parser (Python 3.11+): what a pattern matches
+import re._parser as _sre_parse
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-
-try:  # the engine's own parser: what a pattern matches, read from its parsed form
-    import re._constants as _sre
-    import re._parser as _sre_parse
-except ImportError:  # pragma: no cover - (a Python whose engine is laid out otherwise: no prefilter)
-    _sre = _sre_parse = None  # type: ignore[assignment]
 
 _generation = 0
 _disabled: frozenset[tuple[str, int]] = frozenset()
@@ -147,18 +143,15 @@ def prefilter(alternatives: Iterable[str], flags: int, wrap: str = _SLOT) -> tup
     before the pattern is run, which is many times faster than the engine's scan over a text that
     holds none of them. None when some alternative has no such string. Under IGNORECASE they are
     lower-case ASCII, for ASCII texts only (the engine also lets "ſ" match "s" and "K" match "k")."""
-    try:
-        if _sre_parse is None or (wrap != _SLOT and not _slot_required(wrap, flags)):
-            return None
-        found: set[str] = set()
-        for alternative in alternatives:
-            parsed = _sre_parse.parse(alternative, flags)
-            needles = None if (parsed.state.flags ^ flags) & re.IGNORECASE else _needles(parsed)
-            if needles is None:
-                return None
-            found |= needles
-    except Exception:  # (a parser that reads patterns otherwise: the pattern alone decides)
+    if wrap != _SLOT and not _slot_required(wrap, flags):
         return None
+    found: set[str] = set()
+    for alternative in alternatives:
+        parsed = _sre_parse.parse(alternative, flags)
+        needles = None if (parsed.state.flags ^ flags) & re.IGNORECASE else _needles(parsed)
+        if needles is None:
+            return None
+        found |= needles
     if flags & re.IGNORECASE:
         # (a needle with a letter no ASCII letter matches is never in an ASCII text)
         if any(not n.isascii() and all(_like_ascii(c) for c in n) for n in found):
