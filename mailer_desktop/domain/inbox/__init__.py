@@ -37,7 +37,7 @@ from ..messages import REF_HEADER
 from ..tokens import TOKEN_RE
 from . import arf, detect, dsn, heuristics, lists, phrases, providers, replies, sender_side, ses
 from .message import Mail, all_addresses, read
-from .result import KINDS, Result
+from .result import KINDS, Result, reason_for
 from .result import reason_text as _reason_text
 from .rules import VAGUE_REASONS, Rules
 
@@ -125,7 +125,7 @@ def _failure(recipient, status, texts, hint, common, action="failed", vendor_rea
     echo = bool(_QUOTING_PROVIDERS.search(common.get("sender") or ""))
     kind, category, code, said = phrases.decide(status, texts, hint, vendor_reason, echo, gateway, from_program,
                                                 recipient or "", sole, codes_from, quick)
-    return Result(recipient, kind, code, said or _reason_text(*texts) or category, category, action,
+    return Result(recipient, kind, code, reason_for(said, texts, code, category, recipient), category, action,
                   category in sender_side.SENDER_REASONS, **common)
 
 
