@@ -430,3 +430,17 @@ def test_a_read_receipt_is_an_automatic_reply_even_with_a_confirmation_token_in_
            f"Disposition: {disposition}\n\n--M--\n").encode()
     r = one(raw)
     assert (r.recipient, r.kind, r.category) == ("anna@example.org", "auto_reply", "receipt")
+
+
+@pytest.mark.parametrize("reply, kind, category", [
+    # X.2.1: the mailbox exists and is disabled; "not available" beside it says no more
+    ("550 5.2.1 Mailbox not available / Konto niedostepne (in reply to RCPT TO command)", "soft", "suspend"),
+    ("550 5.2.1 <x@example.org>: Mailbox unavailable (in reply to RCPT TO command)", "soft", "suspend"),
+    # the same code beside words that say the user does not exist, answered to RCPT TO, stays hard
+    ("550 5.2.1 <x@example.org>: Recipient address rejected: User unknown (in reply to RCPT TO command)",
+     "hard", "userunknown"),
+    ("550 5.1.1 <x@example.org>: Mailbox unavailable (in reply to RCPT TO command)", "hard", "userunknown"),
+])
+def test_a_disabled_mailbox_code_with_words_of_unavailability_is_not_a_dead_address(reply, kind, category):
+    r = one(_postfix_notice(reply))
+    assert (r.recipient, r.kind, r.category) == ("x@example.org", kind, category)

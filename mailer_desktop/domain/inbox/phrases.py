@@ -46,6 +46,7 @@ _URL_RE = re.compile(r"(?:https?|ftp)://\S+|www\.\S+")
 _ADDR_RE = re.compile(r"(?<![^\s<>()\[\]\"',;:])[^\s<>()\[\]\"',;:@]{1,128}@[a-z0-9.\-" + INTL_LETTERS + "]{1,255}")
 
 
+_ONLY_UNAVAILABLE = re.compile(r"\b(?:not available|unavailable)\b")  # of a mailbox: for now, or for good
 STRONG_UNKNOWN = Rules("strong-unknown", [
     r"recipient name is not recognized", r"recipnotfound", r"recipientnotfound",
     # the final (local) delivery agent itself found no such mailbox, whichever way round it says
@@ -330,6 +331,10 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
     elif reason in HARD_REASONS and by_code == "mailboxfull" and not STRONG_UNKNOWN.search(fold(said)):
         # X.2.2 says the mailbox is full, so it exists: words that call it (or its domain) dead
         # beside that code contradict it, and unsure is soft (a directory's own miss still counts)
+        reason = by_code
+    elif reason == "userunknown" and by_code == "suspend" and _ONLY_UNAVAILABLE.search(phrase):
+        # X.2.1 says the mailbox exists and is disabled: "mailbox not available" beside it says no
+        # more than that ("550 5.2.1 Mailbox not available"), unlike "user unknown" beside it
         reason = by_code
     elif reason == "userunknown" and not (STRONG_UNKNOWN.search(fold(said))
                                           or sole and any(STRONG_UNKNOWN.search(fold(low)) for low in lows)):
