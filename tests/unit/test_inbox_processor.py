@@ -11,6 +11,7 @@ from mailer_desktop.domain import tokens
 from mailer_desktop.services.contacts import people as contacts
 from mailer_desktop.services.contacts.suppression import is_suppressed
 from mailer_desktop.services.inbox import processor as inbox_processor
+from mailer_desktop.services.inbox import status as inbox_status
 from mailer_desktop.services.inbox.sources import SourceMessage
 
 
@@ -49,6 +50,15 @@ def test_hard_bounce_matched_by_reference_token_suppresses(app, anna):
     assert trail[-1].kind == "bounced" and trail[-1].channel == "inbox"
     events = app.db.conn.execute("SELECT kind, status, campaign_id FROM bounce_events").fetchall()
     assert [tuple(e) for e in events] == [("hard", "5.1.1", None)]  # campaign 7 does not exist here
+
+
+def test_the_history_says_why_a_contact_bounced(app, anna):
+    report = process(app, fixture("hard_bounce_reference.eml", **toks(app, anna)))
+    (outcome,) = report.outcomes
+    assert "Recipient address rejected" in outcome.why
+    (row,) = inbox_status.recent(app)
+    assert row["outcome"].startswith("anna@example.org: ")
+    assert "bounced (550 5.1.1" in row["outcome"] and "Recipient address rejected" in row["outcome"]
 
 
 def test_importing_the_same_mail_again_changes_nothing(app, anna):

@@ -31,9 +31,7 @@ message behind. Only after the commit is the source message marked processed.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from ...domain import consent
@@ -44,6 +42,7 @@ from ..contacts import people as contacts
 from ..progress import NO_PROGRESS, Progress
 from . import trust
 from .mailbox import ImapSettings, _loopback, close_imap, iter_imap, open_imap
+from .report import ImportReport, Outcome
 from .sources import SourceError, SourceMessage, iter_paths
 
 __all__ = ["InboxError", "Outcome", "ImportReport", "process_messages", "import_paths", "import_imap",
@@ -56,33 +55,6 @@ POLICY_PREFIX = "sender-side: "
 
 class InboxError(Exception):
     """Inbox input that cannot be processed; the message says why."""
-
-
-@dataclass
-class Outcome:
-    source: str
-    kind: str
-    action: str                  # what was done, in words
-    contact_id: int | None = None
-    contact_email: str = ""
-    review: bool = False
-    why: str = ""
-
-
-@dataclass
-class ImportReport:
-    processed: int = 0
-    unchanged: int = 0
-    by_kind: Counter = field(default_factory=Counter)
-    review: int = 0
-    outcomes: list[Outcome] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    not_mail: list[str] = field(default_factory=list)   # files skipped: no mail message
-
-    def summary(self) -> dict:
-        return {"processed": self.processed, "unchanged": self.unchanged, "by_kind": dict(self.by_kind),
-                "review": self.review, "warnings": list(self.warnings),
-                "outcomes": [o.__dict__ for o in self.outcomes], "not_mail": list(self.not_mail)}
 
 
 def message_key(raw: bytes, message_id: str) -> str:
@@ -138,7 +110,7 @@ def _returned(app, result: Result, found, inbox_id: int, out: Outcome, conn) -> 
             return _review(out, match.why, match.named)   # a complaint must be acted on: let the user look
         out.action = match.why
         return out
-    out.contact_id, out.contact_email = contact.id, contact.email
+    out.contact_id, out.contact_email, out.why = contact.id, contact.email, result.reason
     reason = (POLICY_PREFIX if result.policy else "") + (result.reason or result.category)
     store.add_bounce_event(conn, contact_id=contact.id, campaign_id=match.campaign_id,
                            inbox_message_id=inbox_id, kind=kind, status=result.status, reason=reason)
@@ -273,8 +245,7 @@ def process_messages(app, messages: Iterable[SourceMessage], progress: Progress 
                 outcomes = [_apply(app, r, msg, holder, conn, authserv_id) for r in results]
                 review = any(o.review for o in outcomes)
                 first = next((o.contact_id for o in outcomes if o.contact_id), None)
-                summary = "; ".join(dict.fromkeys(
-                    f"{o.contact_email + ': ' if o.contact_email else ''}{o.action}" for o in outcomes))
+                summary = "; ".join(dict.fromkeys(o.line() for o in outcomes))
                 store.finish_message(conn, holder[0], outcome=summary[:1000], contact_id=first, needs_review=review)
         if outcomes is not None:
             report.processed += 1

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
+    QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -42,6 +43,15 @@ KIND_LABELS = {
 HISTORY_COLUMNS = ("Processed", "From", "Subject", "Kind", "What was done")
 REVIEW_COLUMNS = ("From", "Subject", "Why it waits", "Text")
 WAITS_PREFIX = "needs your decision: "
+
+
+class _FromTheStart(QStyledItemDelegate):
+    """Elides at the end: "What was done" reads from its start (the contact, what changed), the
+    reason last; the whole text is in the cell's tooltip."""
+
+    def initStyleOption(self, option, index) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideRight
 
 
 def _table(columns: tuple[str, ...], name: str) -> QTableWidget:
@@ -162,6 +172,8 @@ class InboxPage(QWidget):
                                                      3: [self.tr(v) for v in KIND_LABELS.values()]},
                     widths={1: 200, 2: 200})
         self._history_columns = keep_room(self.history, stretch=4, minimum=200, optional=[2, 1])
+        self._done_delegate = _FromTheStart(self.history)
+        self.history.setItemDelegateForColumn(4, self._done_delegate)
         layout.addWidget(self.splitter, 1)
 
         self.process_button.clicked.connect(self.process_inbox)
