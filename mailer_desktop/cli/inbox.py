@@ -93,8 +93,10 @@ def _result_json(r) -> dict:
 
 
 def classify(args, ctx: Context) -> int:
+    read = 0
     try:
         for message in iter_paths(args.files):
+            read += 1
             results = classify_message(message.raw)
             if ctx.json:
                 ctx.emit({"file": message.name, "results": [_result_json(r) for r in results]})
@@ -105,6 +107,8 @@ def classify(args, ctx: Context) -> int:
                     ctx.say(f"  {r.kind:<12} {r.recipient or '(unknown recipient)'} {r.status} {r.reason[:100]}{extra}")
     except SourceError as exc:
         raise CliError(str(exc)) from None
+    if not read:  # an empty folder or mbox: say so (on stderr; stdout stays the results, none)
+        ctx.err.write(f"no mail found in {', '.join(str(f) for f in args.files)}\n")
     return 0
 
 

@@ -80,6 +80,14 @@ def test_classify_reports_a_missing_file(cli, tmp_path):
     assert "nope.eml: no such file or folder" in err
 
 
+def test_classify_says_when_it_found_no_mail(cli, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, out, err = cli("inbox", "classify", "--json", str(empty))
+    assert (code, out) == (0, "")  # no results: nothing on stdout for a script to read
+    assert f"no mail found in {empty}" in err
+
+
 _header_names = st.sampled_from(["Content-Type", "Content-Transfer-Encoding", "From", "Subject", "To",
                                  "X-Failed-Recipients", "Auto-Submitted", "Final-Recipient", "Status", "Action"])
 _values = st.one_of(
