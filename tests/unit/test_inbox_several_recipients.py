@@ -53,3 +53,25 @@ def test_a_message_identifier_in_a_notice_is_no_recipient():
     got = _plain("Your message <18c3f2a9b10.0123456789abcdef@shop.example> could not be delivered.\n"
                  "Mensagem original: <nl-20@shop.example>\n\n  anna@example.org: 552 5.2.2 mailbox full\n")
     assert got == [("anna@example.org", "soft")]
+
+
+def test_a_transcript_in_another_language_names_each_recipient_and_its_reply():
+    # InterScan writes its own word for "sent"/"received" before the arrows in its other languages
+    notice = ("****** InterScan Messaging Security Suite からのメッセージ ******\n\n"
+              "以下のメールは配信できませんでした。\n\n"
+              "送信 >>> RCPT TO:<anna@example.org>\n受信 <<< 550 5.1.1 <anna@example.org>... User unknown\n\n"
+              "Gesendet >>> RCPT TO:<bob@example.org>\nEmpfangen <<< 552 5.2.2 <bob@example.org>... Mailbox full\n")
+    assert _plain(notice, "Undeliverable mail") == [("anna@example.org", "hard"), ("bob@example.org", "soft")]
+
+
+def test_a_recipient_named_on_an_east_asian_to_line_is_found():
+    for label in ("宛先:", "宛先：", "收件人：", "收件者:", "受信者:", "수신자:"):
+        notice = f"以下のメールは配信できませんでした。\n\n{label} <anna@example.org>\n送信 >>> DATA\n受信 <<< 554 5.7.1 spam\n"
+        assert _plain(notice, "Undeliverable mail") == [("anna@example.org", "soft")], label
+
+
+def test_a_to_line_beside_a_transcript_keeps_each_recipients_own_reply():
+    notice = ("以下のメールは配信できませんでした。\n\n"
+              "送信 >>> RCPT TO:<anna@example.org>\n受信 <<< 550 Mailbox not found.\n\n"
+              "宛先: <bob@example.org>\n送信 >>> DATA\n受信 <<< 554 DT:SPM 163 mx17, please see the help page\n")
+    assert _plain(notice, "Undeliverable mail") == [("anna@example.org", "hard"), ("bob@example.org", "soft")]

@@ -131,10 +131,6 @@ DIFFERENT = {
     # Office 365's 5.4.1 "Access denied" as in set M.
     ("r-japanese", "office365-w03.eml", "ryo.k-1105@au.com"): "hard",
     ("r-japanese", "office365-w02.eml", "eigyo@kansai-denki.example.co.jp"): "hard",
-    # An InterScan notice in Japanese whose second recipient stands only on a "宛先:" (recipient)
-    # line, not in the ">>> RCPT TO:<addr>" transcript lines InterScan writes: not named (and the
-    # notice's other recipient keeps its own verdict).
-    ("r-japanese", "interscanmss-w02.eml", "liwei_88@163.com"): NOT_NAMED,
     # Set S: Office 365's 5.4.1 "Access denied" passed on by Kerio, as in set M.
     ("s-rfc3464", "rfc3464-w07.eml", "s.novak@fabrikam.example"): "hard",
     # Set T: the same reply (Gmail and Postfix passing it on), and Yahoo's "dd" after DATA as in set L.

@@ -38,8 +38,8 @@ _ANCHORS = RuleList("layout:recipient-line", [
     # Exchange 2003: addr on DATE
     rf"^[ \t]*[<'\"]?(?P<a>{_A})[>'\"]?[ \t]+on[ \t]+\S.*$()",
     # transcript: RCPT TO:<addr> (Sendmail ">>> RCPT To:", MDaemon "--> RCPT To:", InterScan
-    # "Sent <<< RCPT TO:")
-    rf"(?i)^[ \t]*(?:(?:>>>|-+>|(?:sent:?[ \t]*)?<<<)[ \t]*)?RCPT TO:[ \t]*<?(?P<a>{_A})>?(.*)$",
+    # "Sent <<< RCPT TO:", in its other languages with its own word for "sent": "送信 >>> RCPT TO:")
+    rf"(?i)^[ \t]*(?:(?:>>>|-+>|(?:sent:?[ \t]*)?<<<|[^\s<>:@]{{1,12}}[ \t]+(?:>>>|<<<))[ \t]*)?RCPT TO:[ \t]*<?(?P<a>{_A})>?(.*)$",
     # a server named before the recipient it refused (SmarterMail: "SMTP Server <mx.example.org>
     # rejected recipient <addr> (Error following RCPT command). It responded as follows: [550 ...]")
     rf"(?i)^[^\n@]{{0,120}}\brejected recipient[ \t]+<(?P<a>{_A})>(.*)$",
@@ -67,7 +67,9 @@ _ANCHORS = RuleList("layout:recipient-line", [
     # key/value lines naming the recipient
     rf"(?i)^[ \t]*(?:original[- ]recipient|final[- ]recipient|recipient(?:'s)?(?: address| e-?mail)?|failed recipient|"
     rf"to address|rcpt|address|e-?mail(?: address)?|empf\u00e4nger|destinataire|destinatario|adresse|"
-    rf"invalid recipient|unknown recipient|bad recipient|user)[ \t]*:[ \t]*\[?(?:(?:rfc822|smtp)[;:][ \t]*)?<?(?P<a>{_A})>?\]?(.*)$",
+    rf"invalid recipient|unknown recipient|bad recipient|user|"
+    # Japanese, Chinese and Korean notices' "to" ("宛先", "收件人", "收件者", "受信者", "수신자"), the colon often full-width
+    rf"\u5b9b\u5148|\u6536\u4ef6\u4eba|\u6536\u4ef6\u8005|\u53d7\u4fe1\u8005|\uc218\uc2e0\uc790)[ \t]*[:\uff1a][ \t]*\[?(?:(?:rfc822|smtp)[;:][ \t]*)?<?(?P<a>{_A})>?\]?(.*)$",
 ], re.M)
 _SENTENCES = Rules("layout:recipient-sentence", [
     rf"(?:deliver(?:ing|ed|y)?|undeliverable|send(?:ing)?|sent|message|mail|e-?mail|reach|addressed|recipient|mailbox|account|user|"
