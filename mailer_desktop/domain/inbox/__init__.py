@@ -355,7 +355,7 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
     if not found:
         addr = _returned_recipient(mail)
         found = ([heuristics.Found(addr, mail.notice)] if addr else heuristics.bracketed(mail.notice, excluded)
-                 or _subject_recipient(mail, excluded))
+                 or _subject_recipient(mail, excluded) or heuristics.sole_address(mail.notice, excluded))
     gateway = _validating_gateway(mail)
     named = _named_in_subject(mail, excluded)
     found = found[:MAX_RECIPIENTS]

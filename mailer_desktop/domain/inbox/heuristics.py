@@ -88,7 +88,8 @@ _FORWARD_CONTEXT = re.compile(r"(?i)(?:\btry|\bmoved to|\bforward(?:ed|ing)? to|
 # An address offered for help in a report's preamble ("For further assistance, please contact
 # <support@...>", "send questions to <help@...>"): the reporting site's own, not a recipient.
 _PREAMBLE = 3000  # where a report offers its help, before the recipients
-_HELP_ADDRESS = re.compile(r"(?i)(?:\bcontact(?:ing)?|\bwrite to|\bquestions? to|\bassistance(?: from)?|"
+_HELP_ADDRESS = re.compile(r"(?i)(?:\bcontact(?:ing|e[rz]?|o|ar)?|\bkontakt(?:ieren|ujte|uj)?|\bcontatt(?:o|are|i)|"
+                           r"\bwrite to|\bquestions? to|\bassistance(?: from)?|"
                            r"\bhelp ?desk|\bsupport team)[ \t]*(?:us[ \t]*)?(?:at|on|via)?[ \t]*:?[ \t]*[<\"(]?[ \t]*"
                            rf"({_A})")
 # Header lines quoted from the returned message that hold addresses which are not recipients.
@@ -252,6 +253,32 @@ def find(notice: str, excluded: set[str], failed_header: list[str] | None = None
     return []
 
 
+_FROM_LINE = re.compile(r"(?i)[ \t]*from[ \t]*:")  # a quoted "From: Shop <shop@…>"
+
+
+def sole_address(notice: str, excluded: set[str]) -> list[Found]:
+    """Last, where no layout, sentence, returned copy or subject names a recipient: the one
+    address a notice names, in a sentence of a language no pattern knows ("Twoja wiadomość do
+    addr nie została dostarczona", "您发送给 addr 的邮件无法送达"). Where the text names exactly one
+    that is nobody else's (not the sender's or the reporter's, not in a quoted header line, not
+    offered for help), that one; else nobody."""
+    text = notice[:_PREAMBLE]
+    helpers = _helpers(text)
+    named: dict[str, tuple[str, int]] = {}
+    for m in ADDRESS_RE.finditer(text):
+        addr = m.group(0)
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        before = text[line_start:m.start()]
+        if (addr.lower() in excluded or addr.lower() in helpers or is_daemon(addr) or _SENDER_CONTEXT.search(before)
+                or _HEADER_CONTEXT.match(before) or _FROM_LINE.match(before) or _FORWARD_CONTEXT.search(before)):
+            continue
+        named.setdefault(addr.lower(), (addr, line_start))
+    if len(named) != 1:
+        return []
+    ((addr, line_start),) = named.values()
+    return [Found(addr, text[line_start:], _paragraph(text[line_start:]), loose=True)]
+
+
 # A heading that announces a list of recipients ("Your mail to the following recipients could not
 # be delivered ...:", "Message not delivered to the following:", on one line or two), and below
 # it mailboxes named without a domain, one a line, each alone or followed by its error after a
@@ -305,8 +332,8 @@ def bracketed(notice: str, excluded: set[str]) -> list[Found]:
             continue
         line_start = notice.rfind("\n", 0, m.start()) + 1
         before = notice[line_start:m.start()]
-        if (_SENDER_CONTEXT.search(before) or _HEADER_CONTEXT.match(before) or _ID_CONTEXT.search(before)
-                or _FORWARD_CONTEXT.search(before)):
+        if (_SENDER_CONTEXT.search(before) or _HEADER_CONTEXT.match(before) or _FROM_LINE.match(before)
+                or _ID_CONTEXT.search(before) or _FORWARD_CONTEXT.search(before)):
             continue
         return [Found(addr, notice[line_start:], _paragraph(notice[line_start:]))]
     return []
