@@ -912,7 +912,10 @@ def _answered_to_rcpt(reply: str) -> bytes:
     "550 Mottagaren finns inte", "550 Modtageren findes ikke", "550 Użytkownik nie istnieje", "550 Nieznany adresat",
     "550 Adresa neexistuje", "550 Kullanıcı bulunamadı", "550 Пользователь не существует",
     "550 Нет такого пользователя", "550 用户不存在", "550 收件人地址不存在", "550 존재하지 않는 사용자입니다",
-    "550 ユーザーが見つかりません",
+    "550 ユーザーが見つかりません", "550 Mailbox bestaat niet", "550 Nie ma takiego użytkownika",
+    "550 そのようなユーザーはいません", "550 사용자를 찾을 수 없습니다", "550 Ismeretlen felhasználó",
+    "550 A címzett nem létezik", "550 Käyttäjää ei löydy", "550 Utilizatorul nu există", "550 Korisnik ne postoji",
+    "550 Χρήστης άγνωστος", "550 משתמש לא קיים", "550 المستخدم غير موجود",
 ])
 def test_a_dead_mailbox_in_the_national_providers_languages_answered_to_rcpt_is_hard(reply):
     assert [(r.kind, r.category) for r in classify(_answered_to_rcpt(reply))] == [("hard", "userunknown")]
@@ -937,6 +940,10 @@ def test_a_dead_mailbox_in_the_national_providers_languages_answered_to_rcpt_is_
     "550 Użytkownik nie istnieje lub wyłączony", "550 Uživatel neexistuje nebo je zablokován",
     "550 Mottagaren finns inte eller är inaktiverad", "550 Modtageren findes ikke eller er spærret",
     "550 Kullanıcı bulunamadı veya devre dışı", "550 用户不存在或已禁用", "550 존재하지 않는 사용자 또는 정지된 계정",
+    "550 A felhasználó nem létezik vagy letiltva", "550 Käyttäjää ei löydy tai se on poistettu käytöstä",
+    "550 Utilizatorul nu există sau este dezactivat", "550 Korisnik ne postoji ili je blokiran",
+    # the sending host's address, in those languages: about us
+    "550 Vaša IP adresa ne postoji u DNS-u", "550 Adresa IP nu există în DNS",
 ])
 def test_the_senders_fault_or_another_reason_in_those_languages_is_soft(reply):
     assert [r.kind for r in classify(_answered_to_rcpt(reply))] == ["soft"]

@@ -69,7 +69,7 @@ UNKNOWN_ABROAD = (
     + _NEAR + r"(?:non esiste|inesistente|sconosciut[oa]|non (?:e stat[oa] )?trovat[oa]|non (?:e )?valid[oa])",
     r"\bnessun (?:utente|destinatario|indirizzo|account)\b",
     # Dutch
-    r"(?:e-?mail ?adres|ontvanger|gebruiker|postvak|postbus)" + _NEAR + r"(?:bestaat niet|(?:is )?onbekend|niet gevonden|(?:is )?ongeldig)",
+    r"(?:e-?mail ?adres|ontvanger|gebruiker|postvak|postbus|mailbox)" + _NEAR + r"(?:bestaat niet|(?:is )?onbekend|niet gevonden|(?:is )?ongeldig)",
     r"onbekende (?:gebruiker|ontvanger|geadresseerde|e-?mail ?adres)",
     # Swedish, Danish, Norwegian
     r"(?:mottagare[n]?|modtager(?:en)?|mottaker(?:en)?|anvandare[n]?|bruger(?:en)?|bruker(?:en)?|e-?post ?adress(?:en)?|"
@@ -79,6 +79,7 @@ UNKNOWN_ABROAD = (
     r"(?:adres(?: e-?mail)?|adresat|odbiorca|uzytkownik|skrzynka(?: pocztowa)?|konto)" + _NOT_IP + _NEAR
     + r"(?:nie istnieje|(?:jest )?nieznany|nie (?:zosta[l\u0142] )?znalezion[ya]|nie znaleziono)",
     r"nieznany (?:uzytkownik|adresat|odbiorca)", r"brak (?:takiego )?(?:uzytkownika|adresata|odbiorcy)",
+    r"nie ma (?:takiego|takiej) (?:uzytkownika|adresata|odbiorcy|konta|adresu|skrzynki)",
     r"(?:adresa(?<!\bip adresa)|uzivatel|prijemce|schranka|ucet)" + _NOT_IP + _NEAR + r"(?:neexistuje|nebyl[ao]? nalezen[ao]?|nenalezen[ao]?)",
     r"neznam(?:y|a) (?:uzivatel|prijemce|adresat)",
     # Turkish
@@ -106,6 +107,25 @@ UNKNOWN_ABROAD = (
     r"\uc874\uc7ac\ud558\uc9c0 \uc54a\ub294 (?:\uc0ac\uc6a9\uc790|\uacc4\uc815|\uc218\uc2e0\uc790|\uba54\uc77c ?\uc8fc\uc18c|\uc8fc\uc18c)",
     r"(?:\u30e6\u30fc\u30b6\u30fc?|\u30a2\u30ab\u30a6\u30f3\u30c8|\u30e1\u30fc\u30eb\u30dc\u30c3\u30af\u30b9)"
     r"(?:\u304c|\u306f)?\u898b\u3064\u304b\u308a\u307e\u305b\u3093",
+    # ("そのようなユーザーはいません", "該当するユーザーがいません": no such user is there)
+    r"\u30e6\u30fc\u30b6\u30fc?(?:\u304c|\u306f)\u3044\u307e\u305b\u3093",
+    # ("사용자를 찾을 수 없습니다": the user cannot be found)
+    r"(?:\uc0ac\uc6a9\uc790|\uacc4\uc815|\uc218\uc2e0\uc790|\uba54\uc77c ?\uc8fc\uc18c)(?:\ub97c|\uc744)? ?"
+    r"\ucc3e\uc744 \uc218 \uc5c6",
+    # Hungarian, Finnish, Romanian, Croatian/Serbian/Slovenian, Greek (accents folded)
+    r"ismeretlen (?:felhasznalo|cimzett|e-?mail ?cim)", r"(?:felhasznalo|cimzett|postafiok|e-?mail ?cim)" + _NEAR
+    + r"nem letezik",
+    r"(?:kayttajaa|vastaanottajaa|osoitetta|postilaatikkoa)" + _NEAR + r"ei (?:loydy|ole olemassa)",
+    r"(?:utilizatorul|destinatarul|adresa(?<!\bip adresa)|casuta(?: postala)?|contul)" + _NOT_IP + _NEAR + r"nu exista",
+    r"(?:korisnik|primatelj|primalac|prejemnik|uporabnik|adresa(?<!\bip adresa))" + _NOT_IP + _NEAR
+    + r"ne (?:postoji|obstaja)",
+    r"nepoznat(?:i|a)? (?:korisnik|primatelj|primalac|prejemnik|uporabnik)",
+    r"(?:\u03c7\u03c1\u03b7\u03c3\u03c4\u03b7\u03c2|\u03c0\u03b1\u03c1\u03b1\u03bb\u03b7\u03c0\u03c4\u03b7\u03c2) "
+    r"(?:\u03b1\u03b3\u03bd\u03c9\u03c3\u03c4\u03bf\u03c2|\u03b4\u03b5\u03bd \u03c5\u03c0\u03b1\u03c1\u03c7\u03b5\u03b9)",
+    # Hebrew ("the user / recipient does not exist"), Arabic ("the user / recipient is not found")
+    r"(?:\u05de\u05e9\u05ea\u05de\u05e9|\u05e0\u05de\u05e2\u05df|\u05d4\u05e0\u05de\u05e2\u05df) \u05dc\u05d0 \u05e7\u05d9\u05d9\u05dd",
+    r"(?:\u0627\u0644\u0645\u0633\u062a\u062e\u062f\u0645|\u0627\u0644\u0645\u0633\u062a\u0644\u0645) "
+    r"\u063a\u064a\u0631 \u0645\u0648\u062c\u0648\u062f",
 )
 
 # Ordered: the first family whose pattern matches names the reason. The families about the
@@ -233,6 +253,11 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"\u043e\u0442\u043a\u043b\u044e\u0447\u0435\u043d",
         r"\u0432\u0440\u0435\u043c\u0435\u043d\u043d\u043e \u043d\u0435\u0434\u043e\u0441\u0442\u0443\u043f\u0435\u043d",
         r"\u7121\u52b9", r"\u505c\u6b62", r"\u51bb\u7ed3", r"\u505c\u7528", r"\bon hold\b",
+        # (Hungarian, Finnish, Romanian, Croatian/Serbian, Greek, Hebrew, Arabic)
+        r"\bletiltva\b", r"\bletiltott", r"\bzarolva\b", r"felfuggesztve", r"poistettu kaytosta", r"\blukittu\b",
+        r"\bdezactivat", r"\bsuspendat", r"onemogucen", r"\bblokiran", r"deaktiviran",
+        r"\u03b1\u03c0\u03b5\u03bd\u03b5\u03c1\u03b3\u03bf\u03c0\u03bf\u03b9\u03b7\u03bc\u03b5\u03bd",
+        r"\u05de\u05d5\u05e9\u05d1\u05ea", r"\u05d7\u05e1\u05d5\u05dd", r"\u0645\u0639\u0637\u0644", r"\u0645\u062d\u0638\u0648\u0631",
         # a mailbox left unused for months (i.ua: "was not used for more than 3 months")
         r"not (?:been )?used (?:for|in) (?:more than |over )?\d+ ?(?:days?|weeks?|months?|years?)",
     )),
