@@ -949,6 +949,26 @@ def test_the_senders_fault_or_another_reason_in_those_languages_is_soft(reply):
     assert [r.kind for r in classify(_answered_to_rcpt(reply))] == ["soft"]
 
 
+@pytest.mark.parametrize("reply", [
+    "550 Domain existiert nicht", "550 Le domaine n'existe pas", "550 El dominio no existe", "550 Il dominio non esiste",
+    "550 O domínio não existe", "550 Domein bestaat niet", "550 Domena nie istnieje", "550 Doména neexistuje",
+    "550 Domänen finns inte", "550 Alan adı bulunamadı", "550 Domeniul nu există", "550 A domain nem létezik",
+    "550 Verkkotunnusta ei ole olemassa", "550 Домен не существует", "550 域名不存在", "550 도메인이 존재하지 않습니다",
+])
+def test_a_domain_that_does_not_exist_in_those_languages_is_a_dead_address(reply):
+    assert [(r.kind, r.category) for r in classify(_answered_to_rcpt(reply))] == [("hard", "hostunknown")]
+
+
+@pytest.mark.parametrize("reply", [
+    # the sender's domain, or "your" domain or server: ours, not the recipient's
+    "550 Absenderdomain existiert nicht", "550 El dominio del remitente no existe", "550 Domena nadawcy nie istnieje",
+    "550 Domeniul expeditorului nu există", "550 A feladó domain nem létezik", "550 Ihre Domain existiert nicht",
+    "550 Votre domaine n'existe pas", "550 Su dominio no existe", "550 Ваш домен не существует", "550 您的域名不存在",
+])
+def test_a_domain_of_ours_that_does_not_exist_in_those_languages_is_about_us(reply):
+    assert [(r.kind, r.category) for r in classify(_answered_to_rcpt(reply))] == [("soft", "rejected")]
+
+
 def test_a_sentence_that_names_the_sender_and_then_the_dead_recipient_is_about_the_recipient():
     reply = "550 Die Nachricht wurde an den Absender zurückgeschickt, da der Empfänger unbekannt ist"
     assert [(r.kind, r.category) for r in classify(_answered_to_rcpt(reply))] == [("hard", "userunknown")]

@@ -33,7 +33,7 @@ _BANNED_CONTENT = r"(?::| (?:contents?|names?|files?|attachments?|extensions?|fi
 # retourné à l'expéditeur : destinataire inconnu" are about the recipient. Read before any family
 # that could call the recipient dead: Postfix answers a bad sender at RCPT TO, in the recipient's place.
 _SENDER_NOUN = (r"(?:absender|expediteur|remitente|mittente|remetente|afzender|nadawc[aye]|avsandare|afsender|avsender|"
-                r"odesilatel|gonderen|gonderici|\u043e\u0442\u043f\u0440\u0430\u0432\u0438\u0442\u0435\u043b|"
+                r"odesilatel|gonderen|gonderici|expeditor|felado|posiljatelj|posiljalac|lahettaja|\u043e\u0442\u043f\u0440\u0430\u0432\u0438\u0442\u0435\u043b|"
                 r"\u53d1\u4ef6\u4eba|\u53d1\u4fe1\u4eba|\u5bc4\u4ef6\u4eba|\u5bc4\u4ef6\u8005|\u767c\u4ef6\u4eba|"
                 r"\ubc1c\uc2e0\uc790|\ubcf4\ub0b8 \uc0ac\ub78c|\u9001\u4fe1\u8005|\u5dee\u51fa\u4eba)")
 _RECIPIENT_NOUN = (r"(?:empfang|destinatai|destinatar|recipient|ontvanger|odbiorc|adresat|"
@@ -47,6 +47,7 @@ _REFUSED_ABROAD = (r"(?:unbekannt|ungultig|existiert nicht|nicht (?:vorhanden|ge
                    r"niet (?:toegestaan|gevonden)|nieznan|nieprawid|odrzucon|nie istnieje|nie (?:zosta[l\u0142] )?znalezion|"
                    r"okand|ukendt|ukjent|finns inte|findes ikke|finnes ikke|avvisad|afvist|avvist|neexistuje|neznam|"
                    r"odmitnut|nebyl[ao]? nalezen|nenalezen|bulunamad|gecersiz|reddedil|"
+                   r"nu exista|necunoscut|nem letezik|ismeretlen|ne postoji|nepoznat|ei ole olemassa|tuntematon|"
                    r"\u043d\u0435 \u0441\u0443\u0449\u0435\u0441\u0442\u0432\u0443\u0435\u0442|\u043d\u0435 \u043d\u0430[\u0439\u0438]\u0434\u0435\u043d|"
                    r"\u043d\u0435\u0438\u0437\u0432\u0435\u0441\u0442\u043d|\u043e\u0442\u043a\u043b\u043e\u043d\u0435\u043d|"
                    r"\u4e0d\u5b58\u5728|\u65e0\u6548|\u7121\u6548|\u88ab\u62d2|\u62d2\u7edd|\u62d2\u7d55|"
@@ -68,6 +69,13 @@ SENDER_ABROAD = Rules("reason:sender-abroad", [
     rf"\u043d\u0435\u0438\u0437\u0432\u0435\u0441\u0442\u043d\w*) {_SENDER_NOUN}",
     rf"(?:adresse|domain|domaine|direccion|dominio|indirizzo|endereco|adres|adresa)\w* (?:des |de l'|de la |del |della |"
     rf"dello |do |da |van de |van )?{_SENDER_NOUN}\w*{_CLAUSE}{_REFUSED_ABROAD}",
+    # the reply's "your domain" / "your server" is ours: "Ihre Domain existiert nicht", "Votre domaine
+    # n'existe pas", "Su dominio no existe", "Ваш домен не существует", "您的域名不存在"
+    rf"(?:\bihre|\bdeine|\bvotre|\bton|\bsu|\btu|\bsuo|\btuo|\bseu|\buw|\btwoja|\btwoj|\bvase|\bsizin|"
+    rf"\u0432\u0430\u0448\w*) (?:[\w-]+ )?(?:domain|domane|domaine|dominio|domein|domena|"
+    rf"alan ad|server|mailserver|serveur|servidor|\u0434\u043e\u043c\u0435\u043d|\u0441\u0435\u0440\u0432\u0435\u0440|"
+    rf"\u57df\u540d|\u670d\u52a1\u5668)\w*{_CLAUSE}{_REFUSED_ABROAD}",
+    rf"(?:\u60a8\u7684|\u4f60\u7684)(?:\u57df\u540d|\u670d\u52a1\u5668|\u90ae\u4ef6\u670d\u52a1\u5668){_CLAUSE}{_REFUSED_ABROAD}",
 ])
 
 # Ordered: the first family whose pattern matches names the reason (see wordings.FAMILIES).

@@ -128,6 +128,29 @@ UNKNOWN_ABROAD = (
     r"\u063a\u064a\u0631 \u0645\u0648\u062c\u0648\u062f",
 )
 
+# A domain that does not exist, in the same languages (the sending host's own lookup, as its
+# localised notice says it, or the far side's reply); a domain of the sender's is read before
+# (see :mod:`.sender_side`).
+UNKNOWN_DOMAIN_ABROAD = (
+    r"\bdomain(?:e|name)?" + _NEAR + r"(?:existiert nicht|(?:ist )?unbekannt|(?:wurde )?nicht gefunden|gibt es nicht)",
+    r"\bunbekannte (?:domain|domane)\b", r"\bdomane" + _NEAR + r"(?:existiert nicht|(?:ist )?unbekannt)",
+    r"\bdomaine" + _NEAR + r"(?:n'existe pas|n existe pas|(?:est )?inexistant|(?:est )?inconnu|(?:est )?introuvable)",
+    r"\bdomaine (?:inconnu|inexistant)",
+    r"\bdominio" + _NEAR + r"(?:no existe|nao existe|non esiste|inexistente|inesistente|desconocido|desconhecido|"
+    r"sconosciuto|no encontrado|nao encontrado|non trovato)",
+    r"\bdomein(?:naam)?" + _NEAR + r"(?:bestaat niet|(?:is )?onbekend|niet gevonden)", r"\bonbekend(?:e)? domein",
+    r"\bdomena" + _NEAR + r"(?:nie istnieje|(?:jest )?nieznana|neexistuje|ne postoji|ne obstaja)", r"\bnieznana domena",
+    r"\bdoman(?:en)?" + _NEAR + r"(?:finns inte|findes ikke|finnes ikke)", r"\bdom(?:ae|\u00e6)net" + _NEAR + r"findes ikke",
+    r"\balan ad[i\u0131]" + _NEAR + r"(?:bulunamad[i\u0131]|mevcut degil)",
+    r"\bdomeniul" + _NEAR + r"nu exista", r"\bdomain" + _NEAR + r"nem letezik",
+    r"\bverkkotunnus(?:ta)?" + _NEAR + r"ei (?:ole olemassa|loydy)",
+    r"\u0434\u043e\u043c\u0435\u043d\w*" + _NEAR + r"(?:\u043d\u0435 \u0441\u0443\u0449\u0435\u0441\u0442\u0432\u0443\u0435\u0442|"
+    r"\u043d\u0435 \u043d\u0430[\u0439\u0438]\u0434\u0435\u043d)",
+    r"\u043d\u0435\u0438\u0437\u0432\u0435\u0441\u0442\u043d\w* \u0434\u043e\u043c\u0435\u043d",
+    r"(?:\u57df\u540d|\u7db2\u57df)\s?\u4e0d\u5b58\u5728",
+    r"\ub3c4\uba54\uc778(?:\uc774|\uac00|\uc740|\ub294)? ?\uc874\uc7ac\ud558\uc9c0 \uc54a",
+)
+
 # Ordered: the first family whose pattern matches names the reason. The families about the
 # sender (:mod:`.sender_side`) come before every family that could call an address dead.
 FAMILIES: list[tuple[str, Rules]] = [
@@ -310,6 +333,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"cannot find (?:the )?(?:mx|domain|host)", r"domain name system",
         r"(?:weren'?t|were not|wasn'?t|was not) able to find the (?:recipient(?:'s)? )?domain",
         r"recipient domain must exist",
+        *UNKNOWN_DOMAIN_ABROAD,
         r"mail for \S+ loops back", r"the domain is not reachable",
     )),
     ("userunknown", reason_rules("userunknown",
