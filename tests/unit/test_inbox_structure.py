@@ -969,6 +969,18 @@ def test_a_domain_of_ours_that_does_not_exist_in_those_languages_is_about_us(rep
     assert [(r.kind, r.category) for r in classify(_answered_to_rcpt(reply))] == [("soft", "rejected")]
 
 
+@pytest.mark.parametrize("reply", [
+    "554 Ihre IP-Adresse steht auf einer Sperrliste", "554 Votre adresse IP est sur liste noire",
+    "554 Su dirección IP está en una lista negra", "554 Seu IP está na lista negra", "554 Indirizzo IP in lista nera",
+    "554 Uw IP-adres staat op een zwarte lijst", "554 Twój adres IP jest na czarnej liście",
+    "554 Ваш IP-адрес в черном списке", "554 Сообщение отклонено как спам", "554 您的IP已被列入黑名单",
+    "554 迷惑メールと判定されました", "554 スパムとして拒否されました", "554 스팸으로 분류되어 거부되었습니다",
+    "554 Meddelandet avvisades som skräppost",
+])
+def test_a_block_of_our_sending_in_those_languages_never_counts_against_the_recipient(reply):
+    assert [(r.kind, r.policy) for r in classify(_answered_to_rcpt(reply))] == [("soft", True)]
+
+
 def test_a_sentence_that_names_the_sender_and_then_the_dead_recipient_is_about_the_recipient():
     reply = "550 Die Nachricht wurde an den Absender zurückgeschickt, da der Empfänger unbekannt ist"
     assert [(r.kind, r.category) for r in classify(_answered_to_rcpt(reply))] == [("hard", "userunknown")]

@@ -154,12 +154,20 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"no access from", r"(?:smtp|mail) server of your (?:isp|provider)", r"confirm this mail server",
         r"server requires confirmation", r"(?:access to )?submit messages to this", r"not accepting connections",
         r"account is protected by",
+        # a block list in the languages of the big national providers ("Sperrliste", "liste noire", "черный список", "黑名单")
+        r"sperrliste", r"schwarzen? liste", r"liste noire", r"lista (?:negra|nera|neagra)", r"zwarte lijst",
+        r"czarn(?:a|ej) li(?:sta|scie)", r"cern(?:a|e|ou) listin", r"kara liste", r"svartlist", r"sortliste",
+        r"\u0447\u0435\u0440\u043d\w* \u0441\u043f\u0438\u0441", r"\u9ed1\u540d\u5355", r"\u9ed1\u540d\u55ae",
+        r"\u30d6\u30e9\u30c3\u30af\u30ea\u30b9\u30c8", r"\ube14\ub799\ub9ac\uc2a4\ud2b8",
     )),
     # (before spam: "Virus detected; content rejected" names a virus, whatever else it says)
     ("virusdetected", reason_rules("virusdetected", r"\bvirus", r"malware", r"infected", r"\bworm\b", r"dangerous attachment",
                            r"executable attachment", r"banned attachment")),
     ("spamdetected", reason_rules("spamdetected",
-        r"\bspam\b", r"\u5783\u573e\u90ae\u4ef6", r"\u5783\u573e\u90f5\u4ef6", r"\buce\b", r"message content rejected", r"content (?:rejected|filter)",
+        r"\bspam\b", r"\u5783\u573e\u90ae\u4ef6", r"\u5783\u573e\u90f5\u4ef6",
+        # ("спам", "スパム", "迷惑メール" judged, "스팸", Swedish "skräppost")
+        r"\u0441\u043f\u0430\u043c", r"\u30b9\u30d1\u30e0", r"\u8ff7\u60d1\u30e1\u30fc\u30eb(?:\u3068|\u3068\u3057\u3066)(?:\u5224\u5b9a|\u5224\u65ad)",
+        r"\uc2a4\ud338", r"skrappost", r"\buce\b", r"message content rejected", r"content (?:rejected|filter)",
         r"\bdt:spm\b",  # NetEase (163, 126): its code for mail judged spam
         r"rejected by (?:the )?(?:content|spam|mail) filter", r"junk", r"phishing",
         # ("looks like" of the message: "looks like that user does not exist" is no spam verdict)
