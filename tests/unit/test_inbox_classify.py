@@ -444,3 +444,44 @@ def test_a_read_receipt_is_an_automatic_reply_even_with_a_confirmation_token_in_
 def test_a_disabled_mailbox_code_with_words_of_unavailability_is_not_a_dead_address(reply, kind, category):
     r = one(_postfix_notice(reply))
     assert (r.recipient, r.kind, r.category) == ("x@example.org", kind, category)
+
+
+def _two_recipient_report(status_part: str) -> bytes:
+    return ("From: MAILER-DAEMON@mx.example.net\nTo: news@shop.example\nSubject: Delivery Status Notification (Failure)\n"
+            "MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n"
+            "--b\nContent-Type: text/plain\n\nDelivery failed.\n\n"
+            f"--b\nContent-Type: message/delivery-status\n\n{status_part}\n"
+            "--b\nContent-Type: text/rfc822-headers\n\nFrom: news@shop.example\nTo: anna@example.org, bob@example.org\n"
+            "Subject: News\n\n--b--\n").encode()
+
+
+_BLOCKS_RUN_TOGETHER = ("Reporting-MTA: dns; mx.example.net\n\nFinal-Recipient: rfc822; anna@example.org\nAction: failed\n"
+                        "Status: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\nFinal-Recipient: rfc822; bob@example.org\n"
+                        "Action: failed\nStatus: 5.2.2\nDiagnostic-Code: smtp; 552 5.2.2 Mailbox full\n")
+
+
+@pytest.mark.parametrize("status_part", [
+    _BLOCKS_RUN_TOGETHER,  # no blank line between the recipients' blocks
+    "Reporting-MTA: dns; mx.example.net\nFinal-Recipient: rfc822; anna@example.org\nAction: failed\nStatus: 5.1.1\n\n"
+    "Final-Recipient: rfc822; bob@example.org\nAction: failed\nStatus: 5.2.2\n",
+    "Reporting-MTA : dns; mx.example.net\n\nFinal-Recipient : rfc822; anna@example.org\nAction : failed\nStatus : 5.1.1\n\n"
+    "Final-Recipient : rfc822;bob@example.org\nAction : failed\nStatus : 5.2.2\n",
+    "reporting-mta:dns;mx.example.net\n\nfinal-recipient:rfc822;anna@example.org\naction:failed\nstatus:5.1.1\n\n"
+    "final-recipient:rfc822;bob@example.org\naction:failed\nstatus:5.2.2\n",
+    "Reporting-MTA: dns; mx.example.net\n\nOriginal-Recipient: rfc822;anna@example.org\nFinal-Recipient: rfc822;anna@example.org\n"
+    "Action: failed\nStatus: 5.1.1\nOriginal-Recipient: rfc822;bob@example.org\nFinal-Recipient: rfc822;bob@example.org\n"
+    "Action: failed\nStatus: 5.2.2\n",
+    "Reporting-MTA: dns; mx.example.net\n\nFinal-Recipient: rfc822; anna@example.org\nAction: failed\nStatus: 5.0.0\n"
+    "Diagnostic-Code: smtp; 550-5.1.1 The email account that you tried to reach does not exist. Please try\n"
+    " 550-5.1.1 double-checking the recipient's email address for typos or\n 550 5.1.1 unnecessary spaces.\n\n"
+    "Final-Recipient: rfc822; bob@example.org\nAction: failed\nStatus: 5.0.0\n"
+    "Diagnostic-Code: smtp; 552-5.2.2 The email account that you tried to reach is over quota.\n",
+])
+def test_the_report_fields_as_servers_vary_them(status_part):
+    results = classify(_two_recipient_report(status_part))
+    assert [(r.recipient, r.kind) for r in results] == [("anna@example.org", "hard"), ("bob@example.org", "soft")]
+
+
+def test_a_mail_with_old_mac_line_ends_is_read():
+    raw = _two_recipient_report(_BLOCKS_RUN_TOGETHER).replace(b"\n", b"\r")
+    assert [(r.recipient, r.kind) for r in classify(raw)] == [("anna@example.org", "hard"), ("bob@example.org", "soft")]

@@ -163,6 +163,8 @@ def _split_head(raw: bytes) -> tuple[bytes, bytes]:
 
 
 def parse(raw: bytes, depth: int = 0) -> Part:
+    if not depth and b"\n" not in raw[:4096] and b"\r" in raw[:4096]:
+        raw = raw.replace(b"\r", b"\n")  # old Mac line ends (a bare CR each): a mail saved by an old client
     head, body = _split_head(raw)
     if head.startswith(b"From ") and b"\n" in head:  # an mbox "From " line before the headers
         head = head.split(b"\n", 1)[1]
