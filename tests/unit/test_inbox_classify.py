@@ -303,6 +303,7 @@ def test_a_quoted_delivered_to_line_does_not_name_the_recipient():
     "Automatic reply: Spring sale", "Abwesenheitsnotiz: Spring sale", "Réponse automatique : Spring sale",
     "自動応答: Spring sale", "自動返信: Spring sale", "自动回复: Spring sale", "자동 응답: Spring sale",
     "Автоответ: Spring sale", "Automatyczna odpowiedź: Spring sale", "Otomatik yanıt: Spring sale",
+    "Autoodpowiedź: Spring sale", "자동 회신: Spring sale", "Frånvaro: Spring sale", "Fravær: Spring sale",
 ])
 def test_an_auto_reply_is_known_by_its_subject_in_the_languages_responders_write(subject):
     raw = (f"From: Karl <karl@hanz.example>\nTo: shop@example.test\nSubject: {subject}\n"

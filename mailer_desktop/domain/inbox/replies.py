@@ -26,7 +26,9 @@ _AUTO_SUBJECT = re.compile(
     # Russian "Автоответ"/"Автоматический ответ", Polish, Czech, Turkish
     r"\u81ea\u52d5(?:\u5fdc\u7b54|\u8fd4\u4fe1|\u56de\u7b54|\u56de\u8986|\u56de\u5fa9)|\u81ea\u52a8\u56de\u590d|\uc790\ub3d9 ?\uc751\ub2f5|"
     r"\u0430\u0432\u0442\u043e\u043e\u0442\u0432\u0435\u0442|\u0430\u0432\u0442\u043e\u043c\u0430\u0442\u0438\u0447\u0435\u0441\u043a\u0438\u0439 \u043e\u0442\u0432\u0435\u0442|"
-    r"automatyczna odpowied\u017a|automatick\u00e1 odpov\u011b\u010f|otomatik (?:yan\u0131t|cevap))"
+    r"automatyczna odpowied\u017a|automatick\u00e1 odpov\u011b\u010f|otomatik (?:yan\u0131t|cevap)|"
+    # Polish "Autoodpowiedź", Korean 자동 회신, Swedish "Frånvaro", Danish/Norwegian "Fravær"
+    r"autoodpowied[\u017az]|\uc790\ub3d9 ?\ud68c\uc2e0|fr\u00e5nvaro|frav\u00e6r)"
 )
 _AUTO_SUBJECT_PREFIX = re.compile(
     r"(?i)^\s*(?:auto:|autoreply:|automatic reply:|\[auto(?:-reply)?\]|"
