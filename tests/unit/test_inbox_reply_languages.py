@@ -50,6 +50,11 @@ def _reply(body: str, subject: str = "Re: Our December news") -> tuple[str, bool
     "Keine Werbung mehr, bitte.",
     "Por favor, no me envíen más correos.",
     "Ik wil geen nieuwsbrief meer ontvangen.",
+    # more languages: Polish, Russian, Chinese, Korean, Danish, Norwegian, Portuguese, Czech,
+    # Turkish, Hungarian, Finnish
+    "Proszę o wypisanie z listy.", "Отпишите меня, пожалуйста.", "请退订", "수신거부", "Afmeld mig venligst.",
+    "Meld meg av.", "Por favor, me remova da lista.", "Odhlaste mě prosím.", "Lütfen beni listeden çıkarın.",
+    "Kérem, iratkoztasson le.", "Poistakaa minut listalta.",
 ])
 def test_an_opt_out_in_a_sentence_of_one_s_own(body):
     assert _reply(body) == ("unsubscribe", False)
@@ -61,6 +66,8 @@ def test_an_opt_out_in_a_sentence_of_one_s_own(body):
     "Please do not remove me from your list.",
     "I don't want to miss any more emails!",
     "Bitte nehmen Sie mich in Ihren Verteiler auf.",  # "please add me"
+    "我不想退订", "请不要退订我", "Не отписывайте меня", "Não me remova da lista", "Ikke afmeld mig",
+    "수신거부하지 마세요",
 ])
 def test_a_negated_opt_out_is_no_request(body):
     assert _reply(body)[0] != "unsubscribe"

@@ -254,7 +254,7 @@ def _asks(said: list[str]) -> bool:
     """Whether one of the sentences that mention removal (see _said: negated mentions are not
     among them) asks for it: a sentence that is no question, or a question about the writer ("can
     you remove me?"), not "how do I unsubscribe my old address?"."""
-    return any(not s.rstrip().endswith("?") or _OBJECT_ME.search(s) for s in said)
+    return any(not s.rstrip().endswith(("?", "\uff1f")) or _OBJECT_ME.search(s) for s in said)
 
 
 def confirmation_wording(mail: Mail) -> bool:
@@ -291,8 +291,12 @@ _REFUSAL = re.compile(
     r"avregistr|avprenumer|dar(?:se|me)? de baja))"
 )
 _NEGATION = re.compile(
-    r"(?i)\b(?:not|n'?t|never|no|nicht|nie|kein\w*|pas|jamais|nunca|nada|mai|non|niet|nooit|geen|inte|aldrig)\b"
+    r"(?i)\b(?:not|n'?t|never|no|nicht|nie|kein\w*|pas|jamais|nunca|nada|mai|non|niet|nooit|geen|inte|aldrig|"
+    r"ikke|ikkje|ei|nem|ne|n\u00e3o|nao|\u043d\u0435|\u043d\u0435\u0442)\b"
     r"|n't\b"
+    # Chinese 不 / 别 / 勿 / 没 (not, don't, never), Japanese ない / しないで before or after: the
+    # opt-out words after them in the clause are negated ("我不想退订", "请不要退订我")
+    r"|[\u4e0d\u522b\u52ff\u6ca1\u6c92]"
 )
 _AFFIRMATIVE = re.compile(
     r"(?i)\b(?:yes|yeah|yep|yup|sure|ok|okay|confirm\w*|subscribe me|sign me up|count me in|add me|"

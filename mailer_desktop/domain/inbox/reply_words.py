@@ -1,6 +1,7 @@
 """The words people write to ask for an opt-out, and the marks of an out-of-office answer its
 headers do not give, in the languages the inbox reads (English, German, French, Spanish,
-Portuguese, Italian, Dutch, Polish, Swedish, Japanese). Read by :mod:`.replies`.
+Portuguese, Italian, Dutch, Polish, Swedish, Japanese; the common opt-out phrases also in Russian,
+Chinese, Korean, Danish, Norwegian, Czech, Turkish, Hungarian and Finnish). Read by :mod:`.replies`.
 """
 
 from __future__ import annotations
@@ -62,7 +63,18 @@ UNSUBSCRIBE_WORDS = re.compile(
     r"verwijder (?:mij|me) (?:uit|van) (?:de |uw |jullie |deze |het )?" + _NL_LIST + r"|verwijder mijn e-?mail(?:adres)?|"
     r"haal (?:mij|me) (?:van|uit) (?:de |uw |jullie |deze |het )?" + _NL_LIST + r"|ik wil geen (?:\w+ )?(?:nieuwsbrie\w+|e-?mails?|mails?) meer|"
     r"ta bort mig (?:fr[a\u00e5]n|ur) (?:er |eran |ert |detta |denna )?(?:lista|listan|utskickslistan|e-?postlistan|nyhetsbrevet|utskick\w*)|"
-    r"avanm[a\u00e4]l\w*)\b"
+    r"avanm[a\u00e4]l\w*|"
+    # Polish "o wypisanie z listy", Russian, Danish, Norwegian, Portuguese "remova-me", Czech,
+    # Turkish, Hungarian, Finnish
+    r"o wypisanie(?: mnie)? z (?:listy|newslettera|subskrypcji|mailingu|bazy)|"
+    r"\u043e\u0442\u043f\u0438\u0448\u0438\u0442\u0435 \u043c\u0435\u043d\u044f|"
+    r"\u043f\u0440\u043e\u0448\u0443 (?:\u043c\u0435\u043d\u044f )?\u043e\u0442\u043f\u0438\u0441\u0430\u0442\u044c|"
+    r"\u0443\u0434\u0430\u043b\u0438\u0442\u0435 \u043c\u0435\u043d\u044f \u0438\u0437 (?:\u0440\u0430\u0441\u0441\u044b\u043b\u043a\u0438|"
+    r"\u0441\u043f\u0438\u0441\u043a\u0430|\u0431\u0430\u0437\u044b)|"
+    r"afmeld mig|meld meg (?:av|ut)|remova-me|me remova (?:da|de|dessa|desta) (?:lista|newsletter|base)|"
+    r"odhla(?:s|\u0161)te m[e\u011b]|listeden [c\u00e7][i\u0131]kar[i\u0131]n|iratkoztasson le|poistakaa minut)\b"
+    # Chinese 退订 / 退訂 (unsubscribe), Korean 수신거부 (refuse to receive)
+    r"|\u9000\u8ba2|\u9000\u8a02|\uc218\uc2e0 ?\uac70\ubd80(?!\ud558\uc9c0)"
     # Japanese: stop / cancel the delivery, the registration, the subscription — not "please don't"
     # (しないで), "was stopped" (された), "I haven't cancelled" (していない)
     r"|(?:\u914d\u4fe1|\u767b\u9332|\u8cfc\u8aad)\u3092?(?:\u505c\u6b62|\u89e3\u9664)"
