@@ -228,6 +228,16 @@ _QUOTED = ("Hello Anna, please confirm that you want to receive our newsletter b
     ("No problem, but can you send it monthly only?", ("confirmation", True)),
     ("Ja tak, men send det venligst til min arbejdsadresse lene@kontor.example i stedet.", ("confirmation", True)),
     ("Vem har gett er min adress? Jag har aldrig anmält mig hos er.", ("unsubscribe", False)),
+    # no, thanks, and "I never signed up", in more languages: an opt-out, never a yes
+    *[(no, ("unsubscribe", False)) for no in (
+        "Nie, dziękuję", "Нет, спасибо", "不用了，谢谢", "不要", "いいえ、結構です", "아니요, 괜찮습니다", "Não, obrigado",
+        "Ne, děkuji", "Hayır, teşekkürler", "Nem, köszönöm", "Ei kiitos", "Я не подписывался", "我没有订阅",
+        "登録した覚えはありません", "구독한 적 없습니다")],
+    # "no problem" is no refusal (a person reads it), "Ne sarei felice" (Italian) no Czech "no"
+    ("Nie ma problemu", ("confirmation", True)), ("Não tem problema, sim", ("confirmation", True)),
+    ("Ne sarei felice", ("confirmation", True)),
+    # yes in more languages
+    *[(yes, ("confirmation", False)) for yes in ("Да", "Ano", "Evet", "Igen", "Kyllä", "Да, конечно", "Ano, prosím")],
 ])
 def test_a_reply_to_a_confirmation_request(body, answer):
     assert _answer(body) == answer

@@ -288,7 +288,17 @@ _REFUSAL = re.compile(
     r"\bniet ge\u00efnteresseerd|\bnooit aangemeld|\bniet aangemeld|\binte intresserad|\baldrig anm\u00e4ld|"
     # opt-out verbs by their stems, whatever the ending (désabonnez-moi, abmelden, uitschrijven ...)
     r"\b(?:d[e\u00e9]sabonn|d[e\u00e9]sinscri|abmeld|abbestell|austrag|uitschrijv|afmeld|disiscriv|cancellam|"
-    r"avregistr|avprenumer|dar(?:se|me)? de baja))"
+    r"avregistr|avprenumer|dar(?:se|me)? de baja)|"
+    # "no" first, and "I never signed up", in Polish, Russian, Czech, Hungarian, Finnish, Turkish,
+    # Portuguese, Japanese, Korean and Chinese (not "no problem": "Nie ma problemu", "Нет проблем")
+    r"\bne,? d[e\u011b]kuji|\bei,? kiitos|"
+    r"^\W*(?:nie|\u043d\u0435\u0442|nem|hay[i\u0131]r|n[a\u00e3]o)\b(?!\W*(?:\w+ )?(?:probl[e\u00e9]m\w*|"
+    r"\u043f\u0440\u043e\u0431\u043b\u0435\u043c\w*|ongelma\w*|gond\w*|sorun\w*|h\u00e4t\u00e4\u00e4))|"
+    r"^\W*(?:\u3044\u3044\u3048|\uc544\ub2c8(?:\uc694|\uc624)|\u4e0d\u7528|\u4e0d\u8981|\u4e0d\u4e86)|"
+    r"\bnigdy (?:si\u0119 )?nie zapisywa|\b\u043d\u0435 \u043f\u043e\u0434\u043f\u0438\u0441\u044b\u0432\u0430\u043b|"
+    r"\bnunca me (?:inscrevi|cadastrei)|"
+    r"\u6ca1(?:\u6709)?\u8ba2\u9605|\u6c92(?:\u6709)?\u8a02\u95b1|\u767b\u9332\u3057\u305f\u899a\u3048\u306f|"
+    r"\uad6c\ub3c5\ud55c \uc801 \uc5c6)"
 )
 _NEGATION = re.compile(
     r"(?i)\b(?:not|n'?t|never|no|nicht|nie|kein\w*|pas|jamais|nunca|nada|mai|non|niet|nooit|geen|inte|aldrig|"
@@ -304,7 +314,7 @@ _AFFIRMATIVE = re.compile(
     r"please (?:subscribe|add|sign|do)|thanks?|thank you|ja|gerne|klar|best\u00e4tig\w*|danke|oui|d'accord|"
     r"volontiers|merci|s[i\u00ed\u00ec]|claro|por favor|gracias|certo|grazie|bevestig\w*|graag|bedankt|dank je|"
     r"tack|g\u00e4rna|absolutely|of course|great|perfect|sim|tak|\u306f\u3044|\u3048\u3048|\u662f\u7684?|\u597d\u7684?|"
-    r"\ub124|\uc608|\U0001F44D)(?!\w)"  # (not the "ja" of "Jag avstår")
+    r"\ub124|\uc608|\U0001F44D|\u0434\u0430|ano|evet|igen|kyll\u00e4|joo)(?!\w)"  # (not the "ja" of "Jag avstår")
 )
 # Words no person's "yes" needs and every challenge–response system or acknowledgement robot uses
 # (Boxbe, "click the link to confirm that you are a person", "we have received your email"): a
