@@ -337,6 +337,7 @@ _RESPONDER = re.compile(
 _CONDITION = re.compile(r"(?i)\b(?:but|aber|mais|pero|ma|maar|men|ale|mas|only if|nur wenn|instead|stattdessen)\b")
 _NO_ONLY = re.compile(r"(?i)^\W*(?:no|nope|nein|non|nee|nej|no,? thanks?|not interested)\W*$")
 _CONFIRM_INTENT_LIMIT = 300  # an affirmative reply is short; a long letter goes to a person
+_QUESTION = re.compile(r"[?\uff1f\u00bf]")
 
 
 def own_words(mail: Mail, limit: int = 2000) -> str:
@@ -395,6 +396,10 @@ def confirmation_intent(mail: Mail) -> tuple[str, str]:
     if _CHALLENGE.search(own) or _RESPONDER.search(own):
         # a robot asking us to prove ourselves, acknowledging receipt or saying its person is away:
         # for a person to read
+        return "unclear", own
+    if _QUESTION.search(own):
+        # a question ("Yes?", "Who are you? Yes, I'm asking", "Кто дал вам мой адрес? Да ..."): the
+        # person is not sure, or asks something: for a person to read, never consent by itself
         return "unclear", own
     if len(own) <= _CONFIRM_INTENT_LIMIT and _AFFIRMATIVE.search(own) and not _NEGATION.search(own):
         return "yes", own
