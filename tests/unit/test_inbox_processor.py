@@ -149,6 +149,16 @@ def test_confirmation_reply_confirms_with_evidence(app, pending_anna):
     assert "confirm-1@example.org" in event.evidence and "2026-11-02T08:30:00Z" in event.evidence
 
 
+@pytest.mark.parametrize("answer", ["Who are you? Yes, I'm asking.", "Yes?", "Кто дал вам мой адрес? Да как вы смеете!"])
+def test_a_yes_beside_a_question_records_no_consent(app, pending_anna, answer):
+    raw = fixture("confirmation_token.eml", **toks(app, pending_anna)).replace(
+        b"Yes, I want the newsletter.", answer.encode("utf-8"))
+    process(app, raw)
+    # a person decides, or "who are you?" is the refusal it is: never consent
+    assert status(app, pending_anna) in ("pending", "unsubscribed")
+    assert "confirmed" not in [e.kind for e in contacts.consent_trail(app, pending_anna.id)]
+
+
 def test_a_yes_from_another_address_waits_for_a_decision(app, pending_anna):
     # the request was forwarded and someone else said yes: consent is Anna's own to give
     raw = fixture("confirmation_token.eml", **toks(app, pending_anna)).replace(
