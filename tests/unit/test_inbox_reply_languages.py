@@ -242,6 +242,10 @@ _QUOTED = ("Hello Anna, please confirm that you want to receive our newsletter b
     *[(asked, ("confirmation", True)) for asked in (
         "Yes?", "Ja?", "Wer sind Sie? Ja, ich frage.", "Кто дал вам мой адрес? Да как вы смеете!", "Igen? Ki maga?",
         "是的？", "¿Sí")],
+    # a yes with a condition, in more languages: a person reads it
+    *[(but, ("confirmation", True)) for but in (
+        "Да, но только раз в месяц", "Evet ama ayda bir", "Kyllä, mutta vain kerran kuukaudessa", "是的，但只要每月一次",
+        "はい、でも月一回だけ", "네, 하지만 한 달에 한 번만", "Igen, de csak havonta", "Ano, jen jednou měsíčně")],
 ])
 def test_a_reply_to_a_confirmation_request(body, answer):
     assert _answer(body) == answer
