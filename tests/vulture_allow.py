@@ -36,6 +36,7 @@ _.isComplete
 _.initializePage
 _.paintEvent
 _.insertFromMimeData
+_.textElideMode  # set on the style option a delegate's initStyleOption fills; Qt's painting reads it
 
 # Fields of records read from the database or written as JSON, kept whole for the reader.
 data_offset
