@@ -26,10 +26,16 @@ class Result:
 
 
 def reason_text(*texts: str) -> str:
+    """The first of ``texts`` that holds words, its whitespace collapsed, at most 300 characters
+    (read from its start: a whole notice is not collapsed for them)."""
     for t in texts:
-        t = " ".join((t or "").split())
-        if t:
-            return t[:300]
+        if not t:
+            continue
+        head = " ".join(t[:1200].split())
+        if len(head) < 300 < len(t) and len(t) > 1200:
+            head = " ".join(t.split())
+        if head:
+            return head[:300]
     return ""
 
 
@@ -60,7 +66,7 @@ STATUS_MEANINGS = {
     "7.4": "security features not supported", "7.5": "cryptographic failure",
     "7.6": "cryptographic algorithm not supported", "7.7": "message integrity failure",
 }
-_ADDRESSES = re.compile(r"[^\s<>()\[\]\"',;:]+@[^\s<>()\[\]\"',;:]+|<[^<>\s]*>|\brfc822\b", re.I)
+_ADDRESSES = re.compile(r"[^\s<>()\[\]\"',;:@]+@[^\s<>()\[\]\"',;:]+|<[^<>\s]*>|\brfc822\b", re.I)
 _WORD = re.compile(r"[^\W\d_]+")
 _CODE = re.compile(r"\b[245]\d\d\b|\b[245]\.\d{1,3}\.\d{1,3}\b")
 _WIDE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")  # kana, CJK, Hangul: a word per sign
@@ -75,11 +81,17 @@ _LEADING_ADDRESS = re.compile(r"^(?:<[^<>\s]+@[^<>\s]+>|[^\s<>()]+@[^\s<>()]+)[\
 def telling(text: str, recipient: str | None = None) -> bool:
     """Whether a reason says more than whom it is about: words left once the addresses (and the
     recipient's mailbox name: "Your mail to … could not be delivered: anna") are taken out."""
-    rest = _ADDRESSES.sub(" ", text)
+    rest = _ADDRESSES.sub(" ", text) if "@" in text or "<" in text or "rfc822" in text.lower() else text
     if recipient and "@" in recipient:
-        rest = re.sub(rf"(?<![\w.-]){re.escape(recipient.split('@')[0])}(?![\w-])", " ", rest, flags=re.I)
-    words = _WORD.findall(rest)
-    return bool(_WIDE_SCRIPT.search(rest)) or len(words) >= 2 or bool(words and _CODE.search(rest))
+        local = recipient.split("@")[0].lower()
+        if local and local in rest.lower():
+            rest = re.sub(rf"(?<![\w.-]){re.escape(local)}(?![\w-])", " ", rest, flags=re.I)
+    words = 0
+    for _ in _WORD.finditer(rest):
+        words += 1
+        if words == 2:
+            return True
+    return bool(_WIDE_SCRIPT.search(rest)) or bool(words and _CODE.search(rest))
 
 
 def reason_for(said: str, texts: list[str], code: str, category: str, recipient: str | None) -> str:

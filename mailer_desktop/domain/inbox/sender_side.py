@@ -69,10 +69,13 @@ SENDER_ABROAD = Rules("reason:sender-abroad", [
     rf"\u043d\u0435\u0438\u0437\u0432\u0435\u0441\u0442\u043d\w*) {_SENDER_NOUN}",
     rf"(?:adresse|domain|domaine|direccion|dominio|indirizzo|endereco|adres|adresa)\w* (?:des |de l'|de la |del |della |"
     rf"dello |do |da |van de |van )?{_SENDER_NOUN}\w*{_CLAUSE}{_REFUSED_ABROAD}",
-    # the reply's "your domain" / "your server" is ours: "Ihre Domain existiert nicht", "Votre domaine
-    # n'existe pas", "Su dominio no existe", "Ваш домен не существует", "您的域名不存在"
-    rf"(?:\bihre|\bdeine|\bvotre|\bton|\bsu|\btu|\bsuo|\btuo|\bseu|\buw|\btwoja|\btwoj|\bvase|\bsizin|"
-    rf"\u0432\u0430\u0448\w*) (?:[\w-]+ )?(?:domain|domane|domaine|dominio|domein|domena|"
+])
+# The reply's "your domain" / "your server" is ours: "Ihre Domain existiert nicht", "Votre domaine
+# n'existe pas", "Su dominio no existe", "Ваш домен не существует", "您的域名不存在" (a rule set of
+# its own, so that its possessives are what a text is looked through for first).
+SENDER_YOURS = Rules("reason:sender-yours", [
+    rf"(?:\bihre |\bdeine |\bvotre |\bton |\bsu |\btu |\bsuo |\btuo |\bseu |\buw |\btwoja |\btwoj |\bvase |\bsizin |"
+    rf"\u0432\u0430\u0448\w* )(?:[\w-]+ )?(?:domain|domane|domaine|dominio|domein|domena|"
     rf"alan ad|server|mailserver|serveur|servidor|\u0434\u043e\u043c\u0435\u043d|\u0441\u0435\u0440\u0432\u0435\u0440|"
     rf"\u57df\u540d|\u670d\u52a1\u5668)\w*{_CLAUSE}{_REFUSED_ABROAD}",
     rf"(?:\u60a8\u7684|\u4f60\u7684)(?:\u57df\u540d|\u670d\u52a1\u5668|\u90ae\u4ef6\u670d\u52a1\u5668){_CLAUSE}{_REFUSED_ABROAD}",
@@ -212,6 +215,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"rule imposed", r"resolver\.rst\.(?!\w*sizelimit)", r"not subscribed to (?:this|the) (?:group|list)", r"\bcaptcha\b",
     )),
     ("rejected", SENDER_ABROAD),
+    ("rejected", SENDER_YOURS),
     # the form of our message: its headers, its MIME structure, its encoding
     ("contenterror", reason_rules("contenterror",
         # (not a notice's own MIME preamble: "This is a multi-part message in MIME format")
