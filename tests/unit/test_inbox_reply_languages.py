@@ -249,3 +249,47 @@ _QUOTED = ("Hello Anna, please confirm that you want to receive our newsletter b
 ])
 def test_a_reply_to_a_confirmation_request(body, answer):
     assert _answer(body) == answer
+
+
+@pytest.mark.parametrize("subject", [
+    "YNT: Please confirm your subscription", "Odp: Please confirm your subscription", "VS: Please confirm your subscription",
+    "Vá: Please confirm your subscription", "Ответ: Please confirm your subscription", "回复：Please confirm your subscription",
+    "返信: Please confirm your subscription", "회신: Please confirm your subscription", "ΑΠ: Please confirm your subscription",
+])
+def test_a_reply_prefix_in_another_language_marks_a_reply_to_the_confirmation_request(subject):
+    raw = (f"From: Anna <anna@example.org>\nTo: confirm@shop.example\nSubject: {subject}\nMessage-ID: <a1@example.org>\n"
+           "Content-Type: text/plain; charset=utf-8\n\nYes\n").encode()
+    ((kind, review),) = [(r.kind, r.review) for r in classify(raw)]
+    assert (kind, review) == ("confirmation", True)  # no token: a person matches it to the request
+
+
+@pytest.mark.parametrize(("body", "answer"), [
+    # the person's words below a quote under an attribution line in another language
+    ("2025. 03. 11. 7:58 keltezéssel, Shop írta:\n> " + _QUOTED.replace("\n", "\n> ") + "\n\nIgen, megerősítem.",
+     ("confirmation", False)),
+    ("11 мар. 2025 г., в 10:21, Shop <news@shop.example> написал(а):\n> " + _QUOTED.replace("\n", "\n> ")
+     + "\n\nДа, подтверждаю.", ("confirmation", False)),
+    # yes, no and "who are you" in more languages
+    ("Ναι, επιβεβαιώνω την εγγραφή μου.\n\nΣτάλθηκε από το iPhone μου", ("confirmation", False)),
+    ("Vâng, tôi xác nhận đăng ký.", ("confirmation", False)),
+    ("購読の確認をいたします。", ("confirmation", False)),
+    ("内容を確認します。後ほど連絡します。", ("confirmation", True)),  # "I'll check it, I'll write later": no yes
+    ("내용 확인합니다", ("confirmation", True)),
+    ("Kdo jste? K žádnému odběru jsem se nepřihlašoval.", ("unsubscribe", False)),
+    ("Nu, mulțumesc. Nu vreau să mă abonez.", ("unsubscribe", False)),
+])
+def test_a_reply_to_a_confirmation_request_in_more_languages(body, answer):
+    assert _answer(body) == answer
+
+
+@pytest.mark.parametrize("body", [
+    "你好，\n请不要再给我发这种邮件了，我要退订。\n谢谢。\n------------------ 原始邮件 ------------------\n"
+    "发件人: \"Shop\"<news@shop.example>;\n主题: Our news\n\nOur news ... " + "x" * 400,
+    "Dobrý deň,\nprosím, odhláste ma z odberu noviniek.",
+    "Будь ласка, видаліть мою адресу з вашої розсилки.",
+    "נא להסיר אותי מרשימת התפוצה שלכם.",
+    "กรุณายกเลิกการส่งจดหมายข่าวมาที่อีเมลนี้",
+    "توقفوا عن مراسلتي فوراً.",
+])
+def test_an_opt_out_in_still_more_languages(body):
+    assert _reply(body) == ("unsubscribe", False)

@@ -12,7 +12,7 @@ import re
 
 from ..tokens import TOKEN_RE
 from .message import Mail
-from .reply_words import ABOUT_MAIL, ABSENT, REQUEST, UNSUBSCRIBE_WORDS, UNTIL
+from .reply_words import ABOUT_MAIL, ABSENT, AFFIRMATIVE, NEGATION, REFUSAL, REQUEST, UNSUBSCRIBE_WORDS, UNTIL
 from .result import Result, reason_text
 
 _AUTO_SUBJECT = re.compile(
@@ -46,12 +46,24 @@ _AUTO_SUBJECT_PREFIX = re.compile(
     r"tr\u1ea3 l\u1eddi t\u1ef1 \u0111\u1ed9ng|balasan otomatis|resposta autom\u00e0tica)\s*:)")
 _QUOTE_START = re.compile(
     r"(?im)^(?:>|[ \t]{0,20}-{2,}\s*(?:original message|forwarded message|urspr\u00fcngliche nachricht|message d'origine|"
-    r"weitergeleitete nachricht)|[ \t]{0,20}_{5,}|[ \t]{0,20}on .{0,200} wrote:\s*$|[ \t]{0,20}am .{0,200} schrieb .{0,100}:\s*$|"
+    r"weitergeleitete nachricht|"
+    # "Original message" as the mail programs of other languages write it (QQ's 原始邮件, Korean,
+    # Japanese, Russian, Czech, Slovak, Polish, Hungarian, Turkish, Portuguese, Spanish, Italian,
+    # Dutch, Swedish, Finnish, Greek, Romanian)
+    r"\u539f\u59cb\u90ae\u4ef6|\u539f\u59cb\u90f5\u4ef6|\uc6d0\ubcf8 \uba54\uc2dc\uc9c0|\u5143\u306e\u30e1\u30c3\u30bb\u30fc\u30b8|"
+    r"\u0438\u0441\u0445\u043e\u0434\u043d\u043e\u0435 \u0441\u043e\u043e\u0431\u0449\u0435\u043d\u0438\u0435|p\u016fvodn\u00ed zpr\u00e1va|"
+    r"p\u00f4vodn\u00e1 spr\u00e1va|oryginalna wiadomo\u015b\u0107|eredeti \u00fczenet|orijinal mesaj|mensagem original|"
+    r"mensaje original|messaggio originale|oorspronkelijk bericht|ursprungligt meddelande|alkuper\u00e4inen viesti|"
+    r"\u03b1\u03c1\u03c7\u03b9\u03ba\u03cc \u03bc\u03ae\u03bd\u03c5\u03bc\u03b1|mesajul original)|[ \t]{0,20}_{5,}|[ \t]{0,20}on .{0,200} wrote:\s*$|[ \t]{0,20}am .{0,200} schrieb .{0,100}:\s*$|"
     r"[ \t]{0,20}le .{0,200} a \u00e9crit\s*:\s*$|[ \t]{0,20}from:\s.+$|[ \t]{0,20}von:\s.+$|[ \t]{0,20}de\s*:\s.+$|[ \t]{0,20}begin forwarded message|"
     # a mail program's line above the quote in any language: it names the author's address and
     # ends with a colon ("El mar, 16 jul 2024, Corner Shop (<news@...>) escribió:", "... schreef ...:")
     r"[ \t]{0,20}[^\n]{0,200}?(?:<[^<>\s@]+@[^<>\s]+>\)?[ \t]*(?:[^\W\d_]{1,20}(?:\([^\W\d_]\))?[ \t]?){0,3}|"
     r"\b(?:wrote|schrieb|escribi\u00f3|scritto|schreef|escreveu|pisze|napisa\u0142(?:\(a\))?|skrev|kirjoitti|geschreven|"
+    # Russian/Ukrainian "написал(а)", Greek, Turkish, Czech, Slovak, Hungarian, Romanian,
+    # Vietnamese, Indonesian, Korean "작성"
+    r"\u043d\u0430\u043f\u0438\u0441\u0430\w*(?:\(\w+\))?|\u043f\u0438\u0441\u0430\u043b\u0438|\u03ad\u03b3\u03c1\u03b1\u03c8\u03b5|yazd\u0131|naps\w*|nap\u00edsal\w*|"
+    r"\u00edrta|a scris|\u0111\u00e3 vi\u1ebft|menulis|\uc791\uc131|"
     r"\u00e9crit))[ \t]?:[ \t]*$|[ \t]{0,20}[^\n]{0,100}\d[^\n]{0,100}\b(?:schreef|skrev|schrieb|pisze)\b[^\n]{0,60}:[ \t]*$|"
     # the header block a mail program puts above the quoted message, in any language ("Da: Corner
     # Shop <news@...>" then "Inviato: ...", "Van:"/"Verzonden:", "Fra:"/"Sendt:", "差出人:"): a short
@@ -61,9 +73,15 @@ _QUOTE_START = re.compile(
 )
 _STOP_ONLY = re.compile(r"(?i)^\W*(?:stop|remove|unsubscribe|cancel|quit|end|abmelden|stopp)\W*$")
 # The prefixes mail programs put before the subject of a reply or a forward, in many languages.
-REPLY_PREFIX = re.compile(r"(?i)^\s*(?:(?:re|aw|sv|antw|r|wg|fwd?|tr|rif|rv)\s*(?:\[\d+\])?\s*:\s*)+")
+# (and the prefixes mail programs write in other languages: Turkish "YNT", Polish "Odp", Hungarian
+# "Vá", Finnish "VS", Scandinavian "Svar", Croatian "Odg", Portuguese "RES", Russian "Ответ",
+# Ukrainian "Відп", Greek "ΑΠ", Chinese 回复/回覆/答复, Japanese 返信, Korean 회신)
+_PREFIXES_ABROAD = (r"ynt|odp|v\u00e1|vs|svar|odg|res|\u043e\u0442\u0432(?:\u0435\u0442)?|\u0432\u0456\u0434\u043f|"
+                    r"\u03b1\u03c0|\u56de\u590d|\u56de\u8986|\u7b54\u590d|\u8fd4\u4fe1|\ud68c\uc2e0")
+REPLY_PREFIX = re.compile(r"(?i)^\s*(?:(?:re|aw|sv|antw|r|wg|fwd?|tr|rif|rv|" + _PREFIXES_ABROAD
+                          + r")\s*(?:\[\d+\])?\s*[:\uff1a]\s*)+")
 # The same for a reply only (not a forward).
-ANSWER_PREFIX = re.compile(r"(?i)^\s*(?:re|aw|sv|antw|r|rif)\s*(?:\[\d+\])?\s*:")
+ANSWER_PREFIX = re.compile(r"(?i)^\s*(?:re|aw|sv|antw|r|rif|" + _PREFIXES_ABROAD + r")\s*(?:\[\d+\])?\s*[:\uff1a]")
 _CONFIRM_WORDS = re.compile(
     r"(?i)\b(?:confirm|confirmed|confirmation|best\u00e4tig|confirmer|confirmar|confermo|bevestig|yes,? (?:please|i)|"
     r"subscribe me|sign me up)\b"
@@ -162,7 +180,7 @@ _OFFER = re.compile(
     r"(?:\u3092?\u3054\u5e0c\u671b\u306e\u65b9\u306f|\u306f(?:\u3053\u3061\u3089|\u4e0b\u8a18))")
 _WRITER = re.compile(r"(?i)\b(?:me|my|i|mich|mein\w*|moi|mon|mes|mij|mijn|ik|yo|mi|mis)\b")
 # A sentence: up to a full stop, "!" or "?" that ends a word (not the dots inside an address or a link).
-_SENTENCE = re.compile(r"[^\n.!?]+(?:[.!?]+(?![\s]|$)[^\n.!?]*)*[.!?]*")
+_SENTENCE = re.compile(r"[^\n.!?\u3002\uff01\uff1f]+(?:[.!?]+(?![\s]|$)[^\n.!?\u3002\uff01\uff1f]*)*[.!?\u3002\uff01\uff1f]*")
 
 
 def _without_offers(text: str) -> str:
@@ -205,11 +223,11 @@ def unsubscribe_wording(mail: Mail) -> str:
     return ""
 
 
-# A negation (_NEGATION, below) before the opt-out words in the same clause: "please don't stop
+# A negation (reply_words.NEGATION) before the opt-out words in the same clause: "please don't stop
 # sending", "I don't want to unsubscribe", "do not unsubscribe me", "never unsubscribing" (and in
 # the other languages the inbox reads). The clause starts after a comma, a dash, "so", "and",
 # "but" or "please".
-_CLAUSE_START = re.compile(r"(?i)[,;:\u2013\u2014]|\s-\s|\b(?:so|and|but|please|bitte|s'il vous pla\u00eet|por favor)\b")
+_CLAUSE_START = re.compile(r"(?i)[,;:\u2013\u2014\uff0c\uff1b\uff1a\u3001\u3002\uff01\u060c]|\s-\s|\b(?:so|and|but|please|bitte|s'il vous pla\u00eet|por favor)\b")
 _OBJECT_ME = re.compile(r"(?i)\b(?:me|mich|moi|mij|mi)\b")
 # An opt-out about someone or something other than the writer's address the request went to: an
 # address written out, "my old / work address", "my husband's" — who is meant is for a person to
@@ -241,7 +259,7 @@ def _negated(sentence: str, start: int) -> bool:
     """A negation in the clause of ``sentence`` before position ``start`` (not one of _NOT_A_PLEA)."""
     before = sentence[:start]
     clause = before[max((c.end() for c in _CLAUSE_START.finditer(before)), default=0):]
-    return bool(_NEGATION.search(_NOT_A_PLEA.sub(" ", clause[-80:])[-60:]))
+    return bool(NEGATION.search(_NOT_A_PLEA.sub(" ", clause[-80:])[-60:]))
 
 
 def _said(pattern: re.Pattern, text: str) -> list[str]:
@@ -269,52 +287,10 @@ _SIGNATURE_START = re.compile(
     r"pozdrawiam|atenciosamente|"
     r"--\s*$|__+\s*$|sent from my |sent from (?:outlook|mail|yahoo)|get outlook for |"
     r"von meinem .{0,40} gesendet|gesendet von |envoy\u00e9 de mon |envoy\u00e9 depuis |enviado desde mi |"
-    r"inviato da(?:l mio)? |verzonden (?:vanaf|met) |skickat fr\u00e5n )"
-)
-# Refusals and opt-outs in the languages the inbox reads (en, de, fr, es, it, nl, sv).
-_REFUSAL = re.compile(
-    r"(?i)(?:^\W*(?:no|nope|nah|nein|non|nee|nej)\b(?!\W*(?:problem|problemo|worries|doubt|question|prob)\b)|\bno,? thanks?\b|\bno thank you\b|"
-    r"\bnot interested\b|\bnever (?:signed|subscribed|registered|asked|opted)|"
-    r"\b(?:did not|didn'?t|have not|haven'?t|never) (?:sign(?:ed)? up|subscribe|register|ask|opt(?:ed)? in)|"
-    r"\b(?:do not|don'?t) (?:add|subscribe|sign(?: up)?|put) me\b|\bavst\u00e5r\b|\bnei,? takk\b|\bbitte nicht (?:eintragen|anmelden|aufnehmen)|"
-    r"\bne m'inscrivez pas|\bno me (?:suscriban|a\u00f1adan|agreguen|apunten)|\bnon iscrivetemi|\bschrijf me niet in|"
-    r"\bwho (?:are you|is this)\b|\bwho gave you my (?:address|e-?mail)|\bwer hat ihnen meine (?:adresse|e-?mail)|"
-    r"\bqui vous a donn\u00e9 mon (?:adresse|e-?mail)|\bqui\u00e9n (?:le|les) dio mi (?:direcci\u00f3n|correo)|"
-    r"\baldrig anm\u00e4lt|\binte anm\u00e4lt|\bvem (?:har )?gett (?:er|dig) min adress|\bwrong (?:person|address|e-?mail)\b|\bspam\b|\bstop\b|\bcancel\b|"
-    r"\bkein interesse\b|\bnie angemeldet|\bnicht angemeldet|\bnicht bestellt|\bkeine (?:e-?mails|mails|werbung)|"
-    r"\bpas int\u00e9ress\u00e9|\bjamais inscrit|\bpas inscrit|\bne (?:m'ai|me suis) (?:jamais|pas)|"
-    r"\bno me (?:he )?suscrib|\bnunca me suscrib|\bno estoy interesad|"
-    r"\bnon (?:sono|mi sono) (?:mai )?iscritt|\bmai iscritt|\bnon mi interessa|"
-    r"\bniet ge\u00efnteresseerd|\bnooit aangemeld|\bniet aangemeld|\binte intresserad|\baldrig anm\u00e4ld|"
-    # opt-out verbs by their stems, whatever the ending (désabonnez-moi, abmelden, uitschrijven ...)
-    r"\b(?:d[e\u00e9]sabonn|d[e\u00e9]sinscri|abmeld|abbestell|austrag|uitschrijv|afmeld|disiscriv|cancellam|"
-    r"avregistr|avprenumer|dar(?:se|me)? de baja)|"
-    # "no" first, and "I never signed up", in Polish, Russian, Czech, Hungarian, Finnish, Turkish,
-    # Portuguese, Japanese, Korean and Chinese (not "no problem": "Nie ma problemu", "Нет проблем")
-    r"\bne,? d[e\u011b]kuji|\bei,? kiitos|"
-    r"^\W*(?:nie|\u043d\u0435\u0442|nem|hay[i\u0131]r|n[a\u00e3]o)\b(?!\W*(?:\w+ )?(?:probl[e\u00e9]m\w*|"
-    r"\u043f\u0440\u043e\u0431\u043b\u0435\u043c\w*|ongelma\w*|gond\w*|sorun\w*|h\u00e4t\u00e4\u00e4))|"
-    r"^\W*(?:\u3044\u3044\u3048|\uc544\ub2c8(?:\uc694|\uc624)|\u4e0d\u7528|\u4e0d\u8981|\u4e0d\u4e86)|"
-    r"\bnigdy (?:si\u0119 )?nie zapisywa|\b\u043d\u0435 \u043f\u043e\u0434\u043f\u0438\u0441\u044b\u0432\u0430\u043b|"
-    r"\bnunca me (?:inscrevi|cadastrei)|"
-    r"\u6ca1(?:\u6709)?\u8ba2\u9605|\u6c92(?:\u6709)?\u8a02\u95b1|\u767b\u9332\u3057\u305f\u899a\u3048\u306f|"
-    r"\uad6c\ub3c5\ud55c \uc801 \uc5c6)"
-)
-_NEGATION = re.compile(
-    r"(?i)\b(?:not|n'?t|never|no|nicht|nie|kein\w*|pas|jamais|nunca|nada|mai|non|niet|nooit|geen|inte|aldrig|"
-    r"ikke|ikkje|ei|nem|ne|n\u00e3o|nao|\u043d\u0435|\u043d\u0435\u0442)\b"
-    r"|n't\b"
-    # Chinese 不 / 别 / 勿 / 没 (not, don't, never), Japanese ない / しないで before or after: the
-    # opt-out words after them in the clause are negated ("我不想退订", "请不要退订我")
-    r"|[\u4e0d\u522b\u52ff\u6ca1\u6c92]"
-)
-_AFFIRMATIVE = re.compile(
-    r"(?i)\b(?:yes|yeah|yep|yup|sure|ok|okay|confirm\w*|subscribe me|sign me up|count me in|add me|"
-    r"(?:i(?:'d| would)?|we(?:'d| would)?) (?:like|love|want) (?:to (?:subscribe|join|receive|get)|the newsletter|it)|"
-    r"please (?:subscribe|add|sign|do)|thanks?|thank you|ja|gerne|klar|best\u00e4tig\w*|danke|oui|d'accord|"
-    r"volontiers|merci|s[i\u00ed\u00ec]|claro|por favor|gracias|certo|grazie|bevestig\w*|graag|bedankt|dank je|"
-    r"tack|g\u00e4rna|absolutely|of course|great|perfect|sim|tak|\u306f\u3044|\u3048\u3048|\u662f\u7684?|\u597d\u7684?|"
-    r"\ub124|\uc608|\U0001F44D|\u0434\u0430|ano|evet|igen|kyll\u00e4|joo)(?!\w)"  # (not the "ja" of "Jag avstår")
+    r"inviato da(?:l mio)? |verzonden (?:vanaf|met) |skickat fr\u00e5n |"
+    # "Sent from my iPhone" in Greek, Russian, Polish, Czech, Portuguese, Turkish, Finnish
+    r"\u03c3\u03c4\u03ac\u03bb\u03b8\u03b7\u03ba\u03b5 \u03b1\u03c0\u03cc |\u043e\u0442\u043f\u0440\u0430\u0432\u043b\u0435\u043d\u043e \u0441 |"
+    r"wys\u0142ane z |odesl\u00e1no z |enviado do meu |iphone'umdan g\u00f6nderildi|l\u00e4hetetty )"
 )
 # Words no person's "yes" needs and every challenge–response system or acknowledgement robot uses
 # (Boxbe, "click the link to confirm that you are a person", "we have received your email"): a
@@ -372,12 +348,12 @@ def confirmation_intent(mail: Mail) -> tuple[str, str]:
     own = " ".join(own.split())
     subject = TOKEN_RE.sub(" ", REPLY_PREFIX.sub("", mail.subject))
     words = own.strip(" .!,;:-()[]\"'")
-    refusals = _said(_REFUSAL, own) + _said(UNSUBSCRIBE_WORDS, own)
+    refusals = _said(REFUSAL, own) + _said(UNSUBSCRIBE_WORDS, own)
     if _about_someone_else(refusals, mail.from_addr):
         return "unclear", own  # "yes; unsubscribe my old address": who opts out is for a person to read
     if refusals or _STOP_ONLY.match(own):
         return "no", own  # (not where a negation comes first: "yes please, don't stop sending")
-    if _REFUSAL.search(own) or UNSUBSCRIBE_WORDS.search(own):
+    if REFUSAL.search(own) or UNSUBSCRIBE_WORDS.search(own):
         return "unclear", own  # refusal words, each negated: never a no, whatever the subject says
     # The subject is ours unless the person rewrote it: only a subject that is nothing but a
     # refusal counts (a business called "Stop & Shop" must not turn every reply into a no).
@@ -403,7 +379,7 @@ def confirmation_intent(mail: Mail) -> tuple[str, str]:
         # a question ("Yes?", "Who are you? Yes, I'm asking", "Кто дал вам мой адрес? Да ..."): the
         # person is not sure, or asks something: for a person to read, never consent by itself
         return "unclear", own
-    if len(own) <= _CONFIRM_INTENT_LIMIT and _AFFIRMATIVE.search(own) and not _NEGATION.search(own):
+    if len(own) <= _CONFIRM_INTENT_LIMIT and AFFIRMATIVE.search(own) and not NEGATION.search(own):
         return "yes", own
     return "unclear", own
 
@@ -477,4 +453,4 @@ def classify_reply(mail: Mail, common: dict) -> list[Result]:
 _DMARC_AGGREGATE = re.compile(r"(?i)^\s*report domain:\s*\S+.{0,200}\bsubmitter:")
 # A subject about subscribing (not "Re: Your order confirmation").
 _ABOUT_SUBSCRIBING = re.compile(r"(?i)subscri|newsletter|anmeld|abonn|inscri|suscri|iscri|aanmeld|prenumer|zapis")
-_REPLY_SUBJECT = re.compile(r"(?i)^\s*(?:re|aw|sv|antw)\s*:")
+_REPLY_SUBJECT = re.compile(r"(?i)^\s*(?:re|aw|sv|antw|" + _PREFIXES_ABROAD + r")\s*[:\uff1a]")

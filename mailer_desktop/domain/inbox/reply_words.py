@@ -72,7 +72,15 @@ UNSUBSCRIBE_WORDS = re.compile(
     r"\u0443\u0434\u0430\u043b\u0438\u0442\u0435 \u043c\u0435\u043d\u044f \u0438\u0437 (?:\u0440\u0430\u0441\u0441\u044b\u043b\u043a\u0438|"
     r"\u0441\u043f\u0438\u0441\u043a\u0430|\u0431\u0430\u0437\u044b)|"
     r"afmeld mig|meld meg (?:av|ut)|remova-me|me remova (?:da|de|dessa|desta) (?:lista|newsletter|base)|"
-    r"odhla(?:s|\u0161)te m[e\u011b]|listeden [c\u00e7][i\u0131]kar[i\u0131]n|iratkoztasson le|poistakaa minut)\b"
+    r"odhla(?:s|\u0161)te m[e\u011b]|odhl[a\u00e1]ste ma|listeden [c\u00e7][i\u0131]kar[i\u0131]n|iratkoztasson le|poistakaa minut|"
+    # Ukrainian, Hebrew ("remove me"), Arabic ("cancel the subscription")
+    r"\u0432\u0438\u0434\u0430\u043b\u0456\u0442\u044c \u043c\u043e\u044e \u0430\u0434\u0440\u0435\u0441\u0443|"
+    r"\u0432\u0456\u0434\u043f\u0438\u0448\u0456\u0442\u044c \u043c\u0435\u043d\u0435|"
+    r"\u05dc\u05d4\u05e1\u05d9\u05e8 \u05d0\u05d5\u05ea\u05d9|\u05d4\u05e1\u05d9\u05e8\u05d5 \u05d0\u05d5\u05ea\u05d9|"
+    r"\u0625\u0644\u063a\u0627\u0621 \u0627\u0644\u0627\u0634\u062a\u0631\u0627\u0643|"
+    r"\u062a\u0648\u0642\u0641\u0648\u0627 \u0639\u0646 (?:\u0645\u0631\u0627\u0633\u0644\u062a\u064a|\u0625\u0631\u0633\u0627\u0644))\b"
+    # Thai ยกเลิกการส่ง / ยกเลิกการสมัคร / ยกเลิกการรับ (cancel the sending, the subscription, the receiving)
+    r"|\u0e22\u0e01\u0e40\u0e25\u0e34\u0e01\u0e01\u0e32\u0e23(?:\u0e2a\u0e48\u0e07|\u0e2a\u0e21\u0e31\u0e04\u0e23|\u0e23\u0e31\u0e1a)"
     # Chinese 退订 / 退訂 (unsubscribe), Korean 수신거부 (refuse to receive)
     r"|\u9000\u8ba2|\u9000\u8a02|\uc218\uc2e0 ?\uac70\ubd80(?!\ud558\uc9c0)"
     # Japanese: stop / cancel the delivery, the registration, the subscription — not "please don't"
@@ -114,3 +122,63 @@ REQUEST = re.compile(
     r"(?i)\b(?:please|kindly|bitte|merci de|veuillez|por favor|per favore|prosz\u0119|graag|gelieve|can you|could you)\b"
     r"(?!(?:\W+\w+)?\W+(?:contact|call|write|reach|email|e-mail|wenden|kontaktier|contacte[rz]?|contactar|"
     r"contatt\w+|neem|skontaktuj|kontakta|schreiben|\u00e9crivez|escriba|scrivete|chiamate|rufen|appelez|llame)\b)")
+
+
+# -- what a reply to a confirmation request says (read by replies.confirmation_intent) ------------
+# Refusals and opt-outs in the languages the inbox reads (en, de, fr, es, it, nl, sv).
+REFUSAL = re.compile(
+    r"(?i)(?:^\W*(?:no|nope|nah|nein|non|nee|nej)\b(?!\W*(?:problem|problemo|worries|doubt|question|prob)\b)|\bno,? thanks?\b|\bno thank you\b|"
+    r"\bnot interested\b|\bnever (?:signed|subscribed|registered|asked|opted)|"
+    r"\b(?:did not|didn'?t|have not|haven'?t|never) (?:sign(?:ed)? up|subscribe|register|ask|opt(?:ed)? in)|"
+    r"\b(?:do not|don'?t) (?:add|subscribe|sign(?: up)?|put) me\b|\bavst\u00e5r\b|\bnei,? takk\b|\bbitte nicht (?:eintragen|anmelden|aufnehmen)|"
+    r"\bne m'inscrivez pas|\bno me (?:suscriban|a\u00f1adan|agreguen|apunten)|\bnon iscrivetemi|\bschrijf me niet in|"
+    r"\bwho (?:are you|is this)\b|\bwho gave you my (?:address|e-?mail)|\bwer hat ihnen meine (?:adresse|e-?mail)|"
+    r"\bqui vous a donn\u00e9 mon (?:adresse|e-?mail)|\bqui\u00e9n (?:le|les) dio mi (?:direcci\u00f3n|correo)|"
+    r"\baldrig anm\u00e4lt|\binte anm\u00e4lt|\bvem (?:har )?gett (?:er|dig) min adress|\bwrong (?:person|address|e-?mail)\b|\bspam\b|\bstop\b|\bcancel\b|"
+    r"\bkein interesse\b|\bnie angemeldet|\bnicht angemeldet|\bnicht bestellt|\bkeine (?:e-?mails|mails|werbung)|"
+    r"\bpas int\u00e9ress\u00e9|\bjamais inscrit|\bpas inscrit|\bne (?:m'ai|me suis) (?:jamais|pas)|"
+    r"\bno me (?:he )?suscrib|\bnunca me suscrib|\bno estoy interesad|"
+    r"\bnon (?:sono|mi sono) (?:mai )?iscritt|\bmai iscritt|\bnon mi interessa|"
+    r"\bniet ge\u00efnteresseerd|\bnooit aangemeld|\bniet aangemeld|\binte intresserad|\baldrig anm\u00e4ld|"
+    # opt-out verbs by their stems, whatever the ending (désabonnez-moi, abmelden, uitschrijven ...)
+    r"\b(?:d[e\u00e9]sabonn|d[e\u00e9]sinscri|abmeld|abbestell|austrag|uitschrijv|afmeld|disiscriv|cancellam|"
+    r"avregistr|avprenumer|dar(?:se|me)? de baja)|"
+    # "no" first, and "I never signed up", in Polish, Russian, Czech, Hungarian, Finnish, Turkish,
+    # Portuguese, Japanese, Korean and Chinese (not "no problem": "Nie ma problemu", "Нет проблем")
+    r"\bne,? d[e\u011b]kuji|\bei,? kiitos|"
+    r"^\W*(?:nie|\u043d\u0435\u0442|nem|hay[i\u0131]r|n[a\u00e3]o)\b(?!\W*(?:\w+ )?(?:probl[e\u00e9]m\w*|"
+    r"\u043f\u0440\u043e\u0431\u043b\u0435\u043c\w*|ongelma\w*|gond\w*|sorun\w*|h\u00e4t\u00e4\u00e4))|"
+    r"^\W*(?:\u3044\u3044\u3048|\uc544\ub2c8(?:\uc694|\uc624)|\u4e0d\u7528|\u4e0d\u8981|\u4e0d\u4e86)|"
+    r"\bnigdy (?:si\u0119 )?nie zapisywa|\b\u043d\u0435 \u043f\u043e\u0434\u043f\u0438\u0441\u044b\u0432\u0430\u043b|"
+    r"\bnunca me (?:inscrevi|cadastrei)|"
+    # Czech/Slovak "who are you", Romanian "no, thanks" / "I don't want to subscribe", Ukrainian,
+    # Greek, Hebrew and Arabic "no, thanks"
+    r"\bkdo jste\b|\bkto ste\b|\bnu,? mul[t\u021b\u0163]umesc|\bnu vreau s[a\u0103] m[a\u0103] (?:abonez|inscriu)|"
+    r"^\W*\u043d\u0456\b|^\W*\u03cc\u03c7\u03b9\b|\u05dc\u05d0 \u05ea\u05d5\u05d3\u05d4|\u0644\u0627 \u0634\u0643\u0631\u0627|"
+    # Arabic "unwanted messages (spam)"
+    r"\u0631\u0633\u0627\u0626\u0644 \u0645\u0632\u0639\u062c\u0629|"
+    r"\u6ca1(?:\u6709)?\u8ba2\u9605|\u6c92(?:\u6709)?\u8a02\u95b1|\u767b\u9332\u3057\u305f\u899a\u3048\u306f|"
+    r"\uad6c\ub3c5\ud55c \uc801 \uc5c6)"
+)
+NEGATION = re.compile(
+    r"(?i)\b(?:not|n'?t|never|no|nicht|nie|kein\w*|pas|jamais|nunca|nada|mai|non|niet|nooit|geen|inte|aldrig|"
+    r"ikke|ikkje|ei|nem|ne|n\u00e3o|nao|\u043d\u0435|\u043d\u0435\u0442)\b"
+    r"|n't\b"
+    # Chinese 不 / 别 / 勿 / 没 (not, don't, never), Japanese ない / しないで before or after: the
+    # opt-out words after them in the clause are negated ("我不想退订", "请不要退订我")
+    r"|[\u4e0d\u522b\u52ff\u6ca1\u6c92]"
+)
+AFFIRMATIVE = re.compile(
+    r"(?i)\b(?:yes|yeah|yep|yup|sure|ok|okay|confirm\w*|subscribe me|sign me up|count me in|add me|"
+    r"(?:i(?:'d| would)?|we(?:'d| would)?) (?:like|love|want) (?:to (?:subscribe|join|receive|get)|the newsletter|it)|"
+    r"please (?:subscribe|add|sign|do)|thanks?|thank you|ja|gerne|klar|best\u00e4tig\w*|danke|oui|d'accord|"
+    r"volontiers|merci|s[i\u00ed\u00ec]|claro|por favor|gracias|certo|grazie|bevestig\w*|graag|bedankt|dank je|"
+    r"tack|g\u00e4rna|absolutely|of course|great|perfect|sim|tak|\u306f\u3044|\u3048\u3048|\u662f\u7684?|\u597d\u7684?|"
+    r"\ub124|\uc608|\U0001F44D|\u0434\u0430|ano|evet|igen|kyll\u00e4|joo|\u03bd\u03b1\u03b9|v\u00e2ng|"
+    r"\u05db\u05df|\u0646\u0639\u0645)(?!\w)"
+    # "I confirm" the subscription in Japanese (購読の確認をいたします), Korean (구독 … 확인합니다), Chinese (确认订阅 / 確認訂閱),
+    # Thai (ใช่): words inside a sentence of a script without spaces
+    r"|(?:\u8cfc\u8aad|\u767b\u9332)[\u306e\u3092]?\u78ba\u8a8d\u3092?(?:\u3057\u307e\u3059|\u3044\u305f\u3057\u307e\u3059)|"
+    r"\uad6c\ub3c5[^.\n]{0,12}\ud655\uc778\ud569\ub2c8\ub2e4|"
+    r"\u786e\u8ba4\u8ba2\u9605|\u78ba\u8a8d\u8a02\u95b1|\u0e43\u0e0a\u0e48"  # (not the "ja" of "Jag avstår")
+)
