@@ -293,3 +293,22 @@ def test_a_reply_to_a_confirmation_request_in_more_languages(body, answer):
 ])
 def test_an_opt_out_in_still_more_languages(body):
     assert _reply(body) == ("unsubscribe", False)
+
+
+_MARKED = "\n> " + _QUOTED.replace("\n", "\n> ")
+
+
+@pytest.mark.parametrize(("body", "answer"), [
+    # a greeting alone above a quote marked line by line, the words below it: all are read
+    ("Здравствуйте, Shop.\n\nВы писали 11 марта 2025 г., 11:30:02:" + _MARKED + "\n\nДа, подтверждаю.",
+     ("confirmation", False)),
+    ("Hi," + _MARKED + "\n\nNo thanks", ("unsubscribe", False)),
+    ("Dear Shop," + _MARKED + "\n\nPlease remove me.", ("unsubscribe", False)),
+    # nothing below: the greeting alone is no yes
+    ("Hello," + _MARKED, ("confirmation", True)),
+    # the top is never dropped: a refusal above, a signature below
+    ("Hello Shop, I never signed up!" + _MARKED + "\n\n-- \nSent from my phone", ("unsubscribe", False)),
+])
+def test_a_greeting_above_the_quote_and_the_answer_below_it(body, answer):
+    assert _answer(body) == answer
+

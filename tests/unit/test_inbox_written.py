@@ -140,13 +140,11 @@ DIFFERENT = {
     ("v-localized", "tonline-w03.eml", "jens.oberle@t-online.de"): "soft",
     # Set W: a reply to the confirmation request (by its subject) that carries no token is named a
     # confirmation and waits for a person (review), whatever it says beyond a yes — a condition,
-    # a question, another address; and a request written below the quote under a greeting above
-    # it (The Bat!) is not read: the person's words are taken from above the quote.
+    # a question, another address.
     **{("w-replies", name, sender): "confirmation" for name, sender in (
         ("ca-w01.eml", "jordi.puig@example.cat"), ("de-w02.eml", "julia.becker@example.de"),
         ("es-w02.eml", "carmen.lopez@example.es"), ("fr-w01.eml", "camille.martin@example.fr"),
         ("id-w01.eml", "siti.rahayu@example.co.id"), ("zh-w02.eml", "liming1988@example.cn"))},
-    ("w-replies", "ru-w02.eml", "s.smirnov@example.ru"): "unknown",
     # Set S: Office 365's 5.4.1 "Access denied" passed on by Kerio, as in set M.
     ("s-rfc3464", "rfc3464-w07.eml", "s.novak@fabrikam.example"): "hard",
     # Set T: the same reply (Gmail and Postfix passing it on), and Yahoo's "dd" after DATA as in set L.

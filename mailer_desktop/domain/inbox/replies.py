@@ -65,6 +65,8 @@ _QUOTE_START = re.compile(
     r"\u043d\u0430\u043f\u0438\u0441\u0430\w*(?:\(\w+\))?|\u043f\u0438\u0441\u0430\u043b\u0438|\u03ad\u03b3\u03c1\u03b1\u03c8\u03b5|yazd\u0131|naps\w*|nap\u00edsal\w*|"
     r"\u00edrta|a scris|\u0111\u00e3 vi\u1ebft|menulis|\uc791\uc131|"
     r"\u00e9crit))[ \t]?:[ \t]*$|[ \t]{0,20}[^\n]{0,100}\d[^\n]{0,100}\b(?:schreef|skrev|schrieb|pisze)\b[^\n]{0,60}:[ \t]*$|"
+    # The Bat!'s "You wrote <date>:" ("Вы писали 11 марта 2025 г., 11:30:02:", "You wrote on ...:")
+    r"[ \t]{0,20}(?:\u0432\u044b \u043f\u0438\u0441\u0430\u043b\u0438|you wrote)\b[^\n]{0,80}\d[^\n]{0,40}:[ \t]*$|"
     # the header block a mail program puts above the quoted message, in any language ("Da: Corner
     # Shop <news@...>" then "Inviato: ...", "Van:"/"Verzonden:", "Fra:"/"Sendt:", "差出人:"): a short
     # label, a name and an address, and a second such line below it
@@ -126,18 +128,31 @@ def unquoted_top(text: str, limit: int = 2000) -> str:
     text = text[:20000]
     m = _QUOTE_START.search(text)
     top = text[: m.start()] if m else text
-    if m and not top.strip():
+    if m and (not top.strip() or _GREETING_ONLY.fullmatch(top.strip())):
+        # (a greeting alone above the quote — "Hello Shop," — is read with the words below it, when
+        # the quote is marked line by line and words stand below it; nothing of the top is dropped)
         rest = text[m.start():]
         if not rest.startswith(">"):
             rest = rest.split("\n", 1)[1] if "\n" in rest else ""  # (the "On ... wrote:" line itself)
         if rest.lstrip().startswith(">"):  # only a quote marked line by line can be told from the words below
             below = _QUOTED_LINE.sub("", rest)
             cut = _QUOTE_START.search(below)
-            return (below[: cut.start()] if cut else below).strip("\n")[:limit]
+            below = (below[: cut.start()] if cut else below).strip("\n")
+            if not top.strip():
+                return below[:limit]
+            if below.strip():
+                return (top.rstrip() + "\n" + below)[:limit]  # the greeting and the words below: all the person's
     return top[:limit]
 
 
 _QUOTED_LINE = re.compile(r"(?m)^[ \t]*>.*(?:\n|$)")
+# A greeting on its own line, nothing else ("Hello Shop,", "Dear team,", "Здравствуйте, Shop.")
+_GREETING_ONLY = re.compile(
+    r"(?i)(?:hello|hi|hey|dear|good (?:morning|afternoon|evening)|hallo|guten tag|liebe[rs]?|sehr geehrte[rs]?|"
+    r"bonjour|salut|hola|buenos d[i\u00ed]as|buongiorno|ciao|salve|ol[a\u00e1]|bom dia|goedendag|beste|hej|"
+    r"dzie\u0144 dobry|witam|dobr[y\u00fd] den|\u0437\u0434\u0440\u0430\u0432\u0441\u0442\u0432\u0443\u0439\u0442\u0435|"
+    r"\u0434\u043e\u0431\u0440\u044b\u0439 \u0434\u0435\u043d\u044c|\u043f\u0440\u0438\u0432\u0435\u0442|merhaba)"
+    r"\b[^\n?]{0,40}[,.!:]?")
 
 
 def token_in_request(mail: Mail) -> tuple[str, str] | None:
