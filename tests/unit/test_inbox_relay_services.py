@@ -76,3 +76,17 @@ def test_switching_a_rule_off_changes_the_verdict_and_tracing_sees_it():
     assert r.kind != "hard"
     [r] = classify(raw)
     assert r.kind == "hard"
+
+
+def test_events_in_sendgrids_shape_from_a_service_that_names_the_reply_otherwise():
+    # Mailjet: the far side's reply in "comment", its own verdict in "hard_bounce", complaints as "spam"
+    events = [
+        {"event": "bounce", "email": "gone@example.net", "hard_bounce": True, "error_related_to": "recipient",
+         "error": "user unknown", "comment": "host mx.example.net[192.0.2.5] said: 550 5.1.1 <gone@example.net>: "
+                                             "Recipient address rejected: User unknown (in reply to RCPT TO command)"},
+        {"event": "bounce", "email": "full@example.net", "hard_bounce": False, "error": "quota",
+         "comment": "host mx.example.net[192.0.2.5] said: 452 4.2.2 <full@example.net>: Mailbox full"},
+        {"event": "spam", "email": "angry@example.net", "source": "JMRP"},
+    ]
+    got = {r.recipient: r.kind for r in classify(_mail(json.dumps(events)))}
+    assert got == {"gone@example.net": "hard", "full@example.net": "soft", "angry@example.net": "complaint"}

@@ -145,6 +145,13 @@ DIFFERENT = {
         ("ca-w01.eml", "jordi.puig@example.cat"), ("de-w02.eml", "julia.becker@example.de"),
         ("es-w02.eml", "carmen.lopez@example.es"), ("fr-w01.eml", "camille.martin@example.fr"),
         ("id-w01.eml", "siti.rahayu@example.co.id"), ("zh-w02.eml", "liming1988@example.cn"))},
+    # Set X: SES's "Suppressed" is its own list of addresses that bounced before — no send was
+    # tried, so nothing new is proved (soft); Outlook.com's "5.5.0 Requested action not taken:
+    # mailbox unavailable", Office 365's 5.4.1 "Access denied" and Yahoo's "dd" are hard, as above.
+    ("x-relays", "amazonses-w05.eml", "b.hoffmann@hoffmann-bau.example"): "soft",
+    ("x-relays", "gsuite-w01.eml", "j.whitfield@outlook.com"): "hard",
+    ("x-relays", "office365-w03.eml", "team@northwind.example"): "hard",
+    ("x-relays", "sendgrid-w01.eml", "kim.lee@yahoo.com"): "hard",
     # Set S: Office 365's 5.4.1 "Access denied" passed on by Kerio, as in set M.
     ("s-rfc3464", "rfc3464-w07.eml", "s.novak@fabrikam.example"): "hard",
     # Set T: the same reply (Gmail and Postfix passing it on), and Yahoo's "dd" after DATA as in set L.

@@ -54,21 +54,26 @@ def _relay_events(obj: dict | list) -> dict | None:
     return {"notificationType": "Relay", "relay": mailgun} if mailgun else None
 
 
-_SENDGRID_EVENTS = {"bounce", "dropped", "deferred", "spamreport", "delivered", "blocked"}
+_SENDGRID_EVENTS = {"bounce", "dropped", "deferred", "spamreport", "spam", "delivered", "blocked"}  # ("spam": Mailjet's)
 _MAILGUN_EVENTS = {"failed", "complained", "delivered", "bounced", "dropped"}
 
 
 def _from_sendgrid(e: dict) -> SesRecipient:
     event = e["event"]
-    if event == "spamreport":
+    if event in ("spamreport", "spam"):
         return SesRecipient(e["email"], "complaint", subtype="abuse")
     if event == "delivered":
         return SesRecipient(e["email"], "delivery")
     if event == "deferred":
         return SesRecipient(e["email"], "delayed", str(e.get("status") or ""), str(e.get("response") or e.get("reason") or ""))
     status = str(e.get("status") or "")
-    reason = str(e.get("reason") or e.get("response") or "")
+    # (services that write SendGrid's shape name the far side's reply otherwise: Mailjet's
+    # "comment" and "error", others' "smtp_response" or "diag")
+    reason = " ".join(dict.fromkeys(str(e.get(k)) for k in ("reason", "response", "smtp_response", "diag", "comment", "error")
+                                    if e.get(k)))
     permanent = None if event == "dropped" else not status.startswith("4")
+    if isinstance(e.get("hard_bounce"), bool):  # Mailjet's own verdict on the bounce's permanence
+        permanent = e["hard_bounce"]
     return SesRecipient(e["email"], "bounce", status, reason, permanent, str(e.get("bounce_classification") or e.get("type") or ""))
 
 
