@@ -237,7 +237,7 @@ _QUOTED = ("Hello Anna, please confirm that you want to receive our newsletter b
     ("Nie ma problemu", ("confirmation", True)), ("Não tem problema, sim", ("confirmation", True)),
     ("Ne sarei felice", ("confirmation", True)),
     # yes in more languages
-    *[(yes, ("confirmation", False)) for yes in ("Да", "Ano", "Evet", "Igen", "Kyllä", "Да, конечно", "Ano, prosím")],
+    *[(yes, ("confirmation", False)) for yes in ("Да", "Ano", "Evet", "Igen", "Kyllä", "Да, конечно", "Ano, prosím", "👍")],
     # a question beside a yes: the person is unsure or asks something — a person reads it
     *[(asked, ("confirmation", True)) for asked in (
         "Yes?", "Ja?", "Wer sind Sie? Ja, ich frage.", "Кто дал вам мой адрес? Да как вы смеете!", "Igen? Ki maga?",

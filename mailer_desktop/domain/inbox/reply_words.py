@@ -174,11 +174,12 @@ AFFIRMATIVE = re.compile(
     r"please (?:subscribe|add|sign|do)|thanks?|thank you|ja|gerne|klar|best\u00e4tig\w*|danke|oui|d'accord|"
     r"volontiers|merci|s[i\u00ed\u00ec]|claro|por favor|gracias|certo|grazie|bevestig\w*|graag|bedankt|dank je|"
     r"tack|g\u00e4rna|absolutely|of course|great|perfect|sim|tak|\u306f\u3044|\u3048\u3048|\u662f\u7684?|\u597d\u7684?|"
-    r"\ub124|\uc608|\U0001F44D|\u0434\u0430|ano|evet|igen|kyll\u00e4|joo|\u03bd\u03b1\u03b9|v\u00e2ng|"
+    r"\ub124|\uc608|\u0434\u0430|ano|evet|igen|kyll\u00e4|joo|\u03bd\u03b1\u03b9|v\u00e2ng|"
     r"\u05db\u05df|\u0646\u0639\u0645)(?!\w)"
     # "I confirm" the subscription in Japanese (購読の確認をいたします), Korean (구독 … 확인합니다), Chinese (确认订阅 / 確認訂閱),
     # Thai (ใช่): words inside a sentence of a script without spaces
     r"|(?:\u8cfc\u8aad|\u767b\u9332)[\u306e\u3092]?\u78ba\u8a8d\u3092?(?:\u3057\u307e\u3059|\u3044\u305f\u3057\u307e\u3059)|"
     r"\uad6c\ub3c5[^.\n]{0,12}\ud655\uc778\ud569\ub2c8\ub2e4|"
-    r"\u786e\u8ba4\u8ba2\u9605|\u78ba\u8a8d\u8a02\u95b1|\u0e43\u0e0a\u0e48"  # (not the "ja" of "Jag avstår")
+    r"\u786e\u8ba4\u8ba2\u9605|\u78ba\u8a8d\u8a02\u95b1|\u0e43\u0e0a\u0e48|"
+    r"\U0001F44D"  # a thumbs-up (no word boundary before a sign that is no letter)  # (not the "ja" of "Jag avstår")
 )
