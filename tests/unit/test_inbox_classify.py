@@ -486,3 +486,25 @@ def test_the_report_fields_as_servers_vary_them(status_part):
 def test_a_mail_with_old_mac_line_ends_is_read():
     raw = _two_recipient_report(_BLOCKS_RUN_TOGETHER).replace(b"\n", b"\r")
     assert [(r.recipient, r.kind) for r in classify(raw)] == [("anna@example.org", "hard"), ("bob@example.org", "soft")]
+
+
+def _robot(body: str, subject: str = "Thank you for contacting us") -> tuple[str, str, bool]:
+    raw = (f"From: Support <support@vendor.example>\nTo: news@shop.example\nSubject: {subject}\n"
+           f"In-Reply-To: <n1@shop.example>\nContent-Type: text/plain; charset=utf-8\n\n{body}\n").encode()
+    r = one(raw)
+    return r.kind, r.category, r.review
+
+
+def test_a_help_desks_acknowledgement_is_automatic():
+    assert _robot("We have received your message and will respond within 2 business days.\n\nTicket #12345") == (
+        "auto_reply", "acknowledgement", False)
+    assert _robot("Your request has been received. Reference: CS-20931",
+                  "[Case: 20931] Our news") == ("auto_reply", "acknowledgement", False)
+
+
+def test_a_person_who_mentions_receiving_a_message_is_read_by_a_person():
+    # no ticket, no robot's mark: a person's words
+    assert _robot("We have received your message, thanks - when does the sale start?", "Re: Our news")[0] == "unknown"
+    # a request in it still counts
+    assert _robot("We have received your message about ticket #88. Please remove me from your list.",
+                  "Re: Our news")[0] == "unsubscribe"

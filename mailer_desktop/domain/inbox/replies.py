@@ -350,6 +350,11 @@ _AUTOMATED = re.compile(
     r"(?i)\b(?:automated|automatic(?:ally)?|auto-?generated|do not reply|don'?t reply|no-?reply|ticket|"
     r"automatisch\w*|nicht antworten|automatique\w*|ne pas r\u00e9pondre|autom\u00e1tic\w*|no responda|"
     r"automatic[oa]|non rispondere|niet beantwoorden|automatiskt|svara inte)\b")
+_ROBOT_ANSWER = re.compile(
+    r"(?i)\b(?:we(?: have|'ve)|your (?:e-?mail|message|request) (?:has been|was)) received(?: your (?:e-?mail|message|"
+    r"request|inquiry|enquiry))?|\bthis (?:mailbox|e-?mail address|address|inbox) is (?:no longer|not) (?:monitored|"
+    r"in use|read|checked)")
+_TICKET_NUMBER = re.compile(r"(?i)\b(?:ticket|case|reference|request)(?: (?:number|no\.?|id))?\s*[#:]\s*[\w-]*\d")
 _TICKET_SUBJECT = re.compile(r"(?i)\[(?:ticket|case|request|incident|support|sr)\s*[#:]?\s*[\w-]+\]|\bticket\s*#\s*\d")
 
 
@@ -453,6 +458,12 @@ def classify_reply(mail: Mail, common: dict) -> list[Result]:
             and not REQUEST.search(own)):
         # away until a date and asking nothing: an out-of-office answer without its marks
         return [Result(sender, "auto_reply", "", reason_text(mail.subject) or "automatic reply", "vacation",
+                       **common)]
+    if _ROBOT_ANSWER.search(own) and (_TICKET_NUMBER.search(own) or _TICKET_SUBJECT.search(mail.subject)
+                                      or _AUTOMATED.search(own)) and not confirmation_wording(mail):
+        # a help desk's acknowledgement ("We have received your message … Ticket #12345") or a
+        # mailbox that says it is no longer read: automatic, nothing to do
+        return [Result(sender, "auto_reply", "", reason_text(mail.subject) or "automatic reply", "acknowledgement",
                        **common)]
     if confirmation_wording(mail) and _REPLY_SUBJECT.match(mail.subject):
         intent, words = confirmation_intent(mail)
