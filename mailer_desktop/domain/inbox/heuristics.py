@@ -256,6 +256,15 @@ def find(notice: str, excluded: set[str], failed_header: list[str] | None = None
 _FROM_LINE = re.compile(r"(?i)[ \t]*from[ \t]*:")  # a quoted "From: Shop <shop@…>"
 
 
+def _someone_elses(addr: str, before: str, excluded: set[str], helpers: set[str]) -> bool:
+    """Whether an address a notice names (``before`` it: the start of its line) is certainly no
+    recipient: the sender's, the reporter's or a helper's, a daemon, in a quoted header line, a
+    forwarding target."""
+    low = addr.lower()
+    return (low in excluded or low in helpers or is_daemon(addr) or bool(_SENDER_CONTEXT.search(before))
+            or bool(_HEADER_CONTEXT.match(before) or _FROM_LINE.match(before) or _FORWARD_CONTEXT.search(before)))
+
+
 def sole_address(notice: str, excluded: set[str]) -> list[Found]:
     """Last, where no layout, sentence, returned copy or subject names a recipient: the one
     address a notice names, in a sentence of a language no pattern knows ("Twoja wiadomość do
@@ -268,9 +277,7 @@ def sole_address(notice: str, excluded: set[str]) -> list[Found]:
     for m in ADDRESS_RE.finditer(text):
         addr = m.group(0)
         line_start = text.rfind("\n", 0, m.start()) + 1
-        before = text[line_start:m.start()]
-        if (addr.lower() in excluded or addr.lower() in helpers or is_daemon(addr) or _SENDER_CONTEXT.search(before)
-                or _HEADER_CONTEXT.match(before) or _FROM_LINE.match(before) or _FORWARD_CONTEXT.search(before)):
+        if _someone_elses(addr, text[line_start:m.start()], excluded, helpers):
             continue
         named.setdefault(addr.lower(), (addr, line_start))
     if len(named) != 1:
@@ -328,12 +335,9 @@ def bracketed(notice: str, excluded: set[str]) -> list[Found]:
     helpers = _helpers(head)
     for m in _BRACKETED.finditer(head):
         addr = m.group(1) or m.group(2)
-        if addr.lower() in excluded or addr.lower() in helpers or is_daemon(addr):
-            continue
         line_start = notice.rfind("\n", 0, m.start()) + 1
         before = notice[line_start:m.start()]
-        if (_SENDER_CONTEXT.search(before) or _HEADER_CONTEXT.match(before) or _FROM_LINE.match(before)
-                or _ID_CONTEXT.search(before) or _FORWARD_CONTEXT.search(before)):
+        if _someone_elses(addr, before, excluded, helpers) or _ID_CONTEXT.search(before):
             continue
         return [Found(addr, notice[line_start:], _paragraph(notice[line_start:]))]
     return []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 KINDS = ("hard", "soft", "complaint", "auto_reply", "delivered", "unsubscribe", "confirmation", "unknown")
 
@@ -32,7 +33,7 @@ def reason_text(*texts: str) -> str:
         if not t:
             continue
         head = " ".join(t[:1200].split())
-        if len(head) < 300 < len(t) and len(t) > 1200:
+        if len(head) < 300 and len(t) > 1200:
             head = " ".join(t.split())
         if head:
             return head[:300]
@@ -86,12 +87,8 @@ def telling(text: str, recipient: str | None = None) -> bool:
         local = recipient.split("@")[0].lower()
         if local and local in rest.lower():
             rest = re.sub(rf"(?<![\w.-]){re.escape(local)}(?![\w-])", " ", rest, flags=re.I)
-    words = 0
-    for _ in _WORD.finditer(rest):
-        words += 1
-        if words == 2:
-            return True
-    return bool(_WIDE_SCRIPT.search(rest)) or bool(words and _CODE.search(rest))
+    words = sum(1 for _ in islice(_WORD.finditer(rest), 2))  # (two are enough: no need to count on)
+    return words == 2 or bool(_WIDE_SCRIPT.search(rest)) or bool(words and _CODE.search(rest))
 
 
 def reason_for(said: str, texts: list[str], code: str, category: str, recipient: str | None) -> str:
@@ -99,7 +96,7 @@ def reason_for(said: str, texts: list[str], code: str, category: str, recipient:
     diagnostic), where they say more than the address; else what a precise status code means
     (RFC 3463); else the first of the other texts (the notice's own lines, its subject) that
     does; else the first text at all."""
-    meaning = STATUS_MEANINGS.get(code.partition(".")[2], "") if code[2:] != "0.0" else ""
+    meaning = STATUS_MEANINGS.get(code.partition(".")[2], "")  # (X.0.0 has none)
     first = next((t for t in texts if t), "")
     for text in (said, first, *([f"{code} {meaning}"] if meaning else []), *texts):
         text = reason_text(text)
