@@ -133,6 +133,8 @@ def cases(work: Path, scale: float):
     yield ("folder to contacts import", "says what it is", lambda: contacts(work))
     yield (f"mbox {size(1024 * MB) // MB} MB", "<= 300 MB",
            lambda: ["inbox", "import", str(hf.mbox(work / "big.mbox", size(1024 * MB)))])
+    yield (f"returned mail repeating one line, {size(64 * MB) // MB} MB", "<= 60 s",
+           lambda: ["inbox", "import", str(hf.returned_mail_repeating(work / "loop.mbox", size(64 * MB)))])
     yield (f"CSV {size(200 * MB) // MB} MB --encoding utf-8, bad byte", "<= 400 MB", wide_csv)
     yield ("UTF-8 CSV, one bad byte at the end", "stays UTF-8, row reported",
            lambda: contacts(hf.csv_with_bad_byte(work / "names.csv", size(10 * MB))[0]))

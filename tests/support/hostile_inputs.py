@@ -160,6 +160,20 @@ def mbox(path: Path, size: int) -> Path:
     return path
 
 
+def returned_mail_repeating(path: Path, size: int) -> Path:
+    """A returned-mail notice of about ``size`` bytes that repeats one recipient's line (a server
+    in a loop, or someone who wants the import to stall)."""
+    head = (b"From MAILER-DAEMON Mon Jan  1 00:00:00 2024\n"
+            b"From: Mail Delivery System <MAILER-DAEMON@mail.example.org>\nTo: shop@example.com\n"
+            b"Subject: Undelivered Mail Returned to Sender\n\n")
+    line = b"<anna@example.org>: host mx.example.org said: 550 5.1.1 User unknown\n"
+    with path.open("wb") as fh:
+        fh.write(head)
+        for block in _repeat(line * 1000, size):
+            fh.write(block)
+    return path
+
+
 def csv_with_bad_byte(path: Path, size: int, *, at_end: bool = True) -> tuple[Path, int]:
     """A UTF-8 CSV of about ``size`` bytes (names with umlauts) and one Latin-1 byte in its last
     row; returns (path, the number of that row)."""

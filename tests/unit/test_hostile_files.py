@@ -19,6 +19,7 @@ from hostile_inputs import (
     MB,
     csv_with_bad_byte,
     mbox,
+    returned_mail_repeating,
     vcard_long_line,
     vcard_soft_breaks,
     xlsx_declared_everything,
@@ -232,6 +233,17 @@ def test_a_long_line_in_an_mbox_does_not_split_it_and_a_huge_message_is_cut(tmp_
     assert [m.label for m in messages] == ["long.mbox#1", "long.mbox#2"]
     assert 2 * MB <= len(messages[0].raw) <= 3 * MB
     assert messages[1].raw == b"Subject: two\n\nbody\n"
+
+
+def test_a_notice_repeating_one_recipient_thousands_of_times_is_read_in_linear_time(tmp_path):
+    from mailer_desktop.domain.inbox import classify
+
+    path = returned_mail_repeating(tmp_path / "loop.mbox", 3 * MB)  # 44,000 times the same line
+    raw = next(iter_paths([path])).raw
+    started = time.monotonic()
+    results = classify(raw)
+    assert time.monotonic() - started < 10  # (quadratic, it took minutes)
+    assert [(r.recipient, r.kind, r.status) for r in results] == [("anna@example.org", "hard", "5.1.1")]
 
 
 # -- templates -------------------------------------------------------------------------------------

@@ -199,6 +199,10 @@ def find(notice: str, excluded: set[str], failed_header: list[str] | None = None
         blocks = [(begin, end, addr) for begin, (_, end, addr) in zip(above, blocks, strict=True)]
     found: list[Found] = []
     seen: dict[str, int] = {}
+    # Each recipient's text in pieces, and how many pieces its paragraph is read from (joined
+    # once at the end: a notice that repeats one address thousands of times stays linear).
+    pieces: list[list[str]] = []
+    tight_upto: dict[int, int] = {}
     previous = ("", -1, "")  # the last block: its address, where it ends, its text
     for i, (start, _end, addr) in enumerate(blocks):
         nxt = blocks[i + 1][0] if i + 1 < len(blocks) else len(notice)
@@ -211,19 +215,25 @@ def find(notice: str, excluded: set[str], failed_header: list[str] | None = None
         follows = previous[0] == key and previous[1] == start and previous[2].count("\n") <= 1
         previous = (key, start + len(text), text)
         if key in seen:
-            f = found[seen[key]]
+            own = pieces[seen[key]]
             if follows:
                 # The same address again on the very next line (the block before is one line):
                 # the reply quoting it, one paragraph ("<a>: host x said: 550 5.1.1" /
                 # "    <a> - 192.0.2.1 has sent to too many unknown recipients").
-                f.text += text
-                f.tight = _paragraph(f.text)
+                own.append(text)
+                tight_upto[seen[key]] = len(own)
             else:
-                f.text += "\n" + text
+                own.extend(("\n", text))
             continue
         seen[key] = len(found)
         alias = bool(found) and _ALIAS_LINE.match(text) is not None
         found.append(Found(addr, text, _paragraph(text), guessed=alias))
+        pieces.append([text])
+    for index, own in enumerate(pieces):
+        if len(own) > 1:
+            found[index].text = "".join(own)
+            if index in tight_upto:
+                found[index].tight = _paragraph("".join(own[:tight_upto[index]]))
     if failed_header:
         wanted = []
         for addr in failed_header:
