@@ -246,6 +246,29 @@ def test_a_notice_repeating_one_recipient_thousands_of_times_is_read_in_linear_t
     assert [(r.recipient, r.kind, r.status) for r in results] == [("anna@example.org", "hard", "5.1.1")]
 
 
+_REPLY = (b"From: Anna <anna@example.org>\nTo: shop@example.com\nSubject: Re: Please confirm your subscription\n"
+          b"Content-Type: text/html; charset=utf-8\n\n")
+_REPORT = (b"From: fbl@isp.example\nTo: shop@example.com\nSubject: complaint\nContent-Type: multipart/report;"
+           b" report-type=feedback-report; boundary=B\n\n--B\n\nA complaint.\n--B\n"
+           b"Content-Type: message/feedback-report\n\nFeedback-Type: abuse\nVersion: 1\n")
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (_REPLY + b"<!--" * 100_000 + b"Yes", ("anna@example.org", "confirmation")),
+    (_REPLY + b"<style>" * 100_000 + b"Yes", ("anna@example.org", "confirmation")),
+    (_REPLY + b"<a " * 100_000 + b"Yes", ("anna@example.org", "confirmation")),
+    (_REPORT + b"".join(b"Original-Rcpt-To: u%d@example.net\n" % i for i in range(40_000)) + b"--B--\n",
+     ("u0@example.net", "complaint")),
+], ids=["unclosed comments", "unclosed styles", "unclosed tags", "40,000 complaining recipients"])
+def test_replies_and_reports_built_to_stall_the_import_are_read_in_linear_time(raw, expected):
+    from mailer_desktop.domain.inbox import classify
+
+    started = time.monotonic()
+    results = classify(raw)
+    assert time.monotonic() - started < 10  # (quadratic, each took 20 s to minutes)
+    assert (results[0].recipient, results[0].kind) == expected
+
+
 # -- templates -------------------------------------------------------------------------------------
 
 TOO_LONG = "the text made is longer than 5,000,000 characters, the limit for one part of a message"

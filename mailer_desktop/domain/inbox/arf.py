@@ -131,11 +131,13 @@ def fields(mail: Mail) -> dict[str, str]:
 def recipients(mail: Mail) -> list[str | None]:
     """The complaining recipients; [None] when they are redacted or unknown."""
     out: list[str] = []
+    seen: set[str] = set()
     for name in ("original-rcpt-to", "removal-recipient"):
         # every occurrence: RFC 5965 repeats the field once per recipient
         for value in re.findall(rf"(?im)^{name}[ \t]*:[ \t]*(.*)$", mail.feedback_text):
             for addr in ADDRESS_RE.findall(value):
-                if addr.lower() not in {o.lower() for o in out}:
+                if addr.lower() not in seen:
+                    seen.add(addr.lower())
                     out.append(addr)
     redacted: list[str] = []
     if not out:

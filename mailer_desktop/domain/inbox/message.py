@@ -35,7 +35,8 @@ _FOLD_RE = re.compile(r"\r?\n[ \t]+")
 _BLANK_SPLIT_RE = re.compile(r"\n[ \t]*\n")
 _FIELD_RE = re.compile(r"^([A-Za-z][A-Za-z0-9\-]*)[ \t]*:[ \t]*(.*)$")
 _TAG_RE = re.compile(r"<[^>]*>")
-_HTML_SKIP_RE = re.compile(r"(?is)<(style|script|head)\b.*?</\1\s*>")
+_HTML_SKIP_OPEN = re.compile(r"(?i)<(style|script|head)\b")
+_HTML_SKIP_CLOSE = {name: re.compile(rf"(?i)</{name}\s*>") for name in ("style", "script", "head")}
 
 # Lines after which a non-MIME bounce quotes the message it returns.
 RETURNED_MARKERS = Rules("layout:returned-copy-marker", [
@@ -74,12 +75,36 @@ def decode_words(value: str | None) -> str:
         return value.strip()
 
 
+def _without_hidden_blocks(html: str) -> str:
+    """``html`` with each <style>, <script> and <head> block made a space (one left open stays).
+
+    (One pass: a kind of block found without its end is not looked for again, so a page of
+    thousands of unclosed tags is read in linear time.)"""
+    out: list[str] = []
+    done, unclosed = 0, set()
+    for m in _HTML_SKIP_OPEN.finditer(html):
+        name = m.group(1).lower()
+        if m.start() < done or name in unclosed:
+            continue
+        close = _HTML_SKIP_CLOSE[name].search(html, m.end())
+        if close is None:
+            unclosed.add(name)
+            continue
+        out.extend((html[done:m.start()], " "))
+        done = close.end()
+    out.append(html[done:])
+    return "".join(out)
+
+
 def html_to_text(html: str) -> str:
     import html as html_lib
 
-    text = _HTML_SKIP_RE.sub(" ", html)
+    text = _without_hidden_blocks(html)
     text = re.sub(r"(?i)<br\s*/?>|</p>|</div>|</tr>|</li>|</h\d>", "\n", text)
-    text = _TAG_RE.sub(" ", text)
+    # No tag runs past the last ">": what follows it is text (read apart, a page of unclosed "<"
+    # stays linear)
+    last = text.rfind(">") + 1
+    text = _TAG_RE.sub(" ", text[:last]) + text[last:]
     return html_lib.unescape(text)
 
 
