@@ -259,7 +259,11 @@ _REPORT = (b"From: fbl@isp.example\nTo: shop@example.com\nSubject: complaint\nCo
     (_REPLY + b"<a " * 100_000 + b"Yes", ("anna@example.org", "confirmation")),
     (_REPORT + b"".join(b"Original-Rcpt-To: u%d@example.net\n" % i for i in range(40_000)) + b"--B--\n",
      ("u0@example.net", "complaint")),
-], ids=["unclosed comments", "unclosed styles", "unclosed tags", "40,000 complaining recipients"])
+    (b"From: MAILER-DAEMON@mx.example.net\nTo: shop@example.com\nSubject: Mail delivery failed\nX-Failed-Recipients: "
+     + b", ".join(b"u%d@example.net" % i for i in range(40_000)) + b"\n\n550 5.1.1 User unknown\n",
+     ("u0@example.net", "hard")),
+], ids=["unclosed comments", "unclosed styles", "unclosed tags", "40,000 complaining recipients",
+        "40,000 failed recipients in X-Failed-Recipients"])
 def test_replies_and_reports_built_to_stall_the_import_are_read_in_linear_time(raw, expected):
     from mailer_desktop.domain.inbox import classify
 

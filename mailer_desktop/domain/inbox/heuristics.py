@@ -235,10 +235,10 @@ def find(notice: str, excluded: set[str], failed_header: list[str] | None = None
             if index in tight_upto:
                 found[index].tight = _paragraph("".join(own[:tight_upto[index]]))
     if failed_header:
-        wanted = []
+        first: dict[str, str] = {}
         for addr in failed_header:
-            if addr.lower() not in {w.lower() for w in wanted}:
-                wanted.append(addr)
+            first.setdefault(addr.lower(), addr)
+        wanted = list(first.values())
         by_key = {f.recipient.lower(): f for f in found}
         return [by_key.get(a.lower()) or Found(a, _near(notice, a), _paragraph(_near(notice, a))) for a in wanted]
     if found:
