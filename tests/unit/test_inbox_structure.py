@@ -266,7 +266,9 @@ def test_each_server_familys_layout(family):
     ("5.0.0", "smtp; 552 Requested mail action aborted: exceeded storage allocation", "soft"),
     ("5.4.4", "smtp; 554 5.4.4 SMTPSEND.DNS.NonExistentDomain; nonexistent domain", "hard"),  # no such host
     ("5.0.0", "smtp; 550 This mailbox has moved permanently", "hard"),
-    ("5.0.0", "smtp; 550 Address no longer accepts mail", "hard"),
+    # (a closed address in words, as "user unknown": hard in answer to RCPT TO, here no stage)
+    ("5.0.0", "smtp; 550 Address no longer accepts mail", "soft"),
+    ("5.1.1", "smtp; 550 5.1.1 Address no longer accepts mail", "hard"),
 ])
 def test_rfc3463_codes_by_class_subject_and_detail(status, diagnostic, kind):
     block = {"Final-Recipient": "rfc822; ann@example.org", "Action": "failed", "Status": status,

@@ -92,6 +92,10 @@ def _verdict(raw: bytes) -> tuple[str, str]:
     "550 This email address is wrong or no longer valid",
     "550 No 'anna' in name directory",
     "554 non r\u00e9pertori\u00e9 dans l'annuaire Domino",
+    "550 5.1.1 Archived recipient",
+    "550 Can't accept user",
+    "550 5.1.1 No matches to nameserver query",
+    "550 Address no longer accepts mail",
 ])
 def test_a_dead_mailbox_in_other_servers_words_is_hard_in_answer_to_rcpt(reply):
     assert _verdict(postfix_dsn(reply)) == ("hard", "userunknown")
@@ -101,6 +105,7 @@ def test_a_dead_mailbox_in_other_servers_words_is_hard_in_answer_to_rcpt(reply):
     "550 <anna@example.org> does not exist",
     "550 Mailbox not present",
     "550 Nessun utente simile in questo indirizzo",
+    "550 Address no longer accepts mail",
 ])
 def test_the_same_words_with_neither_stage_nor_code_stay_soft(reply):
     # (after DATA, or with no stage at all, such words are often a recipient filter's)
@@ -127,6 +132,10 @@ def test_other_dead_addresses_in_other_servers_words(reply, category):
     "550 This server has been replaced by mx2.example.org, please retry",
     # the domain's DNS is broken (its signatures do not check), not gone
     "550 5.4.4 DNSSEC-invalid: destination domain returned invalid DNSSEC records",
+    # the sending host refused for the unknown recipients it tried before; qmail's check of our
+    # envelope sender's domain
+    "550 5.1.1 Error: no valid recipients from [192.0.2.1]",
+    "553 sorry, invalid domain, see <URL:http://www.example.net/faq.html> (#5.7.1)",
 ])
 def test_a_refusal_about_the_way_or_broken_dns_is_not_hard(reply):
     kind, _ = _verdict(postfix_dsn(reply))

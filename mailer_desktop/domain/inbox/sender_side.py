@@ -157,6 +157,9 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"no access from", r"(?:smtp|mail) server of your (?:isp|provider)", r"confirm this mail server",
         r"server requires confirmation", r"(?:access to )?submit messages to this", r"not accepting connections",
         r"account is protected by",
+        # the sending host refused for the invalid recipients it tried before ("Error: no valid
+        # recipients from [192.0.2.1]")
+        r"no valid recipients from",
         # a block list in the languages of the big national providers ("Sperrliste", "liste noire", "черный список", "黑名单")
         r"sperrliste", r"schwarzen? liste", r"liste noire", r"lista (?:negra|nera|neagra)", r"zwarte lijst",
         r"czarn(?:a|ej) li(?:sta|scie)", r"cern(?:a|e|ou) listin", r"kara liste", r"svartlist", r"sortliste",
@@ -212,7 +215,9 @@ FAMILIES: list[tuple[str, Rules]] = [
         # more of the recipient's or its server's choices about senders
         r"only accept(?:s|ing)? (?:e-?mail|mail|messages) from", r"list of senders", r"bogus mail from",
         r"senderfilterconfig", r"fully[- ]qualified (?:e-?mail )?address", r"not owned by (?:the )?user",
-        r"rule imposed", r"resolver\.rst\.(?!\w*sizelimit)", r"not subscribed to (?:this|the) (?:group|list)", r"\bcaptcha\b",
+        r"rule imposed", r"resolver\.rst\.(?!\w*sizelimit)",
+        # qmail's check of the envelope sender's domain ("553 sorry, invalid domain, see <URL:…>")
+        r"invalid domain,? see\b", r"not subscribed to (?:this|the) (?:group|list)", r"\bcaptcha\b",
     )),
     ("rejected", SENDER_ABROAD),
     ("rejected", SENDER_YOURS),

@@ -284,7 +284,7 @@ FAMILIES: list[tuple[str, Rules]] = [
         # a mailbox left unused for months (i.ua: "was not used for more than 3 months")
         r"not (?:been )?used (?:for|in) (?:more than |over )?\d+ ?(?:days?|weeks?|months?|years?)",
     )),
-    ("hasmoved", reason_rules("hasmoved", r"(?<!service )(?<!server )has moved", r"(?:<addr>(?: >)?|address|mail ?box|account|user) has been replaced by", r"moved (?:permanently|to)", r"address no longer accepts (?:e-?)?mail", r"address (?:has )?changed", r"5\.1\.6\b",
+    ("hasmoved", reason_rules("hasmoved", r"(?<!service )(?<!server )has moved", r"(?:<addr>(?: >)?|address|mail ?box|account|user) has been replaced by", r"moved (?:permanently|to)", r"address (?:has )?changed", r"5\.1\.6\b",
                       r"user not local",  # RFC 5321's 551 reply
                       r"no longer (?:at|with|valid at|on (?:this |the )?server)", r"changed (?:his|her|their|the) (?:e-?mail )?address")),
     ("notaccept", reason_rules("notaccept",
@@ -369,7 +369,10 @@ FAMILIES: list[tuple[str, Rules]] = [
         r"invalid|non-?existent)\b",
         r"\bnot an? (?:active|valid|existing) (?:e-?mail )?address\b",
         r"(?:address|account|mailbox) is (?:wrong|no longer valid)",
-        r"\bno \S+ in (?:the )?name directory",
+        # (a closed address, not a moved one: said after DATA it is a filter's, as every such wording)
+        r"address no longer accepts (?:e-?)?mail",
+        r"\bno \S+ in (?:the )?name directory", r"no matches to nameserver query", r"archived recipient",
+        r"can(?:'?t|not) accept user", r"spectator does not exist",
         # qmail's recipient lists (the badrcptto and validrcptto patches)
         r"\bbad ?(?:rcpt|recipient) ?to\b", r"not in my validrcptto",
         # addresses that cannot exist: a domain reserved for examples (RFC 2606), a single-label domain
