@@ -323,6 +323,21 @@ def test_qmails_notice(block, kind):
     assert _verdict(qmail_notice(block))[0] == kind
 
 
+@pytest.mark.parametrize(("block", "verdict"), [
+    ("192.0.2.1 does not like recipient.\nRemote host said: 550 Unknown user\nGiving up on 192.0.2.1.",
+     ("hard", "userunknown")),
+    # "Giving up on <host>." closes every permanent refusal: no sign of a retry given up on time
+    ("192.0.2.1 does not like recipient.\nRemote host said: 554 rejected\nGiving up on 192.0.2.1.",
+     ("soft", "undefined")),
+    ("2001:db8::25 does not like recipient.\nRemote host said: 552 mailbox full\nGiving up on 2001:db8::25.",
+     ("soft", "mailboxfull")),
+    # refused after the message was sent: dead-address words are a filter's
+    ("192.0.2.1 failed after I sent the message.\nRemote host said: 550 Unknown user", ("soft", "filtered")),
+])
+def test_qmails_remote_replies_keep_their_stage_and_their_reason(block, verdict):
+    assert _verdict(qmail_notice(block)) == verdict
+
+
 def test_a_transcripts_successful_replies_are_no_words_of_the_failure():
     # MDaemon's session transcript: "<-- 250-STARTTLS" is the far side's capability list, not a
     # refusal about encryption; the reply to RCPT TO below it is what failed.

@@ -381,7 +381,9 @@ FAMILIES: list[tuple[str, Rules]] = [
     )),
     ("expired", reason_rules("expired",
         r"retry time", r"too long", r"\bexpired\b", r"timed? ?out", r"could not be delivered (?:within|for)",
-        r"delivery time", r"not (?:been )?delivered (?:for|within|after)", r"giving up", r"gave up", r"maximum time",
+        r"delivery time", r"not (?:been )?delivered (?:for|within|after)",
+        r"giving up(?! on \[?(?:\d{1,3}\.|[\da-f]*:))",  # (not qmail's "Giving up on 192.0.2.1.": its line under any permanent reply)
+        r"gave up", r"maximum time",
         r"retry (?:timeout|period)", r"too many (?:delivery )?failures", r"has been delayed",
         r"delivery attempts will continue", r"failing for a long time", r"not been collected", r"did not respond",
         r"after (?:multiple|numerous|repeated) (?:retries|attempts)", r"numerous attempts", r"failed to deliver to domain", r"delivery (?:has )?failed after", r"delivery failed \d+ attempts", r"no answer from host", r"queue", r"4\.4\.7\b",
