@@ -94,9 +94,15 @@ _RECIPIENT_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To"
 
 def _bulk_precedence(mail: Mail) -> bool:
     """vacation(1) and most older responders mark their answer bulk or junk (so that other
-    responders leave it alone); a list's mail says so with its List-* headers."""
+    responders leave it alone); a list's mail says so with its List-* headers. Exchange's
+    responders ask that no automatic answer come back to theirs ("X-Auto-Response-Suppress:
+    OOF, AutoReply"): a mark as weak, as mail programs set it on other automatic mail too."""
     return (mail.header("Precedence").strip().lower() in ("bulk", "junk")
-            and not any(mail.header(h) for h in _LIST_HEADERS))
+            and not any(mail.header(h) for h in _LIST_HEADERS)
+            or bool(_SUPPRESSES_AUTO.search(mail.header("X-Auto-Response-Suppress"))))
+
+
+_SUPPRESSES_AUTO = re.compile(r"(?i)\b(?:oof|autoreply)\b")
 
 
 def _marked_automatic(mail: Mail) -> bool:
@@ -114,7 +120,7 @@ def _marked_automatic(mail: Mail) -> bool:
         return True
     if mail.header("Precedence").strip().lower() in ("auto_reply", "auto-reply"):
         return True
-    if "vacation" in mail.header("X-Mailer").lower():
+    if "vacation" in (mail.header("X-Mailer") + " " + mail.header("X-Apple-Action")).lower():
         return True
     if "oof" in mail.header("X-MS-Exchange-Inbox-Rules-Loop").lower():
         return True
