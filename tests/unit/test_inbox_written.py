@@ -152,6 +152,12 @@ DIFFERENT = {
     ("x-relays", "gsuite-w01.eml", "j.whitfield@outlook.com"): "hard",
     ("x-relays", "office365-w03.eml", "team@northwind.example"): "hard",
     ("x-relays", "sendgrid-w01.eml", "kim.lee@yahoo.com"): "hard",
+    # Set Y: Microsoft's SMTP service passes on RFC 5321's bare "550 Requested action not taken:
+    # mailbox unavailable" from the far side's answer to RCPT TO (its layout names no stage).
+    ("y-eras", "iis-y28.eml", "hanako@example.net"): "hard",
+    # Set Z: Yahoo's "dd" answered after DATA, as in sets L and T (Yahoo refuses its unknown
+    # users there).
+    ("z-transcripts", "postfix-z09.eml", "kenji@example.jp"): "hard",
     # Set S: Office 365's 5.4.1 "Access denied" passed on by Kerio, as in set M.
     ("s-rfc3464", "rfc3464-w07.eml", "s.novak@fabrikam.example"): "hard",
     # Set T: the same reply (Gmail and Postfix passing it on), and Yahoo's "dd" after DATA as in set L.

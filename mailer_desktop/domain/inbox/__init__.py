@@ -202,7 +202,7 @@ def _from_status(mail: Mail, status_text: str, common: dict) -> list[Result]:
         quick = _failure(b.recipient, b.status, [diagnostic], permanent, common, action, b.vendor_reason,
                          gateway or b.own_verdict or providers.answers_rcpt(mail.notice, diagnostic), b.from_program,
                          quick=True)
-        if quick.category not in VAGUE_REASONS and diagnostic:
+        if quick.category not in VAGUE_REASONS and diagnostic and not providers.needs_stage(diagnostic):
             out.append(quick)
             continue
         near = local_texts().get((b.recipient or "").lower())
@@ -359,8 +359,8 @@ def _bounce(mail: Mail, common: dict) -> list[Result]:
     gateway = _validating_gateway(mail)
     named = _named_in_subject(mail, excluded)
     found = found[:MAX_RECIPIENTS]
-    if found and not failed and _is_warning(mail.notice, mail.subject):
-        # A delay warning without a delivery-status part: not a bounce, as with Action: delayed.
+    if found and _is_warning(mail.notice, "" if failed else mail.subject):
+        # A delay warning without a delivery-status part (its words, even beside X-Failed-Recipients).
         return [_delay(f.recipient, phrases.find_status(f.tight), f.tight, common) for f in found]
     if found and not failed and _is_success(mail.notice, mail.subject):
         # A success notice without a delivery-status part: as with Action: delivered or relayed.

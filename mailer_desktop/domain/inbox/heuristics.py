@@ -34,12 +34,15 @@ _ANCHORS = RuleList("layout:recipient-line", [
     # >>> kijitora@example <kijitora@example> (Active!Hunter and friends)
     rf"^[ \t]*>>>[ \t]*<?(?P<a>{_A})>?(?:[ \t]+<[^>]*>)?[ \t]*()$",
     # the address alone on its line (Exim, Gmail, Yahoo), optionally followed by a comment
-    rf"^[ \t]*(?:(?:[*\u2022]|--?)[ \t]+)?[<'\"]?(?P<a>{_A})[>'\"]?[ \t]*(?:\((?:unrecoverable error|generated from [^)]*|expanded from [^)]*)\))?[ \t]*,?()$",
+    # (Mercury/32 marks each with "***")
+    rf"^[ \t]*(?:(?:\*{{1,3}}|\u2022|--?)[ \t]+)?[<'\"]?(?P<a>{_A})[>'\"]?[ \t]*(?:\((?:unrecoverable error|generated from [^)]*|expanded from [^)]*)\))?[ \t]*,?()$",
     # Exchange 2003: addr on DATE
     rf"^[ \t]*[<'\"]?(?P<a>{_A})[>'\"]?[ \t]+on[ \t]+\S.*$()",
     # transcript: RCPT TO:<addr> (Sendmail ">>> RCPT To:", MDaemon "--> RCPT To:", InterScan
     # "Sent <<< RCPT TO:", in its other languages with its own word for "sent": "送信 >>> RCPT TO:")
-    rf"(?i)^[ \t]*(?:(?:>>>|-+>|(?:sent:?[ \t]*)?<<<|[^\s<>:@]{{1,12}}[ \t]+(?:>>>|<<<))[ \t]*)?RCPT TO:[ \t]*<?(?P<a>{_A})>?(.*)$",
+    # (MDaemon's session log puts the time first: "Tue 2008-09-16 10:04:13: --> RCPT To:<addr>")
+    rf"(?i)^[ \t]*(?:(?:\w{{3}} )?\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d:[ \t]+(?=-+>|>>>))?"
+    rf"(?:(?:>>>|-+>|(?:sent:?[ \t]*)?<<<|[^\s<>:@]{{1,12}}[ \t]+(?:>>>|<<<))[ \t]*)?RCPT TO:[ \t]*<?(?P<a>{_A})>?(.*)$",
     # a server named before the recipient it refused (SmarterMail: "SMTP Server <mx.example.org>
     # rejected recipient <addr> (Error following RCPT command). It responded as follows: [550 ...]")
     rf"(?i)^[^\n@]{{0,120}}\brejected recipient[ \t]+<(?P<a>{_A})>(.*)$",
@@ -48,6 +51,11 @@ _ANCHORS = RuleList("layout:recipient-line", [
     rf"^[ \t]*[\w.$]*AddressFailedException:[ \t]*\d{{3}}[ -](?:[245]\.\d{{1,3}}\.\d{{1,3}}[ \t]+)?<?(?P<a>{_A})>?(.*)$",
     # Zoho's notice of a temporary failure it gave up on: "[Status: Error, Address: <addr>, ResponseCode 421, ...]"
     rf"(?i)^[ \t]*\[status: [^,\n]{{0,20}}, address: <(?P<a>{_A})>,(.*)$",
+    # InterScan: "Unable to deliver message to <addr>." above each recipient's transcript (also
+    # after "Reason:")
+    rf"(?i)^[ \t]*(?:reason:[ \t]+)?unable to deliver (?:the )?message to[ \t]+<(?P<a>{_A})>(.*)$",
+    # CommuniGate Pro: "Failed to deliver to '<addr>'", then "<module> reports:" and the reason
+    rf"(?i)^[ \t]*failed to deliver to[ \t]+'?<(?P<a>{_A})>'?(.*)$",
     # IMail: "undeliverable to addr", its reply below
     rf"(?i)^[ \t]*undeliverable to[ \t]+<?(?P<a>{_A})>?[ \t.]*()$",
     # a sentence ending in the address: "Could not be delivered to: <addr>", "mailbox is full: addr"

@@ -24,16 +24,18 @@ from .rules import HARD_REASONS, VAGUE_REASONS, Rules, offer
 from .smtp_codes import GMAIL_AFTER_DATA, window
 
 _DEAD = "userunknown"
+_AT_RCPT = "dead-at-rcpt"  # a dead address as the provider says it in answer to RCPT TO
 _REPLY = r"\b[45]\d\d[ -]"  # a reply code before the provider's token, in the same reply
 
 # (reason, reply): read in the lowercased reply, whitespace collapsed, links kept.
 _RULES: tuple[tuple[str, str], ...] = (
     # Microsoft Outlook.com: no such user (5.5.0; or Hotmail's numeric trailer after the sentence)
-    (_DEAD, r"\b5\.5\.0 requested action not taken: mailbox unavailable\b"),
-    (_DEAD, r"\b550 requested action not taken: mailbox unavailable \(-?\d+:\d+:-?\d+\)"),
+    # — its answer to RCPT TO (the same words said after DATA are no lookup: see verdict)
+    (_AT_RCPT, r"\b5\.5\.0 requested action not taken: mailbox unavailable\b"),
+    (_AT_RCPT, r"\b550 requested action not taken: mailbox unavailable \(-?\d+:\d+:-?\d+\)"),
     # Office 365 directory-based edge blocking: the recipient is not in the tenant's directory
     # (the "AS(201806281)" tag came later; 5.4.1 with these words is that check either way)
-    (_DEAD, r"\b5\.4\.1 recipient address rejected: access denied\b"),
+    (_AT_RCPT, r"\b5\.4\.1 recipient address rejected: access denied\b"),
     # Outlook.com's own block and rate codes: SC-001..004, OU-001/002, DY-001/002, RP-001..003
     ("blocked", r"\b5\d\d (?:sc|ou|dy|rp)-00\d\b"),
     # Yahoo/AOL: "554 delivery error: dd This user doesn't have a yahoo.com account" (the domain
@@ -73,6 +75,13 @@ _ANY_TOKEN = re.compile(r"requested (?:mail )?action|5\.4\.1 recipient|delivery 
                         r"community\.mimecast\.[a-z]+/|\.i\.ua/err/|"
                         r"\b(?:cx[a-z]{2,4}|aup#|ib\d{3}|(?:ofr|ouk|lpn)\w*?[_-]?\d{3}|(?:sc|ou|dy|rp)-00\d)|" + GMAIL_AFTER_DATA)
 _ONE_BY_ONE = [(reason, re.compile(rx)) for reason, rx in _RULES]
+_AT_RCPT_REPLIES = re.compile("|".join(rx for reason, rx in _RULES if reason == _AT_RCPT))
+
+
+def needs_stage(text: str) -> bool:
+    """Whether ``text`` holds a provider's dead-address reply that counts only where the
+    recipient's own lines do not say it answered DATA (see verdict)."""
+    return bool(_AT_RCPT_REPLIES.search(" ".join(text.lower().split())))
 # Orange's and La Poste's numbers that name the recipient's state, as their postmaster pages list
 # them ("OFR_416 Destinataire invalide. Invalid recipient", 418 the same, "OFR_417 ... Recipient overquota",
 # "LPN007_426 Destinataire suspendu"); the others are about the sender and stay filtered.
@@ -112,6 +121,8 @@ def verdict(reason: str, code: str, texts: list[str], recipient: str, settled: b
             # the account the reply says is missing must be at the recipient's own domain
             mine = recipient.rpartition("@")[2].lower()
             kind = _DEAD if mine and rx.fullmatch(said).group(1) == mine else ""
+        if kind == _AT_RCPT:  # (not until the recipient's own lines are read: they may name DATA)
+            kind = "" if after_data is None or after_data() else _DEAD
         if kind in ("kddi-dead", "kddi-filter"):
             # au's own answers, about its own subscribers only
             mine = recipient.lower()
