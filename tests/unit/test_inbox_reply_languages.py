@@ -245,7 +245,10 @@ _QUOTED = ("Hello Anna, please confirm that you want to receive our newsletter b
     # a yes with a condition, in more languages: a person reads it
     *[(but, ("confirmation", True)) for but in (
         "Да, но только раз в месяц", "Evet ama ayda bir", "Kyllä, mutta vain kerran kuukaudessa", "是的，但只要每月一次",
-        "はい、でも月一回だけ", "네, 하지만 한 달에 한 번만", "Igen, de csak havonta", "Ano, jen jednou měsíčně")],
+        "はい、でも月一回だけ", "네, 하지만 한 달에 한 번만", "Igen, de csak havonta", "Ano, jen jednou měsíčně",
+        # "if", "unless", "as long as" are conditions too
+        "yes if it's free", "Yes, unless you share my address", "Ja, falls es kostenlos ist", "Да, если это бесплатно",
+        "Tak, jeśli to nic nie kosztuje", "是的，如果是免费的")],
 ])
 def test_a_reply_to_a_confirmation_request(body, answer):
     assert _answer(body) == answer

@@ -332,8 +332,11 @@ _RESPONDER = re.compile(
     r"\bnicht im b\u00fcro\b|\babwesen|\bje suis absent|\ben cong\u00e9\b|\bfuera de la oficina\b|"
     r"\bde vacaciones\b|\bsono assente\b|\bfuori sede\b|\bafwezig\b|\bfr\u00e5nvarande\b|\bp\u00e5 semester\b")
 _CONDITION = re.compile(r"(?i)\b(?:but|aber|mais|pero|ma|maar|men|ale|mas|only if|nur wenn|instead|stattdessen|"
-                        r"\u043d\u043e|\u0442\u043e\u043b\u044c\u043a\u043e|ama|mutta|csak|jen)\b"
-                        r"|\u4f46|\u53ea|\u3067\u3082|\u3051\u3069|\u3060\u3051|\ud558\uc9c0\ub9cc|\ub9cc \ubcf4\ub0b4")
+                        r"\u043d\u043e|\u0442\u043e\u043b\u044c\u043a\u043e|ama|mutta|csak|jen|"
+                        # "if", "unless", "as long as" ("yes if it's free", "ja, falls ...", "да, если ...")
+                        r"if|unless|provided|as long as|wenn|falls|sofern|solange|indien|je\u015bli|je\u017celi|"
+                        r"\u0435\u0441\u043b\u0438|pokud|jestli|e\u011fer|jos)\b"
+                        r"|\u4f46|\u53ea|\u3067\u3082|\u3051\u3069|\u3060\u3051|\ud558\uc9c0\ub9cc|\ub9cc \ubcf4\ub0b4|\u5982\u679c|\u8981\u662f")
 _NO_ONLY = re.compile(r"(?i)^\W*(?:no|nope|nein|non|nee|nej|no,? thanks?|not interested)\W*$")
 _CONFIRM_INTENT_LIMIT = 300  # an affirmative reply is short; a long letter goes to a person
 _QUESTION = re.compile(r"[?\uff1f\u00bf]")
