@@ -98,7 +98,10 @@ _FORWARD_CONTEXT = re.compile(r"(?i)(?:\btry|\bmoved to|\bforward(?:ed|ing)? to|
 _PREAMBLE = 3000  # where a report offers its help, before the recipients
 _HELP_ADDRESS = re.compile(r"(?i)(?:\bcontact(?:ing|e[rz]?|o|ar)?|\bkontakt(?:ieren|ujte|uj)?|\bcontatt(?:o|are|i)|"
                            r"\bwrite to|\bquestions? to|\bassistance(?: from)?|"
-                           r"\bhelp ?desk|\bsupport team)[ \t]*(?:us[ \t]*)?(?:at|on|via)?[ \t]*:?[ \t]*[<\"(]?[ \t]*"
+                           r"\bhelp ?desk|\bsupport team)[ \t]*(?:us[ \t]*)?"
+                           # (or whom, then a colon: "please contact the list owners: owner@...")
+                           r"(?:(?:at|on|via)|(?:the[ \t]+)?(?:list[ \t]+)?(?:owners?|administrators?|"
+                           r"postmasters?|moderators?|managers?)(?=[ \t]*:))?[ \t]*:?[ \t]*[<\"(]?[ \t]*"
                            rf"({_A})")
 # Header lines quoted from the returned message that hold addresses which are not recipients.
 _HEADER_CONTEXT = re.compile(r"(?i)^[ \t]*(?:message-id|in-reply-to|references|x-[\w-]+|received|return-path|"
@@ -221,6 +224,16 @@ def find(notice: str, excluded: set[str], failed_header: list[str] | None = None
         text = text[:rule.start()] if rule else text
         key = addr.lower()
         follows = previous[0] == key and previous[1] == start and previous[2].count("\n") <= 1
+        if (previous[0] in seen and previous[1] == start and previous[2].count("\n") <= 1
+                and _ALIAS_LINE.match(text)):
+            # "(generated from alias)" right under a recipient's line: the alias the recipient was
+            # expanded from, and the lines below it are that recipient's (Exim: "  t@example.org" /
+            # "    (generated from info@example.de)" / "    SMTP error ... after RCPT TO:...")
+            own = pieces[seen[previous[0]]]
+            own.append(text)
+            tight_upto[seen[previous[0]]] = len(own)
+            previous = (previous[0], start + len(text), text)
+            continue
         previous = (key, start + len(text), text)
         if key in seen:
             own = pieces[seen[key]]

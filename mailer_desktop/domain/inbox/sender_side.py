@@ -98,7 +98,8 @@ FAMILIES: list[tuple[str, Rules]] = [
     ("authfailure", reason_rules("authfailure",
         r"\bspf\b", r"\bdkim\b", r"\bdmarc\b", r"sender policy framework", r"openspf\.(?:org|net)",
         r"authentication (?:checks|information|results?)", r"unauthenticated (?:e-?mail|mail|message)",
-        r"not authori[sz]ed to send", r"5\.7\.2[3-6]\b", r"fails? (?:to pass )?(?:the )?authentication",
+        # (not a list's or a group's posting rule: "not authorized to send mail to the X list")
+        r"not authori[sz]ed to send(?![^.;]{0,40}\b(?:list|group)\b)", r"5\.7\.2[3-6]\b", r"fails? (?:to pass )?(?:the )?authentication",
         r"authentication required", r"please authenticate", r"\bunauthenticated\b",
         # our envelope sender's domain does not resolve (Yahoo: "unresolvable RFC.5321 from domain")
         r"unresolvable (?:rfc\.?5321 )?(?:from|sender|mail from) domain",
