@@ -674,6 +674,18 @@ def test_sympas_notice_of_a_post_sent_to_the_moderators_is_no_failure_of_the_lis
         ("news@lists.example.org", "auto_reply", "held")]
 
 
+def test_sympas_notice_that_it_rejected_our_post_is_a_soft_failure_of_the_list():
+    # its robot's own notice (not a report), our post attached, the list named in its words
+    raw = (f"From: SYMPA <sympa@lists.example.org>\nTo: {_SENDER}\nSubject: Message rejeté\n"
+           "X-Loop: sympa@lists.example.org\nAuto-Submitted: auto-replied\nMIME-Version: 1.0\n"
+           "Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain; charset=utf-8\n\n"
+           "Votre message pour la liste clients@lists.example.org a été rejeté : seuls les abonnés peuvent y écrire.\n"
+           "Pour toute question, contactez le propriétaire de la liste : clients-request@lists.example.org\n\n"
+           f"--B\nContent-Type: message/rfc822\n\nFrom: {_SENDER}\nTo: infos@example.fr\nSubject: News\n\nHello\n--B--\n")
+    assert [(r.recipient, r.kind, r.category) for r in classify(raw.encode())] == [
+        ("clients@lists.example.org", "soft", "rejected")]
+
+
 def test_an_address_offered_for_help_in_the_preamble_is_no_recipient():
     text = ("This is the mail system at host mx.example.net.\n\nI'm sorry to have to inform you that your message "
             "could not\nbe delivered to one or more recipients.\n\nFor further assistance, please contact "

@@ -163,14 +163,12 @@ DIFFERENT = {
     ("za-gateways", "sophos-g11.eml", "v.berg@corp-i.example"): "auto_reply",
     ("za-gateways", "sophos-g11.eml", "w.lund@corp-i.example"): "auto_reply",
     # Set ZB: a person passing on a notice about their own mail (its To: their address) is for a
-    # person to read; a list's moderation hold and Sympa's refusal of a post are automatic answers
-    # with nothing to do (a policy refusal of our post would change nothing either); Mailman's
+    # person to read; a list's moderation hold is an automatic answer with nothing to do; Mailman's
     # notice of a bounce it could not read waits for a person; "account closed" beside 5.1.1 is
     # the softer of the two; a double bounce is read for its outer failure only.
     ("zb-forwarding", "forwarded-f20.eml", "r.gomez@example.es"): "unknown",
     ("zb-forwarding", "forwarded-f20.eml", "c.ruiz@example.es"): "unknown",
     ("zb-forwarding", "mailman-f12.eml", "announce@lists.example.org"): "auto_reply",
-    ("zb-forwarding", "sympa-f16.eml", "clients@listes.example.fr"): "auto_reply",
     ("zb-forwarding", "mailman-f13.eml", "j.berg@example.se"): "unknown",
     ("zb-forwarding", "postfix-f35.eml", "member@pobox-like.example"): "soft",
     ("zb-forwarding", "postfix-f19.eml", "p.novak@example.cz"): NOT_NAMED,

@@ -146,6 +146,28 @@ def sympa_held(mail: Mail) -> str | None:
     return name if "@" in name else f"{name}@{robot.group(1)}"
 
 
+def sympa_refused(mail: Mail) -> str | None:
+    """The list a post was refused by, when this is the notice of Sympa's robot (from sympa@ of
+    the lists' domain, its own X-Mailer or X-Loop) that returns our own post attached and says it
+    was rejected; the list is named in its text, else the returned copy's one addressee."""
+    robot = _SYMPA_ROBOT.match(mail.from_addr or "")
+    if (not robot or mail.status_text or mail.feedback_text or not mail.returned.attached
+            or not (_SYMPA_MAILER.search(mail.header("X-Mailer")) or _SYMPA_ROBOT.match(mail.header("X-Loop").strip()))):
+        return None
+    ours = {a.lower() for a in all_addresses(mail.header("To"))}
+    if not ours & {a.lower() for a in all_addresses(mail.returned.get("from"))}:
+        return None
+    text = mail.notice[:3000]
+    if not _REFUSED.search(fold((mail.subject + "\n" + text).lower())):
+        return None
+    m = _SYMPA_LIST.search(text)
+    name = next((g for g in m.groups() if g), "").rstrip(".") if m else ""
+    if not name:
+        found = all_addresses(mail.returned.get("to"))
+        return found[0] if len(found) == 1 else None
+    return name if "@" in name else f"{name}@{robot.group(1)}"
+
+
 # Any other list manager, by the structure its notices share: a mail from one of the list's own
 # role addresses (the list's name with a role joined by "+" or "-" — en-news+owner@, news-bounces@,
 # news-request@ — or the role first, owner-news@), which returns our own post to that list
@@ -209,6 +231,9 @@ def results(mail: Mail, common: dict) -> list[Result]:
         return [Result(mailman_list(mail), "auto_reply", "", reason_text(mail.subject), "held", **common)]
     if moderated == "autoresponse":  # the list answers every post so: it was taken
         return [Result(mailman_list(mail), "auto_reply", "", reason_text(mail.subject), "vacation", **common)]
+    refused = sympa_refused(mail)
+    if refused:
+        return [Result(refused, "soft", "", reason_text(mail.notice, mail.subject), "rejected", "failed", **common)]
     held = sympa_held(mail)
     if held:
         return [Result(held, "auto_reply", "", reason_text(mail.notice, mail.subject), "held", **common)]
