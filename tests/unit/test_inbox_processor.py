@@ -299,3 +299,27 @@ def test_relay_events_about_no_addresss_fate_change_nobody_and_need_no_decision(
     assert status(app, anna) == "confirmed"
     assert report.review == 0
     assert inbox_processor.review_items(app) == []
+
+
+def _report(boundary: str, rcpt: str, status: str, reply: str, returned: str) -> str:
+    return (f"From: Mail Delivery System <MAILER-DAEMON@mx.example.net>\nSubject: Undelivered Mail Returned to Sender\n"
+            f"MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"{boundary}\"\n\n"
+            f"--{boundary}\nContent-Type: text/plain\n\n<{rcpt}>: host mx.example.net[192.0.2.5] said: {reply} "
+            f"(in reply to RCPT TO command)\n\n--{boundary}\nContent-Type: message/delivery-status\n\n"
+            f"Reporting-MTA: dns; mx.example.net\n\nFinal-Recipient: rfc822; {rcpt}\nAction: failed\nStatus: {status}\n"
+            f"Diagnostic-Code: smtp; {reply}\n\n--{boundary}\nContent-Type: message/rfc822\n\n{returned}\n--{boundary}--\n")
+
+
+def test_a_double_bounce_suppresses_the_contact_the_returned_bounce_is_about(app, anna):
+    # our bounce address forwards to a staff mailbox that is full: the bounce about Anna comes back
+    # inside the bounce about the staff mailbox (to postmaster)
+    ref = toks(app, anna)["r"]
+    copy = (f"From: Shop <news@shop.example>\nTo: anna@example.org\nSubject: Our news\nMessage-ID: <c1@shop.example>\n"
+            f"X-Mailer-Desktop-Ref: {ref}\n\nHello\n")
+    inner = "To: news@shop.example\n" + _report("in1", "anna@example.org", "5.1.1", "550 5.1.1 User unknown", copy)
+    outer = "To: postmaster@shop.example\n" + _report(
+        "out1", "staff@isp.example.net", "5.2.2", "552 5.2.2 Mailbox quota exceeded", inner)
+    report = process(app, outer.encode())
+    assert status(app, anna) == "bounced"
+    assert is_suppressed(app, "anna@example.org")
+    assert dict(report.by_kind)["hard"] == 1

@@ -165,13 +165,12 @@ DIFFERENT = {
     # Set ZB: a person passing on a notice about their own mail (its To: their address) is for a
     # person to read; a list's moderation hold is an automatic answer with nothing to do; Mailman's
     # notice of a bounce it could not read waits for a person; "account closed" beside 5.1.1 is
-    # the softer of the two; a double bounce is read for its outer failure only.
+    # the softer of the two.
     ("zb-forwarding", "forwarded-f20.eml", "r.gomez@example.es"): "unknown",
     ("zb-forwarding", "forwarded-f20.eml", "c.ruiz@example.es"): "unknown",
     ("zb-forwarding", "mailman-f12.eml", "announce@lists.example.org"): "auto_reply",
     ("zb-forwarding", "mailman-f13.eml", "j.berg@example.se"): "unknown",
     ("zb-forwarding", "postfix-f35.eml", "member@pobox-like.example"): "soft",
-    ("zb-forwarding", "postfix-f19.eml", "p.novak@example.cz"): NOT_NAMED,
     # Set S: Office 365's 5.4.1 "Access denied" passed on by Kerio, as in set M.
     ("s-rfc3464", "rfc3464-w07.eml", "s.novak@fabrikam.example"): "hard",
     # Set T: the same reply (Gmail and Postfix passing it on), and Yahoo's "dd" after DATA as in set L.

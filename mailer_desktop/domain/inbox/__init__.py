@@ -13,10 +13,10 @@ kind among :data:`KINDS`. The order of checks follows how sure each signal is:
 3. other bounces (known as notices by :mod:`.detect`: mailer-daemon senders, bounce subjects,
    the servers' fixed preambles, ``X-Failed-Recipients``) read with the layouts real servers
    use (:mod:`.heuristics`), the reason from :mod:`.phrases` and :mod:`.smtp_codes`; a
-   warning that says the server keeps trying is a delay (``soft``, ``action='delayed'``);
-   when the returned copy is itself a bounce, its words are read after the outer report's;
-   a mailing-list manager's refusal of a post to its list (fml, Mailman: :mod:`.lists`) is a
-   ``soft`` failure on the list's address, Mailman's hold for its moderator an ``auto_reply``;
+   warning that says the server keeps trying is a delay (``soft``, ``action='delayed'``); a
+   returned copy that is a bounce is read after the outer report (a report: its failures added);
+   a list manager's refusal of a post to its list (fml, Mailman, Sympa: :mod:`.lists`) is a
+   ``soft`` failure on the list's address, a hold for its moderator an ``auto_reply``;
 4. replies carrying one of our tokens in the address, subject or own words → ``unsubscribe`` /
    ``confirmation`` (the token is verified later by the processor, which holds the key; a
    confirmation token in an auto-reply confirms nothing);
@@ -45,9 +45,8 @@ __all__ = ["KINDS", "REFERENCE_HEADER", "Result", "classify"]
 
 # Our outgoing mail names campaign and contact in this header (a reference token).
 REFERENCE_HEADER = REF_HEADER
-# The recipients read from one report, at most. Each of our messages goes to one recipient, so
-# a report on more is about someone else's mailing; reading every one of a crafted report's
-# tens of thousands would hold an import for minutes (each costs about half a millisecond).
+# The recipients read from one report, at most (each of our messages goes to one recipient;
+# reading all of a crafted report's tens of thousands would hold an import for minutes).
 MAX_RECIPIENTS = 1000
 
 
@@ -462,8 +461,9 @@ def _classify(raw: bytes) -> list[Result]:
     listed = lists.results(mail, common)  # a list manager's answer to a post to its list
     if listed:
         return listed
-    if detect.looks_like_bounce(mail):
-        return _one_per_recipient(_bounce(mail, common))
+    if detect.looks_like_bounce(mail):  # (with the failures of a report it returns: a double bounce)
+        inner = [r for r in _classify(mail.returned_report) if r.kind in ("hard", "soft")] if mail.returned_report else []
+        return _one_per_recipient(_bounce(mail, common) + inner)
     if arf.complaint_by_sender(mail, common["sender"] or ""):
         return _complaint(mail, common)
     return replies.classify_reply(mail, common)

@@ -168,6 +168,7 @@ class Mail:
     content_type: str = ""
     report_type: str = ""
     disposition: str = ""            # an RFC 8098 notification's Disposition field, lowercased
+    returned_report: bytes = b""     # a report returned by this report (a double bounce): the raw mail
 
     def header(self, name: str) -> str:
         try:
@@ -288,6 +289,10 @@ def read(raw: bytes, *, nested: bool = False) -> Mail:
                 # A report forwarded as an attachment (gateways, users forwarding a bounce): read it.
                 visit(inner, depth + 1)
                 return
+            if (inner is not None and status and not nested and inner.content_type == "multipart/report"
+                    and inner.params.get("report-type", "").strip().lower() == "delivery-status"):
+                # A report that returns a report (a bounce that could not reach us): read apart.
+                mail.returned_report = part.body
             if returned is None and inner is not None:
                 returned = _returned_from_part(inner)
             return
