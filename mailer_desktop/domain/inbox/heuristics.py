@@ -150,8 +150,9 @@ def is_daemon(addr: str) -> bool:
 _REPLY_CODE_PREFIX = re.compile(r"[245]\d\d-(?=[^@\s]+@)")
 
 
-def _blocks(notice: str, excluded: set[str]) -> list[tuple[int, int, str]]:
-    """(start, end-of-anchor-line, address) for every anchored address, in text order."""
+def _blocks(notice: str, excluded: set[str], failed: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
+    """(start, end-of-anchor-line, address) for every anchored address, in text order (a daemon's
+    address too where the notice's ``failed`` list names it: "postmaster@" can be a recipient)."""
     hits: dict[int, tuple[int, int, str]] = {}
     # An address offered for help once is the site's own wherever else the report repeats it.
     helpers = _helpers(notice[:_PREAMBLE])
@@ -161,7 +162,7 @@ def _blocks(notice: str, excluded: set[str]) -> list[tuple[int, int, str]]:
             addr = m.group("a")
             coded = _REPLY_CODE_PREFIX.match(addr)  # ("550-anna@example.org ...": a multi-line reply's code)
             addr = addr[coded.end():] if coded else addr
-            if addr.lower() in excluded or is_daemon(addr):
+            if addr.lower() in excluded or is_daemon(addr) and addr.lower() not in failed:
                 continue
             line_start = notice.rfind("\n", 0, m.start("a")) + 1
             before = notice[line_start:m.start("a")]
@@ -204,7 +205,7 @@ def find(notice: str, excluded: set[str], failed_header: list[str] | None = None
     listed = _bare_names(notice, home) if home and not failed_header else []
     if listed:  # the list the report announces is the list of recipients, whatever it explains below
         return listed
-    blocks = _blocks(notice, excluded)
+    blocks = _blocks(notice, excluded, frozenset(a.lower() for a in failed_header or ()))
     above = _reasons_above(notice, blocks)
     if above:  # each recipient's text starts at its reason, on the line above its address
         blocks = [(begin, end, addr) for begin, (_, end, addr) in zip(above, blocks, strict=True)]
