@@ -55,6 +55,12 @@ def _reply(body: str, subject: str = "Re: Our December news") -> tuple[str, bool
     "Proszę o wypisanie z listy.", "Отпишите меня, пожалуйста.", "请退订", "수신거부", "Afmeld mig venligst.",
     "Meld meg av.", "Por favor, me remova da lista.", "Odhlaste mě prosím.", "Lütfen beni listeden çıkarın.",
     "Kérem, iratkoztasson le.", "Poistakaa minut listalta.",
+    # the verb first, the address as its object; a passive wish; French with "me retirer"; a
+    # sentence the mail program wrapped
+    "Guten Tag,\n\nbitte nehmen Sie meine Adresse aus Ihrem Newsletter-Verteiler. Danke.",
+    "Dr. Okafor would like to be removed from your mailing list.",
+    "Bonjour, merci de me retirer de votre liste. Cordialement",
+    "Hello, please stop\nsending me the newsletter.",
 ])
 def test_an_opt_out_in_a_sentence_of_one_s_own(body):
     assert _reply(body) == ("unsubscribe", False)
@@ -159,6 +165,18 @@ def test_being_away_does_not_hide_what_a_person_writes(body, kind):
     assert _reply(body)[0] == kind
 
 
+@pytest.mark.parametrize("body", [
+    # a robot that says it is one, answering the confirmation request (its subject repeated)
+    "This is an automatic reply. I am no longer employed at Nordlicht AS; please write to post@nordlicht.example.",
+    "Dies ist eine automatische Antwort. Ich bin bis zum 12.08. nicht erreichbar.",
+    # a challenge-response system asking us to prove we are a person
+    "I'm protecting myself from receiving junk mail. Just this once, click the link below so I can receive your "
+    "email.\nhttp://verify.example/a2?id=1",
+])
+def test_a_robot_answering_the_confirmation_request_confirms_nothing(body):
+    assert _answer(body)[0] == "auto_reply"
+
+
 def test_a_japanese_footer_offering_to_stop_delivery_is_no_request():
     assert _reply("素敵なニュースをありがとう。\n配信停止はこちら: https://shop.example/u")[0] != "unsubscribe"
 
@@ -205,9 +223,10 @@ _QUOTED = ("Hello Anna, please confirm that you want to receive our newsletter b
     # an attribution line in Spanish above the quote
     ("Sí\n\nEl mar, 16 jul 2024 a las 10:21, Corner Shop (<news@shop.example>) escribió:\n> "
      + _QUOTED.replace("\n", "\n> "), ("confirmation", False)),
-    # a ticket robot below its "Kind regards", a P.S. below a signature
+    # a ticket robot that says it is one below its "Kind regards" (automatic: confirms nothing), a
+    # P.S. below a signature
     ("Thank you for contacting us.\n\nKind regards,\nCustomer Service\n\nThis is an automated reply - please do "
-     "not reply.", ("confirmation", True)),
+     "not reply.", ("auto_reply", False)),
     ("Thanks for getting in touch.\n\nKind regards,\nAnna\n\nP.S. I never signed up for this - please remove me.",
      ("unsubscribe", False)),
     ("Jag avstår, tack.", ("unsubscribe", False)),

@@ -228,13 +228,12 @@ def find(notice: str, excluded: set[str], failed_header: list[str] | None = None
         if (previous[0] in seen and previous[1] == start and previous[2].count("\n") <= 1
                 and _ALIAS_LINE.match(text)):
             # "(generated from alias)" right under a recipient's line: the alias the recipient was
-            # expanded from, and the lines below it are that recipient's (Exim: "  t@example.org" /
-            # "    (generated from info@example.de)" / "    SMTP error ... after RCPT TO:...")
+            # expanded from, and the lines below it are that recipient's too (Exim: "  t@example.org"
+            # / "    (generated from info@example.de)" / "    SMTP error ... after RCPT TO:..."); the
+            # alias itself stays named below, never dead (it may reach its other targets)
             own = pieces[seen[previous[0]]]
             own.append(text)
             tight_upto[seen[previous[0]]] = len(own)
-            previous = (previous[0], start + len(text), text)
-            continue
         previous = (key, start + len(text), text)
         if key in seen:
             own = pieces[seen[key]]

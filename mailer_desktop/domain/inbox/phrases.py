@@ -47,6 +47,8 @@ _ADDR_RE = re.compile(r"(?<![^\s<>()\[\]\"',;:])[^\s<>()\[\]\"',;:@]{1,128}@[a-z
 
 
 _ONLY_UNAVAILABLE = re.compile(r"\b(?:not available|unavailable)\b")  # of a mailbox: for now, or for good
+# An account or mailbox closed for good (not locked, frozen or disabled for a while)
+_CLOSED_FOR_GOOD = re.compile(r"\b(?:closed|deleted)\b")
 STRONG_UNKNOWN = Rules("strong-unknown", [
     r"recipient name is not recognized", r"recipnotfound", r"recipientnotfound",
     # the final (local) delivery agent itself found no such mailbox, whichever way round it says
@@ -332,6 +334,14 @@ def decide(status: str, texts: list[str], permanent_hint: bool | None = None,
         # X.2.2 says the mailbox is full, so it exists: words that call it (or its domain) dead
         # beside that code contradict it, and unsure is soft (a directory's own miss still counts)
         reason = by_code
+    elif reason == "suspend" and by_code == "userunknown" and _CLOSED_FOR_GOOD.search(phrase):
+        # an account closed (not disabled) beside a code that calls the mailbox bad (5.1.1): gone
+        reason = by_code
+    elif reason == "hasmoved" and by_code != "hasmoved" and (code[1:3] == ".7" or any(
+            smtp_command(low) == "DATA" for low in coded)):
+        # a person gone ("no longer with the company") in words said after DATA or under a policy
+        # code: a rule about the mail, the mailbox may live on (as "user unknown" there)
+        reason = "filtered"
     elif reason == "userunknown" and by_code == "suspend" and _ONLY_UNAVAILABLE.search(phrase):
         # X.2.1 says the mailbox exists and is disabled: "mailbox not available" beside it says no
         # more than that ("550 5.2.1 Mailbox not available"), unlike "user unknown" beside it

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ..tokens import TOKEN_RE
+from . import reply_words as lexicon
 from .message import Mail
 from .reply_words import ABOUT_MAIL, ABSENT, AFFIRMATIVE, NEGATION, REFUSAL, REQUEST, UNSUBSCRIBE_WORDS, UNTIL
 from .result import Result, reason_text
@@ -220,6 +221,9 @@ def _someone_elses_bulk_mail(mail: Mail) -> bool:
             and not REPLY_PREFIX.match(mail.subject) and not mail.header("In-Reply-To"))
 
 
+_WRAPPED = re.compile(r"(?<=\S)[ \t]*\n[ \t]*(?=[a-z\u00df-\u00ff])")
+
+
 def unsubscribe_wording(mail: Mail) -> str:
     """'clear' when subject or the short own text is an opt-out request, 'vague' when the request
     is only mentioned somewhere in a longer text, '' when there is none."""
@@ -227,9 +231,14 @@ def unsubscribe_wording(mail: Mail) -> str:
         return ""
     subject = REPLY_PREFIX.sub("", mail.subject).strip()
     own = _without_offers(unquoted_top(mail.body_text).strip())
+    if _STOP_ONLY.match(subject) or _STOP_ONLY.match(own.split("\n", 1)[0] if own else ""):
+        stop_only = True
+    else:
+        stop_only = False
+        own = _WRAPPED.sub(" ", own)  # a sentence wrapped by the mail program is one ("Please stop\nsending ...")
     if UNSUBSCRIBE_WORDS.search(own[:5000]) and not _said(UNSUBSCRIBE_WORDS, own):
         return ""  # the person's own words say no to it ("please DON'T unsubscribe me"), whatever the subject says
-    if _STOP_ONLY.match(subject) or _STOP_ONLY.match(own.split("\n", 1)[0] if own else ""):
+    if stop_only:
         return "clear"
     said_subject, said_own = _said(UNSUBSCRIBE_WORDS, subject), _said(UNSUBSCRIBE_WORDS, own)
     subject_asks, body_asks = _asks(said_subject), _asks(said_own)
@@ -353,18 +362,6 @@ def own_words(mail: Mail, limit: int = 2000) -> str:
 
 
 _POSTSCRIPT = re.compile(r"(?im)^[ \t]*p\.?\s?s\b\.?\s*[:\-]?.+(?:\n(?![ \t]*\n).+)*")
-# The marks of a robot's answer anywhere above the quote (a ticket system's "automated reply, do not
-# reply" below its "Kind regards"), and a ticket number in the subject.
-_AUTOMATED = re.compile(
-    r"(?i)\b(?:automated|automatic(?:ally)?|auto-?generated|do not reply|don'?t reply|no-?reply|ticket|"
-    r"automatisch\w*|nicht antworten|automatique\w*|ne pas r\u00e9pondre|autom\u00e1tic\w*|no responda|"
-    r"automatic[oa]|non rispondere|niet beantwoorden|automatiskt|svara inte)\b")
-_ROBOT_ANSWER = re.compile(
-    r"(?i)\b(?:we(?: have|'ve)|your (?:e-?mail|message|request) (?:has been|was)) received(?: your (?:e-?mail|message|"
-    r"request|inquiry|enquiry))?|\bthis (?:mailbox|e-?mail address|address|inbox) is (?:no longer|not) (?:monitored|"
-    r"in use|read|checked)")
-_TICKET_NUMBER = re.compile(r"(?i)\b(?:ticket|case|reference|request)(?: (?:number|no\.?|id))?\s*[#:]\s*[\w-]*\d")
-_TICKET_SUBJECT = re.compile(r"(?i)\[(?:ticket|case|request|incident|support|sr)\s*[#:]?\s*[\w-]+\]|\bticket\s*#\s*\d")
 
 
 def confirmation_intent(mail: Mail) -> tuple[str, str]:
@@ -389,7 +386,7 @@ def confirmation_intent(mail: Mail) -> tuple[str, str]:
     if _STOP_ONLY.match(subject) or _NO_ONLY.match(subject):
         return "no", own or subject.strip()
     top = unquoted_top(mail.body_text)  # (with the signature and what stands below it)
-    if _AUTOMATED.search(top) or _RESPONDER.search(top) or _TICKET_SUBJECT.search(mail.subject):
+    if lexicon.AUTOMATED.search(top) or _RESPONDER.search(top) or lexicon.TICKET_SUBJECT.search(mail.subject):
         return "unclear", own  # a robot's answer or an absence below a "Danke!", whatever the first lines say
     if not words:
         # An empty reply confirms — when what it quotes is marked as a quote line by line, so that
@@ -428,6 +425,8 @@ def classify_reply(mail: Mail, common: dict) -> list[Result]:
     request = token_in_request(mail)
     mine = dict(common)
     marked = _marked_automatic(mail)
+    top = unquoted_top(mail.body_text, 1000)  # a robot that says so, a challenge-response system
+    marked = marked or bool(lexicon.SELF_DECLARED.search(top) or lexicon.CHALLENGE_RESPONSE.search(" ".join(top.split())))
     is_auto = marked or _bulk_precedence(mail)
     if request:
         token, where = request
@@ -468,8 +467,10 @@ def classify_reply(mail: Mail, common: dict) -> list[Result]:
         # away until a date and asking nothing: an out-of-office answer without its marks
         return [Result(sender, "auto_reply", "", reason_text(mail.subject) or "automatic reply", "vacation",
                        **common)]
-    if _ROBOT_ANSWER.search(own) and (_TICKET_NUMBER.search(own) or _TICKET_SUBJECT.search(mail.subject)
-                                      or _AUTOMATED.search(own)) and not confirmation_wording(mail):
+    if lexicon.CHALLENGE_RESPONSE.search(own):  # a challenge-response system asking us to prove we are a person
+        return [Result(sender, "auto_reply", "", reason_text(mail.subject) or "automatic reply", "challenge", **common)]
+    if lexicon.ROBOT_ANSWER.search(own) and (lexicon.TICKET_NUMBER.search(own) or lexicon.TICKET_SUBJECT.search(mail.subject)
+                                      or lexicon.AUTOMATED.search(own)) and not confirmation_wording(mail):
         # a help desk's acknowledgement ("We have received your message … Ticket #12345") or a
         # mailbox that says it is no longer read: automatic, nothing to do
         return [Result(sender, "auto_reply", "", reason_text(mail.subject) or "automatic reply", "acknowledgement",

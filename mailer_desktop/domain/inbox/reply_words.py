@@ -33,6 +33,7 @@ UNSUBSCRIBE_WORDS = re.compile(
     r"(?: (?:mailing|e-?mail|newsletter|distribution|marketing|contact))? lists?\b|"
     r"(?:do not|don'?t) want (?:to (?:receive|get) )?(?:any ?more|any further|more|further) " + _EN_MAIL + r"|"
     r"no longer (?:wish|want) to (?:receive|get) (?:\w+ )?" + _EN_MAIL + r"|"
+    r"\bbe removed from (?:your|the|this|that|all|any) (?:\w+ ){0,2}(?:lists?|newsletters?|mailings?)\b|"
     r"aus (?:ihrem|dem|ihrer|der|eurem) (?:newsletter-?|e-?mail-?|mail-?)?(?:verteiler|newsletter|mailingliste|e-?mail-?liste|adressliste)"
     r"\w* (?:zu )?(?:nehmen|streichen|l[o\u00f6]schen|entfernen|austragen)|"
     # (a wish or a request to send: "ich bekomme keine E-Mails mehr" says something else)
@@ -40,7 +41,8 @@ UNSUBSCRIBE_WORDS = re.compile(
     r"(?:m[o\u00f6]chte|will|w\u00fcnsche) (?:\w+ ){0,2}keine (?:weiteren )?" + _DE_MAIL + r" mehr|"
     r"(?:schicken|senden) sie mir (?:bitte )?keine (?:weiteren )?" + _DE_MAIL + r"|"
     r"(?:^|(?<=[.!,;:]))\s*keine (?:weiteren )?" + _DE_MAIL + r" mehr|"  # "Keine Werbung mehr, bitte"
-    r"(?:l[o\u00f6]schen|entfernen|streichen|nehmen|tragen) sie (?:bitte )?mich (?:bitte )?(?:aus|von)\b|"
+    r"(?:l[o\u00f6]schen|entfernen|streichen|nehmen|tragen) sie (?:bitte )?(?:mich|meine (?:e-?mail-?)?adresse|meine e-?mail) "
+    r"(?:bitte )?(?:aus|von)\b|"
     r"(?:l[o\u00f6]schen|entfernen) sie (?:bitte )?meine (?:e-?mail-?adresse|e-?mail|daten)\b|"
     r"d[e\u00e9]n(?:me|nos) de baja|(?:b[o\u00f3]rr|elim[i\u00ed]n)(?:en|e)(?:me|nos) de (?:la |su |sus |esta |vuestra |tu )?"
     r"(?:lista|base de datos|newsletter|bolet[i\u00ed]n|env[i\u00ed]os|correos)|"
@@ -52,7 +54,8 @@ UNSUBSCRIBE_WORDS = re.compile(
     r"rimuovetemi\b|rimuovete il mio (?:indirizzo (?:e-?mail|email|di posta)|e-?mail|contatto)|"
     r"rimuovere (?:il )?mio (?:indirizzo (?:e-?mail|email|di posta)|e-?mail)|"
     r"non (?:voglio|desidero) (?:pi[u\u00f9] ricevere|ricevere pi[u\u00f9]) (?:\w+ )?" + _IT_MAIL + r"|"
-    r"retirez[- ]moi (?:de|des) (?:la |votre |vos |cette |ces )?(?:liste de diffusion|listes? d'envoi|newsletter|mailing|fichier)|"
+    r"(?:retirez[- ]moi|me retirer|me supprimer|me d\u00e9sinscrire) (?:de|des) (?:(?:la |votre |vos |cette |ces )?"
+    r"(?:liste de diffusion|listes? d'envoi|newsletter|mailing|fichier)|(?:votre|vos) listes?\b(?! d'attente))|"
     r"supprimez (?:mon adresse (?:e-?mail|mail|[e\u00e9]lectronique)|mon e-?mail|mon courriel)|"
     r"je ne (?:veux|souhaite) plus recevoir (?:vos |de |des |les |d'|ces )?" + _FR_MAIL + r"|"
     r"ne m'envoyez plus\b|non (?:mi )?(?:inviate|mandate)(?:mi)? pi[u\u00f9]\b|non inviatemi pi[u\u00f9]\b|"
@@ -183,3 +186,51 @@ AFFIRMATIVE = re.compile(
     r"\u786e\u8ba4\u8ba2\u9605|\u78ba\u8a8d\u8a02\u95b1|\u0e43\u0e0a\u0e48|"
     r"\U0001F44D"  # a thumbs-up (no word boundary before a sign that is no letter)  # (not the "ja" of "Jag avstår")
 )
+
+
+# The marks of a robot's answer anywhere above the quote (a ticket system's "automated reply, do not
+# reply" below its "Kind regards"), and a ticket number in the subject.
+AUTOMATED = re.compile(
+    r"(?i)\b(?:automated|automatic(?:ally)?|auto-?generated|do not reply|don'?t reply|no-?reply|ticket|"
+    r"automatisch\w*|nicht antworten|automatique\w*|ne pas r\u00e9pondre|autom\u00e1tic\w*|no responda|"
+    r"automatic[oa]|non rispondere|niet beantwoorden|automatiskt|svara inte)\b")
+# "We have received your message", in the languages help desks answer in, and a mailbox that says
+# it is no longer read; a robot that says what it is ("this is an automated note", "you are
+# receiving this automatic response") is one by itself (see the processor's reading in replies).
+ROBOT_ANSWER = re.compile(
+    r"(?i)\b(?:we(?: have|['\u2019]ve)|your (?:e-?mail|message|request) (?:has been|was)) received(?: your (?:e-?mail|message|"
+    r"request|inquiry|enquiry))?|\bthis (?:mailbox|e-?mail address|address|inbox) is (?:no longer|not) (?:monitored|"
+    r"in use|read|checked)|\bthis is an? (?:automated|automatic|auto-?generated) (?:note|message|response|reply|e-?mail)|"
+    r"\byou(?:['\u2019]re| are) receiving this (?:automatic|automated|auto-?) ?(?:response|reply|message|e-?mail)|"
+    r"\bhemos recibido (?:su|tu) (?:consulta|mensaje|correo|solicitud|e-?mail)|"
+    r"\bnous avons (?:bien )?re\u00e7u votre (?:message|demande|e-?mail|courriel)|"
+    r"\bwir haben ihre (?:nachricht|anfrage|e-?mail|mail) (?:erhalten|empfangen)|"
+    r"\babbiamo ricevuto (?:la sua|il suo|la tua|il tuo) (?:richiesta|e-?mail|mail|messaggio)|"
+    r"\brecebemos (?:a sua |sua |o seu |seu )?(?:mensagem|solicita\u00e7\u00e3o|e-?mail|pedido)|"
+    r"\bwe hebben (?:uw|je) (?:bericht|e-?mail|vraag|aanvraag) ontvangen")
+TICKET_NUMBER = re.compile(r"(?i)\b(?:ticket|case|reference|request|caso|n\u00famero de caso|vorgang(?:snummer)?|dossier|"
+                           r"pratica|chamado|protocolo|conversation)(?: (?:number|no\.?|id))?\s*[#:]?\s*[\w-]*\d")
+TICKET_SUBJECT = re.compile(r"(?i)\[(?:ticket|case|request|incident|support|sr)\s*[#:]?\s*[\w-]+\]|\bticket\s*#\s*\d|"
+                            r"\b(?:caso|case|ticket)\s+\d{4,}")
+# A challenge-response system asking the sender to prove they are a person before the mail is
+# delivered (Spam Arrest, Boxbe, "mailbox verification"): automatic, and no request of anyone's.
+CHALLENGE_RESPONSE = re.compile(
+    r"(?i)\b(?:spam ?arrest|boxbe|challenge[- ]response)\b|"
+    r"\b(?:verify|verification|confirm)\b[^\n]{0,200}\b(?:so (?:that )?I can receive|before (?:your|the) (?:e-?mail|message) "
+    r"(?:is|can be|will be) delivered|(?:added|add you) to (?:my|the) (?:approved|allowed|safe|trusted) (?:senders?|list))|"
+    r"\bI(?:['\u2019]m| am) protecting myself from (?:receiving )?(?:junk|spam)|"
+    # ("This account is protected by Bluebottle. Please click ... to have your address added to the
+    # recipient's allowed list")
+    r"\bhave your (?:e-?mail )?address added to (?:the|my) (?:recipient['\u2019]s )?(?:allowed|approved|safe|trusted) (?:senders?|list)")
+# A robot that says it is one, in the languages responders write ("This is an automatic reply",
+# "Dies ist eine automatische Antwort", "Ceci est une réponse automatique", ...): automatic whatever
+# its subject (a responder answering the confirmation request repeats its subject).
+SELF_DECLARED = re.compile(
+    r"(?i)\bthis is an? (?:automated|automatic|auto-?generated|auto-?)(?: ?(?:note|message|response|reply|e-?mail|"
+    r"notification))\b|\byou(?:['\u2019]re| are) receiving this (?:automatic|automated|auto-?) ?(?:response|reply|"
+    r"message|e-?mail)|\bdies ist eine automatische (?:antwort|nachricht|e-?mail|benachrichtigung)|"
+    r"\bceci est une? (?:r\u00e9ponse|message|courriel) automatique|\beste es un (?:mensaje|correo|respuesta) autom\u00e1tic[oa]|"
+    r"\besta es una respuesta autom\u00e1tica|\bquesto (?:\u00e8|e') un (?:messaggio|risposta) automatic[oa]|"
+    r"\bdit is een automatisch (?:antwoord|bericht|gegenereerd)|\bto jest (?:automatyczna odpowied\u017a|wiadomo\u015b\u0107 automatyczna)|"
+    r"\beste \u00e9 um (?:e-?mail|mensagem|resposta) autom\u00e1tic[oa]|\bdette er et automatisk (?:svar|svar)|"
+    r"\bdetta \u00e4r ett automatiskt (?:svar|meddelande)")
