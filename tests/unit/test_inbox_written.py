@@ -178,6 +178,19 @@ DIFFERENT = {
     ("zb-forwarding", "forwarded-f20.eml", "c.ruiz@example.es"): "unknown",
     ("zb-forwarding", "mailman-f12.eml", "announce@lists.example.org"): "auto_reply",
     ("zb-forwarding", "mailman-f13.eml", "j.berg@example.se"): "unknown",
+    # Set ZG: as in sets G and Q — a "not spam" report is a feedback report that changes no
+    # contact, a DMARC aggregate report an automatic one, and the bounce of a report we passed on
+    # is the bounce it is (its address dead at RCPT TO).
+    ("zg-feedback", "cox-k20.eml", "g.harris@example.net"): "complaint",
+    ("zg-feedback", "yahoo-k18.eml", "wen.li@example.com"): "complaint",
+    ("zg-feedback", "google-dmarc-k16.eml", None): "auto_reply",
+    ("zg-feedback", "microsoft-dmarc-k17.eml", None): "auto_reply",
+    ("zg-feedback", "mailer-daemon-k40.eml", "ops@old-agency.example"): "hard",
+    # Set ZH: "Who are you? Where did you get my address?" answering the confirmation request is a
+    # refusal of it (no consent, no more mail); a yes forwarded by someone else for another
+    # address is a confirmation for a person to check (never recorded by itself).
+    ("zh-returned-requests", "reply-h37.eml", "ruth.g@example.org"): "unsubscribe",
+    ("zh-returned-requests", "reply-h38.eml", "kenji.mori@example.net"): "confirmation",
     # Set S: Office 365's 5.4.1 "Access denied" passed on by Kerio, as in set M.
     ("s-rfc3464", "rfc3464-w07.eml", "s.novak@fabrikam.example"): "hard",
     # Set T: the same reply (Gmail and Postfix passing it on), and Yahoo's "dd" after DATA as in set L.
@@ -202,7 +215,11 @@ RENAMED = {("c-bounces", "36-zimbra-alias-overquota.eml", "info@corp4.example"):
            ("zb-forwarding", "sendmail-f07.eml", "yamada@mail2.example.co.jp"): "sales@example.co.jp",
            ("zb-forwarding", "sendmail-f25.eml", "d.brown@newhome.example.net"): "dave@oldcompany.example.com",
            # a list refusing our post, named by the address we wrote to (the list's own is not in its notice)
-           ("zb-forwarding", "listserv-f15.eml", "ALUMNI-NEWS@LISTSERV.EXAMPLE.EDU"): "alumni-news@alumni.example.edu"}
+           ("zb-forwarding", "listserv-f15.eml", "ALUMNI-NEWS@LISTSERV.EXAMPLE.EDU"): "alumni-news@alumni.example.edu",
+           # what is no complaint or bounce is named by its sender: a non-ARF DMARC failure report, a
+           # challenge-response robot
+           ("zg-feedback", "dmarc-forensic-k08.eml", "l.rossi@example.it"): "dmarc-noreply@example.it",
+           ("zh-returned-requests", "autoreply-h28.eml", "mark.h@example.net"): "verify@cr.example.net"}
 
 
 def _entries(name: str) -> list[tuple[str, str, list[dict]]]:

@@ -148,6 +148,12 @@ def recipients(mail: Mail) -> list[str | None]:
                 if is_redacted(addrs[0]):
                     redacted.append(addrs[0])  # ("redacted@…"): a real one below is better
                     continue
+                if _ABUSE_DESK.match(addrs[0]):
+                    # a person's complaint to an abuse desk, passed on by it: the person complained
+                    author = ADDRESS_RE.findall(mail.returned.get("from"))
+                    if len(author) == 1 and not _ABUSE_DESK.match(author[0]):
+                        out.append(author[0])
+                        break
                 out.append(addrs[0])
                 break
     if not out:
@@ -159,6 +165,7 @@ def recipients(mail: Mail) -> list[str | None]:
 
 
 _FOR_CLAUSE = re.compile(r"(?i)\bfor\s+<(" + ADDRESS_RE.pattern + r")>")
+_ABUSE_DESK = re.compile(r"(?i)(?:abuse|postmaster|spam|reports?|noc|security|fbl)(?:[+-][^@]*)?@")
 
 
 def feedback_type(mail: Mail) -> str:
