@@ -191,6 +191,13 @@ DIFFERENT = {
     # address is a confirmation for a person to check (never recorded by itself).
     ("zh-returned-requests", "reply-h37.eml", "ruth.g@example.org"): "unsubscribe",
     ("zh-returned-requests", "reply-h38.eml", "kenji.mori@example.net"): "confirmation",
+    # Set ZI: Outlook.com's "5.5.0 Requested action not taken: mailbox unavailable" passed on by
+    # Gmail, hard as in sets L, M, T and X.
+    ("zi-microsoft", "gmail-i31.eml", "yuki@example.net"): "hard",
+    # Set ZJ: Yahoo's own "This user doesn't have a yahoo.com account" with neither code nor stage,
+    # for an address that is not at yahoo.com (the notice's words name another domain): soft, as
+    # flufl.bounce's Yahoo samples read.
+    ("zj-google-yahoo", "yahoo-j19.eml", "kuro.neko@yahoo.example"): "soft",
     # Set S: Office 365's 5.4.1 "Access denied" passed on by Kerio, as in set M.
     ("s-rfc3464", "rfc3464-w07.eml", "s.novak@fabrikam.example"): "hard",
     # Set T: the same reply (Gmail and Postfix passing it on), and Yahoo's "dd" after DATA as in set L.

@@ -35,7 +35,9 @@ _RULES: tuple[tuple[str, str], ...] = (
     (_AT_RCPT, r"\b550 requested action not taken: mailbox unavailable \(-?\d+:\d+:-?\d+\)"),
     # Office 365 directory-based edge blocking: the recipient is not in the tenant's directory
     # (the "AS(201806281)" tag came later; 5.4.1 with these words is that check either way)
-    (_AT_RCPT, r"\b5\.4\.1 recipient address rejected: access denied\b"),
+    # (not Google's reply of the same words, which its help page ties to the domain's own routing
+    # settings: unsure)
+    (_AT_RCPT, r"\b5\.4\.1 recipient address rejected: access denied\b(?![^;]{0,160}\b(?:google|gsmtp)\b)"),
     # Outlook.com's own block and rate codes: SC-001..004, OU-001/002, DY-001/002, RP-001..003
     ("blocked", r"\b5\d\d (?:sc|ou|dy|rp)-00\d\b"),
     # Yahoo/AOL: "554 delivery error: dd This user doesn't have a yahoo.com account" (the domain
