@@ -136,6 +136,9 @@ def test_other_dead_addresses_in_other_servers_words(reply, category):
     # envelope sender's domain
     "550 5.1.1 Error: no valid recipients from [192.0.2.1]",
     "553 sorry, invalid domain, see <URL:http://www.example.net/faq.html> (#5.7.1)",
+    # Google's reply in Office 365's words (its help page: the domain's routing settings)
+    "550 5.4.1 Recipient address rejected: Access denied. For more information, go to "
+    "https://support.google.com/a/answer/9008170 7e3ecaf7ef832-bc1c7b901d6290e0c73b.310 - gsmtp",
 ])
 def test_a_refusal_about_the_way_or_broken_dns_is_not_hard(reply):
     kind, _ = _verdict(postfix_dsn(reply))
