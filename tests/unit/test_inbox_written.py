@@ -194,6 +194,10 @@ DIFFERENT = {
     # Set ZI: Outlook.com's "5.5.0 Requested action not taken: mailbox unavailable" passed on by
     # Gmail, hard as in sets L, M, T and X.
     ("zi-microsoft", "gmail-i31.eml", "yuki@example.net"): "hard",
+    # Set ZK: Yahoo's "dd" after DATA and Office 365's 5.4.1 "Access denied. AS(201806281)" are
+    # hard, as in sets L, M, T and X.
+    ("zk-html", "yahoo-k13.eml", "taro@example.net"): "hard",
+    ("zk-html", "o365-k28.eml", "ops@example.net"): "hard",
     # Set ZJ: Yahoo's own "This user doesn't have a yahoo.com account" with neither code nor stage,
     # for an address that is not at yahoo.com (the notice's words name another domain): soft, as
     # flufl.bounce's Yahoo samples read.

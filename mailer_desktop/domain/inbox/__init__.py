@@ -252,13 +252,13 @@ _WARNING_ONLY = Rules("detect:delay-warning", [
     r"delivery attempts will continue", r"only a temporary failure",
     r"(?:has|have) been delayed", r"(?:not|n'?t) (?:been )?delivered yet", r"(?:will|shall) (?:retry|try again)",
     r"delivery (?:is|has been) delayed",
-    # the same in the languages servers write their warnings in: German "Verzögerung" / "wird weiter
-    # versucht", French "retardé" / "remise différée", Spanish "retrasado", Italian "ritardato", Portuguese "atrasado",
-    # Dutch "vertraagd", Japanese "遅延" (delay) / "配信が遅れて" (delivery is late)
+    # the same in the languages servers write their warnings in: German "Verzögerung" / "wird weiter versucht", French
+    # "retardé" / "remise différée", Spanish, Italian, Portuguese, Dutch, Japanese "遅延" / "配信が遅れて", Chinese "继续尝试"
     r"verz\u00f6ger", r"(?:wird|werden) (?:weiterhin |weiter |erneut )+(?:versuch|zuzustellen)",
     r"noch nicht zugestellt", r"retard\u00e9", r"(?:remise|distribution|livraison) diff\u00e9r\u00e9e", r"pas encore (?:\u00e9t\u00e9 )?(?:remis|d\u00e9livr)",
     r"retrasad[oa]", r"todav\u00eda no (?:se )?(?:ha )?(?:sido )?entregad", r"ritardat[oa]",
-    r"atrasad[oa]", r"vertraagd", r"\u9045\u5ef6", r"(?:\u914d\u4fe1|\u9001\u4fe1|\u914d\u9001)\u304c\u9045\u308c"])
+    r"atrasad[oa]", r"vertraagd", r"\u9045\u5ef6", r"(?:\u914d\u4fe1|\u9001\u4fe1|\u914d\u9001)\u304c\u9045\u308c",
+    r"\u5ef6\u8fdf\u6295\u9012", r"\u7ee7\u7eed\u5c1d\u8bd5", r"\u65e0\u9700\u91cd\u65b0\u53d1\u9001"])
 # The subject of a delay notice (Gmail's "(Delay)", Postfix's "Delayed Mail (still being
 # retried)", Sendmail's "Warning: could not send message for past 4 hours").
 _DELAY_SUBJECT = Rules("detect:delay-subject", [

@@ -35,6 +35,7 @@ _FOLD_RE = re.compile(r"\r?\n[ \t]+")
 _BLANK_SPLIT_RE = re.compile(r"\n[ \t]*\n")
 _FIELD_RE = re.compile(r"^([A-Za-z][A-Za-z0-9\-]*)[ \t]*:[ \t]*(.*)$")
 _TAG_RE = re.compile(r"<[^>]*>")
+_INLINE_TAG = re.compile(r"(?i)</?(?:span|b|i|u|a|font|strong|em|small|big|sup|sub|wbr)\b[^<>]{0,500}>")
 _HTML_SKIP_OPEN = re.compile(r"(?i)<(style|script|head)\b")
 _HTML_SKIP_CLOSE = {name: re.compile(rf"(?i)</{name}\s*>") for name in ("style", "script", "head")}
 
@@ -101,6 +102,8 @@ def html_to_text(html: str) -> str:
 
     text = _without_hidden_blocks(html)
     text = re.sub(r"(?i)<br\s*/?>|</p>|</div>|</tr>|</li>|</h\d>", "\n", text)
+    # (an inline tag joins what it marks up: "<span>anna</span>@<span>example.org</span>")
+    text = _INLINE_TAG.sub("", text)
     # No tag runs past the last ">": what follows it is text (read apart, a page of unclosed "<"
     # stays linear)
     last = text.rfind(">") + 1
@@ -258,6 +261,15 @@ def _returned_from_part(msg: Part) -> Returned:
 
 
 _RETURNED_TYPES = ("message/rfc822", "message/global")
+
+
+def _wrapped_report(msg: Part, depth: int = 0) -> Part | None:
+    """The report inside a forward of a forward (a message whose only attached message holds the
+    report, a few levels deep at most); None where there is none."""
+    if msg.content_type == "multipart/report" or depth > 3:
+        return msg if msg.content_type == "multipart/report" else None
+    attached = [p for p in msg.parts if p.content_type in _RETURNED_TYPES and p.parts] if msg.is_multipart else []
+    return _wrapped_report(attached[0].parts[0], depth + 1) if len(attached) == 1 else None
 _HEADER_TYPES = ("text/rfc822-headers", "message/rfc822-headers", "text/rfc822-header", "message/global-headers")
 _STATUS_TYPES = ("message/delivery-status", "message/global-delivery-status")
 _SUBJECT_READ = 2000
@@ -285,8 +297,11 @@ def read(raw: bytes, *, nested: bool = False) -> Mail:
         ctype = part.content_type
         if ctype in _RETURNED_TYPES:
             inner = part.parts[0] if part.parts else None
+            if inner is not None and not status and not feedback:
+                inner = _wrapped_report(inner) or inner
             if inner is not None and inner.content_type == "multipart/report" and not status and not feedback:
-                # A report forwarded as an attachment (gateways, users forwarding a bounce): read it.
+                # A report forwarded as an attachment (gateways, users forwarding a bounce; a relay's
+                # forward of it wrapped again by a gateway): read it.
                 visit(inner, depth + 1)
                 return
             if (inner is not None and status and not nested and inner.content_type == "multipart/report"
@@ -333,8 +348,9 @@ def read(raw: bytes, *, nested: bool = False) -> Mail:
     if returned is not None:
         returned.attached = True  # (every copy the parts give is one of its own)
     text = "\n".join(notices)
-    if not text.strip() and htmls:
-        text = "\n".join(html_to_text(h) for h in htmls)
+    if htmls and (not text.strip() or len(text) < 300 and "@" not in text):
+        # no text part, or one that only says to read the HTML ("This message is in HTML format")
+        text = (text + "\n" if text.strip() else "") + "\n".join(html_to_text(h) for h in htmls)
     mail.body_text = text
     # A bounce without MIME structure quotes the returned message inline: split it off.
     m = RETURNED_MARKERS.search(text)

@@ -185,7 +185,8 @@ FAMILIES: list[tuple[str, Rules]] = [
     ("rejected", reason_rules("rejected",
         r"sender (?:e-?mail |envelope )?(?:address |domain )?(?:is |was |has been )?(?:rejected|denied|refused|unknown|"
         r"not\b|invalid|verify failed|spammer|blacklisted)",
-        r"(?:domain of sender|sender domain|sender's domain)", r"sender verification", r"sender address",
+        # (not a field's label: Office 365's "Sender Address: shop@..." among the message's details)
+        r"(?:domain of sender|sender domain|sender's domain)", r"sender verification", r"sender address(?![ \t]*:)",
         r"\byour (?:sending |mail |e-?mail )?domain\b", r"\b(?:header )?from:?(?: header)? domain\b",
         # (within the envelope sender's own reply: not past the next command of a transcript)
         r"(?:mail from|envelope sender|envelope from|from address|return[- ]path|reverse[- ]path)"
