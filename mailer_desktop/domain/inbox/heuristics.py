@@ -224,9 +224,9 @@ def find(notice: str, excluded: set[str], failed_header: list[str] | None = None
         rule = _RULE_LINE.search(text)
         text = text[:rule.start()] if rule else text
         key = addr.lower()
-        follows = previous[0] == key and previous[1] == start and previous[2].count("\n") <= 1
-        if (previous[0] in seen and previous[1] == start and previous[2].count("\n") <= 1
-                and _ALIAS_LINE.match(text)):
+        right_below = previous[1] == start and previous[2].count("\n") <= 1  # a one-line block just above
+        follows = right_below and previous[0] == key
+        if right_below and previous[0] in seen and _ALIAS_LINE.match(text):
             # "(generated from alias)" right under a recipient's line: the alias the recipient was
             # expanded from, and the lines below it are that recipient's too (Exim: "  t@example.org"
             # / "    (generated from info@example.de)" / "    SMTP error ... after RCPT TO:..."); the

@@ -139,11 +139,16 @@ def sympa_held(mail: Mail) -> str | None:
     if not robot or not _SYMPA_MAILER.search(mail.header("X-Mailer")) or mail.status_text or mail.feedback_text:
         return None
     text = mail.notice[:2000]
-    m = _SYMPA_LIST.search(text) if _MODERATORS.search(text) else None
+    return _sympa_list(text, robot.group(1)) if _MODERATORS.search(text) else None
+
+
+def _sympa_list(text: str, domain: str) -> str | None:
+    """The list Sympa's robot names in ``text``, as an address at the lists' ``domain``."""
+    m = _SYMPA_LIST.search(text)
     if not m:
         return None
     name = next(g for g in m.groups() if g).rstrip(".")
-    return name if "@" in name else f"{name}@{robot.group(1)}"
+    return name if "@" in name else f"{name}@{domain}"
 
 
 def sympa_refused(mail: Mail) -> str | None:
@@ -160,12 +165,8 @@ def sympa_refused(mail: Mail) -> str | None:
     text = mail.notice[:3000]
     if not _REFUSED.search(fold((mail.subject + "\n" + text).lower())):
         return None
-    m = _SYMPA_LIST.search(text)
-    name = next((g for g in m.groups() if g), "").rstrip(".") if m else ""
-    if not name:
-        found = all_addresses(mail.returned.get("to"))
-        return found[0] if len(found) == 1 else None
-    return name if "@" in name else f"{name}@{robot.group(1)}"
+    found = all_addresses(mail.returned.get("to"))
+    return _sympa_list(text, robot.group(1)) or (found[0] if len(found) == 1 else None)
 
 
 # Any other list manager, by the structure its notices share: a mail from one of the list's own

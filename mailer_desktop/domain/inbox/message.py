@@ -261,18 +261,20 @@ def _returned_from_part(msg: Part) -> Returned:
 
 
 _RETURNED_TYPES = ("message/rfc822", "message/global")
-
-
-def _wrapped_report(msg: Part, depth: int = 0) -> Part | None:
-    """The report inside a forward of a forward (a message whose only attached message holds the
-    report, a few levels deep at most); None where there is none."""
-    if msg.content_type == "multipart/report" or depth > 3:
-        return msg if msg.content_type == "multipart/report" else None
-    attached = [p for p in msg.parts if p.content_type in _RETURNED_TYPES and p.parts] if msg.is_multipart else []
-    return _wrapped_report(attached[0].parts[0], depth + 1) if len(attached) == 1 else None
 _HEADER_TYPES = ("text/rfc822-headers", "message/rfc822-headers", "text/rfc822-header", "message/global-headers")
 _STATUS_TYPES = ("message/delivery-status", "message/global-delivery-status")
 _SUBJECT_READ = 2000
+
+
+def _wrapped_report(msg: Part, depth: int = 0) -> Part | None:
+    """``msg`` where it is a report, else the report inside it when it forwards one (a message
+    whose only attached message holds the report, a few levels deep at most); None else."""
+    if msg.content_type == "multipart/report":
+        return msg
+    if depth >= 3 or not msg.is_multipart:
+        return None
+    attached = [p for p in msg.parts if p.content_type in _RETURNED_TYPES and p.parts]
+    return _wrapped_report(attached[0].parts[0], depth + 1) if len(attached) == 1 else None
 
 
 def read(raw: bytes, *, nested: bool = False) -> Mail:
@@ -297,12 +299,11 @@ def read(raw: bytes, *, nested: bool = False) -> Mail:
         ctype = part.content_type
         if ctype in _RETURNED_TYPES:
             inner = part.parts[0] if part.parts else None
-            if inner is not None and not status and not feedback:
-                inner = _wrapped_report(inner) or inner
-            if inner is not None and inner.content_type == "multipart/report" and not status and not feedback:
+            forwarded = _wrapped_report(inner) if inner is not None and not status and not feedback else None
+            if forwarded is not None:
                 # A report forwarded as an attachment (gateways, users forwarding a bounce; a relay's
                 # forward of it wrapped again by a gateway): read it.
-                visit(inner, depth + 1)
+                visit(forwarded, depth + 1)
                 return
             if (inner is not None and status and not nested and inner.content_type == "multipart/report"
                     and inner.params.get("report-type", "").strip().lower() == "delivery-status"):

@@ -125,6 +125,10 @@ def _marked_automatic(mail: Mail) -> bool:
         return True
     if "oof" in mail.header("X-MS-Exchange-Inbox-Rules-Loop").lower():
         return True
+    # a robot that says it is one, a challenge-response system asking us to prove we are a person
+    top = " ".join(unquoted_top(mail.body_text, 1000).split())
+    if lexicon.SELF_DECLARED.search(top) or lexicon.CHALLENGE_RESPONSE.search(top):
+        return True
     return bool(_AUTO_SUBJECT_PREFIX.search(mail.subject) or _AUTO_SUBJECT.search(mail.subject))
 
 
@@ -231,10 +235,8 @@ def unsubscribe_wording(mail: Mail) -> str:
         return ""
     subject = REPLY_PREFIX.sub("", mail.subject).strip()
     own = _without_offers(unquoted_top(mail.body_text).strip())
-    if _STOP_ONLY.match(subject) or _STOP_ONLY.match(own.split("\n", 1)[0] if own else ""):
-        stop_only = True
-    else:
-        stop_only = False
+    stop_only = bool(_STOP_ONLY.match(subject) or _STOP_ONLY.match(own.split("\n", 1)[0] if own else ""))
+    if not stop_only:
         own = _WRAPPED.sub(" ", own)  # a sentence wrapped by the mail program is one ("Please stop\nsending ...")
     if UNSUBSCRIBE_WORDS.search(own[:5000]) and not _said(UNSUBSCRIBE_WORDS, own):
         return ""  # the person's own words say no to it ("please DON'T unsubscribe me"), whatever the subject says
@@ -425,8 +427,6 @@ def classify_reply(mail: Mail, common: dict) -> list[Result]:
     request = token_in_request(mail)
     mine = dict(common)
     marked = _marked_automatic(mail)
-    top = unquoted_top(mail.body_text, 1000)  # a robot that says so, a challenge-response system
-    marked = marked or bool(lexicon.SELF_DECLARED.search(top) or lexicon.CHALLENGE_RESPONSE.search(" ".join(top.split())))
     is_auto = marked or _bulk_precedence(mail)
     if request:
         token, where = request
@@ -467,8 +467,6 @@ def classify_reply(mail: Mail, common: dict) -> list[Result]:
         # away until a date and asking nothing: an out-of-office answer without its marks
         return [Result(sender, "auto_reply", "", reason_text(mail.subject) or "automatic reply", "vacation",
                        **common)]
-    if lexicon.CHALLENGE_RESPONSE.search(own):  # a challenge-response system asking us to prove we are a person
-        return [Result(sender, "auto_reply", "", reason_text(mail.subject) or "automatic reply", "challenge", **common)]
     if lexicon.ROBOT_ANSWER.search(own) and (lexicon.TICKET_NUMBER.search(own) or lexicon.TICKET_SUBJECT.search(mail.subject)
                                       or lexicon.AUTOMATED.search(own)) and not confirmation_wording(mail):
         # a help desk's acknowledgement ("We have received your message … Ticket #12345") or a
